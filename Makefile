@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: Apache-2.0
+# pcon: plain Makefile. Targets: all, check (unit tests), test (unit and
+# system tests), asan, demo, install, format, format-check, clean.
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+CC ?= cc
+
+PKGS := yajl libarchive libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lsubid
+
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+    -Wmissing-prototypes -Wstrict-prototypes -Wno-missing-field-initializers \
+    -Wno-format-nonliteral -MMD -MP -DPCON_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+LDLIBS += $(PKG_LIBS)
+
+LIB_SRC := $(wildcard lib/*.c)
+STORAGE_SRC := $(wildcard storage/*.c)
+NETNS_SRC := $(wildcard netns/*.c)
+ENGINE_SRC := $(wildcard engine/*.c)
+POD_SRC := $(wildcard pod/*.c)
+CMD_SRC := $(wildcard cmd/*.c)
+CORE_SRC := $(LIB_SRC) $(STORAGE_SRC) $(NETNS_SRC) $(ENGINE_SRC) $(POD_SRC)
+
+BUILD ?= build
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+all: pcon
+
+# copied through a rename: a running pcon keeps its old binary
+pcon: $(BUILD)/pcon
+	cp $< $@.tmp && mv -f $@.tmp $@
+
+$(BUILD)/pcon: $(CORE_OBJ) $(CMD_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# Unit tests: pure modules, TAP output.
+check: $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do echo "# $$t"; $$t || exit 1; done
+
+# All tests: unit and system (bats, the real binary as an unprivileged
+# user). As root this prepares the host and reruns as the test user.
+test: pcon $(UNIT_BIN)
+	@tests/run.sh $(UNIT_BIN)
+
+# The sanitizer build: same tests, binary built with ASan and UBSan.
+asan:
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" pcon-asan
+	PCON=$(CURDIR)/pcon-asan tests/run.sh $(patsubst $(BUILD)/%,build-asan/%,$(UNIT_BIN))
+
+pcon-asan: $(BUILD)/pcon $(UNIT_BIN)
+	cp $< $@.tmp && mv -f $@.tmp $@
+
+# The main job on a local image: build, import a busybox image, run it.
+demo: pcon
+	@contrib/demo.sh
+
+install: pcon
+	install -D -m 0755 pcon $(DESTDIR)$(BINDIR)/pcon
+
+format:
+	clang-format -i $(CORE_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC)
+
+format-check:
+	clang-format --dry-run --Werror $(CORE_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC)
+
+clean:
+	rm -rf build build-asan pcon pcon-asan
+
+.PHONY: all check test asan demo install format format-check clean
+
+-include $(CORE_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

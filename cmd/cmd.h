@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The command line: one table of commands, each with a table of options
+ * from which getopt_long's arrays and --help are generated. */
+#ifndef PCON_CMD_CMD_H
+#define PCON_CMD_CMD_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "../lib/err.h"
+#include "../storage/store.h"
+
+#define PCON_EXIT_ENGINE 125
+#define PCON_EXIT_CANNOT_INVOKE 126
+#define PCON_EXIT_NOT_FOUND 127
+
+struct cmd_globals {
+    char *graphroot, *runroot;
+    enum storage_driver driver;
+};
+
+struct cmd_ctx {
+    struct cmd_globals g;
+    struct store st;
+    bool store_open;
+};
+
+/* returned by cmd_getopt after printing --help */
+#define CMD_OPT_HELP 0x1000
+
+struct cmd_opt {
+    int id;              /* returned by cmd_getopt: the short letter or an enum value */
+    const char *name;    /* long name */
+    char short_name;     /* 0 for long-only */
+    const char *arg;     /* argument name, NULL for flags */
+    const char *help;
+};
+
+struct cmd_def {
+    const char *name;
+    int (*fn)(struct cmd_ctx *ctx, int argc, char **argv);
+    const char *summary;
+    const char *usage; /* after "pcon NAME " */
+    const struct cmd_opt *opts; /* terminated by a zeroed entry; may be NULL */
+};
+
+/* iterates options of def: returns the id, -1 at the end (optind at the
+ * first operand), '?' after printing a usage error, CMD_OPT_HELP after
+ * printing the help */
+int cmd_getopt(const struct cmd_def *def, int argc, char **argv, char **optarg_out);
+void cmd_help(const struct cmd_def *def);
+/* prints "Error: ..." and returns the exit code the error maps to */
+int cmd_report(const struct pcon_err *err);
+int cmd_usage_error(const struct cmd_def *def, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* joins the user namespace and opens the store */
+int cmd_store_open(struct cmd_ctx *ctx, struct pcon_err *err);
+
+/* "amd64" for "x86_64", as OCI and podman name architectures */
+const char *cmd_arch_name(const char *machine);
+
+extern const struct cmd_def cmd_run_def, cmd_import_def, cmd_unshare_def, cmd_info_def,
+    cmd_version_def;
+
+#endif

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Option tables -> getopt_long, --help, and error reporting. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../engine/userns.h"
+#include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
+#include "cmd.h"
+
+static const struct cmd_opt help_opt = { CMD_OPT_HELP, "help", 'h', NULL, "Show this help" };
+
+/* -h is --help unless the command uses it (run: --hostname) */
+static bool
+short_h_taken(const struct cmd_def *def)
+{
+    for (size_t i = 0; def->opts && def->opts[i].name; i++)
+        if (def->opts[i].short_name == 'h')
+            return true;
+    return false;
+}
+
+static size_t
+opts_count(const struct cmd_def *def)
+{
+    size_t n = 0;
+
+    while (def->opts && def->opts[n].name)
+        n++;
+    return n;
+}
+
+int
+cmd_getopt(const struct cmd_def *def, int argc, char **argv, char **optarg_out)
+{
+    size_t n = opts_count(def);
+    struct option *lo = xzalloc((n + 2) * sizeof *lo);
+    char *shorts = xzalloc(3 * n + 8);
+    size_t k = 0;
+    int c;
+
+    /* '+': options end at the first operand (the image, the command) */
+    shorts[k++] = '+';
+    shorts[k++] = ':';
+    for (size_t i = 0; i <= n; i++) {
+        const struct cmd_opt *o = i < n ? &def->opts[i] : &help_opt;
+        lo[i].name = o->name;
+        lo[i].has_arg = o->arg ? required_argument : no_argument;
+        lo[i].val = o->id;
+        if (o->short_name && !(i == n && short_h_taken(def))) {
+            shorts[k++] = o->short_name;
+            if (o->arg)
+                shorts[k++] = ':';
+        }
+    }
+    opterr = 0;
+    c = getopt_long(argc, argv, shorts, lo, NULL);
+    *optarg_out = optarg;
+    if (c == '?' || c == ':') {
+        const char *bad = argv[optind - 1];
+        if (c == ':')
+            fprintf(stderr, "Error: flag needs an argument: %s\n", bad);
+        else if (optopt && optopt != '?')
+            fprintf(stderr, "Error: unknown shorthand flag: '%c' in -%c\n", optopt, optopt);
+        else
+            fprintf(stderr, "Error: unknown flag: %s\n", bad);
+        fprintf(stderr, "See 'pcon %s --help'\n", def->name);
+        c = '?';
+    } else if (c == 'h' && !short_h_taken(def)) {
+        c = CMD_OPT_HELP;
+    }
+    if (c == CMD_OPT_HELP && def->fn)
+        cmd_help(def);
+    free(lo);
+    free(shorts);
+    return c;
+}
+
+void
+cmd_help(const struct cmd_def *def)
+{
+    size_t n = opts_count(def);
+
+    printf("%s\n\nUsage:\n  pcon %s %s\n", def->summary, def->name, def->usage);
+    printf("\nOptions:\n");
+    for (size_t i = 0; i <= n; i++) {
+        const struct cmd_opt *o = i < n ? &def->opts[i] : &help_opt;
+        char sh = (i == n && short_h_taken(def)) ? 0 : o->short_name;
+        char left[64];
+
+        if (sh)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", sh, o->name, o->arg ? " " : "",
+                     o->arg ? o->arg : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "",
+                     o->arg ? o->arg : "");
+        printf("  %-30s %s\n", left, o->help);
+    }
+}
+
+int
+cmd_report(const struct pcon_err *err)
+{
+    cleanup_free char *text = pcon_err_text(err);
+
+    fprintf(stderr, "Error: %s\n", text);
+    switch (err->kind) {
+    case PCON_ERR_EXEC:
+        return err->errnum == ENOENT ? PCON_EXIT_NOT_FOUND : PCON_EXIT_CANNOT_INVOKE;
+    case PCON_ERR_INUSE:
+        return 2;
+    default:
+        return PCON_EXIT_ENGINE;
+    }
+}
+
+int
+cmd_usage_error(const struct cmd_def *def, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("Error: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nSee 'pcon %s --help'\n", def->name);
+    return PCON_EXIT_ENGINE;
+}
+
+int
+cmd_store_open(struct cmd_ctx *ctx, struct pcon_err *err)
+{
+    if (ctx->store_open)
+        return 0;
+    /* the run root exists before the namespace is joined: it holds pause.pid */
+    if (fs_mkdir_p(ctx->g.runroot, 0700, err) < 0 || engine_userns_join(ctx->g.runroot, err) < 0)
+        return -1;
+    /* opened inside: the store's fds then belong to pcon's mount namespace */
+    if (storage_store_open(&ctx->st, ctx->g.graphroot, ctx->g.runroot, ctx->g.driver, err) < 0)
+        return -1;
+    ctx->store_open = true;
+    return 0;
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Prepare a Debian 12 host for building and testing pcon (run as root):
+# installs the build and test dependencies, creates the unprivileged test
+# user with subordinate id ranges, and opens /dev/fuse and /dev/net/tun as
+# stock Debian does. Idempotent.
+set -euo pipefail
+
+user=${PCON_TEST_USER:-pcontest}
+
+if [ "$(id -u)" != 0 ]; then
+    echo "setup-host.sh: must run as root" >&2
+    exit 1
+fi
+
+pkgs=(build-essential pkg-config git libyajl-dev libsubid-dev libarchive-dev
+      libssl-dev libcurl4-openssl-dev libzstd-dev libcap-dev libseccomp-dev
+      libslirp-dev libglib2.0-dev uidmap fuse-overlayfs fuse3 busybox-static
+      bats procps util-linux iproute2)
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! id "$user" >/dev/null 2>&1; then
+    useradd -m -s /bin/bash "$user"
+fi
+# useradd already gives a range on Debian 12; add one only when none exists
+# (a second, overlapping line makes libsubid report two ranges).
+for f in /etc/subuid /etc/subgid; do
+    touch "$f"
+    grep -q "^$user:" "$f" || echo "$user:100000:65536" >> "$f"
+done
+
+for dev in /dev/fuse /dev/net/tun; do
+    [ -e "$dev" ] && chmod 0666 "$dev"
+done
+exit 0

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The container's first process, between clone and execve: mounts,
+ * pivot_root, identity, capabilities, exec. It reports failures to the
+ * parent on the sync socket and never returns. */
+#ifndef PCON_ENGINE_INIT_H
+#define PCON_ENGINE_INIT_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "../lib/err.h"
+#include "mounts.h"
+
+struct init_config {
+    const char *rootfs; /* the mounted root, in the parent's mount namespace */
+    const struct mount_plan *plan;
+    char **args, **env;
+    const char *user; /* USER[:GROUP] */
+    const char *workdir;
+    const char *hostname;
+    bool private_net, interactive, single_mapping;
+    sigset_t sigmask; /* restored before execve */
+    int syncfd;
+};
+
+/* sent on the sync socket when the child fails; EOF means execve worked */
+struct init_msg {
+    int errnum;
+    int kind; /* enum pcon_errkind */
+    char text[1024];
+};
+
+__attribute__((noreturn)) void engine_init_main(const struct init_config *c);
+
+#endif

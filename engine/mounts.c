@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Building and performing the mount plan. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
+#include "mounts.h"
+
+#define NOSUID_NODEV_NOEXEC (MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+/* The defaults, in the order they are mounted. */
+static const struct mount_op default_fs[] = {
+    { MOUNT_FS, "proc", "/proc", "proc", NOSUID_NODEV_NOEXEC, NULL, false, false },
+    { MOUNT_FS, "tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k",
+      false, false },
+    { MOUNT_BIND, "/dev/null", "/dev/null", NULL, 0, NULL, false, false },
+    { MOUNT_BIND, "/dev/zero", "/dev/zero", NULL, 0, NULL, false, false },
+    { MOUNT_BIND, "/dev/full", "/dev/full", NULL, 0, NULL, false, false },
+    { MOUNT_BIND, "/dev/random", "/dev/random", NULL, 0, NULL, false, false },
+    { MOUNT_BIND, "/dev/urandom", "/dev/urandom", NULL, 0, NULL, false, false },
+    { MOUNT_BIND, "/dev/tty", "/dev/tty", NULL, 0, NULL, false, false },
+    { MOUNT_FS, "shm", "/dev/shm", "tmpfs", NOSUID_NODEV_NOEXEC, "mode=1777,size=65536k", false,
+      false },
+    { MOUNT_FS, "mqueue", "/dev/mqueue", "mqueue", NOSUID_NODEV_NOEXEC, NULL, false, false },
+    { MOUNT_SYMLINK, "pts/ptmx", "/dev/ptmx", NULL, 0, NULL, false, false },
+    { MOUNT_SYMLINK, "/proc/self/fd", "/dev/fd", NULL, 0, NULL, false, false },
+    { MOUNT_SYMLINK, "/proc/self/fd/0", "/dev/stdin", NULL, 0, NULL, false, false },
+    { MOUNT_SYMLINK, "/proc/self/fd/1", "/dev/stdout", NULL, 0, NULL, false, false },
+    { MOUNT_SYMLINK, "/proc/self/fd/2", "/dev/stderr", NULL, 0, NULL, false, false },
+    { MOUNT_SYMLINK, "/proc/kcore", "/dev/core", NULL, 0, NULL, false, false },
+};
+
+/* Paths of the kernel a container has no business reading or writing. */
+static const char *const masked_paths[] = {
+    "/proc/acpi",       "/proc/kcore",     "/proc/keys",        "/proc/latency_stats",
+    "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+    "/sys/firmware",    "/sys/fs/selinux", "/sys/dev/block",
+};
+static const char *const readonly_paths[] = {
+    "/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static struct mount_op *
+plan_add(struct mount_plan *p, enum mount_kind kind, const char *src, const char *dst)
+{
+    struct mount_op *op;
+
+    p->ops = xrealloc(p->ops, (p->n + 1) * sizeof *p->ops);
+    op = &p->ops[p->n++];
+    memset(op, 0, sizeof *op);
+    op->kind = kind;
+    op->src = src ? xstrdup(src) : NULL;
+    op->dst = xstrdup(dst);
+    return op;
+}
+
+int
+engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, struct pcon_err *err)
+{
+    static const char *const userdata_files[][2] = {
+        { "hosts", "/etc/hosts" },
+        { "resolv.conf", "/etc/resolv.conf" },
+        { "hostname", "/etc/hostname" },
+        { ".containerenv", "/run/.containerenv" },
+    };
+    struct mount_op *op;
+
+    memset(plan, 0, sizeof *plan);
+    for (size_t i = 0; i < N(default_fs); i++) {
+        op = plan_add(plan, default_fs[i].kind, default_fs[i].src, default_fs[i].dst);
+        op->fstype = default_fs[i].fstype;
+        op->flags = default_fs[i].flags;
+        op->data = default_fs[i].data;
+        if (i == 1) {
+            /* devpts goes right after /dev; gid 5 (tty) exists only with a range */
+            op = plan_add(plan, MOUNT_FS, "devpts", "/dev/pts");
+            op->fstype = "devpts";
+            op->flags = MS_NOSUID | MS_NOEXEC;
+            op->data = o->single_mapping ? "newinstance,ptmxmode=0666,mode=0620"
+                                         : "newinstance,ptmxmode=0666,mode=0620,gid=5";
+        }
+    }
+    if (o->private_net) {
+        /* sysfs can only be mounted by the owner of the network namespace */
+        op = plan_add(plan, MOUNT_FS, "sysfs", "/sys");
+        op->fstype = "sysfs";
+        op->flags = NOSUID_NODEV_NOEXEC | MS_RDONLY;
+    } else {
+        op = plan_add(plan, MOUNT_BIND, "/sys", "/sys");
+        op->flags = MS_REC;
+        op->ro = true;
+    }
+    for (size_t i = 0; i < N(userdata_files); i++) {
+        cleanup_free char *src = xasprintf("%s/%s", o->userdata, userdata_files[i][0]);
+        plan_add(plan, MOUNT_BIND, src, userdata_files[i][1]);
+    }
+    for (size_t i = 0; i < o->nvolumes; i++) {
+        struct stat st;
+        if (stat(o->volumes[i].src, &st) < 0) {
+            engine_mounts_plan_free(plan);
+            return pcon_fail(err, errno, "invalid volume source \"%s\"", o->volumes[i].src);
+        }
+        op = plan_add(plan, MOUNT_BIND, o->volumes[i].src, o->volumes[i].dst);
+        op->flags = MS_REC;
+        op->ro = o->volumes[i].ro;
+    }
+    for (size_t i = 0; i < N(masked_paths); i++)
+        plan_add(plan, MOUNT_MASK, NULL, masked_paths[i])->optional = true;
+    for (size_t i = 0; i < N(readonly_paths); i++)
+        plan_add(plan, MOUNT_RO, NULL, readonly_paths[i])->optional = true;
+    return 0;
+}
+
+void
+engine_mounts_plan_free(struct mount_plan *plan)
+{
+    for (size_t i = 0; i < plan->n; i++) {
+        free(plan->ops[i].src);
+        free(plan->ops[i].dst);
+    }
+    free(plan->ops);
+    memset(plan, 0, sizeof *plan);
+}
+
+static int
+fd_mount(const char *src, int fd, const char *fstype, unsigned long flags, const char *data)
+{
+    char path[64];
+
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    return mount(src, path, fstype, flags, data);
+}
+
+/* A read-only remount of a bind mount in a user namespace must repeat the
+ * flags the kernel locked on it (nosuid, nodev, noexec, atime ones). */
+static int
+remount_ro(int fd, unsigned long extra)
+{
+    struct statvfs sv;
+    unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY | extra;
+
+    if (fstatvfs(fd, &sv) < 0)
+        return -1;
+    if (sv.f_flag & ST_NOSUID)
+        flags |= MS_NOSUID;
+    if (sv.f_flag & ST_NODEV)
+        flags |= MS_NODEV;
+    if (sv.f_flag & ST_NOEXEC)
+        flags |= MS_NOEXEC;
+    if (sv.f_flag & ST_NOATIME)
+        flags |= MS_NOATIME;
+    if (sv.f_flag & ST_NODIRATIME)
+        flags |= MS_NODIRATIME;
+    if (sv.f_flag & ST_RELATIME)
+        flags |= MS_RELATIME;
+    return fd_mount(NULL, fd, NULL, flags, NULL);
+}
+
+/* Resolves (creating when missing) the mount point of op inside the root:
+ * a directory, or an empty file for a non-directory source. */
+static int
+mount_target(int rootfd, const struct mount_op *op, bool dir, struct pcon_err *err)
+{
+    cleanup_free char *rel = path_clean_rel(op->dst);
+    cleanup_close int pfd = -1;
+    const char *base;
+
+    if (rel == NULL || *rel == '\0')
+        return pcon_fail(err, EINVAL, "invalid mount destination \"%s\"", op->dst);
+    if (dir)
+        return fs_mkdir_in_root(rootfd, rel, 0755, err);
+    pfd = fs_open_parent_in_root(rootfd, rel, true, &base, err);
+    if (pfd < 0)
+        return -1;
+    /* resolve the last component inside the root as well: it may be a link */
+    return fs_open_in_root(rootfd, rel, O_RDONLY | O_CREAT | O_NOCTTY | O_NONBLOCK, 0644, err);
+}
+
+static int
+perform_one(int rootfd, const struct mount_op *op, struct pcon_err *err)
+{
+    cleanup_close int fd = -1;
+    struct stat st;
+
+    switch (op->kind) {
+    case MOUNT_FS:
+        fd = mount_target(rootfd, op, true, err);
+        if (fd < 0)
+            return -1;
+        if (fd_mount(op->src, fd, op->fstype, op->flags, op->data) < 0)
+            return pcon_fail(err, errno, "mount %s on \"%s\"", op->fstype, op->dst);
+        return 0;
+    case MOUNT_BIND:
+        if (stat(op->src, &st) < 0)
+            return pcon_fail(err, errno, "bind mount \"%s\"", op->src);
+        fd = mount_target(rootfd, op, S_ISDIR(st.st_mode), err);
+        if (fd < 0)
+            return -1;
+        if (fd_mount(op->src, fd, NULL, MS_BIND | op->flags, NULL) < 0)
+            return pcon_fail(err, errno, "bind mount \"%s\" on \"%s\"", op->src, op->dst);
+        if (op->ro) {
+            /* the fd still names the covered directory: reopen the mount */
+            cleanup_close int mfd = fs_open_in_root(rootfd, op->dst, O_PATH, 0, err);
+            if (mfd < 0 || remount_ro(mfd, 0) < 0)
+                return pcon_fail(err, errno, "make \"%s\" read-only", op->dst);
+        }
+        return 0;
+    case MOUNT_SYMLINK: {
+        cleanup_free char *rel = path_clean_rel(op->dst);
+        cleanup_close int pfd = -1;
+        const char *base;
+        if (rel == NULL)
+            return pcon_fail(err, EINVAL, "invalid link \"%s\"", op->dst);
+        pfd = fs_open_parent_in_root(rootfd, rel, true, &base, err);
+        if (pfd < 0)
+            return -1;
+        if (symlinkat(op->src, pfd, base) < 0 && errno != EEXIST)
+            return pcon_fail(err, errno, "create link \"%s\"", op->dst);
+        return 0;
+    }
+    case MOUNT_MASK:
+        fd = fs_open_in_root(rootfd, op->dst, O_PATH | O_NOFOLLOW, 0, err);
+        if (fd < 0)
+            return -1;
+        if (fstat(fd, &st) < 0)
+            return pcon_fail(err, errno, "stat \"%s\"", op->dst);
+        if (S_ISDIR(st.st_mode)) {
+            if (fd_mount("tmpfs", fd, "tmpfs", MS_RDONLY | NOSUID_NODEV_NOEXEC, "size=0") < 0)
+                return pcon_fail(err, errno, "mask \"%s\"", op->dst);
+        } else if (fd_mount("/dev/null", fd, NULL, MS_BIND, NULL) < 0) {
+            return pcon_fail(err, errno, "mask \"%s\"", op->dst);
+        }
+        return 0;
+    case MOUNT_RO: {
+        cleanup_close int mfd = -1;
+        fd = fs_open_in_root(rootfd, op->dst, O_PATH | O_NOFOLLOW, 0, err);
+        if (fd < 0)
+            return -1;
+        if (fd_mount(NULL, fd, NULL, MS_BIND | MS_REC, NULL) < 0)
+            return pcon_fail(err, errno, "bind \"%s\"", op->dst);
+        mfd = fs_open_in_root(rootfd, op->dst, O_PATH | O_NOFOLLOW, 0, err);
+        if (mfd < 0 || remount_ro(mfd, 0) < 0)
+            return pcon_fail(err, errno, "make \"%s\" read-only", op->dst);
+        return 0;
+    }
+    }
+    return pcon_fail(err, EINVAL, "unknown mount kind");
+}
+
+int
+engine_mounts_perform(int rootfd, const struct mount_plan *plan, struct pcon_err *err)
+{
+    for (size_t i = 0; i < plan->n; i++) {
+        const struct mount_op *op = &plan->ops[i];
+
+        if (perform_one(rootfd, op, err) < 0) {
+            if (op->optional) {
+                pcon_err_clear(err);
+                continue;
+            }
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The mount plan of a container: a list of operations built from the
+ * defaults and the volumes, validated whole, performed in the child below
+ * the new root. */
+#ifndef PCON_ENGINE_MOUNTS_H
+#define PCON_ENGINE_MOUNTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../lib/err.h"
+#include "spec.h"
+
+enum mount_kind {
+    MOUNT_FS,      /* a new file system: proc, tmpfs, devpts, mqueue, sysfs */
+    MOUNT_BIND,    /* a host path bound in (volumes, /etc/hosts, device nodes) */
+    MOUNT_SYMLINK, /* a link created in the root (/dev/fd, /dev/ptmx) */
+    MOUNT_MASK,    /* hide a path: /dev/null over a file, empty ro tmpfs over a dir */
+    MOUNT_RO,      /* make an existing path read-only */
+};
+
+struct mount_op {
+    enum mount_kind kind;
+    char *src;           /* host path, fs source, or link target */
+    char *dst;           /* absolute path inside the container */
+    const char *fstype;  /* MOUNT_FS */
+    unsigned long flags; /* MS_* */
+    const char *data;
+    bool ro;
+    bool optional; /* a failure is ignored (sysfs without netns, absent masked paths) */
+};
+
+struct mount_plan {
+    struct mount_op *ops;
+    size_t n;
+};
+
+struct mount_plan_opts {
+    bool private_net;      /* sysfs can be mounted only with its own netns */
+    bool single_mapping;   /* no gid 5 for devpts */
+    const char *userdata;  /* dir with hosts, resolv.conf, hostname, .containerenv */
+    struct volume *volumes;
+    size_t nvolumes;
+};
+
+int engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan,
+                       struct pcon_err *err);
+void engine_mounts_plan_free(struct mount_plan *plan);
+/* In the child: performs the plan below rootfd (the container's root, not
+ * yet pivoted into). Every target is resolved inside the root. */
+int engine_mounts_perform(int rootfd, const struct mount_plan *plan, struct pcon_err *err);
+
+#endif

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Container process specification helpers. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
+#include "spec.h"
+
+void
+spec_volume_free(struct volume *v)
+{
+    free(v->src);
+    free(v->dst);
+    memset(v, 0, sizeof *v);
+}
+
+int
+spec_volume_parse(const char *s, struct volume *out, struct pcon_err *err)
+{
+    cleanup_free char *buf = xstrdup(s);
+    char *src = buf, *dst, *opts = NULL;
+    cleanup_free char *cdst = NULL;
+
+    memset(out, 0, sizeof *out);
+    dst = strchr(buf, ':');
+    if (dst == NULL || dst == buf)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL, "invalid volume \"%s\": expected"
+                              " HOST-DIR:CONTAINER-DIR[:OPTIONS]", s);
+    *dst++ = '\0';
+    opts = strchr(dst, ':');
+    if (opts)
+        *opts++ = '\0';
+    if (*dst != '/')
+        return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL,
+                              "invalid container path \"%s\", must be an absolute path", dst);
+    if (*src != '/' && *src != '.')
+        return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL,
+                              "named volume \"%s\" is not supported yet: give a host path", src);
+    for (char *o = opts, *save = NULL, *t; o && (t = strtok_r(o, ",", &save)); o = NULL) {
+        static const char *const ignored[] = { "rw", "z", "Z", "bind", "rbind", "private",
+                                               "rprivate", "shared", "rshared", "slave",
+                                               "rslave", NULL };
+        bool ok = false;
+        if (strcmp(t, "ro") == 0) {
+            out->ro = true;
+            continue;
+        }
+        for (size_t i = 0; ignored[i]; i++)
+            ok |= strcmp(t, ignored[i]) == 0;
+        if (!ok)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL, "invalid volume option \"%s\"", t);
+    }
+    cdst = path_clean_rel(dst);
+    if (cdst == NULL || *cdst == '\0')
+        return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL, "invalid container path \"%s\"", dst);
+    if (*src == '/') {
+        out->src = xstrdup(src);
+    } else {
+        char cwd[PATH_MAX];
+        if (getcwd(cwd, sizeof cwd) == NULL)
+            return pcon_fail(err, errno, "resolve volume source \"%s\"", src);
+        out->src = xasprintf("%s/%s", cwd, src);
+    }
+    out->dst = xasprintf("/%s", cdst);
+    return 0;
+}
+
+int
+spec_args(char *const *img_entrypoint, char *const *img_cmd, const char *entrypoint_opt,
+          bool entrypoint_set, char *const *cmd, char ***out, struct pcon_err *err)
+{
+    char **args = NULL;
+    char *const *ep = img_entrypoint;
+    char *const *c = (cmd && cmd[0]) ? cmd : img_cmd;
+
+    if (entrypoint_set) {
+        ep = NULL;
+        /* a new entrypoint drops the image's Cmd too, as podman does */
+        if (!(cmd && cmd[0]))
+            c = NULL;
+        if (entrypoint_opt && *entrypoint_opt)
+            strv_push(&args, entrypoint_opt);
+    }
+    for (size_t i = 0; ep && ep[i]; i++)
+        strv_push(&args, ep[i]);
+    for (size_t i = 0; c && c[i]; i++)
+        strv_push(&args, c[i]);
+    if (args == NULL || args[0] == NULL || args[0][0] == '\0') {
+        strv_free(args);
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "no command or entrypoint provided, and no CMD or ENTRYPOINT from"
+                              " image");
+    }
+    *out = args;
+    return 0;
+}
+
+const char *
+spec_env_get(char *const *env, const char *key)
+{
+    size_t kl = strlen(key);
+
+    for (size_t i = 0; env && env[i]; i++)
+        if (strncmp(env[i], key, kl) == 0 && env[i][kl] == '=')
+            return env[i] + kl + 1;
+    return NULL;
+}
+
+void
+spec_env_set(char ***env, const char *kv, char *const *host_env)
+{
+    const char *eq = strchr(kv, '=');
+    size_t kl = eq ? (size_t) (eq - kv) : strlen(kv);
+    char *entry;
+
+    if (kl == 0)
+        return;
+    if (eq == NULL) {
+        cleanup_free char *key = xstrndup(kv, kl);
+        const char *v = spec_env_get(host_env, key);
+        if (v == NULL)
+            return;
+        entry = xasprintf("%s=%s", key, v);
+    } else {
+        entry = xstrdup(kv);
+    }
+    for (size_t i = 0; *env && (*env)[i]; i++)
+        if (strncmp((*env)[i], entry, kl + 1) == 0) {
+            free((*env)[i]);
+            (*env)[i] = entry;
+            return;
+        }
+    strv_push_take(env, entry);
+}
+
+int
+spec_env_file(const char *text, char ***env, char *const *host_env, struct pcon_err *err)
+{
+    cleanup_free char *buf = xstrdup(text);
+    char *save = NULL;
+
+    (void) err;
+    for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        size_t n;
+        while (isspace((unsigned char) *line))
+            line++;
+        n = strlen(line);
+        while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' '))
+            line[--n] = '\0';
+        if (*line == '\0' || *line == '#')
+            continue;
+        spec_env_set(env, line, host_env);
+    }
+    return 0;
+}
+
+static bool
+parse_id(const char *s, unsigned long *out)
+{
+    char *end;
+
+    if (!isdigit((unsigned char) *s))
+        return false;
+    errno = 0;
+    *out = strtoul(s, &end, 10);
+    return errno == 0 && *end == '\0' && *out < UINT_MAX;
+}
+
+/* Finds the line of a passwd/group text whose field 0 (name) or 2 (id)
+ * matches; fills fields[] with pointers into a copy. */
+static char *
+db_find(const char *text, const char *name, unsigned long id, bool by_id, char **fields,
+        int nfields)
+{
+    char *buf, *save = NULL;
+
+    if (text == NULL)
+        return NULL;
+    buf = xstrdup(text);
+    for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        int n = 0;
+        char *p = line;
+        unsigned long v;
+
+        while (n < nfields) {
+            fields[n++] = p;
+            p = strchr(p, ':');
+            if (p == NULL)
+                break;
+            *p++ = '\0';
+        }
+        if (n < 3)
+            continue;
+        for (int i = n; i < nfields; i++)
+            fields[i] = (char *) "";
+        if (by_id ? (parse_id(fields[2], &v) && v == id) : strcmp(fields[0], name) == 0)
+            return buf;
+    }
+    free(buf);
+    return NULL;
+}
+
+int
+spec_user_resolve(const char *user, const char *passwd_text, const char *group_text,
+                  uid_t *uid, gid_t *gid, char **home, gid_t *groups, int *ngroups,
+                  struct pcon_err *err)
+{
+    cleanup_free char *u = xstrdup(user && *user ? user : "0");
+    char *g = strchr(u, ':');
+    char *f[7];
+    cleanup_free char *line = NULL;
+    const char *uname = NULL;
+    unsigned long v;
+    int max = *ngroups;
+    bool uid_numeric;
+
+    if (g)
+        *g++ = '\0';
+    *ngroups = 0;
+    *home = NULL;
+    uid_numeric = parse_id(u, &v);
+    line = db_find(passwd_text, u, v, uid_numeric, f, 7);
+    if (line) {
+        unsigned long pg;
+        *uid = (uid_t) strtoul(f[2], NULL, 10);
+        *gid = parse_id(f[3], &pg) ? (gid_t) pg : 0;
+        *home = xstrdup(*f[5] ? f[5] : "/");
+        uname = f[0];
+    } else if (uid_numeric) {
+        *uid = (uid_t) v;
+        *gid = 0;
+    } else {
+        return pcon_fail_kind(err, PCON_ERR_ENGINE, 0,
+                              "unable to find user %s: no matching entries in passwd file", u);
+    }
+    if (*home == NULL)
+        *home = xstrdup(*uid == 0 ? "/root" : "/");
+    if (g && *g) {
+        char *gf[4];
+        bool gnum = parse_id(g, &v);
+        cleanup_free char *gl = db_find(group_text, g, v, gnum, gf, 4);
+        if (gl)
+            *gid = (gid_t) strtoul(gf[2], NULL, 10);
+        else if (gnum)
+            *gid = (gid_t) v;
+        else
+            return pcon_fail_kind(err, PCON_ERR_ENGINE, 0,
+                                  "unable to find group %s: no matching entries in group file", g);
+        return 0; /* an explicit group: no supplementary groups, as podman */
+    }
+    /* supplementary groups: every group listing the user by name */
+    if (uname && group_text) {
+        cleanup_free char *buf = xstrdup(group_text);
+        char *save = NULL;
+        for (char *l = strtok_r(buf, "\n", &save); l && *ngroups < max;
+             l = strtok_r(NULL, "\n", &save)) {
+            char *fields[4] = { 0 };
+            char *p = l, *msave = NULL;
+            int n = 0;
+            while (n < 4 && p) {
+                fields[n++] = p;
+                p = strchr(p, ':');
+                if (p)
+                    *p++ = '\0';
+            }
+            if (n < 4 || !parse_id(fields[2], &v))
+                continue;
+            for (char *m = strtok_r(fields[3], ",", &msave); m; m = strtok_r(NULL, ",", &msave))
+                if (strcmp(m, uname) == 0 && (gid_t) v != *gid) {
+                    groups[(*ngroups)++] = (gid_t) v;
+                    break;
+                }
+        }
+    }
+    return 0;
+}
+
+bool
+spec_name_valid(const char *name)
+{
+    if (!isalnum((unsigned char) name[0]))
+        return false;
+    for (const char *p = name + 1; *p; p++)
+        if (!isalnum((unsigned char) *p) && *p != '_' && *p != '.' && *p != '-')
+            return false;
+    return strlen(name) <= 253;
+}

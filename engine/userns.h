@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The per-user pause process holding pcon's user and mount namespaces, and
+ * joining them. */
+#ifndef PCON_ENGINE_USERNS_H
+#define PCON_ENGINE_USERNS_H
+
+#include <stdbool.h>
+
+#include "../lib/err.h"
+
+/* Joins the pause process's namespaces (creating it when missing or stale)
+ * so that the caller runs as root in pcon's user namespace and sees the
+ * store's mounts. Must be called while single-threaded. A no-op when
+ * already inside, or when running as real root. */
+int engine_userns_join(const char *runroot, struct pcon_err *err);
+/* true when this process runs in a user namespace with a single id mapped */
+bool engine_userns_single_mapping(void);
+
+#endif

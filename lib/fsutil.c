@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: Apache-2.0
+/* File-system helpers: atomic writes, recursive removal, root-confined
+ * path resolution, tree copies. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "fsutil.h"
+
+int
+fs_mkdir_p(const char *path, mode_t mode, struct pcon_err *err)
+{
+    cleanup_free char *p = xstrdup(path);
+
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, mode) < 0 && errno != EEXIST)
+            return pcon_fail(err, errno, "create directory \"%s\"", p);
+        *s = '/';
+    }
+    if (mkdir(p, mode) < 0 && errno != EEXIST)
+        return pcon_fail(err, errno, "create directory \"%s\"", p);
+    return 0;
+}
+
+static int
+rm_children(int dfd, struct pcon_err *err)
+{
+    cleanup_closedir DIR *d = fdopendir(dfd);
+    struct dirent *de;
+
+    if (d == NULL) {
+        int e = errno;
+        close(dfd);
+        return pcon_fail(err, e, "open directory for removal");
+    }
+    while ((errno = 0, de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (fs_rm_rf_at(dirfd(d), de->d_name, err) < 0)
+            return -1;
+    }
+    if (errno != 0)
+        return pcon_fail(err, errno, "read directory for removal");
+    return 0;
+}
+
+int
+fs_rm_rf_at(int dfd, const char *name, struct pcon_err *err)
+{
+    int fd;
+
+    if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
+        return 0;
+    if (errno != EISDIR && errno != EPERM)
+        return pcon_fail(err, errno, "remove \"%s\"", name);
+    fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == EACCES) {
+        /* a directory the container made unreadable: we own it, so open it up */
+        if (fchmodat(dfd, name, 0700, 0) == 0)
+            fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    }
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 0;
+        return pcon_fail(err, errno, "open \"%s\" for removal", name);
+    }
+    if (rm_children(fd, err) < 0)
+        return pcon_prefix(err, "remove \"%s\"", name);
+    if (unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+        return pcon_fail(err, errno, "remove directory \"%s\"", name);
+    return 0;
+}
+
+int
+fs_write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += n;
+        len -= (size_t) n;
+    }
+    return 0;
+}
+
+int
+fs_write_atomic(int dfd, const char *name, const void *buf, size_t len, mode_t mode, bool sync,
+                struct pcon_err *err)
+{
+    cleanup_free char *tmp = NULL;
+    cleanup_close int fd = -1;
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    tmp = xasprintf(".tmp-%s-%d-%ld", name, getpid(), ts.tv_nsec);
+    fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0)
+        return pcon_fail(err, errno, "create \"%s\"", tmp);
+    if (fs_write_all(fd, buf, len) < 0 || (sync && fsync(fd) < 0)) {
+        int e = errno;
+        (void) unlinkat(dfd, tmp, 0); /* the write failed: drop the temporary */
+        return pcon_fail(err, e, "write \"%s\"", name);
+    }
+    if (renameat(dfd, tmp, dfd, name) < 0) {
+        int e = errno;
+        (void) unlinkat(dfd, tmp, 0); /* the rename failed: drop the temporary */
+        return pcon_fail(err, e, "rename \"%s\"", name);
+    }
+    return 0;
+}
+
+char *
+fs_read_all(int dfd, const char *name, size_t max, size_t *lenp, struct pcon_err *err)
+{
+    cleanup_close int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    cleanup_free char *buf = NULL;
+    size_t len = 0, cap = 0;
+
+    if (fd < 0) {
+        pcon_fail(err, errno, "open \"%s\"", name);
+        return NULL;
+    }
+    for (;;) {
+        ssize_t n;
+
+        if (cap - len < 4096) {
+            cap = cap ? cap * 2 : 8192;
+            buf = xrealloc(buf, cap + 1);
+        }
+        n = read(fd, buf + len, cap - len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            pcon_fail(err, errno, "read \"%s\"", name);
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        len += (size_t) n;
+        if (len > max) {
+            pcon_fail(err, EFBIG, "read \"%s\"", name);
+            return NULL;
+        }
+    }
+    if (buf == NULL)
+        buf = xmalloc(1);
+    buf[len] = '\0';
+    if (lenp)
+        *lenp = len;
+    return steal_ptr(&buf);
+}
+
+char *
+path_clean_rel(const char *path)
+{
+    size_t n = strlen(path);
+    char *out = xmalloc(n + 1);
+    size_t olen = 0;
+    const char *p = path;
+
+    while (*p) {
+        const char *e;
+        size_t clen;
+
+        while (*p == '/')
+            p++;
+        if (*p == '\0')
+            break;
+        e = strchrnul(p, '/');
+        clen = (size_t) (e - p);
+        if (clen == 1 && p[0] == '.') {
+            /* nothing */
+        } else if (clen == 2 && p[0] == '.' && p[1] == '.') {
+            if (olen == 0) {
+                free(out);
+                return NULL;
+            }
+            while (olen > 0 && out[olen - 1] != '/')
+                olen--;
+            if (olen > 0)
+                olen--; /* the separator */
+        } else {
+            if (olen > 0)
+                out[olen++] = '/';
+            memcpy(out + olen, p, clen);
+            olen += clen;
+        }
+        p = e;
+    }
+    out[olen] = '\0';
+    return out;
+}
+
+int
+fs_open_in_root(int rootfd, const char *path, int flags, mode_t mode, struct pcon_err *err)
+{
+    struct open_how how = {
+        .flags = (unsigned long long) (flags | O_CLOEXEC),
+        .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    int fd;
+
+    if (*path == '\0')
+        path = ".";
+    fd = (int) TEMP_FAILURE_RETRY_INT(syscall(SYS_openat2, rootfd, path, &how, sizeof how));
+    if (fd < 0 && errno == EAGAIN) /* a concurrent rename raced the lookup: retry once */
+        fd = (int) syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+    if (fd < 0)
+        return pcon_fail(err, errno, "open \"%s\" in root", path);
+    return fd;
+}
+
+int
+fs_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct pcon_err *err)
+{
+    cleanup_free char *clean = path_clean_rel(path);
+    cleanup_close int cur = -1;
+    char *p, *save = NULL;
+
+    if (clean == NULL)
+        return pcon_fail(err, EINVAL, "path \"%s\" escapes the root", path);
+    cur = fs_open_in_root(rootfd, "", O_PATH | O_DIRECTORY, 0, err);
+    if (cur < 0)
+        return -1;
+    for (p = strtok_r(clean, "/", &save); p; p = strtok_r(NULL, "/", &save)) {
+        int next;
+
+        if (mkdirat(cur, p, mode) < 0 && errno != EEXIST)
+            return pcon_fail(err, errno, "create directory \"%s\"", path);
+        /* resolve the component within the root again: it may be a symlink */
+        next = fs_open_in_root(cur, p, O_PATH | O_DIRECTORY, 0, err);
+        if (next < 0) {
+            /* a symlink is resolved with cur as its root: redo from the real root */
+            char *upto = xstrndup(clean, (size_t) (p - clean) + strlen(p));
+            pcon_err_clear(err);
+            next = fs_open_in_root(rootfd, upto, O_PATH | O_DIRECTORY, 0, err);
+            free(upto);
+            if (next < 0)
+                return -1;
+        }
+        close(cur);
+        cur = next;
+    }
+    return steal_fd(&cur);
+}
+
+int
+fs_open_parent_in_root(int rootfd, const char *relpath, bool create_parents, const char **base,
+                       struct pcon_err *err)
+{
+    const char *slash = strrchr(relpath, '/');
+    cleanup_free char *parent = NULL;
+    cleanup_close int pfd = -1;
+    int fd;
+
+    if (slash == NULL) {
+        *base = relpath;
+        return fs_open_in_root(rootfd, "", O_RDONLY | O_DIRECTORY, 0, err);
+    }
+    *base = slash + 1;
+    parent = xstrndup(relpath, (size_t) (slash - relpath));
+    if (create_parents) {
+        pfd = fs_mkdir_in_root(rootfd, parent, 0755, err);
+        if (pfd < 0)
+            return -1;
+    }
+    fd = fs_open_in_root(rootfd, parent, O_RDONLY | O_DIRECTORY, 0, err);
+    return fd;
+}
+
+/* --- tree copy (the vfs driver) --- */
+
+/* overlay: the source is an overlay layer, whose overlay xattrs are
+ * metadata for the stacking and not content */
+static int
+copy_xattrs(int srcfd, int dstfd, bool overlay)
+{
+    char names[4096], val[4096];
+    ssize_t n = flistxattr(srcfd, names, sizeof names);
+
+    for (ssize_t off = 0; n > 0 && off < n; off += (ssize_t) strlen(names + off) + 1) {
+        ssize_t vl;
+
+        if (overlay && strncmp(names + off, "user.overlay.", 13) == 0)
+            continue;
+        vl = fgetxattr(srcfd, names + off, val, sizeof val);
+        if (vl >= 0 && fsetxattr(dstfd, names + off, val, (size_t) vl, 0) < 0 && errno != ENOTSUP
+            && errno != EPERM)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+copy_file_data(int in, int out)
+{
+    for (;;) {
+        ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+        if (n == 0)
+            return 0;
+        if (n > 0)
+            continue;
+        if (errno == EINTR)
+            continue;
+        if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+            return -1;
+        break;
+    }
+    for (;;) {
+        char buf[65536];
+        ssize_t n = read(in, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            return 0;
+        if (fs_write_all(out, buf, (size_t) n) < 0)
+            return -1;
+    }
+}
+
+static int copy_dir(int srcfd, int dstfd, bool overlay, struct pcon_err *err);
+
+static bool
+is_opaque_dir(int dfd)
+{
+    char v[2];
+
+    return fgetxattr(dfd, "user.overlay.opaque", v, sizeof v) == 1 && v[0] == 'y';
+}
+
+/* Makes room for name in ddir: a directory stays for a directory (unless
+ * the source is opaque), anything else is removed first. */
+static int
+clear_target(int ddir, const char *name, bool want_dir, bool opaque, struct pcon_err *err)
+{
+    struct stat st;
+
+    if (fstatat(ddir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return 0;
+    if (want_dir && S_ISDIR(st.st_mode) && !opaque)
+        return 0;
+    return fs_rm_rf_at(ddir, name, err);
+}
+
+static int
+copy_entry(int sdir, int ddir, const char *name, bool overlay, struct pcon_err *err)
+{
+    struct stat st;
+    struct timespec times[2];
+
+    if (fstatat(sdir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return pcon_fail(err, errno, "stat \"%s\"", name);
+    if (overlay && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0))
+        return fs_rm_rf_at(ddir, name, err); /* a whiteout deletes what lies below */
+    if (S_ISDIR(st.st_mode)) {
+        cleanup_close int s = -1, d = -1;
+
+        s = openat(sdir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (s < 0)
+            return pcon_fail(err, errno, "open directory \"%s\"", name);
+        if (overlay && clear_target(ddir, name, true, is_opaque_dir(s), err) < 0)
+            return -1;
+        if (mkdirat(ddir, name, 0700) < 0 && errno != EEXIST)
+            return pcon_fail(err, errno, "create directory \"%s\"", name);
+        d = openat(ddir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (d < 0)
+            return pcon_fail(err, errno, "open directory \"%s\"", name);
+        if (copy_dir(s, d, overlay, err) < 0)
+            return -1;
+        if (copy_xattrs(s, d, overlay) < 0)
+            return pcon_fail(err, errno, "copy xattrs of \"%s\"", name);
+        if (fchown(d, st.st_uid, st.st_gid) < 0 || fchmod(d, st.st_mode & 07777) < 0)
+            return pcon_fail(err, errno, "set owner of \"%s\"", name);
+    } else if (overlay && clear_target(ddir, name, false, false, err) < 0) {
+        return -1;
+    } else if (S_ISREG(st.st_mode)) {
+        cleanup_close int s = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        cleanup_close int d = -1;
+
+        if (s < 0)
+            return pcon_fail(err, errno, "open \"%s\"", name);
+        d = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (d < 0)
+            return pcon_fail(err, errno, "create \"%s\"", name);
+        if (copy_file_data(s, d) < 0 || copy_xattrs(s, d, overlay) < 0)
+            return pcon_fail(err, errno, "copy \"%s\"", name);
+        if (fchown(d, st.st_uid, st.st_gid) < 0 || fchmod(d, st.st_mode & 07777) < 0)
+            return pcon_fail(err, errno, "set owner of \"%s\"", name);
+    } else if (S_ISLNK(st.st_mode)) {
+        char target[PATH_MAX];
+        ssize_t n = readlinkat(sdir, name, target, sizeof target - 1);
+
+        if (n < 0)
+            return pcon_fail(err, errno, "read link \"%s\"", name);
+        target[n] = '\0';
+        if (symlinkat(target, ddir, name) < 0)
+            return pcon_fail(err, errno, "create link \"%s\"", name);
+        if (fchownat(ddir, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+            return pcon_fail(err, errno, "set owner of \"%s\"", name);
+    } else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode)
+               || S_ISSOCK(st.st_mode)) {
+        if (mknodat(ddir, name, st.st_mode, st.st_rdev) < 0)
+            return pcon_fail(err, errno, "create node \"%s\"", name);
+        if (fchownat(ddir, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+            return pcon_fail(err, errno, "set owner of \"%s\"", name);
+    } else {
+        return 0;
+    }
+    times[0] = st.st_atim;
+    times[1] = st.st_mtim;
+    (void) utimensat(ddir, name, times, AT_SYMLINK_NOFOLLOW); /* times are cosmetic */
+    return 0;
+}
+
+static int
+copy_dir(int srcfd, int dstfd, bool overlay, struct pcon_err *err)
+{
+    int dupfd = fcntl(srcfd, F_DUPFD_CLOEXEC, 3);
+    cleanup_closedir DIR *d = NULL;
+    struct dirent *de;
+
+    if (dupfd < 0)
+        return pcon_fail(err, errno, "duplicate directory fd");
+    d = fdopendir(dupfd);
+    if (d == NULL) {
+        int e = errno;
+        close(dupfd);
+        return pcon_fail(err, e, "open directory");
+    }
+    while ((errno = 0, de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (copy_entry(srcfd, dstfd, de->d_name, overlay, err) < 0)
+            return -1;
+    }
+    if (errno != 0)
+        return pcon_fail(err, errno, "read directory");
+    return 0;
+}
+
+int
+fs_copy_tree(int srcdfd, int dstdfd, bool overlay, struct pcon_err *err)
+{
+    return copy_dir(srcdfd, dstdfd, overlay, err);
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* File-system helpers: atomic writes, recursive removal, and path
+ * resolution confined to a root directory. */
+#ifndef PCON_LIB_FSUTIL_H
+#define PCON_LIB_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+int fs_mkdir_p(const char *path, mode_t mode, struct pcon_err *err);
+/* removes dfd/name and everything below it, never following a symlink;
+ * a missing entry is not an error */
+int fs_rm_rf_at(int dfd, const char *name, struct pcon_err *err);
+/* writes a temporary file next to name (O_EXCL), optionally fsyncs it,
+ * and renames it over name */
+int fs_write_atomic(int dfd, const char *name, const void *buf, size_t len, mode_t mode,
+                    bool sync, struct pcon_err *err);
+/* reads a whole regular file (at most max bytes) as a NUL-terminated buffer */
+char *fs_read_all(int dfd, const char *name, size_t max, size_t *len, struct pcon_err *err);
+int fs_write_all(int fd, const void *buf, size_t len);
+
+/* Cleans a path for use below a root: drops leading '/', '.', empty
+ * components and resolves '..' lexically. Returns NULL when the path
+ * climbs above the root; "" stands for the root itself. */
+char *path_clean_rel(const char *path);
+
+/* openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS): symlinks, absolute ones
+ * included, are resolved as if rootfd were '/', so nothing outside it is
+ * reached. */
+int fs_open_in_root(int rootfd, const char *path, int flags, mode_t mode, struct pcon_err *err);
+/* mkdir -p of path inside rootfd; returns an O_PATH fd of the directory */
+int fs_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct pcon_err *err);
+/* splits a cleaned relative path into its parent (opened as an O_DIRECTORY
+ * fd inside rootfd, created when create_parents) and its last component */
+int fs_open_parent_in_root(int rootfd, const char *relpath, bool create_parents,
+                           const char **base, struct pcon_err *err);
+
+/* Copies the tree below srcdfd into dstdfd keeping owners, modes, times,
+ * symlinks and xattrs (hard links become copies). With overlay, the source
+ * is an overlay layer laid over what dstdfd holds: its whiteouts delete,
+ * its opaque directories replace, and its overlay xattrs are not copied. */
+int fs_copy_tree(int srcdfd, int dstdfd, bool overlay, struct pcon_err *err);
+
+#endif

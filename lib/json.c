@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: Apache-2.0
+/* yajl helpers: parsing with typed getters, and generation. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "mem.h"
+
+yajl_val
+json_parse(const char *text, struct pcon_err *err)
+{
+    char ebuf[256];
+    yajl_val v = yajl_tree_parse(text, ebuf, sizeof ebuf);
+
+    if (v == NULL) {
+        char *nl = strchr(ebuf, '\n');
+        if (nl)
+            *nl = '\0';
+        pcon_fail(err, EINVAL, "parse JSON: %s", ebuf[0] ? ebuf : "invalid document");
+    }
+    return v;
+}
+
+yajl_val
+json_get(yajl_val obj, const char *key)
+{
+    if (obj == NULL || !YAJL_IS_OBJECT(obj))
+        return NULL;
+    for (size_t i = 0; i < obj->u.object.len; i++)
+        if (strcmp(obj->u.object.keys[i], key) == 0)
+            return obj->u.object.values[i];
+    return NULL;
+}
+
+const char *
+json_get_str(yajl_val obj, const char *key)
+{
+    yajl_val v = json_get(obj, key);
+
+    return v && YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
+}
+
+yajl_val
+json_get_obj(yajl_val obj, const char *key)
+{
+    yajl_val v = json_get(obj, key);
+
+    return v && YAJL_IS_OBJECT(v) ? v : NULL;
+}
+
+yajl_val
+json_get_arr(yajl_val obj, const char *key)
+{
+    yajl_val v = json_get(obj, key);
+
+    return v && YAJL_IS_ARRAY(v) ? v : NULL;
+}
+
+bool
+json_get_int(yajl_val obj, const char *key, int64_t *out)
+{
+    yajl_val v = json_get(obj, key);
+
+    if (v == NULL || !YAJL_IS_INTEGER(v))
+        return false;
+    *out = YAJL_GET_INTEGER(v);
+    return true;
+}
+
+int
+json_get_strv(yajl_val obj, const char *key, char ***out, struct pcon_err *err)
+{
+    yajl_val v = json_get(obj, key);
+    char **r;
+
+    *out = NULL;
+    if (v == NULL || YAJL_IS_NULL(v))
+        return 0;
+    if (!YAJL_IS_ARRAY(v))
+        return pcon_fail(err, EINVAL, "field \"%s\" is not an array", key);
+    r = xzalloc((v->u.array.len + 1) * sizeof *r);
+    for (size_t i = 0; i < v->u.array.len; i++) {
+        yajl_val s = v->u.array.values[i];
+        if (!YAJL_IS_STRING(s)) {
+            strv_free(r);
+            return pcon_fail(err, EINVAL, "field \"%s\" holds a non-string", key);
+        }
+        r[i] = xstrdup(YAJL_GET_STRING(s));
+    }
+    *out = r;
+    return 0;
+}
+
+int
+json_need_str(yajl_val obj, const char *key, const char **out, struct pcon_err *err)
+{
+    *out = json_get_str(obj, key);
+    if (*out == NULL)
+        return pcon_fail(err, EINVAL, "missing string field \"%s\"", key);
+    return 0;
+}
+
+yajl_gen
+json_gen_new(bool pretty)
+{
+    yajl_gen g = yajl_gen_alloc(NULL);
+
+    if (g == NULL)
+        abort();
+    if (pretty) {
+        yajl_gen_config(g, yajl_gen_beautify, 1);
+        yajl_gen_config(g, yajl_gen_indent_string, "    ");
+    }
+    return g;
+}
+
+yajl_gen_status
+json_gen_str(yajl_gen g, const char *s)
+{
+    return yajl_gen_string(g, (const unsigned char *) s, strlen(s));
+}
+
+yajl_gen_status
+json_gen_kv_str(yajl_gen g, const char *k, const char *v)
+{
+    yajl_gen_status s = json_gen_str(g, k);
+
+    if (s != yajl_gen_status_ok)
+        return s;
+    return v ? json_gen_str(g, v) : yajl_gen_null(g);
+}
+
+yajl_gen_status
+json_gen_kv_int(yajl_gen g, const char *k, long long v)
+{
+    yajl_gen_status s = json_gen_str(g, k);
+
+    return s != yajl_gen_status_ok ? s : yajl_gen_integer(g, v);
+}
+
+yajl_gen_status
+json_gen_kv_bool(yajl_gen g, const char *k, bool v)
+{
+    yajl_gen_status s = json_gen_str(g, k);
+
+    return s != yajl_gen_status_ok ? s : yajl_gen_bool(g, v);
+}
+
+yajl_gen_status
+json_gen_strv(yajl_gen g, char *const *v)
+{
+    yajl_gen_status s = yajl_gen_array_open(g);
+
+    for (size_t i = 0; s == yajl_gen_status_ok && v && v[i]; i++)
+        s = json_gen_str(g, v[i]);
+    return s != yajl_gen_status_ok ? s : yajl_gen_array_close(g);
+}
+
+yajl_gen_status
+json_gen_kv_strv(yajl_gen g, const char *k, char *const *v)
+{
+    yajl_gen_status s = json_gen_str(g, k);
+
+    if (s != yajl_gen_status_ok)
+        return s;
+    return v ? json_gen_strv(g, v) : yajl_gen_null(g);
+}
+
+char *
+json_gen_take(yajl_gen g, size_t *len)
+{
+    const unsigned char *buf;
+    size_t n;
+    char *r;
+
+    yajl_gen_get_buf(g, &buf, &n);
+    r = xmalloc(n + 1);
+    memcpy(r, buf, n);
+    r[n] = '\0';
+    if (len)
+        *len = n;
+    return r;
+}

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Aborting allocators and string vectors. */
+#include <stdio.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+static void
+oom(void)
+{
+    static const char msg[] = "Error: out of memory\n";
+
+    (void) !write(2, msg, sizeof msg - 1);
+    abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+
+    if (p == NULL)
+        oom();
+    return p;
+}
+
+void *
+xzalloc(size_t n)
+{
+    void *p = calloc(1, n ? n : 1);
+
+    if (p == NULL)
+        oom();
+    return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (p == NULL)
+        oom();
+    return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+    char *p = strdup(s);
+
+    if (p == NULL)
+        oom();
+    return p;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+    char *p = strndup(s, n);
+
+    if (p == NULL)
+        oom();
+    return p;
+}
+
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+    char *p;
+
+    if (vasprintf(&p, fmt, ap) < 0)
+        oom();
+    return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    char *p;
+
+    va_start(ap, fmt);
+    p = xvasprintf(fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+size_t
+strv_len(char *const *v)
+{
+    size_t n = 0;
+
+    while (v && v[n])
+        n++;
+    return n;
+}
+
+void
+strv_free(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
+char **
+strv_dup(char *const *v)
+{
+    size_t n = strv_len(v);
+    char **r = xmalloc((n + 1) * sizeof *r);
+
+    for (size_t i = 0; i < n; i++)
+        r[i] = xstrdup(v[i]);
+    r[n] = NULL;
+    return r;
+}
+
+void
+strv_push_take(char ***v, char *s)
+{
+    size_t n = strv_len(*v);
+
+    *v = xrealloc(*v, (n + 2) * sizeof **v);
+    (*v)[n] = s;
+    (*v)[n + 1] = NULL;
+}
+
+void
+strv_push(char ***v, const char *s)
+{
+    strv_push_take(v, xstrdup(s));
+}

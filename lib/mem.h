@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Allocation that aborts on exhaustion, so no caller carries an ENOMEM path. */
+#ifndef PCON_LIB_MEM_H
+#define PCON_LIB_MEM_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xzalloc(size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* NULL-terminated string vectors */
+size_t strv_len(char *const *v);
+void strv_free(char **v);
+char **strv_dup(char *const *v);
+/* appends a copy of s, reallocating *v */
+void strv_push(char ***v, const char *s);
+/* appends s without copying it */
+void strv_push_take(char ***v, char *s);
+
+#endif

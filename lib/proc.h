@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Processes: start times (to tell a live pid from a recycled one) and
+ * running helper programs. */
+#ifndef PCON_LIB_PROC_H
+#define PCON_LIB_PROC_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/* field 22 of /proc/PID/stat, in clock ticks since boot */
+int proc_starttime(pid_t pid, unsigned long long *out);
+/* true when pid runs and started at starttime */
+bool proc_alive(pid_t pid, unsigned long long starttime);
+/* runs argv (no shell, PATH searched) and waits; returns the exit status
+ * or fails when it could not be started, was killed or exited non-zero */
+int proc_run(char *const argv[], struct pcon_err *err);
+/* waitpid that retries EINTR; returns the exit code (128+sig when killed) */
+int proc_wait_exit(pid_t pid, struct pcon_err *err);
+/* true when this process is not in the initial user namespace */
+bool proc_in_userns(void);
+
+#endif

@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Image records and import. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/digest.h"
+#include "../lib/fsutil.h"
+#include "../lib/json.h"
+#include "image.h"
+#include "layer.h"
+#include "reference.h"
+
+#define MAX_JSON (4 << 20)
+
+void
+storage_image_free(struct image *img)
+{
+    strv_free(img->names);
+    strv_free(img->layers);
+    free(img->created);
+    memset(img, 0, sizeof *img);
+}
+
+void
+storage_image_config_free(struct image_config *c)
+{
+    strv_free(c->env);
+    strv_free(c->cmd);
+    strv_free(c->entrypoint);
+    free(c->workdir);
+    free(c->user);
+    memset(c, 0, sizeof *c);
+}
+
+static int
+image_read(struct store *st, const char *id, struct image *out, struct pcon_err *err)
+{
+    cleanup_free char *path = xasprintf("%s/image.json", id);
+    cleanup_free char *text = NULL;
+    cleanup_yajl_val yajl_val root = NULL;
+    const char *created;
+
+    memset(out, 0, sizeof *out);
+    text = fs_read_all(st->images_dfd, path, MAX_JSON, NULL, err);
+    if (text == NULL)
+        return -1;
+    root = json_parse(text, err);
+    if (root == NULL)
+        return pcon_prefix(err, "image %.12s", id);
+    if (json_get_strv(root, "names", &out->names, err) < 0
+        || json_get_strv(root, "layers", &out->layers, err) < 0)
+        return pcon_prefix(err, "image %.12s", id);
+    for (size_t i = 0; out->layers && out->layers[i]; i++)
+        if (!hex64_valid(out->layers[i])) {
+            storage_image_free(out);
+            return pcon_fail(err, EINVAL, "image %.12s: invalid layer id", id);
+        }
+    if (out->layers == NULL || out->layers[0] == NULL) {
+        storage_image_free(out);
+        return pcon_fail(err, EINVAL, "image %.12s: no layers", id);
+    }
+    created = json_get_str(root, "created");
+    out->created = xstrdup(created ? created : "");
+    memcpy(out->id, id, 65);
+    return 0;
+}
+
+static int
+image_write(struct store *st, int dfd, const struct image *img, struct pcon_err *err)
+{
+    cleanup_yajl_gen yajl_gen g = json_gen_new(false);
+    cleanup_free char *text = NULL;
+    size_t len;
+
+    (void) st;
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "id", img->id));
+    JG(json_gen_kv_strv(g, "names", img->names ? img->names : (char *[]){ NULL }));
+    JG(json_gen_kv_strv(g, "layers", img->layers));
+    JG(json_gen_kv_str(g, "created", img->created));
+    JG(yajl_gen_map_close(g));
+    text = json_gen_take(g, &len);
+    return fs_write_atomic(dfd, "image.json", text, len, 0600, true, err);
+fail:
+    return pcon_fail(err, EINVAL, "generate image.json");
+}
+
+static bool
+strv_contains(char *const *v, const char *s)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        if (strcmp(v[i], s) == 0)
+            return true;
+    return false;
+}
+
+static void
+strv_remove(char **v, const char *s)
+{
+    size_t j = 0;
+
+    for (size_t i = 0; v && v[i]; i++) {
+        if (strcmp(v[i], s) == 0)
+            free(v[i]);
+        else
+            v[j++] = v[i];
+    }
+    if (v)
+        v[j] = NULL;
+}
+
+/* Calls fn for every stored image id until it returns non-zero. */
+static int
+image_each(struct store *st, int (*fn)(const char *id, void *opaque), void *opaque,
+           struct pcon_err *err)
+{
+    int dup = fcntl(st->images_dfd, F_DUPFD_CLOEXEC, 3);
+    cleanup_closedir DIR *d = NULL;
+    struct dirent *de;
+    int r = 0;
+
+    if (dup < 0)
+        return pcon_fail(err, errno, "list images");
+    d = fdopendir(dup);
+    if (d == NULL) {
+        close(dup);
+        return pcon_fail(err, errno, "list images");
+    }
+    rewinddir(d);
+    while (r == 0 && (de = readdir(d)) != NULL)
+        if (hex64_valid(de->d_name))
+            r = fn(de->d_name, opaque);
+    return r;
+}
+
+struct find {
+    struct store *st;
+    const char *name;          /* canonical name, or NULL */
+    struct image_ref *short_ref; /* for short names */
+    const char *id_prefix;     /* or NULL */
+    char found[65];
+    char short_found[65];
+    int prefix_hits;
+};
+
+static int
+find_cb(const char *id, void *opaque)
+{
+    struct find *f = opaque;
+    struct image img;
+
+    if (f->id_prefix && strncmp(id, f->id_prefix, strlen(f->id_prefix)) == 0) {
+        if (f->prefix_hits++ == 0)
+            memcpy(f->found, id, 65);
+        return 0;
+    }
+    if (f->name == NULL || image_read(f->st, id, &img, NULL) < 0)
+        return 0;
+    for (size_t i = 0; img.names && img.names[i]; i++) {
+        if (strcmp(img.names[i], f->name) == 0) {
+            memcpy(f->found, id, 65);
+            storage_image_free(&img);
+            return 1;
+        }
+        if (f->short_ref && !f->short_found[0] && ref_short_matches(f->short_ref, img.names[i]))
+            memcpy(f->short_found, id, 65);
+    }
+    storage_image_free(&img);
+    return 0;
+}
+
+int
+storage_image_lookup(struct store *st, const char *name, struct image *out, struct pcon_err *err)
+{
+    struct find f = { .st = st };
+    struct image_ref ref;
+    cleanup_free char *canon = NULL;
+    const char *hex = strncmp(name, "sha256:", 7) == 0 ? name + 7 : name;
+    size_t hlen = strspn(hex, "0123456789abcdef");
+
+    if (hex[hlen] == '\0' && hlen == 64) {
+        if (image_read(st, hex, out, NULL) == 0)
+            return 0;
+        return pcon_fail_kind(err, PCON_ERR_NOTFOUND, 0, "%s: image not known", name);
+    }
+    if (ref_parse(name, "localhost", &ref, NULL) == 0) {
+        canon = ref_string(&ref);
+        f.name = canon;
+        f.short_ref = ref.short_name ? &ref : NULL;
+    }
+    if (hex[hlen] == '\0' && hlen >= 3)
+        f.id_prefix = hex;
+    if (image_each(st, find_cb, &f, err) < 0) {
+        ref_free(&ref);
+        return -1;
+    }
+    ref_free(&ref);
+    if (f.found[0] == '\0' && f.prefix_hits == 0 && f.short_found[0])
+        memcpy(f.found, f.short_found, 65);
+    if (f.prefix_hits > 1 && f.found[0] && f.id_prefix && strncmp(f.found, f.id_prefix, hlen) == 0)
+        return pcon_fail(err, 0, "%s: image id prefix is ambiguous", name);
+    if (f.found[0] == '\0')
+        return pcon_fail_kind(err, PCON_ERR_NOTFOUND, 0, "%s: image not known", name);
+    return image_read(st, f.found, out, err);
+}
+
+int
+storage_image_config(struct store *st, const struct image *img, struct image_config *out,
+                     struct pcon_err *err)
+{
+    cleanup_free char *path = xasprintf("%s/config.json", img->id);
+    cleanup_free char *text = NULL;
+    cleanup_yajl_val yajl_val root = NULL;
+    yajl_val cfg;
+    const char *s;
+
+    memset(out, 0, sizeof *out);
+    text = fs_read_all(st->images_dfd, path, MAX_JSON, NULL, err);
+    if (text == NULL)
+        return -1;
+    root = json_parse(text, err);
+    if (root == NULL)
+        return pcon_prefix(err, "image %.12s config", img->id);
+    cfg = json_get_obj(root, "config");
+    if (cfg == NULL)
+        return 0;
+    if (json_get_strv(cfg, "Env", &out->env, err) < 0
+        || json_get_strv(cfg, "Cmd", &out->cmd, err) < 0
+        || json_get_strv(cfg, "Entrypoint", &out->entrypoint, err) < 0) {
+        storage_image_config_free(out);
+        return pcon_prefix(err, "image %.12s config", img->id);
+    }
+    if ((s = json_get_str(cfg, "WorkingDir")) && *s)
+        out->workdir = xstrdup(s);
+    if ((s = json_get_str(cfg, "User")) && *s)
+        out->user = xstrdup(s);
+    return 0;
+}
+
+/* --- import --- */
+
+static void
+rfc3339_now(char *buf, size_t n)
+{
+    struct timespec ts;
+    struct tm tm;
+    size_t l;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    l = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + l, n - l, ".%09ldZ", ts.tv_nsec);
+}
+
+/* A Dockerfile-like --change: CMD, ENTRYPOINT (JSON array or shell
+ * form), ENV, WORKDIR, USER. */
+struct change_set {
+    char **env, **cmd, **entrypoint;
+    const char *workdir, *user;
+};
+
+static int
+parse_exec_form(const char *v, char ***out, struct pcon_err *err)
+{
+    cleanup_yajl_val yajl_val arr = NULL;
+    yajl_val holder;
+    cleanup_free char *wrapped = NULL;
+
+    strv_free(*out);
+    *out = NULL;
+    while (*v == ' ')
+        v++;
+    if (*v != '[') {
+        strv_push(out, "/bin/sh");
+        strv_push(out, "-c");
+        strv_push(out, v);
+        return 0;
+    }
+    wrapped = xasprintf("{\"v\":%s}", v);
+    holder = arr = json_parse(wrapped, err);
+    if (arr == NULL || json_get_strv(holder, "v", out, err) < 0)
+        return pcon_prefix(err, "invalid change \"%s\"", v);
+    return 0;
+}
+
+static int
+parse_changes(char **changes, struct change_set *cs, struct pcon_err *err)
+{
+    for (size_t i = 0; changes && changes[i]; i++) {
+        char *c = changes[i];
+        char *sep = c + strcspn(c, "= ");
+        size_t klen = (size_t) (sep - c);
+
+        if (*sep == '\0')
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid change \"%s\"", c);
+        sep++;
+        if (klen == 3 && strncasecmp(c, "CMD", 3) == 0) {
+            if (parse_exec_form(sep, &cs->cmd, err) < 0)
+                return -1;
+        } else if (klen == 10 && strncasecmp(c, "ENTRYPOINT", 10) == 0) {
+            if (parse_exec_form(sep, &cs->entrypoint, err) < 0)
+                return -1;
+        } else if (klen == 3 && strncasecmp(c, "ENV", 3) == 0) {
+            char *kv = xstrdup(sep), *sp = strchr(kv, ' ');
+            if (strchr(kv, '=') == NULL && sp)
+                *sp = '='; /* "ENV K V" */
+            strv_push_take(&cs->env, kv);
+        } else if (klen == 7 && strncasecmp(c, "WORKDIR", 7) == 0) {
+            cs->workdir = sep;
+        } else if (klen == 4 && strncasecmp(c, "USER", 4) == 0) {
+            cs->user = sep;
+        } else {
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid change \"%s\": unsupported"
+                                  " instruction", c);
+        }
+    }
+    return 0;
+}
+
+static char *
+import_config(const struct layer_info *li, const char *created, const struct change_set *cs)
+{
+    cleanup_yajl_gen yajl_gen g = json_gen_new(false);
+    char *const default_env[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                                  NULL };
+
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "created", created));
+    JG(json_gen_kv_str(g, "architecture", "amd64"));
+    JG(json_gen_kv_str(g, "os", "linux"));
+    JG(json_gen_str(g, "config"));
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_strv(g, "Env", cs->env ? cs->env : default_env));
+    if (cs->entrypoint)
+        JG(json_gen_kv_strv(g, "Entrypoint", cs->entrypoint));
+    if (cs->cmd)
+        JG(json_gen_kv_strv(g, "Cmd", cs->cmd));
+    if (cs->workdir)
+        JG(json_gen_kv_str(g, "WorkingDir", cs->workdir));
+    if (cs->user)
+        JG(json_gen_kv_str(g, "User", cs->user));
+    JG(yajl_gen_map_close(g));
+    JG(json_gen_str(g, "rootfs"));
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "type", "layers"));
+    JG(json_gen_kv_strv(g, "diff_ids", (char *[]){ (char *) li->diff_id, NULL }));
+    JG(yajl_gen_map_close(g));
+    JG(json_gen_str(g, "history"));
+    JG(yajl_gen_array_open(g));
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "created", created));
+    JG(json_gen_kv_str(g, "created_by", "pcon import"));
+    JG(yajl_gen_map_close(g));
+    JG(yajl_gen_array_close(g));
+    JG(yajl_gen_map_close(g));
+    return json_gen_take(g, NULL);
+fail:
+    abort(); /* only an allocation or a nesting bug can get here */
+}
+
+static char *
+import_manifest(const char *config_digest, size_t config_len, const struct layer_info *li)
+{
+    cleanup_yajl_gen yajl_gen g = json_gen_new(false);
+
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_int(g, "schemaVersion", 2));
+    JG(json_gen_kv_str(g, "mediaType", "application/vnd.oci.image.manifest.v1+json"));
+    JG(json_gen_str(g, "config"));
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "mediaType", "application/vnd.oci.image.config.v1+json"));
+    JG(json_gen_kv_str(g, "digest", config_digest));
+    JG(json_gen_kv_int(g, "size", (long long) config_len));
+    JG(yajl_gen_map_close(g));
+    JG(json_gen_str(g, "layers"));
+    JG(yajl_gen_array_open(g));
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "mediaType", "application/vnd.oci.image.layer.v1.tar"));
+    JG(json_gen_kv_str(g, "digest", li->diff_id));
+    JG(json_gen_kv_int(g, "size", li->size));
+    JG(yajl_gen_map_close(g));
+    JG(yajl_gen_array_close(g));
+    JG(yajl_gen_map_close(g));
+    return json_gen_take(g, NULL);
+fail:
+    abort(); /* only an allocation or a nesting bug can get here */
+}
+
+struct untag {
+    struct store *st;
+    const char *name;
+    const char *keep_id;
+    struct pcon_err *err;
+};
+
+/* A name belongs to one image: moving it takes it from the other. */
+static int
+untag_cb(const char *id, void *opaque)
+{
+    struct untag *u = opaque;
+    struct image img;
+    cleanup_close int dfd = -1;
+    int r = 0;
+
+    if (strcmp(id, u->keep_id) == 0 || image_read(u->st, id, &img, NULL) < 0)
+        return 0;
+    if (strv_contains(img.names, u->name)) {
+        strv_remove(img.names, u->name);
+        dfd = openat(u->st->images_dfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (dfd < 0 || image_write(u->st, dfd, &img, u->err) < 0)
+            r = dfd < 0 ? pcon_fail(u->err, errno, "open image %.12s", id) : -1;
+    }
+    storage_image_free(&img);
+    return r;
+}
+
+static int
+image_store_new(struct store *st, const struct image *img, const char *config,
+                const char *manifest, struct pcon_err *err)
+{
+    cleanup_free char *tmp = xasprintf(".tmp-%s-%d", img->id, getpid());
+    cleanup_close int dfd = -1;
+
+    if (mkdirat(st->images_dfd, tmp, 0700) < 0)
+        return pcon_fail(err, errno, "create image directory");
+    dfd = openat(st->images_dfd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (dfd < 0) {
+        pcon_fail(err, errno, "open image directory");
+        goto fail;
+    }
+    if (fs_write_atomic(dfd, "config.json", config, strlen(config), 0600, true, err) < 0
+        || fs_write_atomic(dfd, "manifest.json", manifest, strlen(manifest), 0600, true, err) < 0
+        || image_write(st, dfd, img, err) < 0)
+        goto fail;
+    if (renameat(st->images_dfd, tmp, st->images_dfd, img->id) < 0) {
+        pcon_fail(err, errno, "store image %.12s", img->id);
+        goto fail;
+    }
+    return 0;
+fail:
+    (void) fs_rm_rf_at(st->images_dfd, tmp, NULL); /* nothing half-made stays */
+    return -1;
+}
+
+int
+storage_image_import(struct store *st, int fd, const struct image_import_opts *opts,
+                     char id_out[65], struct pcon_err *err)
+{
+    cleanup_close int lock = -1;
+    cleanup_free char *canon = NULL, *config = NULL, *manifest = NULL;
+    struct change_set cs = { 0 };
+    struct layer_info li;
+    struct image img = { 0 };
+    struct image existing;
+    struct image_ref ref;
+    char created[64], cdigest[72];
+    int ret = -1;
+
+    if (opts->name) {
+        if (ref_parse(opts->name, "localhost", &ref, err) < 0)
+            return -1;
+        canon = ref_string(&ref);
+        ref_free(&ref);
+    }
+    if (parse_changes(opts->changes, &cs, err) < 0)
+        goto out;
+    lock = storage_lock(st, true, err);
+    if (lock < 0 || storage_cleanup_temporaries(st, err) < 0)
+        goto out;
+    if (storage_layer_create(st, fd, NULL, &li, err) < 0)
+        goto out;
+    rfc3339_now(created, sizeof created);
+    config = import_config(&li, created, &cs);
+    digest_buf(config, strlen(config), cdigest);
+    manifest = import_manifest(cdigest, strlen(config), &li);
+    memcpy(img.id, cdigest + 7, 65);
+    strv_push(&img.layers, li.chain_id + 7);
+    img.created = xstrdup(created);
+    if (canon)
+        strv_push(&img.names, canon);
+    if (canon) {
+        struct untag u = { st, canon, img.id, err };
+        if (image_each(st, untag_cb, &u, err) < 0)
+            goto out;
+    }
+    if (image_read(st, img.id, &existing, NULL) == 0) {
+        /* the very same config: only the name is new */
+        cleanup_close int dfd = openat(st->images_dfd, img.id,
+                                       O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (canon && !strv_contains(existing.names, canon))
+            strv_push(&existing.names, canon);
+        ret = dfd < 0 ? pcon_fail(err, errno, "open image") : image_write(st, dfd, &existing, err);
+        storage_image_free(&existing);
+        if (ret < 0)
+            goto out;
+    } else if (image_store_new(st, &img, config, manifest, err) < 0) {
+        goto out;
+    }
+    memcpy(id_out, img.id, 65);
+    ret = 0;
+out:
+    storage_image_free(&img);
+    strv_free(cs.env);
+    strv_free(cs.cmd);
+    strv_free(cs.entrypoint);
+    return ret;
+}

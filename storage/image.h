@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Images: records (names, layers), their OCI configuration, import and
+ * lookup by name, short name or id. */
+#ifndef PCON_STORAGE_IMAGE_H
+#define PCON_STORAGE_IMAGE_H
+
+#include "../lib/err.h"
+#include "store.h"
+
+/* what `run` uses of the OCI image configuration */
+struct image_config {
+    char **env, **cmd, **entrypoint;
+    char *workdir, *user;
+};
+
+struct image {
+    char id[65];  /* 64 hex: the digest of the config */
+    char **names; /* "localhost/bb:latest" */
+    char **layers; /* chain ids (hex), base first */
+    char *created;
+};
+
+struct image_import_opts {
+    const char *name;    /* NULL: untagged */
+    char **changes;      /* "CMD=...", "ENV=K=V", "WORKDIR=..." ... (Dockerfile-like) */
+};
+
+/* Imports a root file system tarball (read from fd, any compression) as a
+ * single-layer image. Takes the exclusive store lock. */
+int storage_image_import(struct store *st, int fd, const struct image_import_opts *opts,
+                         char id_out[65], struct pcon_err *err);
+/* Finds an image by id, id prefix, full name or short name. Call with the
+ * store lock held. Fails with PCON_ERR_NOTFOUND. */
+int storage_image_lookup(struct store *st, const char *name, struct image *out,
+                         struct pcon_err *err);
+int storage_image_config(struct store *st, const struct image *img, struct image_config *out,
+                         struct pcon_err *err);
+void storage_image_free(struct image *img);
+void storage_image_config_free(struct image_config *c);
+
+#endif

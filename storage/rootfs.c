@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Root file systems of containers. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
+#include "../lib/proc.h"
+#include "rootfs.h"
+
+#define DRIVER_CACHE "storage-driver"
+
+/* lowerdir for img, relative to the graph root, top layer first */
+static char *
+lowerdirs(const struct image *img)
+{
+    size_t n = strv_len(img->layers);
+    char *s = xstrdup("");
+
+    for (size_t i = n; i-- > 0;) {
+        char *t = xasprintf("%s%slayers/%s/diff", s, *s ? ":" : "", img->layers[i]);
+        free(s);
+        s = t;
+    }
+    return s;
+}
+
+/* overlay's option string must fit one page: paths are relative to the
+ * graph root, made the cwd for the mount call. By path, not by fd: overlay
+ * refuses layers reached through a mount of another mount namespace, and
+ * the store's fds may come from one. */
+static int
+overlay_mount_rel(const char *graphroot, const char *lower, const char *upper, const char *work,
+                  const char *target, struct pcon_err *err)
+{
+    cleanup_free char *opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s", lower, upper, work,
+                                        proc_in_userns() ? ",userxattr" : "");
+    cleanup_close int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    int r, e;
+
+    if (strlen(opts) >= 4096)
+        return pcon_fail(err, E2BIG, "mount overlay: too many layers");
+    if (cwd < 0 || chdir(graphroot) < 0)
+        return pcon_fail(err, errno, "enter the graph root");
+    r = mount("overlay", target, "overlay", 0, opts);
+    e = errno;
+    if (fchdir(cwd) < 0)
+        return pcon_fail(err, errno, "return to the working directory");
+    if (r < 0)
+        return pcon_fail(err, e, "mount overlay on \"%s\"", target);
+    return 0;
+}
+
+/* Runs in a child with its own mount namespace: can native overlay mount
+ * here? Exits with 0 or the errno. */
+static int
+probe_overlay(struct store *st, struct pcon_err *err)
+{
+    cleanup_free char *dir = xasprintf(".probe-%d", getpid());
+    const char *subs[] = { "lower", "upper", "work", "merged" };
+    cleanup_close int dfd = -1;
+    pid_t pid;
+    int status, ret;
+
+    if (mkdirat(st->root_dfd, dir, 0700) < 0)
+        return pcon_fail(err, errno, "create probe directory");
+    dfd = openat(st->root_dfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    for (size_t i = 0; dfd >= 0 && i < 4; i++)
+        if (mkdirat(dfd, subs[i], 0700) < 0)
+            break;
+    pid = fork();
+    if (pid == 0) {
+        cleanup_free char *m = xasprintf("%s/merged", dir);
+        cleanup_free char *l = xasprintf("%s/lower", dir);
+        cleanup_free char *u = xasprintf("%s/upper", dir);
+        cleanup_free char *w = xasprintf("%s/work", dir);
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+            _exit(errno);
+        if (overlay_mount_rel(st->graphroot, l, u, w, m, NULL) < 0)
+            _exit(errno ? errno : EINVAL);
+        _exit(0);
+    }
+    ret = pid < 0 ? -1 : 0;
+    if (pid > 0 && TEMP_FAILURE_RETRY_INT(waitpid(pid, &status, 0)) == pid)
+        ret = WIFEXITED(status) ? WEXITSTATUS(status) : EINVAL;
+    (void) fs_rm_rf_at(st->root_dfd, dir, NULL); /* probe leftovers only */
+    if (pid < 0)
+        return pcon_fail(err, errno, "fork the overlay probe");
+    return ret;
+}
+
+int
+storage_driver_resolve(struct store *st, char **reason, struct pcon_err *err)
+{
+    cleanup_free char *cache = NULL, *why = NULL;
+    enum storage_driver d = STORAGE_DRIVER_VFS;
+    char *nl;
+    int r;
+
+    if (st->driver != STORAGE_DRIVER_AUTO) {
+        if (reason)
+            *reason = xstrdup("chosen with --storage-driver");
+        return 0;
+    }
+    cache = fs_read_all(st->run_dfd, DRIVER_CACHE, 4096, NULL, NULL);
+    if (cache && (nl = strchr(cache, '\n')) != NULL) {
+        *nl = '\0';
+        if (storage_driver_parse(cache, &d, NULL) == 0 && d != STORAGE_DRIVER_AUTO) {
+            st->driver = d;
+            if (reason)
+                *reason = xstrdup(nl + 1);
+            return 0;
+        }
+    }
+    r = probe_overlay(st, err);
+    if (r < 0)
+        return -1;
+    if (r == 0) {
+        d = STORAGE_DRIVER_OVERLAY;
+        why = xstrdup("native overlayfs mounts in the user namespace (userxattr)");
+    } else if (access("/dev/fuse", R_OK | W_OK) == 0
+               && (access("/usr/bin/fuse-overlayfs", X_OK) == 0
+                   || access("/usr/local/bin/fuse-overlayfs", X_OK) == 0)) {
+        d = STORAGE_DRIVER_FUSE;
+        why = xasprintf("native overlayfs cannot mount here (%s)", strerror(r));
+    } else {
+        d = STORAGE_DRIVER_VFS;
+        why = xasprintf("native overlayfs cannot mount here (%s) and fuse-overlayfs is not"
+                        " usable", strerror(r));
+    }
+    st->driver = d;
+    cache = xasprintf("%s\n%s", storage_driver_name(d), why);
+    (void) fs_write_atomic(st->run_dfd, DRIVER_CACHE, cache, strlen(cache), 0600, false, NULL);
+    if (reason)
+        *reason = steal_ptr(&why);
+    return 0;
+}
+
+static int
+vfs_populate(struct store *st, const struct image *img, int ctrfd, struct pcon_err *err)
+{
+    cleanup_close int rootfd = -1;
+
+    if (mkdirat(ctrfd, "rootfs", 0755) < 0)
+        return pcon_fail(err, errno, "create rootfs directory");
+    rootfd = openat(ctrfd, "rootfs", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (rootfd < 0)
+        return pcon_fail(err, errno, "open rootfs directory");
+    for (size_t i = 0; img->layers[i]; i++) {
+        cleanup_free char *p = xasprintf("%s/diff", img->layers[i]);
+        cleanup_close int lfd = openat(st->layers_dfd, p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (lfd < 0)
+            return pcon_fail(err, errno, "open layer %.12s", img->layers[i]);
+        if (fs_copy_tree(lfd, rootfd, true, err) < 0)
+            return pcon_prefix(err, "copy layer %.12s", img->layers[i]);
+    }
+    return 0;
+}
+
+int
+storage_container_create(struct store *st, const struct image *img, const char *id,
+                         struct pcon_err *err)
+{
+    cleanup_close int fd = -1;
+
+    if (storage_driver_resolve(st, NULL, err) < 0)
+        return -1;
+    if (mkdirat(st->containers_dfd, id, 0700) < 0)
+        return pcon_fail(err, errno, "create container directory");
+    fd = openat(st->containers_dfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        pcon_fail(err, errno, "open container directory");
+        goto fail;
+    }
+    if (st->driver == STORAGE_DRIVER_VFS) {
+        if (vfs_populate(st, img, fd, err) < 0)
+            goto fail;
+    } else if (mkdirat(fd, "upper", 0755) < 0 || mkdirat(fd, "work", 0700) < 0) {
+        pcon_fail(err, errno, "create container layer");
+        goto fail;
+    }
+    return steal_fd(&fd);
+fail:
+    (void) fs_rm_rf_at(st->containers_dfd, id, NULL); /* nothing half-made stays */
+    return -1;
+}
+
+int
+storage_container_delete(struct store *st, const char *id, struct pcon_err *err)
+{
+    return fs_rm_rf_at(st->containers_dfd, id, err);
+}
+
+int
+storage_rootfs_mount(struct store *st, const struct image *img, const char *id,
+                     const char *target, struct pcon_err *err)
+{
+    cleanup_free char *lower = lowerdirs(img);
+    cleanup_free char *upper = xasprintf("containers/%s/upper", id);
+    cleanup_free char *work = xasprintf("containers/%s/work", id);
+
+    switch (st->driver) {
+    case STORAGE_DRIVER_OVERLAY:
+        return overlay_mount_rel(st->graphroot, lower, upper, work, target, err);
+    case STORAGE_DRIVER_FUSE: {
+        /* fuse-overlayfs resolves paths itself: make them absolute */
+        cleanup_free char *opts = NULL;
+        cleanup_free char *abs_lower = xstrdup("");
+        char *argv[] = { "fuse-overlayfs", "-o", NULL, (char *) target, NULL };
+        for (size_t i = strv_len(img->layers); i-- > 0;) {
+            char *t = xasprintf("%s%s%s/layers/%s/diff", abs_lower, *abs_lower ? ":" : "",
+                                st->graphroot, img->layers[i]);
+            free(abs_lower);
+            abs_lower = t;
+        }
+        opts = xasprintf("lowerdir=%s,upperdir=%s/%s,workdir=%s/%s", abs_lower, st->graphroot,
+                         upper, st->graphroot, work);
+        argv[2] = opts;
+        if (proc_run(argv, err) < 0)
+            return pcon_prefix(err, "mount fuse-overlayfs on \"%s\"", target);
+        return 0;
+    }
+    case STORAGE_DRIVER_VFS: {
+        cleanup_free char *src = xasprintf("%s/containers/%s/rootfs", st->graphroot, id);
+        if (mount(src, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+            return pcon_fail(err, errno, "bind mount the root file system");
+        return 0;
+    }
+    default:
+        return pcon_fail(err, EINVAL, "no storage driver chosen");
+    }
+}
+
+int
+storage_rootfs_unmount(const char *target, struct pcon_err *err)
+{
+    if (umount2(target, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+        return pcon_fail(err, errno, "unmount \"%s\"", target);
+    return 0;
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Opening the store and locking it. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/digest.h"
+#include "../lib/fsutil.h"
+#include "../lib/lock.h"
+#include "store.h"
+
+static int
+open_subdir(int dfd, const char *name, struct pcon_err *err)
+{
+    int fd;
+
+    if (mkdirat(dfd, name, 0700) < 0 && errno != EEXIST)
+        return pcon_fail(err, errno, "create directory \"%s\"", name);
+    fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return pcon_fail(err, errno, "open directory \"%s\"", name);
+    return fd;
+}
+
+int
+storage_store_open(struct store *st, const char *graphroot, const char *runroot,
+                   enum storage_driver driver, struct pcon_err *err)
+{
+    memset(st, 0, sizeof *st);
+    st->root_dfd = st->run_dfd = st->layers_dfd = st->images_dfd = st->containers_dfd = -1;
+    st->graphroot = xstrdup(graphroot);
+    st->runroot = xstrdup(runroot);
+    st->driver = driver;
+    if (fs_mkdir_p(graphroot, 0700, err) < 0 || fs_mkdir_p(runroot, 0700, err) < 0)
+        return -1;
+    st->root_dfd = open(graphroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (st->root_dfd < 0)
+        return pcon_fail(err, errno, "open graph root \"%s\"", graphroot);
+    st->run_dfd = open(runroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (st->run_dfd < 0)
+        return pcon_fail(err, errno, "open run root \"%s\"", runroot);
+    st->layers_dfd = open_subdir(st->root_dfd, "layers", err);
+    if (st->layers_dfd < 0)
+        return -1;
+    st->images_dfd = open_subdir(st->root_dfd, "images", err);
+    if (st->images_dfd < 0)
+        return -1;
+    st->containers_dfd = open_subdir(st->root_dfd, "containers", err);
+    if (st->containers_dfd < 0)
+        return -1;
+    return 0;
+}
+
+void
+storage_store_close(struct store *st)
+{
+    int *fds[] = { &st->root_dfd, &st->run_dfd, &st->layers_dfd, &st->images_dfd,
+                   &st->containers_dfd };
+
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+        if (*fds[i] >= 0) {
+            close(*fds[i]);
+            *fds[i] = -1;
+        }
+    free(st->graphroot);
+    free(st->runroot);
+    st->graphroot = st->runroot = NULL;
+}
+
+int
+storage_lock(struct store *st, bool exclusive, struct pcon_err *err)
+{
+    return lock_take(st->root_dfd, "storage.lock", exclusive, err);
+}
+
+static int
+cleanup_dir(int dfd, struct pcon_err *err)
+{
+    int dup = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+    cleanup_closedir DIR *d = NULL;
+    struct dirent *de;
+
+    if (dup < 0)
+        return pcon_fail(err, errno, "duplicate directory fd");
+    d = fdopendir(dup);
+    if (d == NULL) {
+        close(dup);
+        return pcon_fail(err, errno, "open store directory");
+    }
+    while ((de = readdir(d)) != NULL)
+        if (strncmp(de->d_name, ".tmp-", 5) == 0 && fs_rm_rf_at(dfd, de->d_name, err) < 0)
+            return -1;
+    return 0;
+}
+
+int
+storage_cleanup_temporaries(struct store *st, struct pcon_err *err)
+{
+    if (cleanup_dir(st->layers_dfd, err) < 0 || cleanup_dir(st->images_dfd, err) < 0)
+        return pcon_prefix(err, "clean up the store");
+    return 0;
+}
+
+int
+storage_driver_parse(const char *name, enum storage_driver *out, struct pcon_err *err)
+{
+    static const struct {
+        const char *name;
+        enum storage_driver d;
+    } names[] = {
+        { "", STORAGE_DRIVER_AUTO },
+        { "overlay", STORAGE_DRIVER_OVERLAY },
+        { "fuse-overlayfs", STORAGE_DRIVER_FUSE },
+        { "vfs", STORAGE_DRIVER_VFS },
+    };
+
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i].name) == 0) {
+            *out = names[i].d;
+            return 0;
+        }
+    return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                          "unknown storage driver \"%s\" (overlay, fuse-overlayfs or vfs)", name);
+}
+
+const char *
+storage_driver_name(enum storage_driver d)
+{
+    switch (d) {
+    case STORAGE_DRIVER_OVERLAY:
+        return "overlay";
+    case STORAGE_DRIVER_FUSE:
+        return "fuse-overlayfs";
+    case STORAGE_DRIVER_VFS:
+        return "vfs";
+    default:
+        return "auto";
+    }
+}
+
+int
+storage_count(int dfd)
+{
+    int dup = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+    cleanup_closedir DIR *d = NULL;
+    struct dirent *de;
+    int n = 0;
+
+    if (dup < 0)
+        return -1;
+    d = fdopendir(dup);
+    if (d == NULL) {
+        close(dup);
+        return -1;
+    }
+    while ((de = readdir(d)) != NULL)
+        n += hex64_valid(de->d_name);
+    return n;
+}

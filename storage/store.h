@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The store: graph root (images, layers, containers) and run root, their
+ * directory fds, and the store lock. */
+#ifndef PCON_STORAGE_STORE_H
+#define PCON_STORAGE_STORE_H
+
+#include <stdbool.h>
+
+#include "../lib/err.h"
+
+enum storage_driver {
+    STORAGE_DRIVER_AUTO = 0,
+    STORAGE_DRIVER_OVERLAY,
+    STORAGE_DRIVER_FUSE,
+    STORAGE_DRIVER_VFS,
+};
+
+struct store {
+    char *graphroot, *runroot;
+    int root_dfd, run_dfd;
+    int layers_dfd, images_dfd, containers_dfd;
+    enum storage_driver driver; /* as asked; AUTO until storage_driver_resolve */
+};
+
+int storage_store_open(struct store *st, const char *graphroot, const char *runroot,
+                       enum storage_driver driver, struct pcon_err *err);
+void storage_store_close(struct store *st);
+/* flock on storage.lock: shared to read, exclusive to change; the returned
+ * fd holds the lock */
+int storage_lock(struct store *st, bool exclusive, struct pcon_err *err);
+/* removes temporaries a killed command left; call with the exclusive lock */
+int storage_cleanup_temporaries(struct store *st, struct pcon_err *err);
+
+/* number of images or containers (entries named by a 64-hex id) */
+int storage_count(int dfd);
+
+int storage_driver_parse(const char *name, enum storage_driver *out, struct pcon_err *err);
+const char *storage_driver_name(enum storage_driver d);
+
+#endif
