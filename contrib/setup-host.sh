@@ -7,6 +7,7 @@
 set -euo pipefail
 
 user=${PCON_TEST_USER:-pcontest}
+nosub_user=${PCON_NOSUB_USER:-pconnosub}
 
 if [ "$(id -u)" != 0 ]; then
     echo "setup-host.sh: must run as root" >&2
@@ -35,6 +36,12 @@ for f in /etc/subuid /etc/subgid; do
     touch "$f"
     grep -q "^$user:" "$f" || echo "$user:100000:65536" >> "$f"
 done
+
+# a second user without subordinate ids, for the single-mapping fallback
+if ! id "$nosub_user" >/dev/null 2>&1; then
+    useradd -m -s /bin/bash -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$nosub_user"
+fi
+sed -i "/^$nosub_user:/d" /etc/subuid /etc/subgid
 
 for dev in /dev/fuse /dev/net/tun; do
     [ -e "$dev" ] && chmod 0666 "$dev"

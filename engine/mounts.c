@@ -141,6 +141,16 @@ fd_mount(const char *src, int fd, const char *fstype, unsigned long flags, const
     return mount(src, path, fstype, flags, data);
 }
 
+/* binds a path onto itself, making it a mount point of its own */
+static int
+fd_bind_self(int fd)
+{
+    char path[64];
+
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    return mount(path, path, NULL, MS_BIND | MS_REC, NULL);
+}
+
 /* A read-only remount of a bind mount in a user namespace must repeat the
  * flags the kernel locked on it (nosuid, nodev, noexec, atime ones). */
 static int
@@ -171,19 +181,12 @@ remount_ro(int fd, unsigned long extra)
 static int
 mount_target(int rootfd, const struct mount_op *op, bool dir, struct pcon_err *err)
 {
-    cleanup_free char *rel = path_clean_rel(op->dst);
-    cleanup_close int pfd = -1;
-    const char *base;
+    cleanup_free char *rel = path_clean_clamped(op->dst);
 
     if (rel == NULL || *rel == '\0')
         return pcon_fail(err, EINVAL, "invalid mount destination \"%s\"", op->dst);
-    if (dir)
-        return fs_mkdir_in_root(rootfd, rel, 0755, err);
-    pfd = fs_open_parent_in_root(rootfd, rel, true, &base, err);
-    if (pfd < 0)
-        return -1;
-    /* resolve the last component inside the root as well: it may be a link */
-    return fs_open_in_root(rootfd, rel, O_RDONLY | O_CREAT | O_NOCTTY | O_NONBLOCK, 0644, err);
+    /* the original path, not the cleaned one: its links resolve in the root */
+    return fs_mkpath_in_root(rootfd, op->dst, !dir, dir ? 0755 : 0644, err);
 }
 
 static int
@@ -246,7 +249,7 @@ perform_one(int rootfd, const struct mount_op *op, struct pcon_err *err)
         fd = fs_open_in_root(rootfd, op->dst, O_PATH | O_NOFOLLOW, 0, err);
         if (fd < 0)
             return -1;
-        if (fd_mount(NULL, fd, NULL, MS_BIND | MS_REC, NULL) < 0)
+        if (fd_bind_self(fd) < 0)
             return pcon_fail(err, errno, "bind \"%s\"", op->dst);
         mfd = fs_open_in_root(rootfd, op->dst, O_PATH | O_NOFOLLOW, 0, err);
         if (mfd < 0 || remount_ro(mfd, 0) < 0)

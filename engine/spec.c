@@ -56,7 +56,7 @@ spec_volume_parse(const char *s, struct volume *out, struct pcon_err *err)
         if (!ok)
             return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL, "invalid volume option \"%s\"", t);
     }
-    cdst = path_clean_rel(dst);
+    cdst = path_clean_clamped(dst);
     if (cdst == NULL || *cdst == '\0')
         return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL, "invalid container path \"%s\"", dst);
     if (*src == '/') {

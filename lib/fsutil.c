@@ -171,8 +171,8 @@ fs_read_all(int dfd, const char *name, size_t max, size_t *lenp, struct pcon_err
     return steal_ptr(&buf);
 }
 
-char *
-path_clean_rel(const char *path)
+static char *
+path_clean(const char *path, bool clamp)
 {
     size_t n = strlen(path);
     char *out = xmalloc(n + 1);
@@ -192,7 +192,7 @@ path_clean_rel(const char *path)
         if (clen == 1 && p[0] == '.') {
             /* nothing */
         } else if (clen == 2 && p[0] == '.' && p[1] == '.') {
-            if (olen == 0) {
+            if (olen == 0 && !clamp) {
                 free(out);
                 return NULL;
             }
@@ -210,6 +210,18 @@ path_clean_rel(const char *path)
     }
     out[olen] = '\0';
     return out;
+}
+
+char *
+path_clean_rel(const char *path)
+{
+    return path_clean(path, false);
+}
+
+char *
+path_clean_clamped(const char *path)
+{
+    return path_clean(path, true);
 }
 
 int
@@ -232,38 +244,99 @@ fs_open_in_root(int rootfd, const char *path, int flags, mode_t mode, struct pco
     return fd;
 }
 
+/* Prepends the components of a symlink target to the pending list. */
+static void
+splice_link(char ***pending, size_t *pos, const char *target)
+{
+    cleanup_strv char **rest = strv_dup(*pending + *pos);
+    char **next = NULL;
+    cleanup_free char *copy = xstrdup(target);
+    char *save = NULL;
+
+    for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save))
+        strv_push(&next, c);
+    for (size_t i = 0; rest[i]; i++)
+        strv_push(&next, rest[i]);
+    strv_free(*pending);
+    *pending = next ? next : xzalloc(sizeof(char *));
+    *pos = 0;
+}
+
+int
+fs_mkpath_in_root(int rootfd, const char *path, bool last_is_file, mode_t mode,
+                  struct pcon_err *err)
+{
+    cleanup_strv char **pending = NULL;
+    cleanup_free char *resolved = xstrdup("");
+    cleanup_free char *copy = xstrdup(path);
+    char *save = NULL;
+    size_t pos = 0;
+    int links = 0;
+
+    for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save))
+        strv_push(&pending, c);
+    while (pending && pending[pos]) {
+        const char *c = pending[pos++];
+        bool last = pending[pos] == NULL;
+        cleanup_close int pfd = -1;
+        struct stat st;
+        char *cand;
+
+        if (strcmp(c, ".") == 0)
+            continue;
+        if (strcmp(c, "..") == 0) {
+            /* lexically, and never above the root */
+            char *slash = strrchr(resolved, '/');
+            if (slash)
+                *slash = '\0';
+            else
+                resolved[0] = '\0';
+            continue;
+        }
+        /* each step starts from a directory resolved inside the root */
+        pfd = fs_open_in_root(rootfd, resolved, O_PATH | O_DIRECTORY, 0, err);
+        if (pfd < 0)
+            return -1;
+        if (fstatat(pfd, c, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno != ENOENT)
+                return pcon_fail(err, errno, "stat \"%s\" in root", path);
+            if (last && last_is_file) {
+                cleanup_close int fd = -1;
+                fd = openat(pfd, c, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+                if (fd < 0 && errno != EEXIST)
+                    return pcon_fail(err, errno, "create \"%s\" in root", path);
+            } else if (mkdirat(pfd, c, mode) < 0 && errno != EEXIST) {
+                return pcon_fail(err, errno, "create directory \"%s\" in root", path);
+            }
+            st.st_mode = last && last_is_file ? S_IFREG : S_IFDIR;
+        } else if (S_ISLNK(st.st_mode)) {
+            char target[PATH_MAX];
+            ssize_t n;
+
+            if (++links > 40)
+                return pcon_fail(err, ELOOP, "resolve \"%s\" in root", path);
+            n = readlinkat(pfd, c, target, sizeof target - 1);
+            if (n < 0)
+                return pcon_fail(err, errno, "read link in \"%s\"", path);
+            target[n] = '\0';
+            if (target[0] == '/')
+                resolved[0] = '\0'; /* absolute links are relative to the root */
+            splice_link(&pending, &pos, target);
+            continue;
+        } else if (!S_ISDIR(st.st_mode) && !(last && last_is_file)) {
+            return pcon_fail(err, ENOTDIR, "resolve \"%s\" in root", path);
+        }
+        cand = *resolved ? xasprintf("%s/%s", resolved, c) : xstrdup(c);
+        free(resolved);
+        resolved = cand;
+    }
+    return fs_open_in_root(rootfd, resolved, O_PATH, 0, err);
+}
+
 int
 fs_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct pcon_err *err)
 {
-    cleanup_free char *clean = path_clean_rel(path);
-    cleanup_close int cur = -1;
-    char *p, *save = NULL;
-
-    if (clean == NULL)
-        return pcon_fail(err, EINVAL, "path \"%s\" escapes the root", path);
-    cur = fs_open_in_root(rootfd, "", O_PATH | O_DIRECTORY, 0, err);
-    if (cur < 0)
-        return -1;
-    for (p = strtok_r(clean, "/", &save); p; p = strtok_r(NULL, "/", &save)) {
-        int next;
-
-        if (mkdirat(cur, p, mode) < 0 && errno != EEXIST)
-            return pcon_fail(err, errno, "create directory \"%s\"", path);
-        /* resolve the component within the root again: it may be a symlink */
-        next = fs_open_in_root(cur, p, O_PATH | O_DIRECTORY, 0, err);
-        if (next < 0) {
-            /* a symlink is resolved with cur as its root: redo from the real root */
-            char *upto = xstrndup(clean, (size_t) (p - clean) + strlen(p));
-            pcon_err_clear(err);
-            next = fs_open_in_root(rootfd, upto, O_PATH | O_DIRECTORY, 0, err);
-            free(upto);
-            if (next < 0)
-                return -1;
-        }
-        close(cur);
-        cur = next;
-    }
-    return steal_fd(&cur);
+    return fs_mkpath_in_root(rootfd, path, false, mode, err);
 }
 
 int

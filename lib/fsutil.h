@@ -27,11 +27,20 @@ int fs_write_all(int fd, const void *buf, size_t len);
  * climbs above the root; "" stands for the root itself. */
 char *path_clean_rel(const char *path);
 
+/* As path_clean_rel, but '..' stops at the root instead of failing (how
+ * paths inside a container resolve). */
+char *path_clean_clamped(const char *path);
+
 /* openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS): symlinks, absolute ones
  * included, are resolved as if rootfd were '/', so nothing outside it is
  * reached. */
 int fs_open_in_root(int rootfd, const char *path, int flags, mode_t mode, struct pcon_err *err);
-/* mkdir -p of path inside rootfd; returns an O_PATH fd of the directory */
+/* mkdir -p of path inside rootfd, following symlinks as the container
+ * would see them (absolute ones from rootfd, '..' stopping there), each
+ * step opened with RESOLVE_IN_ROOT; with last_is_file the last component
+ * is created as an empty file. Returns an O_PATH fd of the result. */
+int fs_mkpath_in_root(int rootfd, const char *path, bool last_is_file, mode_t mode,
+                      struct pcon_err *err);
 int fs_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct pcon_err *err);
 /* splits a cleaned relative path into its parent (opened as an O_DIRECTORY
  * fd inside rootfd, created when create_parents) and its last component */

@@ -191,13 +191,15 @@ storage_image_lookup(struct store *st, const char *name, struct image *out, stru
             return 0;
         return pcon_fail_kind(err, PCON_ERR_NOTFOUND, 0, "%s: image not known", name);
     }
-    if (ref_parse(name, "localhost", &ref, NULL) == 0) {
+    if (hex[hlen] == '\0' && hlen >= 3)
+        f.id_prefix = hex;
+    if (ref_parse(name, "localhost", &ref, f.id_prefix ? NULL : err) == 0) {
         canon = ref_string(&ref);
         f.name = canon;
         f.short_ref = ref.short_name ? &ref : NULL;
+    } else if (f.id_prefix == NULL) {
+        return -1;
     }
-    if (hex[hlen] == '\0' && hlen >= 3)
-        f.id_prefix = hex;
     if (image_each(st, find_cb, &f, err) < 0) {
         ref_free(&ref);
         return -1;

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Runs every test: the C unit tests given as arguments and the bats system
+# suite, all TAP, and ends with "N passed, N failed". As root it prepares
+# the host (contrib/setup-host.sh), copies the built tree where the test
+# users can read it, and reruns itself as the unprivileged test user (and
+# the no-subordinate-ids suite as a user without ranges): rootless is the
+# product, so the tests never run pcon as root.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+user=${PCON_TEST_USER:-pcontest}
+nosub_user=${PCON_NOSUB_USER:-pconnosub}
+
+if [ "$(id -u)" = 0 ]; then
+    bash "$top/contrib/setup-host.sh" || exit 1
+    tmp=$(mktemp -d /tmp/pcon-tests.XXXXXX)
+    chmod 0755 "$tmp"
+    cp -a "$top/." "$tmp/src"
+    chown -R "$user:" "$tmp/src"
+    chmod -R a+rX "$tmp/src"
+    pcon_rel=""
+    [ -n "${PCON:-}" ] && pcon_rel="$tmp/src/${PCON#"$top"/}"
+    log="$tmp/main.tap"
+    runuser -u "$user" -- env -i HOME="$(getent passwd "$user" | cut -d: -f6)" \
+        PATH="$PATH" TERM="${TERM:-dumb}" ${pcon_rel:+PCON="$pcon_rel"} \
+        bash "$tmp/src/tests/run.sh" "$@" | tee "$log"
+    main_rc=${PIPESTATUS[0]}
+    # the fallback without subordinate ids, as a user that has none
+    nlog="$tmp/nosub.tap"
+    runuser -u "$nosub_user" -- env -i HOME="$(getent passwd "$nosub_user" | cut -d: -f6)" \
+        PATH="$PATH" PCON="${pcon_rel:-$tmp/src/pcon}" \
+        bats --tap "$tmp/src/tests/system/nosubid" 2>&1 | tee "$nlog"
+    passed=$(( $(grep -c '^ok ' "$log") + $(grep -c '^ok ' "$nlog") ))
+    failed=$(( $(grep -c '^not ok ' "$log") + $(grep -c '^not ok ' "$nlog") ))
+    rm -rf "$tmp"
+    echo "$passed passed, $failed failed"
+    [ "$failed" = 0 ] && [ "$passed" -gt 0 ] && [ "$main_rc" = 0 ]
+    exit
+fi
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+cd "$top" || exit 1
+for t in "$@"; do
+    echo "# unit: $t"
+    "$t" 2>&1 | tee -a "$out"
+done
+echo "# system: tests/system"
+bats --tap tests/system 2>&1 | tee -a "$out"
+passed=$(grep -c '^ok ' "$out")
+failed=$(grep -c '^not ok ' "$out")
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: Apache-2.0
+# Helpers for the system tests: each file gets its own store (graph root
+# and run root) with the busybox image imported as localhost/bb, and its
+# own pause process, killed by pid at the end.
+
+bats_require_minimum_version 1.5.0
+
+PCON=${PCON:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)/pcon}
+IMAGE=localhost/bb
+
+# the real binary under a time limit, on this file's store
+pcon() {
+    timeout --foreground 120 "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" "$@"
+}
+
+pcon_setup_store() {
+    export PCON_ROOT="$BATS_FILE_TMPDIR/root" PCON_RUNROOT="$BATS_FILE_TMPDIR/run"
+    pcon import "$BB_TAR" "$IMAGE" >/dev/null
+}
+
+pause_pid() {
+    [ -f "$PCON_RUNROOT/pause.pid" ] && cut -d' ' -f1 "$PCON_RUNROOT/pause.pid"
+}
+
+# kills a process by pid, after checking it is the one recorded (start time)
+kill_recorded() {
+    local pid=$1 start=$2 now
+    now=$(awk '{ sub(/.*\) /, ""); print $20 }' "/proc/$pid/stat" 2>/dev/null) || return 0
+    [ "$now" = "$start" ] && kill "$pid" 2>/dev/null
+    return 0
+}
+
+pcon_teardown_store() {
+    [ -n "${PCON_ROOT:-}" ] || return 0
+    # files owned by subordinate ids can only be removed inside the namespace
+    pcon unshare rm -rf "$PCON_ROOT" 2>/dev/null || true
+    if [ -f "$PCON_RUNROOT/pause.pid" ]; then
+        read -r pid start < "$PCON_RUNROOT/pause.pid"
+        kill_recorded "$pid" "$start"
+    fi
+}
+
+setup_file() {
+    pcon_setup_store
+}
+
+teardown_file() {
+    pcon_teardown_store
+}
+
+assert_status() {
+    if [ "$status" -ne "$1" ]; then
+        echo "expected status $1, got $status; output:" >&2
+        echo "$output" >&2
+        return 1
+    fi
+}
+
+assert_output() {
+    if [ "$output" != "$1" ]; then
+        printf 'expected output:\n%s\ngot:\n%s\n' "$1" "$output" >&2
+        return 1
+    fi
+}
+
+assert_output_contains() {
+    if [[ "$output" != *"$1"* ]]; then
+        printf 'expected output to contain:\n%s\ngot:\n%s\n' "$1" "$output" >&2
+        return 1
+    fi
+}
+
+refute_output_contains() {
+    if [[ "$output" == *"$1"* ]]; then
+        printf 'expected output not to contain:\n%s\ngot:\n%s\n' "$1" "$output" >&2
+        return 1
+    fi
+}
+
+# exactly one line on stderr, starting with "Error: "
+assert_one_error_line() {
+    local n
+    n=$(printf '%s\n' "$stderr" | grep -c .)
+    if [ "$n" -ne 1 ] || [[ "$stderr" != "Error: "* ]]; then
+        printf 'expected one "Error: " line on stderr, got:\n%s\n' "$stderr" >&2
+        return 1
+    fi
+}
+
+# every container record, run directory and name in the store
+list_containers() {
+    ls -A "$PCON_ROOT/containers" "$PCON_RUNROOT/containers" "$PCON_ROOT/names" 2>/dev/null | sort
+}
+
+setup() {
+    CONTAINERS_BEFORE=$(list_containers)
+}
+
+# nothing of any container made by this test is left in the store or the
+# run root
+assert_no_containers() {
+    local now
+    now=$(list_containers)
+    if [ "$now" != "$CONTAINERS_BEFORE" ]; then
+        printf 'containers left behind:\n%s\n' "$(comm -13 <(echo "$CONTAINERS_BEFORE") <(echo "$now"))" >&2
+        return 1
+    fi
+}
