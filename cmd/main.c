@@ -79,26 +79,25 @@ default_paths(struct cmd_globals *g)
     }
 }
 
-int
-main(int argc, char **argv)
+static int
+dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    struct cmd_ctx ctx = { 0 };
     cleanup_err struct pcon_err err = { 0 };
     char *arg;
-    int c, code;
+    int c;
 
     while ((c = cmd_getopt(&global_def, argc, argv, &arg)) != -1) {
         switch (c) {
         case G_ROOT:
-            free(ctx.g.graphroot);
-            ctx.g.graphroot = absolute(arg);
+            free(ctx->g.graphroot);
+            ctx->g.graphroot = absolute(arg);
             break;
         case G_RUNROOT:
-            free(ctx.g.runroot);
-            ctx.g.runroot = absolute(arg);
+            free(ctx->g.runroot);
+            ctx->g.runroot = absolute(arg);
             break;
         case G_DRIVER:
-            if (storage_driver_parse(arg, &ctx.g.driver, &err) < 0)
+            if (storage_driver_parse(arg, &ctx->g.driver, &err) < 0)
                 return cmd_report(&err);
             break;
         case 'v':
@@ -116,21 +115,29 @@ main(int argc, char **argv)
         usage(stderr);
         return PCON_EXIT_ENGINE;
     }
-    default_paths(&ctx.g);
+    default_paths(&ctx->g);
     for (size_t i = 0; i < NCOMMANDS; i++) {
         if (strcmp(argv[optind], commands[i]->name) != 0)
             continue;
         argc -= optind;
         argv += optind;
         optind = 1; /* restart getopt for the command's own options */
-        code = commands[i]->fn(&ctx, argc, argv);
-        if (ctx.store_open)
-            storage_store_close(&ctx.st);
-        free(ctx.g.graphroot);
-        free(ctx.g.runroot);
-        return code;
+        return commands[i]->fn(ctx, argc, argv);
     }
     fprintf(stderr, "Error: unrecognized command `pcon %s`\nTry 'pcon --help' for more information\n",
             argv[optind]);
     return PCON_EXIT_ENGINE;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct cmd_ctx ctx = { 0 };
+    int code = dispatch(&ctx, argc, argv);
+
+    if (ctx.store_open)
+        storage_store_close(&ctx.st);
+    free(ctx.g.graphroot);
+    free(ctx.g.runroot);
+    return code;
 }

@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../lib/proc.h"
 #include "cmd.h"
+
+extern char **environ;
 
 static int
 cmd_unshare(struct cmd_ctx *ctx, int argc, char **argv)
@@ -27,8 +30,8 @@ cmd_unshare(struct cmd_ctx *ctx, int argc, char **argv)
     }
     setenv("PCON_GRAPHROOT", ctx->g.graphroot, 1);
     setenv("PCON_RUNROOT", ctx->g.runroot, 1);
-    execvp(args[0], args);
-    pcon_fail_kind(&err, PCON_ERR_EXEC, errno, "exec \"%s\"", args[0]);
+    pcon_fail_kind(&err, PCON_ERR_EXEC, proc_execvpe(args[0], args, environ, getenv("PATH")),
+                   "exec \"%s\"", args[0]);
     return cmd_report(&err);
 }
 

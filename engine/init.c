@@ -19,12 +19,12 @@
 
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
+#include "../lib/proc.h"
 #include "../netns/netns.h"
 #include "caps.h"
 #include "init.h"
 #include "spec.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define MAX_GROUPS 64
 
 __attribute__((noreturn)) static void
@@ -138,34 +138,16 @@ enter_root(const struct init_config *c, struct pcon_err *err)
 }
 
 /* execve with the container's PATH; ENOENT everywhere -> 127, anything
- * else -> 126 with the most telling errno */
+ * else -> 126 */
 static int
 exec_args(char **args, char **env, struct pcon_err *err)
 {
-    const char *path = spec_env_get(env, "PATH");
-    cleanup_free char *buf = NULL;
-    int saved = ENOENT;
+    int e = proc_execvpe(args[0], args, env, spec_env_get(env, "PATH"));
 
-    if (strchr(args[0], '/')) {
-        execve(args[0], args, env);
-        return pcon_fail_kind(err, PCON_ERR_EXEC, errno, "exec \"%s\"", args[0]);
-    }
-    buf = xstrdup(path ? path : DEFAULT_PATH);
-    for (char *dir = buf, *next; dir; dir = next) {
-        cleanup_free char *full = NULL;
-
-        next = strchr(dir, ':');
-        if (next)
-            *next++ = '\0';
-        full = xasprintf("%s/%s", *dir ? dir : ".", args[0]);
-        execve(full, args, env);
-        if (errno != ENOENT && errno != ENOTDIR)
-            saved = errno;
-    }
-    if (saved == ENOENT)
+    if (e == ENOENT && strchr(args[0], '/') == NULL)
         return pcon_fail_kind(err, PCON_ERR_EXEC, ENOENT,
                               "executable file `%s` not found in $PATH", args[0]);
-    return pcon_fail_kind(err, PCON_ERR_EXEC, saved, "exec \"%s\"", args[0]);
+    return pcon_fail_kind(err, PCON_ERR_EXEC, e, "exec \"%s\"", args[0]);
 }
 
 void

@@ -67,18 +67,83 @@ proc_wait_exit(pid_t pid, struct pcon_err *err)
 int
 proc_run(char *const argv[], struct pcon_err *err)
 {
+    posix_spawn_file_actions_t fa;
+    char out[1024];
+    size_t len = 0;
+    int p[2];
     pid_t pid;
     int r, code;
 
-    r = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
-    if (r != 0)
+    /* the helper's chatter is kept, and shown only when it fails */
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return pcon_fail(err, errno, "create pipe");
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, p[1], 2);
+    r = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(p[1]);
+    if (r != 0) {
+        close(p[0]);
         return pcon_fail(err, r, "run %s", argv[0]);
+    }
+    for (;;) {
+        ssize_t n = read(p[0], out + len, sizeof out - 1 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t) n;
+        if (len == sizeof out - 1) {
+            char sink[4096]; /* keep draining so the helper never blocks */
+            while (read(p[0], sink, sizeof sink) > 0)
+                ;
+            break;
+        }
+    }
+    close(p[0]);
+    out[len] = '\0';
+    while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == ' '))
+        out[--len] = '\0';
+    for (char *nl = strchr(out, '\n'); nl; nl = strchr(nl, '\n'))
+        *nl = ' ';
     code = proc_wait_exit(pid, err);
     if (code < 0)
         return -1;
     if (code != 0)
-        return pcon_fail(err, 0, "%s exited with status %d", argv[0], code);
+        return pcon_fail(err, 0, "%s exited with status %d%s%s", argv[0], code, len ? ": " : "",
+                         out);
     return 0;
+}
+
+int
+proc_execvpe(const char *file, char *const argv[], char *const envp[], const char *path)
+{
+    cleanup_free char *buf = NULL;
+    int saved = ENOENT;
+
+    if (strchr(file, '/')) {
+        execve(file, argv, envp);
+        return errno;
+    }
+    buf = xstrdup(path ? path : PROC_DEFAULT_PATH);
+    for (char *dir = buf, *next; dir; dir = next) {
+        cleanup_free char *full = NULL;
+
+        next = strchr(dir, ':');
+        if (next)
+            *next++ = '\0';
+        if (*dir == '\0')
+            dir = ".";
+        /* a directory we cannot search is not where the command is */
+        if (access(dir, X_OK) < 0)
+            continue;
+        full = xasprintf("%s/%s", dir, file);
+        execve(full, argv, envp);
+        if (errno != ENOENT && errno != ENOTDIR)
+            saved = errno;
+    }
+    return saved;
 }
 
 bool

@@ -24,7 +24,7 @@ if [ "$(id -u)" = 0 ]; then
     log="$tmp/main.tap"
     runuser -u "$user" -- env -i HOME="$(getent passwd "$user" | cut -d: -f6)" \
         PATH="$PATH" TERM="${TERM:-dumb}" ${pcon_rel:+PCON="$pcon_rel"} \
-        bash "$tmp/src/tests/run.sh" "$@" | tee "$log"
+        bash "$tmp/src/tests/run.sh" "$@" | sed -u -E 's/^([0-9]+ passed, [0-9]+ failed)$/# as '"$user"': \1/' | tee "$log"
     main_rc=${PIPESTATUS[0]}
     # the fallback without subordinate ids, as a user that has none
     nlog="$tmp/nosub.tap"

@@ -89,7 +89,8 @@ assert_one_error_line() {
 
 # every container record, run directory and name in the store
 list_containers() {
-    ls -A "$PCON_ROOT/containers" "$PCON_RUNROOT/containers" "$PCON_ROOT/names" 2>/dev/null | sort
+    find "$PCON_ROOT/containers" "$PCON_RUNROOT/containers" "$PCON_ROOT/names" -mindepth 1 \
+        -maxdepth 1 -printf '%f\n' 2>/dev/null | sort
 }
 
 setup() {

@@ -1,0 +1,120 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# Import and the root file system drivers: native overlay, fuse-overlayfs,
+# plain copy; hostile tarballs refused without touching the store.
+
+load helpers
+
+@test "import prints the image id; the image records one layer by its diff id" {
+    run pcon import "$BB_TAR" localhost/imp
+    assert_status 0
+    [[ "$output" =~ ^[0-9a-f]{64}$ ]]
+    local id=$output diff
+    [ -f "$PCON_ROOT/images/$id/config.json" ]
+    diff=$(sha256sum < "$BB_TAR" | cut -d' ' -f1)
+    grep -q "\"sha256:$diff\"" "$PCON_ROOT/images/$id/config.json"
+    [ -d "$PCON_ROOT/layers/$diff/diff/bin" ]
+}
+
+@test "import reads compressed tarballs and stdin" {
+    gzip -c "$BB_TAR" > "$BATS_TEST_TMPDIR/bb.tar.gz"
+    run pcon import "$BATS_TEST_TMPDIR/bb.tar.gz" localhost/gz
+    assert_status 0
+    run pcon run --rm localhost/gz cat /data/file
+    assert_output "image data"
+    run sh -c "zstd -q -c '$BB_TAR' | '$PCON' --root '$PCON_ROOT' --runroot '$PCON_RUNROOT' import - localhost/zst"
+    assert_status 0
+    run pcon run --rm localhost/zst cat /data/file
+    assert_output "image data"
+}
+
+@test "a tarball with a path escaping the root is refused and leaves no layer" {
+    local before
+    before=$(ls "$PCON_ROOT/layers" | sort)
+    python3 - "$BATS_TEST_TMPDIR/evil.tar" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    data = b"pwned\n"
+    i = tarfile.TarInfo("../../../../../../tmp/pcon-escape-test")
+    i.size = len(data)
+    t.addfile(i, io.BytesIO(data))
+PY
+    run --separate-stderr pcon import "$BATS_TEST_TMPDIR/evil.tar" localhost/evil
+    assert_status 125
+    assert_one_error_line
+    [[ "$stderr" == *"escapes the root"* ]]
+    [ ! -e /tmp/pcon-escape-test ]
+    [ "$(ls "$PCON_ROOT/layers" | sort)" = "$before" ]
+    run pcon run --rm localhost/evil true
+    assert_status 125
+}
+
+@test "a symlink then a file through it stays inside the layer" {
+    python3 - "$BATS_TEST_TMPDIR/link.tar" "$BATS_TEST_TMPDIR/outside" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    l = tarfile.TarInfo("escape"); l.type = tarfile.SYMTYPE; l.linkname = sys.argv[2]
+    t.addfile(l)
+    data = b"through the link\n"
+    f = tarfile.TarInfo("escape/file"); f.size = len(data)
+    t.addfile(f, io.BytesIO(data))
+    h = tarfile.TarInfo("hard"); h.type = tarfile.LNKTYPE; h.linkname = "../../../../etc/passwd"
+    t.addfile(h)
+PY
+    mkdir -p "$BATS_TEST_TMPDIR/outside"
+    run pcon import "$BATS_TEST_TMPDIR/link.tar" localhost/link
+    # the hard link to outside is refused
+    assert_status 125
+    [ -z "$(ls -A "$BATS_TEST_TMPDIR/outside")" ]
+}
+
+@test "a garbage tarball is refused with one error line" {
+    head -c 3000 /dev/urandom > "$BATS_TEST_TMPDIR/garbage.tar"
+    run --separate-stderr pcon import "$BATS_TEST_TMPDIR/garbage.tar" localhost/garbage
+    assert_status 125
+    assert_one_error_line
+    run --separate-stderr pcon import "$BATS_TEST_TMPDIR/missing.tar" localhost/missing
+    assert_status 125
+    assert_one_error_line
+}
+
+@test "import --change sets CMD, ENV, USER; an unknown instruction is refused" {
+    pcon import --change 'CMD ["sh","-c","echo $GREETING; id -u"]' --change 'ENV GREETING hello' \
+        --change 'USER 1000' "$BB_TAR" localhost/changed
+    run pcon run --rm localhost/changed
+    assert_status 0
+    [ "${lines[0]}" = hello ]
+    [ "${lines[1]}" = 1000 ]
+    run --separate-stderr pcon import --change 'FROB x' "$BB_TAR" localhost/bad
+    assert_status 125
+}
+
+run_with_driver() {
+    local driver=$1
+    run "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" --storage-driver "$driver" run --rm $IMAGE \
+        sh -c 'grep " / " /proc/mounts | cut -d" " -f3; cat /data/file; echo new > /data/file; cat /data/file; stat -c %u /home/tester/note'
+}
+
+@test "fuse-overlayfs driver: the root is a fuse-overlayfs mount and works" {
+    run_with_driver fuse-overlayfs
+    assert_status 0
+    [ "${lines[0]}" = fuse.fuse-overlayfs ]
+    [ "${lines[1]}" = "image data" ]
+    [ "${lines[2]}" = new ]
+    [ "${lines[3]}" = 1000 ]
+    assert_no_containers
+    # the image itself is untouched
+    run pcon run --rm $IMAGE cat /data/file
+    assert_output "image data"
+}
+
+@test "vfs driver: a plain copy of the image, with owners kept" {
+    run_with_driver vfs
+    assert_status 0
+    [ "${lines[1]}" = "image data" ]
+    [ "${lines[2]}" = new ]
+    [ "${lines[3]}" = 1000 ]
+    assert_no_containers
+    run pcon run --rm $IMAGE cat /data/file
+    assert_output "image data"
+}
