@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../engine/userns.h"
@@ -131,13 +132,29 @@ cmd_usage_error(const struct cmd_def *def, const char *fmt, ...)
     return PCON_EXIT_ENGINE;
 }
 
+/* /tmp/pcon-$UID is predictable: a directory someone else made there must
+ * not be trusted with our pause.pid */
+static int
+check_owned(const char *dir, struct pcon_err *err)
+{
+    struct stat st;
+
+    if (lstat(dir, &st) < 0)
+        return pcon_fail(err, errno, "stat \"%s\"", dir);
+    if (!S_ISDIR(st.st_mode) || st.st_uid != getuid())
+        return pcon_fail(err, EPERM, "run root \"%s\" is not a directory owned by uid %u", dir,
+                         (unsigned) getuid());
+    return 0;
+}
+
 int
 cmd_store_open(struct cmd_ctx *ctx, struct pcon_err *err)
 {
     if (ctx->store_open)
         return 0;
     /* the run root exists before the namespace is joined: it holds pause.pid */
-    if (fs_mkdir_p(ctx->g.runroot, 0700, err) < 0 || engine_userns_join(ctx->g.runroot, err) < 0)
+    if (fs_mkdir_p(ctx->g.runroot, 0700, err) < 0 || check_owned(ctx->g.runroot, err) < 0
+        || engine_userns_join(ctx->g.runroot, err) < 0)
         return -1;
     /* opened inside: the store's fds then belong to pcon's mount namespace */
     if (storage_store_open(&ctx->st, ctx->g.graphroot, ctx->g.runroot, ctx->g.driver, err) < 0)

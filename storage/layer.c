@@ -348,7 +348,7 @@ storage_layer_extract(int rootfd, int tarfd, char diff_id[72], long long *size,
         goto out;
     }
     /* the tar reader stops at the end-of-archive blocks: hash the rest */
-    while (raw_read_cb(tar, &rs, (const void **) &e) > 0)
+    for (const void *rest; raw_read_cb(tar, &rs, &rest) > 0;)
         ;
     ret = 0;
 out:
