@@ -56,10 +56,25 @@ int cmd_usage_error(const struct cmd_def *def, const char *fmt, ...)
 /* joins the user namespace and opens the store */
 int cmd_store_open(struct cmd_ctx *ctx, struct pcon_err *err);
 
+/* a flag's value: set unless given as --flag=false */
+bool cmd_flag_value(const char *arg);
 /* "amd64" for "x86_64", as OCI and podman name architectures */
 const char *cmd_arch_name(const char *machine);
 
-extern const struct cmd_def cmd_run_def, cmd_import_def, cmd_unshare_def, cmd_info_def,
-    cmd_version_def;
+struct container;
+/* Calls fn for each named container (every container with all). Errors are
+ * printed as they come; a missing container maps to missing_code (or is
+ * skipped silently with ignore). Returns the exit code. */
+int cmd_each_container(struct cmd_ctx *ctx, char **names, bool all, bool ignore, int missing_code,
+                       int (*fn)(struct cmd_ctx *ctx, struct container *c, const char *name,
+                                 void *opaque, struct pcon_err *err),
+                       void *opaque);
+/* reads the first line of a --cidfile */
+char *cmd_read_cidfile(const char *path, struct pcon_err *err);
+
+extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_unshare_def,
+    cmd_info_def, cmd_version_def, cmd_start_def, cmd_restart_def, cmd_stop_def, cmd_kill_def,
+    cmd_rm_def, cmd_wait_def, cmd_ps_def, cmd_logs_def, cmd_inspect_def, cmd_container_def,
+    cmd_rename_def, cmd_exists_def, cmd_prune_def;
 
 #endif

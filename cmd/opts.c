@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Option tables -> getopt_long, --help, and error reporting. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../engine/container.h"
 #include "../engine/userns.h"
+#include "../lib/fsutil.h"
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
 #include "cmd.h"
@@ -50,7 +53,8 @@ cmd_getopt(const struct cmd_def *def, int argc, char **argv, char **optarg_out)
     for (size_t i = 0; i <= n; i++) {
         const struct cmd_opt *o = i < n ? &def->opts[i] : &help_opt;
         lo[i].name = o->name;
-        lo[i].has_arg = o->arg ? required_argument : no_argument;
+        /* flags take an optional "=false", as podman's do */
+        lo[i].has_arg = o->arg ? required_argument : optional_argument;
         lo[i].val = o->id;
         if (o->short_name && !(i == n && short_h_taken(def))) {
             shorts[k++] = o->short_name;
@@ -61,6 +65,12 @@ cmd_getopt(const struct cmd_def *def, int argc, char **argv, char **optarg_out)
     opterr = 0;
     c = getopt_long(argc, argv, shorts, lo, NULL);
     *optarg_out = optarg;
+    /* a short option answers with its option's id */
+    for (size_t i = 0; i < n && c > 0 && c < 128; i++)
+        if (def->opts[i].short_name == c) {
+            c = def->opts[i].id;
+            break;
+        }
     if (c == '?' || c == ':') {
         const char *bad = argv[optind - 1];
         if (c == ':')
@@ -161,4 +171,71 @@ cmd_store_open(struct cmd_ctx *ctx, struct pcon_err *err)
         return -1;
     ctx->store_open = true;
     return 0;
+}
+
+bool
+cmd_flag_value(const char *arg)
+{
+    return arg == NULL || strcmp(arg, "false") != 0;
+}
+
+int
+cmd_each_container(struct cmd_ctx *ctx, char **names, bool all, bool ignore, int missing_code,
+                   int (*fn)(struct cmd_ctx *ctx, struct container *c, const char *name,
+                             void *opaque, struct pcon_err *err),
+                   void *opaque)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    int code = 0;
+
+    if (cmd_store_open(ctx, &err) < 0)
+        return cmd_report(&err);
+    if (all) {
+        struct container *v = NULL;
+        size_t n = 0;
+        if (engine_ctr_list(&ctx->st, &v, &n, &err) < 0)
+            return cmd_report(&err);
+        for (size_t i = 0; i < n; i++)
+            if (fn(ctx, &v[i], v[i].cfg.id, opaque, &err) < 0) {
+                code = cmd_report(&err);
+                pcon_err_clear(&err);
+            }
+        engine_ctr_list_free(v, n);
+        return code;
+    }
+    for (size_t i = 0; names && names[i]; i++) {
+        struct container c;
+
+        if (engine_ctr_load(&ctx->st, names[i], &c, &err) < 0) {
+            if (err.kind == PCON_ERR_NOTFOUND && ignore) {
+                pcon_err_clear(&err);
+                continue;
+            }
+            if (err.kind == PCON_ERR_NOTFOUND) {
+                cmd_report(&err);
+                code = missing_code;
+            } else {
+                code = cmd_report(&err);
+            }
+            pcon_err_clear(&err);
+            continue;
+        }
+        if (fn(ctx, &c, names[i], opaque, &err) < 0) {
+            code = cmd_report(&err);
+            pcon_err_clear(&err);
+        }
+        engine_ctr_free(&c);
+    }
+    return code;
+}
+
+char *
+cmd_read_cidfile(const char *path, struct pcon_err *err)
+{
+    char *text = fs_read_all(AT_FDCWD, path, 4096, NULL, err);
+
+    if (text == NULL)
+        return NULL;
+    text[strcspn(text, "\r\n")] = '\0';
+    return text;
 }

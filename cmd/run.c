@@ -1,105 +1,115 @@
 // SPDX-License-Identifier: Apache-2.0
-/* pcon run */
+/* pcon run and pcon create */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/container.h"
 #include "../lib/cleanup.h"
-#include "cmd.h"
+#include "ctr_opts.h"
 
-enum {
-    OPT_RM = 0x100,
-    OPT_NAME,
-    OPT_ENV_FILE,
-    OPT_NETWORK,
-    OPT_ENTRYPOINT,
-};
+enum { RUN_DETACH = 0x300 };
 
 static const struct cmd_opt run_opts[] = {
-    { OPT_ENTRYPOINT, "entrypoint", 0, "CMD", "Overwrite the default ENTRYPOINT of the image" },
-    { 'e', "env", 'e', "KEY=VALUE", "Set environment variables in the container" },
-    { OPT_ENV_FILE, "env-file", 0, "FILE", "Read in a file of environment variables" },
-    { 'h', "hostname", 'h', "NAME", "Set the container's host name" },
-    { 'i', "interactive", 'i', NULL, "Keep STDIN open" },
-    { OPT_NAME, "name", 0, "NAME", "Assign a name to the container" },
-    { OPT_NETWORK, "network", 0, "MODE", "Network mode: none (default) or host" },
-    { OPT_RM, "rm", 0, NULL, "Remove the container when it exits" },
-    { 'u', "user", 'u', "USER[:GROUP]", "Username or UID (format: <name|uid>[:<group|gid>])" },
-    { 'v', "volume", 'v', "HOST:CTR[:ro]", "Bind mount a volume into the container" },
-    { 'w', "workdir", 'w', "DIR", "Working directory inside the container" },
+    CREATE_OPTS,
+    { 'd', "detach", 'd', NULL, "Run the container in the background and print its ID" },
+    { CO_SIG_PROXY, "sig-proxy", 0, NULL, "Proxy received signals to the container (default true)" },
+    { 0 },
+};
+
+static const struct cmd_opt create_opts[] = {
+    CREATE_OPTS,
     { 0 },
 };
 
 static int
 cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    struct engine_run_opts o = { .net = NETNS_PRIVATE };
-    cleanup_strv char **env = NULL;
-    cleanup_strv char **env_files = NULL;
-    cleanup_strv char **volumes = NULL;
+    struct create_args a;
+    struct engine_start_opts so = { .sig_proxy = true, .ready_fd = -1 };
     cleanup_err struct pcon_err err = { 0 };
+    struct container c;
     char *arg;
-    int c, code = 0;
+    int opt, code = 0, r;
 
-    while ((c = cmd_getopt(&cmd_run_def, argc, argv, &arg)) != -1) {
-        switch (c) {
-        case OPT_ENTRYPOINT:
-            o.entrypoint = arg;
-            o.entrypoint_set = true;
-            break;
-        case 'e':
-            strv_push(&env, arg);
-            break;
-        case OPT_ENV_FILE:
-            strv_push(&env_files, arg);
-            break;
-        case 'h':
-            o.hostname = arg;
-            break;
-        case 'i':
-            o.interactive = true;
-            break;
-        case OPT_NAME:
-            o.name = arg;
-            break;
-        case OPT_NETWORK:
-            if (netns_mode_parse(arg, &o.net, &err) < 0)
+    cmd_create_args_init(&a);
+    while ((opt = cmd_getopt(&cmd_run_def, argc, argv, &arg)) != -1) {
+        if (opt == 'd') {
+            so.detach = cmd_flag_value(arg);
+            continue;
+        }
+        if (opt == CO_SIG_PROXY) {
+            so.sig_proxy = cmd_flag_value(arg);
+            continue;
+        }
+        r = opt == CMD_OPT_HELP || opt == '?' ? 0 : cmd_create_opt(&a, opt, arg, &err);
+        if (r <= 0) {
+            cmd_create_args_free(&a);
+            if (r < 0)
                 return cmd_report(&err);
-            break;
-        case OPT_RM:
-            o.rm = true;
-            break;
-        case 'u':
-            o.user = arg;
-            break;
-        case 'v':
-            strv_push(&volumes, arg);
-            break;
-        case 'w':
-            o.workdir = arg;
-            break;
-        case CMD_OPT_HELP:
-            return 0;
-        default:
-            return PCON_EXIT_ENGINE;
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
-    if (optind >= argc)
-        return cmd_usage_error(&cmd_run_def, "requires at least 1 arg(s), only received 0");
-    o.image = argv[optind];
-    o.cmd = argv + optind + 1;
-    o.env = env;
-    o.env_files = env_files;
-    o.volumes = volumes;
-    if (o.hostname && *o.hostname == '\0')
-        return cmd_usage_error(&cmd_run_def, "invalid empty hostname");
-    if (cmd_store_open(ctx, &err) < 0 || engine_container_run(&ctx->st, &o, &code, &err) < 0)
+    if (a.o.tty) {
+        cmd_create_args_free(&a);
+        pcon_fail_kind(&err, PCON_ERR_USAGE, 0, "--tty is not supported yet");
         return cmd_report(&err);
+    }
+    r = cmd_create_container(ctx, &a, argc, argv, &cmd_run_def, &c, &err);
+    cmd_create_args_free(&a);
+    if (r == -2)
+        return PCON_EXIT_ENGINE;
+    if (r < 0)
+        return cmd_report(&err);
+    if (engine_ctr_start(&ctx->st, &c, &so, &code, &err) < 0) {
+        /* never started: an engine failure leaves nothing; a command that
+         * could not run stays, exited, as podman's */
+        if (err.kind != PCON_ERR_EXEC && !c.cfg.rm)
+            (void) engine_ctr_remove(&ctx->st, &c, true, NULL);
+        engine_ctr_free(&c);
+        return cmd_report(&err);
+    }
+    if (so.detach)
+        printf("%s\n", c.cfg.id);
+    engine_ctr_free(&c);
     return code;
+}
+
+static int
+cmd_create(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    struct create_args a;
+    cleanup_err struct pcon_err err = { 0 };
+    struct container c;
+    char *arg;
+    int opt, r;
+
+    cmd_create_args_init(&a);
+    while ((opt = cmd_getopt(&cmd_create_def, argc, argv, &arg)) != -1) {
+        r = opt == CMD_OPT_HELP || opt == '?' ? 0 : cmd_create_opt(&a, opt, arg, &err);
+        if (r <= 0) {
+            cmd_create_args_free(&a);
+            if (r < 0)
+                return cmd_report(&err);
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        }
+    }
+    r = cmd_create_container(ctx, &a, argc, argv, &cmd_create_def, &c, &err);
+    cmd_create_args_free(&a);
+    if (r == -2)
+        return PCON_EXIT_ENGINE;
+    if (r < 0)
+        return cmd_report(&err);
+    printf("%s\n", c.cfg.id);
+    engine_ctr_free(&c);
+    return 0;
 }
 
 const struct cmd_def cmd_run_def = {
     "run", cmd_run, "Run a command in a new container", "[options] IMAGE [COMMAND [ARG...]]",
     run_opts,
+};
+
+const struct cmd_def cmd_create_def = {
+    "create", cmd_create, "Create but do not start a container",
+    "[options] IMAGE [COMMAND [ARG...]]", create_opts,
 };

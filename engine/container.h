@@ -1,16 +1,78 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Containers: creating the record, running it in the foreground, removing
- * it. */
+/* Containers: the record (what was asked, container.json), the state (what
+ * happened, state.json, both in the graph root), creation, starting with a
+ * monitor, and the lifecycle operations. */
 #ifndef PCON_ENGINE_CONTAINER_H
 #define PCON_ENGINE_CONTAINER_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "../lib/err.h"
 #include "../netns/netns.h"
 #include "../storage/store.h"
 
-struct engine_run_opts {
+enum ctr_status {
+    CTR_CREATED = 0,
+    CTR_RUNNING,
+    CTR_STOPPING,
+    CTR_PAUSED,
+    CTR_EXITED,
+    CTR_STOPPED, /* ended without a recorded exit code (monitor killed, reboot) */
+};
+
+enum restart_kind {
+    RESTART_NO = 0,
+    RESTART_ON_FAILURE,
+    RESTART_ALWAYS,
+    RESTART_UNLESS_STOPPED,
+};
+
+enum log_driver {
+    LOG_K8S_FILE = 0,
+    LOG_NONE,
+    LOG_PASSTHROUGH,
+};
+
+struct ctr_config {
+    char id[65];
+    char *name;
+    char *image_id, *image_name;
+    char *created; /* RFC 3339, nanoseconds */
+    enum storage_driver driver;
+    char **args, **env;
+    char *workdir, *user, *hostname;
+    enum netns_mode net;
+    char **volumes;
+    bool interactive, tty, rm;
+    enum restart_kind restart;
+    int restart_max; /* on-failure:N, 0 for unlimited */
+    enum log_driver log_driver;
+    long long log_max_size; /* bytes, 0 for unlimited */
+    int stop_signal;
+    int stop_timeout; /* seconds */
+    int timeout;      /* --timeout: seconds the container may run, 0 for no limit */
+};
+
+struct ctr_state {
+    enum ctr_status status;
+    pid_t pid; /* the container's init, in pcon's pid namespace */
+    unsigned long long pid_start;
+    pid_t monitor;
+    unsigned long long monitor_start;
+    int exit_code; /* -1 when unknown */
+    char *started_at, *finished_at;
+    int restart_count;
+    bool stopped_by_user; /* stop/kill was asked: no restart */
+};
+
+struct container {
+    struct ctr_config cfg;
+    struct ctr_state state;
+};
+
+/* What create and run are asked (the command line of `create`). */
+struct engine_create_opts {
     const char *image;
     char **cmd;
     const char *name;
@@ -23,14 +85,76 @@ struct engine_run_opts {
     enum netns_mode net;
     const char *entrypoint;
     bool entrypoint_set;
-    bool interactive;
-    bool rm;
+    bool interactive, tty, rm;
+    enum restart_kind restart;
+    int restart_max;
+    enum log_driver log_driver;
+    long long log_max_size;
+    int stop_signal;
+    int stop_timeout;
+    int timeout;
 };
 
-/* Creates the container, runs it in the foreground with the caller's stdio
- * and waits for it. *exit_code is the container's exit code (128+N when
- * killed by signal N). With rm, nothing of the container is left. */
-int engine_container_run(struct store *st, const struct engine_run_opts *o, int *exit_code,
-                         struct pcon_err *err);
+/* --- records (engine/record.c) --- */
+int engine_ctr_load(struct store *st, const char *name_or_id, struct container *out,
+                    struct pcon_err *err);
+/* all containers, newest first */
+int engine_ctr_list(struct store *st, struct container **out, size_t *n, struct pcon_err *err);
+void engine_ctr_free(struct container *c);
+void engine_ctr_list_free(struct container *v, size_t n);
+/* re-reads the state from disk */
+int engine_ctr_state_reload(struct store *st, struct container *c, struct pcon_err *err);
+int engine_ctr_state_save(struct store *st, const struct container *c, bool sync,
+                          struct pcon_err *err);
+/* the record as stored in container.json */
+char *engine_ctr_config_json(const struct ctr_config *g);
+/* the container's lock (exclusive), held by the returned fd */
+int engine_ctr_lock(struct store *st, const char *id, struct pcon_err *err);
+/* removes the record, the writable layer, the run directory and the name */
+int engine_ctr_remove_files(struct store *st, const struct container *c, struct pcon_err *err);
+/* gives c a new name (reserved atomically; the old one is released) */
+int engine_ctr_rename(struct store *st, struct container *c, const char *name,
+                      struct pcon_err *err);
+/* the monitor or the init is alive */
+bool engine_ctr_alive(const struct container *c);
+const char *engine_ctr_status_name(enum ctr_status s);
+/* "Up 3 seconds", "Exited (0) 2 minutes ago", "Created", "Stopping" */
+char *engine_ctr_status_human(const struct container *c);
+int engine_restart_parse(const char *s, enum restart_kind *kind, int *max, struct pcon_err *err);
+const char *engine_restart_name(enum restart_kind k);
+int engine_log_driver_parse(const char *s, enum log_driver *out, struct pcon_err *err);
+const char *engine_log_driver_name(enum log_driver d);
+/* graph-root relative paths of a container's files */
+char *engine_ctr_log_path(struct store *st, const char *id);
+char *engine_ctr_rundir(struct store *st, const char *id);
+
+/* --- creation (engine/create.c) --- */
+int engine_ctr_create(struct store *st, const struct engine_create_opts *o, struct container *out,
+                      struct pcon_err *err);
+
+/* --- starting and the monitor (engine/monitor.c) --- */
+struct engine_start_opts {
+    bool detach;      /* a monitor process of its own; else this process monitors */
+    bool sig_proxy;   /* foreground: pass signals on to the container */
+    int ready_fd;     /* detach: where to report "started" besides the return (or -1) */
+};
+/* Starts c. In the foreground returns when the container has exited (and
+ * no restart policy brings it back), with *exit_code set; detached, returns
+ * once the container runs. */
+int engine_ctr_start(struct store *st, struct container *c, const struct engine_start_opts *so,
+                     int *exit_code, struct pcon_err *err);
+
+/* --- operations (engine/ops.c) --- */
+/* stop signal, then SIGKILL after timeout seconds (warning); *killed is
+ * set when SIGKILL was needed */
+int engine_ctr_stop(struct store *st, struct container *c, int timeout, bool *killed,
+                    struct pcon_err *err);
+int engine_ctr_kill(struct store *st, struct container *c, int sig, struct pcon_err *err);
+/* waits for the container to exit; returns its exit code */
+int engine_ctr_wait(struct store *st, struct container *c, struct pcon_err *err);
+/* removes c; a running container needs force (killed first) */
+int engine_ctr_remove(struct store *st, struct container *c, bool force, struct pcon_err *err);
+/* "SIGTERM", "TERM", "15" -> 15 */
+int engine_signal_parse(const char *s, int *out, struct pcon_err *err);
 
 #endif

@@ -169,7 +169,12 @@ engine_init_main(const struct init_config *c)
         pcon_fail_kind(&err, PCON_ERR_EXEC, errno, "change to workdir \"%s\"", c->workdir);
         init_fail(c, &err, 126);
     }
-    if (!c->interactive) {
+    for (int i = 0; i < 3; i++)
+        if (c->stdio[i] >= 0 && dup2(c->stdio[i], i) < 0) {
+            pcon_fail(&err, errno, "set up stdio");
+            init_fail(c, &err, 125);
+        }
+    if (!c->interactive && c->stdio[0] < 0) {
         int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (fd < 0 || dup2(fd, 0) < 0) {
             pcon_fail(&err, errno, "redirect stdin");

@@ -21,6 +21,8 @@ struct init_config {
     bool private_net, interactive, single_mapping;
     sigset_t sigmask; /* restored before execve */
     int syncfd;
+    int stdio[3]; /* dup2'd onto 0, 1, 2 when >= 0; else inherited (stdin: /dev/null unless
+                     interactive) */
 };
 
 /* sent on the sync socket when the child fails; EOF means execve worked */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "cleanup.h"
 #include "mem.h"
 
 yajl_val
@@ -181,4 +182,60 @@ json_gen_take(yajl_gen g, size_t *len)
     if (len)
         *len = n;
     return r;
+}
+
+int
+json_gen_value(yajl_gen g, yajl_val v)
+{
+    yajl_gen_status s = yajl_gen_status_ok;
+
+    if (v == NULL || YAJL_IS_NULL(v))
+        s = yajl_gen_null(g);
+    else if (YAJL_IS_STRING(v))
+        s = json_gen_str(g, YAJL_GET_STRING(v));
+    else if (YAJL_IS_NUMBER(v))
+        s = yajl_gen_number(g, YAJL_GET_NUMBER(v), strlen(YAJL_GET_NUMBER(v)));
+    else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v))
+        s = yajl_gen_bool(g, YAJL_IS_TRUE(v));
+    else if (YAJL_IS_ARRAY(v)) {
+        s = yajl_gen_array_open(g);
+        for (size_t i = 0; s == yajl_gen_status_ok && i < v->u.array.len; i++)
+            s = json_gen_value(g, v->u.array.values[i]) < 0 ? yajl_gen_generation_complete
+                                                        : yajl_gen_status_ok;
+        if (s == yajl_gen_status_ok)
+            s = yajl_gen_array_close(g);
+    } else {
+        s = yajl_gen_map_open(g);
+        for (size_t i = 0; s == yajl_gen_status_ok && i < v->u.object.len; i++) {
+            s = json_gen_str(g, v->u.object.keys[i]);
+            if (s == yajl_gen_status_ok && json_gen_value(g, v->u.object.values[i]) < 0)
+                s = yajl_gen_generation_complete;
+        }
+        if (s == yajl_gen_status_ok)
+            s = yajl_gen_map_close(g);
+    }
+    return s == yajl_gen_status_ok ? 0 : -1;
+}
+
+char *
+json_pretty_array(char **objects, struct pcon_err *err)
+{
+    cleanup_yajl_gen yajl_gen g = json_gen_new(true);
+
+    yajl_gen_config(g, yajl_gen_escape_solidus, 0);
+    if (yajl_gen_array_open(g) != yajl_gen_status_ok)
+        goto fail;
+    for (size_t i = 0; objects && objects[i]; i++) {
+        cleanup_yajl_val yajl_val v = json_parse(objects[i], err);
+        if (v == NULL)
+            return NULL;
+        if (json_gen_value(g, v) < 0)
+            goto fail;
+    }
+    if (yajl_gen_array_close(g) != yajl_gen_status_ok)
+        goto fail;
+    return json_gen_take(g, NULL);
+fail:
+    pcon_fail(err, EINVAL, "generate JSON");
+    return NULL;
 }

@@ -48,6 +48,10 @@ yajl_gen_status json_gen_kv_bool(yajl_gen g, const char *k, bool v);
 /* v NULL -> null */
 yajl_gen_status json_gen_kv_strv(yajl_gen g, const char *k, char *const *v);
 yajl_gen_status json_gen_strv(yajl_gen g, char *const *v);
+/* writes a parsed value back out */
+int json_gen_value(yajl_gen g, yajl_val v);
+/* the objects (JSON texts) as one pretty-printed array */
+char *json_pretty_array(char **objects, struct pcon_err *err);
 /* copies the generated text out */
 char *json_gen_take(yajl_gen g, size_t *len);
 

@@ -5,6 +5,8 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -155,4 +157,30 @@ proc_in_userns(void)
     if (map == NULL || sscanf(map, "%lu %lu %lu", &a, &b, &c) != 3)
         return true;
     return !(a == 0 && b == 0 && c == 4294967295UL);
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+    return *(const int *) a - *(const int *) b;
+}
+
+void
+proc_close_fds_except(const int *keep, size_t n)
+{
+    int sorted[64];
+    unsigned int from = 3;
+
+    if (n > 64)
+        n = 64;
+    memcpy(sorted, keep, n * sizeof *keep);
+    qsort(sorted, n, sizeof *sorted, cmp_int);
+    for (size_t i = 0; i < n; i++) {
+        if (sorted[i] < (int) from)
+            continue;
+        if ((unsigned int) sorted[i] > from)
+            (void) syscall(SYS_close_range, from, (unsigned int) sorted[i] - 1, 0);
+        from = (unsigned int) sorted[i] + 1;
+    }
+    (void) syscall(SYS_close_range, from, ~0U, 0);
 }

@@ -131,7 +131,7 @@ load helpers
     assert_output_contains "RESOLV"
     assert_output_contains 'engine="pcon-0.1.0"'
     assert_output_contains 'name="envcheck"'
-    assert_output_contains 'image="localhost/bb"'
+    assert_output_contains 'image="localhost/bb:latest"'
 }
 
 @test "workdir: -w is created when missing and used; image WorkingDir too" {

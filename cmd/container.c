@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+/* pcon container SUBCOMMAND: exists, prune, rename, and the container
+ * commands also found at the top level. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../engine/container.h"
+#include "../lib/cleanup.h"
+#include "cmd.h"
+
+static int
+cmd_exists(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    struct container c;
+    char *arg;
+    int opt;
+
+    while ((opt = cmd_getopt(&cmd_exists_def, argc, argv, &arg)) != -1)
+        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    if (argc - optind != 1)
+        return cmd_usage_error(&cmd_exists_def, "accepts 1 arg(s), received %d", argc - optind);
+    if (cmd_store_open(ctx, &err) < 0)
+        return cmd_report(&err);
+    if (engine_ctr_load(&ctx->st, argv[optind], &c, &err) < 0)
+        return err.kind == PCON_ERR_NOTFOUND ? 1 : cmd_report(&err);
+    engine_ctr_free(&c);
+    return 0;
+}
+
+const struct cmd_def cmd_exists_def = {
+    "exists", cmd_exists, "Check if a container exists in local storage", "CONTAINER", NULL,
+};
+
+static const struct cmd_opt prune_opts[] = {
+    { 'f', "force", 'f', NULL, "Do not prompt for confirmation" },
+    { 0 },
+};
+
+static int
+cmd_prune(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    struct container *v = NULL;
+    bool force = false;
+    size_t n = 0;
+    char *arg;
+    int opt, code = 0;
+
+    while ((opt = cmd_getopt(&cmd_prune_def, argc, argv, &arg)) != -1) {
+        if (opt == 'f')
+            force = cmd_flag_value(arg);
+        else
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    }
+    if (!force) {
+        char answer[16] = "";
+        fprintf(stderr, "WARNING! This will remove all non running containers.\n"
+                        "Are you sure you want to continue? [y/N] ");
+        if (fgets(answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
+            return 0;
+    }
+    if (cmd_store_open(ctx, &err) < 0 || engine_ctr_list(&ctx->st, &v, &n, &err) < 0)
+        return cmd_report(&err);
+    for (size_t i = 0; i < n; i++) {
+        enum ctr_status s = v[i].state.status;
+        if (s == CTR_RUNNING || s == CTR_STOPPING || s == CTR_PAUSED)
+            continue;
+        if (engine_ctr_remove(&ctx->st, &v[i], false, &err) < 0) {
+            code = cmd_report(&err);
+            pcon_err_clear(&err);
+            continue;
+        }
+        printf("%s\n", v[i].cfg.id);
+    }
+    engine_ctr_list_free(v, n);
+    return code;
+}
+
+const struct cmd_def cmd_prune_def = {
+    "prune", cmd_prune, "Remove all non running containers", "[options]", prune_opts,
+};
+
+static int
+cmd_rename(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    struct container c;
+    char *arg;
+    int opt, r;
+
+    while ((opt = cmd_getopt(&cmd_rename_def, argc, argv, &arg)) != -1)
+        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    if (argc - optind != 2)
+        return cmd_usage_error(&cmd_rename_def, "accepts 2 arg(s), received %d", argc - optind);
+    if (cmd_store_open(ctx, &err) < 0 || engine_ctr_load(&ctx->st, argv[optind], &c, &err) < 0)
+        return cmd_report(&err);
+    r = engine_ctr_rename(&ctx->st, &c, argv[optind + 1], &err);
+    engine_ctr_free(&c);
+    return r < 0 ? cmd_report(&err) : 0;
+}
+
+const struct cmd_def cmd_rename_def = {
+    "rename", cmd_rename, "Rename an existing container", "CONTAINER NEW-NAME", NULL,
+};
+
+static const struct cmd_def *const subcommands[] = {
+    &cmd_create_def, &cmd_exists_def, &cmd_inspect_def, &cmd_kill_def, &cmd_logs_def,
+    &cmd_prune_def, &cmd_ps_def, &cmd_rename_def, &cmd_restart_def, &cmd_rm_def,
+    &cmd_run_def, &cmd_start_def, &cmd_stop_def, &cmd_wait_def,
+};
+
+static int
+cmd_container(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    const char *sub;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        printf("Manage containers\n\nUsage:\n  pcon container COMMAND\n\nAvailable Commands:\n");
+        for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
+            printf("  %-12s %s\n", subcommands[i]->name, subcommands[i]->summary);
+        return argc < 2 ? PCON_EXIT_ENGINE : 0;
+    }
+    sub = argv[1];
+    if (strcmp(sub, "ls") == 0 || strcmp(sub, "list") == 0)
+        sub = "ps";
+    for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
+        if (strcmp(sub, subcommands[i]->name) == 0) {
+            optind = 1;
+            return subcommands[i]->fn(ctx, argc - 1, argv + 1);
+        }
+    fprintf(stderr, "Error: unrecognized command `pcon container %s`\n", sub);
+    return PCON_EXIT_ENGINE;
+}
+
+const struct cmd_def cmd_container_def = {
+    "container", cmd_container, "Manage containers", "COMMAND", NULL,
+};

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Options shared by create and run. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
+#include "ctr_opts.h"
+
+void
+cmd_create_args_init(struct create_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->o.net = NETNS_PRIVATE;
+    a->o.stop_timeout = -1;
+}
+
+void
+cmd_create_args_free(struct create_args *a)
+{
+    strv_free(a->env);
+    strv_free(a->env_files);
+    strv_free(a->volumes);
+}
+
+static int
+parse_size(const char *s, long long *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    long long mult = 1;
+
+    if (end == s || v < 0)
+        return -1;
+    switch (*end) {
+    case 'k': case 'K': mult = 1024; end++; break;
+    case 'm': case 'M': mult = 1024 * 1024; end++; break;
+    case 'g': case 'G': mult = 1024LL * 1024 * 1024; end++; break;
+    default: break;
+    }
+    if (*end == 'b' || *end == 'B')
+        end++;
+    if (*end != '\0')
+        return -1;
+    *out = (long long) (v * (double) mult);
+    return 0;
+}
+
+static int
+parse_seconds(const char *s, int *out, const char *what, struct pcon_err *err)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+
+    if (*s == '\0' || *end != '\0' || v < 0 || v > 100000000)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid %s \"%s\"", what, s);
+    *out = (int) v;
+    return 0;
+}
+
+int
+cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *err)
+{
+    struct engine_create_opts *o = &a->o;
+
+    switch (id) {
+    case CO_CIDFILE:
+        a->cidfile = arg;
+        return 1;
+    case CO_ENTRYPOINT:
+        o->entrypoint = arg;
+        o->entrypoint_set = true;
+        return 1;
+    case 'e':
+        strv_push(&a->env, arg);
+        return 1;
+    case CO_ENV_FILE:
+        strv_push(&a->env_files, arg);
+        return 1;
+    case 'h':
+        if (*arg == '\0')
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid empty hostname");
+        o->hostname = arg;
+        return 1;
+    case 'i':
+        o->interactive = cmd_flag_value(arg);
+        return 1;
+    case CO_LOG_DRIVER:
+        return engine_log_driver_parse(arg, &o->log_driver, err) < 0 ? -1 : 1;
+    case CO_LOG_OPT:
+        if (strncmp(arg, "max-size=", 9) == 0 && parse_size(arg + 9, &o->log_max_size) == 0)
+            return 1;
+        if (strncmp(arg, "path=", 5) == 0 || strncmp(arg, "tag=", 4) == 0)
+            return 1; /* accepted for compatibility; the log stays in the store */
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid log option \"%s\"", arg);
+    case CO_NAME:
+        o->name = arg;
+        return 1;
+    case CO_NETWORK:
+        return netns_mode_parse(arg, &o->net, err) < 0 ? -1 : 1;
+    case CO_REPLACE:
+        a->replace = cmd_flag_value(arg);
+        return 1;
+    case CO_RESTART:
+        return engine_restart_parse(arg, &o->restart, &o->restart_max, err) < 0 ? -1 : 1;
+    case CO_RM:
+        o->rm = cmd_flag_value(arg);
+        return 1;
+    case CO_STOP_SIGNAL:
+        return engine_signal_parse(arg, &o->stop_signal, err) < 0 ? -1 : 1;
+    case CO_STOP_TIMEOUT:
+        return parse_seconds(arg, &o->stop_timeout, "stop timeout", err) < 0 ? -1 : 1;
+    case 't':
+        o->tty = cmd_flag_value(arg);
+        return 1;
+    case CO_TIMEOUT:
+        return parse_seconds(arg, &o->timeout, "timeout", err) < 0 ? -1 : 1;
+    case 'u':
+        o->user = arg;
+        return 1;
+    case 'v':
+        strv_push(&a->volumes, arg);
+        return 1;
+    case 'w':
+        o->workdir = arg;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int
+cmd_create_container(struct cmd_ctx *ctx, struct create_args *a, int argc, char **argv,
+                     const struct cmd_def *def, struct container *out, struct pcon_err *err)
+{
+    struct engine_create_opts *o = &a->o;
+
+    if (optind >= argc) {
+        cmd_usage_error(def, "requires at least 1 arg(s), only received 0");
+        return -2;
+    }
+    if (o->rm && o->restart != RESTART_NO)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "the --rm option conflicts with --restart, when the restartPolicy"
+                              " is not \"\" and \"no\"");
+    o->image = argv[optind];
+    o->cmd = argv + optind + 1;
+    o->env = a->env;
+    o->env_files = a->env_files;
+    o->volumes = a->volumes;
+    if (a->cidfile && access(a->cidfile, F_OK) == 0)
+        return pcon_fail(err, EEXIST, "container id file exists. Ensure another container is not"
+                                      " using it or delete %s", a->cidfile);
+    if (cmd_store_open(ctx, err) < 0)
+        return -1;
+    if (a->replace && o->name) {
+        struct container old;
+        if (engine_ctr_load(&ctx->st, o->name, &old, NULL) == 0) {
+            int r = engine_ctr_remove(&ctx->st, &old, true, err);
+            engine_ctr_free(&old);
+            if (r < 0)
+                return -1;
+        }
+    }
+    if (engine_ctr_create(&ctx->st, o, out, err) < 0)
+        return -1;
+    if (a->cidfile) {
+        cleanup_close int fd = open(a->cidfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0 || fs_write_all(fd, out->cfg.id, 64) < 0) {
+            int e = errno;
+            (void) engine_ctr_remove(&ctx->st, out, true, NULL); /* nothing half-made */
+            engine_ctr_free(out);
+            return pcon_fail(err, e, "write container id file %s", a->cidfile);
+        }
+    }
+    return 0;
+}

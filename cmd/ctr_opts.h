@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The options `create` and `run` share. */
+#ifndef PCON_CMD_CTR_OPTS_H
+#define PCON_CMD_CTR_OPTS_H
+
+#include "../engine/container.h"
+#include "cmd.h"
+
+enum {
+    CO_RM = 0x200,
+    CO_NAME,
+    CO_ENV_FILE,
+    CO_NETWORK,
+    CO_ENTRYPOINT,
+    CO_RESTART,
+    CO_TIMEOUT,
+    CO_LOG_DRIVER,
+    CO_LOG_OPT,
+    CO_STOP_SIGNAL,
+    CO_STOP_TIMEOUT,
+    CO_CIDFILE,
+    CO_REPLACE,
+    CO_SIG_PROXY,
+};
+
+#define CREATE_OPTS                                                                               \
+    { CO_CIDFILE, "cidfile", 0, "FILE", "Write the container ID to the file" },                  \
+        { CO_ENTRYPOINT, "entrypoint", 0, "CMD", "Overwrite the default ENTRYPOINT of the image" }, \
+        { 'e', "env", 'e', "KEY=VALUE", "Set environment variables in the container" },          \
+        { CO_ENV_FILE, "env-file", 0, "FILE", "Read in a file of environment variables" },       \
+        { 'h', "hostname", 'h', "NAME", "Set the container's host name" },                      \
+        { 'i', "interactive", 'i', NULL, "Keep STDIN open" },                                    \
+        { CO_LOG_DRIVER, "log-driver", 0, "DRIVER", "Logging driver: k8s-file, none, passthrough" }, \
+        { CO_LOG_OPT, "log-opt", 0, "max-size=SIZE", "Logging driver option" },                \
+        { CO_NAME, "name", 0, "NAME", "Assign a name to the container" },                        \
+        { CO_NETWORK, "network", 0, "MODE", "Network mode: none (default) or host" },            \
+        { CO_REPLACE, "replace", 0, NULL, "Replace a container of the same name" },              \
+        { CO_RESTART, "restart", 0, "POLICY",                                                    \
+          "Restart policy: no, on-failure[:max], always, unless-stopped" },                     \
+        { CO_RM, "rm", 0, NULL, "Remove the container when it exits" },                          \
+        { CO_STOP_SIGNAL, "stop-signal", 0, "SIGNAL", "Signal to stop the container" },          \
+        { CO_STOP_TIMEOUT, "stop-timeout", 0, "SECONDS", "Seconds before SIGKILL on stop" },     \
+        { 't', "tty", 't', NULL, "Allocate a pseudo-TTY" },                                      \
+        { CO_TIMEOUT, "timeout", 0, "SECONDS", "Kill the container after this many seconds" },   \
+        { 'u', "user", 'u', "USER[:GROUP]", "Username or UID (format: <name|uid>[:<group|gid>])" }, \
+        { 'v', "volume", 'v', "HOST:CTR[:ro]", "Bind mount a volume into the container" },      \
+        { 'w', "workdir", 'w', "DIR", "Working directory inside the container" }
+
+struct create_args {
+    struct engine_create_opts o;
+    char **env, **env_files, **volumes;
+    const char *cidfile;
+    bool replace;
+};
+
+/* handles one option of CREATE_OPTS: 1 when handled, 0 when not one of
+ * them, -1 on a bad value */
+int cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *err);
+void cmd_create_args_init(struct create_args *a);
+void cmd_create_args_free(struct create_args *a);
+/* the image and command operands, --replace, then create; writes the
+ * cidfile */
+int cmd_create_container(struct cmd_ctx *ctx, struct create_args *a, int argc, char **argv,
+                         const struct cmd_def *def, struct container *out, struct pcon_err *err);
+
+#endif

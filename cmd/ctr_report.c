@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: Apache-2.0
+/* ps rows and inspect documents. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../engine/spec.h"
+#include "../lib/cleanup.h"
+#include "../lib/json.h"
+#include "../lib/timefmt.h"
+#include "ctr_report.h"
+
+static char *
+command_line(const struct container *c, bool no_trunc)
+{
+    char *s = xstrdup("");
+
+    for (size_t i = 0; c->cfg.args[i]; i++) {
+        char *t = xasprintf("%s%s%s", s, i ? " " : "", c->cfg.args[i]);
+        free(s);
+        s = t;
+    }
+    if (!no_trunc && strlen(s) > 17) {
+        char *t = xasprintf("%.17s...", s);
+        free(s);
+        s = t;
+    }
+    return s;
+}
+
+static long long
+unix_seconds(const char *rfc)
+{
+    int64_t t = rfc ? time_parse_rfc3339(rfc) : -1;
+
+    return t < 0 ? 0 : t / 1000000000LL;
+}
+
+static long long
+dir_size(int dfd)
+{
+    int dup = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+    cleanup_closedir DIR *d = NULL;
+    struct dirent *de;
+    long long total = 0;
+
+    if (dup < 0 || (d = fdopendir(dup)) == NULL) {
+        if (dup >= 0)
+            close(dup);
+        return 0;
+    }
+    while ((de = readdir(d)) != NULL) {
+        struct stat st;
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            int sub = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0) {
+                total += dir_size(sub);
+                close(sub);
+            }
+        } else if (S_ISREG(st.st_mode)) {
+            total += st.st_size;
+        }
+    }
+    return total;
+}
+
+static char *
+human_size(long long b)
+{
+    static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
+    double v = (double) b;
+    int u = 0;
+
+    while (v >= 1000 && u < 4) {
+        v /= 1000;
+        u++;
+    }
+    return u == 0 ? xasprintf("%lldB", b) : xasprintf("%.3g%s", v, units[u]);
+}
+
+char *
+ctr_report_ps(struct store *st, const struct container *c, bool template, bool no_trunc,
+              bool size)
+{
+    cleanup_yajl_gen yajl_gen g = json_gen_new(false);
+    const struct ctr_state *s = &c->state;
+    cleanup_free char *status = engine_ctr_status_human(c);
+    cleanup_free char *cmd = command_line(c, no_trunc);
+    cleanup_free char *ago = NULL, *created_human = NULL, *size_text = NULL;
+    bool exited = s->status == CTR_EXITED || s->status == CTR_STOPPED;
+    bool running = s->status == CTR_RUNNING || s->status == CTR_STOPPING
+                   || s->status == CTR_PAUSED;
+    int64_t created = time_parse_rfc3339(c->cfg.created);
+
+    ago = time_human_duration(time_now_ns() - (created < 0 ? time_now_ns() : created));
+    created_human = xasprintf("%s ago", ago);
+    if (size) {
+        cleanup_free char *p = xasprintf("%s/upper", c->cfg.id);
+        int fd = openat(st->containers_dfd, p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        long long b = fd >= 0 ? dir_size(fd) : 0;
+        if (fd >= 0)
+            close(fd);
+        size_text = human_size(b);
+    }
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_bool(g, "AutoRemove", c->cfg.rm));
+    JG(json_gen_str(g, "Command"));
+    if (template)
+        JG(json_gen_str(g, cmd));
+    else
+        JG(json_gen_strv(g, c->cfg.args));
+    JG(json_gen_kv_str(g, "CreatedAt", created_human));
+    JG(json_gen_kv_bool(g, "Exited", exited));
+    JG(json_gen_kv_int(g, "ExitedAt", exited ? unix_seconds(s->finished_at) : -62135596800LL));
+    JG(json_gen_kv_int(g, "ExitCode", s->exit_code < 0 ? 0 : s->exit_code));
+    JG(json_gen_kv_str(g, "Id", c->cfg.id));
+    JG(json_gen_kv_str(g, "Image", c->cfg.image_name));
+    JG(json_gen_kv_str(g, "ImageID", c->cfg.image_id));
+    JG(json_gen_kv_bool(g, "IsInfra", false));
+    JG(json_gen_str(g, "Labels"));
+    JG(yajl_gen_null(g));
+    JG(json_gen_str(g, "Mounts"));
+    JG(yajl_gen_array_open(g));
+    for (size_t i = 0; c->cfg.volumes && c->cfg.volumes[i]; i++) {
+        struct volume v;
+        if (spec_volume_parse(c->cfg.volumes[i], &v, NULL) == 0) {
+            JG(json_gen_str(g, v.dst));
+            spec_volume_free(&v);
+        }
+    }
+    JG(yajl_gen_array_close(g));
+    JG(json_gen_str(g, "Names"));
+    if (template)
+        JG(json_gen_str(g, c->cfg.name));
+    else
+        JG(json_gen_strv(g, (char *[]){ c->cfg.name, NULL }));
+    JG(json_gen_kv_strv(g, "Networks", (char *[]){ NULL }));
+    JG(json_gen_kv_int(g, "Pid", running ? s->pid : 0));
+    JG(json_gen_kv_str(g, "Pod", ""));
+    JG(json_gen_kv_str(g, "PodName", ""));
+    JG(json_gen_str(g, "Ports"));
+    if (template)
+        JG(json_gen_str(g, ""));
+    else
+        JG(yajl_gen_null(g));
+    JG(json_gen_str(g, "Size"));
+    if (size_text)
+        JG(json_gen_str(g, size_text));
+    else
+        JG(yajl_gen_null(g));
+    JG(json_gen_kv_int(g, "StartedAt", unix_seconds(s->started_at)));
+    JG(json_gen_kv_str(g, "State", engine_ctr_status_name(s->status)));
+    JG(json_gen_kv_str(g, "Status", status));
+    JG(json_gen_kv_int(g, "Created", created < 0 ? 0 : created / 1000000000LL));
+    if (template) {
+        char shortid[13];
+        snprintf(shortid, sizeof shortid, "%.12s", c->cfg.id);
+        JG(json_gen_kv_str(g, "ID", no_trunc ? c->cfg.id : shortid));
+        JG(json_gen_kv_str(g, "CreatedHuman", created_human));
+        JG(json_gen_kv_str(g, "RunningFor", ago));
+        JG(json_gen_kv_str(g, "Restarts", ""));
+        JG(json_gen_kv_int(g, "RestartCount", s->restart_count));
+    }
+    JG(yajl_gen_map_close(g));
+    return json_gen_take(g, NULL);
+fail:
+    abort(); /* only an allocation or a nesting bug can get here */
+}
+
+static yajl_gen_status
+gen_time(yajl_gen g, const char *key, const char *rfc)
+{
+    yajl_gen_status s = json_gen_str(g, key);
+
+    return s != yajl_gen_status_ok ? s : json_gen_str(g, rfc ? rfc : "0001-01-01T00:00:00Z");
+}
+
+char *
+ctr_report_inspect(struct store *st, const struct container *c)
+{
+    cleanup_yajl_gen yajl_gen g = json_gen_new(true);
+    const struct ctr_config *cf = &c->cfg;
+    const struct ctr_state *s = &c->state;
+    cleanup_free char *rundir = engine_ctr_rundir(st, cf->id);
+    cleanup_free char *log = engine_ctr_log_path(st, cf->id);
+    cleanup_free char *upper = xasprintf("%s/containers/%s/upper", st->graphroot, cf->id);
+    cleanup_free char *work = xasprintf("%s/containers/%s/work", st->graphroot, cf->id);
+    cleanup_free char *p = NULL;
+    bool running = s->status == CTR_RUNNING || s->status == CTR_STOPPING
+                   || s->status == CTR_PAUSED;
+    char sig[16];
+
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "Id", cf->id));
+    JG(gen_time(g, "Created", cf->created));
+    JG(json_gen_kv_str(g, "Path", cf->args[0]));
+    JG(json_gen_kv_strv(g, "Args", cf->args + 1));
+    JG(json_gen_str(g, "State"));
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "OciVersion", "1.1.0"));
+    JG(json_gen_kv_str(g, "Status", engine_ctr_status_name(s->status)));
+    JG(json_gen_kv_bool(g, "Running", s->status == CTR_RUNNING || s->status == CTR_STOPPING));
+    JG(json_gen_kv_bool(g, "Paused", s->status == CTR_PAUSED));
+    JG(json_gen_kv_bool(g, "Restarting", false));
+    JG(json_gen_kv_bool(g, "OOMKilled", false));
+    JG(json_gen_kv_bool(g, "Dead", false));
+    JG(json_gen_kv_int(g, "Pid", running ? s->pid : 0));
+    JG(json_gen_kv_int(g, "ConmonPid", running ? s->monitor : 0));
+    JG(json_gen_kv_int(g, "ExitCode", s->exit_code < 0 ? 0 : s->exit_code));
+    JG(json_gen_kv_str(g, "Error", s->status == CTR_STOPPED ? "exit code unknown" : ""));
+    JG(gen_time(g, "StartedAt", s->started_at));
+    JG(gen_time(g, "FinishedAt", s->finished_at));
+    JG(yajl_gen_map_close(g));
+    JG(json_gen_kv_str(g, "Image", cf->image_id));
+    JG(json_gen_kv_str(g, "ImageName", cf->image_name));
+    JG(json_gen_kv_str(g, "Rootfs", ""));
+    p = xasprintf("%s/resolv.conf", rundir);
+    JG(json_gen_kv_str(g, "ResolvConfPath", p));
+    free(p);
+    p = xasprintf("%s/hostname", rundir);
+    JG(json_gen_kv_str(g, "HostnamePath", p));
+    free(p);
+    p = xasprintf("%s/hosts", rundir);
+    JG(json_gen_kv_str(g, "HostsPath", p));
+    JG(json_gen_kv_str(g, "StaticDir", rundir));
+    JG(json_gen_kv_str(g, "Name", cf->name));
+    JG(json_gen_kv_int(g, "RestartCount", s->restart_count));
+    JG(json_gen_kv_str(g, "Driver", storage_driver_name(cf->driver)));
+    JG(json_gen_str(g, "GraphDriver"));
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "Name", storage_driver_name(cf->driver)));
+    JG(json_gen_str(g, "Data"));
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "UpperDir", upper));
+    JG(json_gen_kv_str(g, "WorkDir", work));
+    JG(yajl_gen_map_close(g));
+    JG(yajl_gen_map_close(g));
+    JG(json_gen_str(g, "Mounts"));
+    JG(yajl_gen_array_open(g));
+    for (size_t i = 0; cf->volumes && cf->volumes[i]; i++) {
+        struct volume v;
+        if (spec_volume_parse(cf->volumes[i], &v, NULL) < 0)
+            continue;
+        JG(yajl_gen_map_open(g));
+        JG(json_gen_kv_str(g, "Type", "bind"));
+        JG(json_gen_kv_str(g, "Source", v.src));
+        JG(json_gen_kv_str(g, "Destination", v.dst));
+        JG(json_gen_kv_str(g, "Driver", ""));
+        JG(json_gen_kv_str(g, "Mode", ""));
+        JG(json_gen_kv_strv(g, "Options", (char *[]){ "rbind", NULL }));
+        JG(json_gen_kv_bool(g, "RW", !v.ro));
+        JG(json_gen_kv_str(g, "Propagation", "rprivate"));
+        JG(yajl_gen_map_close(g));
+        spec_volume_free(&v);
+    }
+    JG(yajl_gen_array_close(g));
+    JG(json_gen_str(g, "NetworkSettings"));
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "IPAddress", ""));
+    JG(json_gen_str(g, "Ports"));
+    JG(yajl_gen_map_open(g));
+    JG(yajl_gen_map_close(g));
+    JG(yajl_gen_map_close(g));
+    JG(json_gen_str(g, "Config"));
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "Hostname", cf->hostname));
+    JG(json_gen_kv_str(g, "User", cf->user));
+    JG(json_gen_kv_bool(g, "AttachStdin", cf->interactive));
+    JG(json_gen_kv_bool(g, "Tty", cf->tty));
+    JG(json_gen_kv_bool(g, "OpenStdin", cf->interactive));
+    JG(json_gen_kv_strv(g, "Env", cf->env));
+    JG(json_gen_kv_strv(g, "Cmd", cf->args));
+    JG(json_gen_kv_str(g, "Image", cf->image_name));
+    JG(json_gen_kv_str(g, "WorkingDir", cf->workdir ? cf->workdir : "/"));
+    snprintf(sig, sizeof sig, "%d", cf->stop_signal);
+    JG(json_gen_kv_int(g, "StopSignal", cf->stop_signal));
+    JG(json_gen_kv_int(g, "Timeout", cf->timeout));
+    JG(json_gen_kv_int(g, "StopTimeout", cf->stop_timeout));
+    JG(yajl_gen_map_close(g));
+    JG(json_gen_str(g, "HostConfig"));
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_strv(g, "Binds", cf->volumes ? cf->volumes : (char *[]){ NULL }));
+    JG(json_gen_str(g, "LogConfig"));
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "Type", engine_log_driver_name(cf->log_driver)));
+    JG(json_gen_kv_str(g, "Path", cf->log_driver == LOG_K8S_FILE ? log : ""));
+    JG(json_gen_kv_int(g, "Size", cf->log_max_size));
+    JG(yajl_gen_map_close(g));
+    JG(json_gen_kv_str(g, "NetworkMode", cf->net == NETNS_HOST ? "host" : "none"));
+    JG(json_gen_str(g, "RestartPolicy"));
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "Name", cf->restart == RESTART_NO ? "" : engine_restart_name(cf->restart)));
+    JG(json_gen_kv_int(g, "MaximumRetryCount", cf->restart_max));
+    JG(yajl_gen_map_close(g));
+    JG(json_gen_kv_bool(g, "AutoRemove", cf->rm));
+    JG(yajl_gen_map_close(g));
+    JG(yajl_gen_map_close(g));
+    return json_gen_take(g, NULL);
+fail:
+    abort(); /* only an allocation or a nesting bug can get here */
+}

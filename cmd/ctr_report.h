@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Containers as podman reports them: ps rows and inspect documents, as
+ * JSON (for --format json and as the data of --format templates). */
+#ifndef PCON_CMD_CTR_REPORT_H
+#define PCON_CMD_CTR_REPORT_H
+
+#include <stdbool.h>
+
+#include "../engine/container.h"
+#include "../storage/store.h"
+
+/* one `ps --format json` object; template adds the fields templates use
+ * (ID short unless no_trunc, Names as a string, CreatedHuman...) */
+char *ctr_report_ps(struct store *st, const struct container *c, bool template, bool no_trunc,
+                    bool size);
+/* one `inspect` object */
+char *ctr_report_inspect(struct store *st, const struct container *c);
+
+#endif

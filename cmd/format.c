@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+/* --format printing. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/json.h"
+#include "../lib/template.h"
+#include "format.h"
+
+static void
+cleanup_template_fn(struct template **t)
+{
+    template_free(*t);
+}
+#define cleanup_template __attribute__((cleanup(cleanup_template_fn)))
+
+int
+cmd_format_print(const char *fmt, char **objects, const char *const *headers,
+                 struct pcon_err *err)
+{
+    cleanup_template struct template *t = NULL;
+    cleanup_free char *out = xstrdup("");
+
+    if (strcmp(fmt, "json") == 0) {
+        cleanup_free char *text = json_pretty_array(objects, err);
+        if (text == NULL)
+            return -1;
+        printf("%s\n", text);
+        return 0;
+    }
+    t = template_parse(fmt, err);
+    if (t == NULL)
+        return -1;
+    if (template_is_table(t)) {
+        cleanup_free char *h = template_header(t, headers);
+        out = xasprintf("%s\n", h);
+    }
+    for (size_t i = 0; objects && objects[i]; i++) {
+        cleanup_yajl_val yajl_val v = json_parse(objects[i], err);
+        size_t n;
+        if (v == NULL || template_render(t, v, &out, err) < 0)
+            return -1;
+        n = strlen(out);
+        if (n == 0 || out[n - 1] != '\n') {
+            char *o2 = xasprintf("%s\n", out);
+            free(out);
+            out = o2;
+        }
+    }
+    if (template_is_table(t) || strchr(fmt, '\t') || strstr(fmt, "\\t")) {
+        cleanup_free char *aligned = template_align(out);
+        fputs(aligned, stdout);
+    } else {
+        fputs(out, stdout);
+    }
+    return 0;
+}

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+/* pcon rm, pcon container prune */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../engine/container.h"
+#include "../lib/cleanup.h"
+#include "cmd.h"
+
+enum { RM_CIDFILE = 0x300 };
+
+static const struct cmd_opt rm_opts[] = {
+    { 'a', "all", 'a', NULL, "Remove all containers" },
+    { RM_CIDFILE, "cidfile", 0, "FILE", "Read the container ID from the file" },
+    { 'f', "force", 'f', NULL, "Force removal of a running container (killed first)" },
+    { 'i', "ignore", 'i', NULL, "Ignore errors when a specified container is missing" },
+    { 't', "time", 't', "SECONDS", "Accepted for compatibility: running containers are killed" },
+    { 'v', "volumes", 'v', NULL, "Accepted for compatibility: no anonymous volumes exist" },
+    { 0 },
+};
+
+static int
+rm_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
+       struct pcon_err *err)
+{
+    bool force = *(bool *) opaque;
+
+    if (engine_ctr_remove(&ctx->st, c, force, err) < 0)
+        return -1;
+    printf("%s\n", name);
+    return 0;
+}
+
+static int
+cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_strv char **names = NULL;
+    bool all = false, force = false, ignore = false;
+    char *arg;
+    int opt;
+
+    while ((opt = cmd_getopt(&cmd_rm_def, argc, argv, &arg)) != -1) {
+        switch (opt) {
+        case 'a':
+            all = cmd_flag_value(arg);
+            break;
+        case 'f':
+            force = cmd_flag_value(arg);
+            break;
+        case 'i':
+            ignore = cmd_flag_value(arg);
+            break;
+        case 't':
+        case 'v':
+            break;
+        case RM_CIDFILE: {
+            char *id = cmd_read_cidfile(arg, &err);
+            if (id == NULL) {
+                if (ignore)
+                    break;
+                return cmd_report(&err);
+            }
+            strv_push_take(&names, id);
+            break;
+        }
+        default:
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        }
+    }
+    for (int i = optind; i < argc; i++)
+        strv_push(&names, argv[i]);
+    if (!all && names == NULL) {
+        if (ignore)
+            return 0;
+        return cmd_usage_error(&cmd_rm_def, "you must provide at least one name or id");
+    }
+    /* a missing container: exit 1, silent with --force or --ignore */
+    return cmd_each_container(ctx, names, all, ignore || force, 1, rm_one, &force);
+}
+
+const struct cmd_def cmd_rm_def = {
+    "rm", cmd_rm, "Remove one or more containers", "[options] CONTAINER [CONTAINER...]", rm_opts,
+};

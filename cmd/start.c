@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+/* pcon start, pcon restart */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/container.h"
+#include "../lib/cleanup.h"
+#include "cmd.h"
+
+static const struct cmd_opt start_opts[] = {
+    { 'a', "attach", 'a', NULL, "Attach the container's output and wait for it to exit" },
+    { 'i', "interactive", 'i', NULL, "Keep STDIN open (with --attach)" },
+    { 0 },
+};
+
+struct start_args {
+    bool attach, interactive;
+    int code;
+};
+
+static int
+start_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
+          struct pcon_err *err)
+{
+    struct start_args *a = opaque;
+    struct engine_start_opts so = { .detach = !a->attach, .sig_proxy = true, .ready_fd = -1 };
+    int code = 0;
+
+    if (a->interactive)
+        c->cfg.interactive = true;
+    if (engine_ctr_start(&ctx->st, c, &so, &code, err) < 0)
+        return -1;
+    if (a->attach)
+        a->code = code;
+    else
+        printf("%s\n", name);
+    return 0;
+}
+
+static int
+cmd_start(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    struct start_args a = { 0 };
+    char *arg;
+    int opt, code;
+
+    while ((opt = cmd_getopt(&cmd_start_def, argc, argv, &arg)) != -1) {
+        if (opt == 'a')
+            a.attach = cmd_flag_value(arg);
+        else if (opt == 'i')
+            a.interactive = cmd_flag_value(arg);
+        else
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    }
+    if (optind >= argc)
+        return cmd_usage_error(&cmd_start_def, "requires at least 1 arg(s), only received 0");
+    if (a.attach && argc - optind > 1)
+        return cmd_usage_error(&cmd_start_def, "you cannot start and attach multiple containers"
+                                               " at once");
+    code = cmd_each_container(ctx, argv + optind, false, false, PCON_EXIT_ENGINE, start_one, &a);
+    return code ? code : a.code;
+}
+
+const struct cmd_def cmd_start_def = {
+    "start", cmd_start, "Start one or more containers", "[options] CONTAINER [CONTAINER...]",
+    start_opts,
+};
+
+static const struct cmd_opt restart_opts[] = {
+    { 'a', "all", 'a', NULL, "Restart all containers" },
+    { 't', "time", 't', "SECONDS", "Seconds to wait for stop before killing the container" },
+    { 0 },
+};
+
+static int
+restart_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
+            struct pcon_err *err)
+{
+    struct engine_start_opts so = { .detach = true, .ready_fd = -1 };
+    int timeout = *(int *) opaque, code;
+    bool killed;
+
+    (void) name;
+    if (engine_ctr_stop(&ctx->st, c, timeout >= 0 ? timeout : c->cfg.stop_timeout, &killed, err) < 0)
+        return -1;
+    if (engine_ctr_start(&ctx->st, c, &so, &code, err) < 0)
+        return -1;
+    printf("%s\n", c->cfg.id);
+    return 0;
+}
+
+static int
+cmd_restart(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    bool all = false;
+    int timeout = -1;
+    char *arg, *end;
+    int opt;
+
+    while ((opt = cmd_getopt(&cmd_restart_def, argc, argv, &arg)) != -1) {
+        if (opt == 'a') {
+            all = cmd_flag_value(arg);
+        } else if (opt == 't') {
+            timeout = (int) strtol(arg, &end, 10);
+            if (*arg == '\0' || *end != '\0' || timeout < 0)
+                return cmd_usage_error(&cmd_restart_def, "invalid time \"%s\"", arg);
+        } else {
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        }
+    }
+    if (!all && optind >= argc)
+        return cmd_usage_error(&cmd_restart_def, "requires at least 1 arg(s), only received 0");
+    return cmd_each_container(ctx, argv + optind, all, false, PCON_EXIT_ENGINE, restart_one,
+                              &timeout);
+}
+
+const struct cmd_def cmd_restart_def = {
+    "restart", cmd_restart, "Restart one or more containers", "[options] CONTAINER [CONTAINER...]",
+    restart_opts,
+};

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+/* pcon stop, pcon kill */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/container.h"
+#include "../lib/cleanup.h"
+#include "cmd.h"
+
+enum { STOP_IGNORE = 0x300, STOP_CIDFILE };
+
+static const struct cmd_opt stop_opts[] = {
+    { 'a', "all", 'a', NULL, "Stop all running containers" },
+    { STOP_CIDFILE, "cidfile", 0, "FILE", "Read the container ID from the file" },
+    { 'i', "ignore", 'i', NULL, "Ignore errors when a specified container is missing" },
+    { 't', "time", 't', "SECONDS", "Seconds to wait for stop before killing the container" },
+    { 0 },
+};
+
+struct sig_args {
+    int value; /* the timeout of stop, the signal of kill */
+    bool all;  /* -a: only the running ones */
+};
+
+static bool
+running(const struct container *c)
+{
+    return c->state.status == CTR_RUNNING || c->state.status == CTR_STOPPING
+           || c->state.status == CTR_PAUSED;
+}
+
+static int
+stop_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
+         struct pcon_err *err)
+{
+    struct sig_args *a = opaque;
+    int timeout = a->value;
+    bool killed;
+
+    if (a->all && !running(c))
+        return 0;
+    if (engine_ctr_stop(&ctx->st, c, timeout >= 0 ? timeout : c->cfg.stop_timeout, &killed, err) < 0)
+        return -1;
+    printf("%s\n", name);
+    return 0;
+}
+
+static int
+cmd_stop(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_strv char **names = NULL;
+    struct sig_args a = { .value = -1 };
+    bool ignore = false;
+    char *arg, *end;
+    int opt;
+
+    while ((opt = cmd_getopt(&cmd_stop_def, argc, argv, &arg)) != -1) {
+        switch (opt) {
+        case 'a':
+            a.all = cmd_flag_value(arg);
+            break;
+        case 'i':
+            ignore = cmd_flag_value(arg);
+            break;
+        case 't':
+            a.value = (int) strtol(arg, &end, 10);
+            if (*arg == '\0' || *end != '\0' || a.value < 0)
+                return cmd_usage_error(&cmd_stop_def, "invalid time \"%s\"", arg);
+            break;
+        case STOP_CIDFILE: {
+            char *id = cmd_read_cidfile(arg, &err);
+            if (id == NULL) {
+                if (ignore)
+                    break;
+                return cmd_report(&err);
+            }
+            strv_push_take(&names, id);
+            break;
+        }
+        default:
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        }
+    }
+    for (int i = optind; i < argc; i++)
+        strv_push(&names, argv[i]);
+    if (!a.all && names == NULL) {
+        if (ignore)
+            return 0;
+        return cmd_usage_error(&cmd_stop_def, "you must provide at least one name or id");
+    }
+    return cmd_each_container(ctx, names, a.all, ignore, PCON_EXIT_ENGINE, stop_one, &a);
+}
+
+const struct cmd_def cmd_stop_def = {
+    "stop", cmd_stop, "Stop one or more containers", "[options] CONTAINER [CONTAINER...]",
+    stop_opts,
+};
+
+static const struct cmd_opt kill_opts[] = {
+    { 'a', "all", 'a', NULL, "Signal all running containers" },
+    { 's', "signal", 's', "SIGNAL", "Signal to send to the container (default KILL)" },
+    { 0 },
+};
+
+static int
+kill_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
+         struct pcon_err *err)
+{
+    struct sig_args *a = opaque;
+
+    if (a->all && !running(c))
+        return 0;
+    if (engine_ctr_kill(&ctx->st, c, a->value, err) < 0)
+        return -1;
+    printf("%s\n", name);
+    return 0;
+}
+
+static int
+cmd_kill(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    struct sig_args a = { .value = SIGKILL };
+    char *arg;
+    int opt;
+
+    while ((opt = cmd_getopt(&cmd_kill_def, argc, argv, &arg)) != -1) {
+        if (opt == 'a') {
+            a.all = cmd_flag_value(arg);
+        } else if (opt == 's') {
+            if (engine_signal_parse(arg, &a.value, &err) < 0)
+                return cmd_report(&err);
+        } else {
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        }
+    }
+    if (!a.all && optind >= argc)
+        return cmd_usage_error(&cmd_kill_def, "you must provide at least one name or id");
+    return cmd_each_container(ctx, argv + optind, a.all, false, PCON_EXIT_ENGINE, kill_one, &a);
+}
+
+const struct cmd_def cmd_kill_def = {
+    "kill", cmd_kill, "Kill one or more running containers with a specific signal",
+    "[options] CONTAINER [CONTAINER...]", kill_opts,
+};

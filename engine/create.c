@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Creating a container: everything the command line and the image say is
+ * resolved before anything is written, then the name, the writable layer
+ * and the record appear under the shared store lock. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
+#include "../lib/proc.h"
+#include "../lib/timefmt.h"
+#include "../storage/image.h"
+#include "../storage/rootfs.h"
+#include "container.h"
+#include "names.h"
+#include "spec.h"
+
+extern char **environ;
+
+/* The environment: image Env, then defaults that are missing, then
+ * --env-file, then -e; container and HOSTNAME are always pcon's. */
+static int
+build_env(struct ctr_config *g, const struct image_config *ic, const struct engine_create_opts *o,
+          struct pcon_err *err)
+{
+    cleanup_free char *hn = xasprintf("HOSTNAME=%s", g->hostname);
+    cleanup_free char *path = xasprintf("PATH=%s", PROC_DEFAULT_PATH);
+
+    for (size_t i = 0; ic->env && ic->env[i]; i++)
+        spec_env_set(&g->env, ic->env[i], NULL);
+    if (spec_env_get(g->env, "PATH") == NULL)
+        spec_env_set(&g->env, path, NULL);
+    spec_env_set(&g->env, "container=pcon", NULL);
+    spec_env_set(&g->env, hn, NULL);
+    if (o->tty)
+        spec_env_set(&g->env, "TERM=xterm", NULL);
+    for (size_t i = 0; o->env_files && o->env_files[i]; i++) {
+        cleanup_free char *text = fs_read_all(AT_FDCWD, o->env_files[i], 1 << 20, NULL, err);
+        if (text == NULL)
+            return pcon_prefix(err, "read env file");
+        if (spec_env_file(text, &g->env, environ, err) < 0)
+            return -1;
+    }
+    for (size_t i = 0; o->env && o->env[i]; i++)
+        spec_env_set(&g->env, o->env[i], environ);
+    return 0;
+}
+
+static int
+config_from_opts(struct store *st, struct ctr_config *g, struct image *img,
+                 const struct engine_create_opts *o, struct pcon_err *err)
+{
+    struct image_config ic = { 0 };
+    char created[64];
+    int r = -1;
+
+    if (storage_image_lookup(st, o->image, img, err) < 0)
+        return -1;
+    if (storage_image_config(st, img, &ic, err) < 0)
+        return -1;
+    if (spec_args(ic.entrypoint, ic.cmd, o->entrypoint, o->entrypoint_set, o->cmd, &g->args,
+                  err) < 0)
+        goto out;
+    for (size_t i = 0; o->volumes && o->volumes[i]; i++) {
+        struct volume v;
+        if (spec_volume_parse(o->volumes[i], &v, err) < 0)
+            goto out;
+        /* stored resolved: a relative source means the cwd of create */
+        strv_push_take(&g->volumes, xasprintf("%s:%s%s", v.src, v.dst, v.ro ? ":ro" : ""));
+        spec_volume_free(&v);
+    }
+    if (engine_id_new(g->id, err) < 0)
+        goto out;
+    g->hostname = xstrdup(o->hostname ? o->hostname : g->id);
+    if (!o->hostname)
+        g->hostname[12] = '\0';
+    if (o->workdir)
+        g->workdir = xstrdup(o->workdir);
+    else if (ic.workdir)
+        g->workdir = xstrdup(ic.workdir);
+    if (g->workdir && g->workdir[0] != '/') {
+        pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL, "workdir \"%s\" must be an absolute path",
+                       g->workdir);
+        goto out;
+    }
+    g->user = xstrdup(o->user ? o->user : ic.user ? ic.user : "0");
+    if (build_env(g, &ic, o, err) < 0)
+        goto out;
+    g->image_id = xstrdup(img->id);
+    g->image_name = xstrdup(img->names && img->names[0] ? img->names[0] : o->image);
+    time_format_rfc3339(time_now_ns(), created, sizeof created);
+    g->created = xstrdup(created);
+    g->net = o->net;
+    g->interactive = o->interactive;
+    g->tty = o->tty;
+    g->rm = o->rm;
+    g->restart = o->restart;
+    g->restart_max = o->restart_max;
+    g->log_driver = o->log_driver;
+    g->log_max_size = o->log_max_size;
+    g->stop_signal = o->stop_signal > 0 ? o->stop_signal : SIGTERM;
+    g->stop_timeout = o->stop_timeout >= 0 ? o->stop_timeout : 10;
+    g->timeout = o->timeout;
+    r = 0;
+out:
+    storage_image_config_free(&ic);
+    return r;
+}
+
+int
+engine_ctr_create(struct store *st, const struct engine_create_opts *o, struct container *out,
+                  struct pcon_err *err)
+{
+    struct ctr_config *g = &out->cfg;
+    struct image img = { 0 };
+    cleanup_free char *json = NULL;
+    cleanup_close int lock = -1, dfd = -1;
+    char *name = NULL;
+
+    memset(out, 0, sizeof *out);
+    out->state.exit_code = -1;
+    /* shared: no image is removed underneath while the container is made */
+    lock = storage_lock(st, false, err);
+    if (lock < 0)
+        return -1;
+    if (config_from_opts(st, g, &img, o, err) < 0)
+        goto fail;
+    if (storage_driver_resolve(st, NULL, err) < 0)
+        goto fail;
+    g->driver = st->driver;
+    if (engine_name_reserve(st->root_dfd, o->name, g->id, &name, err) < 0)
+        goto fail;
+    g->name = name;
+    dfd = storage_container_create(st, &img, g->id, err);
+    if (dfd < 0) {
+        (void) engine_name_release(st->root_dfd, g->name, g->id); /* undo the reservation */
+        goto fail;
+    }
+    json = engine_ctr_config_json(g);
+    /* a --rm container's record need not survive a crash */
+    if (fs_write_atomic(dfd, "container.json", json, strlen(json), 0600, !o->rm, err) < 0
+        || engine_ctr_state_save(st, out, !o->rm, err) < 0) {
+        (void) engine_ctr_remove_files(st, out, NULL); /* nothing half-made stays */
+        goto fail;
+    }
+    storage_image_free(&img);
+    return 0;
+fail:
+    storage_image_free(&img);
+    engine_ctr_free(out);
+    return -1;
+}

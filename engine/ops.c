@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Lifecycle operations on running containers: stop, kill, wait, remove.
+ * Every process is signalled only after its start time proved the pid is
+ * still the one recorded; waits use pidfds, not sleeps. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/log.h"
+#include "../lib/proc.h"
+#include "container.h"
+
+static const struct {
+    const char *name;
+    int sig;
+} signal_names[] = {
+    { "HUP", SIGHUP },   { "INT", SIGINT },       { "QUIT", SIGQUIT }, { "ILL", SIGILL },
+    { "TRAP", SIGTRAP }, { "ABRT", SIGABRT },     { "IOT", SIGIOT },   { "BUS", SIGBUS },
+    { "FPE", SIGFPE },   { "KILL", SIGKILL },     { "USR1", SIGUSR1 }, { "SEGV", SIGSEGV },
+    { "USR2", SIGUSR2 }, { "PIPE", SIGPIPE },     { "ALRM", SIGALRM }, { "TERM", SIGTERM },
+    { "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
+    { "TSTP", SIGTSTP }, { "TTIN", SIGTTIN },     { "TTOU", SIGTTOU }, { "URG", SIGURG },
+    { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },     { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
+    { "WINCH", SIGWINCH }, { "IO", SIGIO },       { "PWR", SIGPWR },   { "SYS", SIGSYS },
+};
+
+int
+engine_signal_parse(const char *s, int *out, struct pcon_err *err)
+{
+    const char *name = strncasecmp(s, "SIG", 3) == 0 ? s + 3 : s;
+    char *end;
+    long v;
+
+    v = strtol(s, &end, 10);
+    if (*s && *end == '\0') {
+        if (v > 0 && v <= 64) {
+            *out = (int) v;
+            return 0;
+        }
+    } else {
+        for (size_t i = 0; i < sizeof signal_names / sizeof signal_names[0]; i++)
+            if (strcasecmp(name, signal_names[i].name) == 0) {
+                *out = signal_names[i].sig;
+                return 0;
+            }
+        if (strncasecmp(name, "RTMIN+", 6) == 0) {
+            v = strtol(name + 6, &end, 10);
+            if (*end == '\0' && v >= 0 && SIGRTMIN + v <= SIGRTMAX) {
+                *out = SIGRTMIN + (int) v;
+                return 0;
+            }
+        }
+    }
+    return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid signal: %s", s);
+}
+
+static const char *
+signal_name(int sig)
+{
+    for (size_t i = 0; i < sizeof signal_names / sizeof signal_names[0]; i++)
+        if (signal_names[i].sig == sig)
+            return signal_names[i].name;
+    return "?";
+}
+
+/* A pidfd of pid if it is still the process that started at start. */
+static int
+pidfd_checked(pid_t pid, unsigned long long start)
+{
+    int fd;
+
+    if (pid <= 0)
+        return -1;
+    fd = (int) syscall(SYS_pidfd_open, pid, 0);
+    if (fd < 0)
+        return -1;
+    /* checked after opening: the fd now pins this very process */
+    if (!proc_alive(pid, start)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Waits until the process behind pidfd exits; false on timeout. */
+static bool
+pidfd_wait(int fd, int timeout_ms)
+{
+    struct pollfd pf = { fd, POLLIN, 0 };
+    int r;
+
+    do
+        r = poll(&pf, 1, timeout_ms);
+    while (r < 0 && errno == EINTR);
+    return r > 0;
+}
+
+static int
+mark_stopping(struct store *st, struct container *c, bool stopping, struct pcon_err *err)
+{
+    cleanup_close int lock = engine_ctr_lock(st, c->cfg.id, err);
+
+    if (lock < 0)
+        return -1;
+    engine_ctr_state_reload(st, c, NULL);
+    c->state.stopped_by_user = true;
+    if (stopping && c->state.status == CTR_RUNNING)
+        c->state.status = CTR_STOPPING;
+    return engine_ctr_state_save(st, c, false, err);
+}
+
+/* After the init is gone, the monitor records the exit (and, for --rm,
+ * removes the container); wait for it so the caller sees the result. */
+static void
+wait_monitor(struct store *st, struct container *c)
+{
+    cleanup_close int mfd = pidfd_checked(c->state.monitor, c->state.monitor_start);
+
+    for (int i = 0; i < 500; i++) {
+        if (mfd >= 0 && pidfd_wait(mfd, 10))
+            break;
+        if (mfd < 0)
+            usleep(10000);
+        engine_ctr_state_reload(st, c, NULL);
+        if (c->state.status != CTR_RUNNING && c->state.status != CTR_STOPPING)
+            break;
+    }
+    engine_ctr_state_reload(st, c, NULL);
+}
+
+static bool
+is_running(const struct container *c)
+{
+    return c->state.status == CTR_RUNNING || c->state.status == CTR_STOPPING
+           || c->state.status == CTR_PAUSED;
+}
+
+int
+engine_ctr_stop(struct store *st, struct container *c, int timeout, bool *killed,
+                struct pcon_err *err)
+{
+    cleanup_close int pfd = -1;
+
+    *killed = false;
+    if (!is_running(c))
+        return 0; /* stopping a stopped container is no error, as podman */
+    pfd = pidfd_checked(c->state.pid, c->state.pid_start);
+    if (mark_stopping(st, c, true, err) < 0)
+        return -1;
+    if (pfd >= 0) {
+        if (syscall(SYS_pidfd_send_signal, pfd, c->cfg.stop_signal, NULL, 0) < 0 && errno != ESRCH)
+            return pcon_fail(err, errno, "send %s to %s", signal_name(c->cfg.stop_signal),
+                             c->cfg.name);
+        if (!pidfd_wait(pfd, timeout * 1000)) {
+            pcon_warn("StopSignal SIG%s failed to stop container %s in %d seconds, resorting to"
+                      " SIGKILL",
+                      signal_name(c->cfg.stop_signal), c->cfg.name, timeout);
+            *killed = true;
+            if (syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+                return pcon_fail(err, errno, "kill %s", c->cfg.name);
+            (void) pidfd_wait(pfd, 10000);
+        }
+    }
+    wait_monitor(st, c);
+    return 0;
+}
+
+int
+engine_ctr_kill(struct store *st, struct container *c, int sig, struct pcon_err *err)
+{
+    cleanup_close int pfd = -1;
+
+    if (!is_running(c) || (pfd = pidfd_checked(c->state.pid, c->state.pid_start)) < 0)
+        return pcon_fail(err, 0,
+                         "can only kill running containers. %s is in state %s: container state"
+                         " improper",
+                         c->cfg.id, engine_ctr_status_name(c->state.status));
+    if (sig == SIGKILL || sig == c->cfg.stop_signal) {
+        if (mark_stopping(st, c, false, err) < 0)
+            return -1;
+    }
+    if (syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) < 0)
+        return pcon_fail(err, errno, "send signal %d to %s", sig, c->cfg.name);
+    return 0;
+}
+
+int
+engine_ctr_wait(struct store *st, struct container *c, struct pcon_err *err)
+{
+    (void) err;
+    while (is_running(c)) {
+        cleanup_close int mfd = pidfd_checked(c->state.monitor, c->state.monitor_start);
+        if (mfd >= 0)
+            (void) pidfd_wait(mfd, 50);
+        else
+            usleep(20000);
+        if (engine_ctr_state_reload(st, c, NULL) < 0)
+            break;
+    }
+    return c->state.exit_code;
+}
+
+int
+engine_ctr_remove(struct store *st, struct container *c, bool force, struct pcon_err *err)
+{
+    cleanup_close int lock = -1;
+
+    if (is_running(c)) {
+        cleanup_close int pfd = -1;
+        if (!force)
+            return pcon_fail_kind(err, PCON_ERR_INUSE, 0,
+                                  "cannot remove container %s as it is %s - running or paused"
+                                  " containers cannot be removed without force: container state"
+                                  " improper",
+                                  c->cfg.id, engine_ctr_status_name(c->state.status));
+        pfd = pidfd_checked(c->state.pid, c->state.pid_start);
+        if (mark_stopping(st, c, false, err) < 0)
+            return -1;
+        if (pfd >= 0) {
+            (void) syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0); /* may be gone */
+            (void) pidfd_wait(pfd, 10000);
+        }
+        wait_monitor(st, c);
+    }
+    lock = engine_ctr_lock(st, c->cfg.id, err);
+    if (lock < 0) {
+        if (err && err->errnum == ENOENT) {
+            pcon_err_clear(err);
+            return 0; /* removed by its own monitor (--rm) meanwhile */
+        }
+        return -1;
+    }
+    return engine_ctr_remove_files(st, c, err);
+}

@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Container records: container.json (what was asked) and state.json (what
+ * happened), both in containers/<id>/ of the graph root, so that the truth
+ * survives the loss of the run root. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/digest.h"
+#include "../lib/fsutil.h"
+#include "../lib/json.h"
+#include "../lib/lock.h"
+#include "../lib/proc.h"
+#include "../lib/timefmt.h"
+#include "../storage/rootfs.h"
+#include "container.h"
+#include "names.h"
+
+#define MAX_RECORD (4 << 20)
+
+static const char *const status_names[] = {
+    [CTR_CREATED] = "created", [CTR_RUNNING] = "running", [CTR_STOPPING] = "stopping",
+    [CTR_PAUSED] = "paused",   [CTR_EXITED] = "exited",   [CTR_STOPPED] = "stopped",
+};
+
+const char *
+engine_ctr_status_name(enum ctr_status s)
+{
+    return status_names[s];
+}
+
+static const char *const restart_names[] = {
+    [RESTART_NO] = "no",
+    [RESTART_ON_FAILURE] = "on-failure",
+    [RESTART_ALWAYS] = "always",
+    [RESTART_UNLESS_STOPPED] = "unless-stopped",
+};
+
+const char *
+engine_restart_name(enum restart_kind k)
+{
+    return restart_names[k];
+}
+
+int
+engine_restart_parse(const char *s, enum restart_kind *kind, int *max, struct pcon_err *err)
+{
+    *max = 0;
+    for (size_t i = 0; i < sizeof restart_names / sizeof restart_names[0]; i++) {
+        size_t n = strlen(restart_names[i]);
+        if (strncmp(s, restart_names[i], n) != 0)
+            continue;
+        if (s[n] == '\0') {
+            *kind = (enum restart_kind) i;
+            return 0;
+        }
+        if (s[n] == ':' && i == RESTART_ON_FAILURE) {
+            char *end;
+            long v = strtol(s + n + 1, &end, 10);
+            if (*end == '\0' && end != s + n + 1 && v >= 0 && v < 1000000) {
+                *kind = RESTART_ON_FAILURE;
+                *max = (int) v;
+                return 0;
+            }
+        }
+    }
+    if (strcmp(s, "") == 0) {
+        *kind = RESTART_NO;
+        return 0;
+    }
+    return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid restart policy \"%s\": must be one of"
+                          " no, on-failure[:max], always, unless-stopped", s);
+}
+
+static const char *const log_names[] = {
+    [LOG_K8S_FILE] = "k8s-file",
+    [LOG_NONE] = "none",
+    [LOG_PASSTHROUGH] = "passthrough",
+};
+
+const char *
+engine_log_driver_name(enum log_driver d)
+{
+    return log_names[d];
+}
+
+int
+engine_log_driver_parse(const char *s, enum log_driver *out, struct pcon_err *err)
+{
+    for (size_t i = 0; i < sizeof log_names / sizeof log_names[0]; i++)
+        if (strcmp(s, log_names[i]) == 0) {
+            *out = (enum log_driver) i;
+            return 0;
+        }
+    return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                          "unsupported log driver \"%s\" (k8s-file, none or passthrough)", s);
+}
+
+char *
+engine_ctr_log_path(struct store *st, const char *id)
+{
+    return xasprintf("%s/containers/%s/ctr.log", st->graphroot, id);
+}
+
+char *
+engine_ctr_rundir(struct store *st, const char *id)
+{
+    return xasprintf("%s/containers/%s", st->runroot, id);
+}
+
+void
+engine_ctr_free(struct container *c)
+{
+    struct ctr_config *g = &c->cfg;
+
+    free(g->name);
+    free(g->image_id);
+    free(g->image_name);
+    free(g->created);
+    strv_free(g->args);
+    strv_free(g->env);
+    free(g->workdir);
+    free(g->user);
+    free(g->hostname);
+    strv_free(g->volumes);
+    free(c->state.started_at);
+    free(c->state.finished_at);
+    memset(c, 0, sizeof *c);
+}
+
+void
+engine_ctr_list_free(struct container *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        engine_ctr_free(&v[i]);
+    free(v);
+}
+
+static char *
+dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+static int
+config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
+{
+    cleanup_yajl_val yajl_val root = json_parse(text, err);
+    const char *id, *name, *s;
+    int64_t v;
+
+    if (root == NULL)
+        return -1;
+    if (json_need_str(root, "id", &id, err) < 0 || !hex64_valid(id)
+        || json_need_str(root, "name", &name, err) < 0)
+        return pcon_fail(err, EINVAL, "invalid container record");
+    memcpy(g->id, id, 65);
+    g->name = xstrdup(name);
+    g->image_id = dup_or_null(json_get_str(root, "image_id"));
+    g->image_name = dup_or_null(json_get_str(root, "image_name"));
+    g->created = xstrdup((s = json_get_str(root, "created")) ? s : "");
+    if ((s = json_get_str(root, "driver")) == NULL || storage_driver_parse(s, &g->driver, NULL) < 0)
+        g->driver = STORAGE_DRIVER_OVERLAY;
+    if (json_get_strv(root, "args", &g->args, err) < 0 || json_get_strv(root, "env", &g->env, err) < 0
+        || json_get_strv(root, "volumes", &g->volumes, err) < 0)
+        return -1;
+    if (g->args == NULL || g->args[0] == NULL)
+        return pcon_fail(err, EINVAL, "container record without a command");
+    g->workdir = dup_or_null(json_get_str(root, "workdir"));
+    g->user = xstrdup((s = json_get_str(root, "user")) ? s : "0");
+    g->hostname = xstrdup((s = json_get_str(root, "hostname")) ? s : "localhost");
+    g->net = (s = json_get_str(root, "network")) && strcmp(s, "host") == 0 ? NETNS_HOST
+                                                                           : NETNS_PRIVATE;
+    g->interactive = YAJL_IS_TRUE(json_get(root, "interactive"));
+    g->tty = YAJL_IS_TRUE(json_get(root, "tty"));
+    g->rm = YAJL_IS_TRUE(json_get(root, "rm"));
+    if ((s = json_get_str(root, "restart")) == NULL
+        || engine_restart_parse(s, &g->restart, &g->restart_max, NULL) < 0)
+        g->restart = RESTART_NO;
+    if (json_get_int(root, "restart_max", &v))
+        g->restart_max = (int) v;
+    if ((s = json_get_str(root, "log_driver")) == NULL
+        || engine_log_driver_parse(s, &g->log_driver, NULL) < 0)
+        g->log_driver = LOG_K8S_FILE;
+    g->log_max_size = json_get_int(root, "log_max_size", &v) ? v : 0;
+    g->stop_signal = json_get_int(root, "stop_signal", &v) && v > 0 && v < 65 ? (int) v : SIGTERM;
+    g->stop_timeout = json_get_int(root, "stop_timeout", &v) && v >= 0 ? (int) v : 10;
+    g->timeout = json_get_int(root, "timeout", &v) && v > 0 ? (int) v : 0;
+    return 0;
+}
+
+char *
+engine_ctr_config_json(const struct ctr_config *g)
+{
+    cleanup_yajl_gen yajl_gen gen = json_gen_new(false);
+
+    JG(yajl_gen_map_open(gen));
+    JG(json_gen_kv_str(gen, "id", g->id));
+    JG(json_gen_kv_str(gen, "name", g->name));
+    JG(json_gen_kv_str(gen, "image_id", g->image_id));
+    JG(json_gen_kv_str(gen, "image_name", g->image_name));
+    JG(json_gen_kv_str(gen, "created", g->created));
+    JG(json_gen_kv_str(gen, "driver", storage_driver_name(g->driver)));
+    JG(json_gen_kv_strv(gen, "args", g->args));
+    JG(json_gen_kv_strv(gen, "env", g->env));
+    JG(json_gen_kv_str(gen, "workdir", g->workdir));
+    JG(json_gen_kv_str(gen, "user", g->user));
+    JG(json_gen_kv_str(gen, "hostname", g->hostname));
+    JG(json_gen_kv_str(gen, "network", g->net == NETNS_HOST ? "host" : "none"));
+    JG(json_gen_kv_strv(gen, "volumes", g->volumes ? g->volumes : (char *[]){ NULL }));
+    JG(json_gen_kv_bool(gen, "interactive", g->interactive));
+    JG(json_gen_kv_bool(gen, "tty", g->tty));
+    JG(json_gen_kv_bool(gen, "rm", g->rm));
+    JG(json_gen_kv_str(gen, "restart", engine_restart_name(g->restart)));
+    JG(json_gen_kv_int(gen, "restart_max", g->restart_max));
+    JG(json_gen_kv_str(gen, "log_driver", engine_log_driver_name(g->log_driver)));
+    JG(json_gen_kv_int(gen, "log_max_size", g->log_max_size));
+    JG(json_gen_kv_int(gen, "stop_signal", g->stop_signal));
+    JG(json_gen_kv_int(gen, "stop_timeout", g->stop_timeout));
+    JG(json_gen_kv_int(gen, "timeout", g->timeout));
+    JG(yajl_gen_map_close(gen));
+    return json_gen_take(gen, NULL);
+fail:
+    abort(); /* only an allocation or a nesting bug can get here */
+}
+
+static void
+state_parse(const char *text, struct ctr_state *s)
+{
+    cleanup_yajl_val yajl_val root = json_parse(text, NULL);
+    const char *v;
+    int64_t n;
+
+    memset(s, 0, sizeof *s);
+    s->exit_code = -1;
+    if (root == NULL)
+        return;
+    if ((v = json_get_str(root, "status")) != NULL)
+        for (size_t i = 0; i < sizeof status_names / sizeof status_names[0]; i++)
+            if (strcmp(v, status_names[i]) == 0)
+                s->status = (enum ctr_status) i;
+    if (json_get_int(root, "pid", &n))
+        s->pid = (pid_t) n;
+    if (json_get_int(root, "pid_start", &n))
+        s->pid_start = (unsigned long long) n;
+    if (json_get_int(root, "monitor", &n))
+        s->monitor = (pid_t) n;
+    if (json_get_int(root, "monitor_start", &n))
+        s->monitor_start = (unsigned long long) n;
+    if (json_get_int(root, "exit_code", &n))
+        s->exit_code = (int) n;
+    if (json_get_int(root, "restart_count", &n))
+        s->restart_count = (int) n;
+    s->stopped_by_user = YAJL_IS_TRUE(json_get(root, "stopped_by_user"));
+    s->started_at = dup_or_null(json_get_str(root, "started_at"));
+    s->finished_at = dup_or_null(json_get_str(root, "finished_at"));
+}
+
+int
+engine_ctr_state_save(struct store *st, const struct container *c, bool sync,
+                      struct pcon_err *err)
+{
+    cleanup_yajl_gen yajl_gen g = json_gen_new(false);
+    cleanup_close int dfd = openat(st->containers_dfd, c->cfg.id,
+                                   O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    const struct ctr_state *s = &c->state;
+    cleanup_free char *text = NULL;
+    size_t len;
+
+    if (dfd < 0)
+        return pcon_fail(err, errno, "open container %.12s", c->cfg.id);
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "status", status_names[s->status]));
+    JG(json_gen_kv_int(g, "pid", s->pid));
+    JG(json_gen_kv_int(g, "pid_start", (long long) s->pid_start));
+    JG(json_gen_kv_int(g, "monitor", s->monitor));
+    JG(json_gen_kv_int(g, "monitor_start", (long long) s->monitor_start));
+    JG(json_gen_kv_int(g, "exit_code", s->exit_code));
+    JG(json_gen_kv_str(g, "started_at", s->started_at));
+    JG(json_gen_kv_str(g, "finished_at", s->finished_at));
+    JG(json_gen_kv_int(g, "restart_count", s->restart_count));
+    JG(json_gen_kv_bool(g, "stopped_by_user", s->stopped_by_user));
+    JG(yajl_gen_map_close(g));
+    text = json_gen_take(g, &len);
+    return fs_write_atomic(dfd, "state.json", text, len, 0600, sync, err);
+fail:
+    return pcon_fail(err, EINVAL, "generate state.json");
+}
+
+bool
+engine_ctr_alive(const struct container *c)
+{
+    return proc_alive(c->state.monitor, c->state.monitor_start)
+           || proc_alive(c->state.pid, c->state.pid_start);
+}
+
+/* The state on disk may claim a process that is gone (a monitor killed
+ * with SIGKILL, a reboot): show what is true. */
+static void
+state_truth(struct container *c)
+{
+    enum ctr_status s = c->state.status;
+
+    if ((s == CTR_RUNNING || s == CTR_STOPPING || s == CTR_PAUSED) && !engine_ctr_alive(c)) {
+        c->state.status = CTR_STOPPED;
+        c->state.exit_code = -1;
+        c->state.pid = 0;
+    }
+}
+
+int
+engine_ctr_state_reload(struct store *st, struct container *c, struct pcon_err *err)
+{
+    cleanup_free char *path = xasprintf("%s/state.json", c->cfg.id);
+    cleanup_free char *text = fs_read_all(st->containers_dfd, path, MAX_RECORD, NULL, NULL);
+
+    (void) err;
+    free(c->state.started_at);
+    free(c->state.finished_at);
+    state_parse(text ? text : "{}", &c->state);
+    state_truth(c);
+    return 0;
+}
+
+static int
+load_id(struct store *st, const char *id, struct container *out, struct pcon_err *err)
+{
+    cleanup_free char *path = xasprintf("%s/container.json", id);
+    cleanup_free char *text = fs_read_all(st->containers_dfd, path, MAX_RECORD, NULL, err);
+
+    memset(out, 0, sizeof *out);
+    if (text == NULL)
+        return -1;
+    if (config_parse(text, &out->cfg, err) < 0) {
+        engine_ctr_free(out);
+        return pcon_prefix(err, "container %.12s", id);
+    }
+    return engine_ctr_state_reload(st, out, err);
+}
+
+static int
+not_found(const char *name, struct pcon_err *err)
+{
+    return pcon_fail_kind(err, PCON_ERR_NOTFOUND, 0,
+                          "no container with name or ID \"%s\" found: no such container", name);
+}
+
+int
+engine_ctr_load(struct store *st, const char *name_or_id, struct container *out,
+                struct pcon_err *err)
+{
+    cleanup_closedir DIR *d = NULL;
+    char target[80], found[65] = "";
+    struct dirent *de;
+    size_t plen = strlen(name_or_id);
+    int dup, hits = 0;
+    ssize_t n;
+
+    memset(out, 0, sizeof *out);
+    if (*name_or_id == '\0' || strchr(name_or_id, '/'))
+        return not_found(name_or_id, err);
+    /* a name first: names/<name> links to the id */
+    {
+        cleanup_free char *link = xasprintf("names/%s", name_or_id);
+        n = readlinkat(st->root_dfd, link, target, sizeof target - 1);
+        if (n == 64) {
+            target[64] = '\0';
+            if (hex64_valid(target) && load_id(st, target, out, NULL) == 0)
+                return 0;
+        }
+    }
+    if (plen == 64 && hex64_valid(name_or_id)) {
+        if (load_id(st, name_or_id, out, NULL) == 0)
+            return 0;
+        return not_found(name_or_id, err);
+    }
+    if (strspn(name_or_id, "0123456789abcdef") != plen)
+        return not_found(name_or_id, err);
+    dup = fcntl(st->containers_dfd, F_DUPFD_CLOEXEC, 3);
+    if (dup < 0 || (d = fdopendir(dup)) == NULL) {
+        if (dup >= 0)
+            close(dup);
+        return pcon_fail(err, errno, "list containers");
+    }
+    while ((de = readdir(d)) != NULL)
+        if (hex64_valid(de->d_name) && strncmp(de->d_name, name_or_id, plen) == 0) {
+            memcpy(found, de->d_name, 65);
+            hits++;
+        }
+    if (hits > 1)
+        return pcon_fail(err, 0, "more than one result for container \"%s\"", name_or_id);
+    if (hits == 0 || load_id(st, found, out, NULL) < 0)
+        return not_found(name_or_id, err);
+    return 0;
+}
+
+static int
+cmp_created_desc(const void *a, const void *b)
+{
+    const struct container *x = a, *y = b;
+
+    return strcmp(y->cfg.created, x->cfg.created);
+}
+
+int
+engine_ctr_list(struct store *st, struct container **out, size_t *nout, struct pcon_err *err)
+{
+    int dup = fcntl(st->containers_dfd, F_DUPFD_CLOEXEC, 3);
+    cleanup_closedir DIR *d = NULL;
+    struct container *v = NULL;
+    struct dirent *de;
+    size_t n = 0;
+
+    if (dup < 0 || (d = fdopendir(dup)) == NULL) {
+        if (dup >= 0)
+            close(dup);
+        return pcon_fail(err, errno, "list containers");
+    }
+    while ((de = readdir(d)) != NULL) {
+        if (!hex64_valid(de->d_name))
+            continue;
+        v = xrealloc(v, (n + 1) * sizeof *v);
+        /* a record being created or removed right now is skipped */
+        if (load_id(st, de->d_name, &v[n], NULL) == 0)
+            n++;
+    }
+    qsort(v, n, sizeof *v, cmp_created_desc);
+    *out = v;
+    *nout = n;
+    return 0;
+}
+
+int
+engine_ctr_lock(struct store *st, const char *id, struct pcon_err *err)
+{
+    cleanup_free char *path = xasprintf("%s/lock", id);
+
+    return lock_take(st->containers_dfd, path, true, err);
+}
+
+int
+engine_ctr_remove_files(struct store *st, const struct container *c, struct pcon_err *err)
+{
+    cleanup_free char *rundir = engine_ctr_rundir(st, c->cfg.id);
+
+    (void) fs_rm_rf_at(AT_FDCWD, rundir, NULL); /* the run root is rebuilt on start */
+    if (storage_container_delete(st, c->cfg.id, err) < 0)
+        return -1;
+    (void) engine_name_release(st->root_dfd, c->cfg.name, c->cfg.id); /* may be gone already */
+    return 0;
+}
+
+char *
+engine_ctr_status_human(const struct container *c)
+{
+    const struct ctr_state *s = &c->state;
+    int64_t now = time_now_ns(), t;
+    cleanup_free char *ago = NULL;
+
+    switch (s->status) {
+    case CTR_CREATED:
+        return xstrdup("Created");
+    case CTR_STOPPING:
+        return xstrdup("Stopping");
+    case CTR_STOPPED:
+        return xstrdup("Stopped");
+    case CTR_RUNNING:
+    case CTR_PAUSED:
+        t = s->started_at ? time_parse_rfc3339(s->started_at) : now;
+        ago = time_human_duration(now - t);
+        return xasprintf("Up %s%s", ago, s->status == CTR_PAUSED ? " (Paused)" : "");
+    case CTR_EXITED:
+        t = s->finished_at ? time_parse_rfc3339(s->finished_at) : now;
+        ago = time_human_duration(now - t);
+        return xasprintf("Exited (%d) %s ago", s->exit_code, ago);
+    }
+    return xstrdup("Unknown");
+}
+
+int
+engine_ctr_rename(struct store *st, struct container *c, const char *name, struct pcon_err *err)
+{
+    cleanup_close int lock = engine_ctr_lock(st, c->cfg.id, err);
+    cleanup_close int dfd = -1;
+    cleanup_free char *json = NULL;
+    char *reserved = NULL, *old;
+
+    if (lock < 0)
+        return -1;
+    if (engine_name_reserve(st->root_dfd, name, c->cfg.id, &reserved, err) < 0)
+        return -1;
+    old = c->cfg.name;
+    c->cfg.name = reserved;
+    json = engine_ctr_config_json(&c->cfg);
+    dfd = openat(st->containers_dfd, c->cfg.id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (dfd < 0 || fs_write_atomic(dfd, "container.json", json, strlen(json), 0600, true, err) < 0) {
+        if (dfd < 0)
+            pcon_fail(err, errno, "open container %.12s", c->cfg.id);
+        (void) engine_name_release(st->root_dfd, reserved, c->cfg.id); /* undo */
+        c->cfg.name = old;
+        free(reserved);
+        return -1;
+    }
+    (void) engine_name_release(st->root_dfd, old, c->cfg.id); /* the new name is in force */
+    free(old);
+    return 0;
+}

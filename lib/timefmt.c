@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Time formatting and parsing. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mem.h"
+#include "timefmt.h"
+
+int64_t
+time_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t) ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void
+time_format_rfc3339(int64_t ns, char *buf, size_t n)
+{
+    time_t sec = (time_t) (ns / 1000000000LL);
+    struct tm tm;
+    size_t l;
+
+    gmtime_r(&sec, &tm);
+    l = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + l, n - l, ".%09lldZ", (long long) (ns % 1000000000LL));
+}
+
+int64_t
+time_parse_rfc3339(const char *s)
+{
+    struct tm tm;
+    const char *p;
+    int64_t frac = 0, sec;
+    int digits = 0;
+
+    memset(&tm, 0, sizeof tm);
+    p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (p == NULL)
+        return -1;
+    if (*p == '.') {
+        p++;
+        while (isdigit((unsigned char) *p)) {
+            if (digits < 9) {
+                frac = frac * 10 + (*p - '0');
+                digits++;
+            }
+            p++;
+        }
+        while (digits++ < 9)
+            frac *= 10;
+    }
+    sec = (int64_t) timegm(&tm);
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int hh, mm;
+        if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
+            return -1;
+        sec -= (*p == '+' ? 1 : -1) * (hh * 3600 + mm * 60);
+        p += 6;
+    }
+    if (*p != '\0')
+        return -1;
+    return sec * 1000000000LL + frac;
+}
+
+static int64_t
+parse_duration(const char *s)
+{
+    int64_t total = 0;
+
+    if (*s == '\0')
+        return -1;
+    while (*s) {
+        char *end;
+        double v = strtod(s, &end);
+        int64_t unit;
+
+        if (end == s)
+            return -1;
+        if (strncmp(end, "ms", 2) == 0) {
+            unit = 1000000LL;
+            end += 2;
+        } else if (*end == 'h') {
+            unit = 3600000000000LL;
+            end++;
+        } else if (*end == 'm') {
+            unit = 60000000000LL;
+            end++;
+        } else if (*end == 's') {
+            unit = 1000000000LL;
+            end++;
+        } else {
+            return -1;
+        }
+        total += (int64_t) (v * (double) unit);
+        s = end;
+    }
+    return total;
+}
+
+int64_t
+time_parse_point(const char *s, int64_t now_ns)
+{
+    int64_t t = time_parse_rfc3339(s), d;
+    struct tm tm;
+    char *end;
+
+    if (t >= 0)
+        return t;
+    memset(&tm, 0, sizeof tm);
+    end = strptime(s, "%Y-%m-%d", &tm);
+    if (end && *end == '\0')
+        return (int64_t) timegm(&tm) * 1000000000LL;
+    if (isdigit((unsigned char) *s)) {
+        double secs = strtod(s, &end);
+        if (*end == '\0')
+            return (int64_t) (secs * 1e9);
+    }
+    d = parse_duration(s);
+    if (d >= 0)
+        return now_ns - d;
+    return -1;
+}
+
+char *
+time_human_duration(int64_t ns)
+{
+    int64_t seconds = ns / 1000000000LL;
+    int64_t minutes = seconds / 60;
+    int64_t hours = (ns + 1800000000000LL) / 3600000000000LL; /* rounded, as Docker */
+
+    if (seconds < 1)
+        return xstrdup("Less than a second");
+    if (seconds == 1)
+        return xstrdup("1 second");
+    if (seconds < 60)
+        return xasprintf("%lld seconds", (long long) seconds);
+    if (minutes == 1)
+        return xstrdup("About a minute");
+    if (minutes < 60)
+        return xasprintf("%lld minutes", (long long) minutes);
+    if (hours == 1)
+        return xstrdup("About an hour");
+    if (hours < 48)
+        return xasprintf("%lld hours", (long long) hours);
+    if (hours < 24 * 7 * 2)
+        return xasprintf("%lld days", (long long) hours / 24);
+    if (hours < 24 * 30 * 2)
+        return xasprintf("%lld weeks", (long long) hours / 24 / 7);
+    if (hours < 24 * 365 * 2)
+        return xasprintf("%lld months", (long long) hours / 24 / 30);
+    return xasprintf("%lld years", (long long) (seconds / 3600) / 24 / 365);
+}
