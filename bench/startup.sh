@@ -71,8 +71,9 @@ subid_range() { # FILE -> "start count" of the user's first range
 }
 read -r subuid_start subuid_count <<<"$(subid_range /etc/subuid)" || true
 read -r subgid_start subgid_count <<<"$(subid_range /etc/subgid)" || true
-[ -n "${subuid_start:-}" ] && [ -n "${subgid_start:-}" ] ||
+if [ -z "${subuid_start:-}" ] || [ -z "${subgid_start:-}" ]; then
     die "user '$me' has no range in /etc/subuid and /etc/subgid (run as root, or add one)"
+fi
 
 # Remove trees holding files owned by subordinate ids: map them the way both
 # engines do (0 -> us, 1.. -> the first subordinate range) and rm as root there.
@@ -86,7 +87,7 @@ subid_rm() {
 # Signal a process we started, found from a pid file: only if it is still
 # ours, not a zombie, and (when the file records one) has the same start time.
 kill_from_pidfile() { # FILE
-    local pid start stat fields i
+    local pid start stat fields
     [ -r "$1" ] || return 0
     read -r -d '' pid start _ <"$1" || true
     [[ "${pid:-}" =~ ^[0-9]+$ ]] || return 0
@@ -98,7 +99,7 @@ kill_from_pidfile() { # FILE
         return 0 # pid recycled
     fi
     kill -TERM "$pid" 2>/dev/null || return 0
-    for i in 1 2 3 4 5 6 7 8 9 10; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
         stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 0
         read -r -a fields <<<"${stat##*) }"
         [ "${fields[0]}" != Z ] || return 0
@@ -107,9 +108,17 @@ kill_from_pidfile() { # FILE
     kill -KILL "$pid" 2>/dev/null || true
 }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/pcon-startup.XXXXXX")
-log=$work/log
-: >"$log"
+# The pid and start time (field 22 of /proc/PID/stat) of a live process.
+pid_with_start() { # PID
+    local stat fields
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    read -r -a fields <<<"${stat##*) }"
+    echo "$1 ${fields[19]}"
+}
+
+work=
+short=
+log=/dev/null
 podman_ready=0
 pcon_ready=0
 
@@ -122,15 +131,9 @@ cleanup() {
         tail -n 20 "$log" >&2
     fi
     if [ "$podman_ready" = 1 ]; then
-        local ppid_file=$XDG_RUNTIME_DIR/libpod/tmp/pause.pid
-        local ppause
-        ppause=$(cat "$ppid_file" 2>/dev/null)
         # reset removes the store and stops podman's pause process; check anyway
         podman system reset -f >>"$log" 2>&1 || warn "podman system reset failed"
-        if [ -n "$ppause" ]; then
-            echo "$ppause" >"$work/podman-pause.pid"
-            kill_from_pidfile "$work/podman-pause.pid"
-        fi
+        kill_from_pidfile "$work/podman-pause.pid"
     fi
     if [ "$pcon_ready" = 1 ]; then
         # the store may hold subordinate-owned files; pcon's own userns removes them
@@ -138,12 +141,24 @@ cleanup() {
             subid_rm "$pcon_root" >>"$log" 2>&1 || warn "could not remove $pcon_root"
         kill_from_pidfile "$pcon_runroot/pause.pid"
     fi
-    rm -rf -- "$work" 2>/dev/null || subid_rm "$work" || warn "could not remove $work"
+    local d
+    for d in "$work" "$short"; do
+        [ -n "$d" ] || continue
+        rm -rf -- "$d" 2>/dev/null || subid_rm "$d" || warn "could not remove $d"
+    done
     exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/pcon-startup.XXXXXX")
+# Runtime dirs get a short path of their own: with a long XDG_RUNTIME_DIR
+# (about 50 characters) podman 4.3 misses the container's exit and each `run`
+# waits out conmon's 20 s timeout (a unix socket path limit, it seems).
+short=$(mktemp -d /tmp/pcb.XXXXXX)
+log=$work/log
+: >"$log"
 
 # --- image: busybox-static rootfs, one tarball for both engines ---------------
 rootfs=$work/rootfs
@@ -159,9 +174,9 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
 tar --numeric-owner --owner=0 --group=0 -C "$rootfs" -cf "$work/rootfs.tar" .
 
 # --- isolation: nothing reads or writes the user's ~/.config, ~/.local or runtime dir
-mkdir -p "$work/xdg/config" "$work/xdg/data" "$work/xdg/run"
-chmod 700 "$work/xdg/run"
-export XDG_CONFIG_HOME=$work/xdg/config XDG_DATA_HOME=$work/xdg/data XDG_RUNTIME_DIR=$work/xdg/run
+mkdir -p "$work/xdg/config" "$work/xdg/data" "$short/x"
+chmod 700 "$short/x"
+export XDG_CONFIG_HOME=$work/xdg/config XDG_DATA_HOME=$work/xdg/data XDG_RUNTIME_DIR=$short/x
 
 # --- podman: runc (crun refuses cgroup v1 here), overlay, no systemd ----------
 pgraph=$work/podman/graph
@@ -190,7 +205,7 @@ pinfo=$(podman info --format \
     2>>"$log") || die "podman info failed"
 IFS='|' read -r p_graph p_run p_driver p_runtime p_native p_cgm p_version <<<"$pinfo"
 case "$p_graph:$p_run" in
-"$work"/*:"$work"/*) ;;
+"$work"/*:"$short"/*) ;;
 *) die "podman does not use the temporary store (graphroot $p_graph, runroot $p_run)" ;;
 esac
 [ "$p_driver" = overlay ] || die "podman storage driver is $p_driver, not overlay"
@@ -198,10 +213,14 @@ esac
 
 podman import "$work/rootfs.tar" "$img" >>"$log" 2>&1 || die "podman import failed"
 podman run --rm --network none "$img" true >>"$log" 2>&1 || die "podman run failed"
+# remember podman's pause process (pid and start time) to check it is gone at the end
+if ppid=$(cat "$XDG_RUNTIME_DIR/libpod/tmp/pause.pid" 2>/dev/null); then
+    pid_with_start "$ppid" >"$work/podman-pause.pid" || true
+fi
 
 # --- pcon ----------------------------------------------------------------------
 pcon_root=$work/pcon/root
-pcon_runroot=$work/pcon/run
+pcon_runroot=$short/p
 mkdir -p "$work/pcon"
 pcon=("$PCON" --root "$pcon_root" --runroot "$pcon_runroot")
 pcon_ready=1
@@ -269,4 +288,6 @@ awk -v n="$runs" \
     printf "ratio podman/pcon: %.1fx (goal >= 10x)\n", pd / pc
     printf "ratio pcon/bare: %.2fx (goal <= 2x)\n", pc / br
     printf "range (min-max): pcon %.1f-%.1f ms, podman %.1f-%.1f ms, bare %.1f-%.1f ms\n", pcl, pch, pdl, pdh, brl, brh
+    if (pd > 15000)
+        print "note: podman near 20 s per run is conmon\047s exit timeout (long XDG_RUNTIME_DIR?), not start-up"
 }'

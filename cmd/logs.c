@@ -78,11 +78,15 @@ in_window(const struct logs_args *a, const struct log_line *l)
     return !(a->since >= 0 && t < a->since) && !(a->until >= 0 && t > a->until);
 }
 
+/* midline: per stream, whether a partial line is being continued */
 static void
 emit(const struct logs_args *a, const struct container *c, const struct log_line *l, bool *midline)
 {
     FILE *f = l->err ? stderr : stdout;
 
+    /* keep the log's order where both streams end up together */
+    fflush(l->err ? stdout : stderr);
+    midline += l->err;
     if (!*midline) {
         if (a->names)
             fprintf(f, "%.12s ", c->cfg.name);
@@ -124,21 +128,25 @@ print_lines(const struct logs_args *a, const struct container *c, const char *bu
     return off;
 }
 
+/* lines in the log: every full one, and a last one still partial */
 static long
-count_full(const char *buf, size_t n)
+count_lines(const char *buf, size_t n, bool *last_partial)
 {
     long count = 0;
 
+    *last_partial = false;
     for (size_t off = 0; off < n;) {
         const char *nl = memchr(buf + off, '\n', n - off);
         struct log_line l;
         if (nl == NULL)
             break;
-        if (parse_line(buf + off, (size_t) (nl - buf - off), &l) && l.full)
-            count++;
+        if (parse_line(buf + off, (size_t) (nl - buf - off), &l)) {
+            count += l.full;
+            *last_partial = !l.full;
+        }
         off = (size_t) (nl - buf) + 1;
     }
-    return count;
+    return count + *last_partial;
 }
 
 static bool
@@ -195,7 +203,7 @@ logs_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaqu
     const struct logs_args *a = opaque;
     cleanup_free char *path = engine_ctr_log_path(&ctx->st, c->cfg.id);
     cleanup_free char *buf = NULL;
-    bool midline = false;
+    bool midline[2] = { false, false };
     size_t n = 0, used;
     long skip = 0;
 
@@ -210,12 +218,14 @@ logs_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaqu
         n = 0;
     }
     if (a->tail >= 0) {
-        long total = count_full(buf, n);
+        bool last_partial;
+        long total = count_lines(buf, n, &last_partial);
+        /* the lines to skip are all full ones */
         skip = total > a->tail ? total - a->tail : 0;
     }
-    used = print_lines(a, c, buf, n, &skip, &midline);
+    used = print_lines(a, c, buf, n, &skip, midline);
     if (a->follow)
-        return follow(ctx, c, a, path, (off_t) used, &midline);
+        return follow(ctx, c, a, path, (off_t) used, midline);
     return 0;
 }
 

@@ -63,6 +63,7 @@ cmd_getopt(const struct cmd_def *def, int argc, char **argv, char **optarg_out)
         }
     }
     opterr = 0;
+    optarg = NULL; /* getopt leaves it stale for options without a value */
     c = getopt_long(argc, argv, shorts, lo, NULL);
     *optarg_out = optarg;
     /* a short option answers with its option's id */

@@ -181,27 +181,34 @@ open_log(struct monitor *m, struct pcon_err *err)
 static void
 log_write(struct monitor *m, const char *stream, const char *buf, size_t len)
 {
+    long long max = m->c->cfg.log_max_size, size = 0;
     char ts[64];
     const char *p = buf, *end = buf + len;
+    struct stat st;
 
     if (m->logfd < 0)
         return;
-    if (m->c->cfg.log_max_size > 0) {
-        struct stat st;
-        if (fstat(m->logfd, &st) == 0 && st.st_size + (off_t) len > m->c->cfg.log_max_size)
-            (void) ftruncate(m->logfd, 0); /* the log starts over, as conmon's */
-    }
+    if (max > 0 && fstat(m->logfd, &st) == 0)
+        size = st.st_size;
     time_format_rfc3339(time_now_ns(), ts, sizeof ts);
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t) (end - p));
         size_t n = nl ? (size_t) (nl - p) : (size_t) (end - p);
-        struct iovec iov[4];
+        struct iovec iov[3];
         char head[96];
         int hl = snprintf(head, sizeof head, "%s %s %c ", ts, stream, nl ? 'F' : 'P');
 
         iov[0] = (struct iovec){ head, (size_t) hl };
         iov[1] = (struct iovec){ (void *) p, n };
         iov[2] = (struct iovec){ "\n", 1 };
+        if (max > 0) {
+            long long line = hl + (long long) n + 1;
+            if (size + line > max) {
+                (void) ftruncate(m->logfd, 0); /* the log starts over, as conmon's */
+                size = 0;
+            }
+            size += line;
+        }
         /* one writev per line: concurrent readers never see half a line */
         (void) !writev(m->logfd, iov, 3);
         p += n + (nl ? 1 : 0);

@@ -16,8 +16,9 @@
 
 extern char **environ;
 
-int
-proc_starttime(pid_t pid, unsigned long long *out)
+/* field 22 (start time) and field 3 (state) of /proc/PID/stat */
+static int
+proc_stat(pid_t pid, unsigned long long *start, char *state)
 {
     char path[64], buf[1024];
     cleanup_close int fd = -1;
@@ -35,23 +36,34 @@ proc_starttime(pid_t pid, unsigned long long *out)
     buf[n] = '\0';
     /* comm may hold spaces and parentheses: fields restart after the last ')' */
     p = strrchr(buf, ')');
-    if (p == NULL)
+    if (p == NULL || p[1] != ' ')
         return -1;
+    *state = p[2];
     for (field = 2; field < 22 && p; field++)
         p = strchr(p + 1, ' ');
-    if (p == NULL || sscanf(p + 1, "%llu", out) != 1)
+    if (p == NULL || sscanf(p + 1, "%llu", start) != 1)
         return -1;
     return 0;
+}
+
+int
+proc_starttime(pid_t pid, unsigned long long *out)
+{
+    char state;
+
+    return proc_stat(pid, out, &state);
 }
 
 bool
 proc_alive(pid_t pid, unsigned long long starttime)
 {
     unsigned long long st;
+    char state;
 
-    if (pid <= 0 || proc_starttime(pid, &st) < 0)
+    if (pid <= 0 || proc_stat(pid, &st, &state) < 0)
         return false;
-    return st == starttime;
+    /* a zombie is dead, only not yet reaped */
+    return st == starttime && state != 'Z' && state != 'X';
 }
 
 int
