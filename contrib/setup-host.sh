@@ -15,7 +15,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 pkgs=(build-essential pkg-config git libyajl-dev libsubid-dev libarchive-dev
-      libssl-dev libcurl4-openssl-dev libzstd-dev libcap-dev libseccomp-dev
+      liblz4-dev libbz2-dev liblzma-dev zlib1g-dev libssl-dev libcurl4-openssl-dev libzstd-dev libcap-dev libseccomp-dev
       libslirp-dev libglib2.0-dev uidmap fuse-overlayfs fuse3 busybox-static
       bats procps util-linux iproute2)
 missing=()

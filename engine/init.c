@@ -21,6 +21,7 @@
 #include "../lib/fsutil.h"
 #include "../lib/proc.h"
 #include "../netns/netns.h"
+#include "../storage/rootfs.h"
 #include "caps.h"
 #include "init.h"
 #include "spec.h"
@@ -108,6 +109,8 @@ enter_root(const struct init_config *c, struct pcon_err *err)
 
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         return pcon_fail(err, errno, "make the mounts private");
+    if (c->st && storage_rootfs_mount(c->st, c->img, c->id, c->rootfs, c->ephemeral, err) < 0)
+        return -1;
     if (c->private_net && netns_loopback_up(err) < 0)
         return -1;
     rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -11,8 +11,18 @@
 #include "../lib/err.h"
 #include "mounts.h"
 
+struct store;
+struct image;
+
 struct init_config {
-    const char *rootfs; /* the mounted root, in the parent's mount namespace */
+    const char *rootfs; /* where the root is mounted */
+    /* when set, the init mounts the root itself, in its own mount
+     * namespace (which then takes it along when it ends); else the parent
+     * has mounted it */
+    struct store *st;
+    const struct image *img;
+    const char *id;
+    bool ephemeral;
     const struct mount_plan *plan;
     char **args, **env;
     const char *user; /* USER[:GROUP] */

@@ -55,6 +55,7 @@ struct monitor {
     sigset_t oldmask;
     pid_t pid;
     int64_t started_ns;
+    bool mounted; /* the monitor mounted the root (fuse-overlayfs) */
 };
 
 static const int proxied_signals[] = { SIGHUP,  SIGINT,   SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2,
@@ -146,8 +147,10 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
     return engine_mounts_plan(&po, &m->plan, err);
 }
 
-/* The root, in a mount namespace of the monitor's own: it vanishes with
- * the monitor even if nobody unmounts it. */
+/* The root is mounted by the init in its own mount namespace, and goes
+ * with it; fuse-overlayfs is the exception: its daemon must outlive each
+ * init of a restarting container, so the monitor mounts it, in a mount
+ * namespace of its own. */
 static int
 rootfs_mount(struct monitor *m, struct pcon_err *err)
 {
@@ -155,10 +158,15 @@ rootfs_mount(struct monitor *m, struct pcon_err *err)
 
     if (storage_image_lookup(m->st, g->image_id, &m->img, err) < 0)
         return pcon_prefix(err, "image of container %.12s", g->id);
+    m->st->driver = g->driver;
+    if (g->driver != STORAGE_DRIVER_FUSE)
+        return 0;
     if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
         return pcon_fail(err, errno, "create the monitor's mount namespace");
-    m->st->driver = g->driver;
-    return storage_rootfs_mount(m->st, &m->img, g->id, m->rootfs, err);
+    if (storage_rootfs_mount(m->st, &m->img, g->id, m->rootfs, g->rm, err) < 0)
+        return -1;
+    m->mounted = true;
+    return 0;
 }
 
 static int
@@ -266,6 +274,10 @@ spawn_init(struct monitor *m, bool pipes, struct pcon_err *err)
         .single_mapping = engine_userns_single_mapping(),
         .sigmask = m->oldmask,
         .stdio = { -1, -1, -1 },
+        .st = m->mounted ? NULL : m->st,
+        .img = &m->img,
+        .id = g->id,
+        .ephemeral = g->rm,
     };
     int sv[2], outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
     struct init_msg msg;
@@ -505,7 +517,8 @@ monitor_begin(struct monitor *m, bool pipes, struct pcon_err *err)
 static void
 monitor_end(struct monitor *m)
 {
-    (void) storage_rootfs_unmount(m->rootfs, NULL); /* the namespace dies with us anyway */
+    if (m->mounted)
+        (void) storage_rootfs_unmount(m->rootfs, NULL); /* the namespace dies with us anyway */
     if (m->c->cfg.rm) {
         cleanup_close int lock = engine_ctr_lock(m->st, m->c->cfg.id, NULL);
         (void) engine_ctr_remove_files(m->st, m->c, NULL); /* best effort, like podman */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The pause process: creation with newuidmap/newgidmap mappings from
  * libsubid's ranges, detection of a stale one, and joining it. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -47,18 +48,39 @@ pause_read(int rundfd, struct pause_ref *ref)
     return 0;
 }
 
+typedef int (*subid_get_fn)(const char *owner, struct subid_range **ranges);
+
+/* libsubid is opened here, the one place that needs it: linked, its shadow
+ * dependencies would load into every pcon command. */
+static subid_get_fn
+subid_fn(bool uid)
+{
+    static void *lib;
+
+    if (lib == NULL)
+        lib = dlopen("libsubid.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (lib == NULL)
+        return NULL;
+    return (subid_get_fn) dlsym(lib, uid ? "subid_get_uid_ranges" : "subid_get_gid_ranges");
+}
+
 /* Returns ids ranges of this user from libsubid, or 0 ranges. */
 static int
 subid_ranges(bool uid, struct idrange *out, size_t max)
 {
     struct passwd *pw = getpwuid(getuid());
+    subid_get_fn get = subid_fn(uid);
     struct subid_range *r = NULL;
     int n;
     size_t k = 0;
 
     if (pw == NULL)
         return 0;
-    n = uid ? subid_get_uid_ranges(pw->pw_name, &r) : subid_get_gid_ranges(pw->pw_name, &r);
+    if (get == NULL) {
+        pcon_warn("cannot load libsubid.so.4: %s", dlerror());
+        return 0;
+    }
+    n = get(pw->pw_name, &r);
     for (int i = 0; i < n && k < max; i++)
         out[k++] = (struct idrange){ r[i].start, r[i].count };
     free(r);

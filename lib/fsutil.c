@@ -305,7 +305,7 @@ fs_mkpath_in_root(int rootfd, const char *path, bool last_is_file, mode_t mode,
                 fd = openat(pfd, c, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
                 if (fd < 0 && errno != EEXIST)
                     return pcon_fail(err, errno, "create \"%s\" in root", path);
-            } else if (mkdirat(pfd, c, mode) < 0 && errno != EEXIST) {
+            } else if (mkdirat(pfd, c, last ? mode : 0755) < 0 && errno != EEXIST) {
                 return pcon_fail(err, errno, "create directory \"%s\" in root", path);
             }
             st.st_mode = last && last_is_file ? S_IFREG : S_IFDIR;

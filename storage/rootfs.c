@@ -39,10 +39,11 @@ lowerdirs(const struct image *img)
  * the store's fds may come from one. */
 static int
 overlay_mount_rel(const char *graphroot, const char *lower, const char *upper, const char *work,
-                  const char *target, struct pcon_err *err)
+                  const char *target, bool volatile_upper, struct pcon_err *err)
 {
-    cleanup_free char *opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s", lower, upper, work,
-                                        proc_in_userns() ? ",userxattr" : "");
+    cleanup_free char *opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s%s", lower, upper,
+                                        work, proc_in_userns() ? ",userxattr" : "",
+                                        volatile_upper ? ",volatile" : "");
     cleanup_close int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     int r, e;
 
@@ -84,7 +85,7 @@ probe_overlay(struct store *st, struct pcon_err *err)
         cleanup_free char *w = xasprintf("%s/work", dir);
         if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
             _exit(errno);
-        if (overlay_mount_rel(st->graphroot, l, u, w, m, NULL) < 0)
+        if (overlay_mount_rel(st->graphroot, l, u, w, m, false, NULL) < 0)
             _exit(errno ? errno : EINVAL);
         _exit(0);
     }
@@ -201,7 +202,7 @@ storage_container_delete(struct store *st, const char *id, struct pcon_err *err)
 
 int
 storage_rootfs_mount(struct store *st, const struct image *img, const char *id,
-                     const char *target, struct pcon_err *err)
+                     const char *target, bool ephemeral, struct pcon_err *err)
 {
     cleanup_free char *lower = lowerdirs(img);
     cleanup_free char *upper = xasprintf("containers/%s/upper", id);
@@ -209,7 +210,7 @@ storage_rootfs_mount(struct store *st, const struct image *img, const char *id,
 
     switch (st->driver) {
     case STORAGE_DRIVER_OVERLAY:
-        return overlay_mount_rel(st->graphroot, lower, upper, work, target, err);
+        return overlay_mount_rel(st->graphroot, lower, upper, work, target, ephemeral, err);
     case STORAGE_DRIVER_FUSE: {
         /* fuse-overlayfs resolves paths itself: make them absolute */
         cleanup_free char *opts = NULL;

@@ -19,9 +19,11 @@ int storage_container_create(struct store *st, const struct image *img, const ch
                              struct pcon_err *err);
 int storage_container_delete(struct store *st, const char *id, struct pcon_err *err);
 
-/* Mounts the container's root at target (an existing directory). */
+/* Mounts the container's root at target (an existing directory).
+ * ephemeral: the writable layer is thrown away afterwards, so overlay need
+ * not sync it (volatile). */
 int storage_rootfs_mount(struct store *st, const struct image *img, const char *id,
-                         const char *target, struct pcon_err *err);
+                         const char *target, bool ephemeral, struct pcon_err *err);
 int storage_rootfs_unmount(const char *target, struct pcon_err *err);
 
 #endif
