@@ -240,3 +240,9 @@ cmd_read_cidfile(const char *path, struct pcon_err *err)
     text[strcspn(text, "\r\n")] = '\0';
     return text;
 }
+
+char *
+cmd_read_file(const char *path, struct pcon_err *err)
+{
+    return fs_read_all(AT_FDCWD, path, 1 << 20, NULL, err);
+}

@@ -49,11 +49,6 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
-    if (a.o.tty) {
-        cmd_create_args_free(&a);
-        pcon_fail_kind(&err, PCON_ERR_USAGE, 0, "--tty is not supported yet");
-        return cmd_report(&err);
-    }
     r = cmd_create_container(ctx, &a, argc, argv, &cmd_run_def, &c, &err);
     cmd_create_args_free(&a);
     if (r == -2)

@@ -144,6 +144,17 @@ struct engine_start_opts {
 int engine_ctr_start(struct store *st, struct container *c, const struct engine_start_opts *so,
                      int *exit_code, struct pcon_err *err);
 
+/* --- exec (engine/exec.c) --- */
+struct engine_exec_opts {
+    char **args;
+    char **env; /* -e KEY=VALUE or KEY */
+    const char *user, *workdir;
+    bool interactive, tty, detach;
+};
+/* runs a process in the running container c; *exit_code is its code */
+int engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_opts *o,
+                    int *exit_code, struct pcon_err *err);
+
 /* --- operations (engine/ops.c) --- */
 /* stop signal, then SIGKILL after timeout seconds (warning); *killed is
  * set when SIGKILL was needed */

@@ -10,6 +10,7 @@
 
 #include "../lib/err.h"
 #include "mounts.h"
+#include "process.h"
 
 struct store;
 struct image;
@@ -24,22 +25,9 @@ struct init_config {
     const char *id;
     bool ephemeral;
     const struct mount_plan *plan;
-    char **args, **env;
-    const char *user; /* USER[:GROUP] */
-    const char *workdir;
     const char *hostname;
-    bool private_net, interactive, single_mapping;
-    sigset_t sigmask; /* restored before execve */
-    int syncfd;
-    int stdio[3]; /* dup2'd onto 0, 1, 2 when >= 0; else inherited (stdin: /dev/null unless
-                     interactive) */
-};
-
-/* sent on the sync socket when the child fails; EOF means execve worked */
-struct init_msg {
-    int errnum;
-    int kind; /* enum pcon_errkind */
-    char text[1024];
+    bool private_net;
+    struct engine_process proc; /* what runs once the root is entered */
 };
 
 __attribute__((noreturn)) void engine_init_main(const struct init_config *c);

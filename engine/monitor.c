@@ -22,6 +22,8 @@
 #include <sys/uio.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,7 +49,11 @@ struct monitor {
     struct mount_plan plan;
     struct volume *volumes;
     size_t nvolumes;
-    int out_r, err_r; /* container output pipes, or -1 (inherited stdio) */
+    int out_r, err_r; /* container output pipes or terminal, or -1 (inherited stdio) */
+    int pty;          /* the terminal's master end, or -1 */
+    int in_r;         /* our stdin, forwarded to the terminal (foreground -it), or -1 */
+    bool raw;         /* our terminal is in raw mode: restore it */
+    struct termios saved_tio;
     int logfd;
     bool echo;        /* foreground: copy the output to our stdout and stderr */
     bool sig_proxy;
@@ -79,6 +85,10 @@ monitor_free(struct monitor *m)
         close(m->logfd);
     if (m->sigfd >= 0)
         close(m->sigfd);
+    if (m->pty >= 0)
+        close(m->pty);
+    if (m->raw)
+        (void) tcsetattr(0, TCSADRAIN, &m->saved_tio); /* the user's terminal back */
 }
 
 /* hosts, resolv.conf, hostname and .containerenv, bound into the root;
@@ -233,7 +243,9 @@ pump(struct monitor *m, int *fd, const char *stream, int echo_fd)
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return true;
     if (n <= 0) {
-        close(*fd);
+        /* a terminal answers EIO once its last user is gone */
+        if (*fd != m->pty)
+            close(*fd);
         *fd = -1;
         return false;
     }
@@ -241,6 +253,16 @@ pump(struct monitor *m, int *fd, const char *stream, int echo_fd)
     if (m->echo)
         (void) fs_write_all(echo_fd, buf, (size_t) n); /* a closed stdout is the user's choice */
     return true;
+}
+
+/* the terminal of the container takes the size of ours */
+static void
+tty_size_copy(struct monitor *m)
+{
+    struct winsize ws;
+
+    if (m->pty >= 0 && m->echo && ioctl(0, TIOCGWINSZ, &ws) == 0)
+        (void) ioctl(m->pty, TIOCSWINSZ, &ws); /* cosmetic */
 }
 
 static pid_t
@@ -263,36 +285,38 @@ spawn_init(struct monitor *m, bool pipes, struct pcon_err *err)
     const struct ctr_config *g = &m->c->cfg;
     struct init_config ic = {
         .rootfs = m->rootfs,
-        .plan = &m->plan,
-        .args = g->args,
-        .env = g->env,
-        .user = g->user,
-        .workdir = g->workdir,
-        .hostname = g->hostname,
-        .private_net = g->net != NETNS_HOST,
-        .interactive = g->interactive && m->echo,
-        .single_mapping = engine_userns_single_mapping(),
-        .sigmask = m->oldmask,
-        .stdio = { -1, -1, -1 },
         .st = m->mounted ? NULL : m->st,
         .img = &m->img,
         .id = g->id,
         .ephemeral = g->rm,
+        .plan = &m->plan,
+        .hostname = g->hostname,
+        .private_net = g->net != NETNS_HOST,
+        .proc = {
+            .args = g->args,
+            .env = g->env,
+            .user = g->user,
+            .workdir = g->workdir,
+            .interactive = g->interactive && m->echo,
+            .tty = g->tty,
+            .single_mapping = engine_userns_single_mapping(),
+            .sigmask = m->oldmask,
+            .stdio = { -1, -1, -1 },
+        },
     };
     int sv[2], outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
-    struct init_msg msg;
-    ssize_t n;
     pid_t pid;
 
+    pipes = pipes && !g->tty; /* a terminal carries the output itself */
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
         return pcon_fail(err, errno, "create the sync socket");
     if (pipes && (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)) {
         pcon_fail(err, errno, "create the output pipes");
         goto fail;
     }
-    ic.syncfd = sv[1];
-    ic.stdio[1] = outp[1];
-    ic.stdio[2] = errp[1];
+    ic.proc.syncfd = sv[1];
+    ic.proc.stdio[1] = outp[1];
+    ic.proc.stdio[2] = errp[1];
     pid = clone_init(g);
     if (pid < 0) {
         pcon_fail(err, errno, "create the container process");
@@ -310,13 +334,15 @@ spawn_init(struct monitor *m, bool pipes, struct pcon_err *err)
         m->out_r = outp[0];
         m->err_r = errp[0];
     }
-    /* EOF: execve succeeded and closed the child's end */
-    n = TEMP_FAILURE_RETRY_INT(read(sv[0], &msg, sizeof msg));
-    close(sv[0]);
-    if (n == (ssize_t) sizeof msg) {
-        msg.text[sizeof msg.text - 1] = '\0';
+    if (engine_process_sync(sv[0], &m->pty, err) < 0) {
+        close(sv[0]);
         (void) proc_wait_exit(pid, NULL);
-        return pcon_fail_kind(err, (enum pcon_errkind) msg.kind, msg.errnum, "%s", msg.text);
+        return -1;
+    }
+    close(sv[0]);
+    if (m->pty >= 0) {
+        m->out_r = m->pty;
+        tty_size_copy(m);
     }
     m->pid = pid;
     return 0;
@@ -430,10 +456,11 @@ monitor_wait(struct monitor *m)
     int code = -1;
 
     for (;;) {
-        struct pollfd pf[3] = {
+        struct pollfd pf[4] = {
             { m->sigfd, POLLIN, 0 },
             { m->out_r, POLLIN, 0 },
             { m->err_r, POLLIN, 0 },
+            { exited ? -1 : m->in_r, POLLIN, 0 },
         };
         int timeout = -1;
 
@@ -448,7 +475,7 @@ monitor_wait(struct monitor *m)
                 timeout = (int) (left / 1000000) + 1;
             }
         }
-        if (poll(pf, 3, timeout) < 0) {
+        if (poll(pf, 4, timeout) < 0) {
             if (errno == EINTR)
                 continue;
             return code;
@@ -457,10 +484,22 @@ monitor_wait(struct monitor *m)
             pump(m, &m->out_r, "stdout", 1);
         if (pf[2].revents)
             pump(m, &m->err_r, "stderr", 2);
+        if (pf[3].revents) {
+            char buf[4096];
+            ssize_t n = read(m->in_r, buf, sizeof buf);
+            if (n > 0)
+                (void) fs_write_all(m->pty, buf, (size_t) n); /* the container may be gone */
+            else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+                m->in_r = -1; /* our stdin ended */
+        }
         if (pf[0].revents) {
             struct signalfd_siginfo si;
             if (read(m->sigfd, &si, sizeof si) != (ssize_t) sizeof si)
                 continue;
+            if (si.ssi_signo == SIGWINCH && m->pty >= 0) {
+                tty_size_copy(m);
+                continue;
+            }
             if (si.ssi_signo != SIGCHLD) {
                 if (m->sig_proxy && !exited)
                     (void) kill(m->pid, (int) si.ssi_signo); /* it may be gone already */
@@ -536,6 +575,10 @@ monitor_loop(struct monitor *m, bool pipes)
             return code;
         /* the restart policy: same root, new init */
         usleep(100000);
+        if (m->pty >= 0) {
+            close(m->pty);
+            m->pty = -1;
+        }
         if (spawn_init(m, pipes, &err) < 0 || state_running(m, &err) < 0) {
             pcon_err_clear(&err);
             (void) state_exited(m, 125);
@@ -593,7 +636,8 @@ int
 engine_ctr_start(struct store *st, struct container *c, const struct engine_start_opts *so,
                  int *exit_code, struct pcon_err *err)
 {
-    struct monitor m = { .st = st, .c = c, .out_r = -1, .err_r = -1, .logfd = -1, .sigfd = -1 };
+    struct monitor m = { .st = st, .c = c, .out_r = -1, .err_r = -1, .logfd = -1, .sigfd = -1,
+                         .pty = -1, .in_r = -1 };
     int ret = -1;
 
     if (c->state.status == CTR_RUNNING || c->state.status == CTR_STOPPING
@@ -646,6 +690,15 @@ engine_ctr_start(struct store *st, struct container *c, const struct engine_star
         state_failed(&m, failure_code(err));
         monitor_end(&m);
         goto out;
+    }
+    if (m.pty >= 0 && c->cfg.interactive) {
+        /* keys go to the container's terminal as they are typed */
+        if (isatty(0) && tcgetattr(0, &m.saved_tio) == 0) {
+            struct termios raw = m.saved_tio;
+            cfmakeraw(&raw);
+            m.raw = tcsetattr(0, TCSANOW, &raw) == 0;
+        }
+        m.in_r = 0;
     }
     *exit_code = monitor_loop(&m, pipes);
     monitor_end(&m);

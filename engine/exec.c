@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: Apache-2.0
+/* pcon exec: a process joins a running container's namespaces. The
+ * command's process sets its pid_for_children to the container's pid
+ * namespace and forks; the child joins the rest (mount, uts, ipc, net) and
+ * becomes the container process as the init did (engine/process.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
+#include "../lib/proc.h"
+#include "container.h"
+#include "process.h"
+#include "spec.h"
+#include "userns.h"
+
+extern char **environ;
+
+static const char *const joined_ns[] = { "ipc", "uts", "net", "mnt" };
+
+/* In the child: joins the container's namespaces (its pid namespace was
+ * joined by the parent before the fork) and runs the process. */
+__attribute__((noreturn)) static void
+exec_child(const int nsfds[4], struct engine_process *p)
+{
+    struct pcon_err err = { 0 };
+
+    for (size_t i = 0; i < 4; i++)
+        if (setns(nsfds[i], 0) < 0) {
+            pcon_fail(&err, errno, "join the container's %s namespace", joined_ns[i]);
+            engine_process_fail(p->syncfd, &err, 125);
+        }
+    engine_process_exec(p);
+}
+
+static int
+open_namespaces(const struct container *c, int nsfds[4], int *pidns, struct pcon_err *err)
+{
+    char path[64];
+
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "/proc/%d/ns/%s", (int) c->state.pid, joined_ns[i]);
+        nsfds[i] = open(path, O_RDONLY | O_CLOEXEC);
+        if (nsfds[i] < 0)
+            return pcon_fail(err, errno, "open %s", path);
+    }
+    snprintf(path, sizeof path, "/proc/%d/ns/pid", (int) c->state.pid);
+    *pidns = open(path, O_RDONLY | O_CLOEXEC);
+    if (*pidns < 0)
+        return pcon_fail(err, errno, "open %s", path);
+    /* opened first, checked after: the fds are the recorded process's */
+    if (!proc_alive(c->state.pid, c->state.pid_start))
+        return pcon_fail(err, ESRCH, "container %s is not running", c->cfg.name);
+    return 0;
+}
+
+/* Copies stdin to the terminal and the terminal to stdout until the
+ * process ends; returns its exit code. */
+static int
+exec_wait(pid_t pid, int pty, bool interactive, int sigfd, struct pcon_err *err)
+{
+    bool exited = false;
+    int code = -1, in = interactive && pty >= 0 ? 0 : -1, out = pty;
+
+    for (;;) {
+        struct pollfd pf[3] = { { sigfd, POLLIN, 0 }, { out, POLLIN, 0 }, { in, POLLIN, 0 } };
+        char buf[16384];
+        ssize_t n;
+
+        if (exited && out < 0)
+            return code;
+        if (poll(pf, 3, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return pcon_fail(err, errno, "wait for the exec session");
+        }
+        if (pf[1].revents) {
+            n = read(out, buf, sizeof buf);
+            if (n > 0)
+                (void) fs_write_all(1, buf, (size_t) n); /* a closed stdout is the user's */
+            else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+                out = -1; /* EIO: the terminal's last user is gone */
+        }
+        if (pf[2].revents) {
+            n = read(in, buf, sizeof buf);
+            if (n > 0)
+                (void) fs_write_all(pty, buf, (size_t) n);
+            else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+                in = -1;
+        }
+        if (pf[0].revents) {
+            struct signalfd_siginfo si;
+            int status;
+
+            if (read(sigfd, &si, sizeof si) != (ssize_t) sizeof si)
+                continue;
+            if (si.ssi_signo == SIGWINCH && pty >= 0) {
+                struct winsize ws;
+                if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+                    (void) ioctl(pty, TIOCSWINSZ, &ws); /* cosmetic */
+                continue;
+            }
+            if (si.ssi_signo != SIGCHLD) {
+                if (!exited)
+                    (void) kill(pid, (int) si.ssi_signo); /* it may be gone already */
+                continue;
+            }
+            if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
+                exited = true;
+                code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            }
+        }
+    }
+}
+
+int
+engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_opts *o,
+                int *exit_code, struct pcon_err *err)
+{
+    static const int proxied[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
+    int nsfds[4] = { -1, -1, -1, -1 }, pidns = -1, sv[2] = { -1, -1 }, sigfd = -1, pty = -1;
+    int null = -1;
+    struct engine_process p = {
+        .args = o->args,
+        .user = o->user ? o->user : c->cfg.user,
+        .workdir = o->workdir ? o->workdir : c->cfg.workdir,
+        .interactive = o->interactive,
+        .tty = o->tty,
+        .single_mapping = engine_userns_single_mapping(),
+        .stdio = { -1, -1, -1 },
+    };
+    struct termios saved;
+    bool raw = false;
+    sigset_t set;
+    pid_t pid;
+    int ret = -1;
+
+    (void) st;
+    if (c->state.status != CTR_RUNNING)
+        return pcon_fail(err, 0, "can only create exec sessions on running containers: container"
+                                 " state improper");
+    if (o->args == NULL || o->args[0] == NULL)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "exec requires at least one command");
+    if (o->detach) {
+        /* a detached session's output would otherwise hold our caller's pipes */
+        null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null < 0)
+            return pcon_fail(err, errno, "open /dev/null");
+        p.stdio[1] = p.stdio[2] = null;
+        p.interactive = false;
+    }
+    p.env = strv_dup(c->cfg.env);
+    for (size_t i = 0; o->env && o->env[i]; i++)
+        spec_env_set(&p.env, o->env[i], environ);
+    if (open_namespaces(c, nsfds, &pidns, err) < 0)
+        goto out;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    for (size_t i = 0; i < sizeof proxied / sizeof proxied[0]; i++)
+        sigaddset(&set, proxied[i]);
+    if (sigprocmask(SIG_BLOCK, &set, &p.sigmask) < 0
+        || (sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0
+        || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+        pcon_fail(err, errno, "prepare the exec session");
+        goto out;
+    }
+    /* our own children, from now on, are born in the container */
+    if (setns(pidns, CLONE_NEWPID) < 0) {
+        pcon_fail(err, errno, "join the container's pid namespace");
+        goto out;
+    }
+    p.syncfd = sv[1];
+    pid = fork();
+    if (pid < 0) {
+        pcon_fail(err, errno, "fork the exec session");
+        goto out;
+    }
+    if (pid == 0) {
+        close(sv[0]);
+        exec_child(nsfds, &p);
+    }
+    close(sv[1]);
+    sv[1] = -1;
+    if (engine_process_sync(sv[0], &pty, err) < 0) {
+        *exit_code = proc_wait_exit(pid, NULL);
+        goto out;
+    }
+    if (o->detach) {
+        /* the session goes on alone: it is reparented to the container's init */
+        *exit_code = 0;
+        ret = 0;
+        goto out;
+    }
+    if (pty >= 0 && o->interactive && isatty(0) && tcgetattr(0, &saved) == 0) {
+        struct termios t = saved;
+        struct winsize ws;
+        cfmakeraw(&t);
+        raw = tcsetattr(0, TCSANOW, &t) == 0;
+        if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+            (void) ioctl(pty, TIOCSWINSZ, &ws); /* cosmetic */
+    }
+    *exit_code = exec_wait(pid, pty, o->interactive, sigfd, err);
+    ret = *exit_code < 0 ? -1 : 0;
+out:
+    if (raw)
+        (void) tcsetattr(0, TCSADRAIN, &saved); /* the user's terminal back */
+    for (int *fd = (int[]){ nsfds[0], nsfds[1], nsfds[2], nsfds[3], pidns, sv[0], sv[1], sigfd, pty,
+                            null },
+             i = 0;
+         i < 10; i++)
+        if (fd[i] >= 0)
+            close(fd[i]);
+    if (sigfd >= 0)
+        (void) sigprocmask(SIG_SETMASK, &p.sigmask, NULL);
+    strv_free(p.env);
+    return ret;
+}

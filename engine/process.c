@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: Apache-2.0
+/* A process entering a container: identity, capabilities, environment,
+ * terminal, execve; failures go home on the sync socket. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/close_range.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
+#include "../lib/proc.h"
+#include "caps.h"
+#include "process.h"
+#include "spec.h"
+
+#define MAX_GROUPS 64
+
+void
+engine_process_fail(int syncfd, const struct pcon_err *err, int code)
+{
+    struct init_msg m = { .errnum = err->errnum, .kind = (int) err->kind };
+
+    snprintf(m.text, sizeof m.text, "%s", err->msg ? err->msg : "container setup failed");
+    (void) !write(syncfd, &m, sizeof m); /* nothing more to do if the parent is gone */
+    _exit(code);
+}
+
+static int
+caps_apply(bool root, struct pcon_err *err)
+{
+    struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct data[2] = { { 0 } };
+    int last = CAP_LAST_CAP;
+    FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+
+    if (f) {
+        if (fscanf(f, "%d", &last) != 1)
+            last = CAP_LAST_CAP;
+        fclose(f);
+    }
+    for (int cap = 0; cap <= last; cap++) {
+        bool keep = false;
+        for (size_t i = 0; i < sizeof default_caps / sizeof default_caps[0]; i++)
+            keep |= default_caps[i] == cap;
+        if (!keep && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+            return pcon_fail(err, errno, "drop capability %d", cap);
+    }
+    if (!root)
+        return 0; /* a non-zero uid loses its capabilities with setresuid */
+    for (size_t i = 0; i < sizeof default_caps / sizeof default_caps[0]; i++) {
+        int cap = default_caps[i];
+        data[cap / 32].effective |= 1U << (cap % 32);
+        data[cap / 32].permitted |= 1U << (cap % 32);
+        data[cap / 32].inheritable |= 1U << (cap % 32);
+    }
+    if (syscall(SYS_capset, &hdr, data) < 0)
+        return pcon_fail(err, errno, "set capabilities");
+    return 0;
+}
+
+/* A terminal from the container's own devpts: the slave becomes the
+ * controlling terminal on 0, 1, 2 (owned by the process's user), the master
+ * goes home. */
+static int
+tty_setup(const struct engine_process *p, uid_t uid, struct pcon_err *err)
+{
+    cleanup_close int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    cleanup_close int slave = -1;
+    struct init_msg m = { .kind = INIT_MSG_PTY };
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = { &m, sizeof m };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+                         .msg_controllen = sizeof cbuf };
+    struct cmsghdr *cm;
+    char name[64];
+
+    if (master < 0 || unlockpt(master) < 0 || ptsname_r(master, name, sizeof name) != 0)
+        return pcon_fail(err, errno, "allocate a terminal");
+    slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (slave < 0)
+        return pcon_fail(err, errno, "open terminal %s", name);
+    if (fchown(slave, uid, (gid_t) -1) < 0 && errno != EINVAL)
+        return pcon_fail(err, errno, "give terminal %s to uid %u", name, (unsigned) uid);
+    memset(cbuf, 0, sizeof cbuf);
+    cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &master, sizeof(int));
+    if (sendmsg(p->syncfd, &mh, 0) < 0)
+        return pcon_fail(err, errno, "pass the terminal on");
+    if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+        return pcon_fail(err, errno, "make %s the controlling terminal", name);
+    for (int i = 0; i < 3; i++)
+        if (dup2(slave, i) < 0)
+            return pcon_fail(err, errno, "set up the terminal");
+    return 0;
+}
+
+static int
+stdio_setup(const struct engine_process *p, struct pcon_err *err)
+{
+    for (int i = 0; i < 3; i++)
+        if (p->stdio[i] >= 0 && dup2(p->stdio[i], i) < 0)
+            return pcon_fail(err, errno, "set up stdio");
+    if (!p->interactive && p->stdio[0] < 0) {
+        int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || dup2(fd, 0) < 0)
+            return pcon_fail(err, errno, "redirect stdin");
+        close(fd);
+    }
+    return 0;
+}
+
+/* Who the process runs as, from the container's own /etc (never the
+ * host's NSS); the terminal is set up on the way, before the privileges
+ * to own it are gone. */
+static int
+identity_apply(const struct engine_process *p, char **home, struct pcon_err *err)
+{
+    cleanup_free char *pw = fs_read_all(AT_FDCWD, "/etc/passwd", 4 << 20, NULL, NULL);
+    cleanup_free char *gr = fs_read_all(AT_FDCWD, "/etc/group", 4 << 20, NULL, NULL);
+    gid_t groups[MAX_GROUPS];
+    int ngroups = MAX_GROUPS;
+    uid_t uid;
+    gid_t gid;
+
+    if (spec_user_resolve(p->user, pw, gr, &uid, &gid, home, groups, &ngroups, err) < 0)
+        return -1;
+    if (p->tty ? tty_setup(p, uid, err) < 0 : stdio_setup(p, err) < 0)
+        return -1;
+    if (caps_apply(uid == 0, err) < 0)
+        return -1;
+    /* with a single mapping setgroups is denied: keep the (one) group */
+    if (!p->single_mapping && setgroups((size_t) ngroups, groups) < 0)
+        return pcon_fail(err, errno, "set supplementary groups");
+    if (setresgid(gid, gid, gid) < 0)
+        return pcon_fail(err, errno, "set gid %u", (unsigned) gid);
+    if (setresuid(uid, uid, uid) < 0)
+        return pcon_fail(err, errno, "set uid %u", (unsigned) uid);
+    return 0;
+}
+
+/* execve with the container's PATH; ENOENT everywhere -> 127, anything
+ * else -> 126 */
+static int
+exec_args(char **args, char **env, struct pcon_err *err)
+{
+    int e = proc_execvpe(args[0], args, env, spec_env_get(env, "PATH"));
+
+    if (e == ENOENT && strchr(args[0], '/') == NULL)
+        return pcon_fail_kind(err, PCON_ERR_EXEC, ENOENT,
+                              "executable file `%s` not found in $PATH", args[0]);
+    return pcon_fail_kind(err, PCON_ERR_EXEC, e, "exec \"%s\"", args[0]);
+}
+
+void
+engine_process_exec(const struct engine_process *p)
+{
+    struct pcon_err err = { 0 };
+    cleanup_free char *home = NULL;
+    char **env = strv_dup(p->env);
+
+    if (identity_apply(p, &home, &err) < 0)
+        engine_process_fail(p->syncfd, &err, 125);
+    if (spec_env_get(env, "HOME") == NULL) {
+        cleanup_free char *kv = xasprintf("HOME=%s", home);
+        spec_env_set(&env, kv, NULL);
+    }
+    if (chdir(p->workdir ? p->workdir : "/") < 0) {
+        pcon_fail_kind(&err, PCON_ERR_EXEC, errno, "change to workdir \"%s\"", p->workdir);
+        engine_process_fail(p->syncfd, &err, 126);
+    }
+    /* no fd of pcon's may reach the container */
+    if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+        pcon_fail(&err, errno, "close file descriptors");
+        engine_process_fail(p->syncfd, &err, 125);
+    }
+    if (sigprocmask(SIG_SETMASK, &p->sigmask, NULL) < 0) {
+        pcon_fail(&err, errno, "restore the signal mask");
+        engine_process_fail(p->syncfd, &err, 125);
+    }
+    exec_args(p->args, env, &err);
+    engine_process_fail(p->syncfd, &err, err.errnum == ENOENT ? 127 : 126);
+}
+
+int
+engine_process_sync(int syncfd, int *pty, struct pcon_err *err)
+{
+    *pty = -1;
+    for (;;) {
+        struct init_msg m;
+        char cbuf[CMSG_SPACE(sizeof(int))];
+        struct iovec iov = { &m, sizeof m };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+                             .msg_controllen = sizeof cbuf };
+        ssize_t n = TEMP_FAILURE_RETRY_INT(recvmsg(syncfd, &mh, MSG_CMSG_CLOEXEC));
+        struct cmsghdr *cm;
+
+        if (n == 0)
+            return 0; /* EOF: execve closed the child's end */
+        if (n != (ssize_t) sizeof m) {
+            if (*pty >= 0)
+                close(*pty);
+            *pty = -1;
+            return pcon_fail(err, n < 0 ? errno : EPROTO, "read from the container process");
+        }
+        if (m.kind == INIT_MSG_PTY) {
+            cm = CMSG_FIRSTHDR(&mh);
+            if (cm && cm->cmsg_type == SCM_RIGHTS)
+                memcpy(pty, CMSG_DATA(cm), sizeof(int));
+            continue;
+        }
+        if (*pty >= 0)
+            close(*pty);
+        *pty = -1;
+        m.text[sizeof m.text - 1] = '\0';
+        return pcon_fail_kind(err, (enum pcon_errkind) m.kind, m.errnum, "%s", m.text);
+    }
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A process entering a container: the identity (user, groups,
+ * capabilities), the environment, the working directory, stdio or a
+ * terminal, and execve. Shared by the container's init and by exec. The
+ * child reports on a sync socket: a terminal's master end (SCM_RIGHTS),
+ * then either an error or EOF when execve succeeded. */
+#ifndef PCON_ENGINE_PROCESS_H
+#define PCON_ENGINE_PROCESS_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "../lib/err.h"
+
+struct engine_process {
+    char **args, **env;
+    const char *user;    /* USER[:GROUP], resolved in the container's /etc */
+    const char *workdir; /* NULL: / */
+    bool interactive;    /* keep stdin (else /dev/null) */
+    bool tty;            /* a terminal from the container's devpts on 0, 1, 2 */
+    bool single_mapping; /* no setgroups */
+    int stdio[3];        /* dup2'd onto 0, 1, 2 when >= 0 */
+    sigset_t sigmask;    /* restored before execve */
+    int syncfd;
+};
+
+/* sent on the sync socket */
+struct init_msg {
+    int errnum;
+    int kind; /* enum pcon_errkind, or INIT_MSG_PTY */
+    char text[1024];
+};
+#define INIT_MSG_PTY (-1)
+
+/* In the child, inside the container's root: never returns. */
+__attribute__((noreturn)) void engine_process_exec(const struct engine_process *p);
+/* In the child: reports err home and exits with code. */
+__attribute__((noreturn)) void engine_process_fail(int syncfd, const struct pcon_err *err,
+                                                   int code);
+/* In the parent: waits for the child's execve. *pty gets the terminal's
+ * master end (or -1). Returns 0 when execve succeeded, -1 with the child's
+ * error. */
+int engine_process_sync(int syncfd, int *pty, struct pcon_err *err);
+
+#endif
