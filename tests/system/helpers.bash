@@ -32,6 +32,8 @@ kill_recorded() {
 
 pcon_teardown_store() {
     [ -n "${PCON_ROOT:-}" ] || return 0
+    # no monitor or container may outlive the file's tests
+    pcon rm -a -f >/dev/null 2>&1 || true
     # files owned by subordinate ids can only be removed inside the namespace
     pcon unshare rm -rf "$PCON_ROOT" 2>/dev/null || true
     if [ -f "$PCON_RUNROOT/pause.pid" ]; then
