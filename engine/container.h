@@ -155,6 +155,11 @@ struct engine_exec_opts {
 int engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_opts *o,
                     int *exit_code, struct pcon_err *err);
 
+/* --- cp (engine/cp.c) --- */
+/* copies src (a host path when into, else a container path) to dst */
+int engine_ctr_copy(struct store *st, struct container *c, bool into, const char *src,
+                    const char *dst, struct pcon_err *err);
+
 /* --- operations (engine/ops.c) --- */
 /* stop signal, then SIGKILL after timeout seconds (warning); *killed is
  * set when SIGKILL was needed */

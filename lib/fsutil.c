@@ -415,7 +415,7 @@ copy_file_data(int in, int out)
     }
 }
 
-static int copy_dir(int srcfd, int dstfd, bool overlay, struct pcon_err *err);
+static int copy_dir(int srcfd, int dstfd, unsigned flags, struct pcon_err *err);
 
 static bool
 is_opaque_dir(int dfd)
@@ -439,66 +439,79 @@ clear_target(int ddir, const char *name, bool want_dir, bool opaque, struct pcon
     return fs_rm_rf_at(ddir, name, err);
 }
 
+/* owner: the source's, or the caller's */
 static int
-copy_entry(int sdir, int ddir, const char *name, bool overlay, struct pcon_err *err)
+set_owner(int fd, int dir, const char *name, const struct stat *st, unsigned flags)
 {
+    if (!(flags & FS_COPY_OWNER))
+        return 0;
+    if (fd >= 0)
+        return fchown(fd, st->st_uid, st->st_gid);
+    return fchownat(dir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW);
+}
+
+int
+fs_copy_at(int sdir, const char *sname, int ddir, const char *name, unsigned flags,
+           struct pcon_err *err)
+{
+    bool overlay = flags & FS_COPY_OVERLAY, replace = flags & (FS_COPY_OVERLAY | FS_COPY_REPLACE);
     struct stat st;
     struct timespec times[2];
 
-    if (fstatat(sdir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-        return pcon_fail(err, errno, "stat \"%s\"", name);
+    if (fstatat(sdir, sname, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return pcon_fail(err, errno, "stat \"%s\"", sname);
     if (overlay && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0))
         return fs_rm_rf_at(ddir, name, err); /* a whiteout deletes what lies below */
     if (S_ISDIR(st.st_mode)) {
         cleanup_close int s = -1, d = -1;
 
-        s = openat(sdir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        s = openat(sdir, sname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (s < 0)
-            return pcon_fail(err, errno, "open directory \"%s\"", name);
-        if (overlay && clear_target(ddir, name, true, is_opaque_dir(s), err) < 0)
+            return pcon_fail(err, errno, "open directory \"%s\"", sname);
+        if (replace && clear_target(ddir, name, true, overlay && is_opaque_dir(s), err) < 0)
             return -1;
         if (mkdirat(ddir, name, 0700) < 0 && errno != EEXIST)
             return pcon_fail(err, errno, "create directory \"%s\"", name);
         d = openat(ddir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (d < 0)
             return pcon_fail(err, errno, "open directory \"%s\"", name);
-        if (copy_dir(s, d, overlay, err) < 0)
+        if (copy_dir(s, d, flags, err) < 0)
             return -1;
         if (copy_xattrs(s, d, overlay) < 0)
             return pcon_fail(err, errno, "copy xattrs of \"%s\"", name);
-        if (fchown(d, st.st_uid, st.st_gid) < 0 || fchmod(d, st.st_mode & 07777) < 0)
+        if (set_owner(d, -1, "", &st, flags) < 0 || fchmod(d, st.st_mode & 07777) < 0)
             return pcon_fail(err, errno, "set owner of \"%s\"", name);
-    } else if (overlay && clear_target(ddir, name, false, false, err) < 0) {
+    } else if (replace && clear_target(ddir, name, false, false, err) < 0) {
         return -1;
     } else if (S_ISREG(st.st_mode)) {
-        cleanup_close int s = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        cleanup_close int s = openat(sdir, sname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         cleanup_close int d = -1;
 
         if (s < 0)
-            return pcon_fail(err, errno, "open \"%s\"", name);
+            return pcon_fail(err, errno, "open \"%s\"", sname);
         d = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (d < 0)
             return pcon_fail(err, errno, "create \"%s\"", name);
         if (copy_file_data(s, d) < 0 || copy_xattrs(s, d, overlay) < 0)
             return pcon_fail(err, errno, "copy \"%s\"", name);
-        if (fchown(d, st.st_uid, st.st_gid) < 0 || fchmod(d, st.st_mode & 07777) < 0)
+        if (set_owner(d, -1, "", &st, flags) < 0 || fchmod(d, st.st_mode & 07777) < 0)
             return pcon_fail(err, errno, "set owner of \"%s\"", name);
     } else if (S_ISLNK(st.st_mode)) {
         char target[PATH_MAX];
-        ssize_t n = readlinkat(sdir, name, target, sizeof target - 1);
+        ssize_t n = readlinkat(sdir, sname, target, sizeof target - 1);
 
         if (n < 0)
             return pcon_fail(err, errno, "read link \"%s\"", name);
         target[n] = '\0';
         if (symlinkat(target, ddir, name) < 0)
             return pcon_fail(err, errno, "create link \"%s\"", name);
-        if (fchownat(ddir, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+        if (set_owner(-1, ddir, name, &st, flags) < 0)
             return pcon_fail(err, errno, "set owner of \"%s\"", name);
     } else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode)
                || S_ISSOCK(st.st_mode)) {
         if (mknodat(ddir, name, st.st_mode, st.st_rdev) < 0)
             return pcon_fail(err, errno, "create node \"%s\"", name);
-        if (fchownat(ddir, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+        if (set_owner(-1, ddir, name, &st, flags) < 0)
             return pcon_fail(err, errno, "set owner of \"%s\"", name);
     } else {
         return 0;
@@ -510,7 +523,7 @@ copy_entry(int sdir, int ddir, const char *name, bool overlay, struct pcon_err *
 }
 
 static int
-copy_dir(int srcfd, int dstfd, bool overlay, struct pcon_err *err)
+copy_dir(int srcfd, int dstfd, unsigned flags, struct pcon_err *err)
 {
     int dupfd = fcntl(srcfd, F_DUPFD_CLOEXEC, 3);
     cleanup_closedir DIR *d = NULL;
@@ -527,7 +540,7 @@ copy_dir(int srcfd, int dstfd, bool overlay, struct pcon_err *err)
     while ((errno = 0, de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
-        if (copy_entry(srcfd, dstfd, de->d_name, overlay, err) < 0)
+        if (fs_copy_at(srcfd, de->d_name, dstfd, de->d_name, flags, err) < 0)
             return -1;
     }
     if (errno != 0)
@@ -536,7 +549,7 @@ copy_dir(int srcfd, int dstfd, bool overlay, struct pcon_err *err)
 }
 
 int
-fs_copy_tree(int srcdfd, int dstdfd, bool overlay, struct pcon_err *err)
+fs_copy_tree(int srcdfd, int dstdfd, unsigned flags, struct pcon_err *err)
 {
-    return copy_dir(srcdfd, dstdfd, overlay, err);
+    return copy_dir(srcdfd, dstdfd, flags, err);
 }

@@ -47,10 +47,20 @@ int fs_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct pcon_err 
 int fs_open_parent_in_root(int rootfd, const char *relpath, bool create_parents,
                            const char **base, struct pcon_err *err);
 
-/* Copies the tree below srcdfd into dstdfd keeping owners, modes, times,
- * symlinks and xattrs (hard links become copies). With overlay, the source
- * is an overlay layer laid over what dstdfd holds: its whiteouts delete,
- * its opaque directories replace, and its overlay xattrs are not copied. */
-int fs_copy_tree(int srcdfd, int dstdfd, bool overlay, struct pcon_err *err);
+/* Copy flags. FS_COPY_OVERLAY: the source is an overlay layer laid over
+ * what the destination holds: its whiteouts delete, its opaque directories
+ * replace, its overlay xattrs are not copied. FS_COPY_OWNER: keep the
+ * source's owners (else the caller owns the copies). FS_COPY_REPLACE: what
+ * is in the way is replaced (a directory stays for a directory). */
+#define FS_COPY_OVERLAY 1u
+#define FS_COPY_OWNER 2u
+#define FS_COPY_REPLACE 4u
+
+/* Copies the tree below srcdfd into dstdfd with modes, times, symlinks and
+ * xattrs (hard links become copies). */
+int fs_copy_tree(int srcdfd, int dstdfd, unsigned flags, struct pcon_err *err);
+/* Copies sdir/sname (a tree, a file, a link) to ddir/name. */
+int fs_copy_at(int sdir, const char *sname, int ddir, const char *name, unsigned flags,
+               struct pcon_err *err);
 
 #endif

@@ -160,7 +160,7 @@ vfs_populate(struct store *st, const struct image *img, int ctrfd, struct pcon_e
         cleanup_close int lfd = openat(st->layers_dfd, p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (lfd < 0)
             return pcon_fail(err, errno, "open layer %.12s", img->layers[i]);
-        if (fs_copy_tree(lfd, rootfd, true, err) < 0)
+        if (fs_copy_tree(lfd, rootfd, FS_COPY_OVERLAY | FS_COPY_OWNER, err) < 0)
             return pcon_prefix(err, "copy layer %.12s", img->layers[i]);
     }
     return 0;

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: Apache-2.0
+/* pcon top, pcon port, pcon pause, pcon unpause */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "../engine/container.h"
+#include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
+#include "../lib/template.h"
+#include "cmd.h"
+
+struct proc_row {
+    long pid, ppid_host, nspid;
+    unsigned long uid;
+    unsigned long long start, cpu;
+    char tty[32];
+    char *cmd;
+};
+
+/* the last NSpid of a process: its pid inside the container */
+static void
+read_status(int pid, long *nspid, unsigned long *uid, long *ppid)
+{
+    char path[64], line[256];
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/status", pid);
+    f = fopen(path, "re");
+    if (f == NULL)
+        return;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "NSpid:", 6) == 0) {
+            char *last = strrchr(line, '\t');
+            *nspid = strtol(last ? last + 1 : line + 6, NULL, 10);
+        } else if (strncmp(line, "Uid:", 4) == 0) {
+            *uid = strtoul(line + 4, NULL, 10);
+        } else if (strncmp(line, "PPid:", 5) == 0) {
+            *ppid = strtol(line + 5, NULL, 10);
+        }
+    }
+    fclose(f);
+}
+
+static bool
+read_stat(int pid, unsigned long long *start, unsigned long long *cpu, int *tty_nr)
+{
+    char path[64], buf[1024];
+    unsigned long long utime, stime;
+    cleanup_close int fd = -1;
+    ssize_t n;
+    char *p;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || (n = read(fd, buf, sizeof buf - 1)) <= 0)
+        return false;
+    buf[n] = '\0';
+    p = strrchr(buf, ')');
+    /* state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
+     * cutime cstime priority nice num_threads itrealvalue starttime */
+    if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d"
+                                   " %*d %*d %*d %llu",
+                            tty_nr, &utime, &stime, start) != 4)
+        return false;
+    *cpu = utime + stime;
+    return true;
+}
+
+static char *
+read_cmdline(int pid)
+{
+    char path[64];
+    size_t n = 0;
+    char *text;
+
+    snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+    text = fs_read_all(AT_FDCWD, path, 65536, &n, NULL);
+    if (text == NULL)
+        return xstrdup("");
+    for (size_t i = 0; i + 1 < n; i++)
+        if (text[i] == '\0')
+            text[i] = ' ';
+    return text;
+}
+
+static char *
+user_name(int initpid, unsigned long uid)
+{
+    char path[64];
+    cleanup_free char *pw = NULL;
+
+    snprintf(path, sizeof path, "/proc/%d/root/etc/passwd", initpid);
+    pw = fs_read_all(AT_FDCWD, path, 1 << 20, NULL, NULL);
+    for (char *line = pw ? strtok(pw, "\n") : NULL; line; line = strtok(NULL, "\n")) {
+        char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (c2 && strtoul(c2 + 1, NULL, 10) == uid) {
+            *c1 = '\0';
+            return xstrdup(line);
+        }
+    }
+    return xasprintf("%lu", uid);
+}
+
+static int
+top_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
+        struct pcon_err *err)
+{
+    char path[64];
+    struct stat initns;
+    cleanup_closedir DIR *d = opendir("/proc");
+    cleanup_free char *out = xstrdup("USER\tPID\tPPID\t%CPU\tELAPSED\tTTY\tTIME\tCOMMAND\n");
+    cleanup_free char *aligned = NULL;
+    long hz = sysconf(_SC_CLK_TCK);
+    double uptime = 0;
+    struct dirent *de;
+    FILE *f;
+
+    (void) ctx;
+    (void) name;
+    (void) opaque;
+    if (c->state.status != CTR_RUNNING || !engine_ctr_alive(c))
+        return pcon_fail(err, 0, "top can only be used on running containers");
+    snprintf(path, sizeof path, "/proc/%d/ns/pid", (int) c->state.pid);
+    if (stat(path, &initns) < 0 || d == NULL)
+        return pcon_fail(err, errno, "read the processes of %s", c->cfg.name);
+    f = fopen("/proc/uptime", "re");
+    if (f) {
+        if (fscanf(f, "%lf", &uptime) != 1)
+            uptime = 0;
+        fclose(f);
+    }
+    while ((de = readdir(d)) != NULL) {
+        int pid = atoi(de->d_name);
+        struct stat ns;
+        long nspid = 0, ppid = 0, ppid_ns = 0;
+        unsigned long uid = 0, puid = 0;
+        unsigned long long start, cpu;
+        int tty_nr = 0;
+        double elapsed;
+        cleanup_free char *cmd = NULL, *user = NULL, *line = NULL;
+        char tty[32] = "?";
+
+        if (pid <= 0)
+            continue;
+        snprintf(path, sizeof path, "/proc/%d/ns/pid", pid);
+        if (stat(path, &ns) < 0 || ns.st_ino != initns.st_ino || ns.st_dev != initns.st_dev)
+            continue;
+        read_status(pid, &nspid, &uid, &ppid);
+        if (!read_stat(pid, &start, &cpu, &tty_nr))
+            continue;
+        if (nspid != 1)
+            read_status((int) ppid, &ppid_ns, &puid, &(long){ 0 });
+        if (tty_nr != 0)
+            snprintf(tty, sizeof tty, "pts/%d", (tty_nr & 0xff) | ((tty_nr >> 12) & 0xfff00));
+        elapsed = uptime - (double) start / (double) hz;
+        cmd = read_cmdline(pid);
+        user = user_name((int) c->state.pid, uid);
+        line = xasprintf("%s\t%ld\t%ld\t%.3f\t%.6fs\t%s\t%llus\t%s\n", user, nspid,
+                         nspid == 1 ? 0 : ppid_ns,
+                         elapsed > 0 ? 100.0 * ((double) cpu / (double) hz) / elapsed : 0.0,
+                         elapsed, tty, cpu / (unsigned long long) hz, cmd);
+        {
+            char *t = xasprintf("%s%s", out, line);
+            free(out);
+            out = t;
+        }
+    }
+    aligned = template_align(out);
+    fputs(aligned, stdout);
+    return 0;
+}
+
+static int
+cmd_top(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    char *arg;
+    int opt;
+
+    while ((opt = cmd_getopt(&cmd_top_def, argc, argv, &arg)) != -1)
+        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    if (argc - optind < 1)
+        return cmd_usage_error(&cmd_top_def, "requires at least 1 arg(s), only received 0");
+    /* descriptors after the name are podman's ps(1)-like fields: the
+     * default set is all that is offered */
+    return cmd_each_container(ctx, (char *[]){ argv[optind], NULL }, false, false,
+                              PCON_EXIT_ENGINE, top_one, NULL);
+}
+
+const struct cmd_def cmd_top_def = {
+    "top", cmd_top, "Display the running processes of a container", "CONTAINER", NULL,
+};
+
+static int
+port_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
+         struct pcon_err *err)
+{
+    (void) ctx;
+    (void) c;
+    (void) name;
+    (void) opaque;
+    (void) err;
+    return 0; /* no published ports: networking is none or host */
+}
+
+static int
+cmd_port(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    char *arg;
+    int opt;
+
+    while ((opt = cmd_getopt(&cmd_port_def, argc, argv, &arg)) != -1)
+        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    if (argc - optind < 1)
+        return cmd_usage_error(&cmd_port_def, "requires at least 1 arg(s), only received 0");
+    return cmd_each_container(ctx, (char *[]){ argv[optind], NULL }, false, false,
+                              PCON_EXIT_ENGINE, port_one, NULL);
+}
+
+const struct cmd_def cmd_port_def = {
+    "port", cmd_port, "List the published ports of a container", "CONTAINER [PRIVATE_PORT]",
+    NULL,
+};
+
+/* The freezer needs a cgroup of the container's own: rootless, only a
+ * delegated cgroup v2 tree gives one, and pcon creates no cgroups yet. */
+static int
+pause_unsupported(const char *what)
+{
+    struct statfs sf;
+    cleanup_err struct pcon_err err = { 0 };
+    bool v2 = statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == 0x63677270; /* CGROUP2 */
+
+    pcon_fail(&err, 0, "%s is not supported: %s", what,
+              v2 ? "pcon does not create container cgroups, and the freezer needs one"
+                 : "rootless containers cannot be frozen on cgroups v1 (no freezer is"
+                   " delegated)");
+    return cmd_report(&err);
+}
+
+static int
+cmd_pause(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    char *arg;
+    int opt;
+
+    (void) ctx;
+    while ((opt = cmd_getopt(&cmd_pause_def, argc, argv, &arg)) != -1)
+        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    return pause_unsupported("pause");
+}
+
+const struct cmd_def cmd_pause_def = {
+    "pause", cmd_pause, "Pause all the processes in one or more containers",
+    "CONTAINER [CONTAINER...]", NULL,
+};
+
+static int
+cmd_unpause(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    char *arg;
+    int opt;
+
+    (void) ctx;
+    while ((opt = cmd_getopt(&cmd_unpause_def, argc, argv, &arg)) != -1)
+        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    return pause_unsupported("unpause");
+}
+
+const struct cmd_def cmd_unpause_def = {
+    "unpause", cmd_unpause, "Unpause the processes in one or more containers",
+    "CONTAINER [CONTAINER...]", NULL,
+};

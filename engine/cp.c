@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+/* pcon cp: files between the host and a container's root. A running
+ * container's root is reached through /proc/PID/root (its mounts, volumes
+ * included); a stopped one's is mounted in this process's own mount
+ * namespace. Container paths resolve inside the root (RESOLVE_IN_ROOT), as
+ * the container would see them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
+#include "../lib/proc.h"
+#include "../storage/image.h"
+#include "../storage/rootfs.h"
+#include "container.h"
+
+static int
+root_open(struct store *st, const struct container *c, struct pcon_err *err)
+{
+    struct image img;
+    cleanup_free char *dir = NULL;
+    int fd;
+
+    if (c->state.status == CTR_RUNNING && engine_ctr_alive(c)) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/root", (int) c->state.pid);
+        fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        /* opened first, checked after: the root is the recorded process's */
+        if (fd >= 0 && proc_alive(c->state.pid, c->state.pid_start))
+            return fd;
+        if (fd >= 0)
+            close(fd);
+    }
+    if (storage_image_lookup(st, c->cfg.image_id, &img, err) < 0)
+        return -1;
+    dir = xasprintf("%s/containers/%s/cp", st->runroot, c->cfg.id);
+    st->driver = c->cfg.driver;
+    if (fs_mkdir_p(dir, 0700, err) < 0 || unshare(CLONE_NEWNS) < 0
+        || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0
+        || storage_rootfs_mount(st, &img, c->cfg.id, dir, false, err) < 0) {
+        if (err && err->msg == NULL)
+            pcon_fail(err, errno, "mount the root of %s", c->cfg.name);
+        storage_image_free(&img);
+        return -1;
+    }
+    storage_image_free(&img);
+    fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return pcon_fail(err, errno, "open the root of %s", c->cfg.name);
+    return fd;
+}
+
+/* "dir/." copies the contents of dir */
+static bool
+wants_contents(const char *path)
+{
+    size_t n = strlen(path);
+
+    return n >= 2 && strcmp(path + n - 2, "/.") == 0;
+}
+
+/* Where the copy of a source named base lands, docker cp's rules: into an
+ * existing directory under base (or as its contents), else as dst itself. */
+static int
+dest_resolve(int rootfd, const char *dst, const char *base, bool src_dir, bool contents,
+             int *pdir, char **name, struct pcon_err *err)
+{
+    cleanup_free char *copy = xstrdup(dst), *copy2 = xstrdup(dst);
+    cleanup_close int fd = rootfd >= 0 ? fs_open_in_root(rootfd, dst, O_PATH, 0, NULL)
+                                       : open(dst, O_PATH | O_CLOEXEC);
+    struct stat st;
+
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (contents) {
+            *pdir = rootfd >= 0 ? fs_open_in_root(rootfd, dst, O_RDONLY | O_DIRECTORY, 0, err)
+                                : open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            *name = NULL;
+        } else {
+            *pdir = rootfd >= 0 ? fs_open_in_root(rootfd, dst, O_RDONLY | O_DIRECTORY, 0, err)
+                                : open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            *name = xstrdup(base);
+        }
+    } else {
+        if (fd >= 0 && src_dir)
+            return pcon_fail(err, ENOTDIR, "cannot copy a directory onto file \"%s\"", dst);
+        if (dst[0] == '\0' || dst[strlen(dst) - 1] == '/')
+            return pcon_fail(err, ENOENT, "destination directory \"%s\"", dst);
+        *pdir = rootfd >= 0 ? fs_open_in_root(rootfd, dirname(copy), O_RDONLY | O_DIRECTORY, 0, err)
+                            : open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        *name = xstrdup(basename(copy2));
+    }
+    if (*pdir < 0) {
+        free(*name);
+        *name = NULL;
+        if (err && err->msg == NULL)
+            pcon_fail(err, errno, "destination \"%s\"", dst);
+        return -1;
+    }
+    return 0;
+}
+
+int
+engine_ctr_copy(struct store *st, struct container *c, bool into, const char *src, const char *dst,
+                struct pcon_err *err)
+{
+    cleanup_close int rootfd = root_open(st, c, err);
+    cleanup_close int sdir = -1, ddir = -1;
+    cleanup_free char *scopy = xstrdup(src), *scopy2 = xstrdup(src), *name = NULL;
+    const char *sbase;
+    bool contents = wants_contents(src);
+    struct stat sst;
+    int r;
+
+    if (rootfd < 0)
+        return -1;
+    /* the source: its parent directory and its name */
+    if (into) {
+        sdir = open(contents ? src : dirname(scopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    } else {
+        sdir = fs_open_in_root(rootfd, contents ? src : dirname(scopy), O_RDONLY | O_DIRECTORY, 0,
+                               NULL);
+    }
+    sbase = contents ? "." : basename(scopy2);
+    if (strcmp(sbase, "/") == 0)
+        sbase = ".";
+    if (sdir < 0 || fstatat(sdir, sbase, &sst, AT_SYMLINK_NOFOLLOW) < 0)
+        return pcon_fail(err, errno, "could not find \"%s\" in %s", src,
+                         into ? "the host" : "the container");
+    if (dest_resolve(into ? rootfd : -1, dst, sbase, S_ISDIR(sst.st_mode), contents, &ddir, &name,
+                     err) < 0)
+        return -1;
+    if (name == NULL || strcmp(sbase, ".") == 0) {
+        /* contents into an existing directory */
+        cleanup_close int s = openat(sdir, sbase, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (s < 0)
+            return pcon_fail(err, errno, "open \"%s\"", src);
+        if (name) {
+            cleanup_close int d = -1;
+            if (mkdirat(ddir, name, 0755) < 0 && errno != EEXIST)
+                return pcon_fail(err, errno, "create \"%s\"", dst);
+            d = openat(ddir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (d < 0)
+                return pcon_fail(err, errno, "open \"%s\"", dst);
+            r = fs_copy_tree(s, d, FS_COPY_REPLACE, err);
+        } else {
+            r = fs_copy_tree(s, ddir, FS_COPY_REPLACE, err);
+        }
+    } else {
+        /* copies belong to the container's root inside, to the user outside */
+        r = fs_copy_at(sdir, sbase, ddir, name, FS_COPY_REPLACE, err);
+    }
+    return r < 0 ? pcon_prefix(err, "copy \"%s\" to \"%s\"", src, dst) : 0;
+}
