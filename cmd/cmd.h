@@ -69,6 +69,8 @@ int cmd_each_container(struct cmd_ctx *ctx, char **names, bool all, bool ignore,
                        int (*fn)(struct cmd_ctx *ctx, struct container *c, const char *name,
                                  void *opaque, struct pcon_err *err),
                        void *opaque);
+/* prints what the container writes from now on, until it exits */
+int cmd_logs_attach(struct cmd_ctx *ctx, struct container *c, struct pcon_err *err);
 /* reads a whole (small) file */
 char *cmd_read_file(const char *path, struct pcon_err *err);
 /* reads the first line of a --cidfile */
@@ -78,6 +80,6 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_info_def, cmd_version_def, cmd_start_def, cmd_restart_def, cmd_stop_def, cmd_kill_def,
     cmd_rm_def, cmd_wait_def, cmd_ps_def, cmd_logs_def, cmd_inspect_def, cmd_container_def,
     cmd_rename_def, cmd_exists_def, cmd_prune_def, cmd_exec_def, cmd_top_def, cmd_port_def,
-    cmd_pause_def, cmd_unpause_def, cmd_cp_def;
+    cmd_pause_def, cmd_unpause_def, cmd_cp_def, cmd_attach_def;
 
 #endif

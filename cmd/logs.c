@@ -291,3 +291,11 @@ const struct cmd_def cmd_logs_def = {
     "logs", cmd_logs, "Fetch the logs of one or more containers",
     "[options] CONTAINER [CONTAINER...]", logs_opts,
 };
+
+int
+cmd_logs_attach(struct cmd_ctx *ctx, struct container *c, struct pcon_err *err)
+{
+    struct logs_args a = { .follow = true, .tail = 0, .since = -1, .until = -1 };
+
+    return logs_one(ctx, c, c->cfg.name, &a, err);
+}

@@ -93,8 +93,14 @@ dest_resolve(int rootfd, const char *dst, const char *base, bool src_dir, bool c
             return pcon_fail(err, ENOTDIR, "cannot copy a directory onto file \"%s\"", dst);
         if (dst[0] == '\0' || dst[strlen(dst) - 1] == '/')
             return pcon_fail(err, ENOENT, "destination directory \"%s\"", dst);
-        *pdir = rootfd >= 0 ? fs_open_in_root(rootfd, dirname(copy), O_RDONLY | O_DIRECTORY, 0, err)
-                            : open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd >= 0) {
+            /* missing parents inside the container are made, as podman does */
+            cleanup_close int made = fs_mkdir_in_root(rootfd, dirname(copy), 0755, err);
+            *pdir = made < 0 ? -1
+                             : fs_open_in_root(rootfd, copy, O_RDONLY | O_DIRECTORY, 0, err);
+        } else {
+            *pdir = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        }
         *name = xstrdup(basename(copy2));
     }
     if (*pdir < 0) {

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/ioctl.h>
@@ -52,6 +53,8 @@ struct monitor {
     int out_r, err_r; /* container output pipes or terminal, or -1 (inherited stdio) */
     int pty;          /* the terminal's master end, or -1 */
     int in_r;         /* our stdin, forwarded to the terminal (foreground -it), or -1 */
+    /* detached -i: the container's stdin is a pipe fed by attach clients */
+    int stdin_w, listen_fd, clients[4];
     bool raw;         /* our terminal is in raw mode: restore it */
     struct termios saved_tio;
     int logfd;
@@ -87,6 +90,12 @@ monitor_free(struct monitor *m)
         close(m->sigfd);
     if (m->pty >= 0)
         close(m->pty);
+    for (int *fd = (int[]){ m->stdin_w, m->listen_fd, m->clients[0], m->clients[1], m->clients[2],
+                            m->clients[3] },
+             i = 0;
+         i < 6; i++)
+        if (fd[i] >= 0)
+            close(fd[i]);
     if (m->raw)
         (void) tcsetattr(0, TCSADRAIN, &m->saved_tio); /* the user's terminal back */
 }
@@ -104,7 +113,8 @@ rundir_prepare(struct monitor *m, struct pcon_err *err)
         const char *name, *text;
     } files[4];
 
-    m->rundir = engine_ctr_rundir(m->st, g->id);
+    if (m->rundir == NULL)
+        m->rundir = engine_ctr_rundir(m->st, g->id);
     m->rootfs = xasprintf("%s/merged", m->rundir);
     if (fs_mkdir_p(m->rootfs, 0700, err) < 0)
         return -1;
@@ -304,7 +314,7 @@ spawn_init(struct monitor *m, bool pipes, struct pcon_err *err)
             .stdio = { -1, -1, -1 },
         },
     };
-    int sv[2], outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
+    int sv[2], outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, inp[2] = { -1, -1 };
     pid_t pid;
 
     pipes = pipes && !g->tty; /* a terminal carries the output itself */
@@ -317,6 +327,13 @@ spawn_init(struct monitor *m, bool pipes, struct pcon_err *err)
     ic.proc.syncfd = sv[1];
     ic.proc.stdio[1] = outp[1];
     ic.proc.stdio[2] = errp[1];
+    if (m->listen_fd >= 0 && !g->tty) {
+        if (pipe2(inp, O_CLOEXEC) < 0) {
+            pcon_fail(err, errno, "create the stdin pipe");
+            goto fail;
+        }
+        ic.proc.stdio[0] = inp[0];
+    }
     pid = clone_init(g);
     if (pid < 0) {
         pcon_fail(err, errno, "create the container process");
@@ -334,6 +351,12 @@ spawn_init(struct monitor *m, bool pipes, struct pcon_err *err)
         m->out_r = outp[0];
         m->err_r = errp[0];
     }
+    if (inp[0] >= 0) {
+        close(inp[0]);
+        if (m->stdin_w >= 0)
+            close(m->stdin_w);
+        m->stdin_w = inp[1];
+    }
     if (engine_process_sync(sv[0], &m->pty, err) < 0) {
         close(sv[0]);
         (void) proc_wait_exit(pid, NULL);
@@ -343,14 +366,85 @@ spawn_init(struct monitor *m, bool pipes, struct pcon_err *err)
     if (m->pty >= 0) {
         m->out_r = m->pty;
         tty_size_copy(m);
+        if (m->listen_fd >= 0) {
+            /* attach clients type into the terminal */
+            if (m->stdin_w >= 0)
+                close(m->stdin_w);
+            m->stdin_w = fcntl(m->pty, F_DUPFD_CLOEXEC, 3);
+        }
     }
     m->pid = pid;
     return 0;
 fail:
-    for (int *fd = (int[]){ sv[0], sv[1], outp[0], outp[1], errp[0], errp[1] }, i = 0; i < 6; i++)
+    for (int *fd = (int[]){ sv[0], sv[1], outp[0], outp[1], errp[0], errp[1], inp[0], inp[1] },
+             i = 0;
+         i < 8; i++)
         if (fd[i] >= 0)
             close(fd[i]);
     return -1;
+}
+
+/* The attach socket of a detached -i container: rundir/attach, bound
+ * through /proc/self/fd so that a long run root stays within sun_path. */
+static int
+attach_listen(struct monitor *m, struct pcon_err *err)
+{
+    cleanup_close int dfd = open(m->rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    cleanup_close int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+    if (dfd < 0 || fd < 0)
+        return pcon_fail(err, errno, "create the attach socket");
+    (void) unlinkat(dfd, "attach", 0); /* a stale one from an earlier start */
+    snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/attach", dfd);
+    if (bind(fd, (struct sockaddr *) &sa, sizeof sa) < 0 || listen(fd, 4) < 0)
+        return pcon_fail(err, errno, "listen on the attach socket");
+    m->listen_fd = steal_fd(&fd);
+    return 0;
+}
+
+/* an attach client's stdin goes to the container's; its end is the
+ * container's stdin ending */
+static void
+attach_events(struct monitor *m, struct pollfd *pf)
+{
+    if (pf[0].revents) {
+        int c = accept4(m->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        struct ucred cred;
+        socklen_t cl = sizeof cred;
+        bool placed = false;
+
+        /* only our own user: the socket's directory is private anyway */
+        if (c >= 0 && getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0
+            && cred.uid == getuid())
+            for (size_t i = 0; i < 4 && !placed; i++)
+                if (m->clients[i] < 0) {
+                    m->clients[i] = c;
+                    placed = true;
+                }
+        if (c >= 0 && !placed)
+            close(c);
+    }
+    for (size_t i = 0; i < 4; i++) {
+        char buf[16384];
+        ssize_t n;
+
+        if (m->clients[i] < 0 || !pf[1 + i].revents)
+            continue;
+        n = read(m->clients[i], buf, sizeof buf);
+        if (n > 0 && m->stdin_w >= 0) {
+            (void) fs_write_all(m->stdin_w, buf, (size_t) n); /* the container may be gone */
+            continue;
+        }
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        close(m->clients[i]);
+        m->clients[i] = -1;
+        if (n == 0 && m->stdin_w >= 0 && m->pty < 0) {
+            close(m->stdin_w); /* EOF for the container */
+            m->stdin_w = -1;
+        }
+    }
 }
 
 static int
@@ -456,11 +550,16 @@ monitor_wait(struct monitor *m)
     int code = -1;
 
     for (;;) {
-        struct pollfd pf[4] = {
+        struct pollfd pf[9] = {
             { m->sigfd, POLLIN, 0 },
             { m->out_r, POLLIN, 0 },
             { m->err_r, POLLIN, 0 },
             { exited ? -1 : m->in_r, POLLIN, 0 },
+            { m->listen_fd, POLLIN, 0 },
+            { m->clients[0], POLLIN, 0 },
+            { m->clients[1], POLLIN, 0 },
+            { m->clients[2], POLLIN, 0 },
+            { m->clients[3], POLLIN, 0 },
         };
         int timeout = -1;
 
@@ -475,7 +574,7 @@ monitor_wait(struct monitor *m)
                 timeout = (int) (left / 1000000) + 1;
             }
         }
-        if (poll(pf, 4, timeout) < 0) {
+        if (poll(pf, 9, timeout) < 0) {
             if (errno == EINTR)
                 continue;
             return code;
@@ -484,6 +583,8 @@ monitor_wait(struct monitor *m)
             pump(m, &m->out_r, "stdout", 1);
         if (pf[2].revents)
             pump(m, &m->err_r, "stderr", 2);
+        if (m->listen_fd >= 0)
+            attach_events(m, pf + 4);
         if (pf[3].revents) {
             char buf[4096];
             ssize_t n = read(m->in_r, buf, sizeof buf);
@@ -615,6 +716,11 @@ monitor_detached(struct monitor *m, int ready_fd)
         goto fail;
     }
     close(nullfd);
+    if (m->c->cfg.interactive) {
+        m->rundir = engine_ctr_rundir(m->st, m->c->cfg.id);
+        if (fs_mkdir_p(m->rundir, 0700, &err) < 0 || attach_listen(m, &err) < 0)
+            goto fail;
+    }
     if (monitor_begin(m, m->c->cfg.log_driver != LOG_PASSTHROUGH, &err) < 0)
         goto fail;
     (void) !write(ready_fd, &msg, 1); /* started */
@@ -637,7 +743,8 @@ engine_ctr_start(struct store *st, struct container *c, const struct engine_star
                  int *exit_code, struct pcon_err *err)
 {
     struct monitor m = { .st = st, .c = c, .out_r = -1, .err_r = -1, .logfd = -1, .sigfd = -1,
-                         .pty = -1, .in_r = -1 };
+                         .pty = -1, .in_r = -1, .stdin_w = -1, .listen_fd = -1,
+                         .clients = { -1, -1, -1, -1 } };
     int ret = -1;
 
     if (c->state.status == CTR_RUNNING || c->state.status == CTR_STOPPING

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+/* pcon attach: the container's output from now on (its log), our stdin to
+ * its stdin through the monitor's attach socket (containers made with -i),
+ * and its exit code. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../engine/container.h"
+#include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
+#include "cmd.h"
+
+enum { ATTACH_NO_STDIN = 0x300, ATTACH_SIG_PROXY };
+
+static const struct cmd_opt attach_opts[] = {
+    { ATTACH_NO_STDIN, "no-stdin", 0, NULL, "Do not attach STDIN" },
+    { ATTACH_SIG_PROXY, "sig-proxy", 0, NULL, "Accepted for compatibility" },
+    { 0 },
+};
+
+/* In a child: stdin to the attach socket; its end is shut down, so the
+ * container's stdin ends too. */
+__attribute__((noreturn)) static void
+feed_stdin(const char *rundir)
+{
+    int dfd = open(rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    char buf[16384];
+    ssize_t n;
+
+    snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/attach", dfd);
+    if (dfd < 0 || fd < 0 || connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0)
+        _exit(1);
+    while ((n = read(0, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+        if (n > 0 && fs_write_all(fd, buf, (size_t) n) < 0)
+            _exit(1);
+    (void) shutdown(fd, SHUT_WR);
+    while (read(fd, buf, sizeof buf) > 0)
+        ;
+    _exit(0);
+}
+
+static int
+cmd_attach(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_free char *rundir = NULL;
+    bool no_stdin = false;
+    struct container c;
+    pid_t feeder = -1;
+    char *arg;
+    int opt, code;
+
+    while ((opt = cmd_getopt(&cmd_attach_def, argc, argv, &arg)) != -1) {
+        if (opt == ATTACH_NO_STDIN)
+            no_stdin = cmd_flag_value(arg);
+        else if (opt != ATTACH_SIG_PROXY)
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    }
+    if (argc - optind != 1)
+        return cmd_usage_error(&cmd_attach_def, "attach requires the name or id of one running"
+                                                " container");
+    if (cmd_store_open(ctx, &err) < 0 || engine_ctr_load(&ctx->st, argv[optind], &c, &err) < 0)
+        return cmd_report(&err);
+    if (c.state.status != CTR_RUNNING) {
+        engine_ctr_free(&c);
+        pcon_fail(&err, 0, "you can only attach to running containers");
+        return cmd_report(&err);
+    }
+    if (c.cfg.interactive && !no_stdin) {
+        rundir = engine_ctr_rundir(&ctx->st, c.cfg.id);
+        fflush(stdout);
+        feeder = fork();
+        if (feeder == 0)
+            feed_stdin(rundir);
+    }
+    if (cmd_logs_attach(ctx, &c, &err) < 0) {
+        code = cmd_report(&err);
+    } else {
+        engine_ctr_state_reload(&ctx->st, &c, NULL);
+        code = c.state.exit_code < 0 ? 0 : c.state.exit_code;
+    }
+    if (feeder > 0) {
+        (void) kill(feeder, SIGTERM); /* our own child, still unreaped: its pid is its own */
+        (void) waitpid(feeder, NULL, 0);
+    }
+    engine_ctr_free(&c);
+    return code;
+}
+
+const struct cmd_def cmd_attach_def = {
+    "attach", cmd_attach, "Attach to a running container", "[options] CONTAINER", attach_opts,
+};
