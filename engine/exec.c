@@ -46,6 +46,37 @@ exec_child(const int nsfds[4], struct engine_process *p)
     engine_process_exec(p);
 }
 
+/* The relay, in our pid namespace: it joins the container's for its
+ * children, forks the session, tells its pid, reaps it and exits as it did.
+ * pcon itself never changes its pid namespace, so nothing else it forks
+ * (a sanitizer's helper thread, say) lands in the container. */
+__attribute__((noreturn)) static void
+exec_relay(int pidns, const int nsfds[4], struct engine_process *p, int gpfd)
+{
+    struct pcon_err err = { 0 };
+    pid_t g;
+    int status;
+
+    if (setns(pidns, CLONE_NEWPID) < 0) {
+        pcon_fail(&err, errno, "join the container's pid namespace");
+        engine_process_fail(p->syncfd, &err, 125);
+    }
+    g = fork();
+    if (g < 0) {
+        pcon_fail(&err, errno, "fork the exec session");
+        engine_process_fail(p->syncfd, &err, 125);
+    }
+    if (g == 0)
+        exec_child(nsfds, p);
+    close(p->syncfd);
+    (void) !write(gpfd, &g, sizeof g); /* the caller proxies signals to it */
+    close(gpfd);
+    while (waitpid(g, &status, 0) < 0)
+        if (errno != EINTR)
+            _exit(125);
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
 static int
 open_namespaces(const struct container *c, int nsfds[4], int *pidns, struct pcon_err *err)
 {
@@ -69,20 +100,31 @@ open_namespaces(const struct container *c, int nsfds[4], int *pidns, struct pcon
 
 /* Copies stdin to the terminal and the terminal to stdout until the
  * process ends; returns its exit code. */
+/* relay: the session's parent, which mirrors its exit; session: the
+ * process in the container, which gets the signals */
 static int
-exec_wait(pid_t pid, int pty, bool interactive, int sigfd, struct pcon_err *err)
+exec_wait(pid_t relay, pid_t session, int pty, bool interactive, int sigfd, struct pcon_err *err)
 {
+    pid_t pid = relay;
+    /* the end of the process is seen on a pidfd: SIGCHLD may be lost to a
+     * fork wrapper (ASan's) that restores an empty signal mask */
+    cleanup_close int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
     bool exited = false;
     int code = -1, in = interactive && pty >= 0 ? 0 : -1, out = pty;
 
+    if (pidfd < 0)
+        return pcon_fail(err, errno, "watch the exec session");
     for (;;) {
-        struct pollfd pf[3] = { { sigfd, POLLIN, 0 }, { out, POLLIN, 0 }, { in, POLLIN, 0 } };
+        struct pollfd pf[4] = { { sigfd, POLLIN, 0 },
+                                { out, POLLIN, 0 },
+                                { in, POLLIN, 0 },
+                                { exited ? -1 : pidfd, POLLIN, 0 } };
         char buf[16384];
         ssize_t n;
 
         if (exited && out < 0)
             return code;
-        if (poll(pf, 3, -1) < 0) {
+        if (poll(pf, 4, -1) < 0) {
             if (errno == EINTR)
                 continue;
             return pcon_fail(err, errno, "wait for the exec session");
@@ -103,7 +145,6 @@ exec_wait(pid_t pid, int pty, bool interactive, int sigfd, struct pcon_err *err)
         }
         if (pf[0].revents) {
             struct signalfd_siginfo si;
-            int status;
 
             if (read(sigfd, &si, sizeof si) != (ssize_t) sizeof si)
                 continue;
@@ -113,12 +154,12 @@ exec_wait(pid_t pid, int pty, bool interactive, int sigfd, struct pcon_err *err)
                     (void) ioctl(pty, TIOCSWINSZ, &ws); /* cosmetic */
                 continue;
             }
-            if (si.ssi_signo != SIGCHLD) {
-                if (!exited)
-                    (void) kill(pid, (int) si.ssi_signo); /* it may be gone already */
-                continue;
-            }
-            if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
+            if (si.ssi_signo != SIGCHLD && !exited)
+                (void) kill(session, (int) si.ssi_signo); /* it may be gone already */
+        }
+        if (pf[3].revents) {
+            int status;
+            if (waitpid(pid, &status, 0) == pid) {
                 exited = true;
                 code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
             }
@@ -132,7 +173,8 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
 {
     static const int proxied[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
     int nsfds[4] = { -1, -1, -1, -1 }, pidns = -1, sv[2] = { -1, -1 }, sigfd = -1, pty = -1;
-    int null = -1;
+    int null = -1, gp[2] = { -1, -1 };
+    pid_t session = -1;
     struct engine_process p = {
         .args = o->args,
         .user = o->user ? o->user : c->cfg.user,
@@ -177,9 +219,8 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
         pcon_fail(err, errno, "prepare the exec session");
         goto out;
     }
-    /* our own children, from now on, are born in the container */
-    if (setns(pidns, CLONE_NEWPID) < 0) {
-        pcon_fail(err, errno, "join the container's pid namespace");
+    if (pipe2(gp, O_CLOEXEC) < 0) {
+        pcon_fail(err, errno, "prepare the exec session");
         goto out;
     }
     p.syncfd = sv[1];
@@ -190,12 +231,20 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
     }
     if (pid == 0) {
         close(sv[0]);
-        exec_child(nsfds, &p);
+        close(gp[0]);
+        exec_relay(pidns, nsfds, &p, gp[1]);
     }
+    (void) sigprocmask(SIG_BLOCK, &set, NULL); /* again: see exec_wait */
     close(sv[1]);
     sv[1] = -1;
+    close(gp[1]);
+    gp[1] = -1;
     if (engine_process_sync(sv[0], &pty, err) < 0) {
         *exit_code = proc_wait_exit(pid, NULL);
+        goto out;
+    }
+    if (read(gp[0], &session, sizeof session) != (ssize_t) sizeof session) {
+        pcon_fail(err, errno, "start the exec session");
         goto out;
     }
     if (o->detach) {
@@ -212,15 +261,15 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
         if (ioctl(0, TIOCGWINSZ, &ws) == 0)
             (void) ioctl(pty, TIOCSWINSZ, &ws); /* cosmetic */
     }
-    *exit_code = exec_wait(pid, pty, o->interactive, sigfd, err);
+    *exit_code = exec_wait(pid, session, pty, o->interactive, sigfd, err);
     ret = *exit_code < 0 ? -1 : 0;
 out:
     if (raw)
         (void) tcsetattr(0, TCSADRAIN, &saved); /* the user's terminal back */
     for (int *fd = (int[]){ nsfds[0], nsfds[1], nsfds[2], nsfds[3], pidns, sv[0], sv[1], sigfd, pty,
-                            null },
+                            null, gp[0], gp[1] },
              i = 0;
-         i < 10; i++)
+         i < 12; i++)
         if (fd[i] >= 0)
             close(fd[i]);
     if (sigfd >= 0)
