@@ -55,7 +55,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ)
 
 # Unit tests: pure modules, TAP output.
 check: $(UNIT_BIN)
-	@for t in $(UNIT_BIN); do echo "# $$t"; $$t || exit 1; done
+	@rc=0; for t in $(UNIT_BIN); do echo "# $$t"; $$t || rc=1; done; exit $$rc
 
 # All tests: unit and system (bats, the real binary as an unprivileged
 # user). As root this prepares the host and reruns as the test user.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* --format printing. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../lib/cleanup.h"
@@ -34,6 +35,7 @@ cmd_format_print(const char *fmt, char **objects, const char *const *headers,
         return -1;
     if (template_is_table(t)) {
         cleanup_free char *h = template_header(t, headers);
+        free(out);
         out = xasprintf("%s\n", h);
     }
     for (size_t i = 0; objects && objects[i]; i++) {

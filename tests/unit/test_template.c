@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Go-template subset, digests and JSON helpers. */
+#include <stdlib.h>
+
+#include "../../lib/digest.h"
+#include "../../lib/json.h"
+#include "../../lib/mem.h"
+#include "../../lib/template.h"
+#include "tap.h"
+
+static void
+render(const char *fmt, const char *json, const char *want)
+{
+    struct pcon_err err = { 0 };
+    struct template *t = template_parse(fmt, &err);
+    yajl_val v = json_parse(json, NULL);
+    char *out = NULL;
+
+    if (t == NULL || template_render(t, v, &out, &err) < 0) {
+        free(out);
+        out = NULL;
+    }
+    is_str(out, want, fmt);
+    free(out);
+    template_free(t);
+    yajl_tree_free(v);
+    pcon_err_clear(&err);
+}
+
+int
+main(void)
+{
+    const char *doc = "{\"Names\":\"web\",\"State\":{\"Status\":\"running\",\"Pid\":42},"
+                      "\"List\":[\"a\",\"b\"],\"Empty\":[],\"Q\":\"say \\\"hi\\\"\"}";
+    char d[72];
+    struct pcon_err err = { 0 };
+    yajl_val v;
+    char **strv = NULL;
+
+    render("{{.Names}}", doc, "web");
+    render("{{.State.Status}}/{{.State.Pid}}", doc, "running/42");
+    render("{{upper .Names}} {{lower .State.Status}}", doc, "WEB running");
+    render("{{json .List}}", doc, "[\"a\",\"b\"]");
+    render("{{json .Q}}", doc, "\"say \\\"hi\\\"\"");
+    render("{{range .List}}<{{.}}>{{end}}", doc, "<a><b>");
+    render("{{join .List \",\"}}", doc, "a,b");
+    render("{{if .Empty}}yes{{else}}no{{end}}", doc, "no");
+    render("{{.List}}", doc, "[a b]");
+    render("a\\tb", doc, "a\tb");
+    render("{{.Nope}}", doc, NULL);
+    render("{{.State.Nope}}", doc, NULL);
+    render("{{frob .Names}}", doc, NULL);
+    render("{{.Names", doc, NULL);
+    render("{{range .List}}x", doc, NULL);
+    {
+        struct template *t = template_parse("table {{.ID}}\\t{{.Names}}", &err);
+        const char *h[] = { "ID", "CONTAINER ID", NULL };
+        char *head = template_header(t, h);
+        char *aligned = template_align("CONTAINER ID\tNAMES\nabc\tweb\n");
+        ok(template_is_table(t), "table prefix");
+        is_str(head, "CONTAINER ID\tNAMES", "table header");
+        is_str(aligned, "CONTAINER ID  NAMES\nabc           web\n", "tab alignment");
+        free(head);
+        free(aligned);
+        template_free(t);
+    }
+
+    digest_buf("", 0, d);
+    is_str(d, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+           "sha256 of nothing");
+    digest_buf("abc", 3, d);
+    is_str(d, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+           "sha256 of abc");
+    ok(digest_valid(d), "a digest is valid");
+    ok(!digest_valid("sha256:ABC"), "short or uppercase is not");
+    ok(!digest_valid("md5:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+       "only sha256");
+
+    v = json_parse("{\"s\":\"x\",\"n\":3,\"a\":[\"p\",\"q\"],\"bad\":[1]}", &err);
+    ok(v != NULL, "parse");
+    is_str(json_get_str(v, "s"), "x", "string getter");
+    is_str(json_get_str(v, "n"), NULL, "a number is no string");
+    is_int(json_get_strv(v, "a", &strv, &err), 0, "string array");
+    is_int(strv_len(strv), 2, "two items");
+    strv_free(strv);
+    is_int(json_get_strv(v, "bad", &strv, &err), -1, "a non-string item fails");
+    yajl_tree_free(v);
+    ok(json_parse("{\"unterminated\":", &err) == NULL, "bad JSON fails");
+    pcon_err_clear(&err);
+    return tap_done();
+}
