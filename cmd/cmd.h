@@ -75,6 +75,9 @@ int cmd_logs_attach(struct cmd_ctx *ctx, struct container *c, struct pcon_err *e
 char *cmd_read_file(const char *path, struct pcon_err *err);
 /* reads the first line of a --cidfile */
 char *cmd_read_cidfile(const char *path, struct pcon_err *err);
+/* appends the ids in the --cidfile files to names; an unreadable file is
+ * skipped with ignore, an error otherwise */
+int cmd_cidfiles_read(char **paths, bool ignore, char ***names, struct pcon_err *err);
 
 extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_unshare_def,
     cmd_info_def, cmd_version_def, cmd_start_def, cmd_restart_def, cmd_stop_def, cmd_kill_def,

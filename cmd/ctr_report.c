@@ -9,6 +9,7 @@
 
 #include "../engine/spec.h"
 #include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
 #include "../lib/json.h"
 #include "../lib/timefmt.h"
 #include "ctr_report.h"
@@ -42,16 +43,12 @@ unix_seconds(const char *rfc)
 static long long
 dir_size(int dfd)
 {
-    int dup = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
-    cleanup_closedir DIR *d = NULL;
+    cleanup_closedir DIR *d = fs_opendir_at(dfd);
     struct dirent *de;
     long long total = 0;
 
-    if (dup < 0 || (d = fdopendir(dup)) == NULL) {
-        if (dup >= 0)
-            close(dup);
+    if (d == NULL)
         return 0;
-    }
     while ((de = readdir(d)) != NULL) {
         struct stat st;
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)

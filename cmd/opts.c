@@ -246,3 +246,19 @@ cmd_read_file(const char *path, struct pcon_err *err)
 {
     return fs_read_all(AT_FDCWD, path, 1 << 20, NULL, err);
 }
+
+int
+cmd_cidfiles_read(char **paths, bool ignore, char ***names, struct pcon_err *err)
+{
+    for (size_t i = 0; paths && paths[i]; i++) {
+        char *id = cmd_read_cidfile(paths[i], err);
+        if (id == NULL) {
+            if (!ignore)
+                return -1;
+            pcon_err_clear(err);
+            continue;
+        }
+        strv_push_take(names, id);
+    }
+    return 0;
+}

@@ -37,6 +37,7 @@ cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **names = NULL;
+    cleanup_strv char **cidfiles = NULL;
     bool all = false, force = false, ignore = false;
     char *arg;
     int opt;
@@ -55,20 +56,15 @@ cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
         case 't':
         case 'v':
             break;
-        case RM_CIDFILE: {
-            char *id = cmd_read_cidfile(arg, &err);
-            if (id == NULL) {
-                if (ignore)
-                    break;
-                return cmd_report(&err);
-            }
-            strv_push_take(&names, id);
+        case RM_CIDFILE:
+            strv_push(&cidfiles, arg);
             break;
-        }
         default:
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
+    if (cmd_cidfiles_read(cidfiles, ignore, &names, &err) < 0)
+        return cmd_report(&err);
     for (int i = optind; i < argc; i++)
         strv_push(&names, argv[i]);
     if (!all && names == NULL) {

@@ -52,6 +52,7 @@ cmd_stop(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **names = NULL;
+    cleanup_strv char **cidfiles = NULL;
     struct sig_args a = { .value = -1 };
     bool ignore = false;
     char *arg, *end;
@@ -70,20 +71,15 @@ cmd_stop(struct cmd_ctx *ctx, int argc, char **argv)
             if (*arg == '\0' || *end != '\0' || a.value < 0)
                 return cmd_usage_error(&cmd_stop_def, "invalid time \"%s\"", arg);
             break;
-        case STOP_CIDFILE: {
-            char *id = cmd_read_cidfile(arg, &err);
-            if (id == NULL) {
-                if (ignore)
-                    break;
-                return cmd_report(&err);
-            }
-            strv_push_take(&names, id);
+        case STOP_CIDFILE:
+            strv_push(&cidfiles, arg);
             break;
-        }
         default:
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
+    if (cmd_cidfiles_read(cidfiles, ignore, &names, &err) < 0)
+        return cmd_report(&err);
     for (int i = optind; i < argc; i++)
         strv_push(&names, argv[i]);
     if (!a.all && names == NULL) {

@@ -360,7 +360,7 @@ engine_ctr_load(struct store *st, const char *name_or_id, struct container *out,
     char target[80], found[65] = "";
     struct dirent *de;
     size_t plen = strlen(name_or_id);
-    int dup, hits = 0;
+    int hits = 0;
     ssize_t n;
 
     memset(out, 0, sizeof *out);
@@ -383,12 +383,9 @@ engine_ctr_load(struct store *st, const char *name_or_id, struct container *out,
     }
     if (strspn(name_or_id, "0123456789abcdef") != plen)
         return not_found(name_or_id, err);
-    dup = fcntl(st->containers_dfd, F_DUPFD_CLOEXEC, 3);
-    if (dup < 0 || (d = fdopendir(dup)) == NULL) {
-        if (dup >= 0)
-            close(dup);
+    d = fs_opendir_at(st->containers_dfd);
+    if (d == NULL)
         return pcon_fail(err, errno, "list containers");
-    }
     while ((de = readdir(d)) != NULL)
         if (hex64_valid(de->d_name) && strncmp(de->d_name, name_or_id, plen) == 0) {
             memcpy(found, de->d_name, 65);
@@ -412,17 +409,13 @@ cmp_created_desc(const void *a, const void *b)
 int
 engine_ctr_list(struct store *st, struct container **out, size_t *nout, struct pcon_err *err)
 {
-    int dup = fcntl(st->containers_dfd, F_DUPFD_CLOEXEC, 3);
-    cleanup_closedir DIR *d = NULL;
+    cleanup_closedir DIR *d = fs_opendir_at(st->containers_dfd);
     struct container *v = NULL;
     struct dirent *de;
     size_t n = 0;
 
-    if (dup < 0 || (d = fdopendir(dup)) == NULL) {
-        if (dup >= 0)
-            close(dup);
+    if (d == NULL)
         return pcon_fail(err, errno, "list containers");
-    }
     while ((de = readdir(d)) != NULL) {
         if (!hex64_valid(de->d_name))
             continue;

@@ -37,6 +37,23 @@ fs_mkdir_p(const char *path, mode_t mode, struct pcon_err *err)
     return 0;
 }
 
+DIR *
+fs_opendir_at(int dfd)
+{
+    int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d;
+
+    if (fd < 0)
+        return NULL;
+    d = fdopendir(fd);
+    if (d == NULL) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return d;
+}
+
 static int
 rm_children(int dfd, struct pcon_err *err)
 {
@@ -525,18 +542,11 @@ fs_copy_at(int sdir, const char *sname, int ddir, const char *name, unsigned fla
 static int
 copy_dir(int srcfd, int dstfd, unsigned flags, struct pcon_err *err)
 {
-    int dupfd = fcntl(srcfd, F_DUPFD_CLOEXEC, 3);
-    cleanup_closedir DIR *d = NULL;
+    cleanup_closedir DIR *d = fs_opendir_at(srcfd);
     struct dirent *de;
 
-    if (dupfd < 0)
-        return pcon_fail(err, errno, "duplicate directory fd");
-    d = fdopendir(dupfd);
-    if (d == NULL) {
-        int e = errno;
-        close(dupfd);
-        return pcon_fail(err, e, "open directory");
-    }
+    if (d == NULL)
+        return pcon_fail(err, errno, "open directory");
     while ((errno = 0, de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;

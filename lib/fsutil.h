@@ -4,6 +4,7 @@
 #ifndef PCON_LIB_FSUTIL_H
 #define PCON_LIB_FSUTIL_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -11,6 +12,9 @@
 #include "err.h"
 
 int fs_mkdir_p(const char *path, mode_t mode, struct pcon_err *err);
+/* a directory stream over dfd's directory with an offset of its own (a
+ * dup would share dfd's); NULL with errno set */
+DIR *fs_opendir_at(int dfd);
 /* removes dfd/name and everything below it, never following a symlink;
  * a missing entry is not an error */
 int fs_rm_rf_at(int dfd, const char *name, struct pcon_err *err);

@@ -122,19 +122,12 @@ static int
 image_each(struct store *st, int (*fn)(const char *id, void *opaque), void *opaque,
            struct pcon_err *err)
 {
-    int dup = fcntl(st->images_dfd, F_DUPFD_CLOEXEC, 3);
-    cleanup_closedir DIR *d = NULL;
+    cleanup_closedir DIR *d = fs_opendir_at(st->images_dfd);
     struct dirent *de;
     int r = 0;
 
-    if (dup < 0)
+    if (d == NULL)
         return pcon_fail(err, errno, "list images");
-    d = fdopendir(dup);
-    if (d == NULL) {
-        close(dup);
-        return pcon_fail(err, errno, "list images");
-    }
-    rewinddir(d);
     while (r == 0 && (de = readdir(d)) != NULL)
         if (hex64_valid(de->d_name))
             r = fn(de->d_name, opaque);

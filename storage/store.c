@@ -81,17 +81,11 @@ storage_lock(struct store *st, bool exclusive, struct pcon_err *err)
 static int
 cleanup_dir(int dfd, struct pcon_err *err)
 {
-    int dup = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
-    cleanup_closedir DIR *d = NULL;
+    cleanup_closedir DIR *d = fs_opendir_at(dfd);
     struct dirent *de;
 
-    if (dup < 0)
-        return pcon_fail(err, errno, "duplicate directory fd");
-    d = fdopendir(dup);
-    if (d == NULL) {
-        close(dup);
+    if (d == NULL)
         return pcon_fail(err, errno, "open store directory");
-    }
     while ((de = readdir(d)) != NULL)
         if (strncmp(de->d_name, ".tmp-", 5) == 0 && fs_rm_rf_at(dfd, de->d_name, err) < 0)
             return -1;
@@ -146,18 +140,12 @@ storage_driver_name(enum storage_driver d)
 int
 storage_count(int dfd)
 {
-    int dup = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
-    cleanup_closedir DIR *d = NULL;
+    cleanup_closedir DIR *d = fs_opendir_at(dfd);
     struct dirent *de;
     int n = 0;
 
-    if (dup < 0)
+    if (d == NULL)
         return -1;
-    d = fdopendir(dup);
-    if (d == NULL) {
-        close(dup);
-        return -1;
-    }
     while ((de = readdir(d)) != NULL)
         n += hex64_valid(de->d_name);
     return n;
