@@ -508,3 +508,190 @@ out:
     strv_free(cs.entrypoint);
     return ret;
 }
+
+/* --- listing, names, removal --- */
+
+struct collect {
+    struct store *st;
+    struct image *v;
+    size_t n;
+};
+
+static int
+collect_cb(const char *id, void *opaque)
+{
+    struct collect *c = opaque;
+
+    c->v = xrealloc(c->v, (c->n + 1) * sizeof *c->v);
+    /* an image being written or removed right now is skipped */
+    if (image_read(c->st, id, &c->v[c->n], NULL) == 0)
+        c->n++;
+    return 0;
+}
+
+static int
+cmp_created_desc(const void *a, const void *b)
+{
+    const struct image *x = a, *y = b;
+
+    return strcmp(y->created, x->created);
+}
+
+int
+storage_image_list(struct store *st, struct image **out, size_t *n, struct pcon_err *err)
+{
+    struct collect c = { st, NULL, 0 };
+
+    if (image_each(st, collect_cb, &c, err) < 0) {
+        storage_image_list_free(c.v, c.n);
+        return -1;
+    }
+    qsort(c.v, c.n, sizeof *c.v, cmp_created_desc);
+    *out = c.v;
+    *n = c.n;
+    return 0;
+}
+
+void
+storage_image_list_free(struct image *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        storage_image_free(&v[i]);
+    free(v);
+}
+
+static int
+image_save_names(struct store *st, const struct image *img, struct pcon_err *err)
+{
+    cleanup_close int dfd = openat(st->images_dfd, img->id,
+                                   O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+    if (dfd < 0)
+        return pcon_fail(err, errno, "open image %.12s", img->id);
+    return image_write(st, dfd, img, err);
+}
+
+int
+storage_image_tag(struct store *st, struct image *img, const char *name, struct pcon_err *err)
+{
+    struct image_ref ref;
+    cleanup_free char *canon = NULL;
+    struct untag u = { st, NULL, img->id, err };
+
+    if (ref_parse(name, "localhost", &ref, err) < 0)
+        return -1;
+    if (ref.tag == NULL) {
+        ref_free(&ref);
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "tag \"%s\": a digest is not a tag", name);
+    }
+    canon = ref_string(&ref);
+    ref_free(&ref);
+    u.name = canon;
+    if (image_each(st, untag_cb, &u, err) < 0)
+        return -1;
+    if (strv_contains(img->names, canon))
+        return 0;
+    strv_push(&img->names, canon);
+    return image_save_names(st, img, err);
+}
+
+int
+storage_image_untag(struct store *st, struct image *img, const char *name, char **removed,
+                    struct pcon_err *err)
+{
+    struct image_ref ref;
+    cleanup_free char *canon = NULL;
+
+    if (name == NULL) {
+        strv_free(img->names);
+        img->names = NULL;
+        return image_save_names(st, img, err);
+    }
+    if (ref_parse(name, "localhost", &ref, err) < 0)
+        return -1;
+    canon = ref_string(&ref);
+    ref_free(&ref);
+    if (!strv_contains(img->names, canon)) {
+        /* a short name given: the stored name it stands for */
+        for (size_t i = 0; img->names && img->names[i]; i++) {
+            struct image_ref sr;
+            if (ref_parse(name, "localhost", &sr, NULL) == 0) {
+                bool m = ref_short_matches(&sr, img->names[i]);
+                ref_free(&sr);
+                if (m) {
+                    free(canon);
+                    canon = xstrdup(img->names[i]);
+                    break;
+                }
+            }
+        }
+    }
+    if (!strv_contains(img->names, canon))
+        return pcon_fail_kind(err, PCON_ERR_NOTFOUND, 0, "%s: tag not known", name);
+    strv_remove(img->names, canon);
+    if (removed)
+        *removed = steal_ptr(&canon);
+    return image_save_names(st, img, err);
+}
+
+/* the layers still used by some image */
+static bool
+layer_in_use(const struct image *v, size_t n, const char *layer)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strv_contains(v[i].layers, layer))
+            return true;
+    return false;
+}
+
+int
+storage_image_remove(struct store *st, const struct image *img, struct pcon_err *err)
+{
+    cleanup_free char *trash = xasprintf(".tmp-rm-%s", img->id);
+    struct image *v = NULL;
+    size_t n = 0;
+
+    /* out of sight at once, then deleted: a crash leaves a .tmp- entry
+     * that the next import removes */
+    if (renameat(st->images_dfd, img->id, st->images_dfd, trash) < 0)
+        return pcon_fail(err, errno, "remove image %.12s", img->id);
+    if (fs_rm_rf_at(st->images_dfd, trash, err) < 0)
+        return -1;
+    if (storage_image_list(st, &v, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; img->layers[i]; i++) {
+        cleanup_free char *ltrash = NULL;
+        if (layer_in_use(v, n, img->layers[i]))
+            continue;
+        ltrash = xasprintf(".tmp-rm-%s", img->layers[i]);
+        if (renameat(st->layers_dfd, img->layers[i], st->layers_dfd, ltrash) == 0)
+            (void) fs_rm_rf_at(st->layers_dfd, ltrash, NULL); /* else: the next cleanup */
+    }
+    storage_image_list_free(v, n);
+    return 0;
+}
+
+long long
+storage_image_size(struct store *st, const struct image *img)
+{
+    long long total = 0;
+
+    for (size_t i = 0; img->layers && img->layers[i]; i++) {
+        cleanup_free char *path = xasprintf("%s/layer.json", img->layers[i]);
+        cleanup_free char *text = fs_read_all(st->layers_dfd, path, MAX_JSON, NULL, NULL);
+        cleanup_yajl_val yajl_val v = text ? json_parse(text, NULL) : NULL;
+        int64_t size;
+        if (v && json_get_int(v, "size", &size))
+            total += size;
+    }
+    return total;
+}
+
+char *
+storage_image_raw(struct store *st, const struct image *img, const char *file,
+                  struct pcon_err *err)
+{
+    cleanup_free char *path = xasprintf("%s/%s", img->id, file);
+
+    return fs_read_all(st->images_dfd, path, MAX_JSON, NULL, err);
+}

@@ -36,6 +36,21 @@ int storage_image_lookup(struct store *st, const char *name, struct image *out,
 int storage_image_config(struct store *st, const struct image *img, struct image_config *out,
                          struct pcon_err *err);
 void storage_image_free(struct image *img);
+/* every image, newest first */
+int storage_image_list(struct store *st, struct image **out, size_t *n, struct pcon_err *err);
+void storage_image_list_free(struct image *v, size_t n);
+/* Names (call with the exclusive store lock): a name moves from the image
+ * that had it; untag NULL removes every name. */
+int storage_image_tag(struct store *st, struct image *img, const char *name, struct pcon_err *err);
+int storage_image_untag(struct store *st, struct image *img, const char *name, char **removed,
+                        struct pcon_err *err);
+/* removes the image and the layers no other image uses (exclusive lock) */
+int storage_image_remove(struct store *st, const struct image *img, struct pcon_err *err);
+/* uncompressed bytes of its layers */
+long long storage_image_size(struct store *st, const struct image *img);
+/* config.json or manifest.json as stored */
+char *storage_image_raw(struct store *st, const struct image *img, const char *file,
+                        struct pcon_err *err);
 void storage_image_config_free(struct image_config *c);
 
 #endif

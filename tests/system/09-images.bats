@@ -1,0 +1,114 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# Local image management: images, tag, untag, rmi, image inspect, exists,
+# prune.
+
+load helpers
+
+@test "images lists names, ids, sizes; -q; --format; --filter reference" {
+    run pcon images
+    assert_status 0
+    [[ "${lines[0]}" =~ ^REPOSITORY\ +TAG\ +IMAGE\ ID\ +CREATED\ +SIZE$ ]]
+    [[ "$output" =~ localhost/bb\ +latest\ +[0-9a-f]{12}\ +.*ago\ +[0-9.]+\ [kM]B ]]
+    run pcon images -q
+    [[ "${lines[0]}" =~ ^[0-9a-f]{12}$ ]]
+    run pcon images --format '{{.Repository}}:{{.Tag}}'
+    assert_output_contains "localhost/bb:latest"
+    run pcon images --filter reference=bb --format '{{.Repository}}'
+    assert_output "localhost/bb"
+    run pcon images --filter reference=nomatch -q
+    assert_output ""
+}
+
+@test "tag adds a name; untag removes it; the image stays" {
+    run pcon tag $IMAGE localhost/other:v1 quay.io/team/app:2
+    assert_status 0
+    run pcon images --format '{{.Repository}}:{{.Tag}}'
+    assert_output_contains "localhost/other:v1"
+    assert_output_contains "quay.io/team/app:2"
+    run pcon run --rm localhost/other:v1 cat /data/file
+    assert_output "image data"
+    run pcon untag $IMAGE quay.io/team/app:2
+    assert_status 0
+    run pcon image exists quay.io/team/app:2
+    assert_status 1
+    run pcon image exists localhost/other:v1
+    assert_status 0
+}
+
+@test "rmi of one name among several only untags it" {
+    pcon tag $IMAGE localhost/twice
+    run pcon rmi localhost/twice
+    assert_status 0
+    assert_output "Untagged: localhost/twice:latest"
+    run pcon image exists $IMAGE
+    assert_status 0
+}
+
+@test "rmi is refused while a container uses the image (exit 2) unless -f" {
+    pcon import "$BB_TAR" localhost/used >/dev/null
+    pcon run --name user localhost/used true
+    run --separate-stderr pcon rmi localhost/used
+    assert_status 2
+    [[ "$stderr" == *"image is in use by a container"* ]]
+    run pcon rmi -f localhost/used
+    assert_status 0
+    assert_output_contains "Untagged: localhost/used:latest"
+    assert_output_contains "Deleted: "
+    run pcon container exists user
+    assert_status 1
+    run --separate-stderr pcon rmi localhost/used
+    assert_status 1
+    [[ "$stderr" == *"image not known"* ]]
+}
+
+@test "rmi removes layers no other image uses, and keeps shared ones" {
+    local layers_before
+    layers_before=$(ls "$PCON_ROOT/layers" | grep -cE '^[0-9a-f]{64}$')
+    printf 'x' > "$BATS_TEST_TMPDIR/x"
+    tar -C "$BATS_TEST_TMPDIR" -cf "$BATS_TEST_TMPDIR/tiny.tar" x
+    pcon import "$BATS_TEST_TMPDIR/tiny.tar" localhost/tiny >/dev/null
+    [ "$(ls "$PCON_ROOT/layers" | grep -cE '^[0-9a-f]{64}$')" -eq $((layers_before + 1)) ]
+    pcon import "$BB_TAR" localhost/samelayer >/dev/null
+    pcon rmi localhost/tiny localhost/samelayer >/dev/null
+    [ "$(ls "$PCON_ROOT/layers" | grep -cE '^[0-9a-f]{64}$')" -eq "$layers_before" ]
+    run pcon run --rm $IMAGE true
+    assert_status 0
+    [ -z "$(ls -A "$PCON_ROOT/layers" "$PCON_ROOT/images" | grep '^\.tmp')" ]
+}
+
+@test "image inspect: a JSON array with the config; --format; missing is 125" {
+    run pcon image inspect $IMAGE
+    assert_status 0
+    echo "$output" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert len(d) == 1 and len(d[0]["Id"]) == 64
+assert "localhost/bb:latest" in d[0]["RepoTags"]
+assert d[0]["Os"] == "linux" and d[0]["RootFS"]["Layers"][0].startswith("sha256:")
+'
+    run pcon image inspect --format '{{.Architecture}}' $IMAGE
+    assert_output "amd64"
+    run --separate-stderr pcon image inspect localhost/nope
+    assert_status 125
+}
+
+@test "image prune removes dangling images only; -a the unused ones" {
+    pcon import "$BB_TAR" >/dev/null
+    pcon import "$BB_TAR" localhost/unused >/dev/null
+    local dangling
+    dangling=$(pcon images --format '{{.ID}} {{.Repository}}' | awk '$2 == "<none>" { print $1 }')
+    [ -n "$dangling" ]
+    run pcon image prune -f
+    assert_status 0
+    [ -z "$(pcon images --format '{{.Repository}}' | grep '<none>')" ]
+    run pcon image exists localhost/unused
+    assert_status 0
+    pcon run -d --name keepit $IMAGE sleep 100 >/dev/null
+    run pcon image prune -a -f
+    run pcon image exists localhost/unused
+    assert_status 1
+    run pcon image exists $IMAGE
+    assert_status 0
+    pcon rm -f keepit
+}
