@@ -148,16 +148,11 @@ fs_write_atomic(int dfd, const char *name, const void *buf, size_t len, mode_t m
 }
 
 char *
-fs_read_all(int dfd, const char *name, size_t max, size_t *lenp, struct pcon_err *err)
+fs_read_fd(int fd, size_t max, size_t *lenp, struct pcon_err *err)
 {
-    cleanup_close int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     cleanup_free char *buf = NULL;
     size_t len = 0, cap = 0;
 
-    if (fd < 0) {
-        pcon_fail(err, errno, "open \"%s\"", name);
-        return NULL;
-    }
     for (;;) {
         ssize_t n;
 
@@ -169,14 +164,14 @@ fs_read_all(int dfd, const char *name, size_t max, size_t *lenp, struct pcon_err
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            pcon_fail(err, errno, "read \"%s\"", name);
+            pcon_fail(err, errno, "read");
             return NULL;
         }
         if (n == 0)
             break;
         len += (size_t) n;
         if (len > max) {
-            pcon_fail(err, EFBIG, "read \"%s\"", name);
+            pcon_fail(err, EFBIG, "read");
             return NULL;
         }
     }
@@ -186,6 +181,22 @@ fs_read_all(int dfd, const char *name, size_t max, size_t *lenp, struct pcon_err
     if (lenp)
         *lenp = len;
     return steal_ptr(&buf);
+}
+
+char *
+fs_read_all(int dfd, const char *name, size_t max, size_t *lenp, struct pcon_err *err)
+{
+    cleanup_close int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    char *text;
+
+    if (fd < 0) {
+        pcon_fail(err, errno, "open \"%s\"", name);
+        return NULL;
+    }
+    text = fs_read_fd(fd, max, lenp, err);
+    if (text == NULL)
+        pcon_prefix(err, "\"%s\"", name);
+    return text;
 }
 
 static char *

@@ -117,6 +117,8 @@ strv_remove(char **v, const char *s)
         v[j] = NULL;
 }
 
+static int image_save_names(struct store *st, const struct image *img, struct pcon_err *err);
+
 /* Calls fn for every stored image id until it returns non-zero. */
 static int
 image_each(struct store *st, int (*fn)(const char *id, void *opaque), void *opaque,
@@ -446,6 +448,29 @@ fail:
 }
 
 int
+storage_image_commit(struct store *st, const struct image *img, const char *config, const char *manifest,
+             struct pcon_err *err)
+{
+    struct image existing;
+    int r;
+
+    for (size_t i = 0; img->names && img->names[i]; i++) {
+        struct untag u = { st, img->names[i], img->id, err };
+        if (image_each(st, untag_cb, &u, err) < 0)
+            return -1;
+    }
+    if (image_read(st, img->id, &existing, NULL) < 0)
+        return image_store_new(st, img, config, manifest, err);
+    /* the very same config: only the names are new */
+    for (size_t i = 0; img->names && img->names[i]; i++)
+        if (!strv_contains(existing.names, img->names[i]))
+            strv_push(&existing.names, img->names[i]);
+    r = image_save_names(st, &existing, err);
+    storage_image_free(&existing);
+    return r;
+}
+
+int
 storage_image_import(struct store *st, int fd, const struct image_import_opts *opts,
                      char id_out[65], struct pcon_err *err)
 {
@@ -454,7 +479,6 @@ storage_image_import(struct store *st, int fd, const struct image_import_opts *o
     struct change_set cs = { 0 };
     struct layer_info li;
     struct image img = { 0 };
-    struct image existing;
     struct image_ref ref;
     char created[64], cdigest[72];
     int ret = -1;
@@ -481,24 +505,8 @@ storage_image_import(struct store *st, int fd, const struct image_import_opts *o
     img.created = xstrdup(created);
     if (canon)
         strv_push(&img.names, canon);
-    if (canon) {
-        struct untag u = { st, canon, img.id, err };
-        if (image_each(st, untag_cb, &u, err) < 0)
-            goto out;
-    }
-    if (image_read(st, img.id, &existing, NULL) == 0) {
-        /* the very same config: only the name is new */
-        cleanup_close int dfd = openat(st->images_dfd, img.id,
-                                       O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-        if (canon && !strv_contains(existing.names, canon))
-            strv_push(&existing.names, canon);
-        ret = dfd < 0 ? pcon_fail(err, errno, "open image") : image_write(st, dfd, &existing, err);
-        storage_image_free(&existing);
-        if (ret < 0)
-            goto out;
-    } else if (image_store_new(st, &img, config, manifest, err) < 0) {
+    if (storage_image_commit(st, &img, config, manifest, err) < 0)
         goto out;
-    }
     memcpy(id_out, img.id, 65);
     ret = 0;
 out:
@@ -694,4 +702,28 @@ storage_image_raw(struct store *st, const struct image *img, const char *file,
     cleanup_free char *path = xasprintf("%s/%s", img->id, file);
 
     return fs_read_all(st->images_dfd, path, MAX_JSON, NULL, err);
+}
+
+int
+storage_layers_gc(struct store *st, struct pcon_err *err)
+{
+    cleanup_closedir DIR *d = fs_opendir_at(st->layers_dfd);
+    struct image *v = NULL;
+    struct dirent *de;
+    size_t n = 0;
+
+    if (d == NULL)
+        return pcon_fail(err, errno, "list layers");
+    if (storage_image_list(st, &v, &n, err) < 0)
+        return -1;
+    while ((de = readdir(d)) != NULL) {
+        cleanup_free char *trash = NULL;
+        if (!hex64_valid(de->d_name) || layer_in_use(v, n, de->d_name))
+            continue;
+        trash = xasprintf(".tmp-rm-%s", de->d_name);
+        if (renameat(st->layers_dfd, de->d_name, st->layers_dfd, trash) == 0)
+            (void) fs_rm_rf_at(st->layers_dfd, trash, NULL); /* else: the next cleanup */
+    }
+    storage_image_list_free(v, n);
+    return 0;
 }

@@ -36,6 +36,15 @@ int storage_image_lookup(struct store *st, const char *name, struct image *out,
 int storage_image_config(struct store *st, const struct image *img, struct image_config *out,
                          struct pcon_err *err);
 void storage_image_free(struct image *img);
+/* Stores img with its config and manifest texts (its names move here from
+ * any other image), or adds the names to the identical image already
+ * stored. Call with the exclusive store lock. */
+int storage_image_commit(struct store *st, const struct image *img, const char *config,
+                         const char *manifest, struct pcon_err *err);
+/* Loads a docker-archive or oci-archive (any compression) from fd; the
+ * names (or ids) of what was loaded are appended to *loaded. Takes the
+ * exclusive store lock. */
+int storage_image_load(struct store *st, int fd, char ***loaded, struct pcon_err *err);
 /* every image, newest first */
 int storage_image_list(struct store *st, struct image **out, size_t *n, struct pcon_err *err);
 void storage_image_list_free(struct image *v, size_t n);
@@ -46,6 +55,8 @@ int storage_image_untag(struct store *st, struct image *img, const char *name, c
                         struct pcon_err *err);
 /* removes the image and the layers no other image uses (exclusive lock) */
 int storage_image_remove(struct store *st, const struct image *img, struct pcon_err *err);
+/* removes the layers no image uses (exclusive lock) */
+int storage_layers_gc(struct store *st, struct pcon_err *err);
 /* uncompressed bytes of its layers */
 long long storage_image_size(struct store *st, const struct image *img);
 /* config.json or manifest.json as stored */
