@@ -158,18 +158,20 @@ check_listing() { # ENGINE COUNT argv...
 echo "creating $ncont containers in each engine (interleaved)" >&2
 t0=$(now)
 declare -A cmed ctot
+res=$(timer create "$ncont" 0) || die "create timing failed"
 while read -r name m total; do
     cmed[$name]=$m ctot[$name]=$total
-done <<<"$(timer create "$ncont" 0)"
+done <<<"$res"
 echo "  took $(since "$t0") s" >&2
 check_listing pcon "$ncont" "${pcon[@]}"
 check_listing podman "$ncont" podman
 
 echo "timing ps: $runs rounds after $warmup warm-up rounds, interleaved" >&2
 declare -A pmed plo phi
+res=$(timer ps "$runs" "$warmup") || die "ps timing failed"
 while read -r key m a b; do
     pmed[$key]=$m plo[$key]=$a phi[$key]=$b
-done <<<"$(timer ps "$runs" "$warmup")"
+done <<<"$res"
 
 # removing the stopped containers: informative, and a clean slate for 2 and 3
 t0=$(now)
@@ -202,9 +204,10 @@ awk -v n="$ncont" -v r="$runs" \
 # time the grace period; with -t 0 both engines send SIGKILL at once.
 echo "timing run -d + stop -t 0 + rm: $cycles cycles after $warmup warm-up cycles, interleaved" >&2
 declare -A yall ylo yhi yrun ystop yrm
+res=$(timer cycle "$cycles" "$warmup") || die "cycle timing failed"
 while read -r name m a b r s d; do
     yall[$name]=$m ylo[$name]=$a yhi[$name]=$b yrun[$name]=$r ystop[$name]=$s yrm[$name]=$d
-done <<<"$(timer cycle "$cycles" "$warmup")"
+done <<<"$res"
 awk -v n="$cycles" \
     -v pc="${yall[pcon]}" -v pd="${yall[podman]}" -v pcl="${ylo[pcon]}" -v pch="${yhi[pcon]}" \
     -v pdl="${ylo[podman]}" -v pdh="${yhi[podman]}" \

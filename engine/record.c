@@ -424,7 +424,8 @@ engine_ctr_list(struct store *st, struct container **out, size_t *nout, struct p
         if (load_id(st, de->d_name, &v[n], NULL) == 0)
             n++;
     }
-    qsort(v, n, sizeof *v, cmp_created_desc);
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_created_desc);
     *out = v;
     *nout = n;
     return 0;

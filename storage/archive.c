@@ -57,7 +57,7 @@ blob_open(int dirfd, const char *digest, struct pcon_err *err)
     if (file_digest(fd, got, err) < 0)
         return -1;
     if (strcmp(got, digest) != 0)
-        return pcon_fail(err, EINVAL, "blob %s has digest %s", digest, got);
+        return pcon_fail(err, 0, "blob %s has digest %s", digest, got);
     return steal_fd(&fd);
 }
 
@@ -116,14 +116,14 @@ store_image(struct store *st, const char *config, const char *manifest, int *lay
     if (cv == NULL || json_get_strv(json_get_obj(cv, "rootfs"), "diff_ids", &diff_ids, err) < 0)
         return pcon_prefix(err, "image config");
     if (strv_len(diff_ids) != nlayers || nlayers == 0)
-        return pcon_fail(err, EINVAL, "the config lists %zu layers, the manifest %zu",
+        return pcon_fail(err, 0, "the config lists %zu layers, the manifest %zu",
                          strv_len(diff_ids), nlayers);
     for (size_t i = 0; i < nlayers; i++) {
         struct layer_info li;
         if (storage_layer_create(st, layer_fds[i], parent[0] ? parent : NULL, &li, err) < 0)
             goto out;
         if (strcmp(li.diff_id, diff_ids[i]) != 0) {
-            pcon_fail(err, EINVAL, "layer %zu has DiffID %s, the config says %s", i, li.diff_id,
+            pcon_fail(err, 0, "layer %zu has DiffID %s, the config says %s", i, li.diff_id,
                       diff_ids[i]);
             goto out;
         }
@@ -319,7 +319,7 @@ storage_image_load(struct store *st, int fd, char ***loaded, struct pcon_err *er
     else if (faccessat(dir, "index.json", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
         r = load_oci(st, dir, loaded, err);
     else
-        pcon_fail(err, EINVAL, "payload does not match any of the supported image formats"
+        pcon_fail(err, 0, "payload does not match any of the supported image formats"
                                " (oci-archive, docker-archive)");
 out:
     (void) fs_rm_rf_at(st->images_dfd, tmp, NULL); /* the layers are stored by now */

@@ -554,7 +554,8 @@ storage_image_list(struct store *st, struct image **out, size_t *n, struct pcon_
         storage_image_list_free(c.v, c.n);
         return -1;
     }
-    qsort(c.v, c.n, sizeof *c.v, cmp_created_desc);
+    if (c.n > 1)
+        qsort(c.v, c.n, sizeof *c.v, cmp_created_desc);
     *out = c.v;
     *n = c.n;
     return 0;
