@@ -12,6 +12,7 @@
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
 #include "../lib/timefmt.h"
+#include "cmd.h"
 #include "ctr_report.h"
 
 static char *
@@ -68,19 +69,6 @@ dir_size(int dfd)
     return total;
 }
 
-static char *
-human_size(long long b)
-{
-    static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
-    double v = (double) b;
-    int u = 0;
-
-    while (v >= 1000 && u < 4) {
-        v /= 1000;
-        u++;
-    }
-    return u == 0 ? xasprintf("%lldB", b) : xasprintf("%.3g%s", v, units[u]);
-}
 
 char *
 ctr_report_ps(struct store *st, const struct container *c, bool template, bool no_trunc,
@@ -104,7 +92,7 @@ ctr_report_ps(struct store *st, const struct container *c, bool template, bool n
         long long b = fd >= 0 ? dir_size(fd) : 0;
         if (fd >= 0)
             close(fd);
-        size_text = human_size(b);
+        size_text = cmd_human_size(b);
     }
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_bool(g, "AutoRemove", c->cfg.rm));

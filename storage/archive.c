@@ -67,9 +67,8 @@ read_fd(int fd, struct pcon_err *err)
     return fs_read_fd(fd, MAX_DOC, NULL, err);
 }
 
-/* A docker manifest for layers stored by DiffID, as import makes. */
-static char *
-manifest_for(const char *config, char **diff_ids)
+char *
+storage_manifest_for(const char *config, char **diff_ids)
 {
     cleanup_yajl_gen yajl_gen g = json_gen_new(false);
     char cdigest[72];
@@ -137,7 +136,7 @@ store_image(struct store *st, const char *config, const char *manifest, int *lay
     for (size_t i = 0; names && names[i]; i++)
         strv_push(&img.names, names[i]);
     if (manifest == NULL)
-        manifest = own_manifest = manifest_for(config, diff_ids);
+        manifest = own_manifest = storage_manifest_for(config, diff_ids);
     if (storage_image_commit(st, &img, config, manifest, err) < 0)
         goto out;
     if (img.names == NULL)

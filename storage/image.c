@@ -363,33 +363,6 @@ fail:
     abort(); /* only an allocation or a nesting bug can get here */
 }
 
-static char *
-import_manifest(const char *config_digest, size_t config_len, const struct layer_info *li)
-{
-    cleanup_yajl_gen yajl_gen g = json_gen_new(false);
-
-    JG(yajl_gen_map_open(g));
-    JG(json_gen_kv_int(g, "schemaVersion", 2));
-    JG(json_gen_kv_str(g, "mediaType", "application/vnd.oci.image.manifest.v1+json"));
-    JG(json_gen_str(g, "config"));
-    JG(yajl_gen_map_open(g));
-    JG(json_gen_kv_str(g, "mediaType", "application/vnd.oci.image.config.v1+json"));
-    JG(json_gen_kv_str(g, "digest", config_digest));
-    JG(json_gen_kv_int(g, "size", (long long) config_len));
-    JG(yajl_gen_map_close(g));
-    JG(json_gen_str(g, "layers"));
-    JG(yajl_gen_array_open(g));
-    JG(yajl_gen_map_open(g));
-    JG(json_gen_kv_str(g, "mediaType", "application/vnd.oci.image.layer.v1.tar"));
-    JG(json_gen_kv_str(g, "digest", li->diff_id));
-    JG(json_gen_kv_int(g, "size", li->size));
-    JG(yajl_gen_map_close(g));
-    JG(yajl_gen_array_close(g));
-    JG(yajl_gen_map_close(g));
-    return json_gen_take(g, NULL);
-fail:
-    abort(); /* only an allocation or a nesting bug can get here */
-}
 
 struct untag {
     struct store *st;
@@ -499,7 +472,7 @@ storage_image_import(struct store *st, int fd, const struct image_import_opts *o
     rfc3339_now(created, sizeof created);
     config = import_config(&li, created, &cs);
     digest_buf(config, strlen(config), cdigest);
-    manifest = import_manifest(cdigest, strlen(config), &li);
+    manifest = storage_manifest_for(config, (char *[]){ li.diff_id, NULL });
     memcpy(img.id, cdigest + 7, 65);
     strv_push(&img.layers, li.chain_id + 7);
     img.created = xstrdup(created);

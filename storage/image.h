@@ -41,6 +41,9 @@ void storage_image_free(struct image *img);
  * stored. Call with the exclusive store lock. */
 int storage_image_commit(struct store *st, const struct image *img, const char *config,
                          const char *manifest, struct pcon_err *err);
+/* An OCI manifest for layers known by their DiffIDs (uncompressed), as
+ * import and docker-archive loads store them. */
+char *storage_manifest_for(const char *config, char **diff_ids);
 /* Loads a docker-archive or oci-archive (any compression) from fd; the
  * names (or ids) of what was loaded are appended to *loaded. Takes the
  * exclusive store lock. */
