@@ -87,6 +87,9 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_tag_def, cmd_untag_def, cmd_image_def, cmd_image_inspect_def, cmd_image_exists_def,
     cmd_image_prune_def, cmd_load_def;
 
+struct image;
+/* one `image inspect` object */
+char *cmd_image_inspect_json(struct store *st, const struct image *img, struct pcon_err *err);
 /* "2.39 MB", as podman prints sizes */
 char *cmd_human_size(long long bytes);
 

@@ -382,8 +382,8 @@ gen_copy(yajl_gen g, yajl_val v, bool array)
     return array ? yajl_gen_array_close(g) : yajl_gen_map_close(g);
 }
 
-static char *
-image_inspect_json(struct store *st, const struct image *img, struct pcon_err *err)
+char *
+cmd_image_inspect_json(struct store *st, const struct image *img, struct pcon_err *err)
 {
     cleanup_free char *config = storage_image_raw(st, img, "config.json", err);
     cleanup_yajl_val yajl_val cv = config ? json_parse(config, err) : NULL;
@@ -463,7 +463,7 @@ cmd_image_inspect(struct cmd_ctx *ctx, int argc, char **argv)
             pcon_err_clear(&err);
             continue;
         }
-        doc = image_inspect_json(&ctx->st, &img, &err);
+        doc = cmd_image_inspect_json(&ctx->st, &img, &err);
         storage_image_free(&img);
         if (doc == NULL) {
             code = cmd_report(&err);

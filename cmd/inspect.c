@@ -6,6 +6,8 @@
 #include "../lib/cleanup.h"
 #include "cmd.h"
 #include "ctr_report.h"
+#include "../storage/image.h"
+#include "../storage/rootfs.h"
 #include "format.h"
 
 enum { INSPECT_FORMAT = 0x300, INSPECT_TYPE };
@@ -13,35 +15,54 @@ enum { INSPECT_FORMAT = 0x300, INSPECT_TYPE };
 static const struct cmd_opt inspect_opts[] = {
     { INSPECT_FORMAT, "format", 'f', "FORMAT", "Format the output with a Go template, or json" },
     { 'l', "latest", 'l', NULL, "Act on the latest container created" },
-    { INSPECT_TYPE, "type", 't', "TYPE", "Type of object: container (default)" },
+    { INSPECT_TYPE, "type", 't', "TYPE", "Type of object: container, image or all (default)" },
     { 0 },
 };
 
-struct inspect_args {
-    char **docs;
-};
+enum inspect_type { TYPE_ALL, TYPE_CONTAINER, TYPE_IMAGE };
 
-static int
-inspect_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
-            struct pcon_err *err)
+/* a container first, then an image, as podman looks them up */
+static char *
+inspect_one(struct cmd_ctx *ctx, const char *name, enum inspect_type type, struct pcon_err *err)
 {
-    struct inspect_args *a = opaque;
+    struct container c;
+    struct image img;
+    char *doc;
 
-    (void) name;
-    (void) err;
-    strv_push_take(&a->docs, ctr_report_inspect(&ctx->st, c));
-    return 0;
+    if (type != TYPE_IMAGE) {
+        if (engine_ctr_load(&ctx->st, name, &c, err) == 0) {
+            doc = ctr_report_inspect(&ctx->st, &c);
+            engine_ctr_free(&c);
+            return doc;
+        }
+        if (err->kind != PCON_ERR_NOTFOUND || type == TYPE_CONTAINER)
+            return NULL;
+        pcon_err_clear(err);
+    }
+    if (storage_image_lookup(&ctx->st, name, &img, err) < 0) {
+        if (err->kind == PCON_ERR_NOTFOUND && type == TYPE_ALL) {
+            pcon_err_clear(err);
+            pcon_fail_kind(err, PCON_ERR_NOTFOUND, 0, "inspecting object: no such object: \"%s\"",
+                           name);
+        }
+        return NULL;
+    }
+    doc = cmd_image_inspect_json(&ctx->st, &img, err);
+    storage_image_free(&img);
+    return doc;
 }
 
 static int
 cmd_inspect(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
-    struct inspect_args a = { NULL };
+    cleanup_strv char **docs = NULL;
+    cleanup_strv char **names = NULL;
+    enum inspect_type type = TYPE_ALL;
     const char *fmt = "json";
     bool latest = false;
-    char *arg, *latest_name[2] = { NULL, NULL };
-    int opt, code;
+    char *arg;
+    int opt, code = 0;
 
     while ((opt = cmd_getopt(&cmd_inspect_def, argc, argv, &arg)) != -1) {
         if (opt == INSPECT_FORMAT) {
@@ -49,7 +70,11 @@ cmd_inspect(struct cmd_ctx *ctx, int argc, char **argv)
         } else if (opt == 'l') {
             latest = true;
         } else if (opt == INSPECT_TYPE) {
-            if (strcmp(arg, "container") != 0 && strcmp(arg, "all") != 0)
+            if (strcmp(arg, "container") == 0)
+                type = TYPE_CONTAINER;
+            else if (strcmp(arg, "image") == 0)
+                type = TYPE_IMAGE;
+            else if (strcmp(arg, "all") != 0)
                 return cmd_usage_error(&cmd_inspect_def, "unsupported type \"%s\"", arg);
         } else {
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
@@ -57,32 +82,42 @@ cmd_inspect(struct cmd_ctx *ctx, int argc, char **argv)
     }
     if (!latest && optind >= argc)
         return cmd_usage_error(&cmd_inspect_def, "requires at least 1 arg(s), only received 0");
+    if (cmd_store_open(ctx, &err) < 0 || storage_driver_resolve(&ctx->st, NULL, &err) < 0)
+        return cmd_report(&err);
     if (latest) {
         struct container *v = NULL;
         size_t n = 0;
-        if (cmd_store_open(ctx, &err) < 0 || engine_ctr_list(&ctx->st, &v, &n, &err) < 0)
+        if (engine_ctr_list(&ctx->st, &v, &n, &err) < 0)
             return cmd_report(&err);
         if (n > 0)
-            latest_name[0] = xstrdup(v[0].cfg.id);
+            strv_push(&names, v[0].cfg.id);
         engine_ctr_list_free(v, n);
-        if (latest_name[0] == NULL) {
+        if (names == NULL) {
             pcon_fail(&err, 0, "no containers to inspect");
             return cmd_report(&err);
         }
+        type = TYPE_CONTAINER;
     }
+    for (int i = optind; i < argc && !latest; i++)
+        strv_push(&names, argv[i]);
     /* a missing object is reported after what was found, as podman */
-    code = cmd_each_container(ctx, latest ? latest_name : argv + optind, false, false,
-                              PCON_EXIT_ENGINE, inspect_one, &a);
-    free(latest_name[0]);
-    if (code != 0 && a.docs == NULL && strcmp(fmt, "json") == 0)
+    for (size_t i = 0; names[i]; i++) {
+        char *doc = inspect_one(ctx, names[i], type, &err);
+        if (doc == NULL) {
+            code = cmd_report(&err);
+            pcon_err_clear(&err);
+            continue;
+        }
+        strv_push_take(&docs, doc);
+    }
+    if (docs == NULL && strcmp(fmt, "json") == 0)
         printf("[]\n");
-    if (a.docs && cmd_format_print(fmt, a.docs, NULL, &err) < 0)
+    if (docs && cmd_format_print(fmt, docs, NULL, &err) < 0)
         code = cmd_report(&err);
-    strv_free(a.docs);
     return code;
 }
 
 const struct cmd_def cmd_inspect_def = {
-    "inspect", cmd_inspect, "Display the configuration of a container",
-    "[options] CONTAINER [CONTAINER...]", inspect_opts,
+    "inspect", cmd_inspect, "Display the configuration of a container or image",
+    "[options] NAME [NAME...]", inspect_opts,
 };

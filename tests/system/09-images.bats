@@ -112,3 +112,15 @@ assert d[0]["Os"] == "linux" and d[0]["RootFS"]["Layers"][0].startswith("sha256:
     assert_status 0
     pcon rm -f keepit
 }
+
+@test "inspect finds images too; --type narrows; nothing found is 125 with []" {
+    run pcon inspect --format '{{.Os}}' $IMAGE
+    assert_status 0
+    assert_output "linux"
+    run --separate-stderr pcon inspect nosuch
+    assert_status 125
+    assert_output "[]"
+    [ "$stderr" = 'Error: inspecting object: no such object: "nosuch"' ]
+    run --separate-stderr pcon inspect --type container $IMAGE
+    assert_status 125
+}
