@@ -165,7 +165,7 @@ ctr_pid() {
 }
 
 @test "a missing container is exit 125 for other commands" {
-    for cmd in stop start inspect logs wait kill; do
+    for cmd in stop start logs wait kill; do
         run --separate-stderr pcon $cmd nosuch
         assert_status 125
         [[ "$stderr" == *'no container with name or ID "nosuch" found: no such container'* ]]
