@@ -27,6 +27,8 @@ struct cmd_ctx {
 
 /* returned by cmd_getopt after printing --help */
 #define CMD_OPT_HELP 0x1000
+/* --format, one id wherever it appears */
+#define CMD_OPT_FORMAT 0x1001
 
 struct cmd_opt {
     int id;              /* returned by cmd_getopt: the short letter or an enum value */
@@ -87,6 +89,9 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_tag_def, cmd_untag_def, cmd_image_def, cmd_image_inspect_def, cmd_image_exists_def,
     cmd_image_prune_def, cmd_load_def;
 
+/* inspect of containers and images (images_only: `image inspect`) */
+int cmd_inspect_objects(struct cmd_ctx *ctx, int argc, char **argv, const struct cmd_def *def,
+                        bool images_only);
 struct image;
 /* one `image inspect` object */
 char *cmd_image_inspect_json(struct store *st, const struct image *img, struct pcon_err *err);

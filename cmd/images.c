@@ -432,51 +432,14 @@ fail:
 }
 
 static const struct cmd_opt image_inspect_opts[] = {
-    { IMG_FORMAT, "format", 'f', "FORMAT", "Format the output with a Go template, or json" },
+    { CMD_OPT_FORMAT, "format", 'f', "FORMAT", "Format the output with a Go template, or json" },
     { 0 },
 };
 
 static int
 cmd_image_inspect(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    cleanup_err struct pcon_err err = { 0 };
-    cleanup_strv char **docs = NULL;
-    const char *fmt = "json";
-    char *arg;
-    int opt, code = 0;
-
-    while ((opt = cmd_getopt(&cmd_image_inspect_def, argc, argv, &arg)) != -1) {
-        if (opt == IMG_FORMAT)
-            fmt = arg;
-        else
-            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
-    }
-    if (optind >= argc)
-        return cmd_usage_error(&cmd_image_inspect_def, "requires at least 1 arg(s), only received 0");
-    if (cmd_store_open(ctx, &err) < 0 || storage_driver_resolve(&ctx->st, NULL, &err) < 0)
-        return cmd_report(&err);
-    for (int i = optind; i < argc; i++) {
-        struct image img;
-        char *doc;
-        if (storage_image_lookup(&ctx->st, argv[i], &img, &err) < 0) {
-            code = cmd_report(&err);
-            pcon_err_clear(&err);
-            continue;
-        }
-        doc = cmd_image_inspect_json(&ctx->st, &img, &err);
-        storage_image_free(&img);
-        if (doc == NULL) {
-            code = cmd_report(&err);
-            pcon_err_clear(&err);
-            continue;
-        }
-        strv_push_take(&docs, doc);
-    }
-    if (docs == NULL && strcmp(fmt, "json") == 0)
-        printf("[]\n");
-    if (docs && cmd_format_print(fmt, docs, NULL, &err) < 0)
-        code = cmd_report(&err);
-    return code;
+    return cmd_inspect_objects(ctx, argc, argv, &cmd_image_inspect_def, true);
 }
 
 const struct cmd_def cmd_image_inspect_def = {

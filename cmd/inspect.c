@@ -10,10 +10,10 @@
 #include "../storage/rootfs.h"
 #include "format.h"
 
-enum { INSPECT_FORMAT = 0x300, INSPECT_TYPE };
+enum { INSPECT_TYPE = 0x300 };
 
 static const struct cmd_opt inspect_opts[] = {
-    { INSPECT_FORMAT, "format", 'f', "FORMAT", "Format the output with a Go template, or json" },
+    { CMD_OPT_FORMAT, "format", 'f', "FORMAT", "Format the output with a Go template, or json" },
     { 'l', "latest", 'l', NULL, "Act on the latest container created" },
     { INSPECT_TYPE, "type", 't', "TYPE", "Type of object: container, image or all (default)" },
     { 0 },
@@ -52,20 +52,21 @@ inspect_one(struct cmd_ctx *ctx, const char *name, enum inspect_type type, struc
     return doc;
 }
 
-static int
-cmd_inspect(struct cmd_ctx *ctx, int argc, char **argv)
+int
+cmd_inspect_objects(struct cmd_ctx *ctx, int argc, char **argv, const struct cmd_def *def,
+                    bool images_only)
 {
     cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **docs = NULL;
     cleanup_strv char **names = NULL;
-    enum inspect_type type = TYPE_ALL;
+    enum inspect_type type = images_only ? TYPE_IMAGE : TYPE_ALL;
     const char *fmt = "json";
     bool latest = false;
     char *arg;
     int opt, code = 0;
 
-    while ((opt = cmd_getopt(&cmd_inspect_def, argc, argv, &arg)) != -1) {
-        if (opt == INSPECT_FORMAT) {
+    while ((opt = cmd_getopt(def, argc, argv, &arg)) != -1) {
+        if (opt == CMD_OPT_FORMAT) {
             fmt = arg;
         } else if (opt == 'l') {
             latest = true;
@@ -75,13 +76,13 @@ cmd_inspect(struct cmd_ctx *ctx, int argc, char **argv)
             else if (strcmp(arg, "image") == 0)
                 type = TYPE_IMAGE;
             else if (strcmp(arg, "all") != 0)
-                return cmd_usage_error(&cmd_inspect_def, "unsupported type \"%s\"", arg);
+                return cmd_usage_error(def, "unsupported type \"%s\"", arg);
         } else {
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
     if (!latest && optind >= argc)
-        return cmd_usage_error(&cmd_inspect_def, "requires at least 1 arg(s), only received 0");
+        return cmd_usage_error(def, "requires at least 1 arg(s), only received 0");
     if (cmd_store_open(ctx, &err) < 0 || storage_driver_resolve(&ctx->st, NULL, &err) < 0)
         return cmd_report(&err);
     if (latest) {
@@ -115,6 +116,12 @@ cmd_inspect(struct cmd_ctx *ctx, int argc, char **argv)
     if (docs && cmd_format_print(fmt, docs, NULL, &err) < 0)
         code = cmd_report(&err);
     return code;
+}
+
+static int
+cmd_inspect(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    return cmd_inspect_objects(ctx, argc, argv, &cmd_inspect_def, false);
 }
 
 const struct cmd_def cmd_inspect_def = {
