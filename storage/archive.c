@@ -98,11 +98,10 @@ fail:
     abort(); /* only an allocation or a nesting bug can get here */
 }
 
-/* Stores the layers (fds, base first) under the config; names may be
- * NULL. The layers' DiffIDs must be the config's. */
-static int
-store_image(struct store *st, const char *config, const char *manifest, int *layer_fds,
-            size_t nlayers, char **names, char ***loaded, struct pcon_err *err)
+int
+storage_image_store(struct store *st, const char *config, const char *manifest, int *layer_fds,
+                    size_t nlayers, char **names, char ***loaded, char *id_out,
+                    struct pcon_err *err)
 {
     cleanup_yajl_val yajl_val cv = json_parse(config, err);
     cleanup_strv char **diff_ids = NULL;
@@ -139,6 +138,8 @@ store_image(struct store *st, const char *config, const char *manifest, int *lay
         manifest = own_manifest = storage_manifest_for(config, diff_ids);
     if (storage_image_commit(st, &img, config, manifest, err) < 0)
         goto out;
+    if (id_out)
+        memcpy(id_out, img.id, 65);
     if (img.names == NULL)
         strv_push_take(loaded, xasprintf("sha256:%s", img.id));
     for (size_t i = 0; img.names && img.names[i]; i++)
@@ -210,7 +211,7 @@ load_docker(struct store *st, int dir, char ***loaded, struct pcon_err *err)
                 return err && err->msg ? -1 : pcon_fail(err, EINVAL, "invalid layer entry");
             }
         }
-        r = store_image(st, config, NULL, fds, n, names, loaded, err);
+        r = storage_image_store(st, config, NULL, fds, n, names, loaded, NULL, err);
         close_all(fds, n);
         if (r < 0)
             return -1;
@@ -250,7 +251,7 @@ load_oci_manifest(struct store *st, int dir, const char *digest, char **names, c
             return err && err->msg ? -1 : pcon_fail(err, EINVAL, "layer without a digest");
         }
     }
-    r = store_image(st, config, manifest, fds, n, names, loaded, err);
+    r = storage_image_store(st, config, manifest, fds, n, names, loaded, NULL, err);
     close_all(fds, n);
     return r;
 }

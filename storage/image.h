@@ -44,6 +44,14 @@ int storage_image_commit(struct store *st, const struct image *img, const char *
 /* An OCI manifest for layers known by their DiffIDs (uncompressed), as
  * import and docker-archive loads store them. */
 char *storage_manifest_for(const char *config, char **diff_ids);
+/* Stores an image from its config text, its manifest text (NULL: one is
+ * made), its layer streams (fds, base first, any compression) and names
+ * (may be NULL); every layer's DiffID must be the config's. Names or the
+ * id are appended to *loaded; id_out (65 bytes, may be NULL) gets the id.
+ * Call with the exclusive store lock. */
+int storage_image_store(struct store *st, const char *config, const char *manifest,
+                        int *layer_fds, size_t nlayers, char **names, char ***loaded,
+                        char *id_out, struct pcon_err *err);
 /* Loads a docker-archive or oci-archive (any compression) from fd; the
  * names (or ids) of what was loaded are appended to *loaded. Takes the
  * exclusive store lock. */

@@ -3,6 +3,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -86,9 +88,18 @@ cleanup_dir(int dfd, struct pcon_err *err)
 
     if (d == NULL)
         return pcon_fail(err, errno, "open store directory");
-    while ((de = readdir(d)) != NULL)
-        if (strncmp(de->d_name, ".tmp-", 5) == 0 && fs_rm_rf_at(dfd, de->d_name, err) < 0)
+    while ((de = readdir(d)) != NULL) {
+        int pid;
+        if (strncmp(de->d_name, ".tmp-", 5) != 0)
+            continue;
+        /* a pull downloads outside the lock: its directory is its own while
+         * the pulling process lives */
+        if (sscanf(de->d_name, ".tmp-pull-%d-", &pid) == 1 && pid > 0
+            && (kill(pid, 0) == 0 || errno == EPERM))
+            continue;
+        if (fs_rm_rf_at(dfd, de->d_name, err) < 0)
             return -1;
+    }
     return 0;
 }
 

@@ -3,7 +3,7 @@
 # Builds image archives for the load tests from a root file system
 # tarball: docker-archive or oci-archive (layer gzipped), optionally broken.
 # usage: make-archive.py docker|oci LAYER.tar NAME OUT.tar [bad-diffid|bad-blob]
-import gzip, hashlib, io, json, sys, tarfile
+import gzip, hashlib, io, json, os, sys, tarfile
 
 kind, layer_path, name, out = sys.argv[1:5]
 flaw = sys.argv[5] if len(sys.argv) > 5 else ""
@@ -21,6 +21,8 @@ sha = lambda b: hashlib.sha256(b).hexdigest()
 def add(t, path, data):
     i = tarfile.TarInfo(path)
     i.size = len(data)
+    # owned by whoever unpacks it (skopeo chowns to the recorded owner)
+    i.uid, i.gid = os.getuid(), os.getgid()
     t.addfile(i, io.BytesIO(data))
 
 with tarfile.open(out, "w") as t:
@@ -39,6 +41,11 @@ with tarfile.open(out, "w") as t:
                         "digest": "sha256:" + sha(gz), "size": len(gz)}],
         }).encode()
         add(t, "oci-layout", b'{"imageLayoutVersion":"1.0.0"}')
+        for dname in ("blobs", "blobs/sha256"):
+            di = tarfile.TarInfo(dname)
+            di.type, di.mode = tarfile.DIRTYPE, 0o755
+            di.uid, di.gid = os.getuid(), os.getgid()
+            t.addfile(di)
         add(t, "blobs/sha256/" + sha(config), config)
         add(t, "blobs/sha256/" + sha(gz), gz if flaw != "bad-blob" else gz[:-10] + b"0" * 10)
         add(t, "blobs/sha256/" + sha(manifest), manifest)

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+/* pcon pull */
+#include <stdio.h>
+#include <string.h>
+
+#include "../lib/cleanup.h"
+#include "../storage/registry.h"
+#include "cmd.h"
+
+enum { PULL_TLS_VERIFY = 0x300, PULL_ARCH, PULL_OS };
+
+static const struct cmd_opt pull_opts[] = {
+    { PULL_ARCH, "arch", 0, "ARCH", "Architecture to pick from a manifest list" },
+    { PULL_OS, "os", 0, "OS", "OS to pick from a manifest list" },
+    { 'q', "quiet", 'q', NULL, "Suppress the output (the id is printed)" },
+    { PULL_TLS_VERIFY, "tls-verify", 0, "BOOL", "Require HTTPS and verify certificates (default true)" },
+    { 0 },
+};
+
+static int
+cmd_pull(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    struct pull_opts o = { .tls_verify = true };
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_free char *name = NULL;
+    char id[65], *arg;
+    int opt;
+
+    while ((opt = cmd_getopt(&cmd_pull_def, argc, argv, &arg)) != -1) {
+        if (opt == PULL_TLS_VERIFY)
+            o.tls_verify = strcmp(arg, "false") != 0;
+        else if (opt == PULL_ARCH)
+            o.arch = arg;
+        else if (opt == PULL_OS)
+            o.os = arg;
+        else if (opt != 'q')
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    }
+    if (argc - optind != 1)
+        return cmd_usage_error(&cmd_pull_def, "requires exactly 1 arg(s), received %d",
+                               argc - optind);
+    if (cmd_store_open(ctx, &err) < 0
+        || storage_image_pull(&ctx->st, argv[optind], &o, &name, id, &err) < 0)
+        return cmd_report(&err);
+    printf("%s\n", id);
+    return 0;
+}
+
+const struct cmd_def cmd_pull_def = {
+    "pull", cmd_pull, "Pull an image from a registry", "[options] IMAGE", pull_opts,
+};

@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# pcon pull from real registries on 127.0.0.1 (Debian's docker-registry),
+# seeded with skopeo: anonymous, bearer tokens (auth: silly and a token
+# realm), digests checked.
+
+load helpers
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+start_registry() { # NAME PORT [AUTH-YAML]
+    local dir="$BATS_FILE_TMPDIR/$1"
+    mkdir -p "$dir/data"
+    cat > "$dir/cfg.yml" <<YML
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $dir/data
+http:
+  addr: 127.0.0.1:$2
+${3:-}
+YML
+    docker-registry serve "$dir/cfg.yml" > "$dir/log" 2>&1 &
+    echo $! > "$dir/pid"
+    for _ in $(seq 50); do
+        curl -s -o /dev/null "http://127.0.0.1:$2/v2/" && return 0
+        sleep 0.1
+    done
+    cat "$dir/log" >&2
+    return 1
+}
+
+setup_file() {
+    pcon_setup_store
+    export REG_PORT=$(free_port) AUTH_PORT=$(free_port) TOKEN_PORT=$(free_port)
+    start_registry plain "$REG_PORT"
+    "$BATS_TEST_DIRNAME/token-server.py" "$TOKEN_PORT" "$BATS_FILE_TMPDIR/token.log" &
+    echo $! > "$BATS_FILE_TMPDIR/token.pid"
+    start_registry auth "$AUTH_PORT" "auth:
+  silly:
+    realm: http://127.0.0.1:$TOKEN_PORT/token
+    service: pcon-test"
+    export CONFIG_ID=$("$BATS_TEST_DIRNAME/make-archive.py" oci "$BB_TAR" x "$BATS_FILE_TMPDIR/o.tar")
+    skopeo copy -q --dest-tls-verify=false "oci-archive:$BATS_FILE_TMPDIR/o.tar" \
+        "docker://127.0.0.1:$REG_PORT/team/bb:1"
+    skopeo copy -q --dest-tls-verify=false --dest-creds any:any "oci-archive:$BATS_FILE_TMPDIR/o.tar" \
+        "docker://127.0.0.1:$AUTH_PORT/team/bb:1"
+}
+
+teardown_file() {
+    local f
+    for f in "$BATS_FILE_TMPDIR"/plain/pid "$BATS_FILE_TMPDIR"/auth/pid "$BATS_FILE_TMPDIR"/token.pid; do
+        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+    done
+    pcon_teardown_store
+}
+
+@test "pull from a registry; the image id is the config's digest; it runs" {
+    run pcon pull --tls-verify=false "127.0.0.1:$REG_PORT/team/bb:1"
+    assert_status 0
+    assert_output "$CONFIG_ID"
+    run pcon run --rm "127.0.0.1:$REG_PORT/team/bb:1"
+    assert_output "yes"
+    [ -z "$(ls -A "$PCON_ROOT/layers" | grep '^\.tmp')" ]
+}
+
+@test "pull by digest" {
+    local digest
+    digest=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://127.0.0.1:$REG_PORT/team/bb:1")
+    run pcon pull --tls-verify=false "127.0.0.1:$REG_PORT/team/bb@$digest"
+    assert_status 0
+    assert_output "$CONFIG_ID"
+}
+
+@test "a missing tag or repository: one error line, exit 125" {
+    run --separate-stderr pcon pull --tls-verify=false "127.0.0.1:$REG_PORT/team/bb:nope"
+    assert_status 125
+    assert_one_error_line
+    [[ "$stderr" == *"HTTP 404"* ]]
+    run pcon image exists "127.0.0.1:$REG_PORT/team/bb:nope"
+    assert_status 1
+}
+
+@test "TLS is the default: an HTTP-only registry is refused without --tls-verify=false" {
+    run --separate-stderr pcon pull "127.0.0.1:$REG_PORT/team/bb:1"
+    assert_status 125
+    assert_one_error_line
+    [[ "$stderr" == *"https://127.0.0.1:$REG_PORT/"* ]]
+}
+
+@test "bearer auth: the token from the realm of WWW-Authenticate is used" {
+    : > "$BATS_FILE_TMPDIR/token.log"
+    run pcon pull --tls-verify=false "127.0.0.1:$AUTH_PORT/team/bb:1"
+    assert_status 0
+    assert_output "$CONFIG_ID"
+    grep -q "service=pcon-test" "$BATS_FILE_TMPDIR/token.log"
+    grep -q "scope=repository%3Ateam%2Fbb%3Apull" "$BATS_FILE_TMPDIR/token.log"
+}
+
+@test "a blob corrupted in the registry is refused; nothing is stored" {
+    local blob
+    pcon rmi -a -f >/dev/null
+    skopeo copy -q --dest-tls-verify=false "oci-archive:$BATS_FILE_TMPDIR/o.tar" \
+        "docker://127.0.0.1:$REG_PORT/team/broken:1"
+    # the largest blob is the layer: flip its last bytes on the registry's disk
+    blob=$(find "$BATS_FILE_TMPDIR/plain/data" -name data -path '*blobs*' -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2)
+    python3 - "$blob" <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+b[-5:] = b"XXXXX"
+open(p, "wb").write(bytes(b))
+PY
+    run --separate-stderr pcon pull --tls-verify=false "127.0.0.1:$REG_PORT/team/broken:1"
+    assert_status 125
+    assert_one_error_line
+    [[ "$stderr" == *"digest"* ]]
+    [ -z "$(ls "$PCON_ROOT/images" | grep -E '^[0-9a-f]{64}$')" ]
+    [ -z "$(ls -A "$PCON_ROOT/layers")" ]
+}
