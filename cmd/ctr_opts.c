@@ -8,6 +8,8 @@
 
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
+#include "../storage/image.h"
+#include "../storage/registry.h"
 #include "ctr_opts.h"
 
 void
@@ -16,11 +18,13 @@ cmd_create_args_init(struct create_args *a)
     memset(a, 0, sizeof *a);
     a->o.net = NETNS_PRIVATE;
     a->o.stop_timeout = -1;
+    a->tls_verify = true;
 }
 
 void
 cmd_create_args_free(struct create_args *a)
 {
+    free(a->pulled_id);
     strv_free(a->env);
     strv_free(a->env_files);
     strv_free(a->volumes);
@@ -104,6 +108,19 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     case CO_REPLACE:
         a->replace = cmd_flag_value(arg);
         return 1;
+    case CO_PULL: {
+        static const char *const names[] = { "missing", "always", "never", "newer" };
+        for (size_t i = 0; i < 4; i++)
+            if (strcmp(arg, names[i]) == 0) {
+                a->pull = (enum pull_policy) i;
+                return 1;
+            }
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "invalid pull policy \"%s\" (missing, always, never, newer)", arg);
+    }
+    case CO_TLS_VERIFY:
+        a->tls_verify = strcmp(arg, "false") != 0;
+        return 1;
     case CO_RESTART:
         return engine_restart_parse(arg, &o->restart, &o->restart_max, err) < 0 ? -1 : 1;
     case CO_RM:
@@ -130,6 +147,32 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     default:
         return 0;
     }
+}
+
+/* --pull: the image from its registry when asked, or when it is missing;
+ * "newer" pulls too (an unchanged image is reused whole) */
+static int
+ensure_image(struct cmd_ctx *ctx, struct create_args *a, struct pcon_err *err)
+{
+    struct pull_opts po = { .tls_verify = a->tls_verify };
+    cleanup_free char *name = NULL;
+    struct image img;
+    char id[65];
+
+    if (a->pull != PULL_ALWAYS && a->pull != PULL_NEWER) {
+        if (storage_image_lookup(&ctx->st, a->o.image, &img, err) == 0) {
+            storage_image_free(&img);
+            return 0;
+        }
+        if (a->pull == PULL_NEVER || err->kind != PCON_ERR_NOTFOUND)
+            return -1;
+        pcon_err_clear(err);
+    }
+    if (storage_image_pull(&ctx->st, a->o.image, &po, &name, id, err) < 0)
+        return -1;
+    /* the container takes exactly what was pulled */
+    a->o.image = a->pulled_id = xstrdup(id);
+    return 0;
 }
 
 int
@@ -165,7 +208,7 @@ cmd_create_container(struct cmd_ctx *ctx, struct create_args *a, int argc, char 
                 return -1;
         }
     }
-    if (engine_ctr_create(&ctx->st, o, out, err) < 0)
+    if (ensure_image(ctx, a, err) < 0 || engine_ctr_create(&ctx->st, o, out, err) < 0)
         return -1;
     if (a->cidfile) {
         cleanup_close int fd = open(a->cidfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

@@ -21,7 +21,11 @@ enum {
     CO_CIDFILE,
     CO_REPLACE,
     CO_SIG_PROXY,
+    CO_PULL,
+    CO_TLS_VERIFY,
 };
+
+enum pull_policy { PULL_MISSING = 0, PULL_ALWAYS, PULL_NEVER, PULL_NEWER };
 
 #define CREATE_OPTS                                                                               \
     { CO_CIDFILE, "cidfile", 0, "FILE", "Write the container ID to the file" },                  \
@@ -34,6 +38,7 @@ enum {
         { CO_LOG_OPT, "log-opt", 0, "max-size=SIZE", "Logging driver option" },                \
         { CO_NAME, "name", 0, "NAME", "Assign a name to the container" },                        \
         { CO_NETWORK, "network", 0, "MODE", "Network mode: none (default) or host" },            \
+        { CO_PULL, "pull", 0, "POLICY", "Pull the image: missing (default), always, never, newer" }, \
         { CO_REPLACE, "replace", 0, NULL, "Replace a container of the same name" },              \
         { CO_RESTART, "restart", 0, "POLICY",                                                    \
           "Restart policy: no, on-failure[:max], always, unless-stopped" },                     \
@@ -42,6 +47,7 @@ enum {
         { CO_STOP_TIMEOUT, "stop-timeout", 0, "SECONDS", "Seconds before SIGKILL on stop" },     \
         { 't', "tty", 't', NULL, "Allocate a pseudo-TTY" },                                      \
         { CO_TIMEOUT, "timeout", 0, "SECONDS", "Kill the container after this many seconds" },   \
+        { CO_TLS_VERIFY, "tls-verify", 0, "BOOL", "Require HTTPS when pulling (default true)" }, \
         { 'u', "user", 'u', "USER[:GROUP]", "Username or UID (format: <name|uid>[:<group|gid>])" }, \
         { 'v', "volume", 'v', "HOST:CTR[:ro]", "Bind mount a volume into the container" },      \
         { 'w', "workdir", 'w', "DIR", "Working directory inside the container" }
@@ -51,6 +57,9 @@ struct create_args {
     char **env, **env_files, **volumes;
     const char *cidfile;
     bool replace;
+    enum pull_policy pull;
+    bool tls_verify;
+    char *pulled_id; /* the image id a pull gave */
 };
 
 /* handles one option of CREATE_OPTS: 1 when handled, 0 when not one of

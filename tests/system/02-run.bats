@@ -66,11 +66,20 @@ load helpers
 }
 
 @test "a missing image is an engine error: exit 125, one line, nothing created" {
-    run --separate-stderr pcon run --rm localhost/nope true
+    run --separate-stderr pcon run --rm --pull=never localhost/nope true
     assert_status 125
     assert_one_error_line
     [[ "$stderr" == *"localhost/nope: image not known"* ]]
     assert_no_containers
+    # by default a missing image is pulled: here nothing listens on localhost:443
+    run --separate-stderr pcon run --rm localhost/nope true
+    assert_status 125
+    assert_one_error_line
+    [[ "$stderr" == *"pull localhost/nope:latest"* ]]
+    assert_no_containers
+    run --separate-stderr pcon run --rm --pull=sometimes localhost/nope true
+    assert_status 125
+    [[ "$stderr" == *'invalid pull policy "sometimes"'* ]]
 }
 
 @test "an invalid image reference is refused" {

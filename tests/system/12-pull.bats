@@ -102,10 +102,15 @@ teardown_file() {
 @test "a blob corrupted in the registry is refused; nothing is stored" {
     local blob
     pcon rmi -a -f >/dev/null
-    skopeo copy -q --dest-tls-verify=false "oci-archive:$BATS_FILE_TMPDIR/o.tar" \
+    # blobs of its own: the registry shares identical ones between repositories
+    head -c 200000 /dev/urandom > "$BATS_TEST_TMPDIR/noise"
+    tar -C "$BATS_TEST_TMPDIR" -cf "$BATS_TEST_TMPDIR/noise.tar" noise
+    "$BATS_TEST_DIRNAME/make-archive.py" oci "$BATS_TEST_TMPDIR/noise.tar" x "$BATS_TEST_TMPDIR/b.tar" >/dev/null
+    skopeo copy -q --dest-tls-verify=false "oci-archive:$BATS_TEST_TMPDIR/b.tar" \
         "docker://127.0.0.1:$REG_PORT/team/broken:1"
-    # the largest blob is the layer: flip its last bytes on the registry's disk
-    blob=$(find "$BATS_FILE_TMPDIR/plain/data" -name data -path '*blobs*' -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2)
+    # its layer blob, found by size (gzip of random bytes stays ~200 KB): flip its last bytes
+    blob=$(find "$BATS_FILE_TMPDIR/plain/data" -name data -path '*blobs*' -size +150k -size -260k | head -1)
+    [ -n "$blob" ]
     python3 - "$blob" <<'PY'
 import sys
 p = sys.argv[1]
@@ -119,4 +124,21 @@ PY
     [[ "$stderr" == *"digest"* ]]
     [ -z "$(ls "$PCON_ROOT/images" | grep -E '^[0-9a-f]{64}$')" ]
     [ -z "$(ls -A "$PCON_ROOT/layers")" ]
+}
+
+@test "run pulls a missing image (--pull=missing); --pull=never does not" {
+    pcon rmi -a -f >/dev/null
+    run --separate-stderr pcon run --rm --pull=never --tls-verify=false "127.0.0.1:$REG_PORT/team/bb:1"
+    assert_status 125
+    [[ "$stderr" == *"image not known"* ]]
+    run pcon run --rm --tls-verify=false "127.0.0.1:$REG_PORT/team/bb:1"
+    assert_status 0
+    assert_output "yes"
+    run pcon images --format '{{.Repository}}:{{.Tag}}'
+    assert_output "127.0.0.1:$REG_PORT/team/bb:1"
+    run pcon create --pull=always --tls-verify=false --name pulled "127.0.0.1:$REG_PORT/team/bb:1"
+    assert_status 0
+    run pcon inspect --format '{{.ImageName}}' pulled
+    assert_output "127.0.0.1:$REG_PORT/team/bb:1"
+    pcon rm pulled
 }
