@@ -12,7 +12,7 @@ CC ?= cc
 # dependencies (PAM, SELinux, audit) would cost every command a millisecond,
 # is opened only when the pause process is made. Dynamic: libc only.
 PKGS := yajl libarchive libcrypto
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 STATIC_LIBS := -lyajl_s -larchive -lzstd -llzma -lbz2 -llz4 -lz -lcrypto
 PKG_LIBS := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -ldl -lpthread
 
@@ -57,13 +57,20 @@ $(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ)
 check: $(UNIT_BIN)
 	@rc=0; for t in $(UNIT_BIN); do echo "# $$t"; $$t || rc=1; done; exit $$rc
 
+# As root on a fresh machine the packages come first (contrib/setup-host.sh
+# installs them with apt-get); the build then runs in a new make, which
+# sees the libraries pkg-config now finds.
+host-deps:
+	@if [ "$$(id -u)" = 0 ]; then bash contrib/setup-host.sh; fi
+
 # All tests: unit and system (bats, the real binary as an unprivileged
 # user). As root this prepares the host and reruns as the test user.
-test: pcon $(UNIT_BIN)
+test: host-deps
+	@$(MAKE) --no-print-directory pcon $(UNIT_BIN)
 	@tests/run.sh $(UNIT_BIN)
 
 # The sanitizer build: same tests, binary built with ASan and UBSan.
-asan:
+asan: host-deps
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" pcon-asan
 	PCON=$(CURDIR)/pcon-asan tests/run.sh $(patsubst $(BUILD)/%,build-asan/%,$(UNIT_BIN))
@@ -72,7 +79,8 @@ pcon-asan: $(BUILD)/pcon $(UNIT_BIN)
 	cp $< $@.tmp && mv -f $@.tmp $@
 
 # The main job on a local image: build, import a busybox image, run it.
-demo: pcon
+demo: host-deps
+	@$(MAKE) --no-print-directory pcon
 	@contrib/demo.sh
 
 install: pcon
@@ -87,6 +95,6 @@ format-check:
 clean:
 	rm -rf build build-asan pcon pcon-asan
 
-.PHONY: all check test asan demo install format format-check clean
+.PHONY: all check test asan demo host-deps install format format-check clean
 
 -include $(CORE_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
