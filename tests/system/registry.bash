@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: Apache-2.0
+# Registry helpers for the system tests: Debian's docker-registry on
+# 127.0.0.1 with a config and a storage directory of the test file's own.
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+start_registry() { # NAME PORT [AUTH-YAML]
+    local dir="$BATS_FILE_TMPDIR/$1"
+    mkdir -p "$dir/data"
+    cat > "$dir/cfg.yml" <<YML
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $dir/data
+http:
+  addr: 127.0.0.1:$2
+${3:-}
+YML
+    docker-registry serve "$dir/cfg.yml" > "$dir/log" 2>&1 &
+    echo $! > "$dir/pid"
+    for _ in $(seq 50); do
+        curl -s -o /dev/null "http://127.0.0.1:$2/v2/" && return 0
+        sleep 0.1
+    done
+    cat "$dir/log" >&2
+    return 1
+}
+
+stop_registry() { # NAME
+    local f="$BATS_FILE_TMPDIR/$1/pid"
+    [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+    return 0
+}
