@@ -443,6 +443,19 @@ copy_file_data(int in, int out)
     }
 }
 
+int
+fs_copy_fd_at(int fd, int ddir, const char *name, struct pcon_err *err)
+{
+    cleanup_close int out = -1;
+
+    out = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (out < 0)
+        return pcon_fail(err, errno, "create \"%s\"", name);
+    if (lseek(fd, 0, SEEK_SET) < 0 || copy_file_data(fd, out) < 0)
+        return pcon_fail(err, errno, "copy to \"%s\"", name);
+    return 0;
+}
+
 static int copy_dir(int srcfd, int dstfd, unsigned flags, struct pcon_err *err);
 
 static bool

@@ -68,5 +68,7 @@ int fs_copy_tree(int srcdfd, int dstdfd, unsigned flags, struct pcon_err *err);
 /* Copies sdir/sname (a tree, a file, a link) to ddir/name. */
 int fs_copy_at(int sdir, const char *sname, int ddir, const char *name, unsigned flags,
                struct pcon_err *err);
+/* Copies what fd holds (from its start) to a new file ddir/name (0600). */
+int fs_copy_fd_at(int fd, int ddir, const char *name, struct pcon_err *err);
 
 #endif

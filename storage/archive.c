@@ -68,7 +68,7 @@ read_fd(int fd, struct pcon_err *err)
 }
 
 char *
-storage_manifest_for(const char *config, char **diff_ids)
+storage_manifest_for(const char *config, const struct layer_info *layers, size_t n, bool docker)
 {
     cleanup_yajl_gen yajl_gen g = json_gen_new(false);
     char cdigest[72];
@@ -76,19 +76,20 @@ storage_manifest_for(const char *config, char **diff_ids)
     digest_buf(config, strlen(config), cdigest);
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_int(g, "schemaVersion", 2));
-    JG(json_gen_kv_str(g, "mediaType", "application/vnd.oci.image.manifest.v1+json"));
+    JG(json_gen_kv_str(g, "mediaType", docker ? MEDIA_DOCKER_MANIFEST : MEDIA_OCI_MANIFEST));
     JG(json_gen_str(g, "config"));
     JG(yajl_gen_map_open(g));
-    JG(json_gen_kv_str(g, "mediaType", "application/vnd.oci.image.config.v1+json"));
-    JG(json_gen_kv_str(g, "digest", cdigest));
+    JG(json_gen_kv_str(g, "mediaType", docker ? MEDIA_DOCKER_CONFIG : MEDIA_OCI_CONFIG));
     JG(json_gen_kv_int(g, "size", (long long) strlen(config)));
+    JG(json_gen_kv_str(g, "digest", cdigest));
     JG(yajl_gen_map_close(g));
     JG(json_gen_str(g, "layers"));
     JG(yajl_gen_array_open(g));
-    for (size_t i = 0; diff_ids && diff_ids[i]; i++) {
+    for (size_t i = 0; i < n; i++) {
         JG(yajl_gen_map_open(g));
-        JG(json_gen_kv_str(g, "mediaType", "application/vnd.oci.image.layer.v1.tar"));
-        JG(json_gen_kv_str(g, "digest", diff_ids[i]));
+        JG(json_gen_kv_str(g, "mediaType", storage_layer_media_type(layers[i].compression, docker)));
+        JG(json_gen_kv_int(g, "size", layers[i].blob_size));
+        JG(json_gen_kv_str(g, "digest", layers[i].blob_digest));
         JG(yajl_gen_map_close(g));
     }
     JG(yajl_gen_array_close(g));
@@ -98,16 +99,40 @@ fail:
     abort(); /* only an allocation or a nesting bug can get here */
 }
 
+/* Layer i of an image: reused when stored (its chain id follows from the
+ * config's DiffIDs), else extracted from its source and checked. */
+static int
+store_layer(struct store *st, const struct layer_src *src, const char *parent, const char *diff_id,
+            size_t i, struct layer_info *out, struct pcon_err *err)
+{
+    char chain[72];
+
+    if (!digest_valid(diff_id))
+        return pcon_fail(err, EINVAL, "invalid DiffID \"%s\"", diff_id);
+    storage_layer_chain_id(parent, diff_id, chain);
+    if (storage_layer_exists(st, chain + 7))
+        return storage_layer_read(st, chain + 7, out, err);
+    if (src->fd < 0)
+        return pcon_fail_kind(err, PCON_ERR_NOTFOUND, ENOENT, "layer %s is no longer stored", chain);
+    if (storage_layer_create(st, src, parent, out, err) < 0)
+        return -1;
+    if (strcmp(out->diff_id, diff_id) != 0)
+        return pcon_fail(err, 0, "layer %zu has DiffID %s, the config says %s", i, out->diff_id,
+                         diff_id);
+    return 0;
+}
+
 int
-storage_image_store(struct store *st, const char *config, const char *manifest, int *layer_fds,
-                    size_t nlayers, char **names, char ***loaded, char *id_out,
-                    struct pcon_err *err)
+storage_image_store(struct store *st, const char *config, const char *manifest,
+                    const struct layer_src *layers, size_t nlayers, char **names, char ***loaded,
+                    char *id_out, struct pcon_err *err)
 {
     cleanup_yajl_val yajl_val cv = json_parse(config, err);
     cleanup_strv char **diff_ids = NULL;
     cleanup_free char *own_manifest = NULL;
+    cleanup_free struct layer_info *li = NULL;
     struct image img = { 0 };
-    char cdigest[72], parent[72] = "";
+    char cdigest[72];
     const char *created;
     int r = -1;
 
@@ -116,17 +141,11 @@ storage_image_store(struct store *st, const char *config, const char *manifest, 
     if (strv_len(diff_ids) != nlayers || nlayers == 0)
         return pcon_fail(err, 0, "the config lists %zu layers, the manifest %zu",
                          strv_len(diff_ids), nlayers);
+    li = xzalloc(nlayers * sizeof *li);
     for (size_t i = 0; i < nlayers; i++) {
-        struct layer_info li;
-        if (storage_layer_create(st, layer_fds[i], parent[0] ? parent : NULL, &li, err) < 0)
+        if (store_layer(st, &layers[i], i ? li[i - 1].chain_id : NULL, diff_ids[i], i, &li[i], err) < 0)
             goto out;
-        if (strcmp(li.diff_id, diff_ids[i]) != 0) {
-            pcon_fail(err, 0, "layer %zu has DiffID %s, the config says %s", i, li.diff_id,
-                      diff_ids[i]);
-            goto out;
-        }
-        memcpy(parent, li.chain_id, sizeof parent);
-        strv_push(&img.layers, li.chain_id + 7);
+        strv_push(&img.layers, li[i].chain_id + 7);
     }
     digest_buf(config, strlen(config), cdigest);
     memcpy(img.id, cdigest + 7, 65);
@@ -135,7 +154,7 @@ storage_image_store(struct store *st, const char *config, const char *manifest, 
     for (size_t i = 0; names && names[i]; i++)
         strv_push(&img.names, names[i]);
     if (manifest == NULL)
-        manifest = own_manifest = storage_manifest_for(config, diff_ids);
+        manifest = own_manifest = storage_manifest_for(config, li, nlayers, false);
     if (storage_image_commit(st, &img, config, manifest, err) < 0)
         goto out;
     if (id_out)
@@ -150,13 +169,24 @@ out:
     return r;
 }
 
+/* layer sources for files of the unpacked archive: linked as the blobs */
+static struct layer_src *
+sources_new(size_t n)
+{
+    struct layer_src *v = xzalloc((n ? n : 1) * sizeof *v);
+
+    for (size_t i = 0; i < n; i++)
+        v[i] = (struct layer_src){ .fd = -1, .link = true };
+    return v;
+}
+
 static void
-close_all(int *fds, size_t n)
+sources_free(struct layer_src *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (fds[i] >= 0)
-            close(fds[i]);
-    free(fds);
+        if (v[i].fd >= 0)
+            close(v[i].fd);
+    free(v);
 }
 
 static char **
@@ -190,7 +220,7 @@ load_docker(struct store *st, int dir, char ***loaded, struct pcon_err *err)
         cleanup_close int cfd = -1;
         cleanup_free char *config = NULL;
         cleanup_strv char **names = parse_names(json_get_arr(e, "RepoTags"), "docker.io");
-        int *fds;
+        struct layer_src *src;
         size_t n;
         int r;
 
@@ -200,19 +230,17 @@ load_docker(struct store *st, int dir, char ***loaded, struct pcon_err *err)
         if (cfd < 0 || (config = read_fd(cfd, err)) == NULL)
             return -1;
         n = layers->u.array.len;
-        fds = xmalloc((n ? n : 1) * sizeof *fds);
-        for (size_t k = 0; k < n; k++)
-            fds[k] = -1;
+        src = sources_new(n);
         for (size_t k = 0; k < n; k++) {
             yajl_val l = layers->u.array.values[k];
             if (!YAJL_IS_STRING(l)
-                || (fds[k] = fs_open_in_root(dir, YAJL_GET_STRING(l), O_RDONLY, 0, err)) < 0) {
-                close_all(fds, n);
+                || (src[k].fd = fs_open_in_root(dir, YAJL_GET_STRING(l), O_RDONLY, 0, err)) < 0) {
+                sources_free(src, n);
                 return err && err->msg ? -1 : pcon_fail(err, EINVAL, "invalid layer entry");
             }
         }
-        r = storage_image_store(st, config, NULL, fds, n, names, loaded, NULL, err);
-        close_all(fds, n);
+        r = storage_image_store(st, config, NULL, src, n, names, loaded, NULL, err);
+        sources_free(src, n);
         if (r < 0)
             return -1;
     }
@@ -228,7 +256,7 @@ load_oci_manifest(struct store *st, int dir, const char *digest, char **names, c
     cleanup_yajl_val yajl_val mv = NULL;
     yajl_val layers;
     const char *cdigest;
-    int *fds;
+    struct layer_src *src;
     size_t n;
     int r;
 
@@ -241,18 +269,17 @@ load_oci_manifest(struct store *st, int dir, const char *digest, char **names, c
     if (cfd < 0 || (config = read_fd(cfd, err)) == NULL)
         return -1;
     n = layers->u.array.len;
-    fds = xmalloc((n ? n : 1) * sizeof *fds);
-    for (size_t k = 0; k < n; k++)
-        fds[k] = -1;
+    src = sources_new(n);
     for (size_t k = 0; k < n; k++) {
         const char *ld = json_get_str(layers->u.array.values[k], "digest");
-        if (ld == NULL || (fds[k] = blob_open(dir, ld, err)) < 0) {
-            close_all(fds, n);
+        if (ld == NULL || (src[k].fd = blob_open(dir, ld, err)) < 0) {
+            sources_free(src, n);
             return err && err->msg ? -1 : pcon_fail(err, EINVAL, "layer without a digest");
         }
+        src[k].digest = ld; /* checked by blob_open */
     }
-    r = storage_image_store(st, config, manifest, fds, n, names, loaded, NULL, err);
-    close_all(fds, n);
+    r = storage_image_store(st, config, manifest, src, n, names, loaded, NULL, err);
+    sources_free(src, n);
     return r;
 }
 

@@ -467,12 +467,12 @@ storage_image_import(struct store *st, int fd, const struct image_import_opts *o
     lock = storage_lock(st, true, err);
     if (lock < 0 || storage_cleanup_temporaries(st, err) < 0)
         goto out;
-    if (storage_layer_create(st, fd, NULL, &li, err) < 0)
+    if (storage_layer_create(st, &(struct layer_src){ .fd = fd }, NULL, &li, err) < 0)
         goto out;
     rfc3339_now(created, sizeof created);
     config = import_config(&li, created, &cs);
     digest_buf(config, strlen(config), cdigest);
-    manifest = storage_manifest_for(config, (char *[]){ li.diff_id, NULL });
+    manifest = storage_manifest_for(config, &li, 1, false);
     memcpy(img.id, cdigest + 7, 65);
     strv_push(&img.layers, li.chain_id + 7);
     img.created = xstrdup(created);

@@ -4,8 +4,18 @@
 #ifndef PCON_STORAGE_IMAGE_H
 #define PCON_STORAGE_IMAGE_H
 
+#include <stdbool.h>
+
 #include "../lib/err.h"
+#include "layer.h"
 #include "store.h"
+
+#define MEDIA_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+#define MEDIA_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
+#define MEDIA_OCI_INDEX "application/vnd.oci.image.index.v1+json"
+#define MEDIA_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
+#define MEDIA_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
+#define MEDIA_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
 
 /* what `run` uses of the OCI image configuration */
 struct image_config {
@@ -41,17 +51,19 @@ void storage_image_free(struct image *img);
  * stored. Call with the exclusive store lock. */
 int storage_image_commit(struct store *st, const struct image *img, const char *config,
                          const char *manifest, struct pcon_err *err);
-/* An OCI manifest for layers known by their DiffIDs (uncompressed), as
- * import and docker-archive loads store them. */
-char *storage_manifest_for(const char *config, char **diff_ids);
+/* A manifest (OCI, or Docker v2 schema 2) for the config and the blobs of
+ * stored layers. */
+char *storage_manifest_for(const char *config, const struct layer_info *layers, size_t n,
+                           bool docker);
 /* Stores an image from its config text, its manifest text (NULL: one is
- * made), its layer streams (fds, base first, any compression) and names
- * (may be NULL); every layer's DiffID must be the config's. Names or the
- * id are appended to *loaded; id_out (65 bytes, may be NULL) gets the id.
- * Call with the exclusive store lock. */
+ * made), its layer sources (base first; an fd of -1 for a layer expected
+ * stored already, else PCON_ERR_NOTFOUND) and names (may be NULL); every
+ * layer's DiffID must be the config's. Names or the id are appended to
+ * *loaded; id_out (65 bytes, may be NULL) gets the id. Call with the
+ * exclusive store lock. */
 int storage_image_store(struct store *st, const char *config, const char *manifest,
-                        int *layer_fds, size_t nlayers, char **names, char ***loaded,
-                        char *id_out, struct pcon_err *err);
+                        const struct layer_src *layers, size_t nlayers, char **names,
+                        char ***loaded, char *id_out, struct pcon_err *err);
 /* Loads a docker-archive or oci-archive (any compression) from fd; the
  * names (or ids) of what was loaded are appended to *loaded. Takes the
  * exclusive store lock. */

@@ -25,12 +25,48 @@
 #define WHITEOUT_PREFIX ".wh."
 #define WHITEOUT_OPAQUE ".wh..wh..opq"
 
+/* The stream as read from its fd: copied to the layer's blob (tee_fd) and
+ * hashed when its digest is not known yet. */
+struct src_stream {
+    int fd;
+    int tee_fd;                /* -1: not copied */
+    struct digest_ctx *digest; /* NULL: not hashed */
+    long long size;
+    char buf[1 << 17];
+};
+
+static la_ssize_t
+src_read_cb(struct archive *a, void *opaque, const void **buf)
+{
+    struct src_stream *ss = opaque;
+    ssize_t n;
+
+    do
+        n = read(ss->fd, ss->buf, sizeof ss->buf);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        archive_set_error(a, errno, "read");
+        return -1;
+    }
+    if (n > 0 && ss->tee_fd >= 0 && fs_write_all(ss->tee_fd, ss->buf, (size_t) n) < 0) {
+        archive_set_error(a, errno, "keep the layer blob");
+        return -1;
+    }
+    if (ss->digest)
+        digest_update(ss->digest, ss->buf, (size_t) n);
+    ss->size += n;
+    *buf = ss->buf;
+    return n;
+}
+
 /* The decompressed stream: a "raw" libarchive reader whose bytes are
- * hashed (the DiffID) and fed to the tar reader. */
+ * hashed (the DiffID), fed to the tar reader and, for a compression a
+ * manifest cannot name, kept as the blob (tee_fd). */
 struct raw_stream {
     struct archive *raw;
     struct digest_ctx *digest;
     long long size;
+    int tee_fd;
 };
 
 static la_ssize_t
@@ -42,12 +78,15 @@ raw_read_cb(struct archive *a, void *opaque, const void **buf)
     la_int64_t off;
     int r;
 
-    (void) a;
     r = archive_read_data_block(rs->raw, &block, &len, &off);
     if (r == ARCHIVE_EOF)
         return 0;
     if (r != ARCHIVE_OK) {
         archive_set_error(a, archive_errno(rs->raw), "%s", archive_error_string(rs->raw));
+        return -1;
+    }
+    if (rs->tee_fd >= 0 && fs_write_all(rs->tee_fd, block, len) < 0) {
+        archive_set_error(a, errno, "keep the layer blob");
         return -1;
     }
     digest_update(rs->digest, block, len);
@@ -313,13 +352,57 @@ apply_dir_times(struct extract *x)
     x->ndirs = 0;
 }
 
-int
-storage_layer_extract(int rootfd, int tarfd, char diff_id[72], long long *size,
-                      struct pcon_err *err)
+/* What unpack keeps of the stream as the layer's blob. */
+struct blob_out {
+    int fd;      /* the blob file, empty */
+    bool linked; /* the stream is a file that becomes the blob: fd stays empty */
+    bool decompressed; /* the stream's compression has no media type: fd gets the tar */
+    enum layer_compression compression;
+};
+
+static bool
+compression_of(int filter, enum layer_compression *out)
+{
+    switch (filter) {
+    case ARCHIVE_FILTER_NONE:
+        *out = LAYER_TAR;
+        return true;
+    case ARCHIVE_FILTER_GZIP:
+        *out = LAYER_GZIP;
+        return true;
+    case ARCHIVE_FILTER_ZSTD:
+        *out = LAYER_ZSTD;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Once the compression is known: a blob in one a manifest cannot name
+ * (xz, bzip2...) is kept decompressed instead. */
+static int
+blob_choose(struct blob_out *bo, struct archive *raw, struct src_stream *ss, struct raw_stream *rs,
+            struct pcon_err *err)
+{
+    if (bo == NULL || compression_of(archive_filter_code(raw, 0), &bo->compression))
+        return 0;
+    bo->compression = LAYER_TAR;
+    bo->linked = false;
+    bo->decompressed = true;
+    ss->tee_fd = -1;
+    rs->tee_fd = bo->fd;
+    if (ftruncate(bo->fd, 0) < 0 || lseek(bo->fd, 0, SEEK_SET) < 0)
+        return pcon_fail(err, errno, "reset the layer blob");
+    return 0;
+}
+
+static int
+unpack(int rootfd, struct src_stream *ss, struct blob_out *bo, char diff_id[72], long long *size,
+       struct pcon_err *err)
 {
     cleanup_archive struct archive *raw = archive_read_new();
     cleanup_archive struct archive *tar = archive_read_new();
-    struct raw_stream rs = { .raw = raw };
+    struct raw_stream rs = { .raw = raw, .tee_fd = -1 };
     struct extract x = { .rootfd = rootfd, .tar = tar };
     struct archive_entry *e;
     char ignored[72];
@@ -331,9 +414,11 @@ storage_layer_extract(int rootfd, int tarfd, char diff_id[72], long long *size,
     archive_read_support_format_raw(raw);
     archive_read_support_format_tar(tar);
     archive_read_support_format_gnutar(tar);
-    if (archive_read_open_fd(raw, tarfd, 1 << 20) != ARCHIVE_OK
+    if (archive_read_open(raw, ss, NULL, src_read_cb, NULL) != ARCHIVE_OK
         || archive_read_next_header(raw, &e) != ARCHIVE_OK)
         return pcon_fail(err, archive_errno(raw), "read layer: %s", archive_error_string(raw));
+    if (blob_choose(bo, raw, ss, &rs, err) < 0)
+        return -1;
     rs.digest = digest_new();
     if (archive_read_open(tar, &rs, NULL, raw_read_cb, NULL) != ARCHIVE_OK) {
         pcon_fail(err, archive_errno(tar), "read layer: %s", archive_error_string(tar));
@@ -347,9 +432,24 @@ storage_layer_extract(int rootfd, int tarfd, char diff_id[72], long long *size,
                   archive_error_string(tar));
         goto out;
     }
-    /* the tar reader stops at the end-of-archive blocks: hash the rest */
-    for (const void *rest; raw_read_cb(tar, &rs, &rest) > 0;)
-        ;
+    /* the tar reader stops at the end-of-archive blocks, the decompressor
+     * at the end of its data: take in the rest of both */
+    {
+        const void *rest;
+        la_ssize_t n;
+        while ((n = raw_read_cb(tar, &rs, &rest)) > 0)
+            ;
+        if (n < 0) {
+            pcon_fail(err, archive_errno(tar), "read layer: %s", archive_error_string(tar));
+            goto out;
+        }
+        while ((n = src_read_cb(raw, ss, &rest)) > 0)
+            ;
+        if (n < 0) {
+            pcon_fail(err, archive_errno(raw), "read layer: %s", archive_error_string(raw));
+            goto out;
+        }
+    }
     ret = 0;
 out:
     apply_dir_times(&x);
@@ -357,6 +457,49 @@ out:
     if (size)
         *size = rs.size;
     return ret;
+}
+
+int
+storage_layer_extract(int rootfd, int tarfd, char diff_id[72], long long *size,
+                      struct pcon_err *err)
+{
+    cleanup_free struct src_stream *ss = xmalloc(sizeof *ss);
+
+    *ss = (struct src_stream){ .fd = tarfd, .tee_fd = -1 };
+    return unpack(rootfd, ss, NULL, diff_id, size, err);
+}
+
+static const char *const compression_names[] = {
+    [LAYER_TAR] = "none", [LAYER_GZIP] = "gzip", [LAYER_ZSTD] = "zstd"
+};
+
+const char *
+storage_layer_media_type(enum layer_compression c, bool docker)
+{
+    static const char *const oci[] = {
+        [LAYER_TAR] = "application/vnd.oci.image.layer.v1.tar",
+        [LAYER_GZIP] = "application/vnd.oci.image.layer.v1.tar+gzip",
+        [LAYER_ZSTD] = "application/vnd.oci.image.layer.v1.tar+zstd",
+    };
+    static const char *const dock[] = {
+        [LAYER_TAR] = "application/vnd.docker.image.rootfs.diff.tar",
+        [LAYER_GZIP] = "application/vnd.docker.image.rootfs.diff.tar.gzip",
+        [LAYER_ZSTD] = "application/vnd.docker.image.rootfs.diff.tar.zstd",
+    };
+    return docker ? dock[c] : oci[c];
+}
+
+void
+storage_layer_chain_id(const char *parent, const char *diff_id, char out[72])
+{
+    cleanup_free char *s = NULL;
+
+    if (parent == NULL) {
+        memcpy(out, diff_id, 72);
+        return;
+    }
+    s = xasprintf("%s %s", parent, diff_id);
+    digest_buf(s, strlen(s), out);
 }
 
 static int
@@ -371,6 +514,9 @@ write_layer_json(int dfd, const struct layer_info *li, const char *parent, struc
     JG(json_gen_kv_str(g, "diff_id", li->diff_id));
     JG(json_gen_kv_str(g, "parent", parent));
     JG(json_gen_kv_int(g, "size", li->size));
+    JG(json_gen_kv_str(g, "blob_digest", li->blob_digest));
+    JG(json_gen_kv_int(g, "blob_size", li->blob_size));
+    JG(json_gen_kv_str(g, "compression", compression_names[li->compression]));
     JG(yajl_gen_map_close(g));
     text = json_gen_take(g, &len);
     return fs_write_atomic(dfd, "layer.json", text, len, 0600, true, err);
@@ -379,11 +525,129 @@ fail:
 }
 
 int
-storage_layer_create(struct store *st, int fd, const char *parent_chain_id,
+storage_layer_read(struct store *st, const char *chain_hex, struct layer_info *out,
+                   struct pcon_err *err)
+{
+    cleanup_free char *path = xasprintf("%s/layer.json", chain_hex);
+    cleanup_free char *text = NULL;
+    cleanup_yajl_val yajl_val v = NULL;
+    const char *diff, *blob, *comp;
+    int64_t size = 0, bsize = 0;
+    char chain[72];
+    size_t c;
+
+    if (!hex64_valid(chain_hex))
+        return pcon_fail(err, EINVAL, "invalid layer id \"%s\"", chain_hex);
+    text = fs_read_all(st->layers_dfd, path, 1 << 16, NULL, err);
+    if (text == NULL || (v = json_parse(text, err)) == NULL)
+        return pcon_prefix(err, "layer %s", chain_hex);
+    diff = json_get_str(v, "diff_id");
+    blob = json_get_str(v, "blob_digest");
+    comp = json_get_str(v, "compression");
+    (void) json_get_int(v, "size", &size);
+    (void) json_get_int(v, "blob_size", &bsize);
+    if (!diff || !digest_valid(diff) || !blob || !digest_valid(blob) || !comp)
+        return pcon_fail(err, EINVAL, "layer %s: incomplete layer.json", chain_hex);
+    /* chain_hex may point into *out */
+    snprintf(chain, sizeof chain, "sha256:%s", chain_hex);
+    memset(out, 0, sizeof *out);
+    memcpy(out->chain_id, chain, 72);
+    memcpy(out->diff_id, diff, 72);
+    memcpy(out->blob_digest, blob, 72);
+    out->size = size;
+    out->blob_size = bsize;
+    for (c = 0; c < sizeof compression_names / sizeof *compression_names; c++)
+        if (strcmp(comp, compression_names[c]) == 0)
+            break;
+    if (c == sizeof compression_names / sizeof *compression_names)
+        return pcon_fail(err, EINVAL, "layer %s: unknown compression \"%s\"", chain + 7, comp);
+    out->compression = (enum layer_compression) c;
+    return 0;
+}
+
+bool
+storage_layer_exists(struct store *st, const char *chain_hex)
+{
+    cleanup_free char *path = xasprintf("%s/layer.json", chain_hex);
+
+    return hex64_valid(chain_hex) && faccessat(st->layers_dfd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+int
+storage_layer_blob_open(struct store *st, const char *chain_hex, struct pcon_err *err)
+{
+    cleanup_free char *path = xasprintf("%s/blob", chain_hex);
+    int fd;
+
+    if (!hex64_valid(chain_hex))
+        return pcon_fail(err, EINVAL, "invalid layer id \"%s\"", chain_hex);
+    fd = openat(st->layers_dfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return pcon_fail(err, errno, "open the blob of layer %s", chain_hex);
+    return fd;
+}
+
+/* The stream was a file: it becomes the blob (a hard link through
+ * /proc/self/fd needs no privilege), or a copy on another file system. */
+static int
+blob_link(int tmpfd, int fd, struct pcon_err *err)
+{
+    char path[64];
+
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    if (unlinkat(tmpfd, "blob", 0) < 0)
+        return pcon_fail(err, errno, "keep the layer blob");
+    if (linkat(AT_FDCWD, path, tmpfd, "blob", AT_SYMLINK_FOLLOW) == 0)
+        return 0;
+    if (errno != EXDEV && errno != EPERM)
+        return pcon_fail(err, errno, "keep the layer blob");
+    return fs_copy_fd_at(fd, tmpfd, "blob", err);
+}
+
+/* layer content: diff/ extracted from src, blob kept (linked or copied) */
+static int
+layer_fill(int tmpfd, const struct layer_src *src, struct layer_info *out, struct pcon_err *err)
+{
+    cleanup_free struct src_stream *ss = xmalloc(sizeof *ss);
+    cleanup_close int difffd = -1;
+    struct blob_out bo = { .linked = src->link };
+    int r;
+
+    if (mkdirat(tmpfd, "diff", 0755) < 0
+        || (difffd = openat(tmpfd, "diff", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+        return pcon_fail(err, errno, "create the layer directory");
+    bo.fd = openat(tmpfd, "blob", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (bo.fd < 0)
+        return pcon_fail(err, errno, "create the layer blob");
+    *ss = (struct src_stream){
+        .fd = src->fd,
+        .tee_fd = bo.linked ? -1 : bo.fd,
+        .digest = src->digest ? NULL : digest_new(),
+    };
+    r = unpack(difffd, ss, &bo, out->diff_id, &out->size, err);
+    if (ss->digest)
+        digest_final(ss->digest, out->blob_digest);
+    else
+        memcpy(out->blob_digest, src->digest, 72);
+    out->blob_size = ss->size;
+    out->compression = bo.compression;
+    if (bo.decompressed) {
+        /* the blob is the tar */
+        memcpy(out->blob_digest, out->diff_id, 72);
+        out->blob_size = out->size;
+    }
+    close(bo.fd);
+    if (r < 0 || !bo.linked)
+        return r;
+    return blob_link(tmpfd, src->fd, err);
+}
+
+int
+storage_layer_create(struct store *st, const struct layer_src *src, const char *parent_chain_id,
                      struct layer_info *out, struct pcon_err *err)
 {
     cleanup_free char *tmp = NULL;
-    cleanup_close int tmpfd = -1, difffd = -1;
+    cleanup_close int tmpfd = -1;
     struct timespec ts;
 
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -391,23 +655,13 @@ storage_layer_create(struct store *st, int fd, const char *parent_chain_id,
     if (mkdirat(st->layers_dfd, tmp, 0700) < 0)
         return pcon_fail(err, errno, "create layer directory");
     tmpfd = openat(st->layers_dfd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-    if (tmpfd < 0 || mkdirat(tmpfd, "diff", 0755) < 0) {
-        pcon_fail(err, errno, "create layer directory");
-        goto fail;
-    }
-    difffd = openat(tmpfd, "diff", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-    if (difffd < 0) {
+    if (tmpfd < 0) {
         pcon_fail(err, errno, "open layer directory");
         goto fail;
     }
-    if (storage_layer_extract(difffd, fd, out->diff_id, &out->size, err) < 0)
+    if (layer_fill(tmpfd, src, out, err) < 0)
         goto fail;
-    if (parent_chain_id == NULL) {
-        memcpy(out->chain_id, out->diff_id, sizeof out->chain_id);
-    } else {
-        cleanup_free char *s = xasprintf("%s %s", parent_chain_id, out->diff_id);
-        digest_buf(s, strlen(s), out->chain_id);
-    }
+    storage_layer_chain_id(parent_chain_id, out->diff_id, out->chain_id);
     if (write_layer_json(tmpfd, out, parent_chain_id, err) < 0)
         goto fail;
     /* the finished layer appears at once, under its final name */
@@ -416,8 +670,9 @@ storage_layer_create(struct store *st, int fd, const char *parent_chain_id,
             pcon_fail(err, errno, "store layer %s", out->chain_id);
             goto fail;
         }
-        /* the same layer is already stored: keep that one */
+        /* the same layer is already stored: keep that one, and its record */
         (void) fs_rm_rf_at(st->layers_dfd, tmp, NULL);
+        return storage_layer_read(st, out->chain_id + 7, out, err);
     }
     return 0;
 fail:

@@ -1,24 +1,58 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Layers: tar streams extracted once, safely, into layers/<chain-id>/diff
  * in the overlay format (whiteouts as 0/0 devices, opaque directories as
- * user.overlay.opaque). */
+ * user.overlay.opaque), with the stream itself kept as layers/<chain-id>/
+ * blob for save and push. */
 #ifndef PCON_STORAGE_LAYER_H
 #define PCON_STORAGE_LAYER_H
 
+#include <stdbool.h>
+
 #include "../lib/err.h"
 #include "store.h"
+
+/* how a layer's blob is stored: a compression a manifest can name */
+enum layer_compression {
+    LAYER_TAR = 0,
+    LAYER_GZIP,
+    LAYER_ZSTD,
+};
 
 struct layer_info {
     char diff_id[72];  /* sha256 of the uncompressed tar */
     char chain_id[72]; /* identifies the layer with its parents */
     long long size;    /* uncompressed bytes */
+    char blob_digest[72]; /* the blob: the stream as it came (or its tar) */
+    long long blob_size;
+    enum layer_compression compression;
 };
 
-/* Extracts the (possibly compressed) tar stream read from fd as the layer
- * above parent_chain_id (NULL for a base layer). Call with the exclusive
- * store lock. An existing identical layer is reused. */
-int storage_layer_create(struct store *st, int fd, const char *parent_chain_id,
-                         struct layer_info *out, struct pcon_err *err);
+/* A layer stream: an fd (any compression). When it is a regular file of
+ * the store's file system (link), the file itself becomes the layer's blob
+ * instead of a copy; digest, when known and already checked, spares
+ * hashing it again. */
+struct layer_src {
+    int fd;
+    bool link;
+    const char *digest;
+};
+
+/* Extracts src as the layer above parent_chain_id (NULL for a base layer).
+ * Call with the exclusive store lock. An existing identical layer is
+ * reused. */
+int storage_layer_create(struct store *st, const struct layer_src *src,
+                         const char *parent_chain_id, struct layer_info *out,
+                         struct pcon_err *err);
+/* a stored layer's record, by chain id (64 hex) */
+int storage_layer_read(struct store *st, const char *chain_hex, struct layer_info *out,
+                       struct pcon_err *err);
+bool storage_layer_exists(struct store *st, const char *chain_hex);
+/* the stored blob, for reading */
+int storage_layer_blob_open(struct store *st, const char *chain_hex, struct pcon_err *err);
+/* the chain id of diff_id above parent (NULL: a base layer) */
+void storage_layer_chain_id(const char *parent, const char *diff_id, char out[72]);
+/* media types: OCI, or Docker v2 schema 2 */
+const char *storage_layer_media_type(enum layer_compression c, bool docker);
 
 /* Extracts a tar stream below rootfd, refusing every path that would leave
  * it (exposed for the tests' hostile-layer corpus). */

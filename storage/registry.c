@@ -21,6 +21,7 @@
 #include "../lib/json.h"
 #include "../lib/lock.h"
 #include "image.h"
+#include "layer.h"
 #include "reference.h"
 #include "registry.h"
 
@@ -402,19 +403,49 @@ blob_get(struct client *cl, int dir, const char *digest, long long size, struct 
     return steal_fd(&fd);
 }
 
+/* The layers of a manifest as sources for storage_image_store: a layer
+ * stored already (its chain id follows from the config's DiffIDs) is not
+ * downloaded unless fetch_all. */
+static int
+layers_fetch(struct client *cl, struct store *st, int dir, yajl_val layers, char **diff_ids,
+             bool fetch_all, struct layer_src *src, struct pcon_err *err)
+{
+    char chain[72] = "";
+
+    for (size_t i = 0; i < layers->u.array.len; i++) {
+        yajl_val l = layers->u.array.values[i];
+        const char *ld = json_get_str(l, "digest");
+        int64_t lsize = -1;
+
+        if (ld == NULL || !digest_valid(diff_ids[i]))
+            return pcon_fail(err, 0, "layer %zu without a digest", i);
+        storage_layer_chain_id(i ? chain : NULL, diff_ids[i], chain);
+        if (!fetch_all && storage_layer_exists(st, chain + 7))
+            continue;
+        (void) json_get_int(l, "size", &lsize);
+        src[i].fd = blob_get(cl, dir, ld, lsize, err);
+        if (src[i].fd < 0)
+            return -1;
+        src[i].link = true;
+        src[i].digest = ld; /* checked by blob_get */
+    }
+    return 0;
+}
+
 static int
 pull_manifest(struct client *cl, struct store *st, int dir, const char *manifest, char **names,
               char ***loaded, char *id_out, struct pcon_err *err)
 {
     cleanup_yajl_val yajl_val v = json_parse(manifest, err);
+    cleanup_yajl_val yajl_val cv = NULL;
     cleanup_close int cfd = -1;
     cleanup_free char *config = NULL;
+    cleanup_strv char **diff_ids = NULL;
     yajl_val cfg, layers;
     const char *cdigest;
     int64_t csize = -1;
-    int *fds;
     size_t n;
-    int r = -1, lock;
+    int r = -1;
 
     if (v == NULL)
         return pcon_prefix(err, "manifest");
@@ -424,35 +455,36 @@ pull_manifest(struct client *cl, struct store *st, int dir, const char *manifest
         return pcon_fail(err, 0, "unsupported manifest (no config or layers)");
     (void) json_get_int(cfg, "size", &csize);
     cfd = blob_get(cl, dir, cdigest, csize, err);
-    if (cfd < 0 || (config = fs_read_fd(cfd, MAX_MANIFEST, NULL, err)) == NULL)
-        return -1;
+    if (cfd < 0 || (config = fs_read_fd(cfd, MAX_MANIFEST, NULL, err)) == NULL
+        || (cv = json_parse(config, err)) == NULL
+        || json_get_strv(json_get_obj(cv, "rootfs"), "diff_ids", &diff_ids, err) < 0)
+        return pcon_prefix(err, "image config");
     n = layers->u.array.len;
-    fds = xmalloc((n ? n : 1) * sizeof *fds);
-    for (size_t i = 0; i < n; i++)
-        fds[i] = -1;
-    for (size_t i = 0; i < n; i++) {
-        yajl_val l = layers->u.array.values[i];
-        const char *ld = json_get_str(l, "digest");
-        int64_t lsize = -1;
-        (void) json_get_int(l, "size", &lsize);
-        if (ld == NULL) {
-            pcon_fail(err, 0, "layer without a digest");
-            goto out;
-        }
-        fds[i] = blob_get(cl, dir, ld, lsize, err);
-        if (fds[i] < 0)
-            goto out;
+    if (strv_len(diff_ids) != n || n == 0)
+        return pcon_fail(err, 0, "the config lists %zu layers, the manifest %zu",
+                         strv_len(diff_ids), n);
+    /* a layer found stored may be removed before the lock is taken: then
+     * once more, downloading everything */
+    for (int attempt = 0; attempt < 2 && r < 0; attempt++) {
+        struct layer_src *src = xzalloc(n * sizeof *src);
+        int lock = -1;
+
+        for (size_t i = 0; i < n; i++)
+            src[i].fd = -1;
+        if (attempt)
+            pcon_err_clear(err);
+        if (layers_fetch(cl, st, dir, layers, diff_ids, attempt > 0, src, err) == 0
+            && (lock = storage_lock(st, true, err)) >= 0)
+            r = storage_image_store(st, config, manifest, src, n, names, loaded, id_out, err);
+        if (lock >= 0)
+            close(lock);
+        for (size_t i = 0; i < n; i++)
+            if (src[i].fd >= 0)
+                close(src[i].fd);
+        free(src);
+        if (r < 0 && (err == NULL || err->kind != PCON_ERR_NOTFOUND))
+            break;
     }
-    lock = storage_lock(st, true, err);
-    if (lock < 0)
-        goto out;
-    r = storage_image_store(st, config, manifest, fds, n, names, loaded, id_out, err);
-    close(lock);
-out:
-    for (size_t i = 0; i < n; i++)
-        if (fds[i] >= 0)
-            close(fds[i]);
-    free(fds);
     return r;
 }
 
