@@ -87,7 +87,7 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_rename_def, cmd_exists_def, cmd_prune_def, cmd_exec_def, cmd_top_def, cmd_port_def,
     cmd_pause_def, cmd_unpause_def, cmd_cp_def, cmd_attach_def, cmd_images_def, cmd_rmi_def,
     cmd_tag_def, cmd_untag_def, cmd_image_def, cmd_image_inspect_def, cmd_image_exists_def,
-    cmd_image_prune_def, cmd_load_def, cmd_pull_def;
+    cmd_image_prune_def, cmd_load_def, cmd_pull_def, cmd_save_def;
 
 /* inspect of containers and images (images_only: `image inspect`) */
 int cmd_inspect_objects(struct cmd_ctx *ctx, int argc, char **argv, const struct cmd_def *def,
