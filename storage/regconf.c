@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: Apache-2.0
+/* registries.conf, auth.json and certs.d. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../lib/base64.h"
+#include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
+#include "../lib/json.h"
+#include "regconf.h"
+
+#define MAX_CONF (1 << 20)
+
+/* --- registries.conf: the TOML it uses --- */
+
+struct toml {
+    const char *p;
+    int line;
+    struct pcon_err *err;
+};
+
+static int
+toml_fail(struct toml *t, const char *what)
+{
+    return pcon_fail(t->err, EINVAL, "registries.conf: line %d: %s", t->line, what);
+}
+
+/* spaces, and with newlines also line ends and comments */
+static void
+toml_skip(struct toml *t, bool newlines)
+{
+    for (;;) {
+        if (*t->p == ' ' || *t->p == '\t' || *t->p == '\r') {
+            t->p++;
+        } else if (*t->p == '#' || (newlines && *t->p == '\n')) {
+            if (*t->p == '#')
+                t->p += strcspn(t->p, "\n");
+            if (newlines && *t->p == '\n') {
+                t->p++;
+                t->line++;
+            }
+            if (!newlines)
+                return;
+        } else {
+            return;
+        }
+    }
+}
+
+static char *
+toml_string(struct toml *t)
+{
+    char q = *t->p;
+    const char *s = ++t->p;
+    size_t n = strcspn(s, q == '"' ? "\"\n\\" : "'\n");
+
+    if (s[n] != q) {
+        toml_fail(t, s[n] == '\\' ? "escapes in strings are not supported" : "unterminated string");
+        return NULL;
+    }
+    t->p = s + n + 1;
+    return xstrndup(s, n);
+}
+
+/* a value: string, boolean or array of strings; kind 's', 'b' or 'a' */
+static int
+toml_value(struct toml *t, char *kind, char **str, bool *b, char ***arr)
+{
+    if (*t->p == '"' || *t->p == '\'') {
+        *kind = 's';
+        return (*str = toml_string(t)) ? 0 : -1;
+    }
+    if (strncmp(t->p, "true", 4) == 0 || strncmp(t->p, "false", 5) == 0) {
+        *kind = 'b';
+        *b = *t->p == 't';
+        t->p += *b ? 4 : 5;
+        return 0;
+    }
+    if (*t->p != '[')
+        return toml_fail(t, "unsupported value");
+    *kind = 'a';
+    t->p++;
+    for (;;) {
+        char *s;
+        toml_skip(t, true);
+        if (*t->p == ']') {
+            t->p++;
+            return 0;
+        }
+        if (*t->p != '"' && *t->p != '\'')
+            return toml_fail(t, "arrays hold strings here");
+        if ((s = toml_string(t)) == NULL)
+            return -1;
+        strv_push_take(arr, s);
+        toml_skip(t, true);
+        if (*t->p == ',')
+            t->p++;
+        else if (*t->p != ']')
+            return toml_fail(t, "expected , or ] in an array");
+    }
+}
+
+static void
+regconf_set(struct regconf *rc, int section, const char *key, char kind, char **str, bool b,
+            char ***arr)
+{
+    struct regconf_entry *e = rc->n ? &rc->entries[rc->n - 1] : NULL;
+
+    if (section == 0 && kind == 'a' && strcmp(key, "unqualified-search-registries") == 0) {
+        strv_free(rc->search);
+        rc->search = steal_ptr(arr);
+    } else if (section == 1 && kind == 's' && (strcmp(key, "prefix") == 0
+                                               || (strcmp(key, "location") == 0 && !e->prefix))) {
+        free(e->prefix);
+        e->prefix = steal_ptr(str);
+    } else if (section == 1 && kind == 'b' && strcmp(key, "insecure") == 0) {
+        e->insecure = b;
+    } else if (section == 1 && kind == 'b' && strcmp(key, "blocked") == 0) {
+        e->blocked = b;
+    }
+}
+
+int
+regconf_parse(const char *text, struct regconf *rc, struct pcon_err *err)
+{
+    struct toml t = { .p = text, .line = 1, .err = err };
+    int section = 0; /* 0 top level, 1 [[registry]], 2 any other table */
+
+    memset(rc, 0, sizeof *rc);
+    for (toml_skip(&t, true); *t.p; toml_skip(&t, true)) {
+        cleanup_free char *key = NULL, *str = NULL;
+        cleanup_strv char **arr = NULL;
+        char kind;
+        bool b = false;
+
+        if (*t.p == '[') {
+            size_t n = strcspn(t.p, "\n#");
+            while (n && (t.p[n - 1] == ' ' || t.p[n - 1] == '\t' || t.p[n - 1] == '\r'))
+                n--;
+            section = n == 12 && strncmp(t.p, "[[registry]]", 12) == 0 ? 1 : 2;
+            if (section == 1) {
+                rc->entries = xrealloc(rc->entries, (rc->n + 1) * sizeof *rc->entries);
+                rc->entries[rc->n++] = (struct regconf_entry){ 0 };
+            }
+            t.p += n;
+            continue;
+        }
+        if (*t.p == '"' || *t.p == '\'') {
+            if ((key = toml_string(&t)) == NULL)
+                goto fail;
+        } else {
+            size_t n = strspn(t.p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.");
+            if (n == 0) {
+                toml_fail(&t, "expected a key");
+                goto fail;
+            }
+            key = xstrndup(t.p, n);
+            t.p += n;
+        }
+        toml_skip(&t, false);
+        if (*t.p++ != '=') {
+            toml_fail(&t, "expected =");
+            goto fail;
+        }
+        toml_skip(&t, false);
+        if (toml_value(&t, &kind, &str, &b, &arr) < 0)
+            goto fail;
+        toml_skip(&t, false);
+        if (*t.p != '\n' && *t.p != '\0') {
+            toml_fail(&t, "unexpected text after a value");
+            goto fail;
+        }
+        regconf_set(rc, section, key, kind, &str, b, &arr);
+    }
+    for (size_t i = 0; i < rc->n; i++)
+        if (rc->entries[i].prefix == NULL) {
+            pcon_fail(err, EINVAL, "registries.conf: a [[registry]] without location or prefix");
+            goto fail;
+        }
+    return 0;
+fail:
+    regconf_free(rc);
+    return -1;
+}
+
+void
+regconf_free(struct regconf *rc)
+{
+    for (size_t i = 0; i < rc->n; i++)
+        free(rc->entries[i].prefix);
+    free(rc->entries);
+    strv_free(rc->search);
+    memset(rc, 0, sizeof *rc);
+}
+
+/* the user's configuration file NAME, or the system's */
+static char *
+config_path(const char *env, const char *name)
+{
+    const char *v = getenv(env), *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+    char *p;
+
+    if (v && *v)
+        return xstrdup(v);
+    if (xdg && *xdg)
+        p = xasprintf("%s/containers/%s", xdg, name);
+    else
+        p = xasprintf("%s/.config/containers/%s", home ? home : "/nonexistent", name);
+    if (access(p, F_OK) == 0)
+        return p;
+    free(p);
+    return xasprintf("/etc/containers/%s", name);
+}
+
+int
+regconf_load(struct regconf *rc, struct pcon_err *err)
+{
+    cleanup_free char *path = config_path("CONTAINERS_REGISTRIES_CONF", "registries.conf");
+    cleanup_free char *text = fs_read_all(AT_FDCWD, path, MAX_CONF, NULL, err);
+
+    memset(rc, 0, sizeof *rc);
+    if (text == NULL) {
+        if (err && err->errnum == ENOENT) {
+            pcon_err_clear(err);
+            return 0;
+        }
+        return pcon_prefix(err, "%s", path);
+    }
+    if (regconf_parse(text, rc, err) < 0)
+        return pcon_prefix(err, "%s", path);
+    return 0;
+}
+
+const struct regconf_entry *
+regconf_find(const struct regconf *rc, const char *name)
+{
+    const struct regconf_entry *best = NULL;
+
+    for (size_t i = 0; i < rc->n; i++) {
+        const char *p = rc->entries[i].prefix;
+        size_t n = strlen(p);
+        if (strncmp(name, p, n) != 0 || (name[n] != '\0' && name[n] != '/' && name[n] != ':'
+                                         && name[n] != '@' && p[n - 1] != '/'))
+            continue;
+        if (best == NULL || n > strlen(best->prefix))
+            best = &rc->entries[i];
+    }
+    return best;
+}
+
+/* --- auth.json --- */
+
+char *
+regconf_authfile_path(const char *authfile)
+{
+    const char *env = getenv("REGISTRY_AUTH_FILE"), *run = getenv("XDG_RUNTIME_DIR");
+
+    if (authfile && *authfile)
+        return xstrdup(authfile);
+    if (env && *env)
+        return xstrdup(env);
+    if (run && *run)
+        return xasprintf("%s/containers/auth.json", run);
+    return xasprintf("/run/user/%u/containers/auth.json", (unsigned) getuid());
+}
+
+static char *
+auth_lookup(const char *path, const char *host, struct pcon_err *err)
+{
+    cleanup_free char *text = fs_read_all(AT_FDCWD, path, MAX_CONF, NULL, NULL);
+    cleanup_yajl_val yajl_val v = NULL;
+    const char *enc;
+    char *dec;
+
+    if (text == NULL)
+        return NULL;
+    if ((v = json_parse(text, err)) == NULL) {
+        pcon_prefix(err, "%s", path);
+        return NULL;
+    }
+    enc = json_get_str(json_get_obj(json_get_obj(v, "auths"), host), "auth");
+    if (enc == NULL)
+        return NULL;
+    dec = base64_decode(enc, NULL);
+    if (dec == NULL || strchr(dec, ':') == NULL) {
+        free(dec);
+        pcon_fail(err, EINVAL, "%s: invalid credentials for %s", path, host);
+    }
+    return dec;
+}
+
+char *
+regconf_auth_get(const char *authfile, const char *host, struct pcon_err *err)
+{
+    cleanup_free char *path = regconf_authfile_path(authfile);
+    const char *home = getenv("HOME");
+    char *c;
+
+    if ((c = auth_lookup(path, host, err)) != NULL || (err && err->msg) || authfile)
+        return c;
+    if (home) {
+        cleanup_free char *user = xasprintf("%s/.config/containers/auth.json", home);
+        cleanup_free char *docker = xasprintf("%s/.docker/config.json", home);
+        if ((c = auth_lookup(user, host, err)) != NULL || (err && err->msg))
+            return c;
+        return auth_lookup(docker, host, err);
+    }
+    return NULL;
+}
+
+/* the auths object with host set (or removed); *found says if it was there */
+static char *
+auth_rewrite(yajl_val old, const char *host, const char *encoded, bool *found)
+{
+    cleanup_yajl_gen yajl_gen g = json_gen_new(true);
+    yajl_val auths = json_get_obj(old, "auths");
+
+    *found = false;
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_str(g, "auths"));
+    JG(yajl_gen_map_open(g));
+    for (size_t i = 0; auths && YAJL_IS_OBJECT(auths) && i < auths->u.object.len; i++) {
+        const char *k = auths->u.object.keys[i];
+        if (host == NULL || strcmp(k, host) == 0) {
+            *found = true;
+            continue;
+        }
+        JG(json_gen_str(g, k));
+        if (json_gen_value(g, auths->u.object.values[i]) < 0)
+            goto fail;
+    }
+    if (encoded) {
+        JG(json_gen_str(g, host));
+        JG(yajl_gen_map_open(g));
+        JG(json_gen_kv_str(g, "auth", encoded));
+        JG(yajl_gen_map_close(g));
+    }
+    JG(yajl_gen_map_close(g));
+    JG(yajl_gen_map_close(g));
+    return json_gen_take(g, NULL);
+fail:
+    abort(); /* only an allocation or a nesting bug can get here */
+}
+
+int
+regconf_auth_set(const char *authfile, const char *host, const char *user, const char *password,
+                 struct pcon_err *err)
+{
+    cleanup_free char *path = regconf_authfile_path(authfile);
+    cleanup_free char *text = NULL, *encoded = NULL, *plain = NULL, *out = NULL, *dir = NULL;
+    cleanup_yajl_val yajl_val v = NULL;
+    cleanup_close int dfd = -1;
+    char *slash;
+    bool found;
+
+    text = fs_read_all(AT_FDCWD, path, MAX_CONF, NULL, NULL);
+    if (text && (v = json_parse(text, err)) == NULL)
+        return pcon_prefix(err, "%s", path);
+    if (user) {
+        plain = xasprintf("%s:%s", user, password);
+        encoded = base64_encode(plain, strlen(plain));
+    }
+    out = auth_rewrite(v, host, encoded, &found);
+    if (user == NULL && !found)
+        return host ? pcon_fail_kind(err, PCON_ERR_NOTFOUND, 0, "not logged into %s", host) : 0;
+    dir = xstrdup(path);
+    slash = strrchr(dir, '/');
+    if (slash == NULL || slash == dir)
+        return pcon_fail(err, EINVAL, "invalid auth file path \"%s\"", path);
+    *slash = '\0';
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+        return pcon_fail(err, errno, "create \"%s\"", dir);
+    dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return pcon_fail(err, errno, "open \"%s\"", dir);
+    return fs_write_atomic(dfd, slash + 1, out, strlen(out), 0600, true, err);
+}
+
+/* --- certs.d --- */
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+static bool
+certs_from(const char *dir, struct regcerts *out)
+{
+    cleanup_closedir DIR *d = opendir(dir);
+    struct dirent *de;
+
+    if (d == NULL)
+        return false;
+    while ((de = readdir(d)) != NULL) {
+        if (ends_with(de->d_name, ".crt") && out->ca == NULL) {
+            out->ca = xasprintf("%s/%s", dir, de->d_name);
+        } else if (ends_with(de->d_name, ".cert") && out->cert == NULL) {
+            cleanup_free char *key = xasprintf("%s/%.*s.key", dir, (int) strlen(de->d_name) - 5,
+                                               de->d_name);
+            if (access(key, R_OK) == 0) {
+                out->cert = xasprintf("%s/%s", dir, de->d_name);
+                out->key = steal_ptr(&key);
+            }
+        }
+    }
+    return true;
+}
+
+void
+regconf_certs(const char *cert_dir, const char *host, struct regcerts *out)
+{
+    const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+    cleanup_free char *user = NULL;
+
+    memset(out, 0, sizeof *out);
+    if (cert_dir) {
+        certs_from(cert_dir, out);
+        return;
+    }
+    if (xdg && *xdg)
+        user = xasprintf("%s/containers/certs.d/%s", xdg, host);
+    else
+        user = xasprintf("%s/.config/containers/certs.d/%s", home ? home : "/nonexistent", host);
+    const char *dirs[] = { user, NULL, NULL };
+    cleanup_free char *etc = xasprintf("/etc/containers/certs.d/%s", host);
+    cleanup_free char *docker = xasprintf("/etc/docker/certs.d/%s", host);
+    dirs[1] = etc;
+    dirs[2] = docker;
+    for (size_t i = 0; i < 3; i++)
+        if (certs_from(dirs[i], out))
+            return;
+}
+
+void
+regconf_certs_free(struct regcerts *c)
+{
+    free(c->ca);
+    free(c->cert);
+    free(c->key);
+    memset(c, 0, sizeof *c);
+}

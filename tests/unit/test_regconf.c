@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+/* registries.conf parsing, base64 and the tar writer. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../../lib/base64.h"
+#include "../../lib/tarwrite.h"
+#include "../../storage/regconf.h"
+#include "tap.h"
+
+static const char conf[] =
+    "# comment\n"
+    "unqualified-search-registries = [\"127.0.0.1:5000\", # first\n"
+    "   'quay.io' ]\n"
+    "short-name-mode = \"permissive\"\n"
+    "\n"
+    "[[registry]]\n"
+    "location = \"127.0.0.1:5000\"\n"
+    "insecure = true\n"
+    "[[registry.mirror]]\n"
+    "location = \"mirror.example\"\n"
+    "insecure = false\n"
+    "[[registry]]\n"
+    "prefix = \"example.com/blocked\"\n"
+    "location = \"example.com\"\n"
+    "blocked = true\n";
+
+static void
+test_regconf(void)
+{
+    struct regconf rc;
+    const struct regconf_entry *e;
+    struct pcon_err err = { 0 };
+
+    is_int(regconf_parse(conf, &rc, &err), 0, "registries.conf parses");
+    ok(rc.search && rc.search[0] && rc.search[1] && !rc.search[2], "two search registries");
+    is_str(rc.search ? rc.search[1] : NULL, "quay.io", "single-quoted string in an array");
+    is_int(rc.n, 2, "two [[registry]] tables (the mirror is not one)");
+    e = regconf_find(&rc, "127.0.0.1:5000/team/bb:1");
+    ok(e && e->insecure && !e->blocked, "insecure by location; the mirror's insecure ignored");
+    e = regconf_find(&rc, "example.com/blocked/x");
+    ok(e && e->blocked, "prefix wins over location");
+    ok(regconf_find(&rc, "example.com/other") == NULL, "a prefix matches whole components");
+    ok(regconf_find(&rc, "127.0.0.1:50001/x") == NULL, "no match on a longer port");
+    regconf_free(&rc);
+
+    is_int(regconf_parse("insecure = maybe\n", &rc, &err), -1, "a bad value is refused");
+    ok(err.msg && strstr(err.msg, "line 1"), "with its line");
+    pcon_err_clear(&err);
+    is_int(regconf_parse("[[registry]]\ninsecure = true\n", &rc, &err), -1,
+           "a registry without location");
+    pcon_err_clear(&err);
+}
+
+static void
+test_base64(void)
+{
+    char *s;
+    size_t n;
+
+    is_str(s = base64_encode("user:pass", 9), "dXNlcjpwYXNz", "encode");
+    free(s);
+    is_str(s = base64_encode("ab", 2), "YWI=", "encode with padding");
+    free(s);
+    is_str(s = base64_decode("dXNlcjpwYXNzMQ==", &n), "user:pass1", "decode with padding");
+    is_int(n, 10, "decoded length");
+    free(s);
+    ok(base64_decode("dXN*", NULL) == NULL, "invalid characters refused");
+    ok(base64_decode("abc", NULL) == NULL, "a length not a multiple of 4 refused");
+}
+
+static void
+test_tar(void)
+{
+    struct tar_writer t = { 0 };
+    struct pcon_err err = { 0 };
+    struct archive *a = archive_read_new();
+    struct archive_entry *e;
+    char buf[16] = { 0 };
+    FILE *f = tmpfile();
+
+    t.fd = fileno(f);
+    is_int(tar_entry(&t, "a.json", 5, &err), 0, "entry");
+    is_int(tar_data(&t, "he", 2, &err), 0, "data, first piece");
+    is_int(tar_data(&t, "llo", 3, &err), 0, "data, last piece");
+    is_int(tar_entry(&t, "empty", 0, &err), 0, "an empty entry");
+    is_int(tar_entry(&t, "short", 3, &err), 0, "an entry");
+    is_int(tar_finish(&t, &err), -1, "finish refuses a short entry");
+    pcon_err_clear(&err);
+    is_int(tar_data(&t, "abc", 3, &err), 0, "its data");
+    is_int(tar_finish(&t, &err), 0, "finish");
+    lseek(t.fd, 0, SEEK_SET);
+    archive_read_support_format_tar(a);
+    is_int(archive_read_open_fd(a, t.fd, 10240), ARCHIVE_OK, "libarchive reads it");
+    is_int(archive_read_next_header(a, &e), ARCHIVE_OK, "first header");
+    is_str(archive_entry_pathname(e), "a.json", "its name");
+    is_int(archive_read_data(a, buf, sizeof buf), 5, "its size");
+    is_str(buf, "hello", "its data");
+    is_int(archive_read_next_header(a, &e), ARCHIVE_OK, "second header");
+    is_int(archive_entry_size(e), 0, "empty");
+    is_int(archive_read_next_header(a, &e), ARCHIVE_OK, "third header");
+    is_int(archive_read_next_header(a, &e), ARCHIVE_EOF, "then the end");
+    archive_read_free(a);
+    fclose(f);
+}
+
+int
+main(void)
+{
+    test_regconf();
+    test_base64();
+    test_tar();
+    return tap_done();
+}
