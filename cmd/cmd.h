@@ -29,6 +29,12 @@ struct cmd_ctx {
 #define CMD_OPT_HELP 0x1000
 /* --format, one id wherever it appears */
 #define CMD_OPT_FORMAT 0x1001
+/* the registry options of pull, push, login, run and create */
+#define CMD_OPT_TLS_VERIFY 0x1002
+#define CMD_OPT_AUTHFILE 0x1003
+#define CMD_OPT_CREDS 0x1004
+#define CMD_OPT_CERT_DIR 0x1005
+#define CMD_REG_OPTS                                                                                  { CMD_OPT_AUTHFILE, "authfile", 0, "PATH",                                                          "Path of the authentication file (default $XDG_RUNTIME_DIR/containers/auth.json)" },               { CMD_OPT_CERT_DIR, "cert-dir", 0, "DIR",                                                           "Directory with the registry's CA (*.crt) and client certificate (*.cert, *.key)" },            { CMD_OPT_CREDS, "creds", 0, "USER:PASSWORD", "Credentials for the registry" },                  { CMD_OPT_TLS_VERIFY, "tls-verify", 0, NULL,                                                        "Require HTTPS and verify certificates (default true; registries.conf may say "                  "insecure)" }
 
 struct cmd_opt {
     int id;              /* returned by cmd_getopt: the short letter or an enum value */
@@ -60,6 +66,9 @@ int cmd_store_open(struct cmd_ctx *ctx, struct pcon_err *err);
 
 /* a flag's value: set unless given as --flag=false */
 bool cmd_flag_value(const char *arg);
+struct reg_opts;
+/* one of CMD_REG_OPTS into o: true when id was one of them */
+bool cmd_reg_opt(struct reg_opts *o, int id, const char *arg);
 /* "amd64" for "x86_64", as OCI and podman name architectures */
 const char *cmd_arch_name(const char *machine);
 
@@ -87,7 +96,8 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_rename_def, cmd_exists_def, cmd_prune_def, cmd_exec_def, cmd_top_def, cmd_port_def,
     cmd_pause_def, cmd_unpause_def, cmd_cp_def, cmd_attach_def, cmd_images_def, cmd_rmi_def,
     cmd_tag_def, cmd_untag_def, cmd_image_def, cmd_image_inspect_def, cmd_image_exists_def,
-    cmd_image_prune_def, cmd_load_def, cmd_pull_def, cmd_save_def;
+    cmd_image_prune_def, cmd_load_def, cmd_pull_def, cmd_save_def, cmd_push_def, cmd_login_def,
+    cmd_logout_def;
 
 /* inspect of containers and images (images_only: `image inspect`) */
 int cmd_inspect_objects(struct cmd_ctx *ctx, int argc, char **argv, const struct cmd_def *def,

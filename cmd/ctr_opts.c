@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Options shared by create and run. */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../lib/digest.h"
 #include "../lib/fsutil.h"
+#include "../lib/log.h"
 #include "../storage/image.h"
 #include "../storage/registry.h"
 #include "ctr_opts.h"
@@ -18,7 +21,7 @@ cmd_create_args_init(struct create_args *a)
     memset(a, 0, sizeof *a);
     a->o.net = NETNS_PRIVATE;
     a->o.stop_timeout = -1;
-    a->tls_verify = true;
+    a->reg.tls_verify = -1;
 }
 
 void
@@ -118,9 +121,6 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "invalid pull policy \"%s\" (missing, always, never, newer)", arg);
     }
-    case CO_TLS_VERIFY:
-        a->tls_verify = strcmp(arg, "false") != 0;
-        return 1;
     case CO_RESTART:
         return engine_restart_parse(arg, &o->restart, &o->restart_max, err) < 0 ? -1 : 1;
     case CO_RM:
@@ -145,30 +145,52 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         o->workdir = arg;
         return 1;
     default:
-        return 0;
+        return cmd_reg_opt(&a->reg, id, arg) ? 1 : 0;
     }
 }
 
-/* --pull: the image from its registry when asked, or when it is missing;
- * "newer" pulls too (an unchanged image is reused whole) */
+/* --pull=newer: true when the registry has what is stored (or cannot be
+ * asked: the stored image is used, with a warning) */
+static bool
+image_current(struct cmd_ctx *ctx, struct create_args *a, const struct image *img)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_free char *manifest = storage_image_raw(&ctx->st, img, "manifest.json", &err);
+    char local[72], remote[72];
+
+    if (manifest == NULL)
+        return false;
+    digest_buf(manifest, strlen(manifest), local);
+    if (storage_image_remote_digest(a->o.image, &a->reg, remote, &err) < 0) {
+        cleanup_free char *why = pcon_err_text(&err);
+        pcon_warn("%s: cannot check the registry, using the stored image: %s", a->o.image, why);
+        return true;
+    }
+    return strcmp(local, remote) == 0;
+}
+
+/* --pull: the image from its registry when asked, when it is missing, or
+ * (newer) when the registry's manifest is not the stored one */
 static int
 ensure_image(struct cmd_ctx *ctx, struct create_args *a, struct pcon_err *err)
 {
-    struct pull_opts po = { .tls_verify = a->tls_verify };
     cleanup_free char *name = NULL;
     struct image img;
     char id[65];
 
-    if (a->pull != PULL_ALWAYS && a->pull != PULL_NEWER) {
+    a->reg.quiet = true;
+    if (a->pull != PULL_ALWAYS) {
         if (storage_image_lookup(&ctx->st, a->o.image, &img, err) == 0) {
+            bool current = a->pull != PULL_NEWER || image_current(ctx, a, &img);
             storage_image_free(&img);
-            return 0;
-        }
-        if (a->pull == PULL_NEVER || err->kind != PCON_ERR_NOTFOUND)
+            if (current)
+                return 0;
+        } else if (a->pull == PULL_NEVER || err->kind != PCON_ERR_NOTFOUND) {
             return -1;
+        }
         pcon_err_clear(err);
     }
-    if (storage_image_pull(&ctx->st, a->o.image, &po, &name, id, err) < 0)
+    if (storage_image_pull(&ctx->st, a->o.image, &a->reg, &name, id, err) < 0)
         return -1;
     /* the container takes exactly what was pulled */
     a->o.image = a->pulled_id = xstrdup(id);

@@ -4,6 +4,7 @@
 #define PCON_CMD_CTR_OPTS_H
 
 #include "../engine/container.h"
+#include "../storage/registry.h"
 #include "cmd.h"
 
 enum {
@@ -22,7 +23,6 @@ enum {
     CO_REPLACE,
     CO_SIG_PROXY,
     CO_PULL,
-    CO_TLS_VERIFY,
 };
 
 enum pull_policy { PULL_MISSING = 0, PULL_ALWAYS, PULL_NEVER, PULL_NEWER };
@@ -47,10 +47,10 @@ enum pull_policy { PULL_MISSING = 0, PULL_ALWAYS, PULL_NEVER, PULL_NEWER };
         { CO_STOP_TIMEOUT, "stop-timeout", 0, "SECONDS", "Seconds before SIGKILL on stop" },     \
         { 't', "tty", 't', NULL, "Allocate a pseudo-TTY" },                                      \
         { CO_TIMEOUT, "timeout", 0, "SECONDS", "Kill the container after this many seconds" },   \
-        { CO_TLS_VERIFY, "tls-verify", 0, "BOOL", "Require HTTPS when pulling (default true)" }, \
         { 'u', "user", 'u', "USER[:GROUP]", "Username or UID (format: <name|uid>[:<group|gid>])" }, \
         { 'v', "volume", 'v', "HOST:CTR[:ro]", "Bind mount a volume into the container" },      \
-        { 'w', "workdir", 'w', "DIR", "Working directory inside the container" }
+        { 'w', "workdir", 'w', "DIR", "Working directory inside the container" },               \
+        CMD_REG_OPTS
 
 struct create_args {
     struct engine_create_opts o;
@@ -58,7 +58,7 @@ struct create_args {
     const char *cidfile;
     bool replace;
     enum pull_policy pull;
-    bool tls_verify;
+    struct reg_opts reg; /* for a pull */
     char *pulled_id; /* the image id a pull gave */
 };
 

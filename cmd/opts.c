@@ -11,9 +11,9 @@
 
 #include "../engine/container.h"
 #include "../engine/userns.h"
-#include "../lib/fsutil.h"
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
+#include "../storage/registry.h"
 #include "cmd.h"
 
 static const struct cmd_opt help_opt = { CMD_OPT_HELP, "help", 'h', NULL, "Show this help" };
@@ -261,4 +261,25 @@ cmd_cidfiles_read(char **paths, bool ignore, char ***names, struct pcon_err *err
         strv_push_take(names, id);
     }
     return 0;
+}
+
+bool
+cmd_reg_opt(struct reg_opts *o, int id, const char *arg)
+{
+    switch (id) {
+    case CMD_OPT_TLS_VERIFY:
+        o->tls_verify = cmd_flag_value(arg) ? 1 : 0;
+        return true;
+    case CMD_OPT_AUTHFILE:
+        o->authfile = arg;
+        return true;
+    case CMD_OPT_CREDS:
+        o->creds = arg;
+        return true;
+    case CMD_OPT_CERT_DIR:
+        o->cert_dir = arg;
+        return true;
+    default:
+        return false;
+    }
 }

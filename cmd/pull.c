@@ -7,33 +7,33 @@
 #include "../storage/registry.h"
 #include "cmd.h"
 
-enum { PULL_TLS_VERIFY = 0x300, PULL_ARCH, PULL_OS };
+enum { PULL_ARCH = 0x300, PULL_OS };
 
 static const struct cmd_opt pull_opts[] = {
     { PULL_ARCH, "arch", 0, "ARCH", "Architecture to pick from a manifest list" },
     { PULL_OS, "os", 0, "OS", "OS to pick from a manifest list" },
-    { 'q', "quiet", 'q', NULL, "Suppress the output (the id is printed)" },
-    { PULL_TLS_VERIFY, "tls-verify", 0, "BOOL", "Require HTTPS and verify certificates (default true)" },
+    { 'q', "quiet", 'q', NULL, "Suppress the progress output (the id is printed)" },
+    CMD_REG_OPTS,
     { 0 },
 };
 
 static int
 cmd_pull(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    struct pull_opts o = { .tls_verify = true };
+    struct reg_opts o = { .tls_verify = -1 };
     cleanup_err struct pcon_err err = { 0 };
     cleanup_free char *name = NULL;
     char id[65], *arg;
     int opt;
 
     while ((opt = cmd_getopt(&cmd_pull_def, argc, argv, &arg)) != -1) {
-        if (opt == PULL_TLS_VERIFY)
-            o.tls_verify = strcmp(arg, "false") != 0;
-        else if (opt == PULL_ARCH)
+        if (opt == PULL_ARCH)
             o.arch = arg;
         else if (opt == PULL_OS)
             o.os = arg;
-        else if (opt != 'q')
+        else if (opt == 'q')
+            o.quiet = cmd_flag_value(arg);
+        else if (!cmd_reg_opt(&o, opt, arg))
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     }
     if (argc - optind != 1)

@@ -19,3 +19,13 @@ lock_take(int dfd, const char *name, bool exclusive, struct pcon_err *err)
         return pcon_fail(err, errno, "lock \"%s\"", name);
     return steal_fd(&fd);
 }
+
+int
+lock_try_exclusive(int dfd, const char *name)
+{
+    cleanup_close int fd = openat(dfd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+        return -1;
+    return steal_fd(&fd);
+}

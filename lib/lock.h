@@ -10,5 +10,7 @@
 /* opens (creating) dfd/name and locks it; returns the fd, which holds the
  * lock until closed */
 int lock_take(int dfd, const char *name, bool exclusive, struct pcon_err *err);
+/* the exclusive lock if nobody holds the file locked, else -1 (no wait) */
+int lock_try_exclusive(int dfd, const char *name);
 
 #endif

@@ -141,6 +141,8 @@ storage_image_store(struct store *st, const char *config, const char *manifest,
     if (strv_len(diff_ids) != nlayers || nlayers == 0)
         return pcon_fail(err, 0, "the config lists %zu layers, the manifest %zu",
                          strv_len(diff_ids), nlayers);
+    if (storage_store_begin(st, err) < 0)
+        return -1;
     li = xzalloc(nlayers * sizeof *li);
     for (size_t i = 0; i < nlayers; i++) {
         if (store_layer(st, &layers[i], i ? li[i - 1].chain_id : NULL, diff_ids[i], i, &li[i], err) < 0)
@@ -165,6 +167,9 @@ storage_image_store(struct store *st, const char *config, const char *manifest,
         strv_push(loaded, img.names[i]);
     r = 0;
 out:
+    if (r < 0)
+        (void) storage_layers_gc(st, NULL); /* layers of a refused image: gone too */
+    storage_store_end(st);
     storage_image_free(&img);
     return r;
 }
@@ -325,7 +330,7 @@ storage_image_load(struct store *st, int fd, char ***loaded, struct pcon_err *er
     int r = -1;
 
     lock = storage_lock(st, true, err);
-    if (lock < 0 || storage_cleanup_temporaries(st, err) < 0)
+    if (lock < 0)
         return -1;
     clock_gettime(CLOCK_REALTIME, &ts);
     /* a killed load leaves only this, which the next command removes */
@@ -350,7 +355,5 @@ storage_image_load(struct store *st, int fd, char ***loaded, struct pcon_err *er
                                " (oci-archive, docker-archive)");
 out:
     (void) fs_rm_rf_at(st->images_dfd, tmp, NULL); /* the layers are stored by now */
-    if (r < 0)
-        (void) storage_layers_gc(st, NULL); /* layers of an image refused: gone too */
     return r;
 }

@@ -465,7 +465,7 @@ storage_image_import(struct store *st, int fd, const struct image_import_opts *o
     if (parse_changes(opts->changes, &cs, err) < 0)
         goto out;
     lock = storage_lock(st, true, err);
-    if (lock < 0 || storage_cleanup_temporaries(st, err) < 0)
+    if (lock < 0 || storage_store_begin(st, err) < 0)
         goto out;
     if (storage_layer_create(st, &(struct layer_src){ .fd = fd }, NULL, &li, err) < 0)
         goto out;
@@ -483,6 +483,11 @@ storage_image_import(struct store *st, int fd, const struct image_import_opts *o
     memcpy(id_out, img.id, 65);
     ret = 0;
 out:
+    if (lock >= 0) {
+        if (ret < 0)
+            (void) storage_layers_gc(st, NULL); /* its layer, unless shared */
+        storage_store_end(st);
+    }
     storage_image_free(&img);
     strv_free(cs.env);
     strv_free(cs.cmd);

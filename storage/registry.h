@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Pulling images over the OCI distribution API. libcurl is opened when a
- * pull starts: linked, it would load its many libraries into every pcon
- * command. */
+/* Images and registries over the OCI distribution API: pull, push and
+ * login. libcurl is opened when one starts. */
 #ifndef PCON_STORAGE_REGISTRY_H
 #define PCON_STORAGE_REGISTRY_H
 
@@ -10,17 +9,41 @@
 #include "../lib/err.h"
 #include "store.h"
 
-struct pull_opts {
-    bool tls_verify;  /* false: plain HTTP (and no certificate checks) */
-    const char *arch; /* platform in a manifest list; NULL: the host's */
-    const char *os;
+struct reg_opts {
+    int tls_verify;       /* 1: HTTPS, certificates checked; 0: also HTTP, no checks;
+                           * -1: as registries.conf says (insecure=true) */
+    const char *authfile; /* NULL: the default auth.json */
+    const char *creds;    /* "user:password" instead of auth.json, or NULL */
+    const char *cert_dir; /* NULL: certs.d */
+    const char *arch, *os; /* the platform in a manifest list; NULL: the host's */
+    bool quiet;           /* no progress, even on a terminal */
 };
 
-/* Pulls ref (short names are docker.io's) into the store; *name gets the
+/* Pulls ref into the store; a short name is tried in each of the
+ * unqualified-search-registries (docker.io when none). *name gets the
  * canonical name and id_out the image id. Every blob's digest and size and
  * every layer's DiffID is verified. Takes the exclusive store lock while
  * storing. */
-int storage_image_pull(struct store *st, const char *ref, const struct pull_opts *o, char **name,
+int storage_image_pull(struct store *st, const char *ref, const struct reg_opts *o, char **name,
                        char id_out[65], struct pcon_err *err);
+/* The digest of the manifest ref names on its registry (after a list,
+ * the platform's), for --pull=newer; short names as for pull. */
+int storage_image_remote_digest(const char *ref, const struct reg_opts *o, char digest[72],
+                                struct pcon_err *err);
+
+enum push_format { PUSH_FORMAT_AS_STORED = 0, PUSH_FORMAT_OCI, PUSH_FORMAT_V2S2 };
+
+/* Pushes the stored image src to dest (NULL: src's name): blobs the
+ * registry lacks, then the manifest. digest_out (72 bytes, may be NULL)
+ * gets the manifest's digest. Holds the shared store lock. */
+int storage_image_push(struct store *st, const char *src, const char *dest, enum push_format f,
+                       const struct reg_opts *o, char *digest_out, struct pcon_err *err);
+
+/* Checks user:password against the registry (its /v2/ or the token realm
+ * it names) and stores them in auth.json. */
+int storage_registry_login(const char *host, const char *user, const char *password,
+                           const struct reg_opts *o, struct pcon_err *err);
+/* the registry part of a login argument ("https://host/x" -> "host") */
+char *storage_registry_host(const char *arg);
 
 #endif

@@ -14,6 +14,7 @@
 #include "../lib/digest.h"
 #include "../lib/fsutil.h"
 #include "../lib/lock.h"
+#include "image.h"
 #include "store.h"
 
 static int
@@ -27,6 +28,33 @@ open_subdir(int dfd, const char *name, struct pcon_err *err)
     if (fd < 0)
         return pcon_fail(err, errno, "open directory \"%s\"", name);
     return fd;
+}
+
+static bool
+has_temporaries(int dfd)
+{
+    cleanup_closedir DIR *d = fs_opendir_at(dfd);
+    struct dirent *de;
+
+    while (d && (de = readdir(d)) != NULL)
+        if (strncmp(de->d_name, ".tmp-", 5) == 0)
+            return true;
+    return false;
+}
+
+/* The next command after a killed one repairs the store, whatever it is,
+ * when nobody is using the store right then (else whoever next changes
+ * it does, under storage_lock). */
+static void
+store_recover(struct store *st)
+{
+    cleanup_close int fd = -1;
+
+    if (!has_temporaries(st->layers_dfd) && !has_temporaries(st->images_dfd))
+        return;
+    fd = lock_try_exclusive(st->root_dfd, "storage.lock");
+    if (fd >= 0)
+        (void) storage_cleanup_temporaries(st, NULL); /* best effort: retried by the next */
 }
 
 int
@@ -55,6 +83,7 @@ storage_store_open(struct store *st, const char *graphroot, const char *runroot,
     st->containers_dfd = open_subdir(st->root_dfd, "containers", err);
     if (st->containers_dfd < 0)
         return -1;
+    store_recover(st);
     return 0;
 }
 
@@ -74,14 +103,10 @@ storage_store_close(struct store *st)
     st->graphroot = st->runroot = NULL;
 }
 
-int
-storage_lock(struct store *st, bool exclusive, struct pcon_err *err)
-{
-    return lock_take(st->root_dfd, "storage.lock", exclusive, err);
-}
-
+/* Removes what killed commands left: temporaries (a pull's downloads
+ * only once its process is gone); *stale says whether any was there. */
 static int
-cleanup_dir(int dfd, struct pcon_err *err)
+cleanup_dir(int dfd, bool *stale, struct pcon_err *err)
 {
     cleanup_closedir DIR *d = fs_opendir_at(dfd);
     struct dirent *de;
@@ -97,6 +122,7 @@ cleanup_dir(int dfd, struct pcon_err *err)
         if (sscanf(de->d_name, ".tmp-pull-%d-", &pid) == 1 && pid > 0
             && (kill(pid, 0) == 0 || errno == EPERM))
             continue;
+        *stale = true;
         if (fs_rm_rf_at(dfd, de->d_name, err) < 0)
             return -1;
     }
@@ -106,9 +132,51 @@ cleanup_dir(int dfd, struct pcon_err *err)
 int
 storage_cleanup_temporaries(struct store *st, struct pcon_err *err)
 {
-    if (cleanup_dir(st->layers_dfd, err) < 0 || cleanup_dir(st->images_dfd, err) < 0)
+    bool stale = false;
+
+    if (cleanup_dir(st->layers_dfd, &stale, err) < 0 || cleanup_dir(st->images_dfd, &stale, err) < 0)
+        return pcon_prefix(err, "clean up the store");
+    /* a command killed while storing may have left whole layers of an
+     * image it never recorded */
+    if (stale && storage_layers_gc(st, err) < 0)
         return pcon_prefix(err, "clean up the store");
     return 0;
+}
+
+int
+storage_lock(struct store *st, bool exclusive, struct pcon_err *err)
+{
+    int fd = lock_take(st->root_dfd, "storage.lock", exclusive, err);
+
+    /* whoever changes the store first repairs what a killed command left */
+    if (fd >= 0 && exclusive && storage_cleanup_temporaries(st, err) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int
+storage_store_begin(struct store *st, struct pcon_err *err)
+{
+    char name[32];
+    int fd;
+
+    snprintf(name, sizeof name, ".tmp-store-%d", getpid());
+    fd = openat(st->layers_dfd, name, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return pcon_fail(err, errno, "mark the store busy");
+    close(fd);
+    return 0;
+}
+
+void
+storage_store_end(struct store *st)
+{
+    char name[32];
+
+    snprintf(name, sizeof name, ".tmp-store-%d", getpid());
+    (void) unlinkat(st->layers_dfd, name, 0); /* else the next cleanup does, and collects */
 }
 
 int

@@ -26,10 +26,16 @@ int storage_store_open(struct store *st, const char *graphroot, const char *runr
                        enum storage_driver driver, struct pcon_err *err);
 void storage_store_close(struct store *st);
 /* flock on storage.lock: shared to read, exclusive to change; the returned
- * fd holds the lock */
+ * fd holds the lock. Taken exclusively, it first removes what killed
+ * commands left (storage_cleanup_temporaries). */
 int storage_lock(struct store *st, bool exclusive, struct pcon_err *err);
-/* removes temporaries a killed command left; call with the exclusive lock */
+/* removes temporaries of killed commands and, when there were any, the
+ * layers no image uses; call with the exclusive lock */
 int storage_cleanup_temporaries(struct store *st, struct pcon_err *err);
+/* Around storing an image (exclusive lock held): a marker that, left by a
+ * killed command, makes the next cleanup collect its unrecorded layers. */
+int storage_store_begin(struct store *st, struct pcon_err *err);
+void storage_store_end(struct store *st);
 
 /* number of images or containers (entries named by a 64-hex id) */
 int storage_count(int dfd);

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+/* pcon push */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
+#include "../storage/registry.h"
+#include "cmd.h"
+
+enum { PUSH_DIGESTFILE = 0x300, PUSH_COMPRESSION_FORMAT, PUSH_REMOVE_SIGNATURES };
+
+static const struct cmd_opt push_opts[] = {
+    { PUSH_COMPRESSION_FORMAT, "compression-format", 0, "FORMAT",
+      "Compression of layers pushed (layers go as stored: gzip, zstd or none)" },
+    { PUSH_DIGESTFILE, "digestfile", 0, "FILE", "Write the digest of the pushed image to FILE" },
+    { CMD_OPT_FORMAT, "format", 'f', "FORMAT", "Manifest type: oci or v2s2 (default: as stored)" },
+    { 'q', "quiet", 'q', NULL, "Suppress the progress output" },
+    { PUSH_REMOVE_SIGNATURES, "remove-signatures", 0, NULL, "Discard signatures (pcon keeps none)" },
+    CMD_REG_OPTS,
+    { 0 },
+};
+
+static int
+digest_file_write(const char *path, const char *digest, struct pcon_err *err)
+{
+    cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+    if (fd < 0 || fs_write_all(fd, digest, strlen(digest)) < 0)
+        return pcon_fail(err, errno, "write \"%s\"", path);
+    return 0;
+}
+
+static int
+cmd_push(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    struct reg_opts o = { .tls_verify = -1 };
+    cleanup_err struct pcon_err err = { 0 };
+    enum push_format f = PUSH_FORMAT_AS_STORED;
+    const char *digestfile = NULL;
+    char digest[72], *arg;
+    int opt;
+
+    while ((opt = cmd_getopt(&cmd_push_def, argc, argv, &arg)) != -1) {
+        switch (opt) {
+        case CMD_OPT_FORMAT:
+            if (strcmp(arg, "oci") == 0)
+                f = PUSH_FORMAT_OCI;
+            else if (strcmp(arg, "v2s2") == 0 || strcmp(arg, "docker") == 0)
+                f = PUSH_FORMAT_V2S2;
+            else
+                return cmd_usage_error(&cmd_push_def, "unknown format \"%s\": oci or v2s2", arg);
+            break;
+        case PUSH_DIGESTFILE:
+            digestfile = arg;
+            break;
+        case 'q':
+            o.quiet = cmd_flag_value(arg);
+            break;
+        case PUSH_COMPRESSION_FORMAT:
+            if (strcmp(arg, "gzip") != 0 && strcmp(arg, "zstd") != 0)
+                return cmd_usage_error(&cmd_push_def, "unknown compression format \"%s\"", arg);
+            break;
+        case PUSH_REMOVE_SIGNATURES:
+            break;
+        default:
+            if (!cmd_reg_opt(&o, opt, arg))
+                return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        }
+    }
+    if (argc - optind < 1 || argc - optind > 2)
+        return cmd_usage_error(&cmd_push_def, "requires 1 or 2 arguments, received %d",
+                               argc - optind);
+    if (cmd_store_open(ctx, &err) < 0
+        || storage_image_push(&ctx->st, argv[optind], argc - optind == 2 ? argv[optind + 1] : NULL,
+                              f, &o, digest, &err) < 0)
+        return cmd_report(&err);
+    if (digestfile && digest_file_write(digestfile, digest, &err) < 0)
+        return cmd_report(&err);
+    return 0;
+}
+
+const struct cmd_def cmd_push_def = {
+    "push", cmd_push, "Push an image to a registry", "[options] IMAGE [DESTINATION]", push_opts,
+};

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: Apache-2.0
+/* pull: manifests (OCI and Docker v2, indexes and manifest lists), blobs
+ * verified by digest and size, layers the store holds not fetched again.
+ * Blobs go to a temporary directory of the store that a killed pull
+ * leaves for the next command to remove, and become the layers' blobs by
+ * hard links. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/digest.h"
+#include "../lib/fsutil.h"
+#include "../lib/json.h"
+#include "image.h"
+#include "layer.h"
+#include "reference.h"
+#include "regclient.h"
+#include "regconf.h"
+#include "registry.h"
+
+#define MAX_MANIFEST (4 << 20)
+#define ACCEPT                                                                                    \
+    "Accept: " MEDIA_OCI_INDEX ", " MEDIA_OCI_MANIFEST ", " MEDIA_DOCKER_LIST                     \
+    ", " MEDIA_DOCKER_MANIFEST
+
+static const char *
+host_arch(void)
+{
+    static struct utsname u;
+
+    if (uname(&u) < 0)
+        return "amd64";
+    if (strcmp(u.machine, "x86_64") == 0)
+        return "amd64";
+    if (strcmp(u.machine, "aarch64") == 0)
+        return "arm64";
+    return u.machine;
+}
+
+/* the digest of our platform's entry in an index or manifest list */
+static int
+index_pick(struct reg_client *cl, yajl_val list, char picked[72], struct pcon_err *err)
+{
+    const char *want_arch = cl->o->arch ? cl->o->arch : host_arch();
+    const char *want_os = cl->o->os ? cl->o->os : "linux";
+
+    for (size_t i = 0; i < list->u.array.len; i++) {
+        yajl_val p = json_get_obj(list->u.array.values[i], "platform");
+        const char *a = json_get_str(p, "architecture"), *os = json_get_str(p, "os");
+        const char *d = json_get_str(list->u.array.values[i], "digest");
+        if (a && os && strcmp(a, want_arch) == 0 && strcmp(os, want_os) == 0) {
+            if (d == NULL || !digest_valid(d))
+                return pcon_fail(err, 0, "invalid digest in manifest list");
+            memcpy(picked, d, 72);
+            return 0;
+        }
+    }
+    return pcon_fail(err, 0, "no image found in manifest list for architecture %s, OS %s",
+                     want_arch, want_os);
+}
+
+/* The manifest text for reference (a tag or digest); a list is resolved
+ * to the platform's entry. digest_out gets the manifest's digest. */
+static char *
+manifest_get(struct reg_client *cl, const char *reference, char digest_out[72],
+             struct pcon_err *err)
+{
+    char picked[72];
+
+    for (int depth = 0; depth < 2; depth++) {
+        cleanup_free char *url = xasprintf("%s/manifests/%s", cl->base, reference);
+        cleanup_yajl_val yajl_val v = NULL;
+        struct reg_response r = { .fd = -1 };
+        yajl_val list;
+        long status = reg_request(cl, "GET", url, ACCEPT, NULL, &r, err);
+
+        if (status != 200) {
+            reg_response_free(&r);
+            if (status >= 0)
+                pcon_fail_kind(err, status == 404 ? PCON_ERR_NOTFOUND : PCON_ERR_ENGINE, 0,
+                               "reading manifest %s: HTTP %ld (%s)", reference, status,
+                               reg_status_text(status));
+            return NULL;
+        }
+        digest_buf(r.body ? r.body : "", r.len, digest_out);
+        if (strncmp(reference, "sha256:", 7) == 0 && strcmp(digest_out, reference) != 0) {
+            pcon_fail(err, 0, "manifest %s has digest %s", reference, digest_out);
+            reg_response_free(&r);
+            return NULL;
+        }
+        if ((v = json_parse(r.body ? r.body : "", err)) == NULL) {
+            reg_response_free(&r);
+            return NULL;
+        }
+        list = json_get_arr(v, "manifests");
+        if (list == NULL) {
+            char *body = steal_ptr(&r.body);
+            reg_response_free(&r);
+            return body;
+        }
+        reg_response_free(&r);
+        if (index_pick(cl, list, picked, err) < 0)
+            return NULL;
+        reference = picked; /* the next round fetches it by digest */
+    }
+    pcon_fail(err, 0, "manifest lists nested too deep");
+    return NULL;
+}
+
+/* a blob into dir/<hex>, verified; returns an fd at its start */
+static int
+blob_get(struct reg_client *cl, int dir, const char *digest, long long size, const char *what,
+         struct pcon_err *err)
+{
+    cleanup_free char *url = NULL, *label = NULL;
+    cleanup_close int fd = -1;
+    struct reg_response r = { .fd = -1 };
+    char got[72];
+    long status;
+
+    if (!digest_valid(digest))
+        return pcon_fail(err, EINVAL, "invalid digest \"%s\"", digest);
+    fd = openat(dir, digest + 7, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return pcon_fail(err, errno, "create a download file");
+    url = xasprintf("%s/blobs/%s", cl->base, digest);
+    r.fd = fd;
+    r.digest = digest_new();
+    if (!cl->o->quiet && isatty(2))
+        r.progress = label = xasprintf("%s %.12s", what, digest + 7);
+    status = reg_request(cl, "GET", url, NULL, NULL, &r, err);
+    digest_final(r.digest, got);
+    reg_response_free(&r);
+    if (status != 200)
+        return status < 0 ? -1
+                          : pcon_fail(err, 0, "fetching blob %s: HTTP %ld (%s)", digest, status,
+                                      reg_status_text(status));
+    if (strcmp(got, digest) != 0 || (size >= 0 && r.written != size))
+        return pcon_fail(err, 0, "blob %s: got digest %s and %lld bytes (want %lld)", digest,
+                         got, r.written, size);
+    if (lseek(fd, 0, SEEK_SET) < 0)
+        return pcon_fail(err, errno, "rewind a download");
+    return steal_fd(&fd);
+}
+
+/* The layers of a manifest as sources for storage_image_store: a layer
+ * stored already (its chain id follows from the config's DiffIDs) is not
+ * downloaded unless fetch_all. */
+static int
+layers_fetch(struct reg_client *cl, struct store *st, int dir, yajl_val layers, char **diff_ids,
+             bool fetch_all, struct layer_src *src, struct pcon_err *err)
+{
+    char chain[72] = "";
+
+    for (size_t i = 0; i < layers->u.array.len; i++) {
+        yajl_val l = layers->u.array.values[i];
+        const char *ld = json_get_str(l, "digest");
+        int64_t lsize = -1;
+
+        if (ld == NULL || !digest_valid(diff_ids[i]))
+            return pcon_fail(err, 0, "layer %zu without a digest", i);
+        storage_layer_chain_id(i ? chain : NULL, diff_ids[i], chain);
+        if (!fetch_all && storage_layer_exists(st, chain + 7))
+            continue;
+        (void) json_get_int(l, "size", &lsize);
+        src[i].fd = blob_get(cl, dir, ld, lsize, "blob", err);
+        if (src[i].fd < 0)
+            return -1;
+        src[i].link = true;
+        src[i].digest = ld; /* checked by blob_get */
+    }
+    return 0;
+}
+
+static int
+pull_manifest(struct reg_client *cl, struct store *st, int dir, const char *manifest,
+              char **names, char *id_out, struct pcon_err *err)
+{
+    cleanup_yajl_val yajl_val v = json_parse(manifest, err);
+    cleanup_yajl_val yajl_val cv = NULL;
+    cleanup_close int cfd = -1;
+    cleanup_free char *config = NULL;
+    cleanup_strv char **diff_ids = NULL, **loaded = NULL;
+    yajl_val cfg, layers;
+    const char *cdigest;
+    int64_t csize = -1;
+    size_t n;
+    int r = -1;
+
+    if (v == NULL)
+        return pcon_prefix(err, "manifest");
+    cfg = json_get_obj(v, "config");
+    layers = json_get_arr(v, "layers");
+    if ((cdigest = json_get_str(cfg, "digest")) == NULL || layers == NULL)
+        return pcon_fail(err, 0, "unsupported manifest (no config or layers)");
+    (void) json_get_int(cfg, "size", &csize);
+    cfd = blob_get(cl, dir, cdigest, csize, "config", err);
+    if (cfd < 0 || (config = fs_read_fd(cfd, MAX_MANIFEST, NULL, err)) == NULL
+        || (cv = json_parse(config, err)) == NULL
+        || json_get_strv(json_get_obj(cv, "rootfs"), "diff_ids", &diff_ids, err) < 0)
+        return pcon_prefix(err, "image config");
+    n = layers->u.array.len;
+    if (strv_len(diff_ids) != n || n == 0)
+        return pcon_fail(err, 0, "the config lists %zu layers, the manifest %zu",
+                         strv_len(diff_ids), n);
+    /* a layer found stored may be removed before the lock is taken: then
+     * once more, downloading everything */
+    for (int attempt = 0; attempt < 2 && r < 0; attempt++) {
+        struct layer_src *src = xzalloc(n * sizeof *src);
+        int lock = -1;
+
+        for (size_t i = 0; i < n; i++)
+            src[i].fd = -1;
+        if (attempt)
+            pcon_err_clear(err);
+        if (layers_fetch(cl, st, dir, layers, diff_ids, attempt > 0, src, err) == 0
+            && (lock = storage_lock(st, true, err)) >= 0)
+            r = storage_image_store(st, config, manifest, src, n, names, &loaded, id_out, err);
+        if (lock >= 0)
+            close(lock);
+        for (size_t i = 0; i < n; i++)
+            if (src[i].fd >= 0)
+                close(src[i].fd);
+        free(src);
+        if (r < 0 && (err == NULL || err->kind != PCON_ERR_NOTFOUND))
+            break;
+    }
+    return r;
+}
+
+/* one candidate name, pulled */
+static int
+pull_one(struct store *st, const struct image_ref *ref, const struct reg_opts *o, char **name,
+         char id_out[65], struct pcon_err *err)
+{
+    struct reg_client cl;
+    cleanup_free char *canon = ref_string(ref), *manifest = NULL, *tmp = NULL;
+    cleanup_close int dir = -1;
+    struct timespec ts;
+    char mdigest[72];
+    int r = -1;
+
+    if (reg_client_open(&cl, ref->registry, ref->path, o, err) < 0)
+        goto out;
+    manifest = manifest_get(&cl, ref->digest ? ref->digest : ref->tag, mdigest, err);
+    if (manifest == NULL)
+        goto out;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    /* downloads land under a .tmp- name: a killed pull leaves only that */
+    tmp = xasprintf(".tmp-pull-%d-%ld", getpid(), ts.tv_nsec);
+    if (mkdirat(st->layers_dfd, tmp, 0700) < 0
+        || (dir = openat(st->layers_dfd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        pcon_fail(err, errno, "create a download directory");
+        goto out;
+    }
+    if (pull_manifest(&cl, st, dir, manifest, ref->tag ? (char *[]){ canon, NULL } : NULL, id_out,
+                      err) < 0)
+        goto out;
+    *name = steal_ptr(&canon);
+    r = 0;
+out:
+    if (r < 0)
+        pcon_prefix(err, "pull %s", canon ? canon : "");
+    if (tmp)
+        (void) fs_rm_rf_at(st->layers_dfd, tmp, NULL); /* downloads are stored or refused */
+    reg_client_close(&cl);
+    return r;
+}
+
+/* the names a reference may mean: itself, or a short name in each search
+ * registry (docker.io when registries.conf names none) */
+static int
+candidates(const char *refstr, struct image_ref **out, size_t *n, struct pcon_err *err)
+{
+    struct image_ref ref;
+    struct regconf rc;
+
+    *out = NULL;
+    *n = 0;
+    if (ref_parse(refstr, "docker.io", &ref, err) < 0)
+        return -1;
+    if (!ref.short_name) {
+        *out = xzalloc(sizeof **out);
+        (*out)[(*n)++] = ref;
+        return 0;
+    }
+    ref_free(&ref);
+    if (regconf_load(&rc, err) < 0)
+        return -1;
+    *out = xzalloc((strv_len(rc.search) + 1) * sizeof **out);
+    for (size_t i = 0; rc.search && rc.search[i]; i++)
+        if (ref_parse(refstr, rc.search[i], &(*out)[*n], NULL) == 0)
+            (*n)++;
+    if (*n == 0 && ref_parse(refstr, "docker.io", &(*out)[(*n)], err) == 0)
+        (*n)++;
+    regconf_free(&rc);
+    return *n ? 0 : -1;
+}
+
+static void
+candidates_free(struct image_ref *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        ref_free(&v[i]);
+    free(v);
+}
+
+int
+storage_image_pull(struct store *st, const char *refstr, const struct reg_opts *o, char **name,
+                   char id_out[65], struct pcon_err *err)
+{
+    struct image_ref *c;
+    size_t n;
+    int r = -1;
+
+    if (candidates(refstr, &c, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n && r < 0; i++) {
+        if (i)
+            pcon_err_clear(err); /* the last one's error is the one shown */
+        r = pull_one(st, &c[i], o, name, id_out, err);
+    }
+    candidates_free(c, n);
+    return r;
+}
+
+int
+storage_image_remote_digest(const char *refstr, const struct reg_opts *o, char digest[72],
+                            struct pcon_err *err)
+{
+    struct image_ref *c;
+    size_t n;
+    int r = -1;
+
+    if (candidates(refstr, &c, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n && r < 0; i++) {
+        struct reg_client cl;
+        cleanup_free char *m = NULL;
+        if (i)
+            pcon_err_clear(err);
+        if (reg_client_open(&cl, c[i].registry, c[i].path, o, err) == 0
+            && (m = manifest_get(&cl, c[i].digest ? c[i].digest : c[i].tag, digest, err)) != NULL)
+            r = 0;
+        reg_client_close(&cl);
+    }
+    candidates_free(c, n);
+    return r;
+}

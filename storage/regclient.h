@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The HTTP side of the distribution API, for pull, push and login: one
+ * libcurl handle per registry (connections are reused), HTTPS unless the
+ * registry is insecure, and authentication as the registry asks for it
+ * (Basic with stored credentials, or Bearer tokens from the realm of
+ * WWW-Authenticate, one per scope). Internal to storage/. */
+#ifndef PCON_STORAGE_REGCLIENT_H
+#define PCON_STORAGE_REGCLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../lib/err.h"
+#include "regconf.h"
+#include "registry.h"
+
+struct curl_api;
+struct digest_ctx;
+
+/* one response: the body in memory (capped) or into a file with a digest */
+struct reg_response {
+    char *body;
+    size_t len, cap;
+    int fd; /* >= 0: the body goes here */
+    struct digest_ctx *digest;
+    long long written;
+    char *www_auth, *content_type, *location;
+    bool failed;
+    /* progress on a terminal: the label, or NULL */
+    const char *progress;
+};
+
+/* a request body: a buffer, or size bytes of fd (from its start) */
+struct reg_body {
+    const char *buf;
+    size_t len;
+    int fd;
+    long long size;
+    const char *content_type;
+};
+
+struct reg_client {
+    struct curl_api *api;
+    void *curl;
+    const struct reg_opts *o;
+    char *host;   /* as named: "docker.io", "127.0.0.1:5000" */
+    char *origin; /* "https://registry-1.docker.io" */
+    char *base;   /* origin + "/v2/" + repository */
+    bool verify;  /* certificates checked */
+    struct regcerts certs;
+    char *creds;  /* "user:password", or NULL */
+    bool basic;   /* the registry asked for Basic authentication */
+    char *token, *token_scope;
+};
+
+/* Opens a client for host/repo (repo may be NULL: login): insecurity from
+ * registries.conf or o->tls_verify, credentials (o->creds, else auth.json)
+ * and certificates, then pings /v2/ to settle HTTPS or, insecure, HTTP. */
+int reg_client_open(struct reg_client *cl, const char *host, const char *repo,
+                    const struct reg_opts *o, struct pcon_err *err);
+void reg_client_close(struct reg_client *cl);
+void reg_response_free(struct reg_response *r);
+
+/* One request (method "GET", "HEAD", "POST", "PUT"), authenticated as the
+ * registry asks; returns the HTTP status or -1. */
+long reg_request(struct reg_client *cl, const char *method, const char *url, const char *accept,
+                 const struct reg_body *body, struct reg_response *r, struct pcon_err *err);
+
+/* "401 unauthorized" style text for a failed status */
+const char *reg_status_text(long status);
+
+#endif
