@@ -4,13 +4,19 @@
  * are the store's own (storage_image_blobs), so what is pushed is what
  * was pulled or loaded, byte for byte, when the store still holds it. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "../lib/cleanup.h"
 #include "../lib/digest.h"
+#include "../lib/fsutil.h"
 #include "../lib/json.h"
 #include "image.h"
 #include "layer.h"
@@ -19,11 +25,16 @@
 #include "registry.h"
 #include "save.h"
 
-static void
-progress(const struct reg_opts *o, const char *fmt, const char *digest, const char *state)
+static void __attribute__((format(printf, 2, 3)))
+progress(const struct reg_opts *o, const char *fmt, ...)
 {
-    if (!o->quiet)
-        fprintf(stderr, fmt, digest + 7, state);
+    va_list ap;
+
+    if (o->quiet)
+        return;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
 }
 
 /* an absolute URL for a Location header (registries send paths) */
@@ -66,7 +77,7 @@ blob_put(struct reg_client *cl, const char *digest, const struct reg_body *body,
     if (have < 0)
         return -1;
     if (have) {
-        progress(cl->o, "Copying %s %.12s skipped: already exists\n", what, digest);
+        progress(cl->o, "Copying %s %.12s skipped: already exists\n", what, digest + 7);
         return 0;
     }
     url = xasprintf("%s/blobs/uploads/", cl->base);
@@ -89,26 +100,113 @@ blob_put(struct reg_client *cl, const char *digest, const struct reg_body *body,
         return status < 0 ? -1
                           : pcon_fail(err, 0, "uploading blob %s: HTTP %ld (%s)", digest, status,
                                       reg_status_text(status));
-    progress(cl->o, "Copying %s %.12s %s\n", digest, "done");
+    progress(cl->o, "Copying %s %.12s done\n", what, digest + 7);
+    return 0;
+}
+
+/* gzips an uncompressed layer blob into dir/<i> (registries and their
+ * clients expect compressed layers); li gets the new blob's record */
+static int
+layer_gzip(int in, int dir, size_t i, struct layer_info *li, struct pcon_err *err)
+{
+    cleanup_free unsigned char *ibuf = xmalloc(1 << 17), *obuf = xmalloc(1 << 17);
+    cleanup_close int out = -1;
+    struct digest_ctx *d = digest_new();
+    char name[32];
+    z_stream z = { 0 };
+    long long written = 0;
+    int flush = Z_NO_FLUSH, zr = Z_OK, ret = -1;
+
+    snprintf(name, sizeof name, "%zu", i);
+    out = openat(dir, name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (out < 0 || deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        pcon_fail(err, errno, "compress layer %s", li->diff_id);
+        goto out;
+    }
+    while (flush != Z_FINISH) {
+        ssize_t n = read(in, ibuf, 1 << 17);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            pcon_fail(err, errno, "read layer %s", li->diff_id);
+            goto end;
+        }
+        flush = n == 0 ? Z_FINISH : Z_NO_FLUSH;
+        z.next_in = ibuf;
+        z.avail_in = (uInt) n;
+        do {
+            size_t have;
+            z.next_out = obuf;
+            z.avail_out = 1 << 17;
+            zr = deflate(&z, flush);
+            have = (1 << 17) - z.avail_out;
+            if (fs_write_all(out, obuf, have) < 0) {
+                pcon_fail(err, errno, "compress layer %s", li->diff_id);
+                goto end;
+            }
+            digest_update(d, obuf, have);
+            written += (long long) have;
+        } while (z.avail_out == 0);
+    }
+    if (zr != Z_STREAM_END) {
+        pcon_fail(err, 0, "compress layer %s: zlib error %d", li->diff_id, zr);
+        goto end;
+    }
+    li->blob_size = written;
+    li->compression = LAYER_GZIP;
+    ret = steal_fd(&out);
+end:
+    deflateEnd(&z);
+out:
+    {
+        char dg[72];
+        digest_final(d, dg);
+        if (ret >= 0)
+            memcpy(li->blob_digest, dg, 72);
+    }
+    return ret;
+}
+
+/* the blobs to send, one fd per layer (uncompressed ones gzipped into
+ * dir); b's manifest follows when a layer changed */
+static int
+layers_prepare(struct store *st, struct image_blobs *b, int dir, int *fds, struct pcon_err *err)
+{
+    bool changed = false;
+
+    for (size_t i = 0; i < b->n; i++) {
+        cleanup_close int fd = storage_layer_blob_open(st, b->layers[i].chain_id + 7, err);
+        if (fd < 0)
+            return -1;
+        if (b->layers[i].compression == LAYER_TAR) {
+            fds[i] = layer_gzip(fd, dir, i, &b->layers[i], err);
+            if (fds[i] < 0)
+                return -1;
+            changed = true;
+        } else {
+            fds[i] = steal_fd(&fd);
+        }
+    }
+    if (changed) {
+        free(b->manifest);
+        b->manifest = storage_manifest_for(b->config, b->layers, b->n, b->docker);
+    }
     return 0;
 }
 
 static int
-push_blobs(struct reg_client *cl, struct store *st, const struct image_blobs *b,
+push_blobs(struct reg_client *cl, const struct image_blobs *b, const int *fds,
            struct pcon_err *err)
 {
     char cdigest[72];
 
     for (size_t i = 0; i < b->n; i++) {
-        cleanup_close int fd = storage_layer_blob_open(st, b->layers[i].chain_id + 7, err);
         struct reg_body body = {
-            .fd = fd, .size = b->layers[i].blob_size, .content_type = "application/octet-stream"
+            .fd = fds[i], .size = b->layers[i].blob_size, .content_type = "application/octet-stream"
         };
         bool dup = false;
         for (size_t k = 0; k < i && !dup; k++)
             dup = strcmp(b->layers[k].blob_digest, b->layers[i].blob_digest) == 0;
-        if (fd < 0)
-            return -1;
         if (!dup && blob_put(cl, b->layers[i].blob_digest, &body, "blob", err) < 0)
             return -1;
     }
@@ -127,8 +225,7 @@ manifest_put(struct reg_client *cl, const struct image_ref *ref, const char *man
     struct reg_response r = { .fd = -1 };
     long status;
 
-    if (!cl->o->quiet)
-        fprintf(stderr, "Writing manifest to image destination\n");
+    progress(cl->o, "Writing manifest to image destination\n");
     status = reg_request(cl, "PUT", url, NULL,
                          &(struct reg_body){ .buf = manifest, .len = strlen(manifest), .fd = -1,
                                              .content_type = docker ? MEDIA_DOCKER_MANIFEST
@@ -142,19 +239,54 @@ manifest_put(struct reg_client *cl, const struct image_ref *ref, const char *man
     return 0;
 }
 
-/* the image's blobs with a manifest in the format asked for */
-static int
-blobs_for(struct store *st, const struct image *img, enum push_format f, struct image_blobs *b,
-          struct pcon_err *err)
+/* the manifest in the format asked for */
+static void
+manifest_format(struct image_blobs *b, enum push_format f)
 {
-    if (storage_image_blobs(st, img, f == PUSH_FORMAT_OCI, b, err) < 0)
-        return -1;
-    if (f == PUSH_FORMAT_V2S2 && !b->docker) {
+    if ((f == PUSH_FORMAT_V2S2 && !b->docker) || (f == PUSH_FORMAT_OCI && b->docker)) {
+        b->docker = f == PUSH_FORMAT_V2S2;
         free(b->manifest);
-        b->manifest = storage_manifest_for(b->config, b->layers, b->n, true);
-        b->docker = true;
+        b->manifest = storage_manifest_for(b->config, b->layers, b->n, b->docker);
     }
-    return 0;
+}
+
+static int
+push_image(struct store *st, struct reg_client *cl, const struct image_ref *ref, struct image_blobs *b,
+           enum push_format f, char *digest_out, struct pcon_err *err)
+{
+    cleanup_free char *tmp = NULL;
+    cleanup_close int dir = -1;
+    int *fds = xzalloc((b->n ? b->n : 1) * sizeof *fds);
+    struct timespec ts;
+    int r = -1;
+
+    for (size_t i = 0; i < b->n; i++)
+        fds[i] = -1;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    /* compressed layers go here: the next command removes it once we are gone */
+    tmp = xasprintf(".tmp-push-%d-%ld", getpid(), ts.tv_nsec);
+    if (mkdirat(st->layers_dfd, tmp, 0700) < 0
+        || (dir = openat(st->layers_dfd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        pcon_fail(err, errno, "create a directory for compressed layers");
+        goto out;
+    }
+    if (layers_prepare(st, b, dir, fds, err) < 0)
+        goto out;
+    manifest_format(b, f);
+    progress(cl->o, "Getting image source signatures\n");
+    if (push_blobs(cl, b, fds, err) < 0 || manifest_put(cl, ref, b->manifest, b->docker, err) < 0)
+        goto out;
+    if (digest_out)
+        digest_buf(b->manifest, strlen(b->manifest), digest_out);
+    r = 0;
+out:
+    for (size_t i = 0; i < b->n; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    free(fds);
+    if (dir >= 0)
+        (void) fs_rm_rf_at(st->layers_dfd, tmp, NULL); /* else the next cleanup */
+    return r;
 }
 
 int
@@ -185,14 +317,10 @@ storage_image_push(struct store *st, const char *src, const char *dest, enum pus
         pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s: name a registry to push to", canon);
         goto out;
     }
-    if (blobs_for(st, &img, f, &b, err) < 0 || reg_client_open(&cl, ref.registry, ref.path, o, err) < 0)
+    if (storage_image_blobs(st, &img, false, &b, err) < 0
+        || reg_client_open(&cl, ref.registry, ref.path, o, err) < 0
+        || push_image(st, &cl, &ref, &b, f, digest_out, err) < 0)
         goto out;
-    if (!o->quiet)
-        fprintf(stderr, "Getting image source signatures\n");
-    if (push_blobs(&cl, st, &b, err) < 0 || manifest_put(&cl, &ref, b.manifest, b.docker, err) < 0)
-        goto out;
-    if (digest_out)
-        digest_buf(b.manifest, strlen(b.manifest), digest_out);
     r = 0;
 out:
     if (r < 0 && canon)

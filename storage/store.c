@@ -117,10 +117,11 @@ cleanup_dir(int dfd, bool *stale, struct pcon_err *err)
         int pid;
         if (strncmp(de->d_name, ".tmp-", 5) != 0)
             continue;
-        /* a pull downloads outside the lock: its directory is its own while
-         * the pulling process lives */
-        if (sscanf(de->d_name, ".tmp-pull-%d-", &pid) == 1 && pid > 0
-            && (kill(pid, 0) == 0 || errno == EPERM))
+        /* a pull downloads and a push compresses outside the lock: its
+         * directory is its own while the process lives */
+        if ((sscanf(de->d_name, ".tmp-pull-%d-", &pid) == 1
+             || sscanf(de->d_name, ".tmp-push-%d-", &pid) == 1)
+            && pid > 0 && (kill(pid, 0) == 0 || errno == EPERM))
             continue;
         *stale = true;
         if (fs_rm_rf_at(dfd, de->d_name, err) < 0)
