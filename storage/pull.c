@@ -247,7 +247,7 @@ pull_one(struct store *st, const struct image_ref *ref, const struct reg_opts *o
     char mdigest[72];
     int r = -1;
 
-    if (reg_client_open(&cl, ref->registry, ref->path, o, err) < 0)
+    if (reg_client_open(&cl, ref->registry, ref->path, "pull", o, err) < 0)
         goto out;
     manifest = manifest_get(&cl, ref->digest ? ref->digest : ref->tag, mdigest, err);
     if (manifest == NULL)
@@ -346,7 +346,7 @@ storage_image_remote_digest(const char *refstr, const struct reg_opts *o, char d
         cleanup_free char *m = NULL;
         if (i)
             pcon_err_clear(err);
-        if (reg_client_open(&cl, c[i].registry, c[i].path, o, err) == 0
+        if (reg_client_open(&cl, c[i].registry, c[i].path, "pull", o, err) == 0
             && (m = manifest_get(&cl, c[i].digest ? c[i].digest : c[i].tag, digest, err)) != NULL)
             r = 0;
         reg_client_close(&cl);

@@ -318,7 +318,7 @@ storage_image_push(struct store *st, const char *src, const char *dest, enum pus
         goto out;
     }
     if (storage_image_blobs(st, &img, false, &b, err) < 0
-        || reg_client_open(&cl, ref.registry, ref.path, o, err) < 0
+        || reg_client_open(&cl, ref.registry, ref.path, "pull,push", o, err) < 0
         || push_image(st, &cl, &ref, &b, f, digest_out, err) < 0)
         goto out;
     r = 0;
@@ -362,7 +362,7 @@ storage_registry_login(const char *host, const char *user, const char *password,
     int ret = -1;
 
     lo.creds = creds;
-    if (reg_client_open(&cl, host, NULL, &lo, err) < 0)
+    if (reg_client_open(&cl, host, NULL, "pull,push", &lo, err) < 0)
         goto out;
     url = xasprintf("%s/v2/", cl.origin);
     status = reg_request(&cl, "GET", url, NULL, NULL, &r, err);

@@ -483,38 +483,60 @@ client_credentials(struct reg_client *cl, struct pcon_err *err)
     return err && err->msg ? -1 : 0;
 }
 
-/* GET /v2/ over HTTPS; an insecure registry may answer over HTTP */
+/* GET /v2/ over HTTPS; an insecure registry may answer over HTTP. The
+ * challenge of a 401 goes to *challenge. */
 static int
-client_ping(struct reg_client *cl, struct pcon_err *err)
+client_ping(struct reg_client *cl, char **challenge, struct pcon_err *err)
 {
     const char *api_host = strcmp(cl->host, "docker.io") == 0 ? "registry-1.docker.io" : cl->host;
-    struct reg_response r = { .fd = -1 };
-    cleanup_free char *url = NULL;
-    long status;
+    long status = -1;
 
-    cl->origin = xasprintf("https://%s", api_host);
-    url = xasprintf("%s/v2/", cl->origin);
-    status = perform(cl, "GET", url, NULL, NULL, &r, NULL, err);
-    reg_response_free(&r);
-    if (status >= 0)
-        return 0;
-    if (cl->verify)
-        return pcon_prefix(err, "pinging container registry %s", cl->host);
-    pcon_err_clear(err);
-    free(cl->origin);
-    cl->origin = xasprintf("http://%s", api_host);
-    free(url);
-    url = xasprintf("%s/v2/", cl->origin);
-    status = perform(cl, "GET", url, NULL, NULL, &r, NULL, err);
-    reg_response_free(&r);
+    for (int plain = 0; plain < 2 && status < 0; plain++) {
+        cleanup_free char *url = NULL;
+        struct reg_response r = { .fd = -1 };
+        if (plain) {
+            if (cl->verify)
+                return pcon_prefix(err, "pinging container registry %s", cl->host);
+            pcon_err_clear(err);
+        }
+        free(cl->origin);
+        cl->origin = xasprintf("%s://%s", plain ? "http" : "https", api_host);
+        url = xasprintf("%s/v2/", cl->origin);
+        status = perform(cl, "GET", url, NULL, NULL, &r, NULL, err);
+        if (status == 401 && r.www_auth)
+            *challenge = steal_ptr(&r.www_auth);
+        reg_response_free(&r);
+    }
     return status < 0 ? pcon_prefix(err, "pinging container registry %s", cl->host) : 0;
 }
 
+/* Authenticates before the first request as the ping's challenge asks: a
+ * token for the repository's scope up front saves a 401 per request (and
+ * a push then has push rights from the start, as registries that check
+ * the scope want). */
+static int
+client_preauth(struct reg_client *cl, const char *challenge, const char *repo, const char *actions,
+               struct pcon_err *err)
+{
+    const char *kind = challenge + strspn(challenge, " ");
+    cleanup_free char *scoped = NULL;
+
+    if (strncasecmp(kind, "basic", 5) == 0) {
+        cl->basic = cl->creds != NULL;
+        return 0;
+    }
+    if (strncasecmp(kind, "bearer", 6) != 0 || repo == NULL)
+        return 0;
+    scoped = xasprintf("%s,scope=\"repository:%s:%s\"", challenge, repo, actions);
+    return bearer_login(cl, scoped, err);
+}
+
 int
-reg_client_open(struct reg_client *cl, const char *host, const char *repo,
+reg_client_open(struct reg_client *cl, const char *host, const char *repo, const char *actions,
                 const struct reg_opts *o, struct pcon_err *err)
 {
     cleanup_free char *name = xasprintf("%s/%s", host, repo ? repo : "");
+    cleanup_free char *challenge = NULL;
 
     memset(cl, 0, sizeof *cl);
     cl->o = o;
@@ -526,7 +548,9 @@ reg_client_open(struct reg_client *cl, const char *host, const char *repo,
     if (client_config(cl, name, err) < 0 || client_credentials(cl, err) < 0)
         return -1;
     regconf_certs(o->cert_dir, host, &cl->certs);
-    if (client_ping(cl, err) < 0)
+    if (client_ping(cl, &challenge, err) < 0)
+        return -1;
+    if (challenge && client_preauth(cl, challenge, repo, actions, err) < 0)
         return -1;
     cl->base = xasprintf("%s/v2/%s", cl->origin, repo ? repo : "");
     return 0;

@@ -55,9 +55,10 @@ struct reg_client {
 
 /* Opens a client for host/repo (repo may be NULL: login): insecurity from
  * registries.conf or o->tls_verify, credentials (o->creds, else auth.json)
- * and certificates, then pings /v2/ to settle HTTPS or, insecure, HTTP. */
+ * and certificates, then pings /v2/ to settle HTTPS or, insecure, HTTP,
+ * and authenticates for actions ("pull" or "pull,push") on repo. */
 int reg_client_open(struct reg_client *cl, const char *host, const char *repo,
-                    const struct reg_opts *o, struct pcon_err *err);
+                    const char *actions, const struct reg_opts *o, struct pcon_err *err);
 void reg_client_close(struct reg_client *cl);
 void reg_response_free(struct reg_response *r);
 

@@ -1,0 +1,263 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# pcon push, login/logout, HTTPS with certs.d, registries.conf, manifest
+# lists and --pull=newer, against Debian's docker-registry on 127.0.0.1;
+# skopeo checks what pcon pushed.
+
+load helpers
+load registry
+
+# another store of this file's: pcon_in NAME ARGS...
+pcon_in() {
+    local n=$1
+    shift
+    timeout --foreground 120 "$PCON" --root "$BATS_FILE_TMPDIR/root-$n" --runroot "$BATS_FILE_TMPDIR/run-$n" "$@"
+}
+
+pcon2() {
+    pcon_in 2 "$@"
+}
+
+make_certs() { # DIR: a CA and a certificate for 127.0.0.1 signed by it
+    local d=$1
+    mkdir -p "$d"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+        -subj /CN=pcon-test-ca -keyout "$d/ca.key" -out "$d/ca.crt" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=127.0.0.1 \
+        -keyout "$d/key.pem" -out "$d/srv.csr" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1\n' > "$d/ext"
+    openssl x509 -req -in "$d/srv.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
+        -days 2 -extfile "$d/ext" -out "$d/cert.pem" 2>/dev/null
+}
+
+setup_file() {
+    pcon_setup_store
+    export XDG_CONFIG_HOME="$BATS_FILE_TMPDIR/config" XDG_RUNTIME_DIR="$BATS_FILE_TMPDIR/xdgrun"
+    mkdir -p "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR"
+    unset REGISTRY_AUTH_FILE CONTAINERS_REGISTRIES_CONF
+    export REG_PORT=$(free_port) TLS_PORT=$(free_port) AUTH_PORT=$(free_port) TOKEN_PORT=$(free_port)
+    start_registry plain "$REG_PORT"
+    make_certs "$BATS_FILE_TMPDIR/certs"
+    htpasswd -Bbc "$BATS_FILE_TMPDIR/htpasswd" tester s3cret 2>/dev/null
+    start_registry tls "$TLS_PORT" "  tls:
+    certificate: $BATS_FILE_TMPDIR/certs/cert.pem
+    key: $BATS_FILE_TMPDIR/certs/key.pem
+auth:
+  htpasswd:
+    realm: pcon-test
+    path: $BATS_FILE_TMPDIR/htpasswd"
+    "$BATS_TEST_DIRNAME/token-server.py" "$TOKEN_PORT" "$BATS_FILE_TMPDIR/token.log" &
+    echo $! > "$BATS_FILE_TMPDIR/token.pid"
+    start_registry auth "$AUTH_PORT" "auth:
+  silly:
+    realm: http://127.0.0.1:$TOKEN_PORT/token
+    service: pcon-test"
+    export LAYERED_ID=$("$BATS_TEST_DIRNAME/make-layered.py" archive "$BB_TAR" localhost/layered:1 "$BATS_FILE_TMPDIR/layered.tar")
+    pcon load -i "$BATS_FILE_TMPDIR/layered.tar" >/dev/null
+}
+
+teardown_file() {
+    local pid start root
+    stop_registry plain
+    stop_registry tls
+    stop_registry auth
+    [ -f "$BATS_FILE_TMPDIR/token.pid" ] && kill "$(cat "$BATS_FILE_TMPDIR/token.pid")" 2>/dev/null
+    for root in "$BATS_FILE_TMPDIR"/root-*; do
+        [ -d "$root" ] || continue
+        pcon_in "${root##*/root-}" unshare rm -rf "$root" 2>/dev/null || true
+        if [ -f "$BATS_FILE_TMPDIR/run-${root##*/root-}/pause.pid" ]; then
+            read -r pid start < "$BATS_FILE_TMPDIR/run-${root##*/root-}/pause.pid"
+            kill_recorded "$pid" "$start"
+        fi
+    done
+    pcon_teardown_store
+}
+
+@test "the layered image: whiteouts hide, the opaque directory replaces" {
+    run pcon run --rm localhost/layered:1
+    assert_status 0
+    assert_output "/data:
+dir
+file
+keep
+
+/data/dir:
+c"
+}
+
+@test "push: skopeo inspects what pcon pushed; --digestfile holds the manifest digest" {
+    run pcon push --tls-verify=false --digestfile "$BATS_TEST_TMPDIR/digest" localhost/layered:1 "127.0.0.1:$REG_PORT/team/layered:1"
+    assert_status 0
+    run skopeo inspect --tls-verify=false --format '{{.Digest}} {{len .Layers}} {{.Architecture}}' "docker://127.0.0.1:$REG_PORT/team/layered:1"
+    assert_status 0
+    assert_output "$(cat "$BATS_TEST_TMPDIR/digest") 3 amd64"
+    # the config skopeo fetches is the stored one: the image id
+    run sh -c "skopeo inspect --tls-verify=false --config --raw docker://127.0.0.1:$REG_PORT/team/layered:1 | sha256sum"
+    assert_output "$LAYERED_ID  -"
+}
+
+@test "what pcon pushed pulls into another store as the same image, and runs the same" {
+    pcon push --tls-verify=false -q localhost/layered:1 "127.0.0.1:$REG_PORT/team/layered:2"
+    run pcon2 pull --tls-verify=false "127.0.0.1:$REG_PORT/team/layered:2"
+    assert_status 0
+    assert_output "$LAYERED_ID"
+    run pcon2 run --rm "127.0.0.1:$REG_PORT/team/layered:2" ls /data/dir
+    assert_output "c"
+}
+
+@test "pull then push sends the manifest byte for byte; blobs the registry has are skipped" {
+    local want
+    skopeo copy -q --dest-tls-verify=false "oci-archive:$BATS_FILE_TMPDIR/layered.tar" \
+        "docker://127.0.0.1:$REG_PORT/team/seeded:1"
+    want=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://127.0.0.1:$REG_PORT/team/seeded:1")
+    # a store of its own: a layer stored before, from elsewhere, would keep that one's blob
+    pcon_in fresh pull --tls-verify=false "127.0.0.1:$REG_PORT/team/seeded:1" >/dev/null
+    run --separate-stderr pcon_in fresh push --tls-verify=false "127.0.0.1:$REG_PORT/team/seeded:1" "127.0.0.1:$REG_PORT/team/seeded:copy"
+    assert_status 0
+    [[ "$stderr" == *"skipped: already exists"* ]]
+    run skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://127.0.0.1:$REG_PORT/team/seeded:copy"
+    assert_output "$want"
+}
+
+@test "push --format v2s2 writes a Docker manifest; an imported (uncompressed) layer goes gzipped" {
+    run pcon push --tls-verify=false --format v2s2 -q $IMAGE "127.0.0.1:$REG_PORT/team/bb:v2"
+    assert_status 0
+    run sh -c "skopeo inspect --tls-verify=false --raw docker://127.0.0.1:$REG_PORT/team/bb:v2 | python3 -c 'import json,sys; m=json.load(sys.stdin); print(m[\"mediaType\"], m[\"layers\"][0][\"mediaType\"])'"
+    assert_output "application/vnd.docker.distribution.manifest.v2+json application/vnd.docker.image.rootfs.diff.tar.gzip"
+}
+
+@test "push asks the token realm for pull and push scope" {
+    : > "$BATS_FILE_TMPDIR/token.log"
+    run pcon push --tls-verify=false -q $IMAGE "127.0.0.1:$AUTH_PORT/team/pushed:1"
+    assert_status 0
+    cat "$BATS_FILE_TMPDIR/token.log" >&2
+    grep -qE "scope=repository%3Ateam%2Fpushed%3A(pull%2Cpush|push%2Cpull)" "$BATS_FILE_TMPDIR/token.log"
+    run skopeo inspect --tls-verify=false --creds any:any --format '{{len .Layers}}' "docker://127.0.0.1:$AUTH_PORT/team/pushed:1"
+    assert_output "1"
+}
+
+@test "HTTPS is verified: an unknown CA is refused, certs.d or --cert-dir names the right one" {
+    run --separate-stderr pcon pull --creds tester:s3cret "127.0.0.1:$TLS_PORT/team/x:1"
+    assert_status 125
+    assert_one_error_line
+    [[ "$stderr" == *"pinging container registry 127.0.0.1:$TLS_PORT"* ]]
+    mkdir -p "$BATS_TEST_TMPDIR/cd"
+    cp "$BATS_FILE_TMPDIR/certs/ca.crt" "$BATS_TEST_TMPDIR/cd/"
+    run pcon push --cert-dir "$BATS_TEST_TMPDIR/cd" --creds tester:s3cret -q $IMAGE "127.0.0.1:$TLS_PORT/team/tls:1"
+    assert_status 0
+    mkdir -p "$XDG_CONFIG_HOME/containers/certs.d/127.0.0.1:$TLS_PORT"
+    cp "$BATS_FILE_TMPDIR/certs/ca.crt" "$XDG_CONFIG_HOME/containers/certs.d/127.0.0.1:$TLS_PORT/"
+    run pcon pull --creds tester:s3cret "127.0.0.1:$TLS_PORT/team/tls:1"
+    assert_status 0
+}
+
+@test "login checks the password, auth.json serves push and pull, logout removes it" {
+    mkdir -p "$XDG_CONFIG_HOME/containers/certs.d/127.0.0.1:$TLS_PORT"
+    cp "$BATS_FILE_TMPDIR/certs/ca.crt" "$XDG_CONFIG_HOME/containers/certs.d/127.0.0.1:$TLS_PORT/"
+    run --separate-stderr pcon push -q $IMAGE "127.0.0.1:$TLS_PORT/team/login:1"
+    assert_status 125
+    [[ "$stderr" == *"401"* ]]
+    run --separate-stderr pcon login -u tester -p wrong "127.0.0.1:$TLS_PORT"
+    assert_status 125
+    assert_one_error_line
+    [[ "$stderr" == *"invalid username/password"* ]]
+    [ ! -e "$XDG_RUNTIME_DIR/containers/auth.json" ]
+    run sh -c "echo s3cret | '$PCON' login -u tester --password-stdin 127.0.0.1:$TLS_PORT"
+    assert_status 0
+    assert_output "Login Succeeded!"
+    [ "$(stat -c %a "$XDG_RUNTIME_DIR/containers/auth.json")" = 600 ]
+    python3 -c 'import json,sys,base64; a=json.load(open(sys.argv[1]))["auths"][sys.argv[2]]["auth"]; assert base64.b64decode(a)==b"tester:s3cret"' \
+        "$XDG_RUNTIME_DIR/containers/auth.json" "127.0.0.1:$TLS_PORT"
+    run pcon login --get-login "127.0.0.1:$TLS_PORT"
+    assert_output "tester"
+    run pcon push -q $IMAGE "127.0.0.1:$TLS_PORT/team/login:1"
+    assert_status 0
+    run pcon2 pull -q "127.0.0.1:$TLS_PORT/team/login:1"
+    assert_status 0
+    run pcon logout "127.0.0.1:$TLS_PORT"
+    assert_output "Removed login credentials for 127.0.0.1:$TLS_PORT"
+    run --separate-stderr pcon logout "127.0.0.1:$TLS_PORT"
+    assert_status 125
+    [[ "$stderr" == "Error: not logged into 127.0.0.1:$TLS_PORT" ]]
+    run --separate-stderr pcon2 pull -q "127.0.0.1:$TLS_PORT/team/login:1"
+    assert_status 125
+}
+
+@test "registries.conf: short names from unqualified-search-registries, insecure=true, blocked" {
+    mkdir -p "$XDG_CONFIG_HOME/containers"
+    cat > "$XDG_CONFIG_HOME/containers/registries.conf" <<CONF
+unqualified-search-registries = ["127.0.0.1:$AUTH_PORT", "127.0.0.1:$REG_PORT"]
+
+[[registry]]
+location = "127.0.0.1:$REG_PORT"
+insecure = true
+
+[[registry]]
+location = "127.0.0.1:$AUTH_PORT"
+insecure = true
+CONF
+    pcon push -q localhost/layered:1 "127.0.0.1:$REG_PORT/team/short:1"
+    pcon rmi -f "127.0.0.1:$REG_PORT/team/short:1" >/dev/null 2>&1 || true
+    # not in the first search registry: found in the second, over HTTP
+    run pcon pull -q team/short:1
+    assert_status 0
+    assert_output "$LAYERED_ID"
+    run pcon images --format '{{.Repository}}:{{.Tag}}' "127.0.0.1:$REG_PORT/team/short:1"
+    assert_output "127.0.0.1:$REG_PORT/team/short:1"
+    cat >> "$XDG_CONFIG_HOME/containers/registries.conf" <<CONF
+[[registry]]
+prefix = "127.0.0.1:$REG_PORT/team/blocked"
+location = "127.0.0.1:$REG_PORT/team/blocked"
+blocked = true
+CONF
+    run --separate-stderr pcon pull -q "127.0.0.1:$REG_PORT/team/blocked:1"
+    assert_status 125
+    [[ "$stderr" == *"blocked in registries.conf"* ]]
+    rm "$XDG_CONFIG_HOME/containers/registries.conf"
+}
+
+@test "a multi-platform index: the host's platform by default, --arch picks another" {
+    "$BATS_TEST_DIRNAME/make-layered.py" index "$BB_TAR" "$BATS_TEST_TMPDIR/idx" >/dev/null
+    skopeo copy -q --all --dest-tls-verify=false "oci:$BATS_TEST_TMPDIR/idx:multi" \
+        "docker://127.0.0.1:$REG_PORT/team/multi:1"
+    run pcon pull --tls-verify=false -q "127.0.0.1:$REG_PORT/team/multi:1"
+    assert_status 0
+    assert_output "$LAYERED_ID"
+    run pcon2 pull --tls-verify=false -q --arch arm64 "127.0.0.1:$REG_PORT/team/multi:1"
+    assert_status 0
+    run pcon2 image inspect --format '{{.Architecture}}' "127.0.0.1:$REG_PORT/team/multi:1"
+    assert_output "arm64"
+    run --separate-stderr pcon2 pull --tls-verify=false -q --arch s390x "127.0.0.1:$REG_PORT/team/multi:1"
+    assert_status 125
+    [[ "$stderr" == *"no image found in manifest list for architecture s390x"* ]]
+}
+
+@test "--pull=newer reuses an unchanged image and pulls a changed one" {
+    local old
+    pcon push --tls-verify=false -q $IMAGE "127.0.0.1:$REG_PORT/team/newer:1"
+    pcon pull --tls-verify=false -q "127.0.0.1:$REG_PORT/team/newer:1" >/dev/null
+    old=$(pcon images -q --no-trunc "127.0.0.1:$REG_PORT/team/newer:1")
+    run pcon run --rm --pull=newer --tls-verify=false "127.0.0.1:$REG_PORT/team/newer:1" cat /data/file
+    assert_output "image data"
+    [ "$(pcon images -q --no-trunc "127.0.0.1:$REG_PORT/team/newer:1")" = "$old" ]
+    # the tag moves to another image on the registry
+    pcon push --tls-verify=false -q localhost/layered:1 "127.0.0.1:$REG_PORT/team/newer:1"
+    run pcon run --rm --pull=newer --tls-verify=false "127.0.0.1:$REG_PORT/team/newer:1" cat /data/keep
+    assert_output "keep"
+    run pcon images -q --no-trunc "127.0.0.1:$REG_PORT/team/newer:1"
+    assert_output "sha256:$LAYERED_ID"
+}
+
+@test "push errors: no registry in the name, a missing image, a registry that refuses" {
+    run --separate-stderr pcon push --tls-verify=false $IMAGE
+    assert_status 125
+    assert_one_error_line
+    [[ "$stderr" == *"name a registry"* ]]
+    run --separate-stderr pcon push --tls-verify=false localhost/nope "127.0.0.1:$REG_PORT/x:1"
+    assert_status 125
+    assert_one_error_line
+    [[ "$stderr" == *"image not known"* ]]
+    run --separate-stderr pcon push --tls-verify=false -q $IMAGE "127.0.0.1:$AUTH_PORT/BAD:1"
+    assert_status 125
+    assert_one_error_line
+}
