@@ -17,6 +17,7 @@
 struct cmd_globals {
     char *graphroot, *runroot;
     enum storage_driver driver;
+    char *driver_conf; /* the storage.conf that chose the driver, or NULL */
 };
 
 struct cmd_ctx {

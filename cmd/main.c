@@ -122,6 +122,10 @@ dispatch(struct cmd_ctx *ctx, int argc, char **argv)
         return PCON_EXIT_ENGINE;
     }
     default_paths(&ctx->g);
+    /* --storage-driver wins over storage.conf */
+    if (ctx->g.driver == STORAGE_DRIVER_AUTO
+        && storage_conf_driver(&ctx->g.driver, &ctx->g.driver_conf, &err) < 0)
+        return cmd_report(&err);
     for (size_t i = 0; i < NCOMMANDS; i++) {
         if (strcmp(argv[optind], commands[i]->name) != 0)
             continue;
@@ -145,5 +149,6 @@ main(int argc, char **argv)
         storage_store_close(&ctx.st);
     free(ctx.g.graphroot);
     free(ctx.g.runroot);
+    free(ctx.g.driver_conf);
     return code;
 }

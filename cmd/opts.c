@@ -170,6 +170,8 @@ cmd_store_open(struct cmd_ctx *ctx, struct pcon_err *err)
     /* opened inside: the store's fds then belong to pcon's mount namespace */
     if (storage_store_open(&ctx->st, ctx->g.graphroot, ctx->g.runroot, ctx->g.driver, err) < 0)
         return -1;
+    if (ctx->g.driver_conf)
+        ctx->st.driver_why = xasprintf("chosen in %s", ctx->g.driver_conf);
     ctx->store_open = true;
     return 0;
 }

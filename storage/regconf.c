@@ -13,171 +13,57 @@
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
+#include "../lib/toml.h"
 #include "regconf.h"
 
 #define MAX_CONF (1 << 20)
 
-/* --- registries.conf: the TOML it uses --- */
-
-struct toml {
-    const char *p;
-    int line;
-    struct pcon_err *err;
-};
+/* --- registries.conf --- */
 
 static int
-toml_fail(struct toml *t, const char *what)
+regconf_cb(void *opaque, const char *table, bool array_table, const char *key,
+           const struct toml_value *v, struct pcon_err *err)
 {
-    return pcon_fail(t->err, EINVAL, "registries.conf: line %d: %s", t->line, what);
-}
+    struct regconf *rc = opaque;
+    struct regconf_entry *e;
 
-/* spaces, and with newlines also line ends and comments */
-static void
-toml_skip(struct toml *t, bool newlines)
-{
-    for (;;) {
-        if (*t->p == ' ' || *t->p == '\t' || *t->p == '\r') {
-            t->p++;
-        } else if (*t->p == '#' || (newlines && *t->p == '\n')) {
-            if (*t->p == '#')
-                t->p += strcspn(t->p, "\n");
-            if (newlines && *t->p == '\n') {
-                t->p++;
-                t->line++;
-            }
-            if (!newlines)
-                return;
-        } else {
-            return;
+    if (key == NULL) { /* a table starts: [[registry]] is an entry; mirrors and others are not */
+        if (array_table && strcmp(table, "registry") == 0) {
+            rc->entries = xrealloc(rc->entries, (rc->n + 1) * sizeof *rc->entries);
+            rc->entries[rc->n++] = (struct regconf_entry){ 0 };
         }
-    }
-}
-
-static char *
-toml_string(struct toml *t)
-{
-    char q = *t->p;
-    const char *s = ++t->p;
-    size_t n = strcspn(s, q == '"' ? "\"\n\\" : "'\n");
-
-    if (s[n] != q) {
-        toml_fail(t, s[n] == '\\' ? "escapes in strings are not supported" : "unterminated string");
-        return NULL;
-    }
-    t->p = s + n + 1;
-    return xstrndup(s, n);
-}
-
-/* a value: string, boolean or array of strings; kind 's', 'b' or 'a' */
-static int
-toml_value(struct toml *t, char *kind, char **str, bool *b, char ***arr)
-{
-    if (*t->p == '"' || *t->p == '\'') {
-        *kind = 's';
-        return (*str = toml_string(t)) ? 0 : -1;
-    }
-    if (strncmp(t->p, "true", 4) == 0 || strncmp(t->p, "false", 5) == 0) {
-        *kind = 'b';
-        *b = *t->p == 't';
-        t->p += *b ? 4 : 5;
         return 0;
     }
-    if (*t->p != '[')
-        return toml_fail(t, "unsupported value");
-    *kind = 'a';
-    t->p++;
-    for (;;) {
-        char *s;
-        toml_skip(t, true);
-        if (*t->p == ']') {
-            t->p++;
-            return 0;
+    if (table[0] == '\0') {
+        if (v->kind == TOML_ARRAY && strcmp(key, "unqualified-search-registries") == 0) {
+            strv_free(rc->search);
+            rc->search = strv_dup(v->arr);
         }
-        if (*t->p != '"' && *t->p != '\'')
-            return toml_fail(t, "arrays hold strings here");
-        if ((s = toml_string(t)) == NULL)
-            return -1;
-        strv_push_take(arr, s);
-        toml_skip(t, true);
-        if (*t->p == ',')
-            t->p++;
-        else if (*t->p != ']')
-            return toml_fail(t, "expected , or ] in an array");
+        return 0;
     }
-}
-
-static void
-regconf_set(struct regconf *rc, int section, const char *key, char kind, char **str, bool b,
-            char ***arr)
-{
-    struct regconf_entry *e = rc->n ? &rc->entries[rc->n - 1] : NULL;
-
-    if (section == 0 && kind == 'a' && strcmp(key, "unqualified-search-registries") == 0) {
-        strv_free(rc->search);
-        rc->search = steal_ptr(arr);
-    } else if (section == 1 && kind == 's' && (strcmp(key, "prefix") == 0
-                                               || (strcmp(key, "location") == 0 && !e->prefix))) {
+    if (!array_table || strcmp(table, "registry") != 0 || rc->n == 0)
+        return 0;
+    e = &rc->entries[rc->n - 1];
+    if ((strcmp(key, "insecure") == 0 || strcmp(key, "blocked") == 0) && v->kind != TOML_BOOL)
+        return pcon_fail(err, EINVAL, "registries.conf: [[registry]] %s wants true or false", key);
+    if (v->kind == TOML_STRING
+        && (strcmp(key, "prefix") == 0 || (strcmp(key, "location") == 0 && e->prefix == NULL))) {
         free(e->prefix);
-        e->prefix = steal_ptr(str);
-    } else if (section == 1 && kind == 'b' && strcmp(key, "insecure") == 0) {
-        e->insecure = b;
-    } else if (section == 1 && kind == 'b' && strcmp(key, "blocked") == 0) {
-        e->blocked = b;
+        e->prefix = xstrdup(v->str);
+    } else if (v->kind == TOML_BOOL && strcmp(key, "insecure") == 0) {
+        e->insecure = v->b;
+    } else if (v->kind == TOML_BOOL && strcmp(key, "blocked") == 0) {
+        e->blocked = v->b;
     }
+    return 0;
 }
 
 int
 regconf_parse(const char *text, struct regconf *rc, struct pcon_err *err)
 {
-    struct toml t = { .p = text, .line = 1, .err = err };
-    int section = 0; /* 0 top level, 1 [[registry]], 2 any other table */
-
     memset(rc, 0, sizeof *rc);
-    for (toml_skip(&t, true); *t.p; toml_skip(&t, true)) {
-        cleanup_free char *key = NULL, *str = NULL;
-        cleanup_strv char **arr = NULL;
-        char kind;
-        bool b = false;
-
-        if (*t.p == '[') {
-            size_t n = strcspn(t.p, "\n#");
-            while (n && (t.p[n - 1] == ' ' || t.p[n - 1] == '\t' || t.p[n - 1] == '\r'))
-                n--;
-            section = n == 12 && strncmp(t.p, "[[registry]]", 12) == 0 ? 1 : 2;
-            if (section == 1) {
-                rc->entries = xrealloc(rc->entries, (rc->n + 1) * sizeof *rc->entries);
-                rc->entries[rc->n++] = (struct regconf_entry){ 0 };
-            }
-            t.p += n;
-            continue;
-        }
-        if (*t.p == '"' || *t.p == '\'') {
-            if ((key = toml_string(&t)) == NULL)
-                goto fail;
-        } else {
-            size_t n = strspn(t.p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.");
-            if (n == 0) {
-                toml_fail(&t, "expected a key");
-                goto fail;
-            }
-            key = xstrndup(t.p, n);
-            t.p += n;
-        }
-        toml_skip(&t, false);
-        if (*t.p++ != '=') {
-            toml_fail(&t, "expected =");
-            goto fail;
-        }
-        toml_skip(&t, false);
-        if (toml_value(&t, &kind, &str, &b, &arr) < 0)
-            goto fail;
-        toml_skip(&t, false);
-        if (*t.p != '\n' && *t.p != '\0') {
-            toml_fail(&t, "unexpected text after a value");
-            goto fail;
-        }
-        regconf_set(rc, section, key, kind, &str, b, &arr);
-    }
+    if (toml_parse(text, "registries.conf", regconf_cb, rc, err) < 0)
+        goto fail;
     for (size_t i = 0; i < rc->n; i++)
         if (rc->entries[i].prefix == NULL) {
             pcon_fail(err, EINVAL, "registries.conf: a [[registry]] without location or prefix");

@@ -108,7 +108,7 @@ storage_driver_resolve(struct store *st, char **reason, struct pcon_err *err)
 
     if (st->driver != STORAGE_DRIVER_AUTO) {
         if (reason)
-            *reason = xstrdup("chosen with --storage-driver");
+            *reason = xstrdup(st->driver_why ? st->driver_why : "chosen with --storage-driver");
         return 0;
     }
     cache = fs_read_all(st->run_dfd, DRIVER_CACHE, 4096, NULL, NULL);

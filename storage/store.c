@@ -14,6 +14,7 @@
 #include "../lib/digest.h"
 #include "../lib/fsutil.h"
 #include "../lib/lock.h"
+#include "../lib/toml.h"
 #include "image.h"
 #include "store.h"
 
@@ -100,7 +101,8 @@ storage_store_close(struct store *st)
         }
     free(st->graphroot);
     free(st->runroot);
-    st->graphroot = st->runroot = NULL;
+    free(st->driver_why);
+    st->graphroot = st->runroot = st->driver_why = NULL;
 }
 
 /* Removes what killed commands left: temporaries (a pull's downloads
@@ -200,6 +202,78 @@ storage_driver_parse(const char *name, enum storage_driver *out, struct pcon_err
         }
     return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                           "unknown storage driver \"%s\" (overlay, fuse-overlayfs or vfs)", name);
+}
+
+struct storage_conf {
+    char *driver, *mount_program;
+};
+
+static int
+storage_conf_cb(void *opaque, const char *table, bool array_table, const char *key,
+                const struct toml_value *v, struct pcon_err *err)
+{
+    struct storage_conf *c = opaque;
+
+    (void) array_table;
+    (void) err;
+    if (key == NULL || v->kind != TOML_STRING)
+        return 0;
+    if (strcmp(table, "storage") == 0 && strcmp(key, "driver") == 0) {
+        free(c->driver);
+        c->driver = xstrdup(v->str);
+    } else if ((strcmp(table, "storage.options") == 0 || strcmp(table, "storage.options.overlay") == 0)
+               && strcmp(key, "mount_program") == 0) {
+        free(c->mount_program);
+        c->mount_program = xstrdup(v->str);
+    }
+    return 0;
+}
+
+int
+storage_conf_driver(enum storage_driver *out, char **path, struct pcon_err *err)
+{
+    const char *env = getenv("CONTAINERS_STORAGE_CONF"), *xdg = getenv("XDG_CONFIG_HOME");
+    const char *home = getenv("HOME");
+    cleanup_free char *p = NULL, *text = NULL;
+    struct storage_conf c = { 0 };
+    int r = -1;
+
+    *out = STORAGE_DRIVER_AUTO;
+    *path = NULL;
+    if (env && *env)
+        p = xstrdup(env);
+    else if (xdg && *xdg)
+        p = xasprintf("%s/containers/storage.conf", xdg);
+    else
+        p = xasprintf("%s/.config/containers/storage.conf", home ? home : "/nonexistent");
+    text = fs_read_all(AT_FDCWD, p, 1 << 20, NULL, err);
+    if (text == NULL) {
+        if (err && err->errnum == ENOENT && !(env && *env)) {
+            pcon_err_clear(err);
+            return 0;
+        }
+        return pcon_prefix(err, "%s", p);
+    }
+    if (toml_parse(text, p, storage_conf_cb, &c, err) < 0)
+        goto out;
+    if (c.driver == NULL || *c.driver == '\0') {
+        r = 0;
+    } else if (strcmp(c.driver, "overlay") == 0) {
+        *out = c.mount_program && strstr(c.mount_program, "fuse-overlayfs") ? STORAGE_DRIVER_FUSE
+                                                                             : STORAGE_DRIVER_OVERLAY;
+        r = 0;
+    } else if (strcmp(c.driver, "vfs") == 0 || strcmp(c.driver, "fuse-overlayfs") == 0) {
+        r = storage_driver_parse(c.driver, out, err);
+    } else {
+        pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s: unsupported storage driver \"%s\" (overlay or vfs)", p,
+                       c.driver);
+    }
+    if (r == 0 && *out != STORAGE_DRIVER_AUTO)
+        *path = steal_ptr(&p);
+out:
+    free(c.driver);
+    free(c.mount_program);
+    return r;
 }
 
 const char *

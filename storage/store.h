@@ -20,6 +20,7 @@ struct store {
     int root_dfd, run_dfd;
     int layers_dfd, images_dfd, containers_dfd;
     enum storage_driver driver; /* as asked; AUTO until storage_driver_resolve */
+    char *driver_why;           /* who asked, when one was */
 };
 
 int storage_store_open(struct store *st, const char *graphroot, const char *runroot,
@@ -41,6 +42,12 @@ void storage_store_end(struct store *st);
 int storage_count(int dfd);
 
 int storage_driver_parse(const char *name, enum storage_driver *out, struct pcon_err *err);
+/* The driver in the user's storage.conf ($CONTAINERS_STORAGE_CONF, else
+ * $XDG_CONFIG_HOME/containers/storage.conf): [storage] driver "overlay"
+ * (with mount_program fuse-overlayfs: that) or "vfs". AUTO and no path
+ * without a file; graphroot and runroot there are podman's store, not
+ * pcon's, and are not read. */
+int storage_conf_driver(enum storage_driver *out, char **path, struct pcon_err *err);
 const char *storage_driver_name(enum storage_driver d);
 
 #endif

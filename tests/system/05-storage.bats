@@ -118,3 +118,25 @@ run_with_driver() {
     run pcon run --rm $IMAGE cat /data/file
     assert_output "image data"
 }
+
+@test "storage.conf chooses the driver; --storage-driver wins; an unknown driver is refused" {
+    local conf="$BATS_TEST_TMPDIR/storage.conf"
+    printf '[storage]\ndriver = "vfs"\ngraphroot = "/nonexistent/podman-store"\n\n[storage.options]\npull_options = {enable_partial_images = "false"}\n' > "$conf"
+    CONTAINERS_STORAGE_CONF=$conf run pcon info
+    assert_status 0
+    assert_output_contains "graphDriverName: vfs"
+    assert_output_contains "chosen in $conf"
+    CONTAINERS_STORAGE_CONF=$conf run pcon run --rm $IMAGE sh -c 'grep " / " /proc/mounts | cut -d" " -f3'
+    assert_status 0
+    [ "$output" != overlay ] && [ "$output" != fuse.fuse-overlayfs ]
+    printf '[storage]\ndriver = "overlay"\n[storage.options.overlay]\nmount_program = "/usr/bin/fuse-overlayfs"\n' > "$conf"
+    CONTAINERS_STORAGE_CONF=$conf run pcon run --rm $IMAGE sh -c 'grep " / " /proc/mounts | cut -d" " -f3'
+    assert_output fuse.fuse-overlayfs
+    CONTAINERS_STORAGE_CONF=$conf run pcon --storage-driver vfs info
+    assert_output_contains "graphDriverName: vfs"
+    printf '[storage]\ndriver = "btrfs"\n' > "$conf"
+    CONTAINERS_STORAGE_CONF=$conf run --separate-stderr pcon images
+    assert_status 125
+    assert_one_error_line
+    [[ "$stderr" == *'unsupported storage driver "btrfs"'* ]]
+}

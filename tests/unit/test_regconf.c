@@ -46,9 +46,18 @@ test_regconf(void)
     ok(regconf_find(&rc, "127.0.0.1:50001/x") == NULL, "no match on a longer port");
     regconf_free(&rc);
 
-    is_int(regconf_parse("insecure = maybe\n", &rc, &err), -1, "a bad value is refused");
+    is_int(regconf_parse("[[registry]]\nlocation = 'x'\ninsecure = maybe\n", &rc, &err), -1,
+           "a bad value is refused");
+    ok(err.msg && strstr(err.msg, "insecure"), "naming its key");
+    pcon_err_clear(&err);
+    is_int(regconf_parse("x = \"unterminated\n", &rc, &err), -1, "a broken string is refused");
     ok(err.msg && strstr(err.msg, "line 1"), "with its line");
     pcon_err_clear(&err);
+    is_int(regconf_parse("n = 10\n[aliases]\n\"bb\" = \"quay.io/bb\"\nt = {a = \"b\"}\n", &rc,
+                         &err),
+           0, "numbers, inline tables and other tables are passed over");
+    ok(rc.n == 0 && rc.search == NULL, "and change nothing");
+    regconf_free(&rc);
     is_int(regconf_parse("[[registry]]\ninsecure = true\n", &rc, &err), -1,
            "a registry without location");
     pcon_err_clear(&err);
