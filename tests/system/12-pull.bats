@@ -117,3 +117,21 @@ PY
     assert_output "127.0.0.1:$REG_PORT/team/bb:1"
     pcon rm pulled
 }
+
+@test "progress: per blob on a terminal, none when not a terminal or with -q" {
+    pcon rmi -a -f >/dev/null
+    run "$BATS_TEST_DIRNAME/pty-run.py" 24 120 '' "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" \
+        pull --tls-verify=false "127.0.0.1:$REG_PORT/team/bb:1"
+    assert_status 0
+    assert_output_contains "Copying blob "
+    assert_output_contains "Copying config "
+    assert_output_contains "$CONFIG_ID"
+    pcon rmi -a -f >/dev/null
+    run "$BATS_TEST_DIRNAME/pty-run.py" 24 120 '' "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" \
+        pull -q --tls-verify=false "127.0.0.1:$REG_PORT/team/bb:1"
+    [[ "$output" != *"Copying"* ]]
+    pcon rmi -a -f >/dev/null
+    run --separate-stderr pcon pull --tls-verify=false "127.0.0.1:$REG_PORT/team/bb:1"
+    assert_status 0
+    [ -z "$stderr" ]
+}

@@ -129,3 +129,17 @@ localhost/second:2"
     assert_status 125
     assert_one_error_line
 }
+
+@test "a zstd layer: DiffID checked after decompression, kept as zstd by save" {
+    cp "$BB_TAR" "$BATS_TEST_TMPDIR/layer.tar"
+    echo zstd > "$BATS_TEST_TMPDIR/z"
+    tar -C "$BATS_TEST_TMPDIR" -rf "$BATS_TEST_TMPDIR/layer.tar" z
+    archive oci "$BATS_TEST_TMPDIR/layer.tar" localhost/zst:1 "$BATS_TEST_TMPDIR/z.tar" zstd >/dev/null
+    run pcon load -i "$BATS_TEST_TMPDIR/z.tar"
+    assert_status 0
+    run pcon run --rm localhost/zst:1 cat /z
+    assert_output "zstd"
+    pcon save --format oci-archive -o "$BATS_TEST_TMPDIR/out.tar" localhost/zst:1
+    run sh -c "tar -xOf '$BATS_TEST_TMPDIR/out.tar' blobs/sha256/\$(tar -xOf '$BATS_TEST_TMPDIR/out.tar' index.json | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"manifests\"][0][\"digest\"][7:])') | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"layers\"][0][\"mediaType\"])'"
+    assert_output "application/vnd.oci.image.layer.v1.tar+zstd"
+}

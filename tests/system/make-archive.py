@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Builds image archives for the load tests from a root file system
 # tarball: docker-archive or oci-archive (layer gzipped), optionally broken.
-# usage: make-archive.py docker|oci LAYER.tar NAME OUT.tar [bad-diffid|bad-blob]
+# usage: make-archive.py docker|oci LAYER.tar NAME OUT.tar [bad-diffid|bad-blob|zstd]
 import gzip, hashlib, io, json, os, sys, tarfile
 
 kind, layer_path, name, out = sys.argv[1:5]
@@ -32,12 +32,16 @@ with tarfile.open(out, "w") as t:
         add(t, "manifest.json", json.dumps([{"Config": sha(config) + ".json",
                                              "RepoTags": [name], "Layers": ["abc/layer.tar"]}]).encode())
     else:
-        gz = gzip.compress(layer)
+        if flaw == "zstd":
+            import subprocess
+            gz = subprocess.run(["zstd", "-q", "-c"], input=layer, capture_output=True, check=True).stdout
+        else:
+            gz = gzip.compress(layer)
         manifest = json.dumps({
             "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
             "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
                        "digest": "sha256:" + sha(config), "size": len(config)},
-            "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+            "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+" + ("zstd" if flaw == "zstd" else "gzip"),
                         "digest": "sha256:" + sha(gz), "size": len(gz)}],
         }).encode()
         add(t, "oci-layout", b'{"imageLayoutVersion":"1.0.0"}')
