@@ -56,6 +56,7 @@ cmd_attach(struct cmd_ctx *ctx, int argc, char **argv)
     bool no_stdin = false;
     struct container c;
     pid_t feeder = -1;
+    off_t from;
     char *arg;
     int opt, code;
 
@@ -75,6 +76,8 @@ cmd_attach(struct cmd_ctx *ctx, int argc, char **argv)
         pcon_fail(&err, 0, "you can only attach to running containers");
         return cmd_report(&err);
     }
+    /* the output from here on: taken before stdin can make the container write */
+    from = cmd_logs_end(ctx, &c);
     if (c.cfg.interactive && !no_stdin) {
         rundir = engine_ctr_rundir(&ctx->st, c.cfg.id);
         fflush(stdout);
@@ -82,7 +85,7 @@ cmd_attach(struct cmd_ctx *ctx, int argc, char **argv)
         if (feeder == 0)
             feed_stdin(rundir);
     }
-    if (cmd_logs_attach(ctx, &c, &err) < 0) {
+    if (cmd_logs_attach(ctx, &c, from, &err) < 0) {
         code = cmd_report(&err);
     } else {
         engine_ctr_state_reload(&ctx->st, &c, NULL);

@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "../lib/err.h"
 #include "../storage/store.h"
@@ -82,7 +83,9 @@ int cmd_each_container(struct cmd_ctx *ctx, char **names, bool all, bool ignore,
                                  void *opaque, struct pcon_err *err),
                        void *opaque);
 /* prints what the container writes from now on, until it exits */
-int cmd_logs_attach(struct cmd_ctx *ctx, struct container *c, struct pcon_err *err);
+int cmd_logs_attach(struct cmd_ctx *ctx, struct container *c, off_t from, struct pcon_err *err);
+/* where the container's log ends now: what attach shows starts there */
+off_t cmd_logs_end(struct cmd_ctx *ctx, const struct container *c);
 /* reads a whole (small) file */
 char *cmd_read_file(const char *path, struct pcon_err *err);
 /* reads the first line of a --cidfile */

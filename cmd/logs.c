@@ -33,6 +33,7 @@ struct logs_args {
     bool follow, names, timestamps;
     long tail;
     int64_t since, until;
+    off_t from; /* >= 0: only what comes after this offset of the log */
 };
 
 struct log_line {
@@ -212,6 +213,8 @@ logs_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaqu
         return pcon_fail(err, 0, "this container is using the '%s' log driver, cannot read logs:"
                                  " this container is not logging output",
                          engine_log_driver_name(c->cfg.log_driver));
+    if (a->from >= 0)
+        return follow(ctx, c, a, path, a->from, midline);
     buf = fs_read_all(AT_FDCWD, path, (size_t) 1 << 34, &n, NULL);
     if (buf == NULL) {
         buf = xstrdup("");
@@ -232,7 +235,7 @@ logs_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaqu
 static int
 cmd_logs(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    struct logs_args a = { .tail = -1, .since = -1, .until = -1 };
+    struct logs_args a = { .tail = -1, .since = -1, .until = -1, .from = -1 };
     cleanup_err struct pcon_err err = { 0 };
     char *arg, *end, *latest[2] = { NULL, NULL };
     bool want_latest = false;
@@ -292,10 +295,19 @@ const struct cmd_def cmd_logs_def = {
     "[options] CONTAINER [CONTAINER...]", logs_opts,
 };
 
-int
-cmd_logs_attach(struct cmd_ctx *ctx, struct container *c, struct pcon_err *err)
+off_t
+cmd_logs_end(struct cmd_ctx *ctx, const struct container *c)
 {
-    struct logs_args a = { .follow = true, .tail = 0, .since = -1, .until = -1 };
+    cleanup_free char *path = engine_ctr_log_path(&ctx->st, c->cfg.id);
+    struct stat st;
+
+    return stat(path, &st) == 0 ? st.st_size : 0;
+}
+
+int
+cmd_logs_attach(struct cmd_ctx *ctx, struct container *c, off_t from, struct pcon_err *err)
+{
+    struct logs_args a = { .follow = true, .tail = 0, .since = -1, .until = -1, .from = from };
 
     return logs_one(ctx, c, c->cfg.name, &a, err);
 }

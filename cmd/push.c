@@ -15,7 +15,7 @@ enum { PUSH_DIGESTFILE = 0x300, PUSH_COMPRESSION_FORMAT, PUSH_REMOVE_SIGNATURES 
 
 static const struct cmd_opt push_opts[] = {
     { PUSH_COMPRESSION_FORMAT, "compression-format", 0, "FORMAT",
-      "Compression of layers pushed (layers go as stored: gzip, zstd or none)" },
+      "gzip only: compressed layers go as stored, uncompressed ones gzipped" },
     { PUSH_DIGESTFILE, "digestfile", 0, "FILE", "Write the digest of the pushed image to FILE" },
     { CMD_OPT_FORMAT, "format", 'f', "FORMAT", "Manifest type: oci or v2s2 (default: as stored)" },
     { 'q', "quiet", 'q', NULL, "Suppress the progress output" },
@@ -61,8 +61,10 @@ cmd_push(struct cmd_ctx *ctx, int argc, char **argv)
             o.quiet = cmd_flag_value(arg);
             break;
         case PUSH_COMPRESSION_FORMAT:
-            if (strcmp(arg, "gzip") != 0 && strcmp(arg, "zstd") != 0)
-                return cmd_usage_error(&cmd_push_def, "unknown compression format \"%s\"", arg);
+            if (strcmp(arg, "gzip") != 0)
+                return cmd_usage_error(&cmd_push_def, "compression format \"%s\" is not supported:"
+                                                      " layers go as stored, uncompressed ones as gzip",
+                                       arg);
             break;
         case PUSH_REMOVE_SIGNATURES:
             break;
