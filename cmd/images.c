@@ -90,7 +90,9 @@ fail:
 
 static const struct cmd_opt images_opts[] = {
     { 'a', "all", 'a', NULL, "Show all images (there are no intermediate ones)" },
-    { IMG_FILTER, "filter", 'f', "reference=PATTERN", "Filter the output" },
+    { IMG_FILTER, "filter", 'f', "KEY=VALUE",
+      "Filter: reference=PATTERN, dangling=true|false, label=KEY[=VALUE], before=IMAGE,"
+      " since=IMAGE" },
     { IMG_FORMAT, "format", 0, "FORMAT", "Pretty-print with a Go template, or json" },
     { 'n', "noheading", 'n', NULL, "Do not print the column headings" },
     { IMG_NO_TRUNC, "no-trunc", 0, NULL, "Do not truncate the output" },
@@ -119,11 +121,110 @@ reference_match(char **filters, const char *name)
     return !seen;
 }
 
+/* --filter: references are alternatives; the other keys must all hold */
+struct image_filters {
+    char **refs, **labels;
+    int dangling;          /* -1: either */
+    int64_t before, since; /* created times, -1: none */
+};
+
+static void
+image_filters_free(struct image_filters *f)
+{
+    strv_free(f->refs);
+    strv_free(f->labels);
+}
+
+static int
+filter_time(struct cmd_ctx *ctx, const char *name, int64_t *out, struct pcon_err *err)
+{
+    struct image img;
+    int lock;
+
+    if (cmd_store_open(ctx, err) < 0 || (lock = storage_lock(&ctx->st, false, err)) < 0)
+        return -1;
+    if (storage_image_lookup(&ctx->st, name, &img, err) < 0) {
+        close(lock);
+        return -1;
+    }
+    close(lock);
+    *out = time_parse_rfc3339(img.created);
+    storage_image_free(&img);
+    return 0;
+}
+
+static int
+filter_add(struct cmd_ctx *ctx, struct image_filters *f, const char *arg, struct pcon_err *err)
+{
+    const char *eq = strchr(arg, '=');
+    const char *v = eq ? eq + 1 : "";
+
+    if (eq == NULL)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid filter \"%s\"", arg);
+    if (strncmp(arg, "reference=", 10) == 0) {
+        strv_push_take(&f->refs, xasprintf("reference=%s", v));
+    } else if (strncmp(arg, "label=", 6) == 0) {
+        strv_push(&f->labels, v);
+    } else if (strncmp(arg, "dangling=", 9) == 0) {
+        if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid dangling filter \"%s\"", v);
+        f->dangling = strcmp(v, "true") == 0;
+    } else if (strncmp(arg, "before=", 7) == 0) {
+        return filter_time(ctx, v, &f->before, err);
+    } else if (strncmp(arg, "since=", 6) == 0) {
+        return filter_time(ctx, v, &f->since, err);
+    } else {
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid filter \"%s\"", arg);
+    }
+    return 0;
+}
+
+/* the label filters: KEY, or KEY=VALUE, against the config's Labels */
+static bool
+labels_match(struct store *st, const struct image *img, char **labels)
+{
+    cleanup_free char *text = NULL;
+    cleanup_yajl_val yajl_val v = NULL;
+    yajl_val l;
+
+    if (labels == NULL)
+        return true;
+    text = storage_image_raw(st, img, "config.json", NULL);
+    v = text ? json_parse(text, NULL) : NULL;
+    l = json_get_obj(json_get_obj(v, "config"), "Labels");
+    for (size_t i = 0; labels[i]; i++) {
+        cleanup_free char *key = xstrdup(labels[i]);
+        char *eq = strchr(key, '=');
+        const char *have;
+        if (eq)
+            *eq = '\0';
+        have = json_get_str(l, key);
+        if (have == NULL || (eq && strcmp(have, eq + 1) != 0))
+            return false;
+    }
+    return true;
+}
+
+static bool
+image_match(struct store *st, const struct image_filters *f, const struct image *img)
+{
+    int64_t created = time_parse_rfc3339(img->created);
+
+    if (f->dangling >= 0 && (strv_len(img->names) == 0) != (f->dangling == 1))
+        return false;
+    if (f->before >= 0 && created >= f->before)
+        return false;
+    if (f->since >= 0 && created <= f->since)
+        return false;
+    return labels_match(st, img, f->labels);
+}
+
 static int
 cmd_images(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
-    cleanup_strv char **filters = NULL, **rows = NULL;
+    cleanup_strv char **rows = NULL;
+    struct image_filters f = { .dangling = -1, .before = -1, .since = -1 };
     bool quiet = false, no_trunc = false, noheading = false;
     const char *fmt = NULL;
     struct image *v = NULL;
@@ -136,9 +237,10 @@ cmd_images(struct cmd_ctx *ctx, int argc, char **argv)
         case 'a':
             break;
         case IMG_FILTER:
-            if (strncmp(arg, "reference=", 10) != 0)
-                return cmd_usage_error(&cmd_images_def, "invalid filter \"%s\"", arg);
-            strv_push(&filters, arg);
+            if (filter_add(ctx, &f, arg, &err) < 0) {
+                image_filters_free(&f);
+                return cmd_report(&err);
+            }
             break;
         case IMG_FORMAT:
             fmt = arg;
@@ -153,23 +255,30 @@ cmd_images(struct cmd_ctx *ctx, int argc, char **argv)
             quiet = cmd_flag_value(arg);
             break;
         default:
+            image_filters_free(&f);
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
     if (optind < argc) /* podman's positional filter: a reference */
-        strv_push_take(&filters, xasprintf("reference=%s", argv[optind]));
-    if (cmd_store_open(ctx, &err) < 0 || (lock = storage_lock(&ctx->st, false, &err)) < 0)
+        strv_push_take(&f.refs, xasprintf("reference=%s", argv[optind]));
+    if (cmd_store_open(ctx, &err) < 0 || (lock = storage_lock(&ctx->st, false, &err)) < 0) {
+        image_filters_free(&f);
         return cmd_report(&err);
+    }
     r = storage_image_list(&ctx->st, &v, &n, &err);
     close(lock);
-    if (r < 0)
+    if (r < 0) {
+        image_filters_free(&f);
         return cmd_report(&err);
+    }
     for (size_t i = 0; i < n; i++) {
         size_t names = strv_len(v[i].names);
         bool shown = false;
+        if (!image_match(&ctx->st, &f, &v[i]))
+            continue;
         for (size_t k = 0; k < (names ? names : 1); k++) {
             const char *name = names ? v[i].names[k] : NULL;
-            if (!reference_match(filters, name))
+            if (!reference_match(f.refs, name))
                 continue;
             if (quiet) {
                 if (!shown)
@@ -182,6 +291,7 @@ cmd_images(struct cmd_ctx *ctx, int argc, char **argv)
         }
     }
     storage_image_list_free(v, n);
+    image_filters_free(&f);
     if (quiet)
         return 0;
     if (fmt == NULL)

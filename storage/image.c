@@ -258,10 +258,10 @@ rfc3339_now(char *buf, size_t n)
 }
 
 /* A Dockerfile-like --change: CMD, ENTRYPOINT (JSON array or shell
- * form), ENV, WORKDIR, USER. */
+ * form), ENV, LABEL, EXPOSE, VOLUME, WORKDIR, USER, STOPSIGNAL. */
 struct change_set {
-    char **env, **cmd, **entrypoint;
-    const char *workdir, *user;
+    char **env, **cmd, **entrypoint, **labels, **ports, **volumes;
+    const char *workdir, *user, *stop_signal;
 };
 
 static int
@@ -288,6 +288,40 @@ parse_exec_form(const char *v, char ***out, struct pcon_err *err)
     return 0;
 }
 
+/* "K=V" or "K V" (ENV, LABEL) as "K=V" */
+static char *
+key_value(const char *s)
+{
+    char *kv = xstrdup(s), *sp = strchr(kv, ' ');
+
+    if (strchr(kv, '=') == NULL && sp)
+        *sp = '=';
+    return kv;
+}
+
+/* words, or a JSON array (VOLUME, EXPOSE) */
+static int
+parse_list(const char *v, char ***out, struct pcon_err *err)
+{
+    cleanup_free char *copy = NULL;
+    char *save = NULL;
+
+    while (*v == ' ')
+        v++;
+    if (*v == '[') {
+        cleanup_strv char **arr = NULL;
+        if (parse_exec_form(v, &arr, err) < 0)
+            return -1;
+        for (size_t i = 0; arr[i]; i++)
+            strv_push(out, arr[i]);
+        return 0;
+    }
+    copy = xstrdup(v);
+    for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
+        strv_push(out, w);
+    return 0;
+}
+
 static int
 parse_changes(char **changes, struct change_set *cs, struct pcon_err *err)
 {
@@ -306,10 +340,17 @@ parse_changes(char **changes, struct change_set *cs, struct pcon_err *err)
             if (parse_exec_form(sep, &cs->entrypoint, err) < 0)
                 return -1;
         } else if (klen == 3 && strncasecmp(c, "ENV", 3) == 0) {
-            char *kv = xstrdup(sep), *sp = strchr(kv, ' ');
-            if (strchr(kv, '=') == NULL && sp)
-                *sp = '='; /* "ENV K V" */
-            strv_push_take(&cs->env, kv);
+            strv_push_take(&cs->env, key_value(sep));
+        } else if (klen == 5 && strncasecmp(c, "LABEL", 5) == 0) {
+            strv_push_take(&cs->labels, key_value(sep));
+        } else if (klen == 6 && strncasecmp(c, "EXPOSE", 6) == 0) {
+            if (parse_list(sep, &cs->ports, err) < 0)
+                return -1;
+        } else if (klen == 6 && strncasecmp(c, "VOLUME", 6) == 0) {
+            if (parse_list(sep, &cs->volumes, err) < 0)
+                return -1;
+        } else if (klen == 10 && strncasecmp(c, "STOPSIGNAL", 10) == 0) {
+            cs->stop_signal = sep;
         } else if (klen == 7 && strncasecmp(c, "WORKDIR", 7) == 0) {
             cs->workdir = sep;
         } else if (klen == 4 && strncasecmp(c, "USER", 4) == 0) {
@@ -344,6 +385,34 @@ import_config(const struct layer_info *li, const char *created, const struct cha
         JG(json_gen_kv_str(g, "WorkingDir", cs->workdir));
     if (cs->user)
         JG(json_gen_kv_str(g, "User", cs->user));
+    if (cs->stop_signal)
+        JG(json_gen_kv_str(g, "StopSignal", cs->stop_signal));
+    if (cs->labels) {
+        JG(json_gen_str(g, "Labels"));
+        JG(yajl_gen_map_open(g));
+        for (size_t i = 0; cs->labels[i]; i++) {
+            char *eq = strchr(cs->labels[i], '=');
+            cleanup_free char *k = eq ? xstrndup(cs->labels[i], (size_t) (eq - cs->labels[i]))
+                                      : xstrdup(cs->labels[i]);
+            JG(json_gen_kv_str(g, k, eq ? eq + 1 : ""));
+        }
+        JG(yajl_gen_map_close(g));
+    }
+    for (int set = 0; set < 2; set++) {
+        char **v = set ? cs->volumes : cs->ports;
+        if (v == NULL)
+            continue;
+        JG(json_gen_str(g, set ? "Volumes" : "ExposedPorts"));
+        JG(yajl_gen_map_open(g));
+        for (size_t i = 0; v[i]; i++) {
+            cleanup_free char *key = !set && strchr(v[i], '/') == NULL ? xasprintf("%s/tcp", v[i])
+                                                                         : xstrdup(v[i]);
+            JG(json_gen_str(g, key));
+            JG(yajl_gen_map_open(g));
+            JG(yajl_gen_map_close(g));
+        }
+        JG(yajl_gen_map_close(g));
+    }
     JG(yajl_gen_map_close(g));
     JG(json_gen_str(g, "rootfs"));
     JG(yajl_gen_map_open(g));
@@ -492,6 +561,9 @@ out:
     strv_free(cs.env);
     strv_free(cs.cmd);
     strv_free(cs.entrypoint);
+    strv_free(cs.labels);
+    strv_free(cs.ports);
+    strv_free(cs.volumes);
     return ret;
 }
 

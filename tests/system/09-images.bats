@@ -124,3 +124,36 @@ assert d[0]["Os"] == "linux" and d[0]["RootFS"]["Layers"][0].startswith("sha256:
     run --separate-stderr pcon inspect --type container $IMAGE
     assert_status 125
 }
+
+@test "import --change LABEL, EXPOSE, VOLUME, STOPSIGNAL land in the config" {
+    pcon import --change 'LABEL team=core' --change 'LABEL tier web' --change 'EXPOSE 80 53/udp' \
+        --change 'VOLUME ["/data", "/logs"]' --change 'STOPSIGNAL SIGINT' "$BB_TAR" localhost/changed >/dev/null
+    run sh -c "'$PCON' --root '$PCON_ROOT' --runroot '$PCON_RUNROOT' image inspect localhost/changed | python3 -c 'import json,sys; c=json.load(sys.stdin)[0][\"Config\"]; print(c[\"Labels\"], sorted(c[\"ExposedPorts\"]), sorted(c[\"Volumes\"]), c[\"StopSignal\"])'"
+    assert_status 0
+    assert_output "{'team': 'core', 'tier': 'web'} ['53/udp', '80/tcp'] ['/data', '/logs'] SIGINT"
+    pcon rmi localhost/changed >/dev/null
+}
+
+@test "images --filter dangling, label, before, since; filters of different keys all hold" {
+    pcon import --change 'LABEL team=core' "$BB_TAR" localhost/f1 >/dev/null
+    sleep 1.1
+    pcon import --change 'LABEL team=edge' "$BB_TAR" localhost/f2 >/dev/null
+    pcon import "$BB_TAR" localhost/f3 >/dev/null
+    pcon untag localhost/f3
+    run pcon images --format '{{.Repository}}' --filter label=team=core
+    assert_output "localhost/f1"
+    run pcon images --format '{{.Repository}}' --filter label=team --filter since=localhost/f1
+    assert_output "localhost/f2"
+    run pcon images --format '{{.Repository}}' --filter before=localhost/f2 --filter label=team
+    assert_output "localhost/f1"
+    run pcon images --format '{{.Repository}}:{{.Tag}}' --filter dangling=true
+    assert_output "<none>:<none>"
+    run pcon images --format '{{.Repository}}' --filter dangling=false --filter reference='localhost/f*'
+    assert_output "localhost/f2
+localhost/f1"
+    run --separate-stderr pcon images --filter color=red
+    assert_status 125
+    [[ "$stderr" == *'invalid filter "color=red"'* ]]
+    pcon rmi -f localhost/f1 localhost/f2 >/dev/null
+    pcon image prune >/dev/null
+}
