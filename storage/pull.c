@@ -312,9 +312,12 @@ candidates_free(struct image_ref *v, size_t n)
     free(v);
 }
 
-int
-storage_image_pull(struct store *st, const char *refstr, const struct reg_opts *o, char **name,
-                   char id_out[65], struct pcon_err *err)
+/* fn for each name refstr may mean, until one succeeds; the last one's
+ * error is the one reported */
+static int
+each_candidate(const char *refstr, int (*fn)(const struct image_ref *ref, void *opaque,
+                                             struct pcon_err *err),
+               void *opaque, struct pcon_err *err)
 {
     struct image_ref *c;
     size_t n;
@@ -324,10 +327,54 @@ storage_image_pull(struct store *st, const char *refstr, const struct reg_opts *
         return -1;
     for (size_t i = 0; i < n && r < 0; i++) {
         if (i)
-            pcon_err_clear(err); /* the last one's error is the one shown */
-        r = pull_one(st, &c[i], o, name, id_out, err);
+            pcon_err_clear(err);
+        r = fn(&c[i], opaque, err);
     }
     candidates_free(c, n);
+    return r;
+}
+
+struct pull_args {
+    struct store *st;
+    const struct reg_opts *o;
+    char **name;
+    char *id_out;
+};
+
+static int
+pull_cb(const struct image_ref *ref, void *opaque, struct pcon_err *err)
+{
+    struct pull_args *a = opaque;
+
+    return pull_one(a->st, ref, a->o, a->name, a->id_out, err);
+}
+
+int
+storage_image_pull(struct store *st, const char *refstr, const struct reg_opts *o, char **name,
+                   char id_out[65], struct pcon_err *err)
+{
+    struct pull_args a = { st, o, name, id_out };
+
+    return each_candidate(refstr, pull_cb, &a, err);
+}
+
+struct digest_args {
+    const struct reg_opts *o;
+    char *digest;
+};
+
+static int
+digest_cb(const struct image_ref *ref, void *opaque, struct pcon_err *err)
+{
+    struct digest_args *a = opaque;
+    struct reg_client cl;
+    cleanup_free char *m = NULL;
+    int r = -1;
+
+    if (reg_client_open(&cl, ref->registry, ref->path, "pull", a->o, err) == 0
+        && (m = manifest_get(&cl, ref->digest ? ref->digest : ref->tag, a->digest, err)) != NULL)
+        r = 0;
+    reg_client_close(&cl);
     return r;
 }
 
@@ -335,22 +382,7 @@ int
 storage_image_remote_digest(const char *refstr, const struct reg_opts *o, char digest[72],
                             struct pcon_err *err)
 {
-    struct image_ref *c;
-    size_t n;
-    int r = -1;
+    struct digest_args a = { o, digest };
 
-    if (candidates(refstr, &c, &n, err) < 0)
-        return -1;
-    for (size_t i = 0; i < n && r < 0; i++) {
-        struct reg_client cl;
-        cleanup_free char *m = NULL;
-        if (i)
-            pcon_err_clear(err);
-        if (reg_client_open(&cl, c[i].registry, c[i].path, "pull", o, err) == 0
-            && (m = manifest_get(&cl, c[i].digest ? c[i].digest : c[i].tag, digest, err)) != NULL)
-            r = 0;
-        reg_client_close(&cl);
-    }
-    candidates_free(c, n);
-    return r;
+    return each_candidate(refstr, digest_cb, &a, err);
 }

@@ -11,12 +11,7 @@ setup_file() {
     pcon_setup_store
     export REG_PORT=$(free_port) AUTH_PORT=$(free_port) TOKEN_PORT=$(free_port)
     start_registry plain "$REG_PORT"
-    "$BATS_TEST_DIRNAME/token-server.py" "$TOKEN_PORT" "$BATS_FILE_TMPDIR/token.log" &
-    echo $! > "$BATS_FILE_TMPDIR/token.pid"
-    start_registry auth "$AUTH_PORT" "auth:
-  silly:
-    realm: http://127.0.0.1:$TOKEN_PORT/token
-    service: pcon-test"
+    start_token_registry auth "$AUTH_PORT" "$TOKEN_PORT"
     export CONFIG_ID=$("$BATS_TEST_DIRNAME/make-archive.py" oci "$BB_TAR" x "$BATS_FILE_TMPDIR/o.tar")
     skopeo copy -q --dest-tls-verify=false "oci-archive:$BATS_FILE_TMPDIR/o.tar" \
         "docker://127.0.0.1:$REG_PORT/team/bb:1"
@@ -25,10 +20,8 @@ setup_file() {
 }
 
 teardown_file() {
-    local f
-    for f in "$BATS_FILE_TMPDIR"/plain/pid "$BATS_FILE_TMPDIR"/auth/pid "$BATS_FILE_TMPDIR"/token.pid; do
-        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
-    done
+    stop_registry plain
+    stop_token_registry auth
     pcon_teardown_store
 }
 

@@ -46,12 +46,7 @@ auth:
   htpasswd:
     realm: pcon-test
     path: $BATS_FILE_TMPDIR/htpasswd"
-    "$BATS_TEST_DIRNAME/token-server.py" "$TOKEN_PORT" "$BATS_FILE_TMPDIR/token.log" &
-    echo $! > "$BATS_FILE_TMPDIR/token.pid"
-    start_registry auth "$AUTH_PORT" "auth:
-  silly:
-    realm: http://127.0.0.1:$TOKEN_PORT/token
-    service: pcon-test"
+    start_token_registry auth "$AUTH_PORT" "$TOKEN_PORT"
     export LAYERED_ID=$("$BATS_TEST_DIRNAME/make-layered.py" archive "$BB_TAR" localhost/layered:1 "$BATS_FILE_TMPDIR/layered.tar")
     pcon load -i "$BATS_FILE_TMPDIR/layered.tar" >/dev/null
 }
@@ -60,8 +55,7 @@ teardown_file() {
     local pid start root
     stop_registry plain
     stop_registry tls
-    stop_registry auth
-    [ -f "$BATS_FILE_TMPDIR/token.pid" ] && kill "$(cat "$BATS_FILE_TMPDIR/token.pid")" 2>/dev/null
+    stop_token_registry auth
     for root in "$BATS_FILE_TMPDIR"/root-*; do
         [ -d "$root" ] || continue
         pcon_in "${root##*/root-}" unshare rm -rf "$root" 2>/dev/null || true

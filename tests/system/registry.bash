@@ -33,3 +33,20 @@ stop_registry() { # NAME
     [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
     return 0
 }
+
+# A registry that wants bearer tokens (auth: silly) and the token realm
+# that hands them out, logging what it was asked to $BATS_FILE_TMPDIR/token.log
+start_token_registry() { # NAME PORT TOKEN-PORT
+    "$BATS_TEST_DIRNAME/token-server.py" "$3" "$BATS_FILE_TMPDIR/token.log" &
+    echo $! > "$BATS_FILE_TMPDIR/token.pid"
+    start_registry "$1" "$2" "auth:
+  silly:
+    realm: http://127.0.0.1:$3/token
+    service: pcon-test"
+}
+
+stop_token_registry() { # NAME
+    stop_registry "$1"
+    [ -f "$BATS_FILE_TMPDIR/token.pid" ] && kill "$(cat "$BATS_FILE_TMPDIR/token.pid")" 2>/dev/null
+    return 0
+}
