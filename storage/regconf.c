@@ -304,7 +304,7 @@ void
 regconf_certs(const char *cert_dir, const char *host, struct regcerts *out)
 {
     const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
-    cleanup_free char *user = NULL;
+    cleanup_free char *user = NULL, *etc = NULL, *docker = NULL;
 
     memset(out, 0, sizeof *out);
     if (cert_dir) {
@@ -315,14 +315,11 @@ regconf_certs(const char *cert_dir, const char *host, struct regcerts *out)
         user = xasprintf("%s/containers/certs.d/%s", xdg, host);
     else
         user = xasprintf("%s/.config/containers/certs.d/%s", home ? home : "/nonexistent", host);
-    const char *dirs[] = { user, NULL, NULL };
-    cleanup_free char *etc = xasprintf("/etc/containers/certs.d/%s", host);
-    cleanup_free char *docker = xasprintf("/etc/docker/certs.d/%s", host);
-    dirs[1] = etc;
-    dirs[2] = docker;
-    for (size_t i = 0; i < 3; i++)
-        if (certs_from(dirs[i], out))
-            return;
+    etc = xasprintf("/etc/containers/certs.d/%s", host);
+    docker = xasprintf("/etc/docker/certs.d/%s", host);
+    /* the first directory that exists is the one */
+    if (!certs_from(user, out) && !certs_from(etc, out))
+        certs_from(docker, out);
 }
 
 void
