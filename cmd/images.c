@@ -9,6 +9,7 @@
 
 #include "../engine/container.h"
 #include "../lib/cleanup.h"
+#include "../lib/digest.h"
 #include "../lib/json.h"
 #include "../lib/timefmt.h"
 #include "../storage/image.h"
@@ -496,19 +497,30 @@ char *
 cmd_image_inspect_json(struct store *st, const struct image *img, struct pcon_err *err)
 {
     cleanup_free char *config = storage_image_raw(st, img, "config.json", err);
-    cleanup_yajl_val yajl_val cv = config ? json_parse(config, err) : NULL;
+    cleanup_free char *manifest = config ? storage_image_raw(st, img, "manifest.json", err) : NULL;
+    cleanup_yajl_val yajl_val cv = manifest ? json_parse(config, err) : NULL;
     cleanup_yajl_gen yajl_gen g = json_gen_new(false);
-    cleanup_free char *digest = xasprintf("sha256:%s", img->id);
+    cleanup_strv char **repo_digests = NULL;
+    char digest[72];
     yajl_val rootfs;
     const char *s;
 
     if (cv == NULL)
         return NULL;
+    /* the manifest's digest, as the registry knows the image */
+    digest_buf(manifest, strlen(manifest), digest);
+    for (size_t i = 0; img->names && img->names[i]; i++) {
+        const char *colon = strrchr(img->names[i], ':');
+        size_t n = colon && !strchr(colon, '/') ? (size_t) (colon - img->names[i]) : strlen(img->names[i]);
+        cleanup_free char *rd = xasprintf("%.*s@%s", (int) n, img->names[i], digest);
+        if (!strv_contains(repo_digests, rd))
+            strv_push(&repo_digests, rd);
+    }
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_str(g, "Id", img->id));
     JG(json_gen_kv_str(g, "Digest", digest));
     JG(json_gen_kv_strv(g, "RepoTags", img->names ? img->names : (char *[]){ NULL }));
-    JG(json_gen_kv_strv(g, "RepoDigests", (char *[]){ NULL }));
+    JG(json_gen_kv_strv(g, "RepoDigests", repo_digests ? repo_digests : (char *[]){ NULL }));
     JG(json_gen_kv_str(g, "Parent", ""));
     JG(json_gen_kv_str(g, "Comment", ""));
     JG(json_gen_kv_str(g, "Created", img->created));

@@ -132,3 +132,12 @@ strv_push(char ***v, const char *s)
 {
     strv_push_take(v, xstrdup(s));
 }
+
+bool
+strv_contains(char *const *v, const char *s)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        if (strcmp(v[i], s) == 0)
+            return true;
+    return false;
+}

@@ -4,6 +4,7 @@
 #define PCON_LIB_MEM_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 void *xmalloc(size_t n);
@@ -18,6 +19,7 @@ char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0
 size_t strv_len(char *const *v);
 void strv_free(char **v);
 char **strv_dup(char *const *v);
+bool strv_contains(char *const *v, const char *s);
 /* appends a copy of s, reallocating *v */
 void strv_push(char ***v, const char *s);
 /* appends s without copying it */

@@ -93,15 +93,6 @@ fail:
     return pcon_fail(err, EINVAL, "generate image.json");
 }
 
-static bool
-strv_contains(char *const *v, const char *s)
-{
-    for (size_t i = 0; v && v[i]; i++)
-        if (strcmp(v[i], s) == 0)
-            return true;
-    return false;
-}
-
 static void
 strv_remove(char **v, const char *s)
 {

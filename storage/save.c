@@ -191,15 +191,6 @@ out:
 
 /* --- docker-archive --- */
 
-static bool
-already_written(char **done, const char *key)
-{
-    for (size_t i = 0; done && done[i]; i++)
-        if (strcmp(done[i], key) == 0)
-            return true;
-    return false;
-}
-
 static int
 docker_image(struct writer *w, struct store *st, const struct save_item *it, char ***done,
              yajl_gen manifest, struct pcon_err *err)
@@ -213,14 +204,14 @@ docker_image(struct writer *w, struct store *st, const struct save_item *it, cha
         return -1;
     digest_buf(b.config, strlen(b.config), cdigest);
     cfgpath = xasprintf("%s.json", cdigest + 7);
-    if (!already_written(*done, cfgpath)) {
+    if (!strv_contains(*done, cfgpath)) {
         if (add_text(w, cfgpath, b.config, err) < 0)
             goto out;
         strv_push(done, cfgpath);
     }
     for (size_t i = 0; i < b.n; i++) {
         cleanup_free char *path = xasprintf("%s.tar", b.layers[i].diff_id + 7);
-        if (already_written(*done, path))
+        if (strv_contains(*done, path))
             continue;
         if (add_layer_tar(w, st, &b.layers[i], path, err) < 0)
             goto out;
@@ -288,7 +279,7 @@ write_oci(struct writer *w, struct store *st, const struct save_item *it, struct
     for (size_t i = 0; i < b.n; i++) {
         cleanup_free char *path = xasprintf("blobs/sha256/%s", b.layers[i].blob_digest + 7);
         cleanup_close int fd = -1;
-        if (already_written(done, path))
+        if (strv_contains(done, path))
             continue;
         fd = storage_layer_blob_open(st, b.layers[i].chain_id + 7, err);
         if (fd < 0 || add_fd(w, path, fd, b.layers[i].blob_size, err) < 0)

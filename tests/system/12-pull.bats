@@ -40,6 +40,10 @@ teardown_file() {
     run pcon pull --tls-verify=false "127.0.0.1:$REG_PORT/team/bb@$digest"
     assert_status 0
     assert_output "$CONFIG_ID"
+    # inspect tells the registry's digest, as podman does
+    pcon pull -q --tls-verify=false "127.0.0.1:$REG_PORT/team/bb:1" >/dev/null
+    run pcon image inspect --format '{{.Digest}} {{join .RepoDigests ","}}' "127.0.0.1:$REG_PORT/team/bb:1"
+    assert_output "$digest 127.0.0.1:$REG_PORT/team/bb@$digest"
 }
 
 @test "a missing tag or repository: one error line, exit 125" {
