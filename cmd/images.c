@@ -17,7 +17,7 @@
 #include "cmd.h"
 #include "format.h"
 
-enum { IMG_NO_TRUNC = 0x300, IMG_FORMAT, IMG_FILTER };
+enum { IMG_NO_TRUNC = 0x300, IMG_FORMAT, IMG_FILTER, IMG_DIGESTS };
 
 char *
 cmd_human_size(long long b)
@@ -55,10 +55,13 @@ image_row(struct store *st, const struct image *img, const char *name, bool no_t
     cleanup_yajl_gen yajl_gen g = json_gen_new(false);
     cleanup_free char *repo = NULL, *tag = NULL, *size = NULL, *ago = NULL, *since = NULL;
     cleanup_free char *fullid = xasprintf("sha256:%s", img->id);
+    cleanup_free char *manifest = storage_image_raw(st, img, "manifest.json", NULL);
     long long bytes = storage_image_size(st, img);
     int64_t created = time_parse_rfc3339(img->created);
-    char shortid[13];
+    char shortid[13], digest[72] = "";
 
+    if (manifest)
+        digest_buf(manifest, strlen(manifest), digest);
     split_name(name, &repo, &tag);
     size = cmd_human_size(bytes);
     ago = time_human_duration(time_now_ns() - (created < 0 ? time_now_ns() : created));
@@ -74,6 +77,7 @@ image_row(struct store *st, const struct image *img, const char *name, bool no_t
     JG(json_gen_kv_int(g, "VirtualSize", bytes));
     JG(json_gen_kv_int(g, "Created", created < 0 ? 0 : created / 1000000000LL));
     JG(json_gen_kv_str(g, "CreatedAt", img->created));
+    JG(json_gen_kv_str(g, "Digest", digest));
     if (template) {
         JG(json_gen_kv_str(g, "ID", no_trunc ? fullid : shortid));
         JG(json_gen_kv_str(g, "Repository", repo));
@@ -91,6 +95,7 @@ fail:
 
 static const struct cmd_opt images_opts[] = {
     { 'a', "all", 'a', NULL, "Show all images (there are no intermediate ones)" },
+    { IMG_DIGESTS, "digests", 0, NULL, "Show the manifest digests" },
     { IMG_FILTER, "filter", 'f', "KEY=VALUE",
       "Filter: reference=PATTERN, dangling=true|false, label=KEY[=VALUE], before=IMAGE,"
       " since=IMAGE" },
@@ -225,8 +230,9 @@ cmd_images(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **rows = NULL;
+    cleanup_free char *own_fmt = NULL;
     struct image_filters f = { .dangling = -1, .before = -1, .since = -1 };
-    bool quiet = false, no_trunc = false, noheading = false;
+    bool quiet = false, no_trunc = false, noheading = false, digests = false;
     const char *fmt = NULL;
     struct image *v = NULL;
     size_t n = 0;
@@ -236,6 +242,9 @@ cmd_images(struct cmd_ctx *ctx, int argc, char **argv)
     while ((opt = cmd_getopt(&cmd_images_def, argc, argv, &arg)) != -1) {
         switch (opt) {
         case 'a':
+            break;
+        case IMG_DIGESTS:
+            digests = cmd_flag_value(arg);
             break;
         case IMG_FILTER:
             if (filter_add(ctx, &f, arg, &err) < 0) {
@@ -296,8 +305,8 @@ cmd_images(struct cmd_ctx *ctx, int argc, char **argv)
     if (quiet)
         return 0;
     if (fmt == NULL)
-        fmt = noheading ? "{{.Repository}}\\t{{.Tag}}\\t{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}"
-                        : "table {{.Repository}}\\t{{.Tag}}\\t{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}";
+        fmt = own_fmt = xasprintf("%s{{.Repository}}\\t{{.Tag}}\\t%s{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}",
+                                  noheading ? "" : "table ", digests ? "{{.Digest}}\\t" : "");
     {
         static const char *const headers[] = { "ID", "IMAGE ID", "CreatedSince", "CREATED",
                                                "CreatedHuman", "CREATED", NULL };

@@ -44,6 +44,9 @@ teardown_file() {
     pcon pull -q --tls-verify=false "127.0.0.1:$REG_PORT/team/bb:1" >/dev/null
     run pcon image inspect --format '{{.Digest}} {{join .RepoDigests ","}}' "127.0.0.1:$REG_PORT/team/bb:1"
     assert_output "$digest 127.0.0.1:$REG_PORT/team/bb@$digest"
+    run pcon images --digests "127.0.0.1:$REG_PORT/team/bb:1"
+    [[ "${lines[0]}" =~ ^REPOSITORY\ +TAG\ +DIGEST\ +IMAGE\ ID ]]
+    [[ "${lines[1]}" == *" $digest "* ]]
 }
 
 @test "a missing tag or repository: one error line, exit 125" {
