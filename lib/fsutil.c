@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/fs.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -586,4 +588,15 @@ int
 fs_copy_tree(int srcdfd, int dstdfd, unsigned flags, struct pcon_err *err)
 {
     return copy_dir(srcdfd, dstdfd, flags, err);
+}
+
+void
+fs_mark_topdir(int dfd)
+{
+    int flags = 0;
+
+    if (ioctl(dfd, FS_IOC_GETFLAGS, &flags) < 0 || (flags & FS_TOPDIR_FL))
+        return;
+    flags |= FS_TOPDIR_FL;
+    (void) ioctl(dfd, FS_IOC_SETFLAGS, &flags); /* an optimisation where the file system has it */
 }

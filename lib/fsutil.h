@@ -70,5 +70,11 @@ int fs_copy_at(int sdir, const char *sname, int ddir, const char *name, unsigned
                struct pcon_err *err);
 /* Copies what fd holds (from its start) to a new file ddir/name (0600). */
 int fs_copy_fd_at(int fd, int ddir, const char *name, struct pcon_err *err);
+/* Marks a directory the top of a hierarchy for the ext4 (Orlov) block
+ * allocator (chattr +T): each new subdirectory then goes to a block group
+ * of its own. For layers that matters: without a journal, ext4 skips
+ * inodes freed in the last minute one by one, and a layer extracted right
+ * after an rmi would land on exactly those. Silent where unsupported. */
+void fs_mark_topdir(int dfd);
 
 #endif

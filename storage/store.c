@@ -78,12 +78,14 @@ storage_store_open(struct store *st, const char *graphroot, const char *runroot,
     st->layers_dfd = open_subdir(st->root_dfd, "layers", err);
     if (st->layers_dfd < 0)
         return -1;
+    fs_mark_topdir(st->layers_dfd);
     st->images_dfd = open_subdir(st->root_dfd, "images", err);
     if (st->images_dfd < 0)
         return -1;
     st->containers_dfd = open_subdir(st->root_dfd, "containers", err);
     if (st->containers_dfd < 0)
         return -1;
+    fs_mark_topdir(st->containers_dfd);
     store_recover(st);
     return 0;
 }
