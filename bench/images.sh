@@ -12,8 +12,8 @@
 #   bash bench/images.sh             as root (re-runs itself as $BENCH_USER)
 #                                    or as a user with /etc/subuid ranges
 # Environment: PCON (default <repo>/pcon), BENCH_RUNS (5; RUNS is read too),
-#              BENCH_WARMUP (1), BENCH_IMAGE_MB (200), BENCH_USER (pcontest;
-#              only used when started as root).
+#              BENCH_WARMUP (1), BENCH_IMAGE_MB (200), BENCH_SETTLE (0 s to
+#              wait after each rmi), BENCH_USER (pcontest; only used as root).
 # Set-up and clean-up shared with startup.sh and lifecycle.sh live in lib.sh.
 set -euo pipefail
 
@@ -24,17 +24,19 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 runs=${BENCH_RUNS:-${RUNS:-5}}
 warmup=${BENCH_WARMUP:-1}
 size_mb=${BENCH_IMAGE_MB:-200}
+settle=${BENCH_SETTLE:-0}
 
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer, not '$runs'"
 [[ "$warmup" =~ ^[0-9]+$ ]] || die "BENCH_WARMUP must be a non-negative integer, not '$warmup'"
 if ! [[ "$size_mb" =~ ^[1-9][0-9]*$ ]] || [ "$size_mb" -lt 20 ]; then
     die "BENCH_IMAGE_MB must be an integer of at least 20, not '$size_mb'"
 fi
+[[ "$settle" =~ ^[0-9]+$ ]] || die "BENCH_SETTLE must be a non-negative integer, not '$settle'"
 bench_check_pcon
-BENCH_RUNS=$runs BENCH_WARMUP=$warmup BENCH_IMAGE_MB=$size_mb
+BENCH_RUNS=$runs BENCH_WARMUP=$warmup BENCH_IMAGE_MB=$size_mb BENCH_SETTLE=$settle
 
 # as root: the whole benchmark runs as the unprivileged user (see lib.sh)
-bench_reexec_as_user BENCH_RUNS BENCH_WARMUP BENCH_IMAGE_MB
+bench_reexec_as_user BENCH_RUNS BENCH_WARMUP BENCH_IMAGE_MB BENCH_SETTLE
 
 t_begin=$(date +%s.%N)
 bench_user_checks skopeo docker-registry curl
@@ -58,7 +60,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 bench_workdirs images
-bench_image # $rootfs, $work/rootfs.tar: the image's base layer
+bench_image # $rootfs (and $work/rootfs.tar, imported by the set-up)
 bench_isolate
 # no registries.conf of the user's or the host's: the references are fully
 # qualified and --tls-verify=false says the registry is plain HTTP
@@ -74,7 +76,8 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 # argv: OUT BASE-TAR TOTAL-MB NAME EXPECT-FILE. The layers are tar files made
 # with python's tarfile (owner 0:0, fixed mtime, fixed seed: the same image
 # every run), then put in a docker-archive (manifest.json, <config>.json,
-# <diffid>/layer.tar). EXPECT-FILE gets what `check.sh` in the image prints.
+# <diffid>/layer.tar). EXPECT-FILE gets what check_image (below) must see
+# in a container of the image.
 cat >"$work/mkimage.py" <<'EOF'
 import hashlib, io, json, os, platform, random, sys, tarfile
 
@@ -143,7 +146,7 @@ def text(n):  # about n bytes of log-like text: compresses well, but not trivial
     return "".join(out).encode()[:n]
 
 nibbles = bytes((b % 16) + 0x30 for b in range(256))
-def semi(n):  # 4 bits of entropy per byte: gzip gets about 2x
+def semi(n):  # 4 bits of entropy per byte: gzip gets about 1.8x
     return rng.randbytes(n).translate(nibbles)
 
 sha = lambda b: hashlib.sha256(b).hexdigest()
@@ -260,9 +263,13 @@ print("archive", os.path.getsize(out))
 EOF
 echo "building the image (about $size_mb MB)" >&2
 t0=$(now)
+# the base layer: lib.sh's busybox tree, with fixed mtimes and order, so that
+# the image (and its id) is the same from run to run on one host
+tar --sort=name --mtime=@1700000000 --numeric-owner --owner=0 --group=0 \
+    -C "$rootfs" -cf "$work/base.tar" . || die "tar of the base layer failed"
 archive=$work/big.tar
 load_ref=localhost/bench/big:1
-imginfo=$(python3 "$work/mkimage.py" "$archive" "$work/rootfs.tar" "$size_mb" "$load_ref" "$work/expect") ||
+imginfo=$(python3 "$work/mkimage.py" "$archive" "$work/base.tar" "$size_mb" "$load_ref" "$work/expect") ||
     die "building the image failed"
 img_id=$(awk '$1 == "id" { print $2 }' <<<"$imginfo")
 img_layers=$(awk '$1 == "layers" { $1 = ""; print substr($0, 2) }' <<<"$imginfo")
@@ -348,15 +355,22 @@ read -r reg_bytes reg_nlayers reg_config reg_types <<<"$reg_info"
 [ "$reg_config" = "$img_id" ] || warn "the registry's config digest $reg_config is not the archive's $img_id"
 
 # --- the timer: fork/exec one command, wait, report wall time and the children's rusage ---
-# argv: LOG CMD...; prints "WALL-MS MAXRSS-KIB CPU-MS EXIT-CODE". ru_maxrss of
-# RUSAGE_CHILDREN is the largest RSS of any descendant that was waited for
-# (podman's re-exec into the user namespace included). The child is forked
-# from this python, whose RSS it keeps until exec: that is a floor, measured
-# below with `true`. -I -S keep the interpreter small.
+# argv: LOG TIME-OUT CMD...; prints "WALL-MS MAXRSS-KIB USER-MS SYS-MS
+# EXIT-CODE TIME-MAXRSS-KIB" (user and sys: the children's CPU times).
+# ru_maxrss of RUSAGE_CHILDREN is the largest RSS of any descendant that was
+# waited for (podman's child that makes its user namespace, when there is no
+# pause process, included; with one, podman joins it in-process). The child
+# is forked from this python, whose RSS it keeps until exec: that is a floor
+# (about 6 MiB), measured below with /bin/true; -I -S keep the interpreter
+# small. When TIME-OUT is not "-", CMD runs under GNU time (`time -f %M -o
+# TIME-OUT CMD...`), forked from a small C program (a floor of about 1 MiB):
+# its figure is the last field ("-" without /usr/bin/time).
 cat >"$work/rusage.py" <<'EOF'
 import os, resource, sys, time
 
-log, argv = sys.argv[1], sys.argv[2:]
+log, tout, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+if tout != "-":
+    argv = ["/usr/bin/time", "-f", "%M", "-o", tout] + argv
 fd = os.open(log, os.O_WRONLY | os.O_APPEND)
 os.write(fd, ("+ " + " ".join(argv) + "\n").encode())
 null = os.open(os.devnull, os.O_RDONLY)
@@ -373,14 +387,23 @@ if pid == 0:
 _, status = os.waitpid(pid, 0)
 dt = (time.perf_counter_ns() - t0) / 1e6
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-print("%.1f %d %.0f %d" % (dt, ru.ru_maxrss, (ru.ru_utime + ru.ru_stime) * 1000, os.waitstatus_to_exitcode(status)))
+tmax = "-"
+if tout != "-":
+    try:
+        with open(tout) as f:
+            tmax = f.read().split()[-1]
+    except (OSError, IndexError):
+        pass
+print("%.1f %d %.0f %.0f %d %s" % (dt, ru.ru_maxrss, ru.ru_utime * 1000, ru.ru_stime * 1000,
+                                   os.waitstatus_to_exitcode(status), tmax))
 EOF
-rusage() { python3 -I -S "$work/rusage.py" "$log" "$@"; }
-read -r _ floor_kib _ _ <<<"$(rusage true)"
+if [ -x /usr/bin/time ]; then tout=$work/time.out; else tout=-; fi
+rusage() { python3 -I -S "$work/rusage.py" "$log" "$tout" "$@"; }
+read -r _ floor_kib _ _ _ tfloor_kib <<<"$(rusage /bin/true)"
 
-declare -A wall rss cpu # "ENGINE OP" -> the values of the timed runs, space-separated
+declare -A wall rss trss usr sys # "ENGINE OP" -> the values of the timed runs, space-separated
 measure() { # ENGINE OP TIMED(0|1)
-    local eng=$1 op=$2 res ms kib cms rc id
+    local eng=$1 op=$2 res ms kib ums sms rc tkib id ref
     local -a e
     eng_cmd "$eng"
     case "$op" in
@@ -388,7 +411,7 @@ measure() { # ENGINE OP TIMED(0|1)
     pull) e+=(pull --tls-verify=false "$pull_ref") ;;
     esac
     res=$(rusage "${e[@]}") || die "the timer failed on: ${e[*]}"
-    read -r ms kib cms rc <<<"$res"
+    read -r ms kib ums sms rc tkib <<<"$res"
     [ "$rc" = 0 ] || die "$eng $op exited $rc: ${e[*]}"
     # the image must be there, under the archive's config digest
     eng_cmd "$eng"
@@ -397,7 +420,8 @@ measure() { # ENGINE OP TIMED(0|1)
     id=${id#sha256:}
     [ "$id" = "$img_id" ] || warn "$eng $op: image id $id, expected $img_id (the config's digest)"
     if [ "$3" = 1 ]; then
-        wall[$eng $op]+="$ms " rss[$eng $op]+="$kib " cpu[$eng $op]+="$cms "
+        wall[$eng $op]+="$ms " rss[$eng $op]+="$kib " trss[$eng $op]+="$tkib "
+        usr[$eng $op]+="$ums " sys[$eng $op]+="$sms "
     fi
 }
 
@@ -433,8 +457,21 @@ awk -v id="$img_id" -v l="$img_layers" -v f="$img_files" -v a="$img_bytes" \
     printf "image: %d layers, %.1f MiB of tar (%s MiB), %d files; docker-archive %.1f MiB; registry %d layers (%s) %.1f MiB; id %s\n",
         n, tot / 1048576, s, f, a / 1048576, rn, rt, r / 1048576, substr(id, 1, 12)
 }'
-echo "note: warm cache: the archive and the registry's blobs are in the page cache (nothing is dropped; not root)"
-printf 'maxrss floor of the timer (python fork + exec of true): %.1f MiB\n' "$(awk -v k="$floor_kib" 'BEGIN { print k / 1024 }')"
+echo "note: warm cache: the archive and the registry's blobs are in the page cache (nothing is dropped; not root); sync before each run, then $settle s of wait"
+# ext4 without a journal skips inodes freed less than 60 s ago (300 s more while
+# their inode table block is dirty) when it allocates one, testing each in turn
+# (fs/ext4/ialloc.c, recently_deleted): creating the image's files again right
+# after rmi costs far more there, the more so the more files a group had freed.
+dev=$(df --output=source "$work" 2>/dev/null | tail -n 1) || dev=
+dev=${dev##*/}
+if [ -n "$dev" ] && [ -d "/proc/fs/ext4/$dev" ] && ! compgen -G "/proc/fs/jbd2/$dev-*" >/dev/null; then
+    echo "note: $dev (the stores' file system) is ext4 without a journal: inodes freed in the last 60 s are skipped, one by one, when files are created; each run follows an rmi of the same files (BENCH_SETTLE=65 waits that out)"
+fi
+awk -v k="$floor_kib" -v t="$tfloor_kib" 'BEGIN {
+    printf "maxrss floor (/bin/true): %.1f MiB for the python timer", k / 1024
+    if (t != "-") printf ", %.1f MiB for GNU time", t / 1024
+    printf "\n"
+}'
 
 # --- measure: each run from empty stores, engines interleaved --------------------------------
 for op in load pull; do
@@ -444,6 +481,10 @@ for op in load pull; do
         if (((i + warmup) % 2 == 0)); then order="pcon podman"; else order="podman pcon"; fi
         for eng in $order; do
             empty_store "$eng" "$load_ref" "$pull_ref"
+            # the previous run's writes (the other engine's, mostly) are not
+            # to be written back during this one; sync drops nothing from the cache
+            sync
+            [ "$settle" = 0 ] || sleep "$settle"
             measure "$eng" "$op" "$((i >= 0))"
         done
     done
@@ -462,20 +503,31 @@ for op in load pull; do
     read -r wpd wpdl wpdh <<<"$(stats "${wall[podman $op]}")"
     read -r rpc rpcl rpch <<<"$(stats "${rss[pcon $op]}")"
     read -r rpd rpdl rpdh <<<"$(stats "${rss[podman $op]}")"
-    read -r cpc _ _ <<<"$(stats "${cpu[pcon $op]}")"
-    read -r cpd _ _ <<<"$(stats "${cpu[podman $op]}")"
-    awk -v op="$op" -v n="$runs" \
+    read -r upc _ _ <<<"$(stats "${usr[pcon $op]}")"
+    read -r upd _ _ <<<"$(stats "${usr[podman $op]}")"
+    read -r spc _ _ <<<"$(stats "${sys[pcon $op]}")"
+    read -r spd _ _ <<<"$(stats "${sys[podman $op]}")"
+    tpc=- tpd=-
+    if [ "$tout" != - ]; then
+        read -r tpc _ _ <<<"$(stats "${trss[pcon $op]}")"
+        read -r tpd _ _ <<<"$(stats "${trss[podman $op]}")"
+    fi
+    awk -v op="$op" -v n="$runs" -v floor="$floor_kib" \
         -v wpc="$wpc" -v wpcl="$wpcl" -v wpch="$wpch" -v wpd="$wpd" -v wpdl="$wpdl" -v wpdh="$wpdh" \
         -v rpc="$rpc" -v rpcl="$rpcl" -v rpch="$rpch" -v rpd="$rpd" -v rpdl="$rpdl" -v rpdh="$rpdh" \
-        -v cpc="$cpc" -v cpd="$cpd" 'BEGIN {
+        -v upc="$upc" -v upd="$upd" -v spc="$spc" -v spd="$spd" -v tpc="$tpc" -v tpd="$tpd" 'BEGIN {
         M = 1024
         printf "%-6s pcon %.0f ms  podman %.0f ms  ratio %.2fx  maxrss pcon %.1f MiB podman %.1f MiB\n",
             op, wpc, wpd, wpd / wpc, rpc / M, rpd / M
         printf "  goal (podman/pcon >= 1.5x, pcon maxrss < podman): time %s, memory %s\n",
             (wpd / wpc >= 1.5 ? "met" : "missed"), (rpc < rpd ? "met" : "missed")
+        if (rpc < floor + 512)
+            printf "  pcon maxrss %.1f MiB is the python timer\047s floor (%.1f MiB): pcon itself takes less\n", rpc / M, floor / M
         printf "  range (min-max, %d runs): pcon %.0f-%.0f ms, podman %.0f-%.0f ms; maxrss pcon %.1f-%.1f MiB, podman %.1f-%.1f MiB\n",
             n, wpcl, wpch, wpdl, wpdh, rpcl / M, rpch / M, rpdl / M, rpdh / M
-        printf "  cpu user+sys (median): pcon %.0f ms, podman %.0f ms\n", cpc, cpd
+        printf "  cpu user + sys (medians): pcon %.0f + %.0f ms, podman %.0f + %.0f ms\n", upc, spc, upd, spd
+        if (tpc != "-")
+            printf "  maxrss by GNU time (median): pcon %.1f MiB, podman %.1f MiB\n", tpc / M, tpd / M
     }'
 done
 echo "total time: $(since "$t_begin") s (before clean-up)"
