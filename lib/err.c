@@ -68,6 +68,8 @@ pcon_prefix(struct pcon_err *err, const char *fmt, ...)
 void
 pcon_err_clear(struct pcon_err *err)
 {
+    if (err == NULL)
+        return;
     free(err->msg);
     err->msg = NULL;
     err->errnum = 0;

@@ -188,11 +188,17 @@ fs_read_fd(int fd, size_t max, size_t *lenp, struct pcon_err *err)
 char *
 fs_read_all(int dfd, const char *name, size_t max, size_t *lenp, struct pcon_err *err)
 {
-    cleanup_close int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    /* O_NONBLOCK: a FIFO in its place must not hang the reader */
+    cleanup_close int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    struct stat st;
     char *text;
 
-    if (fd < 0) {
+    if (fd < 0 || fstat(fd, &st) < 0) {
         pcon_fail(err, errno, "open \"%s\"", name);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        pcon_fail(err, 0, "\"%s\" is not a regular file", name);
         return NULL;
     }
     text = fs_read_fd(fd, max, lenp, err);
@@ -272,6 +278,24 @@ fs_open_in_root(int rootfd, const char *path, int flags, mode_t mode, struct pco
     if (fd < 0)
         return pcon_fail(err, errno, "open \"%s\" in root", path);
     return fd;
+}
+
+int
+fs_open_regular_in_root(int rootfd, const char *path, struct pcon_err *err)
+{
+    cleanup_close int fd = fs_open_in_root(rootfd, path, O_RDONLY | O_NONBLOCK, 0, err);
+    struct stat st;
+
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) < 0)
+        return pcon_fail(err, errno, "stat \"%s\"", path);
+    if (!S_ISREG(st.st_mode))
+        return pcon_fail(err, 0, "\"%s\" is not a regular file", path);
+    /* read as usual from here on */
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+        return pcon_fail(err, errno, "open \"%s\"", path);
+    return steal_fd(&fd);
 }
 
 /* Prepends the components of a symlink target to the pending list. */

@@ -68,6 +68,9 @@ int fs_copy_tree(int srcdfd, int dstdfd, unsigned flags, struct pcon_err *err);
 /* Copies sdir/sname (a tree, a file, a link) to ddir/name. */
 int fs_copy_at(int sdir, const char *sname, int ddir, const char *name, unsigned flags,
                struct pcon_err *err);
+/* A regular file below rootfd (fs_open_in_root), for reading: anything
+ * else (a FIFO would block, a device must not be read) is refused. */
+int fs_open_regular_in_root(int rootfd, const char *path, struct pcon_err *err);
 /* Copies what fd holds (from its start) to a new file ddir/name (0600). */
 int fs_copy_fd_at(int fd, int ddir, const char *name, struct pcon_err *err);
 /* Marks a directory the top of a hierarchy for the ext4 (Orlov) block

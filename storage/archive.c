@@ -51,7 +51,7 @@ blob_open(int dirfd, const char *digest, struct pcon_err *err)
     if (!digest_valid(digest))
         return pcon_fail(err, EINVAL, "invalid digest \"%s\"", digest);
     path = xasprintf("blobs/sha256/%s", digest + 7);
-    fd = fs_open_in_root(dirfd, path, O_RDONLY, 0, err);
+    fd = fs_open_regular_in_root(dirfd, path, err);
     if (fd < 0)
         return -1;
     if (file_digest(fd, got, err) < 0)
@@ -217,8 +217,12 @@ load_docker(struct store *st, int dir, char ***loaded, struct pcon_err *err)
     cleanup_free char *text = fs_read_all(dir, "manifest.json", MAX_DOC, NULL, err);
     cleanup_yajl_val yajl_val v = text ? json_parse(text, err) : NULL;
 
-    if (v == NULL || !YAJL_IS_ARRAY(v))
+    if (text == NULL)
+        return -1;
+    if (v == NULL || !YAJL_IS_ARRAY(v)) {
+        pcon_err_clear(err);
         return pcon_fail(err, EINVAL, "invalid manifest.json");
+    }
     for (size_t i = 0; i < v->u.array.len; i++) {
         yajl_val e = v->u.array.values[i], layers = json_get_arr(e, "Layers");
         const char *cfgpath = json_get_str(e, "Config");
@@ -231,7 +235,7 @@ load_docker(struct store *st, int dir, char ***loaded, struct pcon_err *err)
 
         if (cfgpath == NULL || layers == NULL)
             return pcon_fail(err, EINVAL, "manifest.json: entry without Config or Layers");
-        cfd = fs_open_in_root(dir, cfgpath, O_RDONLY, 0, err);
+        cfd = fs_open_regular_in_root(dir, cfgpath, err);
         if (cfd < 0 || (config = read_fd(cfd, err)) == NULL)
             return -1;
         n = layers->u.array.len;
@@ -239,7 +243,7 @@ load_docker(struct store *st, int dir, char ***loaded, struct pcon_err *err)
         for (size_t k = 0; k < n; k++) {
             yajl_val l = layers->u.array.values[k];
             if (!YAJL_IS_STRING(l)
-                || (src[k].fd = fs_open_in_root(dir, YAJL_GET_STRING(l), O_RDONLY, 0, err)) < 0) {
+                || (src[k].fd = fs_open_regular_in_root(dir, YAJL_GET_STRING(l), err)) < 0) {
                 sources_free(src, n);
                 return err && err->msg ? -1 : pcon_fail(err, EINVAL, "invalid layer entry");
             }
@@ -295,8 +299,12 @@ load_oci(struct store *st, int dir, char ***loaded, struct pcon_err *err)
     cleanup_yajl_val yajl_val v = text ? json_parse(text, err) : NULL;
     yajl_val manifests = json_get_arr(v, "manifests");
 
-    if (manifests == NULL)
+    if (text == NULL)
+        return -1;
+    if (manifests == NULL) {
+        pcon_err_clear(err);
         return pcon_fail(err, EINVAL, "invalid index.json");
+    }
     for (size_t i = 0; i < manifests->u.array.len; i++) {
         yajl_val m = manifests->u.array.values[i];
         const char *digest = json_get_str(m, "digest");

@@ -63,3 +63,37 @@ archive() {
     [[ "$stderr" == *"payload does not match any of the supported image formats"* ]]
     [ -z "$(ls -A "$PCON_ROOT/images" | grep '^\.tmp')" ]
 }
+
+@test "an archive naming a FIFO (or a symlink to one) as a layer, config or manifest.json is refused, without hanging" {
+    local kind
+    for kind in layer config manifest layer-link; do
+        python3 - "$BATS_TEST_TMPDIR/fifo-$kind.tar" "$kind" <<'PY'
+import io, json, sys, tarfile
+out, kind = sys.argv[1:3]
+def add(t, name, data=None, typ=tarfile.REGTYPE, link=""):
+    i = tarfile.TarInfo(name)
+    i.type, i.linkname = typ, link
+    i.size = len(data) if data is not None else 0
+    t.addfile(i, io.BytesIO(data) if data is not None else None)
+with tarfile.open(out, "w") as t:
+    cfg = json.dumps({"rootfs": {"type": "layers", "diff_ids": ["sha256:" + "0" * 64]}}).encode()
+    add(t, "c.json", None, tarfile.FIFOTYPE) if kind == "config" else add(t, "c.json", cfg)
+    if kind == "layer":
+        add(t, "l/layer.tar", None, tarfile.FIFOTYPE)
+    elif kind == "layer-link":
+        add(t, "l/pipe", None, tarfile.FIFOTYPE)
+        add(t, "l/layer.tar", None, tarfile.SYMTYPE, "pipe")
+    if kind == "manifest":
+        add(t, "manifest.json", None, tarfile.FIFOTYPE)
+    else:
+        add(t, "manifest.json", json.dumps([{"Config": "c.json", "RepoTags": ["localhost/fifo:1"],
+                                             "Layers": ["l/layer.tar"]}]).encode())
+PY
+        run --separate-stderr timeout 20 "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" load -i "$BATS_TEST_TMPDIR/fifo-$kind.tar"
+        assert_status 125
+        assert_one_error_line
+        [[ "$stderr" == *"not a regular file"* ]]
+    done
+    run pcon image exists localhost/fifo:1
+    assert_status 1
+}
