@@ -415,11 +415,15 @@ reg_request(struct reg_client *cl, const char *method, const char *url, const ch
     long status = -1;
 
     for (int attempt = 0; attempt < 3; attempt++) {
-        cleanup_free char *www = NULL, *auth = auth_header(cl);
+        /* credentials go to the registry's own origin only (an upload
+         * Location may name another host) */
+        size_t olen = strlen(cl->origin);
+        bool own = strncmp(url, cl->origin, olen) == 0 && url[olen] == '/';
+        cleanup_free char *www = NULL, *auth = own ? auth_header(cl) : NULL;
         int a;
 
         status = perform(cl, method, url, accept, body, r, auth, err);
-        if (status != 401 || r->www_auth == NULL)
+        if (status != 401 || r->www_auth == NULL || !own)
             return status;
         www = xstrdup(r->www_auth);
         a = authenticate(cl, www, err);
