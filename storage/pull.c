@@ -133,6 +133,7 @@ blob_get(struct reg_client *cl, int dir, const char *digest, long long size, con
     url = xasprintf("%s/blobs/%s", cl->base, digest);
     r.fd = fd;
     r.digest = digest_new();
+    r.limit = size; /* a registry sending more is not written to disk */
     if (!cl->o->quiet && isatty(2))
         r.progress = label = xasprintf("%s %.12s", what, digest + 7);
     status = reg_request(cl, "GET", url, NULL, NULL, &r, err);

@@ -99,7 +99,8 @@ body_cb(char *buf, size_t size, size_t n, void *opaque)
     size_t len = size * n;
 
     if (r->fd >= 0) {
-        if (fs_write_all(r->fd, buf, len) < 0) {
+        if ((r->limit > 0 && r->written + (long long) len > r->limit)
+            || fs_write_all(r->fd, buf, len) < 0) {
             r->failed = true;
             return 0;
         }

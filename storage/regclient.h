@@ -24,6 +24,7 @@ struct reg_response {
     int fd; /* >= 0: the body goes here */
     struct digest_ctx *digest;
     long long written;
+    long long limit; /* > 0: a longer body fails (a blob of a known size) */
     char *www_auth, *content_type, *location;
     bool failed;
     /* progress on a terminal: the label, or NULL */
