@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
-#include "../lib/digest.h"
 #include "../lib/fsutil.h"
 #include "../lib/log.h"
 #include "../storage/image.h"
@@ -155,12 +154,10 @@ static bool
 image_current(struct cmd_ctx *ctx, struct create_args *a, const struct image *img)
 {
     cleanup_err struct pcon_err err = { 0 };
-    cleanup_free char *manifest = storage_image_raw(&ctx->st, img, "manifest.json", &err);
     char local[72], remote[72];
 
-    if (manifest == NULL)
+    if (storage_image_digest(&ctx->st, img, local, &err) < 0)
         return false;
-    digest_buf(manifest, strlen(manifest), local);
     if (storage_image_remote_digest(a->o.image, &a->reg, remote, &err) < 0) {
         cleanup_free char *why = pcon_err_text(&err);
         pcon_warn("%s: cannot check the registry, using the stored image: %s", a->o.image, why);

@@ -9,7 +9,6 @@
 
 #include "../engine/container.h"
 #include "../lib/cleanup.h"
-#include "../lib/digest.h"
 #include "../lib/json.h"
 #include "../lib/timefmt.h"
 #include "../storage/image.h"
@@ -48,20 +47,18 @@ split_name(const char *name, char **repo, char **tag)
     *tag = xstrdup(colon + 1);
 }
 
+/* one row; digest: the manifest's, or "" when the output does not show it */
 static char *
-image_row(struct store *st, const struct image *img, const char *name, bool no_trunc,
-          bool template)
+image_row(struct store *st, const struct image *img, const char *name, const char *digest,
+          bool no_trunc, bool template)
 {
     cleanup_yajl_gen yajl_gen g = json_gen_new(false);
     cleanup_free char *repo = NULL, *tag = NULL, *size = NULL, *ago = NULL, *since = NULL;
     cleanup_free char *fullid = xasprintf("sha256:%s", img->id);
-    cleanup_free char *manifest = storage_image_raw(st, img, "manifest.json", NULL);
     long long bytes = storage_image_size(st, img);
     int64_t created = time_parse_rfc3339(img->created);
-    char shortid[13], digest[72] = "";
+    char shortid[13];
 
-    if (manifest)
-        digest_buf(manifest, strlen(manifest), digest);
     split_name(name, &repo, &tag);
     size = cmd_human_size(bytes);
     ago = time_human_duration(time_now_ns() - (created < 0 ? time_now_ns() : created));
@@ -232,7 +229,7 @@ cmd_images(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_strv char **rows = NULL;
     cleanup_free char *own_fmt = NULL;
     struct image_filters f = { .dangling = -1, .before = -1, .since = -1 };
-    bool quiet = false, no_trunc = false, noheading = false, digests = false;
+    bool quiet = false, no_trunc = false, noheading = false, digests = false, want_digest;
     const char *fmt = NULL;
     struct image *v = NULL;
     size_t n = 0;
@@ -281,11 +278,16 @@ cmd_images(struct cmd_ctx *ctx, int argc, char **argv)
         image_filters_free(&f);
         return cmd_report(&err);
     }
+    /* the manifest is read only for an output that shows its digest */
+    want_digest = digests || (fmt && (strcmp(fmt, "json") == 0 || strstr(fmt, ".Digest")));
     for (size_t i = 0; i < n; i++) {
         size_t names = strv_len(v[i].names);
         bool shown = false;
+        char digest[72] = "";
         if (!image_match(&ctx->st, &f, &v[i]))
             continue;
+        if (want_digest && !quiet)
+            (void) storage_image_digest(&ctx->st, &v[i], digest, NULL); /* "" if unreadable */
         for (size_t k = 0; k < (names ? names : 1); k++) {
             const char *name = names ? v[i].names[k] : NULL;
             if (!reference_match(f.refs, name))
@@ -296,7 +298,7 @@ cmd_images(struct cmd_ctx *ctx, int argc, char **argv)
                 shown = true;
                 continue;
             }
-            strv_push_take(&rows, image_row(&ctx->st, &v[i], name, no_trunc,
+            strv_push_take(&rows, image_row(&ctx->st, &v[i], name, digest, no_trunc,
                                             !(fmt && strcmp(fmt, "json") == 0)));
         }
     }
@@ -506,22 +508,20 @@ char *
 cmd_image_inspect_json(struct store *st, const struct image *img, struct pcon_err *err)
 {
     cleanup_free char *config = storage_image_raw(st, img, "config.json", err);
-    cleanup_free char *manifest = config ? storage_image_raw(st, img, "manifest.json", err) : NULL;
-    cleanup_yajl_val yajl_val cv = manifest ? json_parse(config, err) : NULL;
+    cleanup_yajl_val yajl_val cv = config ? json_parse(config, err) : NULL;
     cleanup_yajl_gen yajl_gen g = json_gen_new(false);
     cleanup_strv char **repo_digests = NULL;
     char digest[72];
     yajl_val rootfs;
     const char *s;
 
-    if (cv == NULL)
-        return NULL;
     /* the manifest's digest, as the registry knows the image */
-    digest_buf(manifest, strlen(manifest), digest);
+    if (cv == NULL || storage_image_digest(st, img, digest, err) < 0)
+        return NULL;
     for (size_t i = 0; img->names && img->names[i]; i++) {
-        const char *colon = strrchr(img->names[i], ':');
-        size_t n = colon && !strchr(colon, '/') ? (size_t) (colon - img->names[i]) : strlen(img->names[i]);
-        cleanup_free char *rd = xasprintf("%.*s@%s", (int) n, img->names[i], digest);
+        cleanup_free char *repo = NULL, *tag = NULL, *rd = NULL;
+        split_name(img->names[i], &repo, &tag);
+        rd = xasprintf("%s@%s", repo, digest);
         if (!strv_contains(repo_digests, rd))
             strv_push(&repo_digests, rd);
     }

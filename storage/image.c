@@ -747,6 +747,17 @@ storage_image_raw(struct store *st, const struct image *img, const char *file,
 }
 
 int
+storage_image_digest(struct store *st, const struct image *img, char out[72], struct pcon_err *err)
+{
+    cleanup_free char *manifest = storage_image_raw(st, img, "manifest.json", err);
+
+    if (manifest == NULL)
+        return -1;
+    digest_buf(manifest, strlen(manifest), out);
+    return 0;
+}
+
+int
 storage_layers_gc(struct store *st, struct pcon_err *err)
 {
     cleanup_closedir DIR *d = fs_opendir_at(st->layers_dfd);

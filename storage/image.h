@@ -86,5 +86,8 @@ long long storage_image_size(struct store *st, const struct image *img);
 char *storage_image_raw(struct store *st, const struct image *img, const char *file,
                         struct pcon_err *err);
 void storage_image_config_free(struct image_config *c);
+/* the digest of the stored manifest: what the registry names the image by */
+int storage_image_digest(struct store *st, const struct image *img, char out[72],
+                         struct pcon_err *err);
 
 #endif
