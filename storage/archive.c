@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
@@ -332,7 +330,6 @@ storage_image_load(struct store *st, int fd, char ***loaded, struct pcon_err *er
 {
     cleanup_close int lock = -1, dir = -1;
     cleanup_free char *tmp = NULL;
-    struct timespec ts;
     char ignored[72];
     long long size;
     int r = -1;
@@ -340,16 +337,10 @@ storage_image_load(struct store *st, int fd, char ***loaded, struct pcon_err *er
     lock = storage_lock(st, true, err);
     if (lock < 0)
         return -1;
-    clock_gettime(CLOCK_REALTIME, &ts);
     /* a killed load leaves only this, which the next command removes */
-    tmp = xasprintf(".tmp-load-%d-%ld", getpid(), ts.tv_nsec);
-    if (mkdirat(st->images_dfd, tmp, 0700) < 0)
-        return pcon_fail(err, errno, "create a load directory");
-    dir = openat(st->images_dfd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-    if (dir < 0) {
-        pcon_fail(err, errno, "open the load directory");
-        goto out;
-    }
+    dir = storage_tmpdir(st->images_dfd, "load", &tmp, err);
+    if (dir < 0)
+        return -1;
     if (storage_layer_extract(dir, fd, ignored, &size, err) < 0) {
         pcon_prefix(err, "read the archive");
         goto out;

@@ -647,18 +647,10 @@ storage_layer_create(struct store *st, const struct layer_src *src, const char *
                      struct layer_info *out, struct pcon_err *err)
 {
     cleanup_free char *tmp = NULL;
-    cleanup_close int tmpfd = -1;
-    struct timespec ts;
+    cleanup_close int tmpfd = storage_tmpdir(st->layers_dfd, NULL, &tmp, err);
 
-    clock_gettime(CLOCK_REALTIME, &ts);
-    tmp = xasprintf(".tmp-%d-%ld", getpid(), ts.tv_nsec);
-    if (mkdirat(st->layers_dfd, tmp, 0700) < 0)
-        return pcon_fail(err, errno, "create layer directory");
-    tmpfd = openat(st->layers_dfd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-    if (tmpfd < 0) {
-        pcon_fail(err, errno, "open layer directory");
-        goto fail;
-    }
+    if (tmpfd < 0)
+        return -1;
     if (layer_fill(tmpfd, src, out, err) < 0)
         goto fail;
     storage_layer_chain_id(parent_chain_id, out->diff_id, out->chain_id);

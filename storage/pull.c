@@ -9,9 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
@@ -244,7 +242,6 @@ pull_one(struct store *st, const struct image_ref *ref, const struct reg_opts *o
     struct reg_client cl;
     cleanup_free char *canon = ref_string(ref), *manifest = NULL, *tmp = NULL;
     cleanup_close int dir = -1;
-    struct timespec ts;
     char mdigest[72];
     int r = -1;
 
@@ -253,14 +250,9 @@ pull_one(struct store *st, const struct image_ref *ref, const struct reg_opts *o
     manifest = manifest_get(&cl, ref->digest ? ref->digest : ref->tag, mdigest, err);
     if (manifest == NULL)
         goto out;
-    clock_gettime(CLOCK_REALTIME, &ts);
     /* downloads land under a .tmp- name: a killed pull leaves only that */
-    tmp = xasprintf(".tmp-pull-%d-%ld", getpid(), ts.tv_nsec);
-    if (mkdirat(st->layers_dfd, tmp, 0700) < 0
-        || (dir = openat(st->layers_dfd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-        pcon_fail(err, errno, "create a download directory");
+    if ((dir = storage_tmpdir(st->layers_dfd, "pull", &tmp, err)) < 0)
         goto out;
-    }
     if (pull_manifest(&cl, st, dir, manifest, ref->tag ? (char *[]){ canon, NULL } : NULL, id_out,
                       err) < 0)
         goto out;

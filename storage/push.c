@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -257,19 +255,13 @@ push_image(struct store *st, struct reg_client *cl, const struct image_ref *ref,
     cleanup_free char *tmp = NULL;
     cleanup_close int dir = -1;
     int *fds = xzalloc((b->n ? b->n : 1) * sizeof *fds);
-    struct timespec ts;
     int r = -1;
 
     for (size_t i = 0; i < b->n; i++)
         fds[i] = -1;
-    clock_gettime(CLOCK_REALTIME, &ts);
     /* compressed layers go here: the next command removes it once we are gone */
-    tmp = xasprintf(".tmp-push-%d-%ld", getpid(), ts.tv_nsec);
-    if (mkdirat(st->layers_dfd, tmp, 0700) < 0
-        || (dir = openat(st->layers_dfd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-        pcon_fail(err, errno, "create a directory for compressed layers");
+    if ((dir = storage_tmpdir(st->layers_dfd, "push", &tmp, err)) < 0)
         goto out;
-    }
     if (layers_prepare(st, b, dir, fds, err) < 0)
         goto out;
     manifest_format(b, f);

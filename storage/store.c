@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
@@ -158,6 +159,28 @@ storage_lock(struct store *st, bool exclusive, struct pcon_err *err)
         close(fd);
         return -1;
     }
+    return fd;
+}
+
+int
+storage_tmpdir(int dfd, const char *kind, char **name, struct pcon_err *err)
+{
+    cleanup_free char *tmp = NULL;
+    struct timespec ts;
+    int fd;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    tmp = kind ? xasprintf(".tmp-%s-%d-%ld", kind, getpid(), ts.tv_nsec)
+               : xasprintf(".tmp-%d-%ld", getpid(), ts.tv_nsec);
+    if (mkdirat(dfd, tmp, 0700) < 0)
+        return pcon_fail(err, errno, "create directory \"%s\"", tmp);
+    fd = openat(dfd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        int saved = errno;
+        (void) unlinkat(dfd, tmp, AT_REMOVEDIR); /* empty, and of no use unopened */
+        return pcon_fail(err, saved, "open directory \"%s\"", tmp);
+    }
+    *name = steal_ptr(&tmp);
     return fd;
 }
 

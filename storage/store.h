@@ -33,6 +33,11 @@ int storage_lock(struct store *st, bool exclusive, struct pcon_err *err);
 /* removes temporaries of killed commands and, when there were any, the
  * layers no image uses; call with the exclusive lock */
 int storage_cleanup_temporaries(struct store *st, struct pcon_err *err);
+/* A new temporary directory of dfd, ".tmp-KIND-<pid>-<ns>" (kind NULL:
+ * ".tmp-<pid>-<ns>"): its fd, its name in *name. What a killed command
+ * leaves there goes with the next cleanup ("pull" and "push" ones only
+ * once their process is gone). */
+int storage_tmpdir(int dfd, const char *kind, char **name, struct pcon_err *err);
 /* Around storing an image (exclusive lock held): a marker that, left by a
  * killed command, makes the next cleanup collect its unrecorded layers. */
 int storage_store_begin(struct store *st, struct pcon_err *err);
