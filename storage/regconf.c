@@ -85,19 +85,26 @@ regconf_free(struct regconf *rc)
     memset(rc, 0, sizeof *rc);
 }
 
+char *
+regconf_user_path(const char *name)
+{
+    const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+
+    if (xdg && *xdg)
+        return xasprintf("%s/containers/%s", xdg, name);
+    return xasprintf("%s/.config/containers/%s", home ? home : "/nonexistent", name);
+}
+
 /* the user's configuration file NAME, or the system's */
 static char *
 config_path(const char *env, const char *name)
 {
-    const char *v = getenv(env), *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+    const char *v = getenv(env);
     char *p;
 
     if (v && *v)
         return xstrdup(v);
-    if (xdg && *xdg)
-        p = xasprintf("%s/containers/%s", xdg, name);
-    else
-        p = xasprintf("%s/.config/containers/%s", home ? home : "/nonexistent", name);
+    p = regconf_user_path(name);
     if (access(p, F_OK) == 0)
         return p;
     free(p);
@@ -303,18 +310,15 @@ certs_from(const char *dir, struct regcerts *out)
 void
 regconf_certs(const char *cert_dir, const char *host, struct regcerts *out)
 {
-    const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
-    cleanup_free char *user = NULL, *etc = NULL, *docker = NULL;
+    cleanup_free char *sub = NULL, *user = NULL, *etc = NULL, *docker = NULL;
 
     memset(out, 0, sizeof *out);
     if (cert_dir) {
         certs_from(cert_dir, out);
         return;
     }
-    if (xdg && *xdg)
-        user = xasprintf("%s/containers/certs.d/%s", xdg, host);
-    else
-        user = xasprintf("%s/.config/containers/certs.d/%s", home ? home : "/nonexistent", host);
+    sub = xasprintf("certs.d/%s", host);
+    user = regconf_user_path(sub);
     etc = xasprintf("/etc/containers/certs.d/%s", host);
     docker = xasprintf("/etc/docker/certs.d/%s", host);
     /* the first directory that exists is the one */

@@ -21,6 +21,10 @@ struct regconf {
     size_t n;
 };
 
+/* the user's containers configuration file NAME:
+ * $XDG_CONFIG_HOME/containers/NAME, else ~/.config/containers/NAME */
+char *regconf_user_path(const char *name);
+
 /* $CONTAINERS_REGISTRIES_CONF, else ~/.config/containers/registries.conf,
  * else /etc/containers/registries.conf; a missing file is an empty one */
 int regconf_load(struct regconf *rc, struct pcon_err *err);

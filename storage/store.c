@@ -17,6 +17,7 @@
 #include "../lib/lock.h"
 #include "../lib/toml.h"
 #include "image.h"
+#include "regconf.h"
 #include "store.h"
 
 static int
@@ -257,20 +258,14 @@ storage_conf_cb(void *opaque, const char *table, bool array_table, const char *k
 int
 storage_conf_driver(enum storage_driver *out, char **path, struct pcon_err *err)
 {
-    const char *env = getenv("CONTAINERS_STORAGE_CONF"), *xdg = getenv("XDG_CONFIG_HOME");
-    const char *home = getenv("HOME");
+    const char *env = getenv("CONTAINERS_STORAGE_CONF");
     cleanup_free char *p = NULL, *text = NULL;
     struct storage_conf c = { 0 };
     int r = -1;
 
     *out = STORAGE_DRIVER_AUTO;
     *path = NULL;
-    if (env && *env)
-        p = xstrdup(env);
-    else if (xdg && *xdg)
-        p = xasprintf("%s/containers/storage.conf", xdg);
-    else
-        p = xasprintf("%s/.config/containers/storage.conf", home ? home : "/nonexistent");
+    p = env && *env ? xstrdup(env) : regconf_user_path("storage.conf");
     text = fs_read_all(AT_FDCWD, p, 1 << 20, NULL, err);
     if (text == NULL) {
         if (err && err->errnum == ENOENT && !(env && *env)) {
