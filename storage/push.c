@@ -102,32 +102,23 @@ blob_put(struct reg_client *cl, const char *digest, const struct reg_body *body,
     return 0;
 }
 
-/* gzips an uncompressed layer blob into dir/<i> (registries and their
- * clients expect compressed layers); li gets the new blob's record */
+/* deflates in to out as gzip, hashing and counting what is written */
 static int
-layer_gzip(int in, int dir, size_t i, struct layer_info *li, struct pcon_err *err)
+gzip_stream(int in, int out, struct digest_ctx *d, long long *written, struct pcon_err *err)
 {
     cleanup_free unsigned char *ibuf = xmalloc(1 << 17), *obuf = xmalloc(1 << 17);
-    cleanup_close int out = -1;
-    struct digest_ctx *d = digest_new();
-    char name[32];
     z_stream z = { 0 };
-    long long written = 0;
-    int flush = Z_NO_FLUSH, zr = Z_OK, ret = -1;
+    int flush = Z_NO_FLUSH, zr = Z_OK, r = -1;
 
-    snprintf(name, sizeof name, "%zu", i);
-    out = openat(dir, name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (out < 0 || deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-        pcon_fail(err, errno, "compress layer %s", li->diff_id);
-        goto out;
-    }
+    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return pcon_fail(err, ENOMEM, "start gzip");
     while (flush != Z_FINISH) {
         ssize_t n = read(in, ibuf, 1 << 17);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            pcon_fail(err, errno, "read layer %s", li->diff_id);
-            goto end;
+            pcon_fail(err, errno, "read");
+            goto out;
         }
         flush = n == 0 ? Z_FINISH : Z_NO_FLUSH;
         z.next_in = ibuf;
@@ -139,30 +130,43 @@ layer_gzip(int in, int dir, size_t i, struct layer_info *li, struct pcon_err *er
             zr = deflate(&z, flush);
             have = (1 << 17) - z.avail_out;
             if (fs_write_all(out, obuf, have) < 0) {
-                pcon_fail(err, errno, "compress layer %s", li->diff_id);
-                goto end;
+                pcon_fail(err, errno, "write");
+                goto out;
             }
             digest_update(d, obuf, have);
-            written += (long long) have;
+            *written += (long long) have;
         } while (z.avail_out == 0);
     }
-    if (zr != Z_STREAM_END) {
-        pcon_fail(err, 0, "compress layer %s: zlib error %d", li->diff_id, zr);
-        goto end;
-    }
+    r = zr == Z_STREAM_END ? 0 : pcon_fail(err, 0, "zlib error %d", zr);
+out:
+    deflateEnd(&z);
+    return r;
+}
+
+/* gzips an uncompressed layer blob into dir/<i> (registries and their
+ * clients expect compressed layers); li gets the new blob's record */
+static int
+layer_gzip(int in, int dir, size_t i, struct layer_info *li, struct pcon_err *err)
+{
+    cleanup_close int out = -1;
+    struct digest_ctx *d;
+    long long written = 0;
+    char name[32], digest[72];
+    int r;
+
+    snprintf(name, sizeof name, "%zu", i);
+    out = openat(dir, name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (out < 0)
+        return pcon_fail(err, errno, "compress layer %s", li->diff_id);
+    d = digest_new();
+    r = gzip_stream(in, out, d, &written, err);
+    digest_final(d, digest);
+    if (r < 0)
+        return pcon_prefix(err, "compress layer %s", li->diff_id);
+    memcpy(li->blob_digest, digest, 72);
     li->blob_size = written;
     li->compression = LAYER_GZIP;
-    ret = steal_fd(&out);
-end:
-    deflateEnd(&z);
-out:
-    {
-        char dg[72];
-        digest_final(d, dg);
-        if (ret >= 0)
-            memcpy(li->blob_digest, dg, 72);
-    }
-    return ret;
+    return steal_fd(&out);
 }
 
 /* the blobs to send, one fd per layer (uncompressed ones gzipped into
