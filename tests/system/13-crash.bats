@@ -14,66 +14,22 @@ load registry
 # a busybox layer (shared with localhost/bb) and four layers of 1 MiB of
 # random bytes each, which gzip cannot shrink
 make_big_image() { # OCI-OUT DOCKER-OUT NAME; prints the config digest (hex)
-    python3 - "$BB_TAR" "$@" <<'PY'
-import gzip, hashlib, io, json, os, sys, tarfile
-bb, oci_out, docker_out, name = sys.argv[1:5]
-sha = lambda b: hashlib.sha256(b).hexdigest()
-
-def tar_of(entries):
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
-        for path, data in entries:
-            i = tarfile.TarInfo(path)
-            if data is None:
-                i.type, i.mode = tarfile.DIRTYPE, 0o755
-                t.addfile(i)
-            else:
-                i.size, i.mode = len(data), 0o644
-                t.addfile(i, io.BytesIO(data))
-    return buf.getvalue()
+    python3 - "$BATS_TEST_DIRNAME" "$BB_TAR" "$@" <<'PY'
+import os, sys
+sys.path.insert(0, sys.argv[1])
+from imagegen import (config_of, descriptor, diff_ids, gzipped, manifest_of, sha, tar_of,
+                      write_docker_archive, write_oci_archive)
+bb, oci_out, docker_out, name = sys.argv[2:6]
 
 layers = [open(bb, "rb").read()]
 for n in range(1, 5):
     layers.append(tar_of([("big", None), ("big/r%d" % n, os.urandom(1 << 20))]))
-config = json.dumps({
-    "created": "2026-01-02T03:04:05Z", "architecture": "amd64", "os": "linux",
-    "config": {"Env": ["PATH=/bin"], "Cmd": ["sh", "-c", "echo crash-ok; ls /big"]},
-    "rootfs": {"type": "layers", "diff_ids": ["sha256:" + sha(l) for l in layers]},
-}).encode()
-
-def add(t, path, data):
-    i = tarfile.TarInfo(path)
-    i.size, i.uid, i.gid = len(data), os.getuid(), os.getgid()
-    t.addfile(i, io.BytesIO(data))
-
-with tarfile.open(docker_out, "w") as t:
-    add(t, sha(config) + ".json", config)
-    for k, l in enumerate(layers):
-        add(t, "l%d/layer.tar" % k, l)
-    add(t, "manifest.json", json.dumps([{"Config": sha(config) + ".json", "RepoTags": [name],
-        "Layers": ["l%d/layer.tar" % k for k in range(len(layers))]}]).encode())
-
-gz = [gzip.compress(l, compresslevel=1) for l in layers]
-manifest = json.dumps({
-    "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-    "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
-               "digest": "sha256:" + sha(config), "size": len(config)},
-    "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
-                "digest": "sha256:" + sha(g), "size": len(g)} for g in gz],
-}).encode()
-with tarfile.open(oci_out, "w") as t:
-    add(t, "oci-layout", b'{"imageLayoutVersion":"1.0.0"}')
-    for dname in ("blobs", "blobs/sha256"):
-        # owned by whoever unpacks it (skopeo chowns to the recorded owner)
-        i = tarfile.TarInfo(dname)
-        i.type, i.mode, i.uid, i.gid = tarfile.DIRTYPE, 0o755, os.getuid(), os.getgid()
-        t.addfile(i)
-    for blob in [config, manifest] + gz:
-        add(t, "blobs/sha256/" + sha(blob), blob)
-    add(t, "index.json", json.dumps({"schemaVersion": 2, "manifests": [{
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "digest": "sha256:" + sha(manifest), "size": len(manifest),
-        "annotations": {"org.opencontainers.image.ref.name": name}}]}).encode())
+config = config_of(diff_ids(layers), ["sh", "-c", "echo crash-ok; ls /big"])
+write_docker_archive(docker_out, config, layers, name)
+gz = gzipped(layers, level=1)
+manifest = manifest_of(config, gz)
+write_oci_archive(oci_out, {sha(b): b for b in [config, manifest] + gz},
+                  [descriptor(manifest, annotations={"org.opencontainers.image.ref.name": name})])
 print(sha(config))
 PY
 }
