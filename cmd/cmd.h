@@ -90,9 +90,12 @@ off_t cmd_logs_end(struct cmd_ctx *ctx, const struct container *c);
 char *cmd_read_file(const char *path, struct pcon_err *err);
 /* reads the first line of a --cidfile */
 char *cmd_read_cidfile(const char *path, struct pcon_err *err);
-/* appends the ids in the --cidfile files to names; an unreadable file is
- * skipped with ignore, an error otherwise */
-int cmd_cidfiles_read(char **paths, bool ignore, char ***names, struct pcon_err *err);
+/* The containers a command (rm, stop) names: the ids in the --cidfile
+ * files (an unreadable one skipped with ignore), then the operands from
+ * optind. Returns -1 to go on, else the exit code to return: naming
+ * nothing without all is a usage error, or 0 with ignore. */
+int cmd_names_collect(const struct cmd_def *def, char **cidfiles, bool ignore, bool all, int argc,
+                      char **argv, char ***names);
 
 extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_unshare_def,
     cmd_info_def, cmd_version_def, cmd_start_def, cmd_restart_def, cmd_stop_def, cmd_kill_def,

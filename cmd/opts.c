@@ -250,19 +250,26 @@ cmd_read_file(const char *path, struct pcon_err *err)
 }
 
 int
-cmd_cidfiles_read(char **paths, bool ignore, char ***names, struct pcon_err *err)
+cmd_names_collect(const struct cmd_def *def, char **cidfiles, bool ignore, bool all, int argc,
+                  char **argv, char ***names)
 {
-    for (size_t i = 0; paths && paths[i]; i++) {
-        char *id = cmd_read_cidfile(paths[i], err);
+    cleanup_err struct pcon_err err = { 0 };
+
+    for (size_t i = 0; cidfiles && cidfiles[i]; i++) {
+        char *id = cmd_read_cidfile(cidfiles[i], &err);
         if (id == NULL) {
             if (!ignore)
-                return -1;
-            pcon_err_clear(err);
+                return cmd_report(&err);
+            pcon_err_clear(&err);
             continue;
         }
         strv_push_take(names, id);
     }
-    return 0;
+    for (int i = optind; i < argc; i++)
+        strv_push(names, argv[i]);
+    if (!all && *names == NULL)
+        return ignore ? 0 : cmd_usage_error(def, "you must provide at least one name or id");
+    return -1;
 }
 
 bool

@@ -35,12 +35,11 @@ rm_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
 static int
 cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **names = NULL;
     cleanup_strv char **cidfiles = NULL;
     bool all = false, force = false, ignore = false;
     char *arg;
-    int opt;
+    int opt, code;
 
     while ((opt = cmd_getopt(&cmd_rm_def, argc, argv, &arg)) != -1) {
         switch (opt) {
@@ -63,15 +62,9 @@ cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
-    if (cmd_cidfiles_read(cidfiles, ignore, &names, &err) < 0)
-        return cmd_report(&err);
-    for (int i = optind; i < argc; i++)
-        strv_push(&names, argv[i]);
-    if (!all && names == NULL) {
-        if (ignore)
-            return 0;
-        return cmd_usage_error(&cmd_rm_def, "you must provide at least one name or id");
-    }
+    code = cmd_names_collect(&cmd_rm_def, cidfiles, ignore, all, argc, argv, &names);
+    if (code >= 0)
+        return code;
     /* a missing container: exit 1, silent with --force or --ignore */
     return cmd_each_container(ctx, names, all, ignore || force, 1, rm_one, &force);
 }

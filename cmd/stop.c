@@ -50,13 +50,12 @@ stop_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaqu
 static int
 cmd_stop(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **names = NULL;
     cleanup_strv char **cidfiles = NULL;
     struct sig_args a = { .value = -1 };
     bool ignore = false;
     char *arg, *end;
-    int opt;
+    int opt, code;
 
     while ((opt = cmd_getopt(&cmd_stop_def, argc, argv, &arg)) != -1) {
         switch (opt) {
@@ -78,15 +77,9 @@ cmd_stop(struct cmd_ctx *ctx, int argc, char **argv)
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
-    if (cmd_cidfiles_read(cidfiles, ignore, &names, &err) < 0)
-        return cmd_report(&err);
-    for (int i = optind; i < argc; i++)
-        strv_push(&names, argv[i]);
-    if (!a.all && names == NULL) {
-        if (ignore)
-            return 0;
-        return cmd_usage_error(&cmd_stop_def, "you must provide at least one name or id");
-    }
+    code = cmd_names_collect(&cmd_stop_def, cidfiles, ignore, a.all, argc, argv, &names);
+    if (code >= 0)
+        return code;
     return cmd_each_container(ctx, names, a.all, ignore, PCON_EXIT_ENGINE, stop_one, &a);
 }
 
