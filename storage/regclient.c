@@ -413,13 +413,13 @@ long
 reg_request(struct reg_client *cl, const char *method, const char *url, const char *accept,
             const struct reg_body *body, struct reg_response *r, struct pcon_err *err)
 {
+    /* credentials go to the registry's own origin only (an upload
+     * Location may name another host) */
+    size_t olen = strlen(cl->origin);
+    bool own = strncmp(url, cl->origin, olen) == 0 && url[olen] == '/';
     long status = -1;
 
     for (int attempt = 0; attempt < 3; attempt++) {
-        /* credentials go to the registry's own origin only (an upload
-         * Location may name another host) */
-        size_t olen = strlen(cl->origin);
-        bool own = strncmp(url, cl->origin, olen) == 0 && url[olen] == '/';
         cleanup_free char *www = NULL, *auth = own ? auth_header(cl) : NULL;
         int a;
 
