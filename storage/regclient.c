@@ -308,7 +308,7 @@ perform(struct reg_client *cl, const char *method, const char *url, const char *
 }
 
 /* `Bearer realm="...",service="...",scope="..."` -> the value of key */
-static char *
+char *
 auth_param(const char *header, const char *key)
 {
     cleanup_free char *pat = xasprintf("%s=\"", key);

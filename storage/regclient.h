@@ -71,4 +71,9 @@ long reg_request(struct reg_client *cl, const char *method, const char *url, con
 /* "401 unauthorized" style text for a failed status */
 const char *reg_status_text(long status);
 
+/* a parameter of a WWW-Authenticate challenge, `Bearer realm="...",
+ * service="...",scope="..."`: the value of key, or NULL (exposed for the
+ * fuzz target) */
+char *auth_param(const char *header, const char *key);
+
 #endif
