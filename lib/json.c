@@ -8,12 +8,44 @@
 #include "cleanup.h"
 #include "mem.h"
 
+/* yajl's tree parser recurses once per level: a document of a few MB of
+ * "[" would exhaust the stack. Nesting is counted before it sees it, the
+ * brackets inside strings (and escaped quotes) not counted. */
+static bool
+json_depth_ok(const char *text)
+{
+    bool in_str = false;
+    int depth = 0;
+
+    for (const char *p = text; *p; p++) {
+        if (in_str) {
+            if (*p == '\\' && p[1])
+                p++;
+            else if (*p == '"')
+                in_str = false;
+        } else if (*p == '"') {
+            in_str = true;
+        } else if (*p == '[' || *p == '{') {
+            if (++depth > JSON_MAX_DEPTH)
+                return false;
+        } else if (*p == ']' || *p == '}') {
+            depth--;
+        }
+    }
+    return true;
+}
+
 yajl_val
 json_parse(const char *text, struct pcon_err *err)
 {
     char ebuf[256];
-    yajl_val v = yajl_tree_parse(text, ebuf, sizeof ebuf);
+    yajl_val v;
 
+    if (!json_depth_ok(text)) {
+        pcon_fail(err, EINVAL, "JSON document nested deeper than %d levels", JSON_MAX_DEPTH);
+        return NULL;
+    }
+    v = yajl_tree_parse(text, ebuf, sizeof ebuf);
     if (v == NULL) {
         char *nl = strchr(ebuf, '\n');
         if (nl)

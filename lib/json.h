@@ -11,6 +11,9 @@
 
 #include "err.h"
 
+/* deeper documents are refused before they are parsed */
+#define JSON_MAX_DEPTH 64
+
 yajl_val json_parse(const char *text, struct pcon_err *err);
 
 /* Lookups of one key in an object; NULL when absent or of another type. */

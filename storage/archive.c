@@ -217,10 +217,10 @@ load_docker(struct store *st, int dir, char ***loaded, struct pcon_err *err)
 
     if (text == NULL)
         return -1;
-    if (v == NULL || !YAJL_IS_ARRAY(v)) {
-        pcon_err_clear(err);
+    if (v == NULL)
+        return pcon_prefix(err, "invalid manifest.json");
+    if (!YAJL_IS_ARRAY(v))
         return pcon_fail(err, EINVAL, "invalid manifest.json");
-    }
     for (size_t i = 0; i < v->u.array.len; i++) {
         yajl_val e = v->u.array.values[i], layers = json_get_arr(e, "Layers");
         const char *cfgpath = json_get_str(e, "Config");
@@ -299,10 +299,10 @@ load_oci(struct store *st, int dir, char ***loaded, struct pcon_err *err)
 
     if (text == NULL)
         return -1;
-    if (manifests == NULL) {
-        pcon_err_clear(err);
+    if (v == NULL)
+        return pcon_prefix(err, "invalid index.json");
+    if (manifests == NULL)
         return pcon_fail(err, EINVAL, "invalid index.json");
-    }
     for (size_t i = 0; i < manifests->u.array.len; i++) {
         yajl_val m = manifests->u.array.values[i];
         const char *digest = json_get_str(m, "digest");

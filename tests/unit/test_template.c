@@ -27,6 +27,51 @@ render(const char *fmt, const char *json, const char *want)
     pcon_err_clear(&err);
 }
 
+/* "[[[...]]]" (or "{"a":{"a":...}}") depth levels deep */
+static char *
+nested(int depth, bool objects)
+{
+    char *s = xmalloc((size_t) depth * 6 + 1), *p = s;
+
+    for (int i = 0; i < depth; i++)
+        p = stpcpy(p, objects ? "{\"a\":" : "[");
+    *p++ = '1';
+    for (int i = 0; i < depth; i++)
+        *p++ = objects ? '}' : ']';
+    *p = '\0';
+    return s;
+}
+
+static void
+test_json_depth(void)
+{
+    struct pcon_err err = { 0 };
+    char *s = nested(JSON_MAX_DEPTH, false);
+    yajl_val v = json_parse(s, &err);
+
+    ok(v != NULL, "an array nested 64 deep parses");
+    yajl_tree_free(v);
+    free(s);
+    s = nested(JSON_MAX_DEPTH, true);
+    v = json_parse(s, &err);
+    ok(v != NULL, "an object nested 64 deep parses");
+    yajl_tree_free(v);
+    free(s);
+    s = nested(JSON_MAX_DEPTH + 1, true);
+    ok(json_parse(s, &err) == NULL, "65 levels are refused");
+    is_str(err.msg, "JSON document nested deeper than 64 levels", "with a clear error");
+    pcon_err_clear(&err);
+    free(s);
+    s = nested(2000000, false);
+    ok(json_parse(s, &err) == NULL, "2,000,000 levels are refused, not a stack overflow");
+    pcon_err_clear(&err);
+    free(s);
+    v = json_parse("{\"k\":\"[[[[{{{{\\\"[[[[\",\"l\":[[1]]}", &err);
+    ok(v != NULL, "brackets in strings and after escaped quotes do not count");
+    is_str(json_get_str(v, "k"), "[[[[{{{{\"[[[[", "and are kept");
+    yajl_tree_free(v);
+}
+
 int
 main(void)
 {
@@ -87,5 +132,6 @@ main(void)
     yajl_tree_free(v);
     ok(json_parse("{\"unterminated\":", &err) == NULL, "bad JSON fails");
     pcon_err_clear(&err);
+    test_json_depth();
     return tap_done();
 }
