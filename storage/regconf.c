@@ -46,6 +46,10 @@ regconf_cb(void *opaque, const char *table, bool array_table, const char *key,
     e = &rc->entries[rc->n - 1];
     if ((strcmp(key, "insecure") == 0 || strcmp(key, "blocked") == 0) && v->kind != TOML_BOOL)
         return pcon_fail(err, EINVAL, "registries.conf: [[registry]] %s wants true or false", key);
+    /* an empty prefix would match every name (and has no last byte) */
+    if (v->kind == TOML_STRING && v->str[0] == '\0'
+        && (strcmp(key, "prefix") == 0 || strcmp(key, "location") == 0))
+        return pcon_fail(err, EINVAL, "registries.conf: [[registry]] %s is empty", key);
     if (v->kind == TOML_STRING
         && (strcmp(key, "prefix") == 0 || (strcmp(key, "location") == 0 && e->prefix == NULL))) {
         free(e->prefix);
@@ -138,7 +142,7 @@ regconf_find(const struct regconf *rc, const char *name)
     for (size_t i = 0; i < rc->n; i++) {
         const char *p = rc->entries[i].prefix;
         size_t n = strlen(p);
-        if (strncmp(name, p, n) != 0 || (name[n] != '\0' && name[n] != '/' && name[n] != ':'
+        if (n == 0 || strncmp(name, p, n) != 0 || (name[n] != '\0' && name[n] != '/' && name[n] != ':'
                                          && name[n] != '@' && p[n - 1] != '/'))
             continue;
         if (best == NULL || n > strlen(best->prefix))

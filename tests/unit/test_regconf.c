@@ -61,6 +61,14 @@ test_regconf(void)
     is_int(regconf_parse("[[registry]]\ninsecure = true\n", &rc, &err), -1,
            "a registry without location");
     pcon_err_clear(&err);
+    is_int(regconf_parse("[[registry]]\nlocation = \"\"\n", &rc, &err), -1,
+           "an empty location is refused");
+    is_str(err.msg, "registries.conf: [[registry]] location is empty", "naming it");
+    pcon_err_clear(&err);
+    is_int(regconf_parse("[[registry]]\nlocation = 'x.io'\nprefix = ''\n", &rc, &err), -1,
+           "an empty prefix is refused");
+    is_str(err.msg, "registries.conf: [[registry]] prefix is empty", "naming it");
+    pcon_err_clear(&err);
 }
 
 static void
