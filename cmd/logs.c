@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../engine/container.h"
+#include "../engine/ctr_log.h"
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
 #include "../lib/timefmt.h"
@@ -36,38 +37,8 @@ struct logs_args {
     off_t from; /* >= 0: only what comes after this offset of the log */
 };
 
-struct log_line {
-    const char *ts;
-    size_t tslen;
-    bool err, full;
-    const char *text;
-    size_t len;
-};
-
 static bool
-parse_line(const char *p, size_t n, struct log_line *l)
-{
-    const char *sp1 = memchr(p, ' ', n), *sp2, *sp3;
-
-    if (sp1 == NULL)
-        return false;
-    sp2 = memchr(sp1 + 1, ' ', n - (size_t) (sp1 + 1 - p));
-    if (sp2 == NULL || sp2 + 3 > p + n)
-        return false;
-    sp3 = sp2 + 2;
-    if (*sp3 != ' ' && sp3 != p + n)
-        return false;
-    l->ts = p;
-    l->tslen = (size_t) (sp1 - p);
-    l->err = (size_t) (sp2 - sp1 - 1) == 6 && memcmp(sp1 + 1, "stderr", 6) == 0;
-    l->full = sp2[1] == 'F';
-    l->text = sp3 < p + n ? sp3 + 1 : p + n;
-    l->len = (size_t) (p + n - l->text);
-    return true;
-}
-
-static bool
-in_window(const struct logs_args *a, const struct log_line *l)
+in_window(const struct logs_args *a, const struct ctr_log_line *l)
 {
     char ts[64];
     int64_t t;
@@ -81,7 +52,7 @@ in_window(const struct logs_args *a, const struct log_line *l)
 
 /* midline: per stream, whether a partial line is being continued */
 static void
-emit(const struct logs_args *a, const struct container *c, const struct log_line *l, bool *midline)
+emit(const struct logs_args *a, const struct container *c, const struct ctr_log_line *l, bool *midline)
 {
     FILE *f = l->err ? stderr : stdout;
 
@@ -110,11 +81,11 @@ print_lines(const struct logs_args *a, const struct container *c, const char *bu
 
     while (off < n) {
         const char *nl = memchr(buf + off, '\n', n - off);
-        struct log_line l;
+        struct ctr_log_line l;
 
         if (nl == NULL)
             break;
-        if (parse_line(buf + off, (size_t) (nl - buf - off), &l) && in_window(a, &l)) {
+        if (engine_ctr_log_parse_line(buf + off, (size_t) (nl - buf - off), &l) && in_window(a, &l)) {
             if (*skip_full > 0) {
                 if (l.full)
                     (*skip_full)--;
@@ -138,10 +109,10 @@ count_lines(const char *buf, size_t n, bool *last_partial)
     *last_partial = false;
     for (size_t off = 0; off < n;) {
         const char *nl = memchr(buf + off, '\n', n - off);
-        struct log_line l;
+        struct ctr_log_line l;
         if (nl == NULL)
             break;
-        if (parse_line(buf + off, (size_t) (nl - buf - off), &l)) {
+        if (engine_ctr_log_parse_line(buf + off, (size_t) (nl - buf - off), &l)) {
             count += l.full;
             *last_partial = !l.full;
         }
