@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -37,7 +38,15 @@ __attribute__((noreturn)) static void
 exec_child(const int nsfds[4], struct engine_process *p)
 {
     struct pcon_err err = { 0 };
+    int keep[] = { nsfds[0], nsfds[1], nsfds[2], nsfds[3], p->syncfd, p->stdio[1], p->stdio[2] };
 
+    /* already in the container's pid namespace, and non-dumpable since the
+     * relay made itself so: whatever the relay held is closed before the
+     * mount namespace is joined */
+    if (proc_close_fds_except(keep, sizeof keep / sizeof keep[0]) < 0) {
+        pcon_fail(&err, errno, "close file descriptors");
+        engine_process_fail(p->syncfd, &err, 125);
+    }
     for (size_t i = 0; i < 4; i++)
         if (setns(nsfds[i], 0) < 0) {
             pcon_fail(&err, errno, "join the container's %s namespace", joined_ns[i]);
@@ -54,9 +63,24 @@ __attribute__((noreturn)) static void
 exec_relay(int pidns, const int nsfds[4], struct engine_process *p, int gpfd)
 {
     struct pcon_err err = { 0 };
+    int keep[] = { pidns,       nsfds[0],    nsfds[1],    nsfds[2], nsfds[3],
+                   p->syncfd,   gpfd,        p->stdio[1], p->stdio[2] };
     pid_t g;
     int status;
 
+    /* The session is born in the container's pid namespace, where its root
+     * may open /proc/PID/fd/N of any process it may ptrace: one holding the
+     * store's directory fds reaches every file of the user's. Non-dumpable
+     * (inherited by the fork; execve resets it) fails that check, and no fd
+     * but the session's own is left to find. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        pcon_fail(&err, errno, "make the exec session non-dumpable");
+        engine_process_fail(p->syncfd, &err, 125);
+    }
+    if (proc_close_fds_except(keep, sizeof keep / sizeof keep[0]) < 0) {
+        pcon_fail(&err, errno, "close file descriptors");
+        engine_process_fail(p->syncfd, &err, 125);
+    }
     if (setns(pidns, CLONE_NEWPID) < 0) {
         pcon_fail(&err, errno, "join the container's pid namespace");
         engine_process_fail(p->syncfd, &err, 125);

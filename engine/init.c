@@ -75,6 +75,13 @@ engine_init_main(const struct init_config *c)
 {
     struct pcon_err err = { 0 };
 
+    /* Until execve this process holds the store's fds and pcon's memory; a
+     * process sharing its pid namespace (an exec session, a pod's member)
+     * must not reach them through /proc/PID. execve makes it dumpable. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        pcon_fail(&err, errno, "make the container process non-dumpable");
+        init_fail(c, &err, 125);
+    }
     if (enter_root(c, &err) < 0)
         init_fail(c, &err, 125);
     engine_process_exec(&c->proc);

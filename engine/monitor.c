@@ -707,7 +707,10 @@ monitor_detached(struct monitor *m, int ready_fd)
     {
         int keep[] = { ready_fd, m->st->root_dfd, m->st->run_dfd, m->st->layers_dfd,
                        m->st->images_dfd, m->st->containers_dfd };
-        proc_close_fds_except(keep, sizeof keep / sizeof keep[0]);
+        if (proc_close_fds_except(keep, sizeof keep / sizeof keep[0]) < 0) {
+            pcon_fail(&err, errno, "close the caller's file descriptors");
+            goto fail;
+        }
     }
     nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (nullfd < 0 || dup2(nullfd, 0) < 0

@@ -61,8 +61,10 @@ caps_apply(bool root, struct pcon_err *err)
         int cap = default_caps[i];
         data[cap / 32].effective |= 1U << (cap % 32);
         data[cap / 32].permitted |= 1U << (cap % 32);
-        data[cap / 32].inheritable |= 1U << (cap % 32);
     }
+    /* the inheritable set stays empty: with it, a file's inheritable
+     * capabilities would grant a non-root user of the container what its
+     * bounding set allows (CVE-2022-27649) */
     if (syscall(SYS_capset, &hdr, data) < 0)
         return pcon_fail(err, errno, "set capabilities");
     return 0;
@@ -99,7 +101,7 @@ tty_setup(const struct engine_process *p, uid_t uid, struct pcon_err *err)
     memcpy(CMSG_DATA(cm), &master, sizeof(int));
     if (sendmsg(p->syncfd, &mh, 0) < 0)
         return pcon_fail(err, errno, "pass the terminal on");
-    if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+    if (ioctl(slave, TIOCSCTTY, 0) < 0) /* a session of its own already */
         return pcon_fail(err, errno, "make %s the controlling terminal", name);
     for (int i = 0; i < 3; i++)
         if (dup2(slave, i) < 0)
@@ -170,7 +172,21 @@ engine_process_exec(const struct engine_process *p)
     struct pcon_err err = { 0 };
     cleanup_free char *home = NULL;
     char **env = strv_dup(p->env);
+    int keep[] = { p->syncfd, p->stdio[0], p->stdio[1], p->stdio[2] };
 
+    /* Nothing of pcon's stays open past this point, not even until execve:
+     * another process of the container could reach it through /proc. */
+    if (proc_close_fds_except(keep, sizeof keep / sizeof keep[0]) < 0) {
+        pcon_fail(&err, errno, "close file descriptors");
+        engine_process_fail(p->syncfd, &err, 125);
+    }
+    /* A session of its own, always: in the caller's, the container could
+     * open /dev/tty and push keystrokes into the user's shell (TIOCSTI) or
+     * read them. With -t the terminal is its own (tty_setup). */
+    if (setsid() < 0) {
+        pcon_fail(&err, errno, "create a session");
+        engine_process_fail(p->syncfd, &err, 125);
+    }
     if (identity_apply(p, &home, &err) < 0)
         engine_process_fail(p->syncfd, &err, 125);
     if (spec_env_get(env, "HOME") == NULL) {
@@ -181,7 +197,7 @@ engine_process_exec(const struct engine_process *p)
         pcon_fail_kind(&err, PCON_ERR_EXEC, errno, "change to workdir \"%s\"", p->workdir);
         engine_process_fail(p->syncfd, &err, 126);
     }
-    /* no fd of pcon's may reach the container */
+    /* the sync socket and the stdio originals go with execve */
     if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
         pcon_fail(&err, errno, "close file descriptors");
         engine_process_fail(p->syncfd, &err, 125);

@@ -177,22 +177,25 @@ cmp_int(const void *a, const void *b)
     return *(const int *) a - *(const int *) b;
 }
 
-void
+int
 proc_close_fds_except(const int *keep, size_t n)
 {
     int sorted[64];
     unsigned int from = 3;
 
-    if (n > 64)
-        n = 64;
+    if (n > 64) {
+        errno = EINVAL;
+        return -1;
+    }
     memcpy(sorted, keep, n * sizeof *keep);
     qsort(sorted, n, sizeof *sorted, cmp_int);
     for (size_t i = 0; i < n; i++) {
         if (sorted[i] < (int) from)
-            continue;
-        if ((unsigned int) sorted[i] > from)
-            (void) syscall(SYS_close_range, from, (unsigned int) sorted[i] - 1, 0);
+            continue; /* stdio, -1 placeholders, duplicates */
+        if ((unsigned int) sorted[i] > from
+            && syscall(SYS_close_range, from, (unsigned int) sorted[i] - 1, 0) < 0)
+            return -1;
         from = (unsigned int) sorted[i] + 1;
     }
-    (void) syscall(SYS_close_range, from, ~0U, 0);
+    return (int) syscall(SYS_close_range, from, ~0U, 0);
 }

@@ -23,8 +23,10 @@ int proc_wait_exit(pid_t pid, struct pcon_err *err);
 /* execve of file searched in path (PROC_DEFAULT_PATH when NULL); returns
  * the errno that best explains the failure: ENOENT when nothing was found */
 int proc_execvpe(const char *file, char *const argv[], char *const envp[], const char *path);
-/* closes every fd from 3 up but those in keep */
-void proc_close_fds_except(const int *keep, size_t n);
+/* closes (really closes, not only marks close-on-exec) every fd from 3 up
+ * but those in keep (at most 64; negative entries are ignored); -1 with
+ * errno on failure */
+int proc_close_fds_except(const int *keep, size_t n);
 /* true when this process is not in the initial user namespace */
 bool proc_in_userns(void);
 

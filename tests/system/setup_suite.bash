@@ -28,4 +28,9 @@ GR
     tar -C "$root" --owner=0 --group=0 --exclude=./home/tester -cf "$BATS_SUITE_TMPDIR/bb.tar" . || return 1
     tar -C "$root" --owner=1000 --group=1000 -rf "$BATS_SUITE_TMPDIR/bb.tar" ./home/tester || return 1
     export BB_TAR="$BATS_SUITE_TMPDIR/bb.tar" BB_ROOT="$root"
+    # the probe, bound into containers as /probe/probe (-v "$PROBE_DIR:/probe:ro")
+    mkdir -p "$BATS_SUITE_TMPDIR/probe"
+    cc -static -O2 -Wall -Wextra -Werror -o "$BATS_SUITE_TMPDIR/probe/probe" \
+        "$(dirname "${BASH_SOURCE[0]}")/probe.c" || return 1
+    export PROBE_DIR="$BATS_SUITE_TMPDIR/probe"
 }

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+/* A static probe run inside test containers, for what busybox cannot
+ * show. Each mode prints what it could do; the tests judge.
+ *   probe fdrace STOPFILE   watch new pids (ns_last_pid) and try to reach
+ *                           their fds >= 3 through /proc/PID/fd until
+ *                           STOPFILE exists; then prints a summary
+ *   probe tiocsti TEXT      push TEXT and a newline into the terminal:
+ *                           through /dev/tty, else through stdio
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int
+last_pid(int fd)
+{
+    char buf[32];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    return atoi(buf);
+}
+
+/* the fds >= 3 of pid that can be read; prints each */
+static int
+try_fds(int pid)
+{
+    char path[64], target[256];
+    int reached = 0;
+    DIR *d;
+    struct dirent *e;
+
+    snprintf(path, sizeof path, "/proc/%d/fd", pid);
+    d = opendir(path);
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        int fd = atoi(e->d_name);
+        ssize_t n;
+        char fdpath[96];
+
+        if (e->d_name[0] == '.' || fd < 3)
+            continue;
+        snprintf(fdpath, sizeof fdpath, "%s/%d", path, fd);
+        n = readlink(fdpath, target, sizeof target - 1);
+        if (n < 0)
+            continue;
+        target[n] = '\0';
+        printf("reached pid %d fd %d -> %s\n", pid, fd, target);
+        reached++;
+    }
+    closedir(d);
+    return reached;
+}
+
+static int
+fdrace(const char *stopfile)
+{
+    int nsfd = open("/proc/sys/kernel/ns_last_pid", O_RDONLY | O_CLOEXEC);
+    int self = getpid(), seen_last = -1, observed = 0, reached = 0;
+    unsigned long iter = 0;
+
+    if (nsfd < 0) {
+        perror("open ns_last_pid");
+        return 1;
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    printf("fdrace: watching\n");
+    for (;;) {
+        int last = last_pid(nsfd);
+        struct stat sb;
+        char path[64];
+
+        if (++iter % 4096 == 0 && access(stopfile, F_OK) == 0)
+            break;
+        if (last <= 0 || last == self)
+            continue;
+        snprintf(path, sizeof path, "/proc/%d", last);
+        if (last != seen_last && stat(path, &sb) == 0) {
+            seen_last = last;
+            observed++;
+        }
+        if (reached < 20)
+            reached += try_fds(last);
+    }
+    printf("fdrace: observed %d pids, reached %d fds\n", observed, reached);
+    return 0;
+}
+
+static int
+tiocsti(const char *arg)
+{
+    int fds[4] = { -1, 0, 1, 2 };
+    int injected = 0;
+    char text[256];
+
+    snprintf(text, sizeof text, "%s\n", arg);
+
+    fds[0] = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fds[0] < 0)
+        printf("open /dev/tty: %s\n", strerror(errno));
+    for (int i = 0; i < 4; i++) {
+        if (fds[i] < 0 || !isatty(fds[i]))
+            continue;
+        for (const char *c = text; *c; c++)
+            if (ioctl(fds[i], TIOCSTI, c) < 0) {
+                printf("TIOCSTI on %s: %s\n", i == 0 ? "/dev/tty" : "stdio", strerror(errno));
+                break;
+            } else if (c[1] == '\0') {
+                injected++;
+            }
+        if (injected)
+            break;
+    }
+    printf("tiocsti: %s\n", injected ? "injected" : "nothing injected");
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "fdrace") == 0)
+        return fdrace(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "tiocsti") == 0)
+        return tiocsti(argv[2]);
+    fprintf(stderr, "usage: probe fdrace STOPFILE | tiocsti TEXT\n");
+    return 2;
+}
