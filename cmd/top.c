@@ -90,20 +90,38 @@ read_cmdline(int pid)
     return text;
 }
 
+/* The container's /etc/passwd, NULL when it has none. Read inside its root:
+ * by path, /proc/PID/root/etc/passwd would resolve a link the container made
+ * there (or at etc) on the host's side, and show a host file's names. */
 static char *
-user_name(int initpid, unsigned long uid)
+passwd_read(int initpid)
 {
     char path[64];
-    cleanup_free char *pw = NULL;
+    cleanup_close int rootfd = -1, fd = -1;
 
-    snprintf(path, sizeof path, "/proc/%d/root/etc/passwd", initpid);
-    pw = fs_read_all(AT_FDCWD, path, 1 << 20, NULL, NULL);
-    for (char *line = pw ? strtok(pw, "\n") : NULL; line; line = strtok(NULL, "\n")) {
-        char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-        if (c2 && strtoul(c2 + 1, NULL, 10) == uid) {
-            *c1 = '\0';
-            return xstrdup(line);
-        }
+    snprintf(path, sizeof path, "/proc/%d/root", initpid);
+    rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return NULL;
+    fd = fs_open_regular_in_root(rootfd, "etc/passwd", NULL);
+    if (fd < 0)
+        return NULL;
+    return fs_read_fd(fd, 1 << 20, NULL, NULL);
+}
+
+/* the name of uid in passwd's text, else the number */
+static char *
+user_name(const char *pw, unsigned long uid)
+{
+    for (const char *line = pw; line && *line;) {
+        const char *end = strchrnul(line, '\n');
+        const char *c1 = memchr(line, ':', (size_t) (end - line));
+        const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t) (end - c1 - 1)) : NULL;
+        char *num_end = NULL;
+
+        if (c2 && strtoul(c2 + 1, &num_end, 10) == uid && num_end != c2 + 1 && *num_end == ':')
+            return xstrndup(line, (size_t) (c1 - line));
+        line = *end ? end + 1 : end;
     }
     return xasprintf("%lu", uid);
 }
@@ -116,7 +134,7 @@ top_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque
     struct stat initns;
     cleanup_closedir DIR *d = opendir("/proc");
     cleanup_free char *out = xstrdup("USER\tPID\tPPID\t%CPU\tELAPSED\tTTY\tTIME\tCOMMAND\n");
-    cleanup_free char *aligned = NULL;
+    cleanup_free char *aligned = NULL, *pw = NULL;
     long hz = sysconf(_SC_CLK_TCK);
     double uptime = 0;
     struct dirent *de;
@@ -130,6 +148,7 @@ top_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque
     snprintf(path, sizeof path, "/proc/%d/ns/pid", (int) c->state.pid);
     if (stat(path, &initns) < 0 || d == NULL)
         return pcon_fail(err, errno, "read the processes of %s", c->cfg.name);
+    pw = passwd_read((int) c->state.pid);
     f = fopen("/proc/uptime", "re");
     if (f) {
         if (fscanf(f, "%lf", &uptime) != 1)
@@ -161,7 +180,7 @@ top_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque
             snprintf(tty, sizeof tty, "pts/%d", (tty_nr & 0xff) | ((tty_nr >> 12) & 0xfff00));
         elapsed = uptime - (double) start / (double) hz;
         cmd = read_cmdline(pid);
-        user = user_name((int) c->state.pid, uid);
+        user = user_name(pw, uid);
         line = xasprintf("%s\t%ld\t%ld\t%.3f\t%.6fs\t%s\t%llus\t%s\n", user, nspid,
                          nspid == 1 ? 0 : ppid_ns,
                          elapsed > 0 ? 100.0 * ((double) cpu / (double) hz) / elapsed : 0.0,
