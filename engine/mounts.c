@@ -42,7 +42,7 @@ static const struct mount_op default_fs[] = {
 static const char *const masked_paths[] = {
     "/proc/acpi",       "/proc/kcore",     "/proc/keys",        "/proc/latency_stats",
     "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-    "/sys/firmware",    "/sys/fs/selinux", "/sys/dev/block",
+    "/sys/firmware",    "/sys/fs/selinux", "/sys/dev/block", "/sys/devices/virtual/powercap",
 };
 static const char *const readonly_paths[] = {
     "/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
@@ -115,9 +115,9 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
         op->ro = o->volumes[i].ro;
     }
     for (size_t i = 0; i < N(masked_paths); i++)
-        plan_add(plan, MOUNT_MASK, NULL, masked_paths[i])->optional = true;
+        plan_add(plan, MOUNT_MASK, NULL, masked_paths[i])->skip_missing = true;
     for (size_t i = 0; i < N(readonly_paths); i++)
-        plan_add(plan, MOUNT_RO, NULL, readonly_paths[i])->optional = true;
+        plan_add(plan, MOUNT_RO, NULL, readonly_paths[i])->skip_missing = true;
     return 0;
 }
 
@@ -267,7 +267,9 @@ engine_mounts_perform(int rootfd, const struct mount_plan *plan, struct pcon_err
         const struct mount_op *op = &plan->ops[i];
 
         if (perform_one(rootfd, op, err) < 0) {
-            if (op->optional) {
+            /* a kernel path this kernel lacks needs no mask; any other
+             * failure would start the container unprotected */
+            if (op->skip_missing && err->errnum == ENOENT) {
                 pcon_err_clear(err);
                 continue;
             }

@@ -27,7 +27,7 @@ struct mount_op {
     unsigned long flags; /* MS_* */
     const char *data;
     bool ro;
-    bool optional; /* a failure is ignored (sysfs without netns, absent masked paths) */
+    bool skip_missing; /* a missing destination is skipped (kernel paths to mask) */
 };
 
 struct mount_plan {

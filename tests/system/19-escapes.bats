@@ -77,3 +77,20 @@ shell_reads_after() {
     assert_output "CapInh:	0000000000000000"
     pcon rm -f -t 0 caps >/dev/null
 }
+
+@test "a kernel path that cannot be masked stops the start; only a missing one is skipped" {
+    # a volume over /sys whose dev/ is a link loop: /sys/dev/block cannot be
+    # resolved, let alone masked
+    mkdir -p "$BATS_TEST_TMPDIR/sys"
+    ln -s dev "$BATS_TEST_TMPDIR/sys/dev"
+    run --separate-stderr pcon run --rm --name masked -v "$BATS_TEST_TMPDIR/sys:/sys" $IMAGE true
+    assert_status 125
+    [ "${#stderr_lines[@]}" -eq 1 ]
+    [[ "$stderr" == "Error: "*"/sys/dev/block"*"Too many levels of symbolic links" ]]
+    run pcon container exists masked
+    assert_status 1
+    # paths this kernel lacks are skipped (here /sys/devices/virtual/powercap
+    # and /proc/timer_stats, where absent)
+    run pcon run --rm $IMAGE true
+    assert_status 0
+}
