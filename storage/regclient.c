@@ -130,7 +130,8 @@ reg_response_free(struct reg_response *r)
     free(r->www_auth);
     free(r->content_type);
     free(r->location);
-    r->body = r->www_auth = r->content_type = r->location = NULL;
+    free(r->final_url);
+    r->body = r->www_auth = r->content_type = r->location = r->final_url = NULL;
     r->len = r->cap = 0;
 }
 
@@ -199,18 +200,38 @@ progress_cb(void *opaque, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultot
 
 /* --- requests --- */
 
-static void
+/* Redirects are followed (registries send blobs to a CDN), over HTTP(S)
+ * only and, from HTTPS, to HTTPS only: neither the request's headers nor
+ * the response may cross the network in the clear after a redirect.
+ * libcurl drops an Authorization header when a redirect changes host,
+ * port or scheme (since 7.83, with CURLOPT_UNRESTRICTED_AUTH off); the
+ * _STR options came with 7.85, and an older libcurl is refused rather
+ * than left to follow redirects unrestricted. */
+static int
+set_redirects(struct curl_api *a, CURL *h, const char *url, struct pcon_err *err)
+{
+    bool https = strncasecmp(url, "https://", 8) == 0;
+
+    if (a->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK
+        || a->easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https")
+               != CURLE_OK)
+        return pcon_fail(err, 0, "libcurl 7.85 or newer is needed to restrict redirects");
+    a->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    a->easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+    a->easy_setopt(h, CURLOPT_UNRESTRICTED_AUTH, 0L);
+    return 0;
+}
+
+static int
 set_common(struct reg_client *cl, CURL *h, const char *url, struct curl_slist *hdrs,
-           struct reg_response *r)
+           struct reg_response *r, struct pcon_err *err)
 {
     struct curl_api *a = cl->api;
 
     a->easy_setopt(h, CURLOPT_URL, url);
     a->easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    a->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    a->easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
-    a->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    a->easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    if (set_redirects(a, h, url, err) < 0)
+        return -1;
     a->easy_setopt(h, CURLOPT_USERAGENT, "pcon/" PCON_VERSION);
     a->easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
     a->easy_setopt(h, CURLOPT_HEADERDATA, r);
@@ -236,6 +257,7 @@ set_common(struct reg_client *cl, CURL *h, const char *url, struct curl_slist *h
         a->easy_setopt(h, CURLOPT_XFERINFOFUNCTION, progress_cb);
         a->easy_setopt(h, CURLOPT_XFERINFODATA, r);
     }
+    return 0;
 }
 
 /* the Authorization header the registry asked for, or NULL */
@@ -263,6 +285,7 @@ perform(struct reg_client *cl, const char *method, const char *url, const char *
     struct curl_slist *hdrs = NULL;
     cleanup_free char *ctype = NULL;
     struct upload up = { .fd = -1 };
+    const char *final = NULL;
     long status = -1;
     CURLcode rc;
 
@@ -275,7 +298,10 @@ perform(struct reg_client *cl, const char *method, const char *url, const char *
         ctype = xasprintf("Content-Type: %s", body->content_type);
         hdrs = a->slist_append(hdrs, ctype);
     }
-    set_common(cl, h, url, hdrs, r);
+    if (set_common(cl, h, url, hdrs, r, err) < 0) {
+        a->slist_free_all(hdrs);
+        return -1;
+    }
     if (strcmp(method, "HEAD") == 0) {
         a->easy_setopt(h, CURLOPT_NOBODY, 1L);
     } else if (body && body->fd >= 0) {
@@ -297,7 +323,13 @@ perform(struct reg_client *cl, const char *method, const char *url, const char *
     rc = a->easy_perform(h);
     if (r->progress)
         fputc('\n', stderr);
-    if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && r->failed))
+    if (a->easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &final) == CURLE_OK && final) {
+        free(r->final_url);
+        r->final_url = xstrdup(final);
+    }
+    if (rc == CURLE_UNSUPPORTED_PROTOCOL && final && strcmp(final, url) != 0)
+        pcon_fail(err, 0, "%s %s: redirect to %s refused (HTTPS only)", method, url, final);
+    else if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && r->failed))
         pcon_fail(err, 0, "%s %s: %s", method, url, a->easy_strerror(rc));
     else if (r->failed)
         pcon_fail(err, EFBIG, "%s %s: response too large or not written", method, url);
@@ -353,6 +385,11 @@ bearer_login(struct reg_client *cl, const char *www_auth, struct pcon_err *err)
 
     if (realm == NULL)
         return pcon_fail(err, EACCES, "the registry's Bearer challenge names no realm");
+    /* over plain HTTP anyone on the way reads Basic credentials: a secure
+     * registry's realm gets them over HTTPS only (an insecure registry's
+     * is the user's choice); without credentials nothing is secret */
+    if (cl->creds && cl->verify && strncasecmp(realm, "https://", 8) != 0)
+        return pcon_fail(err, 0, "token realm %s is not HTTPS: credentials not sent", realm);
     eservice = url_escape(service ? service : "");
     escope = url_escape(scope ? scope : "");
     url = xasprintf("%s%sservice=%s%s%s", realm, strchr(realm, '?') ? "&" : "?", eservice,
@@ -409,14 +446,22 @@ authenticate(struct reg_client *cl, const char *www_auth, struct pcon_err *err)
     return 1;
 }
 
+/* whether url is on the registry's origin: its scheme, host and port */
+static bool
+url_own(const struct reg_client *cl, const char *url)
+{
+    size_t olen = strlen(cl->origin);
+
+    return url && strncasecmp(url, cl->origin, olen) == 0 && url[olen] == '/';
+}
+
 long
 reg_request(struct reg_client *cl, const char *method, const char *url, const char *accept,
             const struct reg_body *body, struct reg_response *r, struct pcon_err *err)
 {
     /* credentials go to the registry's own origin only (an upload
      * Location may name another host) */
-    size_t olen = strlen(cl->origin);
-    bool own = strncmp(url, cl->origin, olen) == 0 && url[olen] == '/';
+    bool own = url_own(cl, url);
     long status = -1;
 
     for (int attempt = 0; attempt < 3; attempt++) {
@@ -424,7 +469,10 @@ reg_request(struct reg_client *cl, const char *method, const char *url, const ch
         int a;
 
         status = perform(cl, method, url, accept, body, r, auth, err);
-        if (status != 401 || r->www_auth == NULL || !own)
+        /* Only the registry's own challenge is answered: a 401 from a
+         * host a redirect named would have the credentials sent to a
+         * realm of that host's choosing. */
+        if (status != 401 || r->www_auth == NULL || !own || !url_own(cl, r->final_url))
             return status;
         www = xstrdup(r->www_auth);
         a = authenticate(cl, www, err);
@@ -508,7 +556,7 @@ client_ping(struct reg_client *cl, char **challenge, struct pcon_err *err)
         cl->origin = xasprintf("%s://%s", plain ? "http" : "https", api_host);
         url = xasprintf("%s/v2/", cl->origin);
         status = perform(cl, "GET", url, NULL, NULL, &r, NULL, err);
-        if (status == 401 && r.www_auth)
+        if (status == 401 && r.www_auth && url_own(cl, r.final_url)) /* as in reg_request */
             *challenge = steal_ptr(&r.www_auth);
         reg_response_free(&r);
     }

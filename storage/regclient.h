@@ -3,7 +3,9 @@
  * libcurl handle per registry (connections are reused), HTTPS unless the
  * registry is insecure, and authentication as the registry asks for it
  * (Basic with stored credentials, or Bearer tokens from the realm of
- * WWW-Authenticate, one per scope). Internal to storage/. */
+ * WWW-Authenticate, one per scope). Credentials and tokens go to the
+ * registry's own origin and its token realm only, never to a host a
+ * redirect names. Internal to storage/. */
 #ifndef PCON_STORAGE_REGCLIENT_H
 #define PCON_STORAGE_REGCLIENT_H
 
@@ -26,6 +28,7 @@ struct reg_response {
     long long written;
     long long limit; /* > 0: a longer body fails (a blob of a known size) */
     char *www_auth, *content_type, *location;
+    char *final_url; /* the URL the last response came from, after redirects */
     bool failed;
     /* progress on a terminal: the label, or NULL */
     const char *progress;

@@ -1,0 +1,195 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# What a registry, or a host it points to, must not get from pcon pull:
+# credentials after a redirect to another origin, Basic credentials at a
+# plain-http token realm of an HTTPS registry, a downgrade to plain HTTP;
+# and manifests whose blobs have no size or an oversized config. Servers
+# are fake-registry.py (and Debian's docker-registry) on 127.0.0.1 and
+# 127.0.0.2, each killed by pid.
+
+load helpers
+load registry
+
+SECRET_B64=$(printf 'user:secret' | base64)
+
+make_certs() { # DIR: a CA, and a certificate for 127.0.0.1 and 127.0.0.2 signed by it
+    local d=$1
+    mkdir -p "$d/cd"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+        -subj /CN=pcon-test-ca -keyout "$d/ca.key" -out "$d/cd/ca.crt" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=127.0.0.1 \
+        -keyout "$d/key.pem" -out "$d/srv.csr" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,IP:127.0.0.2\n' > "$d/ext"
+    openssl x509 -req -in "$d/srv.csr" -CA "$d/cd/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
+        -days 2 -extfile "$d/ext" -out "$d/cert.pem" 2>/dev/null
+}
+
+# start_fake DIR NAME ARGS...: fake-registry.py in the background; its port
+# goes to DIR/NAME.port, its requests to DIR/NAME.log, its pid to DIR/fake.pids
+start_fake() {
+    local dir=$1 name=$2
+    shift 2
+    "$BATS_TEST_DIRNAME/fake-registry.py" "$dir/$name.port" "$dir/$name.log" "$@" 3>&- &
+    echo $! >> "$dir/fake.pids"
+    for _ in $(seq 100); do
+        [ -s "$dir/$name.port" ] && return 0
+        sleep 0.05
+    done
+    echo "fake-registry.py $name did not start" >&2
+    return 1
+}
+
+stop_fakes() { # DIR
+    local pid
+    [ -f "$1/fake.pids" ] || return 0
+    while read -r pid; do
+        kill "$pid" 2>/dev/null
+    done < "$1/fake.pids"
+    rm -f "$1/fake.pids"
+}
+
+fake() { # NAME ARGS...: a fake of this test's
+    start_fake "$BATS_TEST_TMPDIR" "$@"
+}
+
+port_of() { # NAME
+    cat "$BATS_TEST_TMPDIR/$1.port"
+}
+
+# LOG holds requests, and neither the password nor user:secret in base64
+assert_no_secret() {
+    if ! grep -q . "$1"; then
+        echo "no request reached $1: the test proves nothing" >&2
+        return 1
+    fi
+    if grep -F -e secret -e "$SECRET_B64" "$1" >&2; then
+        echo "the credentials reached $1" >&2
+        return 1
+    fi
+}
+
+store_listing() {
+    ls -A "$PCON_ROOT/layers" "$PCON_ROOT/images"
+}
+
+setup_file() {
+    pcon_setup_store
+    export XDG_CONFIG_HOME="$BATS_FILE_TMPDIR/config" XDG_RUNTIME_DIR="$BATS_FILE_TMPDIR/xdgrun"
+    mkdir -p "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR"
+    unset REGISTRY_AUTH_FILE CONTAINERS_REGISTRIES_CONF
+    export CERTS="$BATS_FILE_TMPDIR/certs"
+    make_certs "$CERTS"
+    # an HTTPS registry wanting tokens from a realm on plain HTTP
+    start_fake "$BATS_FILE_TMPDIR" realm --trap
+    export REALM_PORT=$(cat "$BATS_FILE_TMPDIR/realm.port") TLS_PORT=$(free_port)
+    start_registry tls "$TLS_PORT" "  tls:
+    certificate: $CERTS/cert.pem
+    key: $CERTS/key.pem
+auth:
+  silly:
+    realm: http://127.0.0.1:$REALM_PORT/token
+    service: pcon-test"
+    "$BATS_TEST_DIRNAME/make-archive.py" oci "$BB_TAR" x "$BATS_FILE_TMPDIR/o.tar" >/dev/null
+    skopeo copy -q --dest-cert-dir "$CERTS/cd" --dest-creds any:any \
+        "oci-archive:$BATS_FILE_TMPDIR/o.tar" "docker://127.0.0.1:$TLS_PORT/team/bb:1"
+}
+
+teardown_file() {
+    stop_registry tls
+    stop_fakes "$BATS_FILE_TMPDIR"
+    pcon_teardown_store
+}
+
+teardown() {
+    stop_fakes "$BATS_TEST_TMPDIR"
+    pcon logout -a >/dev/null 2>&1 || true
+}
+
+# A registry on 127.0.0.1 wanting Basic credentials redirects HOW (blobs
+# or the ping) to TRAP-HOST, which answers 401 with a Bearer realm of its
+# own. The pull may fail; the trap must not see the credentials, neither
+# libcurl forwarding the registry's Authorization header nor pcon
+# answering the trap's challenge with them.
+redirect_case() { # TRAP-HOST HOW LOGIN
+    local host=$1 how=$2 login=$3 name=trap-$1-$2-$3 reg creds=(--creds user:secret)
+    fake "$name" --trap --bind "$host"
+    fake "reg-$name" --basic user:secret --redirect-"$how" "http://$host:$(port_of "$name")"
+    reg=127.0.0.1:$(port_of "reg-$name")
+    if [ "$login" = login ]; then
+        pcon login --tls-verify=false -u user -p secret "$reg" >/dev/null
+        creds=()
+    fi
+    run --separate-stderr pcon pull -q --tls-verify=false "${creds[@]}" "$reg/team/img:1"
+    # a blob whose host answers 401 is a plain failure
+    if [ "$how" = blobs ]; then
+        assert_status 125
+        assert_one_error_line
+        [[ "$stderr" == *"HTTP 401"* ]]
+    fi
+    assert_no_secret "$BATS_TEST_TMPDIR/$name.log"
+    pcon rmi -a -f >/dev/null
+}
+
+@test "a redirect's host never gets the credentials, even asking for them with a Bearer realm" {
+    local reg
+    # the stand-in registry serves its image to the right credentials only
+    fake plain --basic user:secret
+    reg=127.0.0.1:$(port_of plain)
+    run --separate-stderr pcon pull -q --tls-verify=false "$reg/team/img:1"
+    assert_status 125
+    run pcon pull -q --tls-verify=false --creds user:secret "$reg/team/img:1"
+    assert_status 0
+    grep -q "^GET /v2/team/img/blobs/sha256:.* Basic $SECRET_B64\$" "$BATS_TEST_TMPDIR/plain.log"
+    pcon rmi -a -f >/dev/null
+    # another host, and the same host on another port
+    redirect_case 127.0.0.2 blobs creds
+    redirect_case 127.0.0.1 blobs creds
+    redirect_case 127.0.0.2 ping creds
+    redirect_case 127.0.0.2 blobs login
+}
+
+@test "an HTTPS registry's plain-HTTP token realm never gets the credentials" {
+    local reg=127.0.0.1:$TLS_PORT log=$BATS_FILE_TMPDIR/realm.log
+    : > "$log"
+    run --separate-stderr pcon pull -q --cert-dir "$CERTS/cd" --creds user:secret "$reg/team/bb:1"
+    assert_status 125
+    assert_one_error_line
+    [[ "$stderr" == *"http://127.0.0.1:$REALM_PORT/token"* ]]
+    run --separate-stderr pcon login --cert-dir "$CERTS/cd" -u user -p secret "$reg"
+    assert_status 125
+    assert_one_error_line
+    [[ "$stderr" == *"http://127.0.0.1:$REALM_PORT/token"* ]]
+    run pcon login --get-login "$reg"
+    assert_status 125
+    # anonymous, nothing is secret: the token may come over HTTP
+    run pcon pull -q --cert-dir "$CERTS/cd" "$reg/team/bb:1"
+    assert_status 0
+    assert_no_secret "$log"
+    pcon rmi -a -f >/dev/null
+    # an insecure registry is the user's choice: the realm gets them
+    run pcon pull -q --tls-verify=false --creds user:secret "$reg/team/bb:1"
+    assert_status 0
+    grep -qF "Basic $SECRET_B64" "$log"
+    pcon rmi -a -f >/dev/null
+}
+
+@test "an HTTPS registry's redirect to plain HTTP is refused; to HTTPS elsewhere it is followed" {
+    local reg
+    fake cdn --bind 127.0.0.2 --tls "$CERTS/cert.pem" "$CERTS/key.pem"
+    fake plain --bind 127.0.0.2
+    fake reg --basic user:secret --tls "$CERTS/cert.pem" "$CERTS/key.pem" \
+        --redirect-blobs "https://127.0.0.2:$(port_of cdn)"
+    fake downgrade --basic user:secret --tls "$CERTS/cert.pem" "$CERTS/key.pem" \
+        --redirect-blobs "http://127.0.0.2:$(port_of plain)"
+    run pcon pull -q --cert-dir "$CERTS/cd" --creds user:secret "127.0.0.1:$(port_of reg)/team/img:1"
+    assert_status 0
+    grep -q "^GET /blobs/" "$BATS_TEST_TMPDIR/cdn.log"
+    assert_no_secret "$BATS_TEST_TMPDIR/cdn.log"
+    pcon rmi -a -f >/dev/null
+    run --separate-stderr pcon pull -q --cert-dir "$CERTS/cd" --creds user:secret \
+        "127.0.0.1:$(port_of downgrade)/team/img:1"
+    assert_status 125
+    assert_one_error_line
+    grep -q "^GET /v2/team/img/blobs/" "$BATS_TEST_TMPDIR/downgrade.log"
+    [ ! -s "$BATS_TEST_TMPDIR/plain.log" ]
+}
