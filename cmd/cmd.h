@@ -17,6 +17,7 @@
 
 struct cmd_globals {
     char *graphroot, *runroot;
+    bool runroot_fallback; /* /tmp/pcon-$UID: no usable XDG_RUNTIME_DIR */
     enum storage_driver driver;
     char *driver_conf; /* the storage.conf that chose the driver, or NULL */
 };

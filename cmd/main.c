@@ -2,6 +2,7 @@
 /* pcon: global options, the command table, dispatch. */
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,21 @@ absolute(const char *p)
     return xasprintf("%s/%s", cwd, p);
 }
 
+/* $HOME, else the passwd entry's: never a directory shared by every user
+ * (a store under /tmp/.local would be anyone's to fill) */
+static const char *
+user_home(const char *home)
+{
+    struct passwd *pw;
+
+    if (home && *home == '/')
+        return home;
+    pw = getpwuid(getuid());
+    if (pw && pw->pw_dir && pw->pw_dir[0] == '/')
+        return pw->pw_dir;
+    return "/nonexistent"; /* fails with the path in the error, shares nothing */
+}
+
 static void
 default_paths(struct cmd_globals *g)
 {
@@ -72,16 +88,18 @@ default_paths(struct cmd_globals *g)
     const char *home = getenv("HOME");
 
     if (g->graphroot == NULL) {
-        if (xdg_data && *xdg_data)
+        if (xdg_data && *xdg_data == '/')
             g->graphroot = xasprintf("%s/pcon/storage", xdg_data);
         else
-            g->graphroot = xasprintf("%s/.local/share/pcon/storage", home ? home : "/tmp");
+            g->graphroot = xasprintf("%s/.local/share/pcon/storage", user_home(home));
     }
     if (g->runroot == NULL) {
-        if (xdg_run && *xdg_run && access(xdg_run, W_OK) == 0)
+        if (xdg_run && *xdg_run == '/' && access(xdg_run, W_OK) == 0) {
             g->runroot = xasprintf("%s/pcon", xdg_run);
-        else
+        } else {
             g->runroot = xasprintf("/tmp/pcon-%u", (unsigned) getuid());
+            g->runroot_fallback = true;
+        }
     }
 }
 

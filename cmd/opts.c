@@ -13,6 +13,7 @@
 #include "../engine/userns.h"
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
+#include "../lib/privdir.h"
 #include "../storage/registry.h"
 #include "cmd.h"
 
@@ -143,19 +144,18 @@ cmd_usage_error(const struct cmd_def *def, const char *fmt, ...)
     return PCON_EXIT_ENGINE;
 }
 
-/* /tmp/pcon-$UID is predictable: a directory someone else made there must
- * not be trusted with our pause.pid */
+/* without XDG_RUNTIME_DIR the run root is /tmp/pcon-$UID, which anyone
+ * may have made first */
 static int
-check_owned(const char *dir, struct pcon_err *err)
+runroot_hint(struct pcon_err *err)
 {
-    struct stat st;
+    cleanup_free char *why = xstrdup(err->msg ? err->msg : "run root unusable");
+    int errnum = err->errnum;
 
-    if (lstat(dir, &st) < 0)
-        return pcon_fail(err, errno, "stat \"%s\"", dir);
-    if (!S_ISDIR(st.st_mode) || st.st_uid != getuid())
-        return pcon_fail(err, EPERM, "run root \"%s\" is not a directory owned by uid %u", dir,
-                         (unsigned) getuid());
-    return 0;
+    pcon_err_clear(err);
+    return pcon_fail(err, errnum,
+                     "%s (XDG_RUNTIME_DIR is not set: set it to a private directory, or use --runroot)",
+                     why);
 }
 
 int
@@ -163,8 +163,20 @@ cmd_store_open(struct cmd_ctx *ctx, struct pcon_err *err)
 {
     if (ctx->store_open)
         return 0;
-    /* the run root exists before the namespace is joined: it holds pause.pid */
-    if (fs_mkdir_p(ctx->g.runroot, 0700, err) < 0 || check_owned(ctx->g.runroot, err) < 0
+    /* Both roots are made and checked before the namespace is joined:
+     * only outside it can root and other users be told apart. The run root
+     * holds pause.pid, the graph root everything a container runs: a
+     * directory someone else made or can change (a predictable
+     * /tmp/pcon-$UID, a store under a /tmp/.local another user created)
+     * is never trusted. */
+    if (fs_mkdir_p(ctx->g.runroot, 0700, err) < 0
+        || privdir_check("run root", ctx->g.runroot, err) < 0) {
+        if (ctx->g.runroot_fallback)
+            return runroot_hint(err);
+        return -1;
+    }
+    if (fs_mkdir_p(ctx->g.graphroot, 0700, err) < 0
+        || privdir_check("graph root", ctx->g.graphroot, err) < 0
         || engine_userns_join(ctx->g.runroot, err) < 0)
         return -1;
     /* opened inside: the store's fds then belong to pcon's mount namespace */

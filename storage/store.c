@@ -15,6 +15,7 @@
 #include "../lib/digest.h"
 #include "../lib/fsutil.h"
 #include "../lib/lock.h"
+#include "../lib/privdir.h"
 #include "../lib/toml.h"
 #include "image.h"
 #include "regconf.h"
@@ -30,6 +31,10 @@ open_subdir(int dfd, const char *name, struct pcon_err *err)
     fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return pcon_fail(err, errno, "open directory \"%s\"", name);
+    if (privdir_check_fd("store directory", fd, name, err) < 0) {
+        close(fd);
+        return -1;
+    }
     return fd;
 }
 

@@ -22,8 +22,14 @@ if [ "$(id -u)" = 0 ]; then
     pcon_rel=""
     [ -n "${PCON:-}" ] && pcon_rel="$tmp/src/${PCON#"$top"/}"
     log="$tmp/main.tap"
+    # a directory of another local user's, open to all: what an attacker
+    # would prepare for the test user's store (20-private-dirs.bats)
+    foreign="$tmp/foreign"
+    mkdir -p "$foreign/store" "$foreign/run"
+    chown -R "$nosub_user:" "$foreign"
+    chmod 0777 "$foreign" "$foreign/store" "$foreign/run"
     runuser -u "$user" -- env -i HOME="$(getent passwd "$user" | cut -d: -f6)" \
-        PATH="$PATH" TERM="${TERM:-dumb}" ${pcon_rel:+PCON="$pcon_rel"} \
+        PATH="$PATH" TERM="${TERM:-dumb}" ${pcon_rel:+PCON="$pcon_rel"} PCON_FOREIGN_DIR="$foreign" \
         bash "$tmp/src/tests/run.sh" "$@" | sed -u -E 's/^([0-9]+ passed, [0-9]+ failed)$/# as '"$user"': \1/' | tee "$log"
     main_rc=${PIPESTATUS[0]}
     # the fallback without subordinate ids, as a user that has none
