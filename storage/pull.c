@@ -24,6 +24,9 @@
 #include "registry.h"
 
 #define MAX_MANIFEST (4 << 20)
+/* a config is read into memory whole: capped before it is fetched, at
+ * the limit containers/image has for config blobs */
+#define MAX_CONFIG (4 << 20)
 #define ACCEPT                                                                                    \
     "Accept: " MEDIA_OCI_INDEX ", " MEDIA_OCI_MANIFEST ", " MEDIA_DOCKER_LIST                     \
     ", " MEDIA_DOCKER_MANIFEST
@@ -112,7 +115,27 @@ manifest_get(struct reg_client *cl, const char *reference, char digest_out[72],
     return NULL;
 }
 
-/* a blob into dir/<hex>, verified; returns an fd at its start */
+/* A manifest's descriptor of a blob (what: "config", "layer"): its
+ * digest and size, required. A blob of no stated size would be fetched
+ * without limit; no blob of an image is empty (an empty layer's gzip
+ * and an empty config take bytes), so size 0 is refused too. max > 0: the
+ * largest size accepted. */
+static int
+descriptor_get(yajl_val d, const char *what, int64_t max, const char **digest, int64_t *size,
+               struct pcon_err *err)
+{
+    *digest = json_get_str(d, "digest");
+    if (*digest == NULL || !digest_valid(*digest))
+        return pcon_fail(err, 0, "%s without a valid digest in the manifest", what);
+    if (!json_get_int(d, "size", size) || *size <= 0)
+        return pcon_fail(err, 0, "%s %s: no size in the manifest", what, *digest);
+    if (max > 0 && *size > max)
+        return pcon_fail(err, 0, "%s %s: %lld bytes, more than the %lld allowed", what, *digest,
+                         (long long) *size, (long long) max);
+    return 0;
+}
+
+/* a blob of size bytes into dir/<hex>, verified; returns an fd at its start */
 static int
 blob_get(struct reg_client *cl, int dir, const char *digest, long long size, const char *what,
          struct pcon_err *err)
@@ -136,12 +159,16 @@ blob_get(struct reg_client *cl, int dir, const char *digest, long long size, con
         r.progress = label = xasprintf("%s %.12s", what, digest + 7);
     status = reg_request(cl, "GET", url, NULL, NULL, &r, err);
     digest_final(r.digest, got);
+    if (status != 200 && status >= 0) {
+        /* a redirect's host refusing is not the registry refusing */
+        bool moved = r.final_url && strcmp(r.final_url, url) != 0;
+        pcon_fail(err, 0, "fetching blob %s: HTTP %ld%s%s (%s)", digest, status,
+                  moved ? " from " : "", moved ? r.final_url : "", reg_status_text(status));
+    }
     reg_response_free(&r);
     if (status != 200)
-        return status < 0 ? -1
-                          : pcon_fail(err, 0, "fetching blob %s: HTTP %ld (%s)", digest, status,
-                                      reg_status_text(status));
-    if (strcmp(got, digest) != 0 || (size >= 0 && r.written != size))
+        return -1;
+    if (strcmp(got, digest) != 0 || r.written != size)
         return pcon_fail(err, 0, "blob %s: got digest %s and %lld bytes (want %lld)", digest,
                          got, r.written, size);
     if (lseek(fd, 0, SEEK_SET) < 0)
@@ -159,16 +186,16 @@ layers_fetch(struct reg_client *cl, struct store *st, int dir, yajl_val layers, 
     char chain[72] = "";
 
     for (size_t i = 0; i < layers->u.array.len; i++) {
-        yajl_val l = layers->u.array.values[i];
-        const char *ld = json_get_str(l, "digest");
-        int64_t lsize = -1;
+        const char *ld;
+        int64_t lsize;
 
-        if (ld == NULL || !digest_valid(diff_ids[i]))
+        if (descriptor_get(layers->u.array.values[i], "layer", 0, &ld, &lsize, err) < 0)
+            return -1;
+        if (!digest_valid(diff_ids[i]))
             return pcon_fail(err, 0, "layer %zu without a digest", i);
         storage_layer_chain_id(i ? chain : NULL, diff_ids[i], chain);
         if (!fetch_all && storage_layer_exists(st, chain + 7))
             continue;
-        (void) json_get_int(l, "size", &lsize);
         src[i].fd = blob_get(cl, dir, ld, lsize, "blob", err);
         if (src[i].fd < 0)
             return -1;
@@ -188,8 +215,8 @@ pull_manifest(struct reg_client *cl, struct store *st, int dir, const char *mani
     cleanup_free char *config = NULL;
     cleanup_strv char **diff_ids = NULL, **loaded = NULL;
     yajl_val cfg, layers;
-    const char *cdigest;
-    int64_t csize = -1;
+    const char *cdigest, *ld;
+    int64_t csize, lsize;
     size_t n;
     int r = -1;
 
@@ -197,11 +224,16 @@ pull_manifest(struct reg_client *cl, struct store *st, int dir, const char *mani
         return pcon_prefix(err, "manifest");
     cfg = json_get_obj(v, "config");
     layers = json_get_arr(v, "layers");
-    if ((cdigest = json_get_str(cfg, "digest")) == NULL || layers == NULL)
+    if (cfg == NULL || layers == NULL)
         return pcon_fail(err, 0, "unsupported manifest (no config or layers)");
-    (void) json_get_int(cfg, "size", &csize);
+    /* every descriptor checked before the first download */
+    if (descriptor_get(cfg, "config", MAX_CONFIG, &cdigest, &csize, err) < 0)
+        return -1;
+    for (size_t i = 0; i < layers->u.array.len; i++)
+        if (descriptor_get(layers->u.array.values[i], "layer", 0, &ld, &lsize, err) < 0)
+            return -1;
     cfd = blob_get(cl, dir, cdigest, csize, "config", err);
-    if (cfd < 0 || (config = fs_read_fd(cfd, MAX_MANIFEST, NULL, err)) == NULL
+    if (cfd < 0 || (config = fs_read_fd(cfd, MAX_CONFIG, NULL, err)) == NULL
         || (cv = json_parse(config, err)) == NULL
         || json_get_strv(json_get_obj(cv, "rootfs"), "diff_ids", &diff_ids, err) < 0)
         return pcon_prefix(err, "image config");

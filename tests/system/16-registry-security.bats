@@ -193,3 +193,31 @@ redirect_case() { # TRAP-HOST HOW LOGIN
     grep -q "^GET /v2/team/img/blobs/" "$BATS_TEST_TMPDIR/downgrade.log"
     [ ! -s "$BATS_TEST_TMPDIR/plain.log" ]
 }
+
+@test "a layer without a size, or of size 0, is refused before any download; nothing is stored" {
+    local flaw before
+    before=$(store_listing)
+    for flaw in no-size zero-size; do
+        fake "$flaw" --flaw "$flaw"
+        run --separate-stderr pcon pull -q --tls-verify=false "127.0.0.1:$(port_of "$flaw")/team/img:1"
+        assert_status 125
+        assert_one_error_line
+        [[ "$stderr" == *"size"* ]]
+        grep -q "/manifests/1 " "$BATS_TEST_TMPDIR/$flaw.log"
+        run ! grep -q "/blobs/" "$BATS_TEST_TMPDIR/$flaw.log"
+        [ "$(store_listing)" = "$before" ]
+    done
+}
+
+@test "a config over 4 MiB is refused before it is downloaded; nothing is stored" {
+    local before
+    before=$(store_listing)
+    fake big --flaw big-config
+    run --separate-stderr pcon pull -q --tls-verify=false "127.0.0.1:$(port_of big)/team/img:1"
+    assert_status 125
+    assert_one_error_line
+    [[ "$stderr" == *"config"* ]]
+    grep -q "/manifests/1 " "$BATS_TEST_TMPDIR/big.log"
+    run ! grep -q "/blobs/" "$BATS_TEST_TMPDIR/big.log"
+    [ "$(store_listing)" = "$before" ]
+}
