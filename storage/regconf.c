@@ -188,6 +188,7 @@ auth_lookup(const char *path, const char *host, struct pcon_err *err)
     if (dec == NULL || strchr(dec, ':') == NULL) {
         free(dec);
         pcon_fail(err, EINVAL, "%s: invalid credentials for %s", path, host);
+        return NULL;
     }
     return dec;
 }

@@ -71,6 +71,25 @@ test_regconf(void)
     pcon_err_clear(&err);
 }
 
+/* found by fuzz_auth: credentials without a colon were freed, then returned */
+static void
+test_auth_invalid(void)
+{
+    char path[] = "/tmp/test-auth-XXXXXX";
+    int fd = mkstemp(path);
+    static const char doc[] = "{\"auths\":{\"quay.io\":{\"auth\":\"bm9jb2xvbg==\"}}}";
+    struct pcon_err err = { 0 };
+
+    ok(fd >= 0 && write(fd, doc, sizeof doc - 1) == (ssize_t) (sizeof doc - 1), "auth.json");
+    ok(regconf_auth_get(path, "quay.io", &err) == NULL, "\"nocolon\" is no user:password");
+    ok(err.msg && strstr(err.msg, "invalid credentials for quay.io"), "and says so");
+    pcon_err_clear(&err);
+    ok(regconf_auth_get(path, "docker.io", &err) == NULL && err.msg == NULL,
+       "another host: none, no error");
+    close(fd);
+    unlink(path);
+}
+
 static void
 test_base64(void)
 {
@@ -127,6 +146,7 @@ int
 main(void)
 {
     test_regconf();
+    test_auth_invalid();
     test_base64();
     test_tar();
     return tap_done();
