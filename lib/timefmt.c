@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Time formatting and parsing. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,16 @@ time_format_rfc3339(int64_t ns, char *buf, size_t n)
     gmtime_r(&sec, &tm);
     l = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(buf + l, n - l, ".%09lldZ", (long long) (ns % 1000000000LL));
+}
+
+/* seconds and nanoseconds as nanoseconds since the epoch; -1 before the
+ * epoch or past what int64_t holds (the year 2262) */
+static int64_t
+ns_of(int64_t sec, int64_t frac)
+{
+    if (sec < 0 || sec >= INT64_MAX / 1000000000LL)
+        return -1;
+    return sec * 1000000000LL + frac;
 }
 
 int64_t
@@ -66,7 +77,7 @@ time_parse_rfc3339(const char *s)
     }
     if (*p != '\0')
         return -1;
-    return sec * 1000000000LL + frac;
+    return ns_of(sec, frac);
 }
 
 static int64_t
@@ -98,7 +109,10 @@ parse_duration(const char *s)
         } else {
             return -1;
         }
-        total += (int64_t) (v * (double) unit);
+        v *= (double) unit;
+        /* a value a long long cannot hold, or a sum that overflows */
+        if (!(v > -9e18 && v < 9e18) || __builtin_add_overflow(total, (int64_t) v, &total))
+            return -1;
         s = end;
     }
     return total;
@@ -116,11 +130,11 @@ time_parse_point(const char *s, int64_t now_ns)
     memset(&tm, 0, sizeof tm);
     end = strptime(s, "%Y-%m-%d", &tm);
     if (end && *end == '\0')
-        return (int64_t) timegm(&tm) * 1000000000LL;
+        return ns_of((int64_t) timegm(&tm), 0);
     if (isdigit((unsigned char) *s)) {
         double secs = strtod(s, &end);
         if (*end == '\0')
-            return (int64_t) (secs * 1e9);
+            return secs < 9e9 ? (int64_t) (secs * 1e9) : -1;
     }
     d = parse_duration(s);
     if (d >= 0)
