@@ -124,6 +124,10 @@ ref_parse(const char *s, const char *default_registry, struct image_ref *out,
         out->path = xasprintf("library/%s", name);
     else
         out->path = xstrdup(name);
+    /* as Docker: at most 255 for the whole normalised name, so that what
+     * is stored under it can be named again */
+    if (strlen(out->registry) + 1 + strlen(out->path) > 255)
+        goto bad;
     return 0;
 
 bad:

@@ -63,6 +63,32 @@ main(void)
         tag[130] = '\0';
         check(tag, "docker.io", "docker.io/library/x:tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt");
     }
+    {
+        /* the normalised name, registry and library/ included, is what
+         * must fit in 255: a stored name must parse again */
+        char name[260];
+        memset(name, 'n', 245);
+        name[245] = '\0';
+        check(name, "docker.io", NULL);
+        name[237] = '\0';
+        ok(strlen("docker.io/library/") + strlen(name) == 255, "a 237-byte short name");
+        {
+            struct image_ref r;
+            ok(ref_parse(name, "docker.io", &r, NULL) == 0, "fits in docker.io/library/");
+            if (r.path) {
+                char *s = ref_string(&r), *colon = strrchr(s, ':');
+                struct image_ref again;
+                *colon = '\0';
+                ok(ref_parse(s, "docker.io", &again, NULL) == 0, "and its normalised name parses");
+                ref_free(&again);
+                free(s);
+            }
+            ref_free(&r);
+        }
+        name[237] = 'n';
+        name[238] = '\0';
+        check(name, "docker.io", NULL);
+    }
     is_int(short_matches("bb", "localhost/bb:latest"), 1, "bb finds localhost/bb");
     is_int(short_matches("bb", "docker.io/library/bb:latest"), 1, "bb finds docker.io/library/bb");
     is_int(short_matches("bb", "localhost/xbb:latest"), 0, "bb is not xbb");
