@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # pcon: plain Makefile. Targets: all, check (unit tests), test (unit and
-# system tests), asan, demo, install, format, format-check, clean.
+# system tests), asan, fuzz-build, fuzz, demo, install, format,
+# format-check, clean.
 
 VERSION := 0.1.0
 PREFIX ?= /usr/local
@@ -78,6 +79,36 @@ asan: host-deps
 pcon-asan: $(BUILD)/pcon $(UNIT_BIN)
 	cp $< $@.tmp && mv -f $@.tmp $@
 
+# Fuzzing: a libFuzzer target per group of parsers of untrusted input
+# (tests/fuzz/fuzz_*.c), linked with the modules built by clang under ASan
+# and UBSan (an archive: each target pulls in only what it calls).
+# `make fuzz FUZZ_SECONDS=N` runs each N seconds from its seed corpus
+# (tests/fuzz/corpus/<target>/, read only) and fails on any finding.
+FUZZ_CC ?= clang
+FUZZ_BUILD := build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+    -fno-omit-frame-pointer -Wno-unused-variable
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_OBJ := $(CORE_SRC:%.c=$(FUZZ_BUILD)/%.o)
+
+# clang warns of cleanup-attribute variables it thinks unused: not here
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/libpcon.a: $(FUZZ_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libpcon.a
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libpcon.a $(LDLIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
 # The main job on a local image: build, import a busybox image, run it.
 demo: host-deps
 	@$(MAKE) --no-print-directory pcon
@@ -87,14 +118,15 @@ install: pcon
 	install -D -m 0755 pcon $(DESTDIR)$(BINDIR)/pcon
 
 format:
-	clang-format -i $(CORE_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC)
+	clang-format -i $(CORE_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC) $(FUZZ_SRC) $(wildcard tests/fuzz/*.h)
 
 format-check:
-	clang-format --dry-run --Werror $(CORE_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC)
+	clang-format --dry-run --Werror $(CORE_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC) $(FUZZ_SRC) \
+	    $(wildcard tests/fuzz/*.h)
 
 clean:
-	rm -rf build build-asan pcon pcon-asan
+	rm -rf build build-asan $(FUZZ_BUILD) pcon pcon-asan
 
-.PHONY: all check test asan demo host-deps install format format-check clean
+.PHONY: all check test asan fuzz-build fuzz demo host-deps install format format-check clean
 
--include $(CORE_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(wildcard $(FUZZ_BUILD)/*.d $(FUZZ_BUILD)/*/*.d)

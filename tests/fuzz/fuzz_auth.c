@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Credentials: selector 0, an auth.json (read for a few hosts, then a
+ * login and a logout rewrite it, and the login must read back); 1, a
+ * registry's WWW-Authenticate challenge, its parameters as the Bearer
+ * login takes them. */
+#include "fuzz.h"
+#include "../../storage/regclient.h"
+#include "../../storage/regconf.h"
+
+static void
+auth_json(const uint8_t *data, size_t size)
+{
+    static const char *const hosts[] = {"docker.io", "127.0.0.1:5000", "quay.io", ""};
+    const char *path = fuzz_path("auth.json");
+    cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    struct pcon_err err = {0};
+    cleanup_free char *back = NULL;
+
+    if (fd < 0 || fs_write_all(fd, data, size) < 0)
+        fuzz_die("write auth.json");
+    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
+        free(regconf_auth_get(path, hosts[i], &err));
+        pcon_err_clear(&err);
+    }
+    if (regconf_auth_set(path, "fuzz.example", "user", "pa:ss", &err) < 0) {
+        pcon_err_clear(&err); /* a file that does not parse is refused */
+        return;
+    }
+    back = regconf_auth_get(path, "fuzz.example", &err);
+    if (back == NULL || strcmp(back, "user:pa:ss") != 0) {
+        fprintf(stderr, "login not read back: %s\n", back ? back : err.msg);
+        abort();
+    }
+    if (regconf_auth_set(path, "fuzz.example", NULL, NULL, &err) < 0)
+        fuzz_die(err.msg ? err.msg : "logout");
+}
+
+static void
+challenge(const uint8_t *data, size_t size)
+{
+    static const char *const keys[] = {"realm", "service", "scope", "error", ""};
+    cleanup_free char *h = fuzz_str(data, size);
+
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        free(auth_param(h, keys[i]));
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (fuzz_select(&data, &size, 2) == 0)
+        auth_json(data, size);
+    else
+        challenge(data, size);
+    return 0;
+}

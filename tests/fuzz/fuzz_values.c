@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Option values from the command line and from images: selector 0, an
+ * RFC 3339 time; 1, a --since/--until point; 2, a signal name
+ * (--stop-signal, kill -s, an image's StopSignal); 3, `import --change`
+ * instructions, one a line, through a real import of an empty layer. */
+#include "fuzz.h"
+#include "../../engine/container.h"
+#include "../../lib/timefmt.h"
+
+#define NOW_NS 1800000000000000000LL /* 2027-01-15 */
+
+static void
+times(const char *s, bool point)
+{
+    int64_t t = point ? time_parse_point(s, NOW_NS) : time_parse_rfc3339(s);
+    char buf[64];
+
+    if (t < 0)
+        return;
+    time_format_rfc3339(t, buf, sizeof buf);
+    free(time_human_duration(NOW_NS - t));
+}
+
+static void
+changes(char *s)
+{
+    struct store *st = fuzz_store();
+    cleanup_strv char **v = NULL;
+    cleanup_close int fd = fuzz_empty_tar();
+    struct image_import_opts o = {.name = "localhost/fuzz:1"};
+    struct pcon_err err = {0};
+    char id[65];
+    char *save = NULL;
+
+    for (char *l = strtok_r(s, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+        strv_push(&v, l);
+    o.changes = v;
+    if (storage_image_import(st, fd, &o, id, &err) == 0)
+        fuzz_store_clear(st);
+    pcon_err_clear(&err);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    unsigned sel = fuzz_select(&data, &size, 4);
+    cleanup_free char *s = fuzz_str(data, size);
+    struct pcon_err err = {0};
+    int sig;
+
+    switch (sel) {
+    case 0:
+    case 1:
+        times(s, sel == 1);
+        break;
+    case 2:
+        if (engine_signal_parse(s, &sig, &err) == 0 && (sig < 1 || sig > 64))
+            fuzz_die("a signal out of range");
+        pcon_err_clear(&err);
+        break;
+    default:
+        changes(s);
+    }
+    return 0;
+}
