@@ -94,3 +94,26 @@ shell_reads_after() {
     run pcon run --rm $IMAGE true
     assert_status 0
 }
+
+@test "exec without -t: the session gets pipes, never the user's terminal, and a process it leaves behind does not hold exec" {
+    pcon run -d --name keys $IMAGE sleep 1000 >/dev/null
+    # on a terminal, as a user types it: what fds 0-2 of the session are
+    run python3 "$BATS_TEST_DIRNAME/pty-run.py" 24 80 "" "$PCON" --root "$PCON_ROOT" \
+        --runroot "$PCON_RUNROOT" exec -i keys sh -c 'for f in 0 1 2; do readlink /proc/self/fd/$f; done'
+    echo "$output"
+    assert_output_contains "exit=0"
+    refute_output_contains "/dev/pts"
+    refute_output_contains "/dev/tty"
+    [ "$(echo "$output" | grep -c '^pipe:')" -eq 3 ]
+    # a background process keeping the output pipe open: exec still ends
+    run timeout 10 "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" exec keys sh -c 'sleep 100 & echo started'
+    assert_status 0
+    assert_output "started"
+    # stdin and output both flow, beyond a pipe's buffer each way
+    run sh -c "head -c 1000000 /dev/zero | $PCON --root $PCON_ROOT --runroot $PCON_RUNROOT exec -i keys cat | wc -c"
+    assert_output "1000000"
+    run sh -c "echo hi | $PCON --root $PCON_ROOT --runroot $PCON_RUNROOT exec -i keys sh -c 'cat; echo err >&2; exit 3' 2>/dev/null"
+    assert_status 3
+    assert_output "hi"
+    pcon rm -f -t 0 keys >/dev/null
+}
