@@ -78,6 +78,34 @@ rm_children(int dfd, struct pcon_err *err)
     return 0;
 }
 
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452 /* Linux 6.6; one number on every architecture */
+#endif
+
+/* Opens dfd/name, a directory the container made unreadable (we own it),
+ * after making it ours to read. Never by its name again: since the unlink
+ * that said it was a directory the name may have become a link, which
+ * fchmodat(2) would follow to a host file. An O_PATH fd (O_NOFOLLOW with
+ * O_DIRECTORY refuses a link) pins the directory; the mode is changed and
+ * the directory opened through it. */
+static int
+open_unreadable_dir(int dfd, const char *name)
+{
+    cleanup_close int pfd = openat(dfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    char proc[64];
+
+    if (pfd < 0)
+        return -1;
+    if (syscall(SYS_fchmodat2, pfd, "", 0700, AT_EMPTY_PATH) < 0) {
+        /* before Linux 6.6 (ENOSYS, or EPERM from a seccomp filter): the
+         * magic link resolves to the pinned directory, not to a name */
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
+        if (chmod(proc, 0700) < 0)
+            return -1;
+    }
+    return openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
 int
 fs_rm_rf_at(int dfd, const char *name, struct pcon_err *err)
 {
@@ -88,11 +116,8 @@ fs_rm_rf_at(int dfd, const char *name, struct pcon_err *err)
     if (errno != EISDIR && errno != EPERM)
         return pcon_fail(err, errno, "remove \"%s\"", name);
     fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 && errno == EACCES) {
-        /* a directory the container made unreadable: we own it, so open it up */
-        if (fchmodat(dfd, name, 0700, 0) == 0)
-            fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    }
+    if (fd < 0 && errno == EACCES)
+        fd = open_unreadable_dir(dfd, name);
     if (fd < 0) {
         if (errno == ENOENT)
             return 0;
