@@ -67,11 +67,23 @@ wants_contents(const char *path)
     return n >= 2 && strcmp(path + n - 2, "/.") == 0;
 }
 
+/* a/b, a for b "." */
+static char *
+path_join(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+
+    if (strcmp(b, ".") == 0)
+        return xstrdup(a);
+    return xasprintf("%s%s%s", a, n > 0 && a[n - 1] == '/' ? "" : "/", b);
+}
+
 /* Where the copy of a source named base lands, docker cp's rules: into an
- * existing directory under base (or as its contents), else as dst itself. */
+ * existing directory under base (or as its contents), else as dst itself.
+ * shown: that place, as messages name it. */
 static int
 dest_resolve(int rootfd, const char *dst, const char *base, bool src_dir, bool contents,
-             int *pdir, char **name, struct pcon_err *err)
+             int *pdir, char **name, char **shown, struct pcon_err *err)
 {
     cleanup_free char *copy = xstrdup(dst), *copy2 = xstrdup(dst);
     cleanup_close int fd = rootfd >= 0 ? fs_open_in_root(rootfd, dst, O_PATH, 0, NULL)
@@ -83,10 +95,12 @@ dest_resolve(int rootfd, const char *dst, const char *base, bool src_dir, bool c
             *pdir = rootfd >= 0 ? fs_open_in_root(rootfd, dst, O_RDONLY | O_DIRECTORY, 0, err)
                                 : open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             *name = NULL;
+            *shown = xstrdup(dst);
         } else {
             *pdir = rootfd >= 0 ? fs_open_in_root(rootfd, dst, O_RDONLY | O_DIRECTORY, 0, err)
                                 : open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             *name = xstrdup(base);
+            *shown = path_join(dst, base);
         }
     } else {
         if (fd >= 0 && src_dir)
@@ -102,15 +116,31 @@ dest_resolve(int rootfd, const char *dst, const char *base, bool src_dir, bool c
             *pdir = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         }
         *name = xstrdup(basename(copy2));
+        *shown = xstrdup(dst);
     }
     if (*pdir < 0) {
         free(*name);
-        *name = NULL;
+        free(*shown);
+        *name = *shown = NULL;
         if (err && err->msg == NULL)
             pcon_fail(err, errno, "destination \"%s\"", dst);
         return -1;
     }
     return 0;
+}
+
+/* How messages name a path of the copy: the container's as CONTAINER:PATH,
+ * the contents of a directory ("dir/.") as the directory. */
+static char *
+path_shown(const struct container *c, bool in_ctr, const char *path, bool contents)
+{
+    cleanup_free char *p = xstrndup(path, strlen(path) - (contents ? 2 : 0));
+
+    if (*p == '\0') {
+        free(p);
+        p = xstrdup("/");
+    }
+    return in_ctr ? xasprintf("%s:%s", c->cfg.name, p) : steal_ptr(&p);
 }
 
 int
@@ -120,6 +150,8 @@ engine_ctr_copy(struct store *st, struct container *c, bool into, const char *sr
     cleanup_close int rootfd = root_open(st, c, err);
     cleanup_close int sdir = -1, ddir = -1;
     cleanup_free char *scopy = xstrdup(src), *scopy2 = xstrdup(src), *name = NULL;
+    cleanup_free char *dshown = NULL, *sshown = NULL, *dtop = NULL;
+    struct fs_copy_names names;
     const char *sbase;
     bool contents = wants_contents(src);
     struct stat sst;
@@ -141,8 +173,10 @@ engine_ctr_copy(struct store *st, struct container *c, bool into, const char *sr
         return pcon_fail(err, errno, "could not find \"%s\" in %s", src,
                          into ? "the host" : "the container");
     if (dest_resolve(into ? rootfd : -1, dst, sbase, S_ISDIR(sst.st_mode), contents, &ddir, &name,
-                     err) < 0)
+                     &dtop, err) < 0)
         return -1;
+    names.src = sshown = path_shown(c, !into, src, contents);
+    names.dst = dshown = path_shown(c, into, dtop, false);
     if (name == NULL || strcmp(sbase, ".") == 0) {
         /* contents into an existing directory */
         cleanup_close int s = openat(sdir, sbase, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -155,13 +189,13 @@ engine_ctr_copy(struct store *st, struct container *c, bool into, const char *sr
             d = openat(ddir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (d < 0)
                 return pcon_fail(err, errno, "open \"%s\"", dst);
-            r = fs_copy_tree(s, d, FS_COPY_REPLACE, err);
+            r = fs_copy_at(s, NULL, d, NULL, FS_COPY_REPLACE, &names, err);
         } else {
-            r = fs_copy_tree(s, ddir, FS_COPY_REPLACE, err);
+            r = fs_copy_at(s, NULL, ddir, NULL, FS_COPY_REPLACE, &names, err);
         }
     } else {
         /* copies belong to the container's root inside, to the user outside */
-        r = fs_copy_at(sdir, sbase, ddir, name, FS_COPY_REPLACE, err);
+        r = fs_copy_at(sdir, sbase, ddir, name, FS_COPY_REPLACE, &names, err);
     }
     return r < 0 ? pcon_prefix(err, "copy \"%s\" to \"%s\"", src, dst) : 0;
 }

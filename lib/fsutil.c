@@ -507,7 +507,46 @@ fs_copy_fd_at(int fd, int ddir, const char *name, struct pcon_err *err)
     return 0;
 }
 
-static int copy_dir(int srcfd, int dstfd, unsigned flags, struct pcon_err *err);
+/* Where an entry of a copy is, for messages: its names from the top down
+ * (NULL: the top itself). */
+struct copy_pos {
+    const struct copy_pos *up;
+    const char *name;
+};
+
+struct copy_job {
+    unsigned flags;
+    const char *src, *dst; /* the tops, as messages name them */
+};
+
+static int copy_dir(const struct copy_job *job, const struct copy_pos *pos, int srcfd, int dstfd,
+                    struct pcon_err *err);
+
+static char *
+pos_path(const char *top, const struct copy_pos *pos)
+{
+    cleanup_free char *up = NULL;
+    size_t n;
+
+    if (pos == NULL)
+        return xstrdup(top);
+    up = pos_path(top, pos->up);
+    n = strlen(up);
+    return xasprintf("%s%s%s", up, n > 0 && up[n - 1] == '/' ? "" : "/", pos->name);
+}
+
+/* docker's and podman's words */
+static int
+copy_conflict(const struct copy_job *job, const struct copy_pos *pos, bool dst_is_dir,
+              struct pcon_err *err)
+{
+    cleanup_free char *s = pos_path(job->src, pos), *d = pos_path(job->dst, pos);
+
+    if (dst_is_dir)
+        return pcon_fail(err, 0, "cannot overwrite directory \"%s\" with non-directory \"%s\"", d,
+                         s);
+    return pcon_fail(err, 0, "cannot overwrite non-directory \"%s\" with directory \"%s\"", d, s);
+}
 
 static bool
 is_opaque_dir(int dfd)
@@ -517,18 +556,40 @@ is_opaque_dir(int dfd)
     return fgetxattr(dfd, "user.overlay.opaque", v, sizeof v) == 1 && v[0] == 'y';
 }
 
-/* Makes room for name in ddir: a directory stays for a directory (unless
- * the source is opaque), anything else is removed first. */
+/* Makes room for name in ddir. A layer (FS_COPY_OVERLAY) replaces what is in
+ * its way, but a directory stays for a directory that is not opaque. A copy
+ * with FS_COPY_REPLACE replaces a non-directory with a non-directory only,
+ * and refuses a directory and a non-directory in each other's way, as docker
+ * and podman cp do: a file a container names like a host directory must not
+ * take the host's tree away (nor a host file a container's). */
 static int
-clear_target(int ddir, const char *name, bool want_dir, bool opaque, struct pcon_err *err)
+clear_target(const struct copy_job *job, const struct copy_pos *pos, int ddir, const char *name,
+             bool want_dir, bool opaque, struct pcon_err *err)
 {
+    cleanup_free char *shown = NULL;
     struct stat st;
+    int e;
 
-    if (fstatat(ddir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    if (!(job->flags & (FS_COPY_OVERLAY | FS_COPY_REPLACE))
+        || fstatat(ddir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return 0;
-    if (want_dir && S_ISDIR(st.st_mode) && !opaque)
+    if (job->flags & FS_COPY_OVERLAY) {
+        if (want_dir && S_ISDIR(st.st_mode) && !opaque)
+            return 0;
+        return fs_rm_rf_at(ddir, name, err);
+    }
+    if (want_dir != (bool) S_ISDIR(st.st_mode))
+        return copy_conflict(job, pos, S_ISDIR(st.st_mode), err);
+    if (want_dir)
         return 0;
-    return fs_rm_rf_at(ddir, name, err);
+    /* without AT_REMOVEDIR: a directory swapped in since the stat stays */
+    if (unlinkat(ddir, name, 0) == 0 || errno == ENOENT)
+        return 0;
+    e = errno;
+    if (e == EISDIR)
+        return copy_conflict(job, pos, true, err);
+    shown = pos_path(job->dst, pos);
+    return pcon_fail(err, e, "remove \"%s\"", shown);
 }
 
 /* owner: the source's, or the caller's */
@@ -542,72 +603,106 @@ set_owner(int fd, int dir, const char *name, const struct stat *st, unsigned fla
     return fchownat(dir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW);
 }
 
-int
-fs_copy_at(int sdir, const char *sname, int ddir, const char *name, unsigned flags,
-           struct pcon_err *err)
+static int
+copy_dir_entry(const struct copy_job *job, const struct copy_pos *pos, int sdir, const char *sname,
+               int ddir, const char *name, const struct stat *st, struct pcon_err *err)
 {
-    bool overlay = flags & FS_COPY_OVERLAY, replace = flags & (FS_COPY_OVERLAY | FS_COPY_REPLACE);
-    struct stat st;
-    struct timespec times[2];
+    bool overlay = job->flags & FS_COPY_OVERLAY;
+    cleanup_close int s = -1, d = -1;
 
-    if (fstatat(sdir, sname, &st, AT_SYMLINK_NOFOLLOW) < 0)
-        return pcon_fail(err, errno, "stat \"%s\"", sname);
-    if (overlay && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0))
-        return fs_rm_rf_at(ddir, name, err); /* a whiteout deletes what lies below */
-    if (S_ISDIR(st.st_mode)) {
-        cleanup_close int s = -1, d = -1;
-
-        s = openat(sdir, sname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (s < 0)
-            return pcon_fail(err, errno, "open directory \"%s\"", sname);
-        if (replace && clear_target(ddir, name, true, overlay && is_opaque_dir(s), err) < 0)
-            return -1;
-        if (mkdirat(ddir, name, 0700) < 0 && errno != EEXIST)
-            return pcon_fail(err, errno, "create directory \"%s\"", name);
-        d = openat(ddir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (d < 0)
-            return pcon_fail(err, errno, "open directory \"%s\"", name);
-        if (copy_dir(s, d, flags, err) < 0)
-            return -1;
-        if (copy_xattrs(s, d, overlay) < 0)
-            return pcon_fail(err, errno, "copy xattrs of \"%s\"", name);
-        if (set_owner(d, -1, "", &st, flags) < 0 || fchmod(d, st.st_mode & 07777) < 0)
-            return pcon_fail(err, errno, "set owner of \"%s\"", name);
-    } else if (replace && clear_target(ddir, name, false, false, err) < 0) {
+    s = openat(sdir, sname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (s < 0)
+        return pcon_fail(err, errno, "open directory \"%s\"", sname);
+    if (clear_target(job, pos, ddir, name, true, overlay && is_opaque_dir(s), err) < 0)
         return -1;
-    } else if (S_ISREG(st.st_mode)) {
-        cleanup_close int s = openat(sdir, sname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        cleanup_close int d = -1;
+    if (mkdirat(ddir, name, 0700) < 0 && errno != EEXIST)
+        return pcon_fail(err, errno, "create directory \"%s\"", name);
+    d = openat(ddir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (d < 0)
+        return pcon_fail(err, errno, "open directory \"%s\"", name);
+    if (copy_dir(job, pos, s, d, err) < 0)
+        return -1;
+    if (copy_xattrs(s, d, overlay) < 0)
+        return pcon_fail(err, errno, "copy xattrs of \"%s\"", name);
+    if (set_owner(d, -1, "", st, job->flags) < 0 || fchmod(d, st->st_mode & 07777) < 0)
+        return pcon_fail(err, errno, "set owner of \"%s\"", name);
+    return 0;
+}
 
-        if (s < 0)
-            return pcon_fail(err, errno, "open \"%s\"", sname);
-        d = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (d < 0)
-            return pcon_fail(err, errno, "create \"%s\"", name);
-        if (copy_file_data(s, d) < 0 || copy_xattrs(s, d, overlay) < 0)
-            return pcon_fail(err, errno, "copy \"%s\"", name);
-        if (set_owner(d, -1, "", &st, flags) < 0 || fchmod(d, st.st_mode & 07777) < 0)
-            return pcon_fail(err, errno, "set owner of \"%s\"", name);
-    } else if (S_ISLNK(st.st_mode)) {
-        char target[PATH_MAX];
-        ssize_t n = readlinkat(sdir, sname, target, sizeof target - 1);
+static int
+copy_regular(const struct copy_job *job, const struct copy_pos *pos, int sdir, const char *sname,
+             int ddir, const char *name, struct pcon_err *err)
+{
+    /* checked again once open: what a running container put there since the
+     * stat is not read (a FIFO would block, a device must not be read) */
+    cleanup_close int s =
+        openat(sdir, sname, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    cleanup_close int d = -1;
+    struct stat st;
 
-        if (n < 0)
-            return pcon_fail(err, errno, "read link \"%s\"", name);
+    if (s < 0 || fstat(s, &st) < 0)
+        return pcon_fail(err, errno, "open \"%s\"", sname);
+    if (!S_ISREG(st.st_mode))
+        return pcon_fail(err, 0, "\"%s\" is not a regular file", sname);
+    if (clear_target(job, pos, ddir, name, false, false, err) < 0)
+        return -1;
+    d = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (d < 0)
+        return pcon_fail(err, errno, "create \"%s\"", name);
+    if (copy_file_data(s, d) < 0 || copy_xattrs(s, d, job->flags & FS_COPY_OVERLAY) < 0)
+        return pcon_fail(err, errno, "copy \"%s\"", name);
+    if (set_owner(d, -1, "", &st, job->flags) < 0 || fchmod(d, st.st_mode & 07777) < 0)
+        return pcon_fail(err, errno, "set owner of \"%s\"", name);
+    return 0;
+}
+
+/* a link or a node */
+static int
+copy_special(const struct copy_job *job, const struct copy_pos *pos, int sdir, const char *sname,
+             int ddir, const char *name, const struct stat *st, struct pcon_err *err)
+{
+    char target[PATH_MAX];
+    ssize_t n = 0;
+
+    if (S_ISLNK(st->st_mode) && (n = readlinkat(sdir, sname, target, sizeof target - 1)) < 0)
+        return pcon_fail(err, errno, "read link \"%s\"", name);
+    if (clear_target(job, pos, ddir, name, false, false, err) < 0)
+        return -1;
+    if (S_ISLNK(st->st_mode)) {
         target[n] = '\0';
         if (symlinkat(target, ddir, name) < 0)
             return pcon_fail(err, errno, "create link \"%s\"", name);
-        if (set_owner(-1, ddir, name, &st, flags) < 0)
-            return pcon_fail(err, errno, "set owner of \"%s\"", name);
-    } else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode)
-               || S_ISSOCK(st.st_mode)) {
-        if (mknodat(ddir, name, st.st_mode, st.st_rdev) < 0)
-            return pcon_fail(err, errno, "create node \"%s\"", name);
-        if (set_owner(-1, ddir, name, &st, flags) < 0)
-            return pcon_fail(err, errno, "set owner of \"%s\"", name);
-    } else {
-        return 0;
+    } else if (mknodat(ddir, name, st->st_mode, st->st_rdev) < 0) {
+        return pcon_fail(err, errno, "create node \"%s\"", name);
     }
+    if (set_owner(-1, ddir, name, st, job->flags) < 0)
+        return pcon_fail(err, errno, "set owner of \"%s\"", name);
+    return 0;
+}
+
+static int
+copy_entry(const struct copy_job *job, const struct copy_pos *pos, int sdir, const char *sname,
+           int ddir, const char *name, struct pcon_err *err)
+{
+    struct stat st;
+    struct timespec times[2];
+    int r;
+
+    if (fstatat(sdir, sname, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return pcon_fail(err, errno, "stat \"%s\"", sname);
+    if ((job->flags & FS_COPY_OVERLAY) && S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0))
+        return fs_rm_rf_at(ddir, name, err); /* a whiteout deletes what lies below */
+    if (S_ISDIR(st.st_mode))
+        r = copy_dir_entry(job, pos, sdir, sname, ddir, name, &st, err);
+    else if (S_ISREG(st.st_mode))
+        r = copy_regular(job, pos, sdir, sname, ddir, name, err);
+    else if (S_ISLNK(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)
+             || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+        r = copy_special(job, pos, sdir, sname, ddir, name, &st, err);
+    else
+        return 0;
+    if (r < 0)
+        return -1;
     times[0] = st.st_atim;
     times[1] = st.st_mtim;
     (void) utimensat(ddir, name, times, AT_SYMLINK_NOFOLLOW); /* times are cosmetic */
@@ -615,7 +710,8 @@ fs_copy_at(int sdir, const char *sname, int ddir, const char *name, unsigned fla
 }
 
 static int
-copy_dir(int srcfd, int dstfd, unsigned flags, struct pcon_err *err)
+copy_dir(const struct copy_job *job, const struct copy_pos *pos, int srcfd, int dstfd,
+         struct pcon_err *err)
 {
     cleanup_closedir DIR *d = fs_opendir_at(srcfd);
     struct dirent *de;
@@ -623,9 +719,11 @@ copy_dir(int srcfd, int dstfd, unsigned flags, struct pcon_err *err)
     if (d == NULL)
         return pcon_fail(err, errno, "open directory");
     while ((errno = 0, de = readdir(d)) != NULL) {
+        struct copy_pos child = { pos, de->d_name };
+
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
-        if (fs_copy_at(srcfd, de->d_name, dstfd, de->d_name, flags, err) < 0)
+        if (copy_entry(job, &child, srcfd, de->d_name, dstfd, de->d_name, err) < 0)
             return -1;
     }
     if (errno != 0)
@@ -634,9 +732,24 @@ copy_dir(int srcfd, int dstfd, unsigned flags, struct pcon_err *err)
 }
 
 int
+fs_copy_at(int sdir, const char *sname, int ddir, const char *name, unsigned flags,
+           const struct fs_copy_names *names, struct pcon_err *err)
+{
+    struct copy_job job = { flags, sname ? sname : ".", name ? name : "." };
+
+    if (names && names->src)
+        job.src = names->src;
+    if (names && names->dst)
+        job.dst = names->dst;
+    if (sname == NULL)
+        return copy_dir(&job, NULL, sdir, ddir, err);
+    return copy_entry(&job, NULL, sdir, sname, ddir, name, err);
+}
+
+int
 fs_copy_tree(int srcdfd, int dstdfd, unsigned flags, struct pcon_err *err)
 {
-    return copy_dir(srcdfd, dstdfd, flags, err);
+    return fs_copy_at(srcdfd, NULL, dstdfd, NULL, flags, NULL, err);
 }
 
 void

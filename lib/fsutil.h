@@ -56,18 +56,27 @@ int fs_open_parent_in_root(int rootfd, const char *relpath, bool create_parents,
 /* Copy flags. FS_COPY_OVERLAY: the source is an overlay layer laid over
  * what the destination holds: its whiteouts delete, its opaque directories
  * replace, its overlay xattrs are not copied. FS_COPY_OWNER: keep the
- * source's owners (else the caller owns the copies). FS_COPY_REPLACE: what
- * is in the way is replaced (a directory stays for a directory). */
+ * source's owners (else the caller owns the copies). FS_COPY_REPLACE (pcon
+ * cp): a non-directory in the way of a non-directory is replaced, a
+ * directory in the way of a directory is merged into, and a directory and a
+ * non-directory in each other's way fail the copy: no tree is removed. */
 #define FS_COPY_OVERLAY 1u
 #define FS_COPY_OWNER 2u
 #define FS_COPY_REPLACE 4u
 
+/* How messages name the two tops of a copy (pcon cp: the paths given). */
+struct fs_copy_names {
+    const char *src, *dst;
+};
+
 /* Copies the tree below srcdfd into dstdfd with modes, times, symlinks and
  * xattrs (hard links become copies). */
 int fs_copy_tree(int srcdfd, int dstdfd, unsigned flags, struct pcon_err *err);
-/* Copies sdir/sname (a tree, a file, a link) to ddir/name. */
+/* Copies sdir/sname (a tree, a file, a link) to ddir/name; with sname NULL,
+ * as fs_copy_tree, what the directory sdir holds into ddir. names may be
+ * NULL (then messages use sname and name). */
 int fs_copy_at(int sdir, const char *sname, int ddir, const char *name, unsigned flags,
-               struct pcon_err *err);
+               const struct fs_copy_names *names, struct pcon_err *err);
 /* A regular file below rootfd (fs_open_in_root), for reading: anything
  * else (a FIFO would block, a device must not be read) is refused. */
 int fs_open_regular_in_root(int rootfd, const char *path, struct pcon_err *err);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /* File-system helpers on trees a container controls: recursive removal
  * never changes what a swapped-in link points to, with and without
- * fchmodat2. The race is staged through an openat that swaps the name. */
+ * fchmodat2; cp's copies never remove a tree for a non-directory, nor read
+ * a FIFO swapped in for a file. The races are staged through an openat
+ * that swaps the name. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +20,8 @@
 
 /* the name whose failing directory open swaps it for a link to swap_target */
 static const char *swap_name, *swap_target;
+/* the name an open for reading finds replaced by a FIFO */
+static const char *fifo_name;
 static bool no_fchmodat2;
 
 /* Interposes libc's openat for the objects linked here: when the open of
@@ -34,6 +38,11 @@ openat(int dfd, const char *path, int flags, ...)
         va_start(ap, flags);
         mode = va_arg(ap, mode_t);
         va_end(ap);
+    }
+    if (fifo_name && strcmp(path, fifo_name) == 0 && !(flags & (O_DIRECTORY | O_CREAT))) {
+        if (unlinkat(dfd, path, 0) < 0 || mkfifoat(dfd, path, 0644) < 0)
+            abort();
+        fifo_name = NULL;
     }
     fd = (int) syscall(SYS_openat, dfd, path, flags, mode);
     e = errno;
@@ -91,6 +100,22 @@ put(int dfd, const char *name, const char *text)
     cleanup_close int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
     if (fd < 0 || fs_write_all(fd, text, strlen(text)) < 0)
+        abort();
+}
+
+/* dfd/name holds text */
+static void
+is_text(int dfd, const char *name, const char *text, const char *label)
+{
+    cleanup_free char *got = fs_read_all(dfd, name, 4096, NULL, NULL);
+
+    is_str(got, text, label);
+}
+
+static void
+make_dir(int dfd, const char *name)
+{
+    if (mkdirat(dfd, name, 0755) < 0)
         abort();
 }
 
@@ -163,6 +188,93 @@ drop_dac_override(void)
         abort();
 }
 
+static int
+dir_at(int dfd, const char *name)
+{
+    int fd;
+
+    make_dir(dfd, name);
+    fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        abort();
+    return fd;
+}
+
+/* FS_COPY_REPLACE, as pcon cp copies: CTR:/dir/. HOST */
+static void
+test_copy(int top, const char *topdir)
+{
+    struct fs_copy_names names = { "ctr:/dir", "/host" };
+    cleanup_free char *outside = xasprintf("%s/outside", topdir);
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_close int s = dir_at(top, "src"), d = dir_at(top, "dst");
+
+    put(s, "victim", "ctr");
+    make_dir(d, "victim");
+    put(d, "victim/keep", "precious");
+    is_int(fs_copy_at(s, NULL, d, NULL, FS_COPY_REPLACE, &names, &err), -1,
+           "a file over a directory is refused");
+    is_str(err.msg, "cannot overwrite directory \"/host/victim\" with non-directory "
+                    "\"ctr:/dir/victim\"",
+           "in docker's words");
+    is_text(d, "victim/keep", "precious", "the directory keeps its files");
+
+    is_int(fs_copy_at(s, "victim", d, "victim", FS_COPY_REPLACE, NULL, &err), -1,
+           "so is the file named as the source");
+    is_str(err.msg, "cannot overwrite directory \"victim\" with non-directory \"victim\"",
+           "named by the names given");
+
+    (void) fs_rm_rf_at(s, "victim", NULL);
+    (void) fs_rm_rf_at(d, "victim", NULL);
+    make_dir(s, "victim");
+    put(s, "victim/f", "ctr");
+    put(d, "victim", "precious");
+    is_int(fs_copy_at(s, NULL, d, NULL, FS_COPY_REPLACE, &names, &err), -1,
+           "a directory over a file is refused");
+    is_str(err.msg, "cannot overwrite non-directory \"/host/victim\" with directory "
+                    "\"ctr:/dir/victim\"",
+           "in docker's words, the other way");
+    is_text(d, "victim", "precious", "the file stays");
+
+    /* files replace files, a link is replaced and not written through,
+     * directories merge */
+    (void) fs_rm_rf_at(s, "victim", NULL);
+    (void) fs_rm_rf_at(d, "victim", NULL);
+    put(s, "f", "new");
+    put(d, "f", "old");
+    put(top, "outside", "host");
+    put(s, "l", "file");
+    if (symlinkat(outside, d, "l") < 0)
+        abort();
+    put(s, "deep", "x");
+    make_dir(s, "sub");
+    put(s, "sub/theirs", "ctr");
+    make_dir(d, "sub");
+    put(d, "sub/mine", "host");
+    is_int(fs_copy_at(s, NULL, d, NULL, FS_COPY_REPLACE, &names, &err), 0, "a merge copies");
+    is_text(d, "f", "new", "a file replaces a file");
+    ok(!is_link(d, "l"), "a link is replaced");
+    is_text(top, "outside", "host", "not written through");
+    is_text(d, "sub/theirs", "ctr", "directories merge");
+    is_text(d, "sub/mine", "host", "what was there stays");
+
+    /* a layer still replaces a directory with a file */
+    put(s, "victim", "layer");
+    make_dir(d, "victim");
+    put(d, "victim/keep", "lower");
+    is_int(fs_copy_tree(s, d, FS_COPY_OVERLAY, &err), 0, "a layer lays a file over a directory");
+    is_text(d, "victim", "layer", "the layer's file is what is left");
+
+    /* a running container swaps a FIFO in for a file after its stat */
+    fifo_name = "f";
+    is_int(fs_copy_at(s, "f", d, "fifo-copy", FS_COPY_REPLACE, NULL, &err), -1,
+           "a FIFO swapped in is refused, not read");
+    is_str(err.msg, "\"f\" is not a regular file", "as not a regular file");
+    (void) fs_rm_rf_at(top, "src", NULL);
+    (void) fs_rm_rf_at(top, "dst", NULL);
+    (void) unlinkat(top, "outside", 0);
+}
+
 int
 main(void)
 {
@@ -172,9 +284,12 @@ main(void)
 
     if (topdir == NULL || (top = open(topdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         abort();
+    setvbuf(stdout, NULL, _IOLBF, 0); /* what ran is shown when the alarm ends the run */
+    alarm(20);                        /* a FIFO opened for reading would block forever */
     drop_dac_override();
     test_rm_rf(top, topdir, false);
     test_rm_rf(top, topdir, true);
+    test_copy(top, topdir);
     (void) fs_rm_rf_at(AT_FDCWD, topdir, NULL);
     return tap_done();
 }
