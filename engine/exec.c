@@ -15,6 +15,8 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -22,9 +24,11 @@
 
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
+#include "../lib/loop.h"
 #include "../lib/proc.h"
 #include "container.h"
 #include "process.h"
+#include "relay.h"
 #include "spec.h"
 #include "userns.h"
 
@@ -123,156 +127,210 @@ open_namespaces(const struct container *c, int nsfds[4], int *pidns, struct pcon
     return 0;
 }
 
-/* What pcon relays for a session: its output (the terminal's master end,
- * or pipes) to our stdout and stderr, our stdin to it. The session never
- * holds the user's terminal: a process it leaves behind in the container
+/* A session as the command sees it: the relay process, the session in the
+ * container, and what pcon relays for it. Without -t the session never
+ * holds the user's terminal: a process it left behind in the container
  * could go on reading keystrokes from it. */
-struct exec_io {
-    int out, err; /* from the session; -1 once ended */
-    int in;       /* our stdin while forwarded, else -1 */
-    int to;       /* the session's stdin: the pty, or a pipe closed at our EOF */
-    bool to_pipe;
-    int pty; /* the terminal, for its size; or -1 */
-    char pend[16384];
-    size_t plen, poff; /* stdin read but not yet written: nonblocking, so that a
-                        * session not reading its stdin cannot stop its output */
+struct exec_session {
+    pid_t relay, session;
+    int pidfd; /* the relay's: SIGCHLD may be lost to a fork wrapper (ASan's)
+                * that restores an empty signal mask */
+    int pty, outp[2], errp[2], inp[2], null;
+    struct relay io;
+    bool exited;
+    int code;
 };
 
-/* a nonblocking read end copied to fd; false once it has ended */
-static bool
-io_copy(int from, int to_fd)
-{
-    char buf[16384];
-    ssize_t n = read(from, buf, sizeof buf);
+static const int exec_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
 
-    if (n > 0) {
-        (void) fs_write_all(to_fd, buf, (size_t) n); /* a closed stdout is the user's */
-        return true;
-    }
-    return n < 0 && (errno == EINTR || errno == EAGAIN); /* EIO: the terminal's last user left */
+static void
+session_end_check(struct loop *l, struct exec_session *x)
+{
+    if (x->exited && engine_relay_done(&x->io))
+        loop_quit(l);
 }
 
 static void
-io_stdin(struct exec_io *io, short in_ev, short to_ev)
+session_output_ended_cb(struct relay *r, void *opaque)
 {
-    ssize_t n;
-
-    if (in_ev && io->plen == 0) {
-        n = read(io->in, io->pend, sizeof io->pend);
-        if (n > 0) {
-            io->plen = (size_t) n;
-            io->poff = 0;
-        } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-            io->in = -1;
-            if (io->to_pipe) {
-                close(io->to); /* the session sees the end of its stdin */
-                io->to = -1;
-            }
-        }
-    }
-    if ((to_ev || in_ev) && io->plen > 0 && io->to >= 0) {
-        n = write(io->to, io->pend + io->poff, io->plen);
-        if (n > 0) {
-            io->poff += (size_t) n;
-            io->plen -= (size_t) n;
-        } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-            io->plen = 0; /* the session closed its stdin */
-            io->in = -1;
-        }
-    }
+    (void) r;
+    session_end_check(r->loop, opaque);
 }
 
-/* Relays until the session ends; returns its exit code. relay: the
- * session's parent, which mirrors its exit; session: the process in the
- * container, which gets the signals. */
-static int
-exec_wait(pid_t relay, pid_t session, struct exec_io *io, int sigfd, struct pcon_err *err)
+static void
+session_exit_cb(struct loop *l, int fd, uint32_t events, void *opaque)
 {
-    /* the end of the process is seen on a pidfd: SIGCHLD may be lost to a
-     * fork wrapper (ASan's) that restores an empty signal mask */
-    cleanup_close int pidfd = (int) syscall(SYS_pidfd_open, relay, 0);
-    bool exited = false;
-    int code = -1;
+    struct exec_session *x = opaque;
+    int status;
 
-    if (pidfd < 0)
-        return pcon_fail(err, errno, "watch the exec session");
-    for (;;) {
-        bool pending = io->plen > 0 && io->to >= 0;
-        struct pollfd pf[6] = { { sigfd, POLLIN, 0 },
-                                { io->out, POLLIN, 0 },
-                                { io->err, POLLIN, 0 },
-                                { pending ? -1 : io->in, POLLIN, 0 },
-                                { pending ? io->to : -1, POLLOUT, 0 },
-                                { exited ? -1 : pidfd, POLLIN, 0 } };
+    (void) events;
+    if (waitpid(x->relay, &status, WNOHANG) != x->relay)
+        return;
+    loop_unwatch(l, fd);
+    x->exited = true;
+    x->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    engine_relay_stdin_stop(&x->io);
+    /* once it has exited, what its pipes hold is all there is to show; a
+     * terminal ends by itself when its last user is gone */
+    engine_relay_drain(&x->io);
+    session_end_check(l, x);
+}
 
-        if (exited && io->out < 0 && io->err < 0)
-            return code;
-        /* once it has exited, what its pipes hold is all there is to show:
-         * a process it left behind may hold them open for ever */
-        if (poll(pf, 6, exited && io->pty < 0 ? 0 : -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            return pcon_fail(err, errno, "wait for the exec session");
-        }
-        if (exited && io->pty < 0 && !pf[1].revents && !pf[2].revents)
-            return code;
-        if (pf[1].revents && !io_copy(io->out, 1))
-            io->out = -1;
-        if (pf[2].revents && !io_copy(io->err, 2))
-            io->err = -1;
-        if (pf[3].revents || pf[4].revents)
-            io_stdin(io, pf[3].revents, pf[4].revents);
-        if (pf[0].revents) {
-            struct signalfd_siginfo si;
+static void
+session_signal_cb(struct loop *l, const struct signalfd_siginfo *si, void *opaque)
+{
+    struct exec_session *x = opaque;
 
-            if (read(sigfd, &si, sizeof si) != (ssize_t) sizeof si)
-                continue;
-            if (si.ssi_signo == SIGWINCH && io->pty >= 0) {
-                struct winsize ws;
-                if (ioctl(0, TIOCGWINSZ, &ws) == 0)
-                    (void) ioctl(io->pty, TIOCSWINSZ, &ws); /* cosmetic */
-                continue;
-            }
-            if (si.ssi_signo != SIGCHLD && !exited)
-                (void) kill(session, (int) si.ssi_signo); /* it may be gone already */
-        }
-        if (pf[5].revents) {
-            int status;
-            if (waitpid(relay, &status, 0) == relay) {
-                exited = true;
-                code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            }
-        }
-    }
+    (void) l;
+    if (si->ssi_signo == SIGWINCH)
+        engine_relay_winsize(&x->io);
+    else if (!x->exited)
+        (void) kill(x->session, (int) si->ssi_signo); /* it may be gone already */
 }
 
 /* Pipes for a session without a terminal: its ends go in p->stdio, ours
- * are nonblocking. */
+ * are nonblocking. A stdin that is no terminal, pipe or socket (a file,
+ * /dev/null) cannot be watched, and reads no keystrokes: the session gets
+ * it as it is. */
 static int
-exec_pipes(bool interactive, int outp[2], int errp[2], int inp[2], struct engine_process *p)
+session_pipes(struct exec_session *x, bool interactive, struct engine_process *p)
 {
-    if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0
-        || (interactive && pipe2(inp, O_CLOEXEC) < 0))
+    struct stat st;
+    bool feed = interactive && !(fstat(0, &st) == 0 && !isatty(0)
+                                 && (S_ISREG(st.st_mode) || S_ISCHR(st.st_mode)));
+
+    if (pipe2(x->outp, O_CLOEXEC) < 0 || pipe2(x->errp, O_CLOEXEC) < 0
+        || (feed && pipe2(x->inp, O_CLOEXEC) < 0))
         return -1;
-    if (fcntl(outp[0], F_SETFL, O_NONBLOCK) < 0 || fcntl(errp[0], F_SETFL, O_NONBLOCK) < 0
-        || (interactive && fcntl(inp[1], F_SETFL, O_NONBLOCK) < 0))
+    if (fcntl(x->outp[0], F_SETFL, O_NONBLOCK) < 0 || fcntl(x->errp[0], F_SETFL, O_NONBLOCK) < 0
+        || (feed && fcntl(x->inp[1], F_SETFL, O_NONBLOCK) < 0))
         return -1;
-    p->stdio[0] = inp[0];
-    p->stdio[1] = outp[1];
-    p->stdio[2] = errp[1];
+    p->stdio[0] = x->inp[0];
+    p->stdio[1] = x->outp[1];
+    p->stdio[2] = x->errp[1];
     return 0;
+}
+
+/* Forks the relay and waits for the session's execve. */
+static int
+session_spawn(struct exec_session *x, const struct engine_exec_opts *o, int pidns,
+              const int nsfds[4], struct engine_process *p, struct pcon_err *err)
+{
+    int sv[2] = { -1, -1 }, gp[2] = { -1, -1 }, r = -1;
+    sigset_t set;
+
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 || pipe2(gp, O_CLOEXEC) < 0
+        || (!o->tty && !o->detach && session_pipes(x, o->interactive, p) < 0)) {
+        pcon_fail(err, errno, "prepare the exec session");
+        goto out;
+    }
+    p->syncfd = sv[1];
+    x->relay = fork();
+    if (x->relay < 0) {
+        pcon_fail(err, errno, "fork the exec session");
+        goto out;
+    }
+    if (x->relay == 0) {
+        close(sv[0]);
+        close(gp[0]);
+        exec_relay(pidns, nsfds, p, gp[1]);
+    }
+    /* blocked again: a fork wrapper (ASan's) may have restored the mask */
+    sigemptyset(&set);
+    for (size_t i = 0; i < sizeof exec_signals / sizeof exec_signals[0]; i++)
+        sigaddset(&set, exec_signals[i]);
+    (void) sigprocmask(SIG_BLOCK, &set, NULL);
+    for (int *fd = (int[]){ sv[1], gp[1], x->outp[1], x->errp[1], x->inp[0] }, i = 0; i < 5; i++)
+        if (fd[i] >= 0)
+            close(fd[i]); /* the session's ends */
+    sv[1] = gp[1] = x->outp[1] = x->errp[1] = x->inp[0] = -1;
+    x->pidfd = (int) syscall(SYS_pidfd_open, x->relay, 0);
+    if (x->pidfd < 0) {
+        pcon_fail(err, errno, "watch the exec session");
+        goto out;
+    }
+    if (engine_process_sync(sv[0], &x->pty, err) < 0) {
+        x->code = proc_wait_exit(x->relay, NULL);
+        x->relay = -1;
+        goto out;
+    }
+    if (read(gp[0], &x->session, sizeof x->session) != (ssize_t) sizeof x->session) {
+        pcon_fail(err, errno, "start the exec session");
+        goto out;
+    }
+    r = 0;
+out:
+    for (int *fd = (int[]){ sv[0], sv[1], gp[0], gp[1] }, i = 0; i < 4; i++)
+        if (fd[i] >= 0)
+            close(fd[i]);
+    return r;
+}
+
+/* Relays until the session has exited and its output ended; returns its
+ * exit code. */
+static int
+session_wait(struct exec_session *x, struct loop *l, bool interactive, struct pcon_err *err)
+{
+    struct termios saved;
+    bool raw = false;
+    int r;
+
+    x->io.opaque = x;
+    x->io.ended = session_output_ended_cb;
+    x->io.echo = true;
+    if (x->pty >= 0) {
+        x->io.out = x->io.to = x->io.pty = x->pty;
+        x->pty = -1; /* the relay's now */
+        if (interactive && isatty(0) && tcgetattr(0, &saved) == 0) {
+            struct termios t = saved;
+            cfmakeraw(&t);
+            raw = tcsetattr(0, TCSANOW, &t) == 0;
+        }
+        engine_relay_winsize(&x->io);
+    } else {
+        x->io.out = x->outp[0];
+        x->io.err = x->errp[0];
+        x->io.to = x->inp[1];
+        x->io.to_pipe = true;
+        x->outp[0] = x->errp[0] = x->inp[1] = -1; /* the relay's now */
+    }
+    x->io.in = interactive ? 0 : -1;
+    r = engine_relay_start(&x->io, l, err);
+    if (r == 0)
+        r = loop_watch(l, x->pidfd, EPOLLIN, session_exit_cb, x, err);
+    if (r == 0)
+        r = loop_run(l, err);
+    if (raw)
+        (void) tcsetattr(0, TCSADRAIN, &saved); /* the user's terminal back */
+    return r < 0 ? -1 : x->code;
+}
+
+static void
+session_free(struct exec_session *x)
+{
+    for (int *fd = (int[]){ x->pidfd, x->pty, x->outp[0], x->outp[1], x->errp[0], x->errp[1],
+                            x->inp[0], x->inp[1], x->null, x->io.out, x->io.err },
+             i = 0;
+         i < 11; i++)
+        if (fd[i] >= 0)
+            close(fd[i]);
+    if (x->io.to_pipe && x->io.to >= 0)
+        close(x->io.to);
+    else if (x->io.to >= 0 && x->io.to != x->io.out && x->io.to != x->io.pty)
+        close(x->io.to);
+    if (x->io.pty >= 0 && x->io.pty != x->io.out)
+        close(x->io.pty);
 }
 
 int
 engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_opts *o,
                 int *exit_code, struct pcon_err *err)
 {
-    static const int proxied[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
-    int nsfds[4] = { -1, -1, -1, -1 }, pidns = -1, sv[2] = { -1, -1 }, sigfd = -1, pty = -1;
-    int null = -1, gp[2] = { -1, -1 }, outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
-    int inp[2] = { -1, -1 };
-    struct exec_io io = { .out = -1, .err = -1, .in = -1, .to = -1, .pty = -1 };
-    pid_t session = -1;
+    int nsfds[4] = { -1, -1, -1, -1 }, pidns = -1, ret = -1;
+    struct exec_session x = {
+        .relay = -1, .pidfd = -1, .pty = -1, .null = -1, .code = -1,
+        .outp = { -1, -1 }, .errp = { -1, -1 }, .inp = { -1, -1 },
+    };
     struct engine_process p = {
         .args = o->args,
         .user = o->user ? o->user : c->cfg.user,
@@ -282,11 +340,7 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
         .single_mapping = engine_userns_single_mapping(),
         .stdio = { -1, -1, -1 },
     };
-    struct termios saved;
-    bool raw = false;
-    sigset_t set;
-    pid_t pid;
-    int ret = -1;
+    struct loop l;
 
     (void) st;
     if (c->state.status != CTR_RUNNING)
@@ -294,60 +348,32 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
                                  " state improper");
     if (o->args == NULL || o->args[0] == NULL)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "exec requires at least one command");
+    engine_relay_init(&x.io);
+    if (loop_init(&l, err) < 0)
+        return -1;
     if (o->detach) {
         /* a detached session's output would otherwise hold our caller's pipes */
-        null = open("/dev/null", O_RDWR | O_CLOEXEC);
-        if (null < 0)
-            return pcon_fail(err, errno, "open /dev/null");
-        p.stdio[1] = p.stdio[2] = null;
+        x.null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (x.null < 0) {
+            pcon_fail(err, errno, "open /dev/null");
+            goto out;
+        }
+        p.stdio[1] = p.stdio[2] = x.null;
         p.interactive = false;
     }
     p.env = strv_dup(c->cfg.env);
     for (size_t i = 0; o->env && o->env[i]; i++)
         spec_env_set(&p.env, o->env[i], environ);
-    if (open_namespaces(c, nsfds, &pidns, err) < 0)
+    /* signals are blocked before the fork (the session gets the old mask
+     * back before execve): one arriving from now on is passed on */
+    if (open_namespaces(c, nsfds, &pidns, err) < 0
+        || loop_signals(&l, exec_signals, sizeof exec_signals / sizeof exec_signals[0],
+                        session_signal_cb, &x, err) < 0)
         goto out;
-    sigemptyset(&set);
-    sigaddset(&set, SIGCHLD);
-    for (size_t i = 0; i < sizeof proxied / sizeof proxied[0]; i++)
-        sigaddset(&set, proxied[i]);
-    if (sigprocmask(SIG_BLOCK, &set, &p.sigmask) < 0
-        || (sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0
-        || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-        pcon_fail(err, errno, "prepare the exec session");
-        goto out;
-    }
-    if (pipe2(gp, O_CLOEXEC) < 0
-        || (!o->tty && !o->detach && exec_pipes(o->interactive, outp, errp, inp, &p) < 0)) {
-        pcon_fail(err, errno, "prepare the exec session");
-        goto out;
-    }
-    p.syncfd = sv[1];
-    pid = fork();
-    if (pid < 0) {
-        pcon_fail(err, errno, "fork the exec session");
-        goto out;
-    }
-    if (pid == 0) {
-        close(sv[0]);
-        close(gp[0]);
-        exec_relay(pidns, nsfds, &p, gp[1]);
-    }
-    (void) sigprocmask(SIG_BLOCK, &set, NULL); /* again: see exec_wait */
-    close(sv[1]);
-    sv[1] = -1;
-    close(gp[1]);
-    gp[1] = -1;
-    for (int *fd = (int[]){ outp[1], errp[1], inp[0] }, i = 0; i < 3; i++)
-        if (fd[i] >= 0)
-            close(fd[i]); /* the session's ends */
-    outp[1] = errp[1] = inp[0] = -1;
-    if (engine_process_sync(sv[0], &pty, err) < 0) {
-        *exit_code = proc_wait_exit(pid, NULL);
-        goto out;
-    }
-    if (read(gp[0], &session, sizeof session) != (ssize_t) sizeof session) {
-        pcon_fail(err, errno, "start the exec session");
+    p.sigmask = *loop_saved_mask(&l);
+    if (session_spawn(&x, o, pidns, nsfds, &p, err) < 0) {
+        if (x.relay < 0)
+            *exit_code = x.code;
         goto out;
     }
     if (o->detach) {
@@ -356,41 +382,14 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
         ret = 0;
         goto out;
     }
-    if (pty >= 0 && o->interactive && isatty(0) && tcgetattr(0, &saved) == 0) {
-        struct termios t = saved;
-        struct winsize ws;
-        cfmakeraw(&t);
-        raw = tcsetattr(0, TCSANOW, &t) == 0;
-        if (ioctl(0, TIOCGWINSZ, &ws) == 0)
-            (void) ioctl(pty, TIOCSWINSZ, &ws); /* cosmetic */
-    }
-    if (pty >= 0) {
-        io.out = io.to = io.pty = pty;
-    } else {
-        io.out = outp[0];
-        io.err = errp[0];
-        io.to = inp[1];
-        io.to_pipe = true;
-    }
-    io.in = o->interactive && io.to >= 0 ? 0 : -1;
-    *exit_code = exec_wait(pid, session, &io, sigfd, err);
+    *exit_code = session_wait(&x, &l, o->interactive, err);
     ret = *exit_code < 0 ? -1 : 0;
 out:
-    if (raw)
-        (void) tcsetattr(0, TCSADRAIN, &saved); /* the user's terminal back */
-    if (io.to_pipe && io.to >= 0)
-        inp[1] = io.to;
-    else if (io.to_pipe)
-        inp[1] = -1; /* closed at stdin's end */
-    for (int *fd = (int[]){ nsfds[0], nsfds[1], nsfds[2], nsfds[3], pidns, sv[0], sv[1], sigfd, pty,
-                            null, gp[0], gp[1], outp[0], outp[1], errp[0], errp[1], inp[0],
-                            inp[1] },
-             i = 0;
-         i < 18; i++)
+    for (int *fd = (int[]){ nsfds[0], nsfds[1], nsfds[2], nsfds[3], pidns }, i = 0; i < 5; i++)
         if (fd[i] >= 0)
             close(fd[i]);
-    if (sigfd >= 0)
-        (void) sigprocmask(SIG_SETMASK, &p.sigmask, NULL);
+    session_free(&x);
+    loop_fini(&l);
     strv_free(p.env);
     return ret;
 }
