@@ -117,12 +117,15 @@ demo: host-deps
 install: pcon
 	install -D -m 0755 pcon $(DESTDIR)$(BINDIR)/pcon
 
+# every C file of the tree's own (build outputs aside)
+FORMAT_SRC = $(CORE_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC) $(wildcard tests/unit/*.h) \
+    $(FUZZ_SRC) $(wildcard tests/fuzz/*.h) $(wildcard tests/system/*.c)
+
 format:
-	clang-format -i $(CORE_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC) $(FUZZ_SRC) $(wildcard tests/fuzz/*.h)
+	clang-format -i $(FORMAT_SRC)
 
 format-check:
-	clang-format --dry-run --Werror $(CORE_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC) $(FUZZ_SRC) \
-	    $(wildcard tests/fuzz/*.h)
+	clang-format --dry-run --Werror $(FORMAT_SRC)
 
 clean:
 	rm -rf build build-asan $(FUZZ_BUILD) pcon pcon-asan

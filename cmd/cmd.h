@@ -11,9 +11,9 @@
 #include "../lib/err.h"
 #include "../storage/store.h"
 
-#define PCON_EXIT_ENGINE 125
+#define PCON_EXIT_ENGINE        125
 #define PCON_EXIT_CANNOT_INVOKE 126
-#define PCON_EXIT_NOT_FOUND 127
+#define PCON_EXIT_NOT_FOUND     127
 
 struct cmd_globals {
     char *graphroot, *runroot;
@@ -34,16 +34,26 @@ struct cmd_ctx {
 #define CMD_OPT_FORMAT 0x1001
 /* the registry options of pull, push, login, run and create */
 #define CMD_OPT_TLS_VERIFY 0x1002
-#define CMD_OPT_AUTHFILE 0x1003
-#define CMD_OPT_CREDS 0x1004
-#define CMD_OPT_CERT_DIR 0x1005
-#define CMD_REG_OPTS                                                                                  { CMD_OPT_AUTHFILE, "authfile", 0, "PATH",                                                          "Path of the authentication file (default $XDG_RUNTIME_DIR/containers/auth.json)" },               { CMD_OPT_CERT_DIR, "cert-dir", 0, "DIR",                                                           "Directory with the registry's CA (*.crt) and client certificate (*.cert, *.key)" },            { CMD_OPT_CREDS, "creds", 0, "USER:PASSWORD", "Credentials for the registry" },                  { CMD_OPT_TLS_VERIFY, "tls-verify", 0, NULL,                                                        "Require HTTPS and verify certificates (default true; registries.conf may say "                  "insecure)" }
+#define CMD_OPT_AUTHFILE   0x1003
+#define CMD_OPT_CREDS      0x1004
+#define CMD_OPT_CERT_DIR   0x1005
+#define CMD_REG_OPTS                                                                               \
+    { CMD_OPT_AUTHFILE, "authfile", 0, "PATH",                                                     \
+      "Path of the authentication file (default $XDG_RUNTIME_DIR/containers/auth.json)" },         \
+        { CMD_OPT_CERT_DIR, "cert-dir", 0, "DIR",                                                  \
+          "Directory with the registry's CA (*.crt) and client certificate (*.cert, *.key)" },     \
+        { CMD_OPT_CREDS, "creds", 0, "USER:PASSWORD", "Credentials for the registry" },            \
+    {                                                                                              \
+        CMD_OPT_TLS_VERIFY, "tls-verify", 0, NULL,                                                 \
+            "Require HTTPS and verify certificates (default true; registries.conf may say "        \
+            "insecure)"                                                                            \
+    }
 
 struct cmd_opt {
-    int id;              /* returned by cmd_getopt: the short letter or an enum value */
-    const char *name;    /* long name */
-    char short_name;     /* 0 for long-only */
-    const char *arg;     /* argument name, NULL for flags */
+    int id;           /* returned by cmd_getopt: the short letter or an enum value */
+    const char *name; /* long name */
+    char short_name;  /* 0 for long-only */
+    const char *arg;  /* argument name, NULL for flags */
     const char *help;
 };
 
@@ -51,7 +61,7 @@ struct cmd_def {
     const char *name;
     int (*fn)(struct cmd_ctx *ctx, int argc, char **argv);
     const char *summary;
-    const char *usage; /* after "pcon NAME " */
+    const char *usage;          /* after "pcon NAME " */
     const struct cmd_opt *opts; /* terminated by a zeroed entry; may be NULL */
 };
 

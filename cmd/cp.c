@@ -37,12 +37,14 @@ cmd_cp(struct cmd_ctx *ctx, int argc, char **argv)
     sctr = split_ref(argv[optind], &spath);
     dctr = split_ref(argv[optind + 1], &dpath);
     if ((sctr == NULL) == (dctr == NULL))
-        return cmd_usage_error(&cmd_cp_def, "copying %s is not supported: one of SRC and DEST"
-                                            " must be CONTAINER:PATH",
+        return cmd_usage_error(&cmd_cp_def,
+                               "copying %s is not supported: one of SRC and DEST"
+                               " must be CONTAINER:PATH",
                                sctr ? "between containers" : "between host paths");
     if (*(sctr ? spath : dpath) == '\0')
         return cmd_usage_error(&cmd_cp_def, "empty container path");
-    if (cmd_store_open(ctx, &err) < 0 || engine_ctr_load(&ctx->st, sctr ? sctr : dctr, &c, &err) < 0)
+    if (cmd_store_open(ctx, &err) < 0
+        || engine_ctr_load(&ctx->st, sctr ? sctr : dctr, &c, &err) < 0)
         return cmd_report(&err);
     r = engine_ctr_copy(&ctx->st, &c, dctr != NULL, sctr ? spath : argv[optind],
                         dctr ? dpath : argv[optind + 1], &err);
@@ -51,6 +53,9 @@ cmd_cp(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_cp_def = {
-    "cp", cmd_cp, "Copy files between a container and the host",
-    "[options] [CONTAINER:]SRC_PATH [CONTAINER:]DEST_PATH", NULL,
+    "cp",
+    cmd_cp,
+    "Copy files between a container and the host",
+    "[options] [CONTAINER:]SRC_PATH [CONTAINER:]DEST_PATH",
+    NULL,
 };

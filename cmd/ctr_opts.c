@@ -42,10 +42,23 @@ parse_size(const char *s, long long *out)
     if (end == s || v < 0)
         return -1;
     switch (*end) {
-    case 'k': case 'K': mult = 1024; end++; break;
-    case 'm': case 'M': mult = 1024 * 1024; end++; break;
-    case 'g': case 'G': mult = 1024LL * 1024 * 1024; end++; break;
-    default: break;
+    case 'k':
+    case 'K':
+        mult = 1024;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        mult = 1024 * 1024;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        mult = 1024LL * 1024 * 1024;
+        end++;
+        break;
+    default:
+        break;
     }
     if (*end == 'b' || *end == 'B')
         end++;
@@ -214,8 +227,10 @@ cmd_create_container(struct cmd_ctx *ctx, struct create_args *a, int argc, char 
     o->env_files = a->env_files;
     o->volumes = a->volumes;
     if (a->cidfile && access(a->cidfile, F_OK) == 0)
-        return pcon_fail(err, EEXIST, "container id file exists. Ensure another container is not"
-                                      " using it or delete %s", a->cidfile);
+        return pcon_fail(err, EEXIST,
+                         "container id file exists. Ensure another container is not"
+                         " using it or delete %s",
+                         a->cidfile);
     if (cmd_store_open(ctx, err) < 0)
         return -1;
     if (a->replace && o->name) {

@@ -27,30 +27,33 @@ enum {
 
 enum pull_policy { PULL_MISSING = 0, PULL_ALWAYS, PULL_NEVER, PULL_NEWER };
 
-#define CREATE_OPTS                                                                               \
-    { CO_CIDFILE, "cidfile", 0, "FILE", "Write the container ID to the file" },                  \
-        { CO_ENTRYPOINT, "entrypoint", 0, "CMD", "Overwrite the default ENTRYPOINT of the image" }, \
-        { 'e', "env", 'e', "KEY=VALUE", "Set environment variables in the container" },          \
-        { CO_ENV_FILE, "env-file", 0, "FILE", "Read in a file of environment variables" },       \
-        { 'h', "hostname", 'h', "NAME", "Set the container's host name" },                      \
-        { 'i', "interactive", 'i', NULL, "Keep STDIN open" },                                    \
-        { CO_LOG_DRIVER, "log-driver", 0, "DRIVER", "Logging driver: k8s-file, none, passthrough" }, \
-        { CO_LOG_OPT, "log-opt", 0, "max-size=SIZE", "Logging driver option" },                \
-        { CO_NAME, "name", 0, "NAME", "Assign a name to the container" },                        \
-        { CO_NETWORK, "network", 0, "MODE", "Network mode: none (default) or host" },            \
-        { CO_PULL, "pull", 0, "POLICY", "Pull the image: missing (default), always, never, newer" }, \
-        { CO_REPLACE, "replace", 0, NULL, "Replace a container of the same name" },              \
-        { CO_RESTART, "restart", 0, "POLICY",                                                    \
-          "Restart policy: no, on-failure[:max], always, unless-stopped" },                     \
-        { CO_RM, "rm", 0, NULL, "Remove the container when it exits" },                          \
-        { CO_STOP_SIGNAL, "stop-signal", 0, "SIGNAL", "Signal to stop the container" },          \
-        { CO_STOP_TIMEOUT, "stop-timeout", 0, "SECONDS", "Seconds before SIGKILL on stop" },     \
-        { 't', "tty", 't', NULL, "Allocate a pseudo-TTY" },                                      \
-        { CO_TIMEOUT, "timeout", 0, "SECONDS", "Kill the container after this many seconds" },   \
-        { 'u', "user", 'u', "USER[:GROUP]", "Username or UID (format: <name|uid>[:<group|gid>])" }, \
-        { 'v', "volume", 'v', "HOST:CTR[:ro]", "Bind mount a volume into the container" },      \
-        { 'w', "workdir", 'w', "DIR", "Working directory inside the container" },               \
-        CMD_REG_OPTS
+#define CREATE_OPTS                                                                                \
+    { CO_CIDFILE, "cidfile", 0, "FILE", "Write the container ID to the file" },                    \
+        { CO_ENTRYPOINT, "entrypoint", 0, "CMD",                                                   \
+          "Overwrite the default ENTRYPOINT of the image" },                                       \
+        { 'e', "env", 'e', "KEY=VALUE", "Set environment variables in the container" },            \
+        { CO_ENV_FILE, "env-file", 0, "FILE", "Read in a file of environment variables" },         \
+        { 'h', "hostname", 'h', "NAME", "Set the container's host name" },                         \
+        { 'i', "interactive", 'i', NULL, "Keep STDIN open" },                                      \
+        { CO_LOG_DRIVER, "log-driver", 0, "DRIVER",                                                \
+          "Logging driver: k8s-file, none, passthrough" },                                         \
+        { CO_LOG_OPT, "log-opt", 0, "max-size=SIZE", "Logging driver option" },                    \
+        { CO_NAME, "name", 0, "NAME", "Assign a name to the container" },                          \
+        { CO_NETWORK, "network", 0, "MODE", "Network mode: none (default) or host" },              \
+        { CO_PULL, "pull", 0, "POLICY",                                                            \
+          "Pull the image: missing (default), always, never, newer" },                             \
+        { CO_REPLACE, "replace", 0, NULL, "Replace a container of the same name" },                \
+        { CO_RESTART, "restart", 0, "POLICY",                                                      \
+          "Restart policy: no, on-failure[:max], always, unless-stopped" },                        \
+        { CO_RM, "rm", 0, NULL, "Remove the container when it exits" },                            \
+        { CO_STOP_SIGNAL, "stop-signal", 0, "SIGNAL", "Signal to stop the container" },            \
+        { CO_STOP_TIMEOUT, "stop-timeout", 0, "SECONDS", "Seconds before SIGKILL on stop" },       \
+        { 't', "tty", 't', NULL, "Allocate a pseudo-TTY" },                                        \
+        { CO_TIMEOUT, "timeout", 0, "SECONDS", "Kill the container after this many seconds" },     \
+        { 'u', "user", 'u', "USER[:GROUP]",                                                        \
+          "Username or UID (format: <name|uid>[:<group|gid>])" },                                  \
+        { 'v', "volume", 'v', "HOST:CTR[:ro]", "Bind mount a volume into the container" },         \
+        { 'w', "workdir", 'w', "DIR", "Working directory inside the container" }, CMD_REG_OPTS
 
 struct create_args {
     struct engine_create_opts o;
@@ -59,7 +62,7 @@ struct create_args {
     bool replace;
     enum pull_policy pull;
     struct reg_opts reg; /* for a pull */
-    char *pulled_id; /* the image id a pull gave */
+    char *pulled_id;     /* the image id a pull gave */
 };
 
 /* handles one option of CREATE_OPTS: 1 when handled, 0 when not one of

@@ -69,10 +69,8 @@ dir_size(int dfd)
     return total;
 }
 
-
 char *
-ctr_report_ps(struct store *st, const struct container *c, bool template, bool no_trunc,
-              bool size)
+ctr_report_ps(struct store *st, const struct container *c, bool template, bool no_trunc, bool size)
 {
     cleanup_yajl_gen yajl_gen g = json_gen_new(false);
     const struct ctr_state *s = &c->state;
@@ -80,8 +78,7 @@ ctr_report_ps(struct store *st, const struct container *c, bool template, bool n
     cleanup_free char *cmd = command_line(c, no_trunc);
     cleanup_free char *ago = NULL, *created_human = NULL, *size_text = NULL;
     bool exited = s->status == CTR_EXITED || s->status == CTR_STOPPED;
-    bool running = s->status == CTR_RUNNING || s->status == CTR_STOPPING
-                   || s->status == CTR_PAUSED;
+    bool running = s->status == CTR_RUNNING || s->status == CTR_STOPPING || s->status == CTR_PAUSED;
     int64_t created = time_parse_rfc3339(c->cfg.created);
 
     ago = time_human_duration(time_now_ns() - (created < 0 ? time_now_ns() : created));
@@ -178,8 +175,7 @@ ctr_report_inspect(struct store *st, const struct container *c)
     cleanup_free char *upper = xasprintf("%s/containers/%s/upper", st->graphroot, cf->id);
     cleanup_free char *work = xasprintf("%s/containers/%s/work", st->graphroot, cf->id);
     cleanup_free char *p = NULL;
-    bool running = s->status == CTR_RUNNING || s->status == CTR_STOPPING
-                   || s->status == CTR_PAUSED;
+    bool running = s->status == CTR_RUNNING || s->status == CTR_STOPPING || s->status == CTR_PAUSED;
     char sig[16];
 
     JG(yajl_gen_map_open(g));
@@ -281,7 +277,8 @@ ctr_report_inspect(struct store *st, const struct container *c)
     JG(json_gen_kv_str(g, "NetworkMode", cf->net == NETNS_HOST ? "host" : "none"));
     JG(json_gen_str(g, "RestartPolicy"));
     JG(yajl_gen_map_open(g));
-    JG(json_gen_kv_str(g, "Name", cf->restart == RESTART_NO ? "" : engine_restart_name(cf->restart)));
+    JG(json_gen_kv_str(g, "Name",
+                       cf->restart == RESTART_NO ? "" : engine_restart_name(cf->restart)));
     JG(json_gen_kv_int(g, "MaximumRetryCount", cf->restart_max));
     JG(yajl_gen_map_close(g));
     JG(json_gen_kv_bool(g, "AutoRemove", cf->rm));

@@ -76,6 +76,9 @@ cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_exec_def = {
-    "exec", cmd_exec, "Run a process in a running container",
-    "[options] CONTAINER COMMAND [ARG...]", exec_opts,
+    "exec",
+    cmd_exec,
+    "Run a process in a running container",
+    "[options] CONTAINER COMMAND [ARG...]",
+    exec_opts,
 };

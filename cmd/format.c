@@ -17,8 +17,7 @@ cleanup_template_fn(struct template **t)
 #define cleanup_template __attribute__((cleanup(cleanup_template_fn)))
 
 int
-cmd_format_print(const char *fmt, char **objects, const char *const *headers,
-                 struct pcon_err *err)
+cmd_format_print(const char *fmt, char **objects, const char *const *headers, struct pcon_err *err)
 {
     cleanup_template struct template *t = NULL;
     cleanup_free char *out = xstrdup("");

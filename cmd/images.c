@@ -111,8 +111,10 @@ reference_match(char **filters, const char *name)
     for (size_t i = 0; filters && filters[i]; i++) {
         const char *pat = filters[i] + strlen("reference=");
         seen = true;
-        if (name && (fnmatch(pat, name, 0) == 0 || (strchr(pat, '/') == NULL
-                     && strrchr(name, '/') && fnmatch(pat, strrchr(name, '/') + 1, 0) == 0)))
+        if (name
+            && (fnmatch(pat, name, 0) == 0
+                || (strchr(pat, '/') == NULL && strrchr(name, '/')
+                    && fnmatch(pat, strrchr(name, '/') + 1, 0) == 0)))
             return true;
         if (name && strchr(pat, ':') == NULL) {
             cleanup_free char *with = xasprintf("%s:*", pat);
@@ -307,11 +309,13 @@ cmd_images(struct cmd_ctx *ctx, int argc, char **argv)
     if (quiet)
         return 0;
     if (fmt == NULL)
-        fmt = own_fmt = xasprintf("%s{{.Repository}}\\t{{.Tag}}\\t%s{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}",
-                                  noheading ? "" : "table ", digests ? "{{.Digest}}\\t" : "");
+        fmt = own_fmt =
+            xasprintf("%s{{.Repository}}\\t{{.Tag}}\\t%s{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}",
+                      noheading ? "" : "table ", digests ? "{{.Digest}}\\t" : "");
     {
-        static const char *const headers[] = { "ID", "IMAGE ID", "CreatedSince", "CREATED",
-                                               "CreatedHuman", "CREATED", NULL };
+        static const char *const headers[] = { "ID",      "IMAGE ID",     "CreatedSince",
+                                               "CREATED", "CreatedHuman", "CREATED",
+                                               NULL };
         if (cmd_format_print(fmt, rows, headers, &err) < 0)
             return cmd_report(&err);
     }
@@ -354,8 +358,10 @@ rmi_one(struct cmd_ctx *ctx, struct image *img, const char *arg, bool force, str
         return 0;
     }
     if (!force && arg && !given_by_name(img, arg) && strv_len(img->names) > 1)
-        return pcon_fail(err, 0, "unable to delete image \"%s\" by ID with more than one tag (%s):"
-                                 " please force removal", img->id, img->names[0]);
+        return pcon_fail(err, 0,
+                         "unable to delete image \"%s\" by ID with more than one tag (%s):"
+                         " please force removal",
+                         img->id, img->names[0]);
     if (engine_ctr_list(&ctx->st, &cv, &cn, err) < 0)
         return -1;
     for (size_t i = 0; i < cn && r == 0; i++) {
@@ -436,7 +442,7 @@ cmd_rmi(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_rmi_def = {
-    "rmi", cmd_rmi, "Remove one or more images from local storage", "[options] IMAGE [IMAGE...]",
+    "rmi",    cmd_rmi, "Remove one or more images from local storage", "[options] IMAGE [IMAGE...]",
     rmi_opts,
 };
 
@@ -574,8 +580,11 @@ cmd_image_inspect(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_image_inspect_def = {
-    "inspect", cmd_image_inspect, "Display the configuration of an image",
-    "[options] IMAGE [IMAGE...]", image_inspect_opts,
+    "inspect",
+    cmd_image_inspect,
+    "Display the configuration of an image",
+    "[options] IMAGE [IMAGE...]",
+    image_inspect_opts,
 };
 
 static int
@@ -631,8 +640,9 @@ cmd_image_prune(struct cmd_ctx *ctx, int argc, char **argv)
     }
     if (!force) {
         char answer[16] = "";
-        fprintf(stderr, "WARNING! This command removes all %s images.\n"
-                        "Are you sure you want to continue? [y/N] ",
+        fprintf(stderr,
+                "WARNING! This command removes all %s images.\n"
+                "Are you sure you want to continue? [y/N] ",
                 all ? "images not used by containers" : "dangling");
         if (fgets(answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
             return 0;
@@ -667,9 +677,9 @@ const struct cmd_def cmd_image_prune_def = {
 };
 
 static const struct cmd_def *const image_subcommands[] = {
-    &cmd_image_exists_def, &cmd_import_def, &cmd_image_inspect_def, &cmd_images_def,
-    &cmd_load_def,         &cmd_image_prune_def, &cmd_pull_def,     &cmd_push_def,
-    &cmd_rmi_def,          &cmd_save_def,   &cmd_tag_def,           &cmd_untag_def,
+    &cmd_image_exists_def, &cmd_import_def,      &cmd_image_inspect_def, &cmd_images_def,
+    &cmd_load_def,         &cmd_image_prune_def, &cmd_pull_def,          &cmd_push_def,
+    &cmd_rmi_def,          &cmd_save_def,        &cmd_tag_def,           &cmd_untag_def,
 };
 
 static int

@@ -11,8 +11,9 @@
 #include "cmd.h"
 
 static const struct cmd_opt import_opts[] = {
-    { 'c', "change", 'c', "INSTRUCTION", "Apply a Dockerfile instruction: CMD, ENTRYPOINT, ENV,"
-                                         " WORKDIR or USER" },
+    { 'c', "change", 'c', "INSTRUCTION",
+      "Apply a Dockerfile instruction: CMD, ENTRYPOINT, ENV,"
+      " WORKDIR or USER" },
     { 'q', "quiet", 'q', NULL, "Suppress output (the id is printed)" },
     { 0 },
 };
@@ -62,6 +63,9 @@ cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_import_def = {
-    "import", cmd_import, "Import a tarball to create a file system image",
-    "[options] TARBALL|- [REFERENCE]", import_opts,
+    "import",
+    cmd_import,
+    "Import a tarball to create a file system image",
+    "[options] TARBALL|- [REFERENCE]",
+    import_opts,
 };

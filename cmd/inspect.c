@@ -125,6 +125,9 @@ cmd_inspect(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_inspect_def = {
-    "inspect", cmd_inspect, "Display the configuration of a container or image",
-    "[options] NAME [NAME...]", inspect_opts,
+    "inspect",
+    cmd_inspect,
+    "Display the configuration of a container or image",
+    "[options] NAME [NAME...]",
+    inspect_opts,
 };

@@ -54,6 +54,6 @@ cmd_load(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_load_def = {
-    "load", cmd_load, "Load image(s) from a docker-archive or oci-archive tarball",
+    "load",      cmd_load,  "Load image(s) from a docker-archive or oci-archive tarball",
     "[options]", load_opts,
 };

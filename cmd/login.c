@@ -114,12 +114,14 @@ cmd_login(struct cmd_ctx *ctx, int argc, char **argv)
     if (get)
         return get_login(&o, host);
     if (password && from_stdin)
-        return cmd_usage_error(&cmd_login_def, "can't specify both --password-stdin and --password");
+        return cmd_usage_error(&cmd_login_def,
+                               "can't specify both --password-stdin and --password");
     if (from_stdin && user == NULL)
         return cmd_usage_error(&cmd_login_def, "must provide --username with --password-stdin");
     if ((user == NULL || (password == NULL && !from_stdin)) && !isatty(0))
-        return cmd_usage_error(&cmd_login_def, "cannot prompt for the %s without a terminal:"
-                                               " use --username and --password(-stdin)",
+        return cmd_usage_error(&cmd_login_def,
+                               "cannot prompt for the %s without a terminal:"
+                               " use --username and --password(-stdin)",
                                user == NULL ? "user name" : "password");
     if (user == NULL)
         user = user_in = prompt("Username", false);

@@ -52,7 +52,8 @@ in_window(const struct logs_args *a, const struct ctr_log_line *l)
 
 /* midline: per stream, whether a partial line is being continued */
 static void
-emit(const struct logs_args *a, const struct container *c, const struct ctr_log_line *l, bool *midline)
+emit(const struct logs_args *a, const struct container *c, const struct ctr_log_line *l,
+     bool *midline)
 {
     FILE *f = l->err ? stderr : stdout;
 
@@ -85,7 +86,8 @@ print_lines(const struct logs_args *a, const struct container *c, const char *bu
 
         if (nl == NULL)
             break;
-        if (engine_ctr_log_parse_line(buf + off, (size_t) (nl - buf - off), &l) && in_window(a, &l)) {
+        if (engine_ctr_log_parse_line(buf + off, (size_t) (nl - buf - off), &l)
+            && in_window(a, &l)) {
             if (*skip_full > 0) {
                 if (l.full)
                     (*skip_full)--;
@@ -181,8 +183,9 @@ logs_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaqu
 
     (void) name;
     if (c->cfg.log_driver != LOG_K8S_FILE)
-        return pcon_fail(err, 0, "this container is using the '%s' log driver, cannot read logs:"
-                                 " this container is not logging output",
+        return pcon_fail(err, 0,
+                         "this container is using the '%s' log driver, cannot read logs:"
+                         " this container is not logging output",
                          engine_log_driver_name(c->cfg.log_driver));
     if (a->from >= 0)
         return follow(ctx, c, a, path, a->from, midline);
@@ -262,8 +265,11 @@ cmd_logs(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_logs_def = {
-    "logs", cmd_logs, "Fetch the logs of one or more containers",
-    "[options] CONTAINER [CONTAINER...]", logs_opts,
+    "logs",
+    cmd_logs,
+    "Fetch the logs of one or more containers",
+    "[options] CONTAINER [CONTAINER...]",
+    logs_opts,
 };
 
 off_t

@@ -153,9 +153,9 @@ runroot_hint(struct pcon_err *err)
     int errnum = err->errnum;
 
     pcon_err_clear(err);
-    return pcon_fail(err, errnum,
-                     "%s (XDG_RUNTIME_DIR is not set: set it to a private directory, or use --runroot)",
-                     why);
+    return pcon_fail(
+        err, errnum,
+        "%s (XDG_RUNTIME_DIR is not set: set it to a private directory, or use --runroot)", why);
 }
 
 int

@@ -24,8 +24,8 @@ static const struct cmd_opt ps_opts[] = {
 };
 
 static const char *const ps_headers[] = {
-    "ID", "CONTAINER ID", "CreatedHuman", "CREATED", "CreatedAt", "CREATED", "RunningFor",
-    "CREATED", NULL,
+    "ID",      "CONTAINER ID", "CreatedHuman", "CREATED", "CreatedAt",
+    "CREATED", "RunningFor",   "CREATED",      NULL,
 };
 
 static bool
@@ -48,7 +48,8 @@ filter_match(const struct container *c, char **filters)
             else if (k == 2)
                 any |= strcmp(engine_ctr_status_name(c->state.status), v) == 0;
             else if (k == 3)
-                any |= strcmp(c->cfg.image_name, v) == 0 || strncmp(c->cfg.image_id, v, strlen(v)) == 0
+                any |= strcmp(c->cfg.image_name, v) == 0
+                       || strncmp(c->cfg.image_id, v, strlen(v)) == 0
                        || (strchr(v, '/') == NULL && strstr(c->cfg.image_name, v) != NULL);
             else
                 any |= c->state.status == CTR_EXITED && c->state.exit_code == atoi(v);

@@ -19,7 +19,8 @@ static const struct cmd_opt push_opts[] = {
     { PUSH_DIGESTFILE, "digestfile", 0, "FILE", "Write the digest of the pushed image to FILE" },
     { CMD_OPT_FORMAT, "format", 'f', "FORMAT", "Manifest type: oci or v2s2 (default: as stored)" },
     { 'q', "quiet", 'q', NULL, "Suppress the progress output" },
-    { PUSH_REMOVE_SIGNATURES, "remove-signatures", 0, NULL, "Discard signatures (pcon keeps none)" },
+    { PUSH_REMOVE_SIGNATURES, "remove-signatures", 0, NULL,
+      "Discard signatures (pcon keeps none)" },
     CMD_REG_OPTS,
     { 0 },
 };
@@ -62,8 +63,9 @@ cmd_push(struct cmd_ctx *ctx, int argc, char **argv)
             break;
         case PUSH_COMPRESSION_FORMAT:
             if (strcmp(arg, "gzip") != 0)
-                return cmd_usage_error(&cmd_push_def, "compression format \"%s\" is not supported:"
-                                                      " layers go as stored, uncompressed ones as gzip",
+                return cmd_usage_error(&cmd_push_def,
+                                       "compression format \"%s\" is not supported:"
+                                       " layers go as stored, uncompressed ones as gzip",
                                        arg);
             break;
         case PUSH_REMOVE_SIGNATURES:
@@ -78,7 +80,8 @@ cmd_push(struct cmd_ctx *ctx, int argc, char **argv)
                                argc - optind);
     if (cmd_store_open(ctx, &err) < 0
         || storage_image_push(&ctx->st, argv[optind], argc - optind == 2 ? argv[optind + 1] : NULL,
-                              f, &o, digest, &err) < 0)
+                              f, &o, digest, &err)
+               < 0)
         return cmd_report(&err);
     if (digestfile && digest_file_write(digestfile, digest, &err) < 0)
         return cmd_report(&err);

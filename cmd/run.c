@@ -12,7 +12,8 @@ enum { RUN_DETACH = 0x300 };
 static const struct cmd_opt run_opts[] = {
     CREATE_OPTS,
     { 'd', "detach", 'd', NULL, "Run the container in the background and print its ID" },
-    { CO_SIG_PROXY, "sig-proxy", 0, NULL, "Proxy received signals to the container (default true)" },
+    { CO_SIG_PROXY, "sig-proxy", 0, NULL,
+      "Proxy received signals to the container (default true)" },
     { 0 },
 };
 
@@ -100,11 +101,14 @@ cmd_create(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_run_def = {
-    "run", cmd_run, "Run a command in a new container", "[options] IMAGE [COMMAND [ARG...]]",
+    "run",    cmd_run, "Run a command in a new container", "[options] IMAGE [COMMAND [ARG...]]",
     run_opts,
 };
 
 const struct cmd_def cmd_create_def = {
-    "create", cmd_create, "Create but do not start a container",
-    "[options] IMAGE [COMMAND [ARG...]]", create_opts,
+    "create",
+    cmd_create,
+    "Create but do not start a container",
+    "[options] IMAGE [COMMAND [ARG...]]",
+    create_opts,
 };

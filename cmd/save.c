@@ -20,8 +20,7 @@ enum { OPT_COMPRESS = 0x100, OPT_UNCOMPRESSED };
 
 static const struct cmd_opt save_opts[] = {
     { 'o', "output", 'o', "FILE", "Write to a file (default: stdout, which must be redirected)" },
-    { CMD_OPT_FORMAT, "format", 0, "FORMAT",
-      "docker-archive (default) or oci-archive" },
+    { CMD_OPT_FORMAT, "format", 0, "FORMAT", "docker-archive (default) or oci-archive" },
     { 'm', "multi-image-archive", 'm', NULL,
       "Take further arguments as images, not tags (docker-archive only)" },
     { 'q', "quiet", 'q', NULL, "Suppress the output" },
@@ -152,9 +151,8 @@ cmd_save(struct cmd_ctx *ctx, int argc, char **argv)
             if (strcmp(arg, "oci-archive") == 0)
                 a.oci = true;
             else if (strcmp(arg, "docker-archive") != 0)
-                return cmd_usage_error(&cmd_save_def,
-                                       "unsupported format \"%s\": docker-archive or oci-archive",
-                                       arg);
+                return cmd_usage_error(
+                    &cmd_save_def, "unsupported format \"%s\": docker-archive or oci-archive", arg);
             break;
         case 'm':
             a.multi = true;
@@ -172,19 +170,24 @@ cmd_save(struct cmd_ctx *ctx, int argc, char **argv)
     if (optind >= argc)
         return cmd_usage_error(&cmd_save_def, "need at least 1 argument");
     if (a.oci && argc - optind > 1)
-        return cmd_usage_error(&cmd_save_def, a.multi ? "multi-image archives are only supported"
-                                                        " in the docker format"
-                                                      : "tags can only be used with docker-archive");
+        return cmd_usage_error(&cmd_save_def, a.multi
+                                                  ? "multi-image archives are only supported"
+                                                    " in the docker format"
+                                                  : "tags can only be used with docker-archive");
     if (a.output && strcmp(a.output, "-") == 0)
         a.output = NULL;
     if (a.output == NULL && isatty(1))
-        return cmd_usage_error(&cmd_save_def, "refusing to save to terminal. Use -o flag or redirect");
+        return cmd_usage_error(&cmd_save_def,
+                               "refusing to save to terminal. Use -o flag or redirect");
     if (save_run(ctx, &a, argv + optind, (size_t) (argc - optind), &err) < 0)
         return cmd_report(&err);
     return 0;
 }
 
 const struct cmd_def cmd_save_def = {
-    "save", cmd_save, "Save image(s) to a docker-archive or oci-archive tarball",
-    "[options] IMAGE [IMAGE...]", save_opts,
+    "save",
+    cmd_save,
+    "Save image(s) to a docker-archive or oci-archive tarball",
+    "[options] IMAGE [IMAGE...]",
+    save_opts,
 };

@@ -63,7 +63,7 @@ cmd_start(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_start_def = {
-    "start", cmd_start, "Start one or more containers", "[options] CONTAINER [CONTAINER...]",
+    "start",    cmd_start, "Start one or more containers", "[options] CONTAINER [CONTAINER...]",
     start_opts,
 };
 
@@ -82,7 +82,8 @@ restart_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *op
     bool killed;
 
     (void) name;
-    if (engine_ctr_stop(&ctx->st, c, timeout >= 0 ? timeout : c->cfg.stop_timeout, &killed, err) < 0)
+    if (engine_ctr_stop(&ctx->st, c, timeout >= 0 ? timeout : c->cfg.stop_timeout, &killed, err)
+        < 0)
         return -1;
     if (engine_ctr_start(&ctx->st, c, &so, &code, err) < 0)
         return -1;
@@ -116,6 +117,9 @@ cmd_restart(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_restart_def = {
-    "restart", cmd_restart, "Restart one or more containers", "[options] CONTAINER [CONTAINER...]",
+    "restart",
+    cmd_restart,
+    "Restart one or more containers",
+    "[options] CONTAINER [CONTAINER...]",
     restart_opts,
 };

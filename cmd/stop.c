@@ -41,7 +41,8 @@ stop_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaqu
 
     if (a->all && !running(c))
         return 0;
-    if (engine_ctr_stop(&ctx->st, c, timeout >= 0 ? timeout : c->cfg.stop_timeout, &killed, err) < 0)
+    if (engine_ctr_stop(&ctx->st, c, timeout >= 0 ? timeout : c->cfg.stop_timeout, &killed, err)
+        < 0)
         return -1;
     printf("%s\n", name);
     return 0;
@@ -84,7 +85,7 @@ cmd_stop(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_stop_def = {
-    "stop", cmd_stop, "Stop one or more containers", "[options] CONTAINER [CONTAINER...]",
+    "stop",    cmd_stop, "Stop one or more containers", "[options] CONTAINER [CONTAINER...]",
     stop_opts,
 };
 
@@ -132,6 +133,9 @@ cmd_kill(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_kill_def = {
-    "kill", cmd_kill, "Kill one or more running containers with a specific signal",
-    "[options] CONTAINER [CONTAINER...]", kill_opts,
+    "kill",
+    cmd_kill,
+    "Kill one or more running containers with a specific signal",
+    "[options] CONTAINER [CONTAINER...]",
+    kill_opts,
 };

@@ -65,9 +65,12 @@ read_stat(int pid, unsigned long long *start, unsigned long long *cpu, int *tty_
     p = strrchr(buf, ')');
     /* state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
      * cutime cstime priority nice num_threads itrealvalue starttime */
-    if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d"
-                                   " %*d %*d %*d %llu",
-                            tty_nr, &utime, &stime, start) != 4)
+    if (p == NULL
+        || sscanf(p + 2,
+                  "%*c %*d %*d %*d %d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d"
+                  " %*d %*d %*d %llu",
+                  tty_nr, &utime, &stime, start)
+               != 4)
         return false;
     *cpu = utime + stime;
     return true;
@@ -208,8 +211,8 @@ cmd_top(struct cmd_ctx *ctx, int argc, char **argv)
         return cmd_usage_error(&cmd_top_def, "requires at least 1 arg(s), only received 0");
     /* descriptors after the name are podman's ps(1)-like fields: the
      * default set is all that is offered */
-    return cmd_each_container(ctx, (char *[]){ argv[optind], NULL }, false, false,
-                              PCON_EXIT_ENGINE, top_one, NULL);
+    return cmd_each_container(ctx, (char *[]){ argv[optind], NULL }, false, false, PCON_EXIT_ENGINE,
+                              top_one, NULL);
 }
 
 const struct cmd_def cmd_top_def = {
@@ -238,13 +241,12 @@ cmd_port(struct cmd_ctx *ctx, int argc, char **argv)
         return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     if (argc - optind < 1)
         return cmd_usage_error(&cmd_port_def, "requires at least 1 arg(s), only received 0");
-    return cmd_each_container(ctx, (char *[]){ argv[optind], NULL }, false, false,
-                              PCON_EXIT_ENGINE, port_one, NULL);
+    return cmd_each_container(ctx, (char *[]){ argv[optind], NULL }, false, false, PCON_EXIT_ENGINE,
+                              port_one, NULL);
 }
 
 const struct cmd_def cmd_port_def = {
-    "port", cmd_port, "List the published ports of a container", "CONTAINER [PRIVATE_PORT]",
-    NULL,
+    "port", cmd_port, "List the published ports of a container", "CONTAINER [PRIVATE_PORT]", NULL,
 };
 
 /* The freezer needs a cgroup of the container's own: rootless, only a
@@ -276,8 +278,11 @@ cmd_pause(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_pause_def = {
-    "pause", cmd_pause, "Pause all the processes in one or more containers",
-    "CONTAINER [CONTAINER...]", NULL,
+    "pause",
+    cmd_pause,
+    "Pause all the processes in one or more containers",
+    "CONTAINER [CONTAINER...]",
+    NULL,
 };
 
 static int
@@ -293,6 +298,9 @@ cmd_unpause(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_unpause_def = {
-    "unpause", cmd_unpause, "Unpause the processes in one or more containers",
-    "CONTAINER [CONTAINER...]", NULL,
+    "unpause",
+    cmd_unpause,
+    "Unpause the processes in one or more containers",
+    "CONTAINER [CONTAINER...]",
+    NULL,
 };

@@ -36,6 +36,9 @@ cmd_unshare(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_unshare_def = {
-    "unshare", cmd_unshare, "Run a command in pcon's user and mount namespace",
-    "[COMMAND [ARG...]]", NULL,
+    "unshare",
+    cmd_unshare,
+    "Run a command in pcon's user and mount namespace",
+    "[COMMAND [ARG...]]",
+    NULL,
 };

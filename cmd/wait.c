@@ -30,6 +30,9 @@ cmd_wait(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_wait_def = {
-    "wait", cmd_wait, "Block on one or more containers and print their exit codes",
-    "CONTAINER [CONTAINER...]", NULL,
+    "wait",
+    cmd_wait,
+    "Block on one or more containers and print their exit codes",
+    "CONTAINER [CONTAINER...]",
+    NULL,
 };

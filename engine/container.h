@@ -134,9 +134,9 @@ int engine_ctr_create(struct store *st, const struct engine_create_opts *o, stru
 
 /* --- starting and the monitor (engine/monitor.c) --- */
 struct engine_start_opts {
-    bool detach;      /* a monitor process of its own; else this process monitors */
-    bool sig_proxy;   /* foreground: pass signals on to the container */
-    int ready_fd;     /* detach: where to report "started" besides the return (or -1) */
+    bool detach;    /* a monitor process of its own; else this process monitors */
+    bool sig_proxy; /* foreground: pass signals on to the container */
+    int ready_fd;   /* detach: where to report "started" besides the return (or -1) */
 };
 /* Starts c. In the foreground returns when the container has exited (and
  * no restart policy brings it back), with *exit_code set; detached, returns

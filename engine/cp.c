@@ -82,12 +82,12 @@ path_join(const char *a, const char *b)
  * existing directory under base (or as its contents), else as dst itself.
  * shown: that place, as messages name it. */
 static int
-dest_resolve(int rootfd, const char *dst, const char *base, bool src_dir, bool contents,
-             int *pdir, char **name, char **shown, struct pcon_err *err)
+dest_resolve(int rootfd, const char *dst, const char *base, bool src_dir, bool contents, int *pdir,
+             char **name, char **shown, struct pcon_err *err)
 {
     cleanup_free char *copy = xstrdup(dst), *copy2 = xstrdup(dst);
-    cleanup_close int fd = rootfd >= 0 ? fs_open_in_root(rootfd, dst, O_PATH, 0, NULL)
-                                       : open(dst, O_PATH | O_CLOEXEC);
+    cleanup_close int fd =
+        rootfd >= 0 ? fs_open_in_root(rootfd, dst, O_PATH, 0, NULL) : open(dst, O_PATH | O_CLOEXEC);
     struct stat st;
 
     if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -110,8 +110,7 @@ dest_resolve(int rootfd, const char *dst, const char *base, bool src_dir, bool c
         if (rootfd >= 0) {
             /* missing parents inside the container are made, as podman does */
             cleanup_close int made = fs_mkdir_in_root(rootfd, dirname(copy), 0755, err);
-            *pdir = made < 0 ? -1
-                             : fs_open_in_root(rootfd, copy, O_RDONLY | O_DIRECTORY, 0, err);
+            *pdir = made < 0 ? -1 : fs_open_in_root(rootfd, copy, O_RDONLY | O_DIRECTORY, 0, err);
         } else {
             *pdir = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         }
@@ -173,7 +172,8 @@ engine_ctr_copy(struct store *st, struct container *c, bool into, const char *sr
         return pcon_fail(err, errno, "could not find \"%s\" in %s", src,
                          into ? "the host" : "the container");
     if (dest_resolve(into ? rootfd : -1, dst, sbase, S_ISDIR(sst.st_mode), contents, &ddir, &name,
-                     &dtop, err) < 0)
+                     &dtop, err)
+        < 0)
         return -1;
     names.src = sshown = path_shown(c, !into, src, contents);
     names.dst = dshown = path_shown(c, into, dtop, false);

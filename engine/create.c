@@ -62,8 +62,8 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img,
         return -1;
     if (storage_image_config(st, img, &ic, err) < 0)
         return -1;
-    if (spec_args(ic.entrypoint, ic.cmd, o->entrypoint, o->entrypoint_set, o->cmd, &g->args,
-                  err) < 0)
+    if (spec_args(ic.entrypoint, ic.cmd, o->entrypoint, o->entrypoint_set, o->cmd, &g->args, err)
+        < 0)
         goto out;
     for (size_t i = 0; o->volumes && o->volumes[i]; i++) {
         struct volume v;

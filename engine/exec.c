@@ -196,8 +196,9 @@ static int
 session_pipes(struct exec_session *x, bool interactive, struct engine_process *p)
 {
     struct stat st;
-    bool feed = interactive && !(fstat(0, &st) == 0 && !isatty(0)
-                                 && (S_ISREG(st.st_mode) || S_ISCHR(st.st_mode)));
+    bool feed =
+        interactive
+        && !(fstat(0, &st) == 0 && !isatty(0) && (S_ISREG(st.st_mode) || S_ISCHR(st.st_mode)));
 
     if (pipe2(x->outp, O_CLOEXEC) < 0 || pipe2(x->errp, O_CLOEXEC) < 0
         || (feed && pipe2(x->inp, O_CLOEXEC) < 0))
@@ -328,8 +329,14 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
 {
     int nsfds[4] = { -1, -1, -1, -1 }, pidns = -1, ret = -1;
     struct exec_session x = {
-        .relay = -1, .pidfd = -1, .pty = -1, .null = -1, .code = -1,
-        .outp = { -1, -1 }, .errp = { -1, -1 }, .inp = { -1, -1 },
+        .relay = -1,
+        .pidfd = -1,
+        .pty = -1,
+        .null = -1,
+        .code = -1,
+        .outp = { -1, -1 },
+        .errp = { -1, -1 },
+        .inp = { -1, -1 },
     };
     struct engine_process p = {
         .args = o->args,
@@ -344,8 +351,9 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
 
     (void) st;
     if (c->state.status != CTR_RUNNING)
-        return pcon_fail(err, 0, "can only create exec sessions on running containers: container"
-                                 " state improper");
+        return pcon_fail(err, 0,
+                         "can only create exec sessions on running containers: container"
+                         " state improper");
     if (o->args == NULL || o->args[0] == NULL)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "exec requires at least one command");
     engine_relay_init(&x.io);
@@ -368,7 +376,8 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
      * back before execve): one arriving from now on is passed on */
     if (open_namespaces(c, nsfds, &pidns, err) < 0
         || loop_signals(&l, exec_signals, sizeof exec_signals / sizeof exec_signals[0],
-                        session_signal_cb, &x, err) < 0)
+                        session_signal_cb, &x, err)
+               < 0)
         goto out;
     p.sigmask = *loop_saved_mask(&l);
     if (session_spawn(&x, o, pidns, nsfds, &p, err) < 0) {

@@ -28,8 +28,8 @@ struct idmap {
 
 /* 0 -> host_id, then the ranges one after the other from 1 on; a range
  * holding host_id itself is split around it. */
-int idmap_build(unsigned long host_id, const struct idrange *ranges, size_t n,
-                struct idmap *out, struct pcon_err *err);
+int idmap_build(unsigned long host_id, const struct idrange *ranges, size_t n, struct idmap *out,
+                struct pcon_err *err);
 /* "inner outer count" lines as in /proc/PID/uid_map */
 int idmap_parse(const char *text, struct idmap *out, struct pcon_err *err);
 /* total ids mapped */

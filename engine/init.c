@@ -25,7 +25,6 @@
 #include "init.h"
 #include "spec.h"
 
-
 __attribute__((noreturn)) static void
 init_fail(const struct init_config *c, const struct pcon_err *err, int code)
 {

@@ -55,10 +55,10 @@ struct monitor {
     int in_r;         /* our stdin, forwarded to the terminal (foreground -it), or -1 */
     /* detached -i: the container's stdin is a pipe fed by attach clients */
     int stdin_w, listen_fd, clients[4];
-    bool raw;         /* our terminal is in raw mode: restore it */
+    bool raw; /* our terminal is in raw mode: restore it */
     struct termios saved_tio;
     int logfd;
-    bool echo;        /* foreground: copy the output to our stdout and stderr */
+    bool echo; /* foreground: copy the output to our stdout and stderr */
     bool sig_proxy;
     int sigfd;
     sigset_t oldmask;
@@ -141,7 +141,8 @@ rundir_prepare(struct monitor *m, struct pcon_err *err)
     files[3].name = ".containerenv", files[3].text = env;
     for (size_t i = 0; i < 4; i++)
         if (fs_write_atomic(dfd, files[i].name, files[i].text, strlen(files[i].text), 0644, false,
-                            err) < 0)
+                            err)
+            < 0)
             return -1;
     return 0;
 }
@@ -543,22 +544,17 @@ failure_code(const struct pcon_err *err)
 static int
 monitor_wait(struct monitor *m)
 {
-    int64_t deadline = m->c->cfg.timeout > 0
-                           ? m->started_ns + (int64_t) m->c->cfg.timeout * 1000000000LL
-                           : 0;
+    int64_t deadline =
+        m->c->cfg.timeout > 0 ? m->started_ns + (int64_t) m->c->cfg.timeout * 1000000000LL : 0;
     bool exited = false, timed_out = false;
     int code = -1;
 
     for (;;) {
         struct pollfd pf[9] = {
-            { m->sigfd, POLLIN, 0 },
-            { m->out_r, POLLIN, 0 },
-            { m->err_r, POLLIN, 0 },
-            { exited ? -1 : m->in_r, POLLIN, 0 },
-            { m->listen_fd, POLLIN, 0 },
-            { m->clients[0], POLLIN, 0 },
-            { m->clients[1], POLLIN, 0 },
-            { m->clients[2], POLLIN, 0 },
+            { m->sigfd, POLLIN, 0 },      { m->out_r, POLLIN, 0 },
+            { m->err_r, POLLIN, 0 },      { exited ? -1 : m->in_r, POLLIN, 0 },
+            { m->listen_fd, POLLIN, 0 },  { m->clients[0], POLLIN, 0 },
+            { m->clients[1], POLLIN, 0 }, { m->clients[2], POLLIN, 0 },
             { m->clients[3], POLLIN, 0 },
         };
         int timeout = -1;
@@ -705,8 +701,8 @@ monitor_detached(struct monitor *m, int ready_fd)
     /* nothing of the caller's may stay open: a pipe held here would keep
      * `$(pcon run -d ...)` waiting forever */
     {
-        int keep[] = { ready_fd, m->st->root_dfd, m->st->run_dfd, m->st->layers_dfd,
-                       m->st->images_dfd, m->st->containers_dfd };
+        int keep[] = { ready_fd,          m->st->root_dfd,   m->st->run_dfd,
+                       m->st->layers_dfd, m->st->images_dfd, m->st->containers_dfd };
         if (proc_close_fds_except(keep, sizeof keep / sizeof keep[0]) < 0) {
             pcon_fail(&err, errno, "close the caller's file descriptors");
             goto fail;
@@ -714,7 +710,8 @@ monitor_detached(struct monitor *m, int ready_fd)
     }
     nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (nullfd < 0 || dup2(nullfd, 0) < 0
-        || (m->c->cfg.log_driver != LOG_PASSTHROUGH && (dup2(nullfd, 1) < 0 || dup2(nullfd, 2) < 0))) {
+        || (m->c->cfg.log_driver != LOG_PASSTHROUGH
+            && (dup2(nullfd, 1) < 0 || dup2(nullfd, 2) < 0))) {
         pcon_fail(&err, errno, "detach the monitor's stdio");
         goto fail;
     }
@@ -745,8 +742,16 @@ int
 engine_ctr_start(struct store *st, struct container *c, const struct engine_start_opts *so,
                  int *exit_code, struct pcon_err *err)
 {
-    struct monitor m = { .st = st, .c = c, .out_r = -1, .err_r = -1, .logfd = -1, .sigfd = -1,
-                         .pty = -1, .in_r = -1, .stdin_w = -1, .listen_fd = -1,
+    struct monitor m = { .st = st,
+                         .c = c,
+                         .out_r = -1,
+                         .err_r = -1,
+                         .logfd = -1,
+                         .sigfd = -1,
+                         .pty = -1,
+                         .in_r = -1,
+                         .stdin_w = -1,
+                         .listen_fd = -1,
                          .clients = { -1, -1, -1, -1 } };
     int ret = -1;
 

@@ -19,8 +19,8 @@
 /* The defaults, in the order they are mounted. */
 static const struct mount_op default_fs[] = {
     { MOUNT_FS, "proc", "/proc", "proc", NOSUID_NODEV_NOEXEC, NULL, false, false },
-    { MOUNT_FS, "tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k",
-      false, false },
+    { MOUNT_FS, "tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k", false,
+      false },
     { MOUNT_BIND, "/dev/null", "/dev/null", NULL, 0, NULL, false, false },
     { MOUNT_BIND, "/dev/zero", "/dev/zero", NULL, 0, NULL, false, false },
     { MOUNT_BIND, "/dev/full", "/dev/full", NULL, 0, NULL, false, false },
@@ -40,9 +40,9 @@ static const struct mount_op default_fs[] = {
 
 /* Paths of the kernel a container has no business reading or writing. */
 static const char *const masked_paths[] = {
-    "/proc/acpi",       "/proc/kcore",     "/proc/keys",        "/proc/latency_stats",
+    "/proc/acpi",       "/proc/kcore",       "/proc/keys",        "/proc/latency_stats",
     "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-    "/sys/firmware",    "/sys/fs/selinux", "/sys/dev/block", "/sys/devices/virtual/powercap",
+    "/sys/firmware",    "/sys/fs/selinux",   "/sys/dev/block",    "/sys/devices/virtual/powercap",
 };
 static const char *const readonly_paths[] = {
     "/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",

@@ -36,9 +36,9 @@ struct mount_plan {
 };
 
 struct mount_plan_opts {
-    bool private_net;      /* sysfs can be mounted only with its own netns */
-    bool single_mapping;   /* no gid 5 for devpts */
-    const char *userdata;  /* dir with hosts, resolv.conf, hostname, .containerenv */
+    bool private_net;     /* sysfs can be mounted only with its own netns */
+    bool single_mapping;  /* no gid 5 for devpts */
+    const char *userdata; /* dir with hosts, resolv.conf, hostname, .containerenv */
     struct volume *volumes;
     size_t nvolumes;
 };

@@ -14,19 +14,19 @@
 #include "spec.h"
 
 static const char *const adjectives[] = {
-    "admiring", "blissful", "bold",     "brave",   "busy",     "clever",  "cool",
-    "dazzling", "eager",    "elegant",  "epic",    "focused",  "friendly", "gallant",
-    "gifted",   "happy",    "hopeful",  "jolly",   "keen",     "kind",    "loving",
-    "lucid",    "magical",  "modest",   "nice",    "nifty",    "optimistic", "peaceful",
-    "quirky",   "relaxed",  "serene",   "sharp",   "stoic",    "sweet",   "tender",
-    "trusting", "upbeat",   "vibrant",  "wizardly", "youthful", "zealous",
+    "admiring", "blissful", "bold",    "brave",    "busy",     "clever",     "cool",
+    "dazzling", "eager",    "elegant", "epic",     "focused",  "friendly",   "gallant",
+    "gifted",   "happy",    "hopeful", "jolly",    "keen",     "kind",       "loving",
+    "lucid",    "magical",  "modest",  "nice",     "nifty",    "optimistic", "peaceful",
+    "quirky",   "relaxed",  "serene",  "sharp",    "stoic",    "sweet",      "tender",
+    "trusting", "upbeat",   "vibrant", "wizardly", "youthful", "zealous",
 };
 static const char *const surnames[] = {
-    "agnesi",   "babbage",  "bell",    "bohr",     "cerf",     "curie",   "darwin",
-    "dijkstra", "einstein", "euler",   "fermat",   "feynman",  "gauss",   "goldberg",
-    "hamilton", "hopper",   "hypatia", "joliot",   "kepler",   "knuth",   "lamport",
+    "agnesi",   "babbage",  "bell",       "bohr",   "cerf",    "curie",   "darwin",
+    "dijkstra", "einstein", "euler",      "fermat", "feynman", "gauss",   "goldberg",
+    "hamilton", "hopper",   "hypatia",    "joliot", "kepler",  "knuth",   "lamport",
     "lovelace", "meitner",  "mirzakhani", "newton", "noether", "pascal",  "ritchie",
-    "shannon",  "thompson", "torvalds", "turing",  "wilson",   "wozniak", "yonath",
+    "shannon",  "thompson", "torvalds",   "turing", "wilson",  "wozniak", "yonath",
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

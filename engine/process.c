@@ -81,8 +81,9 @@ tty_setup(const struct engine_process *p, uid_t uid, struct pcon_err *err)
     struct init_msg m = { .kind = INIT_MSG_PTY };
     char cbuf[CMSG_SPACE(sizeof(int))];
     struct iovec iov = { &m, sizeof m };
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-                         .msg_controllen = sizeof cbuf };
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf
+    };
     struct cmsghdr *cm;
     char name[64];
 
@@ -161,8 +162,8 @@ exec_args(char **args, char **env, struct pcon_err *err)
     int e = proc_execvpe(args[0], args, env, spec_env_get(env, "PATH"));
 
     if (e == ENOENT && strchr(args[0], '/') == NULL)
-        return pcon_fail_kind(err, PCON_ERR_EXEC, ENOENT,
-                              "executable file `%s` not found in $PATH", args[0]);
+        return pcon_fail_kind(err, PCON_ERR_EXEC, ENOENT, "executable file `%s` not found in $PATH",
+                              args[0]);
     return pcon_fail_kind(err, PCON_ERR_EXEC, e, "exec \"%s\"", args[0]);
 }
 
@@ -218,8 +219,9 @@ engine_process_sync(int syncfd, int *pty, struct pcon_err *err)
         struct init_msg m;
         char cbuf[CMSG_SPACE(sizeof(int))];
         struct iovec iov = { &m, sizeof m };
-        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-                             .msg_controllen = sizeof cbuf };
+        struct msghdr mh = {
+            .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf
+        };
         ssize_t n = TEMP_FAILURE_RETRY_INT(recvmsg(syncfd, &mh, MSG_CMSG_CLOEXEC));
         struct cmsghdr *cm;
 

@@ -75,8 +75,10 @@ engine_restart_parse(const char *s, enum restart_kind *kind, int *max, struct pc
         *kind = RESTART_NO;
         return 0;
     }
-    return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid restart policy \"%s\": must be one of"
-                          " no, on-failure[:max], always, unless-stopped", s);
+    return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                          "invalid restart policy \"%s\": must be one of"
+                          " no, on-failure[:max], always, unless-stopped",
+                          s);
 }
 
 static const char *const log_names[] = {
@@ -168,7 +170,8 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->created = xstrdup((s = json_get_str(root, "created")) ? s : "");
     if ((s = json_get_str(root, "driver")) == NULL || storage_driver_parse(s, &g->driver, NULL) < 0)
         g->driver = STORAGE_DRIVER_OVERLAY;
-    if (json_get_strv(root, "args", &g->args, err) < 0 || json_get_strv(root, "env", &g->env, err) < 0
+    if (json_get_strv(root, "args", &g->args, err) < 0
+        || json_get_strv(root, "env", &g->env, err) < 0
         || json_get_strv(root, "volumes", &g->volumes, err) < 0)
         return -1;
     if (g->args == NULL || g->args[0] == NULL)
@@ -176,8 +179,8 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->workdir = dup_or_null(json_get_str(root, "workdir"));
     g->user = xstrdup((s = json_get_str(root, "user")) ? s : "0");
     g->hostname = xstrdup((s = json_get_str(root, "hostname")) ? s : "localhost");
-    g->net = (s = json_get_str(root, "network")) && strcmp(s, "host") == 0 ? NETNS_HOST
-                                                                           : NETNS_PRIVATE;
+    g->net =
+        (s = json_get_str(root, "network")) && strcmp(s, "host") == 0 ? NETNS_HOST : NETNS_PRIVATE;
     g->interactive = YAJL_IS_TRUE(json_get(root, "interactive"));
     g->tty = YAJL_IS_TRUE(json_get(root, "tty"));
     g->rm = YAJL_IS_TRUE(json_get(root, "rm"));
@@ -264,12 +267,11 @@ state_parse(const char *text, struct ctr_state *s)
 }
 
 int
-engine_ctr_state_save(struct store *st, const struct container *c, bool sync,
-                      struct pcon_err *err)
+engine_ctr_state_save(struct store *st, const struct container *c, bool sync, struct pcon_err *err)
 {
     cleanup_yajl_gen yajl_gen g = json_gen_new(false);
-    cleanup_close int dfd = openat(st->containers_dfd, c->cfg.id,
-                                   O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    cleanup_close int dfd =
+        openat(st->containers_dfd, c->cfg.id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     const struct ctr_state *s = &c->state;
     cleanup_free char *text = NULL;
     size_t len;
@@ -494,7 +496,8 @@ engine_ctr_rename(struct store *st, struct container *c, const char *name, struc
     c->cfg.name = reserved;
     json = engine_ctr_config_json(&c->cfg);
     dfd = openat(st->containers_dfd, c->cfg.id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-    if (dfd < 0 || fs_write_atomic(dfd, "container.json", json, strlen(json), 0600, true, err) < 0) {
+    if (dfd < 0
+        || fs_write_atomic(dfd, "container.json", json, strlen(json), 0600, true, err) < 0) {
         if (dfd < 0)
             pcon_fail(err, errno, "open container %.12s", c->cfg.id);
         (void) engine_name_release(st->root_dfd, reserved, c->cfg.id); /* undo */

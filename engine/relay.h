@@ -15,20 +15,20 @@
 enum relay_stream { RELAY_STDOUT = 1, RELAY_STDERR = 2 };
 
 struct relay {
-    int out, err;   /* from the process (out is the terminal with -t); -1 once ended */
-    int in;         /* our stdin while it is forwarded, else -1 */
-    bool in_file;   /* it cannot be watched (a file): read whenever `to` can take it */
-    int to;         /* the process's stdin: the terminal, or a pipe */
-    bool to_pipe;   /* `to` is a pipe of ours: closed at our stdin's end */
-    int pty;        /* the terminal, or -1 */
-    bool echo;      /* copy the output to our stdout and stderr */
+    int out, err; /* from the process (out is the terminal with -t); -1 once ended */
+    int in;       /* our stdin while it is forwarded, else -1 */
+    bool in_file; /* it cannot be watched (a file): read whenever `to` can take it */
+    int to;       /* the process's stdin: the terminal, or a pipe */
+    bool to_pipe; /* `to` is a pipe of ours: closed at our stdin's end */
+    int pty;      /* the terminal, or -1 */
+    bool echo;    /* copy the output to our stdout and stderr */
     /* every chunk of output (the log), or NULL */
     void (*tap)(void *opaque, enum relay_stream s, const char *buf, size_t n);
     /* both outputs have ended, or NULL */
     void (*ended)(struct relay *r, void *opaque);
     void *opaque;
     struct loop *loop;
-    char pend[16384]; /* stdin read but not yet written: writes never block, so a */
+    char pend[16384];  /* stdin read but not yet written: writes never block, so a */
     size_t plen, poff; /* process not reading its stdin cannot stop its output */
 };
 

@@ -30,8 +30,10 @@ spec_volume_parse(const char *s, struct volume *out, struct pcon_err *err)
     memset(out, 0, sizeof *out);
     dst = strchr(buf, ':');
     if (dst == NULL || dst == buf)
-        return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL, "invalid volume \"%s\": expected"
-                              " HOST-DIR:CONTAINER-DIR[:OPTIONS]", s);
+        return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL,
+                              "invalid volume \"%s\": expected"
+                              " HOST-DIR:CONTAINER-DIR[:OPTIONS]",
+                              s);
     *dst++ = '\0';
     opts = strchr(dst, ':');
     if (opts)
@@ -43,9 +45,9 @@ spec_volume_parse(const char *s, struct volume *out, struct pcon_err *err)
         return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL,
                               "named volume \"%s\" is not supported yet: give a host path", src);
     for (char *o = opts, *save = NULL, *t; o && (t = strtok_r(o, ",", &save)); o = NULL) {
-        static const char *const ignored[] = { "rw", "z", "Z", "bind", "rbind", "private",
-                                               "rprivate", "shared", "rshared", "slave",
-                                               "rslave", NULL };
+        static const char *const ignored[] = { "rw",      "z",       "Z",        "bind",
+                                               "rbind",   "private", "rprivate", "shared",
+                                               "rshared", "slave",   "rslave",   NULL };
         bool ok = false;
         if (strcmp(t, "ro") == 0) {
             out->ro = true;
@@ -207,9 +209,8 @@ db_find(const char *text, const char *name, unsigned long id, bool by_id, char *
 }
 
 int
-spec_user_resolve(const char *user, const char *passwd_text, const char *group_text,
-                  uid_t *uid, gid_t *gid, char **home, gid_t *groups, int *ngroups,
-                  struct pcon_err *err)
+spec_user_resolve(const char *user, const char *passwd_text, const char *group_text, uid_t *uid,
+                  gid_t *gid, char **home, gid_t *groups, int *ngroups, struct pcon_err *err)
 {
     cleanup_free char *u = xstrdup(user && *user ? user : "0");
     char *g = strchr(u, ':');

@@ -11,8 +11,8 @@
 #include "../lib/err.h"
 
 struct volume {
-    char *src;  /* absolute host path */
-    char *dst;  /* absolute container path */
+    char *src; /* absolute host path */
+    char *dst; /* absolute container path */
     bool ro;
 };
 
@@ -44,9 +44,8 @@ struct passwd_entry {
  * /etc/passwd and /etc/group texts (either may be NULL). Numeric ids need
  * no entry; names do. groups gets the supplementary groups of a named or
  * found user. */
-int spec_user_resolve(const char *user, const char *passwd_text, const char *group_text,
-                      uid_t *uid, gid_t *gid, char **home, gid_t *groups, int *ngroups,
-                      struct pcon_err *err);
+int spec_user_resolve(const char *user, const char *passwd_text, const char *group_text, uid_t *uid,
+                      gid_t *gid, char **home, gid_t *groups, int *ngroups, struct pcon_err *err);
 
 /* [a-zA-Z0-9][a-zA-Z0-9_.-]* */
 bool spec_name_valid(const char *name);

@@ -29,7 +29,7 @@
 #include "userns.h"
 
 #define PAUSE_PID_FILE "pause.pid"
-#define PAUSE_GONE (-2)
+#define PAUSE_GONE     (-2)
 
 struct pause_ref {
     pid_t pid;

@@ -55,12 +55,12 @@ cleanup_err_fn(struct pcon_err *e)
     pcon_err_clear(e);
 }
 
-#define cleanup_free __attribute__((cleanup(cleanup_free_fn)))
-#define cleanup_close __attribute__((cleanup(cleanup_close_fn)))
-#define cleanup_fclose __attribute__((cleanup(cleanup_fclose_fn)))
+#define cleanup_free     __attribute__((cleanup(cleanup_free_fn)))
+#define cleanup_close    __attribute__((cleanup(cleanup_close_fn)))
+#define cleanup_fclose   __attribute__((cleanup(cleanup_fclose_fn)))
 #define cleanup_closedir __attribute__((cleanup(cleanup_closedir_fn)))
-#define cleanup_strv __attribute__((cleanup(cleanup_strv_fn)))
-#define cleanup_err __attribute__((cleanup(cleanup_err_fn)))
+#define cleanup_strv     __attribute__((cleanup(cleanup_strv_fn)))
+#define cleanup_err      __attribute__((cleanup(cleanup_err_fn)))
 
 static inline int
 steal_fd(int *fd)
@@ -79,13 +79,13 @@ steal_ptr(void *pp)
     return r;
 }
 
-#define TEMP_FAILURE_RETRY_INT(expr)                                                              \
-    ({                                                                                            \
-        long _r;                                                                                  \
-        do                                                                                        \
-            _r = (long) (expr);                                                                   \
-        while (_r == -1L && errno == EINTR);                                                      \
-        _r;                                                                                       \
+#define TEMP_FAILURE_RETRY_INT(expr)                                                               \
+    ({                                                                                             \
+        long _r;                                                                                   \
+        do                                                                                         \
+            _r = (long) (expr);                                                                    \
+        while (_r == -1L && errno == EINTR);                                                       \
+        _r;                                                                                        \
     })
 
 #endif

@@ -14,15 +14,15 @@ enum pcon_errkind {
 };
 
 struct pcon_err {
-    int errnum;  /* errno, or 0 */
+    int errnum; /* errno, or 0 */
     enum pcon_errkind kind;
     char *msg;
 };
 
 int pcon_fail(struct pcon_err *err, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int pcon_fail_kind(struct pcon_err *err, enum pcon_errkind kind, int errnum, const char *fmt,
-                   ...) __attribute__((format(printf, 4, 5)));
+int pcon_fail_kind(struct pcon_err *err, enum pcon_errkind kind, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 int pcon_prefix(struct pcon_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pcon_err_clear(struct pcon_err *err);
 /* "msg: strerror" in a static-lifetime-of-err buffer owned by the caller */

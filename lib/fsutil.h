@@ -20,8 +20,8 @@ DIR *fs_opendir_at(int dfd);
 int fs_rm_rf_at(int dfd, const char *name, struct pcon_err *err);
 /* writes a temporary file next to name (O_EXCL), optionally fsyncs it,
  * and renames it over name */
-int fs_write_atomic(int dfd, const char *name, const void *buf, size_t len, mode_t mode,
-                    bool sync, struct pcon_err *err);
+int fs_write_atomic(int dfd, const char *name, const void *buf, size_t len, mode_t mode, bool sync,
+                    struct pcon_err *err);
 /* reads what is left of fd (at most max bytes) as a NUL-terminated buffer */
 char *fs_read_fd(int fd, size_t max, size_t *len, struct pcon_err *err);
 /* reads a whole regular file (at most max bytes) as a NUL-terminated buffer */
@@ -50,8 +50,8 @@ int fs_mkpath_in_root(int rootfd, const char *path, bool last_is_file, mode_t mo
 int fs_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct pcon_err *err);
 /* splits a cleaned relative path into its parent (opened as an O_DIRECTORY
  * fd inside rootfd, created when create_parents) and its last component */
-int fs_open_parent_in_root(int rootfd, const char *relpath, bool create_parents,
-                           const char **base, struct pcon_err *err);
+int fs_open_parent_in_root(int rootfd, const char *relpath, bool create_parents, const char **base,
+                           struct pcon_err *err);
 
 /* Copy flags. FS_COPY_OVERLAY: the source is an overlay layer laid over
  * what the destination holds: its whiteouts delete, its opaque directories
@@ -61,7 +61,7 @@ int fs_open_parent_in_root(int rootfd, const char *relpath, bool create_parents,
  * directory in the way of a directory is merged into, and a directory and a
  * non-directory in each other's way fail the copy: no tree is removed. */
 #define FS_COPY_OVERLAY 1u
-#define FS_COPY_OWNER 2u
+#define FS_COPY_OWNER   2u
 #define FS_COPY_REPLACE 4u
 
 /* How messages name the two tops of a copy (pcon cp: the paths given). */

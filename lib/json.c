@@ -233,7 +233,7 @@ json_gen_value(yajl_gen g, yajl_val v)
         s = yajl_gen_array_open(g);
         for (size_t i = 0; s == yajl_gen_status_ok && i < v->u.array.len; i++)
             s = json_gen_value(g, v->u.array.values[i]) < 0 ? yajl_gen_generation_complete
-                                                        : yajl_gen_status_ok;
+                                                            : yajl_gen_status_ok;
         if (s == yajl_gen_status_ok)
             s = yajl_gen_array_close(g);
     } else {

@@ -59,10 +59,10 @@ char *json_pretty_array(char **objects, struct pcon_err *err);
 char *json_gen_take(yajl_gen g, size_t *len);
 
 /* in a function with a `fail:` label */
-#define JG(call)                                                                                  \
-    do {                                                                                          \
-        if ((call) != yajl_gen_status_ok)                                                         \
-            goto fail;                                                                            \
+#define JG(call)                                                                                   \
+    do {                                                                                           \
+        if ((call) != yajl_gen_status_ok)                                                          \
+            goto fail;                                                                             \
     } while (0)
 
 #endif

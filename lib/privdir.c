@@ -23,8 +23,8 @@ ancestor_check(const char *what, const char *dir, const char *path, struct pcon_
     if (stat(path, &st) < 0)
         return pcon_fail(err, errno, "%s \"%s\": stat \"%s\"", what, dir, path);
     if (st.st_uid != getuid() && st.st_uid != 0)
-        return pcon_fail(err, 0, "%s \"%s\": \"%s\" is owned by uid %u, not by you or root",
-                         what, dir, path, (unsigned) st.st_uid);
+        return pcon_fail(err, 0, "%s \"%s\": \"%s\" is owned by uid %u, not by you or root", what,
+                         dir, path, (unsigned) st.st_uid);
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
         return pcon_fail(err, 0, "%s \"%s\": \"%s\" is writable by group or others (mode %04o)",
                          what, dir, path, (unsigned) (st.st_mode & 07777));
@@ -45,11 +45,11 @@ privdir_check(const char *what, const char *dir, struct pcon_err *err)
     if (!S_ISDIR(st.st_mode))
         return pcon_fail(err, ENOTDIR, "%s \"%s\"", what, dir);
     if (st.st_uid != getuid())
-        return pcon_fail(err, 0, "%s \"%s\" is owned by uid %u, not by you (uid %u)", what,
-                         dir, (unsigned) st.st_uid, (unsigned) getuid());
+        return pcon_fail(err, 0, "%s \"%s\" is owned by uid %u, not by you (uid %u)", what, dir,
+                         (unsigned) st.st_uid, (unsigned) getuid());
     if (st.st_mode & (S_IWGRP | S_IWOTH))
-        return pcon_fail(err, 0, "%s \"%s\" is writable by group or others (mode %04o)", what,
-                         dir, (unsigned) (st.st_mode & 07777));
+        return pcon_fail(err, 0, "%s \"%s\" is writable by group or others (mode %04o)", what, dir,
+                         (unsigned) (st.st_mode & 07777));
     /* every directory above it, up to / */
     while ((slash = strrchr(real, '/')) != NULL) {
         if (slash == real) {
@@ -73,7 +73,7 @@ privdir_check_fd(const char *what, int dfd, const char *name, struct pcon_err *e
     if (st.st_uid != geteuid())
         return pcon_fail(err, 0, "%s \"%s\" is not owned by you", what, name);
     if (st.st_mode & (S_IWGRP | S_IWOTH))
-        return pcon_fail(err, 0, "%s \"%s\" is writable by group or others (mode %04o)", what,
-                         name, (unsigned) (st.st_mode & 07777));
+        return pcon_fail(err, 0, "%s \"%s\" is writable by group or others (mode %04o)", what, name,
+                         (unsigned) (st.st_mode & 07777));
     return 0;
 }

@@ -14,9 +14,9 @@
 enum node_kind { N_TEXT, N_EXPR, N_RANGE, N_IF };
 
 struct expr {
-    char *func;   /* NULL, "json", "lower", "upper", "join" */
-    char *path;   /* ".", ".A.B" */
-    char *arg;    /* join's separator */
+    char *func; /* NULL, "json", "lower", "upper", "join" */
+    char *path; /* ".", ".A.B" */
+    char *arg;  /* join's separator */
 };
 
 struct node {
@@ -25,11 +25,12 @@ struct node {
     struct expr e;     /* N_EXPR, N_RANGE, N_IF */
     struct node *body; /* N_RANGE, N_IF: a list */
     size_t nbody;
-    struct node *alt;  /* N_IF else */
+    struct node *alt; /* N_IF else */
     size_t nalt;
 };
 
-struct template {
+struct template
+{
     bool table;
     struct node *nodes;
     size_t n;
@@ -108,9 +109,8 @@ parse_expr(const char *s, struct expr *e, struct pcon_err *err)
         e->path = xstrdup(tok[0]);
         return 0;
     }
-    if (strcmp(tok[0], "json") != 0 && strcmp(tok[0], "lower") != 0
-        && strcmp(tok[0], "upper") != 0 && strcmp(tok[0], "join") != 0
-        && strcmp(tok[0], "title") != 0)
+    if (strcmp(tok[0], "json") != 0 && strcmp(tok[0], "lower") != 0 && strcmp(tok[0], "upper") != 0
+        && strcmp(tok[0], "join") != 0 && strcmp(tok[0], "title") != 0)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "template: function \"%s\" not defined",
                               tok[0]);
     if (n < 2 || tok[1][0] != '.')

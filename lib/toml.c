@@ -157,7 +157,8 @@ toml_parse(const char *text, const char *file, toml_cb cb, void *opaque, struct 
         struct toml_value v;
 
         if (*t.p == '[') {
-            if (header(&t, &table, &array_table) < 0 || cb(opaque, table, array_table, NULL, NULL, err) < 0)
+            if (header(&t, &table, &array_table) < 0
+                || cb(opaque, table, array_table, NULL, NULL, err) < 0)
                 return -1;
         } else {
             if ((k = key(&t)) == NULL)

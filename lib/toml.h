@@ -26,7 +26,6 @@ typedef int (*toml_cb)(void *opaque, const char *table, bool array_table, const 
                        const struct toml_value *v, struct pcon_err *err);
 
 /* errors name file and line */
-int toml_parse(const char *text, const char *file, toml_cb cb, void *opaque,
-               struct pcon_err *err);
+int toml_parse(const char *text, const char *file, toml_cb cb, void *opaque, struct pcon_err *err);
 
 #endif

@@ -85,7 +85,8 @@ storage_manifest_for(const char *config, const struct layer_info *layers, size_t
     JG(yajl_gen_array_open(g));
     for (size_t i = 0; i < n; i++) {
         JG(yajl_gen_map_open(g));
-        JG(json_gen_kv_str(g, "mediaType", storage_layer_media_type(layers[i].compression, docker)));
+        JG(json_gen_kv_str(g, "mediaType",
+                           storage_layer_media_type(layers[i].compression, docker)));
         JG(json_gen_kv_int(g, "size", layers[i].blob_size));
         JG(json_gen_kv_str(g, "digest", layers[i].blob_digest));
         JG(yajl_gen_map_close(g));
@@ -111,7 +112,8 @@ store_layer(struct store *st, const struct layer_src *src, const char *parent, c
     if (storage_layer_exists(st, chain + 7))
         return storage_layer_read(st, chain + 7, out, err);
     if (src->fd < 0)
-        return pcon_fail_kind(err, PCON_ERR_NOTFOUND, ENOENT, "layer %s is no longer stored", chain);
+        return pcon_fail_kind(err, PCON_ERR_NOTFOUND, ENOENT, "layer %s is no longer stored",
+                              chain);
     if (storage_layer_create(st, src, parent, out, err) < 0)
         return -1;
     if (strcmp(out->diff_id, diff_id) != 0)
@@ -143,7 +145,8 @@ storage_image_store(struct store *st, const char *config, const char *manifest,
         return -1;
     li = xzalloc(nlayers * sizeof *li);
     for (size_t i = 0; i < nlayers; i++) {
-        if (store_layer(st, &layers[i], i ? li[i - 1].chain_id : NULL, diff_ids[i], i, &li[i], err) < 0)
+        if (store_layer(st, &layers[i], i ? li[i - 1].chain_id : NULL, diff_ids[i], i, &li[i], err)
+            < 0)
             goto out;
         strv_push(&img.layers, li[i].chain_id + 7);
     }
@@ -267,7 +270,8 @@ load_oci_manifest(struct store *st, int dir, const char *digest, char **names, c
     size_t n;
     int r;
 
-    if (mfd < 0 || (manifest = read_fd(mfd, err)) == NULL || (mv = json_parse(manifest, err)) == NULL)
+    if (mfd < 0 || (manifest = read_fd(mfd, err)) == NULL
+        || (mv = json_parse(manifest, err)) == NULL)
         return pcon_prefix(err, "manifest %s", digest);
     if ((cdigest = json_get_str(json_get_obj(mv, "config"), "digest")) == NULL
         || (layers = json_get_arr(mv, "layers")) == NULL)
@@ -306,15 +310,16 @@ load_oci(struct store *st, int dir, char ***loaded, struct pcon_err *err)
     for (size_t i = 0; i < manifests->u.array.len; i++) {
         yajl_val m = manifests->u.array.values[i];
         const char *digest = json_get_str(m, "digest");
-        const char *ref = json_get_str(json_get_obj(m, "annotations"),
-                                       "org.opencontainers.image.ref.name");
+        const char *ref =
+            json_get_str(json_get_obj(m, "annotations"), "org.opencontainers.image.ref.name");
         cleanup_strv char **names = NULL;
         struct image_ref r;
 
         if (digest == NULL)
             return pcon_fail(err, EINVAL, "index.json: manifest without a digest");
         /* a full name, or only a tag (no name then) */
-        if (ref && (strchr(ref, '/') || strchr(ref, ':')) && ref_parse(ref, "localhost", &r, NULL) == 0) {
+        if (ref && (strchr(ref, '/') || strchr(ref, ':'))
+            && ref_parse(ref, "localhost", &r, NULL) == 0) {
             if (r.tag)
                 strv_push_take(&names, ref_string(&r));
             ref_free(&r);
@@ -350,8 +355,9 @@ storage_image_load(struct store *st, int fd, char ***loaded, struct pcon_err *er
     else if (faccessat(dir, "index.json", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
         r = load_oci(st, dir, loaded, err);
     else
-        pcon_fail(err, 0, "payload does not match any of the supported image formats"
-                               " (oci-archive, docker-archive)");
+        pcon_fail(err, 0,
+                  "payload does not match any of the supported image formats"
+                  " (oci-archive, docker-archive)");
 out:
     (void) fs_rm_rf_at(st->images_dfd, tmp, NULL); /* the layers are stored by now */
     return r;

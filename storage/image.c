@@ -129,9 +129,9 @@ image_each(struct store *st, int (*fn)(const char *id, void *opaque), void *opaq
 
 struct find {
     struct store *st;
-    const char *name;          /* canonical name, or NULL */
+    const char *name;            /* canonical name, or NULL */
     struct image_ref *short_ref; /* for short names */
-    const char *id_prefix;     /* or NULL */
+    const char *id_prefix;       /* or NULL */
     char found[65];
     char short_found[65];
     int prefix_hits;
@@ -347,8 +347,10 @@ parse_changes(char **changes, struct change_set *cs, struct pcon_err *err)
         } else if (klen == 4 && strncasecmp(c, "USER", 4) == 0) {
             cs->user = sep;
         } else {
-            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid change \"%s\": unsupported"
-                                  " instruction", c);
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid change \"%s\": unsupported"
+                                  " instruction",
+                                  c);
         }
     }
     return 0;
@@ -358,8 +360,9 @@ static char *
 import_config(const struct layer_info *li, const char *created, const struct change_set *cs)
 {
     cleanup_yajl_gen yajl_gen g = json_gen_new(false);
-    char *const default_env[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                                  NULL };
+    char *const default_env[] = {
+        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL
+    };
 
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_str(g, "created", created));
@@ -396,8 +399,8 @@ import_config(const struct layer_info *li, const char *created, const struct cha
         JG(json_gen_str(g, set ? "Volumes" : "ExposedPorts"));
         JG(yajl_gen_map_open(g));
         for (size_t i = 0; v[i]; i++) {
-            cleanup_free char *key = !set && strchr(v[i], '/') == NULL ? xasprintf("%s/tcp", v[i])
-                                                                         : xstrdup(v[i]);
+            cleanup_free char *key =
+                !set && strchr(v[i], '/') == NULL ? xasprintf("%s/tcp", v[i]) : xstrdup(v[i]);
             JG(json_gen_str(g, key));
             JG(yajl_gen_map_open(g));
             JG(yajl_gen_map_close(g));
@@ -422,7 +425,6 @@ import_config(const struct layer_info *li, const char *created, const struct cha
 fail:
     abort(); /* only an allocation or a nesting bug can get here */
 }
-
 
 struct untag {
     struct store *st;
@@ -453,8 +455,8 @@ untag_cb(const char *id, void *opaque)
 }
 
 static int
-image_store_new(struct store *st, const struct image *img, const char *config,
-                const char *manifest, struct pcon_err *err)
+image_store_new(struct store *st, const struct image *img, const char *config, const char *manifest,
+                struct pcon_err *err)
 {
     cleanup_free char *tmp = xasprintf(".tmp-%s-%d", img->id, getpid());
     cleanup_close int dfd = -1;
@@ -481,8 +483,8 @@ fail:
 }
 
 int
-storage_image_commit(struct store *st, const struct image *img, const char *config, const char *manifest,
-             struct pcon_err *err)
+storage_image_commit(struct store *st, const struct image *img, const char *config,
+                     const char *manifest, struct pcon_err *err)
 {
     struct image existing;
     int r;
@@ -613,8 +615,8 @@ storage_image_list_free(struct image *v, size_t n)
 static int
 image_save_names(struct store *st, const struct image *img, struct pcon_err *err)
 {
-    cleanup_close int dfd = openat(st->images_dfd, img->id,
-                                   O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    cleanup_close int dfd =
+        openat(st->images_dfd, img->id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 
     if (dfd < 0)
         return pcon_fail(err, errno, "open image %.12s", img->id);
@@ -738,8 +740,7 @@ storage_image_size(struct store *st, const struct image *img)
 }
 
 char *
-storage_image_raw(struct store *st, const struct image *img, const char *file,
-                  struct pcon_err *err)
+storage_image_raw(struct store *st, const struct image *img, const char *file, struct pcon_err *err)
 {
     cleanup_free char *path = xasprintf("%s/%s", img->id, file);
 

@@ -10,12 +10,12 @@
 #include "layer.h"
 #include "store.h"
 
-#define MEDIA_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define MEDIA_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MEDIA_OCI_INDEX "application/vnd.oci.image.index.v1+json"
+#define MEDIA_OCI_MANIFEST    "application/vnd.oci.image.manifest.v1+json"
+#define MEDIA_OCI_CONFIG      "application/vnd.oci.image.config.v1+json"
+#define MEDIA_OCI_INDEX       "application/vnd.oci.image.index.v1+json"
 #define MEDIA_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define MEDIA_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
-#define MEDIA_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
+#define MEDIA_DOCKER_CONFIG   "application/vnd.docker.container.image.v1+json"
+#define MEDIA_DOCKER_LIST     "application/vnd.docker.distribution.manifest.list.v2+json"
 
 /* what `run` uses of the OCI image configuration */
 struct image_config {
@@ -24,15 +24,15 @@ struct image_config {
 };
 
 struct image {
-    char id[65];  /* 64 hex: the digest of the config */
-    char **names; /* "localhost/bb:latest" */
+    char id[65];   /* 64 hex: the digest of the config */
+    char **names;  /* "localhost/bb:latest" */
     char **layers; /* chain ids (hex), base first */
     char *created;
 };
 
 struct image_import_opts {
-    const char *name;    /* NULL: untagged */
-    char **changes;      /* "CMD=...", "ENV=K=V", "WORKDIR=..." ... (Dockerfile-like) */
+    const char *name; /* NULL: untagged */
+    char **changes;   /* "CMD=...", "ENV=K=V", "WORKDIR=..." ... (Dockerfile-like) */
 };
 
 /* Imports a root file system tarball (read from fd, any compression) as a

@@ -354,8 +354,8 @@ apply_dir_times(struct extract *x)
 
 /* What unpack keeps of the stream as the layer's blob. */
 struct blob_out {
-    int fd;      /* the blob file, empty */
-    bool linked; /* the stream is a file that becomes the blob: fd stays empty */
+    int fd;            /* the blob file, empty */
+    bool linked;       /* the stream is a file that becomes the blob: fd stays empty */
     bool decompressed; /* the stream's compression has no media type: fd gets the tar */
     enum layer_compression compression;
 };
@@ -570,7 +570,8 @@ storage_layer_exists(struct store *st, const char *chain_hex)
 {
     cleanup_free char *path = xasprintf("%s/layer.json", chain_hex);
 
-    return hex64_valid(chain_hex) && faccessat(st->layers_dfd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+    return hex64_valid(chain_hex)
+           && faccessat(st->layers_dfd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 int

@@ -19,9 +19,9 @@ enum layer_compression {
 };
 
 struct layer_info {
-    char diff_id[72];  /* sha256 of the uncompressed tar */
-    char chain_id[72]; /* identifies the layer with its parents */
-    long long size;    /* uncompressed bytes */
+    char diff_id[72];     /* sha256 of the uncompressed tar */
+    char chain_id[72];    /* identifies the layer with its parents */
+    long long size;       /* uncompressed bytes */
     char blob_digest[72]; /* the blob: the stream as it came (or its tar) */
     long long blob_size;
     enum layer_compression compression;
@@ -40,9 +40,8 @@ struct layer_src {
 /* Extracts src as the layer above parent_chain_id (NULL for a base layer).
  * Call with the exclusive store lock. An existing identical layer is
  * reused. */
-int storage_layer_create(struct store *st, const struct layer_src *src,
-                         const char *parent_chain_id, struct layer_info *out,
-                         struct pcon_err *err);
+int storage_layer_create(struct store *st, const struct layer_src *src, const char *parent_chain_id,
+                         struct layer_info *out, struct pcon_err *err);
 /* a stored layer's record, by chain id (64 hex) */
 int storage_layer_read(struct store *st, const char *chain_hex, struct layer_info *out,
                        struct pcon_err *err);

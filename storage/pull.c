@@ -27,8 +27,8 @@
 /* a config is read into memory whole: capped before it is fetched, at
  * the limit containers/image has for config blobs */
 #define MAX_CONFIG (4 << 20)
-#define ACCEPT                                                                                    \
-    "Accept: " MEDIA_OCI_INDEX ", " MEDIA_OCI_MANIFEST ", " MEDIA_DOCKER_LIST                     \
+#define ACCEPT                                                                                     \
+    "Accept: " MEDIA_OCI_INDEX ", " MEDIA_OCI_MANIFEST ", " MEDIA_DOCKER_LIST                      \
     ", " MEDIA_DOCKER_MANIFEST
 
 static const char *
@@ -169,8 +169,8 @@ blob_get(struct reg_client *cl, int dir, const char *digest, long long size, con
     if (status != 200)
         return -1;
     if (strcmp(got, digest) != 0 || r.written != size)
-        return pcon_fail(err, 0, "blob %s: got digest %s and %lld bytes (want %lld)", digest,
-                         got, r.written, size);
+        return pcon_fail(err, 0, "blob %s: got digest %s and %lld bytes (want %lld)", digest, got,
+                         r.written, size);
     if (lseek(fd, 0, SEEK_SET) < 0)
         return pcon_fail(err, errno, "rewind a download");
     return steal_fd(&fd);
@@ -206,8 +206,8 @@ layers_fetch(struct reg_client *cl, struct store *st, int dir, yajl_val layers, 
 }
 
 static int
-pull_manifest(struct reg_client *cl, struct store *st, int dir, const char *manifest,
-              char **names, char *id_out, struct pcon_err *err)
+pull_manifest(struct reg_client *cl, struct store *st, int dir, const char *manifest, char **names,
+              char *id_out, struct pcon_err *err)
 {
     cleanup_yajl_val yajl_val v = json_parse(manifest, err);
     cleanup_yajl_val yajl_val cv = NULL;
@@ -286,7 +286,8 @@ pull_one(struct store *st, const struct image_ref *ref, const struct reg_opts *o
     if ((dir = storage_tmpdir(st->layers_dfd, "pull", &tmp, err)) < 0)
         goto out;
     if (pull_manifest(&cl, st, dir, manifest, ref->tag ? (char *[]){ canon, NULL } : NULL, id_out,
-                      err) < 0)
+                      err)
+        < 0)
         goto out;
     *name = steal_ptr(&canon);
     r = 0;
@@ -340,8 +341,8 @@ candidates_free(struct image_ref *v, size_t n)
 /* fn for each name refstr may mean, until one succeeds; the last one's
  * error is the one reported */
 static int
-each_candidate(const char *refstr, int (*fn)(const struct image_ref *ref, void *opaque,
-                                             struct pcon_err *err),
+each_candidate(const char *refstr,
+               int (*fn)(const struct image_ref *ref, void *opaque, struct pcon_err *err),
                void *opaque, struct pcon_err *err)
 {
     struct image_ref *c;

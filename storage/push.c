@@ -197,15 +197,14 @@ layers_prepare(struct store *st, struct image_blobs *b, int dir, int *fds, struc
 }
 
 static int
-push_blobs(struct reg_client *cl, const struct image_blobs *b, const int *fds,
-           struct pcon_err *err)
+push_blobs(struct reg_client *cl, const struct image_blobs *b, const int *fds, struct pcon_err *err)
 {
     char cdigest[72];
 
     for (size_t i = 0; i < b->n; i++) {
-        struct reg_body body = {
-            .fd = fds[i], .size = b->layers[i].blob_size, .content_type = "application/octet-stream"
-        };
+        struct reg_body body = { .fd = fds[i],
+                                 .size = b->layers[i].blob_size,
+                                 .content_type = "application/octet-stream" };
         bool dup = false;
         for (size_t k = 0; k < i && !dup; k++)
             dup = strcmp(b->layers[k].blob_digest, b->layers[i].blob_digest) == 0;
@@ -214,25 +213,30 @@ push_blobs(struct reg_client *cl, const struct image_blobs *b, const int *fds,
     }
     digest_buf(b->config, strlen(b->config), cdigest);
     return blob_put(cl, cdigest,
-                    &(struct reg_body){ .buf = b->config, .len = strlen(b->config), .fd = -1,
+                    &(struct reg_body){ .buf = b->config,
+                                        .len = strlen(b->config),
+                                        .fd = -1,
                                         .content_type = "application/octet-stream" },
                     "config", err);
 }
 
 static int
-manifest_put(struct reg_client *cl, const struct image_ref *ref, const char *manifest,
-             bool docker, struct pcon_err *err)
+manifest_put(struct reg_client *cl, const struct image_ref *ref, const char *manifest, bool docker,
+             struct pcon_err *err)
 {
-    cleanup_free char *url = xasprintf("%s/manifests/%s", cl->base, ref->tag ? ref->tag : ref->digest);
+    cleanup_free char *url =
+        xasprintf("%s/manifests/%s", cl->base, ref->tag ? ref->tag : ref->digest);
     struct reg_response r = { .fd = -1 };
     long status;
 
     progress(cl->o, "Writing manifest to image destination\n");
-    status = reg_request(cl, "PUT", url, NULL,
-                         &(struct reg_body){ .buf = manifest, .len = strlen(manifest), .fd = -1,
-                                             .content_type = docker ? MEDIA_DOCKER_MANIFEST
-                                                                    : MEDIA_OCI_MANIFEST },
-                         &r, err);
+    status = reg_request(
+        cl, "PUT", url, NULL,
+        &(struct reg_body){ .buf = manifest,
+                            .len = strlen(manifest),
+                            .fd = -1,
+                            .content_type = docker ? MEDIA_DOCKER_MANIFEST : MEDIA_OCI_MANIFEST },
+        &r, err);
     reg_response_free(&r);
     if (status != 201)
         return status < 0 ? -1
@@ -253,8 +257,8 @@ manifest_format(struct image_blobs *b, enum push_format f)
 }
 
 static int
-push_image(struct store *st, struct reg_client *cl, const struct image_ref *ref, struct image_blobs *b,
-           enum push_format f, char *digest_out, struct pcon_err *err)
+push_image(struct store *st, struct reg_client *cl, const struct image_ref *ref,
+           struct image_blobs *b, enum push_format f, char *digest_out, struct pcon_err *err)
 {
     cleanup_free char *tmp = NULL;
     cleanup_close int dir = -1;
@@ -303,7 +307,8 @@ storage_image_push(struct store *st, const char *src, const char *dest, enum pus
     if (lock < 0 || storage_image_lookup(st, src, &img, err) < 0)
         return -1;
     if (dest == NULL && (dest = img.names ? img.names[0] : NULL) == NULL) {
-        pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s: the image has no name: give a destination", src);
+        pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s: the image has no name: give a destination",
+                       src);
         goto out;
     }
     if (ref_parse(dest, "docker.io", &ref, err) < 0)

@@ -82,8 +82,7 @@ registry_valid(const char *r)
 }
 
 int
-ref_parse(const char *s, const char *default_registry, struct image_ref *out,
-          struct pcon_err *err)
+ref_parse(const char *s, const char *default_registry, struct image_ref *out, struct pcon_err *err)
 {
     cleanup_free char *buf = xstrdup(s);
     char *name = buf, *at, *slash, *colon;
@@ -97,8 +96,9 @@ ref_parse(const char *s, const char *default_registry, struct image_ref *out,
         out->digest = xstrdup(at + 1);
     }
     slash = strchr(name, '/');
-    if (slash && (memchr(name, '.', (size_t) (slash - name)) || memchr(name, ':', (size_t) (slash - name))
-                  || ((size_t) (slash - name) == 9 && strncmp(name, "localhost", 9) == 0))) {
+    if (slash
+        && (memchr(name, '.', (size_t) (slash - name)) || memchr(name, ':', (size_t) (slash - name))
+            || ((size_t) (slash - name) == 9 && strncmp(name, "localhost", 9) == 0))) {
         *slash = '\0';
         if (!registry_valid(name))
             goto bad;

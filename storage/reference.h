@@ -9,10 +9,10 @@
 #include "../lib/err.h"
 
 struct image_ref {
-    char *registry; /* "docker.io", "localhost", "127.0.0.1:5000" */
-    char *path;     /* "library/alpine", "team/app" */
-    char *tag;      /* NULL when a digest is given without a tag */
-    char *digest;   /* "sha256:..." or NULL */
+    char *registry;  /* "docker.io", "localhost", "127.0.0.1:5000" */
+    char *path;      /* "library/alpine", "team/app" */
+    char *tag;       /* NULL when a digest is given without a tag */
+    char *digest;    /* "sha256:..." or NULL */
     bool short_name; /* the input named no registry */
 };
 

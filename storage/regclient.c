@@ -180,7 +180,8 @@ read_cb(char *buf, size_t size, size_t n, void *opaque)
 /* --- progress on a terminal --- */
 
 static int
-progress_cb(void *opaque, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+progress_cb(void *opaque, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+            curl_off_t ulnow)
 {
     const struct reg_response *r = opaque;
     curl_off_t total = ultotal ? ultotal : dltotal, now = ultotal ? ulnow : dlnow;
@@ -277,8 +278,7 @@ auth_header(struct reg_client *cl)
 /* one HTTP exchange, no retries; auth: an Authorization header, or NULL */
 static long
 perform(struct reg_client *cl, const char *method, const char *url, const char *accept,
-        const struct reg_body *body, struct reg_response *r, const char *auth,
-        struct pcon_err *err)
+        const struct reg_body *body, struct reg_response *r, const char *auth, struct pcon_err *err)
 {
     struct curl_api *a = cl->api;
     CURL *h = cl->curl;

@@ -52,8 +52,8 @@ struct reg_client {
     char *base;   /* origin + "/v2/" + repository */
     bool verify;  /* certificates checked */
     struct regcerts certs;
-    char *creds;  /* "user:password", or NULL */
-    bool basic;   /* the registry asked for Basic authentication */
+    char *creds; /* "user:password", or NULL */
+    bool basic;  /* the registry asked for Basic authentication */
     char *token, *token_scope;
 };
 
@@ -61,8 +61,8 @@ struct reg_client {
  * registries.conf or o->tls_verify, credentials (o->creds, else auth.json)
  * and certificates, then pings /v2/ to settle HTTPS or, insecure, HTTP,
  * and authenticates for actions ("pull" or "pull,push") on repo. */
-int reg_client_open(struct reg_client *cl, const char *host, const char *repo,
-                    const char *actions, const struct reg_opts *o, struct pcon_err *err);
+int reg_client_open(struct reg_client *cl, const char *host, const char *repo, const char *actions,
+                    const struct reg_opts *o, struct pcon_err *err);
 void reg_client_close(struct reg_client *cl);
 void reg_response_free(struct reg_response *r);
 

@@ -142,8 +142,9 @@ regconf_find(const struct regconf *rc, const char *name)
     for (size_t i = 0; i < rc->n; i++) {
         const char *p = rc->entries[i].prefix;
         size_t n = strlen(p);
-        if (n == 0 || strncmp(name, p, n) != 0 || (name[n] != '\0' && name[n] != '/' && name[n] != ':'
-                                         && name[n] != '@' && p[n - 1] != '/'))
+        if (n == 0 || strncmp(name, p, n) != 0
+            || (name[n] != '\0' && name[n] != '/' && name[n] != ':' && name[n] != '@'
+                && p[n - 1] != '/'))
             continue;
         if (best == NULL || n > strlen(best->prefix))
             best = &rc->entries[i];
@@ -301,8 +302,8 @@ certs_from(const char *dir, struct regcerts *out)
         if (ends_with(de->d_name, ".crt") && out->ca == NULL) {
             out->ca = xasprintf("%s/%s", dir, de->d_name);
         } else if (ends_with(de->d_name, ".cert") && out->cert == NULL) {
-            cleanup_free char *key = xasprintf("%s/%.*s.key", dir, (int) strlen(de->d_name) - 5,
-                                               de->d_name);
+            cleanup_free char *key =
+                xasprintf("%s/%.*s.key", dir, (int) strlen(de->d_name) - 5, de->d_name);
             if (access(key, R_OK) == 0) {
                 out->cert = xasprintf("%s/%s", dir, de->d_name);
                 out->key = steal_ptr(&key);

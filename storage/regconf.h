@@ -42,8 +42,8 @@ char *regconf_authfile_path(const char *authfile);
 char *regconf_auth_get(const char *authfile, const char *host, struct pcon_err *err);
 /* stores (user != NULL) or removes (user NULL; host NULL: all) credentials.
  * Fails with PCON_ERR_NOTFOUND when removing what is not there. */
-int regconf_auth_set(const char *authfile, const char *host, const char *user,
-                     const char *password, struct pcon_err *err);
+int regconf_auth_set(const char *authfile, const char *host, const char *user, const char *password,
+                     struct pcon_err *err);
 
 /* certs.d for host: (cert_dir, else ~/.config/containers/certs.d/HOST,
  * /etc/containers/certs.d/HOST, /etc/docker/certs.d/HOST): the first *.crt

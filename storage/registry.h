@@ -10,13 +10,13 @@
 #include "store.h"
 
 struct reg_opts {
-    int tls_verify;       /* 1: HTTPS, certificates checked; 0: also HTTP, no checks;
-                           * -1: as registries.conf says (insecure=true) */
-    const char *authfile; /* NULL: the default auth.json */
-    const char *creds;    /* "user:password" instead of auth.json, or NULL */
-    const char *cert_dir; /* NULL: certs.d */
+    int tls_verify;        /* 1: HTTPS, certificates checked; 0: also HTTP, no checks;
+                            * -1: as registries.conf says (insecure=true) */
+    const char *authfile;  /* NULL: the default auth.json */
+    const char *creds;     /* "user:password" instead of auth.json, or NULL */
+    const char *cert_dir;  /* NULL: certs.d */
     const char *arch, *os; /* the platform in a manifest list; NULL: the host's */
-    bool quiet;           /* no progress, even on a terminal */
+    bool quiet;            /* no progress, even on a terminal */
 };
 
 /* Pulls ref into the store; a short name is tried in each of the

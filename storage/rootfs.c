@@ -41,9 +41,9 @@ static int
 overlay_mount_rel(const char *graphroot, const char *lower, const char *upper, const char *work,
                   const char *target, bool volatile_upper, struct pcon_err *err)
 {
-    cleanup_free char *opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s%s", lower, upper,
-                                        work, proc_in_userns() ? ",userxattr" : "",
-                                        volatile_upper ? ",volatile" : "");
+    cleanup_free char *opts =
+        xasprintf("lowerdir=%s,upperdir=%s,workdir=%s%s%s", lower, upper, work,
+                  proc_in_userns() ? ",userxattr" : "", volatile_upper ? ",volatile" : "");
     cleanup_close int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     int r, e;
 
@@ -135,7 +135,8 @@ storage_driver_resolve(struct store *st, char **reason, struct pcon_err *err)
     } else {
         d = STORAGE_DRIVER_VFS;
         why = xasprintf("native overlayfs cannot mount here (%s) and fuse-overlayfs is not"
-                        " usable", strerror(r));
+                        " usable",
+                        strerror(r));
     }
     st->driver = d;
     cache = xasprintf("%s\n%s", storage_driver_name(d), why);
@@ -201,8 +202,8 @@ storage_container_delete(struct store *st, const char *id, struct pcon_err *err)
 }
 
 int
-storage_rootfs_mount(struct store *st, const struct image *img, const char *id,
-                     const char *target, bool ephemeral, struct pcon_err *err)
+storage_rootfs_mount(struct store *st, const struct image *img, const char *id, const char *target,
+                     bool ephemeral, struct pcon_err *err)
 {
     cleanup_free char *lower = lowerdirs(img);
     cleanup_free char *upper = xasprintf("containers/%s/upper", id);

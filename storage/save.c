@@ -62,7 +62,8 @@ storage_image_blobs(struct store *st, const struct image *img, bool oci_only,
             goto fail;
     out->config = storage_image_raw(st, img, "config.json", err);
     out->manifest = storage_image_raw(st, img, "manifest.json", err);
-    if (out->config == NULL || out->manifest == NULL || (m = json_parse(out->manifest, err)) == NULL)
+    if (out->config == NULL || out->manifest == NULL
+        || (m = json_parse(out->manifest, err)) == NULL)
         goto fail;
     type = json_get_str(m, "mediaType");
     docker = type && strcmp(type, MEDIA_DOCKER_MANIFEST) == 0;
@@ -125,7 +126,8 @@ add_fd(struct writer *w, const char *path, int fd, long long size, struct pcon_e
     if (tar_entry(&w->tar, path, size, err) < 0)
         return -1;
     while (left > 0) {
-        ssize_t n = read(fd, w->buf, left < (long long) sizeof w->buf ? (size_t) left : sizeof w->buf);
+        ssize_t n =
+            read(fd, w->buf, left < (long long) sizeof w->buf ? (size_t) left : sizeof w->buf);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
@@ -160,7 +162,8 @@ add_layer_tar(struct writer *w, struct store *st, const struct layer_info *li, c
     archive_read_support_format_raw(raw);
     if (archive_read_open_fd(raw, fd, 1 << 17) != ARCHIVE_OK
         || archive_read_next_header(raw, &e) != ARCHIVE_OK) {
-        pcon_fail(err, archive_errno(raw), "read layer %s: %s", li->diff_id, archive_error_string(raw));
+        pcon_fail(err, archive_errno(raw), "read layer %s: %s", li->diff_id,
+                  archive_error_string(raw));
         goto out;
     }
     if (tar_entry(&w->tar, path, li->size, err) < 0)

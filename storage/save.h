@@ -36,7 +36,7 @@ struct save_item {
 
 /* Writes the images as a docker-archive (several images share layers) or
  * an oci-archive (one image) to fd. Call with the store lock held. */
-int storage_image_save(struct store *st, const struct save_item *items, size_t n, bool oci,
-                       int fd, struct pcon_err *err);
+int storage_image_save(struct store *st, const struct save_item *items, size_t n, bool oci, int fd,
+                       struct pcon_err *err);
 
 #endif

@@ -146,7 +146,8 @@ storage_cleanup_temporaries(struct store *st, struct pcon_err *err)
 {
     bool stale = false;
 
-    if (cleanup_dir(st->layers_dfd, &stale, err) < 0 || cleanup_dir(st->images_dfd, &stale, err) < 0)
+    if (cleanup_dir(st->layers_dfd, &stale, err) < 0
+        || cleanup_dir(st->images_dfd, &stale, err) < 0)
         return pcon_prefix(err, "clean up the store");
     /* a command killed while storing may have left whole layers of an
      * image it never recorded */
@@ -252,7 +253,8 @@ storage_conf_cb(void *opaque, const char *table, bool array_table, const char *k
     if (strcmp(table, "storage") == 0 && strcmp(key, "driver") == 0) {
         free(c->driver);
         c->driver = xstrdup(v->str);
-    } else if ((strcmp(table, "storage.options") == 0 || strcmp(table, "storage.options.overlay") == 0)
+    } else if ((strcmp(table, "storage.options") == 0
+                || strcmp(table, "storage.options.overlay") == 0)
                && strcmp(key, "mount_program") == 0) {
         free(c->mount_program);
         c->mount_program = xstrdup(v->str);
@@ -284,14 +286,15 @@ storage_conf_driver(enum storage_driver *out, char **path, struct pcon_err *err)
     if (c.driver == NULL || *c.driver == '\0') {
         r = 0;
     } else if (strcmp(c.driver, "overlay") == 0) {
-        *out = c.mount_program && strstr(c.mount_program, "fuse-overlayfs") ? STORAGE_DRIVER_FUSE
-                                                                             : STORAGE_DRIVER_OVERLAY;
+        *out = c.mount_program && strstr(c.mount_program, "fuse-overlayfs")
+                   ? STORAGE_DRIVER_FUSE
+                   : STORAGE_DRIVER_OVERLAY;
         r = 0;
     } else if (strcmp(c.driver, "vfs") == 0 || strcmp(c.driver, "fuse-overlayfs") == 0) {
         r = storage_driver_parse(c.driver, out, err);
     } else {
-        pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s: unsupported storage driver \"%s\" (overlay or vfs)", p,
-                       c.driver);
+        pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                       "%s: unsupported storage driver \"%s\" (overlay or vfs)", p, c.driver);
     }
     if (r == 0 && *out != STORAGE_DRIVER_AUTO)
         *path = steal_ptr(&p);

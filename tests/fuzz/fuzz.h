@@ -93,7 +93,7 @@ fuzz_store(void)
 {
     static struct store st;
     static bool open;
-    struct pcon_err err = {0};
+    struct pcon_err err = { 0 };
     cleanup_free char *root = NULL, *run = NULL;
 
     if (open)

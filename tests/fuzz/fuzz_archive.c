@@ -27,7 +27,7 @@ static int
 archive_with(const uint8_t *doc, size_t len, bool oci)
 {
     const struct fuzz_image *fi = fuzz_image();
-    struct tar_writer t = {.fd = fuzz_memfd("", 0)};
+    struct tar_writer t = { .fd = fuzz_memfd("", 0) };
 
     if (oci) {
         static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
@@ -53,7 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct store *st = fuzz_store();
     cleanup_close int fd = sel == 2 ? fuzz_memfd(data, size) : archive_with(data, size, sel == 1);
     cleanup_strv char **loaded = NULL;
-    struct pcon_err err = {0};
+    struct pcon_err err = { 0 };
 
     (void) storage_image_load(st, fd, &loaded, &err);
     pcon_err_clear(&err);

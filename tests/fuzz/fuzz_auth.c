@@ -10,10 +10,10 @@
 static void
 auth_json(const uint8_t *data, size_t size)
 {
-    static const char *const hosts[] = {"docker.io", "127.0.0.1:5000", "quay.io", ""};
+    static const char *const hosts[] = { "docker.io", "127.0.0.1:5000", "quay.io", "" };
     const char *path = fuzz_path("auth.json");
     cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    struct pcon_err err = {0};
+    struct pcon_err err = { 0 };
     cleanup_free char *back = NULL;
 
     if (fd < 0 || fs_write_all(fd, data, size) < 0)
@@ -38,7 +38,7 @@ auth_json(const uint8_t *data, size_t size)
 static void
 challenge(const uint8_t *data, size_t size)
 {
-    static const char *const keys[] = {"realm", "service", "scope", "error", ""};
+    static const char *const keys[] = { "realm", "service", "scope", "error", "" };
     cleanup_free char *h = fuzz_str(data, size);
 
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)

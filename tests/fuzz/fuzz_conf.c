@@ -10,8 +10,9 @@ static void
 registries(const char *text)
 {
     static const char *const names[] = {
-        "docker.io/library/bb:1", "127.0.0.1:5000/team/bb", "quay.io", "", "/", "a:b@c"};
-    struct pcon_err err = {0};
+        "docker.io/library/bb:1", "127.0.0.1:5000/team/bb", "quay.io", "", "/", "a:b@c"
+    };
+    struct pcon_err err = { 0 };
     struct regconf rc;
 
     if (regconf_parse(text, &rc, &err) < 0) {
@@ -33,7 +34,7 @@ storage_conf(const uint8_t *data, size_t size)
 {
     const char *path = fuzz_path("storage.conf");
     cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    struct pcon_err err = {0};
+    struct pcon_err err = { 0 };
     enum storage_driver d;
     cleanup_free char *used = NULL;
 

@@ -16,11 +16,11 @@ store_and_read(const char *config, const char *manifest)
 {
     struct store *st = fuzz_store();
     cleanup_close int fd = fuzz_empty_tar(), lock = storage_lock(st, true, NULL);
-    struct layer_src src = {.fd = fd};
-    char *names[] = {"localhost/fuzz:1", NULL};
+    struct layer_src src = { .fd = fd };
+    char *names[] = { "localhost/fuzz:1", NULL };
     cleanup_strv char **loaded = NULL;
-    struct pcon_err err = {0};
-    struct image img = {0};
+    struct pcon_err err = { 0 };
+    struct image img = { 0 };
     struct image_config cfg;
     struct image_blobs b;
     char id[65], digest[72];
@@ -52,8 +52,8 @@ store_and_read(const char *config, const char *manifest)
 static void
 any_json(const char *text)
 {
-    struct pcon_err err = {0};
-    char *objects[] = {(char *) text, NULL};
+    struct pcon_err err = { 0 };
+    char *objects[] = { (char *) text, NULL };
 
     free(json_pretty_array(objects, &err));
     pcon_err_clear(&err);

@@ -18,8 +18,8 @@ check_contained(int topfd)
     if (d == NULL)
         fuzz_die("opendir");
     while ((de = readdir(d)) != NULL)
-        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
-            strcmp(de->d_name, "root") != 0) {
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0
+            && strcmp(de->d_name, "root") != 0) {
             fprintf(stderr, "layer entry escaped its root: %s\n", de->d_name);
             abort();
         }
@@ -30,14 +30,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int topfd = -1;
     cleanup_close int tarfd = fuzz_memfd(data, size), rootfd = -1;
-    struct pcon_err err = {0};
+    struct pcon_err err = { 0 };
     char diff_id[72];
     long long n;
 
     if (topfd < 0 && (topfd = open(fuzz_dir(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         fuzz_die("open the scratch directory");
-    if (mkdirat(topfd, "root", 0755) < 0 ||
-        (rootfd = openat(topfd, "root", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    if (mkdirat(topfd, "root", 0755) < 0
+        || (rootfd = openat(topfd, "root", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         fuzz_die("create the layer root");
     (void) storage_layer_extract(rootfd, tarfd, diff_id, &n, &err);
     pcon_err_clear(&err);

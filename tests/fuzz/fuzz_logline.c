@@ -18,8 +18,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         if (engine_ctr_log_parse_line(buf + off, n, &l)) {
             char ts[64];
-            if (l.ts != buf + off || l.tslen > n || l.text < buf + off || l.len > n ||
-                l.text + l.len > buf + off + n)
+            if (l.ts != buf + off || l.tslen > n || l.text < buf + off || l.len > n
+                || l.text + l.len > buf + off + n)
                 fuzz_die("a log record's fields point outside it");
             snprintf(ts, sizeof ts, "%.*s", (int) l.tslen, l.ts);
             (void) time_parse_rfc3339(ts);

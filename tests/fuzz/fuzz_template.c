@@ -8,10 +8,10 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const headers[] = {"ID", "CONTAINER ID", "Names", "NAMES", NULL};
+    static const char *const headers[] = { "ID", "CONTAINER ID", "Names", "NAMES", NULL };
     cleanup_free char *s = fuzz_str(data, size), *out = NULL, *head = NULL, *aligned = NULL;
     char *nl = strchr(s, '\n');
-    struct pcon_err err = {0};
+    struct pcon_err err = { 0 };
     cleanup_yajl_val yajl_val v = NULL;
     struct template *t;
 

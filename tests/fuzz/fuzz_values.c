@@ -27,8 +27,8 @@ changes(char *s)
     struct store *st = fuzz_store();
     cleanup_strv char **v = NULL;
     cleanup_close int fd = fuzz_empty_tar();
-    struct image_import_opts o = {.name = "localhost/fuzz:1"};
-    struct pcon_err err = {0};
+    struct image_import_opts o = { .name = "localhost/fuzz:1" };
+    struct pcon_err err = { 0 };
     char id[65];
     char *save = NULL;
 
@@ -45,7 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     unsigned sel = fuzz_select(&data, &size, 4);
     cleanup_free char *s = fuzz_str(data, size);
-    struct pcon_err err = {0};
+    struct pcon_err err = { 0 };
     int sig;
 
     switch (sel) {

@@ -21,21 +21,21 @@ tap_result(int pass, const char *name)
 
 #define ok(cond, name) tap_result(!!(cond), name)
 
-#define is_int(got, want, name)                                                                   \
-    do {                                                                                          \
-        long long g_ = (long long) (got), w_ = (long long) (want);                                \
-        tap_result(g_ == w_, name);                                                               \
-        if (g_ != w_)                                                                             \
-            printf("#   got: %lld\n#  want: %lld\n", g_, w_);                                     \
+#define is_int(got, want, name)                                                                    \
+    do {                                                                                           \
+        long long g_ = (long long) (got), w_ = (long long) (want);                                 \
+        tap_result(g_ == w_, name);                                                                \
+        if (g_ != w_)                                                                              \
+            printf("#   got: %lld\n#  want: %lld\n", g_, w_);                                      \
     } while (0)
 
-#define is_str(got, want, name)                                                                   \
-    do {                                                                                          \
-        const char *g_ = (got), *w_ = (want);                                                     \
-        int p_ = (g_ == NULL && w_ == NULL) || (g_ && w_ && strcmp(g_, w_) == 0);                 \
-        tap_result(p_, name);                                                                     \
-        if (!p_)                                                                                  \
-            printf("#   got: %s\n#  want: %s\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)");         \
+#define is_str(got, want, name)                                                                    \
+    do {                                                                                           \
+        const char *g_ = (got), *w_ = (want);                                                      \
+        int p_ = (g_ == NULL && w_ == NULL) || (g_ && w_ && strcmp(g_, w_) == 0);                  \
+        tap_result(p_, name);                                                                      \
+        if (!p_)                                                                                   \
+            printf("#   got: %s\n#  want: %s\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)");          \
     } while (0)
 
 static inline int

@@ -46,8 +46,8 @@ openat(int dfd, const char *path, int flags, ...)
     }
     fd = (int) syscall(SYS_openat, dfd, path, flags, mode);
     e = errno;
-    if (fd < 0 && e == EACCES && swap_name && strcmp(path, swap_name) == 0
-        && (flags & O_DIRECTORY) && !(flags & O_PATH)) {
+    if (fd < 0 && e == EACCES && swap_name && strcmp(path, swap_name) == 0 && (flags & O_DIRECTORY)
+        && !(flags & O_PATH)) {
         if (renameat(dfd, path, dfd, "moved-away") == 0)
             (void) symlinkat(swap_target, dfd, path); /* checked by the caller's stat */
         swap_name = NULL;
@@ -214,8 +214,9 @@ test_copy(int top, const char *topdir)
     put(d, "victim/keep", "precious");
     is_int(fs_copy_at(s, NULL, d, NULL, FS_COPY_REPLACE, &names, &err), -1,
            "a file over a directory is refused");
-    is_str(err.msg, "cannot overwrite directory \"/host/victim\" with non-directory "
-                    "\"ctr:/dir/victim\"",
+    is_str(err.msg,
+           "cannot overwrite directory \"/host/victim\" with non-directory "
+           "\"ctr:/dir/victim\"",
            "in docker's words");
     is_text(d, "victim/keep", "precious", "the directory keeps its files");
 
@@ -231,8 +232,9 @@ test_copy(int top, const char *topdir)
     put(d, "victim", "precious");
     is_int(fs_copy_at(s, NULL, d, NULL, FS_COPY_REPLACE, &names, &err), -1,
            "a directory over a file is refused");
-    is_str(err.msg, "cannot overwrite non-directory \"/host/victim\" with directory "
-                    "\"ctr:/dir/victim\"",
+    is_str(err.msg,
+           "cannot overwrite non-directory \"/host/victim\" with directory "
+           "\"ctr:/dir/victim\"",
            "in docker's words, the other way");
     is_text(d, "victim", "precious", "the file stays");
 

@@ -61,7 +61,11 @@ main(void)
         tag[131] = '\0';
         check(tag, "docker.io", NULL);
         tag[130] = '\0';
-        check(tag, "docker.io", "docker.io/library/x:tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt");
+        check(tag, "docker.io",
+              "docker.io/library/"
+              "x:"
+              "tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt"
+              "tttttttttttttttttttttttttttttttttttttttttttt");
     }
     {
         /* the normalised name, registry and library/ included, is what

@@ -10,22 +10,21 @@
 #include "../../storage/regconf.h"
 #include "tap.h"
 
-static const char conf[] =
-    "# comment\n"
-    "unqualified-search-registries = [\"127.0.0.1:5000\", # first\n"
-    "   'quay.io' ]\n"
-    "short-name-mode = \"permissive\"\n"
-    "\n"
-    "[[registry]]\n"
-    "location = \"127.0.0.1:5000\"\n"
-    "insecure = true\n"
-    "[[registry.mirror]]\n"
-    "location = \"mirror.example\"\n"
-    "insecure = false\n"
-    "[[registry]]\n"
-    "prefix = \"example.com/blocked\"\n"
-    "location = \"example.com\"\n"
-    "blocked = true\n";
+static const char conf[] = "# comment\n"
+                           "unqualified-search-registries = [\"127.0.0.1:5000\", # first\n"
+                           "   'quay.io' ]\n"
+                           "short-name-mode = \"permissive\"\n"
+                           "\n"
+                           "[[registry]]\n"
+                           "location = \"127.0.0.1:5000\"\n"
+                           "insecure = true\n"
+                           "[[registry.mirror]]\n"
+                           "location = \"mirror.example\"\n"
+                           "insecure = false\n"
+                           "[[registry]]\n"
+                           "prefix = \"example.com/blocked\"\n"
+                           "location = \"example.com\"\n"
+                           "blocked = true\n";
 
 static void
 test_regconf(void)
@@ -53,9 +52,9 @@ test_regconf(void)
     is_int(regconf_parse("x = \"unterminated\n", &rc, &err), -1, "a broken string is refused");
     ok(err.msg && strstr(err.msg, "line 1"), "with its line");
     pcon_err_clear(&err);
-    is_int(regconf_parse("n = 10\n[aliases]\n\"bb\" = \"quay.io/bb\"\nt = {a = \"b\"}\n", &rc,
-                         &err),
-           0, "numbers, inline tables and other tables are passed over");
+    is_int(
+        regconf_parse("n = 10\n[aliases]\n\"bb\" = \"quay.io/bb\"\nt = {a = \"b\"}\n", &rc, &err),
+        0, "numbers, inline tables and other tables are passed over");
     ok(rc.n == 0 && rc.search == NULL, "and change nothing");
     regconf_free(&rc);
     is_int(regconf_parse("[[registry]]\ninsecure = true\n", &rc, &err), -1,

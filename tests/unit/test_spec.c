@@ -106,8 +106,7 @@ main(void)
     is_int(spec_user_resolve("ghost", passwd, group, &uid, &gid, &home, groups, &ng, NULL), -1,
            "unknown name");
     ng = 8;
-    is_int(spec_user_resolve("tester:nogroup", passwd, group, &uid, &gid, &home, groups, &ng,
-                             NULL),
+    is_int(spec_user_resolve("tester:nogroup", passwd, group, &uid, &gid, &home, groups, &ng, NULL),
            -1, "unknown group name");
     free(home);
 
