@@ -49,8 +49,16 @@ PY
     assert_status 125
 }
 
+# the extracted layer of a single-layer image
+layer_dir() {
+    local id
+    id=$(pcon image inspect --format '{{range .RootFS.Layers}}{{.}}{{end}}' "$1")
+    echo "$PCON_ROOT/layers/${id#sha256:}/diff"
+}
+
 @test "a symlink then a file through it stays inside the layer" {
-    python3 - "$BATS_TEST_TMPDIR/link.tar" "$BATS_TEST_TMPDIR/outside" <<'PY'
+    local outside="$BATS_TEST_TMPDIR/outside"
+    python3 - "$BATS_TEST_TMPDIR/link.tar" "$outside" <<'PY'
 import io, sys, tarfile
 with tarfile.open(sys.argv[1], "w") as t:
     l = tarfile.TarInfo("escape"); l.type = tarfile.SYMTYPE; l.linkname = sys.argv[2]
@@ -58,14 +66,42 @@ with tarfile.open(sys.argv[1], "w") as t:
     data = b"through the link\n"
     f = tarfile.TarInfo("escape/file"); f.size = len(data)
     t.addfile(f, io.BytesIO(data))
+PY
+    mkdir -p "$outside"
+    run pcon import "$BATS_TEST_TMPDIR/link.tar" localhost/link
+    assert_status 0
+    # nothing reached the host directory the link names
+    run ls -A "$outside"
+    assert_status 0
+    assert_output ""
+    # the file went where the link leads inside the layer's root; the link stays as written
+    local dir
+    dir=$(layer_dir localhost/link)
+    [ "$(readlink "$dir/escape")" = "$outside" ]
+    run pcon unshare cat "$dir$outside/file"
+    assert_status 0
+    assert_output "through the link"
+}
+
+@test "a hard link to a file outside the root is refused and leaves no layer" {
+    local before
+    before=$(ls "$PCON_ROOT/layers" | sort)
+    python3 - "$BATS_TEST_TMPDIR/hard.tar" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    data = b"before the link\n"
+    f = tarfile.TarInfo("plain"); f.size = len(data)
+    t.addfile(f, io.BytesIO(data))
     h = tarfile.TarInfo("hard"); h.type = tarfile.LNKTYPE; h.linkname = "../../../../etc/passwd"
     t.addfile(h)
 PY
-    mkdir -p "$BATS_TEST_TMPDIR/outside"
-    run pcon import "$BATS_TEST_TMPDIR/link.tar" localhost/link
-    # the hard link to outside is refused
+    run --separate-stderr pcon import "$BATS_TEST_TMPDIR/hard.tar" localhost/hard
     assert_status 125
-    [ -z "$(ls -A "$BATS_TEST_TMPDIR/outside")" ]
+    assert_one_error_line
+    [[ "$stderr" == *'hard link target "../../../../etc/passwd" escapes the layer'* ]]
+    [ "$(ls "$PCON_ROOT/layers" | sort)" = "$before" ]
+    run pcon image exists localhost/hard
+    assert_status 1
 }
 
 @test "a garbage tarball is refused with one error line" {
@@ -108,12 +144,30 @@ run_with_driver() {
     assert_output "image data"
 }
 
-@test "vfs driver: a plain copy of the image, with owners kept" {
-    run_with_driver vfs
+@test "vfs driver: the root is a plain copy of the image, not an overlay, with owners kept" {
+    run "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" --storage-driver vfs run --name vfsctr $IMAGE \
+        sh -c 'grep " / " /proc/mounts | cut -d" " -f3; awk "\$5 == \"/\" { print \$4 }" /proc/self/mountinfo
+               cat /data/file; echo new > /data/file; cat /data/file; stat -c %u /home/tester/note'
     assert_status 0
-    [ "${lines[1]}" = "image data" ]
-    [ "${lines[2]}" = new ]
-    [ "${lines[3]}" = 1000 ]
+    local id rootfs layer
+    id=$(pcon inspect --format '{{.Id}}' vfsctr)
+    # / is no overlay of any kind: a bind mount of the container's own directory
+    [ "${lines[0]}" != overlay ]
+    [ "${lines[0]}" != fuse.fuse-overlayfs ]
+    [[ "${lines[1]}" == */containers/$id/rootfs ]]
+    [ "${lines[2]}" = "image data" ]
+    [ "${lines[3]}" = new ]
+    [ "${lines[4]}" = 1000 ]
+    run pcon inspect --format '{{.GraphDriver.Name}}' vfsctr
+    assert_output "vfs"
+    # the change is in the copy, a file of its own; the layer's file is untouched
+    rootfs="$PCON_ROOT/containers/$id/rootfs"
+    layer="$(layer_dir $IMAGE)"
+    [ "$(cat "$rootfs/data/file")" = new ]
+    [ "$(cat "$layer/data/file")" = "image data" ]
+    [ "$(stat -c %i "$rootfs/bin/busybox")" != "$(stat -c %i "$layer/bin/busybox")" ]
+    cmp "$rootfs/bin/busybox" "$layer/bin/busybox"
+    pcon rm vfsctr
     assert_no_containers
     run pcon run --rm $IMAGE cat /data/file
     assert_output "image data"
@@ -128,7 +182,8 @@ run_with_driver() {
     assert_output_contains "chosen in $conf"
     CONTAINERS_STORAGE_CONF=$conf run pcon run --rm $IMAGE sh -c 'grep " / " /proc/mounts | cut -d" " -f3'
     assert_status 0
-    [ "$output" != overlay ] && [ "$output" != fuse.fuse-overlayfs ]
+    [ "$output" != overlay ]
+    [ "$output" != fuse.fuse-overlayfs ]
     printf '[storage]\ndriver = "overlay"\n[storage.options.overlay]\nmount_program = "/usr/bin/fuse-overlayfs"\n' > "$conf"
     CONTAINERS_STORAGE_CONF=$conf run pcon run --rm $IMAGE sh -c 'grep " / " /proc/mounts | cut -d" " -f3'
     assert_output fuse.fuse-overlayfs

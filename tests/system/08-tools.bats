@@ -19,7 +19,9 @@ bye"
 
 @test "top lists the container's processes with container pids" {
     pcon run -d --name topper $IMAGE sh -c 'sleep 1000 & exec sleep 999' >/dev/null
-    for _ in $(seq 50); do [ "$(pcon top topper | wc -l)" -ge 3 ] && break; sleep 0.1; done
+    # both sleeps started
+    top_lines() { [ "$(pcon top topper | wc -l)" -ge 3 ]; }
+    wait_for 10 top_lines
     run pcon top topper
     assert_status 0
     [[ "${lines[0]}" =~ ^USER\ +PID\ +PPID\ +%CPU\ +ELAPSED\ +TTY\ +TIME\ +COMMAND$ ]]
@@ -63,7 +65,14 @@ inner
     pcon start -a cpstopped || true
     pcon run --name linkmaker $IMAGE ln -s "$BATS_TEST_TMPDIR/outside" /linkdir
     run pcon cp "$BATS_TEST_TMPDIR/f" linkmaker:/linkdir/f
-    [ ! -e "$BATS_TEST_TMPDIR/outside/f" ]
+    assert_status 0
+    run ls -A "$BATS_TEST_TMPDIR/outside"
+    assert_status 0
+    assert_output ""
+    # the link was followed inside the container's root: the copy is there
+    run pcon cp "linkmaker:$BATS_TEST_TMPDIR/outside/f" "$BATS_TEST_TMPDIR/landed"
+    assert_status 0
+    [ "$(cat "$BATS_TEST_TMPDIR/landed")" = data ]
     run pcon cp "$BATS_TEST_TMPDIR/f" cpstopped:/copied
     assert_status 0
     run pcon cp cpstopped:/copied "$BATS_TEST_TMPDIR/copied-back"
@@ -72,16 +81,38 @@ inner
     pcon rm cpstopped linkmaker
 }
 
-@test "port lists no ports; pause and unpause say why they cannot work here" {
+@test "port: a container publishes no ports (empty, exit 0); a missing one is exit 125" {
     pcon run -d --name ported $IMAGE sleep 1000 >/dev/null
-    run pcon port ported
-    assert_status 0
-    assert_output ""
-    run --separate-stderr pcon pause ported
+    pcon create --name port-created $IMAGE true >/dev/null
+    local c
+    for c in ported port-created; do
+        run --separate-stderr pcon port $c
+        assert_status 0
+        assert_output ""
+        [ -z "$stderr" ]
+    done
+    run --separate-stderr pcon port nosuch
+    assert_status 125
+    assert_one_error_line
+    [ "$stderr" = 'Error: no container with name or ID "nosuch" found: no such container' ]
+    run --separate-stderr pcon port
+    assert_status 125
+    [[ "$stderr" == "Error: requires at least 1 arg(s), only received 0"* ]]
+    pcon rm -f ported port-created
+}
+
+@test "pause and unpause say why they cannot work here" {
+    pcon run -d --name paused $IMAGE sleep 1000 >/dev/null
+    run --separate-stderr pcon pause paused
     assert_status 125
     assert_one_error_line
     [[ "$stderr" == *"pause is not supported"* ]]
-    run --separate-stderr pcon unpause ported
+    run --separate-stderr pcon unpause paused
     assert_status 125
-    pcon rm -f ported
+    assert_one_error_line
+    [[ "$stderr" == *"unpause is not supported"* ]]
+    # and the container was left running
+    run pcon inspect --format '{{.State.Status}}' paused
+    assert_output "running"
+    pcon rm -f paused
 }

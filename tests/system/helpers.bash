@@ -50,6 +50,21 @@ teardown_file() {
     pcon_teardown_store
 }
 
+# wait_for SECONDS COMMAND [ARG...]: runs COMMAND every 0.05 s until it
+# succeeds; fails, naming the command, when SECONDS pass first
+wait_for() {
+    local limit=$1 deadline
+    shift
+    deadline=$(($(date +%s%N) + limit * 1000000000))
+    until "$@"; do
+        if [ "$(date +%s%N)" -ge "$deadline" ]; then
+            echo "wait_for: gave up after ${limit} s: $*" >&2
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
 assert_status() {
     if [ "$status" -ne "$1" ]; then
         echo "expected status $1, got $status; output:" >&2
