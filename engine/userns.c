@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The pause process: creation with newuidmap/newgidmap mappings from
  * libsubid's ranges, detection of a stale one, and joining it. */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../lib/dynlib.h"
 #include "../lib/fsutil.h"
 #include "../lib/lock.h"
 #include "../lib/log.h"
@@ -48,39 +48,39 @@ pause_read(int rundfd, struct pause_ref *ref)
     return 0;
 }
 
-typedef int (*subid_get_fn)(const char *owner, struct subid_range **ranges);
+struct subid_api {
+    int (*get_uid_ranges)(const char *owner, struct subid_range **ranges);
+    int (*get_gid_ranges)(const char *owner, struct subid_range **ranges);
+};
 
 /* libsubid is opened here, the one place that needs it: linked, its shadow
  * dependencies would load into every pcon command. */
-static subid_get_fn
-subid_fn(bool uid)
-{
-    static void *lib;
-
-    if (lib == NULL)
-        lib = dlopen("libsubid.so.4", RTLD_NOW | RTLD_LOCAL);
-    if (lib == NULL)
-        return NULL;
-    return (subid_get_fn) dlsym(lib, uid ? "subid_get_uid_ranges" : "subid_get_gid_ranges");
-}
+static struct subid_api subid_fns;
+static const struct dynlib_sym subid_syms[] = {
+    DYNLIB_SYM("subid_get_uid_ranges", subid_fns.get_uid_ranges),
+    DYNLIB_SYM("subid_get_gid_ranges", subid_fns.get_gid_ranges),
+    { NULL, NULL },
+};
+static const char *const subid_names[] = { "libsubid.so.4", NULL };
+static struct dynlib subid_lib = { subid_names, subid_syms, NULL };
 
 /* Returns ids ranges of this user from libsubid, or 0 ranges. */
 static int
 subid_ranges(bool uid, struct idrange *out, size_t max)
 {
     struct passwd *pw = getpwuid(getuid());
-    subid_get_fn get = subid_fn(uid);
+    cleanup_err struct pcon_err err = { 0 };
     struct subid_range *r = NULL;
     int n;
     size_t k = 0;
 
     if (pw == NULL)
         return 0;
-    if (get == NULL) {
-        pcon_warn("cannot load libsubid.so.4: %s", dlerror());
+    if (dynlib_load(&subid_lib, &err) < 0) {
+        pcon_warn("%s", err.msg);
         return 0;
     }
-    n = get(pw->pw_name, &r);
+    n = (uid ? subid_fns.get_uid_ranges : subid_fns.get_gid_ranges)(pw->pw_name, &r);
     for (int i = 0; i < n && k < max; i++)
         out[k++] = (struct idrange){ r[i].start, r[i].count };
     free(r);

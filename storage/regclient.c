@@ -2,7 +2,6 @@
 /* Registry HTTP client: libcurl opened at run time, one handle per
  * registry, authentication as asked. */
 #include <curl/curl.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "../lib/base64.h"
 #include "../lib/cleanup.h"
 #include "../lib/digest.h"
+#include "../lib/dynlib.h"
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
 #include "regclient.h"
@@ -32,36 +32,30 @@ struct curl_api {
     void (*slist_free_all)(struct curl_slist *);
 };
 
+static struct curl_api curl_fns;
+
+static const struct dynlib_sym curl_syms[] = {
+    DYNLIB_SYM("curl_easy_init", curl_fns.easy_init),
+    DYNLIB_SYM("curl_easy_setopt", curl_fns.easy_setopt),
+    DYNLIB_SYM("curl_easy_perform", curl_fns.easy_perform),
+    DYNLIB_SYM("curl_easy_getinfo", curl_fns.easy_getinfo),
+    DYNLIB_SYM("curl_easy_reset", curl_fns.easy_reset),
+    DYNLIB_SYM("curl_easy_cleanup", curl_fns.easy_cleanup),
+    DYNLIB_SYM("curl_easy_strerror", curl_fns.easy_strerror),
+    DYNLIB_SYM("curl_slist_append", curl_fns.slist_append),
+    DYNLIB_SYM("curl_slist_free_all", curl_fns.slist_free_all),
+    { NULL, NULL },
+};
+
+static const char *const curl_names[] = { "libcurl.so.4", NULL };
+static struct dynlib curl_lib = { curl_names, curl_syms, NULL };
+
 static struct curl_api *
 curl_api_get(struct pcon_err *err)
 {
-    static struct curl_api c;
-    static bool loaded;
-    void *lib;
-
-    if (loaded)
-        return &c;
-    lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-    if (lib == NULL) {
-        pcon_fail(err, 0, "cannot load libcurl.so.4: %s", dlerror());
+    if (dynlib_load(&curl_lib, err) < 0)
         return NULL;
-    }
-    *(void **) &c.easy_init = dlsym(lib, "curl_easy_init");
-    *(void **) &c.easy_setopt = dlsym(lib, "curl_easy_setopt");
-    *(void **) &c.easy_perform = dlsym(lib, "curl_easy_perform");
-    *(void **) &c.easy_getinfo = dlsym(lib, "curl_easy_getinfo");
-    *(void **) &c.easy_reset = dlsym(lib, "curl_easy_reset");
-    *(void **) &c.easy_cleanup = dlsym(lib, "curl_easy_cleanup");
-    *(void **) &c.easy_strerror = dlsym(lib, "curl_easy_strerror");
-    *(void **) &c.slist_append = dlsym(lib, "curl_slist_append");
-    *(void **) &c.slist_free_all = dlsym(lib, "curl_slist_free_all");
-    if (!c.easy_init || !c.easy_setopt || !c.easy_perform || !c.easy_getinfo || !c.easy_reset
-        || !c.easy_cleanup || !c.easy_strerror || !c.slist_append || !c.slist_free_all) {
-        pcon_fail(err, 0, "libcurl.so.4 lacks a needed function");
-        return NULL;
-    }
-    loaded = true;
-    return &c;
+    return &curl_fns;
 }
 
 /* --- responses --- */
