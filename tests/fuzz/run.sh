@@ -12,11 +12,17 @@ seconds=$1
 shift
 here=$(cd "$(dirname "$0")" && pwd)
 passed=0 failed=0
+tmpbase=${TMPDIR:-/tmp}
+[ -w /dev/shm ] && tmpbase=/dev/shm
 for bin in "$@"; do
     name=$(basename "$bin")
     out=$(dirname "$bin")
     work="$out/corpus/$name" crashes="$out/crashes" log="$out/logs/$name.log"
     mkdir -p "$work" "$crashes" "$out/logs"
+    # the targets' scratch directories (tmpfs: the stores fsync), removed
+    # even when a crash left its own behind
+    PCON_FUZZ_TMPDIR=$(mktemp -d "$tmpbase/pcon-fuzz-run.XXXXXX")
+    export PCON_FUZZ_TMPDIR
     # -timeout: one input may take 10 s (a large layer under ASan), no more
     if "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$crashes/$name-" "$work" "$here/corpus/$name" >"$log" 2>&1; then
@@ -28,6 +34,7 @@ for bin in "$@"; do
         echo "not ok - $name (log: $log)"
         grep -E -m 5 'ERROR|SUMMARY|Test unit written|escaped|harness' "$log" | sed 's/^/# /'
     fi
+    rm -rf "$PCON_FUZZ_TMPDIR"
 done
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
