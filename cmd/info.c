@@ -27,16 +27,6 @@ print_idmap(const char *title, const char *file)
                m.e[i].outer, m.e[i].count);
 }
 
-const char *
-cmd_arch_name(const char *machine)
-{
-    if (strcmp(machine, "x86_64") == 0)
-        return "amd64";
-    if (strcmp(machine, "aarch64") == 0)
-        return "arm64";
-    return machine;
-}
-
 static int
 cmd_info(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -53,7 +43,7 @@ cmd_info(struct cmd_ctx *ctx, int argc, char **argv)
     if (uname(&u) < 0)
         memset(&u, 0, sizeof u);
     printf("host:\n");
-    printf("  arch: %s\n", cmd_arch_name(u.machine));
+    printf("  arch: %s\n", proc_host_arch());
     printf("  idMappings:\n");
     print_idmap("gidmap", "/proc/self/gid_map");
     print_idmap("uidmap", "/proc/self/uid_map");

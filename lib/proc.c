@@ -7,6 +7,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,15 +17,13 @@
 
 extern char **environ;
 
-/* field 22 (start time) and field 3 (state) of /proc/PID/stat */
-static int
-proc_stat(pid_t pid, unsigned long long *start, char *state)
+int
+proc_stat_read(pid_t pid, struct proc_stat *out)
 {
     char path[64], buf[1024];
     cleanup_close int fd = -1;
     ssize_t n;
     char *p;
-    int field;
 
     snprintf(path, sizeof path, "/proc/%d/stat", (int) pid);
     fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -38,10 +37,12 @@ proc_stat(pid_t pid, unsigned long long *start, char *state)
     p = strrchr(buf, ')');
     if (p == NULL || p[1] != ' ')
         return -1;
-    *state = p[2];
-    for (field = 2; field < 22 && p; field++)
-        p = strchr(p + 1, ' ');
-    if (p == NULL || sscanf(p + 1, "%llu", start) != 1)
+    /* state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
+     * cutime cstime priority nice num_threads itrealvalue starttime */
+    if (sscanf(p + 2,
+               "%c %d %*d %*d %d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %*d %*d %llu",
+               &out->state, &out->ppid, &out->tty_nr, &out->utime, &out->stime, &out->starttime)
+        != 6)
         return -1;
     return 0;
 }
@@ -49,21 +50,38 @@ proc_stat(pid_t pid, unsigned long long *start, char *state)
 int
 proc_starttime(pid_t pid, unsigned long long *out)
 {
-    char state;
+    struct proc_stat ps;
 
-    return proc_stat(pid, out, &state);
+    if (proc_stat_read(pid, &ps) < 0)
+        return -1;
+    *out = ps.starttime;
+    return 0;
 }
 
 bool
 proc_alive(pid_t pid, unsigned long long starttime)
 {
-    unsigned long long st;
-    char state;
+    struct proc_stat ps;
 
-    if (pid <= 0 || proc_stat(pid, &st, &state) < 0)
+    if (pid <= 0 || proc_stat_read(pid, &ps) < 0)
         return false;
     /* a zombie is dead, only not yet reaped */
-    return st == starttime && state != 'Z' && state != 'X';
+    return ps.starttime == starttime && ps.state != 'Z' && ps.state != 'X';
+}
+
+const char *
+proc_host_arch(void)
+{
+    static struct utsname u;
+
+    /* uname fails only for a bad buffer */
+    if (u.machine[0] == '\0' && uname(&u) < 0)
+        return "";
+    if (strcmp(u.machine, "x86_64") == 0)
+        return "amd64";
+    if (strcmp(u.machine, "aarch64") == 0)
+        return "arm64";
+    return u.machine;
 }
 
 int

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Processes: start times (to tell a live pid from a recycled one) and
- * running helper programs. */
+/* Processes: their /proc/PID/stat (start times tell a live pid from a
+ * recycled one), running helper programs, the host they run on. */
 #ifndef PCON_LIB_PROC_H
 #define PCON_LIB_PROC_H
 
@@ -9,6 +9,14 @@
 
 #include "err.h"
 
+/* the fields of /proc/PID/stat pcon reads (times in clock ticks; starttime
+ * since boot) */
+struct proc_stat {
+    char state;
+    int ppid, tty_nr;
+    unsigned long long utime, stime, starttime;
+};
+int proc_stat_read(pid_t pid, struct proc_stat *out);
 /* field 22 of /proc/PID/stat, in clock ticks since boot */
 int proc_starttime(pid_t pid, unsigned long long *out);
 /* true when pid runs and started at starttime */
@@ -27,6 +35,9 @@ int proc_execvpe(const char *file, char *const argv[], char *const envp[], const
  * but those in keep (at most 64; negative entries are ignored); -1 with
  * errno on failure */
 int proc_close_fds_except(const int *keep, size_t n);
+/* the host's architecture as OCI and podman name it: "amd64" for x86_64,
+ * "arm64" for aarch64, else uname's machine */
+const char *proc_host_arch(void);
 /* true when this process is not in the initial user namespace */
 bool proc_in_userns(void);
 

@@ -14,6 +14,7 @@
 #include "../lib/digest.h"
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
+#include "../lib/proc.h"
 #include "image.h"
 #include "layer.h"
 #include "reference.h"
@@ -366,7 +367,7 @@ import_config(const struct layer_info *li, const char *created, const struct cha
 
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_str(g, "created", created));
-    JG(json_gen_kv_str(g, "architecture", "amd64"));
+    JG(json_gen_kv_str(g, "architecture", proc_host_arch()));
     JG(json_gen_kv_str(g, "os", "linux"));
     JG(json_gen_str(g, "config"));
     JG(yajl_gen_map_open(g));

@@ -9,13 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
 #include "../lib/digest.h"
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
+#include "../lib/proc.h"
 #include "image.h"
 #include "layer.h"
 #include "reference.h"
@@ -31,25 +31,11 @@
     "Accept: " MEDIA_OCI_INDEX ", " MEDIA_OCI_MANIFEST ", " MEDIA_DOCKER_LIST                      \
     ", " MEDIA_DOCKER_MANIFEST
 
-static const char *
-host_arch(void)
-{
-    static struct utsname u;
-
-    if (uname(&u) < 0)
-        return "amd64";
-    if (strcmp(u.machine, "x86_64") == 0)
-        return "amd64";
-    if (strcmp(u.machine, "aarch64") == 0)
-        return "arm64";
-    return u.machine;
-}
-
 /* the digest of our platform's entry in an index or manifest list */
 static int
 index_pick(struct reg_client *cl, yajl_val list, char picked[72], struct pcon_err *err)
 {
-    const char *want_arch = cl->o->arch ? cl->o->arch : host_arch();
+    const char *want_arch = cl->o->arch ? cl->o->arch : proc_host_arch();
     const char *want_os = cl->o->os ? cl->o->os : "linux";
 
     for (size_t i = 0; i < list->u.array.len; i++) {
