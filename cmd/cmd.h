@@ -120,10 +120,5 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
 /* inspect of containers and images (images_only: `image inspect`) */
 int cmd_inspect_objects(struct cmd_ctx *ctx, int argc, char **argv, const struct cmd_def *def,
                         bool images_only);
-struct image;
-/* one `image inspect` object */
-char *cmd_image_inspect_json(struct store *st, const struct image *img, struct pcon_err *err);
-/* "2.39 MB", as podman prints sizes */
-char *cmd_human_size(long long bytes);
 
 #endif

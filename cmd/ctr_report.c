@@ -14,6 +14,7 @@
 #include "../lib/timefmt.h"
 #include "cmd.h"
 #include "ctr_report.h"
+#include "format.h"
 
 static char *
 command_line(const struct container *c, bool no_trunc)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* --format printing. */
+/* --format printing, and sizes as podman prints them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,20 @@ cleanup_template_fn(struct template **t)
     template_free(*t);
 }
 #define cleanup_template __attribute__((cleanup(cleanup_template_fn)))
+
+char *
+cmd_human_size(long long b)
+{
+    static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
+    double v = (double) b;
+    int u = 0;
+
+    while (v >= 1000 && u < 4) {
+        v /= 1000;
+        u++;
+    }
+    return xasprintf("%.3g %s", v, units[u]);
+}
 
 int
 cmd_format_print(const char *fmt, char **objects, const char *const *headers, struct pcon_err *err)

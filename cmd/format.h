@@ -10,5 +10,7 @@
  * headers maps field names to column titles. */
 int cmd_format_print(const char *fmt, char **objects, const char *const *headers,
                      struct pcon_err *err);
+/* "2.39 MB", as podman prints sizes */
+char *cmd_human_size(long long bytes);
 
 #endif

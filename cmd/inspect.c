@@ -4,11 +4,12 @@
 #include <string.h>
 
 #include "../lib/cleanup.h"
-#include "cmd.h"
-#include "ctr_report.h"
 #include "../storage/image.h"
 #include "../storage/rootfs.h"
+#include "cmd.h"
+#include "ctr_report.h"
 #include "format.h"
+#include "image_report.h"
 
 enum { INSPECT_TYPE = 0x300 };
 

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: Apache-2.0
+/* pcon image SUBCOMMAND: exists, inspect, prune, and the image commands
+ * also found at the top level. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../engine/container.h"
+#include "../lib/cleanup.h"
+#include "../storage/image.h"
+#include "cmd.h"
+
+static const struct cmd_opt image_inspect_opts[] = {
+    { CMD_OPT_FORMAT, "format", 'f', "FORMAT", "Format the output with a Go template, or json" },
+    { 0 },
+};
+
+static int
+cmd_image_inspect(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    return cmd_inspect_objects(ctx, argc, argv, &cmd_image_inspect_def, true);
+}
+
+const struct cmd_def cmd_image_inspect_def = {
+    "inspect",
+    cmd_image_inspect,
+    "Display the configuration of an image",
+    "[options] IMAGE [IMAGE...]",
+    image_inspect_opts,
+};
+
+static int
+cmd_image_exists(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    struct image img;
+    char *arg;
+    int opt;
+
+    while ((opt = cmd_getopt(&cmd_image_exists_def, argc, argv, &arg)) != -1)
+        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    if (argc - optind != 1)
+        return cmd_usage_error(&cmd_image_exists_def, "accepts 1 arg(s), received %d",
+                               argc - optind);
+    if (cmd_store_open(ctx, &err) < 0)
+        return cmd_report(&err);
+    if (storage_image_lookup(&ctx->st, argv[optind], &img, &err) < 0)
+        return err.kind == PCON_ERR_NOTFOUND ? 1 : cmd_report(&err);
+    storage_image_free(&img);
+    return 0;
+}
+
+const struct cmd_def cmd_image_exists_def = {
+    "exists", cmd_image_exists, "Check if an image exists in local storage", "IMAGE", NULL,
+};
+
+static const struct cmd_opt image_prune_opts[] = {
+    { 'a', "all", 'a', NULL, "Remove all images not used by containers, not only dangling ones" },
+    { 'f', "force", 'f', NULL, "Do not prompt for confirmation" },
+    { 0 },
+};
+
+static int
+cmd_image_prune(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_close int lock = -1;
+    bool all = false, force = false;
+    struct image *v = NULL;
+    struct container *cv = NULL;
+    size_t n = 0, cn = 0;
+    char *arg;
+    int opt, code = 0;
+
+    while ((opt = cmd_getopt(&cmd_image_prune_def, argc, argv, &arg)) != -1) {
+        if (opt == 'a')
+            all = cmd_flag_value(arg);
+        else if (opt == 'f')
+            force = cmd_flag_value(arg);
+        else
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    }
+    if (!force) {
+        char answer[16] = "";
+        fprintf(stderr,
+                "WARNING! This command removes all %s images.\n"
+                "Are you sure you want to continue? [y/N] ",
+                all ? "images not used by containers" : "dangling");
+        if (fgets(answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
+            return 0;
+    }
+    if (cmd_store_open(ctx, &err) < 0 || (lock = storage_lock(&ctx->st, true, &err)) < 0
+        || storage_image_list(&ctx->st, &v, &n, &err) < 0)
+        return cmd_report(&err);
+    if (engine_ctr_list(&ctx->st, &cv, &cn, &err) < 0) {
+        storage_image_list_free(v, n);
+        return cmd_report(&err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        bool used = false;
+        for (size_t k = 0; k < cn; k++)
+            used |= strcmp(cv[k].cfg.image_id, v[i].id) == 0;
+        if (used || (!all && v[i].names && v[i].names[0]))
+            continue;
+        if (storage_image_remove(&ctx->st, &v[i], &err) < 0) {
+            code = cmd_report(&err);
+            pcon_err_clear(&err);
+            continue;
+        }
+        printf("%s\n", v[i].id);
+    }
+    engine_ctr_list_free(cv, cn);
+    storage_image_list_free(v, n);
+    return code;
+}
+
+const struct cmd_def cmd_image_prune_def = {
+    "prune", cmd_image_prune, "Remove unused images", "[options]", image_prune_opts,
+};
+
+static const struct cmd_def *const image_subcommands[] = {
+    &cmd_image_exists_def, &cmd_import_def,      &cmd_image_inspect_def, &cmd_images_def,
+    &cmd_load_def,         &cmd_image_prune_def, &cmd_pull_def,          &cmd_push_def,
+    &cmd_rmi_def,          &cmd_save_def,        &cmd_tag_def,           &cmd_untag_def,
+};
+
+static int
+cmd_image(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    const char *sub;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        printf("Manage images\n\nUsage:\n  pcon image COMMAND\n\nAvailable Commands:\n");
+        for (size_t i = 0; i < sizeof image_subcommands / sizeof image_subcommands[0]; i++)
+            printf("  %-12s %s\n", image_subcommands[i]->name, image_subcommands[i]->summary);
+        return argc < 2 ? PCON_EXIT_ENGINE : 0;
+    }
+    sub = argv[1];
+    if (strcmp(sub, "ls") == 0 || strcmp(sub, "list") == 0)
+        sub = "images";
+    else if (strcmp(sub, "rm") == 0)
+        sub = "rmi";
+    for (size_t i = 0; i < sizeof image_subcommands / sizeof image_subcommands[0]; i++)
+        if (strcmp(sub, image_subcommands[i]->name) == 0) {
+            optind = 1;
+            return image_subcommands[i]->fn(ctx, argc - 1, argv + 1);
+        }
+    fprintf(stderr, "Error: unrecognized command `pcon image %s`\n", sub);
+    return PCON_EXIT_ENGINE;
+}
+
+const struct cmd_def cmd_image_def = {
+    "image", cmd_image, "Manage images", "COMMAND", NULL,
+};
