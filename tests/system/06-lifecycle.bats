@@ -124,6 +124,10 @@ ctr_pid() {
     pcon rm trapper
 }
 
+usr1_logged() {
+    [ "$(pcon logs killme | grep -c got-usr1)" -ge "$1" ]
+}
+
 @test "kill: signals by name, SIG-name and number" {
     pcon run -d --name killme $IMAGE sh -c 'trap "echo got-usr1" USR1; trap "exit 3" TERM; while :; do sleep 0.1; done' >/dev/null
     wait_status killme '^Up '
@@ -131,12 +135,15 @@ ctr_pid() {
     # one at a time: signals of one kind pending together are merged
     for sig in USR1 SIGUSR1 10; do
         run pcon kill -s $sig killme
+        assert_status 0
         assert_output "killme"
         n=$((n + 1))
-        for _ in $(seq 50); do [ "$(pcon logs killme | grep -c got-usr1)" -ge $n ] && break; sleep 0.1; done
+        wait_for 10 usr1_logged $n
         [ "$(pcon logs killme | grep -c got-usr1)" -eq $n ]
     done
     run pcon kill -s TERM killme
+    assert_status 0
+    assert_output "killme"
     run pcon wait killme
     assert_output "3"
     run --separate-stderr pcon kill killme
@@ -160,7 +167,8 @@ ctr_pid() {
     [ "$stderr" = 'Error: no container with name or ID "nosuch" found: no such container' ]
     run --separate-stderr pcon rm -f nosuch
     assert_status 0
-    [ -z "$output" ] && [ -z "$stderr" ]
+    [ -z "$output" ]
+    [ -z "$stderr" ]
     assert_no_containers
 }
 
@@ -188,6 +196,8 @@ ctr_pid() {
 @test "--cidfile is written; stop and rm take --cidfile; --ignore" {
     local f="$BATS_TEST_TMPDIR/cid"
     run pcon run -d --cidfile "$f" $IMAGE sleep 100
+    assert_status 0
+    [[ "$output" =~ ^[0-9a-f]{64}$ ]]
     [ "$(cat "$f")" = "$output" ]
     run --separate-stderr pcon run -d --cidfile "$f" $IMAGE true
     assert_status 125
@@ -203,10 +213,10 @@ ctr_pid() {
 
 @test "restart policy on-failure:2 restarts a failing container twice" {
     pcon run -d --name flaky --restart on-failure:2 $IMAGE sh -c 'echo run; exit 1' >/dev/null
-    for _ in $(seq 100); do
-        [ "$(pcon inspect --format '{{.State.Status}} {{.RestartCount}}' flaky)" = "exited 2" ] && break
-        sleep 0.1
-    done
+    restarted_twice() {
+        [ "$(pcon inspect --format '{{.State.Status}} {{.RestartCount}}' flaky)" = "exited 2" ]
+    }
+    wait_for 10 restarted_twice
     run pcon inspect --format '{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}}' flaky
     assert_output "exited 2 1"
     [ "$(pcon logs flaky | grep -c run)" -eq 3 ]
@@ -216,23 +226,26 @@ ctr_pid() {
 @test "restart policy always brings a killed container back" {
     pcon run -d --name phoenix --restart always $IMAGE sleep 100 >/dev/null
     wait_status phoenix '^Up '
-    local pid new
+    local pid mon
     pid=$(ctr_pid phoenix)
+    mon=$(pcon inspect --format '{{.State.ConmonPid}}' phoenix)
     # killed from outside, not stopped by the user
     kill -KILL "$pid"
-    for _ in $(seq 100); do
+    back_up() {
+        local new
         new=$(ctr_pid phoenix)
-        [ "$new" != 0 ] && [ "$new" != "$pid" ] && break
-        sleep 0.1
-    done
-    [ "$new" != "$pid" ] && [ "$new" != 0 ]
+        [ "$new" != 0 ] && [ "$new" != "$pid" ]
+    }
+    wait_for 10 back_up
     run pcon inspect --format '{{.State.Status}} {{.RestartCount}}' phoenix
     assert_output "running 1"
-    # but a stop is final
-    pcon stop -t 1 phoenix
-    sleep 0.3
-    run pcon inspect --format '{{.State.Status}}' phoenix
-    assert_output "exited"
+    # but a stop is final: the monitor ends without another start
+    run pcon stop -t 1 phoenix
+    assert_status 0
+    monitor_gone() { ! kill -0 "$mon" 2>/dev/null; }
+    wait_for 10 monitor_gone
+    run pcon inspect --format '{{.State.Status}} {{.RestartCount}}' phoenix
+    assert_output "exited 1"
     pcon rm phoenix
 }
 
@@ -245,7 +258,7 @@ ctr_pid() {
 
 @test "run -d --rm: the monitor removes the container when it exits" {
     pcon run -d --rm --name ephemeral $IMAGE sh -c 'sleep 0.3' >/dev/null
-    for _ in $(seq 100); do pcon container exists ephemeral || break; sleep 0.1; done
+    wait_for 10 eval '! pcon container exists ephemeral'
     run pcon container exists ephemeral
     assert_status 1
 }
@@ -258,7 +271,7 @@ ctr_pid() {
     pid=$(ctr_pid orphan)
     kill -KILL "$mon"
     kill -KILL "$pid"
-    for _ in $(seq 50); do [ -d /proc/$pid ] || break; sleep 0.1; done
+    wait_for 10 eval "[ ! -d /proc/$pid ]"
     run pcon ps -a --filter name=orphan --format '{{.Status}}'
     assert_output "Stopped"
     run pcon inspect --format '{{.State.Status}} {{.State.Error}}' orphan
