@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* pcon top, pcon port, pcon pause, pcon unpause */
+/* pcon top: the processes of a running container, as ps(1) shows them */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "../engine/container.h"
@@ -129,6 +128,39 @@ user_name(const char *pw, unsigned long uid)
     return xasprintf("%lu", uid);
 }
 
+/* one row for pid when it is in the pid namespace initns names, else NULL */
+static char *
+top_row(int pid, const struct stat *initns, const char *pw, double uptime, long hz)
+{
+    char path[64];
+    struct stat ns;
+    long nspid = 0, ppid = 0, ppid_ns = 0;
+    unsigned long uid = 0, puid = 0;
+    unsigned long long start, cpu;
+    int tty_nr = 0;
+    double elapsed;
+    cleanup_free char *cmd = NULL, *user = NULL;
+    char tty[32] = "?";
+
+    snprintf(path, sizeof path, "/proc/%d/ns/pid", pid);
+    if (stat(path, &ns) < 0 || ns.st_ino != initns->st_ino || ns.st_dev != initns->st_dev)
+        return NULL;
+    read_status(pid, &nspid, &uid, &ppid);
+    if (!read_stat(pid, &start, &cpu, &tty_nr))
+        return NULL;
+    if (nspid != 1)
+        read_status((int) ppid, &ppid_ns, &puid, &(long){ 0 });
+    if (tty_nr != 0)
+        snprintf(tty, sizeof tty, "pts/%d", (tty_nr & 0xff) | ((tty_nr >> 12) & 0xfff00));
+    elapsed = uptime - (double) start / (double) hz;
+    cmd = read_cmdline(pid);
+    user = user_name(pw, uid);
+    return xasprintf("%s\t%ld\t%ld\t%.3f\t%.6fs\t%s\t%llus\t%s\n", user, nspid,
+                     nspid == 1 ? 0 : ppid_ns,
+                     elapsed > 0 ? 100.0 * ((double) cpu / (double) hz) / elapsed : 0.0, elapsed,
+                     tty, cpu / (unsigned long long) hz, cmd);
+}
+
 static int
 top_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
         struct pcon_err *err)
@@ -160,39 +192,13 @@ top_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque
     }
     while ((de = readdir(d)) != NULL) {
         int pid = atoi(de->d_name);
-        struct stat ns;
-        long nspid = 0, ppid = 0, ppid_ns = 0;
-        unsigned long uid = 0, puid = 0;
-        unsigned long long start, cpu;
-        int tty_nr = 0;
-        double elapsed;
-        cleanup_free char *cmd = NULL, *user = NULL, *line = NULL;
-        char tty[32] = "?";
-
-        if (pid <= 0)
+        cleanup_free char *line = pid > 0 ? top_row(pid, &initns, pw, uptime, hz) : NULL;
+        char *t;
+        if (line == NULL)
             continue;
-        snprintf(path, sizeof path, "/proc/%d/ns/pid", pid);
-        if (stat(path, &ns) < 0 || ns.st_ino != initns.st_ino || ns.st_dev != initns.st_dev)
-            continue;
-        read_status(pid, &nspid, &uid, &ppid);
-        if (!read_stat(pid, &start, &cpu, &tty_nr))
-            continue;
-        if (nspid != 1)
-            read_status((int) ppid, &ppid_ns, &puid, &(long){ 0 });
-        if (tty_nr != 0)
-            snprintf(tty, sizeof tty, "pts/%d", (tty_nr & 0xff) | ((tty_nr >> 12) & 0xfff00));
-        elapsed = uptime - (double) start / (double) hz;
-        cmd = read_cmdline(pid);
-        user = user_name(pw, uid);
-        line = xasprintf("%s\t%ld\t%ld\t%.3f\t%.6fs\t%s\t%llus\t%s\n", user, nspid,
-                         nspid == 1 ? 0 : ppid_ns,
-                         elapsed > 0 ? 100.0 * ((double) cpu / (double) hz) / elapsed : 0.0,
-                         elapsed, tty, cpu / (unsigned long long) hz, cmd);
-        {
-            char *t = xasprintf("%s%s", out, line);
-            free(out);
-            out = t;
-        }
+        t = xasprintf("%s%s", out, line);
+        free(out);
+        out = t;
     }
     aligned = template_align(out);
     fputs(aligned, stdout);
@@ -217,90 +223,4 @@ cmd_top(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_def cmd_top_def = {
     "top", cmd_top, "Display the running processes of a container", "CONTAINER", NULL,
-};
-
-static int
-port_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
-         struct pcon_err *err)
-{
-    (void) ctx;
-    (void) c;
-    (void) name;
-    (void) opaque;
-    (void) err;
-    return 0; /* no published ports: networking is none or host */
-}
-
-static int
-cmd_port(struct cmd_ctx *ctx, int argc, char **argv)
-{
-    char *arg;
-    int opt;
-
-    while ((opt = cmd_getopt(&cmd_port_def, argc, argv, &arg)) != -1)
-        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
-    if (argc - optind < 1)
-        return cmd_usage_error(&cmd_port_def, "requires at least 1 arg(s), only received 0");
-    return cmd_each_container(ctx, (char *[]){ argv[optind], NULL }, false, false, PCON_EXIT_ENGINE,
-                              port_one, NULL);
-}
-
-const struct cmd_def cmd_port_def = {
-    "port", cmd_port, "List the published ports of a container", "CONTAINER [PRIVATE_PORT]", NULL,
-};
-
-/* The freezer needs a cgroup of the container's own: rootless, only a
- * delegated cgroup v2 tree gives one, and pcon creates no cgroups yet. */
-static int
-pause_unsupported(const char *what)
-{
-    struct statfs sf;
-    cleanup_err struct pcon_err err = { 0 };
-    bool v2 = statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == 0x63677270; /* CGROUP2 */
-
-    pcon_fail(&err, 0, "%s is not supported: %s", what,
-              v2 ? "pcon does not create container cgroups, and the freezer needs one"
-                 : "rootless containers cannot be frozen on cgroups v1 (no freezer is"
-                   " delegated)");
-    return cmd_report(&err);
-}
-
-static int
-cmd_pause(struct cmd_ctx *ctx, int argc, char **argv)
-{
-    char *arg;
-    int opt;
-
-    (void) ctx;
-    while ((opt = cmd_getopt(&cmd_pause_def, argc, argv, &arg)) != -1)
-        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
-    return pause_unsupported("pause");
-}
-
-const struct cmd_def cmd_pause_def = {
-    "pause",
-    cmd_pause,
-    "Pause all the processes in one or more containers",
-    "CONTAINER [CONTAINER...]",
-    NULL,
-};
-
-static int
-cmd_unpause(struct cmd_ctx *ctx, int argc, char **argv)
-{
-    char *arg;
-    int opt;
-
-    (void) ctx;
-    while ((opt = cmd_getopt(&cmd_unpause_def, argc, argv, &arg)) != -1)
-        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
-    return pause_unsupported("unpause");
-}
-
-const struct cmd_def cmd_unpause_def = {
-    "unpause",
-    cmd_unpause,
-    "Unpause the processes in one or more containers",
-    "CONTAINER [CONTAINER...]",
-    NULL,
 };
