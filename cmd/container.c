@@ -64,8 +64,7 @@ cmd_prune(struct cmd_ctx *ctx, int argc, char **argv)
     if (cmd_store_open(ctx, &err) < 0 || engine_ctr_list(&ctx->st, &v, &n, &err) < 0)
         return cmd_report(&err);
     for (size_t i = 0; i < n; i++) {
-        enum ctr_status s = v[i].state.status;
-        if (s == CTR_RUNNING || s == CTR_STOPPING || s == CTR_PAUSED)
+        if (engine_ctr_is_active(&v[i]))
             continue;
         if (engine_ctr_remove(&ctx->st, &v[i], false, &err) < 0) {
             code = cmd_report(&err);

@@ -79,14 +79,14 @@ ctr_report_ps(struct store *st, const struct container *c, bool template, bool n
     cleanup_free char *cmd = command_line(c, no_trunc);
     cleanup_free char *ago = NULL, *created_human = NULL, *size_text = NULL;
     bool exited = s->status == CTR_EXITED || s->status == CTR_STOPPED;
-    bool running = s->status == CTR_RUNNING || s->status == CTR_STOPPING || s->status == CTR_PAUSED;
+    bool running = engine_ctr_is_active(c);
     int64_t created = time_parse_rfc3339(c->cfg.created);
 
     ago = time_human_duration(time_now_ns() - (created < 0 ? time_now_ns() : created));
     created_human = xasprintf("%s ago", ago);
     if (size) {
-        cleanup_free char *p = xasprintf("%s/upper", c->cfg.id);
-        int fd = openat(st->containers_dfd, p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        cleanup_free char *p = engine_ctr_upper_path(st, c->cfg.id);
+        int fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         long long b = fd >= 0 ? dir_size(fd) : 0;
         if (fd >= 0)
             close(fd);
@@ -173,10 +173,10 @@ ctr_report_inspect(struct store *st, const struct container *c)
     const struct ctr_state *s = &c->state;
     cleanup_free char *rundir = engine_ctr_rundir(st, cf->id);
     cleanup_free char *log = engine_ctr_log_path(st, cf->id);
-    cleanup_free char *upper = xasprintf("%s/containers/%s/upper", st->graphroot, cf->id);
-    cleanup_free char *work = xasprintf("%s/containers/%s/work", st->graphroot, cf->id);
+    cleanup_free char *upper = engine_ctr_upper_path(st, cf->id);
+    cleanup_free char *work = engine_ctr_work_path(st, cf->id);
     cleanup_free char *p = NULL;
-    bool running = s->status == CTR_RUNNING || s->status == CTR_STOPPING || s->status == CTR_PAUSED;
+    bool running = engine_ctr_is_active(c);
     char sig[16];
 
     JG(yajl_gen_map_open(g));

@@ -114,9 +114,7 @@ cmd_ps(struct cmd_ctx *ctx, int argc, char **argv)
         return cmd_report(&err);
     for (size_t i = 0, shown = 0; i < n; i++) {
         const struct container *c = &v[i];
-        bool running = c->state.status == CTR_RUNNING || c->state.status == CTR_STOPPING
-                       || c->state.status == CTR_PAUSED;
-        if (!all && last < 0 && !running && filters == NULL)
+        if (!all && last < 0 && !engine_ctr_is_active(c) && filters == NULL)
             continue;
         if (!filter_match(c, filters))
             continue;

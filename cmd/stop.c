@@ -24,13 +24,6 @@ struct sig_args {
     bool all;  /* -a: only the running ones */
 };
 
-static bool
-running(const struct container *c)
-{
-    return c->state.status == CTR_RUNNING || c->state.status == CTR_STOPPING
-           || c->state.status == CTR_PAUSED;
-}
-
 static int
 stop_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
          struct pcon_err *err)
@@ -39,7 +32,7 @@ stop_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaqu
     int timeout = a->value;
     bool killed;
 
-    if (a->all && !running(c))
+    if (a->all && !engine_ctr_is_active(c))
         return 0;
     if (engine_ctr_stop(&ctx->st, c, timeout >= 0 ? timeout : c->cfg.stop_timeout, &killed, err)
         < 0)
@@ -101,7 +94,7 @@ kill_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaqu
 {
     struct sig_args *a = opaque;
 
-    if (a->all && !running(c))
+    if (a->all && !engine_ctr_is_active(c))
         return 0;
     if (engine_ctr_kill(&ctx->st, c, a->value, err) < 0)
         return -1;

@@ -117,6 +117,10 @@ int engine_ctr_rename(struct store *st, struct container *c, const char *name,
                       struct pcon_err *err);
 /* the monitor or the init is alive */
 bool engine_ctr_alive(const struct container *c);
+/* running, stopping or paused: the status alone. A loaded or reloaded
+ * state has been checked against its processes already (gone, it reads
+ * as stopped). */
+bool engine_ctr_is_active(const struct container *c);
 const char *engine_ctr_status_name(enum ctr_status s);
 /* "Up 3 seconds", "Exited (0) 2 minutes ago", "Created", "Stopping" */
 char *engine_ctr_status_human(const struct container *c);
@@ -124,9 +128,12 @@ int engine_restart_parse(const char *s, enum restart_kind *kind, int *max, struc
 const char *engine_restart_name(enum restart_kind k);
 int engine_log_driver_parse(const char *s, enum log_driver *out, struct pcon_err *err);
 const char *engine_log_driver_name(enum log_driver d);
-/* graph-root relative paths of a container's files */
+/* absolute paths of a container's files: its log, its run directory (in
+ * the run root), its writable layer and overlay's work directory */
 char *engine_ctr_log_path(struct store *st, const char *id);
 char *engine_ctr_rundir(struct store *st, const char *id);
+char *engine_ctr_upper_path(struct store *st, const char *id);
+char *engine_ctr_work_path(struct store *st, const char *id);
 
 /* --- creation (engine/create.c) --- */
 int engine_ctr_create(struct store *st, const struct engine_create_opts *o, struct container *out,

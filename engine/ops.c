@@ -134,13 +134,6 @@ wait_monitor(struct store *st, struct container *c)
     engine_ctr_state_reload(st, c, NULL);
 }
 
-static bool
-is_running(const struct container *c)
-{
-    return c->state.status == CTR_RUNNING || c->state.status == CTR_STOPPING
-           || c->state.status == CTR_PAUSED;
-}
-
 int
 engine_ctr_stop(struct store *st, struct container *c, int timeout, bool *killed,
                 struct pcon_err *err)
@@ -148,7 +141,7 @@ engine_ctr_stop(struct store *st, struct container *c, int timeout, bool *killed
     cleanup_close int pfd = -1;
 
     *killed = false;
-    if (!is_running(c))
+    if (!engine_ctr_is_active(c))
         return 0; /* stopping a stopped container is no error, as podman */
     pfd = pidfd_checked(c->state.pid, c->state.pid_start);
     if (mark_stopping(st, c, true, err) < 0)
@@ -176,7 +169,7 @@ engine_ctr_kill(struct store *st, struct container *c, int sig, struct pcon_err 
 {
     cleanup_close int pfd = -1;
 
-    if (!is_running(c) || (pfd = pidfd_checked(c->state.pid, c->state.pid_start)) < 0)
+    if (!engine_ctr_is_active(c) || (pfd = pidfd_checked(c->state.pid, c->state.pid_start)) < 0)
         return pcon_fail(err, 0,
                          "can only kill running containers. %s is in state %s: container state"
                          " improper",
@@ -194,7 +187,7 @@ int
 engine_ctr_wait(struct store *st, struct container *c, struct pcon_err *err)
 {
     (void) err;
-    while (is_running(c)) {
+    while (engine_ctr_is_active(c)) {
         cleanup_close int mfd = pidfd_checked(c->state.monitor, c->state.monitor_start);
         if (mfd >= 0)
             (void) pidfd_wait(mfd, 50);
@@ -211,7 +204,7 @@ engine_ctr_remove(struct store *st, struct container *c, bool force, struct pcon
 {
     cleanup_close int lock = -1;
 
-    if (is_running(c)) {
+    if (engine_ctr_is_active(c)) {
         cleanup_close int pfd = -1;
         if (!force)
             return pcon_fail_kind(err, PCON_ERR_INUSE, 0,

@@ -117,6 +117,18 @@ engine_ctr_rundir(struct store *st, const char *id)
     return xasprintf("%s/containers/%s", st->runroot, id);
 }
 
+char *
+engine_ctr_upper_path(struct store *st, const char *id)
+{
+    return xasprintf("%s/containers/%s/upper", st->graphroot, id);
+}
+
+char *
+engine_ctr_work_path(struct store *st, const char *id)
+{
+    return xasprintf("%s/containers/%s/work", st->graphroot, id);
+}
+
 void
 engine_ctr_free(struct container *c)
 {
@@ -297,6 +309,14 @@ fail:
 }
 
 bool
+engine_ctr_is_active(const struct container *c)
+{
+    enum ctr_status s = c->state.status;
+
+    return s == CTR_RUNNING || s == CTR_STOPPING || s == CTR_PAUSED;
+}
+
+bool
 engine_ctr_alive(const struct container *c)
 {
     return proc_alive(c->state.monitor, c->state.monitor_start)
@@ -308,9 +328,7 @@ engine_ctr_alive(const struct container *c)
 static void
 state_truth(struct container *c)
 {
-    enum ctr_status s = c->state.status;
-
-    if ((s == CTR_RUNNING || s == CTR_STOPPING || s == CTR_PAUSED) && !engine_ctr_alive(c)) {
+    if (engine_ctr_is_active(c) && !engine_ctr_alive(c)) {
         c->state.status = CTR_STOPPED;
         c->state.exit_code = -1;
         c->state.pid = 0;
