@@ -11,8 +11,8 @@ check(const char *s, const char *default_registry)
     static const char *const stored[] = {
         "localhost/bb:latest",
         "docker.io/library/busybox:1.36",
-        "127.0.0.1:5000/team/"
-        "app@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        ("127.0.0.1:5000/team/"
+         "app@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
     };
     struct pcon_err err = { 0 };
     struct image_ref r, again;
