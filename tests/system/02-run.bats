@@ -36,11 +36,11 @@ load helpers
 @test "a container killed by a signal exits 128+N" {
     "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" run --rm $IMAGE sleep 100 &
     local pid=$! child=""
-    for _ in $(seq 50); do
-        child=$(cat /proc/$pid/task/$pid/children 2>/dev/null | awk '{ print $1 }')
-        [ -n "$child" ] && [ "$(cat /proc/$child/comm 2>/dev/null)" = sleep ] && break
-        sleep 0.1
-    done
+    sleep_started() {
+        child=$(awk '{ print $1 }' /proc/$pid/task/$pid/children 2>/dev/null)
+        [ -n "$child" ] && [ "$(cat /proc/$child/comm 2>/dev/null)" = sleep ]
+    }
+    wait_for 10 sleep_started
     # the container's pid 1, by pid, from outside its namespace
     kill -KILL "$child"
     status=0
@@ -49,7 +49,7 @@ load helpers
 }
 
 @test "a command not found exits 127 with one error line" {
-    run --separate-stderr pcon run --rm $IMAGE no-such-command
+    run -127 --separate-stderr pcon run --rm $IMAGE no-such-command
     assert_status 127
     assert_one_error_line
     [[ "$stderr" == *'executable file `no-such-command` not found in $PATH'* ]]
@@ -351,7 +351,7 @@ inside"
 @test "signals sent to pcon reach the container" {
     "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" run --rm $IMAGE sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.1; done' > "$BATS_TEST_TMPDIR/out" &
     local pid=$!
-    for _ in $(seq 50); do grep -q ready "$BATS_TEST_TMPDIR/out" 2>/dev/null && break; sleep 0.1; done
+    wait_for 10 grep -q ready "$BATS_TEST_TMPDIR/out"
     kill -TERM $pid
     wait $pid || status=$?
     [ "${status:-0}" -eq 7 ]

@@ -41,7 +41,7 @@ load helpers
 @test "pcon unshare exits with the command's code; a missing command is 127" {
     run pcon unshare sh -c 'exit 3'
     assert_status 3
-    run --separate-stderr pcon unshare no-such-command-here
+    run -127 --separate-stderr pcon unshare no-such-command-here
     assert_status 127
     assert_one_error_line
 }
@@ -50,12 +50,13 @@ load helpers
     local old new
     old=$(pause_pid)
     kill -KILL "$old"
-    for _ in $(seq 50); do [ -d /proc/$old ] || break; sleep 0.1; done
+    wait_for 10 eval "[ ! -d /proc/$old ]"
     run pcon run --rm $IMAGE echo alive
     assert_status 0
     assert_output "alive"
     new=$(pause_pid)
-    [ -n "$new" ] && [ "$new" != "$old" ]
+    [ -n "$new" ]
+    [ "$new" != "$old" ]
     [ "$(cat /proc/$new/comm)" = pcon-pause ]
 }
 

@@ -24,7 +24,7 @@ setup_file() {
 @test "exec exit codes: the command's, 126, 127; a stopped container is an error" {
     run pcon exec box sh -c 'exit 13'
     assert_status 13
-    run --separate-stderr pcon exec box no-such-cmd
+    run -127 --separate-stderr pcon exec box no-such-cmd
     assert_status 127
     assert_one_error_line
     run --separate-stderr pcon exec box /etc/passwd
@@ -58,10 +58,11 @@ hi
 @test "exec leaves nothing behind; exec -d runs in the background" {
     pcon exec box true
     run pcon exec box ps -o pid,comm
+    assert_status 0
     [ "$(echo "$output" | grep -vc -e PID -e sleep -e ps)" -eq 0 ]
     run pcon exec -d box sh -c 'sleep 0.2; touch /tmp/detached-ran'
     assert_status 0
-    for _ in $(seq 50); do pcon exec box test -e /tmp/detached-ran && break; sleep 0.1; done
+    wait_for 10 pcon exec box test -e /tmp/detached-ran
     run pcon exec box test -e /tmp/detached-ran
     assert_status 0
 }
