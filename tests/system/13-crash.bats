@@ -50,10 +50,7 @@ setup_file() {
     "$BATS_TEST_DIRNAME/slow-proxy.py" "$REG_PORT" "$BATS_FILE_TMPDIR/proxy.port" "$PROXY_LOG" \
         65536 0.05 100 > "$BATS_FILE_TMPDIR/proxy.err" 2>&1 &
     echo $! > "$BATS_FILE_TMPDIR/proxy.pid"
-    for _ in $(seq 100); do
-        [ -s "$BATS_FILE_TMPDIR/proxy.port" ] && break
-        sleep 0.05
-    done
+    wait_for 5 test -s "$BATS_FILE_TMPDIR/proxy.port"
     export PROXY_PORT=$(cat "$BATS_FILE_TMPDIR/proxy.port")
     [ -n "$PROXY_PORT" ]
 }
@@ -280,10 +277,7 @@ f = open(sys.argv[1]); fcntl.flock(f, fcntl.LOCK_SH); print("locked", flush=True
         "$PCON_ROOT/storage.lock" > "$BATS_TEST_TMPDIR/lock.out" &
     lockpid=$!
     BG_PIDS="${BG_PIDS:-} $lockpid"
-    for _ in $(seq 100); do
-        [ -s "$BATS_TEST_TMPDIR/lock.out" ] && break
-        sleep 0.02
-    done
+    wait_for 10 test -s "$BATS_TEST_TMPDIR/lock.out"
     pcon_bg pull --tls-verify=false "$BIG"
     for _ in $(seq 1000); do
         grep -qE -- "-> FLOCK +ADVISORY +WRITE +$BG " /proc/locks && break
