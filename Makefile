@@ -25,11 +25,12 @@ LDLIBS += $(PKG_LIBS)
 
 LIB_SRC := $(wildcard lib/*.c)
 STORAGE_SRC := $(wildcard storage/*.c)
+REGISTRY_SRC := $(wildcard registry/*.c)
 NETNS_SRC := $(wildcard netns/*.c)
 ENGINE_SRC := $(wildcard engine/*.c)
 POD_SRC := $(wildcard pod/*.c)
 CMD_SRC := $(wildcard cmd/*.c)
-CORE_SRC := $(LIB_SRC) $(STORAGE_SRC) $(NETNS_SRC) $(ENGINE_SRC) $(POD_SRC)
+CORE_SRC := $(LIB_SRC) $(STORAGE_SRC) $(REGISTRY_SRC) $(NETNS_SRC) $(ENGINE_SRC) $(POD_SRC)
 
 BUILD ?= build
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)

@@ -79,11 +79,9 @@ int cmd_store_open(struct cmd_ctx *ctx, struct pcon_err *err);
 
 /* a flag's value: set unless given as --flag=false */
 bool cmd_flag_value(const char *arg);
-struct reg_opts;
+struct registry_opts;
 /* one of CMD_REG_OPTS into o: true when id was one of them */
-bool cmd_reg_opt(struct reg_opts *o, int id, const char *arg);
-/* "amd64" for "x86_64", as OCI and podman name architectures */
-const char *cmd_arch_name(const char *machine);
+bool cmd_reg_opt(struct registry_opts *o, int id, const char *arg);
 
 struct container;
 /* Calls fn for each named container (every container with all). Errors are

@@ -11,7 +11,7 @@
 #include "../lib/fsutil.h"
 #include "../lib/log.h"
 #include "../storage/image.h"
-#include "../storage/registry.h"
+#include "../registry/registry.h"
 #include "ctr_opts.h"
 
 void
@@ -171,7 +171,7 @@ image_current(struct cmd_ctx *ctx, struct create_args *a, const struct image *im
 
     if (storage_image_digest(&ctx->st, img, local, &err) < 0)
         return false;
-    if (storage_image_remote_digest(a->o.image, &a->reg, remote, &err) < 0) {
+    if (registry_pull_digest(a->o.image, &a->reg, remote, &err) < 0) {
         cleanup_free char *why = pcon_err_text(&err);
         pcon_warn("%s: cannot check the registry, using the stored image: %s", a->o.image, why);
         return true;
@@ -200,7 +200,7 @@ ensure_image(struct cmd_ctx *ctx, struct create_args *a, struct pcon_err *err)
         }
         pcon_err_clear(err);
     }
-    if (storage_image_pull(&ctx->st, a->o.image, &a->reg, &name, id, err) < 0)
+    if (registry_pull(&ctx->st, a->o.image, &a->reg, &name, id, err) < 0)
         return -1;
     /* the container takes exactly what was pulled */
     a->o.image = a->pulled_id = xstrdup(id);

@@ -4,7 +4,7 @@
 #define PCON_CMD_CTR_OPTS_H
 
 #include "../engine/container.h"
-#include "../storage/registry.h"
+#include "../registry/registry.h"
 #include "cmd.h"
 
 enum {
@@ -61,8 +61,8 @@ struct create_args {
     const char *cidfile;
     bool replace;
     enum pull_policy pull;
-    struct reg_opts reg; /* for a pull */
-    char *pulled_id;     /* the image id a pull gave */
+    struct registry_opts reg; /* for a pull */
+    char *pulled_id;          /* the image id a pull gave */
 };
 
 /* handles one option of CREATE_OPTS: 1 when handled, 0 when not one of

@@ -9,8 +9,8 @@
 
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
-#include "../storage/regconf.h"
-#include "../storage/registry.h"
+#include "../registry/conf.h"
+#include "../registry/registry.h"
 #include "cmd.h"
 
 enum { LOGIN_PASSWORD_STDIN = 0x300, LOGIN_GET_LOGIN };
@@ -66,10 +66,10 @@ prompt(const char *what, bool secret)
 }
 
 static int
-get_login(const struct reg_opts *o, const char *host)
+get_login(const struct registry_opts *o, const char *host)
 {
     cleanup_err struct pcon_err err = { 0 };
-    cleanup_free char *creds = regconf_auth_get(o->authfile, host, &err);
+    cleanup_free char *creds = registry_conf_auth_get(o->authfile, host, &err);
 
     if (creds == NULL) {
         if (err.msg == NULL)
@@ -84,7 +84,7 @@ get_login(const struct reg_opts *o, const char *host)
 static int
 cmd_login(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    struct reg_opts o = { .tls_verify = -1, .quiet = true };
+    struct registry_opts o = { .tls_verify = -1, .quiet = true };
     cleanup_err struct pcon_err err = { 0 };
     cleanup_free char *host = NULL, *user_in = NULL, *pass_in = NULL;
     const char *user = NULL, *password = NULL;
@@ -110,7 +110,7 @@ cmd_login(struct cmd_ctx *ctx, int argc, char **argv)
     if (argc - optind != 1)
         return cmd_usage_error(&cmd_login_def, "requires exactly 1 registry, received %d",
                                argc - optind);
-    host = storage_registry_host(argv[optind]);
+    host = registry_login_host(argv[optind]);
     if (get)
         return get_login(&o, host);
     if (password && from_stdin)
@@ -132,10 +132,10 @@ cmd_login(struct cmd_ctx *ctx, int argc, char **argv)
     if (*user == '\0' || strchr(user, ':'))
         return cmd_usage_error(&cmd_login_def, "invalid user name \"%s\"", user);
     if (verbose) {
-        cleanup_free char *path = regconf_authfile_path(o.authfile);
+        cleanup_free char *path = registry_conf_authfile_path(o.authfile);
         printf("Used: %s\n", path);
     }
-    if (storage_registry_login(host, user, password, &o, &err) < 0)
+    if (registry_login(host, user, password, &o, &err) < 0)
         return cmd_report(&err);
     printf("Login Succeeded!\n");
     return 0;
@@ -175,8 +175,8 @@ cmd_logout(struct cmd_ctx *ctx, int argc, char **argv)
         return cmd_usage_error(&cmd_logout_def, all ? "--all takes no registry"
                                                     : "requires exactly 1 registry, or --all");
     if (!all)
-        host = storage_registry_host(argv[optind]);
-    if (regconf_auth_set(authfile, host, NULL, NULL, &err) < 0)
+        host = registry_login_host(argv[optind]);
+    if (registry_logout(authfile, host, &err) < 0)
         return cmd_report(&err);
     if (all)
         printf("Removed login credentials for all registries\n");

@@ -14,7 +14,7 @@
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
 #include "../lib/privdir.h"
-#include "../storage/registry.h"
+#include "../registry/registry.h"
 #include "cmd.h"
 
 static const struct cmd_opt help_opt = { CMD_OPT_HELP, "help", 'h', NULL, "Show this help" };
@@ -285,7 +285,7 @@ cmd_names_collect(const struct cmd_def *def, char **cidfiles, bool ignore, bool 
 }
 
 bool
-cmd_reg_opt(struct reg_opts *o, int id, const char *arg)
+cmd_reg_opt(struct registry_opts *o, int id, const char *arg)
 {
     switch (id) {
     case CMD_OPT_TLS_VERIFY:

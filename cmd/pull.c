@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "../lib/cleanup.h"
-#include "../storage/registry.h"
+#include "../registry/registry.h"
 #include "cmd.h"
 
 enum { PULL_ARCH = 0x300, PULL_OS };
@@ -20,7 +20,7 @@ static const struct cmd_opt pull_opts[] = {
 static int
 cmd_pull(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    struct reg_opts o = { .tls_verify = -1 };
+    struct registry_opts o = { .tls_verify = -1 };
     cleanup_err struct pcon_err err = { 0 };
     cleanup_free char *name = NULL;
     char id[65], *arg;
@@ -40,7 +40,7 @@ cmd_pull(struct cmd_ctx *ctx, int argc, char **argv)
         return cmd_usage_error(&cmd_pull_def, "requires exactly 1 arg(s), received %d",
                                argc - optind);
     if (cmd_store_open(ctx, &err) < 0
-        || storage_image_pull(&ctx->st, argv[optind], &o, &name, id, &err) < 0)
+        || registry_pull(&ctx->st, argv[optind], &o, &name, id, &err) < 0)
         return cmd_report(&err);
     printf("%s\n", id);
     return 0;

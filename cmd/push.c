@@ -8,7 +8,7 @@
 
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
-#include "../storage/registry.h"
+#include "../registry/registry.h"
 #include "cmd.h"
 
 enum { PUSH_DIGESTFILE = 0x300, PUSH_COMPRESSION_FORMAT, PUSH_REMOVE_SIGNATURES };
@@ -38,9 +38,9 @@ digest_file_write(const char *path, const char *digest, struct pcon_err *err)
 static int
 cmd_push(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    struct reg_opts o = { .tls_verify = -1 };
+    struct registry_opts o = { .tls_verify = -1 };
     cleanup_err struct pcon_err err = { 0 };
-    enum push_format f = PUSH_FORMAT_AS_STORED;
+    enum registry_push_format f = REGISTRY_PUSH_AS_STORED;
     const char *digestfile = NULL;
     char digest[72], *arg;
     int opt;
@@ -49,9 +49,9 @@ cmd_push(struct cmd_ctx *ctx, int argc, char **argv)
         switch (opt) {
         case CMD_OPT_FORMAT:
             if (strcmp(arg, "oci") == 0)
-                f = PUSH_FORMAT_OCI;
+                f = REGISTRY_PUSH_OCI;
             else if (strcmp(arg, "v2s2") == 0 || strcmp(arg, "docker") == 0)
-                f = PUSH_FORMAT_V2S2;
+                f = REGISTRY_PUSH_V2S2;
             else
                 return cmd_usage_error(&cmd_push_def, "unknown format \"%s\": oci or v2s2", arg);
             break;
@@ -79,8 +79,8 @@ cmd_push(struct cmd_ctx *ctx, int argc, char **argv)
         return cmd_usage_error(&cmd_push_def, "requires 1 or 2 arguments, received %d",
                                argc - optind);
     if (cmd_store_open(ctx, &err) < 0
-        || storage_image_push(&ctx->st, argv[optind], argc - optind == 2 ? argv[optind + 1] : NULL,
-                              f, &o, digest, &err)
+        || registry_push(&ctx->st, argv[optind], argc - optind == 2 ? argv[optind + 1] : NULL, f,
+                         &o, digest, &err)
                < 0)
         return cmd_report(&err);
     if (digestfile && digest_file_write(digestfile, digest, &err) < 0)

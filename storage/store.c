@@ -18,7 +18,6 @@
 #include "../lib/privdir.h"
 #include "../lib/toml.h"
 #include "image.h"
-#include "regconf.h"
 #include "store.h"
 
 static int
@@ -262,6 +261,16 @@ storage_conf_cb(void *opaque, const char *table, bool array_table, const char *k
     return 0;
 }
 
+char *
+storage_conf_user_path(const char *name)
+{
+    const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+
+    if (xdg && *xdg)
+        return xasprintf("%s/containers/%s", xdg, name);
+    return xasprintf("%s/.config/containers/%s", home ? home : "/nonexistent", name);
+}
+
 int
 storage_conf_driver(enum storage_driver *out, char **path, struct pcon_err *err)
 {
@@ -272,7 +281,7 @@ storage_conf_driver(enum storage_driver *out, char **path, struct pcon_err *err)
 
     *out = STORAGE_DRIVER_AUTO;
     *path = NULL;
-    p = env && *env ? xstrdup(env) : regconf_user_path("storage.conf");
+    p = env && *env ? xstrdup(env) : storage_conf_user_path("storage.conf");
     text = fs_read_all(AT_FDCWD, p, 1 << 20, NULL, err);
     if (text == NULL) {
         if (err && err->errnum == ENOENT && !(env && *env)) {

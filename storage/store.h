@@ -46,6 +46,9 @@ void storage_store_end(struct store *st);
 /* number of images or containers (entries named by a 64-hex id) */
 int storage_count(int dfd);
 
+/* the user's containers configuration file NAME:
+ * $XDG_CONFIG_HOME/containers/NAME, else ~/.config/containers/NAME */
+char *storage_conf_user_path(const char *name);
 int storage_driver_parse(const char *name, enum storage_driver *out, struct pcon_err *err);
 /* The driver in the user's storage.conf ($CONTAINERS_STORAGE_CONF, else
  * $XDG_CONFIG_HOME/containers/storage.conf): [storage] driver "overlay"

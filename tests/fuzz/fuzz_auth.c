@@ -4,8 +4,8 @@
  * registry's WWW-Authenticate challenge, its parameters as the Bearer
  * login takes them. */
 #include "fuzz.h"
-#include "../../storage/regclient.h"
-#include "../../storage/regconf.h"
+#include "../../registry/client.h"
+#include "../../registry/conf.h"
 
 static void
 auth_json(const uint8_t *data, size_t size)
@@ -19,19 +19,19 @@ auth_json(const uint8_t *data, size_t size)
     if (fd < 0 || fs_write_all(fd, data, size) < 0)
         fuzz_die("write auth.json");
     for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
-        free(regconf_auth_get(path, hosts[i], &err));
+        free(registry_conf_auth_get(path, hosts[i], &err));
         pcon_err_clear(&err);
     }
-    if (regconf_auth_set(path, "fuzz.example", "user", "pa:ss", &err) < 0) {
+    if (registry_conf_auth_set(path, "fuzz.example", "user", "pa:ss", &err) < 0) {
         pcon_err_clear(&err); /* a file that does not parse is refused */
         return;
     }
-    back = regconf_auth_get(path, "fuzz.example", &err);
+    back = registry_conf_auth_get(path, "fuzz.example", &err);
     if (back == NULL || strcmp(back, "user:pa:ss") != 0) {
         fprintf(stderr, "login not read back: %s\n", back ? back : err.msg);
         abort();
     }
-    if (regconf_auth_set(path, "fuzz.example", NULL, NULL, &err) < 0)
+    if (registry_conf_auth_set(path, "fuzz.example", NULL, NULL, &err) < 0)
         fuzz_die(err.msg ? err.msg : "logout");
 }
 
@@ -42,7 +42,7 @@ challenge(const uint8_t *data, size_t size)
     cleanup_free char *h = fuzz_str(data, size);
 
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        free(auth_param(h, keys[i]));
+        free(registry_auth_param(h, keys[i]));
 }
 
 int

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The containers configuration files, through lib/toml.c: selector 0,
- * registries.conf (regconf_parse, then lookups of names by each entry's
+ * registries.conf (registry_conf_parse, then lookups of names by each entry's
  * prefix); 1, storage.conf read from the file CONTAINERS_STORAGE_CONF
  * names, as every command does. */
 #include "fuzz.h"
-#include "../../storage/regconf.h"
+#include "../../registry/conf.h"
 
 static void
 registries(const char *text)
@@ -13,20 +13,20 @@ registries(const char *text)
         "docker.io/library/bb:1", "127.0.0.1:5000/team/bb", "quay.io", "", "/", "a:b@c"
     };
     struct pcon_err err = { 0 };
-    struct regconf rc;
+    struct registry_conf rc;
 
-    if (regconf_parse(text, &rc, &err) < 0) {
+    if (registry_conf_parse(text, &rc, &err) < 0) {
         pcon_err_clear(&err);
         return;
     }
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        (void) regconf_find(&rc, names[i]);
+        (void) registry_conf_find(&rc, names[i]);
     for (size_t i = 0; i < rc.n; i++) {
         cleanup_free char *below = xasprintf("%s/x:1", rc.entries[i].prefix);
-        (void) regconf_find(&rc, rc.entries[i].prefix);
-        (void) regconf_find(&rc, below);
+        (void) registry_conf_find(&rc, rc.entries[i].prefix);
+        (void) registry_conf_find(&rc, below);
     }
-    regconf_free(&rc);
+    registry_conf_free(&rc);
 }
 
 static void

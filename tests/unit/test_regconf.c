@@ -7,7 +7,7 @@
 
 #include "../../lib/base64.h"
 #include "../../lib/tarwrite.h"
-#include "../../storage/regconf.h"
+#include "../../registry/conf.h"
 #include "tap.h"
 
 static const char conf[] = "# comment\n"
@@ -29,42 +29,43 @@ static const char conf[] = "# comment\n"
 static void
 test_regconf(void)
 {
-    struct regconf rc;
-    const struct regconf_entry *e;
+    struct registry_conf rc;
+    const struct registry_conf_entry *e;
     struct pcon_err err = { 0 };
 
-    is_int(regconf_parse(conf, &rc, &err), 0, "registries.conf parses");
+    is_int(registry_conf_parse(conf, &rc, &err), 0, "registries.conf parses");
     ok(rc.search && rc.search[0] && rc.search[1] && !rc.search[2], "two search registries");
     is_str(rc.search ? rc.search[1] : NULL, "quay.io", "single-quoted string in an array");
     is_int(rc.n, 2, "two [[registry]] tables (the mirror is not one)");
-    e = regconf_find(&rc, "127.0.0.1:5000/team/bb:1");
+    e = registry_conf_find(&rc, "127.0.0.1:5000/team/bb:1");
     ok(e && e->insecure && !e->blocked, "insecure by location; the mirror's insecure ignored");
-    e = regconf_find(&rc, "example.com/blocked/x");
+    e = registry_conf_find(&rc, "example.com/blocked/x");
     ok(e && e->blocked, "prefix wins over location");
-    ok(regconf_find(&rc, "example.com/other") == NULL, "a prefix matches whole components");
-    ok(regconf_find(&rc, "127.0.0.1:50001/x") == NULL, "no match on a longer port");
-    regconf_free(&rc);
+    ok(registry_conf_find(&rc, "example.com/other") == NULL, "a prefix matches whole components");
+    ok(registry_conf_find(&rc, "127.0.0.1:50001/x") == NULL, "no match on a longer port");
+    registry_conf_free(&rc);
 
-    is_int(regconf_parse("[[registry]]\nlocation = 'x'\ninsecure = maybe\n", &rc, &err), -1,
+    is_int(registry_conf_parse("[[registry]]\nlocation = 'x'\ninsecure = maybe\n", &rc, &err), -1,
            "a bad value is refused");
     ok(err.msg && strstr(err.msg, "insecure"), "naming its key");
     pcon_err_clear(&err);
-    is_int(regconf_parse("x = \"unterminated\n", &rc, &err), -1, "a broken string is refused");
+    is_int(registry_conf_parse("x = \"unterminated\n", &rc, &err), -1,
+           "a broken string is refused");
     ok(err.msg && strstr(err.msg, "line 1"), "with its line");
     pcon_err_clear(&err);
-    is_int(
-        regconf_parse("n = 10\n[aliases]\n\"bb\" = \"quay.io/bb\"\nt = {a = \"b\"}\n", &rc, &err),
-        0, "numbers, inline tables and other tables are passed over");
+    is_int(registry_conf_parse("n = 10\n[aliases]\n\"bb\" = \"quay.io/bb\"\nt = {a = \"b\"}\n", &rc,
+                               &err),
+           0, "numbers, inline tables and other tables are passed over");
     ok(rc.n == 0 && rc.search == NULL, "and change nothing");
-    regconf_free(&rc);
-    is_int(regconf_parse("[[registry]]\ninsecure = true\n", &rc, &err), -1,
+    registry_conf_free(&rc);
+    is_int(registry_conf_parse("[[registry]]\ninsecure = true\n", &rc, &err), -1,
            "a registry without location");
     pcon_err_clear(&err);
-    is_int(regconf_parse("[[registry]]\nlocation = \"\"\n", &rc, &err), -1,
+    is_int(registry_conf_parse("[[registry]]\nlocation = \"\"\n", &rc, &err), -1,
            "an empty location is refused");
     is_str(err.msg, "registries.conf: [[registry]] location is empty", "naming it");
     pcon_err_clear(&err);
-    is_int(regconf_parse("[[registry]]\nlocation = 'x.io'\nprefix = ''\n", &rc, &err), -1,
+    is_int(registry_conf_parse("[[registry]]\nlocation = 'x.io'\nprefix = ''\n", &rc, &err), -1,
            "an empty prefix is refused");
     is_str(err.msg, "registries.conf: [[registry]] prefix is empty", "naming it");
     pcon_err_clear(&err);
@@ -80,10 +81,10 @@ test_auth_invalid(void)
     struct pcon_err err = { 0 };
 
     ok(fd >= 0 && write(fd, doc, sizeof doc - 1) == (ssize_t) (sizeof doc - 1), "auth.json");
-    ok(regconf_auth_get(path, "quay.io", &err) == NULL, "\"nocolon\" is no user:password");
+    ok(registry_conf_auth_get(path, "quay.io", &err) == NULL, "\"nocolon\" is no user:password");
     ok(err.msg && strstr(err.msg, "invalid credentials for quay.io"), "and says so");
     pcon_err_clear(&err);
-    ok(regconf_auth_get(path, "docker.io", &err) == NULL && err.msg == NULL,
+    ok(registry_conf_auth_get(path, "docker.io", &err) == NULL && err.msg == NULL,
        "another host: none, no error");
     close(fd);
     unlink(path);

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Images and registries over the OCI distribution API: pull, push and
  * login. libcurl is opened when one starts. */
-#ifndef PCON_STORAGE_REGISTRY_H
-#define PCON_STORAGE_REGISTRY_H
+#ifndef PCON_REGISTRY_REGISTRY_H
+#define PCON_REGISTRY_REGISTRY_H
 
 #include <stdbool.h>
 
 #include "../lib/err.h"
-#include "store.h"
+#include "../storage/store.h"
 
-struct reg_opts {
+struct registry_opts {
     int tls_verify;        /* 1: HTTPS, certificates checked; 0: also HTTP, no checks;
                             * -1: as registries.conf says (insecure=true) */
     const char *authfile;  /* NULL: the default auth.json */
@@ -24,26 +24,30 @@ struct reg_opts {
  * canonical name and id_out the image id. Every blob's digest and size and
  * every layer's DiffID is verified. Takes the exclusive store lock while
  * storing. */
-int storage_image_pull(struct store *st, const char *ref, const struct reg_opts *o, char **name,
-                       char id_out[65], struct pcon_err *err);
+int registry_pull(struct store *st, const char *ref, const struct registry_opts *o, char **name,
+                  char id_out[65], struct pcon_err *err);
 /* The digest of the manifest ref names on its registry (after a list,
  * the platform's), for --pull=newer; short names as for pull. */
-int storage_image_remote_digest(const char *ref, const struct reg_opts *o, char digest[72],
-                                struct pcon_err *err);
+int registry_pull_digest(const char *ref, const struct registry_opts *o, char digest[72],
+                         struct pcon_err *err);
 
-enum push_format { PUSH_FORMAT_AS_STORED = 0, PUSH_FORMAT_OCI, PUSH_FORMAT_V2S2 };
+enum registry_push_format { REGISTRY_PUSH_AS_STORED = 0, REGISTRY_PUSH_OCI, REGISTRY_PUSH_V2S2 };
 
 /* Pushes the stored image src to dest (NULL: src's name): blobs the
  * registry lacks, then the manifest. digest_out (72 bytes, may be NULL)
  * gets the manifest's digest. Holds the shared store lock. */
-int storage_image_push(struct store *st, const char *src, const char *dest, enum push_format f,
-                       const struct reg_opts *o, char *digest_out, struct pcon_err *err);
+int registry_push(struct store *st, const char *src, const char *dest, enum registry_push_format f,
+                  const struct registry_opts *o, char *digest_out, struct pcon_err *err);
 
 /* Checks user:password against the registry (its /v2/ or the token realm
  * it names) and stores them in auth.json. */
-int storage_registry_login(const char *host, const char *user, const char *password,
-                           const struct reg_opts *o, struct pcon_err *err);
+int registry_login(const char *host, const char *user, const char *password,
+                   const struct registry_opts *o, struct pcon_err *err);
 /* the registry part of a login argument ("https://host/x" -> "host") */
-char *storage_registry_host(const char *arg);
+char *registry_login_host(const char *arg);
+/* Removes the credentials auth.json (authfile NULL: the default) holds
+ * for host (NULL: for every registry); PCON_ERR_NOTFOUND when there are
+ * none. */
+int registry_logout(const char *authfile, const char *host, struct pcon_err *err);
 
 #endif

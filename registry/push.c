@@ -16,15 +16,15 @@
 #include "../lib/digest.h"
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
-#include "image.h"
-#include "layer.h"
-#include "reference.h"
-#include "regclient.h"
+#include "../storage/image.h"
+#include "../storage/layer.h"
+#include "../storage/reference.h"
+#include "../storage/save.h"
+#include "client.h"
 #include "registry.h"
-#include "save.h"
 
 static void __attribute__((format(printf, 2, 3)))
-progress(const struct reg_opts *o, const char *fmt, ...)
+progress(const struct registry_opts *o, const char *fmt, ...)
 {
     va_list ap;
 
@@ -37,7 +37,7 @@ progress(const struct reg_opts *o, const char *fmt, ...)
 
 /* an absolute URL for a Location header (registries send paths) */
 static char *
-location_url(struct reg_client *cl, const char *loc)
+location_url(struct registry_client *cl, const char *loc)
 {
     if (strncmp(loc, "http://", 7) == 0 || strncmp(loc, "https://", 8) == 0)
         return xstrdup(loc);
@@ -45,13 +45,13 @@ location_url(struct reg_client *cl, const char *loc)
 }
 
 static int
-blob_exists(struct reg_client *cl, const char *digest, struct pcon_err *err)
+blob_exists(struct registry_client *cl, const char *digest, struct pcon_err *err)
 {
     cleanup_free char *url = xasprintf("%s/blobs/%s", cl->base, digest);
-    struct reg_response r = { .fd = -1 };
-    long status = reg_request(cl, "HEAD", url, NULL, NULL, &r, err);
+    struct registry_response r = { .fd = -1 };
+    long status = registry_request(cl, "HEAD", url, NULL, NULL, &r, err);
 
-    reg_response_free(&r);
+    registry_response_free(&r);
     if (status < 0)
         return -1;
     if (status == 200)
@@ -59,16 +59,16 @@ blob_exists(struct reg_client *cl, const char *digest, struct pcon_err *err)
     if (status == 404)
         return 0;
     return pcon_fail(err, 0, "checking blob %s: HTTP %ld (%s)", digest, status,
-                     reg_status_text(status));
+                     registry_status_text(status));
 }
 
 /* one blob, from a buffer or an fd, unless the registry has it */
 static int
-blob_put(struct reg_client *cl, const char *digest, const struct reg_body *body, const char *what,
-         struct pcon_err *err)
+blob_put(struct registry_client *cl, const char *digest, const struct registry_body *body,
+         const char *what, struct pcon_err *err)
 {
     cleanup_free char *url = NULL, *put = NULL;
-    struct reg_response r = { .fd = -1 };
+    struct registry_response r = { .fd = -1 };
     int have = blob_exists(cl, digest, err);
     long status;
 
@@ -79,25 +79,25 @@ blob_put(struct reg_client *cl, const char *digest, const struct reg_body *body,
         return 0;
     }
     url = xasprintf("%s/blobs/uploads/", cl->base);
-    status = reg_request(cl, "POST", url, NULL, NULL, &r, err);
+    status = registry_request(cl, "POST", url, NULL, NULL, &r, err);
     if (status != 202 || r.location == NULL) {
-        reg_response_free(&r);
+        registry_response_free(&r);
         return status < 0 ? -1
                           : pcon_fail(err, 0, "starting an upload: HTTP %ld (%s)", status,
-                                      reg_status_text(status));
+                                      registry_status_text(status));
     }
     put = location_url(cl, r.location);
-    reg_response_free(&r);
+    registry_response_free(&r);
     free(url);
     url = xasprintf("%s%cdigest=%s", put, strchr(put, '?') ? '&' : '?', digest);
     if (!cl->o->quiet && isatty(2) && body->fd >= 0)
         r.progress = what;
-    status = reg_request(cl, "PUT", url, NULL, body, &r, err);
-    reg_response_free(&r);
+    status = registry_request(cl, "PUT", url, NULL, body, &r, err);
+    registry_response_free(&r);
     if (status != 201)
         return status < 0 ? -1
                           : pcon_fail(err, 0, "uploading blob %s: HTTP %ld (%s)", digest, status,
-                                      reg_status_text(status));
+                                      registry_status_text(status));
     progress(cl->o, "Copying %s %.12s done\n", what, digest + 7);
     return 0;
 }
@@ -197,14 +197,15 @@ layers_prepare(struct store *st, struct image_blobs *b, int dir, int *fds, struc
 }
 
 static int
-push_blobs(struct reg_client *cl, const struct image_blobs *b, const int *fds, struct pcon_err *err)
+push_blobs(struct registry_client *cl, const struct image_blobs *b, const int *fds,
+           struct pcon_err *err)
 {
     char cdigest[72];
 
     for (size_t i = 0; i < b->n; i++) {
-        struct reg_body body = { .fd = fds[i],
-                                 .size = b->layers[i].blob_size,
-                                 .content_type = "application/octet-stream" };
+        struct registry_body body = { .fd = fds[i],
+                                      .size = b->layers[i].blob_size,
+                                      .content_type = "application/octet-stream" };
         bool dup = false;
         for (size_t k = 0; k < i && !dup; k++)
             dup = strcmp(b->layers[k].blob_digest, b->layers[i].blob_digest) == 0;
@@ -213,52 +214,54 @@ push_blobs(struct reg_client *cl, const struct image_blobs *b, const int *fds, s
     }
     digest_buf(b->config, strlen(b->config), cdigest);
     return blob_put(cl, cdigest,
-                    &(struct reg_body){ .buf = b->config,
-                                        .len = strlen(b->config),
-                                        .fd = -1,
-                                        .content_type = "application/octet-stream" },
+                    &(struct registry_body){ .buf = b->config,
+                                             .len = strlen(b->config),
+                                             .fd = -1,
+                                             .content_type = "application/octet-stream" },
                     "config", err);
 }
 
 static int
-manifest_put(struct reg_client *cl, const struct image_ref *ref, const char *manifest, bool docker,
-             struct pcon_err *err)
+manifest_put(struct registry_client *cl, const struct image_ref *ref, const char *manifest,
+             bool docker, struct pcon_err *err)
 {
     cleanup_free char *url =
         xasprintf("%s/manifests/%s", cl->base, ref->tag ? ref->tag : ref->digest);
-    struct reg_response r = { .fd = -1 };
+    struct registry_response r = { .fd = -1 };
     long status;
 
     progress(cl->o, "Writing manifest to image destination\n");
-    status = reg_request(
-        cl, "PUT", url, NULL,
-        &(struct reg_body){ .buf = manifest,
-                            .len = strlen(manifest),
-                            .fd = -1,
-                            .content_type = docker ? MEDIA_DOCKER_MANIFEST : MEDIA_OCI_MANIFEST },
-        &r, err);
-    reg_response_free(&r);
+    status =
+        registry_request(cl, "PUT", url, NULL,
+                         &(struct registry_body){ .buf = manifest,
+                                                  .len = strlen(manifest),
+                                                  .fd = -1,
+                                                  .content_type = docker ? MEDIA_DOCKER_MANIFEST
+                                                                         : MEDIA_OCI_MANIFEST },
+                         &r, err);
+    registry_response_free(&r);
     if (status != 201)
         return status < 0 ? -1
                           : pcon_fail(err, 0, "writing manifest: HTTP %ld (%s)", status,
-                                      reg_status_text(status));
+                                      registry_status_text(status));
     return 0;
 }
 
 /* the manifest in the format asked for */
 static void
-manifest_format(struct image_blobs *b, enum push_format f)
+manifest_format(struct image_blobs *b, enum registry_push_format f)
 {
-    if ((f == PUSH_FORMAT_V2S2 && !b->docker) || (f == PUSH_FORMAT_OCI && b->docker)) {
-        b->docker = f == PUSH_FORMAT_V2S2;
+    if ((f == REGISTRY_PUSH_V2S2 && !b->docker) || (f == REGISTRY_PUSH_OCI && b->docker)) {
+        b->docker = f == REGISTRY_PUSH_V2S2;
         free(b->manifest);
         b->manifest = storage_manifest_for(b->config, b->layers, b->n, b->docker);
     }
 }
 
 static int
-push_image(struct store *st, struct reg_client *cl, const struct image_ref *ref,
-           struct image_blobs *b, enum push_format f, char *digest_out, struct pcon_err *err)
+push_image(struct store *st, struct registry_client *cl, const struct image_ref *ref,
+           struct image_blobs *b, enum registry_push_format f, char *digest_out,
+           struct pcon_err *err)
 {
     cleanup_free char *tmp = NULL;
     cleanup_close int dir = -1;
@@ -290,15 +293,15 @@ out:
 }
 
 int
-storage_image_push(struct store *st, const char *src, const char *dest, enum push_format f,
-                   const struct reg_opts *o, char *digest_out, struct pcon_err *err)
+registry_push(struct store *st, const char *src, const char *dest, enum registry_push_format f,
+              const struct registry_opts *o, char *digest_out, struct pcon_err *err)
 {
     cleanup_close int lock = -1;
     cleanup_free char *canon = NULL;
     struct image img = { 0 };
     struct image_blobs b = { 0 };
     struct image_ref ref = { 0 };
-    struct reg_client cl = { 0 };
+    struct registry_client cl = { 0 };
     int r = -1;
 
     if (dest && strncmp(dest, "docker://", 9) == 0)
@@ -319,70 +322,16 @@ storage_image_push(struct store *st, const char *src, const char *dest, enum pus
         goto out;
     }
     if (storage_image_blobs(st, &img, false, &b, err) < 0
-        || reg_client_open(&cl, ref.registry, ref.path, "pull,push", o, err) < 0
+        || registry_client_open(&cl, ref.registry, ref.path, "pull,push", o, err) < 0
         || push_image(st, &cl, &ref, &b, f, digest_out, err) < 0)
         goto out;
     r = 0;
 out:
     if (r < 0 && canon)
         pcon_prefix(err, "push %s", canon);
-    reg_client_close(&cl);
+    registry_client_close(&cl);
     storage_image_blobs_free(&b);
     storage_image_free(&img);
     ref_free(&ref);
     return r;
-}
-
-/* --- login --- */
-
-char *
-storage_registry_host(const char *arg)
-{
-    const char *p = arg;
-    size_t n;
-
-    if (strncmp(p, "https://", 8) == 0)
-        p += 8;
-    else if (strncmp(p, "http://", 7) == 0)
-        p += 7;
-    else if (strncmp(p, "docker://", 9) == 0)
-        p += 9;
-    n = strcspn(p, "/");
-    return xstrndup(p, n);
-}
-
-int
-storage_registry_login(const char *host, const char *user, const char *password,
-                       const struct reg_opts *o, struct pcon_err *err)
-{
-    cleanup_free char *creds = xasprintf("%s:%s", user, password), *url = NULL;
-    struct reg_opts lo = *o;
-    struct reg_client cl;
-    struct reg_response r = { .fd = -1 };
-    long status;
-    int ret = -1;
-
-    lo.creds = creds;
-    if (reg_client_open(&cl, host, NULL, "pull,push", &lo, err) < 0)
-        goto out;
-    url = xasprintf("%s/v2/", cl.origin);
-    status = reg_request(&cl, "GET", url, NULL, NULL, &r, err);
-    reg_response_free(&r);
-    if (status == 401 || (status < 0 && err && err->kind == PCON_ERR_USAGE)) {
-        pcon_err_clear(err);
-        pcon_fail(err, 0, "invalid username/password");
-        goto out;
-    }
-    if (status < 0)
-        goto out;
-    if (status != 200) {
-        pcon_fail(err, 0, "HTTP %ld from %s", status, url);
-        goto out;
-    }
-    ret = regconf_auth_set(o->authfile, host, user, password, err);
-out:
-    if (ret < 0)
-        pcon_prefix(err, "logging into \"%s\"", host);
-    reg_client_close(&cl);
-    return ret;
 }

@@ -14,7 +14,7 @@
 #include "../lib/dynlib.h"
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
-#include "regclient.h"
+#include "client.h"
 
 #define MAX_BODY (4 << 20)
 
@@ -74,7 +74,7 @@ header_take(char **field, const char *buf, size_t len, size_t skip)
 static size_t
 header_cb(char *buf, size_t size, size_t n, void *opaque)
 {
-    struct reg_response *r = opaque;
+    struct registry_response *r = opaque;
     size_t len = size * n;
 
     if (len > 17 && strncasecmp(buf, "www-authenticate:", 17) == 0)
@@ -89,7 +89,7 @@ header_cb(char *buf, size_t size, size_t n, void *opaque)
 static size_t
 body_cb(char *buf, size_t size, size_t n, void *opaque)
 {
-    struct reg_response *r = opaque;
+    struct registry_response *r = opaque;
     size_t len = size * n;
 
     if (r->fd >= 0) {
@@ -118,7 +118,7 @@ body_cb(char *buf, size_t size, size_t n, void *opaque)
 }
 
 void
-reg_response_free(struct reg_response *r)
+registry_response_free(struct registry_response *r)
 {
     free(r->body);
     free(r->www_auth);
@@ -131,9 +131,9 @@ reg_response_free(struct reg_response *r)
 
 /* before a retry: the body so far is dropped */
 static int
-response_reset(struct reg_response *r, struct pcon_err *err)
+response_reset(struct registry_response *r, struct pcon_err *err)
 {
-    reg_response_free(r);
+    registry_response_free(r);
     r->failed = false;
     r->written = 0;
     if (r->digest) {
@@ -177,7 +177,7 @@ static int
 progress_cb(void *opaque, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
             curl_off_t ulnow)
 {
-    const struct reg_response *r = opaque;
+    const struct registry_response *r = opaque;
     curl_off_t total = ultotal ? ultotal : dltotal, now = ultotal ? ulnow : dlnow;
     char bar[31];
     int fill;
@@ -218,8 +218,8 @@ set_redirects(struct curl_api *a, CURL *h, const char *url, struct pcon_err *err
 }
 
 static int
-set_common(struct reg_client *cl, CURL *h, const char *url, struct curl_slist *hdrs,
-           struct reg_response *r, struct pcon_err *err)
+set_common(struct registry_client *cl, CURL *h, const char *url, struct curl_slist *hdrs,
+           struct registry_response *r, struct pcon_err *err)
 {
     struct curl_api *a = cl->api;
 
@@ -257,7 +257,7 @@ set_common(struct reg_client *cl, CURL *h, const char *url, struct curl_slist *h
 
 /* the Authorization header the registry asked for, or NULL */
 static char *
-auth_header(struct reg_client *cl)
+auth_header(struct registry_client *cl)
 {
     cleanup_free char *enc = NULL;
 
@@ -271,8 +271,9 @@ auth_header(struct reg_client *cl)
 
 /* one HTTP exchange, no retries; auth: an Authorization header, or NULL */
 static long
-perform(struct reg_client *cl, const char *method, const char *url, const char *accept,
-        const struct reg_body *body, struct reg_response *r, const char *auth, struct pcon_err *err)
+perform(struct registry_client *cl, const char *method, const char *url, const char *accept,
+        const struct registry_body *body, struct registry_response *r, const char *auth,
+        struct pcon_err *err)
 {
     struct curl_api *a = cl->api;
     CURL *h = cl->curl;
@@ -335,7 +336,7 @@ perform(struct reg_client *cl, const char *method, const char *url, const char *
 
 /* `Bearer realm="...",service="...",scope="..."` -> the value of key */
 char *
-auth_param(const char *header, const char *key)
+registry_auth_param(const char *header, const char *key)
 {
     cleanup_free char *pat = xasprintf("%s=\"", key);
     const char *p = strstr(header, pat), *e;
@@ -366,14 +367,14 @@ url_escape(const char *s)
 /* A Bearer challenge: a token for its scope from its realm, with the
  * stored credentials when there are any. */
 static int
-bearer_login(struct reg_client *cl, const char *www_auth, struct pcon_err *err)
+bearer_login(struct registry_client *cl, const char *www_auth, struct pcon_err *err)
 {
-    cleanup_free char *realm = auth_param(www_auth, "realm");
-    cleanup_free char *service = auth_param(www_auth, "service");
-    cleanup_free char *scope = auth_param(www_auth, "scope");
+    cleanup_free char *realm = registry_auth_param(www_auth, "realm");
+    cleanup_free char *service = registry_auth_param(www_auth, "service");
+    cleanup_free char *scope = registry_auth_param(www_auth, "scope");
     cleanup_free char *eservice = NULL, *escope = NULL, *url = NULL, *basic = NULL, *enc = NULL;
     cleanup_yajl_val yajl_val v = NULL;
-    struct reg_response r = { .fd = -1 };
+    struct registry_response r = { .fd = -1 };
     const char *tok;
     long status;
 
@@ -396,7 +397,7 @@ bearer_login(struct reg_client *cl, const char *www_auth, struct pcon_err *err)
     cl->token = NULL;
     status = perform(cl, "GET", url, NULL, NULL, &r, basic, err);
     if (status != 200) {
-        reg_response_free(&r);
+        registry_response_free(&r);
         if (status < 0)
             return -1;
         return pcon_fail_kind(err, status == 401 ? PCON_ERR_USAGE : PCON_ERR_ENGINE, EACCES,
@@ -404,7 +405,7 @@ bearer_login(struct reg_client *cl, const char *www_auth, struct pcon_err *err)
                               status == 401 ? " (invalid username/password?)" : "");
     }
     v = json_parse(r.body ? r.body : "", err);
-    reg_response_free(&r);
+    registry_response_free(&r);
     if (v == NULL)
         return pcon_prefix(err, "token from %s", realm);
     tok = json_get_str(v, "token");
@@ -421,7 +422,7 @@ bearer_login(struct reg_client *cl, const char *www_auth, struct pcon_err *err)
 /* A 401: whether to try again, authenticated as the challenge asks.
  * 0: retry; 1: nothing more to try. */
 static int
-authenticate(struct reg_client *cl, const char *www_auth, struct pcon_err *err)
+authenticate(struct registry_client *cl, const char *www_auth, struct pcon_err *err)
 {
     const char *kind = www_auth + strspn(www_auth, " ");
 
@@ -432,7 +433,7 @@ authenticate(struct reg_client *cl, const char *www_auth, struct pcon_err *err)
         return 0;
     }
     if (strncasecmp(kind, "bearer", 6) == 0) {
-        cleanup_free char *scope = auth_param(www_auth, "scope");
+        cleanup_free char *scope = registry_auth_param(www_auth, "scope");
         if (cl->token && cl->token_scope && strcmp(cl->token_scope, scope ? scope : "") == 0)
             return 1; /* this very token was refused */
         return bearer_login(cl, www_auth, err) < 0 ? -1 : 0;
@@ -442,7 +443,7 @@ authenticate(struct reg_client *cl, const char *www_auth, struct pcon_err *err)
 
 /* whether url is on the registry's origin: its scheme, host and port */
 static bool
-url_own(const struct reg_client *cl, const char *url)
+url_own(const struct registry_client *cl, const char *url)
 {
     size_t olen = strlen(cl->origin);
 
@@ -450,8 +451,9 @@ url_own(const struct reg_client *cl, const char *url)
 }
 
 long
-reg_request(struct reg_client *cl, const char *method, const char *url, const char *accept,
-            const struct reg_body *body, struct reg_response *r, struct pcon_err *err)
+registry_request(struct registry_client *cl, const char *method, const char *url,
+                 const char *accept, const struct registry_body *body, struct registry_response *r,
+                 struct pcon_err *err)
 {
     /* credentials go to the registry's own origin only (an upload
      * Location may name another host) */
@@ -481,7 +483,7 @@ reg_request(struct reg_client *cl, const char *method, const char *url, const ch
 }
 
 const char *
-reg_status_text(long status)
+registry_status_text(long status)
 {
     switch (status) {
     case 401:
@@ -498,27 +500,27 @@ reg_status_text(long status)
 /* --- opening --- */
 
 static int
-client_config(struct reg_client *cl, const char *name, struct pcon_err *err)
+client_config(struct registry_client *cl, const char *name, struct pcon_err *err)
 {
-    struct regconf rc;
-    const struct regconf_entry *e;
+    struct registry_conf rc;
+    const struct registry_conf_entry *e;
     bool insecure = false;
 
-    if (regconf_load(&rc, err) < 0)
+    if (registry_conf_load(&rc, err) < 0)
         return -1;
-    e = regconf_find(&rc, name);
+    e = registry_conf_find(&rc, name);
     if (e && e->blocked) {
-        regconf_free(&rc);
+        registry_conf_free(&rc);
         return pcon_fail(err, EACCES, "registry %s is blocked in registries.conf", cl->host);
     }
     insecure = e && e->insecure;
-    regconf_free(&rc);
+    registry_conf_free(&rc);
     cl->verify = cl->o->tls_verify > 0 || (cl->o->tls_verify < 0 && !insecure);
     return 0;
 }
 
 static int
-client_credentials(struct reg_client *cl, struct pcon_err *err)
+client_credentials(struct registry_client *cl, struct pcon_err *err)
 {
     if (cl->o->creds) {
         if (strchr(cl->o->creds, ':') == NULL)
@@ -526,21 +528,21 @@ client_credentials(struct reg_client *cl, struct pcon_err *err)
         cl->creds = xstrdup(cl->o->creds);
         return 0;
     }
-    cl->creds = regconf_auth_get(cl->o->authfile, cl->host, err);
+    cl->creds = registry_conf_auth_get(cl->o->authfile, cl->host, err);
     return err && err->msg ? -1 : 0;
 }
 
 /* GET /v2/ over HTTPS; an insecure registry may answer over HTTP. The
  * challenge of a 401 goes to *challenge. */
 static int
-client_ping(struct reg_client *cl, char **challenge, struct pcon_err *err)
+client_ping(struct registry_client *cl, char **challenge, struct pcon_err *err)
 {
     const char *api_host = strcmp(cl->host, "docker.io") == 0 ? "registry-1.docker.io" : cl->host;
     long status = -1;
 
     for (int plain = 0; plain < 2 && status < 0; plain++) {
         cleanup_free char *url = NULL;
-        struct reg_response r = { .fd = -1 };
+        struct registry_response r = { .fd = -1 };
         if (plain) {
             if (cl->verify)
                 return pcon_prefix(err, "pinging container registry %s", cl->host);
@@ -550,9 +552,9 @@ client_ping(struct reg_client *cl, char **challenge, struct pcon_err *err)
         cl->origin = xasprintf("%s://%s", plain ? "http" : "https", api_host);
         url = xasprintf("%s/v2/", cl->origin);
         status = perform(cl, "GET", url, NULL, NULL, &r, NULL, err);
-        if (status == 401 && r.www_auth && url_own(cl, r.final_url)) /* as in reg_request */
+        if (status == 401 && r.www_auth && url_own(cl, r.final_url)) /* as in registry_request */
             *challenge = steal_ptr(&r.www_auth);
-        reg_response_free(&r);
+        registry_response_free(&r);
     }
     return status < 0 ? pcon_prefix(err, "pinging container registry %s", cl->host) : 0;
 }
@@ -562,8 +564,8 @@ client_ping(struct reg_client *cl, char **challenge, struct pcon_err *err)
  * a push then has push rights from the start, as registries that check
  * the scope want). */
 static int
-client_preauth(struct reg_client *cl, const char *challenge, const char *repo, const char *actions,
-               struct pcon_err *err)
+client_preauth(struct registry_client *cl, const char *challenge, const char *repo,
+               const char *actions, struct pcon_err *err)
 {
     const char *kind = challenge + strspn(challenge, " ");
     cleanup_free char *scoped = NULL;
@@ -579,8 +581,8 @@ client_preauth(struct reg_client *cl, const char *challenge, const char *repo, c
 }
 
 int
-reg_client_open(struct reg_client *cl, const char *host, const char *repo, const char *actions,
-                const struct reg_opts *o, struct pcon_err *err)
+registry_client_open(struct registry_client *cl, const char *host, const char *repo,
+                     const char *actions, const struct registry_opts *o, struct pcon_err *err)
 {
     cleanup_free char *name = xasprintf("%s/%s", host, repo ? repo : "");
     cleanup_free char *challenge = NULL;
@@ -594,7 +596,7 @@ reg_client_open(struct reg_client *cl, const char *host, const char *repo, const
         return pcon_fail(err, ENOMEM, "start an HTTP client");
     if (client_config(cl, name, err) < 0 || client_credentials(cl, err) < 0)
         return -1;
-    regconf_certs(o->cert_dir, host, &cl->certs);
+    registry_conf_certs(o->cert_dir, host, &cl->certs);
     if (client_ping(cl, &challenge, err) < 0)
         return -1;
     if (challenge && client_preauth(cl, challenge, repo, actions, err) < 0)
@@ -604,7 +606,7 @@ reg_client_open(struct reg_client *cl, const char *host, const char *repo, const
 }
 
 void
-reg_client_close(struct reg_client *cl)
+registry_client_close(struct registry_client *cl)
 {
     if (cl->curl)
         cl->api->easy_cleanup(cl->curl);
@@ -614,6 +616,6 @@ reg_client_close(struct reg_client *cl)
     free(cl->creds);
     free(cl->token);
     free(cl->token_scope);
-    regconf_certs_free(&cl->certs);
+    registry_conf_certs_free(&cl->certs);
     memset(cl, 0, sizeof *cl);
 }

@@ -16,11 +16,11 @@
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
 #include "../lib/proc.h"
-#include "image.h"
-#include "layer.h"
-#include "reference.h"
-#include "regclient.h"
-#include "regconf.h"
+#include "../storage/image.h"
+#include "../storage/layer.h"
+#include "../storage/reference.h"
+#include "client.h"
+#include "conf.h"
 #include "registry.h"
 
 #define MAX_MANIFEST (4 << 20)
@@ -33,7 +33,7 @@
 
 /* the digest of our platform's entry in an index or manifest list */
 static int
-index_pick(struct reg_client *cl, yajl_val list, char picked[72], struct pcon_err *err)
+index_pick(struct registry_client *cl, yajl_val list, char picked[72], struct pcon_err *err)
 {
     const char *want_arch = cl->o->arch ? cl->o->arch : proc_host_arch();
     const char *want_os = cl->o->os ? cl->o->os : "linux";
@@ -56,7 +56,7 @@ index_pick(struct reg_client *cl, yajl_val list, char picked[72], struct pcon_er
 /* The manifest text for reference (a tag or digest); a list is resolved
  * to the platform's entry. digest_out gets the manifest's digest. */
 static char *
-manifest_get(struct reg_client *cl, const char *reference, char digest_out[72],
+manifest_get(struct registry_client *cl, const char *reference, char digest_out[72],
              struct pcon_err *err)
 {
     char picked[72];
@@ -64,35 +64,35 @@ manifest_get(struct reg_client *cl, const char *reference, char digest_out[72],
     for (int depth = 0; depth < 2; depth++) {
         cleanup_free char *url = xasprintf("%s/manifests/%s", cl->base, reference);
         cleanup_yajl_val yajl_val v = NULL;
-        struct reg_response r = { .fd = -1 };
+        struct registry_response r = { .fd = -1 };
         yajl_val list;
-        long status = reg_request(cl, "GET", url, ACCEPT, NULL, &r, err);
+        long status = registry_request(cl, "GET", url, ACCEPT, NULL, &r, err);
 
         if (status != 200) {
-            reg_response_free(&r);
+            registry_response_free(&r);
             if (status >= 0)
                 pcon_fail_kind(err, status == 404 ? PCON_ERR_NOTFOUND : PCON_ERR_ENGINE, 0,
                                "reading manifest %s: HTTP %ld (%s)", reference, status,
-                               reg_status_text(status));
+                               registry_status_text(status));
             return NULL;
         }
         digest_buf(r.body ? r.body : "", r.len, digest_out);
         if (strncmp(reference, "sha256:", 7) == 0 && strcmp(digest_out, reference) != 0) {
             pcon_fail(err, 0, "manifest %s has digest %s", reference, digest_out);
-            reg_response_free(&r);
+            registry_response_free(&r);
             return NULL;
         }
         if ((v = json_parse(r.body ? r.body : "", err)) == NULL) {
-            reg_response_free(&r);
+            registry_response_free(&r);
             return NULL;
         }
         list = json_get_arr(v, "manifests");
         if (list == NULL) {
             char *body = steal_ptr(&r.body);
-            reg_response_free(&r);
+            registry_response_free(&r);
             return body;
         }
-        reg_response_free(&r);
+        registry_response_free(&r);
         if (index_pick(cl, list, picked, err) < 0)
             return NULL;
         reference = picked; /* the next round fetches it by digest */
@@ -123,12 +123,12 @@ descriptor_get(yajl_val d, const char *what, int64_t max, const char **digest, i
 
 /* a blob of size bytes into dir/<hex>, verified; returns an fd at its start */
 static int
-blob_get(struct reg_client *cl, int dir, const char *digest, long long size, const char *what,
+blob_get(struct registry_client *cl, int dir, const char *digest, long long size, const char *what,
          struct pcon_err *err)
 {
     cleanup_free char *url = NULL, *label = NULL;
     cleanup_close int fd = -1;
-    struct reg_response r = { .fd = -1 };
+    struct registry_response r = { .fd = -1 };
     char got[72];
     long status;
 
@@ -143,15 +143,15 @@ blob_get(struct reg_client *cl, int dir, const char *digest, long long size, con
     r.limit = size; /* a registry sending more is not written to disk */
     if (!cl->o->quiet && isatty(2))
         r.progress = label = xasprintf("%s %.12s", what, digest + 7);
-    status = reg_request(cl, "GET", url, NULL, NULL, &r, err);
+    status = registry_request(cl, "GET", url, NULL, NULL, &r, err);
     digest_final(r.digest, got);
     if (status != 200 && status >= 0) {
         /* a redirect's host refusing is not the registry refusing */
         bool moved = r.final_url && strcmp(r.final_url, url) != 0;
         pcon_fail(err, 0, "fetching blob %s: HTTP %ld%s%s (%s)", digest, status,
-                  moved ? " from " : "", moved ? r.final_url : "", reg_status_text(status));
+                  moved ? " from " : "", moved ? r.final_url : "", registry_status_text(status));
     }
-    reg_response_free(&r);
+    registry_response_free(&r);
     if (status != 200)
         return -1;
     if (strcmp(got, digest) != 0 || r.written != size)
@@ -166,8 +166,8 @@ blob_get(struct reg_client *cl, int dir, const char *digest, long long size, con
  * stored already (its chain id follows from the config's DiffIDs) is not
  * downloaded unless fetch_all. */
 static int
-layers_fetch(struct reg_client *cl, struct store *st, int dir, yajl_val layers, char **diff_ids,
-             bool fetch_all, struct layer_src *src, struct pcon_err *err)
+layers_fetch(struct registry_client *cl, struct store *st, int dir, yajl_val layers,
+             char **diff_ids, bool fetch_all, struct layer_src *src, struct pcon_err *err)
 {
     char chain[72] = "";
 
@@ -192,8 +192,8 @@ layers_fetch(struct reg_client *cl, struct store *st, int dir, yajl_val layers, 
 }
 
 static int
-pull_manifest(struct reg_client *cl, struct store *st, int dir, const char *manifest, char **names,
-              char *id_out, struct pcon_err *err)
+pull_manifest(struct registry_client *cl, struct store *st, int dir, const char *manifest,
+              char **names, char *id_out, struct pcon_err *err)
 {
     cleanup_yajl_val yajl_val v = json_parse(manifest, err);
     cleanup_yajl_val yajl_val cv = NULL;
@@ -254,16 +254,16 @@ pull_manifest(struct reg_client *cl, struct store *st, int dir, const char *mani
 
 /* one candidate name, pulled */
 static int
-pull_one(struct store *st, const struct image_ref *ref, const struct reg_opts *o, char **name,
+pull_one(struct store *st, const struct image_ref *ref, const struct registry_opts *o, char **name,
          char id_out[65], struct pcon_err *err)
 {
-    struct reg_client cl;
+    struct registry_client cl;
     cleanup_free char *canon = ref_string(ref), *manifest = NULL, *tmp = NULL;
     cleanup_close int dir = -1;
     char mdigest[72];
     int r = -1;
 
-    if (reg_client_open(&cl, ref->registry, ref->path, "pull", o, err) < 0)
+    if (registry_client_open(&cl, ref->registry, ref->path, "pull", o, err) < 0)
         goto out;
     manifest = manifest_get(&cl, ref->digest ? ref->digest : ref->tag, mdigest, err);
     if (manifest == NULL)
@@ -282,7 +282,7 @@ out:
         pcon_prefix(err, "pull %s", canon ? canon : "");
     if (tmp)
         (void) fs_rm_rf_at(st->layers_dfd, tmp, NULL); /* downloads are stored or refused */
-    reg_client_close(&cl);
+    registry_client_close(&cl);
     return r;
 }
 
@@ -292,7 +292,7 @@ static int
 candidates(const char *refstr, struct image_ref **out, size_t *n, struct pcon_err *err)
 {
     struct image_ref ref;
-    struct regconf rc;
+    struct registry_conf rc;
 
     *out = NULL;
     *n = 0;
@@ -304,7 +304,7 @@ candidates(const char *refstr, struct image_ref **out, size_t *n, struct pcon_er
         return 0;
     }
     ref_free(&ref);
-    if (regconf_load(&rc, err) < 0)
+    if (registry_conf_load(&rc, err) < 0)
         return -1;
     *out = xzalloc((strv_len(rc.search) + 1) * sizeof **out);
     for (size_t i = 0; rc.search && rc.search[i]; i++)
@@ -312,7 +312,7 @@ candidates(const char *refstr, struct image_ref **out, size_t *n, struct pcon_er
             (*n)++;
     if (*n == 0 && ref_parse(refstr, "docker.io", &(*out)[(*n)], err) == 0)
         (*n)++;
-    regconf_free(&rc);
+    registry_conf_free(&rc);
     return *n ? 0 : -1;
 }
 
@@ -348,7 +348,7 @@ each_candidate(const char *refstr,
 
 struct pull_args {
     struct store *st;
-    const struct reg_opts *o;
+    const struct registry_opts *o;
     char **name;
     char *id_out;
 };
@@ -362,8 +362,8 @@ pull_cb(const struct image_ref *ref, void *opaque, struct pcon_err *err)
 }
 
 int
-storage_image_pull(struct store *st, const char *refstr, const struct reg_opts *o, char **name,
-                   char id_out[65], struct pcon_err *err)
+registry_pull(struct store *st, const char *refstr, const struct registry_opts *o, char **name,
+              char id_out[65], struct pcon_err *err)
 {
     struct pull_args a = { st, o, name, id_out };
 
@@ -371,7 +371,7 @@ storage_image_pull(struct store *st, const char *refstr, const struct reg_opts *
 }
 
 struct digest_args {
-    const struct reg_opts *o;
+    const struct registry_opts *o;
     char *digest;
 };
 
@@ -379,20 +379,20 @@ static int
 digest_cb(const struct image_ref *ref, void *opaque, struct pcon_err *err)
 {
     struct digest_args *a = opaque;
-    struct reg_client cl;
+    struct registry_client cl;
     cleanup_free char *m = NULL;
     int r = -1;
 
-    if (reg_client_open(&cl, ref->registry, ref->path, "pull", a->o, err) == 0
+    if (registry_client_open(&cl, ref->registry, ref->path, "pull", a->o, err) == 0
         && (m = manifest_get(&cl, ref->digest ? ref->digest : ref->tag, a->digest, err)) != NULL)
         r = 0;
-    reg_client_close(&cl);
+    registry_client_close(&cl);
     return r;
 }
 
 int
-storage_image_remote_digest(const char *refstr, const struct reg_opts *o, char digest[72],
-                            struct pcon_err *err)
+registry_pull_digest(const char *refstr, const struct registry_opts *o, char digest[72],
+                     struct pcon_err *err)
 {
     struct digest_args a = { o, digest };
 

@@ -14,23 +14,24 @@
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
 #include "../lib/toml.h"
-#include "regconf.h"
+#include "../storage/store.h"
+#include "conf.h"
 
 #define MAX_CONF (1 << 20)
 
 /* --- registries.conf --- */
 
 static int
-regconf_cb(void *opaque, const char *table, bool array_table, const char *key,
-           const struct toml_value *v, struct pcon_err *err)
+conf_cb(void *opaque, const char *table, bool array_table, const char *key,
+        const struct toml_value *v, struct pcon_err *err)
 {
-    struct regconf *rc = opaque;
-    struct regconf_entry *e;
+    struct registry_conf *rc = opaque;
+    struct registry_conf_entry *e;
 
     if (key == NULL) { /* a table starts: [[registry]] is an entry; mirrors and others are not */
         if (array_table && strcmp(table, "registry") == 0) {
             rc->entries = xrealloc(rc->entries, (rc->n + 1) * sizeof *rc->entries);
-            rc->entries[rc->n++] = (struct regconf_entry){ 0 };
+            rc->entries[rc->n++] = (struct registry_conf_entry){ 0 };
         }
         return 0;
     }
@@ -63,10 +64,10 @@ regconf_cb(void *opaque, const char *table, bool array_table, const char *key,
 }
 
 int
-regconf_parse(const char *text, struct regconf *rc, struct pcon_err *err)
+registry_conf_parse(const char *text, struct registry_conf *rc, struct pcon_err *err)
 {
     memset(rc, 0, sizeof *rc);
-    if (toml_parse(text, "registries.conf", regconf_cb, rc, err) < 0)
+    if (toml_parse(text, "registries.conf", conf_cb, rc, err) < 0)
         goto fail;
     for (size_t i = 0; i < rc->n; i++)
         if (rc->entries[i].prefix == NULL) {
@@ -75,28 +76,18 @@ regconf_parse(const char *text, struct regconf *rc, struct pcon_err *err)
         }
     return 0;
 fail:
-    regconf_free(rc);
+    registry_conf_free(rc);
     return -1;
 }
 
 void
-regconf_free(struct regconf *rc)
+registry_conf_free(struct registry_conf *rc)
 {
     for (size_t i = 0; i < rc->n; i++)
         free(rc->entries[i].prefix);
     free(rc->entries);
     strv_free(rc->search);
     memset(rc, 0, sizeof *rc);
-}
-
-char *
-regconf_user_path(const char *name)
-{
-    const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
-
-    if (xdg && *xdg)
-        return xasprintf("%s/containers/%s", xdg, name);
-    return xasprintf("%s/.config/containers/%s", home ? home : "/nonexistent", name);
 }
 
 /* the user's configuration file NAME, or the system's */
@@ -108,7 +99,7 @@ config_path(const char *env, const char *name)
 
     if (v && *v)
         return xstrdup(v);
-    p = regconf_user_path(name);
+    p = storage_conf_user_path(name);
     if (access(p, F_OK) == 0)
         return p;
     free(p);
@@ -116,7 +107,7 @@ config_path(const char *env, const char *name)
 }
 
 int
-regconf_load(struct regconf *rc, struct pcon_err *err)
+registry_conf_load(struct registry_conf *rc, struct pcon_err *err)
 {
     cleanup_free char *path = config_path("CONTAINERS_REGISTRIES_CONF", "registries.conf");
     cleanup_free char *text = fs_read_all(AT_FDCWD, path, MAX_CONF, NULL, err);
@@ -129,15 +120,15 @@ regconf_load(struct regconf *rc, struct pcon_err *err)
         }
         return pcon_prefix(err, "%s", path);
     }
-    if (regconf_parse(text, rc, err) < 0)
+    if (registry_conf_parse(text, rc, err) < 0)
         return pcon_prefix(err, "%s", path);
     return 0;
 }
 
-const struct regconf_entry *
-regconf_find(const struct regconf *rc, const char *name)
+const struct registry_conf_entry *
+registry_conf_find(const struct registry_conf *rc, const char *name)
 {
-    const struct regconf_entry *best = NULL;
+    const struct registry_conf_entry *best = NULL;
 
     for (size_t i = 0; i < rc->n; i++) {
         const char *p = rc->entries[i].prefix;
@@ -155,7 +146,7 @@ regconf_find(const struct regconf *rc, const char *name)
 /* --- auth.json --- */
 
 char *
-regconf_authfile_path(const char *authfile)
+registry_conf_authfile_path(const char *authfile)
 {
     const char *env = getenv("REGISTRY_AUTH_FILE"), *run = getenv("XDG_RUNTIME_DIR");
 
@@ -195,9 +186,9 @@ auth_lookup(const char *path, const char *host, struct pcon_err *err)
 }
 
 char *
-regconf_auth_get(const char *authfile, const char *host, struct pcon_err *err)
+registry_conf_auth_get(const char *authfile, const char *host, struct pcon_err *err)
 {
-    cleanup_free char *path = regconf_authfile_path(authfile);
+    cleanup_free char *path = registry_conf_authfile_path(authfile);
     const char *home = getenv("HOME");
     char *c;
 
@@ -248,10 +239,10 @@ fail:
 }
 
 int
-regconf_auth_set(const char *authfile, const char *host, const char *user, const char *password,
-                 struct pcon_err *err)
+registry_conf_auth_set(const char *authfile, const char *host, const char *user,
+                       const char *password, struct pcon_err *err)
 {
-    cleanup_free char *path = regconf_authfile_path(authfile);
+    cleanup_free char *path = registry_conf_authfile_path(authfile);
     cleanup_free char *text = NULL, *encoded = NULL, *plain = NULL, *out = NULL, *dir = NULL;
     cleanup_yajl_val yajl_val v = NULL;
     cleanup_close int dfd = -1;
@@ -291,7 +282,7 @@ ends_with(const char *s, const char *suffix)
 }
 
 static bool
-certs_from(const char *dir, struct regcerts *out)
+certs_from(const char *dir, struct registry_certs *out)
 {
     cleanup_closedir DIR *d = opendir(dir);
     struct dirent *de;
@@ -314,7 +305,7 @@ certs_from(const char *dir, struct regcerts *out)
 }
 
 void
-regconf_certs(const char *cert_dir, const char *host, struct regcerts *out)
+registry_conf_certs(const char *cert_dir, const char *host, struct registry_certs *out)
 {
     cleanup_free char *sub = NULL, *user = NULL, *etc = NULL, *docker = NULL;
 
@@ -324,7 +315,7 @@ regconf_certs(const char *cert_dir, const char *host, struct regcerts *out)
         return;
     }
     sub = xasprintf("certs.d/%s", host);
-    user = regconf_user_path(sub);
+    user = storage_conf_user_path(sub);
     etc = xasprintf("/etc/containers/certs.d/%s", host);
     docker = xasprintf("/etc/docker/certs.d/%s", host);
     /* the first directory that exists is the one */
@@ -333,7 +324,7 @@ regconf_certs(const char *cert_dir, const char *host, struct regcerts *out)
 }
 
 void
-regconf_certs_free(struct regcerts *c)
+registry_conf_certs_free(struct registry_certs *c)
 {
     free(c->ca);
     free(c->cert);

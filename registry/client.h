@@ -5,22 +5,22 @@
  * (Basic with stored credentials, or Bearer tokens from the realm of
  * WWW-Authenticate, one per scope). Credentials and tokens go to the
  * registry's own origin and its token realm only, never to a host a
- * redirect names. Internal to storage/. */
-#ifndef PCON_STORAGE_REGCLIENT_H
-#define PCON_STORAGE_REGCLIENT_H
+ * redirect names. Internal to registry/. */
+#ifndef PCON_REGISTRY_CLIENT_H
+#define PCON_REGISTRY_CLIENT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "../lib/err.h"
-#include "regconf.h"
+#include "conf.h"
 #include "registry.h"
 
 struct curl_api;
 struct digest_ctx;
 
 /* one response: the body in memory (capped) or into a file with a digest */
-struct reg_response {
+struct registry_response {
     char *body;
     size_t len, cap;
     int fd; /* >= 0: the body goes here */
@@ -35,7 +35,7 @@ struct reg_response {
 };
 
 /* a request body: a buffer, or size bytes of fd (from its start) */
-struct reg_body {
+struct registry_body {
     const char *buf;
     size_t len;
     int fd;
@@ -43,15 +43,15 @@ struct reg_body {
     const char *content_type;
 };
 
-struct reg_client {
+struct registry_client {
     struct curl_api *api;
     void *curl;
-    const struct reg_opts *o;
+    const struct registry_opts *o;
     char *host;   /* as named: "docker.io", "127.0.0.1:5000" */
     char *origin; /* "https://registry-1.docker.io" */
     char *base;   /* origin + "/v2/" + repository */
     bool verify;  /* certificates checked */
-    struct regcerts certs;
+    struct registry_certs certs;
     char *creds; /* "user:password", or NULL */
     bool basic;  /* the registry asked for Basic authentication */
     char *token, *token_scope;
@@ -61,22 +61,23 @@ struct reg_client {
  * registries.conf or o->tls_verify, credentials (o->creds, else auth.json)
  * and certificates, then pings /v2/ to settle HTTPS or, insecure, HTTP,
  * and authenticates for actions ("pull" or "pull,push") on repo. */
-int reg_client_open(struct reg_client *cl, const char *host, const char *repo, const char *actions,
-                    const struct reg_opts *o, struct pcon_err *err);
-void reg_client_close(struct reg_client *cl);
-void reg_response_free(struct reg_response *r);
+int registry_client_open(struct registry_client *cl, const char *host, const char *repo,
+                         const char *actions, const struct registry_opts *o, struct pcon_err *err);
+void registry_client_close(struct registry_client *cl);
+void registry_response_free(struct registry_response *r);
 
 /* One request (method "GET", "HEAD", "POST", "PUT"), authenticated as the
  * registry asks; returns the HTTP status or -1. */
-long reg_request(struct reg_client *cl, const char *method, const char *url, const char *accept,
-                 const struct reg_body *body, struct reg_response *r, struct pcon_err *err);
+long registry_request(struct registry_client *cl, const char *method, const char *url,
+                      const char *accept, const struct registry_body *body,
+                      struct registry_response *r, struct pcon_err *err);
 
 /* "401 unauthorized" style text for a failed status */
-const char *reg_status_text(long status);
+const char *registry_status_text(long status);
 
 /* a parameter of a WWW-Authenticate challenge, `Bearer realm="...",
  * service="...",scope="..."`: the value of key, or NULL (exposed for the
  * fuzz target) */
-char *auth_param(const char *header, const char *key);
+char *registry_auth_param(const char *header, const char *key);
 
 #endif
