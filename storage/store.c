@@ -64,9 +64,23 @@ store_recover(struct store *st)
         (void) storage_cleanup_temporaries(st, NULL); /* best effort: retried by the next */
 }
 
+static int store_open_all(struct store *st, const char *graphroot, const char *runroot,
+                          enum storage_driver driver, struct pcon_err *err);
+
 int
 storage_store_open(struct store *st, const char *graphroot, const char *runroot,
                    enum storage_driver driver, struct pcon_err *err)
+{
+    if (store_open_all(st, graphroot, runroot, driver, err) < 0) {
+        storage_store_close(st); /* what was opened before the failure */
+        return -1;
+    }
+    return 0;
+}
+
+static int
+store_open_all(struct store *st, const char *graphroot, const char *runroot,
+               enum storage_driver driver, struct pcon_err *err)
 {
     memset(st, 0, sizeof *st);
     st->root_dfd = st->run_dfd = st->layers_dfd = st->images_dfd = st->containers_dfd = -1;
