@@ -165,25 +165,10 @@ gen_time(yajl_gen g, const char *key, const char *rfc)
     return s != yajl_gen_status_ok ? s : json_gen_str(g, rfc ? rfc : "0001-01-01T00:00:00Z");
 }
 
-char *
-ctr_report_inspect(struct store *st, const struct container *c)
+/* State: the status, the processes, the exit and its times */
+static yajl_gen_status
+inspect_state(yajl_gen g, const struct ctr_state *s, bool running)
 {
-    cleanup_yajl_gen yajl_gen g = json_gen_new(true);
-    const struct ctr_config *cf = &c->cfg;
-    const struct ctr_state *s = &c->state;
-    cleanup_free char *rundir = engine_ctr_rundir(st, cf->id);
-    cleanup_free char *log = engine_ctr_log_path(st, cf->id);
-    cleanup_free char *upper = engine_ctr_upper_path(st, cf->id);
-    cleanup_free char *work = engine_ctr_work_path(st, cf->id);
-    cleanup_free char *p = NULL;
-    bool running = engine_ctr_is_active(c);
-    char sig[16];
-
-    JG(yajl_gen_map_open(g));
-    JG(json_gen_kv_str(g, "Id", cf->id));
-    JG(gen_time(g, "Created", cf->created));
-    JG(json_gen_kv_str(g, "Path", cf->args[0]));
-    JG(json_gen_kv_strv(g, "Args", cf->args + 1));
     JG(json_gen_str(g, "State"));
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_str(g, "OciVersion", "1.1.0"));
@@ -199,22 +184,37 @@ ctr_report_inspect(struct store *st, const struct container *c)
     JG(json_gen_kv_str(g, "Error", s->status == CTR_STOPPED ? "exit code unknown" : ""));
     JG(gen_time(g, "StartedAt", s->started_at));
     JG(gen_time(g, "FinishedAt", s->finished_at));
-    JG(yajl_gen_map_close(g));
-    JG(json_gen_kv_str(g, "Image", cf->image_id));
-    JG(json_gen_kv_str(g, "ImageName", cf->image_name));
-    JG(json_gen_kv_str(g, "Rootfs", ""));
-    p = xasprintf("%s/resolv.conf", rundir);
-    JG(json_gen_kv_str(g, "ResolvConfPath", p));
-    free(p);
-    p = xasprintf("%s/hostname", rundir);
-    JG(json_gen_kv_str(g, "HostnamePath", p));
-    free(p);
-    p = xasprintf("%s/hosts", rundir);
-    JG(json_gen_kv_str(g, "HostsPath", p));
-    JG(json_gen_kv_str(g, "StaticDir", rundir));
-    JG(json_gen_kv_str(g, "Name", cf->name));
-    JG(json_gen_kv_int(g, "RestartCount", s->restart_count));
-    JG(json_gen_kv_str(g, "Driver", storage_driver_name(cf->driver)));
+    return yajl_gen_map_close(g);
+fail:
+    return yajl_gen_in_error_state;
+}
+
+/* the /etc files of the run directory */
+static yajl_gen_status
+inspect_run_files(yajl_gen g, const char *rundir)
+{
+    static const char *const files[][2] = {
+        { "ResolvConfPath", "resolv.conf" },
+        { "HostnamePath", "hostname" },
+        { "HostsPath", "hosts" },
+    };
+
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        cleanup_free char *p = xasprintf("%s/%s", rundir, files[i][1]);
+        JG(json_gen_kv_str(g, files[i][0], p));
+    }
+    return json_gen_kv_str(g, "StaticDir", rundir);
+fail:
+    return yajl_gen_in_error_state;
+}
+
+/* GraphDriver: the writable layer */
+static yajl_gen_status
+inspect_graph_driver(yajl_gen g, struct store *st, const struct ctr_config *cf)
+{
+    cleanup_free char *upper = engine_ctr_upper_path(st, cf->id);
+    cleanup_free char *work = engine_ctr_work_path(st, cf->id);
+
     JG(json_gen_str(g, "GraphDriver"));
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_str(g, "Name", storage_driver_name(cf->driver)));
@@ -223,33 +223,53 @@ ctr_report_inspect(struct store *st, const struct container *c)
     JG(json_gen_kv_str(g, "UpperDir", upper));
     JG(json_gen_kv_str(g, "WorkDir", work));
     JG(yajl_gen_map_close(g));
-    JG(yajl_gen_map_close(g));
+    return yajl_gen_map_close(g);
+fail:
+    return yajl_gen_in_error_state;
+}
+
+/* one bind of Mounts */
+static yajl_gen_status
+inspect_mount(yajl_gen g, const struct volume *v)
+{
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "Type", "bind"));
+    JG(json_gen_kv_str(g, "Source", v->src));
+    JG(json_gen_kv_str(g, "Destination", v->dst));
+    JG(json_gen_kv_str(g, "Driver", ""));
+    JG(json_gen_kv_str(g, "Mode", ""));
+    JG(json_gen_kv_strv(g, "Options", (char *[]){ "rbind", NULL }));
+    JG(json_gen_kv_bool(g, "RW", !v->ro));
+    JG(json_gen_kv_str(g, "Propagation", "rprivate"));
+    return yajl_gen_map_close(g);
+fail:
+    return yajl_gen_in_error_state;
+}
+
+/* Mounts: the -v binds */
+static yajl_gen_status
+inspect_mounts(yajl_gen g, const struct ctr_config *cf)
+{
     JG(json_gen_str(g, "Mounts"));
     JG(yajl_gen_array_open(g));
     for (size_t i = 0; cf->volumes && cf->volumes[i]; i++) {
         struct volume v;
+        yajl_gen_status r;
         if (spec_volume_parse(cf->volumes[i], &v, NULL) < 0)
             continue;
-        JG(yajl_gen_map_open(g));
-        JG(json_gen_kv_str(g, "Type", "bind"));
-        JG(json_gen_kv_str(g, "Source", v.src));
-        JG(json_gen_kv_str(g, "Destination", v.dst));
-        JG(json_gen_kv_str(g, "Driver", ""));
-        JG(json_gen_kv_str(g, "Mode", ""));
-        JG(json_gen_kv_strv(g, "Options", (char *[]){ "rbind", NULL }));
-        JG(json_gen_kv_bool(g, "RW", !v.ro));
-        JG(json_gen_kv_str(g, "Propagation", "rprivate"));
-        JG(yajl_gen_map_close(g));
+        r = inspect_mount(g, &v);
         spec_volume_free(&v);
+        JG(r);
     }
-    JG(yajl_gen_array_close(g));
-    JG(json_gen_str(g, "NetworkSettings"));
-    JG(yajl_gen_map_open(g));
-    JG(json_gen_kv_str(g, "IPAddress", ""));
-    JG(json_gen_str(g, "Ports"));
-    JG(yajl_gen_map_open(g));
-    JG(yajl_gen_map_close(g));
-    JG(yajl_gen_map_close(g));
+    return yajl_gen_array_close(g);
+fail:
+    return yajl_gen_in_error_state;
+}
+
+/* Config: what the process was asked to be */
+static yajl_gen_status
+inspect_config(yajl_gen g, const struct ctr_config *cf)
+{
     JG(json_gen_str(g, "Config"));
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_str(g, "Hostname", cf->hostname));
@@ -261,11 +281,20 @@ ctr_report_inspect(struct store *st, const struct container *c)
     JG(json_gen_kv_strv(g, "Cmd", cf->args));
     JG(json_gen_kv_str(g, "Image", cf->image_name));
     JG(json_gen_kv_str(g, "WorkingDir", cf->workdir ? cf->workdir : "/"));
-    snprintf(sig, sizeof sig, "%d", cf->stop_signal);
     JG(json_gen_kv_int(g, "StopSignal", cf->stop_signal));
     JG(json_gen_kv_int(g, "Timeout", cf->timeout));
     JG(json_gen_kv_int(g, "StopTimeout", cf->stop_timeout));
-    JG(yajl_gen_map_close(g));
+    return yajl_gen_map_close(g);
+fail:
+    return yajl_gen_in_error_state;
+}
+
+/* HostConfig: binds, the log, the network, the restart policy */
+static yajl_gen_status
+inspect_host_config(yajl_gen g, struct store *st, const struct ctr_config *cf)
+{
+    cleanup_free char *log = engine_ctr_log_path(st, cf->id);
+
     JG(json_gen_str(g, "HostConfig"));
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_strv(g, "Binds", cf->volumes ? cf->volumes : (char *[]){ NULL }));
@@ -283,7 +312,43 @@ ctr_report_inspect(struct store *st, const struct container *c)
     JG(json_gen_kv_int(g, "MaximumRetryCount", cf->restart_max));
     JG(yajl_gen_map_close(g));
     JG(json_gen_kv_bool(g, "AutoRemove", cf->rm));
+    return yajl_gen_map_close(g);
+fail:
+    return yajl_gen_in_error_state;
+}
+
+char *
+ctr_report_inspect(struct store *st, const struct container *c)
+{
+    cleanup_yajl_gen yajl_gen g = json_gen_new(true);
+    const struct ctr_config *cf = &c->cfg;
+    const struct ctr_state *s = &c->state;
+    cleanup_free char *rundir = engine_ctr_rundir(st, cf->id);
+
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "Id", cf->id));
+    JG(gen_time(g, "Created", cf->created));
+    JG(json_gen_kv_str(g, "Path", cf->args[0]));
+    JG(json_gen_kv_strv(g, "Args", cf->args + 1));
+    JG(inspect_state(g, s, engine_ctr_is_active(c)));
+    JG(json_gen_kv_str(g, "Image", cf->image_id));
+    JG(json_gen_kv_str(g, "ImageName", cf->image_name));
+    JG(json_gen_kv_str(g, "Rootfs", ""));
+    JG(inspect_run_files(g, rundir));
+    JG(json_gen_kv_str(g, "Name", cf->name));
+    JG(json_gen_kv_int(g, "RestartCount", s->restart_count));
+    JG(json_gen_kv_str(g, "Driver", storage_driver_name(cf->driver)));
+    JG(inspect_graph_driver(g, st, cf));
+    JG(inspect_mounts(g, cf));
+    JG(json_gen_str(g, "NetworkSettings"));
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "IPAddress", ""));
+    JG(json_gen_str(g, "Ports"));
+    JG(yajl_gen_map_open(g));
     JG(yajl_gen_map_close(g));
+    JG(yajl_gen_map_close(g));
+    JG(inspect_config(g, cf));
+    JG(inspect_host_config(g, st, cf));
     JG(yajl_gen_map_close(g));
     return json_gen_take(g, NULL);
 fail:
