@@ -2,19 +2,14 @@
 /* pcon attach: the container's output from now on (its log), our stdin to
  * its stdin through the monitor's attach socket (containers made with -i),
  * and its exit code. */
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
+#include "../engine/attach.h"
 #include "../engine/container.h"
 #include "../lib/cleanup.h"
-#include "../lib/fsutil.h"
 #include "cmd.h"
 
 enum { ATTACH_NO_STDIN = 0x300, ATTACH_SIG_PROXY };
@@ -24,29 +19,6 @@ static const struct cmd_opt attach_opts[] = {
     { ATTACH_SIG_PROXY, "sig-proxy", 0, NULL, "Accepted for compatibility" },
     { 0 },
 };
-
-/* In a child: stdin to the attach socket; its end is shut down, so the
- * container's stdin ends too. */
-__attribute__((noreturn)) static void
-feed_stdin(const char *rundir)
-{
-    int dfd = open(rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    char buf[16384];
-    ssize_t n;
-
-    snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/attach", dfd);
-    if (dfd < 0 || fd < 0 || connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0)
-        _exit(1);
-    while ((n = read(0, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-        if (n > 0 && fs_write_all(fd, buf, (size_t) n) < 0)
-            _exit(1);
-    (void) shutdown(fd, SHUT_WR);
-    while (read(fd, buf, sizeof buf) > 0)
-        ;
-    _exit(0);
-}
 
 static int
 cmd_attach(struct cmd_ctx *ctx, int argc, char **argv)
@@ -80,10 +52,11 @@ cmd_attach(struct cmd_ctx *ctx, int argc, char **argv)
     from = cmd_logs_end(ctx, &c);
     if (c.cfg.interactive && !no_stdin) {
         rundir = engine_ctr_rundir(&ctx->st, c.cfg.id);
-        fflush(stdout);
-        feeder = fork();
-        if (feeder == 0)
-            feed_stdin(rundir);
+        feeder = engine_attach_feed_stdin(rundir, &err);
+        if (feeder < 0) {
+            engine_ctr_free(&c);
+            return cmd_report(&err);
+        }
     }
     if (cmd_logs_attach(ctx, &c, from, &err) < 0) {
         code = cmd_report(&err);

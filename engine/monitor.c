@@ -1,46 +1,42 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Starting a container and watching it: the monitor. In the foreground the
  * pcon process itself is the monitor; detached, a forked pcon becomes one
- * (its own session, a subreaper) and outlives the command. The monitor
- * mounts the root in a mount namespace of its own, clones the init, writes
- * the log, records the exit, applies the restart policy and the timeout,
- * and removes a --rm container. */
+ * (its own session, a subreaper) and outlives the command. One event loop
+ * ties the pieces: the spawn (engine/spawn.c), the stdio relay
+ * (engine/relay.c) into the log (engine/ctr_log.c), the attach server
+ * (engine/attach.c), the state and restart policy (engine/ctr_state.c),
+ * signals and the --timeout timer. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/sched.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/uio.h>
-#include <sys/un.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <sys/ioctl.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
+#include "../lib/loop.h"
 #include "../lib/proc.h"
-#include "../lib/timefmt.h"
 #include "../storage/image.h"
 #include "../storage/rootfs.h"
+#include "attach.h"
 #include "container.h"
+#include "ctr_log.h"
+#include "ctr_state.h"
+#include "etc_files.h"
 #include "init.h"
 #include "mounts.h"
+#include "relay.h"
+#include "spawn.h"
 #include "spec.h"
 #include "userns.h"
-
-#define PCON_ENGINE_VERSION "pcon-" PCON_VERSION
 
 struct monitor {
     struct store *st;
@@ -50,25 +46,38 @@ struct monitor {
     struct mount_plan plan;
     struct volume *volumes;
     size_t nvolumes;
-    int out_r, err_r; /* container output pipes or terminal, or -1 (inherited stdio) */
-    int pty;          /* the terminal's master end, or -1 */
-    int in_r;         /* our stdin, forwarded to the terminal (foreground -it), or -1 */
-    /* detached -i: the container's stdin is a pipe fed by attach clients */
-    int stdin_w, listen_fd, clients[4];
-    bool raw; /* our terminal is in raw mode: restore it */
-    struct termios saved_tio;
-    int logfd;
-    bool echo; /* foreground: copy the output to our stdout and stderr */
+    bool mounted; /* the monitor mounted the root (fuse-overlayfs) */
+    bool echo;    /* foreground: the output on our stdout and stderr too */
+    bool pipes;   /* the output through pipes (the log), else our stdio */
     bool sig_proxy;
-    int sigfd;
-    sigset_t oldmask;
+    bool stdin_fwd; /* foreground -it: our stdin to the container's terminal */
+    bool raw;       /* our terminal is in raw mode: restore it */
+    struct termios saved_tio;
+    struct loop loop;
+    struct relay io;
+    struct ctr_log_writer log;
+    struct attach_server attach;
+    struct loop_timer timeout;
     pid_t pid;
     int64_t started_ns;
-    bool mounted; /* the monitor mounted the root (fuse-overlayfs) */
+    bool exited;
+    int code;
 };
 
-static const int proxied_signals[] = { SIGHUP,  SIGINT,   SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2,
-                                       SIGALRM, SIGWINCH, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU };
+static const int monitor_signals[] = { SIGCHLD, SIGHUP,  SIGINT,  SIGQUIT,  SIGTERM,
+                                       SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH, SIGCONT,
+                                       SIGTSTP, SIGTTIN, SIGTTOU };
+
+static void
+relay_close(struct relay *r)
+{
+    for (int *fd = (int[]){ r->out, r->err }, i = 0; i < 2; i++)
+        if (fd[i] >= 0 && fd[i] != r->pty)
+            close(fd[i]);
+    if (r->pty >= 0)
+        close(r->pty);
+    engine_relay_init(r);
+}
 
 static void
 monitor_free(struct monitor *m)
@@ -80,71 +89,30 @@ monitor_free(struct monitor *m)
     for (size_t i = 0; i < m->nvolumes; i++)
         spec_volume_free(&m->volumes[i]);
     free(m->volumes);
-    if (m->out_r >= 0)
-        close(m->out_r);
-    if (m->err_r >= 0)
-        close(m->err_r);
-    if (m->logfd >= 0)
-        close(m->logfd);
-    if (m->sigfd >= 0)
-        close(m->sigfd);
-    if (m->pty >= 0)
-        close(m->pty);
-    for (int *fd = (int[]){ m->stdin_w, m->listen_fd, m->clients[0], m->clients[1], m->clients[2],
-                            m->clients[3] },
-             i = 0;
-         i < 6; i++)
-        if (fd[i] >= 0)
-            close(fd[i]);
+    relay_close(&m->io);
+    engine_ctr_log_close(&m->log);
+    engine_attach_close(&m->attach);
+    loop_fini(&m->loop); /* the signal mask back as it was */
     if (m->raw)
         (void) tcsetattr(0, TCSADRAIN, &m->saved_tio); /* the user's terminal back */
 }
 
-/* hosts, resolv.conf, hostname and .containerenv, bound into the root;
- * written anew at every start (the run root may have been lost) */
+/* the run directory: the mount point and the /etc files bound into the
+ * root, written anew at every start (the run root may have been lost) */
 static int
 rundir_prepare(struct monitor *m, struct pcon_err *err)
 {
-    const struct ctr_config *g = &m->c->cfg;
-    cleanup_free char *resolv = fs_read_all(AT_FDCWD, "/etc/resolv.conf", 1 << 16, NULL, NULL);
-    cleanup_free char *hosts = NULL, *hostname = NULL, *env = NULL;
     cleanup_close int dfd = -1;
-    struct {
-        const char *name, *text;
-    } files[4];
 
     if (m->rundir == NULL)
-        m->rundir = engine_ctr_rundir(m->st, g->id);
+        m->rundir = engine_ctr_rundir(m->st, m->c->cfg.id);
     m->rootfs = xasprintf("%s/merged", m->rundir);
     if (fs_mkdir_p(m->rootfs, 0700, err) < 0)
         return -1;
     dfd = open(m->rundir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return pcon_fail(err, errno, "open \"%s\"", m->rundir);
-    if (g->net == NETNS_HOST) {
-        cleanup_free char *host = fs_read_all(AT_FDCWD, "/etc/hosts", 1 << 20, NULL, NULL);
-        hosts = xasprintf("%s127.0.1.1\t%s %s\n", host ? host : "", g->hostname, g->name);
-    } else {
-        hosts = xasprintf("127.0.0.1\tlocalhost localhost.localdomain\n"
-                          "::1\tlocalhost localhost.localdomain\n"
-                          "127.0.1.1\t%s %s\n",
-                          g->hostname, g->name);
-    }
-    hostname = xasprintf("%s\n", g->hostname);
-    env = xasprintf("engine=\"%s\"\nname=\"%s\"\nid=\"%s\"\nimage=\"%s\"\nimageid=\"%s\"\n"
-                    "rootless=%d\n",
-                    PCON_ENGINE_VERSION, g->name, g->id, g->image_name, g->image_id,
-                    proc_in_userns() ? 1 : 0);
-    files[0].name = "hosts", files[0].text = hosts;
-    files[1].name = "resolv.conf", files[1].text = resolv ? resolv : "";
-    files[2].name = "hostname", files[2].text = hostname;
-    files[3].name = ".containerenv", files[3].text = env;
-    for (size_t i = 0; i < 4; i++)
-        if (fs_write_atomic(dfd, files[i].name, files[i].text, strlen(files[i].text), 0644, false,
-                            err)
-            < 0)
-            return -1;
-    return 0;
+    return engine_etc_files_write(dfd, &m->c->cfg, err);
 }
 
 static int
@@ -190,108 +158,75 @@ rootfs_mount(struct monitor *m, struct pcon_err *err)
     return 0;
 }
 
-static int
-open_log(struct monitor *m, struct pcon_err *err)
+/* implements relay.tap: the output goes to the log */
+static void
+log_tap(void *opaque, enum relay_stream s, const char *buf, size_t n)
 {
-    cleanup_free char *path = NULL;
+    struct monitor *m = opaque;
 
-    m->logfd = -1;
-    if (m->c->cfg.log_driver != LOG_K8S_FILE)
-        return 0;
-    path = engine_ctr_log_path(m->st, m->c->cfg.id);
-    m->logfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (m->logfd < 0)
-        return pcon_fail(err, errno, "open log \"%s\"", path);
-    return 0;
+    engine_ctr_log_write(&m->log, s == RELAY_STDERR, buf, n);
 }
 
-/* k8s-file: "<RFC3339Nano> stdout|stderr F|P <text>", F for a full line,
- * P for the part of one that has not ended yet */
+/* the container is over once it has exited and its output has ended */
 static void
-log_write(struct monitor *m, const char *stream, const char *buf, size_t len)
+end_check(struct monitor *m)
 {
-    long long max = m->c->cfg.log_max_size, size = 0;
-    char ts[64];
-    const char *p = buf, *end = buf + len;
-    struct stat st;
+    if (m->exited && engine_relay_done(&m->io))
+        loop_quit(&m->loop);
+}
 
-    if (m->logfd < 0)
+/* implements relay.ended */
+static void
+output_ended(struct relay *r, void *opaque)
+{
+    (void) r;
+    end_check(opaque);
+}
+
+static void
+timeout_cb(struct loop *l, void *opaque)
+{
+    struct monitor *m = opaque;
+
+    (void) l;
+    if (!m->exited)
+        (void) kill(m->pid, SIGKILL); /* --timeout ran out */
+}
+
+/* SIGCHLD reaps every child (a detached monitor is a subreaper); the rest
+ * are passed on to the init, SIGWINCH as the terminal's size */
+static void
+signal_cb(struct loop *l, const struct signalfd_siginfo *si, void *opaque)
+{
+    struct monitor *m = opaque;
+    int status;
+    pid_t r;
+
+    (void) l;
+    if (si->ssi_signo == SIGWINCH && m->io.pty >= 0) {
+        if (m->echo)
+            engine_relay_winsize(&m->io);
         return;
-    if (max > 0 && fstat(m->logfd, &st) == 0)
-        size = st.st_size;
-    time_format_rfc3339(time_now_ns(), ts, sizeof ts);
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t) (end - p));
-        size_t n = nl ? (size_t) (nl - p) : (size_t) (end - p);
-        struct iovec iov[3];
-        char head[96];
-        int hl = snprintf(head, sizeof head, "%s %s %c ", ts, stream, nl ? 'F' : 'P');
-
-        iov[0] = (struct iovec){ head, (size_t) hl };
-        iov[1] = (struct iovec){ (void *) p, n };
-        iov[2] = (struct iovec){ "\n", 1 };
-        if (max > 0) {
-            long long line = hl + (long long) n + 1;
-            if (size + line > max) {
-                (void) ftruncate(m->logfd, 0); /* the log starts over, as conmon's */
-                size = 0;
-            }
-            size += line;
-        }
-        /* one writev per line: concurrent readers never see half a line */
-        (void) !writev(m->logfd, iov, 3);
-        p += n + (nl ? 1 : 0);
+    }
+    if (si->ssi_signo != SIGCHLD) {
+        if (m->sig_proxy && !m->exited)
+            (void) kill(m->pid, (int) si->ssi_signo); /* it may be gone already */
+        return;
+    }
+    while ((r = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (r != m->pid || m->exited)
+            continue;
+        m->exited = true;
+        m->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        loop_timer_disarm(&m->loop, &m->timeout);
+        engine_relay_stdin_stop(&m->io);
+        end_check(m);
     }
 }
 
-/* reads what is there; returns false at EOF */
-static bool
-pump(struct monitor *m, int *fd, const char *stream, int echo_fd)
-{
-    char buf[65536];
-    ssize_t n = read(*fd, buf, sizeof buf);
-
-    if (n < 0 && (errno == EINTR || errno == EAGAIN))
-        return true;
-    if (n <= 0) {
-        /* a terminal answers EIO once its last user is gone */
-        if (*fd != m->pty)
-            close(*fd);
-        *fd = -1;
-        return false;
-    }
-    log_write(m, stream, buf, (size_t) n);
-    if (m->echo)
-        (void) fs_write_all(echo_fd, buf, (size_t) n); /* a closed stdout is the user's choice */
-    return true;
-}
-
-/* the terminal of the container takes the size of ours */
-static void
-tty_size_copy(struct monitor *m)
-{
-    struct winsize ws;
-
-    if (m->pty >= 0 && m->echo && ioctl(0, TIOCGWINSZ, &ws) == 0)
-        (void) ioctl(m->pty, TIOCSWINSZ, &ws); /* cosmetic */
-}
-
-static pid_t
-clone_init(const struct ctr_config *g)
-{
-    struct clone_args args = {
-        .flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC
-                 | (g->net == NETNS_HOST ? 0 : CLONE_NEWNET),
-        .exit_signal = SIGCHLD,
-    };
-
-    return (pid_t) syscall(SYS_clone3, &args, sizeof args);
-}
-
-/* Clones the init and waits for its execve; on failure the child's own
- * error comes back (exit 126/127 kinds). */
+/* Spawns an init and makes its stdio the relay's (and attach's). */
 static int
-spawn_init(struct monitor *m, bool pipes, struct pcon_err *err)
+monitor_spawn(struct monitor *m, struct pcon_err *err)
 {
     const struct ctr_config *g = &m->c->cfg;
     struct init_config ic = {
@@ -311,342 +246,93 @@ spawn_init(struct monitor *m, bool pipes, struct pcon_err *err)
             .interactive = g->interactive && m->echo,
             .tty = g->tty,
             .single_mapping = engine_userns_single_mapping(),
-            .sigmask = m->oldmask,
+            .sigmask = *loop_saved_mask(&m->loop),
             .stdio = { -1, -1, -1 },
         },
     };
-    int sv[2], outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, inp[2] = { -1, -1 };
-    pid_t pid;
+    struct ns_plan ns;
+    struct spawn_req req = {
+        .ns = &ns,
+        .init = &ic,
+        .pipes = m->pipes && !g->tty, /* a terminal carries the output itself */
+        .stdin_pipe = m->attach.listen_fd >= 0 && !g->tty,
+    };
+    struct spawn_io sio;
 
-    pipes = pipes && !g->tty; /* a terminal carries the output itself */
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-        return pcon_fail(err, errno, "create the sync socket");
-    if (pipes && (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)) {
-        pcon_fail(err, errno, "create the output pipes");
-        goto fail;
-    }
-    ic.proc.syncfd = sv[1];
-    ic.proc.stdio[1] = outp[1];
-    ic.proc.stdio[2] = errp[1];
-    if (m->listen_fd >= 0 && !g->tty) {
-        if (pipe2(inp, O_CLOEXEC) < 0) {
-            pcon_fail(err, errno, "create the stdin pipe");
-            goto fail;
-        }
-        ic.proc.stdio[0] = inp[0];
-    }
-    pid = clone_init(g);
-    if (pid < 0) {
-        pcon_fail(err, errno, "create the container process");
-        goto fail;
-    }
-    if (pid == 0) {
-        close(sv[0]);
-        engine_init_main(&ic);
-    }
-    close(sv[1]);
-    sv[1] = -1;
-    if (pipes) {
-        close(outp[1]);
-        close(errp[1]);
-        m->out_r = outp[0];
-        m->err_r = errp[0];
-    }
-    if (inp[0] >= 0) {
-        close(inp[0]);
-        if (m->stdin_w >= 0)
-            close(m->stdin_w);
-        m->stdin_w = inp[1];
-    }
-    if (engine_process_sync(sv[0], &m->pty, err) < 0) {
-        close(sv[0]);
-        (void) proc_wait_exit(pid, NULL);
+    engine_ns_plan_container(&ns, g->net == NETNS_HOST);
+    if (engine_spawn_init(&req, &m->pid, &sio, err) < 0)
         return -1;
+    relay_close(&m->io);
+    m->io.out = sio.pty >= 0 ? sio.pty : sio.out;
+    m->io.err = sio.err;
+    m->io.pty = sio.pty;
+    m->io.echo = m->echo;
+    m->io.tap = log_tap;
+    m->io.ended = output_ended;
+    m->io.opaque = m;
+    if (sio.pty >= 0 && m->stdin_fwd) {
+        m->io.in = 0; /* keys go to the container's terminal as they are typed */
+        m->io.to = sio.pty;
     }
-    close(sv[0]);
-    if (m->pty >= 0) {
-        m->out_r = m->pty;
-        tty_size_copy(m);
-        if (m->listen_fd >= 0) {
-            /* attach clients type into the terminal */
-            if (m->stdin_w >= 0)
-                close(m->stdin_w);
-            m->stdin_w = fcntl(m->pty, F_DUPFD_CLOEXEC, 3);
-        }
+    if (m->attach.listen_fd >= 0) {
+        /* attach clients type into the stdin pipe, or into the terminal */
+        if (sio.pty >= 0)
+            engine_attach_set_stdin(&m->attach, fcntl(sio.pty, F_DUPFD_CLOEXEC, 3), true);
+        else
+            engine_attach_set_stdin(&m->attach, sio.in, false);
+    } else if (sio.in >= 0) {
+        close(sio.in);
     }
-    m->pid = pid;
-    return 0;
-fail:
-    for (int *fd = (int[]){ sv[0], sv[1], outp[0], outp[1], errp[0], errp[1], inp[0], inp[1] },
-             i = 0;
-         i < 8; i++)
-        if (fd[i] >= 0)
-            close(fd[i]);
-    return -1;
+    if (sio.pty >= 0 && m->echo)
+        engine_relay_winsize(&m->io);
+    m->exited = false;
+    m->code = -1;
+    return engine_relay_start(&m->io, &m->loop, err);
 }
 
-/* The attach socket of a detached -i container: rundir/attach, bound
- * through /proc/self/fd so that a long run root stays within sun_path. */
+/* an init spawned and recorded as running */
 static int
-attach_listen(struct monitor *m, struct pcon_err *err)
+monitor_start_init(struct monitor *m, struct pcon_err *err)
 {
-    cleanup_close int dfd = open(m->rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    cleanup_close int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-
-    if (dfd < 0 || fd < 0)
-        return pcon_fail(err, errno, "create the attach socket");
-    (void) unlinkat(dfd, "attach", 0); /* a stale one from an earlier start */
-    snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/attach", dfd);
-    if (bind(fd, (struct sockaddr *) &sa, sizeof sa) < 0 || listen(fd, 4) < 0)
-        return pcon_fail(err, errno, "listen on the attach socket");
-    m->listen_fd = steal_fd(&fd);
-    return 0;
-}
-
-/* an attach client's stdin goes to the container's; its end is the
- * container's stdin ending */
-static void
-attach_events(struct monitor *m, struct pollfd *pf)
-{
-    if (pf[0].revents) {
-        int c = accept4(m->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-        struct ucred cred;
-        socklen_t cl = sizeof cred;
-        bool placed = false;
-
-        /* only our own user: the socket's directory is private anyway */
-        if (c >= 0 && getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0
-            && cred.uid == getuid())
-            for (size_t i = 0; i < 4 && !placed; i++)
-                if (m->clients[i] < 0) {
-                    m->clients[i] = c;
-                    placed = true;
-                }
-        if (c >= 0 && !placed)
-            close(c);
-    }
-    for (size_t i = 0; i < 4; i++) {
-        char buf[16384];
-        ssize_t n;
-
-        if (m->clients[i] < 0 || !pf[1 + i].revents)
-            continue;
-        n = read(m->clients[i], buf, sizeof buf);
-        if (n > 0 && m->stdin_w >= 0) {
-            (void) fs_write_all(m->stdin_w, buf, (size_t) n); /* the container may be gone */
-            continue;
-        }
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        close(m->clients[i]);
-        m->clients[i] = -1;
-        if (n == 0 && m->stdin_w >= 0 && m->pty < 0) {
-            close(m->stdin_w); /* EOF for the container */
-            m->stdin_w = -1;
-        }
-    }
-}
-
-static int
-state_running(struct monitor *m, struct pcon_err *err)
-{
-    struct container *c = m->c;
-    cleanup_close int lock = engine_ctr_lock(m->st, c->cfg.id, err);
-    char now[64];
-
-    if (lock < 0)
+    if (monitor_spawn(m, err) < 0)
         return -1;
-    engine_ctr_state_reload(m->st, c, NULL);
-    m->started_ns = time_now_ns();
-    time_format_rfc3339(m->started_ns, now, sizeof now);
-    free(c->state.started_at);
-    free(c->state.finished_at);
-    c->state.started_at = xstrdup(now);
-    c->state.finished_at = NULL;
-    c->state.status = CTR_RUNNING;
-    c->state.pid = m->pid;
-    c->state.exit_code = -1;
-    c->state.stopped_by_user = false;
-    if (proc_starttime(m->pid, &c->state.pid_start) < 0)
-        c->state.pid_start = 0;
-    c->state.monitor = getpid();
-    if (proc_starttime(getpid(), &c->state.monitor_start) < 0)
-        c->state.monitor_start = 0;
-    return engine_ctr_state_save(m->st, c, false, err);
+    return engine_ctr_state_running(m->st, m->c, m->pid, &m->started_ns, err);
 }
 
-/* Records the exit; returns true when the restart policy starts it again. */
-static bool
-state_exited(struct monitor *m, int code)
-{
-    struct container *c = m->c;
-    cleanup_close int lock = engine_ctr_lock(m->st, c->cfg.id, NULL);
-    char now[64];
-    bool again = false;
-
-    engine_ctr_state_reload(m->st, c, NULL);
-    time_format_rfc3339(time_now_ns(), now, sizeof now);
-    free(c->state.finished_at);
-    c->state.finished_at = xstrdup(now);
-    c->state.exit_code = code;
-    c->state.pid = 0;
-    switch (c->cfg.restart) {
-    case RESTART_NO:
-        break;
-    case RESTART_ON_FAILURE:
-        again = code != 0 && !c->state.stopped_by_user
-                && (c->cfg.restart_max == 0 || c->state.restart_count < c->cfg.restart_max);
-        break;
-    case RESTART_ALWAYS:
-    case RESTART_UNLESS_STOPPED:
-        again = !c->state.stopped_by_user;
-        break;
-    }
-    c->state.status = again ? CTR_RUNNING : CTR_EXITED;
-    if (again)
-        c->state.restart_count++;
-    else
-        c->state.monitor = 0;
-    (void) engine_ctr_state_save(m->st, c, !c->cfg.rm, NULL); /* best effort: ps shows truth */
-    return again;
-}
-
-/* The init never ran (exec failed: 126/127): exited, no restart. */
-static void
-state_failed(struct monitor *m, int code)
-{
-    struct container *c = m->c;
-    cleanup_close int lock = engine_ctr_lock(m->st, c->cfg.id, NULL);
-    char now[64];
-
-    engine_ctr_state_reload(m->st, c, NULL);
-    time_format_rfc3339(time_now_ns(), now, sizeof now);
-    free(c->state.finished_at);
-    c->state.finished_at = xstrdup(now);
-    c->state.status = CTR_EXITED;
-    c->state.exit_code = code;
-    c->state.pid = 0;
-    c->state.monitor = 0;
-    (void) engine_ctr_state_save(m->st, c, false, NULL); /* best effort: ps shows truth */
-}
-
+/* one run of the init, watched until it has exited and its output ended;
+ * returns its exit code */
 static int
-failure_code(const struct pcon_err *err)
+monitor_run(struct monitor *m, struct pcon_err *err)
 {
-    if (err->kind != PCON_ERR_EXEC)
-        return 125;
-    return err->errnum == ENOENT ? 127 : 126;
+    if (m->c->cfg.timeout > 0)
+        loop_timer_arm(&m->loop, &m->timeout,
+                       loop_now_ns() + (int64_t) m->c->cfg.timeout * 1000000000LL);
+    if (loop_run(&m->loop, err) < 0)
+        return -1;
+    return m->code;
 }
 
-/* Waits for the init, passing output on and signals through; returns its
- * exit code. */
+/* Everything up to a running init, recorded as running (before `run -d`
+ * returns, so that what follows sees it). The loop is made here, in the
+ * process that runs it. */
 static int
-monitor_wait(struct monitor *m)
+monitor_begin(struct monitor *m, struct pcon_err *err)
 {
-    int64_t deadline =
-        m->c->cfg.timeout > 0 ? m->started_ns + (int64_t) m->c->cfg.timeout * 1000000000LL : 0;
-    bool exited = false, timed_out = false;
-    int code = -1;
-
-    for (;;) {
-        struct pollfd pf[9] = {
-            { m->sigfd, POLLIN, 0 },      { m->out_r, POLLIN, 0 },
-            { m->err_r, POLLIN, 0 },      { exited ? -1 : m->in_r, POLLIN, 0 },
-            { m->listen_fd, POLLIN, 0 },  { m->clients[0], POLLIN, 0 },
-            { m->clients[1], POLLIN, 0 }, { m->clients[2], POLLIN, 0 },
-            { m->clients[3], POLLIN, 0 },
-        };
-        int timeout = -1;
-
-        if (exited && m->out_r < 0 && m->err_r < 0)
-            return code;
-        if (deadline && !exited && !timed_out) {
-            int64_t left = deadline - time_now_ns();
-            if (left <= 0) {
-                (void) kill(m->pid, SIGKILL); /* --timeout ran out */
-                timed_out = true;
-            } else {
-                timeout = (int) (left / 1000000) + 1;
-            }
-        }
-        if (poll(pf, 9, timeout) < 0) {
-            if (errno == EINTR)
-                continue;
-            return code;
-        }
-        if (pf[1].revents)
-            pump(m, &m->out_r, "stdout", 1);
-        if (pf[2].revents)
-            pump(m, &m->err_r, "stderr", 2);
-        if (m->listen_fd >= 0)
-            attach_events(m, pf + 4);
-        if (pf[3].revents) {
-            char buf[4096];
-            ssize_t n = read(m->in_r, buf, sizeof buf);
-            if (n > 0)
-                (void) fs_write_all(m->pty, buf, (size_t) n); /* the container may be gone */
-            else if (n == 0 || (errno != EINTR && errno != EAGAIN))
-                m->in_r = -1; /* our stdin ended */
-        }
-        if (pf[0].revents) {
-            struct signalfd_siginfo si;
-            if (read(m->sigfd, &si, sizeof si) != (ssize_t) sizeof si)
-                continue;
-            if (si.ssi_signo == SIGWINCH && m->pty >= 0) {
-                tty_size_copy(m);
-                continue;
-            }
-            if (si.ssi_signo != SIGCHLD) {
-                if (m->sig_proxy && !exited)
-                    (void) kill(m->pid, (int) si.ssi_signo); /* it may be gone already */
-                continue;
-            }
-            for (;;) {
-                int status;
-                pid_t r = waitpid(-1, &status, WNOHANG);
-                if (r <= 0)
-                    break;
-                if (r == m->pid) {
-                    exited = true;
-                    code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-                }
-            }
-        }
-    }
-}
-
-static int
-signals_block(struct monitor *m, struct pcon_err *err)
-{
-    sigset_t set;
-
-    sigemptyset(&set);
-    sigaddset(&set, SIGCHLD);
-    for (size_t i = 0; i < sizeof proxied_signals / sizeof proxied_signals[0]; i++)
-        sigaddset(&set, proxied_signals[i]);
+    if (loop_init(&m->loop, err) < 0)
+        return -1;
+    if (rundir_prepare(m, err) < 0 || plan_prepare(m, err) < 0)
+        return -1;
+    if (engine_ctr_log_open(&m->log, m->st, m->c, err) < 0 || rootfs_mount(m, err) < 0)
+        return -1;
     /* blocked before the clone: a signal arriving now is proxied, not lost */
-    if (sigprocmask(SIG_BLOCK, &set, &m->oldmask) < 0)
-        return pcon_fail(err, errno, "block signals");
-    m->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (m->sigfd < 0)
-        return pcon_fail(err, errno, "create signalfd");
-    return 0;
-}
-
-/* Everything up to a running init. ready_fd (detached) hears the result. */
-static int
-monitor_begin(struct monitor *m, bool pipes, struct pcon_err *err)
-{
-    if (rundir_prepare(m, err) < 0 || plan_prepare(m, err) < 0 || open_log(m, err) < 0)
+    if (loop_signals(&m->loop, monitor_signals, sizeof monitor_signals / sizeof monitor_signals[0],
+                     signal_cb, m, err)
+        < 0)
         return -1;
-    if (rootfs_mount(m, err) < 0)
+    if (m->c->cfg.interactive && !m->echo
+        && engine_attach_listen(&m->attach, m->rundir, &m->loop, err) < 0)
         return -1;
-    if (signals_block(m, err) < 0)
-        return -1;
-    if (spawn_init(m, pipes, err) < 0)
-        return -1;
-    return state_running(m, err);
+    return monitor_start_init(m, err);
 }
 
 /* After the last exit: unmount, and remove a --rm container. */
@@ -662,23 +348,32 @@ monitor_end(struct monitor *m)
 }
 
 static int
-monitor_loop(struct monitor *m, bool pipes)
+failure_code(const struct pcon_err *err)
+{
+    if (err->kind != PCON_ERR_EXEC)
+        return 125;
+    return err->errnum == ENOENT ? 127 : 126;
+}
+
+/* runs the init until the restart policy lets it rest; its last code */
+static int
+monitor_loop(struct monitor *m)
 {
     for (;;) {
         struct pcon_err err = { 0 };
-        int code = monitor_wait(m);
+        int code = monitor_run(m, &err);
 
-        if (!state_exited(m, code))
+        if (code < 0) {
+            pcon_err_clear(&err);
+            code = 125;
+        }
+        if (!engine_ctr_state_exited(m->st, m->c, code))
             return code;
         /* the restart policy: same root, new init */
         usleep(100000);
-        if (m->pty >= 0) {
-            close(m->pty);
-            m->pty = -1;
-        }
-        if (spawn_init(m, pipes, &err) < 0 || state_running(m, &err) < 0) {
+        if (monitor_start_init(m, &err) < 0) {
             pcon_err_clear(&err);
-            (void) state_exited(m, 125);
+            (void) engine_ctr_state_exited(m->st, m->c, 125);
             return 125;
         }
     }
@@ -690,6 +385,7 @@ monitor_detached(struct monitor *m, int ready_fd)
 {
     struct pcon_err err = { 0 };
     struct init_msg msg = { 0 };
+    bool passthrough = m->c->cfg.log_driver == LOG_PASSTHROUGH;
     int nullfd;
 
     /* its own session: the terminal closing does not reach it */
@@ -710,22 +406,17 @@ monitor_detached(struct monitor *m, int ready_fd)
     }
     nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (nullfd < 0 || dup2(nullfd, 0) < 0
-        || (m->c->cfg.log_driver != LOG_PASSTHROUGH
-            && (dup2(nullfd, 1) < 0 || dup2(nullfd, 2) < 0))) {
+        || (!passthrough && (dup2(nullfd, 1) < 0 || dup2(nullfd, 2) < 0))) {
         pcon_fail(&err, errno, "detach the monitor's stdio");
         goto fail;
     }
     close(nullfd);
-    if (m->c->cfg.interactive) {
-        m->rundir = engine_ctr_rundir(m->st, m->c->cfg.id);
-        if (fs_mkdir_p(m->rundir, 0700, &err) < 0 || attach_listen(m, &err) < 0)
-            goto fail;
-    }
-    if (monitor_begin(m, m->c->cfg.log_driver != LOG_PASSTHROUGH, &err) < 0)
+    m->pipes = !passthrough;
+    if (monitor_begin(m, &err) < 0)
         goto fail;
     (void) !write(ready_fd, &msg, 1); /* started */
     close(ready_fd);
-    monitor_loop(m, m->c->cfg.log_driver != LOG_PASSTHROUGH);
+    monitor_loop(m);
     monitor_end(m);
     _exit(0);
 fail:
@@ -733,27 +424,80 @@ fail:
     msg.kind = (int) err.kind;
     snprintf(msg.text, sizeof msg.text, "%s", err.msg ? err.msg : "start failed");
     (void) !write(ready_fd, &msg, sizeof msg); /* the starter reports it */
-    state_failed(m, failure_code(&err));
+    engine_ctr_state_failed(m->st, m->c, failure_code(&err));
     monitor_end(m);
     _exit(1);
+}
+
+/* run -d, start: a monitor of its own, which says when the container runs */
+static int
+start_detached(struct monitor *m, int *exit_code, struct pcon_err *err)
+{
+    struct container *c = m->c;
+    struct init_msg msg;
+    int p[2];
+    ssize_t n;
+    pid_t pid;
+
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return pcon_fail(err, errno, "create pipe");
+    fflush(stdout);
+    pid = fork();
+    if (pid < 0) {
+        close(p[0]);
+        close(p[1]);
+        return pcon_fail(err, errno, "fork the monitor");
+    }
+    if (pid == 0) {
+        close(p[0]);
+        monitor_detached(m, p[1]);
+    }
+    close(p[1]);
+    n = TEMP_FAILURE_RETRY_INT(read(p[0], &msg, sizeof msg));
+    close(p[0]);
+    if (n == 1) {
+        *exit_code = 0;
+        return engine_ctr_state_reload(m->st, c, err);
+    }
+    if (n == (ssize_t) sizeof msg) {
+        msg.text[sizeof msg.text - 1] = '\0';
+        return pcon_fail_kind(err, (enum pcon_errkind) msg.kind, msg.errnum, "%s", msg.text);
+    }
+    return pcon_fail(err, 0, "the monitor of %.12s exited before the container started", c->cfg.id);
+}
+
+/* the foreground: this process is the monitor; the log needs pipes, a
+ * --rm or unlogged container gets our stdio itself */
+static int
+start_foreground(struct monitor *m, bool sig_proxy, int *exit_code, struct pcon_err *err)
+{
+    const struct ctr_config *g = &m->c->cfg;
+
+    m->echo = true;
+    m->sig_proxy = sig_proxy;
+    m->pipes = g->log_driver == LOG_K8S_FILE && !g->rm;
+    m->stdin_fwd = g->tty && g->interactive;
+    if (monitor_begin(m, err) < 0) {
+        engine_ctr_state_failed(m->st, m->c, failure_code(err));
+        monitor_end(m);
+        return -1;
+    }
+    if (m->stdin_fwd && isatty(0) && tcgetattr(0, &m->saved_tio) == 0) {
+        struct termios raw = m->saved_tio;
+        cfmakeraw(&raw);
+        m->raw = tcsetattr(0, TCSANOW, &raw) == 0;
+    }
+    *exit_code = monitor_loop(m);
+    monitor_end(m);
+    return 0;
 }
 
 int
 engine_ctr_start(struct store *st, struct container *c, const struct engine_start_opts *so,
                  int *exit_code, struct pcon_err *err)
 {
-    struct monitor m = { .st = st,
-                         .c = c,
-                         .out_r = -1,
-                         .err_r = -1,
-                         .logfd = -1,
-                         .sigfd = -1,
-                         .pty = -1,
-                         .in_r = -1,
-                         .stdin_w = -1,
-                         .listen_fd = -1,
-                         .clients = { -1, -1, -1, -1 } };
-    int ret = -1;
+    struct monitor m = { .st = st, .c = c, .code = -1, .loop = { .epfd = -1, .sigfd = -1 } };
+    int ret;
 
     if (c->state.status == CTR_RUNNING || c->state.status == CTR_STOPPING
         || c->state.status == CTR_PAUSED) {
@@ -763,64 +507,13 @@ engine_ctr_start(struct store *st, struct container *c, const struct engine_star
         }
         return pcon_fail(err, 0, "container %s is already running", c->cfg.name);
     }
-    if (so->detach) {
-        int p[2];
-        struct init_msg msg;
-        ssize_t n;
-        pid_t pid;
-
-        if (pipe2(p, O_CLOEXEC) < 0)
-            return pcon_fail(err, errno, "create pipe");
-        fflush(stdout);
-        pid = fork();
-        if (pid < 0) {
-            close(p[0]);
-            close(p[1]);
-            return pcon_fail(err, errno, "fork the monitor");
-        }
-        if (pid == 0) {
-            close(p[0]);
-            monitor_detached(&m, p[1]);
-        }
-        close(p[1]);
-        n = TEMP_FAILURE_RETRY_INT(read(p[0], &msg, sizeof msg));
-        close(p[0]);
-        if (n == 1) {
-            *exit_code = 0;
-            return engine_ctr_state_reload(st, c, err);
-        }
-        if (n == (ssize_t) sizeof msg) {
-            msg.text[sizeof msg.text - 1] = '\0';
-            return pcon_fail_kind(err, (enum pcon_errkind) msg.kind, msg.errnum, "%s", msg.text);
-        }
-        return pcon_fail(err, 0, "the monitor of %.12s exited before the container started",
-                         c->cfg.id);
-    }
-    /* foreground: this process is the monitor; the log needs pipes, a
-     * --rm or unlogged container gets our stdio itself */
-    m.echo = true;
-    m.sig_proxy = so->sig_proxy;
-    bool pipes = c->cfg.log_driver == LOG_K8S_FILE && !c->cfg.rm;
-    if (monitor_begin(&m, pipes, err) < 0) {
-        state_failed(&m, failure_code(err));
-        monitor_end(&m);
-        goto out;
-    }
-    if (m.pty >= 0 && c->cfg.interactive) {
-        /* keys go to the container's terminal as they are typed */
-        if (isatty(0) && tcgetattr(0, &m.saved_tio) == 0) {
-            struct termios raw = m.saved_tio;
-            cfmakeraw(&raw);
-            m.raw = tcsetattr(0, TCSANOW, &raw) == 0;
-        }
-        m.in_r = 0;
-    }
-    *exit_code = monitor_loop(&m, pipes);
-    monitor_end(&m);
-    ret = 0;
-out:
-    if (m.sigfd >= 0)
-        (void) sigprocmask(SIG_SETMASK, &m.oldmask, NULL);
+    m.timeout.cb = timeout_cb;
+    m.timeout.opaque = &m;
+    engine_relay_init(&m.io);
+    engine_attach_init(&m.attach);
+    m.log.fd = -1;
+    ret = so->detach ? start_detached(&m, exit_code, err)
+                     : start_foreground(&m, so->sig_proxy, exit_code, err);
     monitor_free(&m);
     return ret;
 }

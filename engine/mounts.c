@@ -12,6 +12,7 @@
 
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
+#include "etc_files.h"
 #include "mounts.h"
 
 #define NOSUID_NODEV_NOEXEC (MS_NOSUID | MS_NODEV | MS_NOEXEC)
@@ -67,12 +68,6 @@ plan_add(struct mount_plan *p, enum mount_kind kind, const char *src, const char
 int
 engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, struct pcon_err *err)
 {
-    static const char *const userdata_files[][2] = {
-        { "hosts", "/etc/hosts" },
-        { "resolv.conf", "/etc/resolv.conf" },
-        { "hostname", "/etc/hostname" },
-        { ".containerenv", "/run/.containerenv" },
-    };
     struct mount_op *op;
 
     memset(plan, 0, sizeof *plan);
@@ -100,9 +95,9 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
         op->flags = MS_REC;
         op->ro = true;
     }
-    for (size_t i = 0; i < N(userdata_files); i++) {
-        cleanup_free char *src = xasprintf("%s/%s", o->userdata, userdata_files[i][0]);
-        plan_add(plan, MOUNT_BIND, src, userdata_files[i][1]);
+    for (size_t i = 0; i < ETC_FILES; i++) {
+        cleanup_free char *src = engine_etc_file_path(o->userdata, (enum etc_file) i);
+        plan_add(plan, MOUNT_BIND, src, engine_etc_files[i].target);
     }
     for (size_t i = 0; i < o->nvolumes; i++) {
         struct stat st;

@@ -27,10 +27,11 @@ struct engine_process {
 /* sent on the sync socket */
 struct init_msg {
     int errnum;
-    int kind; /* enum pcon_errkind, or INIT_MSG_PTY */
+    int kind; /* enum pcon_errkind, or INIT_MSG_PTY, INIT_MSG_GO */
     char text[1024];
 };
-#define INIT_MSG_PTY (-1)
+#define INIT_MSG_PTY (-1) /* child -> parent: the terminal's master end (SCM_RIGHTS) */
+#define INIT_MSG_GO  (-2) /* parent -> child: what needed the child is done (engine/spawn.h) */
 
 /* In the child, inside the container's root: never returns. */
 __attribute__((noreturn)) void engine_process_exec(const struct engine_process *p);

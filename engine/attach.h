@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* attach: clients of a detached -i container type into its stdin through
+ * the monitor's socket, rundir/attach (output comes from the log). The
+ * server runs on the monitor's loop; the client is `pcon attach`'s. */
+#ifndef PCON_ENGINE_ATTACH_H
+#define PCON_ENGINE_ATTACH_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../lib/err.h"
+#include "../lib/loop.h"
+
+#define ATTACH_MAX_CLIENTS 4
+
+struct attach_server {
+    int listen_fd;
+    int clients[ATTACH_MAX_CLIENTS];
+    int stdin_w;       /* the container's stdin: a pipe, or its terminal; -1 */
+    bool stdin_is_pty; /* a client's EOF does not end a terminal */
+    struct loop *loop;
+};
+
+void engine_attach_init(struct attach_server *s);
+/* listens on rundir/attach and serves on l */
+int engine_attach_listen(struct attach_server *s, const char *rundir, struct loop *l,
+                         struct pcon_err *err);
+/* the container's stdin is fd from now on (a restart makes a new one);
+ * the server owns it */
+void engine_attach_set_stdin(struct attach_server *s, int fd, bool is_pty);
+void engine_attach_close(struct attach_server *s);
+
+/* The client: a child copying our stdin to the socket of the container
+ * whose run directory is rundir; its end shuts the socket down, so the
+ * container's stdin ends too. Returns the child's pid. */
+pid_t engine_attach_feed_stdin(const char *rundir, struct pcon_err *err);
+
+#endif

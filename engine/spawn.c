@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+/* clone3 from a namespace plan, and the parent's side of the handshake. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/proc.h"
+#include "process.h"
+#include "spawn.h"
+
+static const struct {
+    unsigned long flag;
+    const char *name;
+} ns_kinds[NS_KINDS] = {
+    [NS_USER] = { CLONE_NEWUSER, "user" },       [NS_MNT] = { CLONE_NEWNS, "mnt" },
+    [NS_PID] = { CLONE_NEWPID, "pid" },          [NS_NET] = { CLONE_NEWNET, "net" },
+    [NS_UTS] = { CLONE_NEWUTS, "uts" },          [NS_IPC] = { CLONE_NEWIPC, "ipc" },
+    [NS_CGROUP] = { CLONE_NEWCGROUP, "cgroup" },
+};
+
+void
+engine_ns_plan_container(struct ns_plan *p, bool host_net)
+{
+    memset(p, 0, sizeof *p);
+    for (size_t i = 0; i < NS_KINDS; i++)
+        p->ns[i].fd = -1;
+    p->ns[NS_MNT].mode = p->ns[NS_PID].mode = NS_CREATE;
+    p->ns[NS_UTS].mode = p->ns[NS_IPC].mode = NS_CREATE;
+    p->ns[NS_NET].mode = host_net ? NS_HOST : NS_CREATE;
+}
+
+/* In the child, before anything else: the namespaces to join, the user
+ * one first (it owns the others). The pid namespace was joined by the
+ * parent for its children before the clone. */
+static int
+ns_join(const struct ns_plan *p, struct pcon_err *err)
+{
+    for (size_t i = 0; i < NS_KINDS; i++)
+        if (i != NS_PID && p->ns[i].mode == NS_JOIN
+            && setns(p->ns[i].fd, (int) ns_kinds[i].flag) < 0)
+            return pcon_fail(err, errno, "join the %s namespace", ns_kinds[i].name);
+    return 0;
+}
+
+static pid_t
+ns_clone(const struct ns_plan *p, struct pcon_err *err)
+{
+    struct clone_args args = { .exit_signal = SIGCHLD };
+    pid_t pid;
+
+    for (size_t i = 0; i < NS_KINDS; i++)
+        if (p->ns[i].mode == NS_CREATE)
+            args.flags |= ns_kinds[i].flag;
+    /* a pid namespace is entered by the children of whoever joined it */
+    if (p->ns[NS_PID].mode == NS_JOIN && setns(p->ns[NS_PID].fd, CLONE_NEWPID) < 0)
+        return pcon_fail(err, errno, "join the pid namespace");
+    pid = (pid_t) syscall(SYS_clone3, &args, sizeof args);
+    if (pid < 0)
+        return pcon_fail(err, errno, "create the container process");
+    return pid;
+}
+
+/* step 1, in the child: wait for GO; the parent gone means nothing to do */
+static void
+child_wait_go(const struct spawn_req *r)
+{
+    struct init_msg m;
+    ssize_t n = TEMP_FAILURE_RETRY_INT(read(r->init->proc.syncfd, &m, sizeof m));
+    struct pcon_err err = { 0 };
+
+    if (n != (ssize_t) sizeof m || m.kind != INIT_MSG_GO)
+        _exit(125);
+    if (ns_join(r->ns, &err) < 0)
+        engine_process_fail(r->init->proc.syncfd, &err, 125);
+}
+
+static int
+pipes_make(const struct spawn_req *r, int outp[2], int errp[2], int inp[2], struct pcon_err *err)
+{
+    if (r->pipes && (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0))
+        return pcon_fail(err, errno, "create the output pipes");
+    if (r->stdin_pipe && pipe2(inp, O_CLOEXEC) < 0)
+        return pcon_fail(err, errno, "create the stdin pipe");
+    r->init->proc.stdio[0] = inp[0];
+    r->init->proc.stdio[1] = outp[1];
+    r->init->proc.stdio[2] = errp[1];
+    return 0;
+}
+
+/* step 2, in the parent */
+static int
+parent_go(const struct spawn_req *r, pid_t pid, int syncfd, struct pcon_err *err)
+{
+    struct init_msg go = { .kind = INIT_MSG_GO };
+
+    if (r->before_go && r->before_go(pid, r->opaque, err) < 0)
+        return -1;
+    if (TEMP_FAILURE_RETRY_INT(write(syncfd, &go, sizeof go)) != (ssize_t) sizeof go)
+        return pcon_fail(err, errno, "start the container process");
+    return 0;
+}
+
+int
+engine_spawn_init(const struct spawn_req *r, pid_t *pid, struct spawn_io *io, struct pcon_err *err)
+{
+    int sv[2] = { -1, -1 }, outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, inp[2] = { -1, -1 };
+    int ret = -1;
+
+    io->out = io->err = io->in = io->pty = -1;
+    *pid = -1;
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+        pcon_fail(err, errno, "create the sync socket");
+        goto out;
+    }
+    if (pipes_make(r, outp, errp, inp, err) < 0)
+        goto out;
+    r->init->proc.syncfd = sv[1];
+    *pid = ns_clone(r->ns, err);
+    if (*pid < 0)
+        goto out;
+    if (*pid == 0) {
+        close(sv[0]);
+        child_wait_go(r);
+        engine_init_main(r->init);
+    }
+    for (int *fd = (int[]){ sv[1], outp[1], errp[1], inp[0] }, i = 0; i < 4; i++)
+        if (fd[i] >= 0)
+            close(fd[i]); /* the child's ends */
+    sv[1] = outp[1] = errp[1] = inp[0] = -1;
+    /* steps 2 to 4: a failure kills the child; its own error wins */
+    if (parent_go(r, *pid, sv[0], err) < 0) {
+        (void) kill(*pid, SIGKILL);
+        goto reap;
+    }
+    if (engine_process_sync(sv[0], &io->pty, err) < 0)
+        goto reap;
+    io->out = steal_fd(&outp[0]);
+    io->err = steal_fd(&errp[0]);
+    io->in = steal_fd(&inp[1]);
+    ret = 0;
+    goto out;
+reap:
+    (void) proc_wait_exit(*pid, NULL);
+    *pid = -1;
+out:
+    for (int *fd = (int[]){ sv[0], sv[1], outp[0], outp[1], errp[0], errp[1], inp[0], inp[1] },
+             i = 0;
+         i < 8; i++)
+        if (fd[i] >= 0)
+            close(fd[i]);
+    return ret;
+}
