@@ -64,6 +64,8 @@ array(struct toml *t, char ***out)
             t->p++;
             return 0;
         }
+        if (*t->p == '\0')
+            return toml_fail(t, "unterminated array");
         if (*t->p != '"' && *t->p != '\'')
             return toml_fail(t, "arrays hold strings here");
         if ((s = string(t)) == NULL)
@@ -73,7 +75,7 @@ array(struct toml *t, char ***out)
         if (*t->p == ',')
             t->p++;
         else if (*t->p != ']')
-            return toml_fail(t, "expected , or ] in an array");
+            return toml_fail(t, *t->p ? "expected , or ] in an array" : "unterminated array");
     }
 }
 
@@ -96,6 +98,8 @@ value(struct toml *t, struct toml_value *v, char **str, char ***arr)
         v->kind = TOML_ARRAY;
         if (array(t, arr) < 0)
             return -1;
+        if (*arr == NULL) /* [] is an empty vector, never NULL */
+            *arr = xzalloc(sizeof **arr);
         v->arr = *arr;
         return 0;
     }
