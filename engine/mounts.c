@@ -14,6 +14,7 @@
 #include "../lib/fsutil.h"
 #include "etc_files.h"
 #include "mounts.h"
+#include "policy.h"
 
 #define NOSUID_NODEV_NOEXEC (MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
@@ -37,16 +38,6 @@ static const struct mount_op default_fs[] = {
     { MOUNT_SYMLINK, "/proc/self/fd/1", "/dev/stdout", NULL, 0, NULL, false, false },
     { MOUNT_SYMLINK, "/proc/self/fd/2", "/dev/stderr", NULL, 0, NULL, false, false },
     { MOUNT_SYMLINK, "/proc/kcore", "/dev/core", NULL, 0, NULL, false, false },
-};
-
-/* Paths of the kernel a container has no business reading or writing. */
-static const char *const masked_paths[] = {
-    "/proc/acpi",       "/proc/kcore",       "/proc/keys",        "/proc/latency_stats",
-    "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-    "/sys/firmware",    "/sys/fs/selinux",   "/sys/dev/block",    "/sys/devices/virtual/powercap",
-};
-static const char *const readonly_paths[] = {
-    "/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -109,10 +100,10 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
         op->flags = MS_REC;
         op->ro = o->volumes[i].ro;
     }
-    for (size_t i = 0; i < N(masked_paths); i++)
-        plan_add(plan, MOUNT_MASK, NULL, masked_paths[i])->skip_missing = true;
-    for (size_t i = 0; i < N(readonly_paths); i++)
-        plan_add(plan, MOUNT_RO, NULL, readonly_paths[i])->skip_missing = true;
+    for (size_t i = 0; i < POLICY_N(policy_masked_paths); i++)
+        plan_add(plan, MOUNT_MASK, NULL, policy_masked_paths[i])->skip_missing = true;
+    for (size_t i = 0; i < POLICY_N(policy_readonly_paths); i++)
+        plan_add(plan, MOUNT_RO, NULL, policy_readonly_paths[i])->skip_missing = true;
     return 0;
 }
 

@@ -19,7 +19,7 @@
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
 #include "../lib/proc.h"
-#include "caps.h"
+#include "policy.h"
 #include "process.h"
 #include "spec.h"
 
@@ -50,15 +50,15 @@ caps_apply(bool root, struct pcon_err *err)
     }
     for (int cap = 0; cap <= last; cap++) {
         bool keep = false;
-        for (size_t i = 0; i < sizeof default_caps / sizeof default_caps[0]; i++)
-            keep |= default_caps[i] == cap;
+        for (size_t i = 0; i < POLICY_N(policy_default_caps); i++)
+            keep |= policy_default_caps[i] == cap;
         if (!keep && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
             return pcon_fail(err, errno, "drop capability %d", cap);
     }
     if (!root)
         return 0; /* a non-zero uid loses its capabilities with setresuid */
-    for (size_t i = 0; i < sizeof default_caps / sizeof default_caps[0]; i++) {
-        int cap = default_caps[i];
+    for (size_t i = 0; i < POLICY_N(policy_default_caps); i++) {
+        int cap = policy_default_caps[i];
         data[cap / 32].effective |= 1U << (cap % 32);
         data[cap / 32].permitted |= 1U << (cap % 32);
     }
