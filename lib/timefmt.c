@@ -55,6 +55,8 @@ time_parse_rfc3339(const char *s)
         return -1;
     if (*p == '.') {
         p++;
+        if (!isdigit((unsigned char) *p))
+            return -1; /* a fraction has at least one digit */
         while (isdigit((unsigned char) *p)) {
             if (digits < 9) {
                 frac = frac * 10 + (*p - '0');
@@ -69,8 +71,14 @@ time_parse_rfc3339(const char *s)
     if (*p == 'Z' || *p == 'z') {
         p++;
     } else if (*p == '+' || *p == '-') {
+        /* exactly "hh:mm": p += 6 below must not pass the end */
         int hh, mm;
-        if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
+        for (int i = 1; i <= 5; i++)
+            if (i == 3 ? p[i] != ':' : !isdigit((unsigned char) p[i]))
+                return -1;
+        hh = (p[1] - '0') * 10 + (p[2] - '0');
+        mm = (p[4] - '0') * 10 + (p[5] - '0');
+        if (hh > 23 || mm > 59)
             return -1;
         sec -= (*p == '+' ? 1 : -1) * (hh * 3600 + mm * 60);
         p += 6;
