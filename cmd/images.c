@@ -10,6 +10,7 @@
 #include "../lib/json.h"
 #include "../lib/timefmt.h"
 #include "../storage/image.h"
+#include "../storage/lock.h"
 #include "cmd.h"
 #include "format.h"
 #include "image_report.h"

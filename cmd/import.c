@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
-#include "../storage/image.h"
+#include "../storage/import.h"
 #include "cmd.h"
 
 static const struct cmd_opt import_opts[] = {
@@ -56,7 +56,7 @@ cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
             return cmd_report(&err);
         }
     }
-    if (cmd_store_open(ctx, &err) < 0 || storage_image_import(&ctx->st, fd, &o, id, &err) < 0)
+    if (cmd_store_open(ctx, &err) < 0 || storage_import(&ctx->st, fd, &o, id, &err) < 0)
         return cmd_report(&err);
     printf("%s\n", id);
     return 0;

@@ -15,6 +15,7 @@
 #include "../lib/fsutil.h"
 #include "../lib/privdir.h"
 #include "../registry/registry.h"
+#include "../storage/gc.h"
 #include "cmd.h"
 
 static const struct cmd_opt help_opt = { CMD_OPT_HELP, "help", 'h', NULL, "Show this help" };
@@ -182,6 +183,7 @@ cmd_store_open(struct cmd_ctx *ctx, struct pcon_err *err)
     /* opened inside: the store's fds then belong to pcon's mount namespace */
     if (storage_store_open(&ctx->st, ctx->g.graphroot, ctx->g.runroot, ctx->g.driver, err) < 0)
         return -1;
+    storage_gc_recover(&ctx->st); /* what a killed command left, if nobody is at work */
     if (ctx->g.driver_conf)
         ctx->st.driver_why = xasprintf("chosen in %s", ctx->g.driver_conf);
     ctx->store_open = true;

@@ -8,6 +8,7 @@
 #include "../engine/container.h"
 #include "../lib/cleanup.h"
 #include "../storage/image.h"
+#include "../storage/lock.h"
 #include "cmd.h"
 
 static const struct cmd_opt rmi_opts[] = {

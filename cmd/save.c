@@ -12,6 +12,7 @@
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
 #include "../storage/image.h"
+#include "../storage/lock.h"
 #include "../storage/reference.h"
 #include "../storage/save.h"
 #include "cmd.h"

@@ -4,6 +4,7 @@
 
 #include "../lib/cleanup.h"
 #include "../storage/image.h"
+#include "../storage/lock.h"
 #include "cmd.h"
 
 static int

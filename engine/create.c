@@ -14,6 +14,7 @@
 #include "../lib/proc.h"
 #include "../lib/timefmt.h"
 #include "../storage/image.h"
+#include "../storage/lock.h"
 #include "../storage/rootfs.h"
 #include "container.h"
 #include "names.h"

@@ -18,6 +18,7 @@
 #include "../lib/proc.h"
 #include "../storage/image.h"
 #include "../storage/layer.h"
+#include "../storage/lock.h"
 #include "../storage/reference.h"
 #include "client.h"
 #include "conf.h"

@@ -18,6 +18,7 @@
 #include "../lib/json.h"
 #include "../storage/image.h"
 #include "../storage/layer.h"
+#include "../storage/lock.h"
 #include "../storage/reference.h"
 #include "../storage/save.h"
 #include "client.h"

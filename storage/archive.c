@@ -15,8 +15,10 @@
 #include "../lib/digest.h"
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
+#include "gc.h"
 #include "image.h"
 #include "layer.h"
+#include "lock.h"
 #include "reference.h"
 
 #define MAX_DOC (4 << 20)
@@ -63,39 +65,6 @@ static char *
 read_fd(int fd, struct pcon_err *err)
 {
     return fs_read_fd(fd, MAX_DOC, NULL, err);
-}
-
-char *
-storage_manifest_for(const char *config, const struct layer_info *layers, size_t n, bool docker)
-{
-    cleanup_yajl_gen yajl_gen g = json_gen_new(false);
-    char cdigest[72];
-
-    digest_buf(config, strlen(config), cdigest);
-    JG(yajl_gen_map_open(g));
-    JG(json_gen_kv_int(g, "schemaVersion", 2));
-    JG(json_gen_kv_str(g, "mediaType", docker ? MEDIA_DOCKER_MANIFEST : MEDIA_OCI_MANIFEST));
-    JG(json_gen_str(g, "config"));
-    JG(yajl_gen_map_open(g));
-    JG(json_gen_kv_str(g, "mediaType", docker ? MEDIA_DOCKER_CONFIG : MEDIA_OCI_CONFIG));
-    JG(json_gen_kv_int(g, "size", (long long) strlen(config)));
-    JG(json_gen_kv_str(g, "digest", cdigest));
-    JG(yajl_gen_map_close(g));
-    JG(json_gen_str(g, "layers"));
-    JG(yajl_gen_array_open(g));
-    for (size_t i = 0; i < n; i++) {
-        JG(yajl_gen_map_open(g));
-        JG(json_gen_kv_str(g, "mediaType",
-                           storage_layer_media_type(layers[i].compression, docker)));
-        JG(json_gen_kv_int(g, "size", layers[i].blob_size));
-        JG(json_gen_kv_str(g, "digest", layers[i].blob_digest));
-        JG(yajl_gen_map_close(g));
-    }
-    JG(yajl_gen_array_close(g));
-    JG(yajl_gen_map_close(g));
-    return json_gen_take(g, NULL);
-fail:
-    abort(); /* only an allocation or a nesting bug can get here */
 }
 
 /* Layer i of an image: reused when stored (its chain id follows from the
@@ -169,7 +138,7 @@ storage_image_store(struct store *st, const char *config, const char *manifest,
     r = 0;
 out:
     if (r < 0)
-        (void) storage_layers_gc(st, NULL); /* layers of a refused image: gone too */
+        (void) storage_gc_layers(st, NULL); /* layers of a refused image: gone too */
     storage_store_end(st);
     storage_image_free(&img);
     return r;

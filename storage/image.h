@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Images: records (names, layers), their OCI configuration, import and
- * lookup by name, short name or id. */
+/* Images: records (names, layers), their OCI configuration, lookup by
+ * name, short name or id. */
 #ifndef PCON_STORAGE_IMAGE_H
 #define PCON_STORAGE_IMAGE_H
 
@@ -30,15 +30,6 @@ struct image {
     char *created;
 };
 
-struct image_import_opts {
-    const char *name; /* NULL: untagged */
-    char **changes;   /* "CMD=...", "ENV=K=V", "WORKDIR=..." ... (Dockerfile-like) */
-};
-
-/* Imports a root file system tarball (read from fd, any compression) as a
- * single-layer image. Takes the exclusive store lock. */
-int storage_image_import(struct store *st, int fd, const struct image_import_opts *opts,
-                         char id_out[65], struct pcon_err *err);
 /* Finds an image by id, id prefix, full name or short name. Call with the
  * store lock held. Fails with PCON_ERR_NOTFOUND. */
 int storage_image_lookup(struct store *st, const char *name, struct image *out,
@@ -71,6 +62,8 @@ int storage_image_load(struct store *st, int fd, char ***loaded, struct pcon_err
 /* every image, newest first */
 int storage_image_list(struct store *st, struct image **out, size_t *n, struct pcon_err *err);
 void storage_image_list_free(struct image *v, size_t n);
+/* whether one of the n images in v uses the layer (chain id, hex) */
+bool storage_image_list_uses(const struct image *v, size_t n, const char *layer);
 /* Names (call with the exclusive store lock): a name moves from the image
  * that had it; untag NULL removes every name. */
 int storage_image_tag(struct store *st, struct image *img, const char *name, struct pcon_err *err);
@@ -78,8 +71,6 @@ int storage_image_untag(struct store *st, struct image *img, const char *name, c
                         struct pcon_err *err);
 /* removes the image and the layers no other image uses (exclusive lock) */
 int storage_image_remove(struct store *st, const struct image *img, struct pcon_err *err);
-/* removes the layers no image uses (exclusive lock) */
-int storage_layers_gc(struct store *st, struct pcon_err *err);
 /* uncompressed bytes of its layers */
 long long storage_image_size(struct store *st, const struct image *img);
 /* config.json or manifest.json as stored */

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Opening the store and locking it. */
+/* Opening the store, its temporaries, its driver configuration. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +13,8 @@
 #include "../lib/cleanup.h"
 #include "../lib/digest.h"
 #include "../lib/fsutil.h"
-#include "../lib/lock.h"
 #include "../lib/privdir.h"
 #include "../lib/toml.h"
-#include "image.h"
 #include "store.h"
 
 static int
@@ -35,33 +32,6 @@ open_subdir(int dfd, const char *name, struct pcon_err *err)
         return -1;
     }
     return fd;
-}
-
-static bool
-has_temporaries(int dfd)
-{
-    cleanup_closedir DIR *d = fs_opendir_at(dfd);
-    struct dirent *de;
-
-    while (d && (de = readdir(d)) != NULL)
-        if (strncmp(de->d_name, ".tmp-", 5) == 0)
-            return true;
-    return false;
-}
-
-/* The next command after a killed one repairs the store, whatever it is,
- * when nobody is using the store right then (else whoever next changes
- * it does, under storage_lock). */
-static void
-store_recover(struct store *st)
-{
-    cleanup_close int fd = -1;
-
-    if (!has_temporaries(st->layers_dfd) && !has_temporaries(st->images_dfd))
-        return;
-    fd = lock_try_exclusive(st->root_dfd, "storage.lock");
-    if (fd >= 0)
-        (void) storage_cleanup_temporaries(st, NULL); /* best effort: retried by the next */
 }
 
 static int store_open_all(struct store *st, const char *graphroot, const char *runroot,
@@ -106,7 +76,6 @@ store_open_all(struct store *st, const char *graphroot, const char *runroot,
     if (st->containers_dfd < 0)
         return -1;
     fs_mark_topdir(st->containers_dfd);
-    store_recover(st);
     return 0;
 }
 
@@ -125,61 +94,6 @@ storage_store_close(struct store *st)
     free(st->runroot);
     free(st->driver_why);
     st->graphroot = st->runroot = st->driver_why = NULL;
-}
-
-/* Removes what killed commands left: temporaries (a pull's downloads
- * only once its process is gone); *stale says whether any was there. */
-static int
-cleanup_dir(int dfd, bool *stale, struct pcon_err *err)
-{
-    cleanup_closedir DIR *d = fs_opendir_at(dfd);
-    struct dirent *de;
-
-    if (d == NULL)
-        return pcon_fail(err, errno, "open store directory");
-    while ((de = readdir(d)) != NULL) {
-        int pid;
-        if (strncmp(de->d_name, ".tmp-", 5) != 0)
-            continue;
-        /* a pull downloads and a push compresses outside the lock: its
-         * directory is its own while the process lives */
-        if ((sscanf(de->d_name, ".tmp-pull-%d-", &pid) == 1
-             || sscanf(de->d_name, ".tmp-push-%d-", &pid) == 1)
-            && pid > 0 && (kill(pid, 0) == 0 || errno == EPERM))
-            continue;
-        *stale = true;
-        if (fs_rm_rf_at(dfd, de->d_name, err) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-int
-storage_cleanup_temporaries(struct store *st, struct pcon_err *err)
-{
-    bool stale = false;
-
-    if (cleanup_dir(st->layers_dfd, &stale, err) < 0
-        || cleanup_dir(st->images_dfd, &stale, err) < 0)
-        return pcon_prefix(err, "clean up the store");
-    /* a command killed while storing may have left whole layers of an
-     * image it never recorded */
-    if (stale && storage_layers_gc(st, err) < 0)
-        return pcon_prefix(err, "clean up the store");
-    return 0;
-}
-
-int
-storage_lock(struct store *st, bool exclusive, struct pcon_err *err)
-{
-    int fd = lock_take(st->root_dfd, "storage.lock", exclusive, err);
-
-    /* whoever changes the store first repairs what a killed command left */
-    if (fd >= 0 && exclusive && storage_cleanup_temporaries(st, err) < 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
 }
 
 int

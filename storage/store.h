@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The store: graph root (images, layers, containers) and run root, their
- * directory fds, and the store lock. */
+ * directory fds, the temporaries made in them, and the driver. The lock
+ * is lock.h's, the repair gc.h's. */
 #ifndef PCON_STORAGE_STORE_H
 #define PCON_STORAGE_STORE_H
 
@@ -26,13 +27,6 @@ struct store {
 int storage_store_open(struct store *st, const char *graphroot, const char *runroot,
                        enum storage_driver driver, struct pcon_err *err);
 void storage_store_close(struct store *st);
-/* flock on storage.lock: shared to read, exclusive to change; the returned
- * fd holds the lock. Taken exclusively, it first removes what killed
- * commands left (storage_cleanup_temporaries). */
-int storage_lock(struct store *st, bool exclusive, struct pcon_err *err);
-/* removes temporaries of killed commands and, when there were any, the
- * layers no image uses; call with the exclusive lock */
-int storage_cleanup_temporaries(struct store *st, struct pcon_err *err);
 /* A new temporary directory of dfd, ".tmp-KIND-<pid>-<ns>" (kind NULL:
  * ".tmp-<pid>-<ns>"): its fd, its name in *name. What a killed command
  * leaves there goes with the next cleanup ("pull" and "push" ones only

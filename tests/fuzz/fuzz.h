@@ -20,6 +20,7 @@
 #include "../../lib/fsutil.h"
 #include "../../lib/mem.h"
 #include "../../storage/image.h"
+#include "../../storage/lock.h"
 #include "../../storage/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -6,6 +6,7 @@
 #include "fuzz.h"
 #include "../../engine/container.h"
 #include "../../lib/timefmt.h"
+#include "../../storage/import.h"
 
 #define NOW_NS 1800000000000000000LL /* 2027-01-15 */
 
@@ -35,7 +36,7 @@ changes(char *s)
     for (char *l = strtok_r(s, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
         strv_push(&v, l);
     o.changes = v;
-    if (storage_image_import(st, fd, &o, id, &err) == 0)
+    if (storage_import(st, fd, &o, id, &err) == 0)
         fuzz_store_clear(st);
     pcon_err_clear(&err);
 }
