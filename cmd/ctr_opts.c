@@ -1,16 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Options shared by create and run. */
-#include <errno.h>
-#include <stdio.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../lib/cleanup.h"
-#include "../lib/fsutil.h"
-#include "../lib/log.h"
-#include "../storage/image.h"
 #include "../registry/registry.h"
 #include "ctr_opts.h"
 
@@ -20,13 +13,13 @@ cmd_create_args_init(struct create_args *a)
     memset(a, 0, sizeof *a);
     a->o.net = NETNS_PRIVATE;
     a->o.stop_timeout = -1;
+    a->o.pull = PULL_MISSING;
     a->reg.tls_verify = -1;
 }
 
 void
 cmd_create_args_free(struct create_args *a)
 {
-    free(a->pulled_id);
     strv_free(a->env);
     strv_free(a->env_files);
     strv_free(a->volumes);
@@ -87,7 +80,7 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
 
     switch (id) {
     case CO_CIDFILE:
-        a->cidfile = arg;
+        o->cidfile = arg;
         return 1;
     case CO_ENTRYPOINT:
         o->entrypoint = arg;
@@ -121,13 +114,13 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     case CO_NETWORK:
         return netns_mode_parse(arg, &o->net, err) < 0 ? -1 : 1;
     case CO_REPLACE:
-        a->replace = cmd_flag_value(arg);
+        o->replace = cmd_flag_value(arg);
         return 1;
     case CO_PULL: {
         static const char *const names[] = { "missing", "always", "never", "newer" };
         for (size_t i = 0; i < 4; i++)
             if (strcmp(arg, names[i]) == 0) {
-                a->pull = (enum pull_policy) i;
+                o->pull = (enum pull_policy) i;
                 return 1;
             }
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
@@ -161,97 +154,24 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     }
 }
 
-/* --pull=newer: true when the registry has what is stored (or cannot be
- * asked: the stored image is used, with a warning) */
-static bool
-image_current(struct cmd_ctx *ctx, struct create_args *a, const struct image *img)
-{
-    cleanup_err struct pcon_err err = { 0 };
-    char local[72], remote[72];
-
-    if (storage_image_digest(&ctx->st, img, local, &err) < 0)
-        return false;
-    if (registry_pull_digest(a->o.image, &a->reg, remote, &err) < 0) {
-        cleanup_free char *why = pcon_err_text(&err);
-        pcon_warn("%s: cannot check the registry, using the stored image: %s", a->o.image, why);
-        return true;
-    }
-    return strcmp(local, remote) == 0;
-}
-
-/* --pull: the image from its registry when asked, when it is missing, or
- * (newer) when the registry's manifest is not the stored one */
-static int
-ensure_image(struct cmd_ctx *ctx, struct create_args *a, struct pcon_err *err)
-{
-    cleanup_free char *name = NULL;
-    struct image img;
-    char id[65];
-
-    a->reg.quiet = true;
-    if (a->pull != PULL_ALWAYS) {
-        if (storage_image_lookup(&ctx->st, a->o.image, &img, err) == 0) {
-            bool current = a->pull != PULL_NEWER || image_current(ctx, a, &img);
-            storage_image_free(&img);
-            if (current)
-                return 0;
-        } else if (a->pull == PULL_NEVER || err->kind != PCON_ERR_NOTFOUND) {
-            return -1;
-        }
-        pcon_err_clear(err);
-    }
-    if (registry_pull(&ctx->st, a->o.image, &a->reg, &name, id, err) < 0)
-        return -1;
-    /* the container takes exactly what was pulled */
-    a->o.image = a->pulled_id = xstrdup(id);
-    return 0;
-}
-
 int
-cmd_create_container(struct cmd_ctx *ctx, struct create_args *a, int argc, char **argv,
-                     const struct cmd_def *def, struct container *out, struct pcon_err *err)
+cmd_create_container(struct cmd_ctx *ctx, struct create_args *a, char **operands,
+                     struct container *out, struct pcon_err *err)
 {
     struct engine_create_opts *o = &a->o;
 
-    if (optind >= argc) {
-        cmd_usage_error(def, "requires at least 1 arg(s), only received 0");
-        return -2;
-    }
     if (o->rm && o->restart != RESTART_NO)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "the --rm option conflicts with --restart, when the restartPolicy"
                               " is not \"\" and \"no\"");
-    o->image = argv[optind];
-    o->cmd = argv + optind + 1;
+    o->image = operands[0];
+    o->cmd = operands + 1;
     o->env = a->env;
     o->env_files = a->env_files;
     o->volumes = a->volumes;
-    if (a->cidfile && access(a->cidfile, F_OK) == 0)
-        return pcon_fail(err, EEXIST,
-                         "container id file exists. Ensure another container is not"
-                         " using it or delete %s",
-                         a->cidfile);
-    if (cmd_store_open(ctx, err) < 0)
+    o->reg = &a->reg;
+    /* before the store is opened: a taken id file makes nothing */
+    if (engine_ctr_cidfile_check(o->cidfile, err) < 0 || cmd_store_open(ctx, err) < 0)
         return -1;
-    if (a->replace && o->name) {
-        struct container old;
-        if (engine_ctr_load(&ctx->st, o->name, &old, NULL) == 0) {
-            int r = engine_ctr_remove(&ctx->st, &old, true, err);
-            engine_ctr_free(&old);
-            if (r < 0)
-                return -1;
-        }
-    }
-    if (ensure_image(ctx, a, err) < 0 || engine_ctr_create(&ctx->st, o, out, err) < 0)
-        return -1;
-    if (a->cidfile) {
-        cleanup_close int fd = open(a->cidfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        if (fd < 0 || fs_write_all(fd, out->cfg.id, 64) < 0) {
-            int e = errno;
-            (void) engine_ctr_remove(&ctx->st, out, true, NULL); /* nothing half-made */
-            engine_ctr_free(out);
-            return pcon_fail(err, e, "write container id file %s", a->cidfile);
-        }
-    }
-    return 0;
+    return engine_ctr_create(&ctx->st, o, out, err);
 }

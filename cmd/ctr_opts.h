@@ -25,8 +25,6 @@ enum {
     CO_PULL,
 };
 
-enum pull_policy { PULL_MISSING = 0, PULL_ALWAYS, PULL_NEVER, PULL_NEWER };
-
 #define CREATE_OPTS                                                                                \
     { CO_CIDFILE, "cidfile", 0, "FILE", "Write the container ID to the file" },                    \
         { CO_ENTRYPOINT, "entrypoint", 0, "CMD",                                                   \
@@ -58,11 +56,7 @@ enum pull_policy { PULL_MISSING = 0, PULL_ALWAYS, PULL_NEVER, PULL_NEWER };
 struct create_args {
     struct engine_create_opts o;
     char **env, **env_files, **volumes;
-    const char *cidfile;
-    bool replace;
-    enum pull_policy pull;
     struct registry_opts reg; /* for a pull */
-    char *pulled_id;          /* the image id a pull gave */
 };
 
 /* handles one option of CREATE_OPTS: 1 when handled, 0 when not one of
@@ -70,9 +64,9 @@ struct create_args {
 int cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *err);
 void cmd_create_args_init(struct create_args *a);
 void cmd_create_args_free(struct create_args *a);
-/* the image and command operands, --replace, then create; writes the
- * cidfile */
-int cmd_create_container(struct cmd_ctx *ctx, struct create_args *a, int argc, char **argv,
-                         const struct cmd_def *def, struct container *out, struct pcon_err *err);
+/* operands: the image, then the command (the caller checked there is an
+ * image); the options checked together, then the engine's create */
+int cmd_create_container(struct cmd_ctx *ctx, struct create_args *a, char **operands,
+                         struct container *out, struct pcon_err *err);
 
 #endif

@@ -50,10 +50,12 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
-    r = cmd_create_container(ctx, &a, argc, argv, &cmd_run_def, &c, &err);
+    if (optind >= argc) {
+        cmd_create_args_free(&a);
+        return cmd_usage_error(&cmd_run_def, "requires at least 1 arg(s), only received 0");
+    }
+    r = cmd_create_container(ctx, &a, argv + optind, &c, &err);
     cmd_create_args_free(&a);
-    if (r == -2)
-        return PCON_EXIT_ENGINE;
     if (r < 0)
         return cmd_report(&err);
     if (engine_ctr_start(&ctx->st, &c, &so, &code, &err) < 0) {
@@ -89,10 +91,12 @@ cmd_create(struct cmd_ctx *ctx, int argc, char **argv)
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
-    r = cmd_create_container(ctx, &a, argc, argv, &cmd_create_def, &c, &err);
+    if (optind >= argc) {
+        cmd_create_args_free(&a);
+        return cmd_usage_error(&cmd_create_def, "requires at least 1 arg(s), only received 0");
+    }
+    r = cmd_create_container(ctx, &a, argv + optind, &c, &err);
     cmd_create_args_free(&a);
-    if (r == -2)
-        return PCON_EXIT_ENGINE;
     if (r < 0)
         return cmd_report(&err);
     printf("%s\n", c.cfg.id);

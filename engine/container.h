@@ -71,6 +71,11 @@ struct container {
     struct ctr_state state;
 };
 
+/* --pull: when the image comes from its registry */
+enum pull_policy { PULL_MISSING = 0, PULL_ALWAYS, PULL_NEVER, PULL_NEWER };
+
+struct registry_opts;
+
 /* What create and run are asked (the command line of `create`). */
 struct engine_create_opts {
     const char *image;
@@ -93,6 +98,12 @@ struct engine_create_opts {
     int stop_signal;
     int stop_timeout;
     int timeout;
+    /* around the record: where the image comes from, what the container
+     * replaces, where its id is written */
+    enum pull_policy pull;
+    const struct registry_opts *reg; /* for a pull (always quiet); NULL: the defaults */
+    bool replace;                    /* a container of the same name is removed first */
+    const char *cidfile;             /* must not exist; gets the id */
 };
 
 /* --- records (engine/record.c) --- */
@@ -136,8 +147,14 @@ char *engine_ctr_upper_path(struct store *st, const char *id);
 char *engine_ctr_work_path(struct store *st, const char *id);
 
 /* --- creation (engine/create.c) --- */
+/* Creates the container o asks for: the id file checked, a container of
+ * the same name removed (replace), the image pulled as the policy says,
+ * the record made, its id written to the id file (or nothing stays). */
 int engine_ctr_create(struct store *st, const struct engine_create_opts *o, struct container *out,
                       struct pcon_err *err);
+/* fails when the id file exists; create checks it first, a caller may
+ * check it before anything else is done */
+int engine_ctr_cidfile_check(const char *cidfile, struct pcon_err *err);
 
 /* --- starting and the monitor (engine/monitor.c) --- */
 struct engine_start_opts {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Creating a container: everything the command line and the image say is
- * resolved before anything is written, then the name, the writable layer
- * and the record appear under the shared store lock. */
+/* Creating a container: the image pulled as the policy says, everything
+ * the command line and the image say resolved before anything is written,
+ * then the name, the writable layer and the record appear under the shared
+ * store lock; the id file last. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -11,8 +12,10 @@
 
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
+#include "../lib/log.h"
 #include "../lib/proc.h"
 #include "../lib/timefmt.h"
+#include "../registry/registry.h"
 #include "../storage/image.h"
 #include "../storage/lock.h"
 #include "../storage/rootfs.h"
@@ -51,15 +54,16 @@ build_env(struct ctr_config *g, const struct image_config *ic, const struct engi
     return 0;
 }
 
+/* image: o's, or the id a pull gave */
 static int
-config_from_opts(struct store *st, struct ctr_config *g, struct image *img,
+config_from_opts(struct store *st, struct ctr_config *g, struct image *img, const char *image,
                  const struct engine_create_opts *o, struct pcon_err *err)
 {
     struct image_config ic = { 0 };
     char created[64];
     int r = -1;
 
-    if (storage_image_lookup(st, o->image, img, err) < 0)
+    if (storage_image_lookup(st, image, img, err) < 0)
         return -1;
     if (storage_image_config(st, img, &ic, err) < 0)
         return -1;
@@ -92,7 +96,7 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img,
     if (build_env(g, &ic, o, err) < 0)
         goto out;
     g->image_id = xstrdup(img->id);
-    g->image_name = xstrdup(img->names && img->names[0] ? img->names[0] : o->image);
+    g->image_name = xstrdup(img->names && img->names[0] ? img->names[0] : image);
     time_format_rfc3339(time_now_ns(), created, sizeof created);
     g->created = xstrdup(created);
     g->net = o->net;
@@ -112,9 +116,10 @@ out:
     return r;
 }
 
-int
-engine_ctr_create(struct store *st, const struct engine_create_opts *o, struct container *out,
-                  struct pcon_err *err)
+/* the record, its name and its writable layer */
+static int
+record_create(struct store *st, const struct engine_create_opts *o, const char *image,
+              struct container *out, struct pcon_err *err)
 {
     struct ctr_config *g = &out->cfg;
     struct image img = { 0 };
@@ -128,7 +133,7 @@ engine_ctr_create(struct store *st, const struct engine_create_opts *o, struct c
     lock = storage_lock(st, false, err);
     if (lock < 0)
         return -1;
-    if (config_from_opts(st, g, &img, o, err) < 0)
+    if (config_from_opts(st, g, &img, image, o, err) < 0)
         goto fail;
     if (storage_driver_resolve(st, NULL, err) < 0)
         goto fail;
@@ -154,4 +159,114 @@ fail:
     storage_image_free(&img);
     engine_ctr_free(out);
     return -1;
+}
+
+/* --pull=newer: true when the registry has what is stored (or cannot be
+ * asked: the stored image is used, with a warning) */
+static bool
+image_current(struct store *st, const char *ref, const struct registry_opts *reg,
+              const struct image *img)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    char local[72], remote[72];
+
+    if (storage_image_digest(st, img, local, &err) < 0)
+        return false;
+    if (registry_pull_digest(ref, reg, remote, &err) < 0) {
+        cleanup_free char *why = pcon_err_text(&err);
+        pcon_warn("%s: cannot check the registry, using the stored image: %s", ref, why);
+        return true;
+    }
+    return strcmp(local, remote) == 0;
+}
+
+/* The image from its registry when asked, when it is missing, or (newer)
+ * when the registry's manifest is not the stored one. *pulled: the id the
+ * pull gave (the container takes exactly that), else NULL. */
+static int
+image_ensure(struct store *st, const struct engine_create_opts *o, char **pulled,
+             struct pcon_err *err)
+{
+    struct registry_opts reg = o->reg ? *o->reg : (struct registry_opts){ .tls_verify = -1 };
+    cleanup_free char *name = NULL;
+    struct image img;
+    char id[65];
+
+    *pulled = NULL;
+    reg.quiet = true;
+    if (o->pull != PULL_ALWAYS) {
+        if (storage_image_lookup(st, o->image, &img, err) == 0) {
+            bool current = o->pull != PULL_NEWER || image_current(st, o->image, &reg, &img);
+            storage_image_free(&img);
+            if (current)
+                return 0;
+        } else if (o->pull == PULL_NEVER || err->kind != PCON_ERR_NOTFOUND) {
+            return -1;
+        }
+        pcon_err_clear(err);
+    }
+    if (registry_pull(st, o->image, &reg, &name, id, err) < 0)
+        return -1;
+    *pulled = xstrdup(id);
+    return 0;
+}
+
+/* --replace: the container of that name goes first, running or not */
+static int
+ctr_replace(struct store *st, const char *name, struct pcon_err *err)
+{
+    struct container old;
+    int r;
+
+    if (engine_ctr_load(st, name, &old, NULL) < 0)
+        return 0; /* nothing to replace */
+    r = engine_ctr_remove(st, &old, true, err);
+    engine_ctr_free(&old);
+    return r;
+}
+
+int
+engine_ctr_cidfile_check(const char *cidfile, struct pcon_err *err)
+{
+    if (cidfile && access(cidfile, F_OK) == 0)
+        return pcon_fail(err, EEXIST,
+                         "container id file exists. Ensure another container is not"
+                         " using it or delete %s",
+                         cidfile);
+    return 0;
+}
+
+/* O_EXCL: two creates never share an id file; a failed write removes the
+ * container, nothing half-made stays */
+static int
+cidfile_write(struct store *st, struct container *c, const char *cidfile, struct pcon_err *err)
+{
+    cleanup_close int fd = open(cidfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+    if (fd < 0 || fs_write_all(fd, c->cfg.id, 64) < 0) {
+        int e = errno;
+        (void) engine_ctr_remove(st, c, true, NULL); /* the write's error is the one to show */
+        engine_ctr_free(c);
+        return pcon_fail(err, e, "write container id file %s", cidfile);
+    }
+    return 0;
+}
+
+int
+engine_ctr_create(struct store *st, const struct engine_create_opts *o, struct container *out,
+                  struct pcon_err *err)
+{
+    cleanup_free char *pulled = NULL;
+
+    if (engine_ctr_cidfile_check(o->cidfile, err) < 0)
+        return -1;
+    if (o->replace && o->name && ctr_replace(st, o->name, err) < 0)
+        return -1;
+    if (image_ensure(st, o, &pulled, err) < 0)
+        return -1;
+    if (record_create(st, o, pulled ? pulled : o->image, out, err) < 0)
+        return -1;
+    if (o->cidfile && cidfile_write(st, out, o->cidfile, err) < 0)
+        return -1;
+    return 0;
 }
