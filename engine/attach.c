@@ -140,8 +140,8 @@ feed_stdin(const char *rundir)
     snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/attach", dfd);
     if (dfd < 0 || fd < 0 || connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0)
         _exit(1);
-    while ((n = read(0, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-        if (n > 0 && fs_write_all(fd, buf, (size_t) n) < 0)
+    while ((n = TEMP_FAILURE_RETRY_INT(read(0, buf, sizeof buf))) > 0)
+        if (fs_write_all(fd, buf, (size_t) n) < 0)
             _exit(1);
     (void) shutdown(fd, SHUT_WR);
     while (read(fd, buf, sizeof buf) > 0)

@@ -100,9 +100,8 @@ exec_relay(int pidns, const int nsfds[4], struct engine_process *p, int gpfd)
     close(p->syncfd);
     (void) !write(gpfd, &g, sizeof g); /* the caller proxies signals to it */
     close(gpfd);
-    while (waitpid(g, &status, 0) < 0)
-        if (errno != EINTR)
-            _exit(125);
+    if (TEMP_FAILURE_RETRY_INT(waitpid(g, &status, 0)) < 0)
+        _exit(125);
     _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 

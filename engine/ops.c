@@ -95,9 +95,7 @@ pidfd_wait(int fd, int timeout_ms)
     struct pollfd pf = { fd, POLLIN, 0 };
     int r;
 
-    do
-        r = poll(&pf, 1, timeout_ms);
-    while (r < 0 && errno == EINTR);
+    r = (int) TEMP_FAILURE_RETRY_INT(poll(&pf, 1, timeout_ms));
     return r > 0;
 }
 
