@@ -22,12 +22,24 @@
 #include "../storage/rootfs.h"
 #include "container.h"
 
+/* the container's root on dir, in a mount namespace of this process's own */
+static int
+root_mount(struct store *st, const struct container *c, const struct image *img, const char *dir,
+           struct pcon_err *err)
+{
+    if (fs_mkdir_p(dir, 0700, err) < 0)
+        return -1;
+    if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+        return pcon_fail(err, errno, "mount the root of %s", c->cfg.name);
+    return storage_rootfs_mount(st, img, c->cfg.id, dir, false, err);
+}
+
 static int
 root_open(struct store *st, const struct container *c, struct pcon_err *err)
 {
     struct image img;
     cleanup_free char *dir = NULL;
-    int fd;
+    int fd, r;
 
     if (c->state.status == CTR_RUNNING && engine_ctr_alive(c)) {
         char path[64];
@@ -43,15 +55,10 @@ root_open(struct store *st, const struct container *c, struct pcon_err *err)
         return -1;
     dir = xasprintf("%s/containers/%s/cp", st->runroot, c->cfg.id);
     st->driver = c->cfg.driver;
-    if (fs_mkdir_p(dir, 0700, err) < 0 || unshare(CLONE_NEWNS) < 0
-        || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0
-        || storage_rootfs_mount(st, &img, c->cfg.id, dir, false, err) < 0) {
-        if (err && err->msg == NULL)
-            pcon_fail(err, errno, "mount the root of %s", c->cfg.name);
-        storage_image_free(&img);
-        return -1;
-    }
+    r = root_mount(st, c, &img, dir, err);
     storage_image_free(&img);
+    if (r < 0)
+        return -1;
     fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return pcon_fail(err, errno, "open the root of %s", c->cfg.name);
@@ -78,6 +85,20 @@ path_join(const char *a, const char *b)
     return xasprintf("%s%s%s", a, n > 0 && a[n - 1] == '/' ? "" : "/", b);
 }
 
+/* a directory the copy goes into, inside the root (rootfd) or on the host */
+static int
+dest_dir_open(int rootfd, const char *path, const char *dst, struct pcon_err *err)
+{
+    int fd;
+
+    if (rootfd >= 0)
+        return fs_open_in_root(rootfd, path, O_RDONLY | O_DIRECTORY, 0, err);
+    fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return pcon_fail(err, errno, "destination \"%s\"", dst);
+    return fd;
+}
+
 /* Where the copy of a source named base lands, docker cp's rules: into an
  * existing directory under base (or as its contents), else as dst itself.
  * shown: that place, as messages name it. */
@@ -92,13 +113,11 @@ dest_resolve(int rootfd, const char *dst, const char *base, bool src_dir, bool c
 
     if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         if (contents) {
-            *pdir = rootfd >= 0 ? fs_open_in_root(rootfd, dst, O_RDONLY | O_DIRECTORY, 0, err)
-                                : open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            *pdir = dest_dir_open(rootfd, dst, dst, err);
             *name = NULL;
             *shown = xstrdup(dst);
         } else {
-            *pdir = rootfd >= 0 ? fs_open_in_root(rootfd, dst, O_RDONLY | O_DIRECTORY, 0, err)
-                                : open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            *pdir = dest_dir_open(rootfd, dst, dst, err);
             *name = xstrdup(base);
             *shown = path_join(dst, base);
         }
@@ -110,9 +129,9 @@ dest_resolve(int rootfd, const char *dst, const char *base, bool src_dir, bool c
         if (rootfd >= 0) {
             /* missing parents inside the container are made, as podman does */
             cleanup_close int made = fs_mkdir_in_root(rootfd, dirname(copy), 0755, err);
-            *pdir = made < 0 ? -1 : fs_open_in_root(rootfd, copy, O_RDONLY | O_DIRECTORY, 0, err);
+            *pdir = made < 0 ? -1 : dest_dir_open(rootfd, copy, dst, err);
         } else {
-            *pdir = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            *pdir = dest_dir_open(-1, dirname(copy), dst, err);
         }
         *name = xstrdup(basename(copy2));
         *shown = xstrdup(dst);
@@ -121,8 +140,6 @@ dest_resolve(int rootfd, const char *dst, const char *base, bool src_dir, bool c
         free(*name);
         free(*shown);
         *name = *shown = NULL;
-        if (err && err->msg == NULL)
-            pcon_fail(err, errno, "destination \"%s\"", dst);
         return -1;
     }
     return 0;
