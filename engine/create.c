@@ -46,8 +46,7 @@ build_env(struct ctr_config *g, const struct image_config *ic, const struct engi
         cleanup_free char *text = fs_read_all(AT_FDCWD, o->env_files[i], 1 << 20, NULL, err);
         if (text == NULL)
             return pcon_prefix(err, "read env file");
-        if (spec_env_file(text, &g->env, environ, err) < 0)
-            return -1;
+        spec_env_file(text, &g->env, environ);
     }
     for (size_t i = 0; o->env && o->env[i]; i++)
         spec_env_set(&g->env, o->env[i], environ);

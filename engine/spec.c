@@ -141,13 +141,12 @@ spec_env_set(char ***env, const char *kv, char *const *host_env)
     strv_push_take(env, entry);
 }
 
-int
-spec_env_file(const char *text, char ***env, char *const *host_env, struct pcon_err *err)
+void
+spec_env_file(const char *text, char ***env, char *const *host_env)
 {
     cleanup_free char *buf = xstrdup(text);
     char *save = NULL;
 
-    (void) err;
     for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         size_t n;
         while (isspace((unsigned char) *line))
@@ -159,7 +158,6 @@ spec_env_file(const char *text, char ***env, char *const *host_env, struct pcon_
             continue;
         spec_env_set(env, line, host_env);
     }
-    return 0;
 }
 
 static bool

@@ -32,7 +32,7 @@ int spec_args(char *const *img_entrypoint, char *const *img_cmd, const char *ent
 void spec_env_set(char ***env, const char *kv, char *const *host_env);
 const char *spec_env_get(char *const *env, const char *key);
 /* Reads an env file: KEY=VALUE lines, '#' comments, blank lines. */
-int spec_env_file(const char *text, char ***env, char *const *host_env, struct pcon_err *err);
+void spec_env_file(const char *text, char ***env, char *const *host_env);
 
 struct passwd_entry {
     uid_t uid;

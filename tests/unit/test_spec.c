@@ -79,7 +79,7 @@ main(void)
     is_str(spec_env_get(env, "FROMHOST"), "h", "a bare key comes from the host");
     spec_env_set(&env, "UNSET", host);
     is_str(spec_env_get(env, "UNSET"), NULL, "an unset bare key is dropped");
-    spec_env_file("# c\n\nF=1\r\n  G=two words\n", &env, host, NULL);
+    spec_env_file("# c\n\nF=1\r\n  G=two words\n", &env, host);
     is_str(spec_env_get(env, "F"), "1", "env file, CRLF");
     is_str(spec_env_get(env, "G"), "two words", "env file, spaces kept");
     strv_free(env);
