@@ -11,7 +11,8 @@ wait_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaqu
 {
     (void) name;
     (void) opaque;
-    printf("%d\n", engine_ctr_wait(&ctx->st, c, err));
+    (void) err; /* waiting cannot fail */
+    printf("%d\n", engine_ctr_wait(&ctx->st, c));
     fflush(stdout);
     return 0;
 }

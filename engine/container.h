@@ -190,8 +190,8 @@ int engine_ctr_copy(struct store *st, struct container *c, bool into, const char
 int engine_ctr_stop(struct store *st, struct container *c, int timeout, bool *killed,
                     struct pcon_err *err);
 int engine_ctr_kill(struct store *st, struct container *c, int sig, struct pcon_err *err);
-/* waits for the container to exit; returns its exit code */
-int engine_ctr_wait(struct store *st, struct container *c, struct pcon_err *err);
+/* waits for the container to exit; returns its exit code (-1: unknown) */
+int engine_ctr_wait(struct store *st, struct container *c);
 /* removes c; a running container needs force (killed first) */
 int engine_ctr_remove(struct store *st, struct container *c, bool force, struct pcon_err *err);
 /* "SIGTERM", "TERM", "15" -> 15 */

@@ -182,9 +182,8 @@ engine_ctr_kill(struct store *st, struct container *c, int sig, struct pcon_err 
 }
 
 int
-engine_ctr_wait(struct store *st, struct container *c, struct pcon_err *err)
+engine_ctr_wait(struct store *st, struct container *c)
 {
-    (void) err;
     while (engine_ctr_is_active(c)) {
         cleanup_close int mfd = pidfd_checked(c->state.monitor, c->state.monitor_start);
         if (mfd >= 0)
