@@ -174,13 +174,6 @@ count_lines(const char *buf, size_t n)
     return count + last_partial;
 }
 
-static bool
-still_logging(const struct container *c)
-{
-    return c->state.status == CTR_RUNNING || c->state.status == CTR_STOPPING
-           || c->state.status == CTR_PAUSED;
-}
-
 /* what is written from off on, until the container is no longer running */
 static int
 follow(struct store *st, struct container *c, struct reader *r, const char *path, off_t off)
@@ -196,7 +189,7 @@ follow(struct store *st, struct container *c, struct reader *r, const char *path
         bool alive;
 
         engine_ctr_state_reload(st, c, NULL);
-        alive = still_logging(c);
+        alive = engine_ctr_is_active(c);
         if (fd >= 0 && fstat(fd, &sb) == 0) {
             if (sb.st_size < off)
                 off = 0; /* the log was cut at its maximum size */

@@ -499,8 +499,7 @@ engine_ctr_start(struct store *st, struct container *c, const struct engine_star
     struct monitor m = { .st = st, .c = c, .code = -1, .loop = { .epfd = -1, .sigfd = -1 } };
     int ret;
 
-    if (c->state.status == CTR_RUNNING || c->state.status == CTR_STOPPING
-        || c->state.status == CTR_PAUSED) {
+    if (engine_ctr_is_active(c)) {
         if (so->detach) {
             *exit_code = 0;
             return 0; /* already running: nothing to do, as podman */
