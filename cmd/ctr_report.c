@@ -70,6 +70,56 @@ dir_size(int dfd)
     return total;
 }
 
+/* the writable layer's size, as ps --size shows it */
+static char *
+upper_size(struct store *st, const struct container *c)
+{
+    cleanup_free char *p = engine_ctr_upper_path(st, c->cfg.id);
+    int fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    long long b = fd >= 0 ? dir_size(fd) : 0;
+
+    if (fd >= 0)
+        close(fd);
+    return cmd_human_size(b);
+}
+
+/* Mounts: where the -v binds land */
+static yajl_gen_status
+ps_mounts(yajl_gen g, const struct container *c)
+{
+    JG(json_gen_str(g, "Mounts"));
+    JG(yajl_gen_array_open(g));
+    for (size_t i = 0; c->cfg.volumes && c->cfg.volumes[i]; i++) {
+        struct volume v;
+        yajl_gen_status r;
+        if (spec_volume_parse(c->cfg.volumes[i], &v, NULL) < 0)
+            continue;
+        r = json_gen_str(g, v.dst);
+        spec_volume_free(&v);
+        JG(r);
+    }
+    return yajl_gen_array_close(g);
+fail:
+    return yajl_gen_in_error_state;
+}
+
+/* the fields only templates use */
+static yajl_gen_status
+ps_template_fields(yajl_gen g, const struct container *c, bool no_trunc, const char *created_human,
+                   const char *ago)
+{
+    char shortid[13];
+
+    snprintf(shortid, sizeof shortid, "%.12s", c->cfg.id);
+    JG(json_gen_kv_str(g, "ID", no_trunc ? c->cfg.id : shortid));
+    JG(json_gen_kv_str(g, "CreatedHuman", created_human));
+    JG(json_gen_kv_str(g, "RunningFor", ago));
+    JG(json_gen_kv_str(g, "Restarts", ""));
+    return json_gen_kv_int(g, "RestartCount", c->state.restart_count);
+fail:
+    return yajl_gen_in_error_state;
+}
+
 char *
 ctr_report_ps(struct store *st, const struct container *c, bool template, bool no_trunc, bool size)
 {
@@ -84,14 +134,8 @@ ctr_report_ps(struct store *st, const struct container *c, bool template, bool n
 
     ago = time_human_duration(time_now_ns() - (created < 0 ? time_now_ns() : created));
     created_human = xasprintf("%s ago", ago);
-    if (size) {
-        cleanup_free char *p = engine_ctr_upper_path(st, c->cfg.id);
-        int fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        long long b = fd >= 0 ? dir_size(fd) : 0;
-        if (fd >= 0)
-            close(fd);
-        size_text = cmd_human_size(b);
-    }
+    if (size)
+        size_text = upper_size(st, c);
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_bool(g, "AutoRemove", c->cfg.rm));
     JG(json_gen_str(g, "Command"));
@@ -109,16 +153,7 @@ ctr_report_ps(struct store *st, const struct container *c, bool template, bool n
     JG(json_gen_kv_bool(g, "IsInfra", false));
     JG(json_gen_str(g, "Labels"));
     JG(yajl_gen_null(g));
-    JG(json_gen_str(g, "Mounts"));
-    JG(yajl_gen_array_open(g));
-    for (size_t i = 0; c->cfg.volumes && c->cfg.volumes[i]; i++) {
-        struct volume v;
-        if (spec_volume_parse(c->cfg.volumes[i], &v, NULL) == 0) {
-            JG(json_gen_str(g, v.dst));
-            spec_volume_free(&v);
-        }
-    }
-    JG(yajl_gen_array_close(g));
+    JG(ps_mounts(g, c));
     JG(json_gen_str(g, "Names"));
     if (template)
         JG(json_gen_str(g, c->cfg.name));
@@ -142,15 +177,8 @@ ctr_report_ps(struct store *st, const struct container *c, bool template, bool n
     JG(json_gen_kv_str(g, "State", engine_ctr_status_name(s->status)));
     JG(json_gen_kv_str(g, "Status", status));
     JG(json_gen_kv_int(g, "Created", created < 0 ? 0 : created / 1000000000LL));
-    if (template) {
-        char shortid[13];
-        snprintf(shortid, sizeof shortid, "%.12s", c->cfg.id);
-        JG(json_gen_kv_str(g, "ID", no_trunc ? c->cfg.id : shortid));
-        JG(json_gen_kv_str(g, "CreatedHuman", created_human));
-        JG(json_gen_kv_str(g, "RunningFor", ago));
-        JG(json_gen_kv_str(g, "Restarts", ""));
-        JG(json_gen_kv_int(g, "RestartCount", s->restart_count));
-    }
+    if (template)
+        JG(ps_template_fields(g, c, no_trunc, created_human, ago));
     JG(yajl_gen_map_close(g));
     return json_gen_take(g, NULL);
 fail:
