@@ -20,22 +20,28 @@
 bool
 engine_ctr_log_parse_line(const char *p, size_t n, struct ctr_log_line *l)
 {
-    const char *sp1 = memchr(p, ' ', n), *sp2, *sp3;
+    const char *end = p + n, *sp1 = memchr(p, ' ', n), *stream, *flag;
+    size_t slen;
 
-    if (sp1 == NULL)
+    if (sp1 == NULL || sp1 == p)
+        return false; /* a timestamp first */
+    stream = sp1 + 1;
+    flag = memchr(stream, ' ', (size_t) (end - stream));
+    if (flag == NULL)
         return false;
-    sp2 = memchr(sp1 + 1, ' ', n - (size_t) (sp1 + 1 - p));
-    if (sp2 == NULL || sp2 + 3 > p + n)
+    slen = (size_t) (flag - stream);
+    flag++;
+    if (slen != 6 || (memcmp(stream, "stdout", 6) != 0 && memcmp(stream, "stderr", 6) != 0))
         return false;
-    sp3 = sp2 + 2;
-    if (*sp3 != ' ' && sp3 != p + n)
+    /* "F" or "P", then a space and the text, or nothing: an empty line */
+    if (flag >= end || (*flag != 'F' && *flag != 'P') || (flag + 1 < end && flag[1] != ' '))
         return false;
     l->ts = p;
     l->tslen = (size_t) (sp1 - p);
-    l->err = (size_t) (sp2 - sp1 - 1) == 6 && memcmp(sp1 + 1, "stderr", 6) == 0;
-    l->full = sp2[1] == 'F';
-    l->text = sp3 < p + n ? sp3 + 1 : p + n;
-    l->len = (size_t) (p + n - l->text);
+    l->err = stream[5] == 'r';
+    l->full = *flag == 'F';
+    l->text = flag + 1 < end ? flag + 2 : end;
+    l->len = (size_t) (end - l->text);
     return true;
 }
 

@@ -64,15 +64,17 @@ main(void)
     parses(TS " stdout ", "refused", "an empty flag");
     parses(TS " stdout FF text", "refused", "a flag of two letters");
     parses(TS " stdout Ftext", "refused", "no space after the flag");
-    /* refused although the writer's empty line (with its space) is read:
-     * the check after it allows a record that ends at the flag, but
-     * cannot be reached */
-    parses(TS " stdout F", "refused", "a record ending at the flag");
+    /* a record may end at its flag: an empty line from a writer that
+     * leaves out the space */
+    parses(TS " stdout F", TS "|out|F|", "a record ending at the flag");
+    parses(TS " stderr P", TS "|err|P|", "a partial one too");
 
-    /* what the reader takes without checking (today's behaviour, pinned) */
-    parses(TS " other F x", TS "|out|F|x", "a stream other than stderr reads as stdout");
-    parses(TS " stdout X x", TS "|out|P|x", "a flag other than F reads as partial");
+    /* the stream and the flag are checked; the timestamp is parsed only
+     * where --since/--until need it, but must be there */
+    parses(TS " other F x", "refused", "a stream other than stdout or stderr");
+    parses(TS " stdoutx F x", "refused", "a longer stream name");
+    parses(TS " stdout X x", "refused", "a flag other than F or P");
     parses("not-a-time stdout F x", "not-a-time|out|F|x", "the timestamp is not parsed here");
-    parses(" stdout F x", "|out|F|x", "nor required");
+    parses(" stdout F x", "refused", "but it is required");
     return tap_done();
 }
