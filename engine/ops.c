@@ -37,8 +37,9 @@ engine_signal_parse(const char *s, int *out, struct pcon_err *err)
     char *end;
     long v;
 
+    /* digits only: strtol alone would take " 15" and "+15" */
     v = strtol(s, &end, 10);
-    if (*s && *end == '\0') {
+    if (*s >= '0' && *s <= '9' && *end == '\0') {
         if (v > 0 && v <= 64) {
             *out = (int) v;
             return 0;
@@ -49,7 +50,7 @@ engine_signal_parse(const char *s, int *out, struct pcon_err *err)
                 *out = signal_names[i].sig;
                 return 0;
             }
-        if (strncasecmp(name, "RTMIN+", 6) == 0) {
+        if (strncasecmp(name, "RTMIN+", 6) == 0 && name[6] >= '0' && name[6] <= '9') {
             v = strtol(name + 6, &end, 10);
             if (*end == '\0' && v >= 0 && SIGRTMIN + v <= SIGRTMAX) {
                 *out = SIGRTMIN + (int) v;

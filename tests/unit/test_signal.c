@@ -66,10 +66,10 @@ main(void)
     is_int(sig("RTMIN+1x"), -1, "RTMIN+1x");
     is_int(sig("RTMAX"), -1, "RTMIN and RTMAX are not names of their own");
 
-    /* taken today, though they arguably should not be: strtol's leading
-     * blanks and sign, and "RTMIN+" with no number (engine/ops.c) */
-    is_int(sig(" 15"), SIGTERM, "a leading space before a number is skipped");
-    is_int(sig("+15"), SIGTERM, "a plus sign before a number");
-    is_int(sig("RTMIN+"), SIGRTMIN, "RTMIN+ with no number is RTMIN");
+    /* a number is digits only; RTMIN+ needs one */
+    is_int(sig(" 15"), -1, "a leading space before a number");
+    is_int(sig("+15"), -1, "a plus sign before a number");
+    is_int(sig("RTMIN+"), -1, "RTMIN+ with no number");
+    is_int(sig("RTMIN+ 1"), -1, "RTMIN+ with a space before the number");
     return tap_done();
 }
