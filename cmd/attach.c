@@ -61,7 +61,7 @@ cmd_attach(struct cmd_ctx *ctx, int argc, char **argv)
     if (cmd_logs_attach(ctx, &c, from, &err) < 0) {
         code = cmd_report(&err);
     } else {
-        engine_ctr_state_reload(&ctx->st, &c, NULL);
+        engine_ctr_state_reload(&ctx->st, &c);
         code = c.state.exit_code < 0 ? 0 : c.state.exit_code;
     }
     if (feeder > 0) {

@@ -113,8 +113,9 @@ int engine_ctr_load(struct store *st, const char *name_or_id, struct container *
 int engine_ctr_list(struct store *st, struct container **out, size_t *n, struct pcon_err *err);
 void engine_ctr_free(struct container *c);
 void engine_ctr_list_free(struct container *v, size_t n);
-/* re-reads the state from disk */
-int engine_ctr_state_reload(struct store *st, struct container *c, struct pcon_err *err);
+/* re-reads the state from disk (a missing or unreadable one reads as
+ * created), checked against its processes */
+void engine_ctr_state_reload(struct store *st, struct container *c);
 int engine_ctr_state_save(struct store *st, const struct container *c, bool sync,
                           struct pcon_err *err);
 /* the record as stored in container.json */

@@ -194,7 +194,7 @@ follow(struct store *st, struct container *c, struct reader *r, const char *path
         struct stat sb;
         bool alive;
 
-        engine_ctr_state_reload(st, c, NULL);
+        engine_ctr_state_reload(st, c);
         alive = engine_ctr_is_active(c);
         if (fd >= 0 && fstat(fd, &sb) == 0) {
             if (sb.st_size < off)

@@ -17,7 +17,7 @@ engine_ctr_state_running(struct store *st, struct container *c, pid_t pid, int64
 
     if (lock < 0)
         return -1;
-    engine_ctr_state_reload(st, c, NULL);
+    engine_ctr_state_reload(st, c);
     *started_ns = time_now_ns();
     time_format_rfc3339(*started_ns, now, sizeof now);
     free(c->state.started_at);
@@ -43,7 +43,7 @@ engine_ctr_state_exited(struct store *st, struct container *c, int code)
     char now[64];
     bool again = false;
 
-    engine_ctr_state_reload(st, c, NULL);
+    engine_ctr_state_reload(st, c);
     time_format_rfc3339(time_now_ns(), now, sizeof now);
     free(c->state.finished_at);
     c->state.finished_at = xstrdup(now);
@@ -76,7 +76,7 @@ engine_ctr_state_failed(struct store *st, struct container *c, int code)
     cleanup_close int lock = engine_ctr_lock(st, c->cfg.id, NULL);
     char now[64];
 
-    engine_ctr_state_reload(st, c, NULL);
+    engine_ctr_state_reload(st, c);
     time_format_rfc3339(time_now_ns(), now, sizeof now);
     free(c->state.finished_at);
     c->state.finished_at = xstrdup(now);

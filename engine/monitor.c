@@ -457,7 +457,8 @@ start_detached(struct monitor *m, int *exit_code, struct pcon_err *err)
     close(p[0]);
     if (n == 1) {
         *exit_code = 0;
-        return engine_ctr_state_reload(m->st, c, err);
+        engine_ctr_state_reload(m->st, c);
+        return 0;
     }
     if (n == (ssize_t) sizeof msg) {
         msg.text[sizeof msg.text - 1] = '\0';

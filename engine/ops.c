@@ -107,7 +107,7 @@ mark_stopping(struct store *st, struct container *c, bool stopping, struct pcon_
 
     if (lock < 0)
         return -1;
-    engine_ctr_state_reload(st, c, NULL);
+    engine_ctr_state_reload(st, c);
     c->state.stopped_by_user = true;
     if (stopping && c->state.status == CTR_RUNNING)
         c->state.status = CTR_STOPPING;
@@ -126,11 +126,11 @@ wait_monitor(struct store *st, struct container *c)
             break;
         if (mfd < 0)
             usleep(10000);
-        engine_ctr_state_reload(st, c, NULL);
+        engine_ctr_state_reload(st, c);
         if (c->state.status != CTR_RUNNING && c->state.status != CTR_STOPPING)
             break;
     }
-    engine_ctr_state_reload(st, c, NULL);
+    engine_ctr_state_reload(st, c);
 }
 
 int
@@ -191,8 +191,7 @@ engine_ctr_wait(struct store *st, struct container *c)
             (void) pidfd_wait(mfd, 50);
         else
             usleep(20000);
-        if (engine_ctr_state_reload(st, c, NULL) < 0)
-            break;
+        engine_ctr_state_reload(st, c);
     }
     return c->state.exit_code;
 }

@@ -335,18 +335,16 @@ state_truth(struct container *c)
     }
 }
 
-int
-engine_ctr_state_reload(struct store *st, struct container *c, struct pcon_err *err)
+void
+engine_ctr_state_reload(struct store *st, struct container *c)
 {
     cleanup_free char *path = xasprintf("%s/state.json", c->cfg.id);
     cleanup_free char *text = fs_read_all(st->containers_dfd, path, MAX_RECORD, NULL, NULL);
 
-    (void) err;
     free(c->state.started_at);
     free(c->state.finished_at);
     state_parse(text ? text : "{}", &c->state);
     state_truth(c);
-    return 0;
 }
 
 static int
@@ -362,7 +360,8 @@ load_id(struct store *st, const char *id, struct container *out, struct pcon_err
         engine_ctr_free(out);
         return pcon_prefix(err, "container %.12s", id);
     }
-    return engine_ctr_state_reload(st, out, err);
+    engine_ctr_state_reload(st, out);
+    return 0;
 }
 
 static int
