@@ -92,10 +92,10 @@ ps_mounts(yajl_gen g, const struct container *c)
     for (size_t i = 0; c->cfg.volumes && c->cfg.volumes[i]; i++) {
         struct volume v;
         yajl_gen_status r;
-        if (spec_volume_parse(c->cfg.volumes[i], &v, NULL) < 0)
+        if (engine_spec_volume_parse(c->cfg.volumes[i], &v, NULL) < 0)
             continue;
         r = json_gen_str(g, v.dst);
-        spec_volume_free(&v);
+        engine_spec_volume_free(&v);
         JG(r);
     }
     return yajl_gen_array_close(g);
@@ -121,7 +121,8 @@ fail:
 }
 
 char *
-ctr_report_ps(struct store *st, const struct container *c, bool template, bool no_trunc, bool size)
+cmd_ctr_report_ps(struct store *st, const struct container *c, bool template, bool no_trunc,
+                  bool size)
 {
     cleanup_yajl_gen yajl_gen g = json_gen_new(false);
     const struct ctr_state *s = &c->state;
@@ -283,10 +284,10 @@ inspect_mounts(yajl_gen g, const struct ctr_config *cf)
     for (size_t i = 0; cf->volumes && cf->volumes[i]; i++) {
         struct volume v;
         yajl_gen_status r;
-        if (spec_volume_parse(cf->volumes[i], &v, NULL) < 0)
+        if (engine_spec_volume_parse(cf->volumes[i], &v, NULL) < 0)
             continue;
         r = inspect_mount(g, &v);
-        spec_volume_free(&v);
+        engine_spec_volume_free(&v);
         JG(r);
     }
     return yajl_gen_array_close(g);
@@ -346,7 +347,7 @@ fail:
 }
 
 char *
-ctr_report_inspect(struct store *st, const struct container *c)
+cmd_ctr_report_inspect(struct store *st, const struct container *c)
 {
     cleanup_yajl_gen yajl_gen g = json_gen_new(true);
     const struct ctr_config *cf = &c->cfg;

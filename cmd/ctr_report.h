@@ -11,9 +11,9 @@
 
 /* one `ps --format json` object; template adds the fields templates use
  * (ID short unless no_trunc, Names as a string, CreatedHuman...) */
-char *ctr_report_ps(struct store *st, const struct container *c, bool template, bool no_trunc,
-                    bool size);
+char *cmd_ctr_report_ps(struct store *st, const struct container *c, bool template, bool no_trunc,
+                        bool size);
 /* one `inspect` object */
-char *ctr_report_inspect(struct store *st, const struct container *c);
+char *cmd_ctr_report_inspect(struct store *st, const struct container *c);
 
 #endif

@@ -20,7 +20,7 @@ print_idmap(const char *title, const char *file)
     struct idmap m;
 
     printf("    %s:\n", title);
-    if (text == NULL || idmap_parse(text, &m, NULL) < 0)
+    if (text == NULL || engine_idmap_parse(text, &m, NULL) < 0)
         return;
     for (size_t i = 0; i < m.n; i++)
         printf("    - container_id: %lu\n      host_id: %lu\n      size: %lu\n", m.e[i].inner,

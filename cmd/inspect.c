@@ -32,7 +32,7 @@ inspect_one(struct cmd_ctx *ctx, const char *name, enum inspect_type type, struc
 
     if (type != TYPE_IMAGE) {
         if (engine_ctr_load(&ctx->st, name, &c, err) == 0) {
-            doc = ctr_report_inspect(&ctx->st, &c);
+            doc = cmd_ctr_report_inspect(&ctx->st, &c);
             engine_ctr_free(&c);
             return doc;
         }

@@ -124,8 +124,8 @@ cmd_ps(struct cmd_ctx *ctx, int argc, char **argv)
         if (quiet)
             printf("%.*s\n", no_trunc ? 64 : 12, c->cfg.id);
         else
-            strv_push_take(&rows, ctr_report_ps(&ctx->st, c, !(fmt && strcmp(fmt, "json") == 0),
-                                                no_trunc, size));
+            strv_push_take(&rows, cmd_ctr_report_ps(&ctx->st, c, !(fmt && strcmp(fmt, "json") == 0),
+                                                    no_trunc, size));
     }
     engine_ctr_list_free(v, n);
     if (quiet)

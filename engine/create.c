@@ -35,21 +35,21 @@ build_env(struct ctr_config *g, const struct image_config *ic, const struct engi
     cleanup_free char *path = xasprintf("PATH=%s", PROC_DEFAULT_PATH);
 
     for (size_t i = 0; ic->env && ic->env[i]; i++)
-        spec_env_set(&g->env, ic->env[i], NULL);
-    if (spec_env_get(g->env, "PATH") == NULL)
-        spec_env_set(&g->env, path, NULL);
-    spec_env_set(&g->env, "container=pcon", NULL);
-    spec_env_set(&g->env, hn, NULL);
+        engine_spec_env_set(&g->env, ic->env[i], NULL);
+    if (engine_spec_env_get(g->env, "PATH") == NULL)
+        engine_spec_env_set(&g->env, path, NULL);
+    engine_spec_env_set(&g->env, "container=pcon", NULL);
+    engine_spec_env_set(&g->env, hn, NULL);
     if (o->tty)
-        spec_env_set(&g->env, "TERM=xterm", NULL);
+        engine_spec_env_set(&g->env, "TERM=xterm", NULL);
     for (size_t i = 0; o->env_files && o->env_files[i]; i++) {
         cleanup_free char *text = fs_read_all(AT_FDCWD, o->env_files[i], 1 << 20, NULL, err);
         if (text == NULL)
             return pcon_prefix(err, "read env file");
-        spec_env_file(text, &g->env, environ);
+        engine_spec_env_file(text, &g->env, environ);
     }
     for (size_t i = 0; o->env && o->env[i]; i++)
-        spec_env_set(&g->env, o->env[i], environ);
+        engine_spec_env_set(&g->env, o->env[i], environ);
     return 0;
 }
 
@@ -66,16 +66,17 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
         return -1;
     if (storage_image_config(st, img, &ic, err) < 0)
         return -1;
-    if (spec_args(ic.entrypoint, ic.cmd, o->entrypoint, o->entrypoint_set, o->cmd, &g->args, err)
+    if (engine_spec_args(ic.entrypoint, ic.cmd, o->entrypoint, o->entrypoint_set, o->cmd, &g->args,
+                         err)
         < 0)
         goto out;
     for (size_t i = 0; o->volumes && o->volumes[i]; i++) {
         struct volume v;
-        if (spec_volume_parse(o->volumes[i], &v, err) < 0)
+        if (engine_spec_volume_parse(o->volumes[i], &v, err) < 0)
             goto out;
         /* stored resolved: a relative source means the cwd of create */
         strv_push_take(&g->volumes, xasprintf("%s:%s%s", v.src, v.dst, v.ro ? ":ro" : ""));
-        spec_volume_free(&v);
+        engine_spec_volume_free(&v);
     }
     if (engine_id_new(g->id, err) < 0)
         goto out;

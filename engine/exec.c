@@ -370,7 +370,7 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
     }
     p.env = strv_dup(c->cfg.env);
     for (size_t i = 0; o->env && o->env[i]; i++)
-        spec_env_set(&p.env, o->env[i], environ);
+        engine_spec_env_set(&p.env, o->env[i], environ);
     /* signals are blocked before the fork (the session gets the old mask
      * back before execve): one arriving from now on is passed on */
     if (open_namespaces(c, nsfds, &pidns, err) < 0

@@ -21,8 +21,8 @@ idmap_add(struct idmap *m, unsigned long inner, unsigned long outer, unsigned lo
 }
 
 int
-idmap_build(unsigned long host_id, const struct idrange *ranges, size_t n, struct idmap *out,
-            struct pcon_err *err)
+engine_idmap_build(unsigned long host_id, const struct idrange *ranges, size_t n, struct idmap *out,
+                   struct pcon_err *err)
 {
     unsigned long next = 1;
 
@@ -55,7 +55,7 @@ idmap_build(unsigned long host_id, const struct idrange *ranges, size_t n, struc
 }
 
 int
-idmap_parse(const char *text, struct idmap *out, struct pcon_err *err)
+engine_idmap_parse(const char *text, struct idmap *out, struct pcon_err *err)
 {
     const char *p = text;
 
@@ -78,7 +78,7 @@ idmap_parse(const char *text, struct idmap *out, struct pcon_err *err)
 }
 
 unsigned long
-idmap_size(const struct idmap *m)
+engine_idmap_size(const struct idmap *m)
 {
     unsigned long t = 0;
 
@@ -88,7 +88,7 @@ idmap_size(const struct idmap *m)
 }
 
 long
-idmap_to_outer(const struct idmap *m, unsigned long inner)
+engine_idmap_to_outer(const struct idmap *m, unsigned long inner)
 {
     for (size_t i = 0; i < m->n; i++)
         if (inner >= m->e[i].inner && inner - m->e[i].inner < m->e[i].count)
@@ -97,7 +97,7 @@ idmap_to_outer(const struct idmap *m, unsigned long inner)
 }
 
 char **
-idmap_helper_argv(const char *prog, int pid, const struct idmap *m)
+engine_idmap_helper_argv(const char *prog, int pid, const struct idmap *m)
 {
     char **argv = NULL;
 

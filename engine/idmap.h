@@ -28,15 +28,15 @@ struct idmap {
 
 /* 0 -> host_id, then the ranges one after the other from 1 on; a range
  * holding host_id itself is split around it. */
-int idmap_build(unsigned long host_id, const struct idrange *ranges, size_t n, struct idmap *out,
-                struct pcon_err *err);
+int engine_idmap_build(unsigned long host_id, const struct idrange *ranges, size_t n,
+                       struct idmap *out, struct pcon_err *err);
 /* "inner outer count" lines as in /proc/PID/uid_map */
-int idmap_parse(const char *text, struct idmap *out, struct pcon_err *err);
+int engine_idmap_parse(const char *text, struct idmap *out, struct pcon_err *err);
 /* total ids mapped */
-unsigned long idmap_size(const struct idmap *m);
+unsigned long engine_idmap_size(const struct idmap *m);
 /* inner id -> outer id; returns -1 when unmapped */
-long idmap_to_outer(const struct idmap *m, unsigned long inner);
+long engine_idmap_to_outer(const struct idmap *m, unsigned long inner);
 /* argv for newuidmap/newgidmap: PROG PID inner outer count ... */
-char **idmap_helper_argv(const char *prog, int pid, const struct idmap *m);
+char **engine_idmap_helper_argv(const char *prog, int pid, const struct idmap *m);
 
 #endif

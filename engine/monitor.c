@@ -87,7 +87,7 @@ monitor_free(struct monitor *m)
     free(m->rootfs);
     engine_mounts_plan_free(&m->plan);
     for (size_t i = 0; i < m->nvolumes; i++)
-        spec_volume_free(&m->volumes[i]);
+        engine_spec_volume_free(&m->volumes[i]);
     free(m->volumes);
     relay_close(&m->io);
     engine_ctr_log_close(&m->log);
@@ -127,7 +127,7 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
 
     for (size_t i = 0; g->volumes && g->volumes[i]; i++) {
         m->volumes = xrealloc(m->volumes, (m->nvolumes + 1) * sizeof *m->volumes);
-        if (spec_volume_parse(g->volumes[i], &m->volumes[m->nvolumes], err) < 0)
+        if (engine_spec_volume_parse(g->volumes[i], &m->volumes[m->nvolumes], err) < 0)
             return -1;
         m->nvolumes++;
     }

@@ -167,7 +167,7 @@ remount_ro(int fd, unsigned long extra)
 static int
 mount_target(int rootfd, const struct mount_op *op, bool dir, struct pcon_err *err)
 {
-    cleanup_free char *rel = path_clean_clamped(op->dst);
+    cleanup_free char *rel = fs_path_clean_clamped(op->dst);
 
     if (rel == NULL || *rel == '\0')
         return pcon_fail(err, EINVAL, "invalid mount destination \"%s\"", op->dst);
@@ -205,7 +205,7 @@ perform_one(int rootfd, const struct mount_op *op, struct pcon_err *err)
         }
         return 0;
     case MOUNT_SYMLINK: {
-        cleanup_free char *rel = path_clean_rel(op->dst);
+        cleanup_free char *rel = fs_path_clean_rel(op->dst);
         cleanup_close int pfd = -1;
         const char *base;
         if (rel == NULL)

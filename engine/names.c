@@ -72,7 +72,7 @@ engine_name_reserve(int root_dfd, const char *name, const char *id, char **out,
         char other[65];
         ssize_t n;
 
-        if (!spec_name_valid(name))
+        if (!engine_spec_name_valid(name))
             return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL,
                                   "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*");
         if (symlinkat(id, dfd, name) == 0) {

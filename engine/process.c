@@ -138,7 +138,7 @@ identity_apply(const struct engine_process *p, char **home, struct pcon_err *err
     uid_t uid;
     gid_t gid;
 
-    if (spec_user_resolve(p->user, pw, gr, &uid, &gid, home, groups, &ngroups, err) < 0)
+    if (engine_spec_user_resolve(p->user, pw, gr, &uid, &gid, home, groups, &ngroups, err) < 0)
         return -1;
     if (p->tty ? tty_setup(p, uid, err) < 0 : stdio_setup(p, err) < 0)
         return -1;
@@ -159,7 +159,7 @@ identity_apply(const struct engine_process *p, char **home, struct pcon_err *err
 static int
 exec_args(char **args, char **env, struct pcon_err *err)
 {
-    int e = proc_execvpe(args[0], args, env, spec_env_get(env, "PATH"));
+    int e = proc_execvpe(args[0], args, env, engine_spec_env_get(env, "PATH"));
 
     if (e == ENOENT && strchr(args[0], '/') == NULL)
         return pcon_fail_kind(err, PCON_ERR_EXEC, ENOENT, "executable file `%s` not found in $PATH",
@@ -190,9 +190,9 @@ engine_process_exec(const struct engine_process *p)
     }
     if (identity_apply(p, &home, &err) < 0)
         engine_process_fail(p->syncfd, &err, 125);
-    if (spec_env_get(env, "HOME") == NULL) {
+    if (engine_spec_env_get(env, "HOME") == NULL) {
         cleanup_free char *kv = xasprintf("HOME=%s", home);
-        spec_env_set(&env, kv, NULL);
+        engine_spec_env_set(&env, kv, NULL);
     }
     if (chdir(p->workdir ? p->workdir : "/") < 0) {
         pcon_fail_kind(&err, PCON_ERR_EXEC, errno, "change to workdir \"%s\"", p->workdir);

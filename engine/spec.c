@@ -13,7 +13,7 @@
 #include "spec.h"
 
 void
-spec_volume_free(struct volume *v)
+engine_spec_volume_free(struct volume *v)
 {
     free(v->src);
     free(v->dst);
@@ -21,7 +21,7 @@ spec_volume_free(struct volume *v)
 }
 
 int
-spec_volume_parse(const char *s, struct volume *out, struct pcon_err *err)
+engine_spec_volume_parse(const char *s, struct volume *out, struct pcon_err *err)
 {
     cleanup_free char *buf = xstrdup(s);
     char *src = buf, *dst, *opts = NULL;
@@ -58,7 +58,7 @@ spec_volume_parse(const char *s, struct volume *out, struct pcon_err *err)
         if (!ok)
             return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL, "invalid volume option \"%s\"", t);
     }
-    cdst = path_clean_clamped(dst);
+    cdst = fs_path_clean_clamped(dst);
     if (cdst == NULL || *cdst == '\0')
         return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL, "invalid container path \"%s\"", dst);
     if (*src == '/') {
@@ -74,8 +74,8 @@ spec_volume_parse(const char *s, struct volume *out, struct pcon_err *err)
 }
 
 int
-spec_args(char *const *img_entrypoint, char *const *img_cmd, const char *entrypoint_opt,
-          bool entrypoint_set, char *const *cmd, char ***out, struct pcon_err *err)
+engine_spec_args(char *const *img_entrypoint, char *const *img_cmd, const char *entrypoint_opt,
+                 bool entrypoint_set, char *const *cmd, char ***out, struct pcon_err *err)
 {
     char **args = NULL;
     char *const *ep = img_entrypoint;
@@ -104,7 +104,7 @@ spec_args(char *const *img_entrypoint, char *const *img_cmd, const char *entrypo
 }
 
 const char *
-spec_env_get(char *const *env, const char *key)
+engine_spec_env_get(char *const *env, const char *key)
 {
     size_t kl = strlen(key);
 
@@ -115,7 +115,7 @@ spec_env_get(char *const *env, const char *key)
 }
 
 void
-spec_env_set(char ***env, const char *kv, char *const *host_env)
+engine_spec_env_set(char ***env, const char *kv, char *const *host_env)
 {
     const char *eq = strchr(kv, '=');
     size_t kl = eq ? (size_t) (eq - kv) : strlen(kv);
@@ -125,7 +125,7 @@ spec_env_set(char ***env, const char *kv, char *const *host_env)
         return;
     if (eq == NULL) {
         cleanup_free char *key = xstrndup(kv, kl);
-        const char *v = spec_env_get(host_env, key);
+        const char *v = engine_spec_env_get(host_env, key);
         if (v == NULL)
             return;
         entry = xasprintf("%s=%s", key, v);
@@ -142,7 +142,7 @@ spec_env_set(char ***env, const char *kv, char *const *host_env)
 }
 
 void
-spec_env_file(const char *text, char ***env, char *const *host_env)
+engine_spec_env_file(const char *text, char ***env, char *const *host_env)
 {
     cleanup_free char *buf = xstrdup(text);
     char *save = NULL;
@@ -156,7 +156,7 @@ spec_env_file(const char *text, char ***env, char *const *host_env)
             line[--n] = '\0';
         if (*line == '\0' || *line == '#')
             continue;
-        spec_env_set(env, line, host_env);
+        engine_spec_env_set(env, line, host_env);
     }
 }
 
@@ -207,8 +207,9 @@ db_find(const char *text, const char *name, unsigned long id, bool by_id, char *
 }
 
 int
-spec_user_resolve(const char *user, const char *passwd_text, const char *group_text, uid_t *uid,
-                  gid_t *gid, char **home, gid_t *groups, int *ngroups, struct pcon_err *err)
+engine_spec_user_resolve(const char *user, const char *passwd_text, const char *group_text,
+                         uid_t *uid, gid_t *gid, char **home, gid_t *groups, int *ngroups,
+                         struct pcon_err *err)
 {
     cleanup_free char *u = xstrdup(user && *user ? user : "0");
     char *g = strchr(u, ':');
@@ -281,7 +282,7 @@ spec_user_resolve(const char *user, const char *passwd_text, const char *group_t
 }
 
 bool
-spec_name_valid(const char *name)
+engine_spec_name_valid(const char *name)
 {
     if (!isalnum((unsigned char) name[0]))
         return false;

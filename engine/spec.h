@@ -19,20 +19,20 @@ struct volume {
 /* HOST:CTR[:OPTS] with OPTS from ro, rw, z, Z, rbind, bind, private,
  * rprivate, shared, rshared, slave, rslave (the propagation ones are
  * accepted and ignored). Relative host paths are taken from cwd. */
-int spec_volume_parse(const char *s, struct volume *out, struct pcon_err *err);
-void spec_volume_free(struct volume *v);
+int engine_spec_volume_parse(const char *s, struct volume *out, struct pcon_err *err);
+void engine_spec_volume_free(struct volume *v);
 
 /* The process arguments: --entrypoint (when set, "" clears it) replaces the
  * image's; CMD from the command line replaces the image's Cmd. */
-int spec_args(char *const *img_entrypoint, char *const *img_cmd, const char *entrypoint_opt,
-              bool entrypoint_set, char *const *cmd, char ***out, struct pcon_err *err);
+int engine_spec_args(char *const *img_entrypoint, char *const *img_cmd, const char *entrypoint_opt,
+                     bool entrypoint_set, char *const *cmd, char ***out, struct pcon_err *err);
 
 /* Sets KEY=VALUE in *env, replacing an earlier KEY. A bare KEY takes the
  * value from host_env (and is dropped when unset there). */
-void spec_env_set(char ***env, const char *kv, char *const *host_env);
-const char *spec_env_get(char *const *env, const char *key);
+void engine_spec_env_set(char ***env, const char *kv, char *const *host_env);
+const char *engine_spec_env_get(char *const *env, const char *key);
 /* Reads an env file: KEY=VALUE lines, '#' comments, blank lines. */
-void spec_env_file(const char *text, char ***env, char *const *host_env);
+void engine_spec_env_file(const char *text, char ***env, char *const *host_env);
 
 struct passwd_entry {
     uid_t uid;
@@ -44,10 +44,11 @@ struct passwd_entry {
  * /etc/passwd and /etc/group texts (either may be NULL). Numeric ids need
  * no entry; names do. groups gets the supplementary groups of a named or
  * found user. */
-int spec_user_resolve(const char *user, const char *passwd_text, const char *group_text, uid_t *uid,
-                      gid_t *gid, char **home, gid_t *groups, int *ngroups, struct pcon_err *err);
+int engine_spec_user_resolve(const char *user, const char *passwd_text, const char *group_text,
+                             uid_t *uid, gid_t *gid, char **home, gid_t *groups, int *ngroups,
+                             struct pcon_err *err);
 
 /* [a-zA-Z0-9][a-zA-Z0-9_.-]* */
-bool spec_name_valid(const char *name);
+bool engine_spec_name_valid(const char *name);
 
 #endif

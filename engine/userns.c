@@ -114,11 +114,11 @@ pause_write_maps(pid_t pid, struct pcon_err *err)
     char line[64];
 
     if (nu > 0 && ng > 0) {
-        if (idmap_build(getuid(), ur, (size_t) nu, &um, err) < 0
-            || idmap_build(getgid(), gr, (size_t) ng, &gm, err) < 0)
+        if (engine_idmap_build(getuid(), ur, (size_t) nu, &um, err) < 0
+            || engine_idmap_build(getgid(), gr, (size_t) ng, &gm, err) < 0)
             return -1;
-        uargv = idmap_helper_argv("newuidmap", pid, &um);
-        gargv = idmap_helper_argv("newgidmap", pid, &gm);
+        uargv = engine_idmap_helper_argv("newuidmap", pid, &um);
+        gargv = engine_idmap_helper_argv("newgidmap", pid, &gm);
         if (proc_run(uargv, err) < 0 || proc_run(gargv, err) < 0)
             return pcon_prefix(err, "set up the user namespace mappings");
         return 0;
@@ -291,7 +291,7 @@ engine_userns_single_mapping(void)
     cleanup_free char *text = fs_read_all(AT_FDCWD, "/proc/self/uid_map", 4096, NULL, NULL);
     struct idmap m;
 
-    if (text == NULL || idmap_parse(text, &m, NULL) < 0)
+    if (text == NULL || engine_idmap_parse(text, &m, NULL) < 0)
         return false;
-    return idmap_size(&m) == 1;
+    return engine_idmap_size(&m) == 1;
 }

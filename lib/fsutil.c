@@ -274,13 +274,13 @@ path_clean(const char *path, bool clamp)
 }
 
 char *
-path_clean_rel(const char *path)
+fs_path_clean_rel(const char *path)
 {
     return path_clean(path, false);
 }
 
 char *
-path_clean_clamped(const char *path)
+fs_path_clean_clamped(const char *path)
 {
     return path_clean(path, true);
 }

@@ -31,11 +31,11 @@ int fs_write_all(int fd, const void *buf, size_t len);
 /* Cleans a path for use below a root: drops leading '/', '.', empty
  * components and resolves '..' lexically. Returns NULL when the path
  * climbs above the root; "" stands for the root itself. */
-char *path_clean_rel(const char *path);
+char *fs_path_clean_rel(const char *path);
 
-/* As path_clean_rel, but '..' stops at the root instead of failing (how
+/* As fs_path_clean_rel, but '..' stops at the root instead of failing (how
  * paths inside a container resolve). */
-char *path_clean_clamped(const char *path);
+char *fs_path_clean_clamped(const char *path);
 
 /* openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS): symlinks, absolute ones
  * included, are resolved as if rootfd were '/', so nothing outside it is

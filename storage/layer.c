@@ -231,7 +231,7 @@ static int
 extract_hardlink(struct extract *x, int pfd, const char *base, const char *target,
                  struct pcon_err *err)
 {
-    cleanup_free char *clean = path_clean_rel(target);
+    cleanup_free char *clean = fs_path_clean_rel(target);
     cleanup_close int tpfd = -1;
     const char *tbase;
     struct stat st;
@@ -264,7 +264,7 @@ extract_entry(struct extract *x, struct archive_entry *e, struct pcon_err *err)
 
     if (name == NULL)
         return pcon_fail(err, EINVAL, "layer entry without a name");
-    rel = path_clean_rel(name);
+    rel = fs_path_clean_rel(name);
     if (rel == NULL)
         return pcon_fail(err, EPERM, "layer entry \"%s\" escapes the root", name);
     if (*rel == '\0')

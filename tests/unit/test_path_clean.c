@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Lexical path cleaning below a root: path_clean_rel refuses a path that
- * climbs above the root, path_clean_clamped stops '..' at the root, as
+/* Lexical path cleaning below a root: fs_path_clean_rel refuses a path that
+ * climbs above the root, fs_path_clean_clamped stops '..' at the root, as
  * paths inside a container resolve. */
 #include <stdlib.h>
 
@@ -10,7 +10,7 @@
 static void
 rel(const char *in, const char *want)
 {
-    char *s = path_clean_rel(in);
+    char *s = fs_path_clean_rel(in);
 
     is_str(s, want, in);
     free(s);
@@ -19,7 +19,7 @@ rel(const char *in, const char *want)
 static void
 clamped(const char *in, const char *want)
 {
-    char *s = path_clean_clamped(in);
+    char *s = fs_path_clean_clamped(in);
 
     is_str(s, want, in);
     free(s);

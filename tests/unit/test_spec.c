@@ -17,7 +17,7 @@ static void
 volume(const char *in, const char *src, const char *dst, int ro)
 {
     struct volume v;
-    int r = spec_volume_parse(in, &v, NULL);
+    int r = engine_spec_volume_parse(in, &v, NULL);
 
     if (src == NULL) {
         is_int(r, -1, in);
@@ -25,13 +25,13 @@ volume(const char *in, const char *src, const char *dst, int ro)
     }
     ok(r == 0 && strcmp(v.src, src) == 0 && strcmp(v.dst, dst) == 0 && v.ro == ro, in);
     if (r == 0)
-        spec_volume_free(&v);
+        engine_spec_volume_free(&v);
 }
 
 static void
 clean(const char *in, const char *want)
 {
-    char *s = path_clean_rel(in);
+    char *s = fs_path_clean_rel(in);
 
     is_str(s, want, in);
     free(s);
@@ -59,61 +59,63 @@ main(void)
     volume("/a:/", NULL, NULL, 0);
     volume("/a", NULL, NULL, 0);
 
-    is_int(spec_args(img_ep, img_cmd, NULL, false, NULL, &args, NULL), 0, "image args");
+    is_int(engine_spec_args(img_ep, img_cmd, NULL, false, NULL, &args, NULL), 0, "image args");
     ok(strv_len(args) == 2 && strcmp(args[1], "default") == 0, "entrypoint + cmd");
     strv_free(args);
-    is_int(spec_args(img_ep, img_cmd, NULL, false, cli, &args, NULL), 0, "cli args");
+    is_int(engine_spec_args(img_ep, img_cmd, NULL, false, cli, &args, NULL), 0, "cli args");
     ok(strv_len(args) == 3 && strcmp(args[1], "given") == 0, "cli replaces cmd");
     strv_free(args);
-    is_int(spec_args(img_ep, img_cmd, "", true, cli, &args, NULL), 0, "empty entrypoint");
+    is_int(engine_spec_args(img_ep, img_cmd, "", true, cli, &args, NULL), 0, "empty entrypoint");
     is_str(args[0], "given", "--entrypoint '' clears the image's");
     strv_free(args);
-    is_int(spec_args(NULL, NULL, NULL, false, NULL, &args, NULL), -1, "nothing to run");
+    is_int(engine_spec_args(NULL, NULL, NULL, false, NULL, &args, NULL), -1, "nothing to run");
 
-    spec_env_set(&env, "A=1", NULL);
-    spec_env_set(&env, "B=2", NULL);
-    spec_env_set(&env, "A=3", NULL);
-    is_str(spec_env_get(env, "A"), "3", "a later value replaces");
+    engine_spec_env_set(&env, "A=1", NULL);
+    engine_spec_env_set(&env, "B=2", NULL);
+    engine_spec_env_set(&env, "A=3", NULL);
+    is_str(engine_spec_env_get(env, "A"), "3", "a later value replaces");
     is_int(strv_len(env), 2, "no duplicate keys");
-    spec_env_set(&env, "FROMHOST", host);
-    is_str(spec_env_get(env, "FROMHOST"), "h", "a bare key comes from the host");
-    spec_env_set(&env, "UNSET", host);
-    is_str(spec_env_get(env, "UNSET"), NULL, "an unset bare key is dropped");
-    spec_env_file("# c\n\nF=1\r\n  G=two words\n", &env, host);
-    is_str(spec_env_get(env, "F"), "1", "env file, CRLF");
-    is_str(spec_env_get(env, "G"), "two words", "env file, spaces kept");
+    engine_spec_env_set(&env, "FROMHOST", host);
+    is_str(engine_spec_env_get(env, "FROMHOST"), "h", "a bare key comes from the host");
+    engine_spec_env_set(&env, "UNSET", host);
+    is_str(engine_spec_env_get(env, "UNSET"), NULL, "an unset bare key is dropped");
+    engine_spec_env_file("# c\n\nF=1\r\n  G=two words\n", &env, host);
+    is_str(engine_spec_env_get(env, "F"), "1", "env file, CRLF");
+    is_str(engine_spec_env_get(env, "G"), "two words", "env file, spaces kept");
     strv_free(env);
 
-    is_int(spec_user_resolve("tester", passwd, group, &uid, &gid, &home, groups, &ng, NULL), 0,
-           "user by name");
+    is_int(engine_spec_user_resolve("tester", passwd, group, &uid, &gid, &home, groups, &ng, NULL),
+           0, "user by name");
     ok(uid == 1000 && gid == 1000 && strcmp(home, "/home/tester") == 0, "uid, gid, home");
     ok(ng == 2 && groups[0] == 2000 && groups[1] == 3000, "supplementary groups");
     free(home);
     ng = 8;
-    is_int(spec_user_resolve("1000:2000", passwd, group, &uid, &gid, &home, groups, &ng, NULL), 0,
-           "numeric pair");
+    is_int(
+        engine_spec_user_resolve("1000:2000", passwd, group, &uid, &gid, &home, groups, &ng, NULL),
+        0, "numeric pair");
     ok(uid == 1000 && gid == 2000 && ng == 0, "explicit group, no supplementary");
     free(home);
     ng = 8;
-    spec_user_resolve("4242", passwd, group, &uid, &gid, &home, groups, &ng, NULL);
+    engine_spec_user_resolve("4242", passwd, group, &uid, &gid, &home, groups, &ng, NULL);
     ok(uid == 4242 && gid == 0 && strcmp(home, "/") == 0, "unknown numeric uid: gid 0, HOME /");
     free(home);
     ng = 8;
-    spec_user_resolve("0", NULL, NULL, &uid, &gid, &home, groups, &ng, NULL);
+    engine_spec_user_resolve("0", NULL, NULL, &uid, &gid, &home, groups, &ng, NULL);
     is_str(home, "/root", "root without passwd: /root");
     free(home);
     ng = 8;
-    is_int(spec_user_resolve("ghost", passwd, group, &uid, &gid, &home, groups, &ng, NULL), -1,
-           "unknown name");
+    is_int(engine_spec_user_resolve("ghost", passwd, group, &uid, &gid, &home, groups, &ng, NULL),
+           -1, "unknown name");
     ng = 8;
-    is_int(spec_user_resolve("tester:nogroup", passwd, group, &uid, &gid, &home, groups, &ng, NULL),
+    is_int(engine_spec_user_resolve("tester:nogroup", passwd, group, &uid, &gid, &home, groups, &ng,
+                                    NULL),
            -1, "unknown group name");
     free(home);
 
-    ok(spec_name_valid("web-1.a_b"), "valid name");
-    ok(!spec_name_valid("-web"), "leading dash");
-    ok(!spec_name_valid("a/b"), "slash");
-    ok(!spec_name_valid(""), "empty");
+    ok(engine_spec_name_valid("web-1.a_b"), "valid name");
+    ok(!engine_spec_name_valid("-web"), "leading dash");
+    ok(!engine_spec_name_valid("a/b"), "slash");
+    ok(!engine_spec_name_valid(""), "empty");
 
     clean("/a/b", "a/b");
     clean("a/../b", "b");
@@ -123,7 +125,7 @@ main(void)
     clean("/", "");
     clean("a/b/../../..", NULL);
     {
-        char *c = path_clean_clamped("/../../etc/x");
+        char *c = fs_path_clean_clamped("/../../etc/x");
         is_str(c, "etc/x", "clamped at the root");
         free(c);
     }
