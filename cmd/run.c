@@ -58,7 +58,7 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
     cmd_create_args_free(&a);
     if (r < 0)
         return cmd_report(&err);
-    if (engine_ctr_start(&ctx->st, &c, &so, &code, &err) < 0) {
+    if (engine_monitor_start(&ctx->st, &c, &so, &code, &err) < 0) {
         /* never started: an engine failure leaves nothing; a command that
          * could not run stays, exited, as podman's */
         if (err.kind != PCON_ERR_EXEC && !c.cfg.rm)

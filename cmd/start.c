@@ -29,7 +29,7 @@ start_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaq
 
     if (a->interactive)
         c->cfg.interactive = true;
-    if (engine_ctr_start(&ctx->st, c, &so, &code, err) < 0)
+    if (engine_monitor_start(&ctx->st, c, &so, &code, err) < 0)
         return -1;
     if (a->attach)
         a->code = code;
@@ -85,7 +85,7 @@ restart_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *op
     if (engine_ctr_stop(&ctx->st, c, timeout >= 0 ? timeout : c->cfg.stop_timeout, &killed, err)
         < 0)
         return -1;
-    if (engine_ctr_start(&ctx->st, c, &so, &code, err) < 0)
+    if (engine_monitor_start(&ctx->st, c, &so, &code, err) < 0)
         return -1;
     printf("%s\n", c->cfg.id);
     return 0;

@@ -166,8 +166,8 @@ struct engine_start_opts {
 /* Starts c. In the foreground returns when the container has exited (and
  * no restart policy brings it back), with *exit_code set; detached, returns
  * once the container runs. */
-int engine_ctr_start(struct store *st, struct container *c, const struct engine_start_opts *so,
-                     int *exit_code, struct pcon_err *err);
+int engine_monitor_start(struct store *st, struct container *c, const struct engine_start_opts *so,
+                         int *exit_code, struct pcon_err *err);
 
 /* --- exec (engine/exec.c) --- */
 struct engine_exec_opts {

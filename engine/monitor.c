@@ -494,8 +494,8 @@ start_foreground(struct monitor *m, bool sig_proxy, int *exit_code, struct pcon_
 }
 
 int
-engine_ctr_start(struct store *st, struct container *c, const struct engine_start_opts *so,
-                 int *exit_code, struct pcon_err *err)
+engine_monitor_start(struct store *st, struct container *c, const struct engine_start_opts *so,
+                     int *exit_code, struct pcon_err *err)
 {
     struct monitor m = { .st = st, .c = c, .code = -1, .loop = { .epfd = -1, .sigfd = -1 } };
     int ret;
