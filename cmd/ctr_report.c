@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../engine/etc_files.h"
 #include "../engine/spec.h"
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
@@ -222,15 +223,18 @@ fail:
 static yajl_gen_status
 inspect_run_files(yajl_gen g, const char *rundir)
 {
-    static const char *const files[][2] = {
-        { "ResolvConfPath", "resolv.conf" },
-        { "HostnamePath", "hostname" },
-        { "HostsPath", "hosts" },
+    static const struct {
+        const char *key;
+        enum etc_file file;
+    } files[] = {
+        { "ResolvConfPath", ETC_RESOLV_CONF },
+        { "HostnamePath", ETC_HOSTNAME },
+        { "HostsPath", ETC_HOSTS },
     };
 
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        cleanup_free char *p = xasprintf("%s/%s", rundir, files[i][1]);
-        JG(json_gen_kv_str(g, files[i][0], p));
+        cleanup_free char *p = engine_etc_file_path(rundir, files[i].file);
+        JG(json_gen_kv_str(g, files[i].key, p));
     }
     return json_gen_kv_str(g, "StaticDir", rundir);
 fail:
