@@ -9,6 +9,7 @@
 #include "../lib/cleanup.h"
 #include "../storage/image.h"
 #include "cmd.h"
+#include "../storage/archive.h"
 
 static const struct cmd_opt load_opts[] = {
     { 'i', "input", 'i', "FILE", "Read from an archive file (default: stdin)" },
@@ -46,7 +47,7 @@ cmd_load(struct cmd_ctx *ctx, int argc, char **argv)
         pcon_fail(&err, errno, "open \"%s\"", input ? input : "stdin");
         return cmd_report(&err);
     }
-    if (cmd_store_open(ctx, &err) < 0 || storage_image_load(&ctx->st, fd, &loaded, &err) < 0)
+    if (cmd_store_open(ctx, &err) < 0 || storage_archive_load(&ctx->st, fd, &loaded, &err) < 0)
         return cmd_report(&err);
     for (size_t i = 0; loaded && loaded[i]; i++)
         printf("Loaded image: %s\n", loaded[i]);

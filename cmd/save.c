@@ -89,17 +89,17 @@ items_collect(struct cmd_ctx *ctx, const struct save_args *a, char **args, size_
             return -1;
         *n = i + 1;
         items[i].img = &imgs[i];
-        name = storage_image_name_for(&imgs[i], args[i]);
+        name = storage_save_name_for(&imgs[i], args[i]);
         if (name)
             strv_push_take(&items[i].names, name);
     }
     /* without -m further arguments are more tags of the first image */
     for (size_t i = nimg; i < nargs; i++) {
         struct image_ref ref;
-        if (ref_parse(args[i], "localhost", &ref, err) < 0)
+        if (storage_ref_parse(args[i], "localhost", &ref, err) < 0)
             return -1;
-        strv_push_take(&items[0].names, ref_string(&ref));
-        ref_free(&ref);
+        strv_push_take(&items[0].names, storage_ref_string(&ref));
+        storage_ref_free(&ref);
     }
     return 0;
 }
@@ -124,7 +124,7 @@ save_run(struct cmd_ctx *ctx, const struct save_args *a, char **args, size_t nar
             pcon_fail(err, errno, "stdout");
         goto out;
     }
-    if (storage_image_save(&ctx->st, items, n, a->oci, fd, err) < 0)
+    if (storage_save_archive(&ctx->st, items, n, a->oci, fd, err) < 0)
         goto out;
     r = a->output ? output_commit(fd, dirfd, a->output, err) : 0;
 out:

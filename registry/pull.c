@@ -23,6 +23,7 @@
 #include "client.h"
 #include "conf.h"
 #include "registry.h"
+#include "../storage/image_store.h"
 
 #define MAX_MANIFEST (4 << 20)
 /* a config is read into memory whole: capped before it is fetched, at
@@ -259,7 +260,7 @@ pull_one(struct store *st, const struct image_ref *ref, const struct registry_op
          char id_out[65], struct pcon_err *err)
 {
     struct registry_client cl;
-    cleanup_free char *canon = ref_string(ref), *manifest = NULL, *tmp = NULL;
+    cleanup_free char *canon = storage_ref_string(ref), *manifest = NULL, *tmp = NULL;
     cleanup_close int dir = -1;
     char mdigest[72];
     int r = -1;
@@ -297,21 +298,21 @@ candidates(const char *refstr, struct image_ref **out, size_t *n, struct pcon_er
 
     *out = NULL;
     *n = 0;
-    if (ref_parse(refstr, "docker.io", &ref, err) < 0)
+    if (storage_ref_parse(refstr, "docker.io", &ref, err) < 0)
         return -1;
     if (!ref.short_name) {
         *out = xzalloc(sizeof **out);
         (*out)[(*n)++] = ref;
         return 0;
     }
-    ref_free(&ref);
+    storage_ref_free(&ref);
     if (registry_conf_load(&rc, err) < 0)
         return -1;
     *out = xzalloc((strv_len(rc.search) + 1) * sizeof **out);
     for (size_t i = 0; rc.search && rc.search[i]; i++)
-        if (ref_parse(refstr, rc.search[i], &(*out)[*n], NULL) == 0)
+        if (storage_ref_parse(refstr, rc.search[i], &(*out)[*n], NULL) == 0)
             (*n)++;
-    if (*n == 0 && ref_parse(refstr, "docker.io", &(*out)[(*n)], err) == 0)
+    if (*n == 0 && storage_ref_parse(refstr, "docker.io", &(*out)[(*n)], err) == 0)
         (*n)++;
     registry_conf_free(&rc);
     return *n ? 0 : -1;
@@ -321,7 +322,7 @@ static void
 candidates_free(struct image_ref *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        ref_free(&v[i]);
+        storage_ref_free(&v[i]);
     free(v);
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* push: every blob the registry lacks (HEAD, then a monolithic upload:
  * POST for a session, PUT with the digest), then the manifest. The blobs
- * are the store's own (storage_image_blobs), so what is pushed is what
+ * are the store's own (storage_blobs_get), so what is pushed is what
  * was pulled or loaded, byte for byte, when the store still holds it. */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +20,7 @@
 #include "../storage/layer.h"
 #include "../storage/lock.h"
 #include "../storage/reference.h"
-#include "../storage/save.h"
+#include "../storage/blobs.h"
 #include "client.h"
 #include "registry.h"
 
@@ -192,7 +192,7 @@ layers_prepare(struct store *st, struct image_blobs *b, int dir, int *fds, struc
     }
     if (changed) {
         free(b->manifest);
-        b->manifest = storage_manifest_for(b->config, b->layers, b->n, b->docker);
+        b->manifest = storage_image_manifest_for(b->config, b->layers, b->n, b->docker);
     }
     return 0;
 }
@@ -255,7 +255,7 @@ manifest_format(struct image_blobs *b, enum registry_push_format f)
     if ((f == REGISTRY_PUSH_V2S2 && !b->docker) || (f == REGISTRY_PUSH_OCI && b->docker)) {
         b->docker = f == REGISTRY_PUSH_V2S2;
         free(b->manifest);
-        b->manifest = storage_manifest_for(b->config, b->layers, b->n, b->docker);
+        b->manifest = storage_image_manifest_for(b->config, b->layers, b->n, b->docker);
     }
 }
 
@@ -315,14 +315,14 @@ registry_push(struct store *st, const char *src, const char *dest, enum registry
                        src);
         goto out;
     }
-    if (ref_parse(dest, "docker.io", &ref, err) < 0)
+    if (storage_ref_parse(dest, "docker.io", &ref, err) < 0)
         goto out;
-    canon = ref_string(&ref);
+    canon = storage_ref_string(&ref);
     if (strcmp(ref.registry, "localhost") == 0) {
         pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s: name a registry to push to", canon);
         goto out;
     }
-    if (storage_image_blobs(st, &img, false, &b, err) < 0
+    if (storage_blobs_get(st, &img, false, &b, err) < 0
         || registry_client_open(&cl, ref.registry, ref.path, "pull,push", o, err) < 0
         || push_image(st, &cl, &ref, &b, f, digest_out, err) < 0)
         goto out;
@@ -331,8 +331,8 @@ out:
     if (r < 0 && canon)
         pcon_prefix(err, "push %s", canon);
     registry_client_close(&cl);
-    storage_image_blobs_free(&b);
+    storage_blobs_free(&b);
     storage_image_free(&img);
-    ref_free(&ref);
+    storage_ref_free(&ref);
     return r;
 }

@@ -15,11 +15,12 @@
 #include "../lib/digest.h"
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
-#include "gc.h"
 #include "image.h"
 #include "layer.h"
 #include "lock.h"
 #include "reference.h"
+#include "archive.h"
+#include "image_store.h"
 
 #define MAX_DOC (4 << 20)
 
@@ -67,83 +68,6 @@ read_fd(int fd, struct pcon_err *err)
     return fs_read_fd(fd, MAX_DOC, NULL, err);
 }
 
-/* Layer i of an image: reused when stored (its chain id follows from the
- * config's DiffIDs), else extracted from its source and checked. */
-static int
-store_layer(struct store *st, const struct layer_src *src, const char *parent, const char *diff_id,
-            size_t i, struct layer_info *out, struct pcon_err *err)
-{
-    char chain[72];
-
-    if (!digest_valid(diff_id))
-        return pcon_fail(err, EINVAL, "invalid DiffID \"%s\"", diff_id);
-    storage_layer_chain_id(parent, diff_id, chain);
-    if (storage_layer_exists(st, chain + 7))
-        return storage_layer_read(st, chain + 7, out, err);
-    if (src->fd < 0)
-        return pcon_fail_kind(err, PCON_ERR_NOTFOUND, ENOENT, "layer %s is no longer stored",
-                              chain);
-    if (storage_layer_create(st, src, parent, out, err) < 0)
-        return -1;
-    if (strcmp(out->diff_id, diff_id) != 0)
-        return pcon_fail(err, 0, "layer %zu has DiffID %s, the config says %s", i, out->diff_id,
-                         diff_id);
-    return 0;
-}
-
-int
-storage_image_store(struct store *st, const char *config, const char *manifest,
-                    const struct layer_src *layers, size_t nlayers, char **names, char ***loaded,
-                    char *id_out, struct pcon_err *err)
-{
-    cleanup_yajl_val yajl_val cv = json_parse(config, err);
-    cleanup_strv char **diff_ids = NULL;
-    cleanup_free char *own_manifest = NULL;
-    cleanup_free struct layer_info *li = NULL;
-    struct image img = { 0 };
-    char cdigest[72];
-    const char *created;
-    int r = -1;
-
-    if (cv == NULL || json_get_strv(json_get_obj(cv, "rootfs"), "diff_ids", &diff_ids, err) < 0)
-        return pcon_prefix(err, "image config");
-    if (strv_len(diff_ids) != nlayers || nlayers == 0)
-        return pcon_fail(err, 0, "the config lists %zu layers, the manifest %zu",
-                         strv_len(diff_ids), nlayers);
-    if (storage_store_begin(st, err) < 0)
-        return -1;
-    li = xzalloc(nlayers * sizeof *li);
-    for (size_t i = 0; i < nlayers; i++) {
-        if (store_layer(st, &layers[i], i ? li[i - 1].chain_id : NULL, diff_ids[i], i, &li[i], err)
-            < 0)
-            goto out;
-        strv_push(&img.layers, li[i].chain_id + 7);
-    }
-    digest_buf(config, strlen(config), cdigest);
-    memcpy(img.id, cdigest + 7, 65);
-    created = json_get_str(cv, "created");
-    img.created = xstrdup(created ? created : "");
-    for (size_t i = 0; names && names[i]; i++)
-        strv_push(&img.names, names[i]);
-    if (manifest == NULL)
-        manifest = own_manifest = storage_manifest_for(config, li, nlayers, false);
-    if (storage_image_commit(st, &img, config, manifest, err) < 0)
-        goto out;
-    if (id_out)
-        memcpy(id_out, img.id, 65);
-    if (img.names == NULL)
-        strv_push_take(loaded, xasprintf("sha256:%s", img.id));
-    for (size_t i = 0; img.names && img.names[i]; i++)
-        strv_push(loaded, img.names[i]);
-    r = 0;
-out:
-    if (r < 0)
-        (void) storage_gc_layers(st, NULL); /* layers of a refused image: gone too */
-    storage_store_end(st);
-    storage_image_free(&img);
-    return r;
-}
-
 /* layer sources for files of the unpacked archive: linked as the blobs */
 static struct layer_src *
 sources_new(size_t n)
@@ -172,11 +96,12 @@ parse_names(yajl_val tags, const char *default_registry)
     for (size_t i = 0; tags && YAJL_IS_ARRAY(tags) && i < tags->u.array.len; i++) {
         struct image_ref r;
         yajl_val t = tags->u.array.values[i];
-        if (!YAJL_IS_STRING(t) || ref_parse(YAJL_GET_STRING(t), default_registry, &r, NULL) < 0)
+        if (!YAJL_IS_STRING(t)
+            || storage_ref_parse(YAJL_GET_STRING(t), default_registry, &r, NULL) < 0)
             continue; /* a name we cannot use does not stop the load */
         if (r.tag)
-            strv_push_take(&names, ref_string(&r));
-        ref_free(&r);
+            strv_push_take(&names, storage_ref_string(&r));
+        storage_ref_free(&r);
     }
     return names;
 }
@@ -288,10 +213,10 @@ load_oci(struct store *st, int dir, char ***loaded, struct pcon_err *err)
             return pcon_fail(err, EINVAL, "index.json: manifest without a digest");
         /* a full name, or only a tag (no name then) */
         if (ref && (strchr(ref, '/') || strchr(ref, ':'))
-            && ref_parse(ref, "localhost", &r, NULL) == 0) {
+            && storage_ref_parse(ref, "localhost", &r, NULL) == 0) {
             if (r.tag)
-                strv_push_take(&names, ref_string(&r));
-            ref_free(&r);
+                strv_push_take(&names, storage_ref_string(&r));
+            storage_ref_free(&r);
         }
         if (load_oci_manifest(st, dir, digest, names, loaded, err) < 0)
             return -1;
@@ -300,7 +225,7 @@ load_oci(struct store *st, int dir, char ***loaded, struct pcon_err *err)
 }
 
 int
-storage_image_load(struct store *st, int fd, char ***loaded, struct pcon_err *err)
+storage_archive_load(struct store *st, int fd, char ***loaded, struct pcon_err *err)
 {
     cleanup_close int lock = -1, dir = -1;
     cleanup_free char *tmp = NULL;

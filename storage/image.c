@@ -155,7 +155,8 @@ find_cb(const char *id, void *opaque)
             storage_image_free(&img);
             return 1;
         }
-        if (f->short_ref && !f->short_found[0] && ref_short_matches(f->short_ref, img.names[i]))
+        if (f->short_ref && !f->short_found[0]
+            && storage_ref_short_matches(f->short_ref, img.names[i]))
             memcpy(f->short_found, id, 65);
     }
     storage_image_free(&img);
@@ -178,18 +179,18 @@ storage_image_lookup(struct store *st, const char *name, struct image *out, stru
     }
     if (hex[hlen] == '\0' && hlen >= 3)
         f.id_prefix = hex;
-    if (ref_parse(name, "localhost", &ref, f.id_prefix ? NULL : err) == 0) {
-        canon = ref_string(&ref);
+    if (storage_ref_parse(name, "localhost", &ref, f.id_prefix ? NULL : err) == 0) {
+        canon = storage_ref_string(&ref);
         f.name = canon;
         f.short_ref = ref.short_name ? &ref : NULL;
     } else if (f.id_prefix == NULL) {
         return -1;
     }
     if (image_each(st, find_cb, &f, err) < 0) {
-        ref_free(&ref);
+        storage_ref_free(&ref);
         return -1;
     }
-    ref_free(&ref);
+    storage_ref_free(&ref);
     if (f.found[0] == '\0' && f.prefix_hits == 0 && f.short_found[0])
         memcpy(f.found, f.short_found, 65);
     if (f.prefix_hits > 1 && f.found[0] && f.id_prefix && strncmp(f.found, f.id_prefix, hlen) == 0)
@@ -233,7 +234,8 @@ storage_image_config(struct store *st, const struct image *img, struct image_con
 }
 
 char *
-storage_manifest_for(const char *config, const struct layer_info *layers, size_t n, bool docker)
+storage_image_manifest_for(const char *config, const struct layer_info *layers, size_t n,
+                           bool docker)
 {
     cleanup_yajl_gen yajl_gen g = json_gen_new(false);
     char cdigest[72];
@@ -414,14 +416,14 @@ storage_image_tag(struct store *st, struct image *img, const char *name, struct 
     cleanup_free char *canon = NULL;
     struct untag u = { st, NULL, img->id, err };
 
-    if (ref_parse(name, "localhost", &ref, err) < 0)
+    if (storage_ref_parse(name, "localhost", &ref, err) < 0)
         return -1;
     if (ref.tag == NULL) {
-        ref_free(&ref);
+        storage_ref_free(&ref);
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "tag \"%s\": a digest is not a tag", name);
     }
-    canon = ref_string(&ref);
-    ref_free(&ref);
+    canon = storage_ref_string(&ref);
+    storage_ref_free(&ref);
     u.name = canon;
     if (image_each(st, untag_cb, &u, err) < 0)
         return -1;
@@ -443,17 +445,17 @@ storage_image_untag(struct store *st, struct image *img, const char *name, char 
         img->names = NULL;
         return image_save_names(st, img, err);
     }
-    if (ref_parse(name, "localhost", &ref, err) < 0)
+    if (storage_ref_parse(name, "localhost", &ref, err) < 0)
         return -1;
-    canon = ref_string(&ref);
-    ref_free(&ref);
+    canon = storage_ref_string(&ref);
+    storage_ref_free(&ref);
     if (!strv_contains(img->names, canon)) {
         /* a short name given: the stored name it stands for */
         for (size_t i = 0; img->names && img->names[i]; i++) {
             struct image_ref sr;
-            if (ref_parse(name, "localhost", &sr, NULL) == 0) {
-                bool m = ref_short_matches(&sr, img->names[i]);
-                ref_free(&sr);
+            if (storage_ref_parse(name, "localhost", &sr, NULL) == 0) {
+                bool m = storage_ref_short_matches(&sr, img->names[i]);
+                storage_ref_free(&sr);
                 if (m) {
                     free(canon);
                     canon = xstrdup(img->names[i]);

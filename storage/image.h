@@ -44,21 +44,8 @@ int storage_image_commit(struct store *st, const struct image *img, const char *
                          const char *manifest, struct pcon_err *err);
 /* A manifest (OCI, or Docker v2 schema 2) for the config and the blobs of
  * stored layers. */
-char *storage_manifest_for(const char *config, const struct layer_info *layers, size_t n,
-                           bool docker);
-/* Stores an image from its config text, its manifest text (NULL: one is
- * made), its layer sources (base first; an fd of -1 for a layer expected
- * stored already, else PCON_ERR_NOTFOUND) and names (may be NULL); every
- * layer's DiffID must be the config's. Names or the id are appended to
- * *loaded; id_out (65 bytes, may be NULL) gets the id. Call with the
- * exclusive store lock. */
-int storage_image_store(struct store *st, const char *config, const char *manifest,
-                        const struct layer_src *layers, size_t nlayers, char **names,
-                        char ***loaded, char *id_out, struct pcon_err *err);
-/* Loads a docker-archive or oci-archive (any compression) from fd; the
- * names (or ids) of what was loaded are appended to *loaded. Takes the
- * exclusive store lock. */
-int storage_image_load(struct store *st, int fd, char ***loaded, struct pcon_err *err);
+char *storage_image_manifest_for(const char *config, const struct layer_info *layers, size_t n,
+                                 bool docker);
 /* every image, newest first */
 int storage_image_list(struct store *st, struct image **out, size_t *n, struct pcon_err *err);
 void storage_image_list_free(struct image *v, size_t n);

@@ -220,10 +220,10 @@ storage_import(struct store *st, int fd, const struct image_import_opts *opts, c
     int ret = -1;
 
     if (opts->name) {
-        if (ref_parse(opts->name, "localhost", &ref, err) < 0)
+        if (storage_ref_parse(opts->name, "localhost", &ref, err) < 0)
             return -1;
-        canon = ref_string(&ref);
-        ref_free(&ref);
+        canon = storage_ref_string(&ref);
+        storage_ref_free(&ref);
     }
     if (parse_changes(opts->changes, &cs, err) < 0)
         goto out;
@@ -235,7 +235,7 @@ storage_import(struct store *st, int fd, const struct image_import_opts *opts, c
     rfc3339_now(created, sizeof created);
     config = import_config(&li, created, &cs);
     digest_buf(config, strlen(config), cdigest);
-    manifest = storage_manifest_for(config, &li, 1, false);
+    manifest = storage_image_manifest_for(config, &li, 1, false);
     memcpy(img.id, cdigest + 7, 65);
     strv_push(&img.layers, li.chain_id + 7);
     img.created = xstrdup(created);

@@ -82,7 +82,8 @@ registry_valid(const char *r)
 }
 
 int
-ref_parse(const char *s, const char *default_registry, struct image_ref *out, struct pcon_err *err)
+storage_ref_parse(const char *s, const char *default_registry, struct image_ref *out,
+                  struct pcon_err *err)
 {
     cleanup_free char *buf = xstrdup(s);
     char *name = buf, *at, *slash, *colon;
@@ -131,12 +132,12 @@ ref_parse(const char *s, const char *default_registry, struct image_ref *out, st
     return 0;
 
 bad:
-    ref_free(out);
+    storage_ref_free(out);
     return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL, "invalid reference format \"%s\"", s);
 }
 
 void
-ref_free(struct image_ref *r)
+storage_ref_free(struct image_ref *r)
 {
     free(r->registry);
     free(r->path);
@@ -146,7 +147,7 @@ ref_free(struct image_ref *r)
 }
 
 char *
-ref_string(const struct image_ref *r)
+storage_ref_string(const struct image_ref *r)
 {
     if (r->tag)
         return xasprintf("%s/%s:%s", r->registry, r->path, r->tag);
@@ -154,7 +155,7 @@ ref_string(const struct image_ref *r)
 }
 
 bool
-ref_short_matches(const struct image_ref *sr, const char *full)
+storage_ref_short_matches(const struct image_ref *sr, const char *full)
 {
     const char *slash = strchr(full, '/');
     const char *rest, *tagsep;

@@ -18,13 +18,13 @@ struct image_ref {
 
 /* default_registry: used for short names ("docker.io" for pull,
  * "localhost" for import and tag) */
-int ref_parse(const char *s, const char *default_registry, struct image_ref *out,
-              struct pcon_err *err);
-void ref_free(struct image_ref *r);
+int storage_ref_parse(const char *s, const char *default_registry, struct image_ref *out,
+                      struct pcon_err *err);
+void storage_ref_free(struct image_ref *r);
 /* "registry/path:tag" (or "registry/path@digest") */
-char *ref_string(const struct image_ref *r);
+char *storage_ref_string(const struct image_ref *r);
 /* true when the stored canonical name would be found by the short input:
  * "bb" finds "localhost/bb:latest" and "docker.io/library/bb:latest" */
-bool ref_short_matches(const struct image_ref *short_ref, const char *full_name);
+bool storage_ref_short_matches(const struct image_ref *short_ref, const char *full_name);
 
 #endif

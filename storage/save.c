@@ -21,82 +21,23 @@
 #include "reference.h"
 #include "save.h"
 
-void
-storage_image_blobs_free(struct image_blobs *b)
-{
-    free(b->config);
-    free(b->manifest);
-    free(b->layers);
-    memset(b, 0, sizeof *b);
-}
-
-/* true when every layer the manifest names is the blob stored for it */
-static bool
-manifest_matches(yajl_val m, const struct layer_info *li, size_t n)
-{
-    yajl_val layers = json_get_arr(m, "layers");
-
-    if (layers == NULL || layers->u.array.len != n)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        const char *d = json_get_str(layers->u.array.values[i], "digest");
-        if (d == NULL || strcmp(d, li[i].blob_digest) != 0)
-            return false;
-    }
-    return true;
-}
-
-int
-storage_image_blobs(struct store *st, const struct image *img, bool oci_only,
-                    struct image_blobs *out, struct pcon_err *err)
-{
-    cleanup_yajl_val yajl_val m = NULL;
-    const char *type;
-    bool docker;
-
-    memset(out, 0, sizeof *out);
-    out->n = strv_len(img->layers);
-    out->layers = xzalloc((out->n ? out->n : 1) * sizeof *out->layers);
-    for (size_t i = 0; i < out->n; i++)
-        if (storage_layer_read(st, img->layers[i], &out->layers[i], err) < 0)
-            goto fail;
-    out->config = storage_image_raw(st, img, "config.json", err);
-    out->manifest = storage_image_raw(st, img, "manifest.json", err);
-    if (out->config == NULL || out->manifest == NULL
-        || (m = json_parse(out->manifest, err)) == NULL)
-        goto fail;
-    type = json_get_str(m, "mediaType");
-    docker = type && strcmp(type, MEDIA_DOCKER_MANIFEST) == 0;
-    out->docker = docker && !oci_only;
-    if (!(docker && oci_only) && manifest_matches(m, out->layers, out->n))
-        return 0;
-    /* a layer shared with an image that brought it in another compression,
-     * or a Docker manifest where OCI is wanted: one for the blobs we have */
-    free(out->manifest);
-    out->manifest = storage_manifest_for(out->config, out->layers, out->n, out->docker);
-    return 0;
-fail:
-    storage_image_blobs_free(out);
-    return pcon_prefix(err, "image %.12s", img->id);
-}
-
 char *
-storage_image_name_for(const struct image *img, const char *arg)
+storage_save_name_for(const struct image *img, const char *arg)
 {
     struct image_ref ref;
     cleanup_free char *canon = NULL;
     char *found = NULL;
 
-    if (ref_parse(arg, "localhost", &ref, NULL) < 0)
+    if (storage_ref_parse(arg, "localhost", &ref, NULL) < 0)
         return NULL;
-    canon = ref_string(&ref);
+    canon = storage_ref_string(&ref);
     for (size_t i = 0; img->names && img->names[i] && !found; i++)
         if (strcmp(img->names[i], canon) == 0)
             found = xstrdup(canon);
     for (size_t i = 0; ref.short_name && img->names && img->names[i] && !found; i++)
-        if (ref_short_matches(&ref, img->names[i]))
+        if (storage_ref_short_matches(&ref, img->names[i]))
             found = xstrdup(img->names[i]);
-    ref_free(&ref);
+    storage_ref_free(&ref);
     return found;
 }
 
@@ -203,7 +144,7 @@ docker_image(struct writer *w, struct store *st, const struct save_item *it, cha
     cleanup_free char *cfgpath = NULL;
     int r = -1;
 
-    if (storage_image_blobs(st, it->img, false, &b, err) < 0)
+    if (storage_blobs_get(st, it->img, false, &b, err) < 0)
         return -1;
     digest_buf(b.config, strlen(b.config), cdigest);
     cfgpath = xasprintf("%s.json", cdigest + 7);
@@ -233,7 +174,7 @@ docker_image(struct writer *w, struct store *st, const struct save_item *it, cha
     JG(yajl_gen_map_close(manifest));
     r = 0;
 out:
-    storage_image_blobs_free(&b);
+    storage_blobs_free(&b);
     return r;
 fail:
     abort(); /* only an allocation or a nesting bug can get here */
@@ -270,7 +211,7 @@ write_oci(struct writer *w, struct store *st, const struct save_item *it, struct
     char cdigest[72], mdigest[72];
     int r = -1;
 
-    if (storage_image_blobs(st, it->img, true, &b, err) < 0)
+    if (storage_blobs_get(st, it->img, true, &b, err) < 0)
         return -1;
     digest_buf(b.config, strlen(b.config), cdigest);
     digest_buf(b.manifest, strlen(b.manifest), mdigest);
@@ -309,15 +250,15 @@ write_oci(struct writer *w, struct store *st, const struct save_item *it, struct
     index = json_gen_take(g, NULL);
     r = add_text(w, "index.json", index, err);
 out:
-    storage_image_blobs_free(&b);
+    storage_blobs_free(&b);
     return r;
 fail:
     abort(); /* only an allocation or a nesting bug can get here */
 }
 
 int
-storage_image_save(struct store *st, const struct save_item *items, size_t n, bool oci, int fd,
-                   struct pcon_err *err)
+storage_save_archive(struct store *st, const struct save_item *items, size_t n, bool oci, int fd,
+                     struct pcon_err *err)
 {
     cleanup_free struct writer *w = xzalloc(sizeof *w);
     int r;

@@ -6,6 +6,7 @@
 #include "fuzz.h"
 #include "fuzz_image.h"
 #include "../../lib/tarwrite.h"
+#include "../../storage/archive.h"
 
 static void
 add(struct tar_writer *t, const char *path, const void *buf, size_t len)
@@ -55,7 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cleanup_strv char **loaded = NULL;
     struct pcon_err err = { 0 };
 
-    (void) storage_image_load(st, fd, &loaded, &err);
+    (void) storage_archive_load(st, fd, &loaded, &err);
     pcon_err_clear(&err);
     if (storage_count(st->images_dfd) > 0) /* loaded, or some of it */
         fuzz_store_clear(st);

@@ -8,7 +8,8 @@
 #include "fuzz.h"
 #include "fuzz_image.h"
 #include "../../lib/json.h"
-#include "../../storage/save.h"
+#include "../../storage/blobs.h"
+#include "../../storage/image_store.h"
 
 /* the image stored from config and manifest, read back every way */
 static void
@@ -37,8 +38,8 @@ store_and_read(const char *config, const char *manifest)
         storage_image_config_free(&cfg);
     pcon_err_clear(&err);
     for (int oci = 0; oci < 2; oci++) {
-        if (storage_image_blobs(st, &img, oci, &b, &err) == 0)
-            storage_image_blobs_free(&b);
+        if (storage_blobs_get(st, &img, oci, &b, &err) == 0)
+            storage_blobs_free(&b);
         pcon_err_clear(&err);
     }
     (void) storage_image_digest(st, &img, digest, NULL);

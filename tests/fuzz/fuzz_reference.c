@@ -18,25 +18,25 @@ check(const char *s, const char *default_registry)
     struct image_ref r, again;
     cleanup_free char *canon = NULL, *canon2 = NULL;
 
-    if (ref_parse(s, default_registry, &r, &err) < 0) {
+    if (storage_ref_parse(s, default_registry, &r, &err) < 0) {
         pcon_err_clear(&err);
         return;
     }
-    canon = ref_string(&r);
+    canon = storage_ref_string(&r);
     for (size_t i = 0; i < sizeof stored / sizeof stored[0]; i++)
-        (void) ref_short_matches(&r, stored[i]);
-    (void) ref_short_matches(&r, canon);
-    if (ref_parse(canon, default_registry, &again, &err) < 0) {
+        (void) storage_ref_short_matches(&r, stored[i]);
+    (void) storage_ref_short_matches(&r, canon);
+    if (storage_ref_parse(canon, default_registry, &again, &err) < 0) {
         fprintf(stderr, "\"%s\" parses as \"%s\", which does not: %s\n", s, canon, err.msg);
         abort();
     }
-    canon2 = ref_string(&again);
+    canon2 = storage_ref_string(&again);
     if (strcmp(canon, canon2) != 0) {
         fprintf(stderr, "\"%s\" parses as \"%s\", then as \"%s\"\n", s, canon, canon2);
         abort();
     }
-    ref_free(&again);
-    ref_free(&r);
+    storage_ref_free(&again);
+    storage_ref_free(&r);
 }
 
 int

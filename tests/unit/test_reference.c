@@ -11,9 +11,9 @@ check(const char *in, const char *def, const char *want)
     struct image_ref r;
     char *s = NULL;
 
-    if (ref_parse(in, def, &r, NULL) == 0) {
-        s = ref_string(&r);
-        ref_free(&r);
+    if (storage_ref_parse(in, def, &r, NULL) == 0) {
+        s = storage_ref_string(&r);
+        storage_ref_free(&r);
     }
     is_str(s, want, in);
     free(s);
@@ -25,10 +25,10 @@ short_matches(const char *in, const char *full)
     struct image_ref r;
     int m;
 
-    if (ref_parse(in, "localhost", &r, NULL) < 0)
+    if (storage_ref_parse(in, "localhost", &r, NULL) < 0)
         return -1;
-    m = ref_short_matches(&r, full);
-    ref_free(&r);
+    m = storage_ref_short_matches(&r, full);
+    storage_ref_free(&r);
     return m;
 }
 
@@ -78,16 +78,17 @@ main(void)
         ok(strlen("docker.io/library/") + strlen(name) == 255, "a 237-byte short name");
         {
             struct image_ref r;
-            ok(ref_parse(name, "docker.io", &r, NULL) == 0, "fits in docker.io/library/");
+            ok(storage_ref_parse(name, "docker.io", &r, NULL) == 0, "fits in docker.io/library/");
             if (r.path) {
-                char *s = ref_string(&r), *colon = strrchr(s, ':');
+                char *s = storage_ref_string(&r), *colon = strrchr(s, ':');
                 struct image_ref again;
                 *colon = '\0';
-                ok(ref_parse(s, "docker.io", &again, NULL) == 0, "and its normalised name parses");
-                ref_free(&again);
+                ok(storage_ref_parse(s, "docker.io", &again, NULL) == 0,
+                   "and its normalised name parses");
+                storage_ref_free(&again);
                 free(s);
             }
-            ref_free(&r);
+            storage_ref_free(&r);
         }
         name[237] = 'n';
         name[238] = '\0';
