@@ -69,10 +69,11 @@ static int
 get_login(const struct registry_opts *o, const char *host)
 {
     cleanup_err struct pcon_err err = { 0 };
-    cleanup_free char *creds = registry_conf_auth_get(o->authfile, host, &err);
+    cleanup_free char *creds = NULL;
+    int r = registry_conf_auth_get(o->authfile, host, &creds, &err);
 
-    if (creds == NULL) {
-        if (err.msg == NULL)
+    if (r <= 0) {
+        if (r == 0)
             pcon_fail(&err, 0, "not logged into %s", host);
         return cmd_report(&err);
     }

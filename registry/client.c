@@ -528,8 +528,7 @@ client_credentials(struct registry_client *cl, struct pcon_err *err)
         cl->creds = xstrdup(cl->o->creds);
         return 0;
     }
-    cl->creds = registry_conf_auth_get(cl->o->authfile, cl->host, err);
-    return err && err->msg ? -1 : 0;
+    return registry_conf_auth_get(cl->o->authfile, cl->host, &cl->creds, err) < 0 ? -1 : 0;
 }
 
 /* GET /v2/ over HTTPS; an insecure registry may answer over HTTP. The

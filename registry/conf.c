@@ -159,8 +159,10 @@ registry_conf_authfile_path(const char *authfile)
     return xasprintf("/run/user/%u/containers/auth.json", (unsigned) getuid());
 }
 
-static char *
-auth_lookup(const char *path, const char *host, struct pcon_err *err)
+/* 1 with *out set when path holds credentials for host, 0 when it holds
+ * none (or does not exist), -1 when it is unreadable as auth.json */
+static int
+auth_lookup(const char *path, const char *host, char **out, struct pcon_err *err)
 {
     cleanup_free char *text = fs_read_all(AT_FDCWD, path, MAX_CONF, NULL, NULL);
     cleanup_yajl_val yajl_val v = NULL;
@@ -168,40 +170,40 @@ auth_lookup(const char *path, const char *host, struct pcon_err *err)
     char *dec;
 
     if (text == NULL)
-        return NULL;
-    if ((v = json_parse(text, err)) == NULL) {
-        pcon_prefix(err, "%s", path);
-        return NULL;
-    }
+        return 0;
+    if ((v = json_parse(text, err)) == NULL)
+        return pcon_prefix(err, "%s", path);
     enc = json_get_str(json_get_obj(json_get_obj(v, "auths"), host), "auth");
     if (enc == NULL)
-        return NULL;
+        return 0;
     dec = base64_decode(enc, NULL);
     if (dec == NULL || strchr(dec, ':') == NULL) {
         free(dec);
-        pcon_fail(err, EINVAL, "%s: invalid credentials for %s", path, host);
-        return NULL;
+        return pcon_fail(err, EINVAL, "%s: invalid credentials for %s", path, host);
     }
-    return dec;
+    *out = dec;
+    return 1;
 }
 
-char *
-registry_conf_auth_get(const char *authfile, const char *host, struct pcon_err *err)
+int
+registry_conf_auth_get(const char *authfile, const char *host, char **out, struct pcon_err *err)
 {
     cleanup_free char *path = registry_conf_authfile_path(authfile);
     const char *home = getenv("HOME");
-    char *c;
+    int r;
 
-    if ((c = auth_lookup(path, host, err)) != NULL || (err && err->msg) || authfile)
-        return c;
+    *out = NULL;
+    /* the auth file, then (unless one was named) podman's and docker's */
+    if ((r = auth_lookup(path, host, out, err)) != 0 || authfile)
+        return r;
     if (home) {
         cleanup_free char *user = xasprintf("%s/.config/containers/auth.json", home);
         cleanup_free char *docker = xasprintf("%s/.docker/config.json", home);
-        if ((c = auth_lookup(user, host, err)) != NULL || (err && err->msg))
-            return c;
-        return auth_lookup(docker, host, err);
+        if ((r = auth_lookup(user, host, out, err)) != 0)
+            return r;
+        return auth_lookup(docker, host, out, err);
     }
-    return NULL;
+    return 0;
 }
 
 /* the auths object with host set (or removed); *found says if it was there */

@@ -35,8 +35,10 @@ const struct registry_conf_entry *registry_conf_find(const struct registry_conf 
  * $XDG_RUNTIME_DIR/containers/auth.json (reading also falls back to
  * ~/.config/containers/auth.json and ~/.docker/config.json) */
 char *registry_conf_authfile_path(const char *authfile);
-/* "user:password" stored for host, or NULL */
-char *registry_conf_auth_get(const char *authfile, const char *host, struct pcon_err *err);
+/* 1 with *out = "user:password" stored for host, 0 when none is stored,
+ * -1 when an auth file cannot be read as one */
+int registry_conf_auth_get(const char *authfile, const char *host, char **out,
+                           struct pcon_err *err);
 /* stores (user != NULL) or removes (user NULL; host NULL: all) credentials.
  * Fails with PCON_ERR_NOTFOUND when removing what is not there. */
 int registry_conf_auth_set(const char *authfile, const char *host, const char *user,

@@ -137,10 +137,13 @@ load_docker(struct store *st, int dir, char ***loaded, struct pcon_err *err)
         src = sources_new(n);
         for (size_t k = 0; k < n; k++) {
             yajl_val l = layers->u.array.values[k];
-            if (!YAJL_IS_STRING(l)
-                || (src[k].fd = fs_open_regular_in_root(dir, YAJL_GET_STRING(l), err)) < 0) {
+            if (!YAJL_IS_STRING(l)) {
                 sources_free(src, n);
-                return err && err->msg ? -1 : pcon_fail(err, EINVAL, "invalid layer entry");
+                return pcon_fail(err, EINVAL, "invalid layer entry");
+            }
+            if ((src[k].fd = fs_open_regular_in_root(dir, YAJL_GET_STRING(l), err)) < 0) {
+                sources_free(src, n);
+                return -1;
             }
         }
         r = storage_image_store(st, config, NULL, src, n, names, loaded, NULL, err);
@@ -177,9 +180,13 @@ load_oci_manifest(struct store *st, int dir, const char *digest, char **names, c
     src = sources_new(n);
     for (size_t k = 0; k < n; k++) {
         const char *ld = json_get_str(layers->u.array.values[k], "digest");
-        if (ld == NULL || (src[k].fd = blob_open(dir, ld, err)) < 0) {
+        if (ld == NULL) {
             sources_free(src, n);
-            return err && err->msg ? -1 : pcon_fail(err, EINVAL, "layer without a digest");
+            return pcon_fail(err, EINVAL, "layer without a digest");
+        }
+        if ((src[k].fd = blob_open(dir, ld, err)) < 0) {
+            sources_free(src, n);
+            return -1;
         }
         src[k].digest = ld; /* checked by blob_open */
     }

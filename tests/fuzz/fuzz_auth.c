@@ -19,15 +19,19 @@ auth_json(const uint8_t *data, size_t size)
     if (fd < 0 || fs_write_all(fd, data, size) < 0)
         fuzz_die("write auth.json");
     for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
-        free(registry_conf_auth_get(path, hosts[i], &err));
+        char *c = NULL;
+        int r = registry_conf_auth_get(path, hosts[i], &c, &err);
+        if ((r == 1) != (c != NULL) || (r < 0) != (err.msg != NULL))
+            fuzz_die("auth lookup broke its contract");
+        free(c);
         pcon_err_clear(&err);
     }
     if (registry_conf_auth_set(path, "fuzz.example", "user", "pa:ss", &err) < 0) {
         pcon_err_clear(&err); /* a file that does not parse is refused */
         return;
     }
-    back = registry_conf_auth_get(path, "fuzz.example", &err);
-    if (back == NULL || strcmp(back, "user:pa:ss") != 0) {
+    if (registry_conf_auth_get(path, "fuzz.example", &back, &err) != 1
+        || strcmp(back, "user:pa:ss") != 0) {
         fprintf(stderr, "login not read back: %s\n", back ? back : err.msg);
         abort();
     }
