@@ -12,6 +12,7 @@
 #include "../engine/container.h"
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
+#include "../lib/proc.h"
 #include "../lib/template.h"
 #include "cmd.h"
 
@@ -50,28 +51,13 @@ read_status(int pid, long *nspid, unsigned long *uid, long *ppid)
 static bool
 read_stat(int pid, unsigned long long *start, unsigned long long *cpu, int *tty_nr)
 {
-    char path[64], buf[1024];
-    unsigned long long utime, stime;
-    cleanup_close int fd = -1;
-    ssize_t n;
-    char *p;
+    struct proc_stat ps;
 
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || (n = read(fd, buf, sizeof buf - 1)) <= 0)
+    if (proc_stat_read((pid_t) pid, &ps) < 0)
         return false;
-    buf[n] = '\0';
-    p = strrchr(buf, ')');
-    /* state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
-     * cutime cstime priority nice num_threads itrealvalue starttime */
-    if (p == NULL
-        || sscanf(p + 2,
-                  "%*c %*d %*d %*d %d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d"
-                  " %*d %*d %*d %llu",
-                  tty_nr, &utime, &stime, start)
-               != 4)
-        return false;
-    *cpu = utime + stime;
+    *start = ps.starttime;
+    *cpu = ps.utime + ps.stime;
+    *tty_nr = ps.tty_nr;
     return true;
 }
 
