@@ -11,7 +11,7 @@ void
 cmd_create_args_init(struct create_args *a)
 {
     memset(a, 0, sizeof *a);
-    a->o.net = NETNS_PRIVATE;
+    a->o.net.mode = NETNS_SLIRP; /* podman's rootless default */
     a->o.stop_timeout = -1;
     a->o.pull = PULL_MISSING;
     a->reg.tls_verify = -1;
@@ -23,6 +23,7 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->env);
     strv_free(a->env_files);
     strv_free(a->volumes);
+    strv_free(a->ports);
 }
 
 static int
@@ -112,7 +113,10 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         o->name = arg;
         return 1;
     case CO_NETWORK:
-        return netns_mode_parse(arg, &o->net, err) < 0 ? -1 : 1;
+        return netns_spec_parse(arg, &o->net, err) < 0 ? -1 : 1;
+    case 'p':
+        strv_push(&a->ports, arg);
+        return 1;
     case CO_REPLACE:
         o->replace = cmd_flag_value(arg);
         return 1;
@@ -169,6 +173,7 @@ cmd_create_container(struct cmd_ctx *ctx, struct create_args *a, char **operands
     o->env = a->env;
     o->env_files = a->env_files;
     o->volumes = a->volumes;
+    o->ports = a->ports;
     o->reg = &a->reg;
     /* before the store is opened: a taken id file makes nothing */
     if (engine_ctr_cidfile_check(o->cidfile, err) < 0 || cmd_store_open(ctx, err) < 0)

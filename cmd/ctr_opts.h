@@ -37,7 +37,10 @@ enum {
           "Logging driver: k8s-file, none, passthrough" },                                         \
         { CO_LOG_OPT, "log-opt", 0, "max-size=SIZE", "Logging driver option" },                    \
         { CO_NAME, "name", 0, "NAME", "Assign a name to the container" },                          \
-        { CO_NETWORK, "network", 0, "MODE", "Network mode: none (default) or host" },              \
+        { CO_NETWORK, "network", 0, "MODE",                                                        \
+          "Network mode: slirp4netns[:allow_host_loopback=true,mtu=N] (default), none, host" },    \
+        { 'p', "publish", 'p', "[IP:][HOSTPORT:]CTRPORT[/PROTO]",                                  \
+          "Publish a container's port, or range of ports, to the host" },                          \
         { CO_PULL, "pull", 0, "POLICY",                                                            \
           "Pull the image: missing (default), always, never, newer" },                             \
         { CO_REPLACE, "replace", 0, NULL, "Replace a container of the same name" },                \
@@ -55,7 +58,7 @@ enum {
 
 struct create_args {
     struct engine_create_opts o;
-    char **env, **env_files, **volumes;
+    char **env, **env_files, **volumes, **ports;
     struct registry_opts reg; /* for a pull */
 };
 

@@ -121,6 +121,61 @@ fail:
     return yajl_gen_in_error_state;
 }
 
+/* ps: the PORTS column's text, or podman's objects in JSON (null: none) */
+static yajl_gen_status
+ps_ports(yajl_gen g, const struct ctr_config *cf, bool template)
+{
+    cleanup_free struct netns_port *v = NULL;
+    size_t n;
+
+    engine_ctr_ports(cf, &v, &n);
+    if (template) {
+        cleanup_free char *text = netns_ports_format(v, n);
+        return json_gen_str(g, text);
+    }
+    if (n == 0)
+        return yajl_gen_null(g);
+    JG(yajl_gen_array_open(g));
+    for (size_t i = 0; i < n; i++) {
+        JG(yajl_gen_map_open(g));
+        JG(json_gen_kv_str(g, "host_ip", v[i].host_ip));
+        JG(json_gen_kv_int(g, "container_port", v[i].ctr_port));
+        JG(json_gen_kv_int(g, "host_port", v[i].host_port));
+        JG(json_gen_kv_int(g, "range", 1));
+        JG(json_gen_kv_str(g, "protocol", v[i].udp ? "udp" : "tcp"));
+        JG(yajl_gen_map_close(g));
+    }
+    return yajl_gen_array_close(g);
+fail:
+    return yajl_gen_in_error_state;
+}
+
+/* NetworkSettings.Ports: {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]} */
+static yajl_gen_status
+inspect_ports(yajl_gen g, const struct ctr_config *cf)
+{
+    cleanup_free struct netns_port *v = NULL;
+    size_t n;
+
+    engine_ctr_ports(cf, &v, &n);
+    JG(yajl_gen_map_open(g));
+    for (size_t i = 0; i < n; i++) {
+        char key[16], hp[8];
+        snprintf(key, sizeof key, "%u/%s", v[i].ctr_port, v[i].udp ? "udp" : "tcp");
+        snprintf(hp, sizeof hp, "%u", v[i].host_port);
+        JG(json_gen_str(g, key));
+        JG(yajl_gen_array_open(g));
+        JG(yajl_gen_map_open(g));
+        JG(json_gen_kv_str(g, "HostIp", v[i].host_ip));
+        JG(json_gen_kv_str(g, "HostPort", hp));
+        JG(yajl_gen_map_close(g));
+        JG(yajl_gen_array_close(g));
+    }
+    return yajl_gen_map_close(g);
+fail:
+    return yajl_gen_in_error_state;
+}
+
 char *
 cmd_ctr_report_ps(struct store *st, const struct container *c, bool template, bool no_trunc,
                   bool size)
@@ -166,10 +221,7 @@ cmd_ctr_report_ps(struct store *st, const struct container *c, bool template, bo
     JG(json_gen_kv_str(g, "Pod", ""));
     JG(json_gen_kv_str(g, "PodName", ""));
     JG(json_gen_str(g, "Ports"));
-    if (template)
-        JG(json_gen_str(g, ""));
-    else
-        JG(yajl_gen_null(g));
+    JG(ps_ports(g, &c->cfg, template));
     JG(json_gen_str(g, "Size"));
     if (size_text)
         JG(json_gen_str(g, size_text));
@@ -327,6 +379,7 @@ static yajl_gen_status
 inspect_host_config(yajl_gen g, struct store *st, const struct ctr_config *cf)
 {
     cleanup_free char *log = engine_ctr_log_path(st, cf->id);
+    cleanup_free char *net = NULL;
 
     JG(json_gen_str(g, "HostConfig"));
     JG(yajl_gen_map_open(g));
@@ -337,7 +390,8 @@ inspect_host_config(yajl_gen g, struct store *st, const struct ctr_config *cf)
     JG(json_gen_kv_str(g, "Path", cf->log_driver == LOG_K8S_FILE ? log : ""));
     JG(json_gen_kv_int(g, "Size", cf->log_max_size));
     JG(yajl_gen_map_close(g));
-    JG(json_gen_kv_str(g, "NetworkMode", cf->net == NETNS_HOST ? "host" : "none"));
+    net = netns_spec_string(&cf->net);
+    JG(json_gen_kv_str(g, "NetworkMode", net));
     JG(json_gen_str(g, "RestartPolicy"));
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_str(g, "Name",
@@ -377,8 +431,7 @@ cmd_ctr_report_inspect(struct store *st, const struct container *c)
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_str(g, "IPAddress", ""));
     JG(json_gen_str(g, "Ports"));
-    JG(yajl_gen_map_open(g));
-    JG(yajl_gen_map_close(g));
+    JG(inspect_ports(g, cf));
     JG(yajl_gen_map_close(g));
     JG(inspect_config(g, cf));
     JG(inspect_host_config(g, st, cf));

@@ -1,20 +1,48 @@
 // SPDX-License-Identifier: Apache-2.0
 /* pcon port: the published ports of a container */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../engine/container.h"
+#include "../lib/cleanup.h"
 #include "cmd.h"
 
+/* podman's lines: "80/tcp -> 0.0.0.0:8080", all or those of PRIVATE_PORT
+ * ("80" or "80/tcp") */
 static int
 port_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
          struct pcon_err *err)
 {
+    const char *want = opaque;
+    cleanup_free struct netns_port *v = NULL;
+    size_t n;
+    bool shown = false;
+
     (void) ctx;
-    (void) c;
     (void) name;
-    (void) opaque;
-    (void) err;
-    return 0; /* no published ports: networking is none or host */
+    engine_ctr_ports(&c->cfg, &v, &n);
+    for (size_t i = 0; i < n; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "%u/%s", v[i].ctr_port, v[i].udp ? "udp" : "tcp");
+        if (want && strcmp(want, key) != 0
+            && !(strchr(want, '/') == NULL && strtoul(want, NULL, 10) == v[i].ctr_port
+                 && !v[i].udp))
+            continue;
+        if (want) {
+            /* podman: only where it is published */
+            const char *ip = v[i].host_ip[0] ? v[i].host_ip : "0.0.0.0";
+            printf(strchr(ip, ':') ? "[%s]:%u\n" : "%s:%u\n", ip, v[i].host_port);
+        } else {
+            cleanup_free char *line = netns_port_line(&v[i]);
+            printf("%s\n", line);
+        }
+        shown = true;
+    }
+    if (want && !shown)
+        return pcon_fail(err, 0, "failed to find published port \"%s\"", want);
+    return 0;
 }
 
 static int
@@ -28,7 +56,7 @@ cmd_port(struct cmd_ctx *ctx, int argc, char **argv)
     if (argc - optind < 1)
         return cmd_usage_error(&cmd_port_def, "requires at least 1 arg(s), only received 0");
     return cmd_each_container(ctx, (char *[]){ argv[optind], NULL }, false, false, PCON_EXIT_ENGINE,
-                              port_one, NULL);
+                              port_one, argc - optind > 1 ? argv[optind + 1] : NULL);
 }
 
 const struct cmd_def cmd_port_def = {

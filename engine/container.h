@@ -10,6 +10,7 @@
 
 #include "../lib/err.h"
 #include "../netns/netns.h"
+#include "../netns/port.h"
 #include "../storage/store.h"
 
 enum ctr_status {
@@ -42,7 +43,8 @@ struct ctr_config {
     enum storage_driver driver;
     char **args, **env;
     char *workdir, *user, *hostname;
-    enum netns_mode net;
+    struct netns_spec net;
+    char **ports; /* published, one port each: "[IP]:HOSTPORT:CTRPORT/PROTO" */
     char **volumes;
     bool interactive, tty, rm;
     enum restart_kind restart;
@@ -87,7 +89,8 @@ struct engine_create_opts {
     const char *user;
     char **volumes; /* -v HOST:CTR[:OPTS] */
     const char *hostname;
-    enum netns_mode net;
+    struct netns_spec net;
+    char **ports; /* -p specs as given */
     const char *entrypoint;
     bool entrypoint_set;
     bool interactive, tty, rm;
@@ -127,6 +130,8 @@ int engine_ctr_remove_files(struct store *st, const struct container *c, struct 
 /* gives c a new name (reserved atomically; the old one is released) */
 int engine_ctr_rename(struct store *st, struct container *c, const char *name,
                       struct pcon_err *err);
+/* the published ports of g, one entry each (*v malloc'd, *n of them) */
+void engine_ctr_ports(const struct ctr_config *g, struct netns_port **v, size_t *n);
 /* the monitor or the init is alive */
 bool engine_ctr_alive(const struct container *c);
 /* running, stopping or paused: the status alone. A loaded or reloaded

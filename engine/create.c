@@ -3,7 +3,10 @@
  * the command line and the image say resolved before anything is written,
  * then the name, the writable layer and the record appear under the shared
  * store lock; the id file last. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -19,6 +22,7 @@
 #include "../storage/image.h"
 #include "../storage/lock.h"
 #include "../storage/rootfs.h"
+#include "../netns/port.h"
 #include "container.h"
 #include "names.h"
 #include "spec.h"
@@ -27,6 +31,46 @@ extern char **environ;
 
 /* The environment: image Env, then defaults that are missing, then
  * --env-file, then -e; container and HOSTNAME are always pcon's. */
+/* a free port of the host's, for -p without one: the kernel's pick */
+static int
+port_free(const struct netns_port *p, uint16_t *out, struct pcon_err *err)
+{
+    bool v6 = strchr(p->host_ip, ':') != NULL;
+    struct sockaddr_in sin = { .sin_family = AF_INET };
+    struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+    struct sockaddr *sa = v6 ? (struct sockaddr *) &sin6 : (struct sockaddr *) &sin;
+    socklen_t len = v6 ? sizeof sin6 : sizeof sin;
+    cleanup_close int fd =
+        socket(v6 ? AF_INET6 : AF_INET, (p->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+    int ok = v6 ? inet_pton(AF_INET6, p->host_ip, &sin6.sin6_addr)
+                : !p->host_ip[0] || inet_pton(AF_INET, p->host_ip, &sin.sin_addr);
+
+    if (ok != 1)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid address \"%s\"", p->host_ip);
+    if (fd < 0 || bind(fd, sa, len) < 0 || getsockname(fd, sa, &len) < 0)
+        return pcon_fail(err, errno, "find a free port on %s", p->host_ip[0] ? p->host_ip : "*");
+    *out = ntohs(v6 ? sin6.sin6_port : sin.sin_port);
+    return 0;
+}
+
+/* the -p specs, one port each, random host ports chosen now */
+static int
+ports_store(struct ctr_config *g, char **specs, struct pcon_err *err)
+{
+    cleanup_free struct netns_port *v = NULL;
+    size_t n = 0;
+
+    for (size_t i = 0; specs[i]; i++)
+        if (netns_port_parse(specs[i], &v, &n, err) < 0)
+            return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].host_port == 0 && port_free(&v[i], &v[i].host_port, err) < 0)
+            return -1;
+        strv_push_take(&g->ports, netns_port_spec(&v[i]));
+    }
+    return 0;
+}
+
 static int
 build_env(struct ctr_config *g, const struct image_config *ic, const struct engine_create_opts *o,
           struct pcon_err *err)
@@ -100,6 +144,8 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     time_format_rfc3339(time_now_ns(), created, sizeof created);
     g->created = xstrdup(created);
     g->net = o->net;
+    if (o->ports && ports_store(g, o->ports, err) < 0)
+        goto out;
     g->interactive = o->interactive;
     g->tty = o->tty;
     g->rm = o->rm;

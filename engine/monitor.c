@@ -24,6 +24,8 @@
 #include "../lib/fsutil.h"
 #include "../lib/loop.h"
 #include "../lib/proc.h"
+#include "../netns/netns.h"
+#include "../netns/port.h"
 #include "../storage/image.h"
 #include "../storage/rootfs.h"
 #include "attach.h"
@@ -58,6 +60,9 @@ struct monitor {
     struct ctr_log_writer log;
     struct attach_server attach;
     struct loop_timer timeout;
+    struct netns_port *ports; /* published */
+    size_t nports;
+    struct netns_helper net; /* the user-mode network's helper, or pid -1 */
     pid_t pid;
     int64_t started_ns;
     bool exited;
@@ -90,6 +95,8 @@ monitor_free(struct monitor *m)
         engine_spec_volume_free(&m->volumes[i]);
     free(m->volumes);
     relay_close(&m->io);
+    netns_slirp_stop(&m->net);
+    free(m->ports);
     engine_ctr_log_close(&m->log);
     engine_attach_close(&m->attach);
     loop_fini(&m->loop); /* the signal mask back as it was */
@@ -120,7 +127,7 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
 {
     const struct ctr_config *g = &m->c->cfg;
     struct mount_plan_opts po = {
-        .private_net = g->net != NETNS_HOST,
+        .private_net = g->net.mode != NETNS_HOST,
         .single_mapping = engine_userns_single_mapping(),
         .userdata = m->rundir,
     };
@@ -133,6 +140,9 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
     }
     po.volumes = m->volumes;
     po.nvolumes = m->nvolumes;
+    for (size_t i = 0; g->ports && g->ports[i]; i++)
+        if (netns_port_parse(g->ports[i], &m->ports, &m->nports, err) < 0)
+            return -1;
     return engine_mounts_plan(&po, &m->plan, err);
 }
 
@@ -218,10 +228,22 @@ signal_cb(struct loop *l, const struct signalfd_siginfo *si, void *opaque)
             continue;
         m->exited = true;
         m->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        netns_slirp_stop(&m->net); /* its namespace is gone */
         loop_timer_disarm(&m->loop, &m->timeout);
         engine_relay_stdin_stop(&m->io);
         end_check(m);
     }
+}
+
+/* implements spawn_req.before_go: the user-mode network of the child's
+ * namespace, up before the child goes on (its first packet finds it) */
+static int
+network_attach(pid_t pid, void *opaque, struct pcon_err *err)
+{
+    struct monitor *m = opaque;
+
+    netns_slirp_stop(&m->net); /* a previous run's, if any */
+    return netns_slirp_start(pid, &m->c->cfg.net, m->ports, m->nports, &m->net, err);
 }
 
 /* Spawns an init and makes its stdio the relay's (and attach's). */
@@ -237,7 +259,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
         .ephemeral = g->rm,
         .plan = &m->plan,
         .hostname = g->hostname,
-        .private_net = g->net != NETNS_HOST,
+        .private_net = g->net.mode != NETNS_HOST,
         .proc = {
             .args = g->args,
             .env = g->env,
@@ -254,12 +276,14 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     struct spawn_req req = {
         .ns = &ns,
         .init = &ic,
+        .before_go = g->net.mode == NETNS_SLIRP ? network_attach : NULL,
+        .opaque = m,
         .pipes = m->pipes && !g->tty, /* a terminal carries the output itself */
         .stdin_pipe = m->attach.listen_fd >= 0 && !g->tty,
     };
     struct spawn_io sio;
 
-    engine_ns_plan_container(&ns, g->net == NETNS_HOST);
+    engine_ns_plan_container(&ns, g->net.mode == NETNS_HOST);
     if (engine_spawn_init(&req, &m->pid, &sio, err) < 0)
         return -1;
     relay_close(&m->io);
@@ -497,7 +521,11 @@ int
 engine_monitor_start(struct store *st, struct container *c, const struct engine_start_opts *so,
                      int *exit_code, struct pcon_err *err)
 {
-    struct monitor m = { .st = st, .c = c, .code = -1, .loop = { .epfd = -1, .sigfd = -1 } };
+    struct monitor m = { .st = st,
+                         .c = c,
+                         .code = -1,
+                         .loop = { .epfd = -1, .sigfd = -1 },
+                         .net = { .pid = -1, .pidfd = -1 } };
     int ret;
 
     if (engine_ctr_is_active(c)) {

@@ -144,6 +144,7 @@ engine_ctr_free(struct container *c)
     free(g->user);
     free(g->hostname);
     strv_free(g->volumes);
+    strv_free(g->ports);
     free(c->state.started_at);
     free(c->state.finished_at);
     memset(c, 0, sizeof *c);
@@ -191,8 +192,10 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->workdir = dup_or_null(json_get_str(root, "workdir"));
     g->user = xstrdup((s = json_get_str(root, "user")) ? s : "0");
     g->hostname = xstrdup((s = json_get_str(root, "hostname")) ? s : "localhost");
-    g->net =
-        (s = json_get_str(root, "network")) && strcmp(s, "host") == 0 ? NETNS_HOST : NETNS_PRIVATE;
+    if ((s = json_get_str(root, "network")) == NULL || netns_spec_parse(s, &g->net, NULL) < 0)
+        memset(&g->net, 0, sizeof g->net); /* a record from before: none */
+    if (json_get_strv(root, "ports", &g->ports, err) < 0)
+        return -1;
     g->interactive = YAJL_IS_TRUE(json_get(root, "interactive"));
     g->tty = YAJL_IS_TRUE(json_get(root, "tty"));
     g->rm = YAJL_IS_TRUE(json_get(root, "rm"));
@@ -215,6 +218,7 @@ char *
 engine_ctr_config_json(const struct ctr_config *g)
 {
     cleanup_yajl_gen yajl_gen gen = json_gen_new(false);
+    cleanup_free char *net = NULL;
 
     JG(yajl_gen_map_open(gen));
     JG(json_gen_kv_str(gen, "id", g->id));
@@ -228,7 +232,9 @@ engine_ctr_config_json(const struct ctr_config *g)
     JG(json_gen_kv_str(gen, "workdir", g->workdir));
     JG(json_gen_kv_str(gen, "user", g->user));
     JG(json_gen_kv_str(gen, "hostname", g->hostname));
-    JG(json_gen_kv_str(gen, "network", g->net == NETNS_HOST ? "host" : "none"));
+    net = netns_spec_string(&g->net);
+    JG(json_gen_kv_str(gen, "network", net));
+    JG(json_gen_kv_strv(gen, "ports", g->ports ? g->ports : (char *[]){ NULL }));
     JG(json_gen_kv_strv(gen, "volumes", g->volumes ? g->volumes : (char *[]){ NULL }));
     JG(json_gen_kv_bool(gen, "interactive", g->interactive));
     JG(json_gen_kv_bool(gen, "tty", g->tty));
@@ -314,6 +320,17 @@ engine_ctr_is_active(const struct container *c)
     enum ctr_status s = c->state.status;
 
     return s == CTR_RUNNING || s == CTR_STOPPING || s == CTR_PAUSED;
+}
+
+void
+engine_ctr_ports(const struct ctr_config *g, struct netns_port **v, size_t *n)
+{
+    *v = NULL;
+    *n = 0;
+    /* stored as netns_port_spec wrote them: a record's own that no longer
+     * parses is left out */
+    for (size_t i = 0; g->ports && g->ports[i]; i++)
+        (void) netns_port_parse(g->ports[i], v, n, NULL);
 }
 
 bool

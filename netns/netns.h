@@ -1,18 +1,61 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Container networking. Today: the loopback of a private network
- * namespace. The libslirp helper and port forwarders will live here. */
+/* Container networking: the modes (--network), the loopback of a private
+ * network namespace, and the user-mode network of a container's own
+ * namespace: a tap device inside, a libslirp helper outside (netns/slirp.c),
+ * with its published ports (netns/port.h). */
 #ifndef PCON_NETNS_NETNS_H
 #define PCON_NETNS_NETNS_H
 
+#include <stdbool.h>
+#include <sys/types.h>
+
 #include "../lib/err.h"
+
+struct netns_port;
 
 enum netns_mode {
     NETNS_PRIVATE = 0, /* a new network namespace with only loopback ("none") */
     NETNS_HOST,        /* the host's network namespace */
+    NETNS_SLIRP,       /* a new one, on the host's network through libslirp ("slirp4netns") */
 };
 
-int netns_mode_parse(const char *s, enum netns_mode *out, struct pcon_err *err);
+/* --network MODE[:OPTIONS] */
+struct netns_spec {
+    enum netns_mode mode;
+    bool allow_host_loopback; /* the host's 127.0.0.1 reachable as 10.0.2.2 */
+    unsigned int mtu;         /* of tap0; 0: 65520 */
+};
+
+/* the addresses of the user-mode network, as slirp4netns gives them */
+#define NETNS_SLIRP_CIDR    "10.0.2.0/24"
+#define NETNS_SLIRP_GATEWAY "10.0.2.2"
+#define NETNS_SLIRP_DNS     "10.0.2.3"
+#define NETNS_SLIRP_ADDRESS "10.0.2.100"
+#define NETNS_SLIRP_MTU     65520
+
+/* "none", "host", "slirp4netns[:allow_host_loopback=true|false,mtu=N]" */
+int netns_spec_parse(const char *s, struct netns_spec *out, struct pcon_err *err);
+/* the spec as --network takes it back ("slirp4netns:mtu=1500"); malloc'd */
+char *netns_spec_string(const struct netns_spec *s);
 /* brings "lo" up in the caller's network namespace */
 int netns_loopback_up(struct pcon_err *err);
+
+/* The helper of a container's user-mode network: a process of its own
+ * (pcon-net), which lives as long as the container's network namespace
+ * (it ends when the namespace's tap does, and with the monitor that
+ * started it). */
+struct netns_helper {
+    pid_t pid;
+    int pidfd; /* signalled and waited for through it: never a recycled pid */
+};
+
+/* Starts the helper for the network namespace of process target (a child
+ * that waits, in the spawn's GO step): tap0 made and configured inside,
+ * libslirp outside, the ports published. Returns once all of it works,
+ * or with the helper's own error. */
+int netns_slirp_start(pid_t target, const struct netns_spec *spec, const struct netns_port *ports,
+                      size_t nports, struct netns_helper *out, struct pcon_err *err);
+/* ends the helper (if it still runs); its parent reaps it */
+void netns_slirp_stop(struct netns_helper *h);
 
 #endif

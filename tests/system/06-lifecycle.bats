@@ -357,7 +357,7 @@ assert c["Name"] == "insp" and len(c["Id"]) == 64
 assert c["State"]["Status"] == "exited" and c["State"]["ExitCode"] == 0
 assert "FOO=bar" in c["Config"]["Env"]
 assert c["Mounts"][0]["Destination"] == "/m" and c["Mounts"][0]["RW"] is False
-assert c["HostConfig"]["NetworkMode"] == "none"
+assert c["HostConfig"]["NetworkMode"] == "slirp4netns"
 '
     run pcon inspect --format '{{.Config.Hostname}}-{{.State.Running}}' insp
     [[ "$output" =~ ^[0-9a-f]{12}-false$ ]]

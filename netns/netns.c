@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Network modes (--network) and the loopback interface. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "netns.h"
+
+static int
+bool_opt(const char *v, bool *out)
+{
+    if (strcmp(v, "true") == 0)
+        *out = true;
+    else if (strcmp(v, "false") == 0)
+        *out = false;
+    else
+        return -1;
+    return 0;
+}
+
+/* slirp4netns's options, comma-separated KEY=VALUE */
+static int
+slirp_opts_parse(const char *s, const char *opts, struct netns_spec *out, struct pcon_err *err)
+{
+    cleanup_free char *buf = xstrdup(opts);
+    char *save = NULL;
+
+    for (char *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+        char *v = strchr(kv, '=');
+        char *end;
+
+        if (v == NULL)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid network option \"%s\"", kv);
+        *v++ = '\0';
+        if (strcmp(kv, "allow_host_loopback") == 0) {
+            if (bool_opt(v, &out->allow_host_loopback) < 0)
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                      "invalid value \"%s\" for allow_host_loopback", v);
+        } else if (strcmp(kv, "mtu") == 0) {
+            unsigned long m = strtoul(v, &end, 10);
+            if (*v < '0' || *v > '9' || *end != '\0' || m < 68 || m > 65521)
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid mtu \"%s\" (68-65521)", v);
+            out->mtu = (unsigned int) m;
+        } else {
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "unsupported network option \"%s\" in \"%s\"", kv, s);
+        }
+    }
+    return 0;
+}
+
+int
+netns_spec_parse(const char *s, struct netns_spec *out, struct pcon_err *err)
+{
+    const char *colon = strchr(s, ':');
+    size_t len = colon ? (size_t) (colon - s) : strlen(s);
+
+    memset(out, 0, sizeof *out);
+    if (len == 4 && strncmp(s, "none", 4) == 0 && colon == NULL)
+        out->mode = NETNS_PRIVATE;
+    else if (len == 4 && strncmp(s, "host", 4) == 0 && colon == NULL)
+        out->mode = NETNS_HOST;
+    else if (len == 11 && strncmp(s, "slirp4netns", 11) == 0) {
+        out->mode = NETNS_SLIRP;
+        if (colon && slirp_opts_parse(s, colon + 1, out, err) < 0)
+            return -1;
+    } else {
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "unsupported network mode \"%s\" (none, host or slirp4netns)", s);
+    }
+    return 0;
+}
+
+char *
+netns_spec_string(const struct netns_spec *s)
+{
+    char mtu[32] = "";
+
+    switch (s->mode) {
+    case NETNS_HOST:
+        return xstrdup("host");
+    case NETNS_PRIVATE:
+        return xstrdup("none");
+    case NETNS_SLIRP:
+        break;
+    }
+    if (s->mtu)
+        snprintf(mtu, sizeof mtu, "%smtu=%u", s->allow_host_loopback ? "," : "", s->mtu);
+    if (!s->allow_host_loopback && !s->mtu)
+        return xstrdup("slirp4netns");
+    return xasprintf("slirp4netns:%s%s", s->allow_host_loopback ? "allow_host_loopback=true" : "",
+                     mtu);
+}
+
+int
+netns_loopback_up(struct pcon_err *err)
+{
+    cleanup_close int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr;
+
+    if (fd < 0)
+        return pcon_fail(err, errno, "create socket");
+    memset(&ifr, 0, sizeof ifr);
+    strcpy(ifr.ifr_name, "lo");
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+        return pcon_fail(err, errno, "read the flags of lo");
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+        return pcon_fail(err, errno, "bring lo up");
+    return 0;
+}

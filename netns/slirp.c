@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The user-mode network helper, pcon-net: libslirp (opened at run time:
+ * it brings glib, which no other command should load) between the tap0 of
+ * a container's network namespace and the host's sockets. One process per
+ * namespace, forked by the monitor in the spawn's GO step; it ends when
+ * the tap does (the namespace is gone) or with the monitor. Its loop is
+ * poll(2): libslirp names the fds it wants watched afresh each round. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <slirp/libslirp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/dynlib.h"
+#include "../lib/proc.h"
+#include "netns.h"
+#include "port.h"
+#include "tap.h"
+
+static struct {
+    Slirp *(*new_)(const SlirpConfig *cfg, const SlirpCb *callbacks, void *opaque);
+    void (*pollfds_fill)(Slirp *s, uint32_t *timeout, SlirpAddPollCb add_poll, void *opaque);
+    void (*pollfds_poll)(Slirp *s, int select_error, SlirpGetREventsCb get_revents, void *opaque);
+    void (*input)(Slirp *s, const uint8_t *pkt, int pkt_len);
+    int (*add_hostfwd)(Slirp *s, int is_udp, struct in_addr host_addr, int host_port,
+                       struct in_addr guest_addr, int guest_port);
+    void (*handle_timer)(Slirp *s, SlirpTimerId id, void *cb_opaque);
+} slirp_fn;
+
+static const struct dynlib_sym slirp_syms[] = {
+    DYNLIB_SYM("slirp_new", slirp_fn.new_),
+    DYNLIB_SYM("slirp_pollfds_fill", slirp_fn.pollfds_fill),
+    DYNLIB_SYM("slirp_pollfds_poll", slirp_fn.pollfds_poll),
+    DYNLIB_SYM("slirp_input", slirp_fn.input),
+    DYNLIB_SYM("slirp_add_hostfwd", slirp_fn.add_hostfwd),
+    DYNLIB_SYM("slirp_handle_timer", slirp_fn.handle_timer),
+    { NULL, NULL },
+};
+static const char *const slirp_names[] = { "libslirp.so.0", NULL };
+static struct dynlib slirp_lib = { slirp_names, slirp_syms, NULL };
+
+struct helper_timer {
+    int64_t due_ms; /* -1: not armed */
+    SlirpTimerCb cb;
+    void *cb_opaque;
+    bool opaque_id; /* a timer_new_opaque one: fired through slirp_handle_timer */
+    SlirpTimerId id;
+    struct helper_timer *next;
+};
+
+struct helper {
+    Slirp *slirp;
+    int tap;
+    struct pollfd *pfd;
+    size_t npfd, cap;
+    struct helper_timer *timers;
+};
+
+static int64_t
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* implements SlirpCb.send_packet: a frame for the container; dropped when
+ * the tap is full (TCP retransmits) */
+static ssize_t
+send_packet_cb(const void *buf, size_t len, void *opaque)
+{
+    struct helper *h = opaque;
+    ssize_t n = write(h->tap, buf, len);
+
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return (ssize_t) len;
+    return n;
+}
+
+/* implements SlirpCb.guest_error */
+static void
+guest_error_cb(const char *msg, void *opaque)
+{
+    (void) msg;
+    (void) opaque; /* the container's own misbehaviour: nothing to do */
+}
+
+/* implements SlirpCb.clock_get_ns */
+static int64_t
+clock_get_ns_cb(void *opaque)
+{
+    (void) opaque;
+    return now_ms() * 1000000;
+}
+
+static struct helper_timer *
+timer_add(struct helper *h)
+{
+    struct helper_timer *t = xzalloc(sizeof *t);
+
+    t->due_ms = -1;
+    t->next = h->timers;
+    h->timers = t;
+    return t;
+}
+
+/* implements SlirpCb.timer_new */
+static void *
+timer_new_cb(SlirpTimerCb cb, void *cb_opaque, void *opaque)
+{
+    struct helper_timer *t = timer_add(opaque);
+
+    t->cb = cb;
+    t->cb_opaque = cb_opaque;
+    return t;
+}
+
+/* implements SlirpCb.timer_new_opaque */
+static void *
+timer_new_opaque_cb(SlirpTimerId id, void *cb_opaque, void *opaque)
+{
+    struct helper_timer *t = timer_add(opaque);
+
+    t->opaque_id = true;
+    t->id = id;
+    t->cb_opaque = cb_opaque;
+    return t;
+}
+
+/* implements SlirpCb.timer_free */
+static void
+timer_free_cb(void *timer, void *opaque)
+{
+    struct helper *h = opaque;
+
+    for (struct helper_timer **p = &h->timers; *p; p = &(*p)->next)
+        if (*p == timer) {
+            *p = (*p)->next;
+            free(timer);
+            return;
+        }
+}
+
+/* implements SlirpCb.timer_mod: expire_time is absolute, in ms */
+static void
+timer_mod_cb(void *timer, int64_t expire_time, void *opaque)
+{
+    (void) opaque;
+    ((struct helper_timer *) timer)->due_ms = expire_time;
+}
+
+/* implements SlirpCb.register_poll_fd, SlirpCb.unregister_poll_fd: the fds
+ * come with each round's slirp_pollfds_fill */
+static void
+poll_fd_cb(int fd, void *opaque)
+{
+    (void) fd;
+    (void) opaque;
+}
+
+/* implements SlirpCb.notify: a single thread needs no kick */
+static void
+notify_cb(void *opaque)
+{
+    (void) opaque;
+}
+
+/* implements SlirpCb.init_completed */
+static void
+init_completed_cb(Slirp *slirp, void *opaque)
+{
+    (void) slirp;
+    (void) opaque;
+}
+
+static int
+add_poll_cb(int fd, int events, void *opaque)
+{
+    struct helper *h = opaque;
+    short ev = 0;
+
+    if (h->npfd == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 16;
+        h->pfd = xrealloc(h->pfd, h->cap * sizeof *h->pfd);
+    }
+    ev |= (events & SLIRP_POLL_IN) ? POLLIN : 0;
+    ev |= (events & SLIRP_POLL_OUT) ? POLLOUT : 0;
+    ev |= (events & SLIRP_POLL_PRI) ? POLLPRI : 0;
+    h->pfd[h->npfd] = (struct pollfd){ fd, ev, 0 };
+    return (int) h->npfd++;
+}
+
+static int
+get_revents_cb(int idx, void *opaque)
+{
+    struct helper *h = opaque;
+    short r = h->pfd[idx].revents;
+    int ev = 0;
+
+    ev |= (r & POLLIN) ? SLIRP_POLL_IN : 0;
+    ev |= (r & POLLOUT) ? SLIRP_POLL_OUT : 0;
+    ev |= (r & POLLPRI) ? SLIRP_POLL_PRI : 0;
+    ev |= (r & POLLERR) ? SLIRP_POLL_ERR : 0;
+    ev |= (r & POLLHUP) ? SLIRP_POLL_HUP : 0;
+    return ev;
+}
+
+static void
+timers_run(struct helper *h)
+{
+    int64_t now = now_ms();
+    bool fired = true;
+
+    /* a callback may free or re-arm timers: start over after each */
+    while (fired) {
+        fired = false;
+        for (struct helper_timer *t = h->timers; t; t = t->next)
+            if (t->due_ms >= 0 && t->due_ms <= now) {
+                t->due_ms = -1;
+                if (t->opaque_id)
+                    slirp_fn.handle_timer(h->slirp, t->id, t->cb_opaque);
+                else
+                    t->cb(t->cb_opaque);
+                fired = true;
+                break;
+            }
+    }
+}
+
+static int
+timers_timeout(const struct helper *h, uint32_t slirp_timeout)
+{
+    int64_t now = now_ms(), best = slirp_timeout == UINT32_MAX ? -1 : (int64_t) slirp_timeout;
+
+    for (const struct helper_timer *t = h->timers; t; t = t->next)
+        if (t->due_ms >= 0) {
+            int64_t left = t->due_ms > now ? t->due_ms - now : 0;
+            if (best < 0 || left < best)
+                best = left;
+        }
+    return best > 86400000 ? 86400000 : (int) best;
+}
+
+/* every frame the tap holds; false when the tap is gone */
+static bool
+tap_drain(struct helper *h)
+{
+    static uint8_t frame[NETNS_SLIRP_MTU + 64];
+
+    for (;;) {
+        ssize_t n = read(h->tap, frame, sizeof frame);
+        if (n > 0) {
+            slirp_fn.input(h->slirp, frame, (int) n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        return n < 0 && errno == EAGAIN;
+    }
+}
+
+/* Runs until the container's namespace, and with it the tap, is gone. */
+__attribute__((noreturn)) static void
+helper_loop(struct helper *h)
+{
+    for (;;) {
+        uint32_t timeout = UINT32_MAX;
+        int r;
+
+        h->npfd = 0;
+        add_poll_cb(h->tap, SLIRP_POLL_IN, h);
+        slirp_fn.pollfds_fill(h->slirp, &timeout, add_poll_cb, h);
+        r = poll(h->pfd, h->npfd, timers_timeout(h, timeout));
+        if (r < 0 && errno != EINTR)
+            _exit(1);
+        if (r > 0 && (h->pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)))
+            _exit(0);
+        if (r > 0 && (h->pfd[0].revents & POLLIN) && !tap_drain(h))
+            _exit(0);
+        slirp_fn.pollfds_poll(h->slirp, r < 0, get_revents_cb, h);
+        timers_run(h);
+    }
+}
+
+static int
+publish(struct helper *h, const struct netns_port *p, struct pcon_err *err)
+{
+    struct in_addr host = { INADDR_ANY }, guest;
+
+    (void) inet_pton(AF_INET, NETNS_SLIRP_ADDRESS, &guest);
+    if (p->host_ip[0] && inet_pton(AF_INET, p->host_ip, &host) != 1)
+        return pcon_fail(err, EAFNOSUPPORT, "publish on %s: IPv4 addresses only for now",
+                         p->host_ip);
+    errno = 0;
+    if (slirp_fn.add_hostfwd(h->slirp, p->udp, host, p->host_port, guest, p->ctr_port) < 0) {
+        int e = errno ? errno : EADDRINUSE;
+        /* podman's 126: the container cannot be run as asked */
+        return pcon_fail_kind(err, PCON_ERR_EXEC, e, "publish %s:%u for %u/%s",
+                              p->host_ip[0] ? p->host_ip : "0.0.0.0", p->host_port, p->ctr_port,
+                              p->udp ? "udp" : "tcp");
+    }
+    return 0;
+}
+
+static int
+helper_setup(struct helper *h, pid_t target, const struct netns_spec *spec,
+             const struct netns_port *ports, size_t nports, struct pcon_err *err)
+{
+    static const SlirpCb cb = {
+        .send_packet = send_packet_cb,
+        .guest_error = guest_error_cb,
+        .clock_get_ns = clock_get_ns_cb,
+        .timer_new = timer_new_cb,
+        .timer_free = timer_free_cb,
+        .timer_mod = timer_mod_cb,
+        .register_poll_fd = poll_fd_cb,
+        .unregister_poll_fd = poll_fd_cb,
+        .notify = notify_cb,
+        .init_completed = init_completed_cb,
+        .timer_new_opaque = timer_new_opaque_cb,
+    };
+    unsigned int mtu = spec->mtu ? spec->mtu : NETNS_SLIRP_MTU;
+    struct netns_tap_config tc = { NETNS_SLIRP_ADDRESS, "255.255.255.0", NETNS_SLIRP_GATEWAY, mtu };
+    SlirpConfig cfg = { .version = 1, .in_enabled = true, .if_mtu = mtu, .if_mru = mtu };
+
+    h->tap = netns_tap_open(target, &tc, err);
+    if (h->tap < 0 || dynlib_load(&slirp_lib, err) < 0)
+        return -1;
+    (void) inet_pton(AF_INET, "10.0.2.0", &cfg.vnetwork);
+    (void) inet_pton(AF_INET, "255.255.255.0", &cfg.vnetmask);
+    (void) inet_pton(AF_INET, NETNS_SLIRP_GATEWAY, &cfg.vhost);
+    (void) inet_pton(AF_INET, NETNS_SLIRP_DNS, &cfg.vnameserver);
+    (void) inet_pton(AF_INET, "10.0.2.15", &cfg.vdhcp_start);
+    cfg.disable_host_loopback = !spec->allow_host_loopback;
+    h->slirp = slirp_fn.new_(&cfg, &cb, h);
+    if (h->slirp == NULL)
+        return pcon_fail(err, 0, "start libslirp");
+    for (size_t i = 0; i < nports; i++)
+        if (publish(h, &ports[i], err) < 0)
+            return -1;
+    return 0;
+}
+
+struct helper_msg {
+    int errnum;
+    int kind; /* enum pcon_errkind */
+    char text[512];
+};
+
+/* The helper process: never returns. */
+__attribute__((noreturn)) static void
+helper_main(pid_t target, const struct netns_spec *spec, const struct netns_port *ports,
+            size_t nports, int status_fd, pid_t parent)
+{
+    struct helper h = { .tap = -1 };
+    struct pcon_err err = { 0 };
+    struct helper_msg msg = { 0 };
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    int keep[] = { status_fd };
+
+    /* it goes with the monitor, whatever ends it */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
+        _exit(1);
+    (void) prctl(PR_SET_NAME, "pcon-net", 0, 0, 0);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0
+        || proc_close_fds_except(keep, 1) < 0)
+        _exit(1);
+    if (helper_setup(&h, target, spec, ports, nports, &err) < 0) {
+        msg.errnum = err.errnum;
+        msg.kind = (int) err.kind;
+        snprintf(msg.text, sizeof msg.text, "%s", err.msg ? err.msg : "network setup failed");
+    }
+    if (write(status_fd, &msg, sizeof msg) != (ssize_t) sizeof msg || msg.text[0])
+        _exit(1);
+    close(status_fd);
+    helper_loop(&h);
+}
+
+int
+netns_slirp_start(pid_t target, const struct netns_spec *spec, const struct netns_port *ports,
+                  size_t nports, struct netns_helper *out, struct pcon_err *err)
+{
+    struct helper_msg msg;
+    pid_t parent = getpid(), pid;
+    int sv[2];
+    ssize_t n;
+
+    out->pid = -1;
+    out->pidfd = -1;
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+        return pcon_fail(err, errno, "create the network helper's socket");
+    pid = fork();
+    if (pid < 0) {
+        close(sv[0]);
+        close(sv[1]);
+        return pcon_fail(err, errno, "fork the network helper");
+    }
+    if (pid == 0) {
+        close(sv[0]);
+        helper_main(target, spec, ports, nports, sv[1], parent);
+    }
+    close(sv[1]);
+    out->pid = pid;
+    out->pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+    n = TEMP_FAILURE_RETRY_INT(read(sv[0], &msg, sizeof msg));
+    close(sv[0]);
+    if (n == (ssize_t) sizeof msg && msg.text[0] == '\0' && out->pidfd >= 0)
+        return 0;
+    netns_slirp_stop(out);
+    if (n != (ssize_t) sizeof msg)
+        return pcon_fail(err, n < 0 ? errno : EPROTO, "start the network helper");
+    msg.text[sizeof msg.text - 1] = '\0';
+    return pcon_fail_kind(err, (enum pcon_errkind) msg.kind, msg.errnum, "%s", msg.text);
+}
+
+void
+netns_slirp_stop(struct netns_helper *h)
+{
+    if (h->pid <= 0)
+        return;
+    /* Through the pidfd: the monitor may have reaped it already, and its
+     * pid may be another process's by now. Not waited for: closing its tap
+     * unregisters the device, an RCU grace period (some 15 ms) that the
+     * container's exit need not wait for; the monitor reaps it. */
+    if (h->pidfd >= 0) {
+        (void) syscall(SYS_pidfd_send_signal, h->pidfd, SIGKILL, NULL, 0);
+        close(h->pidfd);
+    }
+    h->pid = -1;
+    h->pidfd = -1;
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# The user-mode network (libslirp, pcon's own helper): the default for
+# containers, published ports, the host reachable only when allowed, the
+# helper's lifetime. Servers on 127.0.0.1 only.
+
+load helpers
+
+# a free port on the host's loopback
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# the pcon-net helpers among pid's children
+net_helpers() {
+    local pid=$1
+    ps -o pid=,comm= --ppid "$pid" 2>/dev/null | awk '$2 == "pcon-net" { print $1 }'
+}
+
+@test "the default network is libslirp's: tap0, the gateway route, 10.0.2.3 as DNS, host.containers.internal" {
+    run pcon run --rm $IMAGE sh -c 'ls /sys/class/net; cat /proc/net/route; cat /etc/resolv.conf; cat /etc/hosts'
+    assert_status 0
+    assert_output_contains "tap0"
+    # the default route (destination 0) through 10.0.2.2 (0202000A)
+    [[ "$output" =~ tap0[[:space:]]+00000000[[:space:]]+0202000A ]]
+    assert_output_contains "nameserver 10.0.2.3"
+    assert_output_contains "10.0.2.2	host.containers.internal"
+    run pcon run --rm $IMAGE cat /sys/class/net/tap0/mtu
+    assert_output "65520"
+    run pcon run --rm --network slirp4netns:mtu=1500 $IMAGE cat /sys/class/net/tap0/mtu
+    assert_output "1500"
+    # none: loopback only, as before
+    run pcon run --rm --network none $IMAGE ls /sys/class/net
+    assert_output "lo"
+}
+
+@test "-p publishes a container port on the host: busybox httpd answers through it" {
+    local port
+    port=$(free_port)
+    pcon run -d --name web -p "$port:80" $IMAGE sh -c \
+        'mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 80 -h /www' >/dev/null
+    wait_for 10 curl -sf "http://127.0.0.1:$port/"
+    run curl -sf "http://127.0.0.1:$port/"
+    assert_status 0
+    assert_output "hello-from-web"
+    run pcon port web
+    assert_output "80/tcp -> 0.0.0.0:$port"
+    run pcon port web 80
+    assert_output "0.0.0.0:$port"
+    run pcon ps --format '{{.Ports}}' --filter name=web
+    assert_output "0.0.0.0:$port->80/tcp"
+    run pcon inspect --format '{{json .NetworkSettings.Ports}}' web
+    assert_output "{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"$port\"}]}"
+    pcon rm -f -t 0 web >/dev/null
+}
+
+@test "10 MB arrive byte for byte both ways: out through a published port, in from the host" {
+    local port hport pid
+    port=$(free_port)
+    hport=$(free_port)
+    mkdir -p "$BATS_TEST_TMPDIR/www"
+    head -c 10000000 /dev/urandom > "$BATS_TEST_TMPDIR/www/blob"
+    pcon run -d --name bulk -p "$port:80" -v "$BATS_TEST_TMPDIR/www:/www:ro" $IMAGE \
+        httpd -f -p 80 -h /www >/dev/null
+    wait_for 10 curl -sf -o /dev/null "http://127.0.0.1:$port/blob"
+    curl -sf -o "$BATS_TEST_TMPDIR/got" "http://127.0.0.1:$port/blob"
+    cmp "$BATS_TEST_TMPDIR/www/blob" "$BATS_TEST_TMPDIR/got"
+    pcon rm -f -t 0 bulk >/dev/null
+    # the other way: the container fetches it from a server on the host
+    python3 -m http.server --bind 127.0.0.1 --directory "$BATS_TEST_TMPDIR/www" "$hport" >/dev/null 2>&1 &
+    pid=$!
+    wait_for 10 curl -sf -o /dev/null "http://127.0.0.1:$hport/blob"
+    run pcon run --rm --network slirp4netns:allow_host_loopback=true $IMAGE \
+        sh -c "wget -qO- http://10.0.2.2:$hport/blob | md5sum"
+    kill "$pid"
+    assert_status 0
+    [ "${output%% *}" = "$(md5sum < "$BATS_TEST_TMPDIR/www/blob" | cut -d' ' -f1)" ]
+}
+
+@test "the host's loopback is reachable as 10.0.2.2 only with allow_host_loopback=true" {
+    local port pid
+    port=$(free_port)
+    mkdir -p "$BATS_TEST_TMPDIR/srv"
+    echo from-the-host > "$BATS_TEST_TMPDIR/srv/file"
+    python3 -m http.server --bind 127.0.0.1 --directory "$BATS_TEST_TMPDIR/srv" "$port" >/dev/null 2>&1 &
+    pid=$!
+    wait_for 10 curl -sf "http://127.0.0.1:$port/file"
+    run pcon run --rm --network slirp4netns:allow_host_loopback=true $IMAGE \
+        wget -qO- "http://10.0.2.2:$port/file"
+    run_status=$status run_output=$output
+    run pcon run --rm $IMAGE timeout 5 wget -qO- "http://10.0.2.2:$port/file"
+    denied_status=$status
+    run pcon run --rm $IMAGE timeout 5 wget -qO- "http://host.containers.internal:$port/file"
+    named_denied=$status
+    kill "$pid"
+    [ "$run_status" -eq 0 ]
+    [ "$run_output" = "from-the-host" ]
+    [ "$denied_status" -ne 0 ]
+    [ "$named_denied" -ne 0 ]
+}
+
+@test "the network helper lives as long as the container: gone after stop, rm and a killed monitor" {
+    local port monitor
+    port=$(free_port)
+    pcon run -d --name life -p "$port:80" $IMAGE sleep 1000 >/dev/null
+    monitor=$(pcon inspect --format '{{.State.ConmonPid}}' life)
+    [ -n "$(net_helpers "$monitor")" ]
+    pcon stop -t 0 life >/dev/null
+    wait_for 10 sh -c "! kill -0 $monitor 2>/dev/null"
+    [ -z "$(net_helpers "$monitor")" ]
+    # its port is free again
+    python3 -c "import socket; s = socket.socket(); s.bind(('0.0.0.0', $port))"
+    # started again, it gets its port back
+    pcon start life >/dev/null
+    monitor=$(pcon inspect --format '{{.State.ConmonPid}}' life)
+    helper=$(net_helpers "$monitor")
+    [ -n "$helper" ]
+    kill -9 "$monitor"
+    wait_for 10 sh -c "! kill -0 $helper 2>/dev/null"
+    pcon rm -f -t 0 life >/dev/null
+}
+
+@test "a host port in use: exit 126, address already in use, no container left with --rm" {
+    local port pid
+    port=$(free_port)
+    python3 -c "import socket, time; s = socket.socket(); s.bind(('0.0.0.0', $port)); s.listen(); time.sleep(30)" &
+    pid=$!
+    wait_for 10 sh -c "! python3 -c \"import socket; s = socket.socket(); s.bind(('0.0.0.0', $port))\" 2>/dev/null"
+    run --separate-stderr pcon run --rm --name busy -p "$port:80" $IMAGE true
+    kill "$pid"
+    assert_status 126
+    [ "${#stderr_lines[@]}" -eq 1 ]
+    [[ "$stderr" == "Error: "*"$port"*"ddress already in use" ]]
+    run pcon container exists busy
+    assert_status 1
+}
+
+@test "bad --network and -p values are one usage error each" {
+    run --separate-stderr pcon run --rm --network slirp4netns:nosuch=1 $IMAGE true
+    assert_status 125
+    [[ "$stderr" == "Error: "*"nosuch"* ]]
+    run --separate-stderr pcon run --rm --network bogus $IMAGE true
+    assert_status 125
+    [[ "$stderr" == "Error: "*"bogus"* ]]
+    run --separate-stderr pcon run --rm -p 70000:80 $IMAGE true
+    assert_status 125
+    [ "${#stderr_lines[@]}" -eq 1 ]
+}
