@@ -105,6 +105,22 @@ main(void)
         ok(template_is_table(t), "table prefix");
         is_str(head, "CONTAINER ID\tNAMES", "table header");
         is_str(aligned, "CONTAINER ID  NAMES\nabc           web\n", "tab alignment");
+        free(aligned);
+        {
+            /* a wide column (fuzz_template: quadratic before): every
+             * line padded to it, in one pass */
+            char *wide = xmalloc(200000 + 16), *want = xmalloc(400000 + 32);
+            memset(wide, 'w', 200000);
+            strcpy(wide + 200000, "\tx\nb\ty\n");
+            memset(want, 'w', 200000);
+            strcpy(want + 200000, "  x\nb");
+            memset(want + 200005, ' ', 200001);
+            strcpy(want + 400006, "y\n");
+            aligned = template_align(wide);
+            ok(aligned && strcmp(aligned, want) == 0, "a 200,000-wide column pads every line");
+            free(wide);
+            free(want);
+        }
         free(head);
         free(aligned);
         template_free(t);
