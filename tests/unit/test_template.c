@@ -31,7 +31,7 @@ render(const char *fmt, const char *json, const char *want)
 static char *
 nested(int depth, bool objects)
 {
-    char *s = xmalloc((size_t) depth * 6 + 1), *p = s;
+    char *s = xmalloc((size_t) depth * 6 + 2), *p = s; /* the "1" and the NUL */
 
     for (int i = 0; i < depth; i++)
         p = stpcpy(p, objects ? "{\"a\":" : "[");
