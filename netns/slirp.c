@@ -23,6 +23,7 @@
 
 #include "../lib/cleanup.h"
 #include "../lib/dynlib.h"
+#include "../lib/fsutil.h"
 #include "../lib/proc.h"
 #include "netns.h"
 #include "port.h"
@@ -59,9 +60,33 @@ struct helper_timer {
     struct helper_timer *next;
 };
 
+#define UDP_FLOW_IDLE_MS 60000 /* a client's flow is forgotten after this */
+#define UDP_FLOWS_MAX    256   /* per published port: the oldest goes first */
+
+/* a client of a published UDP port and its socket in the container */
+struct udp_flow {
+    struct sockaddr_storage client;
+    socklen_t clen;
+    int inner;
+    int idx; /* in this round's pollfds, or -1 */
+    int64_t last_ms;
+    struct udp_flow *next;
+};
+
+struct udp_fwd {
+    int outer; /* bound on the host */
+    uint16_t ctr_port;
+    int idx;
+    struct udp_flow *flows;
+    size_t nflows;
+    struct udp_fwd *next;
+};
+
 struct helper {
     Slirp *slirp;
     int tap;
+    int agent; /* the tap's maker, in the namespace: sockets connected there */
+    struct udp_fwd *udp;
     struct pollfd *pfd;
     size_t npfd, cap;
     struct helper_timer *timers;
@@ -271,6 +296,121 @@ tap_drain(struct helper *h)
     }
 }
 
+static void
+udp_flow_close(struct udp_fwd *f, struct udp_flow **link)
+{
+    struct udp_flow *fl = *link;
+
+    *link = fl->next;
+    close(fl->inner);
+    free(fl);
+    f->nflows--;
+}
+
+/* the client's flow, made on its first datagram (the oldest goes when
+ * there are too many) */
+static struct udp_flow *
+udp_flow_get(struct helper *h, struct udp_fwd *f, const struct sockaddr_storage *from,
+             socklen_t len)
+{
+    struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(f->ctr_port) };
+    struct udp_flow *fl, **oldest = NULL;
+    int inner;
+
+    for (fl = f->flows; fl; fl = fl->next)
+        if (fl->clen == len && memcmp(&fl->client, from, len) == 0)
+            return fl;
+    if (f->nflows >= UDP_FLOWS_MAX) {
+        for (struct udp_flow **p = &f->flows; *p; p = &(*p)->next)
+            if (oldest == NULL || (*p)->last_ms < (*oldest)->last_ms)
+                oldest = p;
+        udp_flow_close(f, oldest);
+    }
+    (void) inet_pton(AF_INET, NETNS_SLIRP_ADDRESS, &dst.sin_addr);
+    inner = netns_agent_connect(h->agent, SOCK_DGRAM, &dst, NULL);
+    if (inner < 0)
+        return NULL;
+    fl = xzalloc(sizeof *fl);
+    memcpy(&fl->client, from, len);
+    fl->clen = len;
+    fl->inner = inner;
+    fl->idx = -1;
+    fl->next = f->flows;
+    f->flows = fl;
+    f->nflows++;
+    return fl;
+}
+
+/* datagrams from clients, to the container */
+static void
+udp_from_host(struct helper *h, struct udp_fwd *f)
+{
+    static char buf[65536];
+
+    for (;;) {
+        struct sockaddr_storage from;
+        socklen_t len = sizeof from;
+        ssize_t n = recvfrom(f->outer, buf, sizeof buf, 0, (struct sockaddr *) &from, &len);
+        struct udp_flow *fl;
+
+        if (n < 0)
+            return; /* EAGAIN: all read */
+        fl = udp_flow_get(h, f, &from, len);
+        if (fl == NULL)
+            continue; /* nothing listens there yet: the datagram is lost, as on a network */
+        fl->last_ms = now_ms();
+        (void) send(fl->inner, buf, (size_t) n, MSG_DONTWAIT); /* full or refused: lost */
+    }
+}
+
+/* the container's answers, to their client */
+static void
+udp_from_ctr(struct udp_fwd *f, struct udp_flow *fl)
+{
+    static char buf[65536];
+    ssize_t n;
+
+    while ((n = recv(fl->inner, buf, sizeof buf, MSG_DONTWAIT)) >= 0) {
+        fl->last_ms = now_ms();
+        (void) sendto(f->outer, buf, (size_t) n, MSG_DONTWAIT, (struct sockaddr *) &fl->client,
+                      fl->clen);
+    }
+}
+
+/* this round's fds of the forwarders; idle flows are forgotten */
+static void
+udp_fill(struct helper *h)
+{
+    int64_t now = now_ms();
+
+    for (struct udp_fwd *f = h->udp; f; f = f->next) {
+        f->idx = add_poll_cb(f->outer, SLIRP_POLL_IN, h);
+        for (struct udp_flow **p = &f->flows; *p;) {
+            if (now - (*p)->last_ms > UDP_FLOW_IDLE_MS) {
+                udp_flow_close(f, p);
+                continue;
+            }
+            (*p)->idx = add_poll_cb((*p)->inner, SLIRP_POLL_IN, h);
+            p = &(*p)->next;
+        }
+    }
+}
+
+static void
+udp_poll(struct helper *h)
+{
+    for (struct udp_fwd *f = h->udp; f; f = f->next) {
+        /* the flows polled this round, before new ones come */
+        for (struct udp_flow *fl = f->flows; fl; fl = fl->next)
+            if (fl->idx >= 0 && (h->pfd[fl->idx].revents & POLLIN))
+                udp_from_ctr(f, fl);
+        if (f->idx >= 0 && (h->pfd[f->idx].revents & POLLIN))
+            udp_from_host(h, f);
+        for (struct udp_flow *fl = f->flows; fl; fl = fl->next)
+            fl->idx = -1;
+    }
+}
+
 /* Runs until the container's namespace, and with it the tap, is gone. */
 __attribute__((noreturn)) static void
 helper_loop(struct helper *h)
@@ -281,6 +421,7 @@ helper_loop(struct helper *h)
 
         h->npfd = 0;
         add_poll_cb(h->tap, SLIRP_POLL_IN, h);
+        udp_fill(h);
         slirp_fn.pollfds_fill(h->slirp, &timeout, add_poll_cb, h);
         r = poll(h->pfd, h->npfd, timers_timeout(h, timeout));
         if (r < 0 && errno != EINTR)
@@ -290,8 +431,62 @@ helper_loop(struct helper *h)
         if (r > 0 && (h->pfd[0].revents & POLLIN) && !tap_drain(h))
             _exit(0);
         slirp_fn.pollfds_poll(h->slirp, r < 0, get_revents_cb, h);
+        if (r > 0)
+            udp_poll(h);
         timers_run(h);
     }
+}
+
+/* net.ipv4.ip_unprivileged_port_start, or -1 */
+static long
+unprivileged_port_start(void)
+{
+    cleanup_free char *text =
+        fs_read_all(AT_FDCWD, "/proc/sys/net/ipv4/ip_unprivileged_port_start", 64, NULL, NULL);
+
+    return text ? strtol(text, NULL, 10) : -1;
+}
+
+static int
+publish_error(const struct netns_port *p, int e, struct pcon_err *err)
+{
+    const char *ip = p->host_ip[0] ? p->host_ip : "0.0.0.0", *proto = p->udp ? "udp" : "tcp";
+    long start = unprivileged_port_start();
+
+    /* the classic question: inside the container any port works; on the
+     * host a user binds only from this sysctl up */
+    if (e == EACCES && start > 0 && p->host_port < start)
+        return pcon_fail_kind(err, PCON_ERR_EXEC, 0,
+                              "publish %s:%u for %u/%s: host ports below %ld need root, or a"
+                              " lower net.ipv4.ip_unprivileged_port_start (a sysctl of the"
+                              " host); publish a higher host port, e.g. -p 8080:%u",
+                              ip, p->host_port, p->ctr_port, proto, start, p->ctr_port);
+    /* podman's 126: the container cannot be run as asked */
+    return pcon_fail_kind(err, PCON_ERR_EXEC, e, "publish %s:%u for %u/%s", ip, p->host_port,
+                          p->ctr_port, proto);
+}
+
+/* UDP is pcon's own forwarder: libslirp's drops the container's replies to
+ * a client on the host's loopback unless the whole loopback is open to
+ * the container (allow_host_loopback) */
+static int
+publish_udp(struct helper *h, const struct netns_port *p, struct in_addr host, struct pcon_err *err)
+{
+    struct sockaddr_in sin = { .sin_family = AF_INET,
+                               .sin_port = htons(p->host_port),
+                               .sin_addr = host };
+    cleanup_close int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    struct udp_fwd *f;
+
+    if (fd < 0 || bind(fd, (struct sockaddr *) &sin, sizeof sin) < 0)
+        return publish_error(p, errno, err);
+    f = xzalloc(sizeof *f);
+    f->outer = steal_fd(&fd);
+    f->ctr_port = p->ctr_port;
+    f->idx = -1;
+    f->next = h->udp;
+    h->udp = f;
+    return 0;
 }
 
 static int
@@ -303,14 +498,11 @@ publish(struct helper *h, const struct netns_port *p, struct pcon_err *err)
     if (p->host_ip[0] && inet_pton(AF_INET, p->host_ip, &host) != 1)
         return pcon_fail(err, EAFNOSUPPORT, "publish on %s: IPv4 addresses only for now",
                          p->host_ip);
+    if (p->udp)
+        return publish_udp(h, p, host, err);
     errno = 0;
-    if (slirp_fn.add_hostfwd(h->slirp, p->udp, host, p->host_port, guest, p->ctr_port) < 0) {
-        int e = errno ? errno : EADDRINUSE;
-        /* podman's 126: the container cannot be run as asked */
-        return pcon_fail_kind(err, PCON_ERR_EXEC, e, "publish %s:%u for %u/%s",
-                              p->host_ip[0] ? p->host_ip : "0.0.0.0", p->host_port, p->ctr_port,
-                              p->udp ? "udp" : "tcp");
-    }
+    if (slirp_fn.add_hostfwd(h->slirp, 0, host, p->host_port, guest, p->ctr_port) < 0)
+        return publish_error(p, errno ? errno : EADDRINUSE, err);
     return 0;
 }
 
@@ -335,7 +527,7 @@ helper_setup(struct helper *h, pid_t target, const struct netns_spec *spec,
     struct netns_tap_config tc = { NETNS_SLIRP_ADDRESS, "255.255.255.0", NETNS_SLIRP_GATEWAY, mtu };
     SlirpConfig cfg = { .version = 1, .in_enabled = true, .if_mtu = mtu, .if_mru = mtu };
 
-    h->tap = netns_tap_open(target, &tc, err);
+    h->tap = netns_tap_open(target, &tc, &h->agent, err);
     if (h->tap < 0 || dynlib_load(&slirp_lib, err) < 0)
         return -1;
     (void) inet_pton(AF_INET, "10.0.2.0", &cfg.vnetwork);
@@ -364,7 +556,7 @@ __attribute__((noreturn)) static void
 helper_main(pid_t target, const struct netns_spec *spec, const struct netns_port *ports,
             size_t nports, int status_fd, pid_t parent)
 {
-    struct helper h = { .tap = -1 };
+    struct helper h = { .tap = -1, .agent = -1 };
     struct pcon_err err = { 0 };
     struct helper_msg msg = { 0 };
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /* tap0 in a container's network namespace: made and configured there by a
- * short-lived child (setns affects only its caller), its fd passed back
- * with SCM_RIGHTS. The helper that called it stays in the host's network
- * namespace, where libslirp's sockets belong. */
+ * child of the helper's (setns affects only its caller; the helper, in
+ * pcon's user namespace, could not setns back into the host's network),
+ * its fd passed back with SCM_RIGHTS. The child stays as the helper's agent
+ * in the namespace: it hands out sockets connected there, for forwarders.
+ * The helper stays in the host's network namespace, where libslirp's
+ * sockets belong. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,9 +14,11 @@
 #include <net/route.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -98,23 +103,19 @@ struct tap_reply {
     char text[512];
 };
 
-/* In the child: never returns. */
-__attribute__((noreturn)) static void
-tap_child(int netns_fd, const struct netns_tap_config *c, int sock)
-{
-    struct pcon_err err = { 0 };
-    struct tap_reply rep = { 0 };
-    char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-    struct iovec iov = { &rep, sizeof rep };
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-    int fd = -1;
+/* an agent's request: a socket of type connected to dst */
+struct agent_req {
+    int type; /* SOCK_DGRAM or SOCK_STREAM */
+    struct sockaddr_in dst;
+};
 
-    if (setns(netns_fd, CLONE_NEWNET) < 0)
-        pcon_fail(&err, errno, "join the container's network namespace");
-    else if ((fd = tap_create(&err)) >= 0 && tap_configure(c, &err) < 0) {
-        close(fd);
-        fd = -1;
-    }
+static int
+send_fd(int sock, const struct tap_reply *rep, int fd)
+{
+    char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+    struct iovec iov = { (void *) rep, sizeof *rep };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
     if (fd >= 0) {
         struct cmsghdr *cm;
         mh.msg_control = cbuf;
@@ -124,19 +125,14 @@ tap_child(int netns_fd, const struct netns_tap_config *c, int sock)
         cm->cmsg_type = SCM_RIGHTS;
         cm->cmsg_len = CMSG_LEN(sizeof(int));
         memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-    } else {
-        rep.errnum = err.errnum ? err.errnum : EIO;
-        snprintf(rep.text, sizeof rep.text, "%s", err.msg ? err.msg : "tap0 failed");
     }
-    _exit(sendmsg(sock, &mh, 0) < 0 ? 1 : 0);
+    return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
 }
 
-int
-netns_tap_open(pid_t target, const struct netns_tap_config *c, struct pcon_err *err)
+/* the fd a reply carries, or -1 with the reply's error */
+static int
+recv_fd(int sock, struct pcon_err *err)
 {
-    char path[64];
-    cleanup_close int nsfd = -1;
-    int sv[2];
     struct tap_reply rep;
     char cbuf[CMSG_SPACE(sizeof(int))];
     struct iovec iov = { &rep, sizeof rep };
@@ -144,10 +140,87 @@ netns_tap_open(pid_t target, const struct netns_tap_config *c, struct pcon_err *
         .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf
     };
     struct cmsghdr *cm;
-    ssize_t n;
-    pid_t pid;
+    ssize_t n = TEMP_FAILURE_RETRY_INT(recvmsg(sock, &mh, MSG_CMSG_CLOEXEC));
     int fd = -1;
 
+    if (n != (ssize_t) sizeof rep)
+        return pcon_fail(err, n < 0 ? errno : EPROTO, "hear from the network namespace");
+    cm = CMSG_FIRSTHDR(&mh);
+    if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+        memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+    if (fd < 0) {
+        rep.text[sizeof rep.text - 1] = '\0';
+        return pcon_fail(err, rep.errnum, "%s", rep.text);
+    }
+    return fd;
+}
+
+/* In the agent: sockets connected inside the namespace, until the helper
+ * goes. Never returns. */
+__attribute__((noreturn)) static void
+agent_serve(int sock)
+{
+    struct agent_req req;
+    ssize_t n;
+
+    while ((n = TEMP_FAILURE_RETRY_INT(read(sock, &req, sizeof req))) == (ssize_t) sizeof req) {
+        struct tap_reply rep = { 0 };
+        int fd = socket(AF_INET, req.type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+        if (fd < 0
+            || (connect(fd, (struct sockaddr *) &req.dst, sizeof req.dst) < 0
+                && errno != EINPROGRESS)) {
+            rep.errnum = errno;
+            snprintf(rep.text, sizeof rep.text, "connect inside the container");
+            if (fd >= 0)
+                close(fd);
+            fd = -1;
+        }
+        if (send_fd(sock, &rep, fd) < 0)
+            _exit(1);
+        if (fd >= 0)
+            close(fd);
+    }
+    _exit(0);
+}
+
+/* In the child: tap0, then the agent. Never returns. */
+__attribute__((noreturn)) static void
+tap_child(int netns_fd, const struct netns_tap_config *c, int sock)
+{
+    struct pcon_err err = { 0 };
+    struct tap_reply rep = { 0 };
+    int fd = -1;
+
+    /* it goes with the helper */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+        _exit(1);
+    if (setns(netns_fd, CLONE_NEWNET) < 0)
+        pcon_fail(&err, errno, "join the container's network namespace");
+    else if ((fd = tap_create(&err)) >= 0 && tap_configure(c, &err) < 0) {
+        close(fd);
+        fd = -1;
+    }
+    close(netns_fd);
+    if (fd < 0) {
+        rep.errnum = err.errnum ? err.errnum : EIO;
+        snprintf(rep.text, sizeof rep.text, "%s", err.msg ? err.msg : "tap0 failed");
+    }
+    if (send_fd(sock, &rep, fd) < 0 || fd < 0)
+        _exit(1);
+    close(fd);
+    agent_serve(sock);
+}
+
+int
+netns_tap_open(pid_t target, const struct netns_tap_config *c, int *agent, struct pcon_err *err)
+{
+    char path[64];
+    cleanup_close int nsfd = -1;
+    int sv[2], fd;
+    pid_t pid;
+
+    *agent = -1;
     snprintf(path, sizeof path, "/proc/%d/ns/net", (int) target);
     nsfd = open(path, O_RDONLY | O_CLOEXEC);
     if (nsfd < 0)
@@ -165,17 +238,22 @@ netns_tap_open(pid_t target, const struct netns_tap_config *c, struct pcon_err *
         tap_child(nsfd, c, sv[1]);
     }
     close(sv[1]);
-    n = TEMP_FAILURE_RETRY_INT(recvmsg(sv[0], &mh, MSG_CMSG_CLOEXEC));
-    close(sv[0]);
-    (void) proc_wait_exit(pid, NULL);
-    if (n != (ssize_t) sizeof rep)
-        return pcon_fail(err, n < 0 ? errno : EPROTO, "set up tap0");
-    cm = CMSG_FIRSTHDR(&mh);
-    if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-        memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+    fd = recv_fd(sv[0], err);
     if (fd < 0) {
-        rep.text[sizeof rep.text - 1] = '\0';
-        return pcon_fail(err, rep.errnum, "%s", rep.text);
+        close(sv[0]);
+        (void) proc_wait_exit(pid, NULL);
+        return -1;
     }
+    *agent = sv[0]; /* the agent is reaped by whoever reaps the helper's children */
     return fd;
+}
+
+int
+netns_agent_connect(int agent, int type, const struct sockaddr_in *dst, struct pcon_err *err)
+{
+    struct agent_req req = { .type = type, .dst = *dst };
+
+    if (TEMP_FAILURE_RETRY_INT(write(agent, &req, sizeof req)) != (ssize_t) sizeof req)
+        return pcon_fail(err, errno, "ask the network namespace for a socket");
+    return recv_fd(agent, err);
 }

@@ -3,6 +3,7 @@
 #ifndef PCON_NETNS_TAP_H
 #define PCON_NETNS_TAP_H
 
+#include <netinet/in.h>
 #include <sys/types.h>
 
 #include "../lib/err.h"
@@ -14,7 +15,14 @@ struct netns_tap_config {
 
 /* tap0 (IFF_TAP | IFF_NO_PI) in the network namespace of target, with the
  * address, lo and tap0 up and the default route; returns its fd
- * (nonblocking, close-on-exec) */
-int netns_tap_open(pid_t target, const struct netns_tap_config *c, struct pcon_err *err);
+ * (nonblocking, close-on-exec). *agent is the socket of the child that
+ * made it, which stays in the namespace (until *agent is closed) to hand
+ * out sockets connected there. */
+int netns_tap_open(pid_t target, const struct netns_tap_config *c, int *agent,
+                   struct pcon_err *err);
+/* a nonblocking socket of type (SOCK_DGRAM, SOCK_STREAM) created in the
+ * namespace and connected to dst there (a stream one may still be
+ * connecting: EINPROGRESS) */
+int netns_agent_connect(int agent, int type, const struct sockaddr_in *dst, struct pcon_err *err);
 
 #endif

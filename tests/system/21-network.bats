@@ -146,3 +146,89 @@ net_helpers() {
     assert_status 125
     [ "${#stderr_lines[@]}" -eq 1 ]
 }
+
+@test "udp, ranges and random host ports are published; port and ps show what was chosen" {
+    local p1 p2
+    p1=$(free_port)
+    p2=$((p1 + 1))
+    pcon run -d --name multi -p "$p1-$p2:80-81" -p 8090 -p "127.0.0.1::82/udp" $IMAGE sh -c \
+        'mkdir -p /w && echo eighty > /w/index.html && (httpd -p 81 -h /w) && exec httpd -f -p 80 -h /w' >/dev/null
+    wait_for 10 curl -sf "http://127.0.0.1:$p1/"
+    run curl -sf "http://127.0.0.1:$p2/"
+    assert_output "eighty"
+    run pcon port multi
+    assert_status 0
+    [ "${lines[0]}" = "80/tcp -> 0.0.0.0:$p1" ]
+    [ "${lines[1]}" = "81/tcp -> 0.0.0.0:$p2" ]
+    [[ "${lines[2]}" =~ ^8090/tcp\ -\>\ 0\.0\.0\.0:([0-9]+)$ ]]
+    random=${BASH_REMATCH[1]}
+    [ "$random" -gt 0 ]
+    [[ "${lines[3]}" =~ ^82/udp\ -\>\ 127\.0\.0\.1:[0-9]+$ ]]
+    # the random tcp port is really published (nothing listens inside: the
+    # connection is accepted by the forwarder, then closed)
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $random)).close()"
+    run pcon ps --format '{{.Ports}}' --filter name=multi
+    assert_output_contains "0.0.0.0:$p1-$p2->80-81/tcp"
+    pcon rm -f -t 0 multi >/dev/null
+}
+
+restarted() {
+    [ "$(pcon inspect --format '{{.RestartCount}}' "$1")" -ge 1 ]
+}
+
+page_changed() {
+    local now
+    now=$(curl -sf "http://127.0.0.1:$1/") && [ "$now" != "$2" ]
+}
+
+@test "a container brought back by its restart policy gets its published ports back" {
+    local port first
+    port=$(free_port)
+    pcon run -d --name phoenix --restart always -p "$port:80" $IMAGE sh -c \
+        'mkdir -p /w && cat /proc/sys/kernel/random/uuid > /w/index.html && httpd -p 80 -h /w && sleep 1' >/dev/null
+    wait_for 10 curl -sf "http://127.0.0.1:$port/"
+    first=$(curl -sf "http://127.0.0.1:$port/")
+    # the init exits after a second and is restarted: a new namespace, a new helper
+    wait_for 15 restarted phoenix
+    wait_for 10 page_changed "$port" "$first"
+    pcon rm -f -t 0 phoenix >/dev/null
+}
+
+@test "a host port below ip_unprivileged_port_start: exit 126, the sysctl named" {
+    local start
+    start=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+    [ "$start" -gt 1 ] || skip "every port is unprivileged here"
+    run --separate-stderr pcon run --rm --name low -p "$((start - 1)):80" $IMAGE true
+    assert_status 126
+    [ "${#stderr_lines[@]}" -eq 1 ]
+    [[ "$stderr" == *"net.ipv4.ip_unprivileged_port_start"* ]]
+    run pcon container exists low
+    assert_status 1
+}
+
+@test "udp through a published port: 1000 datagrams echoed byte for byte" {
+    local port
+    port=$(free_port)
+    pcon run -d --name echo -p "$port:5353/udp" -v "$PROBE_DIR:/probe:ro" $IMAGE \
+        /probe/probe udpecho 5353 >/dev/null
+    wait_for 10 sh -c "$PCON --root $PCON_ROOT --runroot $PCON_RUNROOT logs echo | grep -q listening"
+    run timeout 60 python3 - "$port" <<'PY'
+import os, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+ok = 0
+for i in range(1000):
+    data = os.urandom(1000)
+    for attempt in range(3):  # udp: a lost datagram is sent again
+        s.sendto(data, ("127.0.0.1", int(sys.argv[1])))
+        try:
+            got, _ = s.recvfrom(2000)
+        except socket.timeout:
+            continue
+        ok += got == data
+        break
+print(ok)
+PY
+    pcon rm -f -t 0 echo >/dev/null
+    assert_output "1000"
+}

@@ -6,14 +6,18 @@
  *                           STOPFILE exists; then prints a summary
  *   probe tiocsti TEXT      push TEXT and a newline into the terminal:
  *                           through /dev/tty, else through stdio
+ *   probe udpecho PORT      sends every UDP datagram on PORT back
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -124,6 +128,28 @@ tiocsti(const char *arg)
     return 0;
 }
 
+static int
+udpecho(const char *port)
+{
+    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t) atoi(port)) };
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    char buf[65536];
+
+    if (fd < 0 || bind(fd, (struct sockaddr *) &sin, sizeof sin) < 0) {
+        perror("udpecho");
+        return 1;
+    }
+    printf("udpecho: listening\n");
+    fflush(stdout);
+    for (;;) {
+        struct sockaddr_storage peer;
+        socklen_t len = sizeof peer;
+        ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *) &peer, &len);
+        if (n >= 0)
+            (void) sendto(fd, buf, (size_t) n, 0, (struct sockaddr *) &peer, len);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -131,6 +157,8 @@ main(int argc, char **argv)
         return fdrace(argv[2]);
     if (argc == 3 && strcmp(argv[1], "tiocsti") == 0)
         return tiocsti(argv[2]);
-    fprintf(stderr, "usage: probe fdrace STOPFILE | tiocsti TEXT\n");
+    if (argc == 3 && strcmp(argv[1], "udpecho") == 0)
+        return udpecho(argv[2]);
+    fprintf(stderr, "usage: probe fdrace STOPFILE | tiocsti TEXT | udpecho PORT\n");
     return 2;
 }
