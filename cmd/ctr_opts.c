@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Options shared by create and run. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +27,167 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->env_files);
     strv_free(a->volumes);
     strv_free(a->ports);
+    strv_free(a->dns);
+    strv_free(a->dns_search);
+    strv_free(a->dns_options);
+    strv_free(a->add_hosts);
+}
+
+/* podman reads these options as string slices: commas separate values,
+ * an empty argument gives none */
+static char **
+slice_split(const char *arg)
+{
+    char **v = NULL;
+
+    while (*arg) {
+        size_t len = strcspn(arg, ",");
+        strv_push_take(&v, xstrndup(arg, len));
+        if (arg[len] == '\0')
+            break;
+        arg += len + 1;
+        if (*arg == '\0')
+            strv_push(&v, ""); /* "a," is "a" and "" */
+    }
+    return v;
+}
+
+/* an IPv4 or IPv6 address, written as Go prints it (IPv4 in IPv6 as IPv4) */
+static bool
+ip_normalize(const char *s, char out[INET6_ADDRSTRLEN])
+{
+    struct in6_addr a6;
+    struct in_addr a4;
+
+    if (inet_pton(AF_INET, s, &a4) == 1)
+        return inet_ntop(AF_INET, &a4, out, INET6_ADDRSTRLEN) != NULL;
+    if (inet_pton(AF_INET6, s, &a6) != 1)
+        return false;
+    if (IN6_IS_ADDR_V4MAPPED(&a6))
+        return inet_ntop(AF_INET, &a6.s6_addr[12], out, INET6_ADDRSTRLEN) != NULL;
+    return inet_ntop(AF_INET6, &a6, out, INET6_ADDRSTRLEN) != NULL;
+}
+
+/* a label: letters, digits and inner hyphens; its length, 0 when none */
+static size_t
+domain_label(const char *s)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+
+    return n > 0 && s[0] != '-' && s[n - 1] != '-' ? n : 0;
+}
+
+/* podman's domain check, its regular expression
+ * ^(:?LABEL(:?\.LABEL)*)\.?\s*$ with a letter somewhere, the name before
+ * the final dot under 255 characters */
+static bool
+domain_valid(const char *s)
+{
+    const char *p = s, *name_end;
+    size_t n;
+
+    if (strpbrk(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") == NULL)
+        return false;
+    p += *p == ':';
+    if ((n = domain_label(p)) == 0)
+        return false;
+    p += n;
+    for (;;) {
+        const char *q = p + (*p == ':');
+        if (*q != '.' || (n = domain_label(q + 1)) == 0)
+            break;
+        p = q + 1 + n;
+    }
+    name_end = p;
+    p += *p == '.';
+    p += strspn(p, " \t\n\f\r");
+    return *p == '\0' && name_end - s < 255;
+}
+
+static int
+dns_add(struct create_args *a, const char *arg, struct pcon_err *err)
+{
+    cleanup_strv char **v = slice_split(arg);
+    char ip[INET6_ADDRSTRLEN];
+
+    for (size_t i = 0; v && v[i]; i++) {
+        if (strcmp(v[i], "none") == 0) {
+            a->dns_none = true;
+            continue;
+        }
+        if (!ip_normalize(v[i], ip))
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s is not an ip address", v[i]);
+        strv_push(&a->dns, ip);
+    }
+    return 0;
+}
+
+static int
+dns_search_add(struct create_args *a, const char *arg, struct pcon_err *err)
+{
+    cleanup_strv char **v = slice_split(arg);
+
+    for (size_t i = 0; v && v[i]; i++) {
+        if (strcmp(v[i], ".") != 0 && !domain_valid(v[i]))
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s is not a valid domain", v[i]);
+        strv_push(&a->dns_search, v[i]);
+    }
+    return 0;
+}
+
+/* HOST:IP, split at the first colon (the IP may be IPv6); kept as given */
+static int
+add_host_add(struct create_args *a, const char *arg, struct pcon_err *err)
+{
+    cleanup_strv char **v = slice_split(arg);
+    char ip[INET6_ADDRSTRLEN];
+
+    a->add_host_set = true;
+    for (size_t i = 0; v && v[i]; i++) {
+        const char *colon = strchr(v[i], ':');
+        cleanup_free char *addr = NULL;
+        size_t len;
+
+        if (colon == NULL || colon == v[i])
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "bad format for add-host: \"%s\"", v[i]);
+        /* podman trims the address for the check, and writes it as given */
+        for (colon++; isspace((unsigned char) *colon); colon++)
+            ;
+        for (len = strlen(colon); len > 0 && isspace((unsigned char) colon[len - 1]); len--)
+            ;
+        addr = xstrndup(colon, len);
+        if (!ip_normalize(addr, ip))
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid IP address in add-host: \"%s\"",
+                                  strchr(v[i], ':') + 1);
+        strv_push(&a->add_hosts, v[i]);
+    }
+    return 0;
+}
+
+/* the combinations podman refuses, in its order */
+static int
+net_opts_check(const struct create_args *a, struct pcon_err *err)
+{
+    bool dns = a->dns || a->dns_none || a->dns_search || a->dns_options;
+
+    if (a->o.no_hosts && a->add_host_set)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "--no-hosts and --add-host cannot be set together");
+    if (a->dns_none && a->dns)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "none is not allowed to be specified with other DNS ip addresses");
+    if (strv_len(a->dns_search) > 1 && strv_contains(a->dns_search, "."))
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "cannot pass additional search domains when also specifying '.'");
+    if (dns && a->o.net.mode == NETNS_PRIVATE)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "conflicting options: dns and the network mode: none");
+    if (a->dns_none && (a->dns_search || a->dns_options))
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "invalid config provided: UseImageResolvConf and %s are mutually"
+                              " exclusive options",
+                              a->dns_search ? "DNSSearch" : "DNSOption");
+    return 0;
 }
 
 static int
@@ -80,9 +244,21 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     struct engine_create_opts *o = &a->o;
 
     switch (id) {
+    case CO_ADD_HOST:
+        return add_host_add(a, arg, err) < 0 ? -1 : 1;
     case CO_CIDFILE:
         o->cidfile = arg;
         return 1;
+    case CO_DNS:
+        return dns_add(a, arg, err) < 0 ? -1 : 1;
+    case CO_DNS_OPTION: {
+        cleanup_strv char **v = slice_split(arg);
+        for (size_t i = 0; v && v[i]; i++)
+            strv_push(&a->dns_options, v[i]);
+        return 1;
+    }
+    case CO_DNS_SEARCH:
+        return dns_search_add(a, arg, err) < 0 ? -1 : 1;
     case CO_ENTRYPOINT:
         o->entrypoint = arg;
         o->entrypoint_set = true;
@@ -114,8 +290,14 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         return 1;
     case CO_NETWORK:
         return netns_spec_parse(arg, &o->net, err) < 0 ? -1 : 1;
+    case CO_NO_HOSTS:
+        o->no_hosts = cmd_flag_value(arg);
+        return 1;
     case 'p':
         strv_push(&a->ports, arg);
+        return 1;
+    case 'P':
+        o->publish_all = cmd_flag_value(arg);
         return 1;
     case CO_REPLACE:
         o->replace = cmd_flag_value(arg);
@@ -168,12 +350,19 @@ cmd_create_container(struct cmd_ctx *ctx, struct create_args *a, char **operands
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "the --rm option conflicts with --restart, when the restartPolicy"
                               " is not \"\" and \"no\"");
+    if (net_opts_check(a, err) < 0)
+        return -1;
     o->image = operands[0];
     o->cmd = operands + 1;
     o->env = a->env;
     o->env_files = a->env_files;
     o->volumes = a->volumes;
     o->ports = a->ports;
+    o->dns = a->dns;
+    o->dns_search = a->dns_search;
+    o->dns_options = a->dns_options;
+    o->add_hosts = a->add_hosts;
+    o->no_resolv_conf = a->dns_none;
     o->reg = &a->reg;
     /* before the store is opened: a taken id file makes nothing */
     if (engine_ctr_cidfile_check(o->cidfile, err) < 0 || cmd_store_open(ctx, err) < 0)

@@ -23,10 +23,19 @@ enum {
     CO_REPLACE,
     CO_SIG_PROXY,
     CO_PULL,
+    CO_ADD_HOST,
+    CO_DNS,
+    CO_DNS_OPTION,
+    CO_DNS_SEARCH,
+    CO_NO_HOSTS,
 };
 
 #define CREATE_OPTS                                                                                \
-    { CO_CIDFILE, "cidfile", 0, "FILE", "Write the container ID to the file" },                    \
+    { CO_ADD_HOST, "add-host", 0, "HOST:IP", "Add a custom host-to-IP mapping (host:ip)" },        \
+        { CO_CIDFILE, "cidfile", 0, "FILE", "Write the container ID to the file" },                \
+        { CO_DNS, "dns", 0, "IP", "Set custom DNS servers (none: the image's /etc/resolv.conf)" }, \
+        { CO_DNS_OPTION, "dns-option", 0, "OPTION", "Set custom DNS options" },                    \
+        { CO_DNS_SEARCH, "dns-search", 0, "DOMAIN", "Set custom DNS search domains (.: none)" },   \
         { CO_ENTRYPOINT, "entrypoint", 0, "CMD",                                                   \
           "Overwrite the default ENTRYPOINT of the image" },                                       \
         { 'e', "env", 'e', "KEY=VALUE", "Set environment variables in the container" },            \
@@ -39,8 +48,13 @@ enum {
         { CO_NAME, "name", 0, "NAME", "Assign a name to the container" },                          \
         { CO_NETWORK, "network", 0, "MODE",                                                        \
           "Network mode: slirp4netns[:allow_host_loopback=true,mtu=N] (default), none, host" },    \
+        { CO_NO_HOSTS, "no-hosts", 0, NULL,                                                        \
+          "Do not create /etc/hosts within the container, instead use the version from the "       \
+          "image" },                                                                               \
         { 'p', "publish", 'p', "[IP:][HOSTPORT:]CTRPORT[/PROTO]",                                  \
           "Publish a container's port, or range of ports, to the host" },                          \
+        { 'P', "publish-all", 'P', NULL,                                                           \
+          "Publish all exposed ports to random ports on the host interfaces" },                    \
         { CO_PULL, "pull", 0, "POLICY",                                                            \
           "Pull the image: missing (default), always, never, newer" },                             \
         { CO_REPLACE, "replace", 0, NULL, "Replace a container of the same name" },                \
@@ -59,6 +73,10 @@ enum {
 struct create_args {
     struct engine_create_opts o;
     char **env, **env_files, **volumes, **ports;
+    /* the network's files: values checked one by one as they come, the
+     * combinations once all are read */
+    char **dns, **dns_search, **dns_options, **add_hosts;
+    bool dns_none, add_host_set;
     struct registry_opts reg; /* for a pull */
 };
 

@@ -176,6 +176,39 @@ fail:
     return yajl_gen_in_error_state;
 }
 
+/* NetworkSettings as podman 4.3 prints it for a rootless container: the
+ * addresses stay empty (it does not report slirp4netns's); SandboxKey is
+ * the network namespace while a user-mode network's container runs */
+static yajl_gen_status
+inspect_network(yajl_gen g, const struct container *c)
+{
+    cleanup_free char *sandbox = NULL;
+
+    if (c->cfg.net.mode == NETNS_SLIRP && engine_ctr_is_active(c) && c->state.pid > 0)
+        sandbox = xasprintf("/proc/%d/ns/net", (int) c->state.pid);
+    JG(json_gen_str(g, "NetworkSettings"));
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "EndpointID", ""));
+    JG(json_gen_kv_str(g, "Gateway", ""));
+    JG(json_gen_kv_str(g, "IPAddress", ""));
+    JG(json_gen_kv_int(g, "IPPrefixLen", 0));
+    JG(json_gen_kv_str(g, "IPv6Gateway", ""));
+    JG(json_gen_kv_str(g, "GlobalIPv6Address", ""));
+    JG(json_gen_kv_int(g, "GlobalIPv6PrefixLen", 0));
+    JG(json_gen_kv_str(g, "MacAddress", ""));
+    JG(json_gen_kv_str(g, "Bridge", ""));
+    JG(json_gen_kv_str(g, "SandboxID", ""));
+    JG(json_gen_kv_bool(g, "HairpinMode", false));
+    JG(json_gen_kv_str(g, "LinkLocalIPv6Address", ""));
+    JG(json_gen_kv_int(g, "LinkLocalIPv6PrefixLen", 0));
+    JG(json_gen_str(g, "Ports"));
+    JG(inspect_ports(g, &c->cfg));
+    JG(json_gen_kv_str(g, "SandboxKey", sandbox ? sandbox : ""));
+    return yajl_gen_map_close(g);
+fail:
+    return yajl_gen_in_error_state;
+}
+
 char *
 cmd_ctr_report_ps(struct store *st, const struct container *c, bool template, bool no_trunc,
                   bool size)
@@ -271,9 +304,9 @@ fail:
     return yajl_gen_in_error_state;
 }
 
-/* the /etc files of the run directory */
+/* the /etc files of the run directory ("" for one the image keeps) */
 static yajl_gen_status
-inspect_run_files(yajl_gen g, const char *rundir)
+inspect_run_files(yajl_gen g, const struct ctr_config *cf, const char *rundir)
 {
     static const struct {
         const char *key;
@@ -286,7 +319,8 @@ inspect_run_files(yajl_gen g, const char *rundir)
 
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         cleanup_free char *p = engine_etc_file_path(rundir, files[i].file);
-        JG(json_gen_kv_str(g, files[i].key, p));
+        bool kept = engine_etc_files_skipped(cf) & (1u << files[i].file);
+        JG(json_gen_kv_str(g, files[i].key, kept ? "" : p));
     }
     return json_gen_kv_str(g, "StaticDir", rundir);
 fail:
@@ -421,18 +455,13 @@ cmd_ctr_report_inspect(struct store *st, const struct container *c)
     JG(json_gen_kv_str(g, "Image", cf->image_id));
     JG(json_gen_kv_str(g, "ImageName", cf->image_name));
     JG(json_gen_kv_str(g, "Rootfs", ""));
-    JG(inspect_run_files(g, rundir));
+    JG(inspect_run_files(g, cf, rundir));
     JG(json_gen_kv_str(g, "Name", cf->name));
     JG(json_gen_kv_int(g, "RestartCount", s->restart_count));
     JG(json_gen_kv_str(g, "Driver", storage_driver_name(cf->driver)));
     JG(inspect_graph_driver(g, st, cf));
     JG(inspect_mounts(g, cf));
-    JG(json_gen_str(g, "NetworkSettings"));
-    JG(yajl_gen_map_open(g));
-    JG(json_gen_kv_str(g, "IPAddress", ""));
-    JG(json_gen_str(g, "Ports"));
-    JG(inspect_ports(g, cf));
-    JG(yajl_gen_map_close(g));
+    JG(inspect_network(g, c));
     JG(inspect_config(g, cf));
     JG(inspect_host_config(g, st, cf));
     JG(yajl_gen_map_close(g));

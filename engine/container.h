@@ -45,6 +45,11 @@ struct ctr_config {
     char *workdir, *user, *hostname;
     struct netns_spec net;
     char **ports; /* published, one port each: "[IP]:HOSTPORT:CTRPORT/PROTO" */
+    /* --dns (servers, normalised), --dns-search ("." alone: none), --dns-option,
+     * --add-host ("HOST:IP" as given); NULL when not asked */
+    char **dns, **dns_search, **dns_options, **add_hosts;
+    bool no_hosts;       /* --no-hosts: the image's /etc/hosts stays */
+    bool no_resolv_conf; /* --dns none: the image's /etc/resolv.conf stays */
     char **volumes;
     bool interactive, tty, rm;
     enum restart_kind restart;
@@ -90,7 +95,10 @@ struct engine_create_opts {
     char **volumes; /* -v HOST:CTR[:OPTS] */
     const char *hostname;
     struct netns_spec net;
-    char **ports; /* -p specs as given */
+    char **ports;     /* -p specs as given */
+    bool publish_all; /* -P: every port the image exposes, on a random host port */
+    char **dns, **dns_search, **dns_options, **add_hosts; /* checked, as ctr_config's */
+    bool no_hosts, no_resolv_conf;
     const char *entrypoint;
     bool entrypoint_set;
     bool interactive, tty, rm;

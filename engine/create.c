@@ -71,6 +71,44 @@ ports_store(struct ctr_config *g, char **specs, struct pcon_err *err)
     return 0;
 }
 
+/* -P: each port the image exposes that -p did not publish, on a random
+ * host port (as podman: nothing on a network without published ports) */
+static int
+ports_expose(struct ctr_config *g, char *const *exposed, struct pcon_err *err)
+{
+    cleanup_free struct netns_port *have = NULL;
+    cleanup_strv char **specs = NULL;
+    size_t n;
+
+    if (g->net.mode != NETNS_SLIRP)
+        return 0;
+    engine_ctr_ports(g, &have, &n);
+    for (size_t i = 0; exposed && exposed[i]; i++) {
+        cleanup_free struct netns_port *v = NULL;
+        size_t nv = 0;
+        bool published = false;
+
+        if (netns_port_parse(exposed[i], &v, &nv, err) < 0)
+            return pcon_prefix(err, "port the image exposes");
+        for (size_t j = 0; j < n && !published; j++)
+            published = have[j].ctr_port == v[0].ctr_port && have[j].udp == v[0].udp;
+        if (!published)
+            strv_push(&specs, exposed[i]);
+    }
+    return specs ? ports_store(g, specs, err) : 0;
+}
+
+static void
+dns_store(struct ctr_config *g, const struct engine_create_opts *o)
+{
+    g->dns = o->dns ? strv_dup(o->dns) : NULL;
+    g->dns_search = o->dns_search ? strv_dup(o->dns_search) : NULL;
+    g->dns_options = o->dns_options ? strv_dup(o->dns_options) : NULL;
+    g->add_hosts = o->add_hosts ? strv_dup(o->add_hosts) : NULL;
+    g->no_hosts = o->no_hosts;
+    g->no_resolv_conf = o->no_resolv_conf;
+}
+
 static int
 build_env(struct ctr_config *g, const struct image_config *ic, const struct engine_create_opts *o,
           struct pcon_err *err)
@@ -146,6 +184,9 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     g->net = o->net;
     if (o->ports && ports_store(g, o->ports, err) < 0)
         goto out;
+    if (o->publish_all && ports_expose(g, ic.exposed_ports, err) < 0)
+        goto out;
+    dns_store(g, o);
     g->interactive = o->interactive;
     g->tty = o->tty;
     g->rm = o->rm;

@@ -20,8 +20,11 @@ struct etc_file_name {
 
 extern const struct etc_file_name engine_etc_files[ETC_FILES];
 
-/* writes every file anew into the run directory open on rundfd (at every
- * start: the run root may have been lost) */
+/* the files g leaves to the image, neither written nor bound (--no-hosts,
+ * --dns none): a bit (1u << f) each */
+unsigned engine_etc_files_skipped(const struct ctr_config *g);
+/* writes every file not skipped anew into the run directory open on rundfd
+ * (at every start: the run root may have been lost) */
 int engine_etc_files_write(int rundfd, const struct ctr_config *g, struct pcon_err *err);
 /* rundir/<name of f> */
 char *engine_etc_file_path(const char *rundir, enum etc_file f);

@@ -87,6 +87,8 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
         op->ro = true;
     }
     for (size_t i = 0; i < ETC_FILES; i++) {
+        if (o->etc_skipped & (1u << i))
+            continue; /* the image's own file stays */
         cleanup_free char *src = engine_etc_file_path(o->userdata, (enum etc_file) i);
         plan_add(plan, MOUNT_BIND, src, engine_etc_files[i].target);
     }

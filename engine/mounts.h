@@ -39,6 +39,7 @@ struct mount_plan_opts {
     bool private_net;     /* sysfs can be mounted only with its own netns */
     bool single_mapping;  /* no gid 5 for devpts */
     const char *userdata; /* dir with hosts, resolv.conf, hostname, .containerenv */
+    unsigned etc_skipped; /* of those, not bound: engine_etc_files_skipped() */
     struct volume *volumes;
     size_t nvolumes;
 };

@@ -145,6 +145,10 @@ engine_ctr_free(struct container *c)
     free(g->hostname);
     strv_free(g->volumes);
     strv_free(g->ports);
+    strv_free(g->dns);
+    strv_free(g->dns_search);
+    strv_free(g->dns_options);
+    strv_free(g->add_hosts);
     free(c->state.started_at);
     free(c->state.finished_at);
     memset(c, 0, sizeof *c);
@@ -194,8 +198,15 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->hostname = xstrdup((s = json_get_str(root, "hostname")) ? s : "localhost");
     if ((s = json_get_str(root, "network")) == NULL || netns_spec_parse(s, &g->net, NULL) < 0)
         memset(&g->net, 0, sizeof g->net); /* a record from before: none */
-    if (json_get_strv(root, "ports", &g->ports, err) < 0)
+    /* absent in records from before: NULL, the network's own */
+    if (json_get_strv(root, "ports", &g->ports, err) < 0
+        || json_get_strv(root, "dns", &g->dns, err) < 0
+        || json_get_strv(root, "dns_search", &g->dns_search, err) < 0
+        || json_get_strv(root, "dns_options", &g->dns_options, err) < 0
+        || json_get_strv(root, "add_hosts", &g->add_hosts, err) < 0)
         return -1;
+    g->no_hosts = YAJL_IS_TRUE(json_get(root, "no_hosts"));
+    g->no_resolv_conf = YAJL_IS_TRUE(json_get(root, "no_resolv_conf"));
     g->interactive = YAJL_IS_TRUE(json_get(root, "interactive"));
     g->tty = YAJL_IS_TRUE(json_get(root, "tty"));
     g->rm = YAJL_IS_TRUE(json_get(root, "rm"));
@@ -236,6 +247,16 @@ engine_ctr_config_json(const struct ctr_config *g)
     JG(json_gen_kv_str(gen, "network", net));
     JG(json_gen_kv_strv(gen, "ports", g->ports ? g->ports : (char *[]){ NULL }));
     JG(json_gen_kv_strv(gen, "volumes", g->volumes ? g->volumes : (char *[]){ NULL }));
+    if (g->dns)
+        JG(json_gen_kv_strv(gen, "dns", g->dns));
+    if (g->dns_search)
+        JG(json_gen_kv_strv(gen, "dns_search", g->dns_search));
+    if (g->dns_options)
+        JG(json_gen_kv_strv(gen, "dns_options", g->dns_options));
+    if (g->add_hosts)
+        JG(json_gen_kv_strv(gen, "add_hosts", g->add_hosts));
+    JG(json_gen_kv_bool(gen, "no_hosts", g->no_hosts));
+    JG(json_gen_kv_bool(gen, "no_resolv_conf", g->no_resolv_conf));
     JG(json_gen_kv_bool(gen, "interactive", g->interactive));
     JG(json_gen_kv_bool(gen, "tty", g->tty));
     JG(json_gen_kv_bool(gen, "rm", g->rm));

@@ -36,6 +36,7 @@ storage_image_config_free(struct image_config *c)
     strv_free(c->entrypoint);
     free(c->workdir);
     free(c->user);
+    strv_free(c->exposed_ports);
     memset(c, 0, sizeof *c);
 }
 
@@ -207,7 +208,7 @@ storage_image_config(struct store *st, const struct image *img, struct image_con
     cleanup_free char *path = xasprintf("%s/config.json", img->id);
     cleanup_free char *text = NULL;
     cleanup_yajl_val yajl_val root = NULL;
-    yajl_val cfg;
+    yajl_val cfg, exposed;
     const char *s;
 
     memset(out, 0, sizeof *out);
@@ -230,6 +231,9 @@ storage_image_config(struct store *st, const struct image *img, struct image_con
         out->workdir = xstrdup(s);
     if ((s = json_get_str(cfg, "User")) && *s)
         out->user = xstrdup(s);
+    if ((exposed = json_get_obj(cfg, "ExposedPorts")) != NULL)
+        for (size_t i = 0; i < exposed->u.object.len; i++)
+            strv_push(&out->exposed_ports, exposed->u.object.keys[i]);
     return 0;
 }
 

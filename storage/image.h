@@ -21,6 +21,7 @@
 struct image_config {
     char **env, **cmd, **entrypoint;
     char *workdir, *user;
+    char **exposed_ports; /* the keys of ExposedPorts: "8080/tcp", in the config's order */
 };
 
 struct image {
