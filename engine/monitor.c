@@ -130,6 +130,7 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
         .private_net = g->net.mode != NETNS_HOST,
         .single_mapping = engine_userns_single_mapping(),
         .userdata = m->rundir,
+        .etc_skipped = engine_etc_files_skipped(g),
     };
 
     for (size_t i = 0; g->volumes && g->volumes[i]; i++) {
