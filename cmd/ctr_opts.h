@@ -47,7 +47,9 @@ enum {
         { CO_LOG_OPT, "log-opt", 0, "max-size=SIZE", "Logging driver option" },                    \
         { CO_NAME, "name", 0, "NAME", "Assign a name to the container" },                          \
         { CO_NETWORK, "network", 0, "MODE",                                                        \
-          "Network mode: slirp4netns[:allow_host_loopback=true,mtu=N] (default), none, host" },    \
+          "Network mode: "                                                                         \
+          "slirp4netns[:allow_host_loopback=true,mtu=N,port_handler=rootlesskit|slirp4netns] "     \
+          "(default), none, host" },                                                               \
         { CO_NO_HOSTS, "no-hosts", 0, NULL,                                                        \
           "Do not create /etc/hosts within the container, instead use the version from the "       \
           "image" },                                                                               \

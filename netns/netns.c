@@ -47,6 +47,15 @@ slirp_opts_parse(const char *s, const char *opts, struct netns_spec *out, struct
             if (*v < '0' || *v > '9' || *end != '\0' || m < 68 || m > 65521)
                 return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid mtu \"%s\" (68-65521)", v);
             out->mtu = (unsigned int) m;
+        } else if (strcmp(kv, "port_handler") == 0) {
+            if (strcmp(v, "rootlesskit") == 0)
+                out->port_handler = NETNS_PORTS_ROOTLESSKIT;
+            else if (strcmp(v, "slirp4netns") == 0)
+                out->port_handler = NETNS_PORTS_SLIRP;
+            else
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                      "invalid port_handler \"%s\" (rootlesskit or slirp4netns)",
+                                      v);
         } else {
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                                   "unsupported network option \"%s\" in \"%s\"", kv, s);
@@ -80,22 +89,20 @@ netns_spec_parse(const char *s, struct netns_spec *out, struct pcon_err *err)
 char *
 netns_spec_string(const struct netns_spec *s)
 {
-    char mtu[32] = "";
+    char opts[128] = "";
+    size_t n = 0;
 
-    switch (s->mode) {
-    case NETNS_HOST:
+    if (s->mode == NETNS_HOST)
         return xstrdup("host");
-    case NETNS_PRIVATE:
+    if (s->mode == NETNS_PRIVATE)
         return xstrdup("none");
-    case NETNS_SLIRP:
-        break;
-    }
+    if (s->allow_host_loopback)
+        n += (size_t) snprintf(opts + n, sizeof opts - n, ",allow_host_loopback=true");
     if (s->mtu)
-        snprintf(mtu, sizeof mtu, "%smtu=%u", s->allow_host_loopback ? "," : "", s->mtu);
-    if (!s->allow_host_loopback && !s->mtu)
-        return xstrdup("slirp4netns");
-    return xasprintf("slirp4netns:%s%s", s->allow_host_loopback ? "allow_host_loopback=true" : "",
-                     mtu);
+        n += (size_t) snprintf(opts + n, sizeof opts - n, ",mtu=%u", s->mtu);
+    if (s->port_handler == NETNS_PORTS_SLIRP)
+        n += (size_t) snprintf(opts + n, sizeof opts - n, ",port_handler=slirp4netns");
+    return n ? xasprintf("slirp4netns:%s", opts + 1) : xstrdup("slirp4netns");
 }
 
 int

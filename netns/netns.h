@@ -19,11 +19,18 @@ enum netns_mode {
     NETNS_SLIRP,       /* a new one, on the host's network through libslirp ("slirp4netns") */
 };
 
+/* who forwards published TCP ports (podman's port_handler) */
+enum netns_port_handler {
+    NETNS_PORTS_ROOTLESSKIT = 0, /* pcon's own splice forwarder (the default) */
+    NETNS_PORTS_SLIRP,           /* libslirp's host forwarding */
+};
+
 /* --network MODE[:OPTIONS] */
 struct netns_spec {
     enum netns_mode mode;
     bool allow_host_loopback; /* the host's 127.0.0.1 reachable as 10.0.2.2 */
     unsigned int mtu;         /* of tap0; 0: 65520 */
+    enum netns_port_handler port_handler;
 };
 
 /* the addresses of the user-mode network, as slirp4netns gives them */
@@ -33,7 +40,8 @@ struct netns_spec {
 #define NETNS_SLIRP_ADDRESS "10.0.2.100"
 #define NETNS_SLIRP_MTU     65520
 
-/* "none", "host", "slirp4netns[:allow_host_loopback=true|false,mtu=N]" */
+/* "none", "host",
+ * "slirp4netns[:allow_host_loopback=true|false,mtu=N,port_handler=rootlesskit|slirp4netns]" */
 int netns_spec_parse(const char *s, struct netns_spec *out, struct pcon_err *err);
 /* the spec as --network takes it back ("slirp4netns:mtu=1500"); malloc'd */
 char *netns_spec_string(const struct netns_spec *s);

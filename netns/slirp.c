@@ -28,6 +28,7 @@
 #include "netns.h"
 #include "port.h"
 #include "tap.h"
+#include "tcpfwd.h"
 
 static struct {
     Slirp *(*new_)(const SlirpConfig *cfg, const SlirpCb *callbacks, void *opaque);
@@ -87,6 +88,9 @@ struct helper {
     int tap;
     int agent; /* the tap's maker, in the namespace: sockets connected there */
     struct udp_fwd *udp;
+    struct netns_tcpfwd **tcp; /* pcon's own forwarders of TCP ports */
+    size_t ntcp;
+    enum netns_port_handler handler;
     struct pollfd *pfd;
     size_t npfd, cap;
     struct helper_timer *timers;
@@ -225,6 +229,17 @@ add_poll_cb(int fd, int events, void *opaque)
     ev |= (events & SLIRP_POLL_PRI) ? POLLPRI : 0;
     h->pfd[h->npfd] = (struct pollfd){ fd, ev, 0 };
     return (int) h->npfd++;
+}
+
+/* a forwarder's fd for this round, with poll(2) events */
+static int
+add_poll_fd(int fd, short events, void *opaque)
+{
+    struct helper *h = opaque;
+    int idx = add_poll_cb(fd, 0, h);
+
+    h->pfd[idx].events = events;
+    return idx;
 }
 
 static int
@@ -422,6 +437,8 @@ helper_loop(struct helper *h)
         h->npfd = 0;
         add_poll_cb(h->tap, SLIRP_POLL_IN, h);
         udp_fill(h);
+        for (size_t i = 0; i < h->ntcp; i++)
+            netns_tcpfwd_fill(h->tcp[i], add_poll_fd, h);
         slirp_fn.pollfds_fill(h->slirp, &timeout, add_poll_cb, h);
         r = poll(h->pfd, h->npfd, timers_timeout(h, timeout));
         if (r < 0 && errno != EINTR)
@@ -431,8 +448,11 @@ helper_loop(struct helper *h)
         if (r > 0 && (h->pfd[0].revents & POLLIN) && !tap_drain(h))
             _exit(0);
         slirp_fn.pollfds_poll(h->slirp, r < 0, get_revents_cb, h);
-        if (r > 0)
+        if (r > 0) {
             udp_poll(h);
+            for (size_t i = 0; i < h->ntcp; i++)
+                netns_tcpfwd_poll(h->tcp[i], h->pfd);
+        }
         timers_run(h);
     }
 }
@@ -490,6 +510,27 @@ publish_udp(struct helper *h, const struct netns_port *p, struct in_addr host, s
 }
 
 static int
+publish_tcp(struct helper *h, const struct netns_port *p, struct in_addr host, struct in_addr guest,
+            struct pcon_err *err)
+{
+    struct sockaddr_in sin = { .sin_family = AF_INET,
+                               .sin_port = htons(p->host_port),
+                               .sin_addr = host };
+    struct sockaddr_in dst = { .sin_family = AF_INET,
+                               .sin_port = htons(p->ctr_port),
+                               .sin_addr = guest };
+    cleanup_close int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int one = 1;
+
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0
+        || bind(fd, (struct sockaddr *) &sin, sizeof sin) < 0 || listen(fd, 128) < 0)
+        return publish_error(p, errno, err);
+    h->tcp = xrealloc(h->tcp, (h->ntcp + 1) * sizeof *h->tcp);
+    h->tcp[h->ntcp++] = netns_tcpfwd_new(steal_fd(&fd), h->agent, &dst);
+    return 0;
+}
+
+static int
 publish(struct helper *h, const struct netns_port *p, struct pcon_err *err)
 {
     struct in_addr host = { INADDR_ANY }, guest;
@@ -500,6 +541,8 @@ publish(struct helper *h, const struct netns_port *p, struct pcon_err *err)
                          p->host_ip);
     if (p->udp)
         return publish_udp(h, p, host, err);
+    if (h->handler == NETNS_PORTS_ROOTLESSKIT)
+        return publish_tcp(h, p, host, guest, err);
     errno = 0;
     if (slirp_fn.add_hostfwd(h->slirp, 0, host, p->host_port, guest, p->ctr_port) < 0)
         return publish_error(p, errno ? errno : EADDRINUSE, err);
@@ -536,6 +579,7 @@ helper_setup(struct helper *h, pid_t target, const struct netns_spec *spec,
     (void) inet_pton(AF_INET, NETNS_SLIRP_DNS, &cfg.vnameserver);
     (void) inet_pton(AF_INET, "10.0.2.15", &cfg.vdhcp_start);
     cfg.disable_host_loopback = !spec->allow_host_loopback;
+    h->handler = spec->port_handler;
     h->slirp = slirp_fn.new_(&cfg, &cb, h);
     if (h->slirp == NULL)
         return pcon_fail(err, 0, "start libslirp");

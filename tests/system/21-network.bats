@@ -232,3 +232,24 @@ PY
     pcon rm -f -t 0 echo >/dev/null
     assert_output "1000"
 }
+
+@test "both port handlers forward byte for byte: pcon's splice forwarder (default) and libslirp's" {
+    local port handler
+    head -c 5000000 /dev/urandom > "$BATS_TEST_TMPDIR/blob"
+    for handler in rootlesskit slirp4netns; do
+        port=$(free_port)
+        pcon run -d --name "h-$handler" --network "slirp4netns:port_handler=$handler" \
+            -p "$port:80" -v "$BATS_TEST_TMPDIR:/www:ro" $IMAGE httpd -f -p 80 -h /www >/dev/null
+        wait_for 10 curl -sf -o /dev/null "http://127.0.0.1:$port/blob"
+        curl -sf -o "$BATS_TEST_TMPDIR/got-$handler" "http://127.0.0.1:$port/blob"
+        cmp "$BATS_TEST_TMPDIR/blob" "$BATS_TEST_TMPDIR/got-$handler"
+        # many short connections, each answered
+        for i in $(seq 50); do
+            curl -sf -o /dev/null "http://127.0.0.1:$port/blob" --range 0-99
+        done
+        pcon rm -f -t 0 "h-$handler" >/dev/null
+    done
+    run pcon create --network slirp4netns:port_handler=slirp4netns,mtu=9000 $IMAGE true
+    run pcon inspect --format '{{.HostConfig.NetworkMode}}' "$output"
+    assert_output "slirp4netns:mtu=9000,port_handler=slirp4netns"
+}
