@@ -342,7 +342,11 @@ udp_flow_get(struct helper *h, struct udp_fwd *f, const struct sockaddr_storage 
         udp_flow_close(f, oldest);
     }
     (void) inet_pton(AF_INET, NETNS_SLIRP_ADDRESS, &dst.sin_addr);
-    inner = netns_agent_connect(h->agent, SOCK_DGRAM, &dst, NULL);
+    {
+        const struct sockaddr_in *peer = (const struct sockaddr_in *) from;
+        bool keep = from->ss_family == AF_INET && (ntohl(peer->sin_addr.s_addr) >> 24) != 127;
+        inner = netns_agent_connect(h->agent, SOCK_DGRAM, &dst, keep ? peer : NULL, NULL);
+    }
     if (inner < 0)
         return NULL;
     fl = xzalloc(sizeof *fl);
@@ -498,8 +502,13 @@ publish_udp(struct helper *h, const struct netns_port *p, struct in_addr host, s
     cleanup_close int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     struct udp_fwd *f;
 
+    struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(p->ctr_port) };
+
     if (fd < 0 || bind(fd, (struct sockaddr *) &sin, sizeof sin) < 0)
         return publish_error(p, errno, err);
+    (void) inet_pton(AF_INET, NETNS_SLIRP_ADDRESS, &dst.sin_addr);
+    if (netns_agent_route_keep(h->agent, SOCK_DGRAM, &dst, err) < 0)
+        return -1;
     f = xzalloc(sizeof *f);
     f->outer = steal_fd(&fd);
     f->ctr_port = p->ctr_port;
@@ -525,6 +534,9 @@ publish_tcp(struct helper *h, const struct netns_port *p, struct in_addr host, s
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0
         || bind(fd, (struct sockaddr *) &sin, sizeof sin) < 0 || listen(fd, 128) < 0)
         return publish_error(p, errno, err);
+    /* replies to clients whose address is kept come back to the forwarder */
+    if (netns_agent_route_keep(h->agent, SOCK_STREAM, &dst, err) < 0)
+        return -1;
     h->tcp = xrealloc(h->tcp, (h->ntcp + 1) * sizeof *h->tcp);
     h->tcp[h->ntcp++] = netns_tcpfwd_new(steal_fd(&fd), h->agent, &dst);
     return 0;

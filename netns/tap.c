@@ -9,7 +9,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fib_rules.h>
 #include <linux/if_tun.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <net/route.h>
 #include <netinet/in.h>
@@ -103,11 +106,123 @@ struct tap_reply {
     char text[512];
 };
 
-/* an agent's request: a socket of type connected to dst */
+/* an agent's request: a socket of type connected to dst (from src, when
+ * its family is set), or the route that brings back replies from dst */
 struct agent_req {
+    int op;   /* AGENT_CONNECT or AGENT_ROUTE */
     int type; /* SOCK_DGRAM or SOCK_STREAM */
-    struct sockaddr_in dst;
+    struct sockaddr_in dst, src;
 };
+enum { AGENT_CONNECT = 1, AGENT_ROUTE };
+
+/* the table of the route that delivers replies to a client's kept address
+ * locally (to the forwarder's socket bound to it) */
+#define KEEP_TABLE 2530
+
+struct nlreq {
+    struct nlmsghdr nh;
+    union {
+        struct rtmsg rt;
+        struct fib_rule_hdr fr;
+    } u;
+    char attrs[128];
+};
+
+static void
+nl_attr(struct nlreq *r, unsigned short type, const void *data, size_t len)
+{
+    struct rtattr *a = (struct rtattr *) ((char *) r + NLMSG_ALIGN(r->nh.nlmsg_len));
+
+    a->rta_type = type;
+    a->rta_len = (unsigned short) RTA_LENGTH(len);
+    memcpy(RTA_DATA(a), data, len);
+    r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + RTA_ALIGN(a->rta_len);
+}
+
+/* sends r and reads the kernel's answer: 0, or -errno (EEXIST is done) */
+static int
+nl_talk(struct nlreq *r)
+{
+    cleanup_close int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    char buf[512];
+    struct nlmsghdr *h = (struct nlmsghdr *) buf;
+    ssize_t n;
+    int e;
+
+    r->nh.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+    if (fd < 0 || send(fd, r, r->nh.nlmsg_len, 0) < 0)
+        return -errno;
+    n = recv(fd, buf, sizeof buf, 0);
+    if (n < (ssize_t) sizeof *h || h->nlmsg_type != NLMSG_ERROR)
+        return -EPROTO;
+    e = ((struct nlmsgerr *) NLMSG_DATA(h))->error;
+    return e == -EEXIST ? 0 : e;
+}
+
+/* Replies from the container's from (address and port) to a client whose
+ * address the forwarder kept belong to the forwarder's socket, not to the
+ * network: "from ADDR ipproto P sport PORT lookup KEEP_TABLE", a table
+ * where every address is local. */
+static int
+route_keep(const struct sockaddr_in *from, int ipproto)
+{
+    struct nlreq r = { 0 };
+    uint32_t table = KEEP_TABLE, lo = 1, prio = 100;
+    uint16_t port = ntohs(from->sin_port);
+    struct fib_rule_port_range range = { port, port };
+    uint8_t proto = (uint8_t) ipproto;
+    int e;
+
+    r.nh.nlmsg_len = NLMSG_LENGTH(sizeof r.u.rt);
+    r.nh.nlmsg_type = RTM_NEWROUTE;
+    r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+    r.u.rt = (struct rtmsg){ .rtm_family = AF_INET,
+                             .rtm_table = RT_TABLE_UNSPEC,
+                             .rtm_protocol = RTPROT_STATIC,
+                             .rtm_scope = RT_SCOPE_HOST,
+                             .rtm_type = RTN_LOCAL };
+    nl_attr(&r, RTA_TABLE, &table, sizeof table);
+    nl_attr(&r, RTA_OIF, &lo, sizeof lo);
+    if ((e = nl_talk(&r)) < 0)
+        return e;
+    memset(&r, 0, sizeof r);
+    r.nh.nlmsg_len = NLMSG_LENGTH(sizeof r.u.fr);
+    r.nh.nlmsg_type = RTM_NEWRULE;
+    r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+    r.u.fr = (struct fib_rule_hdr){ .family = AF_INET, .src_len = 32, .action = FR_ACT_TO_TBL };
+    nl_attr(&r, FRA_TABLE, &table, sizeof table);
+    nl_attr(&r, FRA_PRIORITY, &prio, sizeof prio);
+    nl_attr(&r, FRA_SRC, &from->sin_addr, sizeof from->sin_addr);
+    nl_attr(&r, FRA_IP_PROTO, &proto, sizeof proto);
+    nl_attr(&r, FRA_SPORT_RANGE, &range, sizeof range);
+    return nl_talk(&r);
+}
+
+/* a socket connected to dst inside, from src when given: the client's own
+ * address, kept (IP_TRANSPARENT needs CAP_NET_ADMIN in the namespace's
+ * user namespace, which is pcon's) */
+static int
+agent_socket(const struct agent_req *req)
+{
+    int one = 1, e;
+    int fd = socket(AF_INET, req->type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+    if (fd < 0)
+        return -1;
+    if (req->src.sin_family == AF_INET
+        && (setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof one) < 0
+            || bind(fd, (const struct sockaddr *) &req->src, sizeof req->src) < 0))
+        goto fail;
+    if (connect(fd, (const struct sockaddr *) &req->dst, sizeof req->dst) < 0
+        && errno != EINPROGRESS)
+        goto fail;
+    return fd;
+fail:
+    e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+}
 
 static int
 send_fd(int sock, const struct tap_reply *rep, int fd)
@@ -165,16 +280,17 @@ agent_serve(int sock)
 
     while ((n = TEMP_FAILURE_RETRY_INT(read(sock, &req, sizeof req))) == (ssize_t) sizeof req) {
         struct tap_reply rep = { 0 };
-        int fd = socket(AF_INET, req.type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        int fd = -1, e;
 
-        if (fd < 0
-            || (connect(fd, (struct sockaddr *) &req.dst, sizeof req.dst) < 0
-                && errno != EINPROGRESS)) {
+        if (req.op == AGENT_ROUTE) {
+            e = route_keep(&req.dst, req.type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP);
+            if (e < 0) {
+                rep.errnum = -e;
+                snprintf(rep.text, sizeof rep.text, "route replies to kept client addresses");
+            }
+        } else if ((fd = agent_socket(&req)) < 0) {
             rep.errnum = errno;
             snprintf(rep.text, sizeof rep.text, "connect inside the container");
-            if (fd >= 0)
-                close(fd);
-            fd = -1;
         }
         if (send_fd(sock, &rep, fd) < 0)
             _exit(1);
@@ -248,12 +364,36 @@ netns_tap_open(pid_t target, const struct netns_tap_config *c, int *agent, struc
     return fd;
 }
 
-int
-netns_agent_connect(int agent, int type, const struct sockaddr_in *dst, struct pcon_err *err)
+static int
+agent_ask(int agent, const struct agent_req *req, struct pcon_err *err)
 {
-    struct agent_req req = { .type = type, .dst = *dst };
-
-    if (TEMP_FAILURE_RETRY_INT(write(agent, &req, sizeof req)) != (ssize_t) sizeof req)
-        return pcon_fail(err, errno, "ask the network namespace for a socket");
+    if (TEMP_FAILURE_RETRY_INT(write(agent, req, sizeof *req)) != (ssize_t) sizeof *req)
+        return pcon_fail(err, errno, "ask the network namespace");
     return recv_fd(agent, err);
+}
+
+int
+netns_agent_connect(int agent, int type, const struct sockaddr_in *dst,
+                    const struct sockaddr_in *src, struct pcon_err *err)
+{
+    struct agent_req req = { .op = AGENT_CONNECT, .type = type, .dst = *dst };
+
+    if (src)
+        req.src = *src;
+    return agent_ask(agent, &req, err);
+}
+
+int
+netns_agent_route_keep(int agent, int type, const struct sockaddr_in *from, struct pcon_err *err)
+{
+    struct agent_req req = { .op = AGENT_ROUTE, .type = type, .dst = *from };
+    struct pcon_err e = { 0 };
+
+    /* the answer carries no fd: its error alone tells */
+    if (agent_ask(agent, &req, &e) < 0 && e.errnum != 0) {
+        *err = e;
+        return -1;
+    }
+    pcon_err_clear(&e);
+    return 0;
 }

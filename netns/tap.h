@@ -22,7 +22,13 @@ int netns_tap_open(pid_t target, const struct netns_tap_config *c, int *agent,
                    struct pcon_err *err);
 /* a nonblocking socket of type (SOCK_DGRAM, SOCK_STREAM) created in the
  * namespace and connected to dst there (a stream one may still be
- * connecting: EINPROGRESS) */
-int netns_agent_connect(int agent, int type, const struct sockaddr_in *dst, struct pcon_err *err);
+ * connecting: EINPROGRESS); src, when not NULL, is the address it comes
+ * from: a client's, kept (see netns_agent_route_keep) */
+int netns_agent_connect(int agent, int type, const struct sockaddr_in *dst,
+                        const struct sockaddr_in *src, struct pcon_err *err);
+/* replies from the container's from (its address and port, of type) to a
+ * kept client address come back to the forwarder's socket */
+int netns_agent_route_keep(int agent, int type, const struct sockaddr_in *from,
+                           struct pcon_err *err);
 
 #endif

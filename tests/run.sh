@@ -37,8 +37,24 @@ if [ "$(id -u)" = 0 ]; then
     runuser -u "$nosub_user" -- env -i HOME="$(getent passwd "$nosub_user" | cut -d: -f6)" \
         PATH="$PATH" PCON="${pcon_rel:-$tmp/src/pcon}" \
         bats --tap "$tmp/src/tests/system/nosubid" 2>&1 | tee "$nlog"
-    passed=$(( $(grep -c '^ok ' "$log") + $(grep -c '^ok ' "$nlog") ))
-    failed=$(( $(grep -c '^not ok ' "$log") + $(grep -c '^not ok ' "$nlog") ))
+    # published ports keep a client's address: a namespace of the tests' own
+    # where 192.0.2.1 (documentation range, on a veth inside it) is the
+    # address clients come from; the engine runs in it as the test user
+    klog="$tmp/keep.tap"
+    ns=pcon-keep-$$
+    if ip netns add "$ns" && ip -n "$ns" link set lo up \
+        && ip -n "$ns" link add v0 type veth peer name v1 \
+        && ip -n "$ns" addr add 192.0.2.1/24 dev v0 \
+        && ip -n "$ns" link set v0 up && ip -n "$ns" link set v1 up; then
+        ip netns exec "$ns" runuser -u "$user" -- env -i HOME="$(getent passwd "$user" | cut -d: -f6)" \
+            PATH="$PATH" PCON="${pcon_rel:-$tmp/src/pcon}" KEEP_ADDR=192.0.2.1 \
+            bats --tap "$tmp/src/tests/system/netns" 2>&1 | tee "$klog"
+    else
+        echo "not ok 1 the client-address suite's namespace could not be made" | tee "$klog"
+    fi
+    ip netns del "$ns" 2>/dev/null
+    passed=$(( $(grep -c '^ok ' "$log") + $(grep -c '^ok ' "$nlog") + $(grep -c '^ok ' "$klog") ))
+    failed=$(( $(grep -c '^not ok ' "$log") + $(grep -c '^not ok ' "$nlog") + $(grep -c '^not ok ' "$klog") ))
     rm -rf "$tmp"
     echo "$passed passed, $failed failed"
     [ "$failed" = 0 ] && [ "$passed" -gt 0 ] && [ "$main_rc" = 0 ]

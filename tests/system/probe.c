@@ -8,7 +8,9 @@
  *                           through /dev/tty, else through stdio
  *   probe udpecho PORT      sends every UDP datagram on PORT back
  */
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -134,6 +136,7 @@ udpecho(const char *port)
     struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t) atoi(port)) };
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     char buf[65536];
+    bool seen = false;
 
     if (fd < 0 || bind(fd, (struct sockaddr *) &sin, sizeof sin) < 0) {
         perror("udpecho");
@@ -145,8 +148,17 @@ udpecho(const char *port)
         struct sockaddr_storage peer;
         socklen_t len = sizeof peer;
         ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *) &peer, &len);
-        if (n >= 0)
-            (void) sendto(fd, buf, (size_t) n, 0, (struct sockaddr *) &peer, len);
+        char addr[64] = "?";
+
+        if (n < 0)
+            continue;
+        if (!seen && peer.ss_family == AF_INET
+            && inet_ntop(AF_INET, &((struct sockaddr_in *) &peer)->sin_addr, addr, sizeof addr)) {
+            printf("udpecho: first datagram from %s\n", addr); /* the address the container sees */
+            fflush(stdout);
+            seen = true;
+        }
+        (void) sendto(fd, buf, (size_t) n, 0, (struct sockaddr *) &peer, len);
     }
 }
 
