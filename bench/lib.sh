@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: Apache-2.0
-# Shared set-up for the benchmarks in bench/ (startup.sh, lifecycle.sh).
+# Shared set-up for the benchmarks in bench/ (startup.sh, lifecycle.sh, ...).
 # Sourced, not run: the caller sets `prog` (its file name) and `here` (the
 # directory holding it and this file) first, then uses, in this order:
 #
@@ -11,6 +11,7 @@
 #   trap bench_cleanup EXIT ...      (see below)
 #   bench_workdirs NAME              $work, $short, $log
 #   bench_image                      $work/rootfs, $work/rootfs.tar
+#   bench_image_add PROGRAM...       (optional) programs and their libraries into it
 #   bench_isolate                    XDG_* point into the temporary dirs
 #   bench_podman_setup               isolated podman config, $img imported, checked
 #   bench_pcon_setup                 pcon array (--root/--runroot), $img imported
@@ -236,6 +237,32 @@ bench_image() {
         >"$rootfs/etc/passwd"
     printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
     tar --numeric-owner --owner=0 --group=0 -C "$rootfs" -cf "$work/rootfs.tar" .
+}
+
+# Copy programs into $rootfs (from bench_image) with the shared libraries ldd
+# names, each at the same path, and write $work/rootfs.tar again.
+bench_image_add() { # PROGRAM...
+    local f lib
+    for f in "$@"; do
+        for lib in "$f" $(ldd "$f" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+            mkdir -p "$rootfs/$(dirname "$lib")"
+            cp -L "$lib" "$rootfs/$lib"
+        done
+    done
+    tar --numeric-owner --owner=0 --group=0 -C "$rootfs" -cf "$work/rootfs.tar" .
+}
+
+# N free TCP ports on 127.0.0.1 (bound and released at once: free now, not reserved)
+bench_free_ports() { # N
+    python3 - "$1" <<'PYEOF'
+import socket, sys
+socks = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+PYEOF
 }
 
 # --- isolation: nothing reads or writes the user's ~/.config, ~/.local or runtime dir
