@@ -42,17 +42,25 @@ if [ "$(id -u)" = 0 ]; then
     # address clients come from; the engine runs in it as the test user
     klog="$tmp/keep.tap"
     ns=pcon-keep-$$
+    # (its resolv.conf, bound by ip netns exec, names a resolver of the
+    # tests' own on 127.0.0.1, as systemd-resolved's 127.0.0.53 would be)
     if ip netns add "$ns" && ip -n "$ns" link set lo up \
         && ip -n "$ns" link add v0 type veth peer name v1 \
         && ip -n "$ns" addr add 192.0.2.1/24 dev v0 \
-        && ip -n "$ns" link set v0 up && ip -n "$ns" link set v1 up; then
+        && ip -n "$ns" link set v0 up && ip -n "$ns" link set v1 up \
+        && mkdir -p "/etc/netns/$ns" && echo "nameserver 127.0.0.1" > "/etc/netns/$ns/resolv.conf"; then
+        ip netns exec "$ns" python3 "$top/tests/system/dns-server.py" 127.0.0.1 53 192.0.2.53 &
+        dns_pid=$!
         ip netns exec "$ns" runuser -u "$user" -- env -i HOME="$(getent passwd "$user" | cut -d: -f6)" \
-            PATH="$PATH" PCON="${pcon_rel:-$tmp/src/pcon}" KEEP_ADDR=192.0.2.1 \
+            PATH="$PATH" PCON="${pcon_rel:-$tmp/src/pcon}" KEEP_ADDR=192.0.2.1 KEEP_DNS=192.0.2.53 \
             bats --tap "$tmp/src/tests/system/netns" 2>&1 | tee "$klog"
+        kill "$dns_pid" 2>/dev/null
+        wait "$dns_pid" 2>/dev/null
     else
         echo "not ok 1 the client-address suite's namespace could not be made" | tee "$klog"
     fi
     ip netns del "$ns" 2>/dev/null
+    rm -rf "/etc/netns/$ns"
     passed=$(( $(grep -c '^ok ' "$log") + $(grep -c '^ok ' "$nlog") + $(grep -c '^ok ' "$klog") ))
     failed=$(( $(grep -c '^not ok ' "$log") + $(grep -c '^not ok ' "$nlog") + $(grep -c '^not ok ' "$klog") ))
     rm -rf "$tmp"

@@ -72,3 +72,13 @@ PY
     assert_output_contains "first datagram from $KEEP_ADDR"
     pcon rm -f -t 0 uecho >/dev/null
 }
+
+@test "DNS through 10.0.2.3 is answered by the host's resolver, even one on 127.0.0.1" {
+    [ -n "${KEEP_DNS:-}" ] || skip "needs tests/run.sh's resolver"
+    grep -q '^nameserver 127\.0\.0\.1' /etc/resolv.conf
+    run pcon run --rm $IMAGE sh -c 'grep nameserver /etc/resolv.conf && nslookup -type=a test.pcon.example'
+    echo "$output"
+    assert_status 0
+    assert_output_contains "nameserver 10.0.2.3"
+    assert_output_contains "Address: $KEEP_DNS"
+}
