@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,6 +32,20 @@ extern char **environ;
 
 /* The environment: image Env, then defaults that are missing, then
  * --env-file, then -e; container and HOSTNAME are always pcon's. */
+/* --network container:X names X by its id from now on: a rename or a
+ * reused name never moves this container to another's network */
+static int
+net_target_resolve(struct store *st, struct ctr_config *g, struct pcon_err *err)
+{
+    struct container other;
+
+    if (engine_ctr_load(st, g->net.target, &other, err) < 0)
+        return -1;
+    snprintf(g->net.target, sizeof g->net.target, "%s", other.cfg.id);
+    engine_ctr_free(&other);
+    return 0;
+}
+
 /* a free port of the host's, for -p without one: the kernel's pick */
 static int
 port_free(const struct netns_port *p, uint16_t *out, struct pcon_err *err)
@@ -182,6 +197,15 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     time_format_rfc3339(time_now_ns(), created, sizeof created);
     g->created = xstrdup(created);
     g->net = o->net;
+    if (g->net.mode == NETNS_JOIN_CTR && net_target_resolve(st, g, err) < 0)
+        goto out;
+    if ((o->ports || o->publish_all) && g->net.mode != NETNS_SLIRP && g->net.mode != NETNS_PRIVATE
+        && g->net.mode != NETNS_HOST) {
+        pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                       "conflicting options: port publishing and the network mode %s",
+                       g->net.mode == NETNS_JOIN_CTR ? "container" : "ns");
+        goto out;
+    }
     if (o->ports && ports_store(g, o->ports, err) < 0)
         goto out;
     if (o->publish_all && ports_expose(g, ic.exposed_ports, err) < 0)

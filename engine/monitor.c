@@ -127,7 +127,9 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
 {
     const struct ctr_config *g = &m->c->cfg;
     struct mount_plan_opts po = {
-        .private_net = g->net.mode != NETNS_HOST,
+        /* sysfs wants the owner of the network namespace: pcon owns all
+         * but the host's and one at a path */
+        .private_net = g->net.mode != NETNS_HOST && g->net.mode != NETNS_JOIN_PATH,
         .single_mapping = engine_userns_single_mapping(),
         .userdata = m->rundir,
         .etc_skipped = engine_etc_files_skipped(g),
@@ -247,6 +249,39 @@ network_attach(pid_t pid, void *opaque, struct pcon_err *err)
     return netns_slirp_start(pid, &m->c->cfg.net, m->ports, m->nports, &m->net, err);
 }
 
+/* the network namespace --network ns:PATH or container:ID joins, opened
+ * now: another container's must be running (and is checked to be the
+ * recorded process after its namespace is opened) */
+static int
+network_join_fd(struct monitor *m, struct pcon_err *err)
+{
+    const struct netns_spec *n = &m->c->cfg.net;
+    struct container other;
+    char path[64];
+    int fd;
+
+    if (n->mode == NETNS_JOIN_PATH) {
+        fd = open(n->target, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return pcon_fail(err, errno, "open network namespace \"%s\"", n->target);
+        return fd;
+    }
+    if (engine_ctr_load(m->st, n->target, &other, err) < 0)
+        return pcon_prefix(err, "network of container %.12s", n->target);
+    snprintf(path, sizeof path, "/proc/%d/ns/net", (int) other.state.pid);
+    fd =
+        engine_ctr_is_active(&other) && other.state.pid > 0 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd >= 0 && !proc_alive(other.state.pid, other.state.pid_start)) {
+        close(fd);
+        fd = -1;
+    }
+    if (fd < 0)
+        pcon_fail(err, 0, "container %s, whose network this one joins, is not running",
+                  other.cfg.name);
+    engine_ctr_free(&other);
+    return fd;
+}
+
 /* Spawns an init and makes its stdio the relay's (and attach's). */
 static int
 monitor_spawn(struct monitor *m, struct pcon_err *err)
@@ -260,7 +295,8 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
         .ephemeral = g->rm,
         .plan = &m->plan,
         .hostname = g->hostname,
-        .private_net = g->net.mode != NETNS_HOST,
+        /* a namespace of its own: its loopback is the init's to bring up */
+        .private_net = g->net.mode == NETNS_PRIVATE || g->net.mode == NETNS_SLIRP,
         .proc = {
             .args = g->args,
             .env = g->env,
@@ -283,8 +319,16 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
         .stdin_pipe = m->attach.listen_fd >= 0 && !g->tty,
     };
     struct spawn_io sio;
+    cleanup_close int netfd = -1;
 
     engine_ns_plan_container(&ns, g->net.mode == NETNS_HOST);
+    if (g->net.mode == NETNS_JOIN_PATH || g->net.mode == NETNS_JOIN_CTR) {
+        netfd = network_join_fd(m, err);
+        if (netfd < 0)
+            return -1;
+        ns.ns[NS_NET].mode = NS_JOIN;
+        ns.ns[NS_NET].fd = netfd;
+    }
     if (engine_spawn_init(&req, &m->pid, &sio, err) < 0)
         return -1;
     relay_close(&m->io);

@@ -71,7 +71,18 @@ netns_spec_parse(const char *s, struct netns_spec *out, struct pcon_err *err)
     size_t len = colon ? (size_t) (colon - s) : strlen(s);
 
     memset(out, 0, sizeof *out);
-    if (len == 4 && strncmp(s, "none", 4) == 0 && colon == NULL)
+    if ((len == 2 && strncmp(s, "ns", 2) == 0) || (len == 9 && strncmp(s, "container", 9) == 0)) {
+        const char *t = colon ? colon + 1 : "";
+        if (*t == '\0' || strlen(t) >= sizeof out->target || (len == 2 && *t != '/'))
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid network mode \"%s\"%s", s,
+                                  len == 2 ? " (ns:PATH, an absolute path)" : "");
+        out->mode = len == 2 ? NETNS_JOIN_PATH : NETNS_JOIN_CTR;
+        snprintf(out->target, sizeof out->target, "%s", t);
+        return 0;
+    }
+    if (len == 7 && strncmp(s, "private", 7) == 0 && colon == NULL)
+        out->mode = NETNS_SLIRP; /* rootless, a new namespace is slirp4netns's */
+    else if (len == 4 && strncmp(s, "none", 4) == 0 && colon == NULL)
         out->mode = NETNS_PRIVATE;
     else if (len == 4 && strncmp(s, "host", 4) == 0 && colon == NULL)
         out->mode = NETNS_HOST;
@@ -81,7 +92,9 @@ netns_spec_parse(const char *s, struct netns_spec *out, struct pcon_err *err)
             return -1;
     } else {
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                              "unsupported network mode \"%s\" (none, host or slirp4netns)", s);
+                              "unsupported network mode \"%s\" (slirp4netns, private, none, host,"
+                              " ns:PATH or container:NAME)",
+                              s);
     }
     return 0;
 }
@@ -96,6 +109,10 @@ netns_spec_string(const struct netns_spec *s)
         return xstrdup("host");
     if (s->mode == NETNS_PRIVATE)
         return xstrdup("none");
+    if (s->mode == NETNS_JOIN_PATH)
+        return xasprintf("ns:%s", s->target);
+    if (s->mode == NETNS_JOIN_CTR)
+        return xasprintf("container:%s", s->target);
     if (s->allow_host_loopback)
         n += (size_t) snprintf(opts + n, sizeof opts - n, ",allow_host_loopback=true");
     if (s->mtu)

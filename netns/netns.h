@@ -17,6 +17,8 @@ enum netns_mode {
     NETNS_PRIVATE = 0, /* a new network namespace with only loopback ("none") */
     NETNS_HOST,        /* the host's network namespace */
     NETNS_SLIRP,       /* a new one, on the host's network through libslirp ("slirp4netns") */
+    NETNS_JOIN_PATH,   /* the namespace at a path ("ns:PATH") */
+    NETNS_JOIN_CTR,    /* another container's ("container:NAME|ID"; stored as its id) */
 };
 
 /* who forwards published TCP ports (podman's port_handler) */
@@ -31,6 +33,7 @@ struct netns_spec {
     bool allow_host_loopback; /* the host's 127.0.0.1 reachable as 10.0.2.2 */
     unsigned int mtu;         /* of tap0; 0: 65520 */
     enum netns_port_handler port_handler;
+    char target[256]; /* NETNS_JOIN_PATH: the path; NETNS_JOIN_CTR: the name or id */
 };
 
 /* the addresses of the user-mode network, as slirp4netns gives them */
@@ -40,7 +43,8 @@ struct netns_spec {
 #define NETNS_SLIRP_ADDRESS "10.0.2.100"
 #define NETNS_SLIRP_MTU     65520
 
-/* "none", "host",
+/* "none", "host", "private" (slirp4netns: a user's new namespace),
+ * "ns:PATH", "container:NAME|ID",
  * "slirp4netns[:allow_host_loopback=true|false,mtu=N,port_handler=rootlesskit|slirp4netns]" */
 int netns_spec_parse(const char *s, struct netns_spec *out, struct pcon_err *err);
 /* the spec as --network takes it back ("slirp4netns:mtu=1500"); malloc'd */

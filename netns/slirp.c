@@ -61,8 +61,9 @@ struct helper_timer {
     struct helper_timer *next;
 };
 
-#define UDP_FLOW_IDLE_MS 60000 /* a client's flow is forgotten after this */
-#define UDP_FLOWS_MAX    256   /* per published port: the oldest goes first */
+#define SLIRP_IDLE_TIMEOUT_MS 1000  /* slirp_pollfds_fill's cap when nothing is timed */
+#define UDP_FLOW_IDLE_MS      60000 /* a client's flow is forgotten after this */
+#define UDP_FLOWS_MAX         256   /* per published port: the oldest goes first */
 
 /* a client of a published UDP port and its socket in the container */
 struct udp_flow {
@@ -444,6 +445,11 @@ helper_loop(struct helper *h)
         for (size_t i = 0; i < h->ntcp; i++)
             netns_tcpfwd_fill(h->tcp[i], add_poll_fd, h);
         slirp_fn.pollfds_fill(h->slirp, &timeout, add_poll_cb, h);
+        /* libslirp caps the wait at a second whether or not it has anything
+         * timed to do (its TCP timers ask for 2 or 500 ms): an idle helper
+         * sleeps until something happens */
+        if (timeout == SLIRP_IDLE_TIMEOUT_MS)
+            timeout = UINT32_MAX;
         r = poll(h->pfd, h->npfd, timers_timeout(h, timeout));
         if (r < 0 && errno != EINTR)
             _exit(1);
@@ -618,8 +624,11 @@ helper_main(pid_t target, const struct netns_spec *spec, const struct netns_port
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     int keep[] = { status_fd };
 
-    /* it goes with the monitor, whatever ends it */
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
+    /* it goes with the monitor, whatever ends it; a peer that goes away
+     * is an EPIPE to handle, never a SIGPIPE that takes the whole network
+     * down (the agent, forked below, inherits both) */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent
+        || signal(SIGPIPE, SIG_IGN) == SIG_ERR)
         _exit(1);
     (void) prctl(PR_SET_NAME, "pcon-net", 0, 0, 0);
     if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0

@@ -253,3 +253,79 @@ PY
     run pcon inspect --format '{{.HostConfig.NetworkMode}}' "$output"
     assert_output "slirp4netns:mtu=9000,port_handler=slirp4netns"
 }
+
+@test "a peer that goes away mid-stream does not take the network down (no SIGPIPE in the helper)" {
+    local port hport pid
+    port=$(free_port)
+    hport=$(free_port)
+    mkdir -p "$BATS_TEST_TMPDIR/www"
+    head -c 20000000 /dev/zero > "$BATS_TEST_TMPDIR/www/big"
+    echo small > "$BATS_TEST_TMPDIR/www/small"
+    pcon run -d --name pipe -p "$port:80" --network slirp4netns:allow_host_loopback=true \
+        -v "$BATS_TEST_TMPDIR/www:/www:ro" $IMAGE httpd -f -p 80 -h /www >/dev/null
+    wait_for 10 curl -sf -o /dev/null "http://127.0.0.1:$port/small"
+    # the client leaves after 100 bytes of 20 MB, three times
+    for _ in 1 2 3; do
+        curl -s "http://127.0.0.1:$port/big" | head -c 100 >/dev/null || true
+    done
+    run curl -sf "http://127.0.0.1:$port/small"
+    assert_output "small"
+    # the helper and its agent ignore SIGPIPE (bit 13 of SigIgn): a peer
+    # that leaves is an EPIPE to handle, whichever side and whenever
+    monitor=$(pcon inspect --format '{{.State.ConmonPid}}' pipe)
+    helper=$(net_helpers "$monitor")
+    [ -n "$helper" ]
+    for p in $helper $(ps -o pid= --ppid "$helper"); do
+        ign=$(awk '/^SigIgn:/ { print $2 }' "/proc/$p/status")
+        (( (16#$ign >> 12) & 1 ))
+    done
+    run curl -sf "http://127.0.0.1:$port/small"
+    assert_output "small"
+    pcon rm -f -t 0 pipe >/dev/null
+}
+
+@test "--network private is slirp4netns; ns:PATH and container:NAME join a namespace; they refuse -p" {
+    run pcon run --rm --network private $IMAGE ls /sys/class/net
+    assert_output_contains "tap0"
+    pcon run -d --name netowner $IMAGE sleep 1000 >/dev/null
+    owner_ns=$(pcon exec netowner readlink /proc/self/ns/net)
+    run pcon run --rm --network container:netowner $IMAGE sh -c 'readlink /proc/self/ns/net; ls /sys/class/net'
+    assert_status 0
+    [ "${lines[0]}" = "$owner_ns" ]
+    assert_output_contains "tap0"
+    run pcon inspect --format '{{.HostConfig.NetworkMode}}' "$(pcon create --network container:netowner $IMAGE true)"
+    [[ "$output" =~ ^container:[0-9a-f]{64}$ ]]
+    pid=$(pcon inspect --format '{{.State.Pid}}' netowner)
+    run pcon run --rm --network "ns:/proc/$pid/ns/net" $IMAGE readlink /proc/self/ns/net
+    assert_output "$owner_ns"
+    run --separate-stderr pcon run --rm --network container:netowner -p 8080:80 $IMAGE true
+    assert_status 125
+    [[ "$stderr" == *"port publishing"* ]]
+    pcon stop -t 0 netowner >/dev/null
+    run --separate-stderr pcon run --rm --network container:netowner $IMAGE true
+    assert_status 125
+    [[ "$stderr" == *"is not running"* ]]
+    run --separate-stderr pcon run --rm --network container:nosuch $IMAGE true
+    assert_status 125
+    run --separate-stderr pcon run --rm --network ns:relative $IMAGE true
+    assert_status 125
+    pcon rm -f netowner >/dev/null
+}
+
+@test "an idle helper sleeps: no wakeups without traffic, a small footprint" {
+    local port monitor helper a b rss anon
+    port=$(free_port)
+    pcon run -d --name idle -p "$port:80" $IMAGE sleep 1000 >/dev/null
+    monitor=$(pcon inspect --format '{{.State.ConmonPid}}' idle)
+    helper=$(net_helpers "$monitor")
+    sleep 2 # what start-up leaves to do (ARP, the first timers) is done
+    a=$(awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$helper/status")
+    sleep 3
+    b=$(awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$helper/status")
+    rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$helper/status")
+    anon=$(awk '/^RssAnon/ { print $2 }' "/proc/$helper/status")
+    pcon rm -f -t 0 idle >/dev/null
+    echo "wakeups in 3 s: $((b - a)), RSS $rss KiB, anonymous $anon KiB"
+    [ "$((b - a))" -le 1 ]
+    [ "$anon" -le 512 ]
+}
