@@ -570,7 +570,7 @@ engine_monitor_start(struct store *st, struct container *c, const struct engine_
                          .c = c,
                          .code = -1,
                          .loop = { .epfd = -1, .sigfd = -1 },
-                         .net = { .pid = -1, .pidfd = -1 } };
+                         .net = { .pid = -1, .pidfd = -1, .control = -1 } };
     int ret;
 
     if (engine_ctr_is_active(c)) {

@@ -58,7 +58,8 @@ int netns_loopback_up(struct pcon_err *err);
  * started it). */
 struct netns_helper {
     pid_t pid;
-    int pidfd; /* signalled and waited for through it: never a recycled pid */
+    int pidfd;   /* signalled through it: never a recycled pid */
+    int control; /* where it is asked to let go of the host's ports */
 };
 
 /* Starts the helper for the network namespace of process target (a child
@@ -67,7 +68,8 @@ struct netns_helper {
  * or with the helper's own error. */
 int netns_slirp_start(pid_t target, const struct netns_spec *spec, const struct netns_port *ports,
                       size_t nports, struct netns_helper *out, struct pcon_err *err);
-/* ends the helper (if it still runs); its parent reaps it */
+/* ends the helper (if it still runs): once it has let go of the host's
+ * ports, so that they can be published again at once; its parent reaps it */
 void netns_slirp_stop(struct netns_helper *h);
 
 #endif

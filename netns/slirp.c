@@ -38,6 +38,7 @@ static struct {
     int (*add_hostfwd)(Slirp *s, int is_udp, struct in_addr host_addr, int host_port,
                        struct in_addr guest_addr, int guest_port);
     void (*handle_timer)(Slirp *s, SlirpTimerId id, void *cb_opaque);
+    void (*cleanup)(Slirp *s);
 } slirp_fn;
 
 static const struct dynlib_sym slirp_syms[] = {
@@ -47,6 +48,7 @@ static const struct dynlib_sym slirp_syms[] = {
     DYNLIB_SYM("slirp_input", slirp_fn.input),
     DYNLIB_SYM("slirp_add_hostfwd", slirp_fn.add_hostfwd),
     DYNLIB_SYM("slirp_handle_timer", slirp_fn.handle_timer),
+    DYNLIB_SYM("slirp_cleanup", slirp_fn.cleanup),
     { NULL, NULL },
 };
 static const char *const slirp_names[] = { "libslirp.so.0", NULL };
@@ -87,7 +89,8 @@ struct udp_fwd {
 struct helper {
     Slirp *slirp;
     int tap;
-    int agent; /* the tap's maker, in the namespace: sockets connected there */
+    int agent;   /* the tap's maker, in the namespace: sockets connected there */
+    int control; /* the monitor's: a byte asks to let go of the host's ports */
     struct udp_fwd *udp;
     struct netns_tcpfwd **tcp; /* pcon's own forwarders of TCP ports */
     size_t ntcp;
@@ -431,6 +434,23 @@ udp_poll(struct helper *h)
     }
 }
 
+/* The host's ports are let go of before the helper's slow end (its tap's
+ * unregistering, an RCU grace period): the next container published on
+ * them may bind at once. Then the monitor hears it, and the helper ends. */
+__attribute__((noreturn)) static void
+helper_release(struct helper *h)
+{
+    char ack = 'x';
+
+    for (struct udp_fwd *f = h->udp; f; f = f->next)
+        close(f->outer);
+    for (size_t i = 0; i < h->ntcp; i++)
+        netns_tcpfwd_close_listener(h->tcp[i]);
+    slirp_fn.cleanup(h->slirp); /* its host forwarding sockets too */
+    (void) !write(h->control, &ack, 1);
+    _exit(0);
+}
+
 /* Runs until the container's namespace, and with it the tap, is gone. */
 __attribute__((noreturn)) static void
 helper_loop(struct helper *h)
@@ -441,6 +461,7 @@ helper_loop(struct helper *h)
 
         h->npfd = 0;
         add_poll_cb(h->tap, SLIRP_POLL_IN, h);
+        add_poll_cb(h->control, SLIRP_POLL_IN, h);
         udp_fill(h);
         for (size_t i = 0; i < h->ntcp; i++)
             netns_tcpfwd_fill(h->tcp[i], add_poll_fd, h);
@@ -457,6 +478,8 @@ helper_loop(struct helper *h)
             _exit(0);
         if (r > 0 && (h->pfd[0].revents & POLLIN) && !tap_drain(h))
             _exit(0);
+        if (r > 0 && h->pfd[1].revents)
+            helper_release(h); /* asked to stop, or the monitor is gone */
         slirp_fn.pollfds_poll(h->slirp, r < 0, get_revents_cb, h);
         if (r > 0) {
             udp_poll(h);
@@ -618,7 +641,7 @@ __attribute__((noreturn)) static void
 helper_main(pid_t target, const struct netns_spec *spec, const struct netns_port *ports,
             size_t nports, int status_fd, pid_t parent)
 {
-    struct helper h = { .tap = -1, .agent = -1 };
+    struct helper h = { .tap = -1, .agent = -1, .control = -1 };
     struct pcon_err err = { 0 };
     struct helper_msg msg = { 0 };
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -641,7 +664,7 @@ helper_main(pid_t target, const struct netns_spec *spec, const struct netns_port
     }
     if (write(status_fd, &msg, sizeof msg) != (ssize_t) sizeof msg || msg.text[0])
         _exit(1);
-    close(status_fd);
+    h.control = status_fd;
     helper_loop(&h);
 }
 
@@ -655,7 +678,7 @@ netns_slirp_start(pid_t target, const struct netns_spec *spec, const struct netn
     ssize_t n;
 
     out->pid = -1;
-    out->pidfd = -1;
+    out->pidfd = out->control = -1;
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
         return pcon_fail(err, errno, "create the network helper's socket");
     pid = fork();
@@ -671,8 +694,8 @@ netns_slirp_start(pid_t target, const struct netns_spec *spec, const struct netn
     close(sv[1]);
     out->pid = pid;
     out->pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+    out->control = sv[0];
     n = TEMP_FAILURE_RETRY_INT(read(sv[0], &msg, sizeof msg));
-    close(sv[0]);
     if (n == (ssize_t) sizeof msg && msg.text[0] == '\0' && out->pidfd >= 0)
         return 0;
     netns_slirp_stop(out);
@@ -687,14 +710,24 @@ netns_slirp_stop(struct netns_helper *h)
 {
     if (h->pid <= 0)
         return;
+    /* first the host's ports, let go of and confirmed (a second at most: a
+     * helper that does not answer is killed all the same) */
+    if (h->control >= 0) {
+        struct pollfd pf = { h->control, POLLIN, 0 };
+        char c = 's';
+        if (write(h->control, &c, 1) == 1 && TEMP_FAILURE_RETRY_INT(poll(&pf, 1, 1000)) > 0)
+            (void) !read(h->control, &c, 1);
+        close(h->control);
+    }
     /* Through the pidfd: the monitor may have reaped it already, and its
-     * pid may be another process's by now. Not waited for: closing its tap
-     * unregisters the device, an RCU grace period (some 15 ms) that the
-     * container's exit need not wait for; the monitor reaps it. */
+     * pid may be another process's by now. Its end is not waited for:
+     * closing its tap unregisters the device, an RCU grace period (some
+     * 15 ms) that the container's exit need not wait for; the monitor
+     * reaps it. */
     if (h->pidfd >= 0) {
         (void) syscall(SYS_pidfd_send_signal, h->pidfd, SIGKILL, NULL, 0);
         close(h->pidfd);
     }
     h->pid = -1;
-    h->pidfd = -1;
+    h->pidfd = h->control = -1;
 }

@@ -195,3 +195,11 @@ netns_tcpfwd_poll(struct netns_tcpfwd *f, const struct pollfd *pfd)
             accept_one(f); /* a burst; the rest next round */
     f->idx = -1;
 }
+
+void
+netns_tcpfwd_close_listener(struct netns_tcpfwd *f)
+{
+    if (f->listen_fd >= 0)
+        close(f->listen_fd);
+    f->listen_fd = -1;
+}

@@ -329,3 +329,12 @@ PY
     [ "$((b - a))" -le 1 ]
     [ "$anon" -le 512 ]
 }
+
+@test "back to back, --rm containers publish the same host port: each lets go of it before it exits" {
+    local port
+    port=$(free_port)
+    for i in $(seq 20); do
+        run pcon run --rm -p "$port:80" -p "$port:80/udp" $IMAGE true
+        [ "$status" -eq 0 ] || { echo "run $i: $output"; false; }
+    done
+}
