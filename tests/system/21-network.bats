@@ -327,7 +327,8 @@ PY
     pcon rm -f -t 0 idle >/dev/null
     echo "wakeups in 3 s: $((b - a)), RSS $rss KiB, anonymous $anon KiB"
     [ "$((b - a))" -le 1 ]
-    [ "$anon" -le 512 ]
+    # a sanitizer's shadow memory is no figure of the helper's own
+    [[ "$PCON" == *asan* ]] || [ "$anon" -le 512 ]
 }
 
 @test "back to back, --rm containers publish the same host port: each lets go of it before it exits" {
