@@ -52,7 +52,7 @@ engine_signal_parse(const char *s, int *out, struct pcon_err *err)
             }
         if (strncasecmp(name, "RTMIN+", 6) == 0 && name[6] >= '0' && name[6] <= '9') {
             v = strtol(name + 6, &end, 10);
-            if (*end == '\0' && v >= 0 && SIGRTMIN + v <= SIGRTMAX) {
+            if (*end == '\0' && v >= 0 && v <= SIGRTMAX - SIGRTMIN) {
                 *out = SIGRTMIN + (int) v;
                 return 0;
             }

@@ -71,5 +71,6 @@ main(void)
     is_int(sig("+15"), -1, "a plus sign before a number");
     is_int(sig("RTMIN+"), -1, "RTMIN+ with no number");
     is_int(sig("RTMIN+ 1"), -1, "RTMIN+ with a space before the number");
+    is_int(sig("RTMIN+9223372036854775807"), -1, "RTMIN+ a number that would overflow the sum");
     return tap_done();
 }
