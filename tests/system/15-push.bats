@@ -18,18 +18,6 @@ pcon2() {
     pcon_in 2 "$@"
 }
 
-make_certs() { # DIR: a CA and a certificate for 127.0.0.1 signed by it
-    local d=$1
-    mkdir -p "$d"
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-        -subj /CN=pcon-test-ca -keyout "$d/ca.key" -out "$d/ca.crt" 2>/dev/null
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=127.0.0.1 \
-        -keyout "$d/key.pem" -out "$d/srv.csr" 2>/dev/null
-    printf 'subjectAltName=IP:127.0.0.1\n' > "$d/ext"
-    openssl x509 -req -in "$d/srv.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
-        -days 2 -extfile "$d/ext" -out "$d/cert.pem" 2>/dev/null
-}
-
 setup_file() {
     pcon_setup_store
     export XDG_CONFIG_HOME="$BATS_FILE_TMPDIR/config" XDG_RUNTIME_DIR="$BATS_FILE_TMPDIR/xdgrun"

@@ -12,18 +12,6 @@ load registry
 
 SECRET_B64=$(printf 'user:secret' | base64)
 
-make_certs() { # DIR: a CA, and a certificate for 127.0.0.1 and 127.0.0.2 signed by it
-    local d=$1
-    mkdir -p "$d/cd"
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-        -subj /CN=pcon-test-ca -keyout "$d/ca.key" -out "$d/cd/ca.crt" 2>/dev/null
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=127.0.0.1 \
-        -keyout "$d/key.pem" -out "$d/srv.csr" 2>/dev/null
-    printf 'subjectAltName=IP:127.0.0.1,IP:127.0.0.2\n' > "$d/ext"
-    openssl x509 -req -in "$d/srv.csr" -CA "$d/cd/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
-        -days 2 -extfile "$d/ext" -out "$d/cert.pem" 2>/dev/null
-}
-
 # start_fake DIR NAME ARGS...: fake-registry.py in the background; its port
 # goes to DIR/NAME.port, its requests to DIR/NAME.log, its pid to DIR/fake.pids
 start_fake() {
@@ -78,7 +66,7 @@ setup_file() {
     mkdir -p "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR"
     unset REGISTRY_AUTH_FILE CONTAINERS_REGISTRIES_CONF
     export CERTS="$BATS_FILE_TMPDIR/certs"
-    make_certs "$CERTS"
+    make_certs "$CERTS" "$CERTS/cd"
     # an HTTPS registry wanting tokens from a realm on plain HTTP
     start_fake "$BATS_FILE_TMPDIR" realm --trap
     export REALM_PORT=$(cat "$BATS_FILE_TMPDIR/realm.port") TLS_PORT=$(free_port)

@@ -50,3 +50,18 @@ stop_token_registry() { # NAME
     [ -f "$BATS_FILE_TMPDIR/token.pid" ] && kill "$(cat "$BATS_FILE_TMPDIR/token.pid")" 2>/dev/null
     return 0
 }
+
+# make_certs DIR [CADIR]: a CA (CADIR/ca.crt, CADIR defaults to DIR) and a
+# certificate for 127.0.0.1 and 127.0.0.2 signed by it (DIR/cert.pem,
+# DIR/key.pem)
+make_certs() {
+    local d=$1 ca=${2:-$1}
+    mkdir -p "$d" "$ca"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+        -subj /CN=pcon-test-ca -keyout "$d/ca.key" -out "$ca/ca.crt" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=127.0.0.1 \
+        -keyout "$d/key.pem" -out "$d/srv.csr" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,IP:127.0.0.2\n' > "$d/ext"
+    openssl x509 -req -in "$d/srv.csr" -CA "$ca/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
+        -days 2 -extfile "$d/ext" -out "$d/cert.pem" 2>/dev/null
+}
