@@ -40,6 +40,18 @@ sin_set(struct sockaddr *sa, const char *ip)
     (void) inet_pton(AF_INET, ip, &sin->sin_addr); /* our own constants */
 }
 
+/* a sysctl of the namespace set, or -1 with errno */
+static int
+sysctl_write(const char *path, const char *text)
+{
+    cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+    size_t n = strlen(text);
+
+    if (fd < 0)
+        return -1;
+    return write(fd, text, n) == (ssize_t) n ? 0 : -1;
+}
+
 static int
 if_up(int sock, const char *name, struct pcon_err *err)
 {
@@ -74,6 +86,11 @@ tap_configure(const struct netns_tap_config *c, struct pcon_err *err)
     sin_set(&ifr.ifr_netmask, c->netmask);
     if (ioctl(sock, SIOCSIFNETMASK, &ifr) < 0)
         return pcon_fail(err, errno, "set the netmask of tap0");
+    /* libslirp speaks IPv4 here: without this, the kernel's IPv6 router
+     * solicitations and address checks on tap0 wake the helper for
+     * nothing (written in the namespace's own /proc/sys/net) */
+    if (sysctl_write("/proc/sys/net/ipv6/conf/tap0/disable_ipv6", "1") < 0 && errno != ENOENT)
+        return pcon_fail(err, errno, "turn IPv6 off on tap0");
     if (if_up(sock, "lo", err) < 0 || if_up(sock, "tap0", err) < 0)
         return -1;
     sin_set(&rt.rt_dst, "0.0.0.0");
