@@ -122,10 +122,17 @@ net_helpers() {
 
 @test "a host port in use: exit 126, address already in use, no container left with --rm" {
     local port pid
-    port=$(free_port)
-    python3 -c "import socket, time; s = socket.socket(); s.bind(('0.0.0.0', $port)); s.listen(); time.sleep(30)" &
+    # a listener of the host's holds a port it chose itself, and says which
+    python3 -c "
+import socket, sys, time
+s = socket.socket(); s.bind(('0.0.0.0', 0)); s.listen()
+open(sys.argv[1] + '.tmp', 'w').write(str(s.getsockname()[1]))
+import os; os.rename(sys.argv[1] + '.tmp', sys.argv[1])
+time.sleep(30)
+" "$BATS_TEST_TMPDIR/held" &
     pid=$!
-    wait_for 10 sh -c "! python3 -c \"import socket; s = socket.socket(); s.bind(('0.0.0.0', $port))\" 2>/dev/null"
+    wait_for 10 test -s "$BATS_TEST_TMPDIR/held"
+    port=$(cat "$BATS_TEST_TMPDIR/held")
     run --separate-stderr pcon run --rm --name busy -p "$port:80" $IMAGE true
     kill "$pid"
     assert_status 126
