@@ -18,10 +18,10 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../lib/loop.h"
 #include "../lib/dynlib.h"
 #include "../lib/fsutil.h"
 #include "../lib/proc.h"
@@ -29,6 +29,7 @@
 #include "port.h"
 #include "tap.h"
 #include "tcpfwd.h"
+#include "udpfwd.h"
 
 static struct {
     Slirp *(*new_)(const SlirpConfig *cfg, const SlirpCb *callbacks, void *opaque);
@@ -63,36 +64,15 @@ struct helper_timer {
     struct helper_timer *next;
 };
 
-#define SLIRP_IDLE_TIMEOUT_MS 1000  /* slirp_pollfds_fill's cap when nothing is timed */
-#define UDP_FLOW_IDLE_MS      60000 /* a client's flow is forgotten after this */
-#define UDP_FLOWS_MAX         256   /* per published port: the oldest goes first */
-
-/* a client of a published UDP port and its socket in the container */
-struct udp_flow {
-    struct sockaddr_storage client;
-    socklen_t clen;
-    int inner;
-    int idx; /* in this round's pollfds, or -1 */
-    int64_t last_ms;
-    struct udp_flow *next;
-};
-
-struct udp_fwd {
-    int outer; /* bound on the host */
-    uint16_t ctr_port;
-    int idx;
-    struct udp_flow *flows;
-    size_t nflows;
-    struct udp_fwd *next;
-};
-
+#define SLIRP_IDLE_TIMEOUT_MS 1000 /* slirp_pollfds_fill's cap when nothing is timed */
 struct helper {
     Slirp *slirp;
     int tap;
-    int agent;   /* the tap's maker, in the namespace: sockets connected there */
-    int control; /* the monitor's: a byte asks to let go of the host's ports */
-    struct udp_fwd *udp;
-    struct netns_tcpfwd **tcp; /* pcon's own forwarders of TCP ports */
+    int agent;                 /* the tap's maker, in the namespace: sockets connected there */
+    int control;               /* the monitor's: a byte asks to let go of the host's ports */
+    struct netns_udpfwd **udp; /* pcon's own forwarders of the published ports */
+    size_t nudp;
+    struct netns_tcpfwd **tcp;
     size_t ntcp;
     enum netns_port_handler handler;
     struct pollfd *pfd;
@@ -103,10 +83,7 @@ struct helper {
 static int64_t
 now_ms(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return loop_now_ns() / 1000000;
 }
 
 /* implements SlirpCb.send_packet: a frame for the container; dropped when
@@ -315,125 +292,6 @@ tap_drain(struct helper *h)
     }
 }
 
-static void
-udp_flow_close(struct udp_fwd *f, struct udp_flow **link)
-{
-    struct udp_flow *fl = *link;
-
-    *link = fl->next;
-    close(fl->inner);
-    free(fl);
-    f->nflows--;
-}
-
-/* the client's flow, made on its first datagram (the oldest goes when
- * there are too many) */
-static struct udp_flow *
-udp_flow_get(struct helper *h, struct udp_fwd *f, const struct sockaddr_storage *from,
-             socklen_t len)
-{
-    struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(f->ctr_port) };
-    struct udp_flow *fl, **oldest = NULL;
-    int inner;
-
-    for (fl = f->flows; fl; fl = fl->next)
-        if (fl->clen == len && memcmp(&fl->client, from, len) == 0)
-            return fl;
-    if (f->nflows >= UDP_FLOWS_MAX) {
-        for (struct udp_flow **p = &f->flows; *p; p = &(*p)->next)
-            if (oldest == NULL || (*p)->last_ms < (*oldest)->last_ms)
-                oldest = p;
-        udp_flow_close(f, oldest);
-    }
-    (void) inet_pton(AF_INET, NETNS_SLIRP_ADDRESS, &dst.sin_addr);
-    {
-        const struct sockaddr_in *peer = (const struct sockaddr_in *) from;
-        bool keep = from->ss_family == AF_INET && (ntohl(peer->sin_addr.s_addr) >> 24) != 127;
-        inner = netns_agent_connect(h->agent, SOCK_DGRAM, &dst, keep ? peer : NULL, NULL);
-    }
-    if (inner < 0)
-        return NULL;
-    fl = xzalloc(sizeof *fl);
-    memcpy(&fl->client, from, len);
-    fl->clen = len;
-    fl->inner = inner;
-    fl->idx = -1;
-    fl->next = f->flows;
-    f->flows = fl;
-    f->nflows++;
-    return fl;
-}
-
-/* datagrams from clients, to the container */
-static void
-udp_from_host(struct helper *h, struct udp_fwd *f)
-{
-    static char buf[65536];
-
-    for (;;) {
-        struct sockaddr_storage from;
-        socklen_t len = sizeof from;
-        ssize_t n = recvfrom(f->outer, buf, sizeof buf, 0, (struct sockaddr *) &from, &len);
-        struct udp_flow *fl;
-
-        if (n < 0)
-            return; /* EAGAIN: all read */
-        fl = udp_flow_get(h, f, &from, len);
-        if (fl == NULL)
-            continue; /* nothing listens there yet: the datagram is lost, as on a network */
-        fl->last_ms = now_ms();
-        (void) send(fl->inner, buf, (size_t) n, MSG_DONTWAIT); /* full or refused: lost */
-    }
-}
-
-/* the container's answers, to their client */
-static void
-udp_from_ctr(struct udp_fwd *f, struct udp_flow *fl)
-{
-    static char buf[65536];
-    ssize_t n;
-
-    while ((n = recv(fl->inner, buf, sizeof buf, MSG_DONTWAIT)) >= 0) {
-        fl->last_ms = now_ms();
-        (void) sendto(f->outer, buf, (size_t) n, MSG_DONTWAIT, (struct sockaddr *) &fl->client,
-                      fl->clen);
-    }
-}
-
-/* this round's fds of the forwarders; idle flows are forgotten */
-static void
-udp_fill(struct helper *h)
-{
-    int64_t now = now_ms();
-
-    for (struct udp_fwd *f = h->udp; f; f = f->next) {
-        f->idx = add_poll_cb(f->outer, SLIRP_POLL_IN, h);
-        for (struct udp_flow **p = &f->flows; *p;) {
-            if (now - (*p)->last_ms > UDP_FLOW_IDLE_MS) {
-                udp_flow_close(f, p);
-                continue;
-            }
-            (*p)->idx = add_poll_cb((*p)->inner, SLIRP_POLL_IN, h);
-            p = &(*p)->next;
-        }
-    }
-}
-
-static void
-udp_poll(struct helper *h)
-{
-    for (struct udp_fwd *f = h->udp; f; f = f->next) {
-        /* the flows polled this round, before new ones come */
-        for (struct udp_flow *fl = f->flows; fl; fl = fl->next)
-            if (fl->idx >= 0 && (h->pfd[fl->idx].revents & POLLIN))
-                udp_from_ctr(f, fl);
-        if (f->idx >= 0 && (h->pfd[f->idx].revents & POLLIN))
-            udp_from_host(h, f);
-        for (struct udp_flow *fl = f->flows; fl; fl = fl->next)
-            fl->idx = -1;
-    }
-}
-
 /* The host's ports are let go of before the helper's slow end (its tap's
  * unregistering, an RCU grace period): the next container published on
  * them may bind at once. Then the monitor hears it, and the helper ends. */
@@ -442,8 +300,8 @@ helper_release(struct helper *h)
 {
     char ack = 'x';
 
-    for (struct udp_fwd *f = h->udp; f; f = f->next)
-        close(f->outer);
+    for (size_t i = 0; i < h->nudp; i++)
+        netns_udpfwd_close_listener(h->udp[i]);
     for (size_t i = 0; i < h->ntcp; i++)
         netns_tcpfwd_close_listener(h->tcp[i]);
     slirp_fn.cleanup(h->slirp); /* its host forwarding sockets too */
@@ -462,7 +320,8 @@ helper_loop(struct helper *h)
         h->npfd = 0;
         add_poll_cb(h->tap, SLIRP_POLL_IN, h);
         add_poll_cb(h->control, SLIRP_POLL_IN, h);
-        udp_fill(h);
+        for (size_t i = 0; i < h->nudp; i++)
+            netns_udpfwd_fill(h->udp[i], add_poll_fd, h);
         for (size_t i = 0; i < h->ntcp; i++)
             netns_tcpfwd_fill(h->tcp[i], add_poll_fd, h);
         slirp_fn.pollfds_fill(h->slirp, &timeout, add_poll_cb, h);
@@ -482,7 +341,8 @@ helper_loop(struct helper *h)
             helper_release(h); /* asked to stop, or the monitor is gone */
         slirp_fn.pollfds_poll(h->slirp, r < 0, get_revents_cb, h);
         if (r > 0) {
-            udp_poll(h);
+            for (size_t i = 0; i < h->nudp; i++)
+                netns_udpfwd_poll(h->udp[i], h->pfd);
             for (size_t i = 0; i < h->ntcp; i++)
                 netns_tcpfwd_poll(h->tcp[i], h->pfd);
         }
@@ -529,21 +389,16 @@ publish_udp(struct helper *h, const struct netns_port *p, struct in_addr host, s
                                .sin_port = htons(p->host_port),
                                .sin_addr = host };
     cleanup_close int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    struct udp_fwd *f;
-
     struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(p->ctr_port) };
 
     if (fd < 0 || bind(fd, (struct sockaddr *) &sin, sizeof sin) < 0)
         return publish_error(p, errno, err);
     (void) inet_pton(AF_INET, NETNS_SLIRP_ADDRESS, &dst.sin_addr);
+    /* replies to clients whose address is kept come back to the forwarder */
     if (netns_agent_route_keep(h->agent, SOCK_DGRAM, &dst, err) < 0)
         return -1;
-    f = xzalloc(sizeof *f);
-    f->outer = steal_fd(&fd);
-    f->ctr_port = p->ctr_port;
-    f->idx = -1;
-    f->next = h->udp;
-    h->udp = f;
+    h->udp = xrealloc(h->udp, (h->nudp + 1) * sizeof *h->udp);
+    h->udp[h->nudp++] = netns_udpfwd_new(steal_fd(&fd), h->agent, &dst);
     return 0;
 }
 
