@@ -309,17 +309,12 @@ static void
 session_free(struct exec_session *x)
 {
     for (int *fd = (int[]){ x->pidfd, x->pty, x->outp[0], x->outp[1], x->errp[0], x->errp[1],
-                            x->inp[0], x->inp[1], x->null, x->io.out, x->io.err },
+                            x->inp[0], x->inp[1], x->null },
              i = 0;
-         i < 11; i++)
+         i < 9; i++)
         if (fd[i] >= 0)
             close(fd[i]);
-    if (x->io.to_pipe && x->io.to >= 0)
-        close(x->io.to);
-    else if (x->io.to >= 0 && x->io.to != x->io.out && x->io.to != x->io.pty)
-        close(x->io.to);
-    if (x->io.pty >= 0 && x->io.pty != x->io.out)
-        close(x->io.pty);
+    engine_relay_close(&x->io);
 }
 
 int

@@ -74,17 +74,6 @@ static const int monitor_signals[] = { SIGCHLD, SIGHUP,  SIGINT,  SIGQUIT,  SIGT
                                        SIGTSTP, SIGTTIN, SIGTTOU };
 
 static void
-relay_close(struct relay *r)
-{
-    for (int *fd = (int[]){ r->out, r->err }, i = 0; i < 2; i++)
-        if (fd[i] >= 0 && fd[i] != r->pty)
-            close(fd[i]);
-    if (r->pty >= 0)
-        close(r->pty);
-    engine_relay_init(r);
-}
-
-static void
 monitor_free(struct monitor *m)
 {
     storage_image_free(&m->img);
@@ -94,7 +83,7 @@ monitor_free(struct monitor *m)
     for (size_t i = 0; i < m->nvolumes; i++)
         engine_spec_volume_free(&m->volumes[i]);
     free(m->volumes);
-    relay_close(&m->io);
+    engine_relay_close(&m->io);
     netns_slirp_stop(&m->net);
     free(m->ports);
     engine_ctr_log_close(&m->log);
@@ -331,7 +320,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     }
     if (engine_spawn_init(&req, &m->pid, &sio, err) < 0)
         return -1;
-    relay_close(&m->io);
+    engine_relay_close(&m->io);
     m->io.out = sio.pty >= 0 ? sio.pty : sio.out;
     m->io.err = sio.err;
     m->io.pty = sio.pty;

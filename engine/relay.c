@@ -185,6 +185,19 @@ engine_relay_drain(struct relay *r)
     }
 }
 
+void
+engine_relay_close(struct relay *r)
+{
+    for (int *fd = (int[]){ r->out, r->err }, i = 0; i < 2; i++)
+        if (fd[i] >= 0 && fd[i] != r->pty)
+            close(fd[i]);
+    if (r->pty >= 0)
+        close(r->pty);
+    if (r->to_pipe && r->to >= 0)
+        close(r->to);
+    engine_relay_init(r);
+}
+
 bool
 engine_relay_done(const struct relay *r)
 {

@@ -43,6 +43,9 @@ void engine_relay_stdin_stop(struct relay *r);
  * a process left behind may hold them open for ever */
 void engine_relay_drain(struct relay *r);
 bool engine_relay_done(const struct relay *r);
+/* closes what the relay still holds (its outputs, the terminal, a stdin
+ * pipe of its own) and makes it empty again; no longer watched first */
+void engine_relay_close(struct relay *r);
 /* the terminal takes the size of ours */
 void engine_relay_winsize(const struct relay *r);
 
