@@ -381,6 +381,17 @@ netns_tap_open(pid_t target, const struct netns_tap_config *c, int *agent, struc
     return fd;
 }
 
+const struct sockaddr_in *
+netns_agent_kept_source(const struct sockaddr_storage *src, socklen_t len)
+{
+    const struct sockaddr_in *sin = (const struct sockaddr_in *) src;
+
+    if (len != sizeof *sin || src->ss_family != AF_INET
+        || (ntohl(sin->sin_addr.s_addr) >> 24) == 127)
+        return NULL;
+    return sin;
+}
+
 static int
 agent_ask(int agent, const struct agent_req *req, struct pcon_err *err)
 {

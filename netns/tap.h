@@ -4,6 +4,7 @@
 #define PCON_NETNS_TAP_H
 
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "../lib/err.h"
@@ -26,6 +27,11 @@ int netns_tap_open(pid_t target, const struct netns_tap_config *c, int *agent,
  * from: a client's, kept (see netns_agent_route_keep) */
 int netns_agent_connect(int agent, int type, const struct sockaddr_in *dst,
                         const struct sockaddr_in *src, struct pcon_err *err);
+/* the client address a forwarder keeps for the container to see: src
+ * (len bytes), unless it is no IPv4 one or the host's loopback, which
+ * means nothing inside (the socket then comes from the container's own) */
+const struct sockaddr_in *netns_agent_kept_source(const struct sockaddr_storage *src,
+                                                  socklen_t len);
 /* replies from the container's from (its address and port, of type) to a
  * kept client address come back to the forwarder's socket */
 int netns_agent_route_keep(int agent, int type, const struct sockaddr_in *from,

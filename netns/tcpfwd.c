@@ -70,26 +70,22 @@ conn_free(struct conn *c)
 static void
 accept_one(struct netns_tcpfwd *f)
 {
-    struct sockaddr_in peer;
+    struct sockaddr_storage peer;
     socklen_t len = sizeof peer;
     cleanup_close int a =
         accept4(f->listen_fd, (struct sockaddr *) &peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     struct conn *c;
-    /* the client's address, kept: the container sees who connects; but a
-     * client on the host's loopback, which means nothing inside, comes
-     * from the container's own address */
-    bool keep = len == sizeof peer && peer.sin_family == AF_INET
-                && (ntohl(peer.sin_addr.s_addr) >> 24) != 127;
 
     if (a < 0 || f->nconns >= CONNS_MAX)
         return; /* EAGAIN, or too many: the client sees it closed */
     c = xzalloc(sizeof *c);
     c->fd[0] = c->fd[1] = -1;
     c->dir[0].pipe[0] = c->dir[0].pipe[1] = c->dir[1].pipe[0] = c->dir[1].pipe[1] = -1;
+    /* the client's address kept: the container sees who connects */
     if (pipe2(c->dir[0].pipe, O_NONBLOCK | O_CLOEXEC) < 0
         || pipe2(c->dir[1].pipe, O_NONBLOCK | O_CLOEXEC) < 0
-        || (c->fd[1] =
-                netns_agent_connect(f->agent, SOCK_STREAM, &f->dst, keep ? &peer : NULL, NULL))
+        || (c->fd[1] = netns_agent_connect(f->agent, SOCK_STREAM, &f->dst,
+                                           netns_agent_kept_source(&peer, len), NULL))
                < 0) {
         conn_free(c);
         return;

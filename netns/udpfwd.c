@@ -72,11 +72,9 @@ udp_flow_get(struct netns_udpfwd *f, const struct sockaddr_storage *from, sockle
                 oldest = p;
         udp_flow_close(f, oldest);
     }
-    {
-        const struct sockaddr_in *peer = (const struct sockaddr_in *) from;
-        bool keep = from->ss_family == AF_INET && (ntohl(peer->sin_addr.s_addr) >> 24) != 127;
-        inner = netns_agent_connect(f->agent, SOCK_DGRAM, &f->dst, keep ? peer : NULL, NULL);
-    }
+    /* the client's address kept: the container sees who sends */
+    inner = netns_agent_connect(f->agent, SOCK_DGRAM, &f->dst, netns_agent_kept_source(from, len),
+                                NULL);
     if (inner < 0)
         return NULL;
     fl = xzalloc(sizeof *fl);
