@@ -43,6 +43,7 @@ static char *
 hosts_text(const struct ctr_config *g)
 {
     cleanup_free char *host = NULL;
+    struct netns_slirp_addrs a;
     char *out = xstrdup("");
 
     for (size_t i = 0; g->add_hosts && g->add_hosts[i]; i++) {
@@ -58,9 +59,10 @@ hosts_text(const struct ctr_config *g)
     }
     text_add(&out, "127.0.0.1\tlocalhost localhost.localdomain\n"
                    "::1\tlocalhost localhost.localdomain\n");
+    netns_slirp_addrs(&g->net, &a);
     if (g->net.mode == NETNS_SLIRP)
-        text_add(&out, "%s\t%s %s\n%s\thost.containers.internal host.docker.internal\n",
-                 NETNS_SLIRP_ADDRESS, g->hostname, g->name, NETNS_SLIRP_GATEWAY);
+        text_add(&out, "%s\t%s %s\n%s\thost.containers.internal host.docker.internal\n", a.address,
+                 g->hostname, g->name, a.gateway);
     else
         text_add(&out, "127.0.1.1\t%s %s\n", g->hostname, g->name);
     return out;
@@ -137,7 +139,8 @@ static char *
 resolv_text(const struct ctr_config *g)
 {
     struct resolv_host h;
-    char *const slirp_dns[] = { (char *) NETNS_SLIRP_DNS, NULL };
+    struct netns_slirp_addrs a;
+    char *const slirp_dns[] = { a.dns, NULL };
     char *const *servers;
     bool no_search = g->dns_search && g->dns_search[0] && strcmp(g->dns_search[0], ".") == 0;
     char *out = NULL;
@@ -147,6 +150,7 @@ resolv_text(const struct ctr_config *g)
         return out ? out : xstrdup("");
     }
     resolv_host_read(&h);
+    netns_slirp_addrs(&g->net, &a);
     servers = g->dns ? g->dns : g->net.mode == NETNS_SLIRP ? slirp_dns : h.nameservers;
     if (!no_search)
         resolv_line(&out, "search", g->dns_search, h.search);

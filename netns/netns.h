@@ -6,6 +6,7 @@
 #ifndef PCON_NETNS_NETNS_H
 #define PCON_NETNS_NETNS_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -30,22 +31,39 @@ enum netns_port_handler {
 /* --network MODE[:OPTIONS] */
 struct netns_spec {
     enum netns_mode mode;
-    bool allow_host_loopback; /* the host's 127.0.0.1 reachable as 10.0.2.2 */
+    bool allow_host_loopback; /* the host's 127.0.0.1 reachable as the gateway */
+    bool ipv6_off;            /* enable_ipv6=false (podman's default is true) */
     unsigned int mtu;         /* of tap0; 0: 65520 */
     enum netns_port_handler port_handler;
-    char target[256]; /* NETNS_JOIN_PATH: the path; NETNS_JOIN_CTR: the name or id */
+    struct in_addr cidr;      /* the network (cidr=); 0: 10.0.2.0 */
+    unsigned int cidr_prefix; /* 0: 24 */
+    char outbound_addr[64];   /* the host's IPv4 address or interface slirp binds to; "": none */
+    char outbound_addr6[64];  /* the same for IPv6 */
+    char target[256];         /* NETNS_JOIN_PATH: the path; NETNS_JOIN_CTR: the name or id */
 };
 
-/* the addresses of the user-mode network, as slirp4netns gives them */
-#define NETNS_SLIRP_CIDR    "10.0.2.0/24"
-#define NETNS_SLIRP_GATEWAY "10.0.2.2"
-#define NETNS_SLIRP_DNS     "10.0.2.3"
-#define NETNS_SLIRP_ADDRESS "10.0.2.100"
-#define NETNS_SLIRP_MTU     65520
+/* the addresses of the user-mode network, as slirp4netns gives them: by
+ * default 10.0.2.0/24, else from cidr=, at the same offsets */
+#define NETNS_SLIRP_MTU      65520
+#define NETNS_SLIRP_PREFIX6  "fd00::" /* /64: the container's address by SLAAC */
+#define NETNS_SLIRP_GATEWAY6 "fd00::2"
+#define NETNS_SLIRP_DNS6     "fd00::3"
+#define NETNS_SLIRP_ROUTER6  "fe80::2" /* where libslirp's router advertisements come from */
+
+struct netns_slirp_addrs {
+    char network[INET_ADDRSTRLEN], netmask[INET_ADDRSTRLEN];
+    char gateway[INET_ADDRSTRLEN]; /* the host, as the container reaches it: network + 2 */
+    char dns[INET_ADDRSTRLEN];     /* libslirp's resolver: network + 3 */
+    char dhcp[INET_ADDRSTRLEN];    /* libslirp's first DHCP lease: network + 15 */
+    char address[INET_ADDRSTRLEN]; /* the container's: network + 100 */
+    unsigned int prefix;
+};
+void netns_slirp_addrs(const struct netns_spec *s, struct netns_slirp_addrs *out);
 
 /* "none", "host", "private" (slirp4netns: a user's new namespace),
  * "ns:PATH", "container:NAME|ID",
- * "slirp4netns[:allow_host_loopback=true|false,mtu=N,port_handler=rootlesskit|slirp4netns]" */
+ * "slirp4netns[:allow_host_loopback=BOOL,cidr=A.B.C.D/N,enable_ipv6=BOOL,mtu=N,
+ *  outbound_addr=IPv4|IFACE,outbound_addr6=IPv6|IFACE,port_handler=rootlesskit|slirp4netns]" */
 int netns_spec_parse(const char *s, struct netns_spec *out, struct pcon_err *err);
 /* the spec as --network takes it back ("slirp4netns:mtu=1500"); malloc'd */
 char *netns_spec_string(const struct netns_spec *s);

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <poll.h>
 #include <signal.h>
 #include <slirp/libslirp.h>
@@ -75,6 +76,7 @@ struct helper {
     struct netns_tcpfwd **tcp;
     size_t ntcp;
     enum netns_port_handler handler;
+    struct in_addr guest; /* the container's address */
     struct pollfd *pfd;
     size_t npfd, cap;
     struct helper_timer *timers;
@@ -393,7 +395,7 @@ publish_udp(struct helper *h, const struct netns_port *p, struct in_addr host, s
 
     if (fd < 0 || bind(fd, (struct sockaddr *) &sin, sizeof sin) < 0)
         return publish_error(p, errno, err);
-    (void) inet_pton(AF_INET, NETNS_SLIRP_ADDRESS, &dst.sin_addr);
+    dst.sin_addr = h->guest;
     /* replies to clients whose address is kept come back to the forwarder */
     if (netns_agent_route_keep(h->agent, SOCK_DGRAM, &dst, err) < 0)
         return -1;
@@ -429,9 +431,8 @@ publish_tcp(struct helper *h, const struct netns_port *p, struct in_addr host, s
 static int
 publish(struct helper *h, const struct netns_port *p, struct pcon_err *err)
 {
-    struct in_addr host = { INADDR_ANY }, guest;
+    struct in_addr host = { INADDR_ANY }, guest = h->guest;
 
-    (void) inet_pton(AF_INET, NETNS_SLIRP_ADDRESS, &guest);
     if (p->host_ip[0] && inet_pton(AF_INET, p->host_ip, &host) != 1)
         return pcon_fail(err, EAFNOSUPPORT, "publish on %s: IPv4 addresses only for now",
                          p->host_ip);
@@ -442,6 +443,37 @@ publish(struct helper *h, const struct netns_port *p, struct pcon_err *err)
     errno = 0;
     if (slirp_fn.add_hostfwd(h->slirp, 0, host, p->host_port, guest, p->ctr_port) < 0)
         return publish_error(p, errno ? errno : EADDRINUSE, err);
+    return 0;
+}
+
+/* outbound_addr(6)=: the address, or the first of the family an interface
+ * of the host has */
+static int
+outbound_resolve(const char *v, int family, void *sa, struct pcon_err *err)
+{
+    struct sockaddr_in *sin = sa;
+    struct sockaddr_in6 *sin6 = sa;
+    void *addr = family == AF_INET ? (void *) &sin->sin_addr : (void *) &sin6->sin6_addr;
+    struct ifaddrs *ifs = NULL;
+    bool found = false;
+
+    memset(sa, 0, family == AF_INET ? sizeof *sin : sizeof *sin6);
+    sin->sin_family = (sa_family_t) family;
+    if (inet_pton(family, v, addr) == 1)
+        return 0;
+    if (getifaddrs(&ifs) < 0)
+        return pcon_fail(err, errno, "read the host's interfaces");
+    for (struct ifaddrs *i = ifs; i && !found; i = i->ifa_next)
+        if (i->ifa_addr && i->ifa_addr->sa_family == family && strcmp(i->ifa_name, v) == 0) {
+            memcpy(sa, i->ifa_addr, family == AF_INET ? sizeof *sin : sizeof *sin6);
+            found = true;
+        }
+    freeifaddrs(ifs);
+    if (!found)
+        return pcon_fail_kind(err, PCON_ERR_EXEC, 0,
+                              "outbound_addr%s: the host has no interface %s with an IPv%c address",
+                              family == AF_INET ? "" : "6", v, family == AF_INET ? '4' : '6');
+    ((struct sockaddr_in *) sa)->sin_port = 0;
     return 0;
 }
 
@@ -462,18 +494,35 @@ helper_setup(struct helper *h, pid_t target, const struct netns_spec *spec,
         .init_completed = init_completed_cb,
         .timer_new_opaque = timer_new_opaque_cb,
     };
+    static struct sockaddr_in out4;
+    static struct sockaddr_in6 out6;
     unsigned int mtu = spec->mtu ? spec->mtu : NETNS_SLIRP_MTU;
-    struct netns_tap_config tc = { NETNS_SLIRP_ADDRESS, "255.255.255.0", NETNS_SLIRP_GATEWAY, mtu };
-    SlirpConfig cfg = { .version = 1, .in_enabled = true, .if_mtu = mtu, .if_mru = mtu };
+    struct netns_slirp_addrs a;
+    struct netns_tap_config tc;
+    SlirpConfig cfg = { .version = 2, .in_enabled = true, .if_mtu = mtu, .if_mru = mtu };
 
+    netns_slirp_addrs(spec, &a);
+    tc = (struct netns_tap_config){ a.address, a.netmask, a.gateway, mtu, !spec->ipv6_off };
+    if ((spec->outbound_addr[0] && outbound_resolve(spec->outbound_addr, AF_INET, &out4, err) < 0)
+        || (spec->outbound_addr6[0]
+            && outbound_resolve(spec->outbound_addr6, AF_INET6, &out6, err) < 0))
+        return -1;
     h->tap = netns_tap_open(target, &tc, &h->agent, err);
     if (h->tap < 0 || dynlib_load(&slirp_lib, err) < 0)
         return -1;
-    (void) inet_pton(AF_INET, "10.0.2.0", &cfg.vnetwork);
-    (void) inet_pton(AF_INET, "255.255.255.0", &cfg.vnetmask);
-    (void) inet_pton(AF_INET, NETNS_SLIRP_GATEWAY, &cfg.vhost);
-    (void) inet_pton(AF_INET, NETNS_SLIRP_DNS, &cfg.vnameserver);
-    (void) inet_pton(AF_INET, "10.0.2.15", &cfg.vdhcp_start);
+    (void) inet_pton(AF_INET, a.network, &cfg.vnetwork);
+    (void) inet_pton(AF_INET, a.netmask, &cfg.vnetmask);
+    (void) inet_pton(AF_INET, a.gateway, &cfg.vhost);
+    (void) inet_pton(AF_INET, a.dns, &cfg.vnameserver);
+    (void) inet_pton(AF_INET, a.dhcp, &cfg.vdhcp_start);
+    (void) inet_pton(AF_INET, a.address, &h->guest);
+    cfg.in6_enabled = !spec->ipv6_off;
+    (void) inet_pton(AF_INET6, NETNS_SLIRP_PREFIX6, &cfg.vprefix_addr6);
+    cfg.vprefix_len = 64;
+    (void) inet_pton(AF_INET6, NETNS_SLIRP_GATEWAY6, &cfg.vhost6);
+    (void) inet_pton(AF_INET6, NETNS_SLIRP_DNS6, &cfg.vnameserver6);
+    cfg.outbound_addr = spec->outbound_addr[0] ? &out4 : NULL;
+    cfg.outbound_addr6 = spec->outbound_addr6[0] ? &out6 : NULL;
     cfg.disable_host_loopback = !spec->allow_host_loopback;
     h->handler = spec->port_handler;
     h->slirp = slirp_fn.new_(&cfg, &cb, h);

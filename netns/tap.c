@@ -28,6 +28,7 @@
 
 #include "../lib/cleanup.h"
 #include "../lib/proc.h"
+#include "netns.h"
 #include "tap.h"
 
 static void
@@ -66,6 +67,8 @@ if_up(int sock, const char *name, struct pcon_err *err)
     return 0;
 }
 
+static int tap_ipv6(int sock, struct pcon_err *err);
+
 /* address, netmask and MTU of tap0, lo and tap0 up, the default route */
 static int
 tap_configure(const struct netns_tap_config *c, struct pcon_err *err)
@@ -86,12 +89,19 @@ tap_configure(const struct netns_tap_config *c, struct pcon_err *err)
     sin_set(&ifr.ifr_netmask, c->netmask);
     if (ioctl(sock, SIOCSIFNETMASK, &ifr) < 0)
         return pcon_fail(err, errno, "set the netmask of tap0");
-    /* libslirp speaks IPv4 here: without this, the kernel's IPv6 router
-     * solicitations and address checks on tap0 wake the helper for
-     * nothing (written in the namespace's own /proc/sys/net) */
-    if (sysctl_write("/proc/sys/net/ipv6/conf/tap0/disable_ipv6", "1") < 0 && errno != ENOENT)
-        return pcon_fail(err, errno, "turn IPv6 off on tap0");
+    /* Without IPv6, the kernel's router solicitations and address checks
+     * on tap0 would wake the helper for nothing; with it, no duplicate
+     * address detection on a link that is the container's alone (both
+     * written in the namespace's own /proc/sys/net). */
+    if (sysctl_write(c->ipv6 ? "/proc/sys/net/ipv6/conf/tap0/accept_dad"
+                             : "/proc/sys/net/ipv6/conf/tap0/disable_ipv6",
+                     c->ipv6 ? "0" : "1")
+            < 0
+        && errno != ENOENT)
+        return pcon_fail(err, errno, "configure IPv6 on tap0");
     if (if_up(sock, "lo", err) < 0 || if_up(sock, "tap0", err) < 0)
+        return -1;
+    if (c->ipv6 && tap_ipv6(sock, err) < 0)
         return -1;
     sin_set(&rt.rt_dst, "0.0.0.0");
     sin_set(&rt.rt_genmask, "0.0.0.0");
@@ -141,6 +151,7 @@ struct nlreq {
     union {
         struct rtmsg rt;
         struct fib_rule_hdr fr;
+        struct ifaddrmsg ifa;
     } u;
     char attrs[128];
 };
@@ -213,6 +224,57 @@ route_keep(const struct sockaddr_in *from, int ipproto)
     nl_attr(&r, FRA_IP_PROTO, &proto, sizeof proto);
     nl_attr(&r, FRA_SPORT_RANGE, &range, sizeof range);
     return nl_talk(&r);
+}
+
+/* tap0's IPv6: the address SLAAC would make of libslirp's prefix and the
+ * tap's MAC (EUI-64), and the default route via libslirp's router */
+static int
+tap_ipv6(int sock, struct pcon_err *err)
+{
+    struct ifreq ifr = { 0 };
+    struct in6_addr addr, router;
+    struct nlreq r = { 0 };
+    uint32_t index = if_nametoindex("tap0");
+    unsigned char *mac = (unsigned char *) ifr.ifr_hwaddr.sa_data;
+    int e;
+
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "tap0");
+    if (index == 0 || ioctl(sock, SIOCGIFHWADDR, &ifr) < 0)
+        return pcon_fail(err, errno, "read the address of tap0");
+    (void) inet_pton(AF_INET6, NETNS_SLIRP_PREFIX6, &addr);
+    (void) inet_pton(AF_INET6, NETNS_SLIRP_ROUTER6, &router);
+    addr.s6_addr[8] = mac[0] ^ 0x02;
+    addr.s6_addr[9] = mac[1];
+    addr.s6_addr[10] = mac[2];
+    addr.s6_addr[11] = 0xff;
+    addr.s6_addr[12] = 0xfe;
+    addr.s6_addr[13] = mac[3];
+    addr.s6_addr[14] = mac[4];
+    addr.s6_addr[15] = mac[5];
+    r.nh.nlmsg_len = NLMSG_LENGTH(sizeof r.u.ifa);
+    r.nh.nlmsg_type = RTM_NEWADDR;
+    r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+    r.u.ifa = (struct ifaddrmsg){
+        .ifa_family = AF_INET6, .ifa_prefixlen = 64, .ifa_flags = IFA_F_NODAD, .ifa_index = index
+    };
+    nl_attr(&r, IFA_LOCAL, &addr, sizeof addr);
+    nl_attr(&r, IFA_ADDRESS, &addr, sizeof addr);
+    if ((e = nl_talk(&r)) < 0)
+        return pcon_fail(err, -e, "give tap0 its IPv6 address");
+    memset(&r, 0, sizeof r);
+    r.nh.nlmsg_len = NLMSG_LENGTH(sizeof r.u.rt);
+    r.nh.nlmsg_type = RTM_NEWROUTE;
+    r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+    r.u.rt = (struct rtmsg){ .rtm_family = AF_INET6,
+                             .rtm_table = RT_TABLE_MAIN,
+                             .rtm_protocol = RTPROT_STATIC,
+                             .rtm_scope = RT_SCOPE_UNIVERSE,
+                             .rtm_type = RTN_UNICAST };
+    nl_attr(&r, RTA_GATEWAY, &router, sizeof router);
+    nl_attr(&r, RTA_OIF, &index, sizeof index);
+    if ((e = nl_talk(&r)) < 0)
+        return pcon_fail(err, -e, "add the IPv6 default route via %s", NETNS_SLIRP_ROUTER6);
+    return 0;
 }
 
 /* a socket connected to dst inside, from src when given: the client's own

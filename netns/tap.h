@@ -4,6 +4,7 @@
 #define PCON_NETNS_TAP_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -12,10 +13,13 @@
 struct netns_tap_config {
     const char *address, *netmask, *gateway; /* dotted IPv4 */
     unsigned int mtu;
+    bool ipv6; /* libslirp's fd00::/64 too; else IPv6 is off on tap0 */
 };
 
 /* tap0 (IFF_TAP | IFF_NO_PI) in the network namespace of target, with the
- * address, lo and tap0 up and the default route; returns its fd
+ * address, lo and tap0 up and the default route (with ipv6, also the
+ * address SLAAC gives it from libslirp's prefix, and the default route via
+ * libslirp's router, both at once: no wait for router advertisements); returns its fd
  * (nonblocking, close-on-exec). *agent is the socket of the child that
  * made it, which stays in the namespace (until *agent is closed) to hand
  * out sockets connected there. */
