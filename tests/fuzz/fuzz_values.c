@@ -2,10 +2,15 @@
 /* Option values from the command line and from images: selector 0, an
  * RFC 3339 time; 1, a --since/--until point; 2, a signal name
  * (--stop-signal, kill -s, an image's StopSignal); 3, `import --change`
- * instructions, one a line, through a real import of an empty layer. */
+ * instructions, one a line, through a real import of an empty layer; 4, a
+ * --network mode (later a compose file's network_mode), which must come
+ * back the same from its stored form. */
+#include <arpa/inet.h>
+
 #include "fuzz.h"
 #include "../../engine/container.h"
 #include "../../lib/timefmt.h"
+#include "../../netns/netns.h"
 #include "../../storage/import.h"
 
 #define NOW_NS 1800000000000000000LL /* 2027-01-15 */
@@ -41,10 +46,37 @@ changes(char *s)
     pcon_err_clear(&err);
 }
 
+static void
+network(const char *s)
+{
+    struct netns_spec a, b;
+    struct netns_slirp_addrs addrs;
+    struct pcon_err err = { 0 };
+    cleanup_free char *first = NULL, *second = NULL;
+    struct in_addr ip;
+
+    if (netns_spec_parse(s, &a, &err) < 0) {
+        if (err.kind != PCON_ERR_USAGE || err.msg == NULL)
+            fuzz_die("a refused network mode that is no usage error");
+        pcon_err_clear(&err);
+        return;
+    }
+    first = netns_spec_string(&a);
+    if (netns_spec_parse(first, &b, &err) < 0)
+        fuzz_die("a network mode's stored form does not parse");
+    second = netns_spec_string(&b);
+    if (strcmp(first, second) != 0)
+        fuzz_die("a network mode's stored form changes when read back");
+    netns_slirp_addrs(&b, &addrs);
+    if (inet_pton(AF_INET, addrs.address, &ip) != 1 || inet_pton(AF_INET, addrs.dns, &ip) != 1
+        || inet_pton(AF_INET, addrs.gateway, &ip) != 1 || addrs.prefix < 1 || addrs.prefix > 25)
+        fuzz_die("a network's addresses are no addresses");
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    unsigned sel = fuzz_select(&data, &size, 4);
+    unsigned sel = fuzz_select(&data, &size, 5);
     cleanup_free char *s = fuzz_str(data, size);
     struct pcon_err err = { 0 };
     int sig;
@@ -59,8 +91,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzz_die("a signal out of range");
         pcon_err_clear(&err);
         break;
-    default:
+    case 3:
         changes(s);
+        break;
+    default:
+        network(s);
     }
     return 0;
 }

@@ -223,7 +223,12 @@ VALUES = (sel(0, ["2026-11-23T02:56:49.123456789Z", "2026-11-23T02:56:49+05:30",
           + sel(3, ["CMD [\"/bin/sh\",\"-c\",\"echo hi\"]\nENV A=b\nENV C d\nWORKDIR /w",
                     "ENTRYPOINT /bin/sh -c\nUSER 1000:1000\nLABEL a=b\nEXPOSE 80 443/udp",
                     "VOLUME [\"/data\",\"/x\"]\nSTOPSIGNAL SIGINT\ncmd=[1]",
-                    "FROB x", "CMD [\"unterminated\"", "EXPOSE [1,2]"]))
+                    "FROB x", "CMD [\"unterminated\"", "EXPOSE [1,2]"])
+          + sel(4, ["slirp4netns", "slirp4netns:cidr=10.5.0.0/16,enable_ipv6=false,mtu=1500",
+                    "slirp4netns:allow_host_loopback=true,port_handler=slirp4netns",
+                    "slirp4netns:outbound_addr=eth0,outbound_addr6=fd00::1", "none", "host",
+                    "private", "ns:/proc/1/ns/net", "container:web", "slirp4netns:cidr=10.0.2.100/24",
+                    "slirp4netns:enable_ipv6=false,outbound_addr6=lo", "bridge"]))
 
 write("fuzz_layer", layers())
 write("fuzz_archive", archives())
