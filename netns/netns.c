@@ -158,6 +158,9 @@ netns_spec_parse(const char *s, struct netns_spec *out, struct pcon_err *err)
         out->mode = NETNS_SLIRP;
         if (colon && slirp_opts_parse(s, colon + 1, out, err) < 0)
             return -1;
+        if (out->ipv6_off && out->outbound_addr6[0])
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "outbound_addr6 needs IPv6: not with enable_ipv6=false");
     } else {
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "unsupported network mode \"%s\" (slirp4netns, private, none, host,"
