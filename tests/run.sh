@@ -37,29 +37,39 @@ if [ "$(id -u)" = 0 ]; then
     runuser -u "$nosub_user" -- env -i HOME="$(getent passwd "$nosub_user" | cut -d: -f6)" \
         PATH="$PATH" PCON="${pcon_rel:-$tmp/src/pcon}" \
         bats --tap "$tmp/src/tests/system/nosubid" 2>&1 | tee "$nlog"
-    # published ports keep a client's address: a namespace of the tests' own
-    # where 192.0.2.1 (documentation range, on a veth inside it) is the
-    # address clients come from; the engine runs in it as the test user
+    # published ports keep a client's address: two network namespaces of
+    # the tests' own, joined by veth pairs (documentation ranges): the
+    # engine runs as the test user in pcon-keep (192.0.2.1 on v0,
+    # 198.51.100.1 on w0), a second host answers in pcon-peer (192.0.2.11,
+    # 198.51.100.11) and is the remote client the suite asks for
     klog="$tmp/keep.tap"
-    ns=pcon-keep-$$
-    # (its resolv.conf, bound by ip netns exec, names a resolver of the
-    # tests' own on 127.0.0.1, as systemd-resolved's 127.0.0.53 would be)
-    if ip netns add "$ns" && ip -n "$ns" link set lo up \
-        && ip -n "$ns" link add v0 type veth peer name v1 \
-        && ip -n "$ns" addr add 192.0.2.1/24 dev v0 \
-        && ip -n "$ns" link set v0 up && ip -n "$ns" link set v1 up \
+    ns=pcon-keep-$$ peer=pcon-peer-$$
+    # (pcon-keep's resolv.conf, bound by ip netns exec, names a resolver of
+    # the tests' own on 127.0.0.1, as systemd-resolved's 127.0.0.53 would be)
+    if ip netns add "$ns" && ip netns add "$peer" \
+        && ip -n "$ns" link set lo up && ip -n "$peer" link set lo up \
+        && ip -n "$ns" link add v0 type veth peer name v1 netns "$peer" \
+        && ip -n "$ns" link add w0 type veth peer name w1 netns "$peer" \
+        && ip -n "$ns" addr add 192.0.2.1/24 dev v0 && ip -n "$peer" addr add 192.0.2.11/24 dev v1 \
+        && ip -n "$ns" addr add 198.51.100.1/24 dev w0 && ip -n "$peer" addr add 198.51.100.11/24 dev w1 \
+        && ip -n "$ns" link set v0 up && ip -n "$ns" link set w0 up \
+        && ip -n "$peer" link set v1 up && ip -n "$peer" link set w1 up \
         && mkdir -p "/etc/netns/$ns" && echo "nameserver 127.0.0.1" > "/etc/netns/$ns/resolv.conf"; then
         ip netns exec "$ns" python3 "$top/tests/system/dns-server.py" 127.0.0.1 53 192.0.2.53 &
         dns_pid=$!
+        ip netns exec "$peer" python3 "$top/tests/system/netns/peer.py" 192.0.2.11 7000 192.0.2.1 &
+        peer_pid=$!
         ip netns exec "$ns" runuser -u "$user" -- env -i HOME="$(getent passwd "$user" | cut -d: -f6)" \
             PATH="$PATH" PCON="${pcon_rel:-$tmp/src/pcon}" KEEP_ADDR=192.0.2.1 KEEP_DNS=192.0.2.53 \
+            KEEP_PEER=192.0.2.11:7000 KEEP_PEER_ADDR=192.0.2.11 KEEP_OUT_IF=w0 KEEP_OUT_ADDR=198.51.100.1 \
             bats --tap "$tmp/src/tests/system/netns" 2>&1 | tee "$klog"
-        kill "$dns_pid" 2>/dev/null
-        wait "$dns_pid" 2>/dev/null
+        kill "$dns_pid" "$peer_pid" 2>/dev/null
+        wait "$dns_pid" "$peer_pid" 2>/dev/null
     else
-        echo "not ok 1 the client-address suite's namespace could not be made" | tee "$klog"
+        echo "not ok 1 the client-address suite's namespaces could not be made" | tee "$klog"
     fi
     ip netns del "$ns" 2>/dev/null
+    ip netns del "$peer" 2>/dev/null
     rm -rf "/etc/netns/$ns"
     passed=$(( $(grep -c '^ok ' "$log") + $(grep -c '^ok ' "$nlog") + $(grep -c '^ok ' "$klog") ))
     failed=$(( $(grep -c '^not ok ' "$log") + $(grep -c '^not ok ' "$nlog") + $(grep -c '^not ok ' "$klog") ))
