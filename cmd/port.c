@@ -33,7 +33,7 @@ port_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaqu
         if (want) {
             /* podman: only where it is published */
             const char *ip = v[i].host_ip[0] ? v[i].host_ip : "0.0.0.0";
-            printf(strchr(ip, ':') ? "[%s]:%u\n" : "%s:%u\n", ip, v[i].host_port);
+            printf("%s:%u\n", ip, v[i].host_port); /* an IPv6 one bare, as podman */
         } else {
             cleanup_free char *line = netns_port_line(&v[i]);
             printf("%s\n", line);

@@ -381,23 +381,51 @@ publish_error(const struct netns_port *p, int e, struct pcon_err *err)
                           p->ctr_port, proto);
 }
 
+/* The socket of a published port on the host, bound: on its address, or,
+ * with none, everywhere: [::] taking IPv4 clients too (as podman's
+ * rootlessport), 0.0.0.0 on a host without IPv6. */
+static int
+host_socket(const struct netns_port *p, int type, struct pcon_err *err)
+{
+    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(p->host_port) };
+    struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(p->host_port) };
+    bool any = p->host_ip[0] == '\0', v6 = any || strchr(p->host_ip, ':') != NULL;
+    cleanup_close int fd = -1;
+    int one = 1, v6only = !any;
+
+    if ((!any && v6 && inet_pton(AF_INET6, p->host_ip, &sin6.sin6_addr) != 1)
+        || (!v6 && inet_pton(AF_INET, p->host_ip, &sin.sin_addr) != 1))
+        return pcon_fail(err, EINVAL, "publish on %s: not an address", p->host_ip);
+    if (v6 && (fd = socket(AF_INET6, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0) {
+        if (!any || errno != EAFNOSUPPORT)
+            return publish_error(p, errno, err);
+        v6 = false;
+    }
+    if (!v6 && (fd = socket(AF_INET, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0)
+        return publish_error(p, errno, err);
+    if ((v6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) < 0)
+        || (type == SOCK_STREAM && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
+        || (v6 ? bind(fd, (struct sockaddr *) &sin6, sizeof sin6)
+               : bind(fd, (struct sockaddr *) &sin, sizeof sin))
+               < 0
+        || (type == SOCK_STREAM && listen(fd, 128) < 0))
+        return publish_error(p, errno, err);
+    return steal_fd(&fd);
+}
+
 /* UDP is pcon's own forwarder: libslirp's drops the container's replies to
  * a client on the host's loopback unless the whole loopback is open to
  * the container (allow_host_loopback) */
 static int
-publish_udp(struct helper *h, const struct netns_port *p, struct in_addr host, struct pcon_err *err)
+publish_udp(struct helper *h, const struct netns_port *p, struct pcon_err *err)
 {
-    struct sockaddr_in sin = { .sin_family = AF_INET,
-                               .sin_port = htons(p->host_port),
-                               .sin_addr = host };
-    cleanup_close int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(p->ctr_port) };
+    cleanup_close int fd = host_socket(p, SOCK_DGRAM, err);
+    struct sockaddr_in dst = { .sin_family = AF_INET,
+                               .sin_port = htons(p->ctr_port),
+                               .sin_addr = h->guest };
 
-    if (fd < 0 || bind(fd, (struct sockaddr *) &sin, sizeof sin) < 0)
-        return publish_error(p, errno, err);
-    dst.sin_addr = h->guest;
     /* replies to clients whose address is kept come back to the forwarder */
-    if (netns_agent_route_keep(h->agent, SOCK_DGRAM, &dst, err) < 0)
+    if (fd < 0 || netns_agent_route_keep(h->agent, SOCK_DGRAM, &dst, err) < 0)
         return -1;
     h->udp = xrealloc(h->udp, (h->nudp + 1) * sizeof *h->udp);
     h->udp[h->nudp++] = netns_udpfwd_new(steal_fd(&fd), h->agent, &dst);
@@ -405,23 +433,15 @@ publish_udp(struct helper *h, const struct netns_port *p, struct in_addr host, s
 }
 
 static int
-publish_tcp(struct helper *h, const struct netns_port *p, struct in_addr host, struct in_addr guest,
-            struct pcon_err *err)
+publish_tcp(struct helper *h, const struct netns_port *p, struct pcon_err *err)
 {
-    struct sockaddr_in sin = { .sin_family = AF_INET,
-                               .sin_port = htons(p->host_port),
-                               .sin_addr = host };
+    cleanup_close int fd = host_socket(p, SOCK_STREAM, err);
     struct sockaddr_in dst = { .sin_family = AF_INET,
                                .sin_port = htons(p->ctr_port),
-                               .sin_addr = guest };
-    cleanup_close int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    int one = 1;
+                               .sin_addr = h->guest };
 
-    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0
-        || bind(fd, (struct sockaddr *) &sin, sizeof sin) < 0 || listen(fd, 128) < 0)
-        return publish_error(p, errno, err);
     /* replies to clients whose address is kept come back to the forwarder */
-    if (netns_agent_route_keep(h->agent, SOCK_STREAM, &dst, err) < 0)
+    if (fd < 0 || netns_agent_route_keep(h->agent, SOCK_STREAM, &dst, err) < 0)
         return -1;
     h->tcp = xrealloc(h->tcp, (h->ntcp + 1) * sizeof *h->tcp);
     h->tcp[h->ntcp++] = netns_tcpfwd_new(steal_fd(&fd), h->agent, &dst);
@@ -431,17 +451,19 @@ publish_tcp(struct helper *h, const struct netns_port *p, struct in_addr host, s
 static int
 publish(struct helper *h, const struct netns_port *p, struct pcon_err *err)
 {
-    struct in_addr host = { INADDR_ANY }, guest = h->guest;
+    struct in_addr host = { INADDR_ANY };
 
-    if (p->host_ip[0] && inet_pton(AF_INET, p->host_ip, &host) != 1)
-        return pcon_fail(err, EAFNOSUPPORT, "publish on %s: IPv4 addresses only for now",
-                         p->host_ip);
     if (p->udp)
-        return publish_udp(h, p, host, err);
+        return publish_udp(h, p, err);
     if (h->handler == NETNS_PORTS_ROOTLESSKIT)
-        return publish_tcp(h, p, host, guest, err);
+        return publish_tcp(h, p, err);
+    /* libslirp's own forwarding (slirp_add_hostfwd) is IPv4's */
+    if (p->host_ip[0] && inet_pton(AF_INET, p->host_ip, &host) != 1)
+        return pcon_fail_kind(err, PCON_ERR_EXEC, EAFNOSUPPORT,
+                              "publish on %s: port_handler=slirp4netns takes IPv4 addresses only",
+                              p->host_ip);
     errno = 0;
-    if (slirp_fn.add_hostfwd(h->slirp, 0, host, p->host_port, guest, p->ctr_port) < 0)
+    if (slirp_fn.add_hostfwd(h->slirp, 0, host, p->host_port, h->guest, p->ctr_port) < 0)
         return publish_error(p, errno ? errno : EADDRINUSE, err);
     return 0;
 }

@@ -444,14 +444,19 @@ netns_tap_open(pid_t target, const struct netns_tap_config *c, int *agent, struc
 }
 
 const struct sockaddr_in *
-netns_agent_kept_source(const struct sockaddr_storage *src, socklen_t len)
+netns_agent_kept_source(const struct sockaddr_storage *src, socklen_t len, struct sockaddr_in *buf)
 {
-    const struct sockaddr_in *sin = (const struct sockaddr_in *) src;
+    const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) src;
 
-    if (len != sizeof *sin || src->ss_family != AF_INET
-        || (ntohl(sin->sin_addr.s_addr) >> 24) == 127)
+    if (len == sizeof *buf && src->ss_family == AF_INET)
+        memcpy(buf, src, sizeof *buf);
+    else if (len == sizeof *sin6 && src->ss_family == AF_INET6
+             && IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+        *buf = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = sin6->sin6_port };
+        memcpy(&buf->sin_addr, &sin6->sin6_addr.s6_addr[12], sizeof buf->sin_addr);
+    } else
         return NULL;
-    return sin;
+    return (ntohl(buf->sin_addr.s_addr) >> 24) == 127 ? NULL : buf;
 }
 
 static int

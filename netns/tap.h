@@ -31,11 +31,13 @@ int netns_tap_open(pid_t target, const struct netns_tap_config *c, int *agent,
  * from: a client's, kept (see netns_agent_route_keep) */
 int netns_agent_connect(int agent, int type, const struct sockaddr_in *dst,
                         const struct sockaddr_in *src, struct pcon_err *err);
-/* the client address a forwarder keeps for the container to see: src
- * (len bytes), unless it is no IPv4 one or the host's loopback, which
- * means nothing inside (the socket then comes from the container's own) */
-const struct sockaddr_in *netns_agent_kept_source(const struct sockaddr_storage *src,
-                                                  socklen_t len);
+/* the client address a forwarder keeps for the container to see, in *buf:
+ * src (len bytes; an IPv4 one, or one mapped into IPv6 by a dual-stack
+ * listener), unless it is the host's loopback, which means nothing inside;
+ * NULL then and for IPv6 clients (the socket comes from the container's
+ * own address) */
+const struct sockaddr_in *netns_agent_kept_source(const struct sockaddr_storage *src, socklen_t len,
+                                                  struct sockaddr_in *buf);
 /* replies from the container's from (its address and port, of type) to a
  * kept client address come back to the forwarder's socket */
 int netns_agent_route_keep(int agent, int type, const struct sockaddr_in *from,

@@ -71,6 +71,7 @@ static void
 accept_one(struct netns_tcpfwd *f)
 {
     struct sockaddr_storage peer;
+    struct sockaddr_in kept;
     socklen_t len = sizeof peer;
     cleanup_close int a =
         accept4(f->listen_fd, (struct sockaddr *) &peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -85,7 +86,7 @@ accept_one(struct netns_tcpfwd *f)
     if (pipe2(c->dir[0].pipe, O_NONBLOCK | O_CLOEXEC) < 0
         || pipe2(c->dir[1].pipe, O_NONBLOCK | O_CLOEXEC) < 0
         || (c->fd[1] = netns_agent_connect(f->agent, SOCK_STREAM, &f->dst,
-                                           netns_agent_kept_source(&peer, len), NULL))
+                                           netns_agent_kept_source(&peer, len, &kept), NULL))
                < 0) {
         conn_free(c);
         return;

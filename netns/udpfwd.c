@@ -61,6 +61,7 @@ static struct udp_flow *
 udp_flow_get(struct netns_udpfwd *f, const struct sockaddr_storage *from, socklen_t len)
 {
     struct udp_flow *fl, **oldest = NULL;
+    struct sockaddr_in kept;
     int inner;
 
     for (fl = f->flows; fl; fl = fl->next)
@@ -73,8 +74,8 @@ udp_flow_get(struct netns_udpfwd *f, const struct sockaddr_storage *from, sockle
         udp_flow_close(f, oldest);
     }
     /* the client's address kept: the container sees who sends */
-    inner = netns_agent_connect(f->agent, SOCK_DGRAM, &f->dst, netns_agent_kept_source(from, len),
-                                NULL);
+    inner = netns_agent_connect(f->agent, SOCK_DGRAM, &f->dst,
+                                netns_agent_kept_source(from, len, &kept), NULL);
     if (inner < 0)
         return NULL;
     fl = xzalloc(sizeof *fl);

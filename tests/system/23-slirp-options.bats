@@ -160,3 +160,49 @@ PY
     refute_output_contains "fd00::"
     pcon rm "$cid" >/dev/null
 }
+
+@test "published ports listen on IPv6 too, as podman's: [::1] reaches -p P:80; -p [::1]:P:80 listens there alone" {
+    local p1 p2 cid
+    python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null \
+        || skip "the host has no IPv6 loopback"
+    p1=$(free_port)
+    p2=$(free_port)
+    cid=$(pcon run -d -p "$p1:80" -p "[::1]:$p2:80" -p "$p1:5353/udp" -v "$PROBE_DIR:/probe:ro" $IMAGE \
+        sh -c 'echo hello-six > /i; /probe/probe udpecho 5353 & httpd -f -p 80 -h /')
+    wait_for 10 curl -sf "http://[::1]:$p1/i"
+    run curl -sf "http://[::1]:$p1/i"
+    assert_output "hello-six"
+    run curl -sf "http://127.0.0.1:$p1/i"
+    assert_output "hello-six"
+    run curl -sf "http://[::1]:$p2/i"
+    assert_output "hello-six"
+    run curl -sf -m 3 "http://127.0.0.1:$p2/i"
+    [ "$status" -ne 0 ]
+    run timeout 20 python3 - "$p1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.settimeout(2)
+for attempt in range(5):
+    s.sendto(b"over-six", ("::1", int(sys.argv[1])))
+    try:
+        print(s.recvfrom(100)[0].decode())
+        break
+    except socket.timeout:
+        pass
+PY
+    assert_output "over-six"
+    # podman writes an IPv6 address bare here
+    run pcon port "$cid" 80
+    assert_output "0.0.0.0:$p1
+::1:$p2"
+    pcon rm -f -t 0 "$cid" >/dev/null
+}
+
+@test "port_handler=slirp4netns publishes on IPv4 only: an IPv6 host address is exit 126, one line" {
+    run --separate-stderr pcon run --rm -p "[::1]:$(free_port):80" --network slirp4netns:port_handler=slirp4netns $IMAGE true
+    echo "$stderr"
+    assert_status 126
+    assert_one_error_line
+    [[ "$stderr" == *"IPv4 addresses only"* ]]
+    assert_no_containers
+}
