@@ -196,19 +196,58 @@ engine_ctr_wait(struct store *st, struct container *c)
     return c->state.exit_code;
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* podman's refusal to remove a container whose network others join,
+ * forced or not: they go first (their ids sorted, as podman lists them) */
+static int
+dependents_check(struct store *st, const struct container *c, struct pcon_err *err)
+{
+    struct container *v = NULL;
+    cleanup_strv char **deps = NULL;
+    cleanup_free char *list = NULL;
+    size_t n = 0;
+
+    if (engine_ctr_list(st, &v, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].cfg.net.mode == NETNS_JOIN_CTR && strcmp(v[i].cfg.net.target, c->cfg.id) == 0
+            && strcmp(v[i].cfg.id, c->cfg.id) != 0)
+            strv_push(&deps, v[i].cfg.id);
+    engine_ctr_list_free(v, n);
+    if (deps == NULL)
+        return 0;
+    qsort(deps, strv_len(deps), sizeof *deps, cmp_str);
+    for (size_t i = 0; deps[i]; i++) {
+        char *next = xasprintf("%s%s%s", list ? list : "", list ? ", " : "", deps[i]);
+        free(list);
+        list = next;
+    }
+    return pcon_fail(err, 0,
+                     "container %s has dependent containers which must be removed before it: %s:"
+                     " container already exists",
+                     c->cfg.id, list);
+}
+
 int
 engine_ctr_remove(struct store *st, struct container *c, bool force, struct pcon_err *err)
 {
     cleanup_close int lock = -1;
 
+    if (engine_ctr_is_active(c) && !force)
+        return pcon_fail_kind(err, PCON_ERR_INUSE, 0,
+                              "cannot remove container %s as it is %s - running or paused"
+                              " containers cannot be removed without force: container state"
+                              " improper",
+                              c->cfg.id, engine_ctr_status_name(c->state.status));
+    if (dependents_check(st, c, err) < 0)
+        return -1;
     if (engine_ctr_is_active(c)) {
         cleanup_close int pfd = -1;
-        if (!force)
-            return pcon_fail_kind(err, PCON_ERR_INUSE, 0,
-                                  "cannot remove container %s as it is %s - running or paused"
-                                  " containers cannot be removed without force: container state"
-                                  " improper",
-                                  c->cfg.id, engine_ctr_status_name(c->state.status));
         pfd = pidfd_checked(c->state.pid, c->state.pid_start);
         if (mark_stopping(st, c, false, err) < 0)
             return -1;
