@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,13 +34,21 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->add_hosts);
 }
 
-/* podman reads these options as string slices: commas separate values,
- * an empty argument gives none */
+/* podman reads these options as string slices (a CSV record): commas
+ * separate values, an empty argument gives none, and only the first line
+ * that is not empty counts (nothing past a newline reaches a file) */
 static char **
-slice_split(const char *arg)
+slice_split(const char *all)
 {
+    cleanup_free char *line = NULL;
+    const char *arg;
     char **v = NULL;
 
+    all += strspn(all, "\r\n");
+    line = xstrndup(all, strcspn(all, "\n"));
+    if (line[0] && line[strlen(line) - 1] == '\r')
+        line[strlen(line) - 1] = '\0'; /* a CRLF line */
+    arg = line;
     while (*arg) {
         size_t len = strcspn(arg, ",");
         strv_push_take(&v, xstrndup(arg, len));
@@ -179,14 +188,38 @@ net_opts_check(const struct create_args *a, struct pcon_err *err)
     if (strv_len(a->dns_search) > 1 && strv_contains(a->dns_search, "."))
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "cannot pass additional search domains when also specifying '.'");
-    if (dns && a->o.net.mode == NETNS_PRIVATE)
+    if (dns && (a->o.net.mode == NETNS_PRIVATE || a->o.net.mode == NETNS_JOIN_CTR))
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                              "conflicting options: dns and the network mode: none");
+                              "conflicting options: dns and the network mode: %s",
+                              a->o.net.mode == NETNS_PRIVATE ? "none" : "container");
     if (a->dns_none && (a->dns_search || a->dns_options))
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "invalid config provided: UseImageResolvConf and %s are mutually"
                               " exclusive options",
                               a->dns_search ? "DNSSearch" : "DNSOption");
+    return 0;
+}
+
+/* What podman checks once the network is known: -p only on a network of
+ * the container's own (discarded, with a word, on none, host and
+ * container:X; silently on ns:PATH), --add-host not on another's. */
+static int
+ports_check(struct create_args *a, struct pcon_err *err)
+{
+    enum netns_mode mode = a->o.net.mode;
+
+    if (a->ports && mode != NETNS_SLIRP) {
+        if (mode != NETNS_JOIN_PATH)
+            fprintf(stderr, "Port mappings have been discarded as one of the Host, Container, Pod,"
+                            " and None network modes are in use\n");
+        strv_free(a->ports);
+        a->ports = NULL;
+    }
+    if (mode == NETNS_JOIN_CTR && a->add_hosts)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "invalid config provided: cannot set extra host entries when the"
+                              " container is joined to another containers network namespace:"
+                              " invalid configuration");
     return 0;
 }
 
@@ -272,6 +305,11 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     case 'h':
         if (*arg == '\0')
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid empty hostname");
+        /* it goes into /etc/hosts and /etc/hostname: no line of its own */
+        for (const char *c = arg; *c; c++)
+            if ((unsigned char) *c < 0x20 || *c == 0x7f)
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                      "invalid hostname: it holds a control character");
         o->hostname = arg;
         return 1;
     case 'i':
@@ -350,7 +388,7 @@ cmd_create_container(struct cmd_ctx *ctx, struct create_args *a, char **operands
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "the --rm option conflicts with --restart, when the restartPolicy"
                               " is not \"\" and \"no\"");
-    if (net_opts_check(a, err) < 0)
+    if (net_opts_check(a, err) < 0 || ports_check(a, err) < 0)
         return -1;
     o->image = operands[0];
     o->cmd = operands + 1;

@@ -304,9 +304,10 @@ fail:
     return yajl_gen_in_error_state;
 }
 
-/* the /etc files of the run directory ("" for one the image keeps) */
+/* the /etc files bound into the container ("" for one the image keeps;
+ * with container:X, X's) */
 static yajl_gen_status
-inspect_run_files(yajl_gen g, const struct ctr_config *cf, const char *rundir)
+inspect_run_files(yajl_gen g, struct store *st, const struct ctr_config *cf, const char *rundir)
 {
     static const struct {
         const char *key;
@@ -316,12 +317,16 @@ inspect_run_files(yajl_gen g, const struct ctr_config *cf, const char *rundir)
         { "HostnamePath", ETC_HOSTNAME },
         { "HostsPath", ETC_HOSTS },
     };
+    struct etc_plan plan;
+    yajl_gen_status r = yajl_gen_status_ok;
 
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        cleanup_free char *p = engine_etc_file_path(rundir, files[i].file);
-        bool kept = engine_etc_files_skipped(cf) & (1u << files[i].file);
-        JG(json_gen_kv_str(g, files[i].key, kept ? "" : p));
-    }
+    if (engine_etc_plan(st, cf, &plan, NULL) < 0)
+        memset(&plan, 0, sizeof plan); /* the other container is gone: none */
+    for (size_t i = 0; i < sizeof files / sizeof files[0] && r == yajl_gen_status_ok; i++)
+        r = json_gen_kv_str(g, files[i].key,
+                            plan.path[files[i].file] ? plan.path[files[i].file] : "");
+    engine_etc_plan_free(&plan);
+    JG(r);
     return json_gen_kv_str(g, "StaticDir", rundir);
 fail:
     return yajl_gen_in_error_state;
@@ -408,12 +413,14 @@ fail:
     return yajl_gen_in_error_state;
 }
 
-/* HostConfig: binds, the log, the network, the restart policy */
+/* HostConfig: binds, the log, the network, the restart policy, the names
+ * and servers of --dns, --dns-option, --dns-search and --add-host */
 static yajl_gen_status
 inspect_host_config(yajl_gen g, struct store *st, const struct ctr_config *cf)
 {
     cleanup_free char *log = engine_ctr_log_path(st, cf->id);
     cleanup_free char *net = NULL;
+    char *none[] = { NULL };
 
     JG(json_gen_str(g, "HostConfig"));
     JG(yajl_gen_map_open(g));
@@ -433,6 +440,10 @@ inspect_host_config(yajl_gen g, struct store *st, const struct ctr_config *cf)
     JG(json_gen_kv_int(g, "MaximumRetryCount", cf->restart_max));
     JG(yajl_gen_map_close(g));
     JG(json_gen_kv_bool(g, "AutoRemove", cf->rm));
+    JG(json_gen_kv_strv(g, "Dns", cf->dns ? cf->dns : none));
+    JG(json_gen_kv_strv(g, "DnsOptions", cf->dns_options ? cf->dns_options : none));
+    JG(json_gen_kv_strv(g, "DnsSearch", cf->dns_search ? cf->dns_search : none));
+    JG(json_gen_kv_strv(g, "ExtraHosts", cf->add_hosts ? cf->add_hosts : none));
     return yajl_gen_map_close(g);
 fail:
     return yajl_gen_in_error_state;
@@ -455,7 +466,7 @@ cmd_ctr_report_inspect(struct store *st, const struct container *c)
     JG(json_gen_kv_str(g, "Image", cf->image_id));
     JG(json_gen_kv_str(g, "ImageName", cf->image_name));
     JG(json_gen_kv_str(g, "Rootfs", ""));
-    JG(inspect_run_files(g, cf, rundir));
+    JG(inspect_run_files(g, st, cf, rundir));
     JG(json_gen_kv_str(g, "Name", cf->name));
     JG(json_gen_kv_int(g, "RestartCount", s->restart_count));
     JG(json_gen_kv_str(g, "Driver", storage_driver_name(cf->driver)));

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,30 @@ build_env(struct ctr_config *g, const struct image_config *ic, const struct engi
     return 0;
 }
 
+/* -h, else the host's name on the host's network (as podman), else the
+ * id's first 12 digits */
+static int
+hostname_default(struct ctr_config *g, const struct engine_create_opts *o, struct pcon_err *err)
+{
+    char host[HOST_NAME_MAX + 1] = "";
+
+    if (o->hostname) {
+        g->hostname = xstrdup(o->hostname);
+        return 0;
+    }
+    if (o->net.mode == NETNS_HOST) {
+        if (gethostname(host, sizeof host) < 0)
+            return pcon_fail(err, errno, "get the host's name");
+        host[HOST_NAME_MAX] = '\0';
+        if (host[0] && !strpbrk(host, "\n\r")) {
+            g->hostname = xstrdup(host);
+            return 0;
+        }
+    }
+    g->hostname = xstrndup(g->id, 12);
+    return 0;
+}
+
 /* image: o's, or the id a pull gave */
 static int
 config_from_opts(struct store *st, struct ctr_config *g, struct image *img, const char *image,
@@ -177,9 +202,8 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     }
     if (engine_id_new(g->id, err) < 0)
         goto out;
-    g->hostname = xstrdup(o->hostname ? o->hostname : g->id);
-    if (!o->hostname)
-        g->hostname[12] = '\0';
+    if (hostname_default(g, o, err) < 0)
+        goto out;
     if (o->workdir)
         g->workdir = xstrdup(o->workdir);
     else if (ic.workdir)
@@ -199,14 +223,8 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     g->net = o->net;
     if (g->net.mode == NETNS_JOIN_CTR && net_target_resolve(st, g, err) < 0)
         goto out;
-    if ((o->ports || o->publish_all) && g->net.mode != NETNS_SLIRP && g->net.mode != NETNS_PRIVATE
-        && g->net.mode != NETNS_HOST) {
-        pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                       "conflicting options: port publishing and the network mode %s",
-                       g->net.mode == NETNS_JOIN_CTR ? "container" : "ns");
-        goto out;
-    }
-    if (o->ports && ports_store(g, o->ports, err) < 0)
+    /* ports only on a network of its own (cmd/ said so for the others) */
+    if (o->ports && g->net.mode == NETNS_SLIRP && ports_store(g, o->ports, err) < 0)
         goto out;
     if (o->publish_all && ports_expose(g, ic.exposed_ports, err) < 0)
         goto out;

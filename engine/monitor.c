@@ -46,6 +46,7 @@ struct monitor {
     struct image img;
     char *rundir, *rootfs;
     struct mount_plan plan;
+    struct etc_plan etc; /* which /etc files are bound, and from where */
     struct volume *volumes;
     size_t nvolumes;
     bool mounted; /* the monitor mounted the root (fuse-overlayfs) */
@@ -80,6 +81,7 @@ monitor_free(struct monitor *m)
     free(m->rundir);
     free(m->rootfs);
     engine_mounts_plan_free(&m->plan);
+    engine_etc_plan_free(&m->etc);
     for (size_t i = 0; i < m->nvolumes; i++)
         engine_spec_volume_free(&m->volumes[i]);
     free(m->volumes);
@@ -94,7 +96,8 @@ monitor_free(struct monitor *m)
 }
 
 /* the run directory: the mount point and the /etc files bound into the
- * root, written anew at every start (the run root may have been lost) */
+ * root, written anew at every start (the run root may have been lost);
+ * with container:X, this container's name added to X's hosts */
 static int
 rundir_prepare(struct monitor *m, struct pcon_err *err)
 {
@@ -108,7 +111,31 @@ rundir_prepare(struct monitor *m, struct pcon_err *err)
     dfd = open(m->rundir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return pcon_fail(err, errno, "open \"%s\"", m->rundir);
-    return engine_etc_files_write(dfd, &m->c->cfg, err);
+    engine_etc_plan_free(&m->etc);
+    if (engine_etc_plan(m->st, &m->c->cfg, &m->etc, err) < 0
+        || engine_etc_files_write(dfd, &m->c->cfg, &m->etc, err) < 0)
+        return -1;
+    return engine_etc_hosts_join(&m->c->cfg, &m->etc, err);
+}
+
+/* the /etc files another container's run directory holds: bound from
+ * there, where the plan binds this one's */
+static void
+plan_etc_sources(struct monitor *m)
+{
+    for (size_t f = 0; f < ETC_FILES; f++) {
+        cleanup_free char *own = engine_etc_file_path(m->rundir, (enum etc_file) f);
+        if (m->etc.path[f] == NULL || m->etc.own[f])
+            continue;
+        for (size_t i = 0; i < m->plan.n; i++) {
+            struct mount_op *op = &m->plan.ops[i];
+            if (op->kind == MOUNT_BIND && op->src && strcmp(op->src, own) == 0) {
+                free(op->src);
+                op->src = xstrdup(m->etc.path[f]);
+                break;
+            }
+        }
+    }
 }
 
 static int
@@ -121,7 +148,7 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
         .private_net = g->net.mode != NETNS_HOST && g->net.mode != NETNS_JOIN_PATH,
         .single_mapping = engine_userns_single_mapping(),
         .userdata = m->rundir,
-        .etc_skipped = engine_etc_files_skipped(g),
+        .etc_skipped = engine_etc_files_skipped(&m->etc),
     };
 
     for (size_t i = 0; g->volumes && g->volumes[i]; i++) {
@@ -135,7 +162,10 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
     for (size_t i = 0; g->ports && g->ports[i]; i++)
         if (netns_port_parse(g->ports[i], &m->ports, &m->nports, err) < 0)
             return -1;
-    return engine_mounts_plan(&po, &m->plan, err);
+    if (engine_mounts_plan(&po, &m->plan, err) < 0)
+        return -1;
+    plan_etc_sources(m);
+    return 0;
 }
 
 /* The root is mounted by the init in its own mount namespace, and goes
@@ -397,6 +427,7 @@ monitor_begin(struct monitor *m, struct pcon_err *err)
 static void
 monitor_end(struct monitor *m)
 {
+    engine_etc_hosts_leave(&m->c->cfg, &m->etc); /* with container:X, out of X's hosts */
     if (m->mounted)
         (void) storage_rootfs_unmount(m->rootfs, NULL); /* the namespace dies with us anyway */
     if (m->c->cfg.rm) {
