@@ -48,8 +48,9 @@ enum {
         { CO_NAME, "name", 0, "NAME", "Assign a name to the container" },                          \
         { CO_NETWORK, "network", 0, "MODE",                                                        \
           "Network mode: "                                                                         \
-          "slirp4netns[:allow_host_loopback=true,mtu=N,port_handler=rootlesskit|slirp4netns] "     \
-          "(default), none, host" },                                                               \
+          "slirp4netns[:allow_host_loopback=BOOL,cidr=CIDR,enable_ipv6=BOOL,mtu=N,"                \
+          "outbound_addr=IP|IFACE,outbound_addr6=IP|IFACE,port_handler=rootlesskit|slirp4netns] "  \
+          "(default), private, none, host, ns:PATH, container:NAME" },                             \
         { CO_NO_HOSTS, "no-hosts", 0, NULL,                                                        \
           "Do not create /etc/hosts within the container, instead use the version from the "       \
           "image" },                                                                               \
