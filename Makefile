@@ -51,6 +51,21 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# A pod's infra process (pod/infra/pcon-infra.c): freestanding, no libc,
+# whatever the build's own flags (sanitizers have no place in it); its
+# bytes are compiled into pcon (engine/infra_blob.c), which writes it into
+# each infra container's empty root. The stem is the build directory.
+INFRA_CFLAGS := -Os -static -nostdlib -ffreestanding -fno-stack-protector \
+    -fno-asynchronous-unwind-tables -fno-pie -no-pie -Wl,--build-id=none -s -Wall -Wextra -Werror
+%/pod/infra/pcon-infra: pod/infra/pcon-infra.c
+	@mkdir -p $(dir $@)
+	$(CC) $(INFRA_CFLAGS) -o $@ $<
+%/pod/infra/pcon-infra.inc: %/pod/infra/pcon-infra
+	od -An -v -tx1 $< | sed -e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g' >$@.tmp && mv -f $@.tmp $@
+$(BUILD)/engine/infra_blob.o: engine/infra_blob.c $(BUILD)/pod/infra/pcon-infra.inc
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -I$(BUILD)/pod/infra -c -o $@ $<
+
 $(BUILD)/tests/%: tests/unit/%.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -98,6 +113,10 @@ FUZZ_OBJ := $(CORE_SRC:%.c=$(FUZZ_BUILD)/%.o)
 $(FUZZ_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/engine/infra_blob.o: engine/infra_blob.c $(FUZZ_BUILD)/pod/infra/pcon-infra.inc
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -I$(FUZZ_BUILD)/pod/infra -c -o $@ $<
 
 $(FUZZ_BUILD)/libpcon.a: $(FUZZ_OBJ)
 	rm -f $@ && ar rcs $@ $^

@@ -113,7 +113,8 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_pause_def, cmd_unpause_def, cmd_cp_def, cmd_attach_def, cmd_images_def, cmd_rmi_def,
     cmd_tag_def, cmd_untag_def, cmd_image_def, cmd_image_inspect_def, cmd_image_exists_def,
     cmd_image_prune_def, cmd_load_def, cmd_pull_def, cmd_save_def, cmd_push_def, cmd_login_def,
-    cmd_logout_def;
+    cmd_logout_def, cmd_pod_def, cmd_pod_create_def, cmd_pod_exists_def, cmd_pod_inspect_def,
+    cmd_pod_ps_def, cmd_pod_rm_def, cmd_pod_start_def, cmd_pod_stop_def;
 
 /* inspect of containers and images (images_only: `image inspect`) */
 int cmd_inspect_objects(struct cmd_ctx *ctx, int argc, char **argv, const struct cmd_def *def,

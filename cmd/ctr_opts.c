@@ -9,6 +9,7 @@
 
 #include "../lib/cleanup.h"
 #include "../registry/registry.h"
+#include "../pod/pod.h"
 #include "ctr_opts.h"
 
 void
@@ -32,6 +33,7 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->dns_search);
     strv_free(a->dns_options);
     strv_free(a->add_hosts);
+    free(a->pod_buf);
 }
 
 /* podman reads these options as string slices (a CSV record): commas
@@ -327,7 +329,18 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         o->name = arg;
         return 1;
     case CO_NETWORK:
+        a->net_set = true;
         return netns_spec_parse(arg, &o->net, err) < 0 ? -1 : 1;
+    case CO_POD:
+        a->pod = arg;
+        return 1;
+    case CO_POD_ID_FILE:
+        free(a->pod_buf);
+        a->pod_buf = cmd_read_cidfile(arg, err);
+        if (a->pod_buf == NULL)
+            return pcon_prefix(err, "reading pod ID file %s", arg);
+        a->pod = a->pod_buf;
+        return 1;
     case CO_NO_HOSTS:
         o->no_hosts = cmd_flag_value(arg);
         return 1;
@@ -379,15 +392,108 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
 }
 
 int
+cmd_create_net_finish(struct create_args *a, struct pcon_err *err)
+{
+    struct engine_create_opts *o = &a->o;
+
+    if (net_opts_check(a, err) < 0 || ports_check(a, err) < 0)
+        return -1;
+    o->ports = a->ports;
+    o->dns = a->dns;
+    o->dns_search = a->dns_search;
+    o->dns_options = a->dns_options;
+    o->add_hosts = a->add_hosts;
+    o->no_resolv_conf = a->dns_none;
+    return 0;
+}
+
+static int container_create(struct cmd_ctx *ctx, struct create_args *a, char **operands,
+                            struct container *out, struct pcon_err *err);
+
+/* --pod: a member of that pod (new:NAME, made now, with the network
+ * options); *made: the pod made here, to remove when the member fails */
+static int
+pod_join(struct cmd_ctx *ctx, struct create_args *a, struct pod *made, bool *is_new,
+         struct pcon_err *err)
+{
+    struct pod p;
+    int r;
+
+    *is_new = strncmp(a->pod, "new:", 4) == 0;
+    if (*is_new) {
+        struct pod_create_opts po = { .name = a->pod + 4, .share = POD_JOIN_UTS | POD_JOIN_IPC };
+        if (cmd_create_net_finish(a, err) < 0)
+            return -1;
+        po.infra = a->o;
+        po.infra.publish_all = false;
+        if (pod_create(&ctx->st, &po, made, err) < 0)
+            return -1;
+        /* the network options were the pod's, stored with its infra */
+        strv_free(a->ports);
+        strv_free(a->dns);
+        strv_free(a->dns_search);
+        strv_free(a->dns_options);
+        strv_free(a->add_hosts);
+        a->ports = a->dns = a->dns_search = a->dns_options = a->add_hosts = NULL;
+        a->dns_none = a->add_host_set = a->net_set = false;
+        memset(&a->o.net, 0, sizeof a->o.net);
+        a->o.hostname = NULL;
+        a->o.ports = a->o.dns = a->o.dns_search = a->o.dns_options = a->o.add_hosts = NULL;
+        a->o.no_resolv_conf = false;
+        return pod_member_opts(made, &a->o, false, err);
+    }
+    if (pod_load(&ctx->st, a->pod, &p, err) < 0)
+        return -1;
+    a->o.ports = a->ports;
+    a->o.add_hosts = a->add_hosts;
+    r = pod_member_opts(&p, &a->o, a->net_set, err);
+    /* the pod's network and DNS are the member's (podman takes the
+     * member's own values and drops them) */
+    strv_free(a->dns);
+    strv_free(a->dns_search);
+    strv_free(a->dns_options);
+    a->dns = a->dns_search = a->dns_options = NULL;
+    a->dns_none = false;
+    /* the ids stay valid in made, freed by the caller */
+    *made = p;
+    return r;
+}
+
+int
 cmd_create_container(struct cmd_ctx *ctx, struct create_args *a, char **operands,
                      struct container *out, struct pcon_err *err)
 {
     struct engine_create_opts *o = &a->o;
+    struct pod pod = { 0 };
+    bool is_new = false;
+    int r;
 
     if (o->rm && o->restart != RESTART_NO)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "the --rm option conflicts with --restart, when the restartPolicy"
                               " is not \"\" and \"no\"");
+    if (a->pod == NULL)
+        return container_create(ctx, a, operands, out, err);
+    /* before the store is opened: a taken id file makes nothing */
+    if (engine_ctr_cidfile_check(o->cidfile, err) < 0 || cmd_store_open(ctx, err) < 0)
+        return -1;
+    r = pod_join(ctx, a, &pod, &is_new, err);
+    if (r == 0)
+        r = container_create(ctx, a, operands, out, err);
+    if (r < 0 && is_new && pod.cfg.name) {
+        cleanup_err struct pcon_err e2 = { 0 };
+        (void) pod_remove(&ctx->st, &pod, true, 0, &e2); /* nothing of new:NAME stays */
+    }
+    pod_free(&pod);
+    return r;
+}
+
+static int
+container_create(struct cmd_ctx *ctx, struct create_args *a, char **operands, struct container *out,
+                 struct pcon_err *err)
+{
+    struct engine_create_opts *o = &a->o;
+
     if (net_opts_check(a, err) < 0 || ports_check(a, err) < 0)
         return -1;
     o->image = operands[0];

@@ -28,6 +28,8 @@ enum {
     CO_DNS_OPTION,
     CO_DNS_SEARCH,
     CO_NO_HOSTS,
+    CO_POD,
+    CO_POD_ID_FILE,
 };
 
 #define CREATE_OPTS                                                                                \
@@ -58,6 +60,9 @@ enum {
           "Publish a container's port, or range of ports, to the host" },                          \
         { 'P', "publish-all", 'P', NULL,                                                           \
           "Publish all exposed ports to random ports on the host interfaces" },                    \
+        { CO_POD, "pod", 0, "NAME",                                                                \
+          "Run the container in a pod (NAME, ID, or new:NAME to create it)" },                     \
+        { CO_POD_ID_FILE, "pod-id-file", 0, "FILE", "Read the pod's ID from the file" },           \
         { CO_PULL, "pull", 0, "POLICY",                                                            \
           "Pull the image: missing (default), always, never, newer" },                             \
         { CO_REPLACE, "replace", 0, NULL, "Replace a container of the same name" },                \
@@ -80,6 +85,9 @@ struct create_args {
      * combinations once all are read */
     char **dns, **dns_search, **dns_options, **add_hosts;
     bool dns_none, add_host_set;
+    bool net_set;             /* --network was given */
+    const char *pod;          /* --pod NAME|ID|new:NAME */
+    char *pod_buf;            /* --pod-id-file's */
     struct registry_opts reg; /* for a pull */
 };
 
@@ -92,5 +100,7 @@ void cmd_create_args_free(struct create_args *a);
  * image); the options checked together, then the engine's create */
 int cmd_create_container(struct cmd_ctx *ctx, struct create_args *a, char **operands,
                          struct container *out, struct pcon_err *err);
+/* the network options checked together, into a->o (pod create's too) */
+int cmd_create_net_finish(struct create_args *a, struct pcon_err *err);
 
 #endif

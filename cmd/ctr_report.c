@@ -22,6 +22,8 @@ command_line(const struct container *c, bool no_trunc)
 {
     char *s = xstrdup("");
 
+    if (c->cfg.infra)
+        return s; /* podman shows no command for a pod's infra */
     for (size_t i = 0; c->cfg.args[i]; i++) {
         char *t = xasprintf("%s%s%s", s, i ? " " : "", c->cfg.args[i]);
         free(s);
@@ -151,8 +153,8 @@ fail:
 }
 
 /* NetworkSettings.Ports: {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]} */
-static yajl_gen_status
-inspect_ports(yajl_gen g, const struct ctr_config *cf)
+yajl_gen_status
+cmd_ctr_report_ports(yajl_gen g, const struct ctr_config *cf)
 {
     cleanup_free struct netns_port *v = NULL;
     size_t n;
@@ -202,7 +204,7 @@ inspect_network(yajl_gen g, const struct container *c)
     JG(json_gen_kv_str(g, "LinkLocalIPv6Address", ""));
     JG(json_gen_kv_int(g, "LinkLocalIPv6PrefixLen", 0));
     JG(json_gen_str(g, "Ports"));
-    JG(inspect_ports(g, &c->cfg));
+    JG(cmd_ctr_report_ports(g, &c->cfg));
     JG(json_gen_kv_str(g, "SandboxKey", sandbox ? sandbox : ""));
     return yajl_gen_map_close(g);
 fail:
@@ -210,8 +212,8 @@ fail:
 }
 
 char *
-cmd_ctr_report_ps(struct store *st, const struct container *c, bool template, bool no_trunc,
-                  bool size)
+cmd_ctr_report_ps(struct store *st, const struct container *c, const char *pod_name, bool template,
+                  bool no_trunc, bool size)
 {
     cleanup_yajl_gen yajl_gen g = json_gen_new(false);
     const struct ctr_state *s = &c->state;
@@ -240,7 +242,7 @@ cmd_ctr_report_ps(struct store *st, const struct container *c, bool template, bo
     JG(json_gen_kv_str(g, "Id", c->cfg.id));
     JG(json_gen_kv_str(g, "Image", c->cfg.image_name));
     JG(json_gen_kv_str(g, "ImageID", c->cfg.image_id));
-    JG(json_gen_kv_bool(g, "IsInfra", false));
+    JG(json_gen_kv_bool(g, "IsInfra", c->cfg.infra));
     JG(json_gen_str(g, "Labels"));
     JG(yajl_gen_null(g));
     JG(ps_mounts(g, c));
@@ -251,8 +253,12 @@ cmd_ctr_report_ps(struct store *st, const struct container *c, bool template, bo
         JG(json_gen_strv(g, (char *[]){ c->cfg.name, NULL }));
     JG(json_gen_kv_strv(g, "Networks", (char *[]){ NULL }));
     JG(json_gen_kv_int(g, "Pid", running ? s->pid : 0));
-    JG(json_gen_kv_str(g, "Pod", ""));
-    JG(json_gen_kv_str(g, "PodName", ""));
+    JG(json_gen_str(g, "Pod"));
+    if (c->cfg.pod && template && !no_trunc)
+        JG(yajl_gen_string(g, (const unsigned char *) c->cfg.pod, 12));
+    else
+        JG(json_gen_str(g, c->cfg.pod ? c->cfg.pod : ""));
+    JG(json_gen_kv_str(g, "PodName", pod_name ? pod_name : ""));
     JG(json_gen_str(g, "Ports"));
     JG(ps_ports(g, &c->cfg, template));
     JG(json_gen_str(g, "Size"));

@@ -5,14 +5,17 @@
 #define PCON_CMD_CTR_REPORT_H
 
 #include <stdbool.h>
+#include <yajl/yajl_gen.h>
 
 #include "../engine/container.h"
 #include "../storage/store.h"
 
 /* one `ps --format json` object; template adds the fields templates use
  * (ID short unless no_trunc, Names as a string, CreatedHuman...) */
-char *cmd_ctr_report_ps(struct store *st, const struct container *c, bool template, bool no_trunc,
-                        bool size);
+char *cmd_ctr_report_ps(struct store *st, const struct container *c, const char *pod_name,
+                        bool template, bool no_trunc, bool size);
+/* {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}, the published ports */
+yajl_gen_status cmd_ctr_report_ports(yajl_gen g, const struct ctr_config *cf);
 /* one `inspect` object */
 char *cmd_ctr_report_inspect(struct store *st, const struct container *c);
 

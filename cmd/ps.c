@@ -5,11 +5,12 @@
 #include <string.h>
 
 #include "../lib/cleanup.h"
+#include "../pod/pod.h"
 #include "cmd.h"
 #include "ctr_report.h"
 #include "format.h"
 
-enum { PS_NO_TRUNC = 0x300, PS_FORMAT, PS_FILTER };
+enum { PS_NO_TRUNC = 0x300, PS_FORMAT, PS_FILTER, PS_POD };
 
 static const struct cmd_opt ps_opts[] = {
     { 'a', "all", 'a', NULL, "Show all the containers, default is only running containers" },
@@ -18,15 +19,26 @@ static const struct cmd_opt ps_opts[] = {
     { 'l', "latest", 'l', NULL, "Show the latest container created" },
     { 'n', "last", 'n', "N", "Show the N last created containers" },
     { PS_NO_TRUNC, "no-trunc", 0, NULL, "Do not truncate the output" },
+    { PS_POD, "pod", 'p', NULL, "Print the ID and name of the pod the containers are in" },
     { 'q', "quiet", 'q', NULL, "Print the numeric IDs of the containers only" },
     { 's', "size", 's', NULL, "Display the total file sizes" },
     { 0 },
 };
 
 static const char *const ps_headers[] = {
-    "ID",      "CONTAINER ID", "CreatedHuman", "CREATED", "CreatedAt",
-    "CREATED", "RunningFor",   "CREATED",      NULL,
+    "ID",      "CONTAINER ID", "CreatedHuman", "CREATED", "CreatedAt", "CREATED", "RunningFor",
+    "CREATED", "Pod",          "POD ID",       "PodName", "PODNAME",   NULL,
 };
+
+/* the name of pod id, from the pods listed once */
+static const char *
+pod_name_of(struct pod *pods, size_t n, const char *id)
+{
+    for (size_t i = 0; id && i < n; i++)
+        if (strcmp(pods[i].cfg.id, id) == 0)
+            return pods[i].cfg.name;
+    return "";
+}
 
 static bool
 filter_match(const struct container *c, char **filters)
@@ -66,7 +78,10 @@ cmd_ps(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **filters = NULL;
     cleanup_strv char **rows = NULL;
-    bool all = false, quiet = false, no_trunc = false, size = false;
+    bool all = false, quiet = false, no_trunc = false, size = false, pod = false;
+    cleanup_free char *table = NULL;
+    struct pod *pods = NULL;
+    size_t npods = 0;
     const char *fmt = NULL;
     struct container *v = NULL;
     size_t n = 0;
@@ -98,6 +113,9 @@ cmd_ps(struct cmd_ctx *ctx, int argc, char **argv)
         case PS_NO_TRUNC:
             no_trunc = cmd_flag_value(arg);
             break;
+        case PS_POD:
+            pod = cmd_flag_value(arg);
+            break;
         case 'q':
             quiet = cmd_flag_value(arg);
             break;
@@ -112,6 +130,11 @@ cmd_ps(struct cmd_ctx *ctx, int argc, char **argv)
         return cmd_usage_error(&cmd_ps_def, "accepts no arguments");
     if (cmd_store_open(ctx, &err) < 0 || engine_ctr_list(&ctx->st, &v, &n, &err) < 0)
         return cmd_report(&err);
+    for (size_t i = 0; i < n && pods == NULL; i++)
+        if (v[i].cfg.pod && pod_list(&ctx->st, &pods, &npods, &err) < 0) {
+            engine_ctr_list_free(v, n);
+            return cmd_report(&err);
+        }
     for (size_t i = 0, shown = 0; i < n; i++) {
         const struct container *c = &v[i];
         if (!all && last < 0 && !engine_ctr_is_active(c) && filters == NULL)
@@ -124,17 +147,20 @@ cmd_ps(struct cmd_ctx *ctx, int argc, char **argv)
         if (quiet)
             printf("%.*s\n", no_trunc ? 64 : 12, c->cfg.id);
         else
-            strv_push_take(&rows, cmd_ctr_report_ps(&ctx->st, c, !(fmt && strcmp(fmt, "json") == 0),
-                                                    no_trunc, size));
+            strv_push_take(&rows,
+                           cmd_ctr_report_ps(&ctx->st, c, pod_name_of(pods, npods, c->cfg.pod),
+                                             !(fmt && strcmp(fmt, "json") == 0), no_trunc, size));
     }
     engine_ctr_list_free(v, n);
+    pod_list_free(pods, npods);
     if (quiet)
         return 0;
-    if (fmt == NULL)
-        fmt = size ? "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.CreatedHuman}}\\t{{.Status}}"
-                     "\\t{{.Ports}}\\t{{.Names}}\\t{{.Size}}"
-                   : "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.CreatedHuman}}\\t{{.Status}}"
-                     "\\t{{.Ports}}\\t{{.Names}}";
+    if (fmt == NULL) {
+        table = xasprintf("table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.CreatedHuman}}"
+                          "\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}%s%s",
+                          size ? "\\t{{.Size}}" : "", pod ? "\\t{{.Pod}}\\t{{.PodName}}" : "");
+        fmt = table;
+    }
     r = cmd_format_print(fmt, rows, ps_headers, &err);
     return r < 0 ? cmd_report(&err) : 0;
 }

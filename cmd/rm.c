@@ -24,8 +24,16 @@ static int
 rm_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
        struct pcon_err *err)
 {
-    bool force = *(bool *) opaque;
+    const bool *flags = opaque; /* force, all */
+    bool force = flags[0];
 
+    if (c->cfg.infra && flags[1])
+        return 0; /* --all: a pod's infra goes with its pod (pod rm) */
+    if (c->cfg.infra)
+        return pcon_fail(err, 0,
+                         "container %s is the infra container of pod %s and cannot be removed"
+                         " without removing the pod",
+                         c->cfg.id, c->cfg.pod);
     if (engine_ctr_remove(&ctx->st, c, force, err) < 0)
         return -1;
     printf("%s\n", name);
@@ -66,7 +74,7 @@ cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
     if (code >= 0)
         return code;
     /* a missing container: exit 1, silent with --force or --ignore */
-    return cmd_each_container(ctx, names, all, ignore || force, 1, rm_one, &force);
+    return cmd_each_container(ctx, names, all, ignore || force, 1, rm_one, (bool[]){ force, all });
 }
 
 const struct cmd_def cmd_rm_def = {

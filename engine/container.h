@@ -35,6 +35,12 @@ enum log_driver {
     LOG_PASSTHROUGH,
 };
 
+/* what else of its infra a pod's member shares (podman's --share) */
+#define POD_JOIN_UTS  1u
+#define POD_JOIN_IPC  2u
+#define POD_JOIN_PID  4u
+#define POD_JOIN_MASK 7u
+
 struct ctr_config {
     char id[65];
     char *name;
@@ -59,6 +65,12 @@ struct ctr_config {
     int stop_signal;
     int stop_timeout; /* seconds */
     int timeout;      /* --timeout: seconds the container may run, 0 for no limit */
+    /* pods (pod/): the pod's id for its infra and its members, else NULL;
+     * a member joins the infra's network (net: container:INFRA) and the
+     * namespaces in pod_join (POD_JOIN_*) */
+    char *pod;
+    bool infra; /* the pod's infra container: no image, pcon-infra as its init */
+    unsigned pod_join;
 };
 
 struct ctr_state {
@@ -115,6 +127,12 @@ struct engine_create_opts {
     const struct registry_opts *reg; /* for a pull (always quiet); NULL: the defaults */
     bool replace;                    /* a container of the same name is removed first */
     const char *cidfile;             /* must not exist; gets the id */
+    /* a pod's: its id, for the infra (no image: image and cmd unused) or a
+     * member, which joins the infra's network and pod_join namespaces */
+    const char *pod;
+    bool infra;
+    const char *infra_id;
+    unsigned pod_join;
 };
 
 /* --- records (engine/record.c) --- */

@@ -26,6 +26,7 @@
 #include "../storage/rootfs.h"
 #include "../netns/port.h"
 #include "container.h"
+#include "infra.h"
 #include "names.h"
 #include "spec.h"
 
@@ -175,6 +176,18 @@ hostname_default(struct ctr_config *g, const struct engine_create_opts *o, struc
     return 0;
 }
 
+/* A pod's infra: no image (an empty layer list), pcon-infra as its
+ * command, the pod's hostname, network and ports. */
+static int
+infra_image(struct ctr_config *g, struct image *img, struct image_config *ic)
+{
+    memset(img, 0, sizeof *img);
+    img->layers = xzalloc(sizeof *img->layers);
+    memset(ic, 0, sizeof *ic);
+    strv_push(&g->args, ENGINE_INFRA_PATH);
+    return 0;
+}
+
 /* image: o's, or the id a pull gave */
 static int
 config_from_opts(struct store *st, struct ctr_config *g, struct image *img, const char *image,
@@ -184,14 +197,18 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     char created[64];
     int r = -1;
 
-    if (storage_image_lookup(st, image, img, err) < 0)
-        return -1;
-    if (storage_image_config(st, img, &ic, err) < 0)
-        return -1;
-    if (engine_spec_args(ic.entrypoint, ic.cmd, o->entrypoint, o->entrypoint_set, o->cmd, &g->args,
-                         err)
-        < 0)
-        goto out;
+    if (o->infra) {
+        (void) infra_image(g, img, &ic);
+    } else {
+        if (storage_image_lookup(st, image, img, err) < 0)
+            return -1;
+        if (storage_image_config(st, img, &ic, err) < 0)
+            return -1;
+        if (engine_spec_args(ic.entrypoint, ic.cmd, o->entrypoint, o->entrypoint_set, o->cmd,
+                             &g->args, err)
+            < 0)
+            goto out;
+    }
     for (size_t i = 0; o->volumes && o->volumes[i]; i++) {
         struct volume v;
         if (engine_spec_volume_parse(o->volumes[i], &v, err) < 0)
@@ -217,10 +234,21 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     if (build_env(g, &ic, o, err) < 0)
         goto out;
     g->image_id = xstrdup(img->id);
-    g->image_name = xstrdup(img->names && img->names[0] ? img->names[0] : image);
+    g->image_name = xstrdup(img->names && img->names[0] ? img->names[0] : image ? image : "");
     time_format_rfc3339(time_now_ns(), created, sizeof created);
     g->created = xstrdup(created);
     g->net = o->net;
+    if (o->pod) {
+        g->pod = xstrdup(o->pod);
+        g->infra = o->infra;
+    }
+    if (o->infra_id) {
+        /* a member: the infra's network, and what else the pod shares */
+        memset(&g->net, 0, sizeof g->net);
+        g->net.mode = NETNS_JOIN_CTR;
+        snprintf(g->net.target, sizeof g->net.target, "%s", o->infra_id);
+        g->pod_join = o->pod_join & POD_JOIN_MASK;
+    }
     if (g->net.mode == NETNS_JOIN_CTR && net_target_resolve(st, g, err) < 0)
         goto out;
     /* ports only on a network of its own (cmd/ said so for the others) */
@@ -391,7 +419,7 @@ engine_ctr_create(struct store *st, const struct engine_create_opts *o, struct c
         return -1;
     if (o->replace && o->name && ctr_replace(st, o->name, err) < 0)
         return -1;
-    if (image_ensure(st, o, &pulled, err) < 0)
+    if (!o->infra && image_ensure(st, o, &pulled, err) < 0)
         return -1;
     if (record_create(st, o, pulled ? pulled : o->image, out, err) < 0)
         return -1;

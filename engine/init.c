@@ -22,6 +22,7 @@
 #include "../lib/proc.h"
 #include "../netns/netns.h"
 #include "../storage/rootfs.h"
+#include "infra.h"
 #include "init.h"
 #include "spec.h"
 
@@ -38,7 +39,9 @@ enter_root(const struct init_config *c, struct pcon_err *err)
 
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         return pcon_fail(err, errno, "make the mounts private");
-    if (c->st && storage_rootfs_mount(c->st, c->img, c->id, c->rootfs, c->ephemeral, err) < 0)
+    if (c->infra
+            ? engine_infra_root(c->rootfs, err) < 0
+            : c->st && storage_rootfs_mount(c->st, c->img, c->id, c->rootfs, c->ephemeral, err) < 0)
         return -1;
     if (c->private_net && netns_loopback_up(err) < 0)
         return -1;
@@ -54,7 +57,7 @@ enter_root(const struct init_config *c, struct pcon_err *err)
             return pcon_prefix(err, "workdir \"%s\"", c->proc.workdir);
         }
     }
-    if (sethostname(c->hostname, strlen(c->hostname)) < 0)
+    if (!c->keep_hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
         return pcon_fail(err, errno, "set hostname");
     /* pivot_root(".", "."): stack the old root under the new one, then
      * detach it, leaving nothing of the host reachable */

@@ -26,6 +26,8 @@ struct init_config {
     bool ephemeral;
     const struct mount_plan *plan;
     const char *hostname;
+    bool keep_hostname; /* the uts namespace is joined: its name is the pod's */
+    bool infra;         /* a pod's infra: its root is engine_infra_root's */
     bool private_net;
     struct engine_process proc; /* what runs once the root is entered */
 };

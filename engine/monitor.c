@@ -177,6 +177,8 @@ rootfs_mount(struct monitor *m, struct pcon_err *err)
 {
     const struct ctr_config *g = &m->c->cfg;
 
+    if (g->infra)
+        return 0; /* its root is the init's own tmpfs */
     if (storage_image_lookup(m->st, g->image_id, &m->img, err) < 0)
         return pcon_prefix(err, "image of container %.12s", g->id);
     m->st->driver = g->driver;
@@ -268,37 +270,51 @@ network_attach(pid_t pid, void *opaque, struct pcon_err *err)
     return netns_slirp_start(pid, &m->c->cfg.net, m->ports, m->nports, &m->net, err);
 }
 
-/* the network namespace --network ns:PATH or container:ID joins, opened
- * now: another container's must be running (and is checked to be the
- * recorded process after its namespace is opened) */
+/* The namespaces this container joins, opened now into fds[kind] (-1 for
+ * the others): the network of --network ns:PATH, or another container's
+ * (container:ID, a pod's infra) with what else a pod member shares of it.
+ * Another container must be running, and is checked to be the recorded
+ * process after its namespaces are opened. */
 static int
-network_join_fd(struct monitor *m, struct pcon_err *err)
+join_fds(struct monitor *m, int fds[NS_KINDS], struct pcon_err *err)
 {
-    const struct netns_spec *n = &m->c->cfg.net;
+    static const struct {
+        unsigned bit;
+        enum ns_kind kind;
+        const char *name;
+    } shared[] = {
+        { 0, NS_NET, "net" },
+        { POD_JOIN_UTS, NS_UTS, "uts" },
+        { POD_JOIN_IPC, NS_IPC, "ipc" },
+        { POD_JOIN_PID, NS_PID, "pid" },
+    };
+    const struct ctr_config *g = &m->c->cfg;
     struct container other;
-    char path[64];
-    int fd;
+    bool alive;
 
-    if (n->mode == NETNS_JOIN_PATH) {
-        fd = open(n->target, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            return pcon_fail(err, errno, "open network namespace \"%s\"", n->target);
-        return fd;
+    if (g->net.mode == NETNS_JOIN_PATH) {
+        fds[NS_NET] = open(g->net.target, O_RDONLY | O_CLOEXEC);
+        if (fds[NS_NET] < 0)
+            return pcon_fail(err, errno, "open network namespace \"%s\"", g->net.target);
+        return 0;
     }
-    if (engine_ctr_load(m->st, n->target, &other, err) < 0)
-        return pcon_prefix(err, "network of container %.12s", n->target);
-    snprintf(path, sizeof path, "/proc/%d/ns/net", (int) other.state.pid);
-    fd =
-        engine_ctr_is_active(&other) && other.state.pid > 0 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-    if (fd >= 0 && !proc_alive(other.state.pid, other.state.pid_start)) {
-        close(fd);
-        fd = -1;
+    if (engine_ctr_load(m->st, g->net.target, &other, err) < 0)
+        return pcon_prefix(err, "network of container %.12s", g->net.target);
+    alive = engine_ctr_is_active(&other) && other.state.pid > 0;
+    for (size_t i = 0; alive && i < sizeof shared / sizeof shared[0]; i++) {
+        char path[64];
+        if (shared[i].bit && !(g->pod_join & shared[i].bit))
+            continue;
+        snprintf(path, sizeof path, "/proc/%d/ns/%s", (int) other.state.pid, shared[i].name);
+        fds[shared[i].kind] = open(path, O_RDONLY | O_CLOEXEC);
+        alive = fds[shared[i].kind] >= 0;
     }
-    if (fd < 0)
-        pcon_fail(err, 0, "container %s, whose network this one joins, is not running",
-                  other.cfg.name);
+    alive = alive && proc_alive(other.state.pid, other.state.pid_start);
+    if (!alive)
+        pcon_fail(err, 0, "%s %s, whose namespaces this one joins, is not running",
+                  other.cfg.infra ? "the infra container" : "container", other.cfg.name);
     engine_ctr_free(&other);
-    return fd;
+    return alive ? 0 : -1;
 }
 
 /* Spawns an init and makes its stdio the relay's (and attach's). */
@@ -314,6 +330,8 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
         .ephemeral = g->rm,
         .plan = &m->plan,
         .hostname = g->hostname,
+        .keep_hostname = (g->pod_join & POD_JOIN_UTS) != 0,
+        .infra = g->infra,
         /* a namespace of its own: its loopback is the init's to bring up */
         .private_net = g->net.mode == NETNS_PRIVATE || g->net.mode == NETNS_SLIRP,
         .proc = {
@@ -338,17 +356,30 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
         .stdin_pipe = m->attach.listen_fd >= 0 && !g->tty,
     };
     struct spawn_io sio;
-    cleanup_close int netfd = -1;
+    int fds[NS_KINDS];
+    int r;
 
+    for (size_t k = 0; k < NS_KINDS; k++)
+        fds[k] = -1;
     engine_ns_plan_container(&ns, g->net.mode == NETNS_HOST);
     if (g->net.mode == NETNS_JOIN_PATH || g->net.mode == NETNS_JOIN_CTR) {
-        netfd = network_join_fd(m, err);
-        if (netfd < 0)
+        if (join_fds(m, fds, err) < 0) {
+            for (size_t k = 0; k < NS_KINDS; k++)
+                if (fds[k] >= 0)
+                    close(fds[k]);
             return -1;
-        ns.ns[NS_NET].mode = NS_JOIN;
-        ns.ns[NS_NET].fd = netfd;
+        }
+        for (size_t k = 0; k < NS_KINDS; k++)
+            if (fds[k] >= 0) {
+                ns.ns[k].mode = NS_JOIN;
+                ns.ns[k].fd = fds[k];
+            }
     }
-    if (engine_spawn_init(&req, &m->pid, &sio, err) < 0)
+    r = engine_spawn_init(&req, &m->pid, &sio, err);
+    for (size_t k = 0; k < NS_KINDS; k++)
+        if (fds[k] >= 0)
+            close(fds[k]);
+    if (r < 0)
         return -1;
     engine_relay_close(&m->io);
     m->io.out = sio.pty >= 0 ? sio.pty : sio.out;
@@ -582,6 +613,22 @@ start_foreground(struct monitor *m, bool sig_proxy, int *exit_code, struct pcon_
     return 0;
 }
 
+/* a pod's member starts its infra first: the namespaces it joins */
+static int
+infra_ensure(struct store *st, const struct container *c, struct pcon_err *err)
+{
+    struct engine_start_opts so = { .detach = true, .ready_fd = -1 };
+    struct container infra;
+    int code, r = 0;
+
+    if (engine_ctr_load(st, c->cfg.net.target, &infra, err) < 0)
+        return pcon_prefix(err, "the infra container of container %s", c->cfg.name);
+    if (!engine_ctr_is_active(&infra))
+        r = engine_monitor_start(st, &infra, &so, &code, err);
+    engine_ctr_free(&infra);
+    return r < 0 ? pcon_prefix(err, "start the pod's infra container") : 0;
+}
+
 int
 engine_monitor_start(struct store *st, struct container *c, const struct engine_start_opts *so,
                      int *exit_code, struct pcon_err *err)
@@ -600,6 +647,8 @@ engine_monitor_start(struct store *st, struct container *c, const struct engine_
         }
         return pcon_fail(err, 0, "container %s is already running", c->cfg.name);
     }
+    if (c->cfg.pod && !c->cfg.infra && infra_ensure(st, c, err) < 0)
+        return -1;
     m.timeout.cb = timeout_cb;
     m.timeout.opaque = &m;
     engine_relay_init(&m.io);

@@ -135,6 +135,7 @@ engine_ctr_free(struct container *c)
     struct ctr_config *g = &c->cfg;
 
     free(g->name);
+    free(g->pod);
     free(g->image_id);
     free(g->image_name);
     free(g->created);
@@ -222,6 +223,11 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->stop_signal = json_get_int(root, "stop_signal", &v) && v > 0 && v < 65 ? (int) v : SIGTERM;
     g->stop_timeout = json_get_int(root, "stop_timeout", &v) && v >= 0 ? (int) v : 10;
     g->timeout = json_get_int(root, "timeout", &v) && v > 0 ? (int) v : 0;
+    g->pod = dup_or_null(json_get_str(root, "pod"));
+    if (g->pod && !hex64_valid(g->pod))
+        return pcon_fail(err, EINVAL, "invalid container record: pod");
+    g->infra = g->pod && YAJL_IS_TRUE(json_get(root, "infra"));
+    g->pod_join = json_get_int(root, "pod_join", &v) && g->pod ? (unsigned) v & POD_JOIN_MASK : 0;
     return 0;
 }
 
@@ -267,6 +273,11 @@ engine_ctr_config_json(const struct ctr_config *g)
     JG(json_gen_kv_int(gen, "stop_signal", g->stop_signal));
     JG(json_gen_kv_int(gen, "stop_timeout", g->stop_timeout));
     JG(json_gen_kv_int(gen, "timeout", g->timeout));
+    if (g->pod) {
+        JG(json_gen_kv_str(gen, "pod", g->pod));
+        JG(json_gen_kv_bool(gen, "infra", g->infra));
+        JG(json_gen_kv_int(gen, "pod_join", g->pod_join));
+    }
     JG(yajl_gen_map_close(gen));
     return json_gen_take(gen, NULL);
 fail:

@@ -250,6 +250,22 @@ json_gen_value(yajl_gen g, yajl_val v)
 }
 
 char *
+json_pretty(const char *object, struct pcon_err *err)
+{
+    cleanup_yajl_gen yajl_gen g = json_gen_new(true);
+    cleanup_yajl_val yajl_val v = json_parse(object, err);
+
+    if (v == NULL)
+        return NULL;
+    yajl_gen_config(g, yajl_gen_escape_solidus, 0);
+    if (json_gen_value(g, v) < 0) {
+        pcon_fail(err, EINVAL, "generate JSON");
+        return NULL;
+    }
+    return json_gen_take(g, NULL);
+}
+
+char *
 json_pretty_array(char **objects, struct pcon_err *err)
 {
     cleanup_yajl_gen yajl_gen g = json_gen_new(true);

@@ -53,6 +53,8 @@ yajl_gen_status json_gen_kv_strv(yajl_gen g, const char *k, char *const *v);
 yajl_gen_status json_gen_strv(yajl_gen g, char *const *v);
 /* writes a parsed value back out */
 int json_gen_value(yajl_gen g, yajl_val v);
+/* one object (a JSON text), pretty-printed */
+char *json_pretty(const char *object, struct pcon_err *err);
 /* the objects (JSON texts) as one pretty-printed array */
 char *json_pretty_array(char **objects, struct pcon_err *err);
 /* copies the generated text out */

@@ -1,0 +1,878 @@
+// SPDX-License-Identifier: Apache-2.0
+/* pcon pod SUBCOMMAND: create, exists, inspect, ps (ls, list), rm, start,
+ * stop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
+#include "../lib/json.h"
+#include "../lib/timefmt.h"
+#include "../pod/pod.h"
+#include "cmd.h"
+#include "ctr_opts.h"
+#include "ctr_report.h"
+#include "format.h"
+
+enum {
+    POD_LABEL = 0x400,
+    POD_SHARE,
+    POD_EXIT_POLICY,
+    POD_ID_FILE,
+    POD_INFRA,
+    POD_HOSTNAME,
+    POD_IGNORE,
+    POD_FORMAT,
+    POD_FILTER,
+    POD_NO_TRUNC,
+    POD_CTR_NAMES,
+    POD_CTR_IDS,
+    POD_CTR_STATUS,
+};
+
+/* --share: podman's list ("+pid" adds to the default ipc,net,uts) */
+static int
+share_parse(const char *s, unsigned *out, struct pcon_err *err)
+{
+    cleanup_free char *buf = xstrdup(s[0] == '+' ? s + 1 : s);
+    unsigned v = s[0] == '+' ? POD_JOIN_UTS | POD_JOIN_IPC : 0;
+    bool net = s[0] == '+';
+    char *save = NULL;
+
+    for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+        if (strcmp(w, "net") == 0)
+            net = true;
+        else if (strcmp(w, "uts") == 0)
+            v |= POD_JOIN_UTS;
+        else if (strcmp(w, "ipc") == 0)
+            v |= POD_JOIN_IPC;
+        else if (strcmp(w, "pid") == 0)
+            v |= POD_JOIN_PID;
+        else if (strcmp(w, "cgroup") != 0) /* pcon's own cgroup namespace is everyone's */
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid kernel namespace to share: %s",
+                                  w);
+    }
+    if (!net)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "--share without net is not supported: a pod's members share"
+                              " its network");
+    *out = v;
+    return 0;
+}
+
+static const struct cmd_opt create_opts[] = {
+    { CO_ADD_HOST, "add-host", 0, "HOST:IP", "Add a custom host-to-IP mapping (host:ip)" },
+    { CO_DNS, "dns", 0, "IP", "Set custom DNS servers in the pod's /etc/resolv.conf" },
+    { CO_DNS_OPTION, "dns-option", 0, "OPTION", "Set custom DNS options" },
+    { CO_DNS_SEARCH, "dns-search", 0, "DOMAIN", "Set custom DNS search domains" },
+    { POD_EXIT_POLICY, "exit-policy", 0, "POLICY",
+      "Behaviour when the last container exits: continue (default), stop" },
+    { POD_HOSTNAME, "hostname", 0, "NAME", "Set the pod's hostname (default: its name)" },
+    { POD_INFRA, "infra", 0, "BOOL", "Create an infra container (only true is supported)" },
+    { POD_LABEL, "label", 'l', "KEY=VALUE", "Set metadata on the pod" },
+    { CO_NAME, "name", 'n', "NAME", "Assign a name to the pod" },
+    { CO_NETWORK, "network", 0, "MODE",
+      "The pod's network: slirp4netns[:OPTIONS] (default), none, host, ns:PATH" },
+    { CO_NO_HOSTS, "no-hosts", 0, NULL, "Do not create /etc/hosts for the pod" },
+    { 'p', "publish", 'p', "[IP:][HOSTPORT:]CTRPORT[/PROTO]", "Publish a port of the pod" },
+    { POD_ID_FILE, "pod-id-file", 0, "FILE", "Write the pod ID to the file" },
+    { CO_REPLACE, "replace", 0, NULL, "Replace a pod of the same name" },
+    { POD_SHARE, "share", 0, "NAMESPACES",
+      "Namespaces the members share: ipc,net,uts (default), +pid" },
+    { 0 },
+};
+
+static int
+pod_id_file_write(const char *path, const char *id, struct pcon_err *err)
+{
+    cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+    if (fd < 0 || fs_write_all(fd, id, 64) < 0)
+        return pcon_fail(err, errno, "write pod id file %s", path);
+    return 0;
+}
+
+static int
+cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_strv char **labels = NULL;
+    struct pod_create_opts po = { .share = POD_JOIN_UTS | POD_JOIN_IPC };
+    cleanup_strv char **command = NULL;
+    const char *id_file = NULL;
+    struct create_args a;
+    struct pod p;
+    char *arg;
+    int opt, r = 0;
+
+    cmd_create_args_init(&a);
+    while (r >= 0 && (opt = cmd_getopt(&cmd_pod_create_def, argc, argv, &arg)) != -1) {
+        switch (opt) {
+        case POD_LABEL:
+            strv_push(&labels, arg);
+            break;
+        case POD_SHARE:
+            r = share_parse(arg, &po.share, &err);
+            break;
+        case POD_EXIT_POLICY:
+            if (strcmp(arg, "stop") != 0 && strcmp(arg, "continue") != 0)
+                r = pcon_fail_kind(&err, PCON_ERR_USAGE, 0,
+                                   "invalid pod exit policy: \"%s\": must be continue or stop",
+                                   arg);
+            po.exit_policy_stop = strcmp(arg, "stop") == 0;
+            break;
+        case POD_ID_FILE:
+            id_file = arg;
+            break;
+        case POD_INFRA:
+            if (!cmd_flag_value(arg) || (arg && strcmp(arg, "true") != 0 && strcmp(arg, "false")))
+                r = pcon_fail_kind(&err, PCON_ERR_USAGE, 0,
+                                   "--infra=false is not supported: a pod's infra holds its"
+                                   " namespaces");
+            break;
+        case POD_HOSTNAME:
+        case CO_NAME:
+        case CO_REPLACE:
+            if (opt == POD_HOSTNAME)
+                po.hostname = arg;
+            else if (opt == CO_NAME)
+                po.name = arg;
+            else
+                po.replace = cmd_flag_value(arg);
+            break;
+        case CO_ADD_HOST:
+        case CO_DNS:
+        case CO_DNS_OPTION:
+        case CO_DNS_SEARCH:
+        case CO_NETWORK:
+        case CO_NO_HOSTS:
+        case 'p':
+            r = cmd_create_opt(&a, opt, arg, &err);
+            break;
+        default:
+            cmd_create_args_free(&a);
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        }
+    }
+    if (r >= 0 && optind < argc)
+        r = pcon_fail_kind(&err, PCON_ERR_USAGE, 0, "accepts no arguments");
+    if (r >= 0 && po.hostname && (strpbrk(po.hostname, "\n\r\t ") || !*po.hostname))
+        r = pcon_fail_kind(&err, PCON_ERR_USAGE, 0, "invalid hostname \"%s\"", po.hostname);
+    if (r >= 0 && id_file && access(id_file, F_OK) == 0)
+        r = pcon_fail(&err, EEXIST,
+                      "pod id file exists. Ensure another pod is not using it or"
+                      " delete %s",
+                      id_file);
+    if (r >= 0)
+        r = cmd_create_net_finish(&a, &err);
+    if (r >= 0)
+        r = cmd_store_open(ctx, &err);
+    if (r < 0) {
+        cmd_create_args_free(&a);
+        return cmd_report(&err);
+    }
+    po.labels = labels;
+    po.infra = a.o;
+    /* inspect's CreateCommand: the whole command line */
+    strv_push(&command, "pcon");
+    strv_push(&command, "pod");
+    for (int i = 0; i < argc; i++)
+        strv_push(&command, argv[i]);
+    po.argv = command;
+    r = pod_create(&ctx->st, &po, &p, &err);
+    cmd_create_args_free(&a);
+    if (r < 0)
+        return cmd_report(&err);
+    if (id_file && pod_id_file_write(id_file, p.cfg.id, &err) < 0) {
+        cleanup_err struct pcon_err e2 = { 0 };
+        (void) pod_remove(&ctx->st, &p, true, 0, &e2); /* nothing half-made stays */
+        pod_free(&p);
+        return cmd_report(&err);
+    }
+    printf("%s\n", p.cfg.id);
+    pod_free(&p);
+    return 0;
+}
+
+const struct cmd_def cmd_pod_create_def = {
+    "create", cmd_pod_create, "Create a new empty pod", "[options]", create_opts,
+};
+
+/* --- start, stop, rm: each pod named (or all), by name or id --- */
+
+enum pod_op { POD_OP_START, POD_OP_STOP, POD_OP_RM };
+
+struct pod_op_args {
+    enum pod_op op;
+    bool force, all, ignore;
+    int timeout;
+    char **id_files;
+};
+
+static int
+pod_op_one(struct cmd_ctx *ctx, const struct pod_op_args *a, struct pod *p, struct pcon_err *err)
+{
+    switch (a->op) {
+    case POD_OP_START:
+        return pod_start(&ctx->st, p, err);
+    case POD_OP_STOP:
+        return pod_stop(&ctx->st, p, a->timeout, err);
+    case POD_OP_RM:
+        return pod_remove(&ctx->st, p, a->force, a->timeout, err);
+    }
+    return -1;
+}
+
+static int
+pod_op_run(struct cmd_ctx *ctx, const struct cmd_def *def, struct pod_op_args *a, int argc,
+           char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_strv char **names = NULL;
+    int code = 0;
+
+    for (size_t i = 0; a->id_files && a->id_files[i]; i++) {
+        char *id = cmd_read_cidfile(a->id_files[i], &err);
+        if (id == NULL) {
+            if (a->ignore) {
+                pcon_err_clear(&err);
+                continue;
+            }
+            return cmd_report(&err);
+        }
+        strv_push_take(&names, id);
+    }
+    for (int i = optind; i < argc; i++)
+        strv_push(&names, argv[i]);
+    if (!a->all && names == NULL)
+        return cmd_usage_error(def, "specify one or more pods, or --all");
+    if (a->all && optind < argc)
+        return cmd_usage_error(def, "--all and pods cannot be used together");
+    if (cmd_store_open(ctx, &err) < 0)
+        return cmd_report(&err);
+    if (a->all) {
+        struct pod *v = NULL;
+        size_t n = 0;
+        if (pod_list(&ctx->st, &v, &n, &err) < 0)
+            return cmd_report(&err);
+        for (size_t i = 0; i < n; i++)
+            strv_push(&names, v[i].cfg.id);
+        pod_list_free(v, n);
+    }
+    for (size_t i = 0; names && names[i]; i++) {
+        struct pod p;
+        if (pod_load(&ctx->st, names[i], &p, &err) < 0) {
+            if (!(a->ignore && err.kind == PCON_ERR_NOTFOUND))
+                code = err.kind == PCON_ERR_NOTFOUND ? (cmd_report(&err), 1) : cmd_report(&err);
+            pcon_err_clear(&err);
+            continue;
+        }
+        if (pod_op_one(ctx, a, &p, &err) < 0) {
+            code = cmd_report(&err);
+            pcon_err_clear(&err);
+        } else {
+            printf("%s\n", p.cfg.id);
+        }
+        pod_free(&p);
+    }
+    return code;
+}
+
+static const struct cmd_opt start_opts[] = {
+    { 'a', "all", 'a', NULL, "Start all pods" },
+    { POD_ID_FILE, "pod-id-file", 0, "FILE", "Read the pod ID from the file" },
+    { 0 },
+};
+static const struct cmd_opt stop_opts[] = {
+    { 'a', "all", 'a', NULL, "Stop all pods" },
+    { POD_IGNORE, "ignore", 'i', NULL, "Ignore errors when a specified pod is missing" },
+    { POD_ID_FILE, "pod-id-file", 0, "FILE", "Read the pod ID from the file" },
+    { 't', "time", 't', "SECONDS", "Seconds to wait for stop before killing the containers" },
+    { 0 },
+};
+static const struct cmd_opt rm_opts[] = {
+    { 'a', "all", 'a', NULL, "Remove all pods" },
+    { 'f', "force", 'f', NULL, "Stop and remove running pods" },
+    { POD_IGNORE, "ignore", 'i', NULL, "Ignore errors when a specified pod is missing" },
+    { POD_ID_FILE, "pod-id-file", 0, "FILE", "Read the pod ID from the file" },
+    { 't', "time", 't', "SECONDS", "Seconds to wait for stop before killing the containers" },
+    { 0 },
+};
+
+static int
+pod_op_cmd(struct cmd_ctx *ctx, const struct cmd_def *def, enum pod_op op, int argc, char **argv)
+{
+    struct pod_op_args a = { .op = op, .timeout = op == POD_OP_RM ? 10 : -1 };
+    char *arg, *end;
+    int opt, code;
+
+    while ((opt = cmd_getopt(def, argc, argv, &arg)) != -1) {
+        switch (opt) {
+        case 'a':
+            a.all = cmd_flag_value(arg);
+            break;
+        case 'f':
+            a.force = cmd_flag_value(arg);
+            break;
+        case POD_IGNORE:
+            a.ignore = cmd_flag_value(arg);
+            break;
+        case POD_ID_FILE:
+            strv_push(&a.id_files, arg);
+            break;
+        case 't':
+            a.timeout = (int) strtol(arg, &end, 10);
+            if (*arg == '\0' || *end != '\0' || a.timeout < 0) {
+                strv_free(a.id_files);
+                return cmd_usage_error(def, "invalid timeout \"%s\"", arg);
+            }
+            break;
+        default:
+            strv_free(a.id_files);
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        }
+    }
+    code = pod_op_run(ctx, def, &a, argc, argv);
+    strv_free(a.id_files);
+    return code;
+}
+
+static int
+cmd_pod_start(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    return pod_op_cmd(ctx, &cmd_pod_start_def, POD_OP_START, argc, argv);
+}
+static int
+cmd_pod_stop(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    return pod_op_cmd(ctx, &cmd_pod_stop_def, POD_OP_STOP, argc, argv);
+}
+static int
+cmd_pod_rm(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    return pod_op_cmd(ctx, &cmd_pod_rm_def, POD_OP_RM, argc, argv);
+}
+
+const struct cmd_def cmd_pod_start_def = {
+    "start", cmd_pod_start, "Start one or more pods", "[options] POD [POD...]", start_opts,
+};
+const struct cmd_def cmd_pod_stop_def = {
+    "stop", cmd_pod_stop, "Stop one or more pods", "[options] POD [POD...]", stop_opts,
+};
+const struct cmd_def cmd_pod_rm_def = {
+    "rm",
+    cmd_pod_rm,
+    "Remove one or more stopped pods and their containers",
+    "[options] POD [POD...]",
+    rm_opts,
+};
+
+/* --- exists, inspect --- */
+
+static int
+cmd_pod_exists(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    struct pod p;
+    char *arg;
+    int opt;
+
+    while ((opt = cmd_getopt(&cmd_pod_exists_def, argc, argv, &arg)) != -1)
+        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    if (argc - optind != 1)
+        return cmd_usage_error(&cmd_pod_exists_def, "accepts 1 arg(s), received %d", argc - optind);
+    if (cmd_store_open(ctx, &err) < 0)
+        return cmd_report(&err);
+    if (pod_load(&ctx->st, argv[optind], &p, &err) < 0)
+        return err.kind == PCON_ERR_NOTFOUND ? 1 : cmd_report(&err);
+    pod_free(&p);
+    return 0;
+}
+
+const struct cmd_def cmd_pod_exists_def = {
+    "exists", cmd_pod_exists, "Check if a pod exists in local storage", "POD", NULL,
+};
+
+static yajl_gen_status
+gen_labels(yajl_gen g, char *const *labels)
+{
+    JG(yajl_gen_map_open(g));
+    for (size_t i = 0; labels && labels[i]; i++) {
+        const char *eq = strchr(labels[i], '=');
+        cleanup_free char *key =
+            xstrndup(labels[i], eq ? (size_t) (eq - labels[i]) : strlen(labels[i]));
+        JG(json_gen_kv_str(g, key, eq ? eq + 1 : ""));
+    }
+    return yajl_gen_map_close(g);
+fail:
+    return yajl_gen_in_error_state;
+}
+
+static yajl_gen_status
+gen_shared(yajl_gen g, unsigned share)
+{
+    JG(yajl_gen_array_open(g));
+    if (share & POD_JOIN_UTS)
+        JG(json_gen_str(g, "uts"));
+    if (share & POD_JOIN_PID)
+        JG(json_gen_str(g, "pid"));
+    if (share & POD_JOIN_IPC)
+        JG(json_gen_str(g, "ipc"));
+    JG(json_gen_str(g, "net"));
+    return yajl_gen_array_close(g);
+fail:
+    return yajl_gen_in_error_state;
+}
+
+/* podman 4.3's `pod inspect` document */
+static char *
+pod_inspect_json(const struct pod *p, const struct container *v, size_t n)
+{
+    cleanup_yajl_gen yajl_gen g = json_gen_new(false);
+    const struct ctr_config *infra = n > 0 && v[0].cfg.infra ? &v[0].cfg : NULL;
+
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "Id", p->cfg.id));
+    JG(json_gen_kv_str(g, "Name", p->cfg.name));
+    JG(json_gen_kv_str(g, "Created", p->cfg.created));
+    JG(json_gen_kv_strv(g, "CreateCommand",
+                        p->cfg.create_command ? p->cfg.create_command : (char *[]){ NULL }));
+    JG(json_gen_kv_str(g, "ExitPolicy", p->cfg.exit_policy_stop ? "stop" : "continue"));
+    JG(json_gen_kv_str(g, "State", pod_status(v, n)));
+    JG(json_gen_kv_str(g, "Hostname", p->cfg.hostname));
+    if (p->cfg.labels && p->cfg.labels[0]) {
+        JG(json_gen_str(g, "Labels"));
+        JG(gen_labels(g, p->cfg.labels));
+    }
+    JG(json_gen_kv_bool(g, "CreateCgroup", false));
+    JG(json_gen_kv_bool(g, "CreateInfra", true));
+    JG(json_gen_kv_str(g, "InfraContainerID", p->cfg.infra_id));
+    JG(json_gen_str(g, "InfraConfig"));
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_str(g, "PortBindings"));
+    if (infra)
+        JG(cmd_ctr_report_ports(g, infra));
+    else
+        JG(yajl_gen_null(g));
+    JG(json_gen_kv_bool(g, "HostNetwork", infra && infra->net.mode == NETNS_HOST));
+    JG(json_gen_kv_str(g, "StaticIP", ""));
+    JG(json_gen_kv_str(g, "StaticMAC", ""));
+    JG(json_gen_kv_bool(g, "NoManageResolvConf", infra && infra->no_resolv_conf));
+    JG(json_gen_str(g, "DNSServer"));
+    JG(infra && infra->dns ? json_gen_strv(g, infra->dns) : yajl_gen_null(g));
+    JG(json_gen_str(g, "DNSSearch"));
+    JG(infra && infra->dns_search ? json_gen_strv(g, infra->dns_search) : yajl_gen_null(g));
+    JG(json_gen_str(g, "DNSOption"));
+    JG(infra && infra->dns_options ? json_gen_strv(g, infra->dns_options) : yajl_gen_null(g));
+    JG(json_gen_kv_bool(g, "NoManageHosts", infra && infra->no_hosts));
+    JG(json_gen_str(g, "HostAdd"));
+    JG(infra && infra->add_hosts ? json_gen_strv(g, infra->add_hosts) : yajl_gen_null(g));
+    JG(json_gen_str(g, "Networks"));
+    JG(yajl_gen_null(g));
+    JG(json_gen_str(g, "NetworkOptions"));
+    JG(yajl_gen_null(g));
+    JG(json_gen_kv_str(g, "pid_ns", "private"));
+    JG(json_gen_kv_str(g, "userns", "host"));
+    JG(json_gen_kv_str(g, "uts_ns", "private"));
+    JG(yajl_gen_map_close(g));
+    JG(json_gen_str(g, "SharedNamespaces"));
+    JG(gen_shared(g, p->cfg.share));
+    JG(json_gen_kv_int(g, "NumContainers", (long long) n));
+    JG(json_gen_str(g, "Containers"));
+    JG(yajl_gen_array_open(g));
+    for (size_t i = 0; i < n; i++) {
+        JG(yajl_gen_map_open(g));
+        JG(json_gen_kv_str(g, "Id", v[i].cfg.id));
+        JG(json_gen_kv_str(g, "Name", v[i].cfg.name));
+        JG(json_gen_kv_str(g, "State", engine_ctr_status_name(v[i].state.status)));
+        JG(yajl_gen_map_close(g));
+    }
+    JG(yajl_gen_array_close(g));
+    JG(yajl_gen_map_close(g));
+    return json_gen_take(g, NULL);
+fail:
+    abort(); /* only an allocation or a nesting bug can get here */
+}
+
+static const struct cmd_opt inspect_opts[] = {
+    { POD_FORMAT, "format", 'f', "FORMAT", "Format the output with a Go template, or json" },
+    { 0 },
+};
+
+static int
+cmd_pod_inspect(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    const char *fmt = NULL;
+    char *arg;
+    int opt, code = 0;
+
+    while ((opt = cmd_getopt(&cmd_pod_inspect_def, argc, argv, &arg)) != -1) {
+        if (opt != POD_FORMAT)
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        fmt = arg;
+    }
+    if (optind >= argc)
+        return cmd_usage_error(&cmd_pod_inspect_def, "requires at least 1 arg(s), only received 0");
+    if (cmd_store_open(ctx, &err) < 0)
+        return cmd_report(&err);
+    for (int i = optind; i < argc; i++) {
+        cleanup_free char *doc = NULL;
+        struct container *v = NULL;
+        size_t n = 0;
+        struct pod p;
+
+        if (pod_load(&ctx->st, argv[i], &p, &err) < 0
+            || pod_containers(&ctx->st, &p, &v, &n, &err) < 0) {
+            if (err.kind == PCON_ERR_NOTFOUND) {
+                pcon_err_clear(&err);
+                pcon_fail_kind(&err, PCON_ERR_NOTFOUND, 0, "inspecting object: no such pod %s",
+                               argv[i]);
+            } else {
+                pcon_prefix(&err, "inspecting object");
+            }
+            code = cmd_report(&err);
+            pcon_err_clear(&err);
+            pod_free(&p);
+            continue;
+        }
+        doc = pod_inspect_json(&p, v, n);
+        engine_ctr_list_free(v, n);
+        pod_free(&p);
+        /* podman 4.3 prints one pod's document as it is, not in an array */
+        if (fmt == NULL || strcmp(fmt, "json") == 0) {
+            cleanup_free char *pretty = json_pretty(doc, &err);
+            if (pretty == NULL) {
+                code = cmd_report(&err);
+                pcon_err_clear(&err);
+                continue;
+            }
+            printf("%s\n", pretty);
+        } else if (cmd_format_print(fmt, (char *[]){ doc, NULL }, NULL, &err) < 0) {
+            code = cmd_report(&err);
+            pcon_err_clear(&err);
+        }
+    }
+    return code;
+}
+
+const struct cmd_def cmd_pod_inspect_def = {
+    "inspect",    cmd_pod_inspect, "Display a pod configuration", "[options] POD [POD...]",
+    inspect_opts,
+};
+
+/* --- ps --- */
+
+static const struct cmd_opt ps_opts[] = {
+    { POD_CTR_IDS, "ctr-ids", 0, NULL, "Display the container UUIDs" },
+    { POD_CTR_NAMES, "ctr-names", 0, NULL, "Display the container names" },
+    { POD_CTR_STATUS, "ctr-status", 0, NULL, "Display the container status" },
+    { POD_FILTER, "filter", 'f', "KEY=VALUE",
+      "Filter: name, id, status, label, ctr-names, ctr-ids, ctr-status, ctr-number" },
+    { POD_FORMAT, "format", 0, "FORMAT", "Pretty-print with a Go template, or json" },
+    { POD_NO_TRUNC, "no-trunc", 0, NULL, "Do not truncate pod and container IDs" },
+    { 'q', "quiet", 'q', NULL, "Print the numeric IDs of the pods only" },
+    { 0 },
+};
+
+static const char *const ps_headers[] = {
+    "ID",
+    "POD ID",
+    "Name",
+    "NAME",
+    "Status",
+    "STATUS",
+    "Created",
+    "CREATED",
+    "InfraID",
+    "INFRA ID",
+    "NumberOfContainers",
+    "# OF CONTAINERS",
+    "ContainerNames",
+    "NAMES",
+    "ContainerIds",
+    "IDS",
+    "ContainerStatuses",
+    "STATUS",
+    "Labels",
+    "LABELS",
+    NULL,
+};
+
+static bool
+ctr_any(const struct container *v, size_t n, const char *key, const char *want)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(key, "ctr-names") == 0 && strstr(v[i].cfg.name, want))
+            return true;
+        if (strcmp(key, "ctr-ids") == 0 && strncmp(v[i].cfg.id, want, strlen(want)) == 0)
+            return true;
+        if (strcmp(key, "ctr-status") == 0
+            && strcmp(engine_ctr_status_name(v[i].state.status), want) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* label=KEY=VALUE, or label=KEY: any value */
+static bool
+label_match(char *const *labels, const char *want)
+{
+    size_t kl = strlen(want);
+
+    for (size_t i = 0; labels && labels[i]; i++)
+        if (strcmp(labels[i], want) == 0
+            || (strchr(want, '=') == NULL && strncmp(labels[i], want, kl) == 0
+                && labels[i][kl] == '='))
+            return true;
+    return false;
+}
+
+/* podman's pod filters: values of one key are alternatives, keys all hold */
+static int
+pod_filter_match(const struct pod *p, const struct container *v, size_t n, char **filters,
+                 bool *match, struct pcon_err *err)
+{
+    static const char *const keys[] = { "name",    "id",         "status",     "label", "ctr-names",
+                                        "ctr-ids", "ctr-status", "ctr-number", NULL };
+
+    *match = true;
+    for (size_t k = 0; keys[k] && *match; k++) {
+        size_t kl = strlen(keys[k]);
+        bool seen = false, any = false;
+        for (size_t i = 0; filters && filters[i]; i++) {
+            const char *f = filters[i], *val = f + kl + 1;
+            if (strncmp(f, keys[k], kl) != 0 || f[kl] != '=')
+                continue;
+            seen = true;
+            if (k == 0)
+                any |= strstr(p->cfg.name, val) != NULL;
+            else if (k == 1)
+                any |= strncmp(p->cfg.id, val, strlen(val)) == 0;
+            else if (k == 2) {
+                cleanup_free char *st = xstrdup(pod_status(v, n));
+                for (char *c = st; *c; c++)
+                    *c = (char) (*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+                any |= strcmp(st, val) == 0;
+            } else if (k == 3)
+                any |= label_match(p->cfg.labels, val);
+            else if (k == 7)
+                any |= strtol(val, NULL, 10) == (long) n;
+            else
+                any |= ctr_any(v, n, keys[k], val);
+        }
+        if (seen && !any)
+            *match = false;
+    }
+    for (size_t i = 0; filters && filters[i]; i++) {
+        bool known = false;
+        for (size_t k = 0; keys[k]; k++)
+            known |= strncmp(filters[i], keys[k], strlen(keys[k])) == 0
+                     && filters[i][strlen(keys[k])] == '=';
+        if (!known)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s is an invalid filter", filters[i]);
+    }
+    return 0;
+}
+
+/* "a,b,c" */
+static char *
+words_join(char *const *v)
+{
+    char *out = xstrdup("");
+
+    for (size_t i = 0; v && v[i]; i++) {
+        char *next = xasprintf("%s%s%s", out, i ? "," : "", v[i]);
+        free(out);
+        out = next;
+    }
+    return out;
+}
+
+/* one `pod ps` row: podman's ListPodsReport for json; for templates the
+ * fields they use (ID and InfraID short unless no_trunc, Created as an
+ * age, NumberOfContainers, the --ctr-* columns) */
+static char *
+pod_ps_row(const struct pod *p, const struct container *v, size_t n, bool template, bool no_trunc)
+{
+    cleanup_yajl_gen yajl_gen g = json_gen_new(false);
+    int64_t created = time_parse_rfc3339(p->cfg.created);
+    cleanup_free char *ago =
+        time_human_duration(time_now_ns() - (created < 0 ? time_now_ns() : created));
+    cleanup_free char *age = xasprintf("%s ago", ago);
+    cleanup_strv char **names = NULL, **ids = NULL, **statuses = NULL;
+    cleanup_free char *jn = NULL, *ji = NULL, *js = NULL;
+    int idlen = no_trunc ? 64 : 12;
+    cleanup_free char *sid = xstrndup(p->cfg.id, (size_t) idlen);
+    cleanup_free char *sinfra = xstrndup(p->cfg.infra_id, (size_t) idlen);
+
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "Cgroup", ""));
+    if (!template) {
+        JG(json_gen_str(g, "Containers"));
+        JG(yajl_gen_array_open(g));
+        for (size_t i = 0; i < n; i++) {
+            JG(yajl_gen_map_open(g));
+            JG(json_gen_kv_str(g, "Id", v[i].cfg.id));
+            JG(json_gen_kv_str(g, "Names", v[i].cfg.name));
+            JG(json_gen_kv_str(g, "Status", engine_ctr_status_name(v[i].state.status)));
+            JG(yajl_gen_map_close(g));
+        }
+        JG(yajl_gen_array_close(g));
+        JG(json_gen_kv_str(g, "Created", p->cfg.created));
+        JG(json_gen_kv_str(g, "Id", p->cfg.id));
+        JG(json_gen_kv_str(g, "InfraId", p->cfg.infra_id));
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            strv_push(&names, v[i].cfg.name);
+            strv_push_take(&ids, xstrndup(v[i].cfg.id, (size_t) idlen));
+            strv_push(&statuses, engine_ctr_status_name(v[i].state.status));
+        }
+        jn = words_join(names);
+        ji = words_join(ids);
+        js = words_join(statuses);
+        JG(json_gen_kv_str(g, "Created", age));
+        JG(json_gen_kv_str(g, "ID", sid));
+        JG(json_gen_kv_str(g, "InfraID", sinfra));
+        JG(json_gen_kv_int(g, "NumberOfContainers", (long long) n));
+        JG(json_gen_kv_str(g, "ContainerNames", jn));
+        JG(json_gen_kv_str(g, "ContainerIds", ji));
+        JG(json_gen_kv_str(g, "ContainerStatuses", js));
+    }
+    JG(json_gen_kv_str(g, "Name", p->cfg.name));
+    JG(json_gen_kv_str(g, "Namespace", ""));
+    JG(json_gen_kv_strv(g, "Networks", (char *[]){ NULL }));
+    JG(json_gen_kv_str(g, "Status", pod_status(v, n)));
+    JG(json_gen_str(g, "Labels"));
+    JG(gen_labels(g, p->cfg.labels));
+    JG(yajl_gen_map_close(g));
+    return json_gen_take(g, NULL);
+fail:
+    abort(); /* only an allocation or a nesting bug can get here */
+}
+
+static int
+cmd_pod_ps(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_strv char **filters = NULL, **rows = NULL;
+    bool quiet = false, no_trunc = false, names = false, ids = false, statuses = false;
+    const char *fmt = NULL;
+    cleanup_free char *table = NULL;
+    struct pod *v = NULL;
+    size_t n = 0;
+    char *arg;
+    int opt, r = 0;
+
+    while ((opt = cmd_getopt(&cmd_pod_ps_def, argc, argv, &arg)) != -1) {
+        switch (opt) {
+        case POD_CTR_IDS:
+            ids = cmd_flag_value(arg);
+            break;
+        case POD_CTR_NAMES:
+            names = cmd_flag_value(arg);
+            break;
+        case POD_CTR_STATUS:
+            statuses = cmd_flag_value(arg);
+            break;
+        case POD_FILTER:
+            if (strchr(arg, '=') == NULL)
+                return cmd_usage_error(&cmd_pod_ps_def, "invalid filter \"%s\"", arg);
+            strv_push(&filters, arg);
+            break;
+        case POD_FORMAT:
+            fmt = arg;
+            break;
+        case POD_NO_TRUNC:
+            no_trunc = cmd_flag_value(arg);
+            break;
+        case 'q':
+            quiet = cmd_flag_value(arg);
+            break;
+        default:
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        }
+    }
+    if (optind < argc)
+        return cmd_usage_error(&cmd_pod_ps_def, "accepts no arguments");
+    if (cmd_store_open(ctx, &err) < 0 || pod_list(&ctx->st, &v, &n, &err) < 0)
+        return cmd_report(&err);
+    for (size_t i = 0; i < n && r == 0; i++) {
+        struct container *cv = NULL;
+        size_t cn = 0;
+        bool match;
+
+        if (pod_containers(&ctx->st, &v[i], &cv, &cn, &err) < 0
+            || pod_filter_match(&v[i], cv, cn, filters, &match, &err) < 0) {
+            engine_ctr_list_free(cv, cn);
+            r = -1;
+            break;
+        }
+        if (match && quiet)
+            printf("%.*s\n", no_trunc ? 64 : 12, v[i].cfg.id);
+        else if (match)
+            strv_push_take(&rows,
+                           pod_ps_row(&v[i], cv, cn, !(fmt && strcmp(fmt, "json") == 0), no_trunc));
+        engine_ctr_list_free(cv, cn);
+    }
+    pod_list_free(v, n);
+    if (r < 0)
+        return cmd_report(&err);
+    if (quiet)
+        return 0;
+    if (fmt == NULL) {
+        table = xasprintf(
+            "table {{.ID}}\\t{{.Name}}\\t{{.Status}}\\t{{.Created}}\\t{{.InfraID}}%s%s%s%s",
+            ids ? "\\t{{.ContainerIds}}" : "", names ? "\\t{{.ContainerNames}}" : "",
+            statuses ? "\\t{{.ContainerStatuses}}" : "",
+            ids || names || statuses ? "" : "\\t{{.NumberOfContainers}}");
+        fmt = table;
+    }
+    if (rows == NULL && strcmp(fmt, "json") == 0) {
+        printf("[]\n");
+        return 0;
+    }
+    if (rows == NULL && strncmp(fmt, "table", 5) != 0)
+        return 0;
+    return cmd_format_print(fmt, rows, ps_headers, &err) < 0 ? cmd_report(&err) : 0;
+}
+
+const struct cmd_def cmd_pod_ps_def = {
+    "ps", cmd_pod_ps, "List pods", "[options]", ps_opts,
+};
+
+static const struct cmd_def *const pod_subcommands[] = {
+    &cmd_pod_create_def, &cmd_pod_exists_def, &cmd_pod_inspect_def, &cmd_pod_ps_def,
+    &cmd_pod_rm_def,     &cmd_pod_start_def,  &cmd_pod_stop_def,
+};
+
+static int
+cmd_pod(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    const char *sub;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        printf("Manage pods\n\nUsage:\n  pcon pod COMMAND\n\nAvailable Commands:\n");
+        for (size_t i = 0; i < sizeof pod_subcommands / sizeof pod_subcommands[0]; i++)
+            printf("  %-12s %s\n", pod_subcommands[i]->name, pod_subcommands[i]->summary);
+        return argc < 2 ? PCON_EXIT_ENGINE : 0;
+    }
+    sub = argv[1];
+    if (strcmp(sub, "ls") == 0 || strcmp(sub, "list") == 0)
+        sub = "ps";
+    for (size_t i = 0; i < sizeof pod_subcommands / sizeof pod_subcommands[0]; i++)
+        if (strcmp(sub, pod_subcommands[i]->name) == 0) {
+            optind = 1;
+            return pod_subcommands[i]->fn(ctx, argc - 1, argv + 1);
+        }
+    fprintf(stderr, "Error: unrecognized command `pcon pod %s`\n", sub);
+    return PCON_EXIT_ENGINE;
+}
+
+const struct cmd_def cmd_pod_def = {
+    "pod", cmd_pod, "Manage pods", "COMMAND", NULL,
+};
