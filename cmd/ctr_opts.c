@@ -416,7 +416,6 @@ static int
 pod_join(struct cmd_ctx *ctx, struct create_args *a, struct pod *made, bool *is_new,
          struct pcon_err *err)
 {
-    struct pod p;
     int r;
 
     *is_new = strncmp(a->pod, "new:", 4) == 0;
@@ -442,11 +441,11 @@ pod_join(struct cmd_ctx *ctx, struct create_args *a, struct pod *made, bool *is_
         a->o.no_resolv_conf = false;
         return pod_member_opts(made, &a->o, false, err);
     }
-    if (pod_load(&ctx->st, a->pod, &p, err) < 0)
+    if (pod_load(&ctx->st, a->pod, made, err) < 0)
         return -1;
     a->o.ports = a->ports;
     a->o.add_hosts = a->add_hosts;
-    r = pod_member_opts(&p, &a->o, a->net_set, err);
+    r = pod_member_opts(made, &a->o, a->net_set, err);
     /* the pod's network and DNS are the member's (podman takes the
      * member's own values and drops them) */
     strv_free(a->dns);
@@ -454,8 +453,6 @@ pod_join(struct cmd_ctx *ctx, struct create_args *a, struct pod *made, bool *is_
     strv_free(a->dns_options);
     a->dns = a->dns_search = a->dns_options = NULL;
     a->dns_none = false;
-    /* the ids stay valid in made, freed by the caller */
-    *made = p;
     return r;
 }
 

@@ -632,14 +632,32 @@ label_match(char *const *labels, const char *want)
     return false;
 }
 
+static const char *const filter_keys[] = { "name",       "id",         "status",
+                                           "label",      "ctr-names",  "ctr-ids",
+                                           "ctr-status", "ctr-number", NULL };
+
+static int
+pod_filters_check(char **filters, struct pcon_err *err)
+{
+    for (size_t i = 0; filters && filters[i]; i++) {
+        bool known = false;
+        for (size_t k = 0; filter_keys[k]; k++)
+            known |= strncmp(filters[i], filter_keys[k], strlen(filter_keys[k])) == 0
+                     && filters[i][strlen(filter_keys[k])] == '=';
+        if (!known)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s is an invalid filter", filters[i]);
+    }
+    return 0;
+}
+
 /* podman's pod filters: values of one key are alternatives, keys all hold */
 static int
 pod_filter_match(const struct pod *p, const struct container *v, size_t n, char **filters,
                  bool *match, struct pcon_err *err)
 {
-    static const char *const keys[] = { "name",    "id",         "status",     "label", "ctr-names",
-                                        "ctr-ids", "ctr-status", "ctr-number", NULL };
+    const char *const *keys = filter_keys;
 
+    (void) err;
     *match = true;
     for (size_t k = 0; keys[k] && *match; k++) {
         size_t kl = strlen(keys[k]);
@@ -667,14 +685,6 @@ pod_filter_match(const struct pod *p, const struct container *v, size_t n, char 
         }
         if (seen && !any)
             *match = false;
-    }
-    for (size_t i = 0; filters && filters[i]; i++) {
-        bool known = false;
-        for (size_t k = 0; keys[k]; k++)
-            known |= strncmp(filters[i], keys[k], strlen(keys[k])) == 0
-                     && filters[i][strlen(keys[k])] == '=';
-        if (!known)
-            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s is an invalid filter", filters[i]);
     }
     return 0;
 }
@@ -799,7 +809,8 @@ cmd_pod_ps(struct cmd_ctx *ctx, int argc, char **argv)
     }
     if (optind < argc)
         return cmd_usage_error(&cmd_pod_ps_def, "accepts no arguments");
-    if (cmd_store_open(ctx, &err) < 0 || pod_list(&ctx->st, &v, &n, &err) < 0)
+    if (pod_filters_check(filters, &err) < 0 || cmd_store_open(ctx, &err) < 0
+        || pod_list(&ctx->st, &v, &n, &err) < 0)
         return cmd_report(&err);
     for (size_t i = 0; i < n && r == 0; i++) {
         struct container *cv = NULL;

@@ -403,6 +403,8 @@ pod_create(struct store *st, const struct pod_create_opts *o, struct pod *out, s
     return 0;
 }
 
+static int stop_one(struct store *st, struct container *c, int timeout, struct pcon_err *err);
+
 static int
 start_one(struct store *st, struct container *c, struct pcon_err *err)
 {
@@ -425,6 +427,12 @@ pod_start(struct store *st, const struct pod *p, struct pcon_err *err)
 
     if (pod_containers(st, p, &v, &n, err) < 0)
         return -1;
+    /* An infra that is gone (killed) took the pod's network with it:
+     * members still running are in namespaces nothing serves any more.
+     * They are stopped, to come back with the new infra's. */
+    if (n > 0 && v[0].cfg.infra && !engine_ctr_is_active(&v[0]))
+        for (size_t i = 1; i < n && r == 0; i++)
+            r = stop_one(st, &v[i], -1, err);
     /* the infra first (v[0]): the members join its namespaces */
     for (size_t i = 0; i < n && r == 0; i++)
         r = start_one(st, &v[i], err);

@@ -33,6 +33,7 @@ kill_recorded() {
 pcon_teardown_store() {
     [ -n "${PCON_ROOT:-}" ] || return 0
     # no monitor or container may outlive the file's tests
+    pcon pod rm -a -f -t 0 >/dev/null 2>&1 || true
     pcon rm -a -f >/dev/null 2>&1 || true
     # files owned by subordinate ids can only be removed inside the namespace
     pcon unshare rm -rf "$PCON_ROOT" 2>/dev/null || true
@@ -104,9 +105,9 @@ assert_one_error_line() {
     fi
 }
 
-# every container record, run directory and name in the store
+# every container and pod record, run directory and name in the store
 list_containers() {
-    find "$PCON_ROOT/containers" "$PCON_RUNROOT/containers" "$PCON_ROOT/names" -mindepth 1 \
+    find "$PCON_ROOT/containers" "$PCON_RUNROOT/containers" "$PCON_ROOT/names" "$PCON_ROOT/pods" -mindepth 1 \
         -maxdepth 1 -printf '%f\n' 2>/dev/null | sort
 }
 

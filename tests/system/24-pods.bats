@@ -1,0 +1,235 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# Pods: an infra container (pcon-infra, no image) holding the shared
+# network, uts and ipc namespaces and the published ports; members that
+# join them; the pod's lifecycle and its report, as podman's.
+
+load helpers
+
+# a free port on the host's loopback
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# the container's state is STATE (inspect's .State.Status)
+ctr_state_is() { # NAME STATE
+    [ "$(pcon inspect --format '{{.State.Status}}' "$1")" = "$2" ]
+}
+
+teardown() {
+    pcon pod rm -a -f -t 0 >/dev/null 2>&1 || true
+}
+
+@test "pod create: an id, a pod listed with podman's columns, its infra container <id12>-infra" {
+    run pcon pod create --name app
+    assert_status 0
+    [[ "$output" =~ ^[0-9a-f]{64}$ ]]
+    local id=$output
+    run pcon pod ps
+    assert_status 0
+    [[ "${lines[0]}" =~ ^POD\ ID\ +NAME\ +STATUS\ +CREATED\ +INFRA\ ID\ +#\ OF\ CONTAINERS$ ]]
+    [[ "${lines[1]}" =~ ^${id:0:12}\ +app\ +Created\ .*\ 1$ ]]
+    run pcon ps -a --pod --format '{{.Names}} {{.IsInfra}} {{.Pod}} {{.PodName}} [{{.Command}}]'
+    assert_output "${id:0:12}-infra true ${id:0:12} app []"
+    run pcon pod exists app
+    assert_status 0
+    run pcon pod exists nosuchpod
+    assert_status 1
+    run pcon pod inspect --format '{{.Name}} {{.State}} {{.Hostname}} {{.NumContainers}} {{.SharedNamespaces}}' app
+    assert_output "app Created app 1 [uts ipc net]"
+}
+
+@test "members share localhost, the pod's hostname and its published port; /etc/hosts names the pod" {
+    local port
+    port=$(free_port)
+    pcon pod create --name web -p "$port:80" >/dev/null
+    pcon run -d --pod web --name server $IMAGE sh -c 'echo from-the-member > /index.html; httpd -f -p 80 -h /' >/dev/null
+    wait_for 10 curl -sf "http://127.0.0.1:$port/index.html"
+    run curl -sf "http://127.0.0.1:$port/index.html"
+    assert_output "from-the-member"
+    run pcon run --rm --pod web --name client $IMAGE sh -c 'wget -qO- http://127.0.0.1:80/index.html; hostname; cat /etc/hosts'
+    echo "$output"
+    assert_status 0
+    assert_output_contains "from-the-member"
+    [ "${lines[1]}" = "web" ]
+    assert_output_contains "10.0.2.100	web "
+    assert_output_contains "-infra"
+    assert_output_contains "127.0.0.1	server"
+    run pcon pod ps --format '{{.Name}} {{.Status}} {{.NumberOfContainers}}'
+    assert_output "web Running 2"
+}
+
+@test "the infra process is pcon's own pcon-infra: PID 1 of its namespace, a few pages of memory" {
+    local infra pid rss
+    pcon pod create --name small >/dev/null
+    pcon pod start small >/dev/null
+    infra=$(pcon pod inspect --format '{{.InfraContainerID}}' small)
+    pid=$(pcon inspect --format '{{.State.Pid}}' "$infra")
+    [ "$(cat "/proc/$pid/comm")" = "pcon-infra" ]
+    rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
+    echo "infra RSS: $rss KiB"
+    [ "$rss" -le 512 ]
+    run pcon run --rm --pod small $IMAGE cat /proc/1/cmdline
+    refute_output_contains "pcon-infra" # the pid namespace is not shared by default
+    pcon pod create --name pids --share +pid >/dev/null
+    run pcon run --rm --pod pids $IMAGE sh -c 'cat /proc/1/cmdline; echo'
+    assert_output "/pcon-infra"
+    run pcon pod inspect --format '{{.SharedNamespaces}}' pids
+    assert_output "[uts pid ipc net]"
+}
+
+@test "a member's own -p, --hostname and --add-host are refused with podman's messages; nothing is made" {
+    pcon pod create --name strict >/dev/null
+    run --separate-stderr pcon run --rm --pod strict -p 8080:80 $IMAGE true
+    assert_status 125
+    assert_one_error_line
+    [[ "$stderr" == *"published or exposed ports must be defined when the pod is created"* ]]
+    run --separate-stderr pcon run --rm --pod strict --hostname other $IMAGE true
+    assert_status 125
+    [[ "$stderr" == *"cannot set hostname when joining the pod UTS namespace"* ]]
+    run --separate-stderr pcon run --rm --pod strict --add-host a:192.0.2.9 $IMAGE true
+    assert_status 125
+    [[ "$stderr" == *"extra host entries must be specified on the pod"* ]]
+    run --separate-stderr pcon run --rm --pod nosuchpod $IMAGE true
+    assert_status 125
+    [[ "$stderr" == "Error: no pod with name or ID nosuchpod found: no such pod" ]]
+    run pcon pod ps --format '{{.Name}} {{.NumberOfContainers}}'
+    assert_output "strict 1"
+}
+
+@test "pod status: Created, Running, Degraded when a member ends, Exited after pod stop; pod start brings all back" {
+    local out
+    pcon pod create --name life >/dev/null
+    pcon create --pod life --name stays $IMAGE sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done' >/dev/null
+    pcon create --pod life --name ends $IMAGE sh -c 'exit 3' >/dev/null
+    run pcon pod ps --format '{{.Status}}'
+    assert_output "Created"
+    run pcon pod start life
+    assert_status 0
+    wait_for 10 ctr_state_is ends exited
+    run pcon pod ps --format '{{.Status}} {{.ContainerStatuses}}'
+    echo "$output"
+    [[ "$output" == "Degraded "* ]]
+    run pcon pod stop life
+    assert_status 0
+    run pcon pod ps --format '{{.Status}}'
+    assert_output "Exited"
+    run pcon ps -a --format '{{.Names}} {{.State}}' --filter name=stays
+    assert_output "stays exited"
+    pcon pod start life >/dev/null
+    run pcon ps --format '{{.Names}}' --filter name=stays
+    assert_output "stays"
+}
+
+@test "pod rm: refused with running members (exit 2) unless -f; the infra alone is never removed; all of it goes" {
+    pcon pod create --name gone >/dev/null
+    pcon run -d --pod gone --name m1 $IMAGE sleep 1000 >/dev/null
+    infra=$(pcon pod inspect --format '{{.InfraContainerID}}' gone)
+    run --separate-stderr pcon pod rm gone
+    assert_status 2
+    [[ "$stderr" == *"cannot remove container"*"as it is running"* ]]
+    run --separate-stderr pcon rm -f "$infra"
+    assert_status 125
+    [[ "$stderr" == *"is the infra container of pod"*"cannot be removed without removing the pod"* ]]
+    run pcon pod rm -f -t 0 gone
+    assert_status 0
+    run pcon ps -a --format '{{.Names}}'
+    assert_output ""
+    run pcon pod exists gone
+    assert_status 1
+    [ -z "$(ls "$PCON_ROOT/pods")" ]
+    # the name is free again
+    run pcon pod create --name gone
+    assert_status 0
+    run pcon pod rm gone
+    assert_status 0
+    assert_no_containers
+}
+
+@test "run --pod new:NAME makes the pod with the network options; a failed one leaves no pod" {
+    local port
+    port=$(free_port)
+    run pcon run -d --pod new:fresh -p "$port:80" --name fresh-web $IMAGE httpd -f -p 80 -h /etc
+    assert_status 0
+    wait_for 10 curl -sf "http://127.0.0.1:$port/hostname"
+    run curl -sf "http://127.0.0.1:$port/hostname"
+    assert_output "fresh"
+    run pcon pod inspect --format '{{.InfraConfig.PortBindings}}' fresh
+    assert_output_contains "$port"
+    run -127 pcon run --rm --pod new:broken $IMAGE /no/such/program
+    run pcon run --rm --pod new:broken2 localhost/no-such-image true
+    assert_status 125
+    run pcon pod exists broken2
+    assert_status 1
+    run pcon pod ps --format '{{.Name}}' --filter name=broken2
+    assert_output ""
+}
+
+@test "two pod create --name x at once: exactly one wins, the other says the name is in use" {
+    local i ok=0 used=0
+    for i in 1 2 3 4; do
+        pcon pod create --name race >"$BATS_TEST_TMPDIR/out.$i" 2>&1 &
+    done
+    wait
+    for i in 1 2 3 4; do
+        if grep -qE '^[0-9a-f]{64}$' "$BATS_TEST_TMPDIR/out.$i"; then
+            ok=$((ok + 1))
+        elif grep -q 'name "race" is in use' "$BATS_TEST_TMPDIR/out.$i"; then
+            used=$((used + 1))
+        fi
+    done
+    cat "$BATS_TEST_TMPDIR"/out.*
+    [ "$ok" -eq 1 ]
+    [ "$used" -eq 3 ]
+    run pcon pod ps -q
+    [ "${#lines[@]}" -eq 1 ]
+    run pcon ps -a -q
+    [ "${#lines[@]}" -eq 1 ]
+}
+
+@test "the infra killed: the pod tells it (Degraded), pod start brings a new infra and the members into it" {
+    local infra pid port
+    port=$(free_port)
+    pcon pod create --name hurt -p "$port:80" >/dev/null
+    pcon run -d --pod hurt --name hurt-web $IMAGE sh -c 'trap "exit 0" TERM; echo alive > /i; httpd -p 80 -h /; while :; do sleep 0.1; done' >/dev/null
+    wait_for 10 curl -sf "http://127.0.0.1:$port/i"
+    infra=$(pcon pod inspect --format '{{.InfraContainerID}}' hurt)
+    pid=$(pcon inspect --format '{{.State.Pid}}' "$infra")
+    kill -9 "$pid"
+    wait_for 10 ctr_state_is "$infra" exited
+    run pcon pod ps --format '{{.Status}}'
+    assert_output "Degraded"
+    run pcon pod start hurt
+    assert_status 0
+    wait_for 10 curl -sf "http://127.0.0.1:$port/i"
+    run curl -sf "http://127.0.0.1:$port/i"
+    assert_output "alive"
+    run pcon pod ps --format '{{.Status}}'
+    assert_output "Running"
+}
+
+@test "pod create --replace, --label, --hostname, --pod-id-file; pod ps filters and --ctr-names" {
+    pcon pod create --name rep --label tier=front >/dev/null
+    run pcon pod create --name rep
+    assert_status 125
+    run pcon pod create --name rep --replace --hostname custom --label tier=back --pod-id-file "$BATS_TEST_TMPDIR/pod.id"
+    assert_status 0
+    [ "$(cat "$BATS_TEST_TMPDIR/pod.id")" = "$output" ]
+    pcon create --pod-id-file "$BATS_TEST_TMPDIR/pod.id" --name rep-m $IMAGE hostname >/dev/null
+    pcon start rep-m >/dev/null
+    pcon wait rep-m >/dev/null
+    run pcon logs rep-m
+    assert_output "custom"
+    run pcon pod ps --filter label=tier=back --format '{{.Name}}'
+    assert_output "rep"
+    run pcon pod ps --filter label=tier=front --format '{{.Name}}'
+    assert_output ""
+    run pcon pod ps --ctr-names --format '{{.ContainerNames}}'
+    assert_output_contains "rep-m"
+    run pcon pod ps --filter ctr-names=rep-m -q
+    [ "${#output}" -eq 12 ]
+    run pcon pod rm -f -t 0 --pod-id-file "$BATS_TEST_TMPDIR/pod.id"
+    assert_status 0
+    run --separate-stderr pcon pod ps --filter bogus=1
+    assert_status 125
+}
