@@ -114,7 +114,13 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_tag_def, cmd_untag_def, cmd_image_def, cmd_image_inspect_def, cmd_image_exists_def,
     cmd_image_prune_def, cmd_load_def, cmd_pull_def, cmd_save_def, cmd_push_def, cmd_login_def,
     cmd_logout_def, cmd_pod_def, cmd_pod_create_def, cmd_pod_exists_def, cmd_pod_inspect_def,
-    cmd_pod_ps_def, cmd_pod_rm_def, cmd_pod_start_def, cmd_pod_stop_def;
+    cmd_pod_ps_def, cmd_pod_rm_def, cmd_pod_start_def, cmd_pod_stop_def, cmd_pod_kill_def,
+    cmd_pod_restart_def, cmd_pod_top_def, cmd_pod_prune_def, cmd_pod_pause_def, cmd_pod_unpause_def;
+
+/* top: the ps(1)-like rows of c's processes appended to *out; printed
+ * under their header, aligned */
+int cmd_top_rows(const struct container *c, char **out, struct pcon_err *err);
+void cmd_top_print(const char *rows);
 
 /* inspect of containers and images (images_only: `image inspect`) */
 int cmd_inspect_objects(struct cmd_ctx *ctx, int argc, char **argv, const struct cmd_def *def,

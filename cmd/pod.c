@@ -204,7 +204,7 @@ const struct cmd_def cmd_pod_create_def = {
 
 /* --- start, stop, rm: each pod named (or all), by name or id --- */
 
-enum pod_op { POD_OP_START, POD_OP_STOP, POD_OP_RM };
+enum pod_op { POD_OP_START, POD_OP_STOP, POD_OP_RM, POD_OP_KILL, POD_OP_RESTART };
 
 struct pod_op_args {
     enum pod_op op;
@@ -223,6 +223,10 @@ pod_op_one(struct cmd_ctx *ctx, const struct pod_op_args *a, struct pod *p, stru
         return pod_stop(&ctx->st, p, a->timeout, err);
     case POD_OP_RM:
         return pod_remove(&ctx->st, p, a->force, a->timeout, err);
+    case POD_OP_KILL:
+        return pod_kill(&ctx->st, p, a->timeout, err);
+    case POD_OP_RESTART:
+        return pod_stop(&ctx->st, p, -1, err) < 0 ? -1 : pod_start(&ctx->st, p, err);
     }
     return -1;
 }
@@ -303,10 +307,24 @@ static const struct cmd_opt rm_opts[] = {
     { 0 },
 };
 
+static const struct cmd_opt kill_opts[] = {
+    { 'a', "all", 'a', NULL, "Kill all pods" },
+    { 's', "signal", 's', "SIGNAL", "Signal to send to the containers of the pod (default KILL)" },
+    { 0 },
+};
+static const struct cmd_opt restart_opts[] = {
+    { 'a', "all", 'a', NULL, "Restart all pods" },
+    { 0 },
+};
+
 static int
 pod_op_cmd(struct cmd_ctx *ctx, const struct cmd_def *def, enum pod_op op, int argc, char **argv)
 {
-    struct pod_op_args a = { .op = op, .timeout = op == POD_OP_RM ? 10 : -1 };
+    cleanup_err struct pcon_err err = { 0 };
+    struct pod_op_args a = { .op = op,
+                             .timeout = op == POD_OP_RM     ? 10
+                                        : op == POD_OP_KILL ? 9
+                                                            : -1 };
     char *arg, *end;
     int opt, code;
 
@@ -323,6 +341,12 @@ pod_op_cmd(struct cmd_ctx *ctx, const struct cmd_def *def, enum pod_op op, int a
             break;
         case POD_ID_FILE:
             strv_push(&a.id_files, arg);
+            break;
+        case 's':
+            if (engine_signal_parse(arg, &a.timeout, &err) < 0) {
+                strv_free(a.id_files);
+                return cmd_report(&err);
+            }
             break;
         case 't':
             a.timeout = (int) strtol(arg, &end, 10);
@@ -357,6 +381,27 @@ cmd_pod_rm(struct cmd_ctx *ctx, int argc, char **argv)
     return pod_op_cmd(ctx, &cmd_pod_rm_def, POD_OP_RM, argc, argv);
 }
 
+static int
+cmd_pod_kill(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    return pod_op_cmd(ctx, &cmd_pod_kill_def, POD_OP_KILL, argc, argv);
+}
+static int
+cmd_pod_restart(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    return pod_op_cmd(ctx, &cmd_pod_restart_def, POD_OP_RESTART, argc, argv);
+}
+
+const struct cmd_def cmd_pod_kill_def = {
+    "kill",
+    cmd_pod_kill,
+    "Send the specified signal or SIGKILL to containers in a pod",
+    "[options] POD [POD...]",
+    kill_opts,
+};
+const struct cmd_def cmd_pod_restart_def = {
+    "restart", cmd_pod_restart, "Restart one or more pods", "[options] POD [POD...]", restart_opts,
+};
 const struct cmd_def cmd_pod_start_def = {
     "start", cmd_pod_start, "Start one or more pods", "[options] POD [POD...]", start_opts,
 };
@@ -856,9 +901,131 @@ const struct cmd_def cmd_pod_ps_def = {
     "ps", cmd_pod_ps, "List pods", "[options]", ps_opts,
 };
 
+static int
+cmd_pod_top(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_free char *rows = NULL;
+    struct container *v = NULL;
+    size_t n = 0;
+    struct pod p;
+    char *arg;
+    int opt, r = 0;
+
+    while ((opt = cmd_getopt(&cmd_pod_top_def, argc, argv, &arg)) != -1)
+        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    if (argc - optind < 1)
+        return cmd_usage_error(&cmd_pod_top_def, "requires at least 1 arg(s), only received 0");
+    if (cmd_store_open(ctx, &err) < 0 || pod_load(&ctx->st, argv[optind], &p, &err) < 0)
+        return cmd_report(&err);
+    if (pod_containers(&ctx->st, &p, &v, &n, &err) < 0) {
+        pod_free(&p);
+        return cmd_report(&err);
+    }
+    /* every running container's processes, the infra's first, as podman */
+    for (size_t i = 0; i < n && r == 0; i++)
+        if (engine_ctr_is_active(&v[i]))
+            r = cmd_top_rows(&v[i], &rows, &err);
+    if (r == 0 && rows == NULL)
+        r = pcon_fail(&err, 0,
+                      "pod top can only be used on pods with at least one running"
+                      " container");
+    engine_ctr_list_free(v, n);
+    pod_free(&p);
+    if (r < 0)
+        return cmd_report(&err);
+    cmd_top_print(rows);
+    return 0;
+}
+
+const struct cmd_def cmd_pod_top_def = {
+    "top", cmd_pod_top, "Display the running processes of containers in a pod", "POD", NULL,
+};
+
+static const struct cmd_opt prune_opts[] = {
+    { 'f', "force", 'f', NULL, "Do not prompt for confirmation" },
+    { 0 },
+};
+
+/* every pod none of whose containers runs */
+static int
+cmd_pod_prune(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    struct pod *v = NULL;
+    bool force = false;
+    size_t n = 0;
+    char *arg;
+    int opt, code = 0;
+
+    while ((opt = cmd_getopt(&cmd_pod_prune_def, argc, argv, &arg)) != -1) {
+        if (opt != 'f')
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        force = cmd_flag_value(arg);
+    }
+    if (!force) {
+        char answer[16] = "";
+        fprintf(stderr, "WARNING! This will remove all stopped/exited pods..\n"
+                        "Are you sure you want to continue? [y/N] ");
+        if (fgets(answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
+            return 0;
+    }
+    if (cmd_store_open(ctx, &err) < 0 || pod_list(&ctx->st, &v, &n, &err) < 0)
+        return cmd_report(&err);
+    for (size_t i = 0; i < n; i++) {
+        struct container *cv = NULL;
+        size_t cn = 0;
+        bool running = false;
+
+        if (pod_containers(&ctx->st, &v[i], &cv, &cn, &err) < 0) {
+            code = cmd_report(&err);
+            pcon_err_clear(&err);
+            continue;
+        }
+        for (size_t k = 0; k < cn; k++)
+            running |= engine_ctr_is_active(&cv[k]);
+        engine_ctr_list_free(cv, cn);
+        if (running)
+            continue;
+        if (pod_remove(&ctx->st, &v[i], false, 0, &err) < 0) {
+            code = cmd_report(&err);
+            pcon_err_clear(&err);
+            continue;
+        }
+        printf("%s\n", v[i].cfg.id);
+    }
+    pod_list_free(v, n);
+    return code;
+}
+
+const struct cmd_def cmd_pod_prune_def = {
+    "prune", cmd_pod_prune, "Remove all stopped pods and their containers", "[options]", prune_opts,
+};
+
+/* refused as the containers' are, with the reason */
+static int
+cmd_pod_pause(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    return cmd_pause_def.fn(ctx, argc, argv);
+}
+static int
+cmd_pod_unpause(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    return cmd_unpause_def.fn(ctx, argc, argv);
+}
+
+const struct cmd_def cmd_pod_pause_def = {
+    "pause", cmd_pod_pause, "Pause one or more pods", "POD [POD...]", NULL,
+};
+const struct cmd_def cmd_pod_unpause_def = {
+    "unpause", cmd_pod_unpause, "Unpause one or more pods", "POD [POD...]", NULL,
+};
+
 static const struct cmd_def *const pod_subcommands[] = {
-    &cmd_pod_create_def, &cmd_pod_exists_def, &cmd_pod_inspect_def, &cmd_pod_ps_def,
-    &cmd_pod_rm_def,     &cmd_pod_start_def,  &cmd_pod_stop_def,
+    &cmd_pod_create_def,  &cmd_pod_exists_def, &cmd_pod_inspect_def, &cmd_pod_kill_def,
+    &cmd_pod_pause_def,   &cmd_pod_prune_def,  &cmd_pod_ps_def,      &cmd_pod_restart_def,
+    &cmd_pod_rm_def,      &cmd_pod_start_def,  &cmd_pod_stop_def,    &cmd_pod_top_def,
+    &cmd_pod_unpause_def,
 };
 
 static int

@@ -14,7 +14,7 @@ enum { PS_NO_TRUNC = 0x300, PS_FORMAT, PS_FILTER, PS_POD };
 
 static const struct cmd_opt ps_opts[] = {
     { 'a', "all", 'a', NULL, "Show all the containers, default is only running containers" },
-    { PS_FILTER, "filter", 'f', "KEY=VALUE", "Filter: name, id, status, ancestor, exited" },
+    { PS_FILTER, "filter", 'f', "KEY=VALUE", "Filter: name, id, status, ancestor, exited, pod" },
     { PS_FORMAT, "format", 0, "FORMAT", "Pretty-print with a Go template, or json" },
     { 'l', "latest", 'l', NULL, "Show the latest container created" },
     { 'n', "last", 'n', "N", "Show the N last created containers" },
@@ -41,9 +41,9 @@ pod_name_of(struct pod *pods, size_t n, const char *id)
 }
 
 static bool
-filter_match(const struct container *c, char **filters)
+filter_match(const struct container *c, const char *pod_name, char **filters)
 {
-    static const char *const keys[] = { "name", "id", "status", "ancestor", "exited", NULL };
+    static const char *const keys[] = { "name", "id", "status", "ancestor", "exited", "pod", NULL };
 
     for (size_t k = 0; keys[k]; k++) {
         size_t kl = strlen(keys[k]);
@@ -63,8 +63,11 @@ filter_match(const struct container *c, char **filters)
                 any |= strcmp(c->cfg.image_name, v) == 0
                        || strncmp(c->cfg.image_id, v, strlen(v)) == 0
                        || (strchr(v, '/') == NULL && strstr(c->cfg.image_name, v) != NULL);
-            else
+            else if (k == 4)
                 any |= c->state.status == CTR_EXITED && c->state.exit_code == atoi(v);
+            else /* a pod by name or id (prefix) */
+                any |= c->cfg.pod
+                       && (strcmp(pod_name, v) == 0 || strncmp(c->cfg.pod, v, strlen(v)) == 0);
         }
         if (seen && !any)
             return false;
@@ -79,6 +82,7 @@ cmd_ps(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_strv char **filters = NULL;
     cleanup_strv char **rows = NULL;
     bool all = false, quiet = false, no_trunc = false, size = false, pod = false;
+    bool status_filter = false;
     cleanup_free char *table = NULL;
     struct pod *pods = NULL;
     size_t npods = 0;
@@ -128,6 +132,8 @@ cmd_ps(struct cmd_ctx *ctx, int argc, char **argv)
     }
     if (optind < argc)
         return cmd_usage_error(&cmd_ps_def, "accepts no arguments");
+    for (size_t i = 0; filters && filters[i]; i++)
+        status_filter |= strncmp(filters[i], "status=", 7) == 0;
     if (cmd_store_open(ctx, &err) < 0 || engine_ctr_list(&ctx->st, &v, &n, &err) < 0)
         return cmd_report(&err);
     for (size_t i = 0; i < n && pods == NULL; i++)
@@ -137,9 +143,10 @@ cmd_ps(struct cmd_ctx *ctx, int argc, char **argv)
         }
     for (size_t i = 0, shown = 0; i < n; i++) {
         const struct container *c = &v[i];
-        if (!all && last < 0 && !engine_ctr_is_active(c) && filters == NULL)
+        /* as podman: only running ones without -a, unless a status is asked */
+        if (!all && last < 0 && !engine_ctr_is_active(c) && !status_filter)
             continue;
-        if (!filter_match(c, filters))
+        if (!filter_match(c, pod_name_of(pods, npods, c->cfg.pod), filters))
             continue;
         if (last >= 0 && (long) shown >= last)
             break;

@@ -147,23 +147,18 @@ top_row(int pid, const struct stat *initns, const char *pw, double uptime, long 
                      tty, cpu / (unsigned long long) hz, cmd);
 }
 
-static int
-top_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
-        struct pcon_err *err)
+int
+cmd_top_rows(const struct container *c, char **out, struct pcon_err *err)
 {
     char path[64];
     struct stat initns;
     cleanup_closedir DIR *d = opendir("/proc");
-    cleanup_free char *out = xstrdup("USER\tPID\tPPID\t%CPU\tELAPSED\tTTY\tTIME\tCOMMAND\n");
-    cleanup_free char *aligned = NULL, *pw = NULL;
+    cleanup_free char *pw = NULL;
     long hz = sysconf(_SC_CLK_TCK);
     double uptime = 0;
     struct dirent *de;
     FILE *f;
 
-    (void) ctx;
-    (void) name;
-    (void) opaque;
     if (c->state.status != CTR_RUNNING || !engine_ctr_alive(c))
         return pcon_fail(err, 0, "top can only be used on running containers");
     snprintf(path, sizeof path, "/proc/%d/ns/pid", (int) c->state.pid);
@@ -182,12 +177,35 @@ top_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque
         char *t;
         if (line == NULL)
             continue;
-        t = xasprintf("%s%s", out, line);
-        free(out);
-        out = t;
+        t = xasprintf("%s%s", *out ? *out : "", line);
+        free(*out);
+        *out = t;
     }
-    aligned = template_align(out);
+    return 0;
+}
+
+void
+cmd_top_print(const char *rows)
+{
+    cleanup_free char *text =
+        xasprintf("USER\tPID\tPPID\t%%CPU\tELAPSED\tTTY\tTIME\tCOMMAND\n%s", rows ? rows : "");
+    cleanup_free char *aligned = template_align(text);
+
     fputs(aligned, stdout);
+}
+
+static int
+top_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
+        struct pcon_err *err)
+{
+    cleanup_free char *rows = NULL;
+
+    (void) ctx;
+    (void) name;
+    (void) opaque;
+    if (cmd_top_rows(c, &rows, err) < 0)
+        return -1;
+    cmd_top_print(rows);
     return 0;
 }
 

@@ -69,7 +69,8 @@ struct ctr_config {
      * a member joins the infra's network (net: container:INFRA) and the
      * namespaces in pod_join (POD_JOIN_*) */
     char *pod;
-    bool infra; /* the pod's infra container: no image, pcon-infra as its init */
+    bool infra;         /* the pod's infra container: no image, pcon-infra as its init */
+    bool pod_exit_stop; /* infra: stopped when the last member ends (--exit-policy stop) */
     unsigned pod_join;
 };
 
@@ -130,7 +131,7 @@ struct engine_create_opts {
     /* a pod's: its id, for the infra (no image: image and cmd unused) or a
      * member, which joins the infra's network and pod_join namespaces */
     const char *pod;
-    bool infra;
+    bool infra, pod_exit_stop;
     const char *infra_id;
     unsigned pod_join;
 };

@@ -241,6 +241,7 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     if (o->pod) {
         g->pod = xstrdup(o->pod);
         g->infra = o->infra;
+        g->pod_exit_stop = o->infra && o->pod_exit_stop;
     }
     if (o->infra_id) {
         /* a member: the infra's network, and what else the pod shares */

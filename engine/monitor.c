@@ -454,10 +454,35 @@ monitor_begin(struct monitor *m, struct pcon_err *err)
     return monitor_start_init(m, err);
 }
 
+/* A pod's member that ends for good, in a pod made with --exit-policy
+ * stop: the last running one stops the infra, and so the pod. */
+static void
+pod_exit_check(struct monitor *m)
+{
+    const struct ctr_config *g = &m->c->cfg;
+    struct container infra, *v = NULL;
+    bool others = false, killed;
+    size_t n = 0;
+
+    if (g->pod == NULL || g->infra || engine_ctr_load(m->st, g->net.target, &infra, NULL) < 0)
+        return;
+    if (infra.cfg.pod_exit_stop && engine_ctr_is_active(&infra)
+        && engine_ctr_list(m->st, &v, &n, NULL) == 0) {
+        for (size_t i = 0; i < n; i++)
+            others |= v[i].cfg.pod && strcmp(v[i].cfg.pod, g->pod) == 0 && !v[i].cfg.infra
+                      && strcmp(v[i].cfg.id, g->id) != 0 && engine_ctr_is_active(&v[i]);
+        engine_ctr_list_free(v, n);
+        if (!others)
+            (void) engine_ctr_stop(m->st, &infra, infra.cfg.stop_timeout, &killed, NULL);
+    }
+    engine_ctr_free(&infra);
+}
+
 /* After the last exit: unmount, and remove a --rm container. */
 static void
 monitor_end(struct monitor *m)
 {
+    pod_exit_check(m);
     engine_etc_hosts_leave(&m->c->cfg, &m->etc); /* with container:X, out of X's hosts */
     if (m->mounted)
         (void) storage_rootfs_unmount(m->rootfs, NULL); /* the namespace dies with us anyway */

@@ -227,6 +227,7 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     if (g->pod && !hex64_valid(g->pod))
         return pcon_fail(err, EINVAL, "invalid container record: pod");
     g->infra = g->pod && YAJL_IS_TRUE(json_get(root, "infra"));
+    g->pod_exit_stop = g->infra && YAJL_IS_TRUE(json_get(root, "pod_exit_stop"));
     g->pod_join = json_get_int(root, "pod_join", &v) && g->pod ? (unsigned) v & POD_JOIN_MASK : 0;
     return 0;
 }
@@ -276,6 +277,7 @@ engine_ctr_config_json(const struct ctr_config *g)
     if (g->pod) {
         JG(json_gen_kv_str(gen, "pod", g->pod));
         JG(json_gen_kv_bool(gen, "infra", g->infra));
+        JG(json_gen_kv_bool(gen, "pod_exit_stop", g->pod_exit_stop));
         JG(json_gen_kv_int(gen, "pod_join", g->pod_join));
     }
     JG(yajl_gen_map_close(gen));

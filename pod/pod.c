@@ -337,6 +337,7 @@ infra_create(struct store *st, struct pod *p, const struct pod_create_opts *o, s
     io.name = name;
     io.pod = p->cfg.id;
     io.infra = true;
+    io.pod_exit_stop = p->cfg.exit_policy_stop;
     io.infra_id = NULL;
     io.hostname = p->cfg.hostname;
     io.image = NULL;
@@ -464,6 +465,22 @@ pod_stop(struct store *st, const struct pod *p, int timeout, struct pcon_err *er
     /* the members first, the infra (v[0]) last: their network goes with it */
     for (size_t i = n; i-- > 0 && r == 0;)
         r = stop_one(st, &v[i], timeout, err);
+    engine_ctr_list_free(v, n);
+    return r;
+}
+
+int
+pod_kill(struct store *st, const struct pod *p, int sig, struct pcon_err *err)
+{
+    struct container *v = NULL;
+    size_t n = 0;
+    int r = 0;
+
+    if (pod_containers(st, p, &v, &n, err) < 0)
+        return -1;
+    for (size_t i = n; i-- > 0 && r == 0;)
+        if (engine_ctr_is_active(&v[i]) && engine_ctr_kill(st, &v[i], sig, err) < 0)
+            r = pcon_prefix(err, "killing container %s", v[i].cfg.id);
     engine_ctr_list_free(v, n);
     return r;
 }

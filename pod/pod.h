@@ -59,6 +59,8 @@ const char *pod_status(const struct container *v, size_t n);
 int pod_start(struct store *st, const struct pod *p, struct pcon_err *err);
 /* every member (timeout < 0: each one's stop timeout), then the infra */
 int pod_stop(struct store *st, const struct pod *p, int timeout, struct pcon_err *err);
+/* sig to every running container of the pod, members first */
+int pod_kill(struct store *st, const struct pod *p, int sig, struct pcon_err *err);
 /* members and infra, then the record; running ones only with force
  * (stopped first, timeout as pod_stop's) */
 int pod_remove(struct store *st, const struct pod *p, bool force, int timeout,

@@ -16,6 +16,11 @@ ctr_state_is() { # NAME STATE
     [ "$(pcon inspect --format '{{.State.Status}}' "$1")" = "$2" ]
 }
 
+# the pod's status is STATUS
+pod_status_is() { # NAME STATUS
+    [ "$(pcon pod ps --filter name="$1" --format '{{.Status}}')" = "$2" ]
+}
+
 teardown() {
     pcon pod rm -a -f -t 0 >/dev/null 2>&1 || true
 }
@@ -231,5 +236,59 @@ teardown() {
     run pcon pod rm -f -t 0 --pod-id-file "$BATS_TEST_TMPDIR/pod.id"
     assert_status 0
     run --separate-stderr pcon pod ps --filter bogus=1
+    assert_status 125
+}
+
+@test "pod top lists every running container's processes; pod kill, restart and prune as podman's" {
+    pcon pod create --name ops >/dev/null
+    pcon run -d --pod ops --name ops-a $IMAGE sleep 1000 >/dev/null
+    run pcon pod top ops
+    echo "$output"
+    assert_status 0
+    [[ "${lines[0]}" =~ ^USER\ +PID\ +PPID\ +%CPU\ +ELAPSED\ +TTY\ +TIME\ +COMMAND$ ]]
+    assert_output_contains "/pcon-infra"
+    assert_output_contains "sleep 1000"
+    infra=$(pcon pod inspect --format '{{.InfraContainerID}}' ops)
+    run pcon pod kill -s TERM ops
+    assert_status 0
+    # sleep as PID 1 ignores TERM, the infra ends at it
+    wait_for 10 ctr_state_is "$infra" exited
+    run pcon ps --format '{{.Names}}' --filter pod=ops
+    assert_output "ops-a"
+    run pcon pod kill ops
+    assert_status 0
+    wait_for 10 ctr_state_is ops-a exited
+    run pcon pod ps --format '{{.Status}}' --filter name=ops
+    assert_output "Exited"
+    run pcon pod restart ops
+    assert_status 0
+    run pcon ps --format '{{.Names}}' --filter pod=ops
+    assert_output "ops-a
+$(pcon pod inspect --format '{{.Id}}' ops | cut -c1-12)-infra"
+    idle=$(pcon pod create --name idle)
+    run pcon pod prune -f
+    assert_status 0
+    assert_output "$idle"
+    run pcon pod exists idle
+    assert_status 1
+    run pcon pod exists ops
+    assert_status 0
+    run pcon pod pause ops
+    assert_status 125
+}
+
+@test "--exit-policy stop: the pod stops when its last member ends; continue (the default) keeps it" {
+    pcon pod create --name stopper --exit-policy stop >/dev/null
+    pcon pod create --name keeper >/dev/null
+    pcon run -d --pod stopper --name s1 $IMAGE sleep 0.5 >/dev/null
+    pcon run -d --pod keeper --name k1 $IMAGE sleep 0.5 >/dev/null
+    wait_for 10 ctr_state_is s1 exited
+    wait_for 10 ctr_state_is k1 exited
+    wait_for 10 pod_status_is stopper Exited
+    run pcon pod ps --filter name=keeper --format '{{.Status}}'
+    assert_output "Degraded"
+    run pcon pod inspect --format '{{.ExitPolicy}}' stopper
+    assert_output "stop"
+    run --separate-stderr pcon pod create --exit-policy sometimes
     assert_status 125
 }
