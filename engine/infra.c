@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The root of a pod's infra container. */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -8,6 +11,7 @@
 
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
+#include "../storage/store.h"
 #include "infra.h"
 
 int
@@ -31,4 +35,43 @@ engine_infra_root(const char *rootfs, struct pcon_err *err)
     if (fd < 0 || fs_write_all(fd, prog, size) < 0)
         return pcon_fail(err, errno, "write the infra program");
     return 0;
+}
+
+char *
+engine_pod_shm_path(const struct store *st, const char *pod)
+{
+    return xasprintf("%s/pods/%s/shm", st->runroot, pod);
+}
+
+int
+engine_pod_shm_prepare(const struct store *st, const char *pod, struct pcon_err *err)
+{
+    cleanup_free char *path = engine_pod_shm_path(st, pod);
+    cleanup_free char *parent = xasprintf("%s/pods/%s", st->runroot, pod);
+    struct stat a, b;
+
+    if (fs_mkdir_p(parent, 0700, err) < 0)
+        return -1;
+    if (mkdir(path, 01777) < 0 && errno != EEXIST)
+        return pcon_fail(err, errno, "create the pod's /dev/shm");
+    if (stat(path, &a) < 0 || stat(parent, &b) < 0)
+        return pcon_fail(err, errno, "read the pod's /dev/shm");
+    /* mounted already (a previous start, while pcon's namespace lives):
+     * the members that run share it still */
+    if (a.st_dev != b.st_dev)
+        return 0;
+    if (mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k") < 0)
+        return pcon_fail(err, errno, "mount the pod's /dev/shm");
+    return 0;
+}
+
+void
+engine_pod_shm_release(const struct store *st, const char *pod)
+{
+    cleanup_free char *path = engine_pod_shm_path(st, pod);
+    cleanup_free char *parent = xasprintf("%s/pods/%s", st->runroot, pod);
+
+    (void) umount2(path, MNT_DETACH); /* not mounted: EINVAL */
+    (void) rmdir(path);
+    (void) rmdir(parent);
 }

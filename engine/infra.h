@@ -8,6 +8,8 @@
 
 #include "../lib/err.h"
 
+struct store;
+
 #define ENGINE_INFRA_PATH "/pcon-infra" /* the program, in the infra's root */
 
 /* the program's bytes (pod/infra/pcon-infra.c, as the build made it) */
@@ -15,5 +17,13 @@ const unsigned char *engine_infra_program(size_t *size);
 /* mounts the infra's root at rootfs: a tmpfs with the program and the
  * directories the container's mounts need */
 int engine_infra_root(const char *rootfs, struct pcon_err *err);
+
+/* <runroot>/pods/<pod>/shm: the /dev/shm a pod's containers share (their
+ * ipc namespace is one): made by the infra's start, a tmpfs in pcon's mount
+ * namespace; malloc'd path */
+char *engine_pod_shm_path(const struct store *st, const char *pod);
+int engine_pod_shm_prepare(const struct store *st, const char *pod, struct pcon_err *err);
+/* unmounts and removes it (pod rm); gone already is fine */
+void engine_pod_shm_release(const struct store *st, const char *pod);
 
 #endif

@@ -33,6 +33,7 @@
 #include "ctr_log.h"
 #include "ctr_state.h"
 #include "etc_files.h"
+#include "infra.h"
 #include "init.h"
 #include "mounts.h"
 #include "relay.h"
@@ -150,7 +151,15 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
         .userdata = m->rundir,
         .etc_skipped = engine_etc_files_skipped(&m->etc),
     };
+    cleanup_free char *shm = NULL;
 
+    /* a pod's members share its /dev/shm with their ipc namespace; the
+     * infra, started first, makes it */
+    if (g->pod && (g->infra || (g->pod_join & POD_JOIN_IPC))) {
+        if (g->infra && engine_pod_shm_prepare(m->st, g->pod, err) < 0)
+            return -1;
+        po.shm = shm = engine_pod_shm_path(m->st, g->pod);
+    }
     for (size_t i = 0; g->volumes && g->volumes[i]; i++) {
         m->volumes = xrealloc(m->volumes, (m->nvolumes + 1) * sizeof *m->volumes);
         if (engine_spec_volume_parse(g->volumes[i], &m->volumes[m->nvolumes], err) < 0)

@@ -63,6 +63,10 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
 
     memset(plan, 0, sizeof *plan);
     for (size_t i = 0; i < N(default_fs); i++) {
+        if (o->shm && strcmp(default_fs[i].dst, "/dev/shm") == 0) {
+            plan_add(plan, MOUNT_BIND, o->shm, "/dev/shm"); /* the pod's, shared */
+            continue;
+        }
         op = plan_add(plan, default_fs[i].kind, default_fs[i].src, default_fs[i].dst);
         op->fstype = default_fs[i].fstype;
         op->flags = default_fs[i].flags;

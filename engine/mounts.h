@@ -40,6 +40,7 @@ struct mount_plan_opts {
     bool single_mapping;  /* no gid 5 for devpts */
     const char *userdata; /* dir with hosts, resolv.conf, hostname, .containerenv */
     unsigned etc_skipped; /* of those, not bound: engine_etc_files_skipped() */
+    const char *shm;      /* a directory bound at /dev/shm (a pod's), else a tmpfs of its own */
     struct volume *volumes;
     size_t nvolumes;
 };

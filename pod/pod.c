@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../engine/infra.h"
 #include "../engine/names.h"
 #include "../lib/cleanup.h"
 #include "../lib/digest.h"
@@ -513,6 +514,7 @@ pod_remove(struct store *st, const struct pod *p, bool force, int timeout, struc
     engine_ctr_list_free(v, n);
     if (r < 0)
         return pcon_prefix(err, "removing pod %s", p->cfg.id);
+    engine_pod_shm_release(st, p->cfg.id);
     record_remove(st, &p->cfg);
     return 0;
 }

@@ -292,3 +292,28 @@ $(pcon pod inspect --format '{{.Id}}' ops | cut -c1-12)-infra"
     run --separate-stderr pcon pod create --exit-policy sometimes
     assert_status 125
 }
+
+@test "members share the pod's /dev/shm (a tmpfs of the pod's, gone with it); a lone container has its own" {
+    local id
+    id=$(pcon pod create --name shm)
+    pcon run -d --pod shm --name writer $IMAGE sh -c 'echo shared-bytes > /dev/shm/seg; sleep 1000' >/dev/null
+    wait_for 10 pcon exec writer test -f /dev/shm/seg
+    run pcon run --rm --pod shm $IMAGE sh -c 'cat /dev/shm/seg; grep " /dev/shm " /proc/mounts'
+    echo "$output"
+    assert_status 0
+    assert_output_contains "shared-bytes"
+    assert_output_contains "tmpfs"
+    run pcon run --rm $IMAGE ls /dev/shm
+    assert_output ""
+    run pcon pod create --name noipc --share net,uts
+    pcon run -d --pod noipc --name w2 $IMAGE sh -c 'echo x > /dev/shm/seg; sleep 1000' >/dev/null
+    wait_for 10 pcon exec w2 test -f /dev/shm/seg
+    run pcon run --rm --pod noipc $IMAGE ls /dev/shm
+    assert_output ""
+    # the tmpfs is mounted in pcon's mount namespace (the pause process's)
+    grep -q " $PCON_RUNROOT/pods/$id/shm " "/proc/$(pause_pid)/mountinfo"
+    pcon pod rm -f -t 0 shm >/dev/null
+    [ ! -e "$PCON_RUNROOT/pods/$id" ]
+    run grep -c " $PCON_RUNROOT/pods/$id/shm " "/proc/$(pause_pid)/mountinfo"
+    assert_output "0"
+}
