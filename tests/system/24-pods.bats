@@ -317,3 +317,29 @@ $(pcon pod inspect --format '{{.Id}}' ops | cut -c1-12)-infra"
     run grep -c " $PCON_RUNROOT/pods/$id/shm " "/proc/$(pause_pid)/mountinfo"
     assert_output "0"
 }
+
+@test "after a lost run root (every process gone, as after a reboot) pod ps tells the truth and pod rm -f works" {
+    local id c pids=""
+    id=$(pcon pod create --name lost)
+    pcon run -d --pod lost --name lost-m $IMAGE sleep 1000 >/dev/null
+    for c in lost-m "${id:0:12}-infra"; do
+        pids="$pids $(pcon inspect --format '{{.State.Pid}} {{.State.ConmonPid}}' "$c")"
+    done
+    pids="$pids $(pause_pid)"
+    # shellcheck disable=SC2086 # a list of pids
+    kill -9 $pids
+    for c in $pids; do
+        wait_for 10 sh -c "! kill -0 $c 2>/dev/null || grep -q '^State:.*Z' /proc/$c/status"
+    done
+    rm -rf "$PCON_RUNROOT"
+    run pcon pod ps --format '{{.Name}} {{.Status}}'
+    assert_status 0
+    assert_output "lost Exited"
+    run pcon ps -a --format '{{.Names}} {{.State}}' --filter pod=lost
+    assert_output_contains "lost-m stopped"
+    run pcon pod rm -f -t 0 lost
+    assert_status 0
+    assert_output "$id"
+    run pcon ps -a -q
+    assert_output ""
+}
