@@ -50,6 +50,55 @@ ns_join(const struct ns_plan *p, struct pcon_err *err)
     return 0;
 }
 
+/* A pid namespace is entered by the children of whoever joined it, and
+ * cannot be left again (the host's is not ours to enter): a short-lived
+ * child joins it and clones the init as our child (CLONE_PARENT), so that
+ * nothing else we fork (a sanitizer's tracer thread either) lands there.
+ * Returns the init's pid, or 0 in the init. */
+static pid_t
+clone_in_pidns(int nsfd, struct clone_args *args, struct pcon_err *err)
+{
+    int pfd[2];
+    pid_t mid, pid = -1;
+    int e = 0;
+
+    if (pipe2(pfd, O_CLOEXEC) < 0)
+        return pcon_fail(err, errno, "create a pipe");
+    mid = fork();
+    if (mid < 0) {
+        e = errno;
+        close(pfd[0]);
+        close(pfd[1]);
+        return pcon_fail(err, e, "fork");
+    }
+    if (mid == 0) {
+        close(pfd[0]);
+        /* the exit signal is then the one this child was forked with */
+        args->flags |= CLONE_PARENT;
+        args->exit_signal = 0;
+        if (setns(nsfd, CLONE_NEWPID) < 0) {
+            e = errno;
+        } else {
+            pid = (pid_t) syscall(SYS_clone3, args, sizeof *args);
+            if (pid == 0) {
+                close(pfd[1]);
+                return 0; /* the init */
+            }
+            e = pid < 0 ? errno : 0;
+        }
+        (void) !write(pfd[1], pid > 0 ? (void *) &pid : (void *) &(pid_t){ -e }, sizeof pid);
+        _exit(0);
+    }
+    close(pfd[1]);
+    if (TEMP_FAILURE_RETRY_INT(read(pfd[0], &pid, sizeof pid)) != (ssize_t) sizeof pid)
+        pid = -EPROTO;
+    close(pfd[0]);
+    (void) proc_wait_exit(mid, NULL);
+    if (pid < 0)
+        return pcon_fail(err, -pid, "create the container process in the pid namespace");
+    return pid;
+}
+
 static pid_t
 ns_clone(const struct ns_plan *p, struct pcon_err *err)
 {
@@ -59,9 +108,8 @@ ns_clone(const struct ns_plan *p, struct pcon_err *err)
     for (size_t i = 0; i < NS_KINDS; i++)
         if (p->ns[i].mode == NS_CREATE)
             args.flags |= ns_kinds[i].flag;
-    /* a pid namespace is entered by the children of whoever joined it */
-    if (p->ns[NS_PID].mode == NS_JOIN && setns(p->ns[NS_PID].fd, CLONE_NEWPID) < 0)
-        return pcon_fail(err, errno, "join the pid namespace");
+    if (p->ns[NS_PID].mode == NS_JOIN)
+        return clone_in_pidns(p->ns[NS_PID].fd, &args, err);
     pid = (pid_t) syscall(SYS_clone3, &args, sizeof args);
     if (pid < 0)
         return pcon_fail(err, errno, "create the container process");
