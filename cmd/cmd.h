@@ -115,7 +115,13 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_image_prune_def, cmd_load_def, cmd_pull_def, cmd_save_def, cmd_push_def, cmd_login_def,
     cmd_logout_def, cmd_pod_def, cmd_pod_create_def, cmd_pod_exists_def, cmd_pod_inspect_def,
     cmd_pod_ps_def, cmd_pod_rm_def, cmd_pod_start_def, cmd_pod_stop_def, cmd_pod_kill_def,
-    cmd_pod_restart_def, cmd_pod_top_def, cmd_pod_prune_def, cmd_pod_pause_def, cmd_pod_unpause_def;
+    cmd_pod_restart_def, cmd_pod_top_def, cmd_pod_prune_def, cmd_pod_pause_def, cmd_pod_unpause_def,
+    cmd_pod_logs_def;
+
+struct engine_log_opts;
+/* c's log as `logs` prints it, each line after c's short id when asked */
+int cmd_logs_print(struct cmd_ctx *ctx, struct container *c, bool id_prefix, bool timestamps,
+                   const struct engine_log_opts *o, struct pcon_err *err);
 
 /* top: the ps(1)-like rows of c's processes appended to *out; printed
  * under their header, aligned */

@@ -25,7 +25,7 @@ static const struct cmd_opt logs_opts[] = {
 };
 
 struct logs_args {
-    bool names, timestamps;
+    bool names, ids, timestamps;
     struct engine_log_opts o;
 };
 
@@ -52,8 +52,8 @@ emit_cb(const struct ctr_log_line *l, void *opaque)
     /* keep the log's order where both streams end up together */
     fflush(l->err ? stdout : stderr);
     if (!*midline) {
-        if (e->a->names)
-            fprintf(f, "%.12s ", e->c->cfg.name);
+        if (e->a->names || e->a->ids)
+            fprintf(f, "%.12s ", e->a->ids ? e->c->cfg.id : e->c->cfg.name);
         if (e->a->timestamps)
             fprintf(f, "%.*s ", (int) l->tslen, l->ts);
     }
@@ -154,4 +154,14 @@ cmd_logs_attach(struct cmd_ctx *ctx, struct container *c, off_t from, struct pco
     };
 
     return logs_one(ctx, c, c->cfg.name, &a, err);
+}
+
+int
+cmd_logs_print(struct cmd_ctx *ctx, struct container *c, bool id_prefix, bool timestamps,
+               const struct engine_log_opts *o, struct pcon_err *err)
+{
+    struct logs_args a = { .ids = id_prefix, .timestamps = timestamps, .o = *o };
+    struct emitter e = { .a = &a, .c = c };
+
+    return engine_ctr_log_read(&ctx->st, c, &a.o, emit_cb, &e, err);
 }

@@ -11,6 +11,7 @@
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
+#include "../engine/ctr_log.h"
 #include "../lib/timefmt.h"
 #include "../pod/pod.h"
 #include "cmd.h"
@@ -942,6 +943,87 @@ const struct cmd_def cmd_pod_top_def = {
     "top", cmd_pod_top, "Display the running processes of containers in a pod", "POD", NULL,
 };
 
+enum { POD_LOGS_CONTAINER = 0x500, POD_LOGS_TAIL, POD_LOGS_SINCE, POD_LOGS_UNTIL };
+
+static const struct cmd_opt logs_opts[] = {
+    { POD_LOGS_CONTAINER, "container", 'c', "NAME", "Only the logs of this container of the pod" },
+    { POD_LOGS_SINCE, "since", 0, "TIMESTAMP", "Show logs since TIMESTAMP (or a duration: 10m)" },
+    { POD_LOGS_TAIL, "tail", 0, "N", "Output the last N lines of each (default -1: all)" },
+    { 't', "timestamps", 't', NULL, "Output the timestamps in the log" },
+    { POD_LOGS_UNTIL, "until", 0, "TIMESTAMP", "Show logs until TIMESTAMP" },
+    { 0 },
+};
+
+/* each member's log (newest member first), its lines after its short id;
+ * with --container that one's alone, as `logs` prints it */
+static int
+cmd_pod_logs(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    struct engine_log_opts o = { .tail = -1, .since = -1, .until = -1, .from = -1 };
+    const char *only = NULL;
+    bool ts = false, found = false;
+    struct container *v = NULL;
+    size_t n = 0;
+    struct pod p;
+    char *arg, *end;
+    int opt, r = 0;
+
+    while ((opt = cmd_getopt(&cmd_pod_logs_def, argc, argv, &arg)) != -1) {
+        switch (opt) {
+        case POD_LOGS_CONTAINER:
+            only = arg;
+            break;
+        case 't':
+            ts = cmd_flag_value(arg);
+            break;
+        case POD_LOGS_TAIL:
+            o.tail = strtol(arg, &end, 10);
+            if (*arg == '\0' || *end != '\0')
+                return cmd_usage_error(&cmd_pod_logs_def, "invalid value \"%s\" for --tail", arg);
+            break;
+        case POD_LOGS_SINCE:
+        case POD_LOGS_UNTIL: {
+            int64_t t = time_parse_point(arg, time_now_ns());
+            if (t < 0)
+                return cmd_usage_error(&cmd_pod_logs_def, "invalid time \"%s\"", arg);
+            *(opt == POD_LOGS_SINCE ? &o.since : &o.until) = t;
+            break;
+        }
+        default:
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        }
+    }
+    if (argc - optind != 1)
+        return cmd_usage_error(&cmd_pod_logs_def, "accepts 1 arg(s), received %d", argc - optind);
+    if (cmd_store_open(ctx, &err) < 0 || pod_load(&ctx->st, argv[optind], &p, &err) < 0)
+        return cmd_report(&err);
+    if (pod_containers(&ctx->st, &p, &v, &n, &err) < 0) {
+        pod_free(&p);
+        return cmd_report(&err);
+    }
+    for (size_t i = 0; i < n && r == 0; i++) {
+        if (v[i].cfg.infra)
+            continue; /* it writes nothing */
+        if (only && strcmp(v[i].cfg.name, only) != 0
+            && strncmp(v[i].cfg.id, only, strlen(only)) != 0)
+            continue;
+        found = true;
+        r = cmd_logs_print(ctx, &v[i], only == NULL, ts, &o, &err);
+    }
+    if (r == 0 && only && !found)
+        r = pcon_fail_kind(&err, PCON_ERR_NOTFOUND, 0,
+                           "container %s is not in pod %s: no such container", only, p.cfg.name);
+    engine_ctr_list_free(v, n);
+    pod_free(&p);
+    return r < 0 ? cmd_report(&err) : 0;
+}
+
+const struct cmd_def cmd_pod_logs_def = {
+    "logs",          cmd_pod_logs, "Fetch logs for pod with one or more containers",
+    "[options] POD", logs_opts,
+};
+
 static const struct cmd_opt prune_opts[] = {
     { 'f', "force", 'f', NULL, "Do not prompt for confirmation" },
     { 0 },
@@ -1025,7 +1107,7 @@ static const struct cmd_def *const pod_subcommands[] = {
     &cmd_pod_create_def,  &cmd_pod_exists_def, &cmd_pod_inspect_def, &cmd_pod_kill_def,
     &cmd_pod_pause_def,   &cmd_pod_prune_def,  &cmd_pod_ps_def,      &cmd_pod_restart_def,
     &cmd_pod_rm_def,      &cmd_pod_start_def,  &cmd_pod_stop_def,    &cmd_pod_top_def,
-    &cmd_pod_unpause_def,
+    &cmd_pod_unpause_def, &cmd_pod_logs_def,
 };
 
 static int

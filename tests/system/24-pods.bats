@@ -343,3 +343,20 @@ $(pcon pod inspect --format '{{.Id}}' ops | cut -c1-12)-infra"
     run pcon ps -a -q
     assert_output ""
 }
+
+@test "pod logs: every member's lines after its short id; --container one's alone, as logs prints it" {
+    local a b
+    pcon pod create --name talk >/dev/null
+    a=$(pcon run -d --pod talk --name talk-a $IMAGE sh -c 'echo hello-a; sleep 1000')
+    b=$(pcon run -d --pod talk --name talk-b $IMAGE sh -c 'echo hello-b; sleep 1000')
+    wait_for 10 sh -c "\"$PCON\" --root \"$PCON_ROOT\" --runroot \"$PCON_RUNROOT\" logs talk-b | grep -q hello-b"
+    run pcon pod logs talk
+    assert_status 0
+    assert_output_contains "${a:0:12} hello-a"
+    assert_output_contains "${b:0:12} hello-b"
+    [ "${#lines[@]}" -eq 2 ]
+    run pcon pod logs --container talk-a talk
+    assert_output "hello-a"
+    run pcon pod logs -c nosuch talk
+    assert_status 125
+}
