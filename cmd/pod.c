@@ -25,6 +25,7 @@ enum {
     POD_EXIT_POLICY,
     POD_ID_FILE,
     POD_INFRA,
+    POD_INFRA_NAME,
     POD_HOSTNAME,
     POD_IGNORE,
     POD_FORMAT,
@@ -74,6 +75,8 @@ static const struct cmd_opt create_opts[] = {
       "Behaviour when the last container exits: continue (default), stop" },
     { POD_HOSTNAME, "hostname", 0, "NAME", "Set the pod's hostname (default: its name)" },
     { POD_INFRA, "infra", 0, "BOOL", "Create an infra container (only true is supported)" },
+    { POD_INFRA_NAME, "infra-name", 0, "NAME",
+      "The infra container's name (default <podid12>-infra)" },
     { POD_LABEL, "label", 'l', "KEY=VALUE", "Set metadata on the pod" },
     { CO_NAME, "name", 'n', "NAME", "Assign a name to the pod" },
     { CO_NETWORK, "network", 0, "MODE",
@@ -128,6 +131,9 @@ cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
             break;
         case POD_ID_FILE:
             id_file = arg;
+            break;
+        case POD_INFRA_NAME:
+            po.infra_name = arg;
             break;
         case POD_INFRA:
             if (!cmd_flag_value(arg) || (arg && strcmp(arg, "true") != 0 && strcmp(arg, "false")))

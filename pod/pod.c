@@ -335,7 +335,7 @@ infra_create(struct store *st, struct pod *p, const struct pod_create_opts *o, s
     cleanup_free char *name = xasprintf("%.12s-infra", p->cfg.id);
     struct container c;
 
-    io.name = name;
+    io.name = o->infra_name ? o->infra_name : name;
     io.pod = p->cfg.id;
     io.infra = true;
     io.pod_exit_stop = p->cfg.exit_policy_stop;

@@ -31,6 +31,7 @@ struct pod {
 struct pod_create_opts {
     const char *name; /* NULL: generated */
     const char *hostname;
+    const char *infra_name; /* NULL: <id12>-infra */
     char **labels;
     unsigned share;
     bool exit_policy_stop;

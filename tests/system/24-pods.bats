@@ -237,6 +237,14 @@ teardown() {
     assert_status 0
     run --separate-stderr pcon pod ps --filter bogus=1
     assert_status 125
+    # --infra-name; a taken one fails the create, and no pod is left
+    pcon pod create --name named --infra-name the-infra >/dev/null
+    run pcon ps -a --format '{{.Names}}' --filter pod=named
+    assert_output "the-infra"
+    run pcon pod create --name named2 --infra-name the-infra
+    assert_status 125
+    run pcon pod exists named2
+    assert_status 1
 }
 
 @test "pod top lists every running container's processes; pod kill, restart and prune as podman's" {
