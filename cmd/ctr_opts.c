@@ -475,8 +475,11 @@ cmd_create_container(struct cmd_ctx *ctx, struct create_args *a, char **operands
     if (engine_ctr_cidfile_check(o->cidfile, err) < 0 || cmd_store_open(ctx, err) < 0)
         return -1;
     r = pod_join(ctx, a, &pod, &is_new, err);
-    if (r == 0)
-        r = container_create(ctx, a, operands, out, err);
+    if (r == 0) {
+        /* shared: the pod is not removed while its member is made */
+        cleanup_close int lock = pod_lock(&ctx->st, &pod, false, err);
+        r = lock < 0 ? -1 : container_create(ctx, a, operands, out, err);
+    }
     if (r < 0 && is_new && pod.cfg.name) {
         cleanup_err struct pcon_err e2 = { 0 };
         (void) pod_remove(&ctx->st, &pod, true, 0, &e2); /* nothing of new:NAME stays */

@@ -15,6 +15,7 @@
 #include "../lib/digest.h"
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
+#include "../lib/lock.h"
 #include "../lib/timefmt.h"
 #include "pod.h"
 
@@ -182,6 +183,31 @@ pod_load(struct store *st, const char *name_or_id, struct pod *out, struct pcon_
     if (hits == 0 || pod_load_id(st, found, out, NULL) < 0)
         return pod_not_found(name_or_id, err);
     return 0;
+}
+
+int
+pod_lock(struct store *st, const struct pod *p, bool exclusive, struct pcon_err *err)
+{
+    cleanup_close int pods = pods_dir(st, err);
+    cleanup_free char *path = xasprintf("%s/lock", p->cfg.id);
+    struct stat sb;
+    int fd;
+
+    if (pods < 0)
+        return -1;
+    fd = lock_take(pods, path, exclusive, err);
+    if (fd < 0 && err->errnum == ENOENT) {
+        pcon_err_clear(err);
+        return pod_not_found(p->cfg.name, err); /* removed already */
+    }
+    if (fd < 0)
+        return -1;
+    /* removed while we waited: its directory is gone */
+    if (fstatat(pods, p->cfg.id, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+        close(fd);
+        return pod_not_found(p->cfg.name, err);
+    }
+    return fd;
 }
 
 static int
@@ -489,11 +515,13 @@ pod_kill(struct store *st, const struct pod *p, int sig, struct pcon_err *err)
 int
 pod_remove(struct store *st, const struct pod *p, bool force, int timeout, struct pcon_err *err)
 {
+    cleanup_close int lock = pod_lock(st, p, true, err);
     struct container *v = NULL;
     size_t n = 0;
     int r = 0;
 
-    if (pod_containers(st, p, &v, &n, err) < 0)
+    /* exclusive: no member is being made while the pod goes */
+    if (lock < 0 || pod_containers(st, p, &v, &n, err) < 0)
         return -1;
     for (size_t i = n; i-- > 0 && !force;)
         if (engine_ctr_is_active(&v[i])) {

@@ -49,6 +49,11 @@ int pod_list(struct store *st, struct pod **out, size_t *n, struct pcon_err *err
 void pod_free(struct pod *p);
 void pod_list_free(struct pod *v, size_t n);
 
+/* The pod's lock: shared while a member is made (the pod is read again
+ * under it: it may have been removed meanwhile), exclusive to remove it.
+ * Returns the fd that holds it. */
+int pod_lock(struct store *st, const struct pod *p, bool exclusive, struct pcon_err *err);
+
 /* the pod's containers, its infra first, then the members, newest first */
 int pod_containers(struct store *st, const struct pod *p, struct container **out, size_t *n,
                    struct pcon_err *err);

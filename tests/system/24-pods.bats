@@ -368,3 +368,19 @@ $(pcon pod inspect --format '{{.Id}}' ops | cut -c1-12)-infra"
     run pcon pod logs -c nosuch talk
     assert_status 125
 }
+
+@test "a member made while its pod is removed: either it is in the pod and goes with it, or it is refused; never an orphan" {
+    local i
+    for i in 1 2 3 4 5 6; do
+        pcon pod create --name racing >/dev/null
+        pcon create --pod racing $IMAGE true >/dev/null 2>&1 &
+        pcon create --pod racing $IMAGE true >/dev/null 2>&1 &
+        pcon pod rm -f -t 0 racing >/dev/null 2>&1 || true
+        wait
+        pcon pod rm -f -t 0 racing >/dev/null 2>&1 || true
+    done
+    # every container left names a pod that exists (none should be left)
+    run pcon ps -a --format '{{.Names}} pod={{.Pod}} name={{.PodName}}'
+    echo "$output"
+    assert_output ""
+}
