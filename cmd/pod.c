@@ -206,7 +206,7 @@ cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_pod_create_def = {
-    "create", cmd_pod_create, "Create a new empty pod", "[options]", create_opts,
+    "pod create", cmd_pod_create, "Create a new empty pod", "[options]", create_opts,
 };
 
 /* --- start, stop, rm: each pod named (or all), by name or id --- */
@@ -400,23 +400,24 @@ cmd_pod_restart(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_pod_kill_def = {
-    "kill",
+    "pod kill",
     cmd_pod_kill,
     "Send the specified signal or SIGKILL to containers in a pod",
     "[options] POD [POD...]",
     kill_opts,
 };
 const struct cmd_def cmd_pod_restart_def = {
-    "restart", cmd_pod_restart, "Restart one or more pods", "[options] POD [POD...]", restart_opts,
+    "pod restart", cmd_pod_restart, "Restart one or more pods", "[options] POD [POD...]",
+    restart_opts,
 };
 const struct cmd_def cmd_pod_start_def = {
-    "start", cmd_pod_start, "Start one or more pods", "[options] POD [POD...]", start_opts,
+    "pod start", cmd_pod_start, "Start one or more pods", "[options] POD [POD...]", start_opts,
 };
 const struct cmd_def cmd_pod_stop_def = {
-    "stop", cmd_pod_stop, "Stop one or more pods", "[options] POD [POD...]", stop_opts,
+    "pod stop", cmd_pod_stop, "Stop one or more pods", "[options] POD [POD...]", stop_opts,
 };
 const struct cmd_def cmd_pod_rm_def = {
-    "rm",
+    "pod rm",
     cmd_pod_rm,
     "Remove one or more stopped pods and their containers",
     "[options] POD [POD...]",
@@ -446,7 +447,7 @@ cmd_pod_exists(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_pod_exists_def = {
-    "exists", cmd_pod_exists, "Check if a pod exists in local storage", "POD", NULL,
+    "pod exists", cmd_pod_exists, "Check if a pod exists in local storage", "POD", NULL,
 };
 
 static yajl_gen_status
@@ -613,7 +614,7 @@ cmd_pod_inspect(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_pod_inspect_def = {
-    "inspect",    cmd_pod_inspect, "Display a pod configuration", "[options] POD [POD...]",
+    "pod inspect", cmd_pod_inspect, "Display a pod configuration", "[options] POD [POD...]",
     inspect_opts,
 };
 
@@ -905,7 +906,7 @@ cmd_pod_ps(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_pod_ps_def = {
-    "ps", cmd_pod_ps, "List pods", "[options]", ps_opts,
+    "pod ps", cmd_pod_ps, "List pods", "[options]", ps_opts,
 };
 
 static int
@@ -946,7 +947,7 @@ cmd_pod_top(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_pod_top_def = {
-    "top", cmd_pod_top, "Display the running processes of containers in a pod", "POD", NULL,
+    "pod top", cmd_pod_top, "Display the running processes of containers in a pod", "POD", NULL,
 };
 
 enum { POD_LOGS_CONTAINER = 0x500, POD_LOGS_TAIL, POD_LOGS_SINCE, POD_LOGS_UNTIL };
@@ -1026,7 +1027,7 @@ cmd_pod_logs(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_pod_logs_def = {
-    "logs",          cmd_pod_logs, "Fetch logs for pod with one or more containers",
+    "pod logs",      cmd_pod_logs, "Fetch logs for pod with one or more containers",
     "[options] POD", logs_opts,
 };
 
@@ -1087,7 +1088,8 @@ cmd_pod_prune(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_pod_prune_def = {
-    "prune", cmd_pod_prune, "Remove all stopped pods and their containers", "[options]", prune_opts,
+    "pod prune", cmd_pod_prune, "Remove all stopped pods and their containers",
+    "[options]", prune_opts,
 };
 
 /* refused as the containers' are, with the reason */
@@ -1103,17 +1105,17 @@ cmd_pod_unpause(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_pod_pause_def = {
-    "pause", cmd_pod_pause, "Pause one or more pods", "POD [POD...]", NULL,
+    "pod pause", cmd_pod_pause, "Pause one or more pods", "POD [POD...]", NULL,
 };
 const struct cmd_def cmd_pod_unpause_def = {
-    "unpause", cmd_pod_unpause, "Unpause one or more pods", "POD [POD...]", NULL,
+    "pod unpause", cmd_pod_unpause, "Unpause one or more pods", "POD [POD...]", NULL,
 };
 
 static const struct cmd_def *const pod_subcommands[] = {
-    &cmd_pod_create_def,  &cmd_pod_exists_def, &cmd_pod_inspect_def, &cmd_pod_kill_def,
-    &cmd_pod_pause_def,   &cmd_pod_prune_def,  &cmd_pod_ps_def,      &cmd_pod_restart_def,
-    &cmd_pod_rm_def,      &cmd_pod_start_def,  &cmd_pod_stop_def,    &cmd_pod_top_def,
-    &cmd_pod_unpause_def, &cmd_pod_logs_def,
+    &cmd_pod_create_def,  &cmd_pod_exists_def,  &cmd_pod_inspect_def, &cmd_pod_kill_def,
+    &cmd_pod_logs_def,    &cmd_pod_pause_def,   &cmd_pod_prune_def,   &cmd_pod_ps_def,
+    &cmd_pod_restart_def, &cmd_pod_rm_def,      &cmd_pod_start_def,   &cmd_pod_stop_def,
+    &cmd_pod_top_def,     &cmd_pod_unpause_def,
 };
 
 static int
@@ -1124,14 +1126,14 @@ cmd_pod(struct cmd_ctx *ctx, int argc, char **argv)
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         printf("Manage pods\n\nUsage:\n  pcon pod COMMAND\n\nAvailable Commands:\n");
         for (size_t i = 0; i < sizeof pod_subcommands / sizeof pod_subcommands[0]; i++)
-            printf("  %-12s %s\n", pod_subcommands[i]->name, pod_subcommands[i]->summary);
+            printf("  %-12s %s\n", pod_subcommands[i]->name + 4, pod_subcommands[i]->summary);
         return argc < 2 ? PCON_EXIT_ENGINE : 0;
     }
     sub = argv[1];
     if (strcmp(sub, "ls") == 0 || strcmp(sub, "list") == 0)
         sub = "ps";
     for (size_t i = 0; i < sizeof pod_subcommands / sizeof pod_subcommands[0]; i++)
-        if (strcmp(sub, pod_subcommands[i]->name) == 0) {
+        if (strcmp(sub, pod_subcommands[i]->name + 4) == 0) { /* "pod NAME" */
             optind = 1;
             return pod_subcommands[i]->fn(ctx, argc - 1, argv + 1);
         }
