@@ -63,6 +63,10 @@ struct cmd_def {
     const char *summary;
     const char *usage;          /* after "pcon NAME " */
     const struct cmd_opt *opts; /* terminated by a zeroed entry; may be NULL */
+    /* options end at the first operand (run's image, exec's command, the
+     * global options' command); else, as podman's, they may come after
+     * operands too (`inspect CTR --format ...`) */
+    bool options_first;
 };
 
 /* iterates options of def: returns the id, -1 at the end (optind at the

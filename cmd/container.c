@@ -128,7 +128,7 @@ cmd_container(struct cmd_ctx *ctx, int argc, char **argv)
         sub = "ps";
     for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
         if (strcmp(sub, subcommands[i]->name) == 0) {
-            optind = 1;
+            optind = 0; /* getopt anew, with the subcommand's ordering */
             return subcommands[i]->fn(ctx, argc - 1, argv + 1);
         }
     fprintf(stderr, "Error: unrecognized command `pcon container %s`\n", sub);

@@ -81,4 +81,5 @@ const struct cmd_def cmd_exec_def = {
     "Run a process in a running container",
     "[options] CONTAINER COMMAND [ARG...]",
     exec_opts,
+    true,
 };

@@ -143,7 +143,7 @@ cmd_image(struct cmd_ctx *ctx, int argc, char **argv)
         sub = "rmi";
     for (size_t i = 0; i < sizeof image_subcommands / sizeof image_subcommands[0]; i++)
         if (strcmp(sub, image_subcommands[i]->name) == 0) {
-            optind = 1;
+            optind = 0; /* getopt anew, with the subcommand's ordering */
             return image_subcommands[i]->fn(ctx, argc - 1, argv + 1);
         }
     fprintf(stderr, "Error: unrecognized command `pcon image %s`\n", sub);

@@ -35,7 +35,7 @@ static const struct cmd_opt global_opts[] = {
     { 0 },
 };
 
-static const struct cmd_def global_def = { "", NULL, "", "", global_opts };
+static const struct cmd_def global_def = { "", NULL, "", "", global_opts, true };
 
 static void
 usage(FILE *f)
@@ -150,7 +150,7 @@ dispatch(struct cmd_ctx *ctx, int argc, char **argv)
             continue;
         argc -= optind;
         argv += optind;
-        optind = 1; /* restart getopt for the command's own options */
+        optind = 0; /* restart getopt (0: anew, with its ordering) for the command's own options */
         return commands[i]->fn(ctx, argc, argv);
     }
     fprintf(stderr,

@@ -50,7 +50,8 @@ cmd_getopt(const struct cmd_def *def, int argc, char **argv, char **optarg_out)
     int c;
 
     /* '+': options end at the first operand (the image, the command) */
-    shorts[k++] = '+';
+    if (def->options_first)
+        shorts[k++] = '+';
     shorts[k++] = ':';
     for (size_t i = 0; i <= n; i++) {
         const struct cmd_opt *o = i < n ? &def->opts[i] : &help_opt;

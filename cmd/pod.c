@@ -1134,7 +1134,7 @@ cmd_pod(struct cmd_ctx *ctx, int argc, char **argv)
         sub = "ps";
     for (size_t i = 0; i < sizeof pod_subcommands / sizeof pod_subcommands[0]; i++)
         if (strcmp(sub, pod_subcommands[i]->name + 4) == 0) { /* "pod NAME" */
-            optind = 1;
+            optind = 0; /* getopt anew, with the subcommand's ordering */
             return pod_subcommands[i]->fn(ctx, argc - 1, argv + 1);
         }
     fprintf(stderr, "Error: unrecognized command `pcon pod %s`\n", sub);

@@ -106,7 +106,7 @@ cmd_create(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_def cmd_run_def = {
     "run",    cmd_run, "Run a command in a new container", "[options] IMAGE [COMMAND [ARG...]]",
-    run_opts,
+    run_opts, true,
 };
 
 const struct cmd_def cmd_create_def = {
@@ -115,4 +115,5 @@ const struct cmd_def cmd_create_def = {
     "Create but do not start a container",
     "[options] IMAGE [COMMAND [ARG...]]",
     create_opts,
+    true,
 };

@@ -41,4 +41,5 @@ const struct cmd_def cmd_unshare_def = {
     "Run a command in pcon's user and mount namespace",
     "[COMMAND [ARG...]]",
     NULL,
+    true,
 };

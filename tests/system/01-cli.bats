@@ -67,3 +67,17 @@ load helpers
     assert_one_error_line
     [[ "$stderr" == *'unknown storage driver "zfs"'* ]]
 }
+
+@test "options may follow operands, as podman's (inspect X --format); run, create and exec stop at the image and the command" {
+    pcon create --name late $IMAGE true >/dev/null
+    run pcon inspect late --format '{{.Name}}'
+    assert_status 0
+    assert_output "late"
+    run pcon rm late --force
+    assert_status 0
+    assert_output "late"
+    # run's options end at the image: -la is the command's
+    run pcon run --rm $IMAGE ls -ld /
+    assert_status 0
+    [[ "$output" == d* ]]
+}
