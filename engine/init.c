@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <linux/close_range.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,5 +87,13 @@ engine_init_main(const struct init_config *c)
     }
     if (enter_root(c, &err) < 0)
         init_fail(c, &err, 125);
+    /* A pod's infra goes with its monitor, which holds the pod's network
+     * helper: an infra left without either would be reported running
+     * while its pod has no network. (The monitor waits for this execve:
+     * it is alive now; the signal stays set across it.) */
+    if (c->infra && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+        pcon_fail(&err, errno, "tie the infra to its monitor");
+        init_fail(c, &err, 125);
+    }
     engine_process_exec(&c->proc);
 }

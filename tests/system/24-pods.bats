@@ -384,3 +384,20 @@ $(pcon pod inspect --format '{{.Id}}' ops | cut -c1-12)-infra"
     echo "$output"
     assert_output ""
 }
+
+@test "the infra's monitor killed: the infra goes with it (it held the network), the pod says Degraded, pod start heals it" {
+    local infra port mon
+    port=$(free_port)
+    pcon pod create --name orphan -p "$port:80" >/dev/null
+    pcon run -d --pod orphan --name orphan-web $IMAGE sh -c 'trap "exit 0" TERM; echo up > /i; httpd -p 80 -h /; while :; do sleep 0.1; done' >/dev/null
+    wait_for 10 curl -sf "http://127.0.0.1:$port/i"
+    infra=$(pcon pod inspect --format '{{.InfraContainerID}}' orphan)
+    mon=$(pcon inspect --format '{{.State.ConmonPid}}' "$infra")
+    kill -9 "$mon"
+    wait_for 10 pod_status_is orphan Degraded
+    run pcon pod start orphan
+    assert_status 0
+    wait_for 10 curl -sf "http://127.0.0.1:$port/i"
+    run pcon pod ps --format '{{.Status}}' --filter name=orphan
+    assert_output "Running"
+}
