@@ -9,6 +9,7 @@
 
 #include "../lib/cleanup.h"
 #include "../registry/registry.h"
+#include "../engine/caps.h"
 #include "../pod/pod.h"
 #include "ctr_opts.h"
 
@@ -34,6 +35,10 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->dns_options);
     strv_free(a->add_hosts);
     free(a->pod_buf);
+    for (int i = 0; i < 2; i++) {
+        strv_free(a->caps_in[i]);
+        strv_free(a->caps[i]);
+    }
 }
 
 /* podman reads these options as string slices (a CSV record): commas
@@ -334,6 +339,14 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     case CO_POD:
         a->pod = arg;
         return 1;
+    case CO_CAP_ADD:
+    case CO_CAP_DROP: {
+        cleanup_free char *buf = xstrdup(arg);
+        char *save = NULL;
+        for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save))
+            strv_push(&a->caps_in[id == CO_CAP_DROP], w);
+        return 1;
+    }
     case CO_POD_ID_FILE:
         free(a->pod_buf);
         a->pod_buf = cmd_read_cidfile(arg, err);
@@ -496,6 +509,11 @@ container_create(struct cmd_ctx *ctx, struct create_args *a, char **operands, st
 
     if (net_opts_check(a, err) < 0 || ports_check(a, err) < 0)
         return -1;
+    for (int i = 0; i < 2; i++)
+        if (a->caps_in[i] && engine_caps_normalize(a->caps_in[i], &a->caps[i], err) < 0)
+            return -1;
+    o->cap_add = a->caps[0];
+    o->cap_drop = a->caps[1];
     o->image = operands[0];
     o->cmd = operands + 1;
     o->env = a->env;

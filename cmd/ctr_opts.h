@@ -30,10 +30,15 @@ enum {
     CO_NO_HOSTS,
     CO_POD,
     CO_POD_ID_FILE,
+    CO_CAP_ADD,
+    CO_CAP_DROP,
 };
 
 #define CREATE_OPTS                                                                                \
     { CO_ADD_HOST, "add-host", 0, "HOST:IP", "Add a custom host-to-IP mapping (host:ip)" },        \
+        { CO_CAP_ADD, "cap-add", 0, "CAP",                                                         \
+          "Add capabilities (names, with or without CAP_, or ALL)" },                              \
+        { CO_CAP_DROP, "cap-drop", 0, "CAP", "Drop capabilities (names, or ALL)" },                \
         { CO_CIDFILE, "cidfile", 0, "FILE", "Write the container ID to the file" },                \
         { CO_DNS, "dns", 0, "IP", "Set custom DNS servers (none: the image's /etc/resolv.conf)" }, \
         { CO_DNS_OPTION, "dns-option", 0, "OPTION", "Set custom DNS options" },                    \
@@ -88,6 +93,8 @@ struct create_args {
     bool net_set;             /* --network was given */
     const char *pod;          /* --pod NAME|ID|new:NAME */
     char *pod_buf;            /* --pod-id-file's */
+    char **caps_in[2];        /* --cap-add, --cap-drop as given (comma lists split) */
+    char **caps[2];           /* the same, normalized */
     struct registry_opts reg; /* for a pull */
 };
 

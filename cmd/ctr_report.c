@@ -14,6 +14,7 @@
 #include "../lib/json.h"
 #include "../lib/timefmt.h"
 #include "cmd.h"
+#include "../engine/caps.h"
 #include "ctr_report.h"
 #include "format.h"
 
@@ -419,6 +420,27 @@ fail:
     return yajl_gen_in_error_state;
 }
 
+/* HostConfig.CapDrop as podman lists it: the Docker defaults its own set
+ * leaves out, with the user's drops, less what was added, sorted */
+static yajl_gen_status
+inspect_cap_drop(yajl_gen g, const struct ctr_config *cf)
+{
+    static const char *const left_out[] = { "CAP_AUDIT_WRITE", "CAP_MKNOD", "CAP_NET_RAW" };
+    cleanup_strv char **v = NULL;
+
+    if (strv_contains(cf->cap_drop, "ALL"))
+        return json_gen_kv_strv(g, "CapDrop", cf->cap_drop);
+    for (size_t i = 0; i < sizeof left_out / sizeof left_out[0]; i++)
+        if (!strv_contains(cf->cap_add, left_out[i]) && !strv_contains(cf->cap_add, "ALL"))
+            strv_push(&v, left_out[i]);
+    for (size_t i = 0; cf->cap_drop && cf->cap_drop[i]; i++)
+        if (!strv_contains(v, cf->cap_drop[i]))
+            strv_push(&v, cf->cap_drop[i]);
+    if (v)
+        qsort(v, strv_len(v), sizeof *v, engine_strcmp_p);
+    return json_gen_kv_strv(g, "CapDrop", v ? v : (char *[]){ NULL });
+}
+
 /* HostConfig: binds, the log, the network, the restart policy, the names
  * and servers of --dns, --dns-option, --dns-search and --add-host */
 static yajl_gen_status
@@ -450,6 +472,8 @@ inspect_host_config(yajl_gen g, struct store *st, const struct ctr_config *cf)
     JG(json_gen_kv_strv(g, "DnsOptions", cf->dns_options ? cf->dns_options : none));
     JG(json_gen_kv_strv(g, "DnsSearch", cf->dns_search ? cf->dns_search : none));
     JG(json_gen_kv_strv(g, "ExtraHosts", cf->add_hosts ? cf->add_hosts : none));
+    JG(json_gen_kv_strv(g, "CapAdd", cf->cap_add ? cf->cap_add : none));
+    JG(inspect_cap_drop(g, cf));
     return yajl_gen_map_close(g);
 fail:
     return yajl_gen_in_error_state;
@@ -476,6 +500,13 @@ cmd_ctr_report_inspect(struct store *st, const struct container *c)
     JG(json_gen_kv_str(g, "Name", cf->name));
     JG(json_gen_kv_int(g, "RestartCount", s->restart_count));
     JG(json_gen_kv_str(g, "Driver", storage_driver_name(cf->driver)));
+    {
+        uint64_t set, added;
+        cleanup_strv char **names = NULL;
+        engine_caps_compute(cf->cap_add, cf->cap_drop, &set, &added);
+        names = engine_caps_names(set);
+        JG(json_gen_kv_strv(g, "EffectiveCaps", names));
+    }
     JG(inspect_graph_driver(g, st, cf));
     JG(inspect_mounts(g, cf));
     JG(inspect_network(g, c));

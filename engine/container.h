@@ -57,6 +57,7 @@ struct ctr_config {
     bool no_hosts;       /* --no-hosts: the image's /etc/hosts stays */
     bool no_resolv_conf; /* --dns none: the image's /etc/resolv.conf stays */
     char **volumes;
+    char **cap_add, **cap_drop; /* "CAP_X" or "ALL" (engine/caps.h); NULL: none */
     bool interactive, tty, rm;
     enum restart_kind restart;
     int restart_max; /* on-failure:N, 0 for unlimited */
@@ -105,7 +106,8 @@ struct engine_create_opts {
     char **env_files; /* --env-file, before -e */
     const char *workdir;
     const char *user;
-    char **volumes; /* -v HOST:CTR[:OPTS] */
+    char **volumes;             /* -v HOST:CTR[:OPTS] */
+    char **cap_add, **cap_drop; /* --cap-add, --cap-drop, normalized */
     const char *hostname;
     struct netns_spec net;
     char **ports;     /* -p specs as given */

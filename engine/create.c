@@ -258,6 +258,8 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     if (o->publish_all && ports_expose(g, ic.exposed_ports, err) < 0)
         goto out;
     dns_store(g, o);
+    g->cap_add = o->cap_add ? strv_dup(o->cap_add) : NULL;
+    g->cap_drop = o->cap_drop ? strv_dup(o->cap_drop) : NULL;
     g->interactive = o->interactive;
     g->tty = o->tty;
     g->rm = o->rm;

@@ -26,6 +26,7 @@
 #include "../lib/fsutil.h"
 #include "../lib/loop.h"
 #include "../lib/proc.h"
+#include "caps.h"
 #include "container.h"
 #include "process.h"
 #include "relay.h"
@@ -344,6 +345,8 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
     struct loop l;
 
     (void) st;
+    /* the container's own capabilities, as podman's exec */
+    engine_caps_compute(c->cfg.cap_add, c->cfg.cap_drop, &p.caps, &p.caps_added);
     if (c->state.status != CTR_RUNNING)
         return pcon_fail(err, 0,
                          "can only create exec sessions on running containers: container"

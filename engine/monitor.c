@@ -29,6 +29,7 @@
 #include "../storage/image.h"
 #include "../storage/rootfs.h"
 #include "attach.h"
+#include "caps.h"
 #include "container.h"
 #include "ctr_log.h"
 #include "ctr_state.h"
@@ -370,6 +371,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
 
     for (size_t k = 0; k < NS_KINDS; k++)
         fds[k] = -1;
+    engine_caps_compute(g->cap_add, g->cap_drop, &ic.proc.caps, &ic.proc.caps_added);
     engine_ns_plan_container(&ns, g->net.mode == NETNS_HOST);
     if (g->net.mode == NETNS_JOIN_PATH || g->net.mode == NETNS_JOIN_CTR) {
         if (join_fds(m, fds, err) < 0) {

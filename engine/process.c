@@ -19,7 +19,7 @@
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
 #include "../lib/proc.h"
-#include "policy.h"
+#include "caps.h"
 #include "process.h"
 #include "spec.h"
 
@@ -35,38 +35,46 @@ engine_process_fail(int syncfd, const struct pcon_err *err, int code)
     _exit(code);
 }
 
+/* the bounding set cut to keep */
 static int
-caps_apply(bool root, struct pcon_err *err)
+caps_bound(uint64_t keep, struct pcon_err *err)
+{
+    int last = engine_cap_last();
+
+    for (int cap = 0; cap <= last; cap++)
+        if (!(keep & (UINT64_C(1) << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0
+            && errno != EINVAL)
+            return pcon_fail(err, errno, "drop capability %d", cap);
+    return 0;
+}
+
+/* effective and permitted (and inheritable, for ambient ones) */
+static int
+caps_set(uint64_t set, uint64_t inheritable, struct pcon_err *err)
 {
     struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
     struct __user_cap_data_struct data[2] = { { 0 } };
-    int last = CAP_LAST_CAP;
-    FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
 
-    if (f) {
-        if (fscanf(f, "%d", &last) != 1)
-            last = CAP_LAST_CAP;
-        fclose(f);
+    for (int i = 0; i < 2; i++) {
+        data[i].effective = data[i].permitted = (uint32_t) (set >> (32 * i));
+        data[i].inheritable = (uint32_t) (inheritable >> (32 * i));
     }
-    for (int cap = 0; cap <= last; cap++) {
-        bool keep = false;
-        for (size_t i = 0; i < POLICY_N(policy_default_caps); i++)
-            keep |= policy_default_caps[i] == cap;
-        if (!keep && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-            return pcon_fail(err, errno, "drop capability %d", cap);
-    }
-    if (!root)
-        return 0; /* a non-zero uid loses its capabilities with setresuid */
-    for (size_t i = 0; i < POLICY_N(policy_default_caps); i++) {
-        int cap = policy_default_caps[i];
-        data[cap / 32].effective |= 1U << (cap % 32);
-        data[cap / 32].permitted |= 1U << (cap % 32);
-    }
-    /* the inheritable set stays empty: with it, a file's inheritable
-     * capabilities would grant a non-root user of the container what its
-     * bounding set allows (CVE-2022-27649) */
     if (syscall(SYS_capset, &hdr, data) < 0)
         return pcon_fail(err, errno, "set capabilities");
+    return 0;
+}
+
+/* a non-root user's added capabilities, kept across exec as ambient ones
+ * (podman's way); called after setresuid, with PR_SET_KEEPCAPS */
+static int
+caps_ambient(uint64_t added, struct pcon_err *err)
+{
+    if (caps_set(added, added, err) < 0)
+        return -1;
+    for (int cap = 0; cap < 64; cap++)
+        if ((added & (UINT64_C(1) << cap))
+            && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+            return pcon_fail(err, errno, "raise ambient capability %d", cap);
     return 0;
 }
 
@@ -142,8 +150,15 @@ identity_apply(const struct engine_process *p, char **home, struct pcon_err *err
         return -1;
     if (p->tty ? tty_setup(p, uid, err) < 0 : stdio_setup(p, err) < 0)
         return -1;
-    if (caps_apply(uid == 0, err) < 0)
+    /* root keeps the container's set; the inheritable set stays empty:
+     * with it, a file's inheritable capabilities would grant a non-root
+     * user of the container what its bounding set allows (CVE-2022-27649).
+     * A non-root uid loses its capabilities with setresuid, but those
+     * --cap-add gave it (ambient). */
+    if (caps_bound(p->caps, err) < 0)
         return -1;
+    if (uid != 0 && p->caps_added && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+        return pcon_fail(err, errno, "keep capabilities");
     /* with a single mapping setgroups is denied: keep the (one) group */
     if (!p->single_mapping && setgroups((size_t) ngroups, groups) < 0)
         return pcon_fail(err, errno, "set supplementary groups");
@@ -151,6 +166,11 @@ identity_apply(const struct engine_process *p, char **home, struct pcon_err *err
         return pcon_fail(err, errno, "set gid %u", (unsigned) gid);
     if (setresuid(uid, uid, uid) < 0)
         return pcon_fail(err, errno, "set uid %u", (unsigned) uid);
+    /* the sets last: setgroups and setresgid needed CAP_SETGID */
+    if (uid == 0 && caps_set(p->caps, 0, err) < 0)
+        return -1;
+    if (uid != 0 && p->caps_added && caps_ambient(p->caps_added, err) < 0)
+        return -1;
     return 0;
 }
 

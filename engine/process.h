@@ -8,6 +8,7 @@
 #define PCON_ENGINE_PROCESS_H
 
 #include <signal.h>
+#include <stdint.h>
 #include <stdbool.h>
 
 #include "../lib/err.h"
@@ -19,8 +20,11 @@ struct engine_process {
     bool interactive;    /* keep stdin (else /dev/null) */
     bool tty;            /* a terminal from the container's devpts on 0, 1, 2 */
     bool single_mapping; /* no setgroups */
-    int stdio[3];        /* dup2'd onto 0, 1, 2 when >= 0 */
-    sigset_t sigmask;    /* restored before execve */
+    /* the capabilities (engine/caps.h): root's set, and of it what was
+     * added, which a non-root user gets as ambient capabilities */
+    uint64_t caps, caps_added;
+    int stdio[3];     /* dup2'd onto 0, 1, 2 when >= 0 */
+    sigset_t sigmask; /* restored before execve */
     int syncfd;
 };
 

@@ -136,6 +136,8 @@ engine_ctr_free(struct container *c)
 
     free(g->name);
     free(g->pod);
+    strv_free(g->cap_add);
+    strv_free(g->cap_drop);
     free(g->image_id);
     free(g->image_name);
     free(g->created);
@@ -190,7 +192,9 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
         g->driver = STORAGE_DRIVER_OVERLAY;
     if (json_get_strv(root, "args", &g->args, err) < 0
         || json_get_strv(root, "env", &g->env, err) < 0
-        || json_get_strv(root, "volumes", &g->volumes, err) < 0)
+        || json_get_strv(root, "volumes", &g->volumes, err) < 0
+        || json_get_strv(root, "cap_add", &g->cap_add, err) < 0
+        || json_get_strv(root, "cap_drop", &g->cap_drop, err) < 0)
         return -1;
     if (g->args == NULL || g->args[0] == NULL)
         return pcon_fail(err, EINVAL, "container record without a command");
@@ -254,6 +258,10 @@ engine_ctr_config_json(const struct ctr_config *g)
     JG(json_gen_kv_str(gen, "network", net));
     JG(json_gen_kv_strv(gen, "ports", g->ports ? g->ports : (char *[]){ NULL }));
     JG(json_gen_kv_strv(gen, "volumes", g->volumes ? g->volumes : (char *[]){ NULL }));
+    if (g->cap_add)
+        JG(json_gen_kv_strv(gen, "cap_add", g->cap_add));
+    if (g->cap_drop)
+        JG(json_gen_kv_strv(gen, "cap_drop", g->cap_drop));
     if (g->dns)
         JG(json_gen_kv_strv(gen, "dns", g->dns));
     if (g->dns_search)

@@ -4,10 +4,12 @@
  * (--stop-signal, kill -s, an image's StopSignal); 3, `import --change`
  * instructions, one a line, through a real import of an empty layer; 4, a
  * --network mode (later a compose file's network_mode), which must come
- * back the same from its stored form. */
+ * back the same from its stored form; 5, --cap-add/--cap-drop names, one
+ * a line, normalized once and again the same. */
 #include <arpa/inet.h>
 
 #include "fuzz.h"
+#include "../../engine/caps.h"
 #include "../../engine/container.h"
 #include "../../lib/timefmt.h"
 #include "../../netns/netns.h"
@@ -73,10 +75,37 @@ network(const char *s)
         fuzz_die("a network's addresses are no addresses");
 }
 
+static void
+caps(char *s)
+{
+    cleanup_strv char **v = NULL, **once = NULL, **twice = NULL;
+    struct pcon_err err = { 0 };
+    uint64_t set, added;
+    char *save = NULL;
+
+    for (char *l = strtok_r(s, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+        strv_push(&v, l);
+    if (engine_caps_normalize(v, &once, &err) < 0) {
+        if (err.kind != PCON_ERR_USAGE)
+            fuzz_die("a refused capability that is no usage error");
+        pcon_err_clear(&err);
+        return;
+    }
+    if (engine_caps_normalize(once, &twice, &err) < 0 || strv_len(once) != strv_len(twice))
+        fuzz_die("normalized capabilities do not normalize to themselves");
+    for (size_t i = 0; once && once[i]; i++)
+        if (strcmp(once[i], twice[i]) != 0)
+            fuzz_die("normalized capabilities changed");
+    engine_caps_compute(once, NULL, &set, &added);
+    if ((added & ~set) != 0)
+        fuzz_die("added capabilities outside the set");
+    strv_free(engine_caps_names(set));
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    unsigned sel = fuzz_select(&data, &size, 5);
+    unsigned sel = fuzz_select(&data, &size, 6);
     cleanup_free char *s = fuzz_str(data, size);
     struct pcon_err err = { 0 };
     int sig;
@@ -94,8 +123,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 3:
         changes(s);
         break;
-    default:
+    case 4:
         network(s);
+        break;
+    default:
+        caps(s);
     }
     return 0;
 }
