@@ -401,3 +401,18 @@ $(pcon pod inspect --format '{{.Id}}' ops | cut -c1-12)-infra"
     run pcon pod ps --format '{{.Status}}' --filter name=orphan
     assert_output "Running"
 }
+
+@test "a member brought back by its restart policy rejoins the pod's network, which the infra kept" {
+    local port
+    port=$(free_port)
+    pcon pod create --name again -p "$port:80" >/dev/null
+    pcon run -d --pod again --name flappy --restart on-failure:3 $IMAGE \
+        sh -c 'echo round > /i; timeout 2 httpd -f -p 80 -h /; exit 1' >/dev/null
+    wait_for 10 curl -sf "http://127.0.0.1:$port/i"
+    wait_for 20 sh -c "[ \"\$(\"$PCON\" --root \"$PCON_ROOT\" --runroot \"$PCON_RUNROOT\" inspect --format '{{.RestartCount}}' flappy)\" -ge 1 ]"
+    wait_for 10 curl -sf "http://127.0.0.1:$port/i"
+    run curl -sf "http://127.0.0.1:$port/i"
+    assert_output "round"
+    run pcon pod ps --filter name=again --format '{{.Status}}'
+    assert_output "Running"
+}
