@@ -339,6 +339,26 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     case CO_POD:
         a->pod = arg;
         return 1;
+    case CO_SECURITY_OPT:
+        /* podman's forms: KEY=VALUE, KEY:VALUE for seccomp too */
+        if (strncmp(arg, "seccomp=", 8) == 0 || strncmp(arg, "seccomp:", 8) == 0) {
+            if (arg[8] == '\0')
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid --security-opt 1: \"%s\"",
+                                      arg);
+            o->seccomp_profile = arg + 8;
+        } else if (strcmp(arg, "no-new-privileges") == 0
+                   || strcmp(arg, "no-new-privileges=true") == 0
+                   || strcmp(arg, "no-new-privileges:true") == 0) {
+            o->no_new_privs = true;
+        } else if (strcmp(arg, "no-new-privileges=false") == 0
+                   || strcmp(arg, "no-new-privileges:false") == 0) {
+            o->no_new_privs = false;
+        } else if (strncmp(arg, "label=", 6) == 0 || strncmp(arg, "label:", 6) == 0) {
+            /* SELinux labels: no SELinux here, accepted as podman does */
+        } else {
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid --security-opt 1: \"%s\"", arg);
+        }
+        return 1;
     case CO_CAP_ADD:
     case CO_CAP_DROP: {
         cleanup_free char *buf = xstrdup(arg);

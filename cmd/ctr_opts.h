@@ -32,6 +32,7 @@ enum {
     CO_POD_ID_FILE,
     CO_CAP_ADD,
     CO_CAP_DROP,
+    CO_SECURITY_OPT,
 };
 
 #define CREATE_OPTS                                                                                \
@@ -74,6 +75,8 @@ enum {
         { CO_RESTART, "restart", 0, "POLICY",                                                      \
           "Restart policy: no, on-failure[:max], always, unless-stopped" },                        \
         { CO_RM, "rm", 0, NULL, "Remove the container when it exits" },                            \
+        { CO_SECURITY_OPT, "security-opt", 0, "OPT",                                               \
+          "Security options: seccomp=unconfined|PROFILE.json, no-new-privileges, label=..." },     \
         { CO_STOP_SIGNAL, "stop-signal", 0, "SIGNAL", "Signal to stop the container" },            \
         { CO_STOP_TIMEOUT, "stop-timeout", 0, "SECONDS", "Seconds before SIGKILL on stop" },       \
         { 't', "tty", 't', NULL, "Allocate a pseudo-TTY" },                                        \

@@ -473,6 +473,15 @@ inspect_host_config(yajl_gen g, struct store *st, const struct ctr_config *cf)
     JG(json_gen_kv_strv(g, "DnsSearch", cf->dns_search ? cf->dns_search : none));
     JG(json_gen_kv_strv(g, "ExtraHosts", cf->add_hosts ? cf->add_hosts : none));
     JG(json_gen_kv_strv(g, "CapAdd", cf->cap_add ? cf->cap_add : none));
+    {
+        /* podman's: no-new-privileges, seccomp=unconfined|PATH, sorted */
+        cleanup_strv char **so = NULL;
+        if (cf->no_new_privs)
+            strv_push(&so, "no-new-privileges");
+        if (cf->seccomp)
+            strv_push_take(&so, xasprintf("seccomp=%s", cf->seccomp));
+        JG(json_gen_kv_strv(g, "SecurityOpt", so ? so : none));
+    }
     JG(inspect_cap_drop(g, cf));
     return yajl_gen_map_close(g);
 fail:

@@ -58,6 +58,11 @@ struct ctr_config {
     bool no_resolv_conf; /* --dns none: the image's /etc/resolv.conf stays */
     char **volumes;
     char **cap_add, **cap_drop; /* "CAP_X" or "ALL" (engine/caps.h); NULL: none */
+    /* seccomp: NULL, podman's default profile; "unconfined"; or the path
+     * --security-opt seccomp=PATH gave, whose profile is kept as it was in
+     * the container's directory (seccomp.json) */
+    char *seccomp;
+    bool no_new_privs; /* --security-opt no-new-privileges */
     bool interactive, tty, rm;
     enum restart_kind restart;
     int restart_max; /* on-failure:N, 0 for unlimited */
@@ -106,8 +111,10 @@ struct engine_create_opts {
     char **env_files; /* --env-file, before -e */
     const char *workdir;
     const char *user;
-    char **volumes;             /* -v HOST:CTR[:OPTS] */
-    char **cap_add, **cap_drop; /* --cap-add, --cap-drop, normalized */
+    char **volumes;              /* -v HOST:CTR[:OPTS] */
+    char **cap_add, **cap_drop;  /* --cap-add, --cap-drop, normalized */
+    const char *seccomp_profile; /* --security-opt seccomp=: "unconfined", a path, or NULL */
+    bool no_new_privs;
     const char *hostname;
     struct netns_spec net;
     char **ports;     /* -p specs as given */

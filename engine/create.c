@@ -26,7 +26,9 @@
 #include "../storage/rootfs.h"
 #include "../netns/port.h"
 #include "container.h"
+#include "caps.h"
 #include "infra.h"
+#include "seccomp.h"
 #include "names.h"
 #include "spec.h"
 
@@ -258,6 +260,16 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     if (o->publish_all && ports_expose(g, ic.exposed_ports, err) < 0)
         goto out;
     dns_store(g, o);
+    g->no_new_privs = o->no_new_privs;
+    if (o->seccomp_profile && strcmp(o->seccomp_profile, "unconfined") == 0) {
+        g->seccomp = xstrdup("unconfined");
+    } else if (o->seccomp_profile) {
+        /* for inspect: where it came from (its text is kept in seccomp.json) */
+        char cwd[PATH_MAX];
+        g->seccomp = o->seccomp_profile[0] == '/'      ? xstrdup(o->seccomp_profile)
+                     : getcwd(cwd, sizeof cwd) != NULL ? xasprintf("%s/%s", cwd, o->seccomp_profile)
+                                                       : xstrdup("/unknown");
+    }
     g->cap_add = o->cap_add ? strv_dup(o->cap_add) : NULL;
     g->cap_drop = o->cap_drop ? strv_dup(o->cap_drop) : NULL;
     g->interactive = o->interactive;
@@ -276,6 +288,23 @@ out:
     return r;
 }
 
+static int
+seccomp_check(const char *path, char **text, struct pcon_err *err)
+{
+    cleanup_close int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+    *text = fs_read_all(AT_FDCWD, path, ENGINE_SECCOMP_MAX, NULL, NULL);
+    if (*text == NULL)
+        return pcon_fail(err, errno, "opening seccomp profile failed: open %s", path);
+    if (null < 0)
+        return pcon_fail(err, errno, "open /dev/null");
+    if (engine_seccomp_compile(*text, engine_caps_default(), null, err) < 0) {
+        err->kind = PCON_ERR_USAGE;
+        return pcon_prefix(err, "loading seccomp profile (%s) failed", path);
+    }
+    return 0;
+}
+
 /* the record, its name and its writable layer */
 static int
 record_create(struct store *st, const struct engine_create_opts *o, const char *image,
@@ -283,11 +312,16 @@ record_create(struct store *st, const struct engine_create_opts *o, const char *
 {
     struct ctr_config *g = &out->cfg;
     struct image img = { 0 };
-    cleanup_free char *json = NULL;
+    cleanup_free char *json = NULL, *profile = NULL;
     cleanup_close int lock = -1, dfd = -1;
     char *name = NULL;
 
     memset(out, 0, sizeof *out);
+    /* a profile of the user's own is read and compiled now: its errors are
+     * create's, and it is kept as it was */
+    if (o->seccomp_profile && strcmp(o->seccomp_profile, "unconfined") != 0
+        && seccomp_check(o->seccomp_profile, &profile, err) < 0)
+        return -1;
     out->state.exit_code = -1;
     /* shared: no image is removed underneath while the container is made */
     lock = storage_lock(st, false, err);
@@ -308,7 +342,9 @@ record_create(struct store *st, const struct engine_create_opts *o, const char *
     }
     json = engine_ctr_config_json(g);
     /* a --rm container's record need not survive a crash */
-    if (fs_write_atomic(dfd, "container.json", json, strlen(json), 0600, !o->rm, err) < 0
+    if ((profile
+         && fs_write_atomic(dfd, "seccomp.json", profile, strlen(profile), 0600, !o->rm, err) < 0)
+        || fs_write_atomic(dfd, "container.json", json, strlen(json), 0600, !o->rm, err) < 0
         || engine_ctr_state_save(st, out, !o->rm, err) < 0) {
         (void) engine_ctr_remove_files(st, out, NULL); /* nothing half-made stays */
         goto fail;

@@ -27,6 +27,7 @@
 #include "../lib/loop.h"
 #include "../lib/proc.h"
 #include "caps.h"
+#include "seccomp.h"
 #include "container.h"
 #include "process.h"
 #include "relay.h"
@@ -343,10 +344,14 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
         .stdio = { -1, -1, -1 },
     };
     struct loop l;
+    cleanup_free void *filter = NULL;
 
-    (void) st;
     /* the container's own capabilities, as podman's exec */
     engine_caps_compute(c->cfg.cap_add, c->cfg.cap_drop, &p.caps, &p.caps_added);
+    p.no_new_privs = c->cfg.no_new_privs;
+    if (engine_seccomp_for(st, &c->cfg, p.caps, &filter, &p.seccomp_len, err) < 0)
+        return -1;
+    p.seccomp = filter;
     if (c->state.status != CTR_RUNNING)
         return pcon_fail(err, 0,
                          "can only create exec sessions on running containers: container"

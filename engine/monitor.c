@@ -30,6 +30,7 @@
 #include "../storage/rootfs.h"
 #include "attach.h"
 #include "caps.h"
+#include "seccomp.h"
 #include "container.h"
 #include "ctr_log.h"
 #include "ctr_state.h"
@@ -371,7 +372,13 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
 
     for (size_t k = 0; k < NS_KINDS; k++)
         fds[k] = -1;
+    cleanup_free void *filter = NULL;
+
     engine_caps_compute(g->cap_add, g->cap_drop, &ic.proc.caps, &ic.proc.caps_added);
+    ic.proc.no_new_privs = g->no_new_privs;
+    if (engine_seccomp_for(m->st, g, ic.proc.caps, &filter, &ic.proc.seccomp_len, err) < 0)
+        return -1;
+    ic.proc.seccomp = filter;
     engine_ns_plan_container(&ns, g->net.mode == NETNS_HOST);
     if (g->net.mode == NETNS_JOIN_PATH || g->net.mode == NETNS_JOIN_CTR) {
         if (join_fds(m, fds, err) < 0) {

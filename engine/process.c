@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <linux/close_range.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +63,23 @@ caps_set(uint64_t set, uint64_t inheritable, struct pcon_err *err)
     }
     if (syscall(SYS_capset, &hdr, data) < 0)
         return pcon_fail(err, errno, "set capabilities");
+    return 0;
+}
+
+/* no_new_privs and the seccomp filter: loaded while the process still has
+ * CAP_SYS_ADMIN in its user namespace (the filter then needs no
+ * no_new_privs), so the profile must allow what follows: setgroups,
+ * setresuid, capset, execve (podman's does) */
+static int
+confine(const struct engine_process *p, struct pcon_err *err)
+{
+    struct sock_fprog prog = { (unsigned short) (p->seccomp_len / sizeof(struct sock_filter)),
+                               (struct sock_filter *) p->seccomp };
+
+    if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        return pcon_fail(err, errno, "set no_new_privs");
+    if (p->seccomp && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+        return pcon_fail(err, errno, "load the seccomp filter");
     return 0;
 }
 
@@ -155,7 +174,7 @@ identity_apply(const struct engine_process *p, char **home, struct pcon_err *err
      * user of the container what its bounding set allows (CVE-2022-27649).
      * A non-root uid loses its capabilities with setresuid, but those
      * --cap-add gave it (ambient). */
-    if (caps_bound(p->caps, err) < 0)
+    if (caps_bound(p->caps, err) < 0 || confine(p, err) < 0)
         return -1;
     if (uid != 0 && p->caps_added && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
         return pcon_fail(err, errno, "keep capabilities");

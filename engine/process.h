@@ -23,6 +23,11 @@ struct engine_process {
     /* the capabilities (engine/caps.h): root's set, and of it what was
      * added, which a non-root user gets as ambient capabilities */
     uint64_t caps, caps_added;
+    /* a seccomp program (sock_filter array, len bytes) loaded before the
+     * capabilities go, or NULL; no_new_privs: PR_SET_NO_NEW_PRIVS too */
+    const void *seccomp;
+    size_t seccomp_len;
+    bool no_new_privs;
     int stdio[3];     /* dup2'd onto 0, 1, 2 when >= 0 */
     sigset_t sigmask; /* restored before execve */
     int syncfd;

@@ -136,6 +136,7 @@ engine_ctr_free(struct container *c)
 
     free(g->name);
     free(g->pod);
+    free(g->seccomp);
     strv_free(g->cap_add);
     strv_free(g->cap_drop);
     free(g->image_id);
@@ -227,6 +228,9 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->stop_signal = json_get_int(root, "stop_signal", &v) && v > 0 && v < 65 ? (int) v : SIGTERM;
     g->stop_timeout = json_get_int(root, "stop_timeout", &v) && v >= 0 ? (int) v : 10;
     g->timeout = json_get_int(root, "timeout", &v) && v > 0 ? (int) v : 0;
+    s = json_get_str(root, "seccomp");
+    g->seccomp = s && (strcmp(s, "unconfined") == 0 || s[0] == '/') ? xstrdup(s) : NULL;
+    g->no_new_privs = YAJL_IS_TRUE(json_get(root, "no_new_privs"));
     g->pod = dup_or_null(json_get_str(root, "pod"));
     if (g->pod && !hex64_valid(g->pod))
         return pcon_fail(err, EINVAL, "invalid container record: pod");
@@ -282,6 +286,10 @@ engine_ctr_config_json(const struct ctr_config *g)
     JG(json_gen_kv_int(gen, "stop_signal", g->stop_signal));
     JG(json_gen_kv_int(gen, "stop_timeout", g->stop_timeout));
     JG(json_gen_kv_int(gen, "timeout", g->timeout));
+    if (g->seccomp)
+        JG(json_gen_kv_str(gen, "seccomp", g->seccomp));
+    if (g->no_new_privs)
+        JG(json_gen_kv_bool(gen, "no_new_privs", true));
     if (g->pod) {
         JG(json_gen_kv_str(gen, "pod", g->pod));
         JG(json_gen_kv_bool(gen, "infra", g->infra));

@@ -241,3 +241,22 @@ write("fuzz_auth", sel(0, AUTH) + sel(1, CHALLENGES))
 write("fuzz_template", [b(t) for t in TEMPLATES])
 write("fuzz_logline", LOGS)
 write("fuzz_values", VALUES)
+write("fuzz_seccomp", [b(t) for t in [
+    '{"defaultAction":"SCMP_ACT_ALLOW"}',
+    '{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":38,"archMap":[{"architecture":'
+    '"SCMP_ARCH_X86_64","subArchitectures":["SCMP_ARCH_X86","SCMP_ARCH_X32"]}],"syscalls":['
+    '{"names":["read","write","exit_group"],"action":"SCMP_ACT_ALLOW"},'
+    '{"names":["personality"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":8,'
+    '"valueTwo":0,"op":"SCMP_CMP_EQ"}]},'
+    '{"names":["clone"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":2114060288,'
+    '"valueTwo":0,"op":"SCMP_CMP_MASKED_EQ"}],"excludes":{"caps":["CAP_SYS_ADMIN"]}},'
+    '{"names":["chroot"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_CHROOT"]}},'
+    '{"names":["arch_prctl"],"action":"SCMP_ACT_ALLOW","includes":{"arches":["amd64"]}},'
+    '{"names":["socket"],"action":"SCMP_ACT_ERRNO","errnoRet":22,"args":[{"index":0,"value":16,'
+    '"op":"SCMP_CMP_EQ"},{"index":2,"value":9,"op":"SCMP_CMP_EQ"}]},'
+    '{"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":16,"op":'
+    '"SCMP_CMP_NE"},{"index":0,"value":2,"op":"SCMP_CMP_GE"}]}]}',
+    '{"defaultAction":"SCMP_ACT_KILL_PROCESS","syscalls":[{"name":"mkdir","action":"SCMP_ACT_LOG"},'
+    '{"names":["kill"],"action":"SCMP_ACT_TRAP","includes":{"minKernel":"4.8"}}]}',
+    '{"defaultAction":"SCMP_ACT_FROB"}', '{"syscalls":5}', '[]',
+]])

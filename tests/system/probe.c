@@ -7,7 +7,9 @@
  *   probe tiocsti TEXT      push TEXT and a newline into the terminal:
  *                           through /dev/tty, else through stdio
  *   probe udpecho PORT      sends every UDP datagram on PORT back
+ *   probe vmsplice          vmsplice into a pipe: ok, or the error
  */
+#define _GNU_SOURCE /* vmsplice */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <stdbool.h>
@@ -16,6 +18,7 @@
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/uio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -162,15 +165,35 @@ udpecho(const char *port)
     }
 }
 
+/* vmsplice into a pipe: "vmsplice: ok" or its error (podman's seccomp
+ * profile refuses it with EPERM) */
+static int
+vmsplice_try(void)
+{
+    int p[2];
+    char byte = 'x';
+    struct iovec iov = { &byte, 1 };
+
+    if (pipe(p) < 0)
+        return 1;
+    if (vmsplice(p[1], &iov, 1, 0) < 0)
+        printf("vmsplice: %s\n", strerror(errno));
+    else
+        printf("vmsplice: ok\n");
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "vmsplice") == 0)
+        return vmsplice_try();
     if (argc == 3 && strcmp(argv[1], "fdrace") == 0)
         return fdrace(argv[2]);
     if (argc == 3 && strcmp(argv[1], "tiocsti") == 0)
         return tiocsti(argv[2]);
     if (argc == 3 && strcmp(argv[1], "udpecho") == 0)
         return udpecho(argv[2]);
-    fprintf(stderr, "usage: probe fdrace STOPFILE | tiocsti TEXT | udpecho PORT\n");
+    fprintf(stderr, "usage: probe fdrace STOPFILE | tiocsti TEXT | udpecho PORT | vmsplice\n");
     return 2;
 }
