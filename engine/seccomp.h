@@ -13,7 +13,7 @@
 
 struct store;
 
-/* where podman's profile lives (Debian's containers-common) */
+/* where podman's profile lives (Debian's golang-github-containers-common) */
 #define ENGINE_SECCOMP_DEFAULT "/usr/share/containers/seccomp.json"
 #define ENGINE_SECCOMP_MAX     (1 << 20) /* the largest profile read */
 
