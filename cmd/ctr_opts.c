@@ -10,6 +10,7 @@
 #include "../lib/cleanup.h"
 #include "../registry/registry.h"
 #include "../engine/caps.h"
+#include "../engine/spec.h"
 #include "../pod/pod.h"
 #include "ctr_opts.h"
 
@@ -35,6 +36,7 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->dns_options);
     strv_free(a->add_hosts);
     free(a->pod_buf);
+    strv_free(a->tmpfs);
     for (int i = 0; i < 2; i++) {
         strv_free(a->caps_in[i]);
         strv_free(a->caps[i]);
@@ -339,6 +341,23 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     case CO_POD:
         a->pod = arg;
         return 1;
+    case CO_READ_ONLY:
+        o->read_only = cmd_flag_value(arg);
+        return 1;
+    case CO_READ_ONLY_TMPFS:
+        if (strcmp(arg, "true") != 0 && strcmp(arg, "false") != 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid argument \"%s\" for \"--read-only-tmpfs\" flag", arg);
+        o->read_only_no_tmpfs = strcmp(arg, "false") == 0;
+        return 1;
+    case CO_TMPFS: {
+        struct tmpfs_mount t;
+        if (engine_spec_tmpfs_parse(arg, &t, err) < 0)
+            return -1;
+        engine_spec_tmpfs_free(&t);
+        strv_push(&a->tmpfs, arg);
+        return 1;
+    }
     case CO_SECURITY_OPT:
         /* podman's forms: KEY=VALUE, KEY:VALUE for seccomp too */
         if (strncmp(arg, "seccomp=", 8) == 0 || strncmp(arg, "seccomp:", 8) == 0) {
@@ -532,6 +551,7 @@ container_create(struct cmd_ctx *ctx, struct create_args *a, char **operands, st
     for (int i = 0; i < 2; i++)
         if (a->caps_in[i] && engine_caps_normalize(a->caps_in[i], &a->caps[i], err) < 0)
             return -1;
+    o->tmpfs = a->tmpfs;
     o->cap_add = a->caps[0];
     o->cap_drop = a->caps[1];
     o->image = operands[0];

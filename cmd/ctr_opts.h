@@ -33,6 +33,9 @@ enum {
     CO_CAP_ADD,
     CO_CAP_DROP,
     CO_SECURITY_OPT,
+    CO_READ_ONLY,
+    CO_READ_ONLY_TMPFS,
+    CO_TMPFS,
 };
 
 #define CREATE_OPTS                                                                                \
@@ -75,6 +78,10 @@ enum {
         { CO_RESTART, "restart", 0, "POLICY",                                                      \
           "Restart policy: no, on-failure[:max], always, unless-stopped" },                        \
         { CO_RM, "rm", 0, NULL, "Remove the container when it exits" },                            \
+        { CO_READ_ONLY, "read-only", 0, NULL, "Make the container's root file system read-only" }, \
+        { CO_READ_ONLY_TMPFS, "read-only-tmpfs", 0, "BOOL",                                        \
+          "With --read-only, tmpfs on /tmp, /run and /var/tmp (default true)" },                   \
+        { CO_TMPFS, "tmpfs", 0, "PATH[:OPTS]", "Mount a tmpfs at PATH" },                          \
         { CO_SECURITY_OPT, "security-opt", 0, "OPT",                                               \
           "Security options: seccomp=unconfined|PROFILE.json, no-new-privileges, label=..." },     \
         { CO_STOP_SIGNAL, "stop-signal", 0, "SIGNAL", "Signal to stop the container" },            \
@@ -98,6 +105,7 @@ struct create_args {
     char *pod_buf;            /* --pod-id-file's */
     char **caps_in[2];        /* --cap-add, --cap-drop as given (comma lists split) */
     char **caps[2];           /* the same, normalized */
+    char **tmpfs;             /* --tmpfs, checked one by one */
     struct registry_opts reg; /* for a pull */
 };
 

@@ -261,6 +261,15 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
         goto out;
     dns_store(g, o);
     g->no_new_privs = o->no_new_privs;
+    g->read_only = o->read_only;
+    g->read_only_no_tmpfs = o->read_only && o->read_only_no_tmpfs;
+    for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
+        struct tmpfs_mount t;
+        if (engine_spec_tmpfs_parse(o->tmpfs[i], &t, err) < 0)
+            goto out;
+        engine_spec_tmpfs_free(&t);
+        strv_push(&g->tmpfs, o->tmpfs[i]);
+    }
     if (o->seccomp_profile && strcmp(o->seccomp_profile, "unconfined") == 0) {
         g->seccomp = xstrdup("unconfined");
     } else if (o->seccomp_profile) {

@@ -58,6 +58,9 @@ enter_root(const struct init_config *c, struct pcon_err *err)
             return pcon_prefix(err, "workdir \"%s\"", c->proc.workdir);
         }
     }
+    /* the root read-only last: the mount points and the workdir are made */
+    if (c->read_only && mount(NULL, c->rootfs, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+        return pcon_fail(err, errno, "make the root file system read-only");
     if (!c->keep_hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
         return pcon_fail(err, errno, "set hostname");
     /* pivot_root(".", "."): stack the old root under the new one, then

@@ -28,6 +28,7 @@ struct init_config {
     const char *hostname;
     bool keep_hostname; /* the uts namespace is joined: its name is the pod's */
     bool infra;         /* a pod's infra: its root is engine_infra_root's */
+    bool read_only;     /* --read-only: the root remounted read-only once all is mounted */
     bool private_net;
     struct engine_process proc; /* what runs once the root is entered */
 };

@@ -152,6 +152,8 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
         .single_mapping = engine_userns_single_mapping(),
         .userdata = m->rundir,
         .etc_skipped = engine_etc_files_skipped(&m->etc),
+        .tmpfs = g->tmpfs,
+        .read_only_tmpfs = g->read_only && !g->read_only_no_tmpfs,
     };
     cleanup_free char *shm = NULL;
 
@@ -342,6 +344,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
         .plan = &m->plan,
         .hostname = g->hostname,
         .keep_hostname = (g->pod_join & POD_JOIN_UTS) != 0,
+        .read_only = g->read_only,
         .infra = g->infra,
         /* a namespace of its own: its loopback is the init's to bring up */
         .private_net = g->net.mode == NETNS_PRIVATE || g->net.mode == NETNS_SLIRP,

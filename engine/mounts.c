@@ -42,6 +42,9 @@ static const struct mount_op default_fs[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* where --read-only still lets the container write, as podman's */
+static const char *const read_only_dirs[] = { "/tmp", "/run", "/var/tmp" };
+
 static struct mount_op *
 plan_add(struct mount_plan *p, enum mount_kind kind, const char *src, const char *dst)
 {
@@ -106,6 +109,28 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
         op->flags = MS_REC;
         op->ro = o->volumes[i].ro;
     }
+    for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
+        struct tmpfs_mount t;
+        if (engine_spec_tmpfs_parse(o->tmpfs[i], &t, err) < 0) {
+            engine_mounts_plan_free(plan);
+            return -1;
+        }
+        op = plan_add(plan, MOUNT_FS, "tmpfs", t.dst);
+        op->fstype = "tmpfs";
+        op->flags = t.flags;
+        op->data = op->data_owned = steal_ptr(&t.data);
+        engine_spec_tmpfs_free(&t);
+    }
+    for (size_t i = 0; o->read_only_tmpfs && i < N(read_only_dirs); i++) {
+        bool taken = false;
+        for (size_t k = 0; k < plan->n; k++)
+            taken |= strcmp(plan->ops[k].dst, read_only_dirs[i]) == 0;
+        if (taken)
+            continue; /* a volume or --tmpfs of the user's own is there */
+        op = plan_add(plan, MOUNT_FS, "tmpfs", read_only_dirs[i]);
+        op->fstype = "tmpfs";
+        op->flags = MS_NOSUID | MS_NODEV;
+    }
     for (size_t i = 0; i < POLICY_N(policy_masked_paths); i++)
         plan_add(plan, MOUNT_MASK, NULL, policy_masked_paths[i])->skip_missing = true;
     for (size_t i = 0; i < POLICY_N(policy_readonly_paths); i++)
@@ -119,6 +144,7 @@ engine_mounts_plan_free(struct mount_plan *plan)
     for (size_t i = 0; i < plan->n; i++) {
         free(plan->ops[i].src);
         free(plan->ops[i].dst);
+        free(plan->ops[i].data_owned);
     }
     free(plan->ops);
     memset(plan, 0, sizeof *plan);

@@ -28,6 +28,7 @@ struct mount_op {
     const char *data;
     bool ro;
     bool skip_missing; /* a missing destination is skipped (kernel paths to mask) */
+    char *data_owned;  /* data the plan allocated (a --tmpfs's options) */
 };
 
 struct mount_plan {
@@ -41,6 +42,8 @@ struct mount_plan_opts {
     const char *userdata; /* dir with hosts, resolv.conf, hostname, .containerenv */
     unsigned etc_skipped; /* of those, not bound: engine_etc_files_skipped() */
     const char *shm;      /* a directory bound at /dev/shm (a pod's), else a tmpfs of its own */
+    char *const *tmpfs;   /* --tmpfs PATH[:OPTS], checked at create */
+    bool read_only_tmpfs; /* --read-only: tmpfs on /tmp, /run, /var/tmp unless mounted there */
     struct volume *volumes;
     size_t nvolumes;
 };

@@ -137,6 +137,7 @@ engine_ctr_free(struct container *c)
     free(g->name);
     free(g->pod);
     free(g->seccomp);
+    strv_free(g->tmpfs);
     strv_free(g->cap_add);
     strv_free(g->cap_drop);
     free(g->image_id);
@@ -231,6 +232,10 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     s = json_get_str(root, "seccomp");
     g->seccomp = s && (strcmp(s, "unconfined") == 0 || s[0] == '/') ? xstrdup(s) : NULL;
     g->no_new_privs = YAJL_IS_TRUE(json_get(root, "no_new_privs"));
+    g->read_only = YAJL_IS_TRUE(json_get(root, "read_only"));
+    g->read_only_no_tmpfs = YAJL_IS_TRUE(json_get(root, "read_only_no_tmpfs"));
+    if (json_get_strv(root, "tmpfs", &g->tmpfs, err) < 0)
+        return -1;
     g->pod = dup_or_null(json_get_str(root, "pod"));
     if (g->pod && !hex64_valid(g->pod))
         return pcon_fail(err, EINVAL, "invalid container record: pod");
@@ -290,6 +295,12 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_str(gen, "seccomp", g->seccomp));
     if (g->no_new_privs)
         JG(json_gen_kv_bool(gen, "no_new_privs", true));
+    if (g->read_only)
+        JG(json_gen_kv_bool(gen, "read_only", true));
+    if (g->read_only_no_tmpfs)
+        JG(json_gen_kv_bool(gen, "read_only_no_tmpfs", true));
+    if (g->tmpfs)
+        JG(json_gen_kv_strv(gen, "tmpfs", g->tmpfs));
     if (g->pod) {
         JG(json_gen_kv_str(gen, "pod", g->pod));
         JG(json_gen_kv_bool(gen, "infra", g->infra));

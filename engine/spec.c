@@ -6,11 +6,84 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
 #include "spec.h"
+
+int
+engine_spec_tmpfs_parse(const char *s, struct tmpfs_mount *out, struct pcon_err *err)
+{
+    static const char *const data_keys[] = { "size=",      "mode=",      "uid=", "gid=",
+                                             "nr_inodes=", "nr_blocks=", NULL };
+    static const char *const ignored[] = { "rw",          "private", "rprivate", "shared",
+                                           "rshared",     "slave",   "rslave",   "tmpcopyup",
+                                           "notmpcopyup", "bind",    "rbind",    NULL };
+    cleanup_free char *buf = xstrdup(s), *data = xstrdup("");
+    char *opts = strchr(buf, ':');
+    unsigned long flags = MS_NOSUID | MS_NODEV;
+
+    memset(out, 0, sizeof *out);
+    if (opts)
+        *opts++ = '\0';
+    if (buf[0] != '/')
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "invalid tmpfs \"%s\": the path must be absolute", s);
+    for (char *save = NULL, *t = opts ? strtok_r(opts, ",", &save) : NULL; t;
+         t = strtok_r(NULL, ",", &save)) {
+        bool known = false;
+        if (strcmp(t, "ro") == 0)
+            flags |= MS_RDONLY;
+        else if (strcmp(t, "noexec") == 0)
+            flags |= MS_NOEXEC;
+        else if (strcmp(t, "exec") == 0)
+            flags &= ~(unsigned long) MS_NOEXEC;
+        else if (strcmp(t, "suid") == 0)
+            flags &= ~(unsigned long) MS_NOSUID;
+        else if (strcmp(t, "nosuid") == 0)
+            flags |= MS_NOSUID;
+        else if (strcmp(t, "dev") == 0)
+            flags &= ~(unsigned long) MS_NODEV;
+        else if (strcmp(t, "nodev") == 0)
+            flags |= MS_NODEV;
+        else {
+            for (size_t i = 0; data_keys[i] && !known; i++)
+                if (strncmp(t, data_keys[i], strlen(data_keys[i])) == 0
+                    && t[strlen(data_keys[i])] != '\0'
+                    && strspn(t + strlen(data_keys[i]), "0123456789kKmMgG%")
+                           == strlen(t + strlen(data_keys[i]))) {
+                    char *next = xasprintf("%s%s%s", data, *data ? "," : "", t);
+                    free(data);
+                    data = next;
+                    known = true;
+                }
+            for (size_t i = 0; ignored[i] && !known; i++)
+                known = strcmp(t, ignored[i]) == 0;
+            if (!known)
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                      "unknown mount option \"%s\": invalid mount option", t);
+        }
+    }
+    {
+        cleanup_free char *clean = fs_path_clean_clamped(buf);
+        if (clean == NULL || *clean == '\0')
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid tmpfs path \"%s\"", buf);
+        out->dst = xasprintf("/%s", clean);
+    }
+    out->flags = flags;
+    out->data = steal_ptr(&data);
+    return 0;
+}
+
+void
+engine_spec_tmpfs_free(struct tmpfs_mount *t)
+{
+    free(t->dst);
+    free(t->data);
+    memset(t, 0, sizeof *t);
+}
 
 void
 engine_spec_volume_free(struct volume *v)
@@ -44,7 +117,8 @@ engine_spec_volume_parse(const char *s, struct volume *out, struct pcon_err *err
     if (*src != '/' && *src != '.')
         return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL,
                               "named volume \"%s\" is not supported yet: give a host path", src);
-    for (char *o = opts, *save = NULL, *t; o && (t = strtok_r(o, ",", &save)); o = NULL) {
+    for (char *save = NULL, *t = opts ? strtok_r(opts, ",", &save) : NULL; t;
+         t = strtok_r(NULL, ",", &save)) {
         static const char *const ignored[] = { "rw",      "z",       "Z",        "bind",
                                                "rbind",   "private", "rprivate", "shared",
                                                "rshared", "slave",   "rslave",   NULL };

@@ -22,6 +22,18 @@ struct volume {
 int engine_spec_volume_parse(const char *s, struct volume *out, struct pcon_err *err);
 void engine_spec_volume_free(struct volume *v);
 
+/* --tmpfs PATH[:OPTS]: a tmpfs at PATH (cleaned, absolute), nosuid and
+ * nodev unless suid or dev; ro, noexec, exec and the size=, mode=, uid=,
+ * gid=, nr_inodes=, nr_blocks= options; the propagation ones and
+ * (no)tmpcopyup accepted and ignored. *data is malloc'd ("" for none). */
+struct tmpfs_mount {
+    char *dst;
+    unsigned long flags;
+    char *data;
+};
+int engine_spec_tmpfs_parse(const char *s, struct tmpfs_mount *out, struct pcon_err *err);
+void engine_spec_tmpfs_free(struct tmpfs_mount *t);
+
 /* The process arguments: --entrypoint (when set, "" clears it) replaces the
  * image's; CMD from the command line replaces the image's Cmd. */
 int engine_spec_args(char *const *img_entrypoint, char *const *img_cmd, const char *entrypoint_opt,
