@@ -5,12 +5,14 @@
  * instructions, one a line, through a real import of an empty layer; 4, a
  * --network mode (later a compose file's network_mode), which must come
  * back the same from its stored form; 5, --cap-add/--cap-drop names, one
- * a line, normalized once and again the same. */
+ * a line, normalized once and again the same; 6, a --tmpfs PATH[:OPTS]
+ * and a -v SRC:DST[:OPTS] (their paths clean and absolute). */
 #include <arpa/inet.h>
 
 #include "fuzz.h"
 #include "../../engine/caps.h"
 #include "../../engine/container.h"
+#include "../../engine/spec.h"
 #include "../../lib/timefmt.h"
 #include "../../netns/netns.h"
 #include "../../storage/import.h"
@@ -102,10 +104,31 @@ caps(char *s)
     strv_free(engine_caps_names(set));
 }
 
+static void
+mounts(const char *s)
+{
+    struct tmpfs_mount t;
+    struct volume v;
+    struct pcon_err err = { 0 };
+
+    if (engine_spec_tmpfs_parse(s, &t, &err) == 0) {
+        if (t.dst == NULL || t.dst[0] != '/' || strstr(t.dst, "/../") || t.data == NULL)
+            fuzz_die("a tmpfs path that is not clean and absolute");
+        engine_spec_tmpfs_free(&t);
+    }
+    pcon_err_clear(&err);
+    if (engine_spec_volume_parse(s, &v, &err) == 0) {
+        if (v.dst == NULL || v.dst[0] != '/' || strstr(v.dst, "/../"))
+            fuzz_die("a volume target that is not clean and absolute");
+        engine_spec_volume_free(&v);
+    }
+    pcon_err_clear(&err);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    unsigned sel = fuzz_select(&data, &size, 6);
+    unsigned sel = fuzz_select(&data, &size, 7);
     cleanup_free char *s = fuzz_str(data, size);
     struct pcon_err err = { 0 };
     int sig;
@@ -126,8 +149,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 4:
         network(s);
         break;
-    default:
+    case 5:
         caps(s);
+        break;
+    default:
+        mounts(s);
     }
     return 0;
 }

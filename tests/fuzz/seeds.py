@@ -230,7 +230,9 @@ VALUES = (sel(0, ["2026-11-23T02:56:49.123456789Z", "2026-11-23T02:56:49+05:30",
                     "private", "ns:/proc/1/ns/net", "container:web", "slirp4netns:cidr=10.0.2.100/24",
                     "slirp4netns:enable_ipv6=false,outbound_addr6=lo", "bridge"])
           + sel(5, ["net_admin\nCAP_CHOWN", "ALL", "all\nkill", "cap_foo", "CAP_\nNET_RAW",
-                    "sys_time\nsys_time\nSYS_TIME"]))
+                    "sys_time\nsys_time\nSYS_TIME"])
+          + sel(6, ["/data:size=1m,mode=0700", "/tmp:ro,exec,suid,dev", "/a/../../b:nr_inodes=5",
+                    "rel:size=1", "/x:frob", "/h:/c:ro,z", "./h:/c:z,ro,rbind", "/h:../c"]))
 
 write("fuzz_layer", layers())
 write("fuzz_archive", archives())
