@@ -341,6 +341,9 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     case CO_POD:
         a->pod = arg;
         return 1;
+    case CO_INIT:
+        o->init = cmd_flag_value(arg);
+        return 1;
     case CO_READ_ONLY:
         o->read_only = cmd_flag_value(arg);
         return 1;

@@ -36,6 +36,7 @@ enum {
     CO_READ_ONLY,
     CO_READ_ONLY_TMPFS,
     CO_TMPFS,
+    CO_INIT,
 };
 
 #define CREATE_OPTS                                                                                \
@@ -78,6 +79,8 @@ enum {
         { CO_RESTART, "restart", 0, "POLICY",                                                      \
           "Restart policy: no, on-failure[:max], always, unless-stopped" },                        \
         { CO_RM, "rm", 0, NULL, "Remove the container when it exits" },                            \
+        { CO_INIT, "init", 0, NULL,                                                                \
+          "Run pcon's init as PID 1: it reaps zombies, passes signals on" },                       \
         { CO_READ_ONLY, "read-only", 0, NULL, "Make the container's root file system read-only" }, \
         { CO_READ_ONLY_TMPFS, "read-only-tmpfs", 0, "BOOL",                                        \
           "With --read-only, tmpfs on /tmp, /run and /var/tmp (default true)" },                   \

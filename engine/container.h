@@ -62,11 +62,12 @@ struct ctr_config {
      * --security-opt seccomp=PATH gave, whose profile is kept as it was in
      * the container's directory (seccomp.json) */
     char *seccomp;
-    bool no_new_privs;       /* --security-opt no-new-privileges */
-    char **tmpfs;            /* --tmpfs PATH[:OPTS], checked */
-    bool read_only;          /* --read-only: the root read-only ... */
-    bool read_only_no_tmpfs; /* ... without tmpfs on /tmp, /run, /var/tmp (--read-only-tmpfs=false)
-                              */
+    bool no_new_privs; /* --security-opt no-new-privileges */
+    char **tmpfs;      /* --tmpfs PATH[:OPTS], checked */
+    bool read_only;    /* --read-only: the root read-only ... */
+    /* ... without tmpfs on /tmp, /run, /var/tmp (--read-only-tmpfs=false) */
+    bool read_only_no_tmpfs;
+    bool init; /* --init: pcon's own init (pcon-infra -- ARGS) as PID 1, bound at /run/pcon-init */
     bool interactive, tty, rm;
     enum restart_kind restart;
     int restart_max; /* on-failure:N, 0 for unlimited */
@@ -120,7 +121,7 @@ struct engine_create_opts {
     const char *seccomp_profile; /* --security-opt seccomp=: "unconfined", a path, or NULL */
     bool no_new_privs;
     char **tmpfs;
-    bool read_only, read_only_no_tmpfs;
+    bool read_only, read_only_no_tmpfs, init;
     const char *hostname;
     struct netns_spec net;
     char **ports;     /* -p specs as given */

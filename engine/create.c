@@ -262,6 +262,7 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     dns_store(g, o);
     g->no_new_privs = o->no_new_privs;
     g->read_only = o->read_only;
+    g->init = o->init && !o->infra;
     g->read_only_no_tmpfs = o->read_only && o->read_only_no_tmpfs;
     for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
         struct tmpfs_mount t;

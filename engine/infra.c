@@ -37,6 +37,15 @@ engine_infra_root(const char *rootfs, struct pcon_err *err)
     return 0;
 }
 
+int
+engine_infra_program_write(int dfd, const char *name, struct pcon_err *err)
+{
+    size_t size;
+    const unsigned char *prog = engine_infra_program(&size);
+
+    return fs_write_atomic(dfd, name, prog, size, 0555, false, err);
+}
+
 char *
 engine_pod_shm_path(const struct store *st, const char *pod)
 {

@@ -10,10 +10,13 @@
 
 struct store;
 
-#define ENGINE_INFRA_PATH "/pcon-infra" /* the program, in the infra's root */
+#define ENGINE_INFRA_PATH "/pcon-infra"    /* the program, in the infra's root */
+#define ENGINE_INIT_PATH  "/run/pcon-init" /* the same, as --init's PID 1 */
 
 /* the program's bytes (pod/infra/pcon-infra.c, as the build made it) */
 const unsigned char *engine_infra_program(size_t *size);
+/* writes the program as dfd/name (0555), for --init's bind */
+int engine_infra_program_write(int dfd, const char *name, struct pcon_err *err);
 /* mounts the infra's root at rootfs: a tmpfs with the program and the
  * directories the container's mounts need */
 int engine_infra_root(const char *rootfs, struct pcon_err *err);

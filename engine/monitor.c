@@ -118,6 +118,8 @@ rundir_prepare(struct monitor *m, struct pcon_err *err)
     if (engine_etc_plan(m->st, &m->c->cfg, &m->etc, err) < 0
         || engine_etc_files_write(dfd, &m->c->cfg, &m->etc, err) < 0)
         return -1;
+    if (m->c->cfg.init && engine_infra_program_write(dfd, "pcon-init", err) < 0)
+        return -1;
     return engine_etc_hosts_join(&m->c->cfg, &m->etc, err);
 }
 
@@ -155,6 +157,7 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
         .tmpfs = g->tmpfs,
         .read_only_tmpfs = g->read_only && !g->read_only_no_tmpfs,
     };
+    cleanup_free char *init = g->init ? xasprintf("%s/pcon-init", m->rundir) : NULL;
     cleanup_free char *shm = NULL;
 
     /* a pod's members share its /dev/shm with their ipc namespace; the
@@ -175,6 +178,7 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
     for (size_t i = 0; g->ports && g->ports[i]; i++)
         if (netns_port_parse(g->ports[i], &m->ports, &m->nports, err) < 0)
             return -1;
+    po.init = init;
     if (engine_mounts_plan(&po, &m->plan, err) < 0)
         return -1;
     plan_etc_sources(m);
@@ -335,6 +339,8 @@ static int
 monitor_spawn(struct monitor *m, struct pcon_err *err)
 {
     const struct ctr_config *g = &m->c->cfg;
+    /* --init: pcon's init first, the command after "--" */
+    cleanup_free char **args = xzalloc((strv_len(g->args) + 3) * sizeof *args);
     struct init_config ic = {
         .rootfs = m->rootfs,
         .st = m->mounted ? NULL : m->st,
@@ -349,7 +355,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
         /* a namespace of its own: its loopback is the init's to bring up */
         .private_net = g->net.mode == NETNS_PRIVATE || g->net.mode == NETNS_SLIRP,
         .proc = {
-            .args = g->args,
+            .args = args,
             .env = g->env,
             .user = g->user,
             .workdir = g->workdir,
@@ -376,6 +382,14 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     for (size_t k = 0; k < NS_KINDS; k++)
         fds[k] = -1;
     cleanup_free void *filter = NULL;
+    size_t na = 0;
+
+    if (g->init) {
+        args[na++] = (char *) ENGINE_INIT_PATH;
+        args[na++] = (char *) "--";
+    }
+    for (size_t i = 0; g->args[i]; i++)
+        args[na++] = g->args[i];
 
     engine_caps_compute(g->cap_add, g->cap_drop, &ic.proc.caps, &ic.proc.caps_added);
     ic.proc.no_new_privs = g->no_new_privs;

@@ -131,6 +131,10 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
         op->fstype = "tmpfs";
         op->flags = MS_NOSUID | MS_NODEV;
     }
+    if (o->init) {
+        op = plan_add(plan, MOUNT_BIND, o->init, "/run/pcon-init");
+        op->ro = true;
+    }
     for (size_t i = 0; i < POLICY_N(policy_masked_paths); i++)
         plan_add(plan, MOUNT_MASK, NULL, policy_masked_paths[i])->skip_missing = true;
     for (size_t i = 0; i < POLICY_N(policy_readonly_paths); i++)

@@ -44,6 +44,7 @@ struct mount_plan_opts {
     const char *shm;      /* a directory bound at /dev/shm (a pod's), else a tmpfs of its own */
     char *const *tmpfs;   /* --tmpfs PATH[:OPTS], checked at create */
     bool read_only_tmpfs; /* --read-only: tmpfs on /tmp, /run, /var/tmp unless mounted there */
+    const char *init;     /* --init's program, bound read-only at /run/pcon-init, or NULL */
     struct volume *volumes;
     size_t nvolumes;
 };

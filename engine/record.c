@@ -233,6 +233,7 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->seccomp = s && (strcmp(s, "unconfined") == 0 || s[0] == '/') ? xstrdup(s) : NULL;
     g->no_new_privs = YAJL_IS_TRUE(json_get(root, "no_new_privs"));
     g->read_only = YAJL_IS_TRUE(json_get(root, "read_only"));
+    g->init = YAJL_IS_TRUE(json_get(root, "init"));
     g->read_only_no_tmpfs = YAJL_IS_TRUE(json_get(root, "read_only_no_tmpfs"));
     if (json_get_strv(root, "tmpfs", &g->tmpfs, err) < 0)
         return -1;
@@ -297,6 +298,8 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_bool(gen, "no_new_privs", true));
     if (g->read_only)
         JG(json_gen_kv_bool(gen, "read_only", true));
+    if (g->init)
+        JG(json_gen_kv_bool(gen, "init", true));
     if (g->read_only_no_tmpfs)
         JG(json_gen_kv_bool(gen, "read_only_no_tmpfs", true));
     if (g->tmpfs)
