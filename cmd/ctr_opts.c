@@ -341,6 +341,18 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     case CO_POD:
         a->pod = arg;
         return 1;
+    case CO_PID:
+    case CO_IPC:
+    case CO_UTS: {
+        bool ok = strcmp(arg, "private") == 0 || strcmp(arg, "host") == 0
+                  || (strncmp(arg, "container:", 10) == 0 && arg[10] != '\0')
+                  || (id == CO_IPC && (strcmp(arg, "none") == 0 || strcmp(arg, "shareable") == 0));
+        if (!ok)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "unrecognized namespace mode %s passed",
+                                  arg);
+        *(id == CO_PID ? &o->pid_ns : id == CO_IPC ? &o->ipc_ns : &o->uts_ns) = arg;
+        return 1;
+    }
     case CO_INIT:
         o->init = cmd_flag_value(arg);
         return 1;

@@ -37,6 +37,9 @@ enum {
     CO_READ_ONLY_TMPFS,
     CO_TMPFS,
     CO_INIT,
+    CO_PID,
+    CO_IPC,
+    CO_UTS,
 };
 
 #define CREATE_OPTS                                                                                \
@@ -81,6 +84,10 @@ enum {
         { CO_RM, "rm", 0, NULL, "Remove the container when it exits" },                            \
         { CO_INIT, "init", 0, NULL,                                                                \
           "Run pcon's init as PID 1: it reaps zombies, passes signals on" },                       \
+        { CO_IPC, "ipc", 0, "MODE",                                                                \
+          "IPC namespace: private, host, container:NAME, shareable, none" },                       \
+        { CO_PID, "pid", 0, "MODE", "PID namespace: private, host, container:NAME" },              \
+        { CO_UTS, "uts", 0, "MODE", "UTS namespace: private, host, container:NAME" },              \
         { CO_READ_ONLY, "read-only", 0, NULL, "Make the container's root file system read-only" }, \
         { CO_READ_ONLY_TMPFS, "read-only-tmpfs", 0, "BOOL",                                        \
           "With --read-only, tmpfs on /tmp, /run and /var/tmp (default true)" },                   \

@@ -67,6 +67,9 @@ struct ctr_config {
     bool read_only;    /* --read-only: the root read-only ... */
     /* ... without tmpfs on /tmp, /run, /var/tmp (--read-only-tmpfs=false) */
     bool read_only_no_tmpfs;
+    /* --pid, --ipc, --uts: NULL (its own), "host", "container:ID" (resolved
+     * at create), for ipc also "none" (no /dev/shm) and "shareable" */
+    char *pid_ns, *ipc_ns, *uts_ns;
     bool init; /* --init: pcon's own init (pcon-infra -- ARGS) as PID 1, bound at /run/pcon-init */
     bool interactive, tty, rm;
     enum restart_kind restart;
@@ -122,6 +125,7 @@ struct engine_create_opts {
     bool no_new_privs;
     char **tmpfs;
     bool read_only, read_only_no_tmpfs, init;
+    const char *pid_ns, *ipc_ns, *uts_ns; /* as given: host, private, container:NAME... */
     const char *hostname;
     struct netns_spec net;
     char **ports;     /* -p specs as given */

@@ -154,6 +154,37 @@ build_env(struct ctr_config *g, const struct image_config *ic, const struct engi
     return 0;
 }
 
+/* --pid, --ipc, --uts: "private" is the default (stored as nothing),
+ * container:NAME the container's id */
+static int
+ns_mode_store(struct store *st, const char *v, char **out, struct pcon_err *err)
+{
+    struct container other;
+
+    if (v == NULL || strcmp(v, "private") == 0)
+        return 0;
+    if (strncmp(v, "container:", 10) != 0) {
+        *out = xstrdup(v);
+        return 0;
+    }
+    if (engine_ctr_load(st, v + 10, &other, err) < 0)
+        return -1;
+    *out = xasprintf("container:%s", other.cfg.id);
+    engine_ctr_free(&other);
+    return 0;
+}
+
+static int
+ns_modes_store(struct store *st, struct ctr_config *g, const struct engine_create_opts *o,
+               struct pcon_err *err)
+{
+    return ns_mode_store(st, o->pid_ns, &g->pid_ns, err) < 0
+                   || ns_mode_store(st, o->ipc_ns, &g->ipc_ns, err) < 0
+                   || ns_mode_store(st, o->uts_ns, &g->uts_ns, err) < 0
+               ? -1
+               : 0;
+}
+
 /* -h, else the host's name on the host's network (as podman), else the
  * id's first 12 digits */
 static int
@@ -165,7 +196,7 @@ hostname_default(struct ctr_config *g, const struct engine_create_opts *o, struc
         g->hostname = xstrdup(o->hostname);
         return 0;
     }
-    if (o->net.mode == NETNS_HOST) {
+    if (o->net.mode == NETNS_HOST || (o->uts_ns && strcmp(o->uts_ns, "host") == 0)) {
         if (gethostname(host, sizeof host) < 0)
             return pcon_fail(err, errno, "get the host's name");
         host[HOST_NAME_MAX] = '\0';
@@ -263,6 +294,8 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     g->no_new_privs = o->no_new_privs;
     g->read_only = o->read_only;
     g->init = o->init && !o->infra;
+    if (ns_modes_store(st, g, o, err) < 0)
+        goto out;
     g->read_only_no_tmpfs = o->read_only && o->read_only_no_tmpfs;
     for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
         struct tmpfs_mount t;

@@ -156,6 +156,9 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
         .etc_skipped = engine_etc_files_skipped(&m->etc),
         .tmpfs = g->tmpfs,
         .read_only_tmpfs = g->read_only && !g->read_only_no_tmpfs,
+        .host_pid = g->pid_ns && strcmp(g->pid_ns, "host") == 0,
+        .host_ipc = g->ipc_ns && strcmp(g->ipc_ns, "host") == 0,
+        .no_shm = g->ipc_ns && strcmp(g->ipc_ns, "none") == 0,
     };
     cleanup_free char *init = g->init ? xasprintf("%s/pcon-init", m->rundir) : NULL;
     cleanup_free char *shm = NULL;
@@ -334,6 +337,51 @@ join_fds(struct monitor *m, int fds[NS_KINDS], struct pcon_err *err)
     return alive ? 0 : -1;
 }
 
+/* --pid, --ipc, --uts: the host's, or another running container's (its
+ * namespace opened now, the container checked to be its recorded process) */
+static int
+ns_modes_plan(struct monitor *m, struct ns_plan *ns, int fds[NS_KINDS], struct pcon_err *err)
+{
+    const struct {
+        const char *mode;
+        enum ns_kind kind;
+        const char *name;
+    } modes[] = {
+        { m->c->cfg.pid_ns, NS_PID, "pid" },
+        { m->c->cfg.ipc_ns, NS_IPC, "ipc" },
+        { m->c->cfg.uts_ns, NS_UTS, "uts" },
+    };
+
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        const char *v = modes[i].mode;
+        struct container other;
+        char path[64];
+        bool alive;
+
+        if (v && strcmp(v, "host") == 0) {
+            ns->ns[modes[i].kind].mode = NS_HOST;
+            continue;
+        }
+        if (v == NULL || strncmp(v, "container:", 10) != 0 || fds[modes[i].kind] >= 0)
+            continue; /* its own (none, shareable: its own too) */
+        if (engine_ctr_load(m->st, v + 10, &other, err) < 0)
+            return pcon_prefix(err, "%s namespace of container %.12s", modes[i].name, v + 10);
+        snprintf(path, sizeof path, "/proc/%d/ns/%s", (int) other.state.pid, modes[i].name);
+        alive = engine_ctr_is_active(&other) && other.state.pid > 0
+                && (fds[modes[i].kind] = open(path, O_RDONLY | O_CLOEXEC)) >= 0
+                && proc_alive(other.state.pid, other.state.pid_start);
+        if (!alive)
+            pcon_fail(err, 0, "container %s, whose %s namespace this one joins, is not running",
+                      other.cfg.name, modes[i].name);
+        engine_ctr_free(&other);
+        if (!alive)
+            return -1;
+        ns->ns[modes[i].kind].mode = NS_JOIN;
+        ns->ns[modes[i].kind].fd = fds[modes[i].kind];
+    }
+    return 0;
+}
+
 /* Spawns an init and makes its stdio the relay's (and attach's). */
 static int
 monitor_spawn(struct monitor *m, struct pcon_err *err)
@@ -349,7 +397,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
         .ephemeral = g->rm,
         .plan = &m->plan,
         .hostname = g->hostname,
-        .keep_hostname = (g->pod_join & POD_JOIN_UTS) != 0,
+        .keep_hostname = (g->pod_join & POD_JOIN_UTS) != 0 || g->uts_ns != NULL,
         .read_only = g->read_only,
         .infra = g->infra,
         /* a namespace of its own: its loopback is the init's to bring up */
@@ -409,6 +457,12 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
                 ns.ns[k].mode = NS_JOIN;
                 ns.ns[k].fd = fds[k];
             }
+    }
+    if (ns_modes_plan(m, &ns, fds, err) < 0) {
+        for (size_t k = 0; k < NS_KINDS; k++)
+            if (fds[k] >= 0)
+                close(fds[k]);
+        return -1;
     }
     r = engine_spawn_init(&req, &m->pid, &sio, err);
     for (size_t k = 0; k < NS_KINDS; k++)

@@ -66,8 +66,19 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
 
     memset(plan, 0, sizeof *plan);
     for (size_t i = 0; i < N(default_fs); i++) {
-        if (o->shm && strcmp(default_fs[i].dst, "/dev/shm") == 0) {
-            plan_add(plan, MOUNT_BIND, o->shm, "/dev/shm"); /* the pod's, shared */
+        if (strcmp(default_fs[i].dst, "/dev/shm") == 0 && (o->shm || o->no_shm || o->host_ipc)) {
+            if (o->shm || o->host_ipc) /* the pod's, shared; or the host's */
+                plan_add(plan, MOUNT_BIND, o->shm ? o->shm : "/dev/shm", "/dev/shm");
+            continue;
+        }
+        if (strcmp(default_fs[i].dst, "/dev/mqueue") == 0 && o->host_ipc) {
+            struct stat sb;
+            if (stat("/dev/mqueue", &sb) == 0) /* a host may not have it mounted */
+                plan_add(plan, MOUNT_BIND, "/dev/mqueue", "/dev/mqueue");
+            continue;
+        }
+        if (strcmp(default_fs[i].dst, "/proc") == 0 && o->host_pid) {
+            plan_add(plan, MOUNT_BIND, "/proc", "/proc")->flags = MS_REC;
             continue;
         }
         op = plan_add(plan, default_fs[i].kind, default_fs[i].src, default_fs[i].dst);

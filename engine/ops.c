@@ -214,10 +214,16 @@ dependents_check(struct store *st, const struct container *c, struct pcon_err *e
 
     if (engine_ctr_list(st, &v, &n, err) < 0)
         return -1;
-    for (size_t i = 0; i < n; i++)
-        if (v[i].cfg.net.mode == NETNS_JOIN_CTR && strcmp(v[i].cfg.net.target, c->cfg.id) == 0
-            && strcmp(v[i].cfg.id, c->cfg.id) != 0)
-            strv_push(&deps, v[i].cfg.id);
+    for (size_t i = 0; i < n; i++) {
+        const struct ctr_config *o = &v[i].cfg;
+        char *const joined[] = { o->pid_ns, o->ipc_ns, o->uts_ns };
+        bool dep = o->net.mode == NETNS_JOIN_CTR && strcmp(o->net.target, c->cfg.id) == 0;
+        for (size_t k = 0; k < 3; k++)
+            dep |= joined[k] && strncmp(joined[k], "container:", 10) == 0
+                   && strcmp(joined[k] + 10, c->cfg.id) == 0;
+        if (dep && strcmp(o->id, c->cfg.id) != 0)
+            strv_push(&deps, o->id);
+    }
     engine_ctr_list_free(v, n);
     if (deps == NULL)
         return 0;

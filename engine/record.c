@@ -138,6 +138,9 @@ engine_ctr_free(struct container *c)
     free(g->pod);
     free(g->seccomp);
     strv_free(g->tmpfs);
+    free(g->pid_ns);
+    free(g->ipc_ns);
+    free(g->uts_ns);
     strv_free(g->cap_add);
     strv_free(g->cap_drop);
     free(g->image_id);
@@ -234,6 +237,9 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->no_new_privs = YAJL_IS_TRUE(json_get(root, "no_new_privs"));
     g->read_only = YAJL_IS_TRUE(json_get(root, "read_only"));
     g->init = YAJL_IS_TRUE(json_get(root, "init"));
+    g->pid_ns = dup_or_null(json_get_str(root, "pid_ns"));
+    g->ipc_ns = dup_or_null(json_get_str(root, "ipc_ns"));
+    g->uts_ns = dup_or_null(json_get_str(root, "uts_ns"));
     g->read_only_no_tmpfs = YAJL_IS_TRUE(json_get(root, "read_only_no_tmpfs"));
     if (json_get_strv(root, "tmpfs", &g->tmpfs, err) < 0)
         return -1;
@@ -300,6 +306,12 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_bool(gen, "read_only", true));
     if (g->init)
         JG(json_gen_kv_bool(gen, "init", true));
+    if (g->pid_ns)
+        JG(json_gen_kv_str(gen, "pid_ns", g->pid_ns));
+    if (g->ipc_ns)
+        JG(json_gen_kv_str(gen, "ipc_ns", g->ipc_ns));
+    if (g->uts_ns)
+        JG(json_gen_kv_str(gen, "uts_ns", g->uts_ns));
     if (g->read_only_no_tmpfs)
         JG(json_gen_kv_bool(gen, "read_only_no_tmpfs", true));
     if (g->tmpfs)
