@@ -20,6 +20,7 @@ cmd_create_args_init(struct create_args *a)
     memset(a, 0, sizeof *a);
     a->o.net.mode = NETNS_SLIRP; /* podman's rootless default */
     a->o.stop_timeout = -1;
+    a->o.shm_size = -1;
     a->o.pull = PULL_MISSING;
     a->reg.tls_verify = -1;
 }
@@ -353,6 +354,11 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         *(id == CO_PID ? &o->pid_ns : id == CO_IPC ? &o->ipc_ns : &o->uts_ns) = arg;
         return 1;
     }
+    case CO_SHM_SIZE:
+        if (parse_size(arg, &o->shm_size) < 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "unable to translate --shm-size: invalid size: '%s'", arg);
+        return 1;
     case CO_INIT:
         o->init = cmd_flag_value(arg);
         return 1;

@@ -40,6 +40,7 @@ enum {
     CO_PID,
     CO_IPC,
     CO_UTS,
+    CO_SHM_SIZE,
 };
 
 #define CREATE_OPTS                                                                                \
@@ -88,6 +89,7 @@ enum {
           "IPC namespace: private, host, container:NAME, shareable, none" },                       \
         { CO_PID, "pid", 0, "MODE", "PID namespace: private, host, container:NAME" },              \
         { CO_UTS, "uts", 0, "MODE", "UTS namespace: private, host, container:NAME" },              \
+        { CO_SHM_SIZE, "shm-size", 0, "SIZE", "Size of /dev/shm (default 64m)" },                  \
         { CO_READ_ONLY, "read-only", 0, NULL, "Make the container's root file system read-only" }, \
         { CO_READ_ONLY_TMPFS, "read-only-tmpfs", 0, "BOOL",                                        \
           "With --read-only, tmpfs on /tmp, /run and /var/tmp (default true)" },                   \

@@ -70,6 +70,7 @@ struct ctr_config {
     /* --pid, --ipc, --uts: NULL (its own), "host", "container:ID" (resolved
      * at create), for ipc also "none" (no /dev/shm) and "shareable" */
     char *pid_ns, *ipc_ns, *uts_ns;
+    long long shm_size; /* --shm-size in bytes; 0: 64 MiB, podman's default */
     bool init; /* --init: pcon's own init (pcon-infra -- ARGS) as PID 1, bound at /run/pcon-init */
     bool interactive, tty, rm;
     enum restart_kind restart;
@@ -126,6 +127,7 @@ struct engine_create_opts {
     char **tmpfs;
     bool read_only, read_only_no_tmpfs, init;
     const char *pid_ns, *ipc_ns, *uts_ns; /* as given: host, private, container:NAME... */
+    long long shm_size;                   /* bytes, -1: the default */
     const char *hostname;
     struct netns_spec net;
     char **ports;     /* -p specs as given */

@@ -294,6 +294,7 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     g->no_new_privs = o->no_new_privs;
     g->read_only = o->read_only;
     g->init = o->init && !o->infra;
+    g->shm_size = o->shm_size;
     if (ns_modes_store(st, g, o, err) < 0)
         goto out;
     g->read_only_no_tmpfs = o->read_only && o->read_only_no_tmpfs;

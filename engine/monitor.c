@@ -159,6 +159,7 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
         .host_pid = g->pid_ns && strcmp(g->pid_ns, "host") == 0,
         .host_ipc = g->ipc_ns && strcmp(g->ipc_ns, "host") == 0,
         .no_shm = g->ipc_ns && strcmp(g->ipc_ns, "none") == 0,
+        .shm_size = g->shm_size,
     };
     cleanup_free char *init = g->init ? xasprintf("%s/pcon-init", m->rundir) : NULL;
     cleanup_free char *shm = NULL;

@@ -85,6 +85,8 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
         op->fstype = default_fs[i].fstype;
         op->flags = default_fs[i].flags;
         op->data = default_fs[i].data;
+        if (strcmp(default_fs[i].dst, "/dev/shm") == 0 && o->shm_size >= 0)
+            op->data = op->data_owned = xasprintf("mode=1777,size=%lldk", o->shm_size / 1024);
         if (i == 1) {
             /* devpts goes right after /dev; gid 5 (tty) exists only with a range */
             op = plan_add(plan, MOUNT_FS, "devpts", "/dev/pts");

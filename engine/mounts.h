@@ -45,9 +45,10 @@ struct mount_plan_opts {
     char *const *tmpfs;   /* --tmpfs PATH[:OPTS], checked at create */
     bool read_only_tmpfs; /* --read-only: tmpfs on /tmp, /run, /var/tmp unless mounted there */
     const char *init;     /* --init's program, bound read-only at /run/pcon-init, or NULL */
-    bool host_pid; /* --pid host: the host's /proc bound (no proc of its own can be mounted) */
-    bool host_ipc; /* --ipc host: the host's /dev/shm and /dev/mqueue bound */
-    bool no_shm;   /* --ipc none: no /dev/shm */
+    bool host_pid;      /* --pid host: the host's /proc bound (no proc of its own can be mounted) */
+    bool host_ipc;      /* --ipc host: the host's /dev/shm and /dev/mqueue bound */
+    bool no_shm;        /* --ipc none: no /dev/shm */
+    long long shm_size; /* bytes of /dev/shm's tmpfs, -1: 64 MiB */
     struct volume *volumes;
     size_t nvolumes;
 };

@@ -237,6 +237,7 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->no_new_privs = YAJL_IS_TRUE(json_get(root, "no_new_privs"));
     g->read_only = YAJL_IS_TRUE(json_get(root, "read_only"));
     g->init = YAJL_IS_TRUE(json_get(root, "init"));
+    g->shm_size = json_get_int(root, "shm_size", &v) && v >= 0 ? v : -1;
     g->pid_ns = dup_or_null(json_get_str(root, "pid_ns"));
     g->ipc_ns = dup_or_null(json_get_str(root, "ipc_ns"));
     g->uts_ns = dup_or_null(json_get_str(root, "uts_ns"));
@@ -306,6 +307,8 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_bool(gen, "read_only", true));
     if (g->init)
         JG(json_gen_kv_bool(gen, "init", true));
+    if (g->shm_size >= 0)
+        JG(json_gen_kv_int(gen, "shm_size", g->shm_size));
     if (g->pid_ns)
         JG(json_gen_kv_str(gen, "pid_ns", g->pid_ns));
     if (g->ipc_ns)

@@ -36,6 +36,16 @@ load helpers
     assert_output "$(hostname)"
 }
 
+@test "--shm-size sizes /dev/shm (64m by default); a bad size is podman's error" {
+    run pcon run --rm --shm-size 1m $IMAGE grep " /dev/shm " /proc/mounts
+    assert_output_contains "size=1024k"
+    run pcon run --rm $IMAGE grep " /dev/shm " /proc/mounts
+    assert_output_contains "size=65536k"
+    run --separate-stderr pcon run --rm --shm-size abc $IMAGE true
+    assert_status 125
+    [ "$stderr" = "Error: unable to translate --shm-size: invalid size: 'abc'" ]
+}
+
 @test "--ipc none has no /dev/shm; a bad mode is one usage error" {
     run pcon run --rm --ipc none $IMAGE ls /dev/shm
     [ "$status" -ne 0 ]
