@@ -120,7 +120,8 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_logout_def, cmd_pod_def, cmd_pod_create_def, cmd_pod_exists_def, cmd_pod_inspect_def,
     cmd_pod_ps_def, cmd_pod_rm_def, cmd_pod_start_def, cmd_pod_stop_def, cmd_pod_kill_def,
     cmd_pod_restart_def, cmd_pod_top_def, cmd_pod_prune_def, cmd_pod_pause_def, cmd_pod_unpause_def,
-    cmd_pod_logs_def;
+    cmd_pod_logs_def, cmd_volume_def, cmd_volume_create_def, cmd_volume_exists_def,
+    cmd_volume_inspect_def, cmd_volume_ls_def, cmd_volume_prune_def, cmd_volume_rm_def;
 
 struct engine_log_opts;
 /* c's log as `logs` prints it, each line after c's short id when asked */

@@ -24,6 +24,7 @@
 #include "../storage/image.h"
 #include "../storage/lock.h"
 #include "../storage/rootfs.h"
+#include "../storage/volume.h"
 #include "../netns/port.h"
 #include "container.h"
 #include "caps.h"
@@ -246,6 +247,15 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
         struct volume v;
         if (engine_spec_volume_parse(o->volumes[i], &v, err) < 0)
             goto out;
+        /* a named one is made on first use (there already is fine) */
+        if (v.named) {
+            struct volume_rec rec;
+            if (storage_volume_create(st, v.src, NULL, NULL, true, &rec, err) < 0) {
+                engine_spec_volume_free(&v);
+                goto out;
+            }
+            storage_volume_free(&rec);
+        }
         /* stored resolved: a relative source means the cwd of create */
         strv_push_take(&g->volumes, xasprintf("%s:%s%s", v.src, v.dst, v.ro ? ":ro" : ""));
         engine_spec_volume_free(&v);

@@ -28,6 +28,7 @@
 #include "../netns/port.h"
 #include "../storage/image.h"
 #include "../storage/rootfs.h"
+#include "../storage/volume.h"
 #include "attach.h"
 #include "caps.h"
 #include "seccomp.h"
@@ -143,6 +144,23 @@ plan_etc_sources(struct monitor *m)
     }
 }
 
+/* a named volume's content directory; the first mount copies the image's
+ * content at its path in (as podman) */
+static int
+named_volume_resolve(struct monitor *m, struct volume *v, struct pcon_err *err)
+{
+    struct volume_rec rec;
+
+    if (storage_volume_load(m->st, v->src, &rec, err) < 0)
+        return pcon_prefix(err, "volume of container %s", m->c->cfg.name);
+    v->copy_up = rec.needs_copy_up;
+    v->name = steal_ptr(&rec.name);
+    storage_volume_free(&rec);
+    free(v->src);
+    v->src = storage_volume_path(m->st, v->name);
+    return 0;
+}
+
 static int
 plan_prepare(struct monitor *m, struct pcon_err *err)
 {
@@ -173,9 +191,12 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
     }
     for (size_t i = 0; g->volumes && g->volumes[i]; i++) {
         m->volumes = xrealloc(m->volumes, (m->nvolumes + 1) * sizeof *m->volumes);
-        if (engine_spec_volume_parse(g->volumes[i], &m->volumes[m->nvolumes], err) < 0)
+        struct volume *v = &m->volumes[m->nvolumes];
+        if (engine_spec_volume_parse(g->volumes[i], v, err) < 0)
             return -1;
         m->nvolumes++;
+        if (v->named && named_volume_resolve(m, v, err) < 0)
+            return -1;
     }
     po.volumes = m->volumes;
     po.nvolumes = m->nvolumes;
@@ -471,6 +492,11 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
             close(fds[k]);
     if (r < 0)
         return -1;
+    /* a new volume filled by this first start is one no longer */
+    for (size_t i = 0; i < m->nvolumes; i++)
+        if (m->volumes[i].copy_up && m->volumes[i].name
+            && storage_volume_filled(m->st, m->volumes[i].name, NULL) == 0)
+            m->volumes[i].copy_up = false;
     engine_relay_close(&m->io);
     m->io.out = sio.pty >= 0 ? sio.pty : sio.out;
     m->io.err = sio.err;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Building and performing the mount plan. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -121,6 +122,7 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
         op = plan_add(plan, MOUNT_BIND, o->volumes[i].src, o->volumes[i].dst);
         op->flags = MS_REC;
         op->ro = o->volumes[i].ro;
+        op->copy_up = o->volumes[i].copy_up;
     }
     for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
         struct tmpfs_mount t;
@@ -211,6 +213,33 @@ remount_ro(int fd, unsigned long extra)
     return fd_mount(NULL, fd, NULL, flags, NULL);
 }
 
+/* A new named volume's first mount: what the image has at the target
+ * (resolved inside the root) is copied into the empty volume, owners
+ * kept, as podman fills it. Nothing there: nothing to do. */
+static int
+copy_up(int rootfd, const struct mount_op *op, struct pcon_err *err)
+{
+    cleanup_close int dst = open(op->src, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    cleanup_close int src = -1;
+    cleanup_closedir DIR *d = NULL;
+    struct dirent *de;
+    bool empty = true;
+
+    if (dst < 0)
+        return pcon_fail(err, errno, "open volume \"%s\"", op->src);
+    d = fs_opendir_at(dst);
+    while (d && (de = readdir(d)) != NULL)
+        empty &= strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
+    if (!empty)
+        return 0;
+    src = fs_open_in_root(rootfd, op->dst, O_RDONLY | O_DIRECTORY, 0, NULL);
+    if (src < 0)
+        return 0; /* the image has nothing there */
+    if (fs_copy_tree(src, dst, FS_COPY_OWNER, err) < 0)
+        return pcon_prefix(err, "copy \"%s\" into its volume", op->dst);
+    return 0;
+}
+
 /* Resolves (creating when missing) the mount point of op inside the root:
  * a directory, or an empty file for a non-directory source. */
 static int
@@ -298,6 +327,11 @@ perform_one(int rootfd, const struct mount_op *op, struct pcon_err *err)
 int
 engine_mounts_perform(int rootfd, const struct mount_plan *plan, struct pcon_err *err)
 {
+    /* new volumes first, from the image's own content (nothing of the
+     * container's mounts in it yet) */
+    for (size_t i = 0; i < plan->n; i++)
+        if (plan->ops[i].copy_up && copy_up(rootfd, &plan->ops[i], err) < 0)
+            return -1;
     for (size_t i = 0; i < plan->n; i++) {
         const struct mount_op *op = &plan->ops[i];
 

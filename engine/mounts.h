@@ -29,6 +29,7 @@ struct mount_op {
     bool ro;
     bool skip_missing; /* a missing destination is skipped (kernel paths to mask) */
     char *data_owned;  /* data the plan allocated (a --tmpfs's options) */
+    bool copy_up;      /* an empty source gets what the root has at dst first (a new volume) */
 };
 
 struct mount_plan {

@@ -85,11 +85,22 @@ engine_spec_tmpfs_free(struct tmpfs_mount *t)
     memset(t, 0, sizeof *t);
 }
 
+bool
+engine_spec_volume_name_valid(const char *name)
+{
+    size_t n = strlen(name);
+
+    return n > 0 && n <= 255 && name[0] != '.' && name[0] != '_' && name[0] != '-'
+           && strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+                  == n;
+}
+
 void
 engine_spec_volume_free(struct volume *v)
 {
     free(v->src);
     free(v->dst);
+    free(v->name);
     memset(v, 0, sizeof *v);
 }
 
@@ -114,14 +125,19 @@ engine_spec_volume_parse(const char *s, struct volume *out, struct pcon_err *err
     if (*dst != '/')
         return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL,
                               "invalid container path \"%s\", must be an absolute path", dst);
-    if (*src != '/' && *src != '.')
-        return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL,
-                              "named volume \"%s\" is not supported yet: give a host path", src);
+    if (*src != '/' && *src != '.') {
+        if (!engine_spec_volume_name_valid(src))
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid volume name \"%s\": names must match"
+                                  " [a-zA-Z0-9][a-zA-Z0-9_.-]*",
+                                  src);
+        out->named = true;
+    }
     for (char *save = NULL, *t = opts ? strtok_r(opts, ",", &save) : NULL; t;
          t = strtok_r(NULL, ",", &save)) {
-        static const char *const ignored[] = { "rw",      "z",       "Z",        "bind",
-                                               "rbind",   "private", "rprivate", "shared",
-                                               "rshared", "slave",   "rslave",   NULL };
+        static const char *const ignored[] = { "rw",    "z",       "Z",        "bind",   "U",
+                                               "rbind", "private", "rprivate", "shared", "rshared",
+                                               "slave", "rslave",  NULL };
         bool ok = false;
         if (strcmp(t, "ro") == 0) {
             out->ro = true;
@@ -135,7 +151,7 @@ engine_spec_volume_parse(const char *s, struct volume *out, struct pcon_err *err
     cdst = fs_path_clean_clamped(dst);
     if (cdst == NULL || *cdst == '\0')
         return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL, "invalid container path \"%s\"", dst);
-    if (*src == '/') {
+    if (*src == '/' || out->named) {
         out->src = xstrdup(src);
     } else {
         char cwd[PATH_MAX];

@@ -11,16 +11,22 @@
 #include "../lib/err.h"
 
 struct volume {
-    char *src; /* absolute host path */
+    char *src; /* absolute host path, or a named volume's name */
     char *dst; /* absolute container path */
     bool ro;
+    bool named;   /* src is a volume's name (storage/volume.h) */
+    char *name;   /* a named one's, once src is its directory */
+    bool copy_up; /* its first mount: the image's content at dst is copied in */
 };
 
-/* HOST:CTR[:OPTS] with OPTS from ro, rw, z, Z, rbind, bind, private,
+/* HOST:CTR[:OPTS] or NAME:CTR[:OPTS] (a named volume: no '/', not
+ * starting with '.') with OPTS from ro, rw, z, Z, U, rbind, bind, private,
  * rprivate, shared, rshared, slave, rslave (the propagation ones are
  * accepted and ignored). Relative host paths are taken from cwd. */
 int engine_spec_volume_parse(const char *s, struct volume *out, struct pcon_err *err);
 void engine_spec_volume_free(struct volume *v);
+/* a named volume's name: [a-zA-Z0-9][a-zA-Z0-9_.-]* */
+bool engine_spec_volume_name_valid(const char *name);
 
 /* --tmpfs PATH[:OPTS]: a tmpfs at PATH (cleaned, absolute), nosuid and
  * nodev unless suid or dev; ro, noexec, exec and the size=, mode=, uid=,

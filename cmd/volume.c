@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: Apache-2.0
+/* pcon volume SUBCOMMAND: create, exists, inspect, ls, prune, rm. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/container.h"
+#include "../lib/cleanup.h"
+#include "../lib/json.h"
+#include "../storage/volume.h"
+#include "cmd.h"
+#include "format.h"
+
+enum { VOL_LABEL = 0x600, VOL_OPT, VOL_FORMAT, VOL_FILTER, VOL_IGNORE };
+
+/* the containers whose -v names the volume (ids, malloc'd strv) */
+static char **
+volume_users(struct cmd_ctx *ctx, const char *name)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    struct container *v = NULL;
+    char **ids = NULL;
+    size_t n = 0, len = strlen(name);
+
+    if (engine_ctr_list(&ctx->st, &v, &n, &err) < 0)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; v[i].cfg.volumes && v[i].cfg.volumes[k]; k++)
+            if (strncmp(v[i].cfg.volumes[k], name, len) == 0 && v[i].cfg.volumes[k][len] == ':') {
+                strv_push(&ids, v[i].cfg.id);
+                break;
+            }
+    engine_ctr_list_free(v, n);
+    return ids;
+}
+
+static yajl_gen_status
+gen_kv_map(yajl_gen g, const char *key, char *const *pairs)
+{
+    JG(json_gen_str(g, key));
+    JG(yajl_gen_map_open(g));
+    for (size_t i = 0; pairs && pairs[i]; i++) {
+        const char *eq = strchr(pairs[i], '=');
+        cleanup_free char *k = xstrndup(pairs[i], eq ? (size_t) (eq - pairs[i]) : strlen(pairs[i]));
+        JG(json_gen_kv_str(g, k, eq ? eq + 1 : ""));
+    }
+    return yajl_gen_map_close(g);
+fail:
+    return yajl_gen_in_error_state;
+}
+
+/* podman 4.3's volume document (inspect, ls --format) */
+static char *
+volume_json(struct cmd_ctx *ctx, const struct volume_rec *v)
+{
+    cleanup_yajl_gen yajl_gen g = json_gen_new(false);
+    cleanup_free char *path = storage_volume_path(&ctx->st, v->name);
+
+    JG(yajl_gen_map_open(g));
+    JG(json_gen_kv_str(g, "Name", v->name));
+    JG(json_gen_kv_str(g, "Driver", "local"));
+    JG(json_gen_kv_str(g, "Mountpoint", path));
+    JG(json_gen_kv_str(g, "CreatedAt", v->created));
+    JG(gen_kv_map(g, "Labels", v->labels));
+    JG(json_gen_kv_str(g, "Scope", "local"));
+    JG(gen_kv_map(g, "Options", v->options));
+    JG(json_gen_kv_int(g, "MountCount", 0));
+    JG(json_gen_kv_bool(g, "NeedsCopyUp", v->needs_copy_up));
+    JG(json_gen_kv_bool(g, "NeedsChown", v->needs_copy_up));
+    JG(yajl_gen_map_close(g));
+    return json_gen_take(g, NULL);
+fail:
+    abort(); /* only an allocation or a nesting bug can get here */
+}
+
+static const struct cmd_opt create_opts[] = {
+    { VOL_LABEL, "label", 'l', "KEY=VALUE", "Set metadata for a volume" },
+    { VOL_OPT, "opt", 'o', "KEY=VALUE", "Set driver specific options" },
+    { 0 },
+};
+
+static int
+cmd_volume_create(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_strv char **labels = NULL, **opts = NULL;
+    struct volume_rec v;
+    char *arg;
+    int opt;
+
+    while ((opt = cmd_getopt(&cmd_volume_create_def, argc, argv, &arg)) != -1) {
+        if (opt == VOL_LABEL)
+            strv_push(&labels, arg);
+        else if (opt == VOL_OPT)
+            strv_push(&opts, arg);
+        else
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    }
+    if (argc - optind > 1)
+        return cmd_usage_error(&cmd_volume_create_def, "accepts at most 1 arg(s), received %d",
+                               argc - optind);
+    if (cmd_store_open(ctx, &err) < 0
+        || storage_volume_create(&ctx->st, optind < argc ? argv[optind] : NULL, labels, opts, false,
+                                 &v, &err)
+               < 0)
+        return cmd_report(&err);
+    printf("%s\n", v.name);
+    storage_volume_free(&v);
+    return 0;
+}
+
+const struct cmd_def cmd_volume_create_def = {
+    "volume create", cmd_volume_create, "Create a new volume", "[options] [NAME]", create_opts,
+};
+
+static int
+cmd_volume_exists(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    struct volume_rec v;
+    char *arg;
+    int opt;
+
+    while ((opt = cmd_getopt(&cmd_volume_exists_def, argc, argv, &arg)) != -1)
+        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    if (argc - optind != 1)
+        return cmd_usage_error(&cmd_volume_exists_def, "accepts 1 arg(s), received %d",
+                               argc - optind);
+    if (cmd_store_open(ctx, &err) < 0)
+        return cmd_report(&err);
+    if (storage_volume_load(&ctx->st, argv[optind], &v, &err) < 0)
+        return err.kind == PCON_ERR_NOTFOUND ? 1 : cmd_report(&err);
+    storage_volume_free(&v);
+    return 0;
+}
+
+const struct cmd_def cmd_volume_exists_def = {
+    "volume exists", cmd_volume_exists, "Check if volume exists", "VOLUME", NULL,
+};
+
+static const struct cmd_opt inspect_opts[] = {
+    { VOL_FORMAT, "format", 'f', "FORMAT", "Format volume output using Go template" },
+    { 'a', "all", 'a', NULL, "Inspect all volumes" },
+    { 0 },
+};
+
+static int
+cmd_volume_inspect(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_strv char **docs = NULL, **names = NULL;
+    const char *fmt = "json";
+    bool all = false;
+    char *arg;
+    int opt, code = 0;
+
+    while ((opt = cmd_getopt(&cmd_volume_inspect_def, argc, argv, &arg)) != -1) {
+        if (opt == VOL_FORMAT)
+            fmt = arg;
+        else if (opt == 'a')
+            all = cmd_flag_value(arg);
+        else
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    }
+    if (!all && optind >= argc)
+        return cmd_usage_error(&cmd_volume_inspect_def,
+                               "provide one or more volume names or use --all");
+    if (cmd_store_open(ctx, &err) < 0)
+        return cmd_report(&err);
+    if (all) {
+        struct volume_rec *v = NULL;
+        size_t n = 0;
+        if (storage_volume_list(&ctx->st, &v, &n, &err) < 0)
+            return cmd_report(&err);
+        for (size_t i = 0; i < n; i++)
+            strv_push(&names, v[i].name);
+        storage_volume_list_free(v, n);
+    }
+    for (int i = optind; i < argc; i++)
+        strv_push(&names, argv[i]);
+    for (size_t i = 0; names && names[i]; i++) {
+        struct volume_rec v;
+        if (storage_volume_load(&ctx->st, names[i], &v, &err) < 0) {
+            pcon_prefix(&err, "inspecting object");
+            code = cmd_report(&err);
+            pcon_err_clear(&err);
+            continue;
+        }
+        strv_push_take(&docs, volume_json(ctx, &v));
+        storage_volume_free(&v);
+    }
+    if (docs == NULL && strcmp(fmt, "json") == 0)
+        printf("[]\n");
+    if (docs && cmd_format_print(fmt, docs, NULL, &err) < 0)
+        code = cmd_report(&err);
+    return code;
+}
+
+const struct cmd_def cmd_volume_inspect_def = {
+    "volume inspect",
+    cmd_volume_inspect,
+    "Display detailed information on one or more volumes",
+    "[options] VOLUME [VOLUME...]",
+    inspect_opts,
+};
+
+static const struct cmd_opt ls_opts[] = {
+    { VOL_FILTER, "filter", 'f', "KEY=VALUE", "Filter: name, label, dangling" },
+    { VOL_FORMAT, "format", 0, "FORMAT", "Format volume output using Go template, or json" },
+    { 'q', "quiet", 'q', NULL, "Print volume output in quiet mode" },
+    { 0 },
+};
+
+static const char *const ls_headers[] = { "Name", "VOLUME NAME", "Driver", "DRIVER", NULL };
+
+static bool
+label_match(char *const *labels, const char *want)
+{
+    size_t kl = strlen(want);
+
+    for (size_t i = 0; labels && labels[i]; i++)
+        if (strcmp(labels[i], want) == 0
+            || (strchr(want, '=') == NULL && strncmp(labels[i], want, kl) == 0
+                && labels[i][kl] == '='))
+            return true;
+    return false;
+}
+
+/* podman's: values of one key are alternatives, the keys all hold */
+static bool
+volume_match(struct cmd_ctx *ctx, const struct volume_rec *v, char **filters)
+{
+    static const char *const keys[] = { "name", "label", "dangling", NULL };
+
+    for (size_t k = 0; keys[k]; k++) {
+        size_t kl = strlen(keys[k]);
+        bool seen = false, any = false;
+        for (size_t i = 0; filters && filters[i]; i++) {
+            const char *f = filters[i], *val = f + kl + 1;
+            if (strncmp(f, keys[k], kl) != 0 || f[kl] != '=')
+                continue;
+            seen = true;
+            if (k == 0) {
+                any |= strstr(v->name, val) != NULL;
+            } else if (k == 1) {
+                any |= label_match(v->labels, val);
+            } else {
+                cleanup_strv char **users = volume_users(ctx, v->name);
+                any |= (users == NULL) == (strcmp(val, "true") == 0);
+            }
+        }
+        if (seen && !any)
+            return false;
+    }
+    return true;
+}
+
+static int
+cmd_volume_ls(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_strv char **filters = NULL, **rows = NULL;
+    const char *fmt = "table {{.Driver}}\\t{{.Name}}";
+    struct volume_rec *v = NULL;
+    bool quiet = false;
+    size_t n = 0;
+    char *arg;
+    int opt, r;
+
+    while ((opt = cmd_getopt(&cmd_volume_ls_def, argc, argv, &arg)) != -1) {
+        switch (opt) {
+        case VOL_FILTER:
+            if (strncmp(arg, "name=", 5) != 0 && strncmp(arg, "label=", 6) != 0
+                && strcmp(arg, "dangling=true") != 0 && strcmp(arg, "dangling=false") != 0)
+                return cmd_usage_error(&cmd_volume_ls_def, "invalid filter \"%s\"", arg);
+            strv_push(&filters, arg);
+            break;
+        case VOL_FORMAT:
+            fmt = arg;
+            break;
+        case 'q':
+            quiet = cmd_flag_value(arg);
+            break;
+        default:
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        }
+    }
+    if (optind < argc)
+        return cmd_usage_error(&cmd_volume_ls_def, "accepts no arguments");
+    if (cmd_store_open(ctx, &err) < 0 || storage_volume_list(&ctx->st, &v, &n, &err) < 0)
+        return cmd_report(&err);
+    for (size_t i = 0; i < n; i++) {
+        if (!volume_match(ctx, &v[i], filters))
+            continue;
+        if (quiet)
+            printf("%s\n", v[i].name);
+        else
+            strv_push_take(&rows, volume_json(ctx, &v[i]));
+    }
+    storage_volume_list_free(v, n);
+    if (quiet)
+        return 0;
+    if (rows == NULL && strcmp(fmt, "json") == 0) {
+        printf("[]\n");
+        return 0;
+    }
+    if (rows == NULL && strncmp(fmt, "table", 5) != 0)
+        return 0;
+    r = cmd_format_print(fmt, rows, ls_headers, &err);
+    return r < 0 ? cmd_report(&err) : 0;
+}
+
+const struct cmd_def cmd_volume_ls_def = {
+    "volume ls", cmd_volume_ls, "List volumes", "[options]", ls_opts,
+};
+
+/* removes a volume (with -f the containers using it first) */
+static int
+volume_remove(struct cmd_ctx *ctx, const char *name, bool force, struct pcon_err *err)
+{
+    cleanup_strv char **users = NULL;
+    struct volume_rec v;
+
+    if (storage_volume_load(&ctx->st, name, &v, err) < 0)
+        return -1;
+    storage_volume_free(&v);
+    users = volume_users(ctx, name);
+    if (users && !force) {
+        cleanup_free char *list = xstrdup("");
+        for (size_t i = 0; users[i]; i++) {
+            char *next = xasprintf("%s%s%s", list, i ? ", " : "", users[i]);
+            free(list);
+            list = next;
+        }
+        return pcon_fail_kind(err, PCON_ERR_INUSE, 0,
+                              "volume %s is being used by the following container(s): %s:"
+                              " volume is being used",
+                              name, list);
+    }
+    for (size_t i = 0; users && users[i]; i++) {
+        struct container c;
+        if (engine_ctr_load(&ctx->st, users[i], &c, NULL) < 0)
+            continue;
+        if (engine_ctr_remove(&ctx->st, &c, true, err) < 0) {
+            engine_ctr_free(&c);
+            return -1;
+        }
+        engine_ctr_free(&c);
+    }
+    return storage_volume_remove(&ctx->st, name, err);
+}
+
+static const struct cmd_opt rm_opts[] = {
+    { 'a', "all", 'a', NULL, "Remove all volumes" },
+    { 'f', "force", 'f', NULL, "Remove a volume by force, and the containers using it" },
+    { 0 },
+};
+
+static int
+cmd_volume_rm(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_strv char **names = NULL;
+    bool force = false, all = false;
+    char *arg;
+    int opt, code = 0;
+
+    while ((opt = cmd_getopt(&cmd_volume_rm_def, argc, argv, &arg)) != -1) {
+        if (opt == 'f')
+            force = cmd_flag_value(arg);
+        else if (opt == 'a')
+            all = cmd_flag_value(arg);
+        else
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    }
+    if (!all && optind >= argc)
+        return cmd_usage_error(&cmd_volume_rm_def, "choose either one or more volumes or all");
+    if (cmd_store_open(ctx, &err) < 0)
+        return cmd_report(&err);
+    if (all) {
+        struct volume_rec *v = NULL;
+        size_t n = 0;
+        if (storage_volume_list(&ctx->st, &v, &n, &err) < 0)
+            return cmd_report(&err);
+        for (size_t i = 0; i < n; i++)
+            strv_push(&names, v[i].name);
+        storage_volume_list_free(v, n);
+    }
+    for (int i = optind; i < argc; i++)
+        strv_push(&names, argv[i]);
+    for (size_t i = 0; names && names[i]; i++) {
+        if (volume_remove(ctx, names[i], force, &err) < 0) {
+            code = err.kind == PCON_ERR_NOTFOUND ? (cmd_report(&err), 1) : cmd_report(&err);
+            pcon_err_clear(&err);
+            continue;
+        }
+        printf("%s\n", names[i]);
+    }
+    return code;
+}
+
+const struct cmd_def cmd_volume_rm_def = {
+    "volume rm", cmd_volume_rm, "Remove one or more volumes", "[options] VOLUME [VOLUME...]",
+    rm_opts,
+};
+
+static const struct cmd_opt prune_opts[] = {
+    { 'f', "force", 'f', NULL, "Do not prompt for confirmation" },
+    { 0 },
+};
+
+/* every volume no container uses */
+static int
+cmd_volume_prune(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    struct volume_rec *v = NULL;
+    bool force = false;
+    size_t n = 0;
+    char *arg;
+    int opt, code = 0;
+
+    while ((opt = cmd_getopt(&cmd_volume_prune_def, argc, argv, &arg)) != -1) {
+        if (opt != 'f')
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        force = cmd_flag_value(arg);
+    }
+    if (!force) {
+        char answer[16] = "";
+        fprintf(stderr, "WARNING! This will remove all volumes not used by at least one"
+                        " container. The following volumes will be removed:\n"
+                        "Are you sure you want to continue? [y/N] ");
+        if (fgets(answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
+            return 0;
+    }
+    if (cmd_store_open(ctx, &err) < 0 || storage_volume_list(&ctx->st, &v, &n, &err) < 0)
+        return cmd_report(&err);
+    for (size_t i = 0; i < n; i++) {
+        cleanup_strv char **users = volume_users(ctx, v[i].name);
+        if (users)
+            continue;
+        if (storage_volume_remove(&ctx->st, v[i].name, &err) < 0) {
+            code = cmd_report(&err);
+            pcon_err_clear(&err);
+            continue;
+        }
+        printf("%s\n", v[i].name);
+    }
+    storage_volume_list_free(v, n);
+    return code;
+}
+
+const struct cmd_def cmd_volume_prune_def = {
+    "volume prune", cmd_volume_prune, "Remove all unused volumes", "[options]", prune_opts,
+};
+
+static const struct cmd_def *const volume_subcommands[] = {
+    &cmd_volume_create_def, &cmd_volume_exists_def, &cmd_volume_inspect_def,
+    &cmd_volume_ls_def,     &cmd_volume_prune_def,  &cmd_volume_rm_def,
+};
+
+static int
+cmd_volume(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    const char *sub;
+    size_t n = sizeof volume_subcommands / sizeof volume_subcommands[0];
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        printf("Manage volumes\n\nUsage:\n  pcon volume COMMAND\n\nAvailable Commands:\n");
+        for (size_t i = 0; i < n; i++)
+            printf("  %-12s %s\n", volume_subcommands[i]->name + 7, volume_subcommands[i]->summary);
+        return argc < 2 ? PCON_EXIT_ENGINE : 0;
+    }
+    sub = argv[1];
+    if (strcmp(sub, "list") == 0)
+        sub = "ls";
+    if (strcmp(sub, "remove") == 0)
+        sub = "rm";
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(sub, volume_subcommands[i]->name + 7) == 0) { /* "volume NAME" */
+            optind = 0; /* getopt anew, with the subcommand's ordering */
+            return volume_subcommands[i]->fn(ctx, argc - 1, argv + 1);
+        }
+    fprintf(stderr, "Error: unrecognized command `pcon volume %s`\n", sub);
+    return PCON_EXIT_ENGINE;
+}
+
+const struct cmd_def cmd_volume_def = {
+    "volume", cmd_volume, "Manage volumes", "COMMAND", NULL,
+};

@@ -1,0 +1,85 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# Named volumes: volume create/ls/inspect/exists/rm/prune, -v NAME:/path
+# (made on first use, filled from the image's content there the first
+# time), content that outlives its containers and is shared between them.
+
+load helpers
+
+@test "volume create, ls, inspect, exists, rm: podman's output and errors" {
+    run pcon volume create --label team=a data
+    assert_output "data"
+    run --separate-stderr pcon volume create data
+    assert_status 125
+    [ "$stderr" = "Error: volume with name data already exists: volume already exists" ]
+    run pcon volume ls
+    [[ "${lines[0]}" =~ ^DRIVER\ +VOLUME\ NAME$ ]]
+    [[ "${lines[1]}" =~ ^local\ +data$ ]]
+    run pcon volume inspect --format '{{.Name}} {{.Driver}} {{.Scope}} {{.Labels.team}} {{.Mountpoint}}' data
+    assert_output "data local local a $PCON_ROOT/volumes/data/_data"
+    run pcon volume ls --filter label=team=a -q
+    assert_output "data"
+    run pcon volume ls --filter label=team=b -q
+    assert_output ""
+    run pcon volume exists data
+    assert_status 0
+    run pcon volume rm data
+    assert_output "data"
+    run pcon volume exists data
+    assert_status 1
+    run --separate-stderr pcon volume rm data
+    assert_status 1
+    [ "$stderr" = 'Error: no volume with name "data" found: no such volume' ]
+    run --separate-stderr pcon volume create 'bad name'
+    assert_status 125
+    run pcon volume create
+    [[ "$output" =~ ^[0-9a-f]{64}$ ]]
+    pcon volume rm "$output" >/dev/null
+}
+
+@test "-v NAME:/path makes the volume on first use, filled from the image; its content outlives the container, shared and read-only where asked" {
+    run pcon run --rm -v firstuse:/etc $IMAGE ls /etc
+    assert_output_contains "passwd"
+    refute_output_contains "hosts" # the image's own content, not the container's mounts
+    run pcon volume exists firstuse
+    assert_status 0
+    pcon run --rm -v shared:/data $IMAGE sh -c 'echo kept > /data/f'
+    run pcon run --rm -v shared:/data $IMAGE cat /data/f
+    assert_output "kept"
+    pcon run -d --name reader -v shared:/in:ro $IMAGE sleep 1000 >/dev/null
+    run pcon exec reader cat /in/f
+    assert_output "kept"
+    run pcon exec reader sh -c 'echo x > /in/g'
+    [ "$status" -ne 0 ]
+    # owned by the container's root, which is the user outside
+    [ "$(stat -c %u "$PCON_ROOT/volumes/shared/_data/f")" = "$(id -u)" ]
+    run --separate-stderr pcon volume rm shared
+    assert_status 2
+    [[ "$stderr" == "Error: volume shared is being used by the following container(s): "*": volume is being used" ]]
+    run pcon volume rm -f shared
+    assert_status 0
+    run pcon ps -a --format '{{.Names}}' --filter name=reader
+    assert_output ""
+    pcon volume rm firstuse >/dev/null
+}
+
+@test "volume prune removes what no container uses; two creates of one name: exactly one wins" {
+    pcon volume create unused >/dev/null
+    pcon create --name holder -v used:/x $IMAGE true >/dev/null
+    run pcon volume prune -f
+    assert_output "unused"
+    run pcon volume ls -q
+    assert_output "used"
+    pcon rm holder >/dev/null
+    pcon volume rm used >/dev/null
+    for i in 1 2 3 4; do
+        pcon volume create race >"$BATS_TEST_TMPDIR/out.$i" 2>&1 &
+    done
+    wait
+    run sh -c "grep -lx race '$BATS_TEST_TMPDIR'/out.* | wc -l"
+    assert_output "1"
+    run pcon volume ls -q
+    assert_output "race"
+    pcon volume rm race >/dev/null
+    [ -z "$(ls -A "$PCON_ROOT/volumes")" ]
+}
