@@ -16,7 +16,7 @@ static const struct cmd_opt rm_opts[] = {
     { 'f', "force", 'f', NULL, "Force removal of a running container (killed first)" },
     { 'i', "ignore", 'i', NULL, "Ignore errors when a specified container is missing" },
     { 't', "time", 't', "SECONDS", "Accepted for compatibility: running containers are killed" },
-    { 'v', "volumes", 'v', NULL, "Accepted for compatibility: no anonymous volumes exist" },
+    { 'v', "volumes", 'v', NULL, "Remove the anonymous volumes of the container" },
     { 0 },
 };
 
@@ -24,7 +24,7 @@ static int
 rm_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
        struct pcon_err *err)
 {
-    const bool *flags = opaque; /* force, all */
+    const bool *flags = opaque; /* force, all, volumes */
     bool force = flags[0];
 
     if (c->cfg.infra && flags[1])
@@ -36,6 +36,8 @@ rm_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
                          c->cfg.id, c->cfg.pod);
     if (engine_ctr_remove(&ctx->st, c, force, err) < 0)
         return -1;
+    if (flags[2])
+        engine_ctr_volumes_release(&ctx->st, &c->cfg);
     printf("%s\n", name);
     return 0;
 }
@@ -45,7 +47,7 @@ cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_strv char **names = NULL;
     cleanup_strv char **cidfiles = NULL;
-    bool all = false, force = false, ignore = false;
+    bool all = false, force = false, ignore = false, volumes = false;
     char *arg;
     int opt, code;
 
@@ -60,8 +62,10 @@ cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
         case 'i':
             ignore = cmd_flag_value(arg);
             break;
-        case 't':
         case 'v':
+            volumes = cmd_flag_value(arg);
+            break;
+        case 't':
             break;
         case RM_CIDFILE:
             strv_push(&cidfiles, arg);
@@ -74,7 +78,8 @@ cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
     if (code >= 0)
         return code;
     /* a missing container: exit 1, silent with --force or --ignore */
-    return cmd_each_container(ctx, names, all, ignore || force, 1, rm_one, (bool[]){ force, all });
+    return cmd_each_container(ctx, names, all, ignore || force, 1, rm_one,
+                              (bool[]){ force, all, volumes });
 }
 
 const struct cmd_def cmd_rm_def = {

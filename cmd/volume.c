@@ -101,7 +101,7 @@ cmd_volume_create(struct cmd_ctx *ctx, int argc, char **argv)
                                argc - optind);
     if (cmd_store_open(ctx, &err) < 0
         || storage_volume_create(&ctx->st, optind < argc ? argv[optind] : NULL, labels, opts, false,
-                                 &v, &err)
+                                 false, &v, &err)
                < 0)
         return cmd_report(&err);
     printf("%s\n", v.name);

@@ -176,6 +176,9 @@ char *engine_ctr_config_json(const struct ctr_config *g);
 int engine_ctr_lock(struct store *st, const char *id, struct pcon_err *err);
 /* removes the record, the writable layer, the run directory and the name */
 int engine_ctr_remove_files(struct store *st, const struct container *c, struct pcon_err *err);
+/* removes the anonymous volumes (-v /path) of a removed container g (rm -v,
+ * --rm), as podman; named ones stay */
+void engine_ctr_volumes_release(struct store *st, const struct ctr_config *g);
 /* gives c a new name (reserved atomically; the old one is released) */
 int engine_ctr_rename(struct store *st, struct container *c, const char *name,
                       struct pcon_err *err);

@@ -250,10 +250,12 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
         /* a named one is made on first use (there already is fine) */
         if (v.named) {
             struct volume_rec rec;
-            if (storage_volume_create(st, v.src, NULL, NULL, true, &rec, err) < 0) {
+            if (storage_volume_create(st, v.src, NULL, NULL, true, v.anonymous, &rec, err) < 0) {
                 engine_spec_volume_free(&v);
                 goto out;
             }
+            free(v.src);
+            v.src = steal_ptr(&rec.name); /* an anonymous one's new name */
             storage_volume_free(&rec);
         }
         /* stored resolved: a relative source means the cwd of create */

@@ -605,6 +605,7 @@ monitor_end(struct monitor *m)
     if (m->c->cfg.rm) {
         cleanup_close int lock = engine_ctr_lock(m->st, m->c->cfg.id, NULL);
         (void) engine_ctr_remove_files(m->st, m->c, NULL); /* best effort, like podman */
+        engine_ctr_volumes_release(m->st, &m->c->cfg);
     }
 }
 

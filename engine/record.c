@@ -20,8 +20,10 @@
 #include "../lib/proc.h"
 #include "../lib/timefmt.h"
 #include "../storage/rootfs.h"
+#include "../storage/volume.h"
 #include "container.h"
 #include "names.h"
+#include "spec.h"
 
 #define MAX_RECORD (4 << 20)
 
@@ -621,4 +623,22 @@ engine_ctr_rename(struct store *st, struct container *c, const char *name, struc
     (void) engine_name_release(st->root_dfd, old, c->cfg.id); /* the new name is in force */
     free(old);
     return 0;
+}
+
+void
+engine_ctr_volumes_release(struct store *st, const struct ctr_config *g)
+{
+    for (size_t i = 0; g->volumes && g->volumes[i]; i++) {
+        struct volume v;
+        struct volume_rec rec;
+
+        if (engine_spec_volume_parse(g->volumes[i], &v, NULL) < 0)
+            continue;
+        if (v.named && storage_volume_load(st, v.src, &rec, NULL) == 0) {
+            if (rec.anonymous)
+                (void) storage_volume_remove(st, rec.name, NULL); /* gone already is fine */
+            storage_volume_free(&rec);
+        }
+        engine_spec_volume_free(&v);
+    }
 }

@@ -113,6 +113,15 @@ engine_spec_volume_parse(const char *s, struct volume *out, struct pcon_err *err
 
     memset(out, 0, sizeof *out);
     dst = strchr(buf, ':');
+    if (dst == NULL && buf[0] == '/') {
+        /* -v /path: an anonymous volume, named when the container is made */
+        cleanup_free char *clean = fs_path_clean_clamped(buf);
+        if (clean == NULL || *clean == '\0')
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid container path \"%s\"", buf);
+        out->dst = xasprintf("/%s", clean);
+        out->named = out->anonymous = true;
+        return 0;
+    }
     if (dst == NULL || dst == buf)
         return pcon_fail_kind(err, PCON_ERR_USAGE, EINVAL,
                               "invalid volume \"%s\": expected"

@@ -14,9 +14,10 @@ struct volume {
     char *src; /* absolute host path, or a named volume's name */
     char *dst; /* absolute container path */
     bool ro;
-    bool named;   /* src is a volume's name (storage/volume.h) */
-    char *name;   /* a named one's, once src is its directory */
-    bool copy_up; /* its first mount: the image's content at dst is copied in */
+    bool named;     /* src is a volume's name (storage/volume.h) */
+    char *name;     /* a named one's, once src is its directory */
+    bool copy_up;   /* its first mount: the image's content at dst is copied in */
+    bool anonymous; /* -v /path: src NULL until create names a volume for it */
 };
 
 /* HOST:CTR[:OPTS] or NAME:CTR[:OPTS] (a named volume: no '/', not

@@ -79,6 +79,8 @@ record_json(const struct volume_rec *v)
     JG(json_gen_kv_strv(g, "labels", v->labels ? v->labels : (char *[]){ NULL }));
     JG(json_gen_kv_strv(g, "options", v->options ? v->options : (char *[]){ NULL }));
     JG(json_gen_kv_bool(g, "needs_copy_up", v->needs_copy_up));
+    if (v->anonymous)
+        JG(json_gen_kv_bool(g, "anonymous", true));
     JG(yajl_gen_map_close(g));
     return json_gen_take(g, NULL);
 fail:
@@ -122,12 +124,13 @@ storage_volume_load(struct store *st, const char *name, struct volume_rec *out,
         return -1;
     }
     out->needs_copy_up = YAJL_IS_TRUE(json_get(root, "needs_copy_up"));
+    out->anonymous = YAJL_IS_TRUE(json_get(root, "anonymous"));
     return 0;
 }
 
 int
 storage_volume_create(struct store *st, const char *name, char *const *labels, char *const *options,
-                      bool exists_ok, struct volume_rec *out, struct pcon_err *err)
+                      bool exists_ok, bool anonymous, struct volume_rec *out, struct pcon_err *err)
 {
     cleanup_close int dfd = volumes_dir(st, err), vfd = -1;
     cleanup_free char *json = NULL, *tmp = NULL, *gen = NULL;
@@ -155,6 +158,7 @@ storage_volume_create(struct store *st, const char *name, char *const *labels, c
     out->labels = labels ? strv_dup((char **) labels) : NULL;
     out->options = options ? strv_dup((char **) options) : NULL;
     out->needs_copy_up = true;
+    out->anonymous = anonymous;
     json = record_json(out);
     /* made whole under a temporary name, then renamed into place: a name
      * is either there with its record and content, or not at all */

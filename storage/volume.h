@@ -18,6 +18,7 @@ struct volume_rec {
     char **labels;      /* KEY=VALUE */
     char **options;     /* --opt KEY=VALUE (driver "local": kept, unused) */
     bool needs_copy_up; /* not yet filled from an image's content */
+    bool anonymous;     /* made for a container's -v /path: goes with rm -v and --rm */
 };
 
 /* [a-zA-Z0-9][a-zA-Z0-9_.-]* (podman's), at most 255 bytes */
@@ -25,8 +26,8 @@ bool storage_volume_name_valid(const char *name);
 /* a new volume: name (NULL: a random 64-hex one); an existing name is
  * PCON_ERR_INUSE, unless exists_ok, when it is loaded instead */
 int storage_volume_create(struct store *st, const char *name, char *const *labels,
-                          char *const *options, bool exists_ok, struct volume_rec *out,
-                          struct pcon_err *err);
+                          char *const *options, bool exists_ok, bool anonymous,
+                          struct volume_rec *out, struct pcon_err *err);
 int storage_volume_load(struct store *st, const char *name, struct volume_rec *out,
                         struct pcon_err *err);
 /* every volume, sorted by name */

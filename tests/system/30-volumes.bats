@@ -83,3 +83,21 @@ load helpers
     pcon volume rm race >/dev/null
     [ -z "$(ls -A "$PCON_ROOT/volumes")" ]
 }
+
+@test "-v /path makes an anonymous volume: --rm and rm -v remove it, rm alone keeps it, named ones stay" {
+    run pcon run --rm -v /data $IMAGE sh -c 'echo x > /data/f; grep -c " /data " /proc/mounts'
+    assert_output "1"
+    run pcon volume ls -q
+    assert_output ""
+    pcon create --name anon -v /data -v named:/n $IMAGE true >/dev/null
+    run pcon volume ls -q
+    [ "${#lines[@]}" -eq 2 ]
+    pcon rm -v anon >/dev/null
+    run pcon volume ls -q
+    assert_output "named"
+    pcon create --name anon2 -v /data $IMAGE true >/dev/null
+    pcon rm anon2 >/dev/null
+    run pcon volume ls -q
+    [ "${#lines[@]}" -eq 2 ]
+    pcon volume prune -f >/dev/null
+}
