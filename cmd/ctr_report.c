@@ -15,6 +15,7 @@
 #include "../lib/timefmt.h"
 #include "cmd.h"
 #include "../engine/caps.h"
+#include "../storage/volume.h"
 #include "ctr_report.h"
 #include "format.h"
 
@@ -359,17 +360,23 @@ fail:
     return yajl_gen_in_error_state;
 }
 
-/* one bind of Mounts */
+/* one bind or volume of Mounts, as podman lists them */
 static yajl_gen_status
-inspect_mount(yajl_gen g, const struct volume *v)
+inspect_mount(yajl_gen g, struct store *st, const struct volume *v)
 {
+    cleanup_free char *path = v->named ? storage_volume_path(st, v->src) : NULL;
+
     JG(yajl_gen_map_open(g));
-    JG(json_gen_kv_str(g, "Type", "bind"));
-    JG(json_gen_kv_str(g, "Source", v->src));
+    JG(json_gen_kv_str(g, "Type", v->named ? "volume" : "bind"));
+    if (v->named)
+        JG(json_gen_kv_str(g, "Name", v->src));
+    JG(json_gen_kv_str(g, "Source", v->named ? path : v->src));
     JG(json_gen_kv_str(g, "Destination", v->dst));
-    JG(json_gen_kv_str(g, "Driver", ""));
+    JG(json_gen_kv_str(g, "Driver", v->named ? "local" : ""));
     JG(json_gen_kv_str(g, "Mode", ""));
-    JG(json_gen_kv_strv(g, "Options", (char *[]){ "rbind", NULL }));
+    JG(json_gen_kv_strv(g, "Options",
+                        v->named ? (char *[]){ "nosuid", "nodev", "rbind", NULL }
+                                 : (char *[]){ "rbind", NULL }));
     JG(json_gen_kv_bool(g, "RW", !v->ro));
     JG(json_gen_kv_str(g, "Propagation", "rprivate"));
     return yajl_gen_map_close(g);
@@ -379,7 +386,7 @@ fail:
 
 /* Mounts: the -v binds */
 static yajl_gen_status
-inspect_mounts(yajl_gen g, const struct ctr_config *cf)
+inspect_mounts(yajl_gen g, struct store *st, const struct ctr_config *cf)
 {
     JG(json_gen_str(g, "Mounts"));
     JG(yajl_gen_array_open(g));
@@ -388,7 +395,7 @@ inspect_mounts(yajl_gen g, const struct ctr_config *cf)
         yajl_gen_status r;
         if (engine_spec_volume_parse(cf->volumes[i], &v, NULL) < 0)
             continue;
-        r = inspect_mount(g, &v);
+        r = inspect_mount(g, st, &v);
         engine_spec_volume_free(&v);
         JG(r);
     }
@@ -517,7 +524,7 @@ cmd_ctr_report_inspect(struct store *st, const struct container *c)
         JG(json_gen_kv_strv(g, "EffectiveCaps", names));
     }
     JG(inspect_graph_driver(g, st, cf));
-    JG(inspect_mounts(g, cf));
+    JG(inspect_mounts(g, st, cf));
     JG(inspect_network(g, c));
     JG(inspect_config(g, cf));
     JG(inspect_host_config(g, st, cf));

@@ -49,6 +49,8 @@ load helpers
     pcon run -d --name reader -v shared:/in:ro $IMAGE sleep 1000 >/dev/null
     run pcon exec reader cat /in/f
     assert_output "kept"
+    run pcon inspect --format '{{range .Mounts}}{{.Type}} {{.Name}} {{.Source}} {{.Destination}} {{.RW}}{{end}}' reader
+    assert_output "volume shared $PCON_ROOT/volumes/shared/_data /in false"
     run pcon exec reader sh -c 'echo x > /in/g'
     [ "$status" -ne 0 ]
     # owned by the container's root, which is the user outside
