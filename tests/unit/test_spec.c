@@ -28,6 +28,18 @@ volume(const char *in, const char *src, const char *dst, int ro)
         engine_spec_volume_free(&v);
 }
 
+/* -v /path: an anonymous volume, no source yet */
+static void
+anonymous(const char *in, const char *dst)
+{
+    struct volume v;
+    int r = engine_spec_volume_parse(in, &v, NULL);
+
+    ok(r == 0 && v.src == NULL && v.anonymous && v.named && strcmp(v.dst, dst) == 0, in);
+    if (r == 0)
+        engine_spec_volume_free(&v);
+}
+
 static void
 clean(const char *in, const char *want)
 {
@@ -55,9 +67,14 @@ main(void)
     volume("/a:/../../x", "/a", "/x", 0);
     volume("/a:relative", NULL, NULL, 0);
     volume("/a:/b:bogus", NULL, NULL, 0);
-    volume("named:/data", NULL, NULL, 0);
+    volume("named:/data", "named", "/data", 0); /* a named volume */
+    volume("named:/data:z,ro", "named", "/data", 1);
+    volume("bad name:/data", NULL, NULL, 0);
+    volume("-dash:/data", NULL, NULL, 0);
     volume("/a:/", NULL, NULL, 0);
-    volume("/a", NULL, NULL, 0);
+    anonymous("/a", "/a");
+    anonymous("/a/../b", "/b");
+    volume("a", NULL, NULL, 0);
 
     is_int(engine_spec_args(img_ep, img_cmd, NULL, false, NULL, &args, NULL), 0, "image args");
     ok(strv_len(args) == 2 && strcmp(args[1], "default") == 0, "entrypoint + cmd");
