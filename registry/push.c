@@ -293,6 +293,23 @@ out:
     return r;
 }
 
+/* whether src names img by one of its names (else it is an id) */
+static bool
+src_is_name(const char *src, const struct image *img)
+{
+    struct image_ref ref = { 0 };
+    cleanup_free char *canon = NULL;
+    bool found = false;
+
+    if (storage_ref_parse(src, "localhost", &ref, NULL) < 0)
+        return false;
+    canon = storage_ref_string(&ref);
+    storage_ref_free(&ref);
+    for (size_t i = 0; img->names && img->names[i] && !found; i++)
+        found = strcmp(img->names[i], canon) == 0;
+    return found;
+}
+
 int
 registry_push(struct store *st, const char *src, const char *dest, enum registry_push_format f,
               const struct registry_opts *o, char *digest_out, struct pcon_err *err)
@@ -310,6 +327,10 @@ registry_push(struct store *st, const char *src, const char *dest, enum registry
     lock = storage_lock(st, false, err);
     if (lock < 0 || storage_image_lookup(st, src, &img, err) < 0)
         return -1;
+    /* without a destination, the name the user gave (one of the image's
+     * names), not the first of them; an id gives its first name */
+    if (dest == NULL && src_is_name(src, &img))
+        dest = src;
     if (dest == NULL && (dest = img.names ? img.names[0] : NULL) == NULL) {
         pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s: the image has no name: give a destination",
                        src);

@@ -78,6 +78,15 @@ c"
     assert_output "$LAYERED_ID  -"
 }
 
+@test "push NAME with one argument pushes to that name, not to the image's first one" {
+    pcon tag localhost/layered:1 "127.0.0.1:$REG_PORT/ns/name:2"
+    run pcon push --tls-verify=false -q "127.0.0.1:$REG_PORT/ns/name:2"
+    assert_status 0
+    run skopeo inspect --tls-verify=false --format '{{len .Layers}}' "docker://127.0.0.1:$REG_PORT/ns/name:2"
+    assert_output "3"
+    pcon untag localhost/layered:1 "127.0.0.1:$REG_PORT/ns/name:2"
+}
+
 @test "what pcon pushed pulls into another store as the same image, and runs the same" {
     pcon push --tls-verify=false -q localhost/layered:1 "127.0.0.1:$REG_PORT/team/layered:2"
     run pcon2 pull --tls-verify=false "127.0.0.1:$REG_PORT/team/layered:2"
