@@ -567,7 +567,7 @@ container_create(struct cmd_ctx *ctx, struct create_args *a, char **operands, st
 {
     struct engine_create_opts *o = &a->o;
 
-    if (net_opts_check(a, err) < 0 || ports_check(a, err) < 0)
+    if (cmd_create_net_finish(a, err) < 0)
         return -1;
     for (int i = 0; i < 2; i++)
         if (a->caps_in[i] && engine_caps_normalize(a->caps_in[i], &a->caps[i], err) < 0)
@@ -580,12 +580,6 @@ container_create(struct cmd_ctx *ctx, struct create_args *a, char **operands, st
     o->env = a->env;
     o->env_files = a->env_files;
     o->volumes = a->volumes;
-    o->ports = a->ports;
-    o->dns = a->dns;
-    o->dns_search = a->dns_search;
-    o->dns_options = a->dns_options;
-    o->add_hosts = a->add_hosts;
-    o->no_resolv_conf = a->dns_none;
     o->reg = &a->reg;
     /* before the store is opened: a taken id file makes nothing */
     if (engine_ctr_cidfile_check(o->cidfile, err) < 0 || cmd_store_open(ctx, err) < 0)
