@@ -443,8 +443,7 @@ inspect_cap_drop(yajl_gen g, const struct ctr_config *cf)
     for (size_t i = 0; cf->cap_drop && cf->cap_drop[i]; i++)
         if (!strv_contains(v, cf->cap_drop[i]))
             strv_push(&v, cf->cap_drop[i]);
-    if (v)
-        qsort(v, strv_len(v), sizeof *v, engine_strcmp_p);
+    strv_sort(v);
     return json_gen_kv_strv(g, "CapDrop", v ? v : (char *[]){ NULL });
 }
 

@@ -742,20 +742,6 @@ pod_filter_match(const struct pod *p, const struct container *v, size_t n, char 
     return 0;
 }
 
-/* "a,b,c" */
-static char *
-words_join(char *const *v)
-{
-    char *out = xstrdup("");
-
-    for (size_t i = 0; v && v[i]; i++) {
-        char *next = xasprintf("%s%s%s", out, i ? "," : "", v[i]);
-        free(out);
-        out = next;
-    }
-    return out;
-}
-
 /* one `pod ps` row: podman's ListPodsReport for json; for templates the
  * fields they use (ID and InfraID short unless no_trunc, Created as an
  * age, NumberOfContainers, the --ctr-* columns) */
@@ -795,9 +781,9 @@ pod_ps_row(const struct pod *p, const struct container *v, size_t n, bool templa
             strv_push_take(&ids, xstrndup(v[i].cfg.id, (size_t) idlen));
             strv_push(&statuses, engine_ctr_status_name(v[i].state.status));
         }
-        jn = words_join(names);
-        ji = words_join(ids);
-        js = words_join(statuses);
+        jn = strv_join(names, ",");
+        ji = strv_join(ids, ",");
+        js = strv_join(statuses, ",");
         JG(json_gen_kv_str(g, "Created", age));
         JG(json_gen_kv_str(g, "ID", sid));
         JG(json_gen_kv_str(g, "InfraID", sinfra));

@@ -326,12 +326,7 @@ volume_remove(struct cmd_ctx *ctx, const char *name, bool force, struct pcon_err
     storage_volume_free(&v);
     users = volume_users(ctx, name);
     if (users && !force) {
-        cleanup_free char *list = xstrdup("");
-        for (size_t i = 0; users[i]; i++) {
-            char *next = xasprintf("%s%s%s", list, i ? ", " : "", users[i]);
-            free(list);
-            list = next;
-        }
+        cleanup_free char *list = strv_join(users, ", ");
         return pcon_fail_kind(err, PCON_ERR_INUSE, 0,
                               "volume %s is being used by the following container(s): %s:"
                               " volume is being used",

@@ -156,13 +156,6 @@ engine_caps_names(uint64_t set)
     for (int i = 0; i < NCAPS; i++)
         if (set & (UINT64_C(1) << i))
             strv_push(&v, cap_names[i]);
-    if (v)
-        qsort(v, strv_len(v), sizeof *v, engine_strcmp_p);
+    strv_sort(v);
     return v ? v : xzalloc(sizeof *v);
-}
-
-int
-engine_strcmp_p(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
 }

@@ -21,7 +21,5 @@ uint64_t engine_caps_default(void);
 void engine_caps_compute(char *const *add, char *const *drop, uint64_t *set, uint64_t *added);
 /* the names in set, sorted */
 char **engine_caps_names(uint64_t set);
-/* qsort's comparison of strings */
-int engine_strcmp_p(const void *a, const void *b);
 
 #endif

@@ -196,12 +196,6 @@ engine_ctr_wait(struct store *st, struct container *c)
     return c->state.exit_code;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 /* podman's refusal to remove a container whose network others join,
  * forced or not: they go first (their ids sorted, as podman lists them) */
 static int
@@ -227,12 +221,8 @@ dependents_check(struct store *st, const struct container *c, struct pcon_err *e
     engine_ctr_list_free(v, n);
     if (deps == NULL)
         return 0;
-    qsort(deps, strv_len(deps), sizeof *deps, cmp_str);
-    for (size_t i = 0; deps[i]; i++) {
-        char *next = xasprintf("%s%s%s", list ? list : "", list ? ", " : "", deps[i]);
-        free(list);
-        list = next;
-    }
+    strv_sort(deps);
+    list = strv_join(deps, ", ");
     return pcon_fail(err, 0,
                      "container %s has dependent containers which must be removed before it: %s:"
                      " container already exists",

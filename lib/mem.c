@@ -133,6 +133,41 @@ strv_push(char ***v, const char *s)
     strv_push_take(v, xstrdup(s));
 }
 
+static int
+strv_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+void
+strv_sort(char **v)
+{
+    if (v)
+        qsort(v, strv_len(v), sizeof *v, strv_cmp);
+}
+
+char *
+strv_join(char *const *v, const char *sep)
+{
+    size_t n = 1, seplen = strlen(sep);
+    char *out, *p;
+
+    for (size_t i = 0; v && v[i]; i++)
+        n += strlen(v[i]) + (i ? seplen : 0);
+    p = out = xmalloc(n);
+    for (size_t i = 0; v && v[i]; i++) {
+        size_t l = strlen(v[i]);
+        if (i) {
+            memcpy(p, sep, seplen);
+            p += seplen;
+        }
+        memcpy(p, v[i], l);
+        p += l;
+    }
+    *p = '\0';
+    return out;
+}
+
 bool
 strv_contains(char *const *v, const char *s)
 {

@@ -20,6 +20,10 @@ size_t strv_len(char *const *v);
 void strv_free(char **v);
 char **strv_dup(char *const *v);
 bool strv_contains(char *const *v, const char *s);
+/* sorts v in place (strcmp order) */
+void strv_sort(char **v);
+/* the strings joined by sep, malloc'd ("" for none) */
+char *strv_join(char *const *v, const char *sep);
 /* appends a copy of s, reallocating *v */
 void strv_push(char ***v, const char *s);
 /* appends s without copying it */
