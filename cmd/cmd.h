@@ -83,6 +83,16 @@ int cmd_store_open(struct cmd_ctx *ctx, struct pcon_err *err);
 
 /* a flag's value: set unless given as --flag=false */
 bool cmd_flag_value(const char *arg);
+/* the prune commands' question: warning, then "Are you sure you want to
+ * continue? [y/N] " on stderr; true for an answer starting with y */
+bool cmd_confirm(const char *warning);
+/* label=KEY=VALUE, or label=KEY (any value), against KEY=VALUE labels */
+bool cmd_label_match(char *const *labels, const char *want);
+/* a command group (container, image, pod, volume): its help, the aliases
+ * (pairs of names, then NULL), and the subcommand argv[1] names, whose
+ * name is the last word of its def's ("pod create" or "create") */
+int cmd_subcommand(struct cmd_ctx *ctx, int argc, char **argv, const char *group, const char *title,
+                   const struct cmd_def *const *subs, size_t n, const char *const *aliases);
 struct registry_opts;
 /* one of CMD_REG_OPTS into o: true when id was one of them */
 bool cmd_reg_opt(struct registry_opts *o, int id, const char *arg);

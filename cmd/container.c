@@ -54,13 +54,8 @@ cmd_prune(struct cmd_ctx *ctx, int argc, char **argv)
         else
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     }
-    if (!force) {
-        char answer[16] = "";
-        fprintf(stderr, "WARNING! This will remove all non running containers.\n"
-                        "Are you sure you want to continue? [y/N] ");
-        if (fgets(answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
-            return 0;
-    }
+    if (!force && !cmd_confirm("WARNING! This will remove all non running containers."))
+        return 0;
     if (cmd_store_open(ctx, &err) < 0 || engine_ctr_list(&ctx->st, &v, &n, &err) < 0)
         return cmd_report(&err);
     for (size_t i = 0; i < n; i++) {
@@ -115,24 +110,10 @@ static const struct cmd_def *const subcommands[] = {
 static int
 cmd_container(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    const char *sub;
+    static const char *const aliases[] = { "ls", "ps", "list", "ps", NULL };
 
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        printf("Manage containers\n\nUsage:\n  pcon container COMMAND\n\nAvailable Commands:\n");
-        for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
-            printf("  %-12s %s\n", subcommands[i]->name, subcommands[i]->summary);
-        return argc < 2 ? PCON_EXIT_ENGINE : 0;
-    }
-    sub = argv[1];
-    if (strcmp(sub, "ls") == 0 || strcmp(sub, "list") == 0)
-        sub = "ps";
-    for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
-        if (strcmp(sub, subcommands[i]->name) == 0) {
-            optind = 0; /* getopt anew, with the subcommand's ordering */
-            return subcommands[i]->fn(ctx, argc - 1, argv + 1);
-        }
-    fprintf(stderr, "Error: unrecognized command `pcon container %s`\n", sub);
-    return PCON_EXIT_ENGINE;
+    return cmd_subcommand(ctx, argc, argv, "container", "Manage containers", subcommands,
+                          sizeof subcommands / sizeof subcommands[0], aliases);
 }
 
 const struct cmd_def cmd_container_def = {

@@ -71,3 +71,18 @@ cmd_format_print(const char *fmt, char **objects, const char *const *headers, st
     }
     return 0;
 }
+
+yajl_gen_status
+cmd_json_map(yajl_gen g, char *const *pairs)
+{
+    JG(yajl_gen_map_open(g));
+    for (size_t i = 0; pairs && pairs[i]; i++) {
+        const char *eq = strchr(pairs[i], '=');
+        cleanup_free char *key =
+            xstrndup(pairs[i], eq ? (size_t) (eq - pairs[i]) : strlen(pairs[i]));
+        JG(json_gen_kv_str(g, key, eq ? eq + 1 : ""));
+    }
+    return yajl_gen_map_close(g);
+fail:
+    return yajl_gen_in_error_state;
+}

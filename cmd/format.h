@@ -4,12 +4,16 @@
 #ifndef PCON_CMD_FORMAT_H
 #define PCON_CMD_FORMAT_H
 
+#include <yajl/yajl_gen.h>
+
 #include "../lib/err.h"
 
 /* prints objects (JSON texts) through fmt; fmt "json" prints the array.
  * headers maps field names to column titles. */
 int cmd_format_print(const char *fmt, char **objects, const char *const *headers,
                      struct pcon_err *err);
+/* KEY=VALUE pairs (labels, options) as a JSON object, as podman shows them */
+yajl_gen_status cmd_json_map(yajl_gen g, char *const *pairs);
 /* "2.39 MB", as podman prints sizes */
 char *cmd_human_size(long long bytes);
 

@@ -81,15 +81,11 @@ cmd_image_prune(struct cmd_ctx *ctx, int argc, char **argv)
         else
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     }
-    if (!force) {
-        char answer[16] = "";
-        fprintf(stderr,
-                "WARNING! This command removes all %s images.\n"
-                "Are you sure you want to continue? [y/N] ",
-                all ? "images not used by containers" : "dangling");
-        if (fgets(answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
-            return 0;
-    }
+    if (!force
+        && !cmd_confirm(all ? "WARNING! This command removes all images not used by"
+                              " containers images."
+                            : "WARNING! This command removes all dangling images."))
+        return 0;
     if (cmd_store_open(ctx, &err) < 0 || (lock = storage_lock(&ctx->st, true, &err)) < 0
         || storage_image_list(&ctx->st, &v, &n, &err) < 0)
         return cmd_report(&err);
@@ -128,26 +124,10 @@ static const struct cmd_def *const image_subcommands[] = {
 static int
 cmd_image(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    const char *sub;
+    static const char *const aliases[] = { "ls", "images", "list", "images", "rm", "rmi", NULL };
 
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        printf("Manage images\n\nUsage:\n  pcon image COMMAND\n\nAvailable Commands:\n");
-        for (size_t i = 0; i < sizeof image_subcommands / sizeof image_subcommands[0]; i++)
-            printf("  %-12s %s\n", image_subcommands[i]->name, image_subcommands[i]->summary);
-        return argc < 2 ? PCON_EXIT_ENGINE : 0;
-    }
-    sub = argv[1];
-    if (strcmp(sub, "ls") == 0 || strcmp(sub, "list") == 0)
-        sub = "images";
-    else if (strcmp(sub, "rm") == 0)
-        sub = "rmi";
-    for (size_t i = 0; i < sizeof image_subcommands / sizeof image_subcommands[0]; i++)
-        if (strcmp(sub, image_subcommands[i]->name) == 0) {
-            optind = 0; /* getopt anew, with the subcommand's ordering */
-            return image_subcommands[i]->fn(ctx, argc - 1, argv + 1);
-        }
-    fprintf(stderr, "Error: unrecognized command `pcon image %s`\n", sub);
-    return PCON_EXIT_ENGINE;
+    return cmd_subcommand(ctx, argc, argv, "image", "Manage images", image_subcommands,
+                          sizeof image_subcommands / sizeof image_subcommands[0], aliases);
 }
 
 const struct cmd_def cmd_image_def = {

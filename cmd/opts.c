@@ -307,3 +307,61 @@ cmd_reg_opt(struct registry_opts *o, int id, const char *arg)
         return false;
     }
 }
+
+bool
+cmd_confirm(const char *warning)
+{
+    char answer[16] = "";
+
+    fprintf(stderr, "%s\nAre you sure you want to continue? [y/N] ", warning);
+    return fgets(answer, sizeof answer, stdin) != NULL && (answer[0] == 'y' || answer[0] == 'Y');
+}
+
+bool
+cmd_label_match(char *const *labels, const char *want)
+{
+    size_t kl = strlen(want);
+
+    for (size_t i = 0; labels && labels[i]; i++)
+        if (strcmp(labels[i], want) == 0
+            || (strchr(want, '=') == NULL && strncmp(labels[i], want, kl) == 0
+                && labels[i][kl] == '='))
+            return true;
+    return false;
+}
+
+/* "pod create" -> "create" */
+static const char *
+subcommand_name(const struct cmd_def *d)
+{
+    const char *sp = strrchr(d->name, ' ');
+
+    return sp ? sp + 1 : d->name;
+}
+
+int
+cmd_subcommand(struct cmd_ctx *ctx, int argc, char **argv, const char *group, const char *title,
+               const struct cmd_def *const *subs, size_t n, const char *const *aliases)
+{
+    const char *sub;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        printf("%s\n\nUsage:\n  pcon %s COMMAND\n\nAvailable Commands:\n", title, group);
+        for (size_t i = 0; i < n; i++)
+            printf("  %-12s %s\n", subcommand_name(subs[i]), subs[i]->summary);
+        return argc < 2 ? PCON_EXIT_ENGINE : 0;
+    }
+    sub = argv[1];
+    for (size_t i = 0; aliases && aliases[i]; i += 2)
+        if (strcmp(sub, aliases[i]) == 0) {
+            sub = aliases[i + 1];
+            break;
+        }
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(sub, subcommand_name(subs[i])) == 0) {
+            optind = 0; /* getopt anew, with the subcommand's ordering */
+            return subs[i]->fn(ctx, argc - 1, argv + 1);
+        }
+    fprintf(stderr, "Error: unrecognized command `pcon %s %s`\n", group, sub);
+    return PCON_EXIT_ENGINE;
+}

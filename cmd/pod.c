@@ -451,21 +451,6 @@ const struct cmd_def cmd_pod_exists_def = {
 };
 
 static yajl_gen_status
-gen_labels(yajl_gen g, char *const *labels)
-{
-    JG(yajl_gen_map_open(g));
-    for (size_t i = 0; labels && labels[i]; i++) {
-        const char *eq = strchr(labels[i], '=');
-        cleanup_free char *key =
-            xstrndup(labels[i], eq ? (size_t) (eq - labels[i]) : strlen(labels[i]));
-        JG(json_gen_kv_str(g, key, eq ? eq + 1 : ""));
-    }
-    return yajl_gen_map_close(g);
-fail:
-    return yajl_gen_in_error_state;
-}
-
-static yajl_gen_status
 gen_shared(yajl_gen g, unsigned share)
 {
     JG(yajl_gen_array_open(g));
@@ -499,7 +484,7 @@ pod_inspect_json(const struct pod *p, const struct container *v, size_t n)
     JG(json_gen_kv_str(g, "Hostname", p->cfg.hostname));
     if (p->cfg.labels && p->cfg.labels[0]) {
         JG(json_gen_str(g, "Labels"));
-        JG(gen_labels(g, p->cfg.labels));
+        JG(cmd_json_map(g, p->cfg.labels));
     }
     JG(json_gen_kv_bool(g, "CreateCgroup", false));
     JG(json_gen_kv_bool(g, "CreateInfra", true));
@@ -671,20 +656,6 @@ ctr_any(const struct container *v, size_t n, const char *key, const char *want)
     return false;
 }
 
-/* label=KEY=VALUE, or label=KEY: any value */
-static bool
-label_match(char *const *labels, const char *want)
-{
-    size_t kl = strlen(want);
-
-    for (size_t i = 0; labels && labels[i]; i++)
-        if (strcmp(labels[i], want) == 0
-            || (strchr(want, '=') == NULL && strncmp(labels[i], want, kl) == 0
-                && labels[i][kl] == '='))
-            return true;
-    return false;
-}
-
 static const char *const filter_keys[] = { "name",       "id",         "status",
                                            "label",      "ctr-names",  "ctr-ids",
                                            "ctr-status", "ctr-number", NULL };
@@ -730,7 +701,7 @@ pod_filter_match(const struct pod *p, const struct container *v, size_t n, char 
                     *c = (char) (*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
                 any |= strcmp(st, val) == 0;
             } else if (k == 3)
-                any |= label_match(p->cfg.labels, val);
+                any |= cmd_label_match(p->cfg.labels, val);
             else if (k == 7)
                 any |= strtol(val, NULL, 10) == (long) n;
             else
@@ -797,7 +768,7 @@ pod_ps_row(const struct pod *p, const struct container *v, size_t n, bool templa
     JG(json_gen_kv_strv(g, "Networks", (char *[]){ NULL }));
     JG(json_gen_kv_str(g, "Status", pod_status(v, n)));
     JG(json_gen_str(g, "Labels"));
-    JG(gen_labels(g, p->cfg.labels));
+    JG(cmd_json_map(g, p->cfg.labels));
     JG(yajl_gen_map_close(g));
     return json_gen_take(g, NULL);
 fail:
@@ -1038,13 +1009,8 @@ cmd_pod_prune(struct cmd_ctx *ctx, int argc, char **argv)
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         force = cmd_flag_value(arg);
     }
-    if (!force) {
-        char answer[16] = "";
-        fprintf(stderr, "WARNING! This will remove all stopped/exited pods..\n"
-                        "Are you sure you want to continue? [y/N] ");
-        if (fgets(answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
-            return 0;
-    }
+    if (!force && !cmd_confirm("WARNING! This will remove all stopped/exited pods.."))
+        return 0;
     if (cmd_store_open(ctx, &err) < 0 || pod_list(&ctx->st, &v, &n, &err) < 0)
         return cmd_report(&err);
     for (size_t i = 0; i < n; i++) {
@@ -1107,24 +1073,10 @@ static const struct cmd_def *const pod_subcommands[] = {
 static int
 cmd_pod(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    const char *sub;
+    static const char *const aliases[] = { "ls", "ps", "list", "ps", NULL };
 
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        printf("Manage pods\n\nUsage:\n  pcon pod COMMAND\n\nAvailable Commands:\n");
-        for (size_t i = 0; i < sizeof pod_subcommands / sizeof pod_subcommands[0]; i++)
-            printf("  %-12s %s\n", pod_subcommands[i]->name + 4, pod_subcommands[i]->summary);
-        return argc < 2 ? PCON_EXIT_ENGINE : 0;
-    }
-    sub = argv[1];
-    if (strcmp(sub, "ls") == 0 || strcmp(sub, "list") == 0)
-        sub = "ps";
-    for (size_t i = 0; i < sizeof pod_subcommands / sizeof pod_subcommands[0]; i++)
-        if (strcmp(sub, pod_subcommands[i]->name + 4) == 0) { /* "pod NAME" */
-            optind = 0; /* getopt anew, with the subcommand's ordering */
-            return pod_subcommands[i]->fn(ctx, argc - 1, argv + 1);
-        }
-    fprintf(stderr, "Error: unrecognized command `pcon pod %s`\n", sub);
-    return PCON_EXIT_ENGINE;
+    return cmd_subcommand(ctx, argc, argv, "pod", "Manage pods", pod_subcommands,
+                          sizeof pod_subcommands / sizeof pod_subcommands[0], aliases);
 }
 
 const struct cmd_def cmd_pod_def = {

@@ -34,21 +34,6 @@ volume_users(struct cmd_ctx *ctx, const char *name)
     return ids;
 }
 
-static yajl_gen_status
-gen_kv_map(yajl_gen g, const char *key, char *const *pairs)
-{
-    JG(json_gen_str(g, key));
-    JG(yajl_gen_map_open(g));
-    for (size_t i = 0; pairs && pairs[i]; i++) {
-        const char *eq = strchr(pairs[i], '=');
-        cleanup_free char *k = xstrndup(pairs[i], eq ? (size_t) (eq - pairs[i]) : strlen(pairs[i]));
-        JG(json_gen_kv_str(g, k, eq ? eq + 1 : ""));
-    }
-    return yajl_gen_map_close(g);
-fail:
-    return yajl_gen_in_error_state;
-}
-
 /* podman 4.3's volume document (inspect, ls --format) */
 static char *
 volume_json(struct cmd_ctx *ctx, const struct volume_rec *v)
@@ -61,9 +46,11 @@ volume_json(struct cmd_ctx *ctx, const struct volume_rec *v)
     JG(json_gen_kv_str(g, "Driver", "local"));
     JG(json_gen_kv_str(g, "Mountpoint", path));
     JG(json_gen_kv_str(g, "CreatedAt", v->created));
-    JG(gen_kv_map(g, "Labels", v->labels));
+    JG(json_gen_str(g, "Labels"));
+    JG(cmd_json_map(g, v->labels));
     JG(json_gen_kv_str(g, "Scope", "local"));
-    JG(gen_kv_map(g, "Options", v->options));
+    JG(json_gen_str(g, "Options"));
+    JG(cmd_json_map(g, v->options));
     JG(json_gen_kv_int(g, "MountCount", 0));
     JG(json_gen_kv_bool(g, "NeedsCopyUp", v->needs_copy_up));
     JG(json_gen_kv_bool(g, "NeedsChown", v->needs_copy_up));
@@ -213,19 +200,6 @@ static const struct cmd_opt ls_opts[] = {
 
 static const char *const ls_headers[] = { "Name", "VOLUME NAME", "Driver", "DRIVER", NULL };
 
-static bool
-label_match(char *const *labels, const char *want)
-{
-    size_t kl = strlen(want);
-
-    for (size_t i = 0; labels && labels[i]; i++)
-        if (strcmp(labels[i], want) == 0
-            || (strchr(want, '=') == NULL && strncmp(labels[i], want, kl) == 0
-                && labels[i][kl] == '='))
-            return true;
-    return false;
-}
-
 /* podman's: values of one key are alternatives, the keys all hold */
 static bool
 volume_match(struct cmd_ctx *ctx, const struct volume_rec *v, char **filters)
@@ -243,7 +217,7 @@ volume_match(struct cmd_ctx *ctx, const struct volume_rec *v, char **filters)
             if (k == 0) {
                 any |= strstr(v->name, val) != NULL;
             } else if (k == 1) {
-                any |= label_match(v->labels, val);
+                any |= cmd_label_match(v->labels, val);
             } else {
                 cleanup_strv char **users = volume_users(ctx, v->name);
                 any |= (users == NULL) == (strcmp(val, "true") == 0);
@@ -420,14 +394,10 @@ cmd_volume_prune(struct cmd_ctx *ctx, int argc, char **argv)
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         force = cmd_flag_value(arg);
     }
-    if (!force) {
-        char answer[16] = "";
-        fprintf(stderr, "WARNING! This will remove all volumes not used by at least one"
-                        " container. The following volumes will be removed:\n"
-                        "Are you sure you want to continue? [y/N] ");
-        if (fgets(answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
-            return 0;
-    }
+    if (!force
+        && !cmd_confirm("WARNING! This will remove all volumes not used by at least one"
+                        " container. The following volumes will be removed:"))
+        return 0;
     if (cmd_store_open(ctx, &err) < 0 || storage_volume_list(&ctx->st, &v, &n, &err) < 0)
         return cmd_report(&err);
     for (size_t i = 0; i < n; i++) {
@@ -457,27 +427,10 @@ static const struct cmd_def *const volume_subcommands[] = {
 static int
 cmd_volume(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    const char *sub;
-    size_t n = sizeof volume_subcommands / sizeof volume_subcommands[0];
+    static const char *const aliases[] = { "list", "ls", "remove", "rm", NULL };
 
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        printf("Manage volumes\n\nUsage:\n  pcon volume COMMAND\n\nAvailable Commands:\n");
-        for (size_t i = 0; i < n; i++)
-            printf("  %-12s %s\n", volume_subcommands[i]->name + 7, volume_subcommands[i]->summary);
-        return argc < 2 ? PCON_EXIT_ENGINE : 0;
-    }
-    sub = argv[1];
-    if (strcmp(sub, "list") == 0)
-        sub = "ls";
-    if (strcmp(sub, "remove") == 0)
-        sub = "rm";
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(sub, volume_subcommands[i]->name + 7) == 0) { /* "volume NAME" */
-            optind = 0; /* getopt anew, with the subcommand's ordering */
-            return volume_subcommands[i]->fn(ctx, argc - 1, argv + 1);
-        }
-    fprintf(stderr, "Error: unrecognized command `pcon volume %s`\n", sub);
-    return PCON_EXIT_ENGINE;
+    return cmd_subcommand(ctx, argc, argv, "volume", "Manage volumes", volume_subcommands,
+                          sizeof volume_subcommands / sizeof volume_subcommands[0], aliases);
 }
 
 const struct cmd_def cmd_volume_def = {
