@@ -784,7 +784,8 @@ cmd_pod_ps(struct cmd_ctx *ctx, int argc, char **argv)
     const char *fmt = NULL;
     cleanup_free char *table = NULL;
     struct pod *v = NULL;
-    size_t n = 0;
+    struct container *all = NULL;
+    size_t n = 0, nall = 0;
     char *arg;
     int opt, r = 0;
 
@@ -822,13 +823,18 @@ cmd_pod_ps(struct cmd_ctx *ctx, int argc, char **argv)
     if (pod_filters_check(filters, &err) < 0 || cmd_store_open(ctx, &err) < 0
         || pod_list(&ctx->st, &v, &n, &err) < 0)
         return cmd_report(&err);
+    /* the containers read once for all the pods */
+    if (n > 0 && engine_ctr_list(&ctx->st, &all, &nall, &err) < 0) {
+        pod_list_free(v, n);
+        return cmd_report(&err);
+    }
     for (size_t i = 0; i < n && r == 0; i++) {
         struct container *cv = NULL;
         size_t cn = 0;
         bool match;
 
-        if (pod_containers(&ctx->st, &v[i], &cv, &cn, &err) < 0
-            || pod_filter_match(&v[i], cv, cn, filters, &match, &err) < 0) {
+        pod_containers_take(all, nall, &v[i], &cv, &cn);
+        if (pod_filter_match(&v[i], cv, cn, filters, &match, &err) < 0) {
             engine_ctr_list_free(cv, cn);
             r = -1;
             break;
@@ -840,6 +846,7 @@ cmd_pod_ps(struct cmd_ctx *ctx, int argc, char **argv)
                            pod_ps_row(&v[i], cv, cn, !(fmt && strcmp(fmt, "json") == 0), no_trunc));
         engine_ctr_list_free(cv, cn);
     }
+    engine_ctr_list_free(all, nall);
     pod_list_free(v, n);
     if (r < 0)
         return cmd_report(&err);
@@ -998,6 +1005,8 @@ static int
 cmd_pod_prune(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
+    struct container *all = NULL;
+    size_t nall = 0;
     struct pod *v = NULL;
     bool force = false;
     size_t n = 0;
@@ -1013,16 +1022,16 @@ cmd_pod_prune(struct cmd_ctx *ctx, int argc, char **argv)
         return 0;
     if (cmd_store_open(ctx, &err) < 0 || pod_list(&ctx->st, &v, &n, &err) < 0)
         return cmd_report(&err);
+    if (n > 0 && engine_ctr_list(&ctx->st, &all, &nall, &err) < 0) {
+        pod_list_free(v, n);
+        return cmd_report(&err);
+    }
     for (size_t i = 0; i < n; i++) {
         struct container *cv = NULL;
         size_t cn = 0;
         bool running = false;
 
-        if (pod_containers(&ctx->st, &v[i], &cv, &cn, &err) < 0) {
-            code = cmd_report(&err);
-            pcon_err_clear(&err);
-            continue;
-        }
+        pod_containers_take(all, nall, &v[i], &cv, &cn);
         for (size_t k = 0; k < cn; k++)
             running |= engine_ctr_is_active(&cv[k]);
         engine_ctr_list_free(cv, cn);
@@ -1035,6 +1044,7 @@ cmd_pod_prune(struct cmd_ctx *ctx, int argc, char **argv)
         }
         printf("%s\n", v[i].cfg.id);
     }
+    engine_ctr_list_free(all, nall);
     pod_list_free(v, n);
     return code;
 }

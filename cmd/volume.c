@@ -13,24 +13,20 @@
 
 enum { VOL_LABEL = 0x600, VOL_OPT, VOL_FORMAT, VOL_FILTER, VOL_IGNORE };
 
-/* the containers whose -v names the volume (ids, malloc'd strv) */
+/* the containers (of v, engine_ctr_list's) whose -v names the volume
+ * (ids, malloc'd strv; NULL for none) */
 static char **
-volume_users(struct cmd_ctx *ctx, const char *name)
+volume_users(const struct container *v, size_t n, const char *name)
 {
-    cleanup_err struct pcon_err err = { 0 };
-    struct container *v = NULL;
     char **ids = NULL;
-    size_t n = 0, len = strlen(name);
+    size_t len = strlen(name);
 
-    if (engine_ctr_list(&ctx->st, &v, &n, &err) < 0)
-        return NULL;
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; v[i].cfg.volumes && v[i].cfg.volumes[k]; k++)
             if (strncmp(v[i].cfg.volumes[k], name, len) == 0 && v[i].cfg.volumes[k][len] == ':') {
                 strv_push(&ids, v[i].cfg.id);
                 break;
             }
-    engine_ctr_list_free(v, n);
     return ids;
 }
 
@@ -202,7 +198,7 @@ static const char *const ls_headers[] = { "Name", "VOLUME NAME", "Driver", "DRIV
 
 /* podman's: values of one key are alternatives, the keys all hold */
 static bool
-volume_match(struct cmd_ctx *ctx, const struct volume_rec *v, char **filters)
+volume_match(const struct container *cv, size_t cn, const struct volume_rec *v, char **filters)
 {
     static const char *const keys[] = { "name", "label", "dangling", NULL };
 
@@ -219,7 +215,7 @@ volume_match(struct cmd_ctx *ctx, const struct volume_rec *v, char **filters)
             } else if (k == 1) {
                 any |= cmd_label_match(v->labels, val);
             } else {
-                cleanup_strv char **users = volume_users(ctx, v->name);
+                cleanup_strv char **users = volume_users(cv, cn, v->name);
                 any |= (users == NULL) == (strcmp(val, "true") == 0);
             }
         }
@@ -235,6 +231,8 @@ cmd_volume_ls(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **filters = NULL, **rows = NULL;
     const char *fmt = "table {{.Driver}}\\t{{.Name}}";
+    struct container *cv = NULL;
+    size_t cn = 0;
     struct volume_rec *v = NULL;
     bool quiet = false;
     size_t n = 0;
@@ -263,14 +261,20 @@ cmd_volume_ls(struct cmd_ctx *ctx, int argc, char **argv)
         return cmd_usage_error(&cmd_volume_ls_def, "accepts no arguments");
     if (cmd_store_open(ctx, &err) < 0 || storage_volume_list(&ctx->st, &v, &n, &err) < 0)
         return cmd_report(&err);
+    /* the containers read once, for dangling= */
+    if (n > 0 && engine_ctr_list(&ctx->st, &cv, &cn, &err) < 0) {
+        storage_volume_list_free(v, n);
+        return cmd_report(&err);
+    }
     for (size_t i = 0; i < n; i++) {
-        if (!volume_match(ctx, &v[i], filters))
+        if (!volume_match(cv, cn, &v[i], filters))
             continue;
         if (quiet)
             printf("%s\n", v[i].name);
         else
             strv_push_take(&rows, volume_json(ctx, &v[i]));
     }
+    engine_ctr_list_free(cv, cn);
     storage_volume_list_free(v, n);
     if (quiet)
         return 0;
@@ -293,12 +297,17 @@ static int
 volume_remove(struct cmd_ctx *ctx, const char *name, bool force, struct pcon_err *err)
 {
     cleanup_strv char **users = NULL;
+    struct container *cv = NULL;
     struct volume_rec v;
+    size_t cn = 0;
 
     if (storage_volume_load(&ctx->st, name, &v, err) < 0)
         return -1;
     storage_volume_free(&v);
-    users = volume_users(ctx, name);
+    if (engine_ctr_list(&ctx->st, &cv, &cn, err) < 0)
+        return -1;
+    users = volume_users(cv, cn, name);
+    engine_ctr_list_free(cv, cn);
     if (users && !force) {
         cleanup_free char *list = strv_join(users, ", ");
         return pcon_fail_kind(err, PCON_ERR_INUSE, 0,
@@ -383,6 +392,8 @@ static int
 cmd_volume_prune(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
+    struct container *cv = NULL;
+    size_t cn = 0;
     struct volume_rec *v = NULL;
     bool force = false;
     size_t n = 0;
@@ -400,8 +411,13 @@ cmd_volume_prune(struct cmd_ctx *ctx, int argc, char **argv)
         return 0;
     if (cmd_store_open(ctx, &err) < 0 || storage_volume_list(&ctx->st, &v, &n, &err) < 0)
         return cmd_report(&err);
+    /* which are used: read once, and a failure to read them removes nothing */
+    if (n > 0 && engine_ctr_list(&ctx->st, &cv, &cn, &err) < 0) {
+        storage_volume_list_free(v, n);
+        return cmd_report(&err);
+    }
     for (size_t i = 0; i < n; i++) {
-        cleanup_strv char **users = volume_users(ctx, v[i].name);
+        cleanup_strv char **users = volume_users(cv, cn, v[i].name);
         if (users)
             continue;
         if (storage_volume_remove(&ctx->st, v[i].name, &err) < 0) {
@@ -411,6 +427,7 @@ cmd_volume_prune(struct cmd_ctx *ctx, int argc, char **argv)
         }
         printf("%s\n", v[i].name);
     }
+    engine_ctr_list_free(cv, cn);
     storage_volume_list_free(v, n);
     return code;
 }

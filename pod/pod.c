@@ -252,14 +252,25 @@ int
 pod_containers(struct store *st, const struct pod *p, struct container **out, size_t *nout,
                struct pcon_err *err)
 {
-    struct container *all = NULL, *v = NULL;
-    size_t n = 0, k = 0;
+    struct container *all = NULL;
+    size_t n = 0;
 
     *out = NULL;
     *nout = 0;
     if (engine_ctr_list(st, &all, &n, err) < 0)
         return -1;
-    v = xzalloc((n ? n : 1) * sizeof *v);
+    pod_containers_take(all, n, p, out, nout);
+    engine_ctr_list_free(all, n);
+    return 0;
+}
+
+void
+pod_containers_take(struct container *all, size_t n, const struct pod *p, struct container **out,
+                    size_t *nout)
+{
+    struct container *v = xzalloc((n ? n : 1) * sizeof *v);
+    size_t k = 0;
+
     /* the infra first, the members after it, as listed (newest first) */
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < n; i++)
@@ -268,10 +279,8 @@ pod_containers(struct store *st, const struct pod *p, struct container **out, si
                 v[k++] = all[i];
                 memset(&all[i], 0, sizeof all[i]);
             }
-    engine_ctr_list_free(all, n);
     *out = v;
     *nout = k;
-    return 0;
 }
 
 const char *

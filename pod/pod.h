@@ -57,6 +57,10 @@ int pod_lock(struct store *st, const struct pod *p, bool exclusive, struct pcon_
 /* the pod's containers, its infra first, then the members, newest first */
 int pod_containers(struct store *st, const struct pod *p, struct container **out, size_t *n,
                    struct pcon_err *err);
+/* the same from a list engine_ctr_list made (one list for many pods):
+ * the pod's containers move out of all, which stays to be freed */
+void pod_containers_take(struct container *all, size_t n, const struct pod *p,
+                         struct container **out, size_t *nout);
 /* podman's pod status of those: Created, Running, Degraded, Stopped,
  * Exited, Paused or Error */
 const char *pod_status(const struct container *v, size_t n);
