@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Container ids and names. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,6 +11,8 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../lib/digest.h"
+#include "../lib/fsutil.h"
 #include "names.h"
 #include "spec.h"
 
@@ -120,4 +123,46 @@ engine_name_release(int root_dfd, const char *name, const char *id)
     if (n != 64 || memcmp(other, id, 64) != 0)
         return -1;
     return unlinkat(dfd, name, 0);
+}
+
+int
+engine_id_resolve(int root_dfd, int dir_dfd, const char *name_or_id, char id[65])
+{
+    cleanup_closedir DIR *d = NULL;
+    cleanup_free char *link = NULL;
+    size_t plen = strlen(name_or_id);
+    struct dirent *de;
+    char target[80];
+    int hits = 0;
+    ssize_t n;
+
+    if (*name_or_id == '\0' || strchr(name_or_id, '/'))
+        return 0;
+    /* a name first: names/<name> links to the id */
+    link = xasprintf("names/%s", name_or_id);
+    n = readlinkat(root_dfd, link, target, sizeof target - 1);
+    if (n == 64) {
+        target[64] = '\0';
+        if (hex64_valid(target) && faccessat(dir_dfd, target, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+            memcpy(id, target, 65);
+            return 1;
+        }
+    }
+    if (plen > 64 || strspn(name_or_id, "0123456789abcdef") != plen)
+        return 0;
+    if (plen == 64) {
+        if (faccessat(dir_dfd, name_or_id, F_OK, AT_SYMLINK_NOFOLLOW) != 0)
+            return 0;
+        memcpy(id, name_or_id, 65);
+        return 1;
+    }
+    d = fs_opendir_at(dir_dfd);
+    if (d == NULL)
+        return -2;
+    while ((de = readdir(d)) != NULL)
+        if (hex64_valid(de->d_name) && strncmp(de->d_name, name_or_id, plen) == 0) {
+            memcpy(id, de->d_name, 65);
+            hits++;
+        }
+    return hits > 1 ? -1 : hits;
 }

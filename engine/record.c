@@ -473,44 +473,15 @@ int
 engine_ctr_load(struct store *st, const char *name_or_id, struct container *out,
                 struct pcon_err *err)
 {
-    cleanup_closedir DIR *d = NULL;
-    char target[80], found[65] = "";
-    struct dirent *de;
-    size_t plen = strlen(name_or_id);
-    int hits = 0;
-    ssize_t n;
+    char id[65];
+    int r = engine_id_resolve(st->root_dfd, st->containers_dfd, name_or_id, id);
 
     memset(out, 0, sizeof *out);
-    if (*name_or_id == '\0' || strchr(name_or_id, '/'))
-        return not_found(name_or_id, err);
-    /* a name first: names/<name> links to the id */
-    {
-        cleanup_free char *link = xasprintf("names/%s", name_or_id);
-        n = readlinkat(st->root_dfd, link, target, sizeof target - 1);
-        if (n == 64) {
-            target[64] = '\0';
-            if (hex64_valid(target) && load_id(st, target, out, NULL) == 0)
-                return 0;
-        }
-    }
-    if (plen == 64 && hex64_valid(name_or_id)) {
-        if (load_id(st, name_or_id, out, NULL) == 0)
-            return 0;
-        return not_found(name_or_id, err);
-    }
-    if (strspn(name_or_id, "0123456789abcdef") != plen)
-        return not_found(name_or_id, err);
-    d = fs_opendir_at(st->containers_dfd);
-    if (d == NULL)
+    if (r == -2)
         return pcon_fail(err, errno, "list containers");
-    while ((de = readdir(d)) != NULL)
-        if (hex64_valid(de->d_name) && strncmp(de->d_name, name_or_id, plen) == 0) {
-            memcpy(found, de->d_name, 65);
-            hits++;
-        }
-    if (hits > 1)
+    if (r == -1)
         return pcon_fail(err, 0, "more than one result for container \"%s\"", name_or_id);
-    if (hits == 0 || load_id(st, found, out, NULL) < 0)
+    if (r == 0 || load_id(st, id, out, NULL) < 0)
         return not_found(name_or_id, err);
     return 0;
 }

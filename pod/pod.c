@@ -146,41 +146,20 @@ pod_not_found(const char *name, struct pcon_err *err)
 int
 pod_load(struct store *st, const char *name_or_id, struct pod *out, struct pcon_err *err)
 {
-    cleanup_closedir DIR *d = NULL;
-    cleanup_close int dfd = -1;
-    char target[80], found[65] = "";
-    struct dirent *de;
-    size_t plen = strlen(name_or_id);
-    int hits = 0;
-    ssize_t n;
+    cleanup_close int dfd = pods_dir(st, err);
+    char id[65];
+    int r;
 
     memset(out, 0, sizeof *out);
-    if (*name_or_id == '\0' || strchr(name_or_id, '/'))
-        return pod_not_found(name_or_id, err);
-    /* a name first: names/<name> links to the id (containers' and pods'
-     * names are one namespace, as podman's) */
-    {
-        cleanup_free char *link = xasprintf("names/%s", name_or_id);
-        n = readlinkat(st->root_dfd, link, target, sizeof target - 1);
-        if (n == 64) {
-            target[64] = '\0';
-            if (hex64_valid(target) && pod_load_id(st, target, out, NULL) == 0)
-                return 0;
-        }
-    }
-    if (strspn(name_or_id, "0123456789abcdef") != plen || plen > 64)
-        return pod_not_found(name_or_id, err);
-    dfd = pods_dir(st, err);
-    if (dfd < 0 || (d = fs_opendir_at(dfd)) == NULL)
-        return dfd < 0 ? -1 : pcon_fail(err, errno, "list pods");
-    while ((de = readdir(d)) != NULL)
-        if (hex64_valid(de->d_name) && strncmp(de->d_name, name_or_id, plen) == 0) {
-            memcpy(found, de->d_name, 65);
-            hits++;
-        }
-    if (hits > 1)
+    if (dfd < 0)
+        return -1;
+    /* containers' and pods' names are one namespace, as podman's */
+    r = engine_id_resolve(st->root_dfd, dfd, name_or_id, id);
+    if (r == -2)
+        return pcon_fail(err, errno, "list pods");
+    if (r == -1)
         return pcon_fail(err, 0, "more than one result for pod \"%s\"", name_or_id);
-    if (hits == 0 || pod_load_id(st, found, out, NULL) < 0)
+    if (r == 0 || pod_load_id(st, id, out, NULL) < 0)
         return pod_not_found(name_or_id, err);
     return 0;
 }
