@@ -54,7 +54,7 @@ struct cmd_opt {
     const char *name; /* long name */
     char short_name;  /* 0 for long-only */
     const char *arg;  /* argument name, NULL for flags */
-    const char *help;
+    const char *help; /* NULL: not shown (podman's hidden aliases, --net) */
 };
 
 struct cmd_def {
@@ -88,6 +88,8 @@ bool cmd_flag_value(const char *arg);
 bool cmd_confirm(const char *warning);
 /* label=KEY=VALUE, or label=KEY (any value), against KEY=VALUE labels */
 bool cmd_label_match(char *const *labels, const char *want);
+/* --label-file: KEY=VALUE lines (blank and # lines skipped) appended to *labels */
+int cmd_label_file_read(const char *path, char ***labels, struct pcon_err *err);
 /* a command group (container, image, pod, volume): its help, the aliases
  * (pairs of names, then NULL), and the subcommand argv[1] names, whose
  * name is the last word of its def's ("pod create" or "create") */
@@ -131,7 +133,9 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_pod_ps_def, cmd_pod_rm_def, cmd_pod_start_def, cmd_pod_stop_def, cmd_pod_kill_def,
     cmd_pod_restart_def, cmd_pod_top_def, cmd_pod_prune_def, cmd_pod_pause_def, cmd_pod_unpause_def,
     cmd_pod_logs_def, cmd_volume_def, cmd_volume_create_def, cmd_volume_exists_def,
-    cmd_volume_inspect_def, cmd_volume_ls_def, cmd_volume_prune_def, cmd_volume_rm_def;
+    cmd_volume_inspect_def, cmd_volume_ls_def, cmd_volume_prune_def, cmd_volume_rm_def,
+    cmd_network_def, cmd_network_create_def, cmd_network_exists_def, cmd_network_inspect_def,
+    cmd_network_ls_def, cmd_network_prune_def, cmd_network_rm_def;
 
 struct engine_log_opts;
 /* c's log as `logs` prints it, each line after c's short id when asked */

@@ -12,6 +12,7 @@
 #include "../engine/caps.h"
 #include "../engine/spec.h"
 #include "../pod/pod.h"
+#include "../netns/network.h"
 #include "ctr_opts.h"
 
 void
@@ -38,6 +39,8 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->add_hosts);
     free(a->pod_buf);
     strv_free(a->tmpfs);
+    strv_free(a->labels);
+    strv_free(a->aliases);
     for (int i = 0; i < 2; i++) {
         strv_free(a->caps_in[i]);
         strv_free(a->caps[i]);
@@ -218,7 +221,7 @@ ports_check(struct create_args *a, struct pcon_err *err)
 {
     enum netns_mode mode = a->o.net.mode;
 
-    if (a->ports && mode != NETNS_SLIRP) {
+    if (a->ports && !netns_mode_own(mode)) {
         if (mode != NETNS_JOIN_PATH)
             fprintf(stderr, "Port mappings have been discarded as one of the Host, Container, Pod,"
                             " and None network modes are in use\n");
@@ -337,8 +340,30 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         o->name = arg;
         return 1;
     case CO_NETWORK:
+        if (netns_spec_add(arg, &o->net, !a->net_set, err) < 0)
+            return -1;
         a->net_set = true;
-        return netns_spec_parse(arg, &o->net, err) < 0 ? -1 : 1;
+        return 1;
+    case CO_NETWORK_ALIAS:
+        if (!netns_network_name_valid(arg))
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid network alias \"%s\": names must match"
+                                  " [a-zA-Z0-9][a-zA-Z0-9_.-]*",
+                                  arg);
+        strv_push(&a->aliases, arg);
+        return 1;
+    case CO_IP: {
+        struct in_addr ip;
+        if (inet_pton(AF_INET, arg, &ip) != 1)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s is not an IPv4 address", arg);
+        o->static_ip = arg;
+        return 1;
+    }
+    case 'l':
+        strv_push_take(&a->labels, xasprintf("%s%s", arg, strchr(arg, '=') ? "" : "="));
+        return 1;
+    case CO_LABEL_FILE:
+        return cmd_label_file_read(arg, &a->labels, err) < 0 ? -1 : 1;
     case CO_POD:
         a->pod = arg;
         return 1;
@@ -580,6 +605,8 @@ container_create(struct cmd_ctx *ctx, struct create_args *a, char **operands, st
     o->env = a->env;
     o->env_files = a->env_files;
     o->volumes = a->volumes;
+    o->labels = a->labels;
+    o->net_aliases = a->aliases;
     o->reg = &a->reg;
     /* before the store is opened: a taken id file makes nothing */
     if (engine_ctr_cidfile_check(o->cidfile, err) < 0 || cmd_store_open(ctx, err) < 0)

@@ -41,6 +41,10 @@ enum {
     CO_IPC,
     CO_UTS,
     CO_SHM_SIZE,
+    CO_NETWORK_ALIAS,
+    CO_IP,
+    CO_LABEL,
+    CO_LABEL_FILE,
 };
 
 #define CREATE_OPTS                                                                                \
@@ -61,12 +65,20 @@ enum {
         { CO_LOG_DRIVER, "log-driver", 0, "DRIVER",                                                \
           "Logging driver: k8s-file, none, passthrough" },                                         \
         { CO_LOG_OPT, "log-opt", 0, "max-size=SIZE", "Logging driver option" },                    \
+        { CO_IP, "ip", 0, "IPv4",                                                                  \
+          "Specify a static IPv4 address for the container (one network)" },                       \
+        { 'l', "label", 'l', "KEY=VALUE", "Set metadata on the container" },                       \
+        { CO_LABEL_FILE, "label-file", 0, "FILE", "Read in a line delimited file of labels" },     \
         { CO_NAME, "name", 0, "NAME", "Assign a name to the container" },                          \
         { CO_NETWORK, "network", 0, "MODE",                                                        \
           "Network mode: "                                                                         \
           "slirp4netns[:allow_host_loopback=BOOL,cidr=CIDR,enable_ipv6=BOOL,mtu=N,"                \
           "outbound_addr=IP|IFACE,outbound_addr6=IP|IFACE,port_handler=rootlesskit|slirp4netns] "  \
-          "(default), private, none, host, ns:PATH, container:NAME" },                             \
+          "(default), private, none, host, ns:PATH, container:NAME, bridge, or networks' "         \
+          "names (NAME[,NAME], or --network given again)" },                                       \
+        { CO_NETWORK, "net", 0, "MODE", NULL },                                                    \
+        { CO_NETWORK_ALIAS, "network-alias", 0, "NAME",                                            \
+          "Add a name the container answers to on its networks" },                                 \
         { CO_NO_HOSTS, "no-hosts", 0, NULL,                                                        \
           "Do not create /etc/hosts within the container, instead use the version from the "       \
           "image" },                                                                               \
@@ -118,6 +130,7 @@ struct create_args {
     char **caps_in[2];        /* --cap-add, --cap-drop as given (comma lists split) */
     char **caps[2];           /* the same, normalized */
     char **tmpfs;             /* --tmpfs, checked one by one */
+    char **labels, **aliases; /* --label (and --label-file's), --network-alias */
     struct registry_opts reg; /* for a pull */
 };
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* ps rows and inspect documents. */
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "cmd.h"
 #include "../engine/caps.h"
 #include "../storage/volume.h"
+#include "../netns/network.h"
 #include "ctr_report.h"
 #include "format.h"
 
@@ -183,12 +185,67 @@ fail:
 /* NetworkSettings as podman 4.3 prints it for a rootless container: the
  * addresses stay empty (it does not report slirp4netns's); SandboxKey is
  * the network namespace while a user-mode network's container runs */
+/* on user networks: one entry each, its address while the container runs */
 static yajl_gen_status
-inspect_network(yajl_gen g, const struct container *c)
+inspect_networks(yajl_gen g, struct store *st, const struct container *c)
+{
+    cleanup_free char *buf = xstrdup(c->cfg.net.target);
+    char shortid[13], *save = NULL;
+
+    snprintf(shortid, sizeof shortid, "%.12s", c->cfg.id);
+    JG(json_gen_str(g, "Networks"));
+    JG(yajl_gen_map_open(g));
+    for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+        struct netns_network n;
+        char gw[INET_ADDRSTRLEN] = "", ip[INET_ADDRSTRLEN] = "", mac[32] = "";
+        unsigned prefix = 0;
+        size_t wl = strlen(w);
+
+        for (size_t i = 0; c->state.networks && c->state.networks[i]; i++)
+            if (strncmp(c->state.networks[i], w, wl) == 0 && c->state.networks[i][wl] == ' '
+                && sscanf(c->state.networks[i] + wl + 1, "%15s %31s", ip, mac) == 2)
+                break;
+        if (ip[0] && netns_network_load(st->root_dfd, w, &n, NULL) == 0) {
+            inet_ntop(AF_INET, &n.gateway, gw, sizeof gw);
+            prefix = n.prefix;
+            netns_network_free(&n);
+        }
+        JG(json_gen_str(g, w));
+        JG(yajl_gen_map_open(g));
+        JG(json_gen_kv_str(g, "EndpointID", ""));
+        JG(json_gen_kv_str(g, "Gateway", gw));
+        JG(json_gen_kv_str(g, "IPAddress", ip));
+        JG(json_gen_kv_int(g, "IPPrefixLen", prefix));
+        JG(json_gen_kv_str(g, "IPv6Gateway", ""));
+        JG(json_gen_kv_str(g, "GlobalIPv6Address", ""));
+        JG(json_gen_kv_int(g, "GlobalIPv6PrefixLen", 0));
+        JG(json_gen_kv_str(g, "MacAddress", mac));
+        JG(json_gen_kv_str(g, "NetworkID", w));
+        JG(json_gen_str(g, "DriverOpts"));
+        JG(yajl_gen_null(g));
+        JG(json_gen_str(g, "IPAMConfig"));
+        JG(yajl_gen_null(g));
+        JG(json_gen_str(g, "Links"));
+        JG(yajl_gen_null(g));
+        JG(json_gen_str(g, "Aliases"));
+        JG(yajl_gen_array_open(g));
+        for (size_t i = 0; c->cfg.net_aliases && c->cfg.net_aliases[i]; i++)
+            JG(json_gen_str(g, c->cfg.net_aliases[i]));
+        JG(json_gen_str(g, shortid));
+        JG(yajl_gen_array_close(g));
+        JG(yajl_gen_map_close(g));
+    }
+    return yajl_gen_map_close(g);
+fail:
+    return yajl_gen_in_error_state;
+}
+
+static yajl_gen_status
+inspect_network(yajl_gen g, struct store *st, const struct container *c)
 {
     cleanup_free char *sandbox = NULL;
 
-    if (c->cfg.net.mode == NETNS_SLIRP && engine_ctr_is_active(c) && c->state.pid > 0)
+    if (netns_mode_own(c->cfg.net.mode) && engine_ctr_is_active(c) && c->state.pid > 0)
         sandbox = xasprintf("/proc/%d/ns/net", (int) c->state.pid);
     JG(json_gen_str(g, "NetworkSettings"));
     JG(yajl_gen_map_open(g));
@@ -208,6 +265,8 @@ inspect_network(yajl_gen g, const struct container *c)
     JG(json_gen_str(g, "Ports"));
     JG(cmd_ctr_report_ports(g, &c->cfg));
     JG(json_gen_kv_str(g, "SandboxKey", sandbox ? sandbox : ""));
+    if (c->cfg.net.mode == NETNS_BRIDGE)
+        JG(inspect_networks(g, st, c));
     return yajl_gen_map_close(g);
 fail:
     return yajl_gen_in_error_state;
@@ -246,7 +305,7 @@ cmd_ctr_report_ps(struct store *st, const struct container *c, const char *pod_n
     JG(json_gen_kv_str(g, "ImageID", c->cfg.image_id));
     JG(json_gen_kv_bool(g, "IsInfra", c->cfg.infra));
     JG(json_gen_str(g, "Labels"));
-    JG(yajl_gen_null(g));
+    JG(c->cfg.labels ? cmd_json_map(g, c->cfg.labels) : yajl_gen_null(g));
     JG(ps_mounts(g, c));
     JG(json_gen_str(g, "Names"));
     if (template)
@@ -422,6 +481,8 @@ inspect_config(yajl_gen g, const struct ctr_config *cf)
     JG(json_gen_kv_int(g, "StopSignal", cf->stop_signal));
     JG(json_gen_kv_int(g, "Timeout", cf->timeout));
     JG(json_gen_kv_int(g, "StopTimeout", cf->stop_timeout));
+    JG(json_gen_str(g, "Labels"));
+    JG(cf->labels ? cmd_json_map(g, cf->labels) : yajl_gen_null(g));
     return yajl_gen_map_close(g);
 fail:
     return yajl_gen_in_error_state;
@@ -524,7 +585,7 @@ cmd_ctr_report_inspect(struct store *st, const struct container *c)
     }
     JG(inspect_graph_driver(g, st, cf));
     JG(inspect_mounts(g, st, cf));
-    JG(inspect_network(g, c));
+    JG(inspect_network(g, st, c));
     JG(inspect_config(g, cf));
     JG(inspect_host_config(g, st, cf));
     JG(yajl_gen_map_close(g));

@@ -107,6 +107,8 @@ cmd_help(const struct cmd_def *def)
         char sh = (i == n && short_h_taken(def)) ? 0 : o->short_name;
         char left[64];
 
+        if (o->help == NULL)
+            continue; /* another name of an option shown */
         if (sh)
             snprintf(left, sizeof left, "-%c, --%s%s%s", sh, o->name, o->arg ? " " : "",
                      o->arg ? o->arg : "");
@@ -328,6 +330,27 @@ cmd_label_match(char *const *labels, const char *want)
                 && labels[i][kl] == '='))
             return true;
     return false;
+}
+
+int
+cmd_label_file_read(const char *path, char ***labels, struct pcon_err *err)
+{
+    cleanup_free char *text = fs_read_all(AT_FDCWD, path, 1 << 20, NULL, err);
+    char *save = NULL;
+
+    if (text == NULL)
+        return pcon_prefix(err, "read label file %s", path);
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        size_t n = strlen(line);
+        while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
+            line[--n] = '\0';
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (*line == '\0' || *line == '#')
+            continue;
+        strv_push_take(labels, xasprintf("%s%s", line, strchr(line, '=') ? "" : "="));
+    }
+    return 0;
 }
 
 /* "pod create" -> "create" */

@@ -14,7 +14,8 @@ enum { PS_NO_TRUNC = 0x300, PS_FORMAT, PS_FILTER, PS_POD };
 
 static const struct cmd_opt ps_opts[] = {
     { 'a', "all", 'a', NULL, "Show all the containers, default is only running containers" },
-    { PS_FILTER, "filter", 'f', "KEY=VALUE", "Filter: name, id, status, ancestor, exited, pod" },
+    { PS_FILTER, "filter", 'f', "KEY=VALUE",
+      "Filter: name, id, status, ancestor, exited, pod, label" },
     { PS_FORMAT, "format", 0, "FORMAT", "Pretty-print with a Go template, or json" },
     { 'l', "latest", 'l', NULL, "Show the latest container created" },
     { 'n', "last", 'n', "N", "Show the N last created containers" },
@@ -43,7 +44,8 @@ pod_name_of(struct pod *pods, size_t n, const char *id)
 static bool
 filter_match(const struct container *c, const char *pod_name, char **filters)
 {
-    static const char *const keys[] = { "name", "id", "status", "ancestor", "exited", "pod", NULL };
+    static const char *const keys[] = { "name",   "id",  "status", "ancestor",
+                                        "exited", "pod", "label",  NULL };
 
     for (size_t k = 0; keys[k]; k++) {
         size_t kl = strlen(keys[k]);
@@ -65,9 +67,11 @@ filter_match(const struct container *c, const char *pod_name, char **filters)
                        || (strchr(v, '/') == NULL && strstr(c->cfg.image_name, v) != NULL);
             else if (k == 4)
                 any |= c->state.status == CTR_EXITED && c->state.exit_code == atoi(v);
-            else /* a pod by name or id (prefix) */
+            else if (k == 5) /* a pod by name or id (prefix) */
                 any |= c->cfg.pod
                        && (strcmp(pod_name, v) == 0 || strncmp(c->cfg.pod, v, strlen(v)) == 0);
+            else
+                any |= cmd_label_match(c->cfg.labels, v);
         }
         if (seen && !any)
             return false;

@@ -57,6 +57,9 @@ struct ctr_config {
     bool no_hosts;       /* --no-hosts: the image's /etc/hosts stays */
     bool no_resolv_conf; /* --dns none: the image's /etc/resolv.conf stays */
     char **volumes;
+    char **labels;              /* --label KEY=VALUE */
+    char **net_aliases;         /* --network-alias: more names on its user networks */
+    char *static_ip;            /* --ip: its address on its (one) user network */
     char **cap_add, **cap_drop; /* "CAP_X" or "ALL" (engine/caps.h); NULL: none */
     /* seccomp: NULL, podman's default profile; "unconfined"; or the path
      * --security-opt seccomp=PATH gave, whose profile is kept as it was in
@@ -99,6 +102,8 @@ struct ctr_state {
     char *started_at, *finished_at;
     int restart_count;
     bool stopped_by_user; /* stop/kill was asked: no restart */
+    /* on user networks, while it runs: "NETWORK IP MAC" each */
+    char **networks;
 };
 
 struct container {
@@ -121,6 +126,9 @@ struct engine_create_opts {
     const char *workdir;
     const char *user;
     char **volumes;              /* -v HOST:CTR[:OPTS] */
+    char **labels;               /* --label, --label-file: KEY=VALUE */
+    char **net_aliases;          /* --network-alias */
+    const char *static_ip;       /* --ip */
     char **cap_add, **cap_drop;  /* --cap-add, --cap-drop, normalized */
     const char *seccomp_profile; /* --security-opt seccomp=: "unconfined", a path, or NULL */
     bool no_new_privs;

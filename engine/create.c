@@ -26,6 +26,7 @@
 #include "../storage/rootfs.h"
 #include "../storage/volume.h"
 #include "../netns/port.h"
+#include "../netns/network.h"
 #include "container.h"
 #include "caps.h"
 #include "infra.h"
@@ -100,7 +101,7 @@ ports_expose(struct ctr_config *g, char *const *exposed, struct pcon_err *err)
     cleanup_strv char **specs = NULL;
     size_t n;
 
-    if (g->net.mode != NETNS_SLIRP)
+    if (!netns_mode_own(g->net.mode))
         return 0;
     engine_ctr_ports(g, &have, &n);
     for (size_t i = 0; exposed && exposed[i]; i++) {
@@ -116,6 +117,55 @@ ports_expose(struct ctr_config *g, char *const *exposed, struct pcon_err *err)
             strv_push(&specs, exposed[i]);
     }
     return specs ? ports_store(g, specs, err) : 0;
+}
+
+/* --network NAME[,NAME]: each network there (an id becomes its name),
+ * --ip on the one network's subnet, --network-alias only on networks */
+static int
+networks_resolve(struct store *st, struct ctr_config *g, const struct engine_create_opts *o,
+                 struct pcon_err *err)
+{
+    cleanup_free char *buf = NULL;
+    cleanup_strv char **names = NULL;
+    cleanup_free char *joined = NULL;
+    char *save = NULL;
+    struct in_addr ip = { 0 };
+
+    if (g->net.mode != NETNS_BRIDGE) {
+        if (o->net_aliases)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid config provided: networks and static ip/mac address"
+                                  " can only be used with Bridge mode networking");
+        if (o->static_ip)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid config provided: networks and static ip/mac address"
+                                  " can only be used with Bridge mode networking");
+        return 0;
+    }
+    buf = xstrdup(g->net.target);
+    for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+        struct netns_network n;
+        if (netns_network_load(st->root_dfd, w, &n, err) < 0)
+            return -1;
+        if (o->static_ip && inet_pton(AF_INET, o->static_ip, &ip) == 1
+            && !netns_network_host_addr(&n, ip)) {
+            pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                           "requested static ip %s not in any subnet on network %s", o->static_ip,
+                           n.name);
+            netns_network_free(&n);
+            return -1;
+        }
+        if (!strv_contains(names, n.name))
+            strv_push(&names, n.name);
+        netns_network_free(&n);
+    }
+    if (o->static_ip && strv_len(names) != 1)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "--ip can only be set for a single network");
+    joined = strv_join(names, ",");
+    snprintf(g->net.target, sizeof g->net.target, "%s", joined);
+    g->net_aliases = o->net_aliases ? strv_dup(o->net_aliases) : NULL;
+    g->static_ip = o->static_ip ? xstrdup(o->static_ip) : NULL;
+    return 0;
 }
 
 static void
@@ -297,8 +347,11 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     }
     if (g->net.mode == NETNS_JOIN_CTR && net_target_resolve(st, g, err) < 0)
         goto out;
+    if (networks_resolve(st, g, o, err) < 0)
+        goto out;
+    g->labels = o->labels ? strv_dup(o->labels) : NULL;
     /* ports only on a network of its own (cmd/ said so for the others) */
-    if (o->ports && g->net.mode == NETNS_SLIRP && ports_store(g, o->ports, err) < 0)
+    if (o->ports && netns_mode_own(g->net.mode) && ports_store(g, o->ports, err) < 0)
         goto out;
     if (o->publish_all && ports_expose(g, ic.exposed_ports, err) < 0)
         goto out;

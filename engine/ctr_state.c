@@ -13,11 +13,17 @@ engine_ctr_state_running(struct store *st, struct container *c, pid_t pid, int64
                          struct pcon_err *err)
 {
     cleanup_close int lock = engine_ctr_lock(st, c->cfg.id, err);
+    char **networks = c->state.networks; /* the monitor's, of this run */
     char now[64];
 
-    if (lock < 0)
+    c->state.networks = NULL;
+    if (lock < 0) {
+        strv_free(networks);
         return -1;
+    }
     engine_ctr_state_reload(st, c);
+    strv_free(c->state.networks);
+    c->state.networks = networks;
     *started_ns = time_now_ns();
     time_format_rfc3339(*started_ns, now, sizeof now);
     free(c->state.started_at);
@@ -44,6 +50,8 @@ engine_ctr_state_exited(struct store *st, struct container *c, int code)
     bool again = false;
 
     engine_ctr_state_reload(st, c);
+    strv_free(c->state.networks); /* gone with the run */
+    c->state.networks = NULL;
     time_format_rfc3339(time_now_ns(), now, sizeof now);
     free(c->state.finished_at);
     c->state.finished_at = xstrdup(now);
@@ -77,6 +85,8 @@ engine_ctr_state_failed(struct store *st, struct container *c, int code)
     char now[64];
 
     engine_ctr_state_reload(st, c);
+    strv_free(c->state.networks); /* gone with the run */
+    c->state.networks = NULL;
     time_format_rfc3339(time_now_ns(), now, sizeof now);
     free(c->state.finished_at);
     c->state.finished_at = xstrdup(now);

@@ -231,7 +231,7 @@ host_internal_addr(char out[INET6_ADDRSTRLEN])
  * container's hostname and name (at its user-mode network address, at
  * 127.0.0.1 without a network, not at all on any other) */
 static int
-hosts_text(const struct ctr_config *g, char **out, struct pcon_err *err)
+hosts_text(const struct ctr_config *g, const struct etc_net *net, char **out, struct pcon_err *err)
 {
     cleanup_free char *base = NULL;
     struct hosts user = { 0 }, extra = { 0 };
@@ -255,6 +255,8 @@ hosts_text(const struct ctr_config *g, char **out, struct pcon_err *err)
     if ((g->net.mode == NETNS_SLIRP || g->net.mode == NETNS_PRIVATE) && !strchr(g->hostname, '\n'))
         hosts_add(&extra, g->net.mode == NETNS_SLIRP ? a.address : "127.0.0.1",
                   names_of(xstrdup(g->hostname), xstrdup(g->name)));
+    if (g->net.mode == NETNS_BRIDGE && net && net->address && !strchr(g->hostname, '\n'))
+        hosts_add(&extra, net->address, names_of(xstrdup(g->hostname), xstrdup(g->name)));
     *out = xstrdup("");
     for (size_t i = 0; i < user.n; i++)
         hosts_line(out, &user.v[i], NULL);
@@ -467,7 +469,7 @@ resolv_words(char **out, const char *key, char *const *words)
  * and the host's; the search domains --dns-search gives ("." for none),
  * the host's after them unless --dns was given; the same for the options */
 static int
-resolv_text(const struct ctr_config *g, char **out, struct pcon_err *err)
+resolv_text(const struct ctr_config *g, const struct etc_net *net, char **out, struct pcon_err *err)
 {
     bool keep_host = g->dns == NULL;
     bool ipv6 = g->net.mode == NETNS_SLIRP && !g->net.ipv6_off;
@@ -480,14 +482,22 @@ resolv_text(const struct ctr_config *g, char **out, struct pcon_err *err)
         return -1;
     resolv_parse(base, g->net.mode != NETNS_HOST, ipv6, &h);
     netns_slirp_addrs(&g->net, &a);
+    /* on networks with DNS, their resolvers alone: they forward the rest */
+    bool netdns = net && net->nameservers && net->nameservers[0];
+
     if (!keep_host)
         servers = strv_dup(g->dns);
-    else if (g->net.mode == NETNS_SLIRP)
-        strv_push(&servers, a.dns);
-    for (size_t i = 0; keep_host && h.servers && h.servers[i]; i++)
+    else if (netdns)
+        servers = strv_dup(net->nameservers);
+    else if (netns_mode_own(g->net.mode))
+        strv_push(&servers, a.dns); /* libslirp's, reached through the networks' way out */
+    for (size_t i = 0; keep_host && !netdns && h.servers && h.servers[i]; i++)
         strv_push(&servers, h.servers[i]);
+    if (netdns && !strv_contains(g->dns_search, "."))
+        strv_push(&search, "dns.podman");
     if (!strv_contains(g->dns_search, "."))
-        search = strv_dup(g->dns_search);
+        for (size_t i = 0; g->dns_search && g->dns_search[i]; i++)
+            strv_push(&search, g->dns_search[i]);
     if (!g->dns_search || (keep_host && search))
         for (size_t i = 0; h.search && h.search[i]; i++)
             strv_push(&search, h.search[i]);
@@ -582,7 +592,7 @@ engine_etc_files_skipped(const struct etc_plan *p)
 
 int
 engine_etc_files_write(int rundfd, const struct ctr_config *g, const struct etc_plan *p,
-                       struct pcon_err *err)
+                       const struct etc_net *net, struct pcon_err *err)
 {
     cleanup_free char *hosts = NULL, *resolv = NULL;
     cleanup_free char *hostname = xasprintf("%s\n", g->hostname);
@@ -594,9 +604,10 @@ engine_etc_files_write(int rundfd, const struct ctr_config *g, const struct etc_
         [ETC_CONTAINERENV] = env,
     };
 
-    if (p->path[ETC_HOSTS] && p->own[ETC_HOSTS] && hosts_text(g, &hosts, err) < 0)
+    if (p->path[ETC_HOSTS] && p->own[ETC_HOSTS] && hosts_text(g, net, &hosts, err) < 0)
         return pcon_prefix(err, "write /etc/hosts of container %.12s", g->id);
-    if (p->path[ETC_RESOLV_CONF] && p->own[ETC_RESOLV_CONF] && resolv_text(g, &resolv, err) < 0)
+    if (p->path[ETC_RESOLV_CONF] && p->own[ETC_RESOLV_CONF]
+        && resolv_text(g, net, &resolv, err) < 0)
         return pcon_prefix(err, "write /etc/resolv.conf of container %.12s", g->id);
     text[ETC_HOSTS] = hosts;
     text[ETC_RESOLV_CONF] = resolv;

@@ -41,10 +41,18 @@ int engine_etc_plan(struct store *st, const struct ctr_config *g, struct etc_pla
 void engine_etc_plan_free(struct etc_plan *p);
 /* the files the plan binds from nowhere: a bit (1u << f) each */
 unsigned engine_etc_files_skipped(const struct etc_plan *p);
+/* on user networks: the container's first address, and the resolvers
+ * (the gateways of its networks with DNS) */
+struct etc_net {
+    const char *address;
+    char **nameservers;
+};
+
 /* writes the plan's own files anew into the run directory open on rundfd
- * (at every start: the run root may have been lost) */
+ * (at every start: the run root may have been lost); net NULL off user
+ * networks */
 int engine_etc_files_write(int rundfd, const struct ctr_config *g, const struct etc_plan *p,
-                           struct pcon_err *err);
+                           const struct etc_net *net, struct pcon_err *err);
 /* with a joined hosts file: the container's "127.0.0.1\tHOSTNAME NAME"
  * added to it, the names it lacks only (join, at start), and taken out
  * again (leave, when the container has ended), in place: the other

@@ -6,6 +6,7 @@
  * (engine/relay.c) into the log (engine/ctr_log.c), the attach server
  * (engine/attach.c), the state and restart policy (engine/ctr_state.c),
  * signals and the --timeout timer. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -37,6 +38,7 @@
 #include "ctr_state.h"
 #include "etc_files.h"
 #include "infra.h"
+#include "../netns/netd.h"
 #include "init.h"
 #include "mounts.h"
 #include "relay.h"
@@ -68,6 +70,10 @@ struct monitor {
     struct netns_port *ports; /* published */
     size_t nports;
     struct netns_helper net; /* the user-mode network's helper, or pid -1 */
+    int netd;                /* on user networks: the connection to pcon-netd, or -1 */
+    char **net_ips;          /* and the address on each of them (the same across restarts) */
+    char *net_addr;          /* the first, for /etc/hosts */
+    char **nameservers;      /* the gateways of those with DNS */
     pid_t pid;
     int64_t started_ns;
     bool exited;
@@ -91,6 +97,10 @@ monitor_free(struct monitor *m)
     free(m->volumes);
     engine_relay_close(&m->io);
     netns_slirp_stop(&m->net);
+    netns_netd_close(m->netd);
+    strv_free(m->net_ips);
+    free(m->net_addr);
+    strv_free(m->nameservers);
     free(m->ports);
     engine_ctr_log_close(&m->log);
     engine_attach_close(&m->attach);
@@ -115,9 +125,11 @@ rundir_prepare(struct monitor *m, struct pcon_err *err)
     dfd = open(m->rundir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return pcon_fail(err, errno, "open \"%s\"", m->rundir);
+    struct etc_net net = { m->net_addr, m->nameservers };
+
     engine_etc_plan_free(&m->etc);
     if (engine_etc_plan(m->st, &m->c->cfg, &m->etc, err) < 0
-        || engine_etc_files_write(dfd, &m->c->cfg, &m->etc, err) < 0)
+        || engine_etc_files_write(dfd, &m->c->cfg, &m->etc, &net, err) < 0)
         return -1;
     if (m->c->cfg.init && engine_infra_program_write(dfd, "pcon-init", err) < 0)
         return -1;
@@ -295,10 +307,73 @@ signal_cb(struct loop *l, const struct signalfd_siginfo *si, void *opaque)
         m->exited = true;
         m->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         netns_slirp_stop(&m->net); /* its namespace is gone */
+        netns_netd_close(m->netd); /* its addresses and ports with it */
+        m->netd = -1;
         loop_timer_disarm(&m->loop, &m->timeout);
         engine_relay_stdin_stop(&m->io);
         end_check(m);
     }
+}
+
+/* On user networks: an address on each (the one of the previous run
+ * again, after a restart), kept by the connection to pcon-netd. The names
+ * the networks' DNS answers: the container's name, its short id, its
+ * aliases. */
+static int
+networks_alloc(struct monitor *m, struct pcon_err *err)
+{
+    const struct ctr_config *g = &m->c->cfg;
+    cleanup_free char *buf = xstrdup(g->net.target);
+    cleanup_strv char **names = NULL, **ips = NULL, **state = NULL, **dns = NULL;
+    char shortid[13], *save = NULL;
+    unsigned idx = 0;
+
+    snprintf(shortid, sizeof shortid, "%.12s", g->id);
+    strv_push(&names, g->name);
+    strv_push(&names, shortid);
+    for (size_t i = 0; g->net_aliases && g->net_aliases[i]; i++)
+        strv_push(&names, g->net_aliases[i]);
+    m->netd = netns_netd_connect(m->st->runroot, err);
+    if (m->netd < 0)
+        return -1;
+    for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save), idx++) {
+        struct netns_network n;
+        struct netns_attachment at;
+        char ifname[16], ip[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
+        struct netns_attach_opts o = { &n, g->id, ifname, { 0 }, names };
+        const char *want =
+            m->net_ips && idx < strv_len(m->net_ips) ? m->net_ips[idx] : g->static_ip;
+        int r;
+
+        snprintf(ifname, sizeof ifname, "eth%u", idx);
+        if (netns_network_load(m->st->root_dfd, w, &n, err) < 0)
+            return pcon_prefix(err, "network of container %s", g->name);
+        if (want)
+            (void) inet_pton(AF_INET, want, &o.want);
+        r = netns_netd_alloc(m->netd, &o, &at, err);
+        if (r == 0) {
+            inet_ntop(AF_INET, &at.ip, ip, sizeof ip);
+            inet_ntop(AF_INET, &n.gateway, gw, sizeof gw);
+            strv_push(&ips, ip);
+            strv_push_take(&state,
+                           xasprintf("%s %s %02x:%02x:%02x:%02x:%02x:%02x", n.name, ip, at.mac[0],
+                                     at.mac[1], at.mac[2], at.mac[3], at.mac[4], at.mac[5]));
+            if (n.dns)
+                strv_push(&dns, gw);
+        }
+        netns_network_free(&n);
+        if (r < 0)
+            return -1;
+    }
+    strv_free(m->net_ips);
+    m->net_ips = steal_ptr(&ips);
+    free(m->net_addr);
+    m->net_addr = m->net_ips && m->net_ips[0] ? xstrdup(m->net_ips[0]) : NULL;
+    strv_free(m->nameservers);
+    m->nameservers = steal_ptr(&dns);
+    strv_free(m->c->state.networks); /* recorded with the running state */
+    m->c->state.networks = steal_ptr(&state);
+    return 0;
 }
 
 /* implements spawn_req.before_go: the user-mode network of the child's
@@ -308,6 +383,14 @@ network_attach(pid_t pid, void *opaque, struct pcon_err *err)
 {
     struct monitor *m = opaque;
 
+    if (m->c->cfg.net.mode == NETNS_BRIDGE) {
+        if (m->netd < 0 && networks_alloc(m, err) < 0) /* a restart */
+            return -1;
+        return netns_netd_attach(m->netd, pid, err) < 0
+                       || netns_netd_publish(m->netd, m->ports, m->nports, err) < 0
+                   ? -1
+                   : 0;
+    }
     netns_slirp_stop(&m->net); /* a previous run's, if any */
     return netns_slirp_start(pid, &m->c->cfg.net, m->ports, m->nports, &m->net, err);
 }
@@ -423,7 +506,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
         .read_only = g->read_only,
         .infra = g->infra,
         /* a namespace of its own: its loopback is the init's to bring up */
-        .private_net = g->net.mode == NETNS_PRIVATE || g->net.mode == NETNS_SLIRP,
+        .private_net = g->net.mode == NETNS_PRIVATE || netns_mode_own(g->net.mode),
         .proc = {
             .args = args,
             .env = g->env,
@@ -440,7 +523,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     struct spawn_req req = {
         .ns = &ns,
         .init = &ic,
-        .before_go = g->net.mode == NETNS_SLIRP ? network_attach : NULL,
+        .before_go = netns_mode_own(g->net.mode) ? network_attach : NULL,
         .opaque = m,
         .pipes = m->pipes && !g->tty, /* a terminal carries the output itself */
         .stdin_pipe = m->attach.listen_fd >= 0 && !g->tty,
@@ -554,6 +637,8 @@ static int
 monitor_begin(struct monitor *m, struct pcon_err *err)
 {
     if (loop_init(&m->loop, err) < 0)
+        return -1;
+    if (m->c->cfg.net.mode == NETNS_BRIDGE && networks_alloc(m, err) < 0)
         return -1;
     if (rundir_prepare(m, err) < 0 || plan_prepare(m, err) < 0)
         return -1;
@@ -779,7 +864,8 @@ engine_monitor_start(struct store *st, struct container *c, const struct engine_
                          .c = c,
                          .code = -1,
                          .loop = { .epfd = -1, .sigfd = -1 },
-                         .net = { .pid = -1, .pidfd = -1, .control = -1 } };
+                         .net = { .pid = -1, .pidfd = -1, .control = -1 },
+                         .netd = -1 };
     int ret;
 
     if (engine_ctr_is_active(c)) {

@@ -154,6 +154,10 @@ engine_ctr_free(struct container *c)
     free(g->user);
     free(g->hostname);
     strv_free(g->volumes);
+    strv_free(g->labels);
+    strv_free(g->net_aliases);
+    free(g->static_ip);
+    strv_free(c->state.networks);
     strv_free(g->ports);
     strv_free(g->dns);
     strv_free(g->dns_search);
@@ -200,6 +204,8 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     if (json_get_strv(root, "args", &g->args, err) < 0
         || json_get_strv(root, "env", &g->env, err) < 0
         || json_get_strv(root, "volumes", &g->volumes, err) < 0
+        || json_get_strv(root, "labels", &g->labels, err) < 0
+        || json_get_strv(root, "network_aliases", &g->net_aliases, err) < 0
         || json_get_strv(root, "cap_add", &g->cap_add, err) < 0
         || json_get_strv(root, "cap_drop", &g->cap_drop, err) < 0)
         return -1;
@@ -217,6 +223,7 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
         || json_get_strv(root, "dns_options", &g->dns_options, err) < 0
         || json_get_strv(root, "add_hosts", &g->add_hosts, err) < 0)
         return -1;
+    g->static_ip = dup_or_null(json_get_str(root, "ip"));
     g->no_hosts = YAJL_IS_TRUE(json_get(root, "no_hosts"));
     g->no_resolv_conf = YAJL_IS_TRUE(json_get(root, "no_resolv_conf"));
     g->interactive = YAJL_IS_TRUE(json_get(root, "interactive"));
@@ -277,6 +284,12 @@ engine_ctr_config_json(const struct ctr_config *g)
     JG(json_gen_kv_str(gen, "network", net));
     JG(json_gen_kv_strv(gen, "ports", g->ports ? g->ports : (char *[]){ NULL }));
     JG(json_gen_kv_strv(gen, "volumes", g->volumes ? g->volumes : (char *[]){ NULL }));
+    if (g->labels)
+        JG(json_gen_kv_strv(gen, "labels", g->labels));
+    if (g->net_aliases)
+        JG(json_gen_kv_strv(gen, "network_aliases", g->net_aliases));
+    if (g->static_ip)
+        JG(json_gen_kv_str(gen, "ip", g->static_ip));
     if (g->cap_add)
         JG(json_gen_kv_strv(gen, "cap_add", g->cap_add));
     if (g->cap_drop)
@@ -363,6 +376,7 @@ state_parse(const char *text, struct ctr_state *s)
     s->stopped_by_user = YAJL_IS_TRUE(json_get(root, "stopped_by_user"));
     s->started_at = dup_or_null(json_get_str(root, "started_at"));
     s->finished_at = dup_or_null(json_get_str(root, "finished_at"));
+    (void) json_get_strv(root, "networks", &s->networks, NULL);
 }
 
 int
@@ -388,6 +402,8 @@ engine_ctr_state_save(struct store *st, const struct container *c, bool sync, st
     JG(json_gen_kv_str(g, "finished_at", s->finished_at));
     JG(json_gen_kv_int(g, "restart_count", s->restart_count));
     JG(json_gen_kv_bool(g, "stopped_by_user", s->stopped_by_user));
+    if (s->networks)
+        JG(json_gen_kv_strv(g, "networks", s->networks));
     JG(yajl_gen_map_close(g));
     text = json_gen_take(g, &len);
     return fs_write_atomic(dfd, "state.json", text, len, 0600, sync, err);
@@ -441,6 +457,7 @@ engine_ctr_state_reload(struct store *st, struct container *c)
 
     free(c->state.started_at);
     free(c->state.finished_at);
+    strv_free(c->state.networks);
     state_parse(text ? text : "{}", &c->state);
     state_truth(c);
 }

@@ -13,6 +13,7 @@
 
 #include "../lib/cleanup.h"
 #include "netns.h"
+#include "network.h"
 
 static int
 bool_opt(const char *v, bool *out)
@@ -132,6 +133,23 @@ slirp_opts_parse(const char *s, const char *opts, struct netns_spec *out, struct
     return 0;
 }
 
+/* NAME[,NAME...], each a network's name, none twice */
+static bool
+networks_valid(const char *s)
+{
+    cleanup_free char *buf = xstrdup(s);
+    char *save = NULL;
+    char **seen = NULL;
+    bool ok = *s != '\0' && s[strlen(s) - 1] != ',' && *s != ',' && !strstr(s, ",,");
+
+    for (char *w = strtok_r(buf, ",", &save); ok && w; w = strtok_r(NULL, ",", &save)) {
+        ok = netns_network_name_valid(w) && !strv_contains(seen, w);
+        strv_push(&seen, w);
+    }
+    strv_free(seen);
+    return ok;
+}
+
 int
 netns_spec_parse(const char *s, struct netns_spec *out, struct pcon_err *err)
 {
@@ -161,12 +179,38 @@ netns_spec_parse(const char *s, struct netns_spec *out, struct pcon_err *err)
         if (out->ipv6_off && out->outbound_addr6[0])
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                                   "outbound_addr6 needs IPv6: not with enable_ipv6=false");
+    } else if (len == 6 && strncmp(s, "bridge", 6) == 0 && colon == NULL) {
+        out->mode = NETNS_BRIDGE;
+        snprintf(out->target, sizeof out->target, "%s", NETNS_DEFAULT_NETWORK);
+    } else if (colon == NULL && networks_valid(s) && strlen(s) < sizeof out->target) {
+        out->mode = NETNS_BRIDGE;
+        snprintf(out->target, sizeof out->target, "%s", s);
     } else {
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "unsupported network mode \"%s\" (slirp4netns, private, none, host,"
-                              " ns:PATH or container:NAME)",
+                              " bridge, ns:PATH, container:NAME or a network's name)",
                               s);
     }
+    return 0;
+}
+
+int
+netns_spec_add(const char *s, struct netns_spec *out, bool first, struct pcon_err *err)
+{
+    struct netns_spec more;
+    size_t n;
+
+    if (first)
+        return netns_spec_parse(s, out, err);
+    if (netns_spec_parse(s, &more, err) < 0)
+        return -1;
+    if (out->mode != NETNS_BRIDGE || more.mode != NETNS_BRIDGE)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "--network: only user networks can be given more than once");
+    n = strlen(out->target);
+    if (n + 1 + strlen(more.target) >= sizeof out->target)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "--network: too many networks");
+    snprintf(out->target + n, sizeof out->target - n, ",%s", more.target);
     return 0;
 }
 
@@ -184,6 +228,8 @@ netns_spec_string(const struct netns_spec *s)
         return xasprintf("ns:%s", s->target);
     if (s->mode == NETNS_JOIN_CTR)
         return xasprintf("container:%s", s->target);
+    if (s->mode == NETNS_BRIDGE)
+        return xstrdup(s->target);
     if (s->allow_host_loopback)
         n += (size_t) snprintf(opts + n, sizeof opts - n, ",allow_host_loopback=true");
     if (s->cidr_prefix && inet_ntop(AF_INET, &s->cidr, cidr, sizeof cidr))

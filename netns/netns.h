@@ -20,7 +20,12 @@ enum netns_mode {
     NETNS_SLIRP,       /* a new one, on the host's network through libslirp ("slirp4netns") */
     NETNS_JOIN_PATH,   /* the namespace at a path ("ns:PATH") */
     NETNS_JOIN_CTR,    /* another container's ("container:NAME|ID"; stored as its id) */
+    NETNS_BRIDGE,      /* a new one on user networks ("NAME[,NAME]"; "bridge": podman's) */
 };
+
+/* a network namespace of the container's own, with a way out: its ports
+ * can be published (slirp4netns, user networks) */
+#define netns_mode_own(m) ((m) == NETNS_SLIRP || (m) == NETNS_BRIDGE)
 
 /* who forwards published TCP ports (podman's port_handler) */
 enum netns_port_handler {
@@ -39,7 +44,9 @@ struct netns_spec {
     unsigned int cidr_prefix; /* 0: 24 */
     char outbound_addr[64];   /* the host's IPv4 address or interface slirp binds to; "": none */
     char outbound_addr6[64];  /* the same for IPv6 */
-    char target[256];         /* NETNS_JOIN_PATH: the path; NETNS_JOIN_CTR: the name or id */
+    /* NETNS_JOIN_PATH: the path; NETNS_JOIN_CTR: the name or id;
+     * NETNS_BRIDGE: the networks' names, comma-separated */
+    char target[1024];
 };
 
 /* the addresses of the user-mode network, as slirp4netns gives them: by
@@ -61,10 +68,14 @@ struct netns_slirp_addrs {
 void netns_slirp_addrs(const struct netns_spec *s, struct netns_slirp_addrs *out);
 
 /* "none", "host", "private" (slirp4netns: a user's new namespace),
- * "ns:PATH", "container:NAME|ID",
+ * "ns:PATH", "container:NAME|ID", "bridge" (the network "podman"), a
+ * network's name, several comma-separated,
  * "slirp4netns[:allow_host_loopback=BOOL,cidr=A.B.C.D/N,enable_ipv6=BOOL,mtu=N,
  *  outbound_addr=IPv4|IFACE,outbound_addr6=IPv6|IFACE,port_handler=rootlesskit|slirp4netns]" */
 int netns_spec_parse(const char *s, struct netns_spec *out, struct pcon_err *err);
+/* another --network added to *out: with both on user networks, the
+ * networks joined (podman takes --network a --network b) */
+int netns_spec_add(const char *s, struct netns_spec *out, bool first, struct pcon_err *err);
 /* the spec as --network takes it back ("slirp4netns:mtu=1500"); malloc'd */
 char *netns_spec_string(const struct netns_spec *s);
 /* brings "lo" up in the caller's network namespace */

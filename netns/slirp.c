@@ -26,6 +26,7 @@
 #include "../lib/dynlib.h"
 #include "../lib/fsutil.h"
 #include "../lib/proc.h"
+#include "helper.h"
 #include "netns.h"
 #include "port.h"
 #include "tap.h"
@@ -66,21 +67,6 @@ struct helper_timer {
 };
 
 #define SLIRP_IDLE_TIMEOUT_MS 1000 /* slirp_pollfds_fill's cap when nothing is timed */
-struct helper {
-    Slirp *slirp;
-    int tap;
-    int agent;                 /* the tap's maker, in the namespace: sockets connected there */
-    int control;               /* the monitor's: a byte asks to let go of the host's ports */
-    struct netns_udpfwd **udp; /* pcon's own forwarders of the published ports */
-    size_t nudp;
-    struct netns_tcpfwd **tcp;
-    size_t ntcp;
-    enum netns_port_handler handler;
-    struct in_addr guest; /* the container's address */
-    struct pollfd *pfd;
-    size_t npfd, cap;
-    struct helper_timer *timers;
-};
 
 static int64_t
 now_ms(void)
@@ -214,9 +200,8 @@ add_poll_cb(int fd, int events, void *opaque)
     return (int) h->npfd++;
 }
 
-/* a forwarder's fd for this round, with poll(2) events */
-static int
-add_poll_fd(int fd, short events, void *opaque)
+int
+helper_add_fd(int fd, short events, void *opaque)
 {
     struct helper *h = opaque;
     int idx = add_poll_cb(fd, 0, h);
@@ -267,6 +252,12 @@ timers_timeout(const struct helper *h, uint32_t slirp_timeout)
 {
     int64_t now = now_ms(), best = slirp_timeout == UINT32_MAX ? -1 : (int64_t) slirp_timeout;
 
+    if (h->wake_ms >= 0) {
+        int64_t left = h->wake_ms > now ? h->wake_ms - now : 0;
+        if (best < 0 || left < best)
+            best = left;
+    }
+
     for (const struct helper_timer *t = h->timers; t; t = t->next)
         if (t->due_ms >= 0) {
             int64_t left = t->due_ms > now ? t->due_ms - now : 0;
@@ -274,6 +265,37 @@ timers_timeout(const struct helper *h, uint32_t slirp_timeout)
                 best = left;
         }
     return best > 86400000 ? 86400000 : (int) best;
+}
+
+/* A frame routed from a bridge comes from an address beyond libslirp's
+ * network: libslirp would answer it only after asking for its MAC (an
+ * ARP request and a timer round, half a second). A gratuitous ARP of the
+ * address, with the tap's MAC, given to libslirp first teaches it. */
+static void
+arp_prime(struct helper *h, const uint8_t *frame, size_t n)
+{
+    uint8_t arp[42] = { 0 };
+    uint32_t src;
+
+    if (n < 34 || frame[12] != 0x08 || frame[13] != 0x00)
+        return;
+    memcpy(&src, frame + 26, sizeof src);
+    if ((ntohl(src) & 0xffffff00u) == (ntohl(h->guest.s_addr) & 0xffffff00u) || src == 0)
+        return; /* libslirp's own network: it knows how to reach it */
+    for (unsigned i = 0; i < HELPER_PRIMED; i++)
+        if (h->primed[i] == src)
+            return;
+    h->primed[h->primed_next] = src;
+    h->primed_next = (h->primed_next + 1) % HELPER_PRIMED;
+    memset(arp, 0xff, 6);                  /* to everyone */
+    memcpy(arp + 6, frame + 6, 6);         /* from the tap */
+    arp[12] = 0x08, arp[13] = 0x06;        /* ARP */
+    arp[15] = 1, arp[16] = 0x08;           /* Ethernet, IPv4 */
+    arp[18] = 6, arp[19] = 4, arp[21] = 1; /* a request */
+    memcpy(arp + 22, frame + 6, 6);        /* sender's MAC */
+    memcpy(arp + 28, &src, 4);             /* sender's address ... */
+    memcpy(arp + 38, &src, 4);             /* ... asked for: gratuitous */
+    slirp_fn.input(h->slirp, arp, (int) sizeof arp);
 }
 
 /* every frame the tap holds; false when the tap is gone */
@@ -285,6 +307,8 @@ tap_drain(struct helper *h)
     for (;;) {
         ssize_t n = read(h->tap, frame, sizeof frame);
         if (n > 0) {
+            if (h->prime_arp)
+                arp_prime(h, frame, (size_t) n);
             slirp_fn.input(h->slirp, frame, (int) n);
             continue;
         }
@@ -311,8 +335,7 @@ helper_release(struct helper *h)
     _exit(0);
 }
 
-/* Runs until the container's namespace, and with it the tap, is gone. */
-__attribute__((noreturn)) static void
+__attribute__((noreturn)) void
 helper_loop(struct helper *h)
 {
     for (;;) {
@@ -323,9 +346,11 @@ helper_loop(struct helper *h)
         add_poll_cb(h->tap, SLIRP_POLL_IN, h);
         add_poll_cb(h->control, SLIRP_POLL_IN, h);
         for (size_t i = 0; i < h->nudp; i++)
-            netns_udpfwd_fill(h->udp[i], add_poll_fd, h);
+            netns_udpfwd_fill(h->udp[i], helper_add_fd, h);
         for (size_t i = 0; i < h->ntcp; i++)
-            netns_tcpfwd_fill(h->tcp[i], add_poll_fd, h);
+            netns_tcpfwd_fill(h->tcp[i], helper_add_fd, h);
+        if (h->fill)
+            h->fill(h);
         slirp_fn.pollfds_fill(h->slirp, &timeout, add_poll_cb, h);
         /* libslirp caps the wait at a second whether or not it has anything
          * timed to do (its TCP timers ask for 2 or 500 ms): an idle helper
@@ -348,6 +373,8 @@ helper_loop(struct helper *h)
             for (size_t i = 0; i < h->ntcp; i++)
                 netns_tcpfwd_poll(h->tcp[i], h->pfd);
         }
+        if (h->dispatch)
+            h->dispatch(h, r);
         timers_run(h);
     }
 }
@@ -384,8 +411,8 @@ publish_error(const struct netns_port *p, int e, struct pcon_err *err)
 /* The socket of a published port on the host, bound: on its address, or,
  * with none, everywhere: [::] taking IPv4 clients too (as podman's
  * rootlessport), 0.0.0.0 on a host without IPv6. */
-static int
-host_socket(const struct netns_port *p, int type, struct pcon_err *err)
+int
+helper_host_socket(const struct netns_port *p, int type, struct pcon_err *err)
 {
     struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(p->host_port) };
     struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(p->host_port) };
@@ -419,7 +446,7 @@ host_socket(const struct netns_port *p, int type, struct pcon_err *err)
 static int
 publish_udp(struct helper *h, const struct netns_port *p, struct pcon_err *err)
 {
-    cleanup_close int fd = host_socket(p, SOCK_DGRAM, err);
+    cleanup_close int fd = helper_host_socket(p, SOCK_DGRAM, err);
     struct sockaddr_in dst = { .sin_family = AF_INET,
                                .sin_port = htons(p->ctr_port),
                                .sin_addr = h->guest };
@@ -435,7 +462,7 @@ publish_udp(struct helper *h, const struct netns_port *p, struct pcon_err *err)
 static int
 publish_tcp(struct helper *h, const struct netns_port *p, struct pcon_err *err)
 {
-    cleanup_close int fd = host_socket(p, SOCK_STREAM, err);
+    cleanup_close int fd = helper_host_socket(p, SOCK_STREAM, err);
     struct sockaddr_in dst = { .sin_family = AF_INET,
                                .sin_port = htons(p->ctr_port),
                                .sin_addr = h->guest };
@@ -499,9 +526,9 @@ outbound_resolve(const char *v, int family, void *sa, struct pcon_err *err)
     return 0;
 }
 
-static int
-helper_setup(struct helper *h, pid_t target, const struct netns_spec *spec,
-             const struct netns_port *ports, size_t nports, struct pcon_err *err)
+int
+helper_slirp_setup(struct helper *h, const struct netns_spec *spec, const struct netns_port *ports,
+                   size_t nports, struct pcon_err *err)
 {
     static const SlirpCb cb = {
         .send_packet = send_packet_cb,
@@ -520,17 +547,14 @@ helper_setup(struct helper *h, pid_t target, const struct netns_spec *spec,
     static struct sockaddr_in6 out6;
     unsigned int mtu = spec->mtu ? spec->mtu : NETNS_SLIRP_MTU;
     struct netns_slirp_addrs a;
-    struct netns_tap_config tc;
     SlirpConfig cfg = { .version = 2, .in_enabled = true, .if_mtu = mtu, .if_mru = mtu };
 
     netns_slirp_addrs(spec, &a);
-    tc = (struct netns_tap_config){ a.address, a.netmask, a.gateway, mtu, !spec->ipv6_off };
     if ((spec->outbound_addr[0] && outbound_resolve(spec->outbound_addr, AF_INET, &out4, err) < 0)
         || (spec->outbound_addr6[0]
             && outbound_resolve(spec->outbound_addr6, AF_INET6, &out6, err) < 0))
         return -1;
-    h->tap = netns_tap_open(target, &tc, &h->agent, err);
-    if (h->tap < 0 || dynlib_load(&slirp_lib, err) < 0)
+    if (dynlib_load(&slirp_lib, err) < 0)
         return -1;
     (void) inet_pton(AF_INET, a.network, &cfg.vnetwork);
     (void) inet_pton(AF_INET, a.netmask, &cfg.vnetmask);
@@ -556,6 +580,31 @@ helper_setup(struct helper *h, pid_t target, const struct netns_spec *spec,
     return 0;
 }
 
+static int
+helper_setup(struct helper *h, pid_t target, const struct netns_spec *spec,
+             const struct netns_port *ports, size_t nports, struct pcon_err *err)
+{
+    unsigned int mtu = spec->mtu ? spec->mtu : NETNS_SLIRP_MTU;
+    struct netns_slirp_addrs a;
+    struct netns_tap_config tc;
+
+    netns_slirp_addrs(spec, &a);
+    tc = (struct netns_tap_config){ a.address, a.netmask, a.gateway, mtu, !spec->ipv6_off };
+    /* outbound_addr= is checked before anything is made */
+    if (spec->outbound_addr[0] || spec->outbound_addr6[0]) {
+        struct sockaddr_in6 probe;
+        if ((spec->outbound_addr[0]
+             && outbound_resolve(spec->outbound_addr, AF_INET, &probe, err) < 0)
+            || (spec->outbound_addr6[0]
+                && outbound_resolve(spec->outbound_addr6, AF_INET6, &probe, err) < 0))
+            return -1;
+    }
+    h->tap = netns_tap_open(target, &tc, &h->agent, err);
+    if (h->tap < 0)
+        return -1;
+    return helper_slirp_setup(h, spec, ports, nports, err);
+}
+
 struct helper_msg {
     int errnum;
     int kind; /* enum pcon_errkind */
@@ -567,7 +616,7 @@ __attribute__((noreturn)) static void
 helper_main(pid_t target, const struct netns_spec *spec, const struct netns_port *ports,
             size_t nports, int status_fd, pid_t parent)
 {
-    struct helper h = { .tap = -1, .agent = -1, .control = -1 };
+    struct helper h = { .tap = -1, .agent = -1, .control = -1, .wake_ms = -1 };
     struct pcon_err err = { 0 };
     struct helper_msg msg = { 0 };
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);

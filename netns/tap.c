@@ -29,6 +29,8 @@
 #include "../lib/cleanup.h"
 #include "../lib/proc.h"
 #include "netns.h"
+#include "bridge.h"
+#include "nl.h"
 #include "tap.h"
 
 static void
@@ -136,63 +138,31 @@ struct tap_reply {
 /* an agent's request: a socket of type connected to dst (from src, when
  * its family is set), or the route that brings back replies from dst */
 struct agent_req {
-    int op;   /* AGENT_CONNECT or AGENT_ROUTE */
+    int op;   /* AGENT_* */
     int type; /* SOCK_DGRAM or SOCK_STREAM */
     struct sockaddr_in dst, src;
+    struct bridge_req br; /* the user networks' ops (netns/bridge.h) */
 };
-enum { AGENT_CONNECT = 1, AGENT_ROUTE };
+enum {
+    AGENT_CONNECT = 1,
+    AGENT_ROUTE,
+    AGENT_UNROUTE,
+    AGENT_BRIDGE,
+    AGENT_BRIDGE_DOWN,
+    AGENT_VETH,
+    AGENT_DNS,
+};
 
 /* the table of the route that delivers replies to a client's kept address
  * locally (to the forwarder's socket bound to it) */
 #define KEEP_TABLE 2530
-
-struct nlreq {
-    struct nlmsghdr nh;
-    union {
-        struct rtmsg rt;
-        struct fib_rule_hdr fr;
-        struct ifaddrmsg ifa;
-    } u;
-    char attrs[128];
-};
-
-static void
-nl_attr(struct nlreq *r, unsigned short type, const void *data, size_t len)
-{
-    struct rtattr *a = (struct rtattr *) ((char *) r + NLMSG_ALIGN(r->nh.nlmsg_len));
-
-    a->rta_type = type;
-    a->rta_len = (unsigned short) RTA_LENGTH(len);
-    memcpy(RTA_DATA(a), data, len);
-    r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + RTA_ALIGN(a->rta_len);
-}
-
-/* sends r and reads the kernel's answer: 0, or -errno (EEXIST is done) */
-static int
-nl_talk(struct nlreq *r)
-{
-    cleanup_close int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-    char buf[512];
-    struct nlmsghdr *h = (struct nlmsghdr *) buf;
-    ssize_t n;
-    int e;
-
-    r->nh.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-    if (fd < 0 || send(fd, r, r->nh.nlmsg_len, 0) < 0)
-        return -errno;
-    n = recv(fd, buf, sizeof buf, 0);
-    if (n < (ssize_t) sizeof *h || h->nlmsg_type != NLMSG_ERROR)
-        return -EPROTO;
-    e = ((struct nlmsgerr *) NLMSG_DATA(h))->error;
-    return e == -EEXIST ? 0 : e;
-}
 
 /* Replies from the container's from (address and port) to a client whose
  * address the forwarder kept belong to the forwarder's socket, not to the
  * network: "from ADDR ipproto P sport PORT lookup KEEP_TABLE", a table
  * where every address is local. */
 static int
-route_keep(const struct sockaddr_in *from, int ipproto)
+route_keep(const struct sockaddr_in *from, int ipproto, bool drop)
 {
     struct nlreq r = { 0 };
     uint32_t table = KEEP_TABLE, lo = 1, prio = 100;
@@ -201,6 +171,8 @@ route_keep(const struct sockaddr_in *from, int ipproto)
     uint8_t proto = (uint8_t) ipproto;
     int e;
 
+    if (drop)
+        goto rule;
     r.nh.nlmsg_len = NLMSG_LENGTH(sizeof r.u.rt);
     r.nh.nlmsg_type = RTM_NEWROUTE;
     r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
@@ -213,17 +185,19 @@ route_keep(const struct sockaddr_in *from, int ipproto)
     nl_attr(&r, RTA_OIF, &lo, sizeof lo);
     if ((e = nl_talk(&r)) < 0)
         return e;
+rule:
     memset(&r, 0, sizeof r);
     r.nh.nlmsg_len = NLMSG_LENGTH(sizeof r.u.fr);
-    r.nh.nlmsg_type = RTM_NEWRULE;
-    r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+    r.nh.nlmsg_type = drop ? RTM_DELRULE : RTM_NEWRULE;
+    r.nh.nlmsg_flags = drop ? 0 : NLM_F_CREATE | NLM_F_EXCL;
     r.u.fr = (struct fib_rule_hdr){ .family = AF_INET, .src_len = 32, .action = FR_ACT_TO_TBL };
     nl_attr(&r, FRA_TABLE, &table, sizeof table);
     nl_attr(&r, FRA_PRIORITY, &prio, sizeof prio);
     nl_attr(&r, FRA_SRC, &from->sin_addr, sizeof from->sin_addr);
     nl_attr(&r, FRA_IP_PROTO, &proto, sizeof proto);
     nl_attr(&r, FRA_SPORT_RANGE, &range, sizeof range);
-    return nl_talk(&r);
+    e = nl_talk(&r);
+    return drop && e == -ENOENT ? 0 : e;
 }
 
 /* tap0's IPv6: the address SLAAC would make of libslirp's prefix and the
@@ -349,28 +323,82 @@ recv_fd(int sock, struct pcon_err *err)
     return fd;
 }
 
-/* In the agent: sockets connected inside the namespace, until the helper
- * goes. Never returns. */
+/* a request, and the fd it may carry (-1: none) */
+static ssize_t
+agent_read(int sock, struct agent_req *req, int *fd)
+{
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = { req, sizeof *req };
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf
+    };
+    struct cmsghdr *cm;
+    ssize_t n = TEMP_FAILURE_RETRY_INT(recvmsg(sock, &mh, MSG_CMSG_CLOEXEC));
+
+    *fd = -1;
+    cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
+    if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+        memcpy(fd, CMSG_DATA(cm), sizeof(int));
+    return n;
+}
+
+/* one request served: an fd to send back (or -1), the error in rep */
+static int
+agent_do(const struct agent_req *req, int in_fd, int own_ns, struct tap_reply *rep)
+{
+    const char *what = NULL;
+    int fd = -1, e = 0;
+
+    switch (req->op) {
+    case AGENT_ROUTE:
+    case AGENT_UNROUTE:
+        e = route_keep(&req->dst, req->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP,
+                       req->op == AGENT_UNROUTE);
+        what = "route replies to kept client addresses";
+        break;
+    case AGENT_BRIDGE:
+        e = bridge_up(&req->br);
+        what = "bring up the network's bridge";
+        break;
+    case AGENT_BRIDGE_DOWN:
+        e = bridge_down(&req->br);
+        what = "remove the network's bridge";
+        break;
+    case AGENT_VETH:
+        e = in_fd < 0 ? -EBADF : bridge_veth(&req->br, in_fd, own_ns, &what);
+        break;
+    case AGENT_DNS:
+        if ((fd = bridge_dns_socket(&req->br)) < 0)
+            e = -errno;
+        what = "listen for DNS queries on the gateway";
+        break;
+    default:
+        if ((fd = agent_socket(req)) < 0)
+            e = -errno;
+        what = "connect inside the container";
+    }
+    if (e < 0) {
+        rep->errnum = -e;
+        snprintf(rep->text, sizeof rep->text, "%s", what ? what : "network setup");
+    }
+    return fd;
+}
+
+/* In the agent: sockets connected inside the namespace, and the other
+ * requests, until the helper goes. Never returns. */
 __attribute__((noreturn)) static void
 agent_serve(int sock)
 {
+    int own_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
     struct agent_req req;
-    ssize_t n;
+    int in_fd;
 
-    while ((n = TEMP_FAILURE_RETRY_INT(read(sock, &req, sizeof req))) == (ssize_t) sizeof req) {
+    while (agent_read(sock, &req, &in_fd) == (ssize_t) sizeof req) {
         struct tap_reply rep = { 0 };
-        int fd = -1, e;
+        int fd = agent_do(&req, in_fd, own_ns, &rep);
 
-        if (req.op == AGENT_ROUTE) {
-            e = route_keep(&req.dst, req.type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP);
-            if (e < 0) {
-                rep.errnum = -e;
-                snprintf(rep.text, sizeof rep.text, "route replies to kept client addresses");
-            }
-        } else if ((fd = agent_socket(&req)) < 0) {
-            rep.errnum = errno;
-            snprintf(rep.text, sizeof rep.text, "connect inside the container");
-        }
+        if (in_fd >= 0)
+            close(in_fd);
         if (send_fd(sock, &rep, fd) < 0)
             _exit(1);
         if (fd >= 0)
@@ -390,13 +418,24 @@ tap_child(int netns_fd, const struct netns_tap_config *c, int sock)
     /* it goes with the helper */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
         _exit(1);
-    if (setns(netns_fd, CLONE_NEWNET) < 0)
-        pcon_fail(&err, errno, "join the container's network namespace");
+    if (netns_fd >= 0 ? setns(netns_fd, CLONE_NEWNET) < 0 : unshare(CLONE_NEWNET) < 0)
+        pcon_fail(&err, errno, "%s network namespace",
+                  netns_fd >= 0 ? "join the container's" : "create a");
     else if ((fd = tap_create(&err)) >= 0 && tap_configure(c, &err) < 0) {
         close(fd);
         fd = -1;
     }
-    close(netns_fd);
+    /* a router between its bridges and tap0, which answers libslirp's ARP
+     * for the addresses behind it */
+    if (fd >= 0 && c->router
+        && (sysctl_write("/proc/sys/net/ipv4/ip_forward", "1") < 0
+            || sysctl_write("/proc/sys/net/ipv4/conf/tap0/proxy_arp", "1") < 0)) {
+        pcon_fail(&err, errno, "make the network namespace a router");
+        close(fd);
+        fd = -1;
+    }
+    if (netns_fd >= 0)
+        close(netns_fd);
     if (fd < 0) {
         rep.errnum = err.errnum ? err.errnum : EIO;
         snprintf(rep.text, sizeof rep.text, "%s", err.msg ? err.msg : "tap0 failed");
@@ -417,8 +456,7 @@ netns_tap_open(pid_t target, const struct netns_tap_config *c, int *agent, struc
 
     *agent = -1;
     snprintf(path, sizeof path, "/proc/%d/ns/net", (int) target);
-    nsfd = open(path, O_RDONLY | O_CLOEXEC);
-    if (nsfd < 0)
+    if (target > 0 && (nsfd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
         return pcon_fail(err, errno, "open %s", path);
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
         return pcon_fail(err, errno, "create socket pair");
@@ -441,6 +479,83 @@ netns_tap_open(pid_t target, const struct netns_tap_config *c, int *agent, struc
     }
     *agent = sv[0]; /* the agent is reaped by whoever reaps the helper's children */
     return fd;
+}
+
+/* a request carrying fd (-1: none) */
+static int
+agent_ask_fd(int agent, const struct agent_req *req, int fd, struct pcon_err *err)
+{
+    char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+    struct iovec iov = { (void *) req, sizeof *req };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+    if (fd >= 0) {
+        struct cmsghdr *cm;
+        mh.msg_control = cbuf;
+        mh.msg_controllen = sizeof cbuf;
+        cm = CMSG_FIRSTHDR(&mh);
+        cm->cmsg_level = SOL_SOCKET;
+        cm->cmsg_type = SCM_RIGHTS;
+        cm->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+    }
+    if (TEMP_FAILURE_RETRY_INT(sendmsg(agent, &mh, MSG_NOSIGNAL)) != (ssize_t) sizeof *req)
+        return pcon_fail(err, errno, "ask the network namespace");
+    return recv_fd(agent, err);
+}
+
+/* a request whose answer carries no fd: its error alone tells */
+static int
+agent_ask_done(int agent, const struct agent_req *req, int fd, struct pcon_err *err)
+{
+    struct pcon_err e = { 0 };
+
+    if (agent_ask_fd(agent, req, fd, &e) < 0 && e.errnum != 0) {
+        *err = e;
+        return -1;
+    }
+    pcon_err_clear(&e);
+    return 0;
+}
+
+int
+netns_agent_bridge(int agent, const struct bridge_req *b, struct pcon_err *err)
+{
+    struct agent_req req = { .op = AGENT_BRIDGE, .br = *b };
+
+    return agent_ask_done(agent, &req, -1, err);
+}
+
+int
+netns_agent_bridge_down(int agent, const struct bridge_req *b, struct pcon_err *err)
+{
+    struct agent_req req = { .op = AGENT_BRIDGE_DOWN, .br = *b };
+
+    return agent_ask_done(agent, &req, -1, err);
+}
+
+int
+netns_agent_veth(int agent, int ctr_ns, const struct bridge_req *b, struct pcon_err *err)
+{
+    struct agent_req req = { .op = AGENT_VETH, .br = *b };
+
+    return agent_ask_done(agent, &req, ctr_ns, err);
+}
+
+int
+netns_agent_dns_socket(int agent, const struct bridge_req *b, struct pcon_err *err)
+{
+    struct agent_req req = { .op = AGENT_DNS, .br = *b };
+
+    return agent_ask_fd(agent, &req, -1, err);
+}
+
+int
+netns_agent_route_drop(int agent, int type, const struct sockaddr_in *from, struct pcon_err *err)
+{
+    struct agent_req req = { .op = AGENT_UNROUTE, .type = type, .dst = *from };
+
+    return agent_ask_done(agent, &req, -1, err);
 }
 
 const struct sockaddr_in *

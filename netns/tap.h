@@ -13,8 +13,11 @@
 struct netns_tap_config {
     const char *address, *netmask, *gateway; /* dotted IPv4 */
     unsigned int mtu;
-    bool ipv6; /* libslirp's fd00::/64 too; else IPv6 is off on tap0 */
+    bool ipv6;   /* libslirp's fd00::/64 too; else IPv6 is off on tap0 */
+    bool router; /* the user networks': forwarding between its bridges and tap0 */
 };
+
+struct bridge_req;
 
 /* tap0 (IFF_TAP | IFF_NO_PI) in the network namespace of target, with the
  * address, lo and tap0 up and the default route (with ipv6, also the
@@ -23,6 +26,7 @@ struct netns_tap_config {
  * (nonblocking, close-on-exec). *agent is the socket of the child that
  * made it, which stays in the namespace (until *agent is closed) to hand
  * out sockets connected there. */
+/* (target 0: in a new network namespace, the agent's own) */
 int netns_tap_open(pid_t target, const struct netns_tap_config *c, int *agent,
                    struct pcon_err *err);
 /* a nonblocking socket of type (SOCK_DGRAM, SOCK_STREAM) created in the
@@ -41,6 +45,16 @@ const struct sockaddr_in *netns_agent_kept_source(const struct sockaddr_storage 
 /* replies from the container's from (its address and port, of type) to a
  * kept client address come back to the forwarder's socket */
 int netns_agent_route_keep(int agent, int type, const struct sockaddr_in *from,
+                           struct pcon_err *err);
+
+/* in the user networks' namespace (netns/bridge.h): a network's bridge
+ * up; a veth pair into the namespace ctr_ns; a UDP socket on a gateway's
+ * port 53; a kept-address route (netns_agent_route_keep's) dropped */
+int netns_agent_bridge(int agent, const struct bridge_req *b, struct pcon_err *err);
+int netns_agent_bridge_down(int agent, const struct bridge_req *b, struct pcon_err *err);
+int netns_agent_veth(int agent, int ctr_ns, const struct bridge_req *b, struct pcon_err *err);
+int netns_agent_dns_socket(int agent, const struct bridge_req *b, struct pcon_err *err);
+int netns_agent_route_drop(int agent, int type, const struct sockaddr_in *from,
                            struct pcon_err *err);
 
 #endif

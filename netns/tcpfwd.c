@@ -211,3 +211,17 @@ netns_tcpfwd_close_listener(struct netns_tcpfwd *f)
         close(f->listen_fd);
     f->listen_fd = -1;
 }
+
+void
+netns_tcpfwd_free(struct netns_tcpfwd *f)
+{
+    if (f == NULL)
+        return;
+    netns_tcpfwd_close_listener(f);
+    while (f->conns) {
+        struct conn *c = f->conns;
+        f->conns = c->next;
+        conn_free(c);
+    }
+    free(f);
+}

@@ -21,6 +21,8 @@ void netns_tcpfwd_fill(struct netns_tcpfwd *f, int (*add)(int fd, short events, 
                        void *opaque);
 /* no more connections are taken: the host's port is free again */
 void netns_tcpfwd_close_listener(struct netns_tcpfwd *f);
+/* the listener, every connection and f itself */
+void netns_tcpfwd_free(struct netns_tcpfwd *f);
 /* handles this round's events (pfd: the round's pollfds) */
 void netns_tcpfwd_poll(struct netns_tcpfwd *f, const struct pollfd *pfd);
 

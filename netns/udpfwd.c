@@ -175,3 +175,14 @@ netns_udpfwd_close_listener(struct netns_udpfwd *f)
         close(f->outer);
     f->outer = -1;
 }
+
+void
+netns_udpfwd_free(struct netns_udpfwd *f)
+{
+    if (f == NULL)
+        return;
+    netns_udpfwd_close_listener(f);
+    while (f->flows)
+        udp_flow_close(f, &f->flows);
+    free(f);
+}

@@ -23,5 +23,7 @@ void netns_udpfwd_fill(struct netns_udpfwd *f, int (*add)(int fd, short events, 
 void netns_udpfwd_poll(struct netns_udpfwd *f, const struct pollfd *pfd);
 /* no more datagrams are taken: the host's port is free again */
 void netns_udpfwd_close_listener(struct netns_udpfwd *f);
+/* the listener, every flow and f itself */
+void netns_udpfwd_free(struct netns_udpfwd *f);
 
 #endif

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Bridges and veth pairs of the user networks, by rtnetlink, in the
+ * namespace of the agent that runs these. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_link.h>
+#include <linux/veth.h>
+#include <net/route.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "bridge.h"
+#include "nl.h"
+
+static void
+attr_str(struct nlreq *r, unsigned short type, const char *s)
+{
+    nl_attr(r, type, s, strlen(s) + 1);
+}
+
+static int internal_rule(const struct bridge_req *b, unsigned short type);
+
+static int
+addr_add(unsigned int index, struct in_addr addr, unsigned int prefix)
+{
+    struct nlreq r;
+    struct in_addr brd = { htonl(ntohl(addr.s_addr) | ((UINT32_C(1) << (32 - prefix)) - 1)) };
+
+    nl_init(&r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof r.u.ifa);
+    r.u.ifa = (struct ifaddrmsg){ .ifa_family = AF_INET,
+                                  .ifa_prefixlen = (unsigned char) prefix,
+                                  .ifa_index = index };
+    nl_attr(&r, IFA_LOCAL, &addr, sizeof addr);
+    nl_attr(&r, IFA_ADDRESS, &addr, sizeof addr);
+    nl_attr(&r, IFA_BROADCAST, &brd, sizeof brd);
+    return nl_talk(&r);
+}
+
+int
+bridge_up(const struct bridge_req *b)
+{
+    struct nlreq r;
+    struct rtattr *info;
+    unsigned int index, mtu = b->mtu;
+    int e;
+
+    nl_init(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof r.u.ifi);
+    r.u.ifi =
+        (struct ifinfomsg){ .ifi_family = AF_UNSPEC, .ifi_flags = IFF_UP, .ifi_change = IFF_UP };
+    attr_str(&r, IFLA_IFNAME, b->bridge);
+    nl_attr(&r, IFLA_MTU, &mtu, sizeof mtu);
+    info = nl_nest(&r, IFLA_LINKINFO);
+    attr_str(&r, IFLA_INFO_KIND, "bridge");
+    nl_nest_end(&r, info);
+    if ((e = nl_talk(&r)) < 0)
+        return e;
+    if ((index = if_nametoindex(b->bridge)) == 0)
+        return -errno;
+    if ((e = addr_add(index, b->gateway, b->prefix)) < 0)
+        return e;
+    /* nothing from an internal network is routed anywhere (its gateway, a
+     * local address, still answers: the local table comes first) */
+    if (b->internal && (e = internal_rule(b, RTM_NEWRULE)) < 0)
+        return e;
+    return 0;
+}
+
+/* the internal network's rule, added (RTM_NEWRULE) or dropped */
+static int
+internal_rule(const struct bridge_req *b, unsigned short type)
+{
+    struct nlreq r;
+    uint32_t prio = 200;
+
+    nl_init(&r, type, type == RTM_NEWRULE ? NLM_F_CREATE | NLM_F_EXCL : 0, sizeof r.u.fr);
+    r.u.fr = (struct fib_rule_hdr){ .family = AF_INET,
+                                    .src_len = (unsigned char) b->prefix,
+                                    .action = FR_ACT_UNREACHABLE };
+    nl_attr(&r, FRA_PRIORITY, &prio, sizeof prio);
+    nl_attr(&r, FRA_SRC, &b->subnet, sizeof b->subnet);
+    attr_str(&r, FRA_IIFNAME, b->bridge);
+    return nl_talk(&r);
+}
+
+int
+bridge_down(const struct bridge_req *b)
+{
+    struct nlreq r;
+    int e;
+
+    if (b->internal && (e = internal_rule(b, RTM_DELRULE)) < 0 && e != -ENOENT)
+        return e;
+    nl_init(&r, RTM_DELLINK, 0, sizeof r.u.ifi);
+    r.u.ifi = (struct ifinfomsg){ .ifi_family = AF_UNSPEC };
+    attr_str(&r, IFLA_IFNAME, b->bridge);
+    e = nl_talk(&r);
+    return e == -ENODEV ? 0 : e;
+}
+
+/* the container's end: its address and the default route via the gateway */
+static int
+veth_inside(const struct bridge_req *b, const char **what)
+{
+    cleanup_close int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct rtentry rt = { 0 };
+    struct sockaddr_in *sin;
+    unsigned int index = if_nametoindex(b->ifname);
+    int e;
+
+    *what = "address the container's interface";
+    if (sock < 0 || index == 0)
+        return -errno;
+    if ((e = addr_add(index, b->addr, b->prefix)) < 0)
+        return e;
+    *what = "bring up the container's interface";
+    {
+        struct ifreq ifr = { 0 };
+        snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", b->ifname);
+        if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0)
+            return -errno;
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0)
+            return -errno;
+    }
+    if (b->internal)
+        return 0;
+    *what = "add the container's default route";
+    sin = (struct sockaddr_in *) &rt.rt_dst;
+    sin->sin_family = AF_INET;
+    sin = (struct sockaddr_in *) &rt.rt_genmask;
+    sin->sin_family = AF_INET;
+    sin = (struct sockaddr_in *) &rt.rt_gateway;
+    sin->sin_family = AF_INET;
+    sin->sin_addr = b->gateway;
+    rt.rt_flags = RTF_UP | RTF_GATEWAY;
+    rt.rt_dev = (char *) b->ifname;
+    if (ioctl(sock, SIOCADDRT, &rt) < 0 && errno != EEXIST)
+        return -errno;
+    return 0;
+}
+
+int
+bridge_veth(const struct bridge_req *b, int ctr_ns, int own_ns, const char **what)
+{
+    struct nlreq r;
+    struct rtattr *info, *data, *peer;
+    /* the peer is not brought up here: until the pair is whole, a veth
+     * cannot open (ENOTCONN); inside, once addressed */
+    struct ifinfomsg pi = { .ifi_family = AF_UNSPEC };
+    unsigned int master = if_nametoindex(b->bridge), mtu = b->mtu;
+    unsigned char rnd[4];
+    char host[IFNAMSIZ];
+    int e;
+
+    *what = "find the network's bridge";
+    if (master == 0)
+        return -errno;
+    *what = "name the veth pair";
+    if (getrandom(rnd, sizeof rnd, 0) != (ssize_t) sizeof rnd)
+        return -errno;
+    snprintf(host, sizeof host, "veth%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
+    nl_init(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof r.u.ifi);
+    r.u.ifi =
+        (struct ifinfomsg){ .ifi_family = AF_UNSPEC, .ifi_flags = IFF_UP, .ifi_change = IFF_UP };
+    attr_str(&r, IFLA_IFNAME, host);
+    nl_attr(&r, IFLA_MTU, &mtu, sizeof mtu);
+    nl_attr(&r, IFLA_MASTER, &master, sizeof master);
+    info = nl_nest(&r, IFLA_LINKINFO);
+    attr_str(&r, IFLA_INFO_KIND, "veth");
+    data = nl_nest(&r, IFLA_INFO_DATA);
+    peer = nl_nest(&r, VETH_INFO_PEER);
+    nl_put(&r, &pi, sizeof pi);
+    attr_str(&r, IFLA_IFNAME, b->ifname);
+    nl_attr(&r, IFLA_NET_NS_FD, &ctr_ns, sizeof ctr_ns);
+    nl_attr(&r, IFLA_ADDRESS, b->mac, sizeof b->mac);
+    nl_attr(&r, IFLA_MTU, &mtu, sizeof mtu);
+    nl_nest_end(&r, peer);
+    nl_nest_end(&r, data);
+    nl_nest_end(&r, info);
+    *what = "create the veth pair";
+    if ((e = nl_talk_exact(&r)) < 0)
+        return e;
+    *what = "join the container's network namespace";
+    if (setns(ctr_ns, CLONE_NEWNET) < 0)
+        return -errno;
+    e = veth_inside(b, what);
+    /* back home; failing that, this agent is of no more use */
+    if (setns(own_ns, CLONE_NEWNET) < 0)
+        _exit(1);
+    return e;
+}
+
+int
+bridge_dns_socket(const struct bridge_req *b)
+{
+    struct sockaddr_in sin = { .sin_family = AF_INET,
+                               .sin_port = htons(53),
+                               .sin_addr = b->gateway };
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), one = 1, e;
+
+    if (fd < 0)
+        return -1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0
+        || bind(fd, (struct sockaddr *) &sin, sizeof sin) < 0) {
+        e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Inside netns/: what the agent of the user networks' namespace does
+ * there (netns/tap.c's agent runs these): a network's bridge, a
+ * container's veth pair, the DNS responder's socket. */
+#ifndef PCON_NETNS_BRIDGE_H
+#define PCON_NETNS_BRIDGE_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+
+struct bridge_req {
+    char bridge[IFNAMSIZ];                /* the network's bridge, in the agent's namespace */
+    char ifname[IFNAMSIZ];                /* the container's end: eth0, eth1, ... */
+    struct in_addr subnet, addr, gateway; /* addr: the container's */
+    unsigned int prefix, mtu;
+    bool internal; /* no way out: no default route, nothing forwarded from it */
+    unsigned char mac[6];
+};
+
+/* the bridge, with the gateway's address, up (made once; 0 or -errno) */
+int bridge_up(const struct bridge_req *b);
+/* the bridge (and its veths) gone */
+int bridge_down(const struct bridge_req *b);
+/* a veth pair: one end on the bridge, the other in the network namespace
+ * ctr_ns as b->ifname, addressed, up, routed (own_ns: the caller's, joined
+ * again after; 0 or -errno, *what naming the step that failed) */
+int bridge_veth(const struct bridge_req *b, int ctr_ns, int own_ns, const char **what);
+/* a UDP socket on the gateway's port 53 (-1 and errno) */
+int bridge_dns_socket(const struct bridge_req *b);
+
+#endif

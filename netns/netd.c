@@ -1,0 +1,974 @@
+// SPDX-License-Identifier: Apache-2.0
+/* pcon-netd, the user networks' process, and its clients' side. One
+ * single-threaded poll loop (netns/slirp.c's, with hooks): libslirp on
+ * tap0, the clients' requests, the DNS responders, the published ports.
+ * Requests are fixed-size messages on a SOCK_SEQPACKET socket; each is
+ * answered before the next is read. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
+#include "../lib/loop.h"
+#include "../lib/proc.h"
+#include "bridge.h"
+#include "dns.h"
+#include "helper.h"
+#include "netd.h"
+#include "tap.h"
+#include "tcpfwd.h"
+#include "udpfwd.h"
+
+#define NETD_SOCK       "netd.sock"
+#define NETD_LOCK       "netd.lock"
+#define NETD_LINGER_MS  2000 /* kept a moment for the next container */
+#define NETD_PENDING    256  /* DNS queries forwarded and not yet answered */
+#define NETD_PENDING_MS 5000
+#define NETD_UPSTREAMS  3
+
+enum { NETD_ALLOC = 1, NETD_ATTACH, NETD_PUBLISH, NETD_BYE };
+
+struct netd_req {
+    int op;
+    char ctr_id[65];
+    char net_name[256];
+    struct bridge_req br; /* the network's bridge, subnet, gateway; the interface */
+    struct in_addr first, last, want;
+    bool dns;
+    char names[2048]; /* space-separated */
+    struct netns_port port;
+};
+
+struct netd_reply {
+    int errnum;
+    int kind; /* enum pcon_errkind */
+    char text[512];
+    struct in_addr ip;
+    unsigned char mac[6];
+};
+
+/* ------------------------------------------------------------------ */
+/* the process                                                         */
+
+struct netd_net {
+    char name[256];
+    struct bridge_req br;
+    struct in_addr first, last;
+    bool dns;
+    int dns_fd, dns_idx;
+    size_t users;
+    struct netd_net *next;
+};
+
+struct netd_addr {
+    struct netd_net *net;
+    struct in_addr ip;
+    unsigned char mac[6];
+    char ifname[IFNAMSIZ];
+    char **names;
+    struct netd_addr *next;
+};
+
+struct netd_kept {
+    int type;
+    struct sockaddr_in from;
+};
+
+struct netd_client {
+    int fd, idx;
+    struct netd_addr *addrs;
+    struct netns_tcpfwd **tcp;
+    size_t ntcp;
+    struct netns_udpfwd **udp;
+    size_t nudp;
+    struct netd_kept *kept;
+    size_t nkept;
+    struct netd_client *next;
+};
+
+struct netd_pending {
+    bool used;
+    uint16_t id, orig;
+    struct netd_net *net;
+    struct sockaddr_in client;
+    int64_t at_ms;
+};
+
+struct netd {
+    struct helper h;
+    int listen_fd, listen_idx;
+    int lock_fd;
+    const char *sock_path;
+    struct netd_client *clients;
+    struct netd_net *nets;
+    int up_fd, up_idx;
+    struct sockaddr_in upstream[NETD_UPSTREAMS];
+    size_t nupstream;
+    struct netd_pending pending[NETD_PENDING];
+    uint16_t next_id;
+    int64_t idle_since;
+};
+
+static int64_t
+now_ms(void)
+{
+    return loop_now_ns() / 1000000;
+}
+
+static void
+reply_send(int fd, const struct netd_reply *rep)
+{
+    (void) !send(fd, rep, sizeof *rep, MSG_NOSIGNAL);
+}
+
+static void
+reply_err(struct netd_reply *rep, const struct pcon_err *err)
+{
+    rep->errnum = err->errnum;
+    rep->kind = (int) err->kind;
+    snprintf(rep->text, sizeof rep->text, "%s", err->msg ? err->msg : "network failure");
+}
+
+static void
+net_free(struct netd *d, struct netd_net *n)
+{
+    struct pcon_err err = { 0 };
+
+    for (struct netd_net **l = &d->nets; *l; l = &(*l)->next)
+        if (*l == n) {
+            *l = n->next;
+            break;
+        }
+    for (size_t i = 0; i < NETD_PENDING; i++)
+        if (d->pending[i].net == n)
+            d->pending[i].used = false;
+    if (n->dns_fd >= 0)
+        close(n->dns_fd);
+    (void) netns_agent_bridge_down(d->h.agent, &n->br, &err);
+    pcon_err_clear(&err);
+    free(n);
+}
+
+static void
+client_free(struct netd *d, struct netd_client *c)
+{
+    struct pcon_err err = { 0 };
+
+    for (size_t i = 0; i < c->ntcp; i++)
+        netns_tcpfwd_free(c->tcp[i]);
+    for (size_t i = 0; i < c->nudp; i++)
+        netns_udpfwd_free(c->udp[i]);
+    for (size_t i = 0; i < c->nkept; i++)
+        (void) netns_agent_route_drop(d->h.agent, c->kept[i].type, &c->kept[i].from, &err);
+    pcon_err_clear(&err);
+    while (c->addrs) {
+        struct netd_addr *a = c->addrs;
+        c->addrs = a->next;
+        if (--a->net->users == 0)
+            net_free(d, a->net);
+        strv_free(a->names);
+        free(a);
+    }
+    for (struct netd_client **l = &d->clients; *l; l = &(*l)->next)
+        if (*l == c) {
+            *l = c->next;
+            break;
+        }
+    free(c->tcp);
+    free(c->udp);
+    free(c->kept);
+    close(c->fd);
+    free(c);
+}
+
+static bool
+ip_used(const struct netd *d, const struct netd_net *n, struct in_addr ip)
+{
+    for (const struct netd_client *c = d->clients; c; c = c->next)
+        for (const struct netd_addr *a = c->addrs; a; a = a->next)
+            if (a->net == n && a->ip.s_addr == ip.s_addr)
+                return true;
+    return false;
+}
+
+static bool
+same_subnet(const struct bridge_req *a, const struct bridge_req *b)
+{
+    unsigned int p = a->prefix < b->prefix ? a->prefix : b->prefix;
+
+    return p >= 1 && p <= 32
+           && ntohl(a->subnet.s_addr) >> (32 - p) == ntohl(b->subnet.s_addr) >> (32 - p);
+}
+
+/* the network the request names, brought up on first use */
+static struct netd_net *
+net_get(struct netd *d, const struct netd_req *req, struct pcon_err *err)
+{
+    struct netd_net *n;
+
+    for (n = d->nets; n; n = n->next) {
+        if (strcmp(n->name, req->net_name) == 0) {
+            if (strcmp(n->br.bridge, req->br.bridge) != 0
+                || n->br.subnet.s_addr != req->br.subnet.s_addr || n->br.prefix != req->br.prefix
+                || n->br.gateway.s_addr != req->br.gateway.s_addr
+                || n->br.internal != req->br.internal || n->dns != req->dns) {
+                pcon_fail(err, 0,
+                          "network %s was recreated while containers of the old one run: stop"
+                          " them first",
+                          n->name);
+                return NULL;
+            }
+            return n;
+        }
+        if (strcmp(n->br.bridge, req->br.bridge) == 0 || same_subnet(&n->br, &req->br)) {
+            pcon_fail(err, 0, "network %s overlaps network %s, which containers use", req->net_name,
+                      n->name);
+            return NULL;
+        }
+    }
+    n = xzalloc(sizeof *n);
+    snprintf(n->name, sizeof n->name, "%s", req->net_name);
+    n->br = req->br;
+    n->br.ifname[0] = '\0';
+    n->br.addr.s_addr = 0;
+    n->first = req->first;
+    n->last = req->last;
+    n->dns = req->dns;
+    n->dns_fd = n->dns_idx = -1;
+    if (netns_agent_bridge(d->h.agent, &n->br, err) < 0
+        || (n->dns && (n->dns_fd = netns_agent_dns_socket(d->h.agent, &n->br, err)) < 0)) {
+        struct pcon_err e2 = { 0 };
+        (void) netns_agent_bridge_down(d->h.agent, &n->br, &e2);
+        pcon_err_clear(&e2);
+        free(n);
+        return NULL;
+    }
+    n->next = d->nets;
+    d->nets = n;
+    return n;
+}
+
+static void
+handle_alloc(struct netd *d, struct netd_client *c, struct netd_req *req, struct netd_reply *rep)
+{
+    struct pcon_err err = { 0 };
+    struct netd_net *n;
+    struct netd_addr *a;
+    struct in_addr ip = { 0 };
+    char *save = NULL;
+
+    req->net_name[sizeof req->net_name - 1] = '\0';
+    req->names[sizeof req->names - 1] = '\0';
+    req->br.bridge[sizeof req->br.bridge - 1] = '\0';
+    req->br.ifname[sizeof req->br.ifname - 1] = '\0';
+    for (a = c->addrs; a; a = a->next)
+        if (strcmp(a->net->name, req->net_name) == 0) {
+            pcon_fail(&err, 0, "container is already connected to network %s", req->net_name);
+            goto fail;
+        }
+    if ((n = net_get(d, req, &err)) == NULL)
+        goto fail;
+    if (req->want.s_addr) {
+        if (ip_used(d, n, req->want)) {
+            char s[INET_ADDRSTRLEN];
+            inet_ntop(AF_INET, &req->want, s, sizeof s);
+            pcon_fail(&err, 0,
+                      "IPAM error: requested ip address %s is already allocated to another"
+                      " container on network %s",
+                      s, n->name);
+        } else
+            ip = req->want;
+    } else
+        for (uint32_t h = ntohl(n->first.s_addr); h <= ntohl(n->last.s_addr) && !ip.s_addr; h++) {
+            struct in_addr cand = { htonl(h) };
+            if (cand.s_addr != n->br.gateway.s_addr && !ip_used(d, n, cand))
+                ip = cand;
+        }
+    if (ip.s_addr == 0) {
+        if (err.msg == NULL)
+            pcon_fail(&err, 0, "IPAM error: failed to find free IP in network %s", n->name);
+        if (n->users == 0)
+            net_free(d, n);
+        goto fail;
+    }
+    a = xzalloc(sizeof *a);
+    a->net = n;
+    a->ip = ip;
+    if (getrandom(a->mac, sizeof a->mac, 0) != (ssize_t) sizeof a->mac)
+        memcpy(a->mac, &ip, 4);
+    a->mac[0] = (unsigned char) ((a->mac[0] & 0xfe) | 0x02); /* unicast, locally administered */
+    snprintf(a->ifname, sizeof a->ifname, "%s", req->br.ifname);
+    for (char *w = strtok_r(req->names, " ", &save); w; w = strtok_r(NULL, " ", &save))
+        strv_push(&a->names, w);
+    n->users++;
+    a->next = c->addrs;
+    c->addrs = a;
+    rep->ip = ip;
+    memcpy(rep->mac, a->mac, sizeof a->mac);
+    return;
+fail:
+    reply_err(rep, &err);
+    pcon_err_clear(&err);
+}
+
+static void
+handle_attach(struct netd *d, struct netd_client *c, int nsfd, struct netd_reply *rep)
+{
+    struct pcon_err err = { 0 };
+
+    if (nsfd < 0) {
+        pcon_fail(&err, EBADF, "attach: no network namespace given");
+        goto fail;
+    }
+    for (struct netd_addr *a = c->addrs; a; a = a->next) {
+        struct bridge_req br = a->net->br;
+        br.addr = a->ip;
+        memcpy(br.mac, a->mac, sizeof br.mac);
+        snprintf(br.ifname, sizeof br.ifname, "%s", a->ifname);
+        if (netns_agent_veth(d->h.agent, nsfd, &br, &err) < 0) {
+            pcon_prefix(&err, "connect to network %s", a->net->name);
+            goto fail;
+        }
+    }
+    return;
+fail:
+    reply_err(rep, &err);
+    pcon_err_clear(&err);
+}
+
+static void
+handle_publish(struct netd *d, struct netd_client *c, struct netd_req *req, struct netd_reply *rep)
+{
+    struct pcon_err err = { 0 };
+    struct netd_addr *a = c->addrs;
+    struct sockaddr_in dst = { .sin_family = AF_INET };
+    int type = req->port.udp ? SOCK_DGRAM : SOCK_STREAM;
+    cleanup_close int fd = -1;
+
+    req->port.host_ip[sizeof req->port.host_ip - 1] = '\0';
+    while (a && a->next)
+        a = a->next; /* the first allocated: the list is newest first */
+    if (a == NULL) {
+        pcon_fail(&err, 0, "publish: no address on a network");
+        goto fail;
+    }
+    dst.sin_addr = a->ip;
+    dst.sin_port = htons(req->port.ctr_port);
+    fd = helper_host_socket(&req->port, type, &err);
+    if (fd < 0 || netns_agent_route_keep(d->h.agent, type, &dst, &err) < 0)
+        goto fail;
+    c->kept = xrealloc(c->kept, (c->nkept + 1) * sizeof *c->kept);
+    c->kept[c->nkept++] = (struct netd_kept){ type, dst };
+    if (req->port.udp) {
+        c->udp = xrealloc(c->udp, (c->nudp + 1) * sizeof *c->udp);
+        c->udp[c->nudp++] = netns_udpfwd_new(steal_fd(&fd), d->h.agent, &dst);
+    } else {
+        c->tcp = xrealloc(c->tcp, (c->ntcp + 1) * sizeof *c->tcp);
+        c->tcp[c->ntcp++] = netns_tcpfwd_new(steal_fd(&fd), d->h.agent, &dst);
+    }
+    return;
+fail:
+    reply_err(rep, &err);
+    pcon_err_clear(&err);
+}
+
+/* one request of c; false when c is gone */
+static bool
+client_read(struct netd *d, struct netd_client *c)
+{
+    static struct netd_req req;
+    struct netd_reply rep = { 0 };
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = { &req, sizeof req };
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf
+    };
+    struct cmsghdr *cm;
+    ssize_t n = recvmsg(c->fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+    int fd = -1;
+
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return true;
+    cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
+    if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+        memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+    if (n != (ssize_t) sizeof req || req.op == NETD_BYE) {
+        bool bye = n == (ssize_t) sizeof req;
+        int cfd = dup(c->fd);
+        if (fd >= 0)
+            close(fd);
+        client_free(d, c);
+        if (bye && cfd >= 0)
+            reply_send(cfd, &rep); /* the ports are free: the next may bind them */
+        if (cfd >= 0)
+            close(cfd);
+        return false;
+    }
+    switch (req.op) {
+    case NETD_ALLOC:
+        handle_alloc(d, c, &req, &rep);
+        break;
+    case NETD_ATTACH:
+        handle_attach(d, c, fd, &rep);
+        break;
+    case NETD_PUBLISH:
+        handle_publish(d, c, &req, &rep);
+        break;
+    default:
+        snprintf(rep.text, sizeof rep.text, "unknown request");
+        rep.errnum = EPROTO;
+    }
+    if (fd >= 0)
+        close(fd);
+    reply_send(c->fd, &rep);
+    return true;
+}
+
+static void
+accept_clients(struct netd *d)
+{
+    int fd;
+
+    while ((fd = accept4(d->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+        struct netd_client *c = xzalloc(sizeof *c);
+        c->fd = fd;
+        c->idx = -1;
+        c->next = d->clients;
+        d->clients = c;
+        d->idle_since = -1;
+        d->h.wake_ms = -1;
+    }
+}
+
+/* the client whose address on n is ip (the one asking), or NULL */
+static const struct netd_client *
+client_at(const struct netd *d, const struct netd_net *n, struct in_addr ip)
+{
+    for (const struct netd_client *c = d->clients; c; c = c->next)
+        for (const struct netd_addr *a = c->addrs; a; a = a->next)
+            if (a->net == n && a->ip.s_addr == ip.s_addr)
+                return c;
+    return NULL;
+}
+
+static bool
+client_on(const struct netd_client *c, const struct netd_net *n)
+{
+    for (const struct netd_addr *a = c ? c->addrs : NULL; a; a = a->next)
+        if (a->net == n)
+            return true;
+    return false;
+}
+
+/* The addresses of name (at most max) on the networks of the container
+ * asking (as aardvark-dns: one on several networks finds the names of all
+ * of them through any of its resolvers), or on n alone. */
+static size_t
+dns_lookup(const struct netd *d, const struct netd_net *n, struct in_addr from, const char *name,
+           struct in_addr *out, size_t max)
+{
+    const struct netd_client *asker = client_at(d, n, from);
+    size_t k = 0;
+
+    for (const struct netd_client *c = d->clients; c; c = c->next)
+        for (const struct netd_addr *a = c->addrs; a; a = a->next) {
+            if (a->net != n && !client_on(asker, a->net))
+                continue;
+            for (size_t i = 0; a->names && a->names[i] && k < max; i++)
+                if (strcasecmp(a->names[i], name) == 0) {
+                    out[k++] = a->ip;
+                    break;
+                }
+        }
+    return k;
+}
+
+static void
+dns_forward(struct netd *d, struct netd_net *n, uint8_t *msg, size_t len,
+            const struct sockaddr_in *client)
+{
+    int64_t now = now_ms();
+    struct netd_pending *p = NULL;
+
+    for (size_t i = 0; i < NETD_PENDING && p == NULL; i++)
+        if (!d->pending[i].used || now - d->pending[i].at_ms > NETD_PENDING_MS)
+            p = &d->pending[i];
+    if (p == NULL)
+        return; /* too many at once: the client asks again */
+    *p = (struct netd_pending){ true, ++d->next_id, (uint16_t) ((msg[0] << 8) | msg[1]),
+                                n,    *client,      now };
+    msg[0] = (uint8_t) (p->id >> 8);
+    msg[1] = (uint8_t) p->id;
+    for (size_t i = 0; i < d->nupstream; i++)
+        (void) sendto(d->up_fd, msg, len, MSG_DONTWAIT, (struct sockaddr *) &d->upstream[i],
+                      sizeof d->upstream[i]);
+}
+
+static void
+dns_serve(struct netd *d, struct netd_net *n)
+{
+    uint8_t msg[1500], out[1500];
+    struct sockaddr_in client;
+    socklen_t clen = sizeof client;
+    ssize_t len;
+
+    while ((len = recvfrom(n->dns_fd, msg, sizeof msg, MSG_DONTWAIT, (struct sockaddr *) &client,
+                           &clen))
+           >= 0) {
+        struct dns_query q;
+        struct in_addr addrs[16];
+        char base[256];
+        size_t na, olen;
+        bool in_domain;
+        int rcode = DNS_NOERROR;
+
+        if (clen != sizeof client || dns_query_parse(msg, (size_t) len, &q) < 0)
+            goto next;
+        na = dns_lookup(d, n, client.sin_addr, q.name, addrs, 16);
+        in_domain = na == 0 && dns_in_domain(q.name, base, sizeof base);
+        if (in_domain)
+            na = dns_lookup(d, n, client.sin_addr, base, addrs, 16);
+        if (na == 0 && !in_domain) {
+            if (d->nupstream == 0)
+                rcode = DNS_SERVFAIL;
+            else {
+                dns_forward(d, n, msg, (size_t) len, &client);
+                goto next;
+            }
+        } else if (na == 0)
+            rcode = DNS_NXDOMAIN;
+        /* a known name: its IPv4 addresses; other types have none */
+        if (q.qtype != DNS_TYPE_A && q.qtype != DNS_TYPE_ANY)
+            na = 0;
+        olen = dns_answer(msg, &q, rcode, addrs, na, out, sizeof out);
+        if (olen)
+            (void) sendto(n->dns_fd, out, olen, MSG_DONTWAIT, (struct sockaddr *) &client,
+                          sizeof client);
+    next:
+        clen = sizeof client;
+    }
+}
+
+static void
+upstream_read(struct netd *d)
+{
+    uint8_t msg[4096];
+    struct sockaddr_in from;
+    socklen_t flen = sizeof from;
+    ssize_t len;
+
+    while (
+        (len = recvfrom(d->up_fd, msg, sizeof msg, MSG_DONTWAIT, (struct sockaddr *) &from, &flen))
+        >= 0) {
+        uint16_t id;
+        bool known = false;
+
+        if (len < 12 || flen != sizeof from)
+            goto next;
+        for (size_t i = 0; i < d->nupstream && !known; i++)
+            known = d->upstream[i].sin_addr.s_addr == from.sin_addr.s_addr
+                    && d->upstream[i].sin_port == from.sin_port;
+        id = (uint16_t) ((msg[0] << 8) | msg[1]);
+        for (size_t i = 0; known && i < NETD_PENDING; i++) {
+            struct netd_pending *p = &d->pending[i];
+            if (!p->used || p->id != id)
+                continue;
+            msg[0] = (uint8_t) (p->orig >> 8);
+            msg[1] = (uint8_t) p->orig;
+            (void) sendto(p->net->dns_fd, msg, (size_t) len, MSG_DONTWAIT,
+                          (struct sockaddr *) &p->client, sizeof p->client);
+            p->used = false;
+            break;
+        }
+    next:
+        flen = sizeof from;
+    }
+}
+
+/* implements helper.fill */
+static void
+netd_fill(struct helper *h)
+{
+    struct netd *d = h->user;
+
+    d->listen_idx = helper_add_fd(d->listen_fd, POLLIN, h);
+    d->up_idx = d->up_fd >= 0 ? helper_add_fd(d->up_fd, POLLIN, h) : -1;
+    for (struct netd_net *n = d->nets; n; n = n->next)
+        n->dns_idx = n->dns_fd >= 0 ? helper_add_fd(n->dns_fd, POLLIN, h) : -1;
+    for (struct netd_client *c = d->clients; c; c = c->next) {
+        c->idx = helper_add_fd(c->fd, POLLIN, h);
+        for (size_t i = 0; i < c->ntcp; i++)
+            netns_tcpfwd_fill(c->tcp[i], helper_add_fd, h);
+        for (size_t i = 0; i < c->nudp; i++)
+            netns_udpfwd_fill(c->udp[i], helper_add_fd, h);
+    }
+}
+
+/* no client for a while: gone, unless one is on its way (it holds the
+ * lock shared while it connects) */
+static void
+idle_check(struct netd *d)
+{
+    int64_t now = now_ms();
+
+    if (d->clients) {
+        d->idle_since = -1;
+        d->h.wake_ms = -1;
+        return;
+    }
+    if (d->idle_since < 0) {
+        d->idle_since = now;
+        d->h.wake_ms = now + NETD_LINGER_MS;
+        return;
+    }
+    if (now < d->h.wake_ms)
+        return;
+    if (flock(d->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+        d->h.wake_ms = now + 100;
+        return;
+    }
+    accept_clients(d);
+    if (d->clients == NULL) {
+        (void) unlink(d->sock_path);
+        _exit(0);
+    }
+    (void) flock(d->lock_fd, LOCK_UN);
+}
+
+/* implements helper.dispatch */
+static void
+netd_dispatch(struct helper *h, int polled)
+{
+    struct netd *d = h->user;
+    struct netd_client *next;
+
+    if (polled > 0) {
+        if (h->pfd[d->listen_idx].revents)
+            accept_clients(d);
+        if (d->up_idx >= 0 && h->pfd[d->up_idx].revents)
+            upstream_read(d);
+        for (struct netd_net *n = d->nets; n; n = n->next)
+            if (n->dns_idx >= 0 && h->pfd[n->dns_idx].revents)
+                dns_serve(d, n);
+        for (struct netd_client *c = d->clients; c; c = next) {
+            next = c->next;
+            for (size_t i = 0; i < c->ntcp; i++)
+                netns_tcpfwd_poll(c->tcp[i], h->pfd);
+            for (size_t i = 0; i < c->nudp; i++)
+                netns_udpfwd_poll(c->udp[i], h->pfd);
+        }
+        for (struct netd_client *c = d->clients; c; c = next) {
+            next = c->next;
+            if (c->idx >= 0 && h->pfd[c->idx].revents)
+                (void) client_read(d, c);
+        }
+    }
+    idle_check(d);
+}
+
+/* the host's resolvers (IPv4), where names of no container go */
+static void
+upstreams_read(struct netd *d)
+{
+    cleanup_free char *text = fs_read_all(AT_FDCWD, "/etc/resolv.conf", 1 << 16, NULL, NULL);
+    char *save = NULL;
+
+    for (char *line = text ? strtok_r(text, "\n", &save) : NULL;
+         line && d->nupstream < NETD_UPSTREAMS; line = strtok_r(NULL, "\n", &save)) {
+        char addr[64];
+        struct sockaddr_in *s = &d->upstream[d->nupstream];
+        if (sscanf(line, " nameserver %63s", addr) != 1)
+            continue;
+        *s = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(53) };
+        if (inet_pton(AF_INET, addr, &s->sin_addr) == 1)
+            d->nupstream++;
+    }
+}
+
+static int
+listen_at(const char *path, struct pcon_err *err)
+{
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    cleanup_close int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+    if (strlen(path) >= sizeof sun.sun_path)
+        return pcon_fail(err, ENAMETOOLONG, "listen on %s", path);
+    strcpy(sun.sun_path, path);
+    (void) unlink(path);
+    if (fd < 0 || bind(fd, (struct sockaddr *) &sun, sizeof sun) < 0 || listen(fd, 64) < 0)
+        return pcon_fail(err, errno, "listen on %s", path);
+    return steal_fd(&fd);
+}
+
+static int
+netd_setup(struct netd *d, const char *runroot, struct pcon_err *err)
+{
+    struct netns_spec spec = { .mode = NETNS_SLIRP, .ipv6_off = true };
+    struct netns_slirp_addrs a;
+    struct netns_tap_config tc;
+    cleanup_free char *lock = xasprintf("%s/%s", runroot, NETD_LOCK);
+
+    netns_slirp_addrs(&spec, &a);
+    tc = (struct netns_tap_config){ a.address, a.netmask, a.gateway, NETNS_SLIRP_MTU, false, true };
+    d->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (d->lock_fd < 0)
+        return pcon_fail(err, errno, "open %s", lock);
+    d->up_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    upstreams_read(d);
+    d->h.tap = netns_tap_open(0, &tc, &d->h.agent, err);
+    if (d->h.tap < 0 || helper_slirp_setup(&d->h, &spec, NULL, 0, err) < 0)
+        return -1;
+    d->h.prime_arp = true;
+    d->h.fill = netd_fill;
+    d->h.dispatch = netd_dispatch;
+    d->h.user = d;
+    d->listen_fd = listen_at(d->sock_path, err);
+    return d->listen_fd < 0 ? -1 : 0;
+}
+
+/* the process, started by netd_start: never returns */
+__attribute__((noreturn)) static void
+netd_main(const char *runroot, int ready)
+{
+    static struct netd d;
+    struct netd_reply rep = { 0 };
+    struct pcon_err err = { 0 };
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    int keep[] = { ready };
+
+    (void) prctl(PR_SET_NAME, "pcon-netd", 0, 0, 0);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0
+        || proc_close_fds_except(keep, 1) < 0 || signal(SIGPIPE, SIG_IGN) == SIG_ERR
+        || chdir("/") < 0)
+        _exit(1);
+    d.h = (struct helper){ .tap = -1, .agent = -1, .control = -1, .wake_ms = -1 };
+    d.listen_fd = d.up_fd = d.lock_fd = -1;
+    d.idle_since = -1;
+    d.sock_path = xasprintf("%s/%s", runroot, NETD_SOCK);
+    if (netd_setup(&d, runroot, &err) < 0)
+        reply_err(&rep, &err);
+    if (write(ready, &rep, sizeof rep) != (ssize_t) sizeof rep || rep.text[0])
+        _exit(1);
+    close(ready);
+    helper_loop(&d.h);
+}
+
+/* ------------------------------------------------------------------ */
+/* the clients' side                                                   */
+
+static int
+connect_at(const char *path)
+{
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof sun.sun_path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    strcpy(sun.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && connect(fd, (struct sockaddr *) &sun, sizeof sun) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+/* a new pcon-netd, in a session of its own, not the caller's child */
+static int
+netd_start(const char *runroot, struct pcon_err *err)
+{
+    struct netd_reply rep;
+    int p[2], status;
+    pid_t pid;
+    ssize_t n;
+
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return pcon_fail(err, errno, "start the networks' process");
+    pid = fork();
+    if (pid < 0) {
+        close(p[0]);
+        close(p[1]);
+        return pcon_fail(err, errno, "start the networks' process");
+    }
+    if (pid == 0) {
+        close(p[0]);
+        if (setsid() < 0)
+            _exit(1);
+        pid = fork();
+        if (pid == 0)
+            netd_main(runroot, p[1]);
+        _exit(pid < 0);
+    }
+    close(p[1]);
+    (void) TEMP_FAILURE_RETRY_INT(waitpid(pid, &status, 0));
+    n = TEMP_FAILURE_RETRY_INT(read(p[0], &rep, sizeof rep));
+    close(p[0]);
+    if (n != (ssize_t) sizeof rep)
+        return pcon_fail(err, n < 0 ? errno : EPROTO, "start the networks' process");
+    if (rep.text[0]) {
+        rep.text[sizeof rep.text - 1] = '\0';
+        return pcon_fail_kind(err, (enum pcon_errkind) rep.kind, rep.errnum,
+                              "start the networks' process: %s", rep.text);
+    }
+    return 0;
+}
+
+int
+netns_netd_connect(const char *runroot, struct pcon_err *err)
+{
+    cleanup_free char *path = xasprintf("%s/%s", runroot, NETD_SOCK);
+    cleanup_free char *lockp = xasprintf("%s/%s", runroot, NETD_LOCK);
+    cleanup_close int lock = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int fd;
+
+    if (lock < 0)
+        return pcon_fail(err, errno, "open %s", lockp);
+    /* shared while connecting: the process does not end meanwhile */
+    if (TEMP_FAILURE_RETRY_INT(flock(lock, LOCK_SH)) < 0)
+        return pcon_fail(err, errno, "lock %s", lockp);
+    if ((fd = connect_at(path)) >= 0)
+        return fd;
+    /* exclusive to start one: only one does */
+    if (TEMP_FAILURE_RETRY_INT(flock(lock, LOCK_EX)) < 0)
+        return pcon_fail(err, errno, "lock %s", lockp);
+    if ((fd = connect_at(path)) >= 0)
+        return fd;
+    if (netd_start(runroot, err) < 0)
+        return -1;
+    if ((fd = connect_at(path)) < 0)
+        return pcon_fail(err, errno, "connect to the networks' process");
+    return fd;
+}
+
+static int
+ask(int fd, const struct netd_req *req, int pass_fd, struct netd_reply *rep, struct pcon_err *err)
+{
+    char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+    struct iovec iov = { (void *) req, sizeof *req };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+    ssize_t n;
+
+    if (pass_fd >= 0) {
+        struct cmsghdr *cm;
+        mh.msg_control = cbuf;
+        mh.msg_controllen = sizeof cbuf;
+        cm = CMSG_FIRSTHDR(&mh);
+        cm->cmsg_level = SOL_SOCKET;
+        cm->cmsg_type = SCM_RIGHTS;
+        cm->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
+    }
+    if (TEMP_FAILURE_RETRY_INT(sendmsg(fd, &mh, MSG_NOSIGNAL)) != (ssize_t) sizeof *req)
+        return pcon_fail(err, errno, "ask the networks' process");
+    n = TEMP_FAILURE_RETRY_INT(recv(fd, rep, sizeof *rep, 0));
+    if (n != (ssize_t) sizeof *rep)
+        return pcon_fail(err, n < 0 ? errno : EPROTO, "hear from the networks' process");
+    if (rep->text[0]) {
+        rep->text[sizeof rep->text - 1] = '\0';
+        return pcon_fail_kind(err, (enum pcon_errkind) rep->kind, rep->errnum, "%s", rep->text);
+    }
+    return 0;
+}
+
+int
+netns_netd_alloc(int fd, const struct netns_attach_opts *o, struct netns_attachment *out,
+                 struct pcon_err *err)
+{
+    static struct netd_req req;
+    struct netd_reply rep;
+    const struct netns_network *n = o->net;
+    size_t len = 0;
+
+    memset(&req, 0, sizeof req);
+    req.op = NETD_ALLOC;
+    snprintf(req.ctr_id, sizeof req.ctr_id, "%s", o->ctr_id);
+    snprintf(req.net_name, sizeof req.net_name, "%s", n->name);
+    snprintf(req.br.bridge, sizeof req.br.bridge, "%s", n->iface);
+    snprintf(req.br.ifname, sizeof req.br.ifname, "%s", o->ifname);
+    req.br.subnet = n->subnet;
+    req.br.gateway = n->gateway;
+    req.br.prefix = n->prefix;
+    req.br.mtu = n->mtu ? n->mtu : 1500;
+    req.br.internal = n->internal;
+    req.first = n->range_first;
+    req.last = n->range_last;
+    req.want = o->want;
+    req.dns = n->dns;
+    for (size_t i = 0; o->names && o->names[i]; i++) {
+        size_t k = strlen(o->names[i]);
+        if (len + k + 2 > sizeof req.names)
+            return pcon_fail(err, E2BIG, "too many names on network %s", n->name);
+        memcpy(req.names + len, o->names[i], k);
+        req.names[len + k] = ' ';
+        len += k + 1;
+    }
+    if (ask(fd, &req, -1, &rep, err) < 0)
+        return -1;
+    out->ip = rep.ip;
+    memcpy(out->mac, rep.mac, sizeof out->mac);
+    return 0;
+}
+
+int
+netns_netd_attach(int fd, pid_t target, struct pcon_err *err)
+{
+    static struct netd_req req;
+    struct netd_reply rep;
+    char path[64];
+    cleanup_close int nsfd = -1;
+
+    snprintf(path, sizeof path, "/proc/%d/ns/net", (int) target);
+    if ((nsfd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return pcon_fail(err, errno, "open %s", path);
+    memset(&req, 0, sizeof req);
+    req.op = NETD_ATTACH;
+    return ask(fd, &req, nsfd, &rep, err);
+}
+
+int
+netns_netd_publish(int fd, const struct netns_port *ports, size_t n, struct pcon_err *err)
+{
+    static struct netd_req req;
+    struct netd_reply rep;
+
+    for (size_t i = 0; i < n; i++) {
+        memset(&req, 0, sizeof req);
+        req.op = NETD_PUBLISH;
+        req.port = ports[i];
+        if (ask(fd, &req, -1, &rep, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+void
+netns_netd_close(int fd)
+{
+    static struct netd_req req;
+    struct netd_reply rep;
+    struct pcon_err err = { 0 };
+
+    if (fd < 0)
+        return;
+    memset(&req, 0, sizeof req);
+    req.op = NETD_BYE;
+    (void) ask(fd, &req, -1, &rep, &err);
+    pcon_err_clear(&err);
+    close(fd);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The user networks' process, pcon-netd: one per user, started by the
+ * first container that joins a network and gone a little after the last
+ * has left. It holds the network namespace where the networks' bridges
+ * are (its agent's), libslirp on that namespace's tap0 as the way out,
+ * the DNS responder on each network's gateway and the published ports of
+ * the containers on networks. A container's monitor talks to it over
+ * <runroot>/netd.sock for the container's whole run: its addresses,
+ * names and ports are the connection's and go with it. */
+#ifndef PCON_NETNS_NETD_H
+#define PCON_NETNS_NETD_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../lib/err.h"
+#include "network.h"
+#include "port.h"
+
+struct netns_attach_opts {
+    const struct netns_network *net;
+    const char *ctr_id;
+    const char *ifname;  /* eth0, eth1, ... */
+    struct in_addr want; /* --ip; 0: the first free address */
+    char *const *names;  /* answered by the network's DNS: name, short id, aliases */
+};
+
+struct netns_attachment {
+    struct in_addr ip;
+    unsigned char mac[6];
+};
+
+/* a connection to the user's pcon-netd (started when none runs) */
+int netns_netd_connect(const char *runroot, struct pcon_err *err);
+/* an address on a network, kept for the connection */
+int netns_netd_alloc(int fd, const struct netns_attach_opts *o, struct netns_attachment *out,
+                     struct pcon_err *err);
+/* every address allocated on fd given to the network namespace of target:
+ * a veth pair each, addressed and routed */
+int netns_netd_attach(int fd, pid_t target, struct pcon_err *err);
+/* the ports published to the first address */
+int netns_netd_publish(int fd, const struct netns_port *ports, size_t n, struct pcon_err *err);
+/* everything of the connection let go of (the host's ports free again once
+ * it returns), and the connection closed */
+void netns_netd_close(int fd);
+
+#endif

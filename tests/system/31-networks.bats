@@ -1,0 +1,280 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# User-defined networks: network create/ls/inspect/exists/rm/prune with
+# podman's documents and errors; containers on a bridge in the user's
+# networks namespace (pcon-netd), names answered by its DNS on the gateway,
+# several networks, internal ones, published ports, --ip.
+
+load helpers
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+netd_gone() {
+    [ ! -S "$PCON_RUNROOT/netd.sock" ]
+}
+
+# every test leaves no network behind, even when it fails
+teardown() {
+    local n
+    for n in $(pcon network ls -q 2>/dev/null); do
+        [ "$n" = podman ] || pcon network rm -f "$n" >/dev/null 2>&1 || true
+    done
+}
+
+@test "network create, ls, inspect, exists, rm: podman's documents, errors and exit codes" {
+    run pcon network ls --format '{{.Name}} {{.ID}} {{.Driver}}'
+    assert_output "podman 2f259bab93aa bridge"
+    run pcon network create appnet
+    assert_output "appnet"
+    run pcon network inspect --format '{{.Name}} {{.Driver}} {{.NetworkInterface}} {{.DNSEnabled}} {{.Internal}}' appnet
+    assert_output "appnet bridge podman1 true false"
+    run pcon network inspect appnet
+    assert_output_contains '"network_interface": "podman1"'
+    assert_output_contains '"subnet": "10.89.0.0/24"'
+    assert_output_contains '"gateway": "10.89.0.1"'
+    assert_output_contains '"dns_enabled": true'
+    run pcon network create --subnet 10.90.7.0/24 --gateway 10.90.7.254 --ip-range 10.90.7.128/25 \
+        --internal --label team=a --disable-dns net2
+    run pcon network inspect net2
+    assert_output_contains '"subnet": "10.90.7.0/24"'
+    assert_output_contains '"gateway": "10.90.7.254"'
+    assert_output_contains '"start_ip": "10.90.7.129"'
+    assert_output_contains '"end_ip": "10.90.7.254"'
+    assert_output_contains '"internal": true'
+    assert_output_contains '"dns_enabled": false'
+    run pcon network inspect --format '{{.Labels.team}} {{json .Subnets}}' net2
+    assert_output 'a [{"subnet":"10.90.7.0/24","gateway":"10.90.7.254","lease_range":{"start_ip":"10.90.7.129","end_ip":"10.90.7.254"}}]'
+    run pcon network ls
+    [[ "${lines[0]}" =~ ^NETWORK\ ID\ +NAME\ +DRIVER$ ]]
+    [[ "${lines[1]}" =~ ^[0-9a-f]{12}\ +appnet\ +bridge$ ]]
+    [[ "${lines[2]}" =~ ^[0-9a-f]{12}\ +net2\ +bridge$ ]]
+    [[ "${lines[3]}" =~ ^2f259bab93aa\ +podman\ +bridge$ ]]
+    run pcon network ls -q --filter label=team=a
+    assert_output "net2"
+    # by id prefix too
+    id=$(pcon network inspect --format '{{.ID}}' appnet)
+    run pcon network exists "${id:0:10}"
+    assert_status 0
+    run --separate-stderr pcon network create appnet
+    assert_status 125
+    [ "$stderr" = "Error: network name appnet already used: network already exists" ]
+    run --separate-stderr pcon network create --subnet 10.89.0.0/24 over
+    assert_status 125
+    [ "$stderr" = "Error: subnet 10.89.0.0/24 is already used on the host or by another config" ]
+    run --separate-stderr pcon network create --subnet 10.89.0.1/24 bad
+    assert_status 125
+    assert_one_error_line
+    run --separate-stderr pcon network create 'bad/name'
+    assert_status 125
+    [ "$stderr" = "Error: network name bad/name invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument" ]
+    run pcon network exists nope
+    assert_status 1
+    run --separate-stderr pcon network inspect nope
+    assert_status 125
+    [ "$stderr" = "Error: inspecting object: network nope: unable to find network with name or ID nope: network not found" ]
+    run --separate-stderr pcon network rm nope
+    assert_status 1
+    [ "$stderr" = "Error: unable to find network with name or ID nope: network not found" ]
+    run pcon network rm appnet net2
+    assert_output $'appnet\nnet2'
+    run pcon network ls -q
+    assert_output "podman"
+    # nothing half-made: no record, no temporary left
+    run ls "$PCON_ROOT/networks"
+    assert_output ""
+}
+
+@test "concurrent network create of one name: exactly one wins; of two names: two subnets" {
+    local i
+    for i in 1 2 3 4; do
+        pcon network create race >"$BATS_TEST_TMPDIR/out$i" 2>&1 &
+    done
+    wait
+    run cat "$BATS_TEST_TMPDIR"/out*
+    [ "$(grep -c '^race$' <<<"$output")" = 1 ]
+    [ "$(grep -c 'already exists' <<<"$output")" = 3 ]
+    pcon network create other >/dev/null &
+    pcon network create third >/dev/null &
+    wait
+    run pcon network ls --format '{{json .Subnets}}'
+    [ "$(echo "$output" | wc -l)" = 4 ]
+    [ "$(sort <<<"$output" | uniq -d)" = "" ]
+    pcon network rm race other third >/dev/null
+}
+
+@test "containers on a network resolve each other by name, alias and short id; addresses and routes as podman's" {
+    pcon network create appnet >/dev/null
+    pcon run -d --name db --network appnet --network-alias database $IMAGE \
+        sh -c 'echo db-answers > /tmp/index.html; exec httpd -f -p 8080 -h /tmp' >/dev/null
+    dbid=$(pcon inspect --format '{{.Id}}' db)
+    run pcon inspect --format '{{.NetworkSettings.Networks.appnet.IPAddress}}/{{.NetworkSettings.Networks.appnet.IPPrefixLen}} {{.NetworkSettings.Networks.appnet.Gateway}}' db
+    assert_output "10.89.0.2/24 10.89.0.1"
+    run pcon inspect --format '{{json .NetworkSettings.Networks.appnet.Aliases}}' db
+    assert_output "[\"database\",\"${dbid:0:12}\"]"
+    run pcon run --rm --name client --network appnet $IMAGE sh -c \
+        'ip -o -4 addr show eth0; ip route; cat /etc/resolv.conf; grep client /etc/hosts'
+    assert_status 0
+    assert_output_contains "inet 10.89.0.3/24"
+    assert_output_contains "default via 10.89.0.1 dev eth0"
+    assert_output_contains $'search dns.podman\nnameserver 10.89.0.1'
+    [[ "$output" =~ 10\.89\.0\.3[[:space:]][0-9a-f]{12}[[:space:]]client ]]
+    for name in db database "${dbid:0:12}" db.dns.podman DB; do
+        run pcon run --rm --network appnet $IMAGE nslookup "$name"
+        assert_status 0
+        assert_output_contains "Address: 10.89.0.2"
+    done
+    run pcon run --rm --network appnet $IMAGE timeout 5 wget -qO- http://database:8080/
+    assert_output "db-answers"
+    # an unknown name of the networks' domain is NXDOMAIN, not forwarded
+    run pcon run --rm --network appnet $IMAGE nslookup nobody.dns.podman
+    assert_status 1
+    assert_output_contains "NXDOMAIN"
+    # a name is answered only while its container runs
+    pcon rm -f -t 0 db >/dev/null
+    run pcon run --rm --network appnet $IMAGE nslookup db.dns.podman
+    assert_status 1
+    pcon network rm appnet >/dev/null
+    assert_no_containers
+}
+
+@test "a container on two networks reaches both; the networks are apart" {
+    pcon network create --subnet 10.91.1.0/24 neta >/dev/null
+    pcon network create --subnet 10.91.2.0/24 netb >/dev/null
+    pcon run -d --name sa --network neta $IMAGE httpd -f -p 80 -h /etc >/dev/null
+    pcon run -d --name sb --network netb $IMAGE httpd -f -p 80 -h /etc >/dev/null
+    run pcon run --rm --network neta,netb $IMAGE sh -c \
+        'ip -o -4 addr show | grep eth; wget -qO- http://sa/hostname; wget -qO- http://sb/hostname'
+    assert_status 0
+    assert_output_contains "eth0    inet 10.91.1.3/24"
+    assert_output_contains "eth1    inet 10.91.2.3/24"
+    assert_output_contains "$(pcon inspect --format '{{.Id}}' sa | cut -c1-12)"
+    assert_output_contains "$(pcon inspect --format '{{.Id}}' sb | cut -c1-12)"
+    # --network given twice is the same
+    run pcon run --rm --network neta --network netb $IMAGE ls /sys/class/net
+    assert_output $'eth0\neth1\nlo'
+    # names of one network are not answered on another
+    run pcon run --rm --network netb $IMAGE nslookup sa.dns.podman
+    assert_status 1
+    pcon rm -f -t 0 sa sb >/dev/null
+    pcon network rm neta netb >/dev/null
+}
+
+@test "an internal network has no way out; its members still reach each other" {
+    local hostaddr port
+    hostaddr=$(ip -o -4 addr show scope global | awk '{ sub("/.*", "", $4); print $4; exit }')
+    [ -n "$hostaddr" ] || skip "the host has no global IPv4 address to reach"
+    port=$(free_port)
+    python3 -m http.server --bind "$hostaddr" "$port" --directory /etc >/dev/null 2>&1 &
+    server=$!
+    wait_for 10 curl -sf -o /dev/null "http://$hostaddr:$port/hostname"
+    pcon network create open >/dev/null
+    pcon network create --internal closed >/dev/null
+    # the open network's way out: the host through libslirp
+    run pcon run --rm --network open $IMAGE timeout 5 wget -qO- "http://$hostaddr:$port/hostname"
+    assert_status 0
+    assert_output "$(cat /etc/hostname)"
+    pcon run -d --name inner --network closed $IMAGE httpd -f -p 80 -h /etc >/dev/null
+    run pcon run --rm --network closed $IMAGE sh -c 'ip route; timeout 5 wget -qO- http://inner/hostname'
+    assert_status 0
+    refute_output_contains "default"
+    # even with a route of its own, nothing is forwarded from it
+    run pcon run --rm --network closed $IMAGE sh -c \
+        "ip route add default via 10.89.1.1 2>/dev/null || ip route add default via \$(ip route | awk '{print \$NF; exit}'); timeout 5 wget -qO- http://$hostaddr:$port/hostname"
+    [ "$status" -ne 0 ]
+    kill "$server"
+    pcon rm -f -t 0 inner >/dev/null
+    pcon network rm open closed >/dev/null
+}
+
+@test "-p on a network publishes on the host; the port is free again once the container is gone" {
+    local port
+    port=$(free_port)
+    pcon network create pubnet >/dev/null
+    pcon run -d --name web --network pubnet -p "$port:8080" $IMAGE sh -c \
+        'echo via-network > /tmp/i.html; exec httpd -f -p 8080 -h /tmp' >/dev/null
+    wait_for 10 curl -sf "http://127.0.0.1:$port/i.html"
+    run curl -sf "http://127.0.0.1:$port/i.html"
+    assert_output "via-network"
+    run pcon port web
+    assert_output "8080/tcp -> 0.0.0.0:$port"
+    run pcon ps --format '{{.Ports}}' --filter name=web
+    assert_output "0.0.0.0:$port->8080/tcp"
+    pcon rm -f -t 0 web >/dev/null
+    # released before rm returned: published again at once
+    run pcon run -d --name web2 --network pubnet -p "$port:8080" $IMAGE httpd -f -p 8080 -h /etc
+    assert_status 0
+    pcon rm -f -t 0 web2 >/dev/null
+    pcon network rm pubnet >/dev/null
+}
+
+@test "--ip gives a fixed address; a taken one is refused; --ip and aliases need a network" {
+    pcon network create --subnet 10.92.0.0/24 ipnet >/dev/null
+    pcon run -d --name fixed --network ipnet --ip 10.92.0.50 $IMAGE sleep 60 >/dev/null
+    run pcon inspect --format '{{.NetworkSettings.Networks.ipnet.IPAddress}}' fixed
+    assert_output "10.92.0.50"
+    run --separate-stderr pcon run --rm --network ipnet --ip 10.92.0.50 $IMAGE true
+    assert_status 125
+    [[ "$stderr" == *"requested ip address 10.92.0.50 is already allocated"* ]]
+    run --separate-stderr pcon run --rm --network ipnet --ip 10.93.0.5 $IMAGE true
+    assert_status 125
+    [ "$stderr" = "Error: requested static ip 10.93.0.5 not in any subnet on network ipnet" ]
+    run --separate-stderr pcon run --rm --ip 10.92.0.9 $IMAGE true
+    assert_status 125
+    assert_one_error_line
+    run --separate-stderr pcon run --rm --network-alias x $IMAGE true
+    assert_status 125
+    assert_one_error_line
+    pcon rm -f -t 0 fixed >/dev/null
+    pcon network rm ipnet >/dev/null
+    assert_no_containers
+}
+
+@test "network rm of a network in use is exit 2; -f removes its containers; prune keeps used ones" {
+    pcon network create busy >/dev/null
+    pcon network create idle >/dev/null
+    pcon create --name user --network busy $IMAGE true >/dev/null
+    run --separate-stderr pcon network rm busy
+    assert_status 2
+    [ "$stderr" = 'Error: "busy" has associated containers with it. Use -f to forcibly delete containers and pods: network is being used' ]
+    run pcon network prune -f
+    assert_output "idle"
+    run pcon network ls -q
+    assert_output $'busy\npodman'
+    run pcon network rm -f busy
+    assert_output "busy"
+    run pcon container exists user
+    assert_status 1
+    run --separate-stderr pcon network rm podman
+    assert_status 125
+    assert_one_error_line
+}
+
+@test "pcon-netd starts with the first container on a network and is gone after the last" {
+    pcon network create lifenet >/dev/null
+    # (the previous tests' lingers two seconds)
+    wait_for 10 netd_gone
+    pcon run -d --name l1 --network lifenet $IMAGE sleep 60 >/dev/null
+    [ -S "$PCON_RUNROOT/netd.sock" ]
+    pgrep -u "$(id -u)" -x pcon-netd >/dev/null
+    pcon rm -f -t 0 l1 >/dev/null
+    wait_for 10 netd_gone
+    pcon network rm lifenet >/dev/null
+}
+
+@test "--label on a container: inspect, ps --filter label=, --label-file" {
+    printf 'from=file\n# a comment\n\nbare\n' >"$BATS_TEST_TMPDIR/labels"
+    pcon create --name lab --label app=web -l tier=front --label-file "$BATS_TEST_TMPDIR/labels" $IMAGE true >/dev/null
+    run pcon inspect --format '{{.Config.Labels.app}} {{.Config.Labels.tier}} {{.Config.Labels.from}} [{{.Config.Labels.bare}}]' lab
+    assert_output "web front file []"
+    run pcon ps -a --filter label=app=web --format '{{.Names}}'
+    assert_output "lab"
+    run pcon ps -a --filter label=app --format '{{.Names}}'
+    assert_output "lab"
+    run pcon ps -a --filter label=app=db --format '{{.Names}}'
+    assert_output ""
+    run pcon ps -a --filter name=lab --format '{{.Labels.tier}}'
+    assert_output "front"
+    pcon rm lab >/dev/null
+}
