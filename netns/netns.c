@@ -198,7 +198,7 @@ int
 netns_spec_add(const char *s, struct netns_spec *out, bool first, struct pcon_err *err)
 {
     struct netns_spec more;
-    size_t n;
+    size_t n, m;
 
     if (first)
         return netns_spec_parse(s, out, err);
@@ -208,9 +208,11 @@ netns_spec_add(const char *s, struct netns_spec *out, bool first, struct pcon_er
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "--network: only user networks can be given more than once");
     n = strlen(out->target);
-    if (n + 1 + strlen(more.target) >= sizeof out->target)
+    m = strlen(more.target);
+    if (n + 1 + m >= sizeof out->target)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "--network: too many networks");
-    snprintf(out->target + n, sizeof out->target - n, ",%s", more.target);
+    out->target[n] = ',';
+    memcpy(out->target + n + 1, more.target, m + 1);
     return 0;
 }
 

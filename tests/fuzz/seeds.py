@@ -234,6 +234,15 @@ VALUES = (sel(0, ["2026-11-23T02:56:49.123456789Z", "2026-11-23T02:56:49+05:30",
           + sel(6, ["/data:size=1m,mode=0700", "/tmp:ro,exec,suid,dev", "/a/../../b:nr_inodes=5",
                     "rel:size=1", "/x:frob", "/h:/c:ro,z", "./h:/c:z,ro,rbind", "/h:../c"]))
 
+def dns_query(name, qtype=1):
+    q = b"".join(bytes([len(l)]) + l.encode() for l in name.split(".") if l) + b"\0"
+    return b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00" + q + bytes([0, qtype, 0, 1])
+
+
+DNS = [dns_query("db"), dns_query("database.dns.podman"), dns_query("Web.Example.COM", 28),
+       dns_query("a" * 63 + ".b", 255),
+       dns_query("db") + b"\x00\x00\x29\x10\x00\x00\x00\x00\x00\x00\x00"]
+
 write("fuzz_layer", layers())
 write("fuzz_archive", archives())
 write("fuzz_image", images())
@@ -243,6 +252,7 @@ write("fuzz_auth", sel(0, AUTH) + sel(1, CHALLENGES))
 write("fuzz_template", [b(t) for t in TEMPLATES])
 write("fuzz_logline", LOGS)
 write("fuzz_values", VALUES)
+write("fuzz_dns", DNS)
 write("fuzz_seccomp", [b(t) for t in [
     '{"defaultAction":"SCMP_ACT_ALLOW"}',
     '{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":38,"archMap":[{"architecture":'

@@ -344,7 +344,14 @@ inside"
     run pcon run --rm --network host $IMAGE ls /sys/class/net
     assert_status 0
     [ "$(echo "$output" | wc -l)" -eq "$(ls /sys/class/net | wc -l)" ]
-    run --separate-stderr pcon run --rm --network bridge $IMAGE true
+    # bridge: podman's default network, "podman" (10.88.0.0/16)
+    run pcon run --rm --network bridge $IMAGE ip -o -4 addr show eth0
+    assert_status 0
+    assert_output_contains "inet 10.88.0."
+    run --separate-stderr pcon run --rm --network nosuchnet $IMAGE true
+    assert_status 125
+    [ "$stderr" = "Error: unable to find network with name or ID nosuchnet: network not found" ]
+    run --separate-stderr pcon run --rm --network 'bad:mode' $IMAGE true
     assert_status 125
 }
 

@@ -1,0 +1,57 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# User networks seen from outside: run by tests/run.sh (as root) in its
+# pcon-keep namespace, where the host's resolver is the tests' own on
+# 127.0.0.1 (answering every A question with $KEEP_DNS) and a second host
+# answers on $KEEP_PEER. Nothing leaves the two namespaces.
+
+load ../helpers
+
+setup_file() {
+    if ! ip -4 addr show 2>/dev/null | grep -q "inet $KEEP_ADDR/"; then
+        echo "this suite runs inside tests/run.sh's pcon-keep namespace ($KEEP_ADDR)" >&2
+        return 1
+    fi
+    wait_for 10 curl -sf "http://$KEEP_PEER/who" || {
+        echo "the second host (peer.py on $KEEP_PEER) does not answer" >&2
+        return 1
+    }
+    pcon_setup_store
+    mkdir -p "$BATS_FILE_TMPDIR/www/cgi-bin"
+    printf '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\n%%s\\n" "$REMOTE_ADDR"\n' \
+        >"$BATS_FILE_TMPDIR/www/cgi-bin/who"
+    chmod 0755 "$BATS_FILE_TMPDIR/www/cgi-bin/who"
+    pcon network create outnet >/dev/null
+}
+
+teardown_file() {
+    pcon_teardown_store
+}
+
+@test "names that are no container's are forwarded to the host's resolver" {
+    # (the tests' resolver has no AAAA: nslookup's exit is that one's)
+    run pcon run --rm --network outnet $IMAGE nslookup -type=a registry.example.org
+    assert_output_contains "Name:	registry.example.org"
+    assert_output_contains "Address: $KEEP_DNS"
+    # a container's name is still answered by the network
+    pcon run -d --name named --network outnet $IMAGE sleep 60 >/dev/null
+    run pcon run --rm --network outnet $IMAGE nslookup named
+    assert_output_contains "Address: 10.89.0.2"
+    pcon rm -f -t 0 named >/dev/null
+}
+
+@test "a container on a network reaches the second host, from the host's address" {
+    run pcon run --rm --network outnet $IMAGE wget -qO- "http://$KEEP_PEER/who"
+    assert_status 0
+    assert_output "$KEEP_ADDR"
+}
+
+@test "a port published from a network keeps the second host's address" {
+    local port=18220
+    pcon run -d --name netwho --network outnet -p "$port:80" -v "$BATS_FILE_TMPDIR/www:/www:ro" \
+        $IMAGE httpd -f -p 80 -h /www >/dev/null
+    wait_for 10 curl -sf "http://$KEEP_PEER/fetch?port=$port&path=cgi-bin/who" >/dev/null
+    run curl -sf "http://$KEEP_PEER/fetch?port=$port&path=cgi-bin/who"
+    pcon rm -f -t 0 netwho >/dev/null
+    assert_output_contains "$KEEP_PEER_ADDR"
+}
