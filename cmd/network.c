@@ -25,6 +25,8 @@ enum {
     NET_FILTER,
     NET_NO_TRUNC,
     NET_TIME,
+    NET_ALIAS,
+    NET_IP,
 };
 
 /* the containers (of v) on the network (ids, malloc'd; NULL for none) */
@@ -481,9 +483,94 @@ const struct cmd_def cmd_network_prune_def = {
     "network prune", cmd_network_prune, "Remove all unused networks", "[options]", prune_opts,
 };
 
+static const struct cmd_opt connect_opts[] = {
+    { NET_ALIAS, "alias", 0, "NAME", "Add a name the container answers to on the network" },
+    { NET_IP, "ip", 0, "IP", "Set a static IPv4 address (not supported by pcon yet)" },
+    { 0 },
+};
+
+static int
+cmd_network_connect(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_strv char **aliases = NULL;
+    struct container c;
+    char *arg;
+    int opt, r;
+
+    while ((opt = cmd_getopt(&cmd_network_connect_def, argc, argv, &arg)) != -1) {
+        if (opt == NET_ALIAS) {
+            if (!netns_network_name_valid(arg))
+                return cmd_usage_error(&cmd_network_connect_def, "invalid alias \"%s\"", arg);
+            strv_push(&aliases, arg);
+        } else if (opt == NET_IP) {
+            pcon_fail_kind(&err, PCON_ERR_USAGE, 0,
+                           "network connect --ip: not supported by pcon yet (give --ip to run)");
+            return cmd_report(&err);
+        } else
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    }
+    if (argc - optind != 2)
+        return cmd_usage_error(&cmd_network_connect_def,
+                               "requires exactly 2 arg(s), only"
+                               " received %d",
+                               argc - optind);
+    if (cmd_store_open(ctx, &err) < 0)
+        return cmd_report(&err);
+    if (engine_ctr_load(&ctx->st, argv[optind + 1], &c, &err) < 0)
+        return cmd_report(&err);
+    r = engine_ctr_network_connect(&ctx->st, &c, argv[optind], aliases, &err);
+    engine_ctr_free(&c);
+    return r < 0 ? cmd_report(&err) : 0;
+}
+
+const struct cmd_def cmd_network_connect_def = {
+    "network connect",
+    cmd_network_connect,
+    "Add a container to a network",
+    "[options] NETWORK CONTAINER",
+    connect_opts,
+};
+
+static const struct cmd_opt disconnect_opts[] = {
+    { 'f', "force", 'f', NULL, "Accepted for podman's command line" },
+    { 0 },
+};
+
+static int
+cmd_network_disconnect(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    struct container c;
+    char *arg;
+    int opt, r;
+
+    while ((opt = cmd_getopt(&cmd_network_disconnect_def, argc, argv, &arg)) != -1)
+        if (opt != 'f')
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    if (argc - optind != 2)
+        return cmd_usage_error(&cmd_network_disconnect_def,
+                               "requires exactly 2 arg(s), only"
+                               " received %d",
+                               argc - optind);
+    if (cmd_store_open(ctx, &err) < 0)
+        return cmd_report(&err);
+    if (engine_ctr_load(&ctx->st, argv[optind + 1], &c, &err) < 0)
+        return cmd_report(&err);
+    r = engine_ctr_network_disconnect(&ctx->st, &c, argv[optind], &err);
+    engine_ctr_free(&c);
+    return r < 0 ? cmd_report(&err) : 0;
+}
+
+const struct cmd_def cmd_network_disconnect_def = {
+    "network disconnect",          cmd_network_disconnect, "Disconnect a container from a network",
+    "[options] NETWORK CONTAINER", disconnect_opts,
+};
+
 static const struct cmd_def *const network_subcommands[] = {
-    &cmd_network_create_def, &cmd_network_exists_def, &cmd_network_inspect_def,
-    &cmd_network_ls_def,     &cmd_network_prune_def,  &cmd_network_rm_def,
+    &cmd_network_connect_def, &cmd_network_disconnect_def, &cmd_network_create_def,
+    &cmd_network_exists_def,  &cmd_network_inspect_def,    &cmd_network_ls_def,
+    &cmd_network_prune_def,   &cmd_network_rm_def,
 };
 
 static int

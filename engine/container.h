@@ -180,6 +180,8 @@ int engine_ctr_state_save(struct store *st, const struct container *c, bool sync
                           struct pcon_err *err);
 /* the record as stored in container.json */
 char *engine_ctr_config_json(const struct ctr_config *g);
+/* container.json written anew from c's record (its lock held) */
+int engine_ctr_config_save(struct store *st, const struct container *c, struct pcon_err *err);
 /* the container's lock (exclusive), held by the returned fd */
 int engine_ctr_lock(struct store *st, const char *id, struct pcon_err *err);
 /* removes the record, the writable layer, the run directory and the name */
@@ -211,6 +213,19 @@ char *engine_ctr_log_path(struct store *st, const char *id);
 char *engine_ctr_rundir(struct store *st, const char *id);
 char *engine_ctr_upper_path(struct store *st, const char *id);
 char *engine_ctr_work_path(struct store *st, const char *id);
+
+/* --- user networks (engine/networks.c) --- */
+/* network connect: one more network (by name or id) for c, in its record
+ * and, when it runs, in its namespace at once; aliases are more names it
+ * answers to. Connected already: done. */
+int engine_ctr_network_connect(struct store *st, struct container *c, const char *network,
+                               char *const *aliases, struct pcon_err *err);
+/* network disconnect: one network less (never the last) */
+int engine_ctr_network_disconnect(struct store *st, struct container *c, const char *network,
+                                  struct pcon_err *err);
+/* a line of ctr_state.networks: "NETWORK IP MAC IFNAME" (malloc'd) */
+char *engine_net_state_line(const char *network, const char *ip, const unsigned char mac[6],
+                            const char *ifname);
 
 /* --- creation (engine/create.c) --- */
 /* Creates the container o asks for: the id file checked, a container of

@@ -38,6 +38,7 @@
 #include "ctr_state.h"
 #include "etc_files.h"
 #include "infra.h"
+#include "../lib/log.h"
 #include "../netns/netd.h"
 #include "init.h"
 #include "mounts.h"
@@ -307,8 +308,10 @@ signal_cb(struct loop *l, const struct signalfd_siginfo *si, void *opaque)
         m->exited = true;
         m->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         netns_slirp_stop(&m->net); /* its namespace is gone */
-        netns_netd_close(m->netd); /* its addresses and ports with it */
-        m->netd = -1;
+        if (m->c->cfg.net.mode == NETNS_BRIDGE) {
+            netns_netd_close(m->netd); /* its addresses and ports with it */
+            m->netd = -1;
+        }
         loop_timer_disarm(&m->loop, &m->timeout);
         engine_relay_stdin_stop(&m->io);
         end_check(m);
@@ -355,9 +358,7 @@ networks_alloc(struct monitor *m, struct pcon_err *err)
             inet_ntop(AF_INET, &at.ip, ip, sizeof ip);
             inet_ntop(AF_INET, &n.gateway, gw, sizeof gw);
             strv_push(&ips, ip);
-            strv_push_take(&state,
-                           xasprintf("%s %s %02x:%02x:%02x:%02x:%02x:%02x", n.name, ip, at.mac[0],
-                                     at.mac[1], at.mac[2], at.mac[3], at.mac[4], at.mac[5]));
+            strv_push_take(&state, engine_net_state_line(n.name, ip, at.mac, ifname));
             if (n.dns)
                 strv_push(&dns, gw);
         }
@@ -374,6 +375,30 @@ networks_alloc(struct monitor *m, struct pcon_err *err)
     strv_free(m->c->state.networks); /* recorded with the running state */
     m->c->state.networks = steal_ptr(&state);
     return 0;
+}
+
+/* With another container's network (a pod's infra's), on user networks:
+ * this one's name and short id answered with its addresses, for as long
+ * as this monitor runs (as podman's pods: members are found by name). */
+static void
+join_aliases(struct monitor *m)
+{
+    const struct ctr_config *g = &m->c->cfg;
+    struct container other;
+    char shortid[13];
+    char *names[] = { g->name, shortid, NULL };
+    struct pcon_err err = { 0 };
+
+    if (g->net.mode != NETNS_JOIN_CTR || engine_ctr_load(m->st, g->net.target, &other, NULL) < 0)
+        return;
+    snprintf(shortid, sizeof shortid, "%.12s", g->id);
+    if (other.cfg.net.mode == NETNS_BRIDGE
+        && ((m->netd = netns_netd_connect(m->st->runroot, &err)) < 0
+            || netns_netd_alias(m->netd, other.cfg.id, names, &err) < 0))
+        pcon_warn("container %s is not found by name on its networks: %s", g->name,
+                  err.msg ? err.msg : "");
+    pcon_err_clear(&err);
+    engine_ctr_free(&other);
 }
 
 /* implements spawn_req.before_go: the user-mode network of the child's
@@ -640,6 +665,7 @@ monitor_begin(struct monitor *m, struct pcon_err *err)
         return -1;
     if (m->c->cfg.net.mode == NETNS_BRIDGE && networks_alloc(m, err) < 0)
         return -1;
+    join_aliases(m);
     if (rundir_prepare(m, err) < 0 || plan_prepare(m, err) < 0)
         return -1;
     if (engine_ctr_log_open(&m->log, m->st, m->c, err) < 0 || rootfs_mount(m, err) < 0)

@@ -584,11 +584,21 @@ engine_ctr_status_human(const struct container *c)
 }
 
 int
+engine_ctr_config_save(struct store *st, const struct container *c, struct pcon_err *err)
+{
+    cleanup_free char *json = engine_ctr_config_json(&c->cfg);
+    cleanup_close int dfd =
+        openat(st->containers_dfd, c->cfg.id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+    if (dfd < 0)
+        return pcon_fail(err, errno, "open container %.12s", c->cfg.id);
+    return fs_write_atomic(dfd, "container.json", json, strlen(json), 0600, true, err);
+}
+
+int
 engine_ctr_rename(struct store *st, struct container *c, const char *name, struct pcon_err *err)
 {
     cleanup_close int lock = engine_ctr_lock(st, c->cfg.id, err);
-    cleanup_close int dfd = -1;
-    cleanup_free char *json = NULL;
     char *reserved = NULL, *old;
 
     if (lock < 0)
@@ -597,12 +607,7 @@ engine_ctr_rename(struct store *st, struct container *c, const char *name, struc
         return -1;
     old = c->cfg.name;
     c->cfg.name = reserved;
-    json = engine_ctr_config_json(&c->cfg);
-    dfd = openat(st->containers_dfd, c->cfg.id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-    if (dfd < 0
-        || fs_write_atomic(dfd, "container.json", json, strlen(json), 0600, true, err) < 0) {
-        if (dfd < 0)
-            pcon_fail(err, errno, "open container %.12s", c->cfg.id);
+    if (engine_ctr_config_save(st, c, err) < 0) {
         (void) engine_name_release(st->root_dfd, reserved, c->cfg.id); /* undo */
         c->cfg.name = old;
         free(reserved);

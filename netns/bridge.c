@@ -217,3 +217,20 @@ bridge_dns_socket(const struct bridge_req *b)
     }
     return fd;
 }
+
+int
+bridge_veth_del(const struct bridge_req *b, int ctr_ns, int own_ns)
+{
+    struct nlreq r;
+    int e;
+
+    if (setns(ctr_ns, CLONE_NEWNET) < 0)
+        return -errno;
+    nl_init(&r, RTM_DELLINK, 0, sizeof r.u.ifi);
+    r.u.ifi = (struct ifinfomsg){ .ifi_family = AF_UNSPEC };
+    attr_str(&r, IFLA_IFNAME, b->ifname);
+    e = nl_talk(&r);
+    if (setns(own_ns, CLONE_NEWNET) < 0)
+        _exit(1);
+    return e == -ENODEV ? 0 : e;
+}

@@ -26,6 +26,8 @@ int bridge_down(const struct bridge_req *b);
  * ctr_ns as b->ifname, addressed, up, routed (own_ns: the caller's, joined
  * again after; 0 or -errno, *what naming the step that failed) */
 int bridge_veth(const struct bridge_req *b, int ctr_ns, int own_ns, const char **what);
+/* the container's end b->ifname in ctr_ns removed (its pair with it) */
+int bridge_veth_del(const struct bridge_req *b, int ctr_ns, int own_ns);
 /* a UDP socket on the gateway's port 53 (-1 and errno) */
 int bridge_dns_socket(const struct bridge_req *b);
 

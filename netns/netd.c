@@ -38,7 +38,15 @@
 #define NETD_PENDING_MS 5000
 #define NETD_UPSTREAMS  3
 
-enum { NETD_ALLOC = 1, NETD_ATTACH, NETD_PUBLISH, NETD_BYE };
+enum {
+    NETD_ALLOC = 1,
+    NETD_ATTACH,
+    NETD_PUBLISH,
+    NETD_ALIAS,
+    NETD_CONNECT,
+    NETD_DISCONNECT,
+    NETD_BYE
+};
 
 struct netd_req {
     int op;
@@ -88,6 +96,9 @@ struct netd_kept {
 
 struct netd_client {
     int fd, idx;
+    char ctr_id[65];   /* the container it allocated for */
+    char alias_of[65]; /* NETD_ALIAS: whose addresses alias_names name */
+    char **alias_names;
     struct netd_addr *addrs;
     struct netns_tcpfwd **tcp;
     size_t ntcp;
@@ -189,6 +200,7 @@ client_free(struct netd *d, struct netd_client *c)
     free(c->tcp);
     free(c->udp);
     free(c->kept);
+    strv_free(c->alias_names);
     close(c->fd);
     free(c);
 }
@@ -313,6 +325,8 @@ handle_alloc(struct netd *d, struct netd_client *c, struct netd_req *req, struct
     for (char *w = strtok_r(req->names, " ", &save); w; w = strtok_r(NULL, " ", &save))
         strv_push(&a->names, w);
     n->users++;
+    req->ctr_id[sizeof req->ctr_id - 1] = '\0';
+    memcpy(c->ctr_id, req->ctr_id, sizeof c->ctr_id);
     a->next = c->addrs;
     c->addrs = a;
     rep->ip = ip;
@@ -384,6 +398,95 @@ fail:
     pcon_err_clear(&err);
 }
 
+/* the connection of the running container id (its monitor's), or NULL */
+static struct netd_client *
+client_of(struct netd *d, const char *id)
+{
+    for (struct netd_client *c = d->clients; c; c = c->next)
+        if (c->addrs && strcmp(c->ctr_id, id) == 0)
+            return c;
+    return NULL;
+}
+
+static void
+addr_drop(struct netd *d, struct netd_client *t, struct netd_addr *gone)
+{
+    for (struct netd_addr **l = &t->addrs; *l; l = &(*l)->next)
+        if (*l == gone) {
+            *l = gone->next;
+            break;
+        }
+    if (--gone->net->users == 0)
+        net_free(d, gone->net);
+    strv_free(gone->names);
+    free(gone);
+}
+
+/* network connect of a running container: an address on one more
+ * network, the monitor's connection's, and its veth in nsfd */
+static void
+handle_connect(struct netd *d, struct netd_req *req, int nsfd, struct netd_reply *rep)
+{
+    struct pcon_err err = { 0 };
+    struct netd_client *t;
+    struct bridge_req br;
+    struct netd_addr *a;
+
+    req->ctr_id[sizeof req->ctr_id - 1] = '\0';
+    if ((t = client_of(d, req->ctr_id)) == NULL || nsfd < 0) {
+        pcon_fail(&err, 0, "container %.12s has no running network to connect", req->ctr_id);
+        goto fail;
+    }
+    handle_alloc(d, t, req, rep);
+    if (rep->text[0])
+        return;
+    a = t->addrs; /* the newest */
+    br = a->net->br;
+    br.addr = a->ip;
+    memcpy(br.mac, a->mac, sizeof br.mac);
+    snprintf(br.ifname, sizeof br.ifname, "%s", a->ifname);
+    if (netns_agent_veth(d->h.agent, nsfd, &br, &err) < 0) {
+        pcon_prefix(&err, "connect to network %s", a->net->name);
+        addr_drop(d, t, a);
+        goto fail;
+    }
+    return;
+fail:
+    reply_err(rep, &err);
+    pcon_err_clear(&err);
+}
+
+/* network disconnect of a running container: its veth on the network
+ * removed, the address given back */
+static void
+handle_disconnect(struct netd *d, struct netd_req *req, int nsfd, struct netd_reply *rep)
+{
+    struct pcon_err err = { 0 };
+    struct netd_client *t;
+    struct netd_addr *a = NULL;
+    struct bridge_req br;
+
+    req->ctr_id[sizeof req->ctr_id - 1] = '\0';
+    req->net_name[sizeof req->net_name - 1] = '\0';
+    if ((t = client_of(d, req->ctr_id)) != NULL)
+        for (a = t->addrs; a && strcmp(a->net->name, req->net_name) != 0; a = a->next)
+            ;
+    if (a == NULL || nsfd < 0) {
+        pcon_fail(&err, 0, "container %.12s is not connected to network %s", req->ctr_id,
+                  req->net_name);
+        goto fail;
+    }
+    br = a->net->br;
+    snprintf(br.ifname, sizeof br.ifname, "%s", a->ifname);
+    if (netns_agent_veth_del(d->h.agent, nsfd, &br, &err) < 0)
+        goto fail;
+    addr_drop(d, t, a);
+    return;
+fail:
+    reply_err(rep, &err);
+    pcon_err_clear(&err);
+}
+
 /* one request of c; false when c is gone */
 static bool
 client_read(struct netd *d, struct netd_client *c)
@@ -426,6 +529,21 @@ client_read(struct netd *d, struct netd_client *c)
     case NETD_PUBLISH:
         handle_publish(d, c, &req, &rep);
         break;
+    case NETD_CONNECT:
+        handle_connect(d, &req, fd, &rep);
+        break;
+    case NETD_DISCONNECT:
+        handle_disconnect(d, &req, fd, &rep);
+        break;
+    case NETD_ALIAS: {
+        char *save = NULL;
+        req.names[sizeof req.names - 1] = '\0';
+        req.ctr_id[sizeof req.ctr_id - 1] = '\0';
+        memcpy(c->alias_of, req.ctr_id, sizeof c->alias_of);
+        for (char *w = strtok_r(req.names, " ", &save); w; w = strtok_r(NULL, " ", &save))
+            strv_push(&c->alias_names, w);
+        break;
+    }
     default:
         snprintf(rep.text, sizeof rep.text, "unknown request");
         rep.errnum = EPROTO;
@@ -492,6 +610,19 @@ dns_lookup(const struct netd *d, const struct netd_net *n, struct in_addr from, 
                     break;
                 }
         }
+    /* names another connection gives to a container's addresses */
+    for (const struct netd_client *c = d->clients; c && k < max; c = c->next) {
+        bool named = false;
+        for (size_t i = 0; c->alias_names && c->alias_names[i] && !named; i++)
+            named = strcasecmp(c->alias_names[i], name) == 0;
+        for (const struct netd_client *t = d->clients; named && t; t = t->next) {
+            if (strcmp(t->ctr_id, c->alias_of) != 0)
+                continue;
+            for (const struct netd_addr *a = t->addrs; a && k < max; a = a->next)
+                if (a->net == n || client_on(asker, a->net))
+                    out[k++] = a->ip;
+        }
+    }
     return k;
 }
 
@@ -886,17 +1017,47 @@ ask(int fd, const struct netd_req *req, int pass_fd, struct netd_reply *rep, str
     return 0;
 }
 
+/* names space-separated into req->names */
+static int
+names_pack(struct netd_req *req, char *const *names, struct pcon_err *err)
+{
+    size_t len = 0;
+
+    for (size_t i = 0; names && names[i]; i++) {
+        size_t k = strlen(names[i]);
+        if (len + k + 2 > sizeof req->names || strchr(names[i], ' '))
+            return pcon_fail(err, E2BIG, "too many names for a network");
+        memcpy(req->names + len, names[i], k);
+        req->names[len + k] = ' ';
+        len += k + 1;
+    }
+    return 0;
+}
+
 int
-netns_netd_alloc(int fd, const struct netns_attach_opts *o, struct netns_attachment *out,
-                 struct pcon_err *err)
+netns_netd_alias(int fd, const char *target, char *const *names, struct pcon_err *err)
+{
+    static struct netd_req req;
+    struct netd_reply rep;
+
+    memset(&req, 0, sizeof req);
+    req.op = NETD_ALIAS;
+    snprintf(req.ctr_id, sizeof req.ctr_id, "%s", target);
+    if (names_pack(&req, names, err) < 0)
+        return -1;
+    return ask(fd, &req, -1, &rep, err);
+}
+
+static int
+alloc_ask(int fd, int op, int nsfd, const struct netns_attach_opts *o, struct netns_attachment *out,
+          struct pcon_err *err)
 {
     static struct netd_req req;
     struct netd_reply rep;
     const struct netns_network *n = o->net;
-    size_t len = 0;
 
     memset(&req, 0, sizeof req);
-    req.op = NETD_ALLOC;
+    req.op = op;
     snprintf(req.ctr_id, sizeof req.ctr_id, "%s", o->ctr_id);
     snprintf(req.net_name, sizeof req.net_name, "%s", n->name);
     snprintf(req.br.bridge, sizeof req.br.bridge, "%s", n->iface);
@@ -910,15 +1071,7 @@ netns_netd_alloc(int fd, const struct netns_attach_opts *o, struct netns_attachm
     req.last = n->range_last;
     req.want = o->want;
     req.dns = n->dns;
-    for (size_t i = 0; o->names && o->names[i]; i++) {
-        size_t k = strlen(o->names[i]);
-        if (len + k + 2 > sizeof req.names)
-            return pcon_fail(err, E2BIG, "too many names on network %s", n->name);
-        memcpy(req.names + len, o->names[i], k);
-        req.names[len + k] = ' ';
-        len += k + 1;
-    }
-    if (ask(fd, &req, -1, &rep, err) < 0)
+    if (names_pack(&req, o->names, err) < 0 || ask(fd, &req, nsfd, &rep, err) < 0)
         return -1;
     out->ip = rep.ip;
     memcpy(out->mac, rep.mac, sizeof out->mac);
@@ -926,16 +1079,67 @@ netns_netd_alloc(int fd, const struct netns_attach_opts *o, struct netns_attachm
 }
 
 int
+netns_netd_alloc(int fd, const struct netns_attach_opts *o, struct netns_attachment *out,
+                 struct pcon_err *err)
+{
+    return alloc_ask(fd, NETD_ALLOC, -1, o, out, err);
+}
+
+static int
+ns_open(pid_t target, struct pcon_err *err)
+{
+    char path[64];
+    int fd;
+
+    snprintf(path, sizeof path, "/proc/%d/ns/net", (int) target);
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return pcon_fail(err, errno, "open %s", path);
+    return fd;
+}
+
+int
+netns_netd_connect_running(const char *runroot, pid_t target, const struct netns_attach_opts *o,
+                           struct netns_attachment *out, struct pcon_err *err)
+{
+    cleanup_close int nsfd = ns_open(target, err);
+    int fd, r;
+
+    if (nsfd < 0 || (fd = netns_netd_connect(runroot, err)) < 0)
+        return -1;
+    r = alloc_ask(fd, NETD_CONNECT, nsfd, o, out, err);
+    close(fd);
+    return r;
+}
+
+int
+netns_netd_disconnect_running(const char *runroot, pid_t target, const char *ctr_id,
+                              const char *network, struct pcon_err *err)
+{
+    static struct netd_req req;
+    struct netd_reply rep;
+    cleanup_close int nsfd = ns_open(target, err);
+    int fd, r;
+
+    if (nsfd < 0 || (fd = netns_netd_connect(runroot, err)) < 0)
+        return -1;
+    memset(&req, 0, sizeof req);
+    req.op = NETD_DISCONNECT;
+    snprintf(req.ctr_id, sizeof req.ctr_id, "%s", ctr_id);
+    snprintf(req.net_name, sizeof req.net_name, "%s", network);
+    r = ask(fd, &req, nsfd, &rep, err);
+    close(fd);
+    return r;
+}
+
+int
 netns_netd_attach(int fd, pid_t target, struct pcon_err *err)
 {
     static struct netd_req req;
     struct netd_reply rep;
-    char path[64];
-    cleanup_close int nsfd = -1;
+    cleanup_close int nsfd = ns_open(target, err);
 
-    snprintf(path, sizeof path, "/proc/%d/ns/net", (int) target);
-    if ((nsfd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-        return pcon_fail(err, errno, "open %s", path);
+    if (nsfd < 0)
+        return -1;
     memset(&req, 0, sizeof req);
     req.op = NETD_ATTACH;
     return ask(fd, &req, nsfd, &rep, err);

@@ -39,6 +39,16 @@ int netns_netd_alloc(int fd, const struct netns_attach_opts *o, struct netns_att
 /* every address allocated on fd given to the network namespace of target:
  * a veth pair each, addressed and routed */
 int netns_netd_attach(int fd, pid_t target, struct pcon_err *err);
+/* names answered, while fd is open, with the addresses of the container
+ * target (another connection's: a pod's members share its infra's) */
+int netns_netd_alias(int fd, const char *target, char *const *names, struct pcon_err *err);
+/* network connect and disconnect of the running container target (its
+ * init) whose monitor holds the addresses: one more network (its veth
+ * made now, the address the monitor's), or one less */
+int netns_netd_connect_running(const char *runroot, pid_t target, const struct netns_attach_opts *o,
+                               struct netns_attachment *out, struct pcon_err *err);
+int netns_netd_disconnect_running(const char *runroot, pid_t target, const char *ctr_id,
+                                  const char *network, struct pcon_err *err);
 /* the ports published to the first address */
 int netns_netd_publish(int fd, const struct netns_port *ports, size_t n, struct pcon_err *err);
 /* everything of the connection let go of (the host's ports free again once

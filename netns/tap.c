@@ -150,6 +150,7 @@ enum {
     AGENT_BRIDGE,
     AGENT_BRIDGE_DOWN,
     AGENT_VETH,
+    AGENT_VETH_DEL,
     AGENT_DNS,
 };
 
@@ -367,6 +368,10 @@ agent_do(const struct agent_req *req, int in_fd, int own_ns, struct tap_reply *r
     case AGENT_VETH:
         e = in_fd < 0 ? -EBADF : bridge_veth(&req->br, in_fd, own_ns, &what);
         break;
+    case AGENT_VETH_DEL:
+        e = in_fd < 0 ? -EBADF : bridge_veth_del(&req->br, in_fd, own_ns);
+        what = "remove the container's interface";
+        break;
     case AGENT_DNS:
         if ((fd = bridge_dns_socket(&req->br)) < 0)
             e = -errno;
@@ -538,6 +543,14 @@ int
 netns_agent_veth(int agent, int ctr_ns, const struct bridge_req *b, struct pcon_err *err)
 {
     struct agent_req req = { .op = AGENT_VETH, .br = *b };
+
+    return agent_ask_done(agent, &req, ctr_ns, err);
+}
+
+int
+netns_agent_veth_del(int agent, int ctr_ns, const struct bridge_req *b, struct pcon_err *err)
+{
+    struct agent_req req = { .op = AGENT_VETH_DEL, .br = *b };
 
     return agent_ask_done(agent, &req, ctr_ns, err);
 }

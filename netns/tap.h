@@ -53,6 +53,7 @@ int netns_agent_route_keep(int agent, int type, const struct sockaddr_in *from,
 int netns_agent_bridge(int agent, const struct bridge_req *b, struct pcon_err *err);
 int netns_agent_bridge_down(int agent, const struct bridge_req *b, struct pcon_err *err);
 int netns_agent_veth(int agent, int ctr_ns, const struct bridge_req *b, struct pcon_err *err);
+int netns_agent_veth_del(int agent, int ctr_ns, const struct bridge_req *b, struct pcon_err *err);
 int netns_agent_dns_socket(int agent, const struct bridge_req *b, struct pcon_err *err);
 int netns_agent_route_drop(int agent, int type, const struct sockaddr_in *from,
                            struct pcon_err *err);

@@ -359,6 +359,10 @@ infra_create(struct store *st, struct pod *p, const struct pod_create_opts *o, s
     io.cmd = NULL;
     io.replace = false;
     io.cidfile = NULL;
+    /* on user networks the pod answers to its name (as podman's infra) */
+    char *pod_alias[] = { p->cfg.name, NULL };
+    if (io.net.mode == NETNS_BRIDGE)
+        io.net_aliases = pod_alias;
     if (engine_ctr_create(st, &io, &c, err) < 0)
         return pcon_prefix(err, "create the infra container of pod %s", p->cfg.name);
     free(p->cfg.infra_id);

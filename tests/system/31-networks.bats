@@ -278,3 +278,68 @@ teardown() {
     assert_output "front"
     pcon rm lab >/dev/null
 }
+
+@test "a pod on a network: the pod's name and its members' names answer with the pod's address" {
+    pcon network create podnet >/dev/null
+    pcon pod create --name shop --network podnet >/dev/null
+    pcon run -d --pod shop --name cashier $IMAGE sh -c 'echo till > /tmp/t; exec httpd -f -p 80 -h /tmp' >/dev/null
+    run pcon run --rm --network podnet $IMAGE sh -c 'nslookup shop; nslookup cashier; wget -qO- http://cashier/t'
+    assert_status 0
+    [ "$(grep -c 'Address: 10.89.0.2' <<<"$output")" = 2 ]
+    assert_output_contains "till"
+    # a member's name goes with it
+    pcon rm -f -t 0 cashier >/dev/null
+    run pcon run --rm --network podnet $IMAGE nslookup cashier.dns.podman
+    assert_status 1
+    pcon pod rm -f -t 0 shop >/dev/null
+}
+
+@test "network connect and disconnect: a stopped container's record, a running one's interfaces at once" {
+    pcon network create --subnet 10.94.1.0/24 c1 >/dev/null
+    pcon network create --subnet 10.94.2.0/24 c2 >/dev/null
+    pcon create --name hop --network c1 $IMAGE httpd -f -p 80 -h /etc >/dev/null
+    run pcon network connect c2 hop
+    assert_status 0
+    # connected already: done, as podman
+    run pcon network connect c2 hop
+    assert_status 0
+    run pcon inspect --format '{{json .NetworkSettings.Networks}}' hop
+    assert_output_contains '"c1":'
+    assert_output_contains '"c2":'
+    run pcon network disconnect c2 hop
+    assert_status 0
+    run --separate-stderr pcon network disconnect c2 hop
+    assert_status 125
+    [ "$stderr" = "Error: container hop is not connected to network c2" ]
+    run --separate-stderr pcon network disconnect c1 hop
+    assert_status 125
+    assert_one_error_line
+    run --separate-stderr pcon network connect nope hop
+    assert_status 125
+    [ "$stderr" = "Error: unable to find network with name or ID nope: network not found" ]
+    # running: an interface more, named on the new network, and gone again
+    pcon start hop >/dev/null
+    pcon network connect --alias hopper c2 hop
+    run pcon exec hop ip -o -4 addr show
+    assert_output_contains "eth0    inet 10.94.1.2/24"
+    assert_output_contains "eth1    inet 10.94.2.2/24"
+    run pcon run --rm --network c2 $IMAGE sh -c 'nslookup hopper; wget -qO- http://hop/hostname'
+    assert_status 0
+    assert_output_contains "Address: 10.94.2.2"
+    run pcon inspect --format '{{.NetworkSettings.Networks.c2.IPAddress}}' hop
+    assert_output "10.94.2.2"
+    pcon network disconnect c2 hop
+    run pcon exec hop ls /sys/class/net
+    assert_output $'eth0\nlo'
+    run pcon run --rm --network c2 $IMAGE nslookup hopper.dns.podman
+    assert_status 1
+    # a restart brings back its networks of the record
+    pcon network connect c2 hop
+    pcon restart -t 0 hop >/dev/null
+    run pcon exec hop ls /sys/class/net
+    assert_output $'eth0\neth1\nlo'
+    run --separate-stderr pcon network connect c1 "$(pcon create --network none $IMAGE true)"
+    assert_status 125
+    assert_one_error_line
+    pcon rm -a -f -t 0 >/dev/null
+}
