@@ -41,6 +41,7 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->tmpfs);
     strv_free(a->labels);
     strv_free(a->aliases);
+    strv_free(a->volumes_from);
     for (int i = 0; i < 2; i++) {
         strv_free(a->caps_in[i]);
         strv_free(a->caps[i]);
@@ -481,6 +482,26 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     case 'v':
         strv_push(&a->volumes, arg);
         return 1;
+    case CO_MOUNT: {
+        char *vol, *tmp;
+        struct tmpfs_mount t;
+        if (engine_spec_mount_parse(arg, &vol, &tmp, err) < 0)
+            return -1;
+        if (vol)
+            strv_push_take(&a->volumes, vol);
+        if (tmp && engine_spec_tmpfs_parse(tmp, &t, err) < 0) {
+            free(tmp);
+            return -1;
+        }
+        if (tmp) {
+            engine_spec_tmpfs_free(&t);
+            strv_push_take(&a->tmpfs, tmp);
+        }
+        return 1;
+    }
+    case CO_VOLUMES_FROM:
+        strv_push(&a->volumes_from, arg);
+        return 1;
     case 'w':
         o->workdir = arg;
         return 1;
@@ -606,6 +627,7 @@ container_create(struct cmd_ctx *ctx, struct create_args *a, char **operands, st
     o->env_files = a->env_files;
     o->volumes = a->volumes;
     o->labels = a->labels;
+    o->volumes_from = a->volumes_from;
     o->net_aliases = a->aliases;
     o->reg = &a->reg;
     /* before the store is opened: a taken id file makes nothing */

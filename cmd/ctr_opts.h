@@ -45,6 +45,8 @@ enum {
     CO_IP,
     CO_LABEL,
     CO_LABEL_FILE,
+    CO_MOUNT,
+    CO_VOLUMES_FROM,
 };
 
 #define CREATE_OPTS                                                                                \
@@ -115,6 +117,10 @@ enum {
         { 'u', "user", 'u', "USER[:GROUP]",                                                        \
           "Username or UID (format: <name|uid>[:<group|gid>])" },                                  \
         { 'v', "volume", 'v', "HOST:CTR[:ro]", "Bind mount a volume into the container" },         \
+        { CO_MOUNT, "mount", 0, "type=bind|volume|tmpfs,src=S,dst=D[,ro]",                         \
+          "Attach a file system mount to the container" },                                         \
+        { CO_VOLUMES_FROM, "volumes-from", 0, "CTR[:ro|rw]",                                       \
+          "Mount the volumes of another container" },                                              \
         { 'w', "workdir", 'w', "DIR", "Working directory inside the container" }, CMD_REG_OPTS
 
 struct create_args {
@@ -131,6 +137,7 @@ struct create_args {
     char **caps[2];           /* the same, normalized */
     char **tmpfs;             /* --tmpfs, checked one by one */
     char **labels, **aliases; /* --label (and --label-file's), --network-alias */
+    char **volumes_from;      /* --volumes-from CTR[:ro|rw] */
     struct registry_opts reg; /* for a pull */
 };
 

@@ -126,6 +126,7 @@ struct engine_create_opts {
     const char *workdir;
     const char *user;
     char **volumes;              /* -v HOST:CTR[:OPTS] */
+    char **volumes_from;         /* --volumes-from CTR[:ro|rw] */
     char **labels;               /* --label, --label-file: KEY=VALUE */
     char **net_aliases;          /* --network-alias */
     const char *static_ip;       /* --ip */

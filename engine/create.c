@@ -236,6 +236,58 @@ ns_modes_store(struct store *st, struct ctr_config *g, const struct engine_creat
                : 0;
 }
 
+/* g->volumes has a mount at dst */
+static bool
+volume_at(const struct ctr_config *g, const char *dst)
+{
+    for (size_t i = 0; g->volumes && g->volumes[i]; i++) {
+        struct volume v;
+        bool same;
+        if (engine_spec_volume_parse(g->volumes[i], &v, NULL) < 0)
+            continue;
+        same = strcmp(v.dst, dst) == 0;
+        engine_spec_volume_free(&v);
+        if (same)
+            return true;
+    }
+    return false;
+}
+
+/* --volumes-from CTR[:ro|rw]: the other's volumes and binds (as stored:
+ * named and anonymous ones by name), read-only or not as there unless
+ * asked; a path this one mounts itself stays its own */
+static int
+volumes_from(struct store *st, struct ctr_config *g, const struct engine_create_opts *o,
+             struct pcon_err *err)
+{
+    for (size_t i = 0; o->volumes_from && o->volumes_from[i]; i++) {
+        cleanup_free char *name = xstrdup(o->volumes_from[i]);
+        char *mode = strrchr(name, ':');
+        struct container other;
+
+        if (mode)
+            *mode++ = '\0';
+        if (mode && strcmp(mode, "ro") != 0 && strcmp(mode, "rw") != 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid --volumes-from \"%s\": options are ro or rw",
+                                  o->volumes_from[i]);
+        if (engine_ctr_load(st, name, &other, err) < 0)
+            return -1;
+        for (size_t k = 0; other.cfg.volumes && other.cfg.volumes[k]; k++) {
+            struct volume v;
+            bool ro;
+            if (engine_spec_volume_parse(other.cfg.volumes[k], &v, NULL) < 0)
+                continue;
+            ro = mode ? strcmp(mode, "ro") == 0 : v.ro;
+            if (!volume_at(g, v.dst))
+                strv_push_take(&g->volumes, xasprintf("%s:%s%s", v.src, v.dst, ro ? ":ro" : ""));
+            engine_spec_volume_free(&v);
+        }
+        engine_ctr_free(&other);
+    }
+    return 0;
+}
+
 /* -h, else the host's name on the host's network (as podman), else the
  * id's first 12 digits */
 static int
@@ -312,6 +364,8 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
         strv_push_take(&g->volumes, xasprintf("%s:%s%s", v.src, v.dst, v.ro ? ":ro" : ""));
         engine_spec_volume_free(&v);
     }
+    if (volumes_from(st, g, o, err) < 0)
+        goto out;
     if (engine_id_new(g->id, err) < 0)
         goto out;
     if (hostname_default(g, o, err) < 0)

@@ -618,9 +618,28 @@ engine_ctr_rename(struct store *st, struct container *c, const char *name, struc
     return 0;
 }
 
+/* another container than g (of v) mounts volume name (--volumes-from) */
+static bool
+volume_used_elsewhere(const struct container *v, size_t n, const struct ctr_config *g,
+                      const char *name)
+{
+    size_t len = strlen(name);
+
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0;
+             strcmp(v[i].cfg.id, g->id) != 0 && v[i].cfg.volumes && v[i].cfg.volumes[k]; k++)
+            if (strncmp(v[i].cfg.volumes[k], name, len) == 0 && v[i].cfg.volumes[k][len] == ':')
+                return true;
+    return false;
+}
+
 void
 engine_ctr_volumes_release(struct store *st, const struct ctr_config *g)
 {
+    struct container *all = NULL;
+    size_t n = 0;
+    bool listed = false;
+
     for (size_t i = 0; g->volumes && g->volumes[i]; i++) {
         struct volume v;
         struct volume_rec rec;
@@ -628,10 +647,15 @@ engine_ctr_volumes_release(struct store *st, const struct ctr_config *g)
         if (engine_spec_volume_parse(g->volumes[i], &v, NULL) < 0)
             continue;
         if (v.named && storage_volume_load(st, v.src, &rec, NULL) == 0) {
-            if (rec.anonymous)
+            /* an anonymous one goes, unless another container has it too
+             * (a failure to tell keeps it) */
+            if (rec.anonymous && !listed)
+                listed = engine_ctr_list(st, &all, &n, NULL) == 0;
+            if (rec.anonymous && listed && !volume_used_elsewhere(all, n, g, rec.name))
                 (void) storage_volume_remove(st, rec.name, NULL); /* gone already is fine */
             storage_volume_free(&rec);
         }
         engine_spec_volume_free(&v);
     }
+    engine_ctr_list_free(all, n);
 }

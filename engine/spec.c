@@ -104,6 +104,91 @@ engine_spec_volume_free(struct volume *v)
     memset(v, 0, sizeof *v);
 }
 
+static int
+mount_bool(const char *v, bool *out)
+{
+    if (v == NULL || strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+        *out = true;
+    else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+        *out = false;
+    else
+        return -1;
+    return 0;
+}
+
+int
+engine_spec_mount_parse(const char *s, char **volume, char **tmpfs, struct pcon_err *err)
+{
+    cleanup_free char *buf = xstrdup(s);
+    const char *type = NULL, *src = NULL, *dst = NULL, *size = NULL, *mode = NULL;
+    char *save = NULL;
+    bool ro = false;
+
+    *volume = *tmpfs = NULL;
+    for (char *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+        char *v = strchr(kv, '=');
+        if (v)
+            *v++ = '\0';
+        if (v && strchr(v, ':'))
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid mount \"%s\": %s with a ':'", s,
+                                  kv);
+        if (strcmp(kv, "type") == 0 && v)
+            type = v;
+        else if ((strcmp(kv, "source") == 0 || strcmp(kv, "src") == 0) && v && *v)
+            src = v;
+        else if ((strcmp(kv, "target") == 0 || strcmp(kv, "dst") == 0
+                  || strcmp(kv, "destination") == 0)
+                 && v && *v)
+            dst = v;
+        else if (strcmp(kv, "ro") == 0 || strcmp(kv, "readonly") == 0) {
+            if (mount_bool(v, &ro) < 0)
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid mount \"%s\": %s=%s", s, kv,
+                                      v);
+        } else if (strcmp(kv, "rw") == 0) {
+            bool rw;
+            if (mount_bool(v, &rw) < 0)
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid mount \"%s\": rw=%s", s, v);
+            ro = !rw;
+        } else if (strcmp(kv, "tmpfs-size") == 0 && v && *v)
+            size = v;
+        else if (strcmp(kv, "tmpfs-mode") == 0 && v && *v)
+            mode = v;
+        else if (strcmp(kv, "bind-propagation") != 0 && strcmp(kv, "relabel") != 0
+                 && strcmp(kv, "consistency") != 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid mount \"%s\": unknown option \"%s\"", s, kv);
+    }
+    if (type == NULL)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid mount \"%s\": type= is required", s);
+    if (dst == NULL)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid mount \"%s\": target= is required",
+                              s);
+    if (strcmp(type, "tmpfs") == 0) {
+        if (src)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid mount \"%s\": a tmpfs has no source", s);
+        *tmpfs = xasprintf("%s:%s%s%s%s%s%s", dst, ro ? "ro" : "rw", size ? ",size=" : "",
+                           size ? size : "", mode ? ",mode=" : "", mode ? mode : "", "");
+    } else if (strcmp(type, "bind") == 0 || strcmp(type, "volume") == 0) {
+        if (size || mode)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid mount \"%s\": tmpfs options on a %s", s, type);
+        if (strcmp(type, "bind") == 0 && src == NULL)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid mount \"%s\": source= is required", s);
+        if (strcmp(type, "bind") == 0 && src[0] != '/' && src[0] != '.')
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid mount \"%s\": a bind's source is a path", s);
+        if (strcmp(type, "volume") == 0 && src && !engine_spec_volume_name_valid(src))
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid mount \"%s\": a volume's source is its name", s);
+        *volume = src ? xasprintf("%s:%s%s", src, dst, ro ? ":ro" : "") : xstrdup(dst);
+    } else
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "invalid mount \"%s\": type %s (bind, volume or tmpfs)", s, type);
+    return 0;
+}
+
 int
 engine_spec_volume_parse(const char *s, struct volume *out, struct pcon_err *err)
 {

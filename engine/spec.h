@@ -41,6 +41,13 @@ struct tmpfs_mount {
 int engine_spec_tmpfs_parse(const char *s, struct tmpfs_mount *out, struct pcon_err *err);
 void engine_spec_tmpfs_free(struct tmpfs_mount *t);
 
+/* --mount type=bind|volume|tmpfs,source=S,target=T[,ro|readonly[=BOOL]]
+ * [,tmpfs-size=N][,tmpfs-mode=M] (src, dst, destination as podman takes
+ * them; bind-propagation, relabel accepted and ignored): the same as a -v
+ * (*volume) or --tmpfs (*tmpfs) spec, malloc'd, the other NULL. A volume
+ * without a source is an anonymous one. */
+int engine_spec_mount_parse(const char *s, char **volume, char **tmpfs, struct pcon_err *err);
+
 /* The process arguments: --entrypoint (when set, "" clears it) replaces the
  * image's; CMD from the command line replaces the image's Cmd. */
 int engine_spec_args(char *const *img_entrypoint, char *const *img_cmd, const char *entrypoint_opt,

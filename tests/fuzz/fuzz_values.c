@@ -6,7 +6,7 @@
  * --network mode (later a compose file's network_mode), which must come
  * back the same from its stored form; 5, --cap-add/--cap-drop names, one
  * a line, normalized once and again the same; 6, a --tmpfs PATH[:OPTS]
- * and a -v SRC:DST[:OPTS] (their paths clean and absolute). */
+ * and a -v SRC:DST[:OPTS] (their paths clean and absolute), and a --mount. */
 #include <arpa/inet.h>
 
 #include "fuzz.h"
@@ -122,6 +122,20 @@ mounts(const char *s)
             fuzz_die("a volume target that is not clean and absolute");
         engine_spec_volume_free(&v);
     }
+    pcon_err_clear(&err);
+    /* --mount: exactly one of the two, itself a spec of its kind or refused there */
+    char *vol = NULL, *tmp = NULL;
+    if (engine_spec_mount_parse(s, &vol, &tmp, &err) == 0) {
+        if ((vol == NULL) == (tmp == NULL))
+            fuzz_die("a mount that is neither a volume nor a tmpfs, or both");
+        if (vol && engine_spec_volume_parse(vol, &v, NULL) == 0)
+            engine_spec_volume_free(&v);
+        if (tmp && engine_spec_tmpfs_parse(tmp, &t, NULL) == 0)
+            engine_spec_tmpfs_free(&t);
+    } else if (vol || tmp || err.kind != PCON_ERR_USAGE)
+        fuzz_die("a refused mount with a result, or not a usage error");
+    free(vol);
+    free(tmp);
     pcon_err_clear(&err);
 }
 

@@ -232,7 +232,10 @@ VALUES = (sel(0, ["2026-11-23T02:56:49.123456789Z", "2026-11-23T02:56:49+05:30",
           + sel(5, ["net_admin\nCAP_CHOWN", "ALL", "all\nkill", "cap_foo", "CAP_\nNET_RAW",
                     "sys_time\nsys_time\nSYS_TIME"])
           + sel(6, ["/data:size=1m,mode=0700", "/tmp:ro,exec,suid,dev", "/a/../../b:nr_inodes=5",
-                    "rel:size=1", "/x:frob", "/h:/c:ro,z", "./h:/c:z,ro,rbind", "/h:../c"]))
+                    "rel:size=1", "/x:frob", "/h:/c:ro,z", "./h:/c:z,ro,rbind", "/h:../c",
+                    "type=bind,src=/h,dst=/c,ro", "type=volume,source=data,target=/v",
+                    "type=tmpfs,destination=/t,tmpfs-size=1m,tmpfs-mode=0700", "type=volume,dst=/anon"]))
+
 
 def dns_query(name, qtype=1):
     q = b"".join(bytes([len(l)]) + l.encode() for l in name.split(".") if l) + b"\0"

@@ -103,3 +103,46 @@ load helpers
     [ "${#lines[@]}" -eq 2 ]
     pcon volume prune -f >/dev/null
 }
+
+@test "--mount type=bind|volume|tmpfs: as -v and --tmpfs; bad ones are one usage error" {
+    mkdir -p "$BATS_TEST_TMPDIR/src"
+    echo from-host >"$BATS_TEST_TMPDIR/src/f"
+    run pcon run --rm --mount "type=bind,src=$BATS_TEST_TMPDIR/src,dst=/m,ro" \
+        --mount type=volume,source=mnt-vol,target=/v --mount type=tmpfs,destination=/t,tmpfs-size=1m \
+        $IMAGE sh -c 'cat /m/f; touch /m/x 2>/dev/null || echo ro; echo kept > /v/k; grep " /t " /proc/mounts'
+    assert_status 0
+    assert_output_contains "from-host"
+    assert_output_contains "ro"
+    assert_output_contains "size=1024k"
+    run pcon run --rm -v mnt-vol:/v $IMAGE cat /v/k
+    assert_output "kept"
+    for bad in "type=nfs,target=/x" "type=bind,target=/x" "type=volume,src=a/b,dst=/x" \
+        "type=tmpfs,src=/a,dst=/x" "type=bind,src=/tmp,dst=/x,bogus=1" "src=/tmp,dst=/x"; do
+        run --separate-stderr pcon run --rm --mount "$bad" $IMAGE true
+        assert_status 125
+        assert_one_error_line
+    done
+    pcon volume rm mnt-vol >/dev/null
+    assert_no_containers
+}
+
+@test "--volumes-from: another container's volumes, read-only when asked; an anonymous one stays while it is used" {
+    pcon create --name vsrc -v vf-data:/data -v /scratch $IMAGE true >/dev/null
+    pcon run --rm -v vf-data:/data $IMAGE sh -c 'echo shared > /data/s'
+    run pcon run --rm --volumes-from vsrc $IMAGE sh -c 'cat /data/s; echo w > /scratch/w && cat /scratch/w'
+    assert_output $'shared\nw'
+    run pcon run --rm --volumes-from vsrc:ro $IMAGE sh -c 'touch /data/x 2>/dev/null || echo read-only'
+    assert_output "read-only"
+    pcon create --name vuser --volumes-from vsrc $IMAGE true >/dev/null
+    anon=$(pcon volume ls -q | grep -v '^vf-data$')
+    pcon rm -v vsrc >/dev/null
+    run pcon volume exists "$anon"
+    assert_status 0
+    pcon rm -v vuser >/dev/null
+    run pcon volume exists "$anon"
+    assert_status 1
+    run --separate-stderr pcon run --rm --volumes-from nope $IMAGE true
+    assert_status 125
+    [ "$stderr" = 'Error: no container with name or ID "nope" found: no such container' ]
+    pcon volume rm vf-data >/dev/null
+}
