@@ -149,7 +149,7 @@ const struct cmd_def cmd_network_exists_def = {
     "network exists", cmd_network_exists, "Check if network exists", "NETWORK", NULL,
 };
 
-static char *network_row(const struct netns_network *n, bool no_trunc);
+static char *network_row(const struct netns_network *n, bool no_trunc, bool ls);
 
 static const struct cmd_opt inspect_opts[] = {
     { NET_FORMAT, "format", 'f', "FORMAT", "Pretty-print network to JSON or using a Go template" },
@@ -185,7 +185,7 @@ cmd_network_inspect(struct cmd_ctx *ctx, int argc, char **argv)
         }
         /* JSON has podman's document; a template, its Go field names */
         strv_push_take(&docs,
-                       strcmp(fmt, "json") == 0 ? netns_network_json(&n) : network_row(&n, true));
+                       strcmp(fmt, "json") == 0 ? netns_network_json(&n) : network_row(&n, true, false));
         netns_network_free(&n);
     }
     if (docs == NULL && strcmp(fmt, "json") == 0)
@@ -215,10 +215,12 @@ static const struct cmd_opt ls_opts[] = {
 static const char *const ls_headers[] = { "ID",     "NETWORK ID", "Name", "NAME",
                                           "Driver", "DRIVER",     NULL };
 
-/* the row of ls's templates: podman's field names */
+/* the document of templates: podman's field names (ls shows the labels
+ * as "K=V,K=V", inspect as a map) */
 static char *
-network_row(const struct netns_network *n, bool no_trunc)
+network_row(const struct netns_network *n, bool no_trunc, bool ls)
 {
+    cleanup_free char *labels = ls ? strv_join(n->labels, ",") : NULL;
     cleanup_yajl_gen yajl_gen g = json_gen_new(false);
     cleanup_free char *doc = netns_network_json(n);
     cleanup_yajl_val yajl_val v = json_parse(doc, NULL);
@@ -237,8 +239,12 @@ network_row(const struct netns_network *n, bool no_trunc)
     JG(json_gen_kv_bool(g, "IPv6Enabled", false));
     JG(json_gen_kv_bool(g, "Internal", n->internal));
     JG(json_gen_kv_bool(g, "DNSEnabled", n->dns));
-    JG(json_gen_str(g, "Labels"));
-    JG(cmd_json_map(g, n->labels));
+    if (ls)
+        JG(json_gen_kv_str(g, "Labels", labels ? labels : ""));
+    else {
+        JG(json_gen_str(g, "Labels"));
+        JG(cmd_json_map(g, n->labels));
+    }
     JG(json_gen_str(g, "Options"));
     JG(cmd_json_map(g, n->options));
     JG(yajl_gen_map_close(g));
@@ -320,7 +326,7 @@ cmd_network_ls(struct cmd_ctx *ctx, int argc, char **argv)
         if (quiet)
             printf("%s\n", v[i].name);
         else
-            strv_push_take(&rows, json ? netns_network_json(&v[i]) : network_row(&v[i], no_trunc));
+            strv_push_take(&rows, json ? netns_network_json(&v[i]) : network_row(&v[i], no_trunc, true));
     }
     netns_network_list_free(v, n);
     if (quiet)
