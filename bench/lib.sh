@@ -6,7 +6,9 @@
 #
 #   bench_check_pcon                 PCON exists; make it absolute
 #   bench_reexec_as_user VAR...      as root: re-run the caller as $bench_user
-#                                    (passing PCON and the named variables) and exit
+#                                    (passing PCON and the named variables) and exit;
+#                                    the files named in bench_stage_files (in $here)
+#                                    go along with the script
 #   bench_user_checks [CMD...]       commands, busybox, subordinate id ranges
 #   trap bench_cleanup EXIT ...      (see below)
 #   bench_workdirs NAME              $work, $short, $log
@@ -44,6 +46,7 @@ bench_check_pcon() {
 # engines. Everything the user needs (script, this file, binary, TMPDIR) goes
 # to a staging dir that root removes afterwards, whatever the user left behind.
 bench_stage=
+bench_stage_files=() # more files of $here the caller needs (e.g. a C source), staged too
 bench_reexec_as_user() { # VAR... (variables to pass on, besides PCON)
     [ "$(id -u)" = 0 ] || return 0
     id "$bench_user" >/dev/null 2>&1 || die "user '$bench_user' does not exist (contrib/setup-host.sh creates pcontest)"
@@ -54,7 +57,7 @@ bench_reexec_as_user() { # VAR... (variables to pass on, besides PCON)
     bench_stage=$(mktemp -d /tmp/pcon-bench.XXXXXX)
     trap 'rm -rf -- "$bench_stage"' EXIT
     chmod 755 "$bench_stage"
-    install -m 644 "$here/$prog" "$here/lib.sh" "$bench_stage/"
+    install -m 644 "$here/$prog" "$here/lib.sh" "${bench_stage_files[@]/#/$here/}" "$bench_stage/"
     install -d -m 700 -o "$bench_user" "$bench_stage/tmp"
     pcon_bin=$PCON
     if ! runuser -u "$bench_user" -- test -r "$PCON" -a -x "$PCON"; then

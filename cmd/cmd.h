@@ -17,7 +17,8 @@
 
 struct cmd_globals {
     char *graphroot, *runroot;
-    bool runroot_fallback; /* /tmp/pcon-$UID: no usable XDG_RUNTIME_DIR */
+    bool runroot_fallback;          /* /tmp/pcon-$UID: no usable XDG_RUNTIME_DIR */
+    bool root_given, runroot_given; /* --root, --runroot (generate systemd passes them on) */
     enum storage_driver driver;
     char *driver_conf; /* the storage.conf that chose the driver, or NULL */
 };
@@ -136,7 +137,7 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_volume_inspect_def, cmd_volume_ls_def, cmd_volume_prune_def, cmd_volume_rm_def,
     cmd_network_def, cmd_network_create_def, cmd_network_exists_def, cmd_network_inspect_def,
     cmd_network_ls_def, cmd_network_prune_def, cmd_network_rm_def, cmd_network_connect_def,
-    cmd_network_disconnect_def;
+    cmd_network_disconnect_def, cmd_generate_def, cmd_generate_systemd_def;
 
 struct engine_log_opts;
 /* c's log as `logs` prints it, each line after c's short id when asked */

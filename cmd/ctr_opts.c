@@ -499,6 +499,29 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         }
         return 1;
     }
+    case CO_SDNOTIFY:
+        if (strcmp(arg, "conmon") == 0)
+            o->sdnotify = SDNOTIFY_CONMON;
+        else if (strcmp(arg, "ignore") == 0)
+            o->sdnotify = SDNOTIFY_IGNORE;
+        else if (strcmp(arg, "container") == 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "--sdnotify=container: not supported by pcon yet (conmon or"
+                                  " ignore)");
+        else
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid value \"%s\" for --sdnotify (conmon, container or"
+                                  " ignore)",
+                                  arg);
+        return 1;
+    case CO_CGROUPS:
+        if (strcmp(arg, "enabled") != 0 && strcmp(arg, "disabled") != 0
+            && strcmp(arg, "no-conmon") != 0 && strcmp(arg, "split") != 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid cgroups mode \"%s\" (enabled, disabled, no-conmon,"
+                                  " split)",
+                                  arg);
+        return 1; /* rootless on this host: no cgroup of the container's own either way */
     case CO_VOLUMES_FROM:
         strv_push(&a->volumes_from, arg);
         return 1;

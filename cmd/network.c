@@ -184,8 +184,8 @@ cmd_network_inspect(struct cmd_ctx *ctx, int argc, char **argv)
             continue;
         }
         /* JSON has podman's document; a template, its Go field names */
-        strv_push_take(&docs,
-                       strcmp(fmt, "json") == 0 ? netns_network_json(&n) : network_row(&n, true, false));
+        strv_push_take(&docs, strcmp(fmt, "json") == 0 ? netns_network_json(&n)
+                                                       : network_row(&n, true, false));
         netns_network_free(&n);
     }
     if (docs == NULL && strcmp(fmt, "json") == 0)
@@ -326,7 +326,8 @@ cmd_network_ls(struct cmd_ctx *ctx, int argc, char **argv)
         if (quiet)
             printf("%s\n", v[i].name);
         else
-            strv_push_take(&rows, json ? netns_network_json(&v[i]) : network_row(&v[i], no_trunc, true));
+            strv_push_take(&rows,
+                           json ? netns_network_json(&v[i]) : network_row(&v[i], no_trunc, true));
     }
     netns_network_list_free(v, n);
     if (quiet)

@@ -54,6 +54,7 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
         cmd_create_args_free(&a);
         return cmd_usage_error(&cmd_run_def, "requires at least 1 arg(s), only received 0");
     }
+    a.o.create_args = argv + 1; /* kept for generate systemd */
     r = cmd_create_container(ctx, &a, argv + optind, &c, &err);
     cmd_create_args_free(&a);
     if (r < 0)
@@ -95,6 +96,7 @@ cmd_create(struct cmd_ctx *ctx, int argc, char **argv)
         cmd_create_args_free(&a);
         return cmd_usage_error(&cmd_create_def, "requires at least 1 arg(s), only received 0");
     }
+    a.o.create_args = argv + 1; /* kept for generate systemd */
     r = cmd_create_container(ctx, &a, argv + optind, &c, &err);
     cmd_create_args_free(&a);
     if (r < 0)

@@ -41,6 +41,13 @@ enum log_driver {
 #define POD_JOIN_PID  4u
 #define POD_JOIN_MASK 7u
 
+/* --sdnotify: who tells a service manager the container is up */
+enum sdnotify_mode {
+    SDNOTIFY_DEFAULT = 0, /* no one (podman's "container" is not pcon's yet) */
+    SDNOTIFY_CONMON,      /* the monitor: MAINPID=<its pid> and READY=1 once the container runs */
+    SDNOTIFY_IGNORE,      /* no one */
+};
+
 struct ctr_config {
     char id[65];
     char *name;
@@ -57,7 +64,9 @@ struct ctr_config {
     bool no_hosts;       /* --no-hosts: the image's /etc/hosts stays */
     bool no_resolv_conf; /* --dns none: the image's /etc/resolv.conf stays */
     char **volumes;
-    char **labels;              /* --label KEY=VALUE */
+    char **labels;      /* --label KEY=VALUE */
+    char **create_args; /* the options and operands of the run or create that made it */
+    enum sdnotify_mode sdnotify;
     char **net_aliases;         /* --network-alias: more names on its user networks */
     char *static_ip;            /* --ip: its address on its (one) user network */
     char **cap_add, **cap_drop; /* "CAP_X" or "ALL" (engine/caps.h); NULL: none */
@@ -125,9 +134,11 @@ struct engine_create_opts {
     char **env_files; /* --env-file, before -e */
     const char *workdir;
     const char *user;
-    char **volumes;              /* -v HOST:CTR[:OPTS] */
-    char **volumes_from;         /* --volumes-from CTR[:ro|rw] */
-    char **labels;               /* --label, --label-file: KEY=VALUE */
+    char **volumes;      /* -v HOST:CTR[:OPTS] */
+    char **volumes_from; /* --volumes-from CTR[:ro|rw] */
+    char **labels;       /* --label, --label-file: KEY=VALUE */
+    char **create_args;  /* the command line's options and operands, kept */
+    enum sdnotify_mode sdnotify;
     char **net_aliases;          /* --network-alias */
     const char *static_ip;       /* --ip */
     char **cap_add, **cap_drop;  /* --cap-add, --cap-drop, normalized */

@@ -404,6 +404,8 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     if (networks_resolve(st, g, o, err) < 0)
         goto out;
     g->labels = o->labels ? strv_dup(o->labels) : NULL;
+    g->create_args = o->create_args ? strv_dup(o->create_args) : NULL;
+    g->sdnotify = o->sdnotify;
     /* ports only on a network of its own (cmd/ said so for the others) */
     if (o->ports && netns_mode_own(g->net.mode) && ports_store(g, o->ports, err) < 0)
         goto out;

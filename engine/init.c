@@ -90,12 +90,15 @@ engine_init_main(const struct init_config *c)
     }
     if (enter_root(c, &err) < 0)
         init_fail(c, &err, 125);
-    /* A pod's infra goes with its monitor, which holds the pod's network
-     * helper: an infra left without either would be reported running
-     * while its pod has no network. (The monitor waits for this execve:
-     * it is alive now; the signal stays set across it.) */
-    if (c->infra && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
-        pcon_fail(&err, errno, "tie the infra to its monitor");
+    /* A container goes with its monitor, which holds its network helper,
+     * its log and its exit code: one left without it would be reported
+     * running with nothing to record its end (and a pod's infra, while
+     * its pod has no network). As a service's main pid the monitor is what
+     * systemd watches: killed, it takes its container along. (The monitor
+     * waits for this execve: it is alive now; the signal stays set across
+     * it.) */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+        pcon_fail(&err, errno, "tie the container to its monitor");
         init_fail(c, &err, 125);
     }
     engine_process_exec(&c->proc);

@@ -39,6 +39,7 @@
 #include "etc_files.h"
 #include "infra.h"
 #include "../lib/log.h"
+#include "../lib/sdnotify.h"
 #include "../netns/netd.h"
 #include "init.h"
 #include "mounts.h"
@@ -681,6 +682,30 @@ monitor_begin(struct monitor *m, struct pcon_err *err)
     return monitor_start_init(m, err);
 }
 
+/* The container runs: its monitor's pid in the run directory (a forking
+ * unit's PIDFile=), and with --sdnotify=conmon the service manager told
+ * (MAINPID: this monitor, which the container goes with) */
+static void
+monitor_announce(struct monitor *m)
+{
+    struct pcon_err err = { 0 };
+    char text[64];
+    int dfd = open(m->rundir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    snprintf(text, sizeof text, "%d\n", (int) getpid());
+    if (dfd < 0 || fs_write_atomic(dfd, "monitor.pid", text, strlen(text), 0644, false, &err) < 0)
+        pcon_err_clear(&err); /* only a forking unit reads it */
+    if (dfd >= 0)
+        close(dfd);
+    if (m->c->cfg.sdnotify != SDNOTIFY_CONMON)
+        return;
+    snprintf(text, sizeof text, "MAINPID=%d\nREADY=1", (int) getpid());
+    if (sdnotify_send(text, &err) < 0) {
+        pcon_warn("%s", err.msg);
+        pcon_err_clear(&err);
+    }
+}
+
 /* A pod's member that ends for good, in a pod made with --exit-policy
  * stop: the last running one stops the infra, and so the pod. */
 static void
@@ -787,6 +812,7 @@ monitor_detached(struct monitor *m, int ready_fd)
     m->pipes = !passthrough;
     if (monitor_begin(m, &err) < 0)
         goto fail;
+    monitor_announce(m);
     (void) !write(ready_fd, &msg, 1); /* started */
     close(ready_fd);
     monitor_loop(m);
@@ -856,6 +882,7 @@ start_foreground(struct monitor *m, bool sig_proxy, int *exit_code, struct pcon_
         monitor_end(m);
         return -1;
     }
+    monitor_announce(m);
     if (m->stdin_fwd && isatty(0) && tcgetattr(0, &m->saved_tio) == 0) {
         struct termios raw = m->saved_tio;
         cfmakeraw(&raw);

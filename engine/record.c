@@ -155,6 +155,7 @@ engine_ctr_free(struct container *c)
     free(g->hostname);
     strv_free(g->volumes);
     strv_free(g->labels);
+    strv_free(g->create_args);
     strv_free(g->net_aliases);
     free(g->static_ip);
     strv_free(c->state.networks);
@@ -205,6 +206,7 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
         || json_get_strv(root, "env", &g->env, err) < 0
         || json_get_strv(root, "volumes", &g->volumes, err) < 0
         || json_get_strv(root, "labels", &g->labels, err) < 0
+        || json_get_strv(root, "create_args", &g->create_args, err) < 0
         || json_get_strv(root, "network_aliases", &g->net_aliases, err) < 0
         || json_get_strv(root, "cap_add", &g->cap_add, err) < 0
         || json_get_strv(root, "cap_drop", &g->cap_drop, err) < 0)
@@ -224,6 +226,10 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
         || json_get_strv(root, "add_hosts", &g->add_hosts, err) < 0)
         return -1;
     g->static_ip = dup_or_null(json_get_str(root, "ip"));
+    s = json_get_str(root, "sdnotify");
+    g->sdnotify = s && strcmp(s, "conmon") == 0   ? SDNOTIFY_CONMON
+                  : s && strcmp(s, "ignore") == 0 ? SDNOTIFY_IGNORE
+                                                  : SDNOTIFY_DEFAULT;
     g->no_hosts = YAJL_IS_TRUE(json_get(root, "no_hosts"));
     g->no_resolv_conf = YAJL_IS_TRUE(json_get(root, "no_resolv_conf"));
     g->interactive = YAJL_IS_TRUE(json_get(root, "interactive"));
@@ -286,6 +292,10 @@ engine_ctr_config_json(const struct ctr_config *g)
     JG(json_gen_kv_strv(gen, "volumes", g->volumes ? g->volumes : (char *[]){ NULL }));
     if (g->labels)
         JG(json_gen_kv_strv(gen, "labels", g->labels));
+    if (g->create_args)
+        JG(json_gen_kv_strv(gen, "create_args", g->create_args));
+    if (g->sdnotify != SDNOTIFY_DEFAULT)
+        JG(json_gen_kv_str(gen, "sdnotify", g->sdnotify == SDNOTIFY_CONMON ? "conmon" : "ignore"));
     if (g->net_aliases)
         JG(json_gen_kv_strv(gen, "network_aliases", g->net_aliases));
     if (g->static_ip)

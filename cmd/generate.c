@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: Apache-2.0
+/* pcon generate systemd: systemd units for containers, as podman 4.x
+ * writes them (--new: a unit that makes the container itself; else one
+ * that starts and stops an existing one). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../engine/container.h"
+#include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
+#include "../lib/json.h"
+#include "cmd.h"
+
+enum {
+    GEN_NEW = 0x800,
+    GEN_NAME,
+    GEN_FILES,
+    GEN_FORMAT,
+    GEN_RESTART_POLICY,
+    GEN_RESTART_SEC,
+    GEN_START_TIMEOUT,
+    GEN_STOP_TIMEOUT,
+    GEN_CTR_PREFIX,
+    GEN_POD_PREFIX,
+    GEN_SEPARATOR,
+    GEN_NO_HEADER,
+    GEN_WANTS,
+    GEN_AFTER,
+    GEN_REQUIRES,
+    GEN_ENV,
+    GEN_TEMPLATE,
+};
+
+struct gen_opts {
+    bool new_, name, files, json, no_header;
+    const char *restart_policy;                   /* NULL: the container's own, else on-failure */
+    int restart_sec, start_timeout, stop_timeout; /* -1: not given */
+    const char *ctr_prefix, *pod_prefix, *separator;
+    char **wants, **after, **requires, **env;
+};
+
+static void __attribute__((format(printf, 2, 3))) add(char **text, const char *fmt, ...)
+{
+    va_list ap;
+    cleanup_free char *more = NULL;
+    char *joined;
+
+    va_start(ap, fmt);
+    more = xvasprintf(fmt, ap);
+    va_end(ap);
+    joined = xasprintf("%s%s", *text ? *text : "", more);
+    free(*text);
+    *text = joined;
+}
+
+/* one argument as systemd reads it back: % and $ doubled (specifiers,
+ * variables), quoted when it has blanks, quotes or backslashes */
+/* the unit's own cidfile: its specifiers stay specifiers */
+static const char cidfile_arg[] = "--cidfile=%t/%n.ctr-id";
+
+static char *
+unit_arg(const char *a)
+{
+    if (strcmp(a, cidfile_arg) == 0)
+        return xstrdup(a);
+    char *out = xmalloc(strlen(a) * 2 + 3), *o = out;
+    bool quote = *a == '\0' || strpbrk(a, " \t\n\"'\\;") != NULL;
+
+    if (quote)
+        *o++ = '"';
+    for (const char *c = a; *c; c++) {
+        if (*c == '%' || *c == '$')
+            *o++ = *c;
+        else if (quote && (*c == '"' || *c == '\\'))
+            *o++ = '\\';
+        if (*c == '\n') {
+            *o++ = '\\';
+            *o++ = 'n';
+            continue;
+        }
+        *o++ = *c;
+    }
+    if (quote)
+        *o++ = '"';
+    *o = '\0';
+    return out;
+}
+
+/* podman's layout of a command: each option on a line of its own */
+static char *
+unit_command(char *const *args)
+{
+    char *text = NULL;
+
+    for (size_t i = 0; args[i]; i++) {
+        cleanup_free char *a = unit_arg(args[i]);
+        if (i == 0)
+            add(&text, "%s", a);
+        else if (args[i][0] == '-')
+            add(&text, " \\\n\t%s", a);
+        else
+            add(&text, " %s", a);
+    }
+    return text;
+}
+
+/* pcon itself, as the unit runs it, with the store's roots when they are
+ * not the defaults */
+static void
+exe_args(struct cmd_ctx *ctx, char ***v)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+    exe[n > 0 ? n : 0] = '\0';
+    strv_push(v, n > 0 ? exe : "pcon");
+    if (ctx->g.root_given) {
+        strv_push(v, "--root");
+        strv_push(v, ctx->g.graphroot);
+    }
+    if (ctx->g.runroot_given) {
+        strv_push(v, "--runroot");
+        strv_push(v, ctx->g.runroot);
+    }
+}
+
+/* the run directory of the unit: %t/... under XDG_RUNTIME_DIR */
+static char *
+runroot_spec(struct cmd_ctx *ctx)
+{
+    const char *xdg = getenv("XDG_RUNTIME_DIR");
+    size_t n = xdg ? strlen(xdg) : 0;
+
+    if (n && strncmp(ctx->g.runroot, xdg, n) == 0 && ctx->g.runroot[n] == '/')
+        return xasprintf("%%t%s", ctx->g.runroot + n);
+    return unit_arg(ctx->g.runroot);
+}
+
+/* the options run --new drops: the unit gives its own */
+static size_t
+dropped_option(char *const *args, size_t i)
+{
+    static const char *const flags[] = { "-d", "--detach", "--rm", "--replace", NULL };
+    static const char *const valued[] = { "--cidfile", "--sdnotify", "--cgroups", NULL };
+    const char *a = args[i];
+
+    for (size_t k = 0; flags[k]; k++) {
+        size_t n = strlen(flags[k]);
+        if (strncmp(a, flags[k], n) == 0 && (a[n] == '\0' || a[n] == '='))
+            return 1;
+    }
+    for (size_t k = 0; valued[k]; k++) {
+        size_t n = strlen(valued[k]);
+        if (strncmp(a, valued[k], n) == 0 && a[n] == '=')
+            return 1;
+        if (strcmp(a, valued[k]) == 0)
+            return args[i + 1] ? 2 : 1;
+    }
+    return 0;
+}
+
+static bool
+has_name_option(char *const *args)
+{
+    for (size_t i = 0; args && args[i]; i++)
+        if (strcmp(args[i], "--name") == 0 || strncmp(args[i], "--name=", 7) == 0)
+            return true;
+    return false;
+}
+
+static const char *
+restart_of(const struct container *c, const struct gen_opts *o)
+{
+    if (o->restart_policy)
+        return o->restart_policy;
+    switch (c->cfg.restart) {
+    case RESTART_ALWAYS:
+    case RESTART_UNLESS_STOPPED:
+        return "always";
+    case RESTART_ON_FAILURE:
+    case RESTART_NO:
+        break;
+    }
+    return "on-failure";
+}
+
+static char *
+container_unit(struct cmd_ctx *ctx, const struct container *c, const struct gen_opts *o,
+               const char *unit)
+{
+    cleanup_strv char **start = NULL, **stop = NULL, **post = NULL;
+    cleanup_free char *runroot = runroot_spec(ctx), *pidfile = NULL;
+    cleanup_free char *s_start = NULL, *s_stop = NULL, *s_post = NULL;
+    int timeout = o->stop_timeout >= 0 ? o->stop_timeout : c->cfg.stop_timeout;
+    char tbuf[16];
+    char *text = NULL;
+
+    snprintf(tbuf, sizeof tbuf, "%d", timeout);
+    if (!o->no_header) {
+        time_t now = time(NULL);
+        char when[64];
+        strftime(when, sizeof when, "%a %b %e %H:%M:%S %Z %Y", localtime(&now));
+        add(&text, "# %s.service\n# autogenerated by pcon %s\n# %s\n\n", unit, PCON_VERSION, when);
+    }
+    add(&text, "[Unit]\nDescription=pcon %s.service\n", unit);
+    add(&text, "Wants=network-online.target\nAfter=network-online.target\n");
+    add(&text, "RequiresMountsFor=%s\n", runroot);
+    for (size_t i = 0; o->wants && o->wants[i]; i++)
+        add(&text, "Wants=%s\n", o->wants[i]);
+    for (size_t i = 0; o->after && o->after[i]; i++)
+        add(&text, "After=%s\n", o->after[i]);
+    for (size_t i = 0; o->requires && o->requires[i]; i++)
+        add(&text, "Requires=%s\n", o->requires[i]);
+    add(&text,
+        "\n[Service]\nEnvironment=PODMAN_SYSTEMD_UNIT=%%n\nEnvironment=PCON_SYSTEMD_UNIT=%%n\n");
+    for (size_t i = 0; o->env && o->env[i]; i++) {
+        cleanup_free char *e = unit_arg(o->env[i]);
+        add(&text, "Environment=%s\n", e);
+    }
+    add(&text, "Restart=%s\n", restart_of(c, o));
+    if (o->restart_sec >= 0)
+        add(&text, "RestartSec=%d\n", o->restart_sec);
+    if (o->start_timeout >= 0)
+        add(&text, "TimeoutStartSec=%d\n", o->start_timeout);
+    add(&text, "TimeoutStopSec=%d\n", 60 + timeout);
+    if (o->new_) {
+        exe_args(ctx, &start);
+        strv_push(&start, "run");
+        strv_push(&start, cidfile_arg);
+        strv_push(&start, "--cgroups=no-conmon");
+        strv_push(&start, "--rm");
+        strv_push(&start, "--sdnotify=conmon");
+        strv_push(&start, "-d");
+        strv_push(&start, "--replace");
+        if (!has_name_option(c->cfg.create_args)) {
+            strv_push(&start, "--name");
+            strv_push(&start, c->cfg.name);
+        }
+        for (size_t i = 0; c->cfg.create_args && c->cfg.create_args[i];) {
+            size_t skip = dropped_option(c->cfg.create_args, i);
+            if (skip) {
+                i += skip;
+                continue;
+            }
+            strv_push(&start, c->cfg.create_args[i++]);
+        }
+        exe_args(ctx, &stop);
+        strv_push(&stop, "stop");
+        strv_push(&stop, "--ignore");
+        strv_push(&stop, "-t");
+        strv_push(&stop, tbuf);
+        strv_push(&stop, cidfile_arg);
+        exe_args(ctx, &post);
+        strv_push(&post, "rm");
+        strv_push(&post, "-f");
+        strv_push(&post, "--ignore");
+        strv_push(&post, "-t");
+        strv_push(&post, tbuf);
+        strv_push(&post, cidfile_arg);
+        add(&text, "ExecStartPre=/bin/rm \\\n\t-f %%t/%%n.ctr-id\n");
+    } else {
+        exe_args(ctx, &start);
+        strv_push(&start, "start");
+        strv_push(&start, c->cfg.name);
+        exe_args(ctx, &stop);
+        strv_push(&stop, "stop");
+        strv_push(&stop, "-t");
+        strv_push(&stop, tbuf);
+        strv_push(&stop, c->cfg.name);
+        exe_args(ctx, &post);
+        strv_push(&post, "stop");
+        strv_push(&post, "-t");
+        strv_push(&post, tbuf);
+        strv_push(&post, c->cfg.name);
+    }
+    s_start = unit_command(start);
+    s_stop = unit_command(stop);
+    s_post = unit_command(post);
+    add(&text, "ExecStart=%s\nExecStop=%s\nExecStopPost=%s\n", s_start, s_stop, s_post);
+    if (o->new_)
+        add(&text, "Type=notify\nNotifyAccess=all\n");
+    else {
+        cleanup_free char *rundir = engine_ctr_rundir(&ctx->st, c->cfg.id);
+        pidfile = xasprintf("%s/monitor.pid", rundir);
+        add(&text, "PIDFile=%s\nType=forking\n", pidfile);
+    }
+    add(&text, "\n[Install]\nWantedBy=default.target\n");
+    return text;
+}
+
+static const struct cmd_opt systemd_opts[] = {
+    { GEN_AFTER, "after", 0, "UNIT", "Add dependencies order to the generated unit file" },
+    { GEN_CTR_PREFIX, "container-prefix", 0, "PREFIX", "Systemd unit name prefix for containers" },
+    { 'e', "env", 'e', "KEY=VALUE", "Set environment variables to the systemd unit files" },
+    { GEN_FILES, "files", 'f', NULL, "Generate .service files instead of printing to stdout" },
+    { GEN_FORMAT, "format", 0, "json", "Print the created units in specified format (json)" },
+    { GEN_NAME, "name", 'n', NULL, "Use container/pod names instead of IDs" },
+    { GEN_NEW, "new", 0, NULL, "Create a new container instead of starting an existing one" },
+    { GEN_NO_HEADER, "no-header", 0, NULL, "Skip header generation" },
+    { GEN_POD_PREFIX, "pod-prefix", 0, "PREFIX", "Systemd unit name prefix for pods" },
+    { GEN_REQUIRES, "requires", 0, "UNIT", "Similar to wants, but declares stronger dependencies" },
+    { GEN_RESTART_POLICY, "restart-policy", 0, "POLICY",
+      "Systemd restart-policy (no, on-success, on-failure, on-abnormal, on-watchdog, on-abort,"
+      " always)" },
+    { GEN_RESTART_SEC, "restart-sec", 0, "SECONDS", "Systemd restart-sec" },
+    { GEN_SEPARATOR, "separator", 0, "SEP",
+      "Systemd unit name separator between name/id and prefix" },
+    { GEN_START_TIMEOUT, "start-timeout", 0, "SECONDS", "Start timeout override" },
+    { GEN_STOP_TIMEOUT, "stop-timeout", 't', "SECONDS", "Stop timeout override" },
+    { GEN_TEMPLATE, "template", 0, NULL, "Make it a template file (not supported yet)" },
+    { GEN_WANTS, "wants", 0, "UNIT", "Add (weak) dependencies to the generated unit file" },
+    { 0 },
+};
+
+static int
+seconds_opt(const char *arg, int *out)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+
+    if (*arg == '\0' || *end != '\0' || v < 0 || v > 86400 * 365)
+        return -1;
+    *out = (int) v;
+    return 0;
+}
+
+static int
+cmd_generate_systemd(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    static const char *const policies[] = { "no",          "on-success",  "on-failure",
+                                            "on-abnormal", "on-watchdog", "on-abort",
+                                            "always",      NULL };
+    cleanup_err struct pcon_err err = { 0 };
+    struct gen_opts o = { .restart_sec = -1,
+                          .start_timeout = -1,
+                          .stop_timeout = -1,
+                          .ctr_prefix = "container",
+                          .pod_prefix = "pod",
+                          .separator = "-" };
+    cleanup_free char *unit = NULL, *text = NULL;
+    struct container c;
+    char *arg;
+    int opt, r = 0;
+
+    while ((opt = cmd_getopt(&cmd_generate_systemd_def, argc, argv, &arg)) != -1) {
+        bool known = true;
+        switch (opt) {
+        case GEN_NEW:
+            o.new_ = cmd_flag_value(arg);
+            break;
+        case GEN_NAME:
+            o.name = cmd_flag_value(arg);
+            break;
+        case GEN_FILES:
+            o.files = cmd_flag_value(arg);
+            break;
+        case GEN_NO_HEADER:
+            o.no_header = cmd_flag_value(arg);
+            break;
+        case GEN_FORMAT:
+            if (strcmp(arg, "json") != 0)
+                return cmd_usage_error(&cmd_generate_systemd_def, "unsupported format \"%s\"", arg);
+            o.json = true;
+            break;
+        case GEN_RESTART_POLICY:
+            known = false;
+            for (size_t i = 0; policies[i]; i++)
+                known |= strcmp(arg, policies[i]) == 0;
+            if (!known)
+                return cmd_usage_error(&cmd_generate_systemd_def,
+                                       "%s is not a valid restart policy", arg);
+            o.restart_policy = arg;
+            break;
+        case GEN_RESTART_SEC:
+            r = seconds_opt(arg, &o.restart_sec);
+            break;
+        case GEN_START_TIMEOUT:
+            r = seconds_opt(arg, &o.start_timeout);
+            break;
+        case GEN_STOP_TIMEOUT:
+            r = seconds_opt(arg, &o.stop_timeout);
+            break;
+        case GEN_CTR_PREFIX:
+            o.ctr_prefix = arg;
+            break;
+        case GEN_POD_PREFIX:
+            o.pod_prefix = arg;
+            break;
+        case GEN_SEPARATOR:
+            o.separator = arg;
+            break;
+        case GEN_WANTS:
+            strv_push(&o.wants, arg);
+            break;
+        case GEN_AFTER:
+            strv_push(&o.after, arg);
+            break;
+        case GEN_REQUIRES:
+            strv_push(&o.requires, arg);
+            break;
+        case 'e':
+            strv_push(&o.env, arg);
+            break;
+        case GEN_TEMPLATE:
+            return cmd_usage_error(&cmd_generate_systemd_def,
+                                   "--template: not supported by pcon yet");
+        default:
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        }
+        if (r < 0)
+            return cmd_usage_error(&cmd_generate_systemd_def, "invalid number of seconds \"%s\"",
+                                   arg);
+    }
+    if (argc - optind != 1)
+        return cmd_usage_error(&cmd_generate_systemd_def, "requires exactly 1 arg(s), received %d",
+                               argc - optind);
+    if (cmd_store_open(ctx, &err) < 0 || engine_ctr_load(&ctx->st, argv[optind], &c, &err) < 0)
+        goto fail;
+    if (c.cfg.pod) {
+        pcon_fail(&err, 0,
+                  "container %s is in pod %.12s: generate systemd of pods is not"
+                  " supported by pcon yet",
+                  c.cfg.name, c.cfg.pod);
+        engine_ctr_free(&c);
+        goto fail;
+    }
+    unit = xasprintf("%s%s%s", o.ctr_prefix, o.ctr_prefix[0] ? o.separator : "",
+                     o.name ? c.cfg.name : c.cfg.id);
+    text = container_unit(ctx, &c, &o, unit);
+    engine_ctr_free(&c);
+    if (o.files) {
+        cleanup_free char *file = xasprintf("%s.service", unit);
+        char cwd[PATH_MAX];
+        if (fs_write_atomic(AT_FDCWD, file, text, strlen(text), 0644, true, &err) < 0)
+            goto fail;
+        if (getcwd(cwd, sizeof cwd) == NULL)
+            cwd[0] = '\0';
+        if (o.json)
+            printf("{\n    \"%s\": \"%s/%s\"\n}\n", unit, cwd, file);
+        else
+            printf("%s/%s\n", cwd, file);
+    } else if (o.json) {
+        cleanup_yajl_gen yajl_gen g = json_gen_new(true);
+        cleanup_free char *doc = NULL;
+        if (yajl_gen_map_open(g) != yajl_gen_status_ok
+            || json_gen_kv_str(g, unit, text) != yajl_gen_status_ok
+            || yajl_gen_map_close(g) != yajl_gen_status_ok)
+            abort();
+        doc = json_gen_take(g, NULL);
+        printf("%s\n", doc);
+    } else
+        fputs(text, stdout);
+    strv_free(o.wants);
+    strv_free(o.after);
+    strv_free(o.requires);
+    strv_free(o.env);
+    return 0;
+fail:
+    strv_free(o.wants);
+    strv_free(o.after);
+    strv_free(o.requires);
+    strv_free(o.env);
+    return cmd_report(&err);
+}
+
+const struct cmd_def cmd_generate_systemd_def = {
+    "generate systemd", cmd_generate_systemd, "Generate systemd units",
+    "[options] CTR",    systemd_opts,
+};
+
+static const struct cmd_def *const generate_subcommands[] = {
+    &cmd_generate_systemd_def,
+};
+
+static int
+cmd_generate(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    return cmd_subcommand(ctx, argc, argv, "generate", "Generate structured data",
+                          generate_subcommands,
+                          sizeof generate_subcommands / sizeof generate_subcommands[0], NULL);
+}
+
+const struct cmd_def cmd_generate_def = {
+    "generate", cmd_generate, "Generate structured data based on containers and pods",
+    "COMMAND",  NULL,
+};

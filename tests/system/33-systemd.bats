@@ -1,0 +1,174 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# systemd units: generate systemd (--new and not), checked by
+# systemd-analyze verify, and run by tests/system/sd-harness.py, which
+# plays the service manager (NOTIFY_SOCKET, %t, %n) without systemd;
+# --sdnotify=conmon. systemd itself is never started here.
+
+load helpers
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+harness() {
+    python3 "$BATS_TEST_DIRNAME/sd-harness.py" "$@"
+}
+
+# systemd-analyze verify, when this host has it
+verify_unit() {
+    command -v systemd-analyze >/dev/null || return 0
+    systemd-analyze verify "$1"
+}
+
+@test "generate systemd --new: podman's unit, the container's own create arguments, accepted by systemd-analyze" {
+    local port
+    port=$(free_port)
+    pcon create --name web -p "$port:80" -e 'GREETING=hi there' --label app=web $IMAGE \
+        sh -c 'echo 100% > /tmp/i; exec httpd -f -p 80 -h /tmp' >/dev/null
+    cd "$BATS_TEST_TMPDIR"
+    run pcon generate systemd --new --name --files web
+    assert_output "$BATS_TEST_TMPDIR/container-web.service"
+    run cat container-web.service
+    assert_output_contains "Type=notify"
+    assert_output_contains "NotifyAccess=all"
+    assert_output_contains "Environment=PODMAN_SYSTEMD_UNIT=%n"
+    assert_output_contains "ExecStartPre=/bin/rm"
+    assert_output_contains $'run \\\n\t--cidfile=%t/%n.ctr-id \\\n\t--cgroups=no-conmon \\\n\t--rm \\\n\t--sdnotify=conmon \\\n\t-d \\\n\t--replace \\\n\t--name web'
+    assert_output_contains '-e "GREETING=hi there"'
+    assert_output_contains 'sh \'
+    assert_output_contains '"echo 100%% > /tmp/i; exec httpd -f -p 80 -h /tmp"'
+    assert_output_contains "TimeoutStopSec=70"
+    assert_output_contains "Restart=on-failure"
+    assert_output_contains "WantedBy=default.target"
+    run verify_unit "$BATS_TEST_TMPDIR/container-web.service"
+    assert_status 0
+    # options: restart policy and timeouts, no header, json
+    run pcon generate systemd --new --restart-policy always --restart-sec 5 --start-timeout 30 -t 3 \
+        --no-header --wants a.service --after b.service --requires c.service -e X=1 web
+    [[ "${lines[0]}" = "[Unit]" ]]
+    assert_output_contains "Restart=always"
+    assert_output_contains "RestartSec=5"
+    assert_output_contains "TimeoutStartSec=30"
+    assert_output_contains "TimeoutStopSec=63"
+    assert_output_contains "Wants=a.service"
+    assert_output_contains "After=b.service"
+    assert_output_contains "Requires=c.service"
+    assert_output_contains "Environment=X=1"
+    id=$(pcon inspect --format '{{.Id}}' web)
+    run pcon generate systemd --format json web
+    assert_output_contains "\"container-$id\":"
+    run --separate-stderr pcon generate systemd nope
+    assert_status 125
+    assert_one_error_line
+    run --separate-stderr pcon generate systemd --restart-policy sometimes web
+    assert_status 125
+    pcon rm web >/dev/null
+}
+
+@test "a --new unit run as systemd would: READY=1 with the monitor as MAINPID, the container serves; stop and stop-post leave nothing" {
+    local port unit
+    port=$(free_port)
+    pcon create --name svc -p "$port:80" $IMAGE sh -c \
+        'echo served > /tmp/i; trap "exit 0" TERM; httpd -f -p 80 -h /tmp & wait' >/dev/null
+    unit="$BATS_TEST_TMPDIR/container-svc.service"
+    pcon generate systemd --new --name svc >"$unit"
+    pcon rm svc >/dev/null
+    mkdir -p "$BATS_TEST_TMPDIR/rt"
+    run harness start "$unit" "$BATS_TEST_TMPDIR/rt"
+    assert_status 0
+    assert_output_contains "READY=1"
+    mainpid=$(sed -n 's/^MAINPID=//p' <<<"$output")
+    [ "$mainpid" = "$(pcon inspect --format '{{.State.ConmonPid}}' svc)" ]
+    [ -s "$BATS_TEST_TMPDIR/rt/container-svc.service.ctr-id" ]
+    wait_for 10 curl -sf "http://127.0.0.1:$port/i"
+    run curl -sf "http://127.0.0.1:$port/i"
+    assert_output "served"
+    run harness run "$unit" "$BATS_TEST_TMPDIR/rt" ExecStop
+    assert_status 0
+    run harness run "$unit" "$BATS_TEST_TMPDIR/rt" ExecStopPost
+    assert_status 0
+    run pcon ps -a -q
+    assert_output ""
+    # started again (a restart of the unit): --replace, a fresh container
+    run harness start "$unit" "$BATS_TEST_TMPDIR/rt"
+    assert_status 0
+    run harness start "$unit" "$BATS_TEST_TMPDIR/rt"
+    assert_status 0
+    run pcon ps -q
+    [ "$(echo "$output" | wc -l)" = 1 ]
+    harness run "$unit" "$BATS_TEST_TMPDIR/rt" ExecStopPost
+    assert_no_containers
+}
+
+@test "the unit's main pid killed (as systemd kills a failed service): the container goes with it" {
+    local unit
+    pcon create --name victim $IMAGE sleep 300 >/dev/null
+    unit="$BATS_TEST_TMPDIR/container-victim.service"
+    pcon generate systemd --new --name victim >"$unit"
+    pcon rm victim >/dev/null
+    mkdir -p "$BATS_TEST_TMPDIR/rt"
+    run harness start "$unit" "$BATS_TEST_TMPDIR/rt"
+    assert_status 0
+    mainpid=$(sed -n 's/^MAINPID=//p' <<<"$output")
+    pid=$(pcon inspect --format '{{.State.Pid}}' victim)
+    kill -KILL "$mainpid"
+    wait_for 10 sh -c "[ ! -d /proc/$pid ] || grep -q '^State:.*Z' /proc/$pid/status"
+    run pcon ps -a --format '{{.Names}} {{.Status}}'
+    assert_output "victim Stopped"
+    run harness run "$unit" "$BATS_TEST_TMPDIR/rt" ExecStopPost
+    assert_status 0
+    assert_no_containers
+}
+
+@test "generate systemd without --new: a forking unit that starts the container, its PIDFile the monitor's" {
+    pcon create --name old $IMAGE sleep 300 >/dev/null
+    run pcon generate systemd --name old
+    assert_output_contains "Type=forking"
+    assert_output_contains "ExecStart=$PCON \\"
+    assert_output_contains "--runroot $PCON_RUNROOT start old"
+    pidfile=$(sed -n 's/^PIDFile=//p' <<<"$output")
+    echo "$output" >"$BATS_TEST_TMPDIR/container-old.service"
+    run verify_unit "$BATS_TEST_TMPDIR/container-old.service"
+    assert_status 0
+    run harness run "$BATS_TEST_TMPDIR/container-old.service" "$BATS_TEST_TMPDIR" ExecStart
+    assert_status 0
+    [ "$(cat "$pidfile")" = "$(pcon inspect --format '{{.State.ConmonPid}}' old)" ]
+    pcon rm -f -t 0 old >/dev/null
+}
+
+@test "--sdnotify=conmon: the monitor sends MAINPID and READY=1 to NOTIFY_SOCKET; ignore sends nothing; container is refused for now" {
+    sock="$BATS_TEST_TMPDIR/notify"
+    python3 - "$sock" >"$BATS_TEST_TMPDIR/got" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(10)
+print(s.recv(4096).decode())
+PY
+    listener=$!
+    wait_for 10 test -S "$sock"
+    NOTIFY_SOCKET="$sock" pcon run -d --name sn --sdnotify=conmon $IMAGE sleep 60 >/dev/null
+    wait "$listener"
+    run cat "$BATS_TEST_TMPDIR/got"
+    assert_output "MAINPID=$(pcon inspect --format '{{.State.ConmonPid}}' sn)
+READY=1"
+    pcon rm -f -t 0 sn >/dev/null
+    # ignore: nothing arrives
+    python3 - "$sock.2" >"$BATS_TEST_TMPDIR/got2" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(2)
+try: print(s.recv(4096).decode())
+except socket.timeout: print("nothing")
+PY
+    listener=$!
+    wait_for 10 test -S "$sock.2"
+    NOTIFY_SOCKET="$sock.2" pcon run --rm --sdnotify=ignore $IMAGE true
+    wait "$listener"
+    run cat "$BATS_TEST_TMPDIR/got2"
+    assert_output "nothing"
+    run --separate-stderr pcon run --rm --sdnotify=container $IMAGE true
+    assert_status 125
+    assert_one_error_line
+    run --separate-stderr pcon run --rm --sdnotify=bogus $IMAGE true
+    assert_status 125
+    assert_one_error_line
+}
