@@ -514,6 +514,9 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
                                   " ignore)",
                                   arg);
         return 1;
+    case CO_CONMON_PIDFILE:
+        o->conmon_pidfile = arg;
+        return 1;
     case CO_CGROUPS:
         if (strcmp(arg, "enabled") != 0 && strcmp(arg, "disabled") != 0
             && strcmp(arg, "no-conmon") != 0 && strcmp(arg, "split") != 0)

@@ -49,6 +49,7 @@ enum {
     CO_VOLUMES_FROM,
     CO_SDNOTIFY,
     CO_CGROUPS,
+    CO_CONMON_PIDFILE,
 };
 
 #define CREATE_OPTS                                                                                \
@@ -57,6 +58,8 @@ enum {
           "Add capabilities (names, with or without CAP_, or ALL)" },                              \
         { CO_CAP_DROP, "cap-drop", 0, "CAP", "Drop capabilities (names, or ALL)" },                \
         { CO_CIDFILE, "cidfile", 0, "FILE", "Write the container ID to the file" },                \
+        { CO_CONMON_PIDFILE, "conmon-pidfile", 0, "FILE",                                          \
+          "Write the pid of the container's monitor to the file at each start" },                  \
         { CO_DNS, "dns", 0, "IP", "Set custom DNS servers (none: the image's /etc/resolv.conf)" }, \
         { CO_DNS_OPTION, "dns-option", 0, "OPTION", "Set custom DNS options" },                    \
         { CO_DNS_SEARCH, "dns-search", 0, "DOMAIN", "Set custom DNS search domains (.: none)" },   \

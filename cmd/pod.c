@@ -24,6 +24,7 @@ enum {
     POD_SHARE,
     POD_EXIT_POLICY,
     POD_ID_FILE,
+    POD_INFRA_PIDFILE,
     POD_INFRA,
     POD_INFRA_NAME,
     POD_HOSTNAME,
@@ -84,6 +85,8 @@ static const struct cmd_opt create_opts[] = {
     { CO_NO_HOSTS, "no-hosts", 0, NULL, "Do not create /etc/hosts for the pod" },
     { 'p', "publish", 'p', "[IP:][HOSTPORT:]CTRPORT[/PROTO]", "Publish a port of the pod" },
     { POD_ID_FILE, "pod-id-file", 0, "FILE", "Write the pod ID to the file" },
+    { POD_INFRA_PIDFILE, "infra-conmon-pidfile", 0, "FILE",
+      "Write the pid of the infra container's monitor to the file" },
     { CO_REPLACE, "replace", 0, NULL, "Replace a pod of the same name" },
     { POD_SHARE, "share", 0, "NAMESPACES",
       "Namespaces the members share: ipc,net,uts (default), +pid" },
@@ -108,6 +111,7 @@ cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
     struct pod_create_opts po = { .share = POD_JOIN_UTS | POD_JOIN_IPC };
     cleanup_strv char **command = NULL;
     const char *id_file = NULL;
+    const char *infra_pidfile = NULL; /* --infra-conmon-pidfile */
     struct create_args a;
     struct pod p;
     char *arg;
@@ -134,6 +138,9 @@ cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
             break;
         case POD_INFRA_NAME:
             po.infra_name = arg;
+            break;
+        case POD_INFRA_PIDFILE:
+            infra_pidfile = arg;
             break;
         case POD_INFRA:
             if (!cmd_flag_value(arg) || (arg && strcmp(arg, "true") != 0 && strcmp(arg, "false")))
@@ -184,6 +191,7 @@ cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
     }
     po.labels = labels;
     po.infra = a.o;
+    po.infra.conmon_pidfile = infra_pidfile;
     /* inspect's CreateCommand: the whole command line */
     strv_push(&command, "pcon");
     strv_push(&command, "pod");

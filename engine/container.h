@@ -64,8 +64,9 @@ struct ctr_config {
     bool no_hosts;       /* --no-hosts: the image's /etc/hosts stays */
     bool no_resolv_conf; /* --dns none: the image's /etc/resolv.conf stays */
     char **volumes;
-    char **labels;      /* --label KEY=VALUE */
-    char **create_args; /* the options and operands of the run or create that made it */
+    char **labels;        /* --label KEY=VALUE */
+    char **create_args;   /* the options and operands of the run or create that made it */
+    char *conmon_pidfile; /* --conmon-pidfile: the monitor's pid, written at each start */
     enum sdnotify_mode sdnotify;
     char **net_aliases;         /* --network-alias: more names on its user networks */
     char *static_ip;            /* --ip: its address on its (one) user network */
@@ -134,10 +135,11 @@ struct engine_create_opts {
     char **env_files; /* --env-file, before -e */
     const char *workdir;
     const char *user;
-    char **volumes;      /* -v HOST:CTR[:OPTS] */
-    char **volumes_from; /* --volumes-from CTR[:ro|rw] */
-    char **labels;       /* --label, --label-file: KEY=VALUE */
-    char **create_args;  /* the command line's options and operands, kept */
+    char **volumes;             /* -v HOST:CTR[:OPTS] */
+    char **volumes_from;        /* --volumes-from CTR[:ro|rw] */
+    char **labels;              /* --label, --label-file: KEY=VALUE */
+    char **create_args;         /* the command line's options and operands, kept */
+    const char *conmon_pidfile; /* --conmon-pidfile */
     enum sdnotify_mode sdnotify;
     char **net_aliases;          /* --network-alias */
     const char *static_ip;       /* --ip */

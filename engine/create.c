@@ -405,6 +405,16 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
         goto out;
     g->labels = o->labels ? strv_dup(o->labels) : NULL;
     g->create_args = o->create_args ? strv_dup(o->create_args) : NULL;
+    if (o->conmon_pidfile) {
+        char cwd[PATH_MAX];
+        if (o->conmon_pidfile[0] != '/' && getcwd(cwd, sizeof cwd) == NULL) {
+            pcon_fail(err, errno, "resolve --conmon-pidfile \"%s\"", o->conmon_pidfile);
+            goto out;
+        }
+        g->conmon_pidfile = o->conmon_pidfile[0] == '/'
+                                ? xstrdup(o->conmon_pidfile)
+                                : xasprintf("%s/%s", cwd, o->conmon_pidfile);
+    }
     g->sdnotify = o->sdnotify;
     /* ports only on a network of its own (cmd/ said so for the others) */
     if (o->ports && netns_mode_own(g->net.mode) && ports_store(g, o->ports, err) < 0)

@@ -156,6 +156,7 @@ engine_ctr_free(struct container *c)
     strv_free(g->volumes);
     strv_free(g->labels);
     strv_free(g->create_args);
+    free(g->conmon_pidfile);
     strv_free(g->net_aliases);
     free(g->static_ip);
     strv_free(c->state.networks);
@@ -226,6 +227,9 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
         || json_get_strv(root, "add_hosts", &g->add_hosts, err) < 0)
         return -1;
     g->static_ip = dup_or_null(json_get_str(root, "ip"));
+    g->conmon_pidfile = dup_or_null(json_get_str(root, "conmon_pidfile"));
+    if (g->conmon_pidfile && g->conmon_pidfile[0] != '/')
+        return pcon_fail(err, EINVAL, "invalid container record: conmon_pidfile");
     s = json_get_str(root, "sdnotify");
     g->sdnotify = s && strcmp(s, "conmon") == 0   ? SDNOTIFY_CONMON
                   : s && strcmp(s, "ignore") == 0 ? SDNOTIFY_IGNORE
@@ -294,6 +298,8 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_strv(gen, "labels", g->labels));
     if (g->create_args)
         JG(json_gen_kv_strv(gen, "create_args", g->create_args));
+    if (g->conmon_pidfile)
+        JG(json_gen_kv_str(gen, "conmon_pidfile", g->conmon_pidfile));
     if (g->sdnotify != SDNOTIFY_DEFAULT)
         JG(json_gen_kv_str(gen, "sdnotify", g->sdnotify == SDNOTIFY_CONMON ? "conmon" : "ignore"));
     if (g->net_aliases)

@@ -172,3 +172,48 @@ PY
     assert_status 125
     assert_one_error_line
 }
+
+@test "generate systemd --new of a pod: a forking pod unit and member units bound to it, run as systemd would" {
+    local port rt="$BATS_TEST_TMPDIR/rt"
+    port=$(free_port)
+    pcon pod create --name shop -p "$port:80" >/dev/null
+    pcon create --pod shop --name till $IMAGE sh -c \
+        'echo in-pod > /tmp/i; trap "exit 0" TERM; httpd -f -p 80 -h /tmp & wait' >/dev/null
+    mkdir -p "$rt" "$BATS_TEST_TMPDIR/units"
+    cd "$BATS_TEST_TMPDIR/units"
+    run pcon generate systemd --new --name --files shop
+    assert_output "$BATS_TEST_TMPDIR/units/container-till.service
+$BATS_TEST_TMPDIR/units/pod-shop.service"
+    run cat pod-shop.service
+    assert_output_contains "Wants=container-till.service"
+    assert_output_contains "Before=container-till.service"
+    assert_output_contains $'pod create \\\n\t--infra-conmon-pidfile %t/pod-shop.pid \\\n\t--pod-id-file %t/pod-shop.pod-id \\\n\t--exit-policy=stop \\\n\t--name shop \\\n\t-p '"$port"$':80 \\\n\t--replace'
+    assert_output_contains "PIDFile=%t/pod-shop.pid"
+    assert_output_contains "Type=forking"
+    run cat container-till.service
+    assert_output_contains "BindsTo=pod-shop.service"
+    assert_output_contains $'--pod-id-file %t/pod-shop.pod-id \\'
+    refute_output_contains "--pod shop"
+    for u in pod-shop.service container-till.service; do
+        run verify_unit "$BATS_TEST_TMPDIR/units/$u"
+        assert_status 0
+    done
+    pcon pod rm -f -t 0 shop >/dev/null
+    # the pod's unit first, then its member's
+    run harness start pod-shop.service "$rt"
+    assert_status 0
+    [ "${output#MAINPID=}" = "$(pcon inspect --format '{{.State.ConmonPid}}' "$(pcon pod inspect --format '{{.InfraContainerID}}' shop)")" ]
+    run harness start container-till.service "$rt"
+    assert_status 0
+    assert_output_contains "READY=1"
+    wait_for 10 curl -sf "http://127.0.0.1:$port/i"
+    run curl -sf "http://127.0.0.1:$port/i"
+    assert_output "in-pod"
+    harness run container-till.service "$rt" ExecStop
+    harness run container-till.service "$rt" ExecStopPost
+    harness run pod-shop.service "$rt" ExecStop
+    harness run pod-shop.service "$rt" ExecStopPost
+    run pcon pod ps -q
+    assert_output ""
+    assert_no_containers
+}

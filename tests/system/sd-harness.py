@@ -5,7 +5,9 @@
 # quoting, %t, %n and %% specifiers, $$), and runs them.
 #   sd-harness.py start UNIT RUNTIME_DIR   ExecStartPre, then ExecStart with a
 #       NOTIFY_SOCKET of its own; waits (10 s) for READY=1 and prints the
-#       notifications received ("MAINPID=N", "READY=1"), one a line
+#       notifications received ("MAINPID=N", "READY=1"), one a line; for
+#       Type=forking, waits for ExecStart to end and prints MAINPID= from
+#       the PIDFile
 #   sd-harness.py run UNIT RUNTIME_DIR KEY  runs the unit's KEY line(s)
 #       (ExecStop, ExecStopPost), exits with the last one's status
 import os, socket, subprocess, sys, tempfile
@@ -101,8 +103,15 @@ def main():
     env["NOTIFY_SOCKET"] = sock_path
     for k, v in lines:
         if k == "ExecStartPre":
-            subprocess.check_call(split(v, unit, runtime), env=env)
+            subprocess.check_call(split(v, unit, runtime), env=env, stdout=subprocess.DEVNULL)
     starts = [v for k, v in lines if k == "ExecStart"]
+    if ("Type", "forking") in lines:
+        # systemd waits for ExecStart to exit, then reads PIDFile
+        rc = subprocess.call(split(starts[0], unit, runtime), env=env, stdout=subprocess.DEVNULL)
+        pidfile = [split(v, unit, runtime)[0] for k, v in lines if k == "PIDFile"][0]
+        if rc == 0:
+            print("MAINPID=" + open(pidfile).read().strip())
+        sys.exit(rc)
     proc = subprocess.Popen(split(starts[0], unit, runtime), env=env, stdout=subprocess.DEVNULL)
     got = []
     while "READY=1" not in got:
