@@ -14,7 +14,7 @@ CC ?= cc
 # is opened only when the pause process is made. Dynamic: libc only.
 PKGS := yajl libarchive libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-STATIC_LIBS := -lyajl_s -larchive -lzstd -llzma -lbz2 -llz4 -lz -lcrypto -lseccomp
+STATIC_LIBS := -lyajl_s -lyaml -larchive -lzstd -llzma -lbz2 -llz4 -lz -lcrypto -lseccomp
 PKG_LIBS := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -ldl -lpthread
 
 CFLAGS ?= -O2 -g

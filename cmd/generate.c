@@ -689,14 +689,17 @@ const struct cmd_def cmd_generate_systemd_def = {
 
 static const struct cmd_def *const generate_subcommands[] = {
     &cmd_generate_systemd_def,
+    &cmd_kube_generate_def, /* generate kube: podman's older name of kube generate */
 };
 
 static int
 cmd_generate(struct cmd_ctx *ctx, int argc, char **argv)
 {
+    static const char *const aliases[] = { "kube", "generate", NULL };
+
     return cmd_subcommand(ctx, argc, argv, "generate", "Generate structured data",
                           generate_subcommands,
-                          sizeof generate_subcommands / sizeof generate_subcommands[0], NULL);
+                          sizeof generate_subcommands / sizeof generate_subcommands[0], aliases);
 }
 
 const struct cmd_def cmd_generate_def = {

@@ -697,21 +697,11 @@ monitor_announce(struct monitor *m)
         pcon_err_clear(&err); /* only a forking unit reads it */
     if (dfd >= 0)
         close(dfd);
-    if (m->c->cfg.conmon_pidfile) {
-        /* (absolute, checked at create) written whole in its directory */
-        cleanup_free char *dir = xstrdup(m->c->cfg.conmon_pidfile);
-        char *base = strrchr(dir, '/');
-        int pdfd;
-        *base++ = '\0';
-        pdfd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (pdfd < 0)
-            pcon_fail(&err, errno, "open %s", dir[0] ? dir : "/");
-        if (pdfd < 0 || fs_write_atomic(pdfd, base, text, strlen(text), 0644, false, &err) < 0) {
-            pcon_warn("--conmon-pidfile: %s", err.msg);
-            pcon_err_clear(&err);
-        }
-        if (pdfd >= 0)
-            close(pdfd);
+    if (m->c->cfg.conmon_pidfile
+        && fs_write_atomic_path(m->c->cfg.conmon_pidfile, text, strlen(text), 0644, false, &err)
+               < 0) {
+        pcon_warn("--conmon-pidfile: %s", err.msg);
+        pcon_err_clear(&err);
     }
     if (m->c->cfg.sdnotify != SDNOTIFY_CONMON)
         return;

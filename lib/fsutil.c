@@ -174,6 +174,25 @@ fs_write_atomic(int dfd, const char *name, const void *buf, size_t len, mode_t m
     return 0;
 }
 
+int
+fs_write_atomic_path(const char *path, const void *buf, size_t len, mode_t mode, bool sync,
+                     struct pcon_err *err)
+{
+    cleanup_free char *dir = xstrdup(path);
+    char *base = strrchr(dir, '/');
+    cleanup_close int dfd = -1;
+
+    if (base == NULL)
+        return fs_write_atomic(AT_FDCWD, path, buf, len, mode, sync, err);
+    *base++ = '\0';
+    if (*base == '\0')
+        return pcon_fail(err, EISDIR, "write \"%s\"", path);
+    dfd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return pcon_fail(err, errno, "open \"%s\"", dir[0] ? dir : "/");
+    return fs_write_atomic(dfd, base, buf, len, mode, sync, err);
+}
+
 char *
 fs_read_fd(int fd, size_t max, size_t *lenp, struct pcon_err *err)
 {

@@ -23,6 +23,9 @@ int fs_rm_rf_at(int dfd, const char *name, struct pcon_err *err);
 int fs_write_atomic(int dfd, const char *name, const void *buf, size_t len, mode_t mode, bool sync,
                     struct pcon_err *err);
 /* reads what is left of fd (at most max bytes) as a NUL-terminated buffer */
+/* the same at a path (its directory's, an absolute or relative one) */
+int fs_write_atomic_path(const char *path, const void *buf, size_t len, mode_t mode, bool sync,
+                         struct pcon_err *err);
 char *fs_read_fd(int fd, size_t max, size_t *len, struct pcon_err *err);
 /* reads a whole regular file (at most max bytes) as a NUL-terminated buffer */
 char *fs_read_all(int dfd, const char *name, size_t max, size_t *len, struct pcon_err *err);

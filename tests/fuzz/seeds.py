@@ -246,6 +246,45 @@ DNS = [dns_query("db"), dns_query("database.dns.podman"), dns_query("Web.Example
        dns_query("a" * 63 + ".b", 255),
        dns_query("db") + b"\x00\x00\x29\x10\x00\x00\x00\x00\x00\x00\x00"]
 
+KUBE_POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: shop
+  labels: {tier: front}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: web
+    image: localhost/bb
+    command: [httpd, -f, -p, "80"]
+    ports: [{containerPort: 80, hostPort: 8080, protocol: TCP}]
+    env: [{name: A, value: "1"}, {name: C, valueFrom: {configMapKeyRef: {name: cm, key: k}}}]
+    envFrom: [{configMapRef: {name: cm}}]
+    volumeMounts: [{name: data, mountPath: /data, readOnly: true}]
+    securityContext: {runAsUser: 1000, capabilities: {drop: [CAP_NET_RAW]}}
+  volumes:
+  - {name: data, persistentVolumeClaim: {claimName: d}}
+"""
+KUBE_CM = """apiVersion: v1
+kind: ConfigMap
+metadata: {name: cm}
+data: {k: v}
+"""
+KUBE_DEP = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  replicas: 1
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: main, image: x, args: [a, b]}]
+      volumes: [{name: e, emptyDir: {}}, {name: h, hostPath: {path: /tmp}}]
+"""
+KUBE = [b"\0" + (KUBE_CM + "---\n" + KUBE_POD).encode(), b"\0" + KUBE_DEP.encode(),
+        b"\1" + KUBE_POD.encode() + KUBE_CM.encode().ljust(len(KUBE_POD), b" "),
+        b"\0apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a, image: b, bad: 1}]}\n"]
+
 write("fuzz_layer", layers())
 write("fuzz_archive", archives())
 write("fuzz_image", images())
@@ -256,6 +295,7 @@ write("fuzz_template", [b(t) for t in TEMPLATES])
 write("fuzz_logline", LOGS)
 write("fuzz_values", VALUES)
 write("fuzz_dns", DNS)
+write("fuzz_kube", KUBE)
 write("fuzz_seccomp", [b(t) for t in [
     '{"defaultAction":"SCMP_ACT_ALLOW"}',
     '{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":38,"archMap":[{"architecture":'
