@@ -505,9 +505,7 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         else if (strcmp(arg, "ignore") == 0)
             o->sdnotify = SDNOTIFY_IGNORE;
         else if (strcmp(arg, "container") == 0)
-            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                                  "--sdnotify=container: not supported by pcon yet (conmon or"
-                                  " ignore)");
+            o->sdnotify = SDNOTIFY_CONTAINER;
         else
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                                   "invalid value \"%s\" for --sdnotify (conmon, container or"

@@ -109,9 +109,9 @@ enum {
         { CO_PID, "pid", 0, "MODE", "PID namespace: private, host, container:NAME" },              \
         { CO_UTS, "uts", 0, "MODE", "UTS namespace: private, host, container:NAME" },              \
         { CO_SHM_SIZE, "shm-size", 0, "SIZE", "Size of /dev/shm (default 64m)" },                  \
-        { CO_SDNOTIFY, "sdnotify", 0, "conmon|ignore",                                             \
-          "Tell a service manager (NOTIFY_SOCKET) when the container runs: conmon, its monitor "   \
-          "(MAINPID and READY=1); ignore" },                                                       \
+        { CO_SDNOTIFY, "sdnotify", 0, "container|conmon|ignore",                                   \
+          "Who tells a service manager (NOTIFY_SOCKET) the container is ready: the container "     \
+          "(default: the socket passed in, proxied), conmon (its monitor), ignore" },              \
         { CO_CGROUPS, "cgroups", 0, "MODE",                                                        \
           "Cgroups mode: enabled, disabled, no-conmon, split (rootless: no limits here)" },        \
         { CO_READ_ONLY, "read-only", 0, NULL, "Make the container's root file system read-only" }, \

@@ -43,9 +43,9 @@ enum log_driver {
 
 /* --sdnotify: who tells a service manager the container is up */
 enum sdnotify_mode {
-    SDNOTIFY_DEFAULT = 0, /* no one (podman's "container" is not pcon's yet) */
-    SDNOTIFY_CONMON,      /* the monitor: MAINPID=<its pid> and READY=1 once the container runs */
-    SDNOTIFY_IGNORE,      /* no one */
+    SDNOTIFY_CONTAINER = 0, /* the container (podman's default): NOTIFY_SOCKET, proxied */
+    SDNOTIFY_CONMON,        /* the monitor: MAINPID=<its pid> and READY=1 once the container runs */
+    SDNOTIFY_IGNORE,        /* no one */
 };
 
 struct ctr_config {

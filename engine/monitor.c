@@ -17,6 +17,9 @@
 #include <sys/epoll.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -48,6 +51,8 @@
 #include "spec.h"
 #include "userns.h"
 
+#define NOTIFY_DIR "/run/notify" /* the container's notify socket's directory */
+
 struct monitor {
     struct store *st;
     struct container *c;
@@ -76,6 +81,9 @@ struct monitor {
     char **net_ips;          /* and the address on each of them (the same across restarts) */
     char *net_addr;          /* the first, for /etc/hosts */
     char **nameservers;      /* the gateways of those with DNS */
+    int notify_fd;           /* --sdnotify=container: the container's NOTIFY_SOCKET, or -1 */
+    char **notify_env;       /* the container's environment, with NOTIFY_SOCKET */
+    bool notify_mainpid;     /* MAINPID (this monitor) told the service manager */
     pid_t pid;
     int64_t started_ns;
     bool exited;
@@ -103,6 +111,11 @@ monitor_free(struct monitor *m)
     strv_free(m->net_ips);
     free(m->net_addr);
     strv_free(m->nameservers);
+    if (m->notify_fd >= 0) {
+        loop_unwatch(&m->loop, m->notify_fd);
+        close(m->notify_fd);
+    }
+    strv_free(m->notify_env);
     free(m->ports);
     engine_ctr_log_close(&m->log);
     engine_attach_close(&m->attach);
@@ -211,6 +224,12 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
         m->nvolumes++;
         if (v->named && named_volume_resolve(m, v, err) < 0)
             return -1;
+    }
+    if (m->notify_fd >= 0) {
+        /* the proxy's socket at /run/notify/notify.sock inside */
+        m->volumes = xrealloc(m->volumes, (m->nvolumes + 1) * sizeof *m->volumes);
+        m->volumes[m->nvolumes++] =
+            (struct volume){ .src = xasprintf("%s/notify", m->rundir), .dst = xstrdup(NOTIFY_DIR) };
     }
     po.volumes = m->volumes;
     po.nvolumes = m->nvolumes;
@@ -402,6 +421,88 @@ join_aliases(struct monitor *m)
     engine_ctr_free(&other);
 }
 
+/* a datagram from the container for the service manager: passed on,
+ * after MAINPID (this monitor: the container's own pid means nothing
+ * outside) and without the container's MAINPID= */
+static void
+notify_cb(struct loop *l, int fd, uint32_t events, void *opaque)
+{
+    struct monitor *m = opaque;
+    char buf[4096], out[4200];
+    struct pcon_err err = { 0 };
+    ssize_t n;
+    size_t o = 0;
+
+    (void) l;
+    (void) events;
+    while ((n = recv(fd, buf, sizeof buf - 1, MSG_DONTWAIT)) > 0) {
+        char *save = NULL;
+        buf[n] = '\0';
+        o = 0;
+        if (!m->notify_mainpid)
+            o += (size_t) snprintf(out, sizeof out, "MAINPID=%d\n", (int) getpid());
+        for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+            if (strncmp(line, "MAINPID=", 8) != 0 && o + strlen(line) + 2 < sizeof out)
+                o += (size_t) snprintf(out + o, sizeof out - o, "%s\n", line);
+        if (o == 0)
+            continue;
+        out[o - 1] = '\0';
+        if (sdnotify_send(out, &err) < 0) {
+            pcon_err_clear(&err);
+            continue;
+        }
+        m->notify_mainpid = true;
+    }
+}
+
+/* --sdnotify=container under a service manager: a socket of the
+ * monitor's in the run directory, bound into the container, its path in
+ * the container's NOTIFY_SOCKET */
+static int
+notify_prepare(struct monitor *m, struct pcon_err *err)
+{
+    const struct ctr_config *g = &m->c->cfg;
+    cleanup_free char *dir = NULL, *path = NULL;
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    cleanup_close int fd = -1;
+    const char *outer = getenv("NOTIFY_SOCKET");
+
+    if (g->sdnotify != SDNOTIFY_CONTAINER || outer == NULL || outer[0] == '\0' || m->notify_fd >= 0)
+        return 0;
+    dir = xasprintf("%s/notify", m->rundir);
+    path = xasprintf("%s/notify.sock", dir);
+    strcpy(sun.sun_path, "notify.sock");
+    if ((mkdir(dir, 0755) < 0 && errno != EEXIST) || (unlink(path) < 0 && errno != ENOENT))
+        return pcon_fail(err, errno, "prepare %s", dir);
+    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0)
+        return pcon_fail(err, errno, "create the notify socket");
+    /* bound by its name in its directory: the run directory's path may be
+     * longer than a socket's (108 bytes) */
+    {
+        cleanup_close int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        cleanup_close int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int r, e;
+        if (here < 0 || dfd < 0 || fchdir(dfd) < 0)
+            return pcon_fail(err, errno, "enter %s", dir);
+        r = bind(fd, (struct sockaddr *) &sun, sizeof sun);
+        e = errno;
+        if (fchdir(here) < 0)
+            return pcon_fail(err, errno, "leave %s", dir);
+        if (r < 0)
+            return pcon_fail(err, e, "bind the notify socket %s", path);
+    }
+    /* any user of the container may notify, as under systemd itself */
+    if (chmod(path, 0777) < 0 || chmod(dir, 0755) < 0)
+        return pcon_fail(err, errno, "create the notify socket %s", path);
+    if (loop_watch(&m->loop, fd, EPOLLIN, notify_cb, m, err) < 0)
+        return -1;
+    m->notify_env = strv_dup(g->env);
+    strv_push(&m->notify_env, "NOTIFY_SOCKET=" NOTIFY_DIR "/notify.sock");
+    m->notify_fd = steal_fd(&fd);
+    return 0;
+}
+
 /* implements spawn_req.before_go: the user-mode network of the child's
  * namespace, up before the child goes on (its first packet finds it) */
 static int
@@ -535,7 +636,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
         .private_net = g->net.mode == NETNS_PRIVATE || netns_mode_own(g->net.mode),
         .proc = {
             .args = args,
-            .env = g->env,
+            .env = m->notify_env ? m->notify_env : g->env,
             .user = g->user,
             .workdir = g->workdir,
             .interactive = g->interactive && m->echo,
@@ -667,7 +768,7 @@ monitor_begin(struct monitor *m, struct pcon_err *err)
     if (m->c->cfg.net.mode == NETNS_BRIDGE && networks_alloc(m, err) < 0)
         return -1;
     join_aliases(m);
-    if (rundir_prepare(m, err) < 0 || plan_prepare(m, err) < 0)
+    if (rundir_prepare(m, err) < 0 || notify_prepare(m, err) < 0 || plan_prepare(m, err) < 0)
         return -1;
     if (engine_ctr_log_open(&m->log, m->st, m->c, err) < 0 || rootfs_mount(m, err) < 0)
         return -1;
@@ -924,7 +1025,8 @@ engine_monitor_start(struct store *st, struct container *c, const struct engine_
                          .code = -1,
                          .loop = { .epfd = -1, .sigfd = -1 },
                          .net = { .pid = -1, .pidfd = -1, .control = -1 },
-                         .netd = -1 };
+                         .netd = -1,
+                         .notify_fd = -1 };
     int ret;
 
     if (engine_ctr_is_active(c)) {

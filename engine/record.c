@@ -233,7 +233,7 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     s = json_get_str(root, "sdnotify");
     g->sdnotify = s && strcmp(s, "conmon") == 0   ? SDNOTIFY_CONMON
                   : s && strcmp(s, "ignore") == 0 ? SDNOTIFY_IGNORE
-                                                  : SDNOTIFY_DEFAULT;
+                                                  : SDNOTIFY_CONTAINER;
     g->no_hosts = YAJL_IS_TRUE(json_get(root, "no_hosts"));
     g->no_resolv_conf = YAJL_IS_TRUE(json_get(root, "no_resolv_conf"));
     g->interactive = YAJL_IS_TRUE(json_get(root, "interactive"));
@@ -300,7 +300,7 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_strv(gen, "create_args", g->create_args));
     if (g->conmon_pidfile)
         JG(json_gen_kv_str(gen, "conmon_pidfile", g->conmon_pidfile));
-    if (g->sdnotify != SDNOTIFY_DEFAULT)
+    if (g->sdnotify != SDNOTIFY_CONTAINER)
         JG(json_gen_kv_str(gen, "sdnotify", g->sdnotify == SDNOTIFY_CONMON ? "conmon" : "ignore"));
     if (g->net_aliases)
         JG(json_gen_kv_strv(gen, "network_aliases", g->net_aliases));

@@ -137,7 +137,7 @@ verify_unit() {
     pcon rm -f -t 0 old >/dev/null
 }
 
-@test "--sdnotify=conmon: the monitor sends MAINPID and READY=1 to NOTIFY_SOCKET; ignore sends nothing; container is refused for now" {
+@test "--sdnotify=conmon: the monitor sends MAINPID and READY=1 to NOTIFY_SOCKET; ignore sends nothing" {
     sock="$BATS_TEST_TMPDIR/notify"
     python3 - "$sock" >"$BATS_TEST_TMPDIR/got" <<'PY' &
 import socket, sys
@@ -165,9 +165,6 @@ PY
     wait "$listener"
     run cat "$BATS_TEST_TMPDIR/got2"
     assert_output "nothing"
-    run --separate-stderr pcon run --rm --sdnotify=container $IMAGE true
-    assert_status 125
-    assert_one_error_line
     run --separate-stderr pcon run --rm --sdnotify=bogus $IMAGE true
     assert_status 125
     assert_one_error_line
@@ -216,4 +213,32 @@ $BATS_TEST_TMPDIR/units/pod-shop.service"
     run pcon pod ps -q
     assert_output ""
     assert_no_containers
+}
+
+@test "--sdnotify=container (the default): the container gets a NOTIFY_SOCKET of its own; its READY=1 reaches the service manager with the monitor as MAINPID" {
+    sock="$BATS_TEST_TMPDIR/notify"
+    python3 - "$sock" >"$BATS_TEST_TMPDIR/got" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(10)
+print(s.recv(4096).decode())
+PY
+    listener=$!
+    wait_for 10 test -S "$sock"
+    NOTIFY_SOCKET="$sock" pcon run -d --name inner --user 1000 -v "$PROBE_DIR:/probe:ro" $IMAGE \
+        sh -c 'echo "$NOTIFY_SOCKET"; /probe/probe notify "READY=1
+STATUS=serving
+MAINPID=1"; exec sleep 60' >/dev/null
+    wait "$listener"
+    run cat "$BATS_TEST_TMPDIR/got"
+    assert_output "MAINPID=$(pcon inspect --format '{{.State.ConmonPid}}' inner)
+READY=1
+STATUS=serving"
+    run pcon logs inner
+    assert_output_contains "/run/notify/notify.sock"
+    assert_output_contains "notify: sent"
+    pcon rm -f -t 0 inner >/dev/null
+    # without a service manager, nothing of it
+    run pcon run --rm $IMAGE sh -c 'echo "[$NOTIFY_SOCKET]"; ls /run/notify 2>&1 | head -1'
+    assert_output_contains "[]"
+    assert_output_contains "No such file"
 }

@@ -24,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static int
@@ -183,9 +184,33 @@ vmsplice_try(void)
     return 0;
 }
 
+/* sd_notify(3) from inside: TEXT to $NOTIFY_SOCKET */
+static int
+notify(const char *text)
+{
+    const char *path = getenv("NOTIFY_SOCKET");
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (path == NULL || strlen(path) >= sizeof sun.sun_path) {
+        printf("notify: no NOTIFY_SOCKET\n");
+        return 1;
+    }
+    strcpy(sun.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+    if (fd < 0 || sendto(fd, text, strlen(text), 0, (struct sockaddr *) &sun, sizeof sun) < 0) {
+        printf("notify: %s\n", strerror(errno));
+        return 1;
+    }
+    printf("notify: sent to %s\n", path);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "notify") == 0)
+        return notify(argv[2]);
     if (argc == 2 && strcmp(argv[1], "vmsplice") == 0)
         return vmsplice_try();
     if (argc == 3 && strcmp(argv[1], "fdrace") == 0)
@@ -194,6 +219,8 @@ main(int argc, char **argv)
         return tiocsti(argv[2]);
     if (argc == 3 && strcmp(argv[1], "udpecho") == 0)
         return udpecho(argv[2]);
-    fprintf(stderr, "usage: probe fdrace STOPFILE | tiocsti TEXT | udpecho PORT | vmsplice\n");
+    fprintf(
+        stderr,
+        "usage: probe fdrace STOPFILE | notify TEXT | tiocsti TEXT | udpecho PORT | vmsplice\n");
     return 2;
 }
