@@ -84,6 +84,8 @@ struct monitor {
     int notify_fd;           /* --sdnotify=container: the container's NOTIFY_SOCKET, or -1 */
     char **notify_env;       /* the container's environment, with NOTIFY_SOCKET */
     bool notify_mainpid;     /* MAINPID (this monitor) told the service manager */
+    unsigned listen_fds;     /* socket activation: fds 3.. for the container (LISTEN_FDS) */
+    char **ctr_env;          /* the container's environment with what the monitor adds */
     pid_t pid;
     int64_t started_ns;
     bool exited;
@@ -116,6 +118,7 @@ monitor_free(struct monitor *m)
         close(m->notify_fd);
     }
     strv_free(m->notify_env);
+    strv_free(m->ctr_env);
     free(m->ports);
     engine_ctr_log_close(&m->log);
     engine_attach_close(&m->attach);
@@ -636,7 +639,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
         .private_net = g->net.mode == NETNS_PRIVATE || netns_mode_own(g->net.mode),
         .proc = {
             .args = args,
-            .env = m->notify_env ? m->notify_env : g->env,
+            .env = NULL, /* ctr_env, made below */
             .user = g->user,
             .workdir = g->workdir,
             .interactive = g->interactive && m->echo,
@@ -662,6 +665,19 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     for (size_t k = 0; k < NS_KINDS; k++)
         fds[k] = -1;
     cleanup_free void *filter = NULL;
+
+    /* the environment: the record's, the notify socket's, socket activation's */
+    strv_free(m->ctr_env);
+    m->ctr_env = strv_dup(m->notify_env ? m->notify_env : g->env);
+    if (m->listen_fds) {
+        const char *names = getenv("LISTEN_FDNAMES");
+        strv_push_take(&m->ctr_env, xasprintf("LISTEN_FDS=%u", m->listen_fds));
+        strv_push(&m->ctr_env, "LISTEN_PID=1");
+        if (names)
+            strv_push_take(&m->ctr_env, xasprintf("LISTEN_FDNAMES=%s", names));
+    }
+    ic.proc.env = m->ctr_env;
+    ic.proc.listen_fds = m->listen_fds;
     size_t na = 0;
 
     if (g->init) {
@@ -904,7 +920,7 @@ monitor_detached(struct monitor *m, int ready_fd)
     {
         int keep[] = { ready_fd,          m->st->root_dfd,   m->st->run_dfd,
                        m->st->layers_dfd, m->st->images_dfd, m->st->containers_dfd };
-        if (proc_close_fds_except(keep, sizeof keep / sizeof keep[0]) < 0) {
+        if (proc_close_fds_from_except(3 + m->listen_fds, keep, sizeof keep / sizeof keep[0]) < 0) {
             pcon_fail(&err, errno, "close the caller's file descriptors");
             goto fail;
         }
@@ -1016,6 +1032,26 @@ infra_ensure(struct store *st, const struct container *c, struct pcon_err *err)
     return r < 0 ? pcon_prefix(err, "start the pod's infra container") : 0;
 }
 
+/* systemd's socket activation of this very process (sd_listen_fds(3)):
+ * the count of its sockets at fds 3.., 0 for none */
+static unsigned
+listen_fds_inherited(void)
+{
+    const char *pid = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
+    char *end;
+    long k;
+
+    if (pid == NULL || n == NULL || strtol(pid, &end, 10) != (long) getpid() || *end != '\0')
+        return 0;
+    k = strtol(n, &end, 10);
+    if (*end != '\0' || k < 1 || k > 64)
+        return 0;
+    for (long i = 0; i < k; i++)
+        if (fcntl(3 + (int) i, F_GETFD) < 0)
+            return 0;
+    return (unsigned) k;
+}
+
 int
 engine_monitor_start(struct store *st, struct container *c, const struct engine_start_opts *so,
                      int *exit_code, struct pcon_err *err)
@@ -1038,6 +1074,7 @@ engine_monitor_start(struct store *st, struct container *c, const struct engine_
     }
     if (c->cfg.pod && !c->cfg.infra && infra_ensure(st, c, err) < 0)
         return -1;
+    m.listen_fds = c->cfg.infra ? 0 : listen_fds_inherited();
     m.timeout.cb = timeout_cb;
     m.timeout.opaque = &m;
     engine_relay_init(&m.io);

@@ -216,7 +216,7 @@ engine_process_exec(const struct engine_process *p)
 
     /* Nothing of pcon's stays open past this point, not even until execve:
      * another process of the container could reach it through /proc. */
-    if (proc_close_fds_except(keep, sizeof keep / sizeof keep[0]) < 0) {
+    if (proc_close_fds_from_except(3 + p->listen_fds, keep, sizeof keep / sizeof keep[0]) < 0) {
         pcon_fail(&err, errno, "close file descriptors");
         engine_process_fail(p->syncfd, &err, 125);
     }
@@ -238,10 +238,16 @@ engine_process_exec(const struct engine_process *p)
         engine_process_fail(p->syncfd, &err, 126);
     }
     /* the sync socket and the stdio originals go with execve */
-    if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+    if (syscall(SYS_close_range, 3 + p->listen_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
         pcon_fail(&err, errno, "close file descriptors");
         engine_process_fail(p->syncfd, &err, 125);
     }
+    /* a socket-activated service's sockets are the container's */
+    for (unsigned i = 0; i < p->listen_fds; i++)
+        if (fcntl(3 + (int) i, F_SETFD, 0) < 0) {
+            pcon_fail(&err, errno, "pass on socket activation's fd %u", 3 + i);
+            engine_process_fail(p->syncfd, &err, 125);
+        }
     if (sigprocmask(SIG_SETMASK, &p->sigmask, NULL) < 0) {
         pcon_fail(&err, errno, "restore the signal mask");
         engine_process_fail(p->syncfd, &err, 125);

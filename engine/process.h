@@ -28,8 +28,9 @@ struct engine_process {
     const void *seccomp;
     size_t seccomp_len;
     bool no_new_privs;
-    int stdio[3];     /* dup2'd onto 0, 1, 2 when >= 0 */
-    sigset_t sigmask; /* restored before execve */
+    int stdio[3];        /* dup2'd onto 0, 1, 2 when >= 0 */
+    unsigned listen_fds; /* socket activation: fds 3 .. 3 + n - 1 stay open for it */
+    sigset_t sigmask;    /* restored before execve */
     int syncfd;
 };
 

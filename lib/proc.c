@@ -198,8 +198,14 @@ cmp_int(const void *a, const void *b)
 int
 proc_close_fds_except(const int *keep, size_t n)
 {
+    return proc_close_fds_from_except(3, keep, n);
+}
+
+int
+proc_close_fds_from_except(unsigned int first, const int *keep, size_t n)
+{
     int sorted[64];
-    unsigned int from = 3;
+    unsigned int from = first;
 
     if (n > 64) {
         errno = EINVAL;

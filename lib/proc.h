@@ -35,6 +35,9 @@ int proc_execvpe(const char *file, char *const argv[], char *const envp[], const
  * but those in keep (at most 64; negative entries are ignored); -1 with
  * errno on failure */
 int proc_close_fds_except(const int *keep, size_t n);
+/* the same for the fds from first up (those below stay: inherited ones,
+ * such as a socket-activated service's) */
+int proc_close_fds_from_except(unsigned int first, const int *keep, size_t n);
 /* the host's architecture as OCI and podman name it: "amd64" for x86_64,
  * "arm64" for aarch64, else uname's machine */
 const char *proc_host_arch(void);

@@ -242,3 +242,35 @@ STATUS=serving"
     assert_output_contains "[]"
     assert_output_contains "No such file"
 }
+
+@test "socket activation: the service manager's listening socket (LISTEN_FDS) is the container's fd 3, no port forwarding" {
+    local port
+    port=$(free_port)
+    # plays systemd's part: a socket listening at fd 3, LISTEN_PID this very pid, then exec
+    run python3 - "$port" "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" run -d --name sock \
+        --network none -v "$PROBE_DIR:/probe:ro" $IMAGE sh -c \
+        'echo "names=$LISTEN_FDNAMES"; exec /probe/probe activated' <<'PY'
+import os, socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(4)
+if s.fileno() != 3:
+    os.dup2(s.fileno(), 3)
+os.set_inheritable(3, True)
+os.environ.update(LISTEN_FDS="1", LISTEN_PID=str(os.getpid()), LISTEN_FDNAMES="web")
+os.execv(sys.argv[2], sys.argv[2:])
+PY
+    assert_status 0
+    # the container (network none: no way in but the fd) answers
+    run python3 -c "
+import socket
+c = socket.create_connection(('127.0.0.1', $port), timeout=10)
+print(c.recv(200).decode().strip())"
+    assert_output "fd 3 LISTEN_FDS=1 LISTEN_PID=1"
+    wait_for 10 sh -c "$PCON --root $PCON_ROOT --runroot $PCON_RUNROOT logs sock | grep -q answered"
+    run pcon logs sock
+    assert_output_contains "names=web"
+    pcon rm -f -t 0 sock >/dev/null
+    # without LISTEN_PID naming pcon, nothing is passed on
+    run env LISTEN_FDS=1 LISTEN_PID=1 "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" run --rm $IMAGE sh -c 'echo "[$LISTEN_FDS]"; ls /proc/self/fd'
+    assert_output_contains "[]"
+}

@@ -206,9 +206,36 @@ notify(const char *text)
     return 0;
 }
 
+/* a socket-activated server: one connection accepted on fd 3 (LISTEN_FDS),
+ * answered with what the environment said */
+static int
+activated(void)
+{
+    const char *n = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+    char line[128];
+    int c;
+
+    if (n == NULL || pid == NULL) {
+        printf("activated: no LISTEN_FDS\n");
+        return 1;
+    }
+    c = accept(3, NULL, NULL);
+    if (c < 0) {
+        printf("activated: accept: %s\n", strerror(errno));
+        return 1;
+    }
+    snprintf(line, sizeof line, "fd 3 LISTEN_FDS=%s LISTEN_PID=%s\n", n, pid);
+    (void) !write(c, line, strlen(line));
+    close(c);
+    printf("activated: answered\n");
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "activated") == 0)
+        return activated();
     if (argc == 3 && strcmp(argv[1], "notify") == 0)
         return notify(argv[2]);
     if (argc == 2 && strcmp(argv[1], "vmsplice") == 0)
@@ -219,8 +246,7 @@ main(int argc, char **argv)
         return tiocsti(argv[2]);
     if (argc == 3 && strcmp(argv[1], "udpecho") == 0)
         return udpecho(argv[2]);
-    fprintf(
-        stderr,
-        "usage: probe fdrace STOPFILE | notify TEXT | tiocsti TEXT | udpecho PORT | vmsplice\n");
+    fprintf(stderr, "usage: probe activated | fdrace STOPFILE | notify TEXT | tiocsti TEXT | "
+                    "udpecho PORT | vmsplice\n");
     return 2;
 }
