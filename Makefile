@@ -134,8 +134,12 @@ demo: host-deps
 	@$(MAKE) --no-print-directory pcon
 	@contrib/demo.sh
 
+# pcon is also systemd's user generator for quadlet files, by that name
+USER_GENERATOR_DIR ?= $(PREFIX)/lib/systemd/user-generators
 install: pcon
 	install -D -m 0755 pcon $(DESTDIR)$(BINDIR)/pcon
+	install -d $(DESTDIR)$(USER_GENERATOR_DIR)
+	ln -sf $(BINDIR)/pcon $(DESTDIR)$(USER_GENERATOR_DIR)/pcon-user-generator
 
 # every C file of the tree's own (build outputs aside)
 FORMAT_SRC = $(CORE_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC) $(wildcard tests/unit/*.h) \

@@ -138,7 +138,9 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_network_def, cmd_network_create_def, cmd_network_exists_def, cmd_network_inspect_def,
     cmd_network_ls_def, cmd_network_prune_def, cmd_network_rm_def, cmd_network_connect_def,
     cmd_network_disconnect_def, cmd_generate_def, cmd_generate_systemd_def, cmd_kube_def,
-    cmd_kube_play_def, cmd_kube_down_def, cmd_kube_generate_def, cmd_play_def;
+    cmd_kube_play_def, cmd_kube_down_def, cmd_kube_generate_def, cmd_play_def, cmd_quadlet_def;
+/* the quadlet generator (pcon-user-generator NORMAL_DIR ..., or --dryrun) */
+int cmd_quadlet_generator(int argc, char **argv);
 
 struct engine_log_opts;
 /* c's log as `logs` prints it, each line after c's short id when asked */

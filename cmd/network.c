@@ -27,6 +27,7 @@ enum {
     NET_TIME,
     NET_ALIAS,
     NET_IP,
+    NET_IGNORE,
 };
 
 /* the containers (of v) on the network (ids, malloc'd; NULL for none) */
@@ -56,6 +57,7 @@ static const struct cmd_opt create_opts[] = {
     { NET_GATEWAY, "gateway", 0, "IP", "IPv4 gateway of the subnet" },
     { NET_INTERNAL, "internal", 0, NULL, "Restrict external access from this network" },
     { NET_IP_RANGE, "ip-range", 0, "CIDR", "Allocate container IPs from a range" },
+    { NET_IGNORE, "ignore", 0, NULL, "Don't fail if the network already exists" },
     { NET_IPV6, "ipv6", 0, NULL, "Enable IPv6 networking (not yet supported)" },
     { NET_LABEL, "label", 0, "KEY=VALUE", "Set metadata on a network" },
     { NET_OPT, "opt", 'o', "KEY=VALUE", "Set driver specific options (mtu=N)" },
@@ -70,6 +72,7 @@ cmd_network_create(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_strv char **labels = NULL, **opts = NULL;
     struct netns_network_opts o = { 0 };
     struct netns_network n;
+    bool ignore = false;
     char *arg;
     int opt;
 
@@ -102,6 +105,9 @@ cmd_network_create(struct cmd_ctx *ctx, int argc, char **argv)
         case NET_OPT:
             strv_push(&opts, arg);
             break;
+        case NET_IGNORE:
+            ignore = cmd_flag_value(arg);
+            break;
         default:
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
@@ -112,7 +118,15 @@ cmd_network_create(struct cmd_ctx *ctx, int argc, char **argv)
     o.name = optind < argc ? argv[optind] : NULL;
     o.labels = labels;
     o.options = opts;
-    if (cmd_store_open(ctx, &err) < 0 || netns_network_create(ctx->st.root_dfd, &o, &n, &err) < 0)
+    if (cmd_store_open(ctx, &err) < 0)
+        return cmd_report(&err);
+    /* --ignore: a network of that name is fine, whatever its options */
+    if (ignore && o.name && netns_network_load(ctx->st.root_dfd, o.name, &n, NULL) == 0) {
+        printf("%s\n", n.name);
+        netns_network_free(&n);
+        return 0;
+    }
+    if (netns_network_create(ctx->st.root_dfd, &o, &n, &err) < 0)
         return cmd_report(&err);
     printf("%s\n", n.name);
     netns_network_free(&n);

@@ -59,6 +59,7 @@ fail:
 static const struct cmd_opt create_opts[] = {
     { VOL_LABEL, "label", 'l', "KEY=VALUE", "Set metadata for a volume" },
     { VOL_OPT, "opt", 'o', "KEY=VALUE", "Set driver specific options" },
+    { VOL_IGNORE, "ignore", 0, NULL, "Don't fail if the volume already exists" },
     { 0 },
 };
 
@@ -68,6 +69,7 @@ cmd_volume_create(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **labels = NULL, **opts = NULL;
     struct volume_rec v;
+    bool ignore = false;
     char *arg;
     int opt;
 
@@ -76,6 +78,8 @@ cmd_volume_create(struct cmd_ctx *ctx, int argc, char **argv)
             strv_push(&labels, arg);
         else if (opt == VOL_OPT)
             strv_push(&opts, arg);
+        else if (opt == VOL_IGNORE)
+            ignore = cmd_flag_value(arg);
         else
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     }
@@ -83,8 +87,8 @@ cmd_volume_create(struct cmd_ctx *ctx, int argc, char **argv)
         return cmd_usage_error(&cmd_volume_create_def, "accepts at most 1 arg(s), received %d",
                                argc - optind);
     if (cmd_store_open(ctx, &err) < 0
-        || storage_volume_create(&ctx->st, optind < argc ? argv[optind] : NULL, labels, opts, false,
-                                 false, &v, &err)
+        || storage_volume_create(&ctx->st, optind < argc ? argv[optind] : NULL, labels, opts,
+                                 ignore && optind < argc, false, &v, &err)
                < 0)
         return cmd_report(&err);
     printf("%s\n", v.name);

@@ -285,6 +285,10 @@ KUBE = [b"\0" + (KUBE_CM + "---\n" + KUBE_POD).encode(), b"\0" + KUBE_DEP.encode
         b"\1" + KUBE_POD.encode() + KUBE_CM.encode().ljust(len(KUBE_POD), b" "),
         b"\0apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a, image: b, bad: 1}]}\n"]
 
+UNITS = [b"[Unit]\nDescription=web\n\n[Container]\nImage=localhost/bb\nExec=sh -c \"echo hi; \\\n  sleep 1\"\nPublishPort=8080:80\n# c\n; c\n[Install]\nWantedBy=default.target\n",
+         b"[Volume]\nLabel=k=v 'a=b c'\n", b"[Network]\nSubnet=10.0.0.0/24\nInternal=true\n",
+         b"Image=x\n", b"[Container\n", b"[Container]\nnot an entry\n"]
+
 write("fuzz_layer", layers())
 write("fuzz_archive", archives())
 write("fuzz_image", images())
@@ -296,6 +300,7 @@ write("fuzz_logline", LOGS)
 write("fuzz_values", VALUES)
 write("fuzz_dns", DNS)
 write("fuzz_kube", KUBE)
+write("fuzz_unitfile", UNITS)
 write("fuzz_seccomp", [b(t) for t in [
     '{"defaultAction":"SCMP_ACT_ALLOW"}',
     '{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":38,"archMap":[{"architecture":'

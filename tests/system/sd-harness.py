@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Plays systemd's part for a generated unit, without systemd: reads the
 # [Service] section's Exec lines as systemd does (continuation lines,
-# quoting, %t, %n and %% specifiers, $$), and runs them.
+# quoting, %t, %n, %N and %% specifiers, $$, the - prefix), and runs them.
 #   sd-harness.py start UNIT RUNTIME_DIR   ExecStartPre, then ExecStart with a
 #       NOTIFY_SOCKET of its own; waits (10 s) for READY=1 and prints the
 #       notifications received ("MAINPID=N", "READY=1"), one a line; for
@@ -40,7 +40,8 @@ def expand(word, unit, runtime):
         c = word[i]
         if c == "%" and i + 1 < len(word):
             n = word[i + 1]
-            out += {"%": "%", "t": runtime, "n": unit}.get(n, "%" + n)
+            out += {"%": "%", "t": runtime, "n": unit,
+                    "N": unit.rsplit(".", 1)[0]}.get(n, "%" + n)
             i += 2
         elif c == "$" and word[i + 1:i + 2] == "$":
             out += "$"
@@ -76,7 +77,11 @@ def split(value, unit, runtime):
         i += 1
     if cur or have:
         words.append(cur)
-    return [expand(w, unit, runtime) for w in words]
+    words = [expand(w, unit, runtime) for w in words]
+    # an Exec line's prefixes: "-" (failure ignored), "@", "+", "!", ":"
+    while words and words[0][:1] in ("-", "@", "+", "!", ":") and len(words[0]) > 1 and words[0][1] in "/-@+!:":
+        words[0] = words[0][1:]
+    return words
 
 
 def main():

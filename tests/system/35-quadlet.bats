@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# Quadlet: NAME.container, NAME.volume and NAME.network files turned into
+# systemd units by pcon's user generator (pcon-user-generator, or pcon
+# quadlet --dryrun), checked by systemd-analyze verify and run by
+# sd-harness.py; systemd itself is never started.
+
+load helpers
+
+setup_file() {
+    # the units name no --root: this file's store is the default one of
+    # its own XDG directories
+    export XDG_DATA_HOME="$BATS_FILE_TMPDIR/data" XDG_RUNTIME_DIR="$BATS_FILE_TMPDIR/xdgrun"
+    mkdir -p -m 0700 "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
+    export PCON_ROOT="$XDG_DATA_HOME/pcon/storage" PCON_RUNROOT="$XDG_RUNTIME_DIR/pcon"
+    pcon import "$BB_TAR" "$IMAGE" >/dev/null
+    export QUADLET_UNIT_DIRS="$BATS_FILE_TMPDIR/quadlet"
+    mkdir -p "$QUADLET_UNIT_DIRS"
+    ln -s "$PCON" "$BATS_FILE_TMPDIR/pcon-user-generator"
+}
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+harness() {
+    python3 "$BATS_TEST_DIRNAME/sd-harness.py" "$@"
+}
+
+@test "quadlet: a container, its volume and its network become units systemd-analyze accepts, and run as systemd would" {
+    local port out="$BATS_TEST_TMPDIR/units" rt="$BATS_TEST_TMPDIR/rt"
+    port=$(free_port)
+    cat >"$QUADLET_UNIT_DIRS/web.container" <<EOF2
+[Unit]
+Description=A web server
+
+[Container]
+Image=$IMAGE
+Exec=sh -c "echo served-by-quadlet > /d/index.html; \\
+  trap 'exit 0' TERM; httpd -f -p 80 -h /d & wait"
+PublishPort=$port:80
+Volume=data.volume:/d
+Network=net.network
+Environment=GREETING=hi "TWO=two words"
+Label=app=web
+
+[Service]
+Restart=always
+
+[Install]
+WantedBy=default.target
+EOF2
+    printf '[Volume]\nLabel=k=v\n' >"$QUADLET_UNIT_DIRS/data.volume"
+    printf '[Network]\nSubnet=10.98.7.0/24\n' >"$QUADLET_UNIT_DIRS/net.network"
+    run pcon quadlet --dryrun
+    assert_status 0
+    assert_output_contains "---web.service---"
+    assert_output_contains "---data-volume.service---"
+    assert_output_contains "---net-network.service---"
+    assert_output_contains "ExecStart=$PCON run --name=systemd-%N --cidfile=%t/%N.cid --replace --rm --cgroups=split --sdnotify=conmon -d --publish $port:80 -v systemd-data:/d --network systemd-net --env GREETING=hi --env \"TWO=two words\" --label app=web $IMAGE sh -c"
+    assert_output_contains "Requires=data-volume.service"
+    assert_output_contains "After=net-network.service"
+    assert_output_contains "Restart=always"
+    # as systemd runs it: NORMAL_DIR EARLY_DIR LATE_DIR
+    mkdir -p "$out" "$rt"
+    run "$BATS_FILE_TMPDIR/pcon-user-generator" "$out" "$out" "$out"
+    assert_status 0
+    [ -L "$out/default.target.wants/web.service" ]
+    for u in web.service data-volume.service net-network.service; do
+        if command -v systemd-analyze >/dev/null; then
+            run systemd-analyze verify "$out/$u"
+            assert_status 0
+        fi
+    done
+    # the volume's and the network's first, then the container's
+    harness run "$out/data-volume.service" "$rt" ExecStart
+    harness run "$out/net-network.service" "$rt" ExecStart
+    run pcon volume inspect --format '{{.Name}} {{.Labels.k}}' systemd-data
+    assert_output "systemd-data v"
+    run pcon network inspect --format '{{.Name}}' systemd-net
+    assert_output "systemd-net"
+    # made once: a second start is fine
+    run harness run "$out/net-network.service" "$rt" ExecStart
+    assert_status 0
+    run harness start "$out/web.service" "$rt"
+    assert_status 0
+    assert_output_contains "READY=1"
+    wait_for 10 curl -sf "http://127.0.0.1:$port/"
+    run curl -sf "http://127.0.0.1:$port/"
+    assert_output "served-by-quadlet"
+    run pcon ps --format '{{.Names}} {{.Labels.app}}'
+    assert_output "systemd-web web"
+    run pcon exec systemd-web sh -c 'echo "$GREETING/$TWO"; ip -o -4 addr show eth0'
+    assert_output_contains "hi/two words"
+    assert_output_contains "10.98.7."
+    harness run "$out/web.service" "$rt" ExecStop
+    harness run "$out/web.service" "$rt" ExecStopPost
+    run pcon ps -a -q
+    assert_output ""
+    pcon network rm systemd-net >/dev/null
+    pcon volume rm systemd-data >/dev/null
+    rm -f "$QUADLET_UNIT_DIRS"/*
+}
+
+@test "quadlet: a key it does not know is an error naming the file and line; the other files still become units" {
+    printf '[Container]\nImage=%s\nPrivileged=true\n' "$IMAGE" >"$QUADLET_UNIT_DIRS/bad.container"
+    printf '[Container]\nExec=true\n' >"$QUADLET_UNIT_DIRS/noimage.container"
+    printf '[Container]\nImage=%s\n' "$IMAGE" >"$QUADLET_UNIT_DIRS/good.container"
+    printf 'Image=%s\n' "$IMAGE" >"$QUADLET_UNIT_DIRS/nosection.container"
+    run --separate-stderr pcon quadlet --dryrun
+    assert_status 1
+    [[ "$stderr" == *"Error: $QUADLET_UNIT_DIRS/bad.container:3: unsupported key Privileged in [Container]"* ]]
+    [[ "$stderr" == *"Error: $QUADLET_UNIT_DIRS/noimage.container: no Image= in [Container]"* ]]
+    [[ "$stderr" == *"nosection.container: line 1: an entry before any [Section]"* ]]
+    assert_output_contains "---good.service---"
+    refute_output_contains "---bad.service---"
+    rm -f "$QUADLET_UNIT_DIRS"/*
+}
