@@ -136,10 +136,19 @@ demo: host-deps
 
 # pcon is also systemd's user generator for quadlet files, by that name
 USER_GENERATOR_DIR ?= $(PREFIX)/lib/systemd/user-generators
+MANDIR ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 install: pcon
 	install -D -m 0755 pcon $(DESTDIR)$(BINDIR)/pcon
-	install -d $(DESTDIR)$(USER_GENERATOR_DIR)
+	install -d $(DESTDIR)$(USER_GENERATOR_DIR) $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(MANDIR)/man1
 	ln -sf $(BINDIR)/pcon $(DESTDIR)$(USER_GENERATOR_DIR)/pcon-user-generator
+	./pcon completion bash > $(DESTDIR)$(COMPLETIONDIR)/pcon
+	./pcon completion man $(DESTDIR)$(MANDIR)/man1
+
+# the man pages and the bash completion, from the command tables, into $(BUILD)
+man: pcon
+	./pcon completion man $(BUILD)/man1
+	./pcon completion bash > $(BUILD)/pcon.bash
 
 # every C file of the tree's own (build outputs aside)
 FORMAT_SRC = $(CORE_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC) $(wildcard tests/unit/*.h) \
@@ -154,6 +163,6 @@ format-check:
 clean:
 	rm -rf build build-asan $(FUZZ_BUILD) pcon pcon-asan
 
-.PHONY: all check test asan fuzz-build fuzz demo host-deps install format format-check clean
+.PHONY: all check test asan fuzz-build fuzz demo host-deps install man format format-check clean
 
 -include $(CORE_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(wildcard $(FUZZ_BUILD)/*.d $(FUZZ_BUILD)/*/*.d)

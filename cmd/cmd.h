@@ -68,6 +68,9 @@ struct cmd_def {
      * global options' command); else, as podman's, they may come after
      * operands too (`inspect CTR --format ...`) */
     bool options_first;
+    /* a command group's subcommands (completion and man pages list them) */
+    const struct cmd_def *const *subs;
+    size_t nsubs;
 };
 
 /* iterates options of def: returns the id, -1 at the end (optind at the
@@ -139,6 +142,10 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_network_ls_def, cmd_network_prune_def, cmd_network_rm_def, cmd_network_connect_def,
     cmd_network_disconnect_def, cmd_generate_def, cmd_generate_systemd_def, cmd_kube_def,
     cmd_kube_play_def, cmd_kube_down_def, cmd_kube_generate_def, cmd_play_def, cmd_quadlet_def;
+/* every top-level command (*n of them), and the global options' table */
+const struct cmd_def *const *cmd_commands(size_t *n);
+const struct cmd_def *cmd_global_def(void);
+extern const struct cmd_def cmd_completion_def;
 /* the quadlet generator (pcon-user-generator NORMAL_DIR ..., or --dryrun) */
 int cmd_quadlet_generator(int argc, char **argv);
 

@@ -117,5 +117,6 @@ cmd_container(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_container_def = {
-    "container", cmd_container, "Manage containers", "COMMAND", NULL,
+    "container", cmd_container, "Manage containers", "COMMAND",
+    NULL,        false,         subcommands,         sizeof subcommands / sizeof subcommands[0],
 };

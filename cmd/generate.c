@@ -703,6 +703,12 @@ cmd_generate(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_generate_def = {
-    "generate", cmd_generate, "Generate structured data based on containers and pods",
-    "COMMAND",  NULL,
+    "generate",
+    cmd_generate,
+    "Generate structured data based on containers and pods",
+    "COMMAND",
+    NULL,
+    false,
+    generate_subcommands,
+    sizeof generate_subcommands / sizeof generate_subcommands[0],
 };

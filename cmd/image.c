@@ -131,5 +131,6 @@ cmd_image(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_image_def = {
-    "image", cmd_image, "Manage images", "COMMAND", NULL,
+    "image", cmd_image, "Manage images",   "COMMAND",
+    NULL,    false,     image_subcommands, sizeof image_subcommands / sizeof image_subcommands[0],
 };

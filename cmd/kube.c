@@ -703,7 +703,14 @@ cmd_kube(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_kube_def = {
-    "kube", cmd_kube, "Play containers, pods or volumes from Kubernetes YAML", "COMMAND", NULL,
+    "kube",
+    cmd_kube,
+    "Play containers, pods or volumes from Kubernetes YAML",
+    "COMMAND",
+    NULL,
+    false,
+    kube_subcommands,
+    sizeof kube_subcommands / sizeof kube_subcommands[0],
 };
 
 /* podman's older names: play kube FILE, generate kube POD */
@@ -721,6 +728,12 @@ cmd_play(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_play_def = {
-    "play", cmd_play, "Play containers, pods or volumes from a structured file (play kube)",
-    "kube", NULL,
+    "play",
+    cmd_play,
+    "Play containers, pods or volumes from a structured file (play kube)",
+    "kube",
+    NULL,
+    false,
+    play_subcommands,
+    sizeof play_subcommands / sizeof play_subcommands[0],
 };

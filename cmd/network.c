@@ -604,5 +604,12 @@ cmd_network(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_network_def = {
-    "network", cmd_network, "Manage networks", "COMMAND", NULL,
+    "network",
+    cmd_network,
+    "Manage networks",
+    "COMMAND",
+    NULL,
+    false,
+    network_subcommands,
+    sizeof network_subcommands / sizeof network_subcommands[0],
 };

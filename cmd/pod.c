@@ -1098,5 +1098,6 @@ cmd_pod(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_pod_def = {
-    "pod", cmd_pod, "Manage pods", "COMMAND", NULL,
+    "pod", cmd_pod, "Manage pods",   "COMMAND",
+    NULL,  false,   pod_subcommands, sizeof pod_subcommands / sizeof pod_subcommands[0],
 };

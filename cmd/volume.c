@@ -455,5 +455,12 @@ cmd_volume(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_volume_def = {
-    "volume", cmd_volume, "Manage volumes", "COMMAND", NULL,
+    "volume",
+    cmd_volume,
+    "Manage volumes",
+    "COMMAND",
+    NULL,
+    false,
+    volume_subcommands,
+    sizeof volume_subcommands / sizeof volume_subcommands[0],
 };
