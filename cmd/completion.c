@@ -26,13 +26,20 @@ opt_words(FILE *out, const struct cmd_def *def)
     fprintf(out, "%s--help", def->opts && def->opts[0].name ? " " : "");
 }
 
-/* the name a subcommand is typed as: "volume create" -> "create" */
+/* the word a group's subcommand is typed as: "volume create" in volume:
+ * "create"; podman's older names, "kube generate" in generate: "kube"
+ * (a static buffer: one use at a time) */
 static const char *
-last_word(const char *name)
+sub_word(const char *group, const char *sub)
 {
-    const char *sp = strrchr(name, ' ');
+    static char word[128];
+    size_t gl = strlen(group);
+    const char *sp = strchr(sub, ' ');
 
-    return sp ? sp + 1 : name;
+    if (strncmp(sub, group, gl) == 0 && sub[gl] == ' ')
+        return sub + gl + 1;
+    snprintf(word, sizeof word, "%.*s", sp ? (int) (sp - sub) : (int) strlen(sub), sub);
+    return word;
 }
 
 static void
@@ -58,10 +65,10 @@ bash_script(FILE *out)
             continue;
         fprintf(out, "_pcon_subs[%s]=\"", d->name);
         for (size_t k = 0; k < d->nsubs; k++)
-            fprintf(out, "%s%s", k ? " " : "", last_word(d->subs[k]->name));
+            fprintf(out, "%s%s", k ? " " : "", sub_word(d->name, d->subs[k]->name));
         fprintf(out, "\"\n");
         for (size_t k = 0; k < d->nsubs; k++) {
-            fprintf(out, "_pcon_opts[\"%s %s\"]=\"", d->name, last_word(d->subs[k]->name));
+            fprintf(out, "_pcon_opts[\"%s %s\"]=\"", d->name, sub_word(d->name, d->subs[k]->name));
             opt_words(out, d->subs[k]);
             fprintf(out, "\"\n");
         }
@@ -131,7 +138,7 @@ static int
 man_page(const char *dir, const struct cmd_def *d, const char *parent, struct pcon_err *err)
 {
     cleanup_free char *full =
-        parent ? xasprintf("%s %s", parent, last_word(d->name)) : xstrdup(d->name);
+        parent ? xasprintf("%s %s", parent, sub_word(parent, d->name)) : xstrdup(d->name);
     cleanup_free char *file = NULL, *text = NULL, *upper = NULL;
     char *buf = NULL;
     size_t len = 0;
@@ -159,7 +166,7 @@ man_page(const char *dir, const struct cmd_def *d, const char *parent, struct pc
     if (d->nsubs) {
         fputs(".SH COMMANDS\n", out);
         for (size_t k = 0; k < d->nsubs; k++) {
-            fprintf(out, ".TP\n.B %s\n", last_word(d->subs[k]->name));
+            fprintf(out, ".TP\n.B %s\n", sub_word(d->name, d->subs[k]->name));
             roff(out, d->subs[k]->summary);
             fputs("\n", out);
         }
