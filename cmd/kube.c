@@ -361,27 +361,13 @@ const struct cmd_def cmd_kube_down_def = {
 /* ------------------------------------------------------------------ */
 /* kube generate                                                       */
 
-static void __attribute__((format(printf, 2, 3))) y(char **text, const char *fmt, ...)
-{
-    va_list ap;
-    cleanup_free char *more = NULL;
-    char *joined;
-
-    va_start(ap, fmt);
-    more = xvasprintf(fmt, ap);
-    va_end(ap);
-    joined = xasprintf("%s%s", *text ? *text : "", more);
-    free(*text);
-    *text = joined;
-}
-
 /* "key: scalar" at the indent */
 static void
 y_kv(char **text, int indent, const char *key, const char *value)
 {
     cleanup_free char *v = kube_yaml_scalar(value);
 
-    y(text, "%*s%s: %s\n", indent, "", key, v);
+    xappendf(text, "%*s%s: %s\n", indent, "", key, v);
 }
 
 static void
@@ -389,10 +375,10 @@ y_list(char **text, int indent, const char *key, char *const *v)
 {
     if (v == NULL || v[0] == NULL)
         return;
-    y(text, "%*s%s:\n", indent, "", key);
+    xappendf(text, "%*s%s:\n", indent, "", key);
     for (size_t i = 0; v[i]; i++) {
         cleanup_free char *s = kube_yaml_scalar(v[i]);
-        y(text, "%*s- %s\n", indent, "", s);
+        xappendf(text, "%*s- %s\n", indent, "", s);
     }
 }
 
@@ -444,7 +430,7 @@ container_yaml(char **text, const struct container *c, const char *pod,
             : c->cfg.name;
     cleanup_free char *qname = kube_yaml_scalar(cname);
 
-    y(text, "  - name: %s\n", qname);
+    xappendf(text, "  - name: %s\n", qname);
     y_kv(text, 4, "image", c->cfg.image_name);
     y_list(text, 4, "command", c->cfg.args);
     if (c->cfg.env) {
@@ -455,7 +441,7 @@ container_yaml(char **text, const struct container *c, const char *pod,
             if (eq == NULL || env_default(c->cfg.env[i]))
                 continue;
             if (!any)
-                y(text, "    env:\n");
+                xappendf(text, "    env:\n");
             any = true;
             k = xstrndup(c->cfg.env[i], (size_t) (eq - c->cfg.env[i]));
             y_kv(text, 4, "- name", k);
@@ -463,32 +449,32 @@ container_yaml(char **text, const struct container *c, const char *pod,
         }
     }
     if (np) {
-        y(text, "    ports:\n");
+        xappendf(text, "    ports:\n");
         for (size_t i = 0; i < np; i++) {
-            y(text, "    - containerPort: %u\n", ports[i].ctr_port);
+            xappendf(text, "    - containerPort: %u\n", ports[i].ctr_port);
             if (ports[i].host_port)
-                y(text, "      hostPort: %u\n", ports[i].host_port);
+                xappendf(text, "      hostPort: %u\n", ports[i].host_port);
             if (ports[i].host_ip[0])
                 y_kv(text, 6, "hostIP", ports[i].host_ip);
             if (ports[i].udp)
-                y(text, "      protocol: UDP\n");
+                xappendf(text, "      protocol: UDP\n");
         }
     }
     if ((c->cfg.user && *end == '\0' && uid > 0) || c->cfg.cap_add || c->cfg.cap_drop
         || c->cfg.read_only) {
-        y(text, "    securityContext:\n");
+        xappendf(text, "    securityContext:\n");
         if (c->cfg.user && *end == '\0' && uid > 0)
-            y(text, "      runAsUser: %ld\n", uid);
+            xappendf(text, "      runAsUser: %ld\n", uid);
         if (c->cfg.cap_add || c->cfg.cap_drop) {
-            y(text, "      capabilities:\n");
+            xappendf(text, "      capabilities:\n");
             y_list(text, 8, "add", c->cfg.cap_add);
             y_list(text, 8, "drop", c->cfg.cap_drop);
         }
         if (c->cfg.read_only)
-            y(text, "      readOnlyRootFilesystem: true\n");
+            xappendf(text, "      readOnlyRootFilesystem: true\n");
     }
     if (c->cfg.volumes) {
-        y(text, "    volumeMounts:\n");
+        xappendf(text, "    volumeMounts:\n");
         for (size_t i = 0; c->cfg.volumes[i]; i++) {
             cleanup_free char *buf = xstrdup(c->cfg.volumes[i]);
             char *dst = strchr(buf, ':'), *ro;
@@ -508,7 +494,7 @@ container_yaml(char **text, const struct container *c, const char *pod,
             y_kv(text, 4, "- mountPath", dst);
             y_kv(text, 6, "name", vname);
             if (ro && strcmp(ro, "ro") == 0)
-                y(text, "      readOnly: true\n");
+                xappendf(text, "      readOnly: true\n");
             bool seen = false;
             for (size_t k = 0; k < *nvols && !seen; k++)
                 seen = strcmp((*vols)[k].name, vname) == 0;
@@ -546,36 +532,36 @@ pod_yaml(const char *name, const char *hostname, char *const *labels, const stru
     struct tm tm;
 
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
-    y(&text, "apiVersion: v1\nkind: Pod\nmetadata:\n");
+    xappendf(&text, "apiVersion: v1\nkind: Pod\nmetadata:\n");
     y_kv(&text, 2, "creationTimestamp", now);
-    y(&text, "  labels:\n    app: %s\n", app);
+    xappendf(&text, "  labels:\n    app: %s\n", app);
     for (size_t i = 0; labels && labels[i]; i++) {
         const char *eq = strchr(labels[i], '=');
         cleanup_free char *k = eq ? xstrndup(labels[i], (size_t) (eq - labels[i])) : NULL;
         cleanup_free char *kq = k ? kube_yaml_scalar(k) : NULL;
         if (k && strcmp(k, "app") != 0) {
             cleanup_free char *vq = kube_yaml_scalar(eq + 1);
-            y(&text, "    %s: %s\n", kq, vq);
+            xappendf(&text, "    %s: %s\n", kq, vq);
         }
     }
     y_kv(&text, 2, "name", name);
-    y(&text, "spec:\n  containers:\n");
+    xappendf(&text, "spec:\n  containers:\n");
     /* oldest first, as they were made; the pod's ports on the first */
     for (size_t i = n; i-- > 0;)
         container_yaml(&text, &v[i], name, i == n - 1 ? ports : NULL, i == n - 1 ? np : 0, &vols,
                        &nvols);
     if (hostname)
         y_kv(&text, 2, "hostname", hostname);
-    y(&text, "  restartPolicy: %s\n", n ? k8s_restart(&v[0]) : "Always");
+    xappendf(&text, "  restartPolicy: %s\n", n ? k8s_restart(&v[0]) : "Always");
     if (nvols) {
-        y(&text, "  volumes:\n");
+        xappendf(&text, "  volumes:\n");
         for (size_t i = 0; i < nvols; i++) {
             if (vols[i].host) {
-                y(&text, "  - hostPath:\n");
+                xappendf(&text, "  - hostPath:\n");
                 y_kv(&text, 6, "path", vols[i].source);
-                y(&text, "      type: Directory\n");
+                xappendf(&text, "      type: Directory\n");
             } else {
-                y(&text, "  - persistentVolumeClaim:\n");
+                xappendf(&text, "  - persistentVolumeClaim:\n");
                 y_kv(&text, 6, "claimName", vols[i].source);
             }
             y_kv(&text, 4, "name", vols[i].name);
@@ -584,7 +570,7 @@ pod_yaml(const char *name, const char *hostname, char *const *labels, const stru
         }
     }
     free(vols);
-    y(&text, "status: {}\n");
+    xappendf(&text, "status: {}\n");
     return text;
 }
 
@@ -594,14 +580,15 @@ service_yaml(const char *name, const struct netns_port *ports, size_t np)
     char *text = NULL;
     cleanup_free char *q = kube_yaml_scalar(name);
 
-    y(&text, "apiVersion: v1\nkind: Service\nmetadata:\n  labels:\n    app: %s\n  name: %s\n", q,
-      q);
-    y(&text, "spec:\n  ports:\n");
+    xappendf(&text,
+             "apiVersion: v1\nkind: Service\nmetadata:\n  labels:\n    app: %s\n  name: %s\n", q,
+             q);
+    xappendf(&text, "spec:\n  ports:\n");
     for (size_t i = 0; i < np; i++)
-        y(&text, "  - name: \"%u\"\n    port: %u\n    protocol: %s\n    targetPort: %u\n",
-          ports[i].ctr_port, ports[i].host_port ? ports[i].host_port : ports[i].ctr_port,
-          ports[i].udp ? "UDP" : "TCP", ports[i].ctr_port);
-    y(&text, "  selector:\n    app: %s\n  type: NodePort\nstatus:\n  loadBalancer: {}\n", q);
+        xappendf(&text, "  - name: \"%u\"\n    port: %u\n    protocol: %s\n    targetPort: %u\n",
+                 ports[i].ctr_port, ports[i].host_port ? ports[i].host_port : ports[i].ctr_port,
+                 ports[i].udp ? "UDP" : "TCP", ports[i].ctr_port);
+    xappendf(&text, "  selector:\n    app: %s\n  type: NodePort\nstatus:\n  loadBalancer: {}\n", q);
     return text;
 }
 
@@ -634,10 +621,10 @@ cmd_kube_generate(struct cmd_ctx *ctx, int argc, char **argv)
                                                        " received 0");
     if (cmd_store_open(ctx, &err) < 0)
         return cmd_report(&err);
-    y(&out,
-      "# Save the output of this file and use kubectl create -f to import\n"
-      "# it into Kubernetes.\n#\n# Created with pcon-%s\n",
-      PCON_VERSION);
+    xappendf(&out,
+             "# Save the output of this file and use kubectl create -f to import\n"
+             "# it into Kubernetes.\n#\n# Created with pcon-%s\n",
+             PCON_VERSION);
     for (int i = optind; i < argc; i++) {
         struct pod p;
         struct container c, *v = NULL;
@@ -671,9 +658,9 @@ cmd_kube_generate(struct cmd_ctx *ctx, int argc, char **argv)
                       argv[i]);
             return cmd_report(&err);
         }
-        y(&out, "---\n%s", doc);
+        xappendf(&out, "---\n%s", doc);
         if (svc)
-            y(&out, "---\n%s", svc);
+            xappendf(&out, "---\n%s", svc);
     }
     if (file) {
         if (fs_write_atomic_path(file, out, strlen(out), 0644, true, &err) < 0)

@@ -33,21 +33,6 @@ const struct etc_file_name engine_etc_files[ETC_FILES] = {
     [ETC_CONTAINERENV] = { ".containerenv", "/run/.containerenv" },
 };
 
-/* appends to a malloc'd text */
-static void __attribute__((format(printf, 2, 3))) text_add(char **text, const char *fmt, ...)
-{
-    cleanup_free char *piece = NULL;
-    char *next;
-    va_list ap;
-
-    va_start(ap, fmt);
-    piece = xvasprintf(fmt, ap);
-    va_end(ap);
-    next = xasprintf("%s%s", *text ? *text : "", piece);
-    free(*text);
-    *text = next;
-}
-
 /* Go's regexp \s, and the spaces strings.Fields splits at (\v too) */
 static bool
 re_space(char c)
@@ -175,13 +160,13 @@ hosts_line(char **out, const struct hosts_entry *e, const struct hosts *taken)
         any = any || !taken || !hosts_has_name(taken, e->names[i]);
     if (!any)
         return;
-    text_add(out, "%s", e->ip);
+    xappendf(out, "%s", e->ip);
     for (size_t i = 0; e->names[i]; i++)
         if (!taken || !hosts_has_name(taken, e->names[i])) {
-            text_add(out, "%s%s", sep, e->names[i]);
+            xappendf(out, "%s%s", sep, e->names[i]);
             sep = " ";
         }
-    text_add(out, "\n");
+    xappendf(out, "\n");
 }
 
 /* Go's net.IP.IsGlobalUnicast */
@@ -458,11 +443,11 @@ resolv_words(char **out, const char *key, char *const *words)
     size_t i = 0;
 
     for (; words && words[i]; i++)
-        text_add(&line, "%s%s", i ? " " : "", words[i]);
+        xappendf(&line, "%s%s", i ? " " : "", words[i]);
     /* as resolvconf.build: no line for no words, or for "." alone */
     if (line && line[strspn(line, " ")] != '\0'
         && (strcmp(key, "search") != 0 || strcmp(line + strspn(line, " "), ".") != 0))
-        text_add(out, "%s %s\n", key, line);
+        xappendf(out, "%s %s\n", key, line);
 }
 
 /* podman's generateResolvConf: the servers --dns gives, else libslirp's
@@ -509,7 +494,7 @@ resolv_text(const struct ctr_config *g, const struct etc_net *net, char **out, s
     *out = xstrdup("");
     resolv_words(out, "search", search);
     for (size_t i = 0; servers && servers[i]; i++)
-        text_add(out, "nameserver %s\n", servers[i]);
+        xappendf(out, "nameserver %s\n", servers[i]);
     resolv_words(out, "options", options);
     return 0;
 }

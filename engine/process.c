@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../lib/fdpass.h"
 #include "../lib/fsutil.h"
 #include "../lib/proc.h"
 #include "caps.h"
@@ -106,12 +107,6 @@ tty_setup(const struct engine_process *p, uid_t uid, struct pcon_err *err)
     cleanup_close int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
     cleanup_close int slave = -1;
     struct init_msg m = { .kind = INIT_MSG_PTY };
-    char cbuf[CMSG_SPACE(sizeof(int))];
-    struct iovec iov = { &m, sizeof m };
-    struct msghdr mh = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf
-    };
-    struct cmsghdr *cm;
     char name[64];
 
     if (master < 0 || unlockpt(master) < 0 || ptsname_r(master, name, sizeof name) != 0)
@@ -121,13 +116,7 @@ tty_setup(const struct engine_process *p, uid_t uid, struct pcon_err *err)
         return pcon_fail(err, errno, "open terminal %s", name);
     if (fchown(slave, uid, (gid_t) -1) < 0 && errno != EINVAL)
         return pcon_fail(err, errno, "give terminal %s to uid %u", name, (unsigned) uid);
-    memset(cbuf, 0, sizeof cbuf);
-    cm = CMSG_FIRSTHDR(&mh);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cm), &master, sizeof(int));
-    if (sendmsg(p->syncfd, &mh, 0) < 0)
+    if (fdpass_send(p->syncfd, &m, sizeof m, master) < 0)
         return pcon_fail(err, errno, "pass the terminal on");
     if (ioctl(slave, TIOCSCTTY, 0) < 0) /* a session of its own already */
         return pcon_fail(err, errno, "make %s the controlling terminal", name);
@@ -262,14 +251,11 @@ engine_process_sync(int syncfd, int *pty, struct pcon_err *err)
     *pty = -1;
     for (;;) {
         struct init_msg m;
-        char cbuf[CMSG_SPACE(sizeof(int))];
-        struct iovec iov = { &m, sizeof m };
-        struct msghdr mh = {
-            .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf
-        };
-        ssize_t n = TEMP_FAILURE_RETRY_INT(recvmsg(syncfd, &mh, MSG_CMSG_CLOEXEC));
-        struct cmsghdr *cm;
+        int fd;
+        ssize_t n = fdpass_recv(syncfd, &m, sizeof m, &fd, 0);
 
+        if (fd >= 0 && (n != (ssize_t) sizeof m || m.kind != INIT_MSG_PTY))
+            close(fd); /* only the terminal comes with an fd */
         if (n == 0)
             return 0; /* EOF: execve closed the child's end */
         if (n != (ssize_t) sizeof m) {
@@ -279,9 +265,8 @@ engine_process_sync(int syncfd, int *pty, struct pcon_err *err)
             return pcon_fail(err, n < 0 ? errno : EPROTO, "read from the container process");
         }
         if (m.kind == INIT_MSG_PTY) {
-            cm = CMSG_FIRSTHDR(&mh);
-            if (cm && cm->cmsg_type == SCM_RIGHTS)
-                memcpy(pty, CMSG_DATA(cm), sizeof(int));
+            if (fd >= 0)
+                *pty = fd;
             continue;
         }
         if (*pty >= 0)

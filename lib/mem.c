@@ -87,6 +87,21 @@ xasprintf(const char *fmt, ...)
     return p;
 }
 
+void
+xappendf(char **text, const char *fmt, ...)
+{
+    size_t have = *text ? strlen(*text) : 0;
+    va_list ap;
+    char *piece;
+
+    va_start(ap, fmt);
+    piece = xvasprintf(fmt, ap);
+    va_end(ap);
+    *text = xrealloc(*text, have + strlen(piece) + 1);
+    strcpy(*text + have, piece);
+    free(piece);
+}
+
 size_t
 strv_len(char *const *v)
 {

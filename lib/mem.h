@@ -14,6 +14,8 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* appends to a malloc'd text (*text NULL: a new one) */
+void xappendf(char **text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* NULL-terminated string vectors */
 size_t strv_len(char *const *v);

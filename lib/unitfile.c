@@ -170,3 +170,29 @@ unitfile_words(const char *value, struct pcon_err *err)
         words = xzalloc(sizeof *words);
     return words;
 }
+
+char *
+unitfile_quote(const char *word, bool literal)
+{
+    char *out = xmalloc(strlen(word) * 2 + 3), *o = out;
+    bool quote = *word == '\0' || strpbrk(word, " \t\n\"'\\;") != NULL;
+
+    if (quote)
+        *o++ = '"';
+    for (const char *c = word; *c; c++) {
+        if (literal && (*c == '%' || *c == '$'))
+            *o++ = *c;
+        else if (quote && (*c == '"' || *c == '\\'))
+            *o++ = '\\';
+        if (*c == '\n') {
+            *o++ = '\\';
+            *o++ = 'n';
+            continue;
+        }
+        *o++ = *c;
+    }
+    if (quote)
+        *o++ = '"';
+    *o = '\0';
+    return out;
+}

@@ -5,6 +5,7 @@
 #ifndef PCON_LIB_UNITFILE_H
 #define PCON_LIB_UNITFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -26,5 +27,9 @@ void unitfile_free(struct unit_file *f);
 /* value split into words as systemd splits ExecStart= ("a b" one word,
  * \\ escapes); NULL (and err) on an unterminated quote */
 char **unitfile_words(const char *value, struct pcon_err *err);
+/* a word as an Exec line takes it back (quoted when it has blanks,
+ * quotes, backslashes or a newline); literal: its % and $ doubled, no
+ * specifier or variable of systemd's (malloc'd) */
+char *unitfile_quote(const char *word, bool literal);
 
 #endif

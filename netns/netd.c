@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../lib/fdpass.h"
 #include "../lib/fsutil.h"
 #include "../lib/loop.h"
 #include "../lib/proc.h"
@@ -493,20 +494,11 @@ client_read(struct netd *d, struct netd_client *c)
 {
     static struct netd_req req;
     struct netd_reply rep = { 0 };
-    char cbuf[CMSG_SPACE(sizeof(int))];
-    struct iovec iov = { &req, sizeof req };
-    struct msghdr mh = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf
-    };
-    struct cmsghdr *cm;
-    ssize_t n = recvmsg(c->fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-    int fd = -1;
+    int fd;
+    ssize_t n = fdpass_recv(c->fd, &req, sizeof req, &fd, MSG_DONTWAIT);
 
-    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+    if (n < 0 && errno == EAGAIN)
         return true;
-    cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
-    if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-        memcpy(&fd, CMSG_DATA(cm), sizeof(int));
     if (n != (ssize_t) sizeof req || req.op == NETD_BYE) {
         bool bye = n == (ssize_t) sizeof req;
         int cfd = dup(c->fd);
@@ -990,22 +982,9 @@ netns_netd_connect(const char *runroot, struct pcon_err *err)
 static int
 ask(int fd, const struct netd_req *req, int pass_fd, struct netd_reply *rep, struct pcon_err *err)
 {
-    char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-    struct iovec iov = { (void *) req, sizeof *req };
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
     ssize_t n;
 
-    if (pass_fd >= 0) {
-        struct cmsghdr *cm;
-        mh.msg_control = cbuf;
-        mh.msg_controllen = sizeof cbuf;
-        cm = CMSG_FIRSTHDR(&mh);
-        cm->cmsg_level = SOL_SOCKET;
-        cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
-    }
-    if (TEMP_FAILURE_RETRY_INT(sendmsg(fd, &mh, MSG_NOSIGNAL)) != (ssize_t) sizeof *req)
+    if (fdpass_send(fd, req, sizeof *req, pass_fd) != (ssize_t) sizeof *req)
         return pcon_fail(err, errno, "ask the networks' process");
     n = TEMP_FAILURE_RETRY_INT(recv(fd, rep, sizeof *rep, 0));
     if (n != (ssize_t) sizeof *rep)

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../lib/fdpass.h"
 #include "../lib/proc.h"
 #include "netns.h"
 #include "bridge.h"
@@ -281,21 +282,7 @@ fail:
 static int
 send_fd(int sock, const struct tap_reply *rep, int fd)
 {
-    char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-    struct iovec iov = { (void *) rep, sizeof *rep };
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-    if (fd >= 0) {
-        struct cmsghdr *cm;
-        mh.msg_control = cbuf;
-        mh.msg_controllen = sizeof cbuf;
-        cm = CMSG_FIRSTHDR(&mh);
-        cm->cmsg_level = SOL_SOCKET;
-        cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-    }
-    return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
+    return fdpass_send(sock, rep, sizeof *rep, fd) < 0 ? -1 : 0;
 }
 
 /* the fd a reply carries, or -1 with the reply's error */
@@ -303,44 +290,19 @@ static int
 recv_fd(int sock, struct pcon_err *err)
 {
     struct tap_reply rep;
-    char cbuf[CMSG_SPACE(sizeof(int))];
-    struct iovec iov = { &rep, sizeof rep };
-    struct msghdr mh = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf
-    };
-    struct cmsghdr *cm;
-    ssize_t n = TEMP_FAILURE_RETRY_INT(recvmsg(sock, &mh, MSG_CMSG_CLOEXEC));
-    int fd = -1;
+    int fd;
+    ssize_t n = fdpass_recv(sock, &rep, sizeof rep, &fd, 0);
 
-    if (n != (ssize_t) sizeof rep)
+    if (n != (ssize_t) sizeof rep) {
+        if (fd >= 0)
+            close(fd);
         return pcon_fail(err, n < 0 ? errno : EPROTO, "hear from the network namespace");
-    cm = CMSG_FIRSTHDR(&mh);
-    if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-        memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+    }
     if (fd < 0) {
         rep.text[sizeof rep.text - 1] = '\0';
         return pcon_fail(err, rep.errnum, "%s", rep.text);
     }
     return fd;
-}
-
-/* a request, and the fd it may carry (-1: none) */
-static ssize_t
-agent_read(int sock, struct agent_req *req, int *fd)
-{
-    char cbuf[CMSG_SPACE(sizeof(int))];
-    struct iovec iov = { req, sizeof *req };
-    struct msghdr mh = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf
-    };
-    struct cmsghdr *cm;
-    ssize_t n = TEMP_FAILURE_RETRY_INT(recvmsg(sock, &mh, MSG_CMSG_CLOEXEC));
-
-    *fd = -1;
-    cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
-    if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-        memcpy(fd, CMSG_DATA(cm), sizeof(int));
-    return n;
 }
 
 /* one request served: an fd to send back (or -1), the error in rep */
@@ -398,7 +360,7 @@ agent_serve(int sock)
     struct agent_req req;
     int in_fd;
 
-    while (agent_read(sock, &req, &in_fd) == (ssize_t) sizeof req) {
+    while (fdpass_recv(sock, &req, sizeof req, &in_fd, 0) == (ssize_t) sizeof req) {
         struct tap_reply rep = { 0 };
         int fd = agent_do(&req, in_fd, own_ns, &rep);
 
@@ -490,21 +452,7 @@ netns_tap_open(pid_t target, const struct netns_tap_config *c, int *agent, struc
 static int
 agent_ask_fd(int agent, const struct agent_req *req, int fd, struct pcon_err *err)
 {
-    char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-    struct iovec iov = { (void *) req, sizeof *req };
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-    if (fd >= 0) {
-        struct cmsghdr *cm;
-        mh.msg_control = cbuf;
-        mh.msg_controllen = sizeof cbuf;
-        cm = CMSG_FIRSTHDR(&mh);
-        cm->cmsg_level = SOL_SOCKET;
-        cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-    }
-    if (TEMP_FAILURE_RETRY_INT(sendmsg(agent, &mh, MSG_NOSIGNAL)) != (ssize_t) sizeof *req)
+    if (fdpass_send(agent, req, sizeof *req, fd) != (ssize_t) sizeof *req)
         return pcon_fail(err, errno, "ask the network namespace");
     return recv_fd(agent, err);
 }
