@@ -42,6 +42,8 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->labels);
     strv_free(a->aliases);
     strv_free(a->volumes_from);
+    strv_free(a->o.uidmaps);
+    strv_free(a->o.gidmaps);
     for (int i = 0; i < 2; i++) {
         strv_free(a->caps_in[i]);
         strv_free(a->caps[i]);
@@ -367,6 +369,13 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         return cmd_label_file_read(arg, &a->labels, err) < 0 ? -1 : 1;
     case CO_POD:
         a->pod = arg;
+        return 1;
+    case CO_USERNS:
+        a->o.userns = arg;
+        return 1;
+    case CO_UIDMAP:
+    case CO_GIDMAP:
+        strv_push(id == CO_UIDMAP ? &a->o.uidmaps : &a->o.gidmaps, arg);
         return 1;
     case CO_PID:
     case CO_IPC:

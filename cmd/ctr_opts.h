@@ -50,6 +50,9 @@ enum {
     CO_SDNOTIFY,
     CO_CGROUPS,
     CO_CONMON_PIDFILE,
+    CO_USERNS,
+    CO_UIDMAP,
+    CO_GIDMAP,
 };
 
 #define CREATE_OPTS                                                                                \
@@ -108,6 +111,11 @@ enum {
           "IPC namespace: private, host, container:NAME, shareable, none" },                       \
         { CO_PID, "pid", 0, "MODE", "PID namespace: private, host, container:NAME" },              \
         { CO_UTS, "uts", 0, "MODE", "UTS namespace: private, host, container:NAME" },              \
+        { CO_USERNS, "userns", 0, "MODE",                                                          \
+          "User namespace: host (pcon's, default), keep-id[:uid=U,gid=G], nomap, auto[:size=N]" }, \
+        { CO_UIDMAP, "uidmap", 0, "CTR:HOST:SIZE",                                                 \
+          "UID map of a user namespace of the container's own (HOST: pcon's ids)" },               \
+        { CO_GIDMAP, "gidmap", 0, "CTR:HOST:SIZE", "GID map, as --uidmap" },                       \
         { CO_SHM_SIZE, "shm-size", 0, "SIZE", "Size of /dev/shm (default 64m)" },                  \
         { CO_SDNOTIFY, "sdnotify", 0, "container|conmon|ignore",                                   \
           "Who tells a service manager (NOTIFY_SOCKET) the container is ready: the container "     \

@@ -550,6 +550,17 @@ inspect_host_config(yajl_gen g, struct store *st, const struct ctr_config *cf)
         JG(json_gen_kv_strv(g, "SecurityOpt", so ? so : none));
     }
     JG(inspect_cap_drop(g, cf));
+    /* podman's: "private" for a user namespace of its own, with its maps */
+    JG(json_gen_kv_str(g, "UsernsMode", cf->uidmap ? "private" : ""));
+    JG(json_gen_str(g, "IDMappings"));
+    if (cf->uidmap && cf->gidmap) {
+        JG(yajl_gen_map_open(g));
+        JG(json_gen_kv_strv(g, "UidMap", cf->uidmap));
+        JG(json_gen_kv_strv(g, "GidMap", cf->gidmap));
+        JG(yajl_gen_map_close(g));
+    } else {
+        JG(yajl_gen_null(g));
+    }
     return yajl_gen_map_close(g);
 fail:
     return yajl_gen_in_error_state;

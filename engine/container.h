@@ -83,6 +83,12 @@ struct ctr_config {
     /* --pid, --ipc, --uts: NULL (its own), "host", "container:ID" (resolved
      * at create), for ipc also "none" (no /dev/shm) and "shareable" */
     char *pid_ns, *ipc_ns, *uts_ns;
+    /* a user namespace of its own (engine/usermap.h): the mode
+     * ("keep-id:uid=U,gid=G", "nomap", "auto:size=N", "private" for
+     * --uidmap) and its maps, "CONTAINER:HOST:SIZE" with HOST in pcon's
+     * namespace; NULL: pcon's own namespace */
+    char *userns;
+    char **uidmap, **gidmap;
     long long shm_size; /* --shm-size in bytes; 0: 64 MiB, podman's default */
     bool init; /* --init: pcon's own init (pcon-infra -- ARGS) as PID 1, bound at /run/pcon-init */
     bool interactive, tty, rm;
@@ -149,6 +155,8 @@ struct engine_create_opts {
     char **tmpfs;
     bool read_only, read_only_no_tmpfs, init;
     const char *pid_ns, *ipc_ns, *uts_ns; /* as given: host, private, container:NAME... */
+    const char *userns;                   /* --userns as given, or NULL */
+    char **uidmaps, **gidmaps;            /* --uidmap, --gidmap */
     long long shm_size;                   /* bytes, -1: the default */
     const char *hostname;
     struct netns_spec net;

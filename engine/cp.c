@@ -21,6 +21,7 @@
 #include "../storage/image.h"
 #include "../storage/rootfs.h"
 #include "container.h"
+#include "usermap.h"
 
 /* the container's root on dir, in a mount namespace of this process's own */
 static int
@@ -31,7 +32,12 @@ root_mount(struct store *st, const struct container *c, const struct image *img,
         return -1;
     if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
         return pcon_fail(err, errno, "mount the root of %s", c->cfg.name);
-    return storage_rootfs_mount(st, img, c->cfg.id, dir, false, err);
+    struct usermap_shift shift;
+    int shifted = engine_usermap_shift(&c->cfg, &shift, err);
+
+    if (shifted < 0)
+        return -1;
+    return storage_rootfs_mount(st, img, c->cfg.id, shifted ? shift.key : NULL, dir, false, err);
 }
 
 static int

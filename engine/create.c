@@ -31,6 +31,7 @@
 #include "caps.h"
 #include "infra.h"
 #include "seccomp.h"
+#include "usermap.h"
 #include "names.h"
 #include "spec.h"
 
@@ -428,6 +429,8 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     g->shm_size = o->shm_size;
     if (ns_modes_store(st, g, o, err) < 0)
         goto out;
+    if (engine_usermap_configure(st, g, img, o, err) < 0)
+        goto out;
     g->read_only_no_tmpfs = o->read_only && o->read_only_no_tmpfs;
     for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
         struct tmpfs_mount t;
@@ -488,7 +491,9 @@ record_create(struct store *st, const struct engine_create_opts *o, const char *
     struct ctr_config *g = &out->cfg;
     struct image img = { 0 };
     cleanup_free char *json = NULL, *profile = NULL;
-    cleanup_close int lock = -1, dfd = -1;
+    cleanup_close int lock = -1, dfd = -1, auto_lock = -1;
+    struct usermap_shift shift;
+    int shifted;
     char *name = NULL;
 
     memset(out, 0, sizeof *out);
@@ -502,7 +507,14 @@ record_create(struct store *st, const struct engine_create_opts *o, const char *
     lock = storage_lock(st, false, err);
     if (lock < 0)
         return -1;
+    /* auto's slice is chosen among the records: one create at a time */
+    if (o->userns && strncmp(o->userns, "auto", 4) == 0
+        && (auto_lock = engine_usermap_lock(st, err)) < 0)
+        goto fail;
     if (config_from_opts(st, g, &img, image, o, err) < 0)
+        goto fail;
+    shifted = engine_usermap_shift(g, &shift, err);
+    if (shifted < 0)
         goto fail;
     if (storage_driver_resolve(st, NULL, err) < 0)
         goto fail;
@@ -510,7 +522,7 @@ record_create(struct store *st, const struct engine_create_opts *o, const char *
     if (engine_name_reserve(st->root_dfd, o->name, g->id, &name, err) < 0)
         goto fail;
     g->name = name;
-    dfd = storage_container_create(st, &img, g->id, err);
+    dfd = storage_container_create(st, &img, g->id, shifted ? &shift.s : NULL, err);
     if (dfd < 0) {
         (void) engine_name_release(st->root_dfd, g->name, g->id); /* undo the reservation */
         goto fail;

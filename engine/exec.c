@@ -36,15 +36,18 @@
 
 extern char **environ;
 
-static const char *const joined_ns[] = { "ipc", "uts", "net", "mnt" };
+/* the user namespace first (it owns the others), when the container has
+ * one of its own */
+static const char *const joined_ns[] = { "user", "ipc", "uts", "net", "mnt" };
+#define NJOINED 5
 
 /* In the child: joins the container's namespaces (its pid namespace was
  * joined by the parent before the fork) and runs the process. */
 __attribute__((noreturn)) static void
-exec_child(const int nsfds[4], struct engine_process *p)
+exec_child(const int nsfds[NJOINED], struct engine_process *p)
 {
     struct pcon_err err = { 0 };
-    int keep[] = { nsfds[0],  nsfds[1],    nsfds[2],    nsfds[3],
+    int keep[] = { nsfds[0],  nsfds[1],    nsfds[2],    nsfds[3],   nsfds[4],
                    p->syncfd, p->stdio[0], p->stdio[1], p->stdio[2] };
 
     /* already in the container's pid namespace, and non-dumpable since the
@@ -54,11 +57,18 @@ exec_child(const int nsfds[4], struct engine_process *p)
         pcon_fail(&err, errno, "close file descriptors");
         engine_process_fail(p->syncfd, &err, 125);
     }
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < NJOINED; i++) {
+        if (nsfds[i] < 0)
+            continue;
         if (setns(nsfds[i], 0) < 0) {
             pcon_fail(&err, errno, "join the container's %s namespace", joined_ns[i]);
             engine_process_fail(p->syncfd, &err, 125);
         }
+        if (i == 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+            pcon_fail(&err, errno, "become root in the container's user namespace");
+            engine_process_fail(p->syncfd, &err, 125);
+        }
+    }
     engine_process_exec(p);
 }
 
@@ -67,10 +77,10 @@ exec_child(const int nsfds[4], struct engine_process *p)
  * pcon itself never changes its pid namespace, so nothing else it forks
  * (a sanitizer's helper thread, say) lands in the container. */
 __attribute__((noreturn)) static void
-exec_relay(int pidns, const int nsfds[4], struct engine_process *p, int gpfd)
+exec_relay(int pidns, const int nsfds[NJOINED], struct engine_process *p, int gpfd)
 {
     struct pcon_err err = { 0 };
-    int keep[] = { pidns,     nsfds[0], nsfds[1],    nsfds[2],    nsfds[3],
+    int keep[] = { pidns,     nsfds[0], nsfds[1],    nsfds[2],    nsfds[3],   nsfds[4],
                    p->syncfd, gpfd,     p->stdio[0], p->stdio[1], p->stdio[2] };
     pid_t g;
     int status;
@@ -108,11 +118,11 @@ exec_relay(int pidns, const int nsfds[4], struct engine_process *p, int gpfd)
 }
 
 static int
-open_namespaces(const struct container *c, int nsfds[4], int *pidns, struct pcon_err *err)
+open_namespaces(const struct container *c, int nsfds[NJOINED], int *pidns, struct pcon_err *err)
 {
     char path[64];
 
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = c->cfg.uidmap ? 0 : 1; i < NJOINED; i++) {
         snprintf(path, sizeof path, "/proc/%d/ns/%s", (int) c->state.pid, joined_ns[i]);
         nsfds[i] = open(path, O_RDONLY | O_CLOEXEC);
         if (nsfds[i] < 0)
@@ -216,7 +226,7 @@ session_pipes(struct exec_session *x, bool interactive, struct engine_process *p
 /* Forks the relay and waits for the session's execve. */
 static int
 session_spawn(struct exec_session *x, const struct engine_exec_opts *o, int pidns,
-              const int nsfds[4], struct engine_process *p, struct pcon_err *err)
+              const int nsfds[NJOINED], struct engine_process *p, struct pcon_err *err)
 {
     int sv[2] = { -1, -1 }, gp[2] = { -1, -1 }, r = -1;
     sigset_t set;
@@ -323,7 +333,7 @@ int
 engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_opts *o,
                 int *exit_code, struct pcon_err *err)
 {
-    int nsfds[4] = { -1, -1, -1, -1 }, pidns = -1, ret = -1;
+    int nsfds[NJOINED] = { -1, -1, -1, -1, -1 }, pidns = -1, ret = -1;
     struct exec_session x = {
         .relay = -1,
         .pidfd = -1,
@@ -396,7 +406,8 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
     *exit_code = session_wait(&x, &l, o->interactive, err);
     ret = *exit_code < 0 ? -1 : 0;
 out:
-    for (int *fd = (int[]){ nsfds[0], nsfds[1], nsfds[2], nsfds[3], pidns }, i = 0; i < 5; i++)
+    for (int *fd = (int[]){ nsfds[0], nsfds[1], nsfds[2], nsfds[3], nsfds[4], pidns }, i = 0; i < 6;
+         i++)
         if (fd[i] >= 0)
             close(fd[i]);
     session_free(&x);

@@ -40,13 +40,19 @@ enter_root(const struct init_config *c, struct pcon_err *err)
 
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         return pcon_fail(err, errno, "make the mounts private");
-    if (c->infra
-            ? engine_infra_root(c->rootfs, err) < 0
-            : c->st && storage_rootfs_mount(c->st, c->img, c->id, c->rootfs, c->ephemeral, err) < 0)
+    if (c->infra ? engine_infra_root(c->rootfs, err) < 0
+                 : c->st
+                       && storage_rootfs_mount(c->st, c->img, c->id, c->shift_key, c->rootfs,
+                                               c->ephemeral, err)
+                              < 0)
         return -1;
     if (c->private_net && netns_loopback_up(err) < 0)
         return -1;
-    rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (c->root_tree >= 0
+        && (move_mount(c->root_tree, "", AT_FDCWD, ".", MOVE_MOUNT_F_EMPTY_PATH) < 0
+            || fchdir(c->root_tree) < 0))
+        return pcon_fail(err, errno, "mount the root file system");
+    rootfd = open(c->root_tree >= 0 ? "." : c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return pcon_fail(err, errno, "open the root file system");
     if (engine_mounts_perform(rootfd, c->plan, err) < 0)
@@ -59,7 +65,7 @@ enter_root(const struct init_config *c, struct pcon_err *err)
         }
     }
     /* the root read-only last: the mount points and the workdir are made */
-    if (c->read_only && mount(NULL, c->rootfs, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+    if (c->read_only && engine_mounts_remount_ro(rootfd) < 0)
         return pcon_fail(err, errno, "make the root file system read-only");
     if (!c->keep_hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
         return pcon_fail(err, errno, "set hostname");

@@ -23,7 +23,14 @@ struct init_config {
     struct store *st;
     const struct image *img;
     const char *id;
+    const char *shift_key; /* the layers' shifted copies (storage_rootfs_mount) */
     bool ephemeral;
+    /* a user namespace of the container's own may neither reach the root
+     * by path nor pivot into the (locked) copy of a mount its parent made:
+     * the parent clones it with the root as its working directory (the new
+     * mount namespace's copy of it, then) and root_tree, a detached copy
+     * of the root, which the child mounts there and enters; else -1 */
+    int root_tree;
     const struct mount_plan *plan;
     const char *hostname;
     bool keep_hostname; /* the uts namespace is joined: its name is the pod's */

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@
 #include "attach.h"
 #include "caps.h"
 #include "seccomp.h"
+#include "usermap.h"
 #include "container.h"
 #include "ctr_log.h"
 #include "ctr_state.h"
@@ -62,9 +64,12 @@ struct monitor {
     struct etc_plan etc; /* which /etc files are bound, and from where */
     struct volume *volumes;
     size_t nvolumes;
-    bool mounted; /* the monitor mounted the root (fuse-overlayfs) */
-    bool echo;    /* foreground: the output on our stdout and stderr too */
-    bool pipes;   /* the output through pipes (the log), else our stdio */
+    bool mounted; /* the monitor mounted the root (fuse-overlayfs, a user namespace of its own) */
+    /* a user namespace of the container's own: its maps and their shift */
+    bool own_userns;
+    struct usermap_shift shift;
+    bool echo;  /* foreground: the output on our stdout and stderr too */
+    bool pipes; /* the output through pipes (the log), else our stdio */
     bool sig_proxy;
     bool stdin_fwd; /* foreground -it: our stdin to the container's terminal */
     bool raw;       /* our terminal is in raw mode: restore it */
@@ -246,28 +251,93 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
     return 0;
 }
 
+/* --userns keep-id: the user in the image's /etc/passwd and /etc/group
+ * (copies in the run directory, bound over them) unless it is there */
+static int
+keep_id_files(struct monitor *m, struct pcon_err *err)
+{
+    const struct ctr_config *g = &m->c->cfg;
+    cleanup_close int rootfd = -1;
+    unsigned long uid, gid;
+    const char *name = NULL, *gecos = "container user";
+    cleanup_free char *uname = NULL, *gname = NULL;
+    static const char *const files[] = { "etc/passwd", "etc/group" };
+
+    if (!engine_usermap_keep_id(g, &uid, &gid))
+        return 0;
+    /* the invoking user's own id: its name and comment (the host's); another
+     * id: the number */
+    {
+        cleanup_free char *map = fs_read_all(AT_FDCWD, "/proc/self/uid_map", 65536, NULL, NULL);
+        unsigned long in, out, n;
+        struct passwd *pw = NULL;
+        if (map && sscanf(map, "%lu %lu %lu", &in, &out, &n) == 3 && in == 0 && out == uid)
+            pw = getpwuid((uid_t) out);
+        if (pw && pw->pw_name[0] && strpbrk(pw->pw_name, ":\n") == NULL) {
+            name = pw->pw_name;
+            gecos = pw->pw_gecos && strpbrk(pw->pw_gecos, ":\n") == NULL ? pw->pw_gecos : "";
+        }
+    }
+    uname = name ? xstrdup(name) : xasprintf("%lu", uid);
+    gname = name ? xstrdup(name) : xasprintf("%lu", gid);
+    rootfd = open(m->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return pcon_fail(err, errno, "open the root file system");
+    for (size_t f = 0; f < 2; f++) {
+        cleanup_close int fd = fs_open_regular_in_root(rootfd, files[f], NULL);
+        cleanup_free char *text = fd >= 0 ? fs_read_fd(fd, 4 << 20, NULL, NULL) : xstrdup("");
+        cleanup_free char *out = NULL, *path = NULL;
+        if (text == NULL)
+            text = xstrdup("");
+        out = f == 0 ? engine_usermap_passwd(text, uid, gid, uname, gecos,
+                                             g->workdir ? g->workdir : "/")
+                     : engine_usermap_group(text, gid, gname, uname);
+        if (out == NULL)
+            continue;
+        path = xasprintf("%s/%s", m->rundir, f == 0 ? "passwd" : "group");
+        if (fs_write_atomic_path(path, out, strlen(out), 0644, false, err) < 0)
+            return -1;
+        /* the container's root's, as the image's own */
+        if (chown(path, (uid_t) engine_idmap_to_outer(&m->shift.uid, 0),
+                  (gid_t) engine_idmap_to_outer(&m->shift.gid, 0))
+            < 0)
+            return pcon_fail(err, errno, "give %s to the container's root", path);
+        engine_mounts_plan_bind(&m->plan, path, f == 0 ? "/etc/passwd" : "/etc/group", false);
+    }
+    return 0;
+}
+
 /* The root is mounted by the init in its own mount namespace, and goes
- * with it; fuse-overlayfs is the exception: its daemon must outlive each
- * init of a restarting container, so the monitor mounts it, in a mount
- * namespace of its own. */
+ * with it. The exceptions are mounted by the monitor, in a mount namespace
+ * of its own: fuse-overlayfs, whose daemon must outlive each init of a
+ * restarting container, and the root of a container with a user namespace
+ * of its own, whose root may not reach the store (nor mount the layers
+ * with the store's owner's rights, as overlay needs). */
 static int
 rootfs_mount(struct monitor *m, struct pcon_err *err)
 {
     const struct ctr_config *g = &m->c->cfg;
+    int r;
 
     if (g->infra)
         return 0; /* its root is the init's own tmpfs */
     if (storage_image_lookup(m->st, g->image_id, &m->img, err) < 0)
         return pcon_prefix(err, "image of container %.12s", g->id);
     m->st->driver = g->driver;
-    if (g->driver != STORAGE_DRIVER_FUSE)
+    r = engine_usermap_shift(g, &m->shift, err);
+    if (r < 0)
+        return -1;
+    m->own_userns = r > 0;
+    if (g->driver != STORAGE_DRIVER_FUSE && !m->own_userns)
         return 0;
     if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
         return pcon_fail(err, errno, "create the monitor's mount namespace");
-    if (storage_rootfs_mount(m->st, &m->img, g->id, m->rootfs, g->rm, err) < 0)
+    if (storage_rootfs_mount(m->st, &m->img, g->id, m->own_userns ? m->shift.key : NULL, m->rootfs,
+                             g->rm, err)
+        < 0)
         return -1;
     m->mounted = true;
-    return 0;
+    return keep_id_files(m, err);
 }
 
 /* implements relay.tap: the output goes to the log */
@@ -506,12 +576,33 @@ notify_prepare(struct monitor *m, struct pcon_err *err)
     return 0;
 }
 
-/* implements spawn_req.before_go: the user-mode network of the child's
- * namespace, up before the child goes on (its first packet finds it) */
 static int
-network_attach(pid_t pid, void *opaque, struct pcon_err *err)
+maps_write(pid_t pid, const char *file, char *const *specs, struct pcon_err *err)
+{
+    cleanup_free char *text = engine_usermap_proc_text(specs);
+    cleanup_free char *path = xasprintf("/proc/%d/%s", (int) pid, file);
+
+    cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+    if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t) strlen(text))
+        return pcon_fail(err, errno, "map the container's user namespace (%s)", file);
+    return 0;
+}
+
+/* implements spawn_req.before_go: the maps of a user namespace of its own,
+ * and the user-mode network of the child's namespace, up before the child
+ * goes on (its first packet finds it) */
+static int
+child_prepare(pid_t pid, void *opaque, struct pcon_err *err)
 {
     struct monitor *m = opaque;
+
+    if (m->own_userns
+        && (maps_write(pid, "uid_map", m->c->cfg.uidmap, err) < 0
+            || maps_write(pid, "gid_map", m->c->cfg.gidmap, err) < 0))
+        return -1;
+    if (!netns_mode_own(m->c->cfg.net.mode))
+        return 0;
 
     if (m->c->cfg.net.mode == NETNS_BRIDGE) {
         if (m->netd < 0 && networks_alloc(m, err) < 0) /* a restart */
@@ -653,14 +744,14 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     struct spawn_req req = {
         .ns = &ns,
         .init = &ic,
-        .before_go = netns_mode_own(g->net.mode) ? network_attach : NULL,
+        .before_go = netns_mode_own(g->net.mode) || m->own_userns ? child_prepare : NULL,
         .opaque = m,
         .pipes = m->pipes && !g->tty, /* a terminal carries the output itself */
         .stdin_pipe = m->attach.listen_fd >= 0 && !g->tty,
     };
     struct spawn_io sio;
     int fds[NS_KINDS];
-    int r;
+    int r, cwd;
 
     for (size_t k = 0; k < NS_KINDS; k++)
         fds[k] = -1;
@@ -693,6 +784,8 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
         return -1;
     ic.proc.seccomp = filter;
     engine_ns_plan_container(&ns, g->net.mode == NETNS_HOST);
+    if (m->own_userns)
+        ns.ns[NS_USER].mode = NS_CREATE;
     if (g->net.mode == NETNS_JOIN_PATH || g->net.mode == NETNS_JOIN_CTR) {
         if (join_fds(m, fds, err) < 0) {
             for (size_t k = 0; k < NS_KINDS; k++)
@@ -712,7 +805,30 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
                 close(fds[k]);
         return -1;
     }
-    r = engine_spawn_init(&req, &m->pid, &sio, err);
+    /* the root and the bind sources, reached here for a child of a user
+     * namespace of its own: the root as the working directory it is
+     * cloned with, the sources as detached mounts */
+    ic.root_tree = -1;
+    cwd = m->own_userns ? open(".", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (m->own_userns
+        && (cwd < 0 || chdir(m->rootfs) < 0
+            || (ic.root_tree = open_tree(AT_FDCWD, m->rootfs,
+                                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE))
+                   < 0)) {
+        pcon_fail(err, errno, "enter the root file system");
+        r = -1;
+    } else if (m->own_userns && engine_mounts_open_sources(&m->plan, err) < 0) {
+        r = -1;
+    } else {
+        r = engine_spawn_init(&req, &m->pid, &sio, err);
+    }
+    engine_mounts_close_sources(&m->plan);
+    if (ic.root_tree >= 0)
+        close(ic.root_tree);
+    if (cwd >= 0 && fchdir(cwd) < 0 && r == 0)
+        pcon_warn("return to the monitor's directory: %s", strerror(errno));
+    if (cwd >= 0)
+        close(cwd);
     for (size_t k = 0; k < NS_KINDS; k++)
         if (fds[k] >= 0)
             close(fds[k]);

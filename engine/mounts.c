@@ -60,6 +60,14 @@ plan_add(struct mount_plan *p, enum mount_kind kind, const char *src, const char
     return op;
 }
 
+void
+engine_mounts_plan_bind(struct mount_plan *plan, const char *src, const char *dst, bool ro)
+{
+    struct mount_op *op = plan_add(plan, MOUNT_BIND, src, dst);
+
+    op->ro = ro;
+}
+
 int
 engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, struct pcon_err *err)
 {
@@ -165,9 +173,12 @@ engine_mounts_plan_free(struct mount_plan *plan)
         free(plan->ops[i].dst);
         free(plan->ops[i].data_owned);
     }
+    engine_mounts_close_sources(plan);
     free(plan->ops);
     memset(plan, 0, sizeof *plan);
 }
+
+static int remount_ro(int fd, unsigned long extra);
 
 static int
 fd_mount(const char *src, int fd, const char *fstype, unsigned long flags, const char *data)
@@ -190,6 +201,12 @@ fd_bind_self(int fd)
 
 /* A read-only remount of a bind mount in a user namespace must repeat the
  * flags the kernel locked on it (nosuid, nodev, noexec, atime ones). */
+int
+engine_mounts_remount_ro(int fd)
+{
+    return remount_ro(fd, 0);
+}
+
 static int
 remount_ro(int fd, unsigned long extra)
 {
@@ -213,13 +230,49 @@ remount_ro(int fd, unsigned long extra)
     return fd_mount(NULL, fd, NULL, flags, NULL);
 }
 
+int
+engine_mounts_open_sources(struct mount_plan *plan, struct pcon_err *err)
+{
+    plan->src_fds = xzalloc((plan->n + 1) * sizeof *plan->src_fds);
+    for (size_t i = 0; i < plan->n; i++)
+        plan->src_fds[i] = -1;
+    for (size_t i = 0; i < plan->n; i++) {
+        const struct mount_op *op = &plan->ops[i];
+        unsigned rec = op->flags & MS_REC ? AT_RECURSIVE : 0;
+        struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+        int fd;
+
+        if (op->kind != MOUNT_BIND)
+            continue;
+        fd = open_tree(AT_FDCWD, op->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+        if (fd < 0)
+            return pcon_fail(err, errno, "bind mount \"%s\"", op->src);
+        plan->src_fds[i] = fd;
+        if (op->ro && mount_setattr(fd, "", AT_EMPTY_PATH | rec, &ro, sizeof ro) < 0)
+            return pcon_fail(err, errno, "make \"%s\" read-only", op->dst);
+    }
+    return 0;
+}
+
+void
+engine_mounts_close_sources(struct mount_plan *plan)
+{
+    for (size_t i = 0; plan->src_fds && i < plan->n; i++)
+        if (plan->src_fds[i] >= 0)
+            close(plan->src_fds[i]);
+    free(plan->src_fds);
+    plan->src_fds = NULL;
+}
+
 /* A new named volume's first mount: what the image has at the target
  * (resolved inside the root) is copied into the empty volume, owners
  * kept, as podman fills it. Nothing there: nothing to do. */
 static int
-copy_up(int rootfd, const struct mount_op *op, struct pcon_err *err)
+copy_up(int rootfd, const struct mount_op *op, int src_fd, struct pcon_err *err)
 {
-    cleanup_close int dst = open(op->src, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    cleanup_close int dst = src_fd >= 0
+                                ? openat(src_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                                : open(op->src, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     cleanup_close int src = -1;
     cleanup_closedir DIR *d = NULL;
     struct dirent *de;
@@ -254,7 +307,7 @@ mount_target(int rootfd, const struct mount_op *op, bool dir, struct pcon_err *e
 }
 
 static int
-perform_one(int rootfd, const struct mount_op *op, struct pcon_err *err)
+perform_one(int rootfd, const struct mount_op *op, int src_fd, struct pcon_err *err)
 {
     cleanup_close int fd = -1;
     struct stat st;
@@ -268,11 +321,18 @@ perform_one(int rootfd, const struct mount_op *op, struct pcon_err *err)
             return pcon_fail(err, errno, "mount %s on \"%s\"", op->fstype, op->dst);
         return 0;
     case MOUNT_BIND:
-        if (stat(op->src, &st) < 0)
+        if ((src_fd >= 0 ? fstat(src_fd, &st) : stat(op->src, &st)) < 0)
             return pcon_fail(err, errno, "bind mount \"%s\"", op->src);
         fd = mount_target(rootfd, op, S_ISDIR(st.st_mode), err);
         if (fd < 0)
             return -1;
+        if (src_fd >= 0) {
+            /* made read-only already */
+            if (move_mount(src_fd, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
+                < 0)
+                return pcon_fail(err, errno, "bind mount \"%s\" on \"%s\"", op->src, op->dst);
+            return 0;
+        }
         if (fd_mount(op->src, fd, NULL, MS_BIND | op->flags, NULL) < 0)
             return pcon_fail(err, errno, "bind mount \"%s\" on \"%s\"", op->src, op->dst);
         if (op->ro) {
@@ -330,12 +390,13 @@ engine_mounts_perform(int rootfd, const struct mount_plan *plan, struct pcon_err
     /* new volumes first, from the image's own content (nothing of the
      * container's mounts in it yet) */
     for (size_t i = 0; i < plan->n; i++)
-        if (plan->ops[i].copy_up && copy_up(rootfd, &plan->ops[i], err) < 0)
+        if (plan->ops[i].copy_up
+            && copy_up(rootfd, &plan->ops[i], plan->src_fds ? plan->src_fds[i] : -1, err) < 0)
             return -1;
     for (size_t i = 0; i < plan->n; i++) {
         const struct mount_op *op = &plan->ops[i];
 
-        if (perform_one(rootfd, op, err) < 0) {
+        if (perform_one(rootfd, op, plan->src_fds ? plan->src_fds[i] : -1, err) < 0) {
             /* a kernel path this kernel lacks needs no mask; any other
              * failure would start the container unprotected */
             if (op->skip_missing && err->errnum == ENOENT) {

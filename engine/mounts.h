@@ -35,6 +35,9 @@ struct mount_op {
 struct mount_plan {
     struct mount_op *ops;
     size_t n;
+    /* engine_mounts_open_sources: per op, a detached copy of a bind's
+     * source (open_tree), else -1; NULL: sources are reached by path */
+    int *src_fds;
 };
 
 struct mount_plan_opts {
@@ -57,6 +60,16 @@ struct mount_plan_opts {
 int engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan,
                        struct pcon_err *err);
 void engine_mounts_plan_free(struct mount_plan *plan);
+/* appends a bind of src (a file the monitor made) at dst */
+void engine_mounts_plan_bind(struct mount_plan *plan, const char *src, const char *dst, bool ro);
+/* In the parent, for a child in a user namespace of its own, which may not
+ * reach the sources (pcon's directories are the invoking user's, whom the
+ * child may not map): each bind's source as a detached mount, read-only
+ * ones made so; closed with engine_mounts_close_sources. */
+int engine_mounts_open_sources(struct mount_plan *plan, struct pcon_err *err);
+void engine_mounts_close_sources(struct mount_plan *plan);
+/* remounts the mount at fd read-only, with the flags the kernel locked */
+int engine_mounts_remount_ro(int fd);
 /* In the child: performs the plan below rootfd (the container's root, not
  * yet pivoted into). Every target is resolved inside the root. */
 int engine_mounts_perform(int rootfd, const struct mount_plan *plan, struct pcon_err *err);

@@ -143,6 +143,9 @@ engine_ctr_free(struct container *c)
     free(g->pid_ns);
     free(g->ipc_ns);
     free(g->uts_ns);
+    free(g->userns);
+    strv_free(g->uidmap);
+    strv_free(g->gidmap);
     strv_free(g->cap_add);
     strv_free(g->cap_drop);
     free(g->image_id);
@@ -260,6 +263,12 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->pid_ns = dup_or_null(json_get_str(root, "pid_ns"));
     g->ipc_ns = dup_or_null(json_get_str(root, "ipc_ns"));
     g->uts_ns = dup_or_null(json_get_str(root, "uts_ns"));
+    g->userns = dup_or_null(json_get_str(root, "userns"));
+    if (json_get_strv(root, "uidmap", &g->uidmap, err) < 0
+        || json_get_strv(root, "gidmap", &g->gidmap, err) < 0)
+        return -1;
+    if ((g->uidmap != NULL) != (g->gidmap != NULL) || (g->uidmap != NULL) != (g->userns != NULL))
+        return pcon_fail(err, EINVAL, "invalid container record: userns");
     g->read_only_no_tmpfs = YAJL_IS_TRUE(json_get(root, "read_only_no_tmpfs"));
     if (json_get_strv(root, "tmpfs", &g->tmpfs, err) < 0)
         return -1;
@@ -346,6 +355,11 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_str(gen, "ipc_ns", g->ipc_ns));
     if (g->uts_ns)
         JG(json_gen_kv_str(gen, "uts_ns", g->uts_ns));
+    if (g->userns && g->uidmap && g->gidmap) {
+        JG(json_gen_kv_str(gen, "userns", g->userns));
+        JG(json_gen_kv_strv(gen, "uidmap", g->uidmap));
+        JG(json_gen_kv_strv(gen, "gidmap", g->gidmap));
+    }
     if (g->read_only_no_tmpfs)
         JG(json_gen_kv_bool(gen, "read_only_no_tmpfs", true));
     if (g->tmpfs)

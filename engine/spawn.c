@@ -128,6 +128,13 @@ child_wait_go(const struct spawn_req *r)
         _exit(125);
     if (ns_join(r->ns, &err) < 0)
         engine_process_fail(r->init->proc.syncfd, &err, 125);
+    /* a user namespace of its own, mapped now: its root from here on (the
+     * files the init makes are the container's root's) */
+    if (r->ns->ns[NS_USER].mode == NS_CREATE
+        && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+        pcon_fail(&err, errno, "become root in the container's user namespace");
+        engine_process_fail(r->init->proc.syncfd, &err, 125);
+    }
 }
 
 static int

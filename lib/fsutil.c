@@ -535,7 +535,8 @@ struct copy_pos {
 
 struct copy_job {
     unsigned flags;
-    const char *src, *dst; /* the tops, as messages name them */
+    const char *src, *dst;        /* the tops, as messages name them */
+    const struct fs_idshift *ids; /* NULL: owners as they are */
 };
 
 static int copy_dir(const struct copy_job *job, const struct copy_pos *pos, int srcfd, int dstfd,
@@ -611,15 +612,20 @@ clear_target(const struct copy_job *job, const struct copy_pos *pos, int ddir, c
     return pcon_fail(err, e, "remove \"%s\"", shown);
 }
 
-/* owner: the source's, or the caller's */
+/* owner: the source's (shifted), or the caller's */
 static int
-set_owner(int fd, int dir, const char *name, const struct stat *st, unsigned flags)
+set_owner(const struct copy_job *job, int fd, int dir, const char *name, const struct stat *st)
 {
-    if (!(flags & FS_COPY_OWNER))
+    uid_t uid = st->st_uid;
+    gid_t gid = st->st_gid;
+
+    if (!(job->flags & FS_COPY_OWNER))
         return 0;
+    if (job->ids)
+        job->ids->fn(job->ids->opaque, &uid, &gid);
     if (fd >= 0)
-        return fchown(fd, st->st_uid, st->st_gid);
-    return fchownat(dir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW);
+        return fchown(fd, uid, gid);
+    return fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW);
 }
 
 static int
@@ -643,7 +649,7 @@ copy_dir_entry(const struct copy_job *job, const struct copy_pos *pos, int sdir,
         return -1;
     if (copy_xattrs(s, d, overlay) < 0)
         return pcon_fail(err, errno, "copy xattrs of \"%s\"", name);
-    if (set_owner(d, -1, "", st, job->flags) < 0 || fchmod(d, st->st_mode & 07777) < 0)
+    if (set_owner(job, d, -1, "", st) < 0 || fchmod(d, st->st_mode & 07777) < 0)
         return pcon_fail(err, errno, "set owner of \"%s\"", name);
     return 0;
 }
@@ -670,7 +676,7 @@ copy_regular(const struct copy_job *job, const struct copy_pos *pos, int sdir, c
         return pcon_fail(err, errno, "create \"%s\"", name);
     if (copy_file_data(s, d) < 0 || copy_xattrs(s, d, job->flags & FS_COPY_OVERLAY) < 0)
         return pcon_fail(err, errno, "copy \"%s\"", name);
-    if (set_owner(d, -1, "", &st, job->flags) < 0 || fchmod(d, st.st_mode & 07777) < 0)
+    if (set_owner(job, d, -1, "", &st) < 0 || fchmod(d, st.st_mode & 07777) < 0)
         return pcon_fail(err, errno, "set owner of \"%s\"", name);
     return 0;
 }
@@ -694,7 +700,7 @@ copy_special(const struct copy_job *job, const struct copy_pos *pos, int sdir, c
     } else if (mknodat(ddir, name, st->st_mode, st->st_rdev) < 0) {
         return pcon_fail(err, errno, "create node \"%s\"", name);
     }
-    if (set_owner(-1, ddir, name, st, job->flags) < 0)
+    if (set_owner(job, -1, ddir, name, st) < 0)
         return pcon_fail(err, errno, "set owner of \"%s\"", name);
     return 0;
 }
@@ -754,7 +760,7 @@ int
 fs_copy_at(int sdir, const char *sname, int ddir, const char *name, unsigned flags,
            const struct fs_copy_names *names, struct pcon_err *err)
 {
-    struct copy_job job = { flags, sname ? sname : ".", name ? name : "." };
+    struct copy_job job = { flags, sname ? sname : ".", name ? name : ".", NULL };
 
     if (names && names->src)
         job.src = names->src;
@@ -769,6 +775,20 @@ int
 fs_copy_tree(int srcdfd, int dstdfd, unsigned flags, struct pcon_err *err)
 {
     return fs_copy_at(srcdfd, NULL, dstdfd, NULL, flags, NULL, err);
+}
+
+int
+fs_copy_tree_shifted(int srcdfd, int dstdfd, const struct fs_idshift *ids, struct pcon_err *err)
+{
+    struct copy_job job = { FS_COPY_OWNER, ".", ".", ids };
+    struct stat st;
+
+    if (copy_dir(&job, NULL, srcdfd, dstdfd, err) < 0)
+        return -1;
+    if (fstat(srcdfd, &st) < 0 || copy_xattrs(srcdfd, dstdfd, false) < 0
+        || set_owner(&job, dstdfd, -1, "", &st) < 0 || fchmod(dstdfd, st.st_mode & 07777) < 0)
+        return pcon_fail(err, errno, "copy the top directory's owner and mode");
+    return 0;
 }
 
 void

@@ -75,6 +75,15 @@ struct fs_copy_names {
 /* Copies the tree below srcdfd into dstdfd with modes, times, symlinks and
  * xattrs (hard links become copies). */
 int fs_copy_tree(int srcdfd, int dstdfd, unsigned flags, struct pcon_err *err);
+/* An owner translation for copies: fn changes *uid and *gid in place. */
+struct fs_idshift {
+    void (*fn)(const void *opaque, uid_t *uid, gid_t *gid);
+    const void *opaque;
+};
+/* As fs_copy_tree with FS_COPY_OWNER, each owner (the top's too) through
+ * ids: whiteouts and overlay xattrs are copied as they are. */
+int fs_copy_tree_shifted(int srcdfd, int dstdfd, const struct fs_idshift *ids,
+                         struct pcon_err *err);
 /* Copies sdir/sname (a tree, a file, a link) to ddir/name; with sname NULL,
  * as fs_copy_tree, what the directory sdir holds into ddir. names may be
  * NULL (then messages use sname and name). */

@@ -2,7 +2,9 @@
 /* Root file systems of containers. */
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,15 +20,26 @@
 
 #define DRIVER_CACHE "storage-driver"
 
-/* lowerdir for img, relative to the graph root, top layer first */
+/* a layer's tree, relative to the graph root: its own or a shifted copy */
 static char *
-lowerdirs(const struct image *img)
+layer_tree(const char *layer, const char *shift_key)
+{
+    if (shift_key)
+        return xasprintf("layers/%s/mapped/%s", layer, shift_key);
+    return xasprintf("layers/%s/diff", layer);
+}
+
+/* lowerdir for img, relative to prefix ("" or the graph root and a
+ * slash), top layer first */
+static char *
+lowerdirs(const struct image *img, const char *prefix, const char *shift_key)
 {
     size_t n = strv_len(img->layers);
     char *s = xstrdup("");
 
     for (size_t i = n; i-- > 0;) {
-        char *t = xasprintf("%s%slayers/%s/diff", s, *s ? ":" : "", img->layers[i]);
+        cleanup_free char *tree = layer_tree(img->layers[i], shift_key);
+        char *t = xasprintf("%s%s%s%s", s, *s ? ":" : "", prefix, tree);
         free(s);
         s = t;
     }
@@ -146,8 +159,89 @@ storage_driver_resolve(struct store *st, char **reason, struct pcon_err *err)
     return 0;
 }
 
+static bool
+valid_key(const char *key)
+{
+    size_t n = strspn(key, "0123456789abcdef");
+
+    return n == 16 && key[n] == '\0';
+}
+
+/* leftovers of a copy whose maker died (".tmp-KEY-PID") */
+static void
+shift_sweep(int mdfd)
+{
+    cleanup_closedir DIR *d = fs_opendir_at(mdfd);
+    struct dirent *de;
+
+    while (d && (de = readdir(d)) != NULL) {
+        const char *dash = strrchr(de->d_name, '-');
+        int pid;
+
+        if (strncmp(de->d_name, ".tmp-", 5) != 0 || dash == NULL
+            || sscanf(dash + 1, "%d", &pid) != 1 || pid <= 0
+            || (kill(pid, 0) == 0 || errno == EPERM))
+            continue;
+        (void) fs_rm_rf_at(mdfd, de->d_name, NULL);
+    }
+}
+
 static int
-vfs_populate(struct store *st, const struct image *img, int ctrfd, struct pcon_err *err)
+layer_shift(struct store *st, const char *layer, const struct storage_shift *s,
+            struct pcon_err *err)
+{
+    cleanup_close int ldfd = openat(st->layers_dfd, layer, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    cleanup_close int mdfd = -1, src = -1, tfd = -1;
+    char tmp[64];
+
+    if (ldfd < 0)
+        return pcon_fail(err, errno, "open layer %.12s", layer);
+    if (mkdirat(ldfd, "mapped", 0700) < 0 && errno != EEXIST)
+        return pcon_fail(err, errno, "create the shifted copies of layer %.12s", layer);
+    mdfd = openat(ldfd, "mapped", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (mdfd < 0)
+        return pcon_fail(err, errno, "open the shifted copies of layer %.12s", layer);
+    if (faccessat(mdfd, s->key, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+        return 0;
+    shift_sweep(mdfd);
+    snprintf(tmp, sizeof tmp, ".tmp-%s-%d", s->key, (int) getpid());
+    (void) fs_rm_rf_at(mdfd, tmp, NULL);
+    src = openat(ldfd, "diff", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (src < 0)
+        return pcon_fail(err, errno, "open layer %.12s", layer);
+    if (mkdirat(mdfd, tmp, 0700) < 0
+        || (tfd = openat(mdfd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+        return pcon_fail(err, errno, "create a shifted copy of layer %.12s", layer);
+    if (fs_copy_tree_shifted(src, tfd, &s->ids, err) < 0 || syncfs(tfd) < 0) {
+        if (err->msg[0] == '\0')
+            pcon_fail(err, errno, "sync");
+        (void) fs_rm_rf_at(mdfd, tmp, NULL);
+        return pcon_prefix(err, "shifted copy of layer %.12s", layer);
+    }
+    if (renameat(mdfd, tmp, mdfd, s->key) < 0) {
+        int e = errno;
+        (void) fs_rm_rf_at(mdfd, tmp, NULL);
+        if (e != EEXIST && e != ENOTEMPTY) /* else another copy won */
+            return pcon_fail(err, e, "keep the shifted copy of layer %.12s", layer);
+    }
+    return 0;
+}
+
+int
+storage_layers_shift(struct store *st, const struct image *img, const struct storage_shift *s,
+                     struct pcon_err *err)
+{
+    if (!valid_key(s->key))
+        return pcon_fail(err, EINVAL, "invalid shift key \"%s\"", s->key);
+    for (size_t i = 0; img->layers && img->layers[i]; i++)
+        if (layer_shift(st, img->layers[i], s, err) < 0)
+            return -1;
+    return 0;
+}
+
+static int
+vfs_populate(struct store *st, const struct image *img, const struct storage_shift *s, int ctrfd,
+             struct pcon_err *err)
 {
     cleanup_close int rootfd = -1;
 
@@ -157,8 +251,8 @@ vfs_populate(struct store *st, const struct image *img, int ctrfd, struct pcon_e
     if (rootfd < 0)
         return pcon_fail(err, errno, "open rootfs directory");
     for (size_t i = 0; img->layers[i]; i++) {
-        cleanup_free char *p = xasprintf("%s/diff", img->layers[i]);
-        cleanup_close int lfd = openat(st->layers_dfd, p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        cleanup_free char *p = layer_tree(img->layers[i], s ? s->key : NULL);
+        cleanup_close int lfd = openat(st->root_dfd, p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (lfd < 0)
             return pcon_fail(err, errno, "open layer %.12s", img->layers[i]);
         if (fs_copy_tree(lfd, rootfd, FS_COPY_OVERLAY | FS_COPY_OWNER, err) < 0)
@@ -169,9 +263,11 @@ vfs_populate(struct store *st, const struct image *img, int ctrfd, struct pcon_e
 
 int
 storage_container_create(struct store *st, const struct image *img, const char *id,
-                         struct pcon_err *err)
+                         const struct storage_shift *s, struct pcon_err *err)
 {
     cleanup_close int fd = -1;
+    uid_t uid = 0;
+    gid_t gid = 0;
 
     if (storage_driver_resolve(st, NULL, err) < 0)
         return -1;
@@ -182,11 +278,23 @@ storage_container_create(struct store *st, const struct image *img, const char *
         pcon_fail(err, errno, "open container directory");
         goto fail;
     }
+    if (s && storage_layers_shift(st, img, s, err) < 0)
+        goto fail;
     if (st->driver == STORAGE_DRIVER_VFS) {
-        if (vfs_populate(st, img, fd, err) < 0)
+        if (vfs_populate(st, img, s, fd, err) < 0)
             goto fail;
     } else if (mkdirat(fd, "upper", 0755) < 0 || mkdirat(fd, "work", 0700) < 0) {
         pcon_fail(err, errno, "create container layer");
+        goto fail;
+    }
+    /* the root directory of the container is its root's */
+    if (s)
+        s->ids.fn(s->ids.opaque, &uid, &gid);
+    if (s
+        && fchownat(fd, st->driver == STORAGE_DRIVER_VFS ? "rootfs" : "upper", uid, gid,
+                    AT_SYMLINK_NOFOLLOW)
+               < 0) {
+        pcon_fail(err, errno, "give the container's layer to its root");
         goto fail;
     }
     return steal_fd(&fd);
@@ -202,10 +310,11 @@ storage_container_delete(struct store *st, const char *id, struct pcon_err *err)
 }
 
 int
-storage_rootfs_mount(struct store *st, const struct image *img, const char *id, const char *target,
-                     bool ephemeral, struct pcon_err *err)
+storage_rootfs_mount(struct store *st, const struct image *img, const char *id,
+                     const char *shift_key, const char *target, bool ephemeral,
+                     struct pcon_err *err)
 {
-    cleanup_free char *lower = lowerdirs(img);
+    cleanup_free char *lower = lowerdirs(img, "", shift_key);
     cleanup_free char *upper = xasprintf("containers/%s/upper", id);
     cleanup_free char *work = xasprintf("containers/%s/work", id);
 
@@ -214,15 +323,9 @@ storage_rootfs_mount(struct store *st, const struct image *img, const char *id, 
         return overlay_mount_rel(st->graphroot, lower, upper, work, target, ephemeral, err);
     case STORAGE_DRIVER_FUSE: {
         /* fuse-overlayfs resolves paths itself: make them absolute */
-        cleanup_free char *opts = NULL;
-        cleanup_free char *abs_lower = xstrdup("");
+        cleanup_free char *opts = NULL, *prefix = xasprintf("%s/", st->graphroot);
+        cleanup_free char *abs_lower = lowerdirs(img, prefix, shift_key);
         char *argv[] = { "fuse-overlayfs", "-o", NULL, (char *) target, NULL };
-        for (size_t i = strv_len(img->layers); i-- > 0;) {
-            char *t = xasprintf("%s%s%s/layers/%s/diff", abs_lower, *abs_lower ? ":" : "",
-                                st->graphroot, img->layers[i]);
-            free(abs_lower);
-            abs_lower = t;
-        }
         opts = xasprintf("lowerdir=%s,upperdir=%s/%s,workdir=%s/%s", abs_lower, st->graphroot,
                          upper, st->graphroot, work);
         argv[2] = opts;

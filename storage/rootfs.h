@@ -6,6 +6,7 @@
 #define PCON_STORAGE_ROOTFS_H
 
 #include "../lib/err.h"
+#include "../lib/fsutil.h"
 #include "image.h"
 #include "store.h"
 
@@ -13,17 +14,33 @@
  * and the reason are cached there). *reason (may be NULL) says why. */
 int storage_driver_resolve(struct store *st, char **reason, struct pcon_err *err);
 
+/* A container of a user namespace of its own sees the image's files through
+ * copies of its layers with each owner shifted (ids), made once per layer
+ * and shift and kept as layers/<layer>/mapped/<key> (key: [0-9a-f]{16}),
+ * going with their layer. (Idmapped mounts would be free, but neither
+ * overlay nor the store's file system can be idmapped in a user namespace.)
+ * Concurrent callers are fine: the first rename wins. */
+struct storage_shift {
+    const char *key;
+    struct fs_idshift ids;
+};
+int storage_layers_shift(struct store *st, const struct image *img, const struct storage_shift *s,
+                         struct pcon_err *err);
+
 /* Creates containers/<id>/ with the writable layer for img (upper and
- * work, or a copy of the image for vfs). Returns an fd of the directory. */
+ * work, or a copy of the image for vfs): its top owned by the shifted root
+ * with a shift (NULL: none). Returns an fd of the directory. */
 int storage_container_create(struct store *st, const struct image *img, const char *id,
-                             struct pcon_err *err);
+                             const struct storage_shift *s, struct pcon_err *err);
 int storage_container_delete(struct store *st, const char *id, struct pcon_err *err);
 
-/* Mounts the container's root at target (an existing directory).
+/* Mounts the container's root at target (an existing directory), from the
+ * layers' copies for shift_key (NULL: the layers themselves).
  * ephemeral: the writable layer is thrown away afterwards, so overlay need
  * not sync it (volatile). */
 int storage_rootfs_mount(struct store *st, const struct image *img, const char *id,
-                         const char *target, bool ephemeral, struct pcon_err *err);
+                         const char *shift_key, const char *target, bool ephemeral,
+                         struct pcon_err *err);
 int storage_rootfs_unmount(const char *target, struct pcon_err *err);
 
 #endif

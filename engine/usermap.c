@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: Apache-2.0
+/* A container's own user namespace: its maps, their shift, keep-id's
+ * user. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/cleanup.h"
+#include "../lib/digest.h"
+#include "../lib/fsutil.h"
+#include "../lib/lock.h"
+#include "../storage/image.h"
+#include "container.h"
+#include "usermap.h"
+
+#define AUTO_MIN_SIZE 1024
+#define LOCK_NAME     "userns.lock"
+
+enum userns_kind { USERNS_HOST = 0, USERNS_KEEP_ID, USERNS_NOMAP, USERNS_AUTO };
+
+struct userns_spec {
+    enum userns_kind kind;
+    unsigned long uid, gid, size;
+    bool uid_set, gid_set, size_set;
+};
+
+static int
+number_opt(const char *v, unsigned long *out, bool *set)
+{
+    char *end;
+
+    if (*v < '0' || *v > '9')
+        return -1;
+    errno = 0;
+    *out = strtoul(v, &end, 10);
+    if (errno != 0 || *end != '\0' || *out > 0xfffffffeUL)
+        return -1;
+    *set = true;
+    return 0;
+}
+
+/* podman's words: "keep-id[:uid=N,gid=N]", "nomap", "auto[:size=N]" */
+static int
+userns_parse(const char *mode, struct userns_spec *s, struct pcon_err *err)
+{
+    const char *colon = strchr(mode, ':');
+    size_t n = colon ? (size_t) (colon - mode) : strlen(mode);
+    cleanup_free char *opts = colon ? xstrdup(colon + 1) : NULL;
+    char *save = NULL;
+
+    memset(s, 0, sizeof *s);
+    if (n == 0 || (n == 4 && strncmp(mode, "host", 4) == 0 && !colon))
+        s->kind = USERNS_HOST;
+    else if (n == 7 && strncmp(mode, "keep-id", 7) == 0)
+        s->kind = USERNS_KEEP_ID;
+    else if (n == 5 && strncmp(mode, "nomap", 5) == 0 && !colon)
+        s->kind = USERNS_NOMAP;
+    else if (n == 4 && strncmp(mode, "auto", 4) == 0)
+        s->kind = USERNS_AUTO;
+    else if ((n == 2 && strncmp(mode, "ns", 2) == 0)
+             || (n == 9 && strncmp(mode, "container", 9) == 0))
+        return pcon_fail_kind(err, PCON_ERR_USAGE, ENOTSUP,
+                              "--userns %.*s: joining another user namespace is not supported yet",
+                              (int) n, mode);
+    else
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "unrecognized namespace mode %s passed",
+                              mode);
+    for (char *o = opts ? strtok_r(opts, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save)) {
+        int r = -1;
+        if (s->kind == USERNS_KEEP_ID && strncmp(o, "uid=", 4) == 0)
+            r = number_opt(o + 4, &s->uid, &s->uid_set);
+        else if (s->kind == USERNS_KEEP_ID && strncmp(o, "gid=", 4) == 0)
+            r = number_opt(o + 4, &s->gid, &s->gid_set);
+        else if (s->kind == USERNS_AUTO && strncmp(o, "size=", 5) == 0)
+            r = number_opt(o + 5, &s->size, &s->size_set);
+        if (r < 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid --userns option \"%s\"", o);
+    }
+    if (s->kind == USERNS_AUTO && s->size_set && s->size == 0)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "--userns auto: size must be positive");
+    return 0;
+}
+
+/* pcon's user namespace, as the caller (inside it) sees it: its size and
+ * the invoking user's id outside */
+static int
+own_namespace(const char *file, unsigned long *size, unsigned long *host_id, struct pcon_err *err)
+{
+    cleanup_free char *text = fs_read_all(AT_FDCWD, file, 65536, NULL, NULL);
+    struct idmap m;
+    long first;
+
+    if (text == NULL)
+        return pcon_fail(err, errno, "read %s", file);
+    if (engine_idmap_parse(text, &m, err) < 0)
+        return -1;
+    *size = engine_idmap_size(&m);
+    first = m.n > 0 && m.e[0].inner == 0 ? (long) m.e[0].outer : 0;
+    *host_id = (unsigned long) first;
+    if (*size > 0xffffffffUL)
+        *size = 0xffffffffUL;
+    return 0;
+}
+
+/* the largest id the image's /etc/passwd or /etc/group names (the top
+ * layer that has them) */
+static unsigned long
+image_max_id(struct store *st, const struct image *img)
+{
+    static const char *const files[] = { "etc/passwd", "etc/group" };
+    unsigned long max = 0;
+
+    for (size_t f = 0; f < 2; f++)
+        for (size_t i = strv_len(img->layers); i-- > 0;) {
+            cleanup_free char *dir = xasprintf("%s/diff", img->layers[i]);
+            cleanup_close int dfd = openat(st->layers_dfd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+            cleanup_close int fd = dfd < 0 ? -1 : fs_open_regular_in_root(dfd, files[f], NULL);
+            cleanup_free char *text = fd < 0 ? NULL : fs_read_fd(fd, 4 << 20, NULL, NULL);
+            char *save = NULL;
+
+            if (text == NULL)
+                continue;
+            for (char *line = strtok_r(text, "\n", &save); line;
+                 line = strtok_r(NULL, "\n", &save)) {
+                char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+                unsigned long id = c2 ? strtoul(c2 + 1, NULL, 10) : 0;
+                char *c3 = c2 ? strchr(c2 + 1, ':') : NULL;
+                if (id < 65536 && id > max && id != 65534)
+                    max = id;
+                id = f == 0 && c3 ? strtoul(c3 + 1, NULL, 10) : 0;
+                if (id < 65536 && id > max && id != 65534)
+                    max = id;
+            }
+            break;
+        }
+    return max;
+}
+
+/* the lowest slice of size ids from 1 on that no other container's maps
+ * touch (those that map the whole namespace, keep-id's, do not count) */
+static int
+auto_slice(struct store *st, unsigned long ns_size, unsigned long size, struct idmap *out,
+           struct pcon_err *err)
+{
+    struct container *all = NULL;
+    size_t n = 0;
+    unsigned long base = 1;
+    int r = -1;
+
+    if (engine_ctr_list(st, &all, &n, err) < 0)
+        return -1;
+    for (bool moved = true; moved;) {
+        moved = false;
+        if (engine_idmap_range(ns_size, base, size, out, err) < 0) {
+            pcon_fail(err, ENOSPC, "no %lu free ids are left for --userns auto", size);
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++) {
+            struct idmap other = { 0 };
+            for (size_t k = 0; all[i].cfg.uidmap && all[i].cfg.uidmap[k]; k++)
+                (void) engine_idmap_add_spec(&other, all[i].cfg.uidmap[k], ns_size, NULL);
+            if (other.n == 0 || engine_idmap_to_inner(&other, 0) >= 0
+                || !engine_idmap_overlap(out, &other))
+                continue;
+            for (size_t k = 0; k < other.n; k++)
+                if (other.e[k].outer + other.e[k].count > base && other.e[k].outer < base + size) {
+                    base = other.e[k].outer + other.e[k].count;
+                    moved = true;
+                }
+        }
+    }
+    r = 0;
+out:
+    engine_ctr_list_free(all, n);
+    return r;
+}
+
+static int
+maps_from_specs(char *const *specs, unsigned long size, struct idmap *m, struct pcon_err *err)
+{
+    memset(m, 0, sizeof *m);
+    for (size_t i = 0; specs && specs[i]; i++)
+        if (engine_idmap_add_spec(m, specs[i], size, err) < 0) {
+            err->kind = PCON_ERR_USAGE;
+            return -1;
+        }
+    return 0;
+}
+
+int
+engine_usermap_configure(struct store *st, struct ctr_config *g, const struct image *img,
+                         const struct engine_create_opts *o, struct pcon_err *err)
+{
+    struct userns_spec s;
+    struct idmap um = { 0 }, gm = { 0 };
+    unsigned long size, gsize, host_uid, host_gid;
+
+    if ((o->uidmaps || o->gidmaps) && o->userns && *o->userns)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "--userns and --uidmap/--gidmap are mutually exclusive");
+    if (userns_parse(o->userns ? o->userns : "", &s, err) < 0)
+        return -1;
+    if (s.kind == USERNS_HOST && !o->uidmaps && !o->gidmaps)
+        return 0;
+    if (own_namespace("/proc/self/uid_map", &size, &host_uid, err) < 0
+        || own_namespace("/proc/self/gid_map", &gsize, &host_gid, err) < 0)
+        return -1;
+    if (size < 2 || gsize < 2)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, ENOTSUP,
+                              "a user namespace of the container's own needs subordinate ids "
+                              "(/etc/subuid and /etc/subgid)");
+    if (o->pod || g->net.mode == NETNS_JOIN_CTR || g->net.mode == NETNS_JOIN_PATH
+        || (g->pid_ns && strncmp(g->pid_ns, "container:", 10) == 0)
+        || (g->ipc_ns && strncmp(g->ipc_ns, "container:", 10) == 0)
+        || (g->uts_ns && strncmp(g->uts_ns, "container:", 10) == 0))
+        return pcon_fail_kind(err, PCON_ERR_USAGE, ENOTSUP,
+                              "a user namespace of the container's own cannot join the "
+                              "namespaces of a pod or another container yet");
+    switch (s.kind) {
+    case USERNS_KEEP_ID: {
+        unsigned long uid = s.uid_set ? s.uid : host_uid, gid = s.gid_set ? s.gid : host_gid;
+        if (engine_idmap_keep_id(size, uid, &um, err) < 0
+            || engine_idmap_keep_id(gsize, gid, &gm, err) < 0) {
+            err->kind = PCON_ERR_USAGE;
+            return -1;
+        }
+        if (o->user == NULL) {
+            free(g->user);
+            g->user = xasprintf("%lu:%lu", uid, gid);
+        }
+        g->userns = xasprintf("keep-id:uid=%lu,gid=%lu", uid, gid);
+        break;
+    }
+    case USERNS_NOMAP:
+        if (engine_idmap_range(size, 1, size - 1, &um, err) < 0
+            || engine_idmap_range(gsize, 1, gsize - 1, &gm, err) < 0)
+            return -1;
+        g->userns = xstrdup("nomap");
+        break;
+    case USERNS_AUTO: {
+        unsigned long want = s.size_set ? s.size : image_max_id(st, img) + 1;
+        if (!s.size_set && want < AUTO_MIN_SIZE)
+            want = AUTO_MIN_SIZE;
+        if (want >= size || want >= gsize)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, ERANGE,
+                                  "--userns auto: %lu ids do not fit in the %lu subordinate ones",
+                                  want, (size < gsize ? size : gsize) - 1);
+        if (auto_slice(st, size < gsize ? size : gsize, want, &um, err) < 0)
+            return -1;
+        gm = um;
+        g->userns = xasprintf("auto:size=%lu", want);
+        break;
+    }
+    case USERNS_HOST:
+        /* --uidmap/--gidmap: the one given stands for the other too */
+        if (maps_from_specs(o->uidmaps ? o->uidmaps : o->gidmaps, size, &um, err) < 0
+            || maps_from_specs(o->gidmaps ? o->gidmaps : o->uidmaps, gsize, &gm, err) < 0)
+            return -1;
+        g->userns = xstrdup("private");
+        break;
+    }
+    g->uidmap = engine_idmap_to_specs(&um);
+    g->gidmap = engine_idmap_to_specs(&gm);
+    return 0;
+}
+
+int
+engine_usermap_lock(struct store *st, struct pcon_err *err)
+{
+    return lock_take(st->root_dfd, LOCK_NAME, true, err);
+}
+
+/* implements fs_idshift.fn: an image id is the container's id; on disk it
+ * becomes the outer id the container sees as it (unmapped ones stay) */
+static void
+shift_ids(const void *opaque, uid_t *uid, gid_t *gid)
+{
+    const struct usermap_shift *s = opaque;
+    long u = engine_idmap_to_outer(&s->uid, *uid), g = engine_idmap_to_outer(&s->gid, *gid);
+
+    if (u >= 0)
+        *uid = (uid_t) u;
+    if (g >= 0)
+        *gid = (gid_t) g;
+}
+
+int
+engine_usermap_shift(const struct ctr_config *g, struct usermap_shift *out, struct pcon_err *err)
+{
+    cleanup_free char *text = NULL;
+    char digest[72];
+
+    memset(out, 0, sizeof *out);
+    if (g->uidmap == NULL || g->gidmap == NULL)
+        return 0;
+    if (maps_from_specs(g->uidmap, 0xffffffffUL, &out->uid, err) < 0
+        || maps_from_specs(g->gidmap, 0xffffffffUL, &out->gid, err) < 0)
+        return pcon_prefix(err, "id maps of container %.12s", g->id);
+    text = xstrdup("uid");
+    for (size_t i = 0; g->uidmap[i]; i++)
+        xappendf(&text, " %s", g->uidmap[i]);
+    xappendf(&text, "%s", " gid");
+    for (size_t i = 0; g->gidmap[i]; i++)
+        xappendf(&text, " %s", g->gidmap[i]);
+    digest_buf(text, strlen(text), digest);
+    memcpy(out->key, digest + 7, 16);
+    out->key[16] = '\0';
+    out->s.key = out->key;
+    out->s.ids.fn = shift_ids;
+    out->s.ids.opaque = out;
+    return 1;
+}
+
+char *
+engine_usermap_proc_text(char *const *specs)
+{
+    char *text = xstrdup("");
+
+    for (size_t i = 0; specs && specs[i]; i++) {
+        unsigned long a, b, c;
+        if (sscanf(specs[i], "%lu:%lu:%lu", &a, &b, &c) == 3)
+            xappendf(&text, "%lu %lu %lu\n", a, b, c);
+    }
+    return text;
+}
+
+/* whether text has a line whose field (0-based) is id */
+static bool
+has_id(const char *text, unsigned field, unsigned long id)
+{
+    for (const char *line = text; line && *line;) {
+        const char *end = strchr(line, '\n'), *p = line;
+        for (unsigned f = 0; f < field && p && (!end || p < end); f++) {
+            p = strchr(p, ':');
+            p = p ? p + 1 : NULL;
+        }
+        if (p && (!end || p < end) && *p >= '0' && *p <= '9' && strtoul(p, NULL, 10) == id)
+            return true;
+        line = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
+static char *
+appended(const char *text, char *line)
+{
+    size_t n = strlen(text);
+    char *out = xasprintf("%s%s%s", text, n > 0 && text[n - 1] != '\n' ? "\n" : "", line);
+
+    free(line);
+    return out;
+}
+
+char *
+engine_usermap_passwd(const char *passwd, unsigned long uid, unsigned long gid, const char *name,
+                      const char *gecos, const char *home)
+{
+    if (has_id(passwd, 2, uid))
+        return NULL;
+    return appended(passwd, xasprintf("%s:*:%lu:%lu:%s:%s:/bin/sh\n", name, uid, gid, gecos, home));
+}
+
+char *
+engine_usermap_group(const char *group, unsigned long gid, const char *name, const char *member)
+{
+    if (has_id(group, 2, gid))
+        return NULL;
+    return appended(group, xasprintf("%s:x:%lu:%s\n", name, gid, member));
+}
+
+bool
+engine_usermap_keep_id(const struct ctr_config *g, unsigned long *uid, unsigned long *gid)
+{
+    return g->userns && sscanf(g->userns, "keep-id:uid=%lu,gid=%lu", uid, gid) == 2;
+}

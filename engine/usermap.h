@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A container's own user namespace (--userns keep-id|nomap|auto|ns:PATH,
+ * --uidmap, --gidmap), nested in pcon's: the maps of its mode, worked out
+ * at create and kept in the record (inner: the container's ids, outer:
+ * pcon's user namespace's, 0 the invoking user); the shift of the image's
+ * owners they need; keep-id's passwd and group entries. */
+#ifndef PCON_ENGINE_USERMAP_H
+#define PCON_ENGINE_USERMAP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../lib/err.h"
+#include "../storage/rootfs.h"
+#include "idmap.h"
+
+struct ctr_config;
+struct engine_create_opts;
+struct image;
+
+/* At create, under the store's lock and engine_usermap_lock: g->userns,
+ * g->uidmap, g->gidmap and keep-id's user from the options; auto's slice
+ * is one no other container's slice overlaps. A mode that needs none
+ * leaves them NULL (pcon's own namespace). */
+int engine_usermap_configure(struct store *st, struct ctr_config *g, const struct image *img,
+                             const struct engine_create_opts *o, struct pcon_err *err);
+/* serialises the creates that choose auto slices; returns the lock's fd */
+int engine_usermap_lock(struct store *st, struct pcon_err *err);
+
+/* The shift of the image's owners for the record's maps. */
+struct usermap_shift {
+    struct idmap uid, gid;
+    char key[17];
+    struct storage_shift s; /* s.key and s.ids point into this */
+};
+/* 1 and *out filled when the container has maps of its own, 0 when not */
+int engine_usermap_shift(const struct ctr_config *g, struct usermap_shift *out,
+                         struct pcon_err *err);
+/* "uid gid count" lines for /proc/PID/{uid,gid}_map */
+char *engine_usermap_proc_text(char *const *specs);
+
+/* keep-id: the image's passwd (or group) text with the user's entry added,
+ * or NULL when it has one for that id already */
+char *engine_usermap_passwd(const char *passwd, unsigned long uid, unsigned long gid,
+                            const char *name, const char *gecos, const char *home);
+char *engine_usermap_group(const char *group, unsigned long gid, const char *name,
+                           const char *member);
+/* keep-id's ids and name, from the record */
+bool engine_usermap_keep_id(const struct ctr_config *g, unsigned long *uid, unsigned long *gid);
+
+#endif
