@@ -44,6 +44,10 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->volumes_from);
     strv_free(a->o.uidmaps);
     strv_free(a->o.gidmaps);
+    strv_free(a->o.devices);
+    strv_free(a->o.ulimits);
+    strv_free(a->o.sysctls);
+    strv_free(a->o.group_add);
     for (int i = 0; i < 2; i++) {
         strv_free(a->caps_in[i]);
         strv_free(a->caps[i]);
@@ -372,6 +376,36 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         return 1;
     case CO_USERNS:
         a->o.userns = arg;
+        return 1;
+    case CO_PRIVILEGED:
+        a->o.privileged = true;
+        return 1;
+    case CO_ENV_HOST:
+        a->o.env_host = true;
+        return 1;
+    case CO_DEVICE:
+        strv_push(&a->o.devices, arg);
+        return 1;
+    case CO_ULIMIT:
+        strv_push(&a->o.ulimits, arg);
+        return 1;
+    case CO_SYSCTL:
+        strv_push(&a->o.sysctls, arg);
+        return 1;
+    case CO_GROUP_ADD:
+        strv_push(&a->o.group_add, arg);
+        return 1;
+    case CO_TZ:
+        a->o.tz = arg;
+        return 1;
+    case CO_INIT_PATH:
+        a->o.init_path = arg;
+        return 1;
+    case CO_CGROUPNS:
+        a->o.cgroupns = arg;
+        return 1;
+    case CO_OOM_SCORE_ADJ:
+        a->o.oom_score_adj = arg;
         return 1;
     case CO_UIDMAP:
     case CO_GIDMAP:

@@ -53,6 +53,16 @@ enum {
     CO_USERNS,
     CO_UIDMAP,
     CO_GIDMAP,
+    CO_PRIVILEGED,
+    CO_DEVICE,
+    CO_ULIMIT,
+    CO_SYSCTL,
+    CO_GROUP_ADD,
+    CO_TZ,
+    CO_ENV_HOST,
+    CO_INIT_PATH,
+    CO_CGROUPNS,
+    CO_OOM_SCORE_ADJ,
 };
 
 #define CREATE_OPTS                                                                                \
@@ -116,6 +126,19 @@ enum {
         { CO_UIDMAP, "uidmap", 0, "CTR:HOST:SIZE",                                                 \
           "UID map of a user namespace of the container's own (HOST: pcon's ids)" },               \
         { CO_GIDMAP, "gidmap", 0, "CTR:HOST:SIZE", "GID map, as --uidmap" },                       \
+        { CO_PRIVILEGED, "privileged", 0, NULL,                                                    \
+          "Every capability, no seccomp, no masked paths, the host's devices" },                   \
+        { CO_DEVICE, "device", 0, "HOST[:CTR][:PERMS]", "Add a host device to the container" },    \
+        { CO_ULIMIT, "ulimit", 0, "NAME=SOFT[:HARD]", "Resource limit (nofile, nproc, core...)" }, \
+        { CO_SYSCTL, "sysctl", 0, "KEY=VALUE",                                                     \
+          "A namespaced kernel setting (net.*, kernel.shm*, kernel.msg*, kernel.sem, "             \
+          "fs.mqueue.*)" },                                                                        \
+        { CO_GROUP_ADD, "group-add", 0, "GROUP", "More supplementary groups for the user" },       \
+        { CO_TZ, "tz", 0, "ZONE|local", "The container's time zone (/etc/localtime)" },            \
+        { CO_ENV_HOST, "env-host", 0, NULL, "Pass the caller's environment into the container" },  \
+        { CO_INIT_PATH, "init-path", 0, "PATH", "The init --init runs (default: pcon's own)" },    \
+        { CO_CGROUPNS, "cgroupns", 0, "host|private", "Cgroup namespace (default host)" },         \
+        { CO_OOM_SCORE_ADJ, "oom-score-adj", 0, "N", "OOM score adjustment (-1000 to 1000)" },     \
         { CO_SHM_SIZE, "shm-size", 0, "SIZE", "Size of /dev/shm (default 64m)" },                  \
         { CO_SDNOTIFY, "sdnotify", 0, "container|conmon|ignore",                                   \
           "Who tells a service manager (NOTIFY_SOCKET) the container is ready: the container "     \

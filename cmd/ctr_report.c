@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* ps rows and inspect documents. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -550,6 +551,55 @@ inspect_host_config(yajl_gen g, struct store *st, const struct ctr_config *cf)
         JG(json_gen_kv_strv(g, "SecurityOpt", so ? so : none));
     }
     JG(inspect_cap_drop(g, cf));
+    JG(json_gen_kv_bool(g, "Privileged", cf->privileged));
+    JG(json_gen_str(g, "Devices"));
+    JG(yajl_gen_array_open(g));
+    for (size_t i = 0; cf->devices && cf->devices[i]; i++) {
+        cleanup_free char *d = xstrdup(cf->devices[i]);
+        char *c = strchr(d, ':'), *p = c ? strchr(c + 1, ':') : NULL;
+        if (p == NULL)
+            continue;
+        *c++ = '\0';
+        *p++ = '\0';
+        JG(yajl_gen_map_open(g));
+        JG(json_gen_kv_str(g, "PathOnHost", d));
+        JG(json_gen_kv_str(g, "PathInContainer", c));
+        JG(json_gen_kv_str(g, "CgroupPermissions", p));
+        JG(yajl_gen_map_close(g));
+    }
+    JG(yajl_gen_array_close(g));
+    JG(json_gen_str(g, "Ulimits"));
+    JG(yajl_gen_array_open(g));
+    for (size_t i = 0; cf->ulimits && cf->ulimits[i]; i++) {
+        cleanup_free char *name = NULL;
+        const char *eq = strchr(cf->ulimits[i], '=');
+        long long soft = 0, hard = 0;
+        if (eq == NULL || sscanf(eq + 1, "%lld:%lld", &soft, &hard) != 2)
+            continue;
+        name = xasprintf("RLIMIT_%.*s", (int) (eq - cf->ulimits[i]), cf->ulimits[i]);
+        for (char *q = name; *q; q++)
+            *q = (char) toupper((unsigned char) *q);
+        JG(yajl_gen_map_open(g));
+        JG(json_gen_kv_str(g, "Name", name));
+        JG(json_gen_kv_int(g, "Soft", soft));
+        JG(json_gen_kv_int(g, "Hard", hard));
+        JG(yajl_gen_map_close(g));
+    }
+    JG(yajl_gen_array_close(g));
+    JG(json_gen_str(g, "Sysctls"));
+    JG(yajl_gen_map_open(g));
+    for (size_t i = 0; cf->sysctls && cf->sysctls[i]; i++) {
+        const char *eq = strchr(cf->sysctls[i], '=');
+        if (eq == NULL)
+            continue;
+        JG(yajl_gen_string(g, (const unsigned char *) cf->sysctls[i],
+                           (size_t) (eq - cf->sysctls[i])));
+        JG(json_gen_str(g, eq + 1));
+    }
+    JG(yajl_gen_map_close(g));
+    JG(json_gen_kv_strv(g, "GroupAdd", cf->group_add ? cf->group_add : none));
+    JG(json_gen_kv_int(g, "OomScoreAdj", cf->oom_score_adj));
+    JG(json_gen_kv_str(g, "CgroupnsMode", cf->cgroupns_private ? "private" : "host"));
     /* podman's: "private" for a user namespace of its own, with its maps */
     JG(json_gen_kv_str(g, "UsernsMode", cf->uidmap ? "private" : ""));
     JG(json_gen_str(g, "IDMappings"));
@@ -590,7 +640,7 @@ cmd_ctr_report_inspect(struct store *st, const struct container *c)
     {
         uint64_t set, added;
         cleanup_strv char **names = NULL;
-        engine_caps_compute(cf->cap_add, cf->cap_drop, &set, &added);
+        engine_ctr_caps(cf, &set, &added);
         names = engine_caps_names(set);
         JG(json_gen_kv_strv(g, "EffectiveCaps", names));
     }

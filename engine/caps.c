@@ -8,6 +8,7 @@
 
 #include "../lib/cleanup.h"
 #include "caps.h"
+#include "container.h"
 #include "policy.h"
 
 static const char *const cap_names[] = {
@@ -158,4 +159,12 @@ engine_caps_names(uint64_t set)
             strv_push(&v, cap_names[i]);
     strv_sort(v);
     return v ? v : xzalloc(sizeof *v);
+}
+
+void
+engine_ctr_caps(const struct ctr_config *g, uint64_t *set, uint64_t *added)
+{
+    char *all[] = { (char *) "ALL", NULL };
+
+    engine_caps_compute(g->privileged ? all : g->cap_add, g->cap_drop, set, added);
 }

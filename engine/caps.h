@@ -19,6 +19,10 @@ uint64_t engine_caps_default(void);
 /* the container's set, and of it what was added (a non-root user of the
  * container gets only those, as ambient capabilities) */
 void engine_caps_compute(char *const *add, char *const *drop, uint64_t *set, uint64_t *added);
+/* a container's: engine_caps_compute of its --cap-add (every capability
+ * with --privileged) and --cap-drop */
+struct ctr_config;
+void engine_ctr_caps(const struct ctr_config *g, uint64_t *set, uint64_t *added);
 /* the names in set, sorted */
 char **engine_caps_names(uint64_t set);
 

@@ -89,6 +89,16 @@ struct ctr_config {
      * namespace; NULL: pcon's own namespace */
     char *userns;
     char **uidmap, **gidmap;
+    /* --privileged: every capability, no seccomp, no masked paths, the
+     * host's devices; the others of engine/confine.h, checked and
+     * normalised: --device "HOST:CTR:PERMS", --ulimit "NAME=SOFT:HARD",
+     * --sysctl "KEY=VALUE", --group-add, --tz as the host's zone file,
+     * --init-path, --cgroupns private */
+    bool privileged;
+    char **devices, **ulimits, **sysctls, **group_add;
+    char *localtime, *init_path;
+    bool oom_score_set, cgroupns_private;
+    int oom_score_adj;
     long long shm_size; /* --shm-size in bytes; 0: 64 MiB, podman's default */
     bool init; /* --init: pcon's own init (pcon-infra -- ARGS) as PID 1, bound at /run/pcon-init */
     bool interactive, tty, rm;
@@ -157,7 +167,10 @@ struct engine_create_opts {
     const char *pid_ns, *ipc_ns, *uts_ns; /* as given: host, private, container:NAME... */
     const char *userns;                   /* --userns as given, or NULL */
     char **uidmaps, **gidmaps;            /* --uidmap, --gidmap */
-    long long shm_size;                   /* bytes, -1: the default */
+    bool privileged, env_host;
+    char **devices, **ulimits, **sysctls, **group_add; /* as given */
+    const char *tz, *init_path, *cgroupns, *oom_score_adj;
+    long long shm_size; /* bytes, -1: the default */
     const char *hostname;
     struct netns_spec net;
     char **ports;     /* -p specs as given */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
@@ -30,6 +31,7 @@
 #include "container.h"
 #include "caps.h"
 #include "infra.h"
+#include "confine.h"
 #include "seccomp.h"
 #include "usermap.h"
 #include "names.h"
@@ -191,6 +193,10 @@ build_env(struct ctr_config *g, const struct image_config *ic, const struct engi
         engine_spec_env_set(&g->env, ic->env[i], NULL);
     if (engine_spec_env_get(g->env, "PATH") == NULL)
         engine_spec_env_set(&g->env, path, NULL);
+    /* --env-host: the caller's environment over the image's */
+    for (size_t i = 0; o->env_host && environ[i]; i++)
+        if (strchr(environ[i], '=') != NULL)
+            engine_spec_env_set(&g->env, environ[i], NULL);
     engine_spec_env_set(&g->env, "container=pcon", NULL);
     engine_spec_env_set(&g->env, hn, NULL);
     if (o->tty)
@@ -235,6 +241,73 @@ ns_modes_store(struct store *st, struct ctr_config *g, const struct engine_creat
                    || ns_mode_store(st, o->uts_ns, &g->uts_ns, err) < 0
                ? -1
                : 0;
+}
+
+/* --privileged, --device, --ulimit, --sysctl, --group-add, --tz,
+ * --init-path, --cgroupns, --oom-score-adj: checked, kept normalised */
+static int
+confine_store(struct ctr_config *g, const struct engine_create_opts *o, struct pcon_err *err)
+{
+    bool own_net = g->net.mode != NETNS_HOST && g->net.mode != NETNS_JOIN_CTR
+                   && g->net.mode != NETNS_JOIN_PATH;
+    bool own_ipc =
+        (g->ipc_ns == NULL || strcmp(g->ipc_ns, "shareable") == 0 || strcmp(g->ipc_ns, "none") == 0)
+        && !(g->pod_join & POD_JOIN_IPC);
+
+    g->privileged = o->privileged;
+    for (size_t i = 0; o->devices && o->devices[i]; i++) {
+        char *norm;
+        if (engine_device_check(o->devices[i], &norm, err) < 0)
+            return -1;
+        strv_push_take(&g->devices, norm);
+    }
+    for (size_t i = 0; o->ulimits && o->ulimits[i]; i++) {
+        char *norm;
+        if (engine_ulimit_check(o->ulimits[i], &norm, err) < 0)
+            return -1;
+        strv_push_take(&g->ulimits, norm);
+    }
+    for (size_t i = 0; o->sysctls && o->sysctls[i]; i++) {
+        if (engine_sysctl_check(o->sysctls[i], own_net, own_ipc, err) < 0)
+            return -1;
+        strv_push(&g->sysctls, o->sysctls[i]);
+    }
+    for (size_t i = 0; o->group_add && o->group_add[i]; i++) {
+        const char *v = o->group_add[i];
+        if (strcmp(v, "keep-groups") == 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "--group-add keep-groups: the host's supplementary groups "
+                                  "cannot be kept by a rootless container here (runc's podman "
+                                  "cannot either)");
+        if (*v == '\0' || strpbrk(v, ":\n") != NULL)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid group \"%s\"", v);
+        strv_push(&g->group_add, v);
+    }
+    if (o->tz && engine_tz_resolve(o->tz, &g->localtime, err) < 0)
+        return -1;
+    if (o->init_path) {
+        char real[PATH_MAX];
+        struct stat st;
+        if (realpath(o->init_path, real) == NULL || stat(real, &st) < 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, errno, "--init-path %s", o->init_path);
+        if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "--init-path %s: not an executable file",
+                                  o->init_path);
+        g->init_path = xstrdup(real);
+    }
+    if (o->cgroupns) {
+        if (strcmp(o->cgroupns, "private") != 0 && strcmp(o->cgroupns, "host") != 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid cgroup namespace mode %s (host or private)",
+                                  o->cgroupns);
+        g->cgroupns_private = strcmp(o->cgroupns, "private") == 0;
+    }
+    if (o->oom_score_adj) {
+        if (engine_oom_score_check(o->oom_score_adj, &g->oom_score_adj, err) < 0)
+            return -1;
+        g->oom_score_set = true;
+    }
+    return 0;
 }
 
 /* g->volumes has a mount at dst */
@@ -429,7 +502,7 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     g->shm_size = o->shm_size;
     if (ns_modes_store(st, g, o, err) < 0)
         goto out;
-    if (engine_usermap_configure(st, g, img, o, err) < 0)
+    if (engine_usermap_configure(st, g, img, o, err) < 0 || confine_store(g, o, err) < 0)
         goto out;
     g->read_only_no_tmpfs = o->read_only && o->read_only_no_tmpfs;
     for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {

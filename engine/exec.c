@@ -357,7 +357,9 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
     cleanup_free void *filter = NULL;
 
     /* the container's own capabilities, as podman's exec */
-    engine_caps_compute(c->cfg.cap_add, c->cfg.cap_drop, &p.caps, &p.caps_added);
+    engine_ctr_caps(&c->cfg, &p.caps, &p.caps_added);
+    p.group_add = c->cfg.group_add;
+    p.ulimits = c->cfg.ulimits;
     p.no_new_privs = c->cfg.no_new_privs;
     if (engine_seccomp_for(st, &c->cfg, p.caps, &filter, &p.seccomp_len, err) < 0)
         return -1;

@@ -23,6 +23,7 @@
 #include "../lib/proc.h"
 #include "../netns/netns.h"
 #include "../storage/rootfs.h"
+#include "confine.h"
 #include "infra.h"
 #include "init.h"
 #include "spec.h"
@@ -47,6 +48,10 @@ enter_root(const struct init_config *c, struct pcon_err *err)
                               < 0)
         return -1;
     if (c->private_net && netns_loopback_up(err) < 0)
+        return -1;
+    /* through the host's /proc/sys, before the container's is read-only:
+     * these are the files of the namespaces this process is in */
+    if (engine_sysctls_apply(c->sysctls, err) < 0)
         return -1;
     if (c->root_tree >= 0
         && (move_mount(c->root_tree, "", AT_FDCWD, ".", MOVE_MOUNT_F_EMPTY_PATH) < 0

@@ -37,6 +37,7 @@ struct init_config {
     bool infra;         /* a pod's infra: its root is engine_infra_root's */
     bool read_only;     /* --read-only: the root remounted read-only once all is mounted */
     bool private_net;
+    char *const *sysctls;       /* --sysctl KEY=VALUE, set in its namespaces */
     struct engine_process proc; /* what runs once the root is entered */
 };
 

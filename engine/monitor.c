@@ -36,6 +36,7 @@
 #include "../storage/volume.h"
 #include "attach.h"
 #include "caps.h"
+#include "confine.h"
 #include "seccomp.h"
 #include "usermap.h"
 #include "container.h"
@@ -214,7 +215,10 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
         .no_shm = g->ipc_ns && strcmp(g->ipc_ns, "none") == 0,
         .shm_size = g->shm_size,
     };
-    cleanup_free char *init = g->init ? xasprintf("%s/pcon-init", m->rundir) : NULL;
+    cleanup_free char *init = !g->init       ? NULL
+                              : g->init_path ? xstrdup(g->init_path)
+                                             : xasprintf("%s/pcon-init", m->rundir);
+    cleanup_strv char **devices = g->privileged ? engine_devices_privileged() : NULL;
     cleanup_free char *shm = NULL;
 
     /* a pod's members share its /dev/shm with their ipc namespace; the
@@ -245,6 +249,11 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
         if (netns_port_parse(g->ports[i], &m->ports, &m->nports, err) < 0)
             return -1;
     po.init = init;
+    po.privileged = g->privileged;
+    po.localtime = g->localtime;
+    for (size_t i = 0; g->devices && g->devices[i]; i++)
+        strv_push(&devices, g->devices[i]);
+    po.devices = devices;
     if (engine_mounts_plan(&po, &m->plan, err) < 0)
         return -1;
     plan_etc_sources(m);
@@ -601,6 +610,9 @@ child_prepare(pid_t pid, void *opaque, struct pcon_err *err)
         && (maps_write(pid, "uid_map", m->c->cfg.uidmap, err) < 0
             || maps_write(pid, "gid_map", m->c->cfg.gidmap, err) < 0))
         return -1;
+    /* here: the init, non-dumpable from GO on, could not write its own */
+    if (m->c->cfg.oom_score_set && engine_oom_score_apply(pid, m->c->cfg.oom_score_adj, err) < 0)
+        return -1;
     if (!netns_mode_own(m->c->cfg.net.mode))
         return 0;
 
@@ -744,7 +756,8 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     struct spawn_req req = {
         .ns = &ns,
         .init = &ic,
-        .before_go = netns_mode_own(g->net.mode) || m->own_userns ? child_prepare : NULL,
+        .before_go =
+            netns_mode_own(g->net.mode) || m->own_userns || g->oom_score_set ? child_prepare : NULL,
         .opaque = m,
         .pipes = m->pipes && !g->tty, /* a terminal carries the output itself */
         .stdin_pipe = m->attach.listen_fd >= 0 && !g->tty,
@@ -778,7 +791,10 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     for (size_t i = 0; g->args[i]; i++)
         args[na++] = g->args[i];
 
-    engine_caps_compute(g->cap_add, g->cap_drop, &ic.proc.caps, &ic.proc.caps_added);
+    engine_ctr_caps(g, &ic.proc.caps, &ic.proc.caps_added);
+    ic.proc.group_add = g->group_add;
+    ic.proc.ulimits = g->ulimits;
+    ic.sysctls = g->sysctls;
     ic.proc.no_new_privs = g->no_new_privs;
     if (engine_seccomp_for(m->st, g, ic.proc.caps, &filter, &ic.proc.seccomp_len, err) < 0)
         return -1;
@@ -786,6 +802,8 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     engine_ns_plan_container(&ns, g->net.mode == NETNS_HOST);
     if (m->own_userns)
         ns.ns[NS_USER].mode = NS_CREATE;
+    if (g->cgroupns_private)
+        ns.ns[NS_CGROUP].mode = NS_CREATE;
     if (g->net.mode == NETNS_JOIN_PATH || g->net.mode == NETNS_JOIN_CTR) {
         if (join_fds(m, fds, err) < 0) {
             for (size_t k = 0; k < NS_KINDS; k++)

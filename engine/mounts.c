@@ -109,12 +109,25 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
         /* sysfs can only be mounted by the owner of the network namespace */
         op = plan_add(plan, MOUNT_FS, "sysfs", "/sys");
         op->fstype = "sysfs";
-        op->flags = NOSUID_NODEV_NOEXEC | MS_RDONLY;
+        op->flags = NOSUID_NODEV_NOEXEC | (o->privileged ? 0 : MS_RDONLY);
     } else {
         op = plan_add(plan, MOUNT_BIND, "/sys", "/sys");
         op->flags = MS_REC;
-        op->ro = true;
+        op->ro = !o->privileged;
     }
+    for (size_t i = 0; o->devices && o->devices[i]; i++) {
+        cleanup_free char *host = xstrdup(o->devices[i]);
+        char *ctr = strchr(host, ':'), *perms = ctr ? strchr(ctr + 1, ':') : NULL;
+        if (ctr == NULL || perms == NULL) {
+            engine_mounts_plan_free(plan);
+            return pcon_fail(err, EINVAL, "invalid device \"%s\"", o->devices[i]);
+        }
+        *ctr++ = '\0';
+        *perms++ = '\0';
+        plan_add(plan, MOUNT_BIND, host, ctr)->ro = strchr(perms, 'w') == NULL;
+    }
+    if (o->localtime)
+        plan_add(plan, MOUNT_BIND, o->localtime, "/etc/localtime")->ro = true;
     for (size_t i = 0; i < ETC_FILES; i++) {
         if (o->etc_skipped & (1u << i))
             continue; /* the image's own file stays */
@@ -158,9 +171,9 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
         op = plan_add(plan, MOUNT_BIND, o->init, "/run/pcon-init");
         op->ro = true;
     }
-    for (size_t i = 0; i < POLICY_N(policy_masked_paths); i++)
+    for (size_t i = 0; !o->privileged && i < POLICY_N(policy_masked_paths); i++)
         plan_add(plan, MOUNT_MASK, NULL, policy_masked_paths[i])->skip_missing = true;
-    for (size_t i = 0; i < POLICY_N(policy_readonly_paths); i++)
+    for (size_t i = 0; !o->privileged && i < POLICY_N(policy_readonly_paths); i++)
         plan_add(plan, MOUNT_RO, NULL, policy_readonly_paths[i])->skip_missing = true;
     return 0;
 }

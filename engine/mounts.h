@@ -55,6 +55,9 @@ struct mount_plan_opts {
     long long shm_size; /* bytes of /dev/shm's tmpfs, -1: 64 MiB */
     struct volume *volumes;
     size_t nvolumes;
+    bool privileged;       /* --privileged: no masked or read-only kernel paths, sysfs rw */
+    char *const *devices;  /* --device, --privileged's: "HOST:CTR:PERMS", checked */
+    const char *localtime; /* --tz: the host's zone file, bound at /etc/localtime, or NULL */
 };
 
 int engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan,

@@ -23,6 +23,7 @@
 #include "../lib/fsutil.h"
 #include "../lib/proc.h"
 #include "caps.h"
+#include "confine.h"
 #include "process.h"
 #include "spec.h"
 
@@ -155,6 +156,18 @@ identity_apply(const struct engine_process *p, char **home, struct pcon_err *err
     gid_t gid;
 
     if (engine_spec_user_resolve(p->user, pw, gr, &uid, &gid, home, groups, &ngroups, err) < 0)
+        return -1;
+    for (size_t i = 0; p->group_add && p->group_add[i]; i++) {
+        gid_t extra;
+        bool have = false;
+        if (engine_spec_group_resolve(p->group_add[i], gr, &extra, err) < 0)
+            return -1;
+        for (int k = 0; k < ngroups; k++)
+            have |= groups[k] == extra;
+        if (!have && ngroups < MAX_GROUPS)
+            groups[ngroups++] = extra;
+    }
+    if (engine_ulimits_apply(p->ulimits, err) < 0)
         return -1;
     if (p->tty ? tty_setup(p, uid, err) < 0 : stdio_setup(p, err) < 0)
         return -1;

@@ -28,9 +28,11 @@ struct engine_process {
     const void *seccomp;
     size_t seccomp_len;
     bool no_new_privs;
-    int stdio[3];        /* dup2'd onto 0, 1, 2 when >= 0 */
-    unsigned listen_fds; /* socket activation: fds 3 .. 3 + n - 1 stay open for it */
-    sigset_t sigmask;    /* restored before execve */
+    char *const *group_add; /* --group-add: names or numbers, more supplementary groups */
+    char *const *ulimits;   /* --ulimit "NAME=SOFT:HARD" (engine/confine.h) */
+    int stdio[3];           /* dup2'd onto 0, 1, 2 when >= 0 */
+    unsigned listen_fds;    /* socket activation: fds 3 .. 3 + n - 1 stay open for it */
+    sigset_t sigmask;       /* restored before execve */
     int syncfd;
 };
 

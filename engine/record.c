@@ -146,6 +146,12 @@ engine_ctr_free(struct container *c)
     free(g->userns);
     strv_free(g->uidmap);
     strv_free(g->gidmap);
+    strv_free(g->devices);
+    strv_free(g->ulimits);
+    strv_free(g->sysctls);
+    strv_free(g->group_add);
+    free(g->localtime);
+    free(g->init_path);
     strv_free(g->cap_add);
     strv_free(g->cap_drop);
     free(g->image_id);
@@ -269,6 +275,17 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
         return -1;
     if ((g->uidmap != NULL) != (g->gidmap != NULL) || (g->uidmap != NULL) != (g->userns != NULL))
         return pcon_fail(err, EINVAL, "invalid container record: userns");
+    g->privileged = YAJL_IS_TRUE(json_get(root, "privileged"));
+    if (json_get_strv(root, "devices", &g->devices, err) < 0
+        || json_get_strv(root, "ulimits", &g->ulimits, err) < 0
+        || json_get_strv(root, "sysctls", &g->sysctls, err) < 0
+        || json_get_strv(root, "group_add", &g->group_add, err) < 0)
+        return -1;
+    g->localtime = dup_or_null(json_get_str(root, "localtime"));
+    g->init_path = dup_or_null(json_get_str(root, "init_path"));
+    g->cgroupns_private = YAJL_IS_TRUE(json_get(root, "cgroupns_private"));
+    g->oom_score_set = json_get_int(root, "oom_score_adj", &v) && v >= -1000 && v <= 1000;
+    g->oom_score_adj = g->oom_score_set ? (int) v : 0;
     g->read_only_no_tmpfs = YAJL_IS_TRUE(json_get(root, "read_only_no_tmpfs"));
     if (json_get_strv(root, "tmpfs", &g->tmpfs, err) < 0)
         return -1;
@@ -360,6 +377,24 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_strv(gen, "uidmap", g->uidmap));
         JG(json_gen_kv_strv(gen, "gidmap", g->gidmap));
     }
+    if (g->privileged)
+        JG(json_gen_kv_bool(gen, "privileged", true));
+    if (g->devices)
+        JG(json_gen_kv_strv(gen, "devices", g->devices));
+    if (g->ulimits)
+        JG(json_gen_kv_strv(gen, "ulimits", g->ulimits));
+    if (g->sysctls)
+        JG(json_gen_kv_strv(gen, "sysctls", g->sysctls));
+    if (g->group_add)
+        JG(json_gen_kv_strv(gen, "group_add", g->group_add));
+    if (g->localtime)
+        JG(json_gen_kv_str(gen, "localtime", g->localtime));
+    if (g->init_path)
+        JG(json_gen_kv_str(gen, "init_path", g->init_path));
+    if (g->cgroupns_private)
+        JG(json_gen_kv_bool(gen, "cgroupns_private", true));
+    if (g->oom_score_set)
+        JG(json_gen_kv_int(gen, "oom_score_adj", g->oom_score_adj));
     if (g->read_only_no_tmpfs)
         JG(json_gen_kv_bool(gen, "read_only_no_tmpfs", true));
     if (g->tmpfs)

@@ -405,7 +405,8 @@ engine_seccomp_for(struct store *st, const struct ctr_config *c, uint64_t caps, 
 
     *prog = NULL;
     *len = 0;
-    if (c->seccomp && strcmp(c->seccomp, "unconfined") == 0)
+    /* --privileged: none, unless a profile is asked for too (podman) */
+    if ((c->seccomp && strcmp(c->seccomp, "unconfined") == 0) || (c->privileged && !c->seccomp))
         return 0;
     if (c->seccomp) {
         path = xasprintf("%s/seccomp.json", c->id);

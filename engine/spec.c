@@ -465,6 +465,25 @@ engine_spec_user_resolve(const char *user, const char *passwd_text, const char *
     return 0;
 }
 
+int
+engine_spec_group_resolve(const char *group, const char *group_text, gid_t *gid,
+                          struct pcon_err *err)
+{
+    char *gf[4];
+    unsigned long v;
+    bool num = parse_id(group, &v);
+    cleanup_free char *line = db_find(group_text, group, v, num, gf, 4);
+
+    if (line)
+        *gid = (gid_t) strtoul(gf[2], NULL, 10);
+    else if (num)
+        *gid = (gid_t) v;
+    else
+        return pcon_fail_kind(err, PCON_ERR_ENGINE, 0,
+                              "unable to find group %s: no matching entries in group file", group);
+    return 0;
+}
+
 bool
 engine_spec_name_valid(const char *name)
 {

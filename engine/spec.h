@@ -70,6 +70,9 @@ struct passwd_entry {
  * /etc/passwd and /etc/group texts (either may be NULL). Numeric ids need
  * no entry; names do. groups gets the supplementary groups of a named or
  * found user. */
+/* a group name (the container's /etc/group) or number (--group-add) */
+int engine_spec_group_resolve(const char *group, const char *group_text, gid_t *gid,
+                              struct pcon_err *err);
 int engine_spec_user_resolve(const char *user, const char *passwd_text, const char *group_text,
                              uid_t *uid, gid_t *gid, char **home, gid_t *groups, int *ngroups,
                              struct pcon_err *err);
