@@ -2,6 +2,7 @@
 /* Options shared by create and run. */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -565,7 +566,56 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
                                   "invalid cgroups mode \"%s\" (enabled, disabled, no-conmon,"
                                   " split)",
                                   arg);
-        return 1; /* rootless on this host: no cgroup of the container's own either way */
+        /* the monitor is never in the container's cgroup: no-conmon and split are enabled's */
+        o->cgroups_disabled = strcmp(arg, "disabled") == 0;
+        return 1;
+    case 'm':
+    case CO_MEMORY_SWAP:
+    case CO_MEMORY_RESERVATION: {
+        long long *dst = id == 'm'              ? &o->limits.memory
+                         : id == CO_MEMORY_SWAP ? &o->limits.memory_swap
+                                                : &o->limits.memory_reservation;
+        if (id == CO_MEMORY_SWAP && strcmp(arg, "-1") == 0) {
+            *dst = -1;
+            return 1;
+        }
+        if (parse_size(arg, dst) < 0 || *dst < 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid size: '%s'", arg);
+        return 1;
+    }
+    case CO_CPUS: {
+        char *end;
+        double n = strtod(arg, &end);
+        if (*arg == '\0' || *end != '\0' || !(n > 0) || n > 100000)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid argument \"%s\" for --cpus",
+                                  arg);
+        o->limits.cpu_period = 100000;
+        o->limits.cpu_quota = (long long) (n * 100000 + 0.5);
+        return 1;
+    }
+    case 'c':
+    case CO_CPU_QUOTA:
+    case CO_CPU_PERIOD:
+    case CO_PIDS_LIMIT:
+    case CO_BLKIO_WEIGHT: {
+        long long *dst = id == 'c'             ? &o->limits.cpu_shares
+                         : id == CO_CPU_QUOTA  ? &o->limits.cpu_quota
+                         : id == CO_CPU_PERIOD ? &o->limits.cpu_period
+                         : id == CO_PIDS_LIMIT ? &o->limits.pids_limit
+                                               : &o->limits.blkio_weight;
+        char *end;
+        errno = 0;
+        *dst = strtoll(arg, &end, 10);
+        if (*arg == '\0' || *end != '\0' || errno != 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid number \"%s\"", arg);
+        return 1;
+    }
+    case CO_CPUSET_CPUS:
+        o->limits.cpuset_cpus = (char *) arg;
+        return 1;
+    case CO_CPUSET_MEMS:
+        o->limits.cpuset_mems = (char *) arg;
+        return 1;
     case CO_VOLUMES_FROM:
         strv_push(&a->volumes_from, arg);
         return 1;

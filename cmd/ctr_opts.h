@@ -63,6 +63,15 @@ enum {
     CO_INIT_PATH,
     CO_CGROUPNS,
     CO_OOM_SCORE_ADJ,
+    CO_MEMORY_SWAP,
+    CO_MEMORY_RESERVATION,
+    CO_CPUS,
+    CO_CPU_QUOTA,
+    CO_CPU_PERIOD,
+    CO_CPUSET_CPUS,
+    CO_CPUSET_MEMS,
+    CO_PIDS_LIMIT,
+    CO_BLKIO_WEIGHT,
 };
 
 #define CREATE_OPTS                                                                                \
@@ -139,6 +148,17 @@ enum {
         { CO_INIT_PATH, "init-path", 0, "PATH", "The init --init runs (default: pcon's own)" },    \
         { CO_CGROUPNS, "cgroupns", 0, "host|private", "Cgroup namespace (default host)" },         \
         { CO_OOM_SCORE_ADJ, "oom-score-adj", 0, "N", "OOM score adjustment (-1000 to 1000)" },     \
+        { 'm', "memory", 'm', "SIZE", "Memory limit (cgroup v2 with delegation)" },                \
+        { CO_MEMORY_SWAP, "memory-swap", 0, "SIZE", "Memory plus swap limit (-1: unlimited)" },    \
+        { CO_MEMORY_RESERVATION, "memory-reservation", 0, "SIZE", "Memory soft limit" },           \
+        { CO_CPUS, "cpus", 0, "N", "Number of CPUs (a fraction too)" },                            \
+        { 'c', "cpu-shares", 'c', "N", "CPU shares (relative weight)" },                           \
+        { CO_CPU_QUOTA, "cpu-quota", 0, "USEC", "CPU CFS quota per period" },                      \
+        { CO_CPU_PERIOD, "cpu-period", 0, "USEC", "CPU CFS period" },                              \
+        { CO_CPUSET_CPUS, "cpuset-cpus", 0, "LIST", "CPUs it may run on (0-3,5)" },                \
+        { CO_CPUSET_MEMS, "cpuset-mems", 0, "LIST", "Memory nodes it may use" },                   \
+        { CO_PIDS_LIMIT, "pids-limit", 0, "N", "Process limit (-1: unlimited; default 2048)" },    \
+        { CO_BLKIO_WEIGHT, "blkio-weight", 0, "N", "Block IO weight (10 to 1000)" },               \
         { CO_SHM_SIZE, "shm-size", 0, "SIZE", "Size of /dev/shm (default 64m)" },                  \
         { CO_SDNOTIFY, "sdnotify", 0, "container|conmon|ignore",                                   \
           "Who tells a service manager (NOTIFY_SOCKET) the container is ready: the container "     \

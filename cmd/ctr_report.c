@@ -600,6 +600,23 @@ inspect_host_config(yajl_gen g, struct store *st, const struct ctr_config *cf)
     JG(json_gen_kv_strv(g, "GroupAdd", cf->group_add ? cf->group_add : none));
     JG(json_gen_kv_int(g, "OomScoreAdj", cf->oom_score_adj));
     JG(json_gen_kv_str(g, "CgroupnsMode", cf->cgroupns_private ? "private" : "host"));
+    /* podman's names for the cgroup limits */
+    {
+        const struct cgroup_limits *l = &cf->limits;
+        JG(json_gen_kv_str(g, "CgroupMode", cf->cgroups_disabled ? "disabled" : "enabled"));
+        JG(json_gen_kv_int(g, "Memory", l->memory));
+        JG(json_gen_kv_int(g, "MemorySwap", l->memory_swap));
+        JG(json_gen_kv_int(g, "MemoryReservation", l->memory_reservation));
+        JG(json_gen_kv_int(g, "NanoCpus",
+                           l->cpu_quota && l->cpu_period == 100000 ? l->cpu_quota * 10000 : 0));
+        JG(json_gen_kv_int(g, "CpuQuota", l->cpu_quota));
+        JG(json_gen_kv_int(g, "CpuPeriod", l->cpu_period));
+        JG(json_gen_kv_int(g, "CpuShares", l->cpu_shares));
+        JG(json_gen_kv_int(g, "PidsLimit", l->pids_limit));
+        JG(json_gen_kv_int(g, "BlkioWeight", l->blkio_weight));
+        JG(json_gen_kv_str(g, "CpusetCpus", l->cpuset_cpus ? l->cpuset_cpus : ""));
+        JG(json_gen_kv_str(g, "CpusetMems", l->cpuset_mems ? l->cpuset_mems : ""));
+    }
     /* podman's: "private" for a user namespace of its own, with its maps */
     JG(json_gen_kv_str(g, "UsernsMode", cf->uidmap ? "private" : ""));
     JG(json_gen_str(g, "IDMappings"));

@@ -12,6 +12,7 @@
 #include "../netns/netns.h"
 #include "../netns/port.h"
 #include "../storage/store.h"
+#include "cgroup.h"
 
 enum ctr_status {
     CTR_CREATED = 0,
@@ -99,6 +100,10 @@ struct ctr_config {
     char *localtime, *init_path;
     bool oom_score_set, cgroupns_private;
     int oom_score_adj;
+    /* --memory, --cpus, --pids-limit, ... (engine/cgroup.h): a cgroup of its
+     * own where one can be had; cgroups_disabled: --cgroups disabled */
+    struct cgroup_limits limits;
+    bool cgroups_disabled;
     long long shm_size; /* --shm-size in bytes; 0: 64 MiB, podman's default */
     bool init; /* --init: pcon's own init (pcon-infra -- ARGS) as PID 1, bound at /run/pcon-init */
     bool interactive, tty, rm;
@@ -170,6 +175,8 @@ struct engine_create_opts {
     bool privileged, env_host;
     char **devices, **ulimits, **sysctls, **group_add; /* as given */
     const char *tz, *init_path, *cgroupns, *oom_score_adj;
+    struct cgroup_limits limits; /* parsed, not checked */
+    bool cgroups_disabled;
     long long shm_size; /* bytes, -1: the default */
     const char *hostname;
     struct netns_spec net;
@@ -306,6 +313,8 @@ int engine_ctr_copy(struct store *st, struct container *c, bool into, const char
 int engine_ctr_stop(struct store *st, struct container *c, int timeout, bool *killed,
                     struct pcon_err *err);
 int engine_ctr_kill(struct store *st, struct container *c, int sig, struct pcon_err *err);
+/* freezes (pause) or thaws a running container in its cgroup (engine/cgroup.h) */
+int engine_ctr_pause(struct store *st, struct container *c, bool pause, struct pcon_err *err);
 /* waits for the container to exit; returns its exit code (-1: unknown) */
 int engine_ctr_wait(struct store *st, struct container *c);
 /* removes c; a running container needs force (killed first) */

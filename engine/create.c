@@ -302,6 +302,20 @@ confine_store(struct ctr_config *g, const struct engine_create_opts *o, struct p
                                   o->cgroupns);
         g->cgroupns_private = strcmp(o->cgroupns, "private") == 0;
     }
+    if (engine_cgroup_limits_check(&o->limits, err) < 0)
+        return -1;
+    g->cgroups_disabled = o->cgroups_disabled;
+    g->limits = o->limits;
+    g->limits.cpuset_cpus = o->limits.cpuset_cpus ? xstrdup(o->limits.cpuset_cpus) : NULL;
+    g->limits.cpuset_mems = o->limits.cpuset_mems ? xstrdup(o->limits.cpuset_mems) : NULL;
+    if (engine_cgroup_limits_any(&g->limits)) {
+        cleanup_free char *why = NULL, *base = engine_cgroup_base(&why);
+        /* podman's warning, as podman: the container runs without them */
+        if (base == NULL || g->cgroups_disabled)
+            fprintf(stderr, "%s%s%s\n", CGROUP_V1_WARNING,
+                    why && strcmp(why, "cgroups v1") ? ": " : "",
+                    why && strcmp(why, "cgroups v1") ? why : "");
+    }
     if (o->oom_score_adj) {
         if (engine_oom_score_check(o->oom_score_adj, &g->oom_score_adj, err) < 0)
             return -1;

@@ -69,6 +69,8 @@ struct monitor {
     /* a user namespace of the container's own: its maps and their shift */
     bool own_userns;
     struct usermap_shift shift;
+    /* the delegated cgroup v2 directory its cgroup goes in, or NULL */
+    char *cgroup_base;
     bool echo;  /* foreground: the output on our stdout and stderr too */
     bool pipes; /* the output through pipes (the log), else our stdio */
     bool sig_proxy;
@@ -106,6 +108,10 @@ static void
 monitor_free(struct monitor *m)
 {
     storage_image_free(&m->img);
+    if (m->cgroup_base) {
+        engine_cgroup_remove(m->cgroup_base, m->c->cfg.id); /* empty once the init is reaped */
+        free(m->cgroup_base);
+    }
     free(m->rundir);
     free(m->rootfs);
     engine_mounts_plan_free(&m->plan);
@@ -610,6 +616,17 @@ child_prepare(pid_t pid, void *opaque, struct pcon_err *err)
         && (maps_write(pid, "uid_map", m->c->cfg.uidmap, err) < 0
             || maps_write(pid, "gid_map", m->c->cfg.gidmap, err) < 0))
         return -1;
+    /* its cgroup, before it runs anything */
+    if (m->cgroup_base
+        && engine_cgroup_enter(m->cgroup_base, m->c->cfg.id, &m->c->cfg.limits, pid, err) < 0) {
+        if (engine_cgroup_limits_any(&m->c->cfg.limits))
+            return -1;
+        /* nothing asked of it: the container runs in the monitor's cgroup */
+        pcon_warn("%s", err->msg);
+        pcon_err_clear(err);
+        free(m->cgroup_base);
+        m->cgroup_base = NULL;
+    }
     /* here: the init, non-dumpable from GO on, could not write its own */
     if (m->c->cfg.oom_score_set && engine_oom_score_apply(pid, m->c->cfg.oom_score_adj, err) < 0)
         return -1;
@@ -757,7 +774,9 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
         .ns = &ns,
         .init = &ic,
         .before_go =
-            netns_mode_own(g->net.mode) || m->own_userns || g->oom_score_set ? child_prepare : NULL,
+            netns_mode_own(g->net.mode) || m->own_userns || g->oom_score_set || m->cgroup_base
+                ? child_prepare
+                : NULL,
         .opaque = m,
         .pipes = m->pipes && !g->tty, /* a terminal carries the output itself */
         .stdin_pipe = m->attach.listen_fd >= 0 && !g->tty,
@@ -920,6 +939,8 @@ monitor_begin(struct monitor *m, struct pcon_err *err)
     join_aliases(m);
     if (rundir_prepare(m, err) < 0 || notify_prepare(m, err) < 0 || plan_prepare(m, err) < 0)
         return -1;
+    if (!m->c->cfg.cgroups_disabled && !m->c->cfg.infra)
+        m->cgroup_base = engine_cgroup_base(NULL);
     if (engine_ctr_log_open(&m->log, m->st, m->c, err) < 0 || rootfs_mount(m, err) < 0)
         return -1;
     /* blocked before the clone: a signal arriving now is proxied, not lost */

@@ -109,8 +109,43 @@ mark_stopping(struct store *st, struct container *c, bool stopping, struct pcon_
         return -1;
     engine_ctr_state_reload(st, c);
     c->state.stopped_by_user = true;
+    /* a paused one is thawed: a frozen process would not see its signal */
+    if (c->state.status == CTR_PAUSED) {
+        cleanup_free char *base = engine_cgroup_base(NULL);
+        struct pcon_err ignored = { 0 };
+        if (base && engine_cgroup_freeze(base, c->cfg.id, false, &ignored) < 0)
+            pcon_err_clear(&ignored);
+        c->state.status = CTR_RUNNING;
+    }
     if (stopping && c->state.status == CTR_RUNNING)
         c->state.status = CTR_STOPPING;
+    return engine_ctr_state_save(st, c, false, err);
+}
+
+int
+engine_ctr_pause(struct store *st, struct container *c, bool pause, struct pcon_err *err)
+{
+    cleanup_close int lock = engine_ctr_lock(st, c->cfg.id, err);
+    cleanup_free char *why = NULL, *base = NULL;
+
+    if (lock < 0)
+        return -1;
+    engine_ctr_state_reload(st, c);
+    if (pause ? c->state.status != CTR_RUNNING : c->state.status != CTR_PAUSED)
+        return pcon_fail(err, 0, "\"%s\" is not %s, can't %s: container state improper",
+                         c->cfg.name, pause ? "running" : "paused", pause ? "pause" : "unpause");
+    base = c->cfg.cgroups_disabled ? NULL : engine_cgroup_base(&why);
+    if (base == NULL)
+        return pcon_fail(err, 0, "%s is not supported: %s", pause ? "pause" : "unpause",
+                         c->cfg.cgroups_disabled ? "the container has no cgroup of its own "
+                                                   "(--cgroups disabled)"
+                         : strcmp(why, "cgroups v1") == 0
+                             ? "rootless containers cannot be frozen on cgroups v1 (no freezer is "
+                               "delegated)"
+                             : why);
+    if (engine_cgroup_freeze(base, c->cfg.id, pause, err) < 0)
+        return pcon_prefix(err, "%s %s", pause ? "pause" : "unpause", c->cfg.name);
+    c->state.status = pause ? CTR_PAUSED : CTR_RUNNING;
     return engine_ctr_state_save(st, c, false, err);
 }
 

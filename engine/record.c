@@ -152,6 +152,7 @@ engine_ctr_free(struct container *c)
     strv_free(g->group_add);
     free(g->localtime);
     free(g->init_path);
+    engine_cgroup_limits_free(&g->limits);
     strv_free(g->cap_add);
     strv_free(g->cap_drop);
     free(g->image_id);
@@ -286,6 +287,27 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->cgroupns_private = YAJL_IS_TRUE(json_get(root, "cgroupns_private"));
     g->oom_score_set = json_get_int(root, "oom_score_adj", &v) && v >= -1000 && v <= 1000;
     g->oom_score_adj = g->oom_score_set ? (int) v : 0;
+    g->cgroups_disabled = YAJL_IS_TRUE(json_get(root, "cgroups_disabled"));
+    {
+        yajl_val l = json_get_obj(root, "limits");
+        const char *cs;
+        if (l) {
+            g->limits.memory = json_get_int(l, "memory", &v) ? v : 0;
+            g->limits.memory_swap = json_get_int(l, "memory_swap", &v) ? v : 0;
+            g->limits.memory_reservation = json_get_int(l, "memory_reservation", &v) ? v : 0;
+            g->limits.cpu_quota = json_get_int(l, "cpu_quota", &v) ? v : 0;
+            g->limits.cpu_period = json_get_int(l, "cpu_period", &v) ? v : 0;
+            g->limits.cpu_shares = json_get_int(l, "cpu_shares", &v) ? v : 0;
+            g->limits.pids_limit = json_get_int(l, "pids_limit", &v) ? v : 0;
+            g->limits.blkio_weight = json_get_int(l, "blkio_weight", &v) ? v : 0;
+            if ((cs = json_get_str(l, "cpuset_cpus")))
+                g->limits.cpuset_cpus = xstrdup(cs);
+            if ((cs = json_get_str(l, "cpuset_mems")))
+                g->limits.cpuset_mems = xstrdup(cs);
+            if (engine_cgroup_limits_check(&g->limits, err) < 0)
+                return pcon_prefix(err, "invalid container record: limits");
+        }
+    }
     g->read_only_no_tmpfs = YAJL_IS_TRUE(json_get(root, "read_only_no_tmpfs"));
     if (json_get_strv(root, "tmpfs", &g->tmpfs, err) < 0)
         return -1;
@@ -395,6 +417,26 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_bool(gen, "cgroupns_private", true));
     if (g->oom_score_set)
         JG(json_gen_kv_int(gen, "oom_score_adj", g->oom_score_adj));
+    if (g->cgroups_disabled)
+        JG(json_gen_kv_bool(gen, "cgroups_disabled", true));
+    if (engine_cgroup_limits_any(&g->limits)) {
+        const struct cgroup_limits *l = &g->limits;
+        JG(json_gen_str(gen, "limits"));
+        JG(yajl_gen_map_open(gen));
+        JG(json_gen_kv_int(gen, "memory", l->memory));
+        JG(json_gen_kv_int(gen, "memory_swap", l->memory_swap));
+        JG(json_gen_kv_int(gen, "memory_reservation", l->memory_reservation));
+        JG(json_gen_kv_int(gen, "cpu_quota", l->cpu_quota));
+        JG(json_gen_kv_int(gen, "cpu_period", l->cpu_period));
+        JG(json_gen_kv_int(gen, "cpu_shares", l->cpu_shares));
+        JG(json_gen_kv_int(gen, "pids_limit", l->pids_limit));
+        JG(json_gen_kv_int(gen, "blkio_weight", l->blkio_weight));
+        if (l->cpuset_cpus)
+            JG(json_gen_kv_str(gen, "cpuset_cpus", l->cpuset_cpus));
+        if (l->cpuset_mems)
+            JG(json_gen_kv_str(gen, "cpuset_mems", l->cpuset_mems));
+        JG(yajl_gen_map_close(gen));
+    }
     if (g->read_only_no_tmpfs)
         JG(json_gen_kv_bool(gen, "read_only_no_tmpfs", true));
     if (g->tmpfs)
@@ -614,7 +656,12 @@ engine_ctr_remove_files(struct store *st, const struct container *c, struct pcon
 {
     cleanup_free char *rundir = engine_ctr_rundir(st, c->cfg.id);
 
+    cleanup_free char *cgroup = c->cfg.cgroups_disabled ? NULL : engine_cgroup_base(NULL);
+
     (void) fs_rm_rf_at(AT_FDCWD, rundir, NULL); /* the run root is rebuilt on start */
+    /* its cgroup, if a monitor killed with it left it */
+    if (cgroup)
+        engine_cgroup_remove(cgroup, c->cfg.id);
     if (storage_container_delete(st, c->cfg.id, err) < 0)
         return -1;
     (void) engine_name_release(st->root_dfd, c->cfg.name, c->cfg.id); /* may be gone already */

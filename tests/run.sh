@@ -28,10 +28,36 @@ if [ "$(id -u)" = 0 ]; then
     mkdir -p "$foreign/store" "$foreign/run"
     chown -R "$nosub_user:" "$foreign"
     chmod 0777 "$foreign" "$foreign/store" "$foreign/run"
-    runuser -u "$user" -- env -i HOME="$(getent passwd "$user" | cut -d: -f6)" \
-        PATH="$PATH" TERM="${TERM:-dumb}" ${pcon_rel:+PCON="$pcon_rel"} PCON_FOREIGN_DIR="$foreign" \
-        bash "$tmp/src/tests/run.sh" "$@" | sed -u -E 's/^([0-9]+ passed, [0-9]+ failed)$/# as '"$user"': \1/' | tee "$log"
+    # a cgroup v2 directory delegated to the test user, as systemd's
+    # user@UID.service is (39-cgroups.bats): the suite runs in its tests/
+    # leaf, so that pcon may move containers into siblings of it
+    cg=""
+    for root in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+        if [ "$(stat -f -c %T "$root" 2>/dev/null)" = cgroup2fs ] && mkdir "$root/pcon-tests-$$" 2>/dev/null; then
+            cg=$root/pcon-tests-$$
+            break
+        fi
+    done
+    if [ -n "$cg" ] && { ! mkdir "$cg/tests" || ! chown -R "$user:" "$cg"; }; then
+        rmdir "$cg/tests" "$cg" 2>/dev/null
+        cg=""
+    fi
+    (
+        [ -z "$cg" ] || echo "$BASHPID" > "$cg/tests/cgroup.procs" || exit 1
+        exec runuser -u "$user" -- env -i HOME="$(getent passwd "$user" | cut -d: -f6)" \
+            PATH="$PATH" TERM="${TERM:-dumb}" ${pcon_rel:+PCON="$pcon_rel"} PCON_FOREIGN_DIR="$foreign" \
+            ${cg:+PCON_TEST_CGROUP="$cg"} bash "$tmp/src/tests/run.sh" "$@"
+    ) | sed -u -E 's/^([0-9]+ passed, [0-9]+ failed)$/# as '"$user"': \1/' | tee "$log"
     main_rc=${PIPESTATUS[0]}
+    if [ -n "$cg" ]; then
+        # what the suite left in it (nothing, if all went well) goes first
+        for d in "$cg"/*/; do
+            [ -d "$d" ] || continue
+            while read -r pid; do kill -KILL "$pid" 2>/dev/null; done < "$d/cgroup.procs"
+            rmdir "$d" 2>/dev/null
+        done
+        rmdir "$cg" 2>/dev/null
+    fi
     # the fallback without subordinate ids, as a user that has none
     nlog="$tmp/nosub.tap"
     runuser -u "$nosub_user" -- env -i HOME="$(getent passwd "$nosub_user" | cut -d: -f6)" \

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cgroups: whether this user can have any (a cgroup v2 subtree delegated
+ * to it, as systemd's user@UID.service is, or PCON_CGROUP_ROOT naming one),
+ * a container's own leaf there with the limits asked for, and its figures
+ * read back for stats. On cgroup v1 (or v2 without delegation) a rootless
+ * container has no cgroup of its own: limits are ignored with podman's
+ * warning and stats says why it has nothing. */
+#ifndef PCON_ENGINE_CGROUP_H
+#define PCON_ENGINE_CGROUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../lib/err.h"
+
+/* What --memory, --cpus and the others ask; 0 (or NULL): not asked. */
+struct cgroup_limits {
+    long long memory;             /* bytes: memory.max */
+    long long memory_swap;        /* bytes of memory and swap, -1 unlimited: memory.swap.max */
+    long long memory_reservation; /* bytes: memory.low */
+    long long cpu_quota;          /* microseconds per period: cpu.max (--cpus sets both) */
+    long long cpu_period;
+    long long cpu_shares;   /* 2..262144: cpu.weight, converted as crun does */
+    long long pids_limit;   /* pids.max; -1 unlimited; 0: podman's default 2048 */
+    long long blkio_weight; /* 10..1000: io.weight */
+    char *cpuset_cpus, *cpuset_mems;
+};
+
+/* The delegated cgroup v2 directory containers' cgroups go in; NULL and
+ * *why (may be NULL) the reason when there is none. */
+char *engine_cgroup_base(char **why);
+/* podman's words when limits were asked for and cannot be had */
+#define CGROUP_V1_WARNING                                                                          \
+    "Resource limits are not supported and ignored on cgroups V1 rootless systems"
+
+bool engine_cgroup_limits_any(const struct cgroup_limits *l);
+void engine_cgroup_limits_free(struct cgroup_limits *l);
+/* checks the values (ranges, cpuset lists) */
+int engine_cgroup_limits_check(const struct cgroup_limits *l, struct pcon_err *err);
+
+/* base/pcon-<id>: made (controllers enabled in base), limited, pid moved in */
+int engine_cgroup_enter(const char *base, const char *id, const struct cgroup_limits *l, pid_t pid,
+                        struct pcon_err *err);
+/* writes the limits into an existing cgroup (update) */
+int engine_cgroup_apply(const char *base, const char *id, const struct cgroup_limits *l,
+                        struct pcon_err *err);
+/* freezes (or thaws) it, waiting until the kernel says it is */
+int engine_cgroup_freeze(const char *base, const char *id, bool frozen, struct pcon_err *err);
+/* removes it once empty */
+void engine_cgroup_remove(const char *base, const char *id);
+
+struct cgroup_stats {
+    uint64_t cpu_usec;
+    uint64_t mem_current, mem_max; /* mem_max 0: no limit */
+    uint64_t pids;
+    uint64_t io_read, io_write;
+};
+int engine_cgroup_read(const char *base, const char *id, struct cgroup_stats *out,
+                       struct pcon_err *err);
+
+#endif

@@ -1,0 +1,202 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# cgroups. This host is cgroup v1 (hybrid): no controller can be delegated
+# to a rootless user, so limits cannot be enforced here. What is tested:
+# the detection (limits ignored with podman's warning, stats and update
+# refusing with the reason); a real cgroup v2 directory delegated to the
+# test user by tests/run.sh (PCON_TEST_CGROUP; its hierarchy may have no
+# controllers), where each container gets a cgroup of its own that the
+# kernel puts it in and stats reads; and the limit files pcon writes, in a
+# tree laid out as a delegated cgroup v2 directory with every controller
+# (a plain directory: the kernel enforces nothing there).
+
+load helpers
+
+# pcon with its cgroups under DIR
+pcon_cg() { # DIR ARGS...
+    local dir=$1
+    shift
+    PCON_CGROUP_ROOT=$dir pcon "$@"
+}
+
+need_delegated() {
+    [ -n "${PCON_TEST_CGROUP:-}" ] || skip "no cgroup v2 directory delegated to the test user (tests/run.sh makes one as root)"
+}
+
+# a directory laid out as a delegated cgroup v2 one with every controller,
+# and the leaf of container ID in it, as the kernel would fill it
+fake_tree() { # DIR [ID]
+    mkdir -p "$1"
+    echo "cpuset cpu io memory hugetlb pids rdma misc" > "$1/cgroup.controllers"
+    : > "$1/cgroup.subtree_control"
+    [ -n "${2:-}" ] || return 0
+    mkdir -p "$1/pcon-$2"
+    cp "$1/cgroup.controllers" "$1/pcon-$2/cgroup.controllers"
+    for f in cgroup.procs memory.max memory.swap.max memory.low cpu.max cpu.weight io.weight \
+        cpuset.cpus cpuset.mems pids.max; do
+        : > "$1/pcon-$2/$f"
+    done
+}
+
+@test "without a delegated cgroup v2 subtree: limits are ignored with podman's warning, stats and update say why" {
+    if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] &&
+        [ -w "/sys/fs/cgroup/user.slice/user-$(id -u).slice/user@$(id -u).service/user.slice" ]; then
+        skip "this host delegates cgroup v2 to the user"
+    fi
+    run --separate-stderr pcon run --rm --memory 100m --cpus 1 --pids-limit 50 $IMAGE echo ran
+    assert_status 0
+    assert_output ran
+    [[ "$stderr" == "Resource limits are not supported and ignored on cgroups V1 rootless systems"* ]]
+    run pcon run --rm $IMAGE echo quiet
+    assert_output quiet
+    pcon run -d --name nostats $IMAGE sleep 60
+    run -125 --separate-stderr pcon stats --no-stream
+    assert_one_error_line
+    [[ "$stderr" == *"stats is not supported in rootless mode without cgroups v2"* ]]
+    run -125 --separate-stderr pcon update --memory 100m nostats
+    assert_one_error_line
+    pcon rm -f -t 0 nostats
+}
+
+@test "a container gets a cgroup of its own in the delegated directory, gone when it ends" {
+    need_delegated
+    local rel=${PCON_TEST_CGROUP#/sys/fs/cgroup}
+    rel=${rel#/unified}
+    run pcon_cg "$PCON_TEST_CGROUP" run --rm $IMAGE sh -c 'grep "^0::" /proc/self/cgroup; echo "[$HOSTNAME]"'
+    assert_status 0
+    [[ "${lines[0]}" =~ ^0::$rel/pcon-[0-9a-f]{64}$ ]]
+    run sh -c "ls -d '$PCON_TEST_CGROUP'/pcon-* 2>/dev/null"
+    assert_output ""
+    # --cgroups disabled: none
+    run pcon_cg "$PCON_TEST_CGROUP" run --rm --cgroups disabled $IMAGE grep "^0::" /proc/self/cgroup
+    assert_status 0
+    [[ ! "$output" =~ /pcon-[0-9a-f]{64}$ ]]
+}
+
+@test "stats reads a running container's cgroup: its CPU time grows while it spins" {
+    need_delegated
+    local id
+    id=$(pcon_cg "$PCON_TEST_CGROUP" run -d --name spin $IMAGE sh -c 'while :; do :; done')
+    sleep 1
+    run pcon_cg "$PCON_TEST_CGROUP" stats --no-stream --format '{{.ID}} {{.Name}} {{.CPU}} {{.CPUPerc}}' spin
+    assert_status 0
+    [[ "$output" =~ ^${id:0:12}\ spin\ [0-9.]+(ms|s)\ [0-9.]+%$ ]]
+    # at least a quarter of one core over its life so far
+    run pcon_cg "$PCON_TEST_CGROUP" stats --no-stream --format json
+    assert_status 0
+    python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[0]["name"] == "spin", d; assert float(d[0]["avg_cpu"].rstrip("%")) > 25, d' <<<"$output"
+    run pcon_cg "$PCON_TEST_CGROUP" stats --no-stream
+    [[ "${lines[0]}" =~ ^ID\ +NAME\ +CPU\ %\ +MEM\ USAGE\ /\ LIMIT\ +MEM\ %\ +NET\ IO\ +BLOCK\ IO\ +PIDS\ +CPU\ TIME\ +AVG\ CPU\ %$ ]]
+    pcon_cg "$PCON_TEST_CGROUP" rm -f -t 0 spin
+}
+
+@test "pause freezes the container's cgroup: its CPU time stands still until unpause; stop thaws it" {
+    need_delegated
+    local id d before after
+    id=$(pcon_cg "$PCON_TEST_CGROUP" run -d --name frozen $IMAGE sh -c 'while :; do :; done')
+    d=$PCON_TEST_CGROUP/pcon-$id
+    sleep 0.3
+    run pcon_cg "$PCON_TEST_CGROUP" pause frozen
+    assert_output "$id"
+    [ "$(grep frozen "$d/cgroup.events")" = "frozen 1" ]
+    run pcon inspect frozen --format '{{.State.Status}}'
+    assert_output paused
+    before=$(awk '$1 == "usage_usec" { print $2 }' "$d/cpu.stat")
+    sleep 0.5
+    after=$(awk '$1 == "usage_usec" { print $2 }' "$d/cpu.stat")
+    [ "$before" = "$after" ]
+    run -125 --separate-stderr pcon_cg "$PCON_TEST_CGROUP" pause frozen
+    [[ "$stderr" == *"is not running, can't pause"* ]]
+    pcon_cg "$PCON_TEST_CGROUP" unpause frozen
+    sleep 0.3
+    after=$(awk '$1 == "usage_usec" { print $2 }' "$d/cpu.stat")
+    [ "$after" -gt "$before" ]
+    run pcon inspect frozen --format '{{.State.Status}}'
+    assert_output running
+    # a paused container still stops
+    pcon_cg "$PCON_TEST_CGROUP" pause frozen
+    run pcon_cg "$PCON_TEST_CGROUP" stop -t 1 frozen
+    assert_status 0
+    run pcon inspect frozen --format '{{.State.Status}}'
+    assert_output exited
+    pcon_cg "$PCON_TEST_CGROUP" rm frozen
+    [ ! -d "$d" ]
+}
+
+@test "a limit whose controller is not delegated fails the start; nothing is left running" {
+    need_delegated
+    grep -qw memory "$PCON_TEST_CGROUP/cgroup.controllers" && skip "this tree has the memory controller"
+    run --separate-stderr pcon_cg "$PCON_TEST_CGROUP" run --rm --memory 100m $IMAGE true
+    [ "$status" -ne 0 ]
+    assert_one_error_line
+    [[ "$stderr" == *"memory controller is not delegated"* ]]
+    assert_no_containers
+}
+
+@test "the limits are written as cgroup v2 files, the container put in; update rewrites them" {
+    local tree=$BATS_TEST_TMPDIR/cg id pid
+    fake_tree "$tree"
+    id=$(pcon_cg "$tree" create --name lim --memory 100m --memory-swap 150m --memory-reservation 50m \
+        --cpus 1.5 --cpu-shares 512 --cpuset-cpus 0 --cpuset-mems 0 --pids-limit 100 \
+        --blkio-weight 500 $IMAGE sleep 60)
+    fake_tree "$tree" "$id"
+    pcon_cg "$tree" start lim
+    pid=$(pcon inspect lim --format '{{.State.Pid}}')
+    local d=$tree/pcon-$id
+    [ "$(cat "$d/cgroup.procs")" = "$pid" ]
+    [ "$(cat "$d/memory.max")" = 104857600 ]
+    [ "$(cat "$d/memory.swap.max")" = 52428800 ]
+    [ "$(cat "$d/memory.low")" = 52428800 ]
+    [ "$(cat "$d/cpu.max")" = "150000 100000" ]
+    [ "$(cat "$d/cpu.weight")" = 20 ]
+    [ "$(cat "$d/cpuset.cpus")" = 0 ]
+    [ "$(cat "$d/pids.max")" = 100 ]
+    [ "$(cat "$d/io.weight")" = "default 500" ]
+    [ "$(cat "$tree/cgroup.subtree_control")" = "+cpuset +cpu +io +memory +pids" ]
+    run pcon inspect lim --format '{{.HostConfig.Memory}} {{.HostConfig.CpuQuota}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}}'
+    assert_output "104857600 150000 1500000000 100"
+    # memory and swap together stay at least the memory
+    run -125 --separate-stderr pcon_cg "$tree" update --memory 200m lim
+    [[ "$stderr" == *"memoryswap limit should be larger"* ]]
+    [ "$(cat "$d/memory.max")" = 104857600 ]
+    run pcon_cg "$tree" update --memory 200m --memory-swap 300m --pids-limit 10 lim
+    assert_status 0
+    [ "$(cat "$d/memory.max")" = 209715200 ]
+    [ "$(cat "$d/memory.swap.max")" = 104857600 ]
+    [ "$(cat "$d/pids.max")" = 10 ]
+    [ "$(cat "$d/cpu.max")" = "150000 100000" ]
+    run pcon inspect lim --format '{{.HostConfig.Memory}} {{.HostConfig.PidsLimit}}'
+    assert_output "209715200 10"
+    # stats reads what the kernel would have written there
+    echo 1000000 > "$d/memory.current"
+    echo 3 > "$d/pids.current"
+    printf 'usage_usec 2500000\nuser_usec 2000000\n' > "$d/cpu.stat"
+    echo "8:0 rbytes=4096 wbytes=8192 rios=1 wios=2" > "$d/io.stat"
+    run pcon_cg "$tree" stats --no-stream --format '{{.MemUsage}}|{{.PIDs}}|{{.CPU}}|{{.BlockIO}}' lim
+    assert_output "1MB / 210MB|3|2.5s|4.1kB / 8.19kB"
+    pcon_cg "$tree" rm -f -t 0 lim
+    # the default: podman's 2048 processes
+    id=$(pcon_cg "$tree" create $IMAGE true)
+    fake_tree "$tree" "$id"
+    pcon_cg "$tree" start -a "$id"
+    [ "$(cat "$tree/pcon-$id/pids.max")" = 2048 ]
+    pcon rm -f "$id"
+}
+
+@test "bad limits are one-line errors that make nothing" {
+    run -125 --separate-stderr pcon run --rm --memory 1k $IMAGE true
+    [[ "$stderr" == *"minimum memory limit allowed is 6MB"* ]]
+    run -125 --separate-stderr pcon run --rm --memory lots $IMAGE true
+    assert_one_error_line
+    run -125 --separate-stderr pcon run --rm --cpus many $IMAGE true
+    assert_one_error_line
+    run -125 --separate-stderr pcon run --rm --cpuset-cpus 3-1 $IMAGE true
+    [[ "$stderr" == *"invalid cpuset list"* ]]
+    run -125 --separate-stderr pcon run --rm --memory-swap 100m $IMAGE true
+    [[ "$stderr" == *"always set a memory limit"* ]]
+    run -125 --separate-stderr pcon run --rm --blkio-weight 5 $IMAGE true
+    assert_one_error_line
+    run -125 --separate-stderr pcon update --memory 10m nosuch
+    assert_one_error_line
+    assert_no_containers
+}
