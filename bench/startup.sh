@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Container start-up time, measured in one run: `pcon run --rm` against
-# `podman run --rm` (runc, overlay) and a bare `unshare -Urmpf chroot`.
+# `podman run --rm` (runc, overlay) and a bare `unshare -Urmpf chroot`, and
+# what the default seccomp profile costs (against seccomp=unconfined).
 # Prints medians and ratios next to the goals; never fails on a time.
 #
 #   bash bench/startup.sh            as root (re-runs itself as $BENCH_USER)
@@ -82,6 +83,7 @@ EOF
 echo "measuring: $runs runs each after $warmup warm-up rounds, interleaved" >&2
 results=$(python3 "$work/timer.py" "$runs" "$warmup" "$log" \
     pcon "${pcon[@]}" run --rm --network none "$img" true :: \
+    unconfined "${pcon[@]}" run --rm --network none --security-opt seccomp=unconfined "$img" true :: \
     podman podman run --rm --network none "$img" true :: \
     bare "${bare[@]}")
 
@@ -91,12 +93,13 @@ while read -r name m a b; do
 done <<<"$results"
 
 awk -v n="$runs" \
-    -v pc="${med[pcon]}" -v pd="${med[podman]}" -v br="${med[bare]}" \
+    -v pc="${med[pcon]}" -v pd="${med[podman]}" -v br="${med[bare]}" -v un="${med[unconfined]}" \
     -v pcl="${lo[pcon]}" -v pch="${hi[pcon]}" -v pdl="${lo[podman]}" -v pdh="${hi[podman]}" \
     -v brl="${lo[bare]}" -v brh="${hi[bare]}" 'BEGIN {
     printf "startup: pcon %.1f ms, podman %.1f ms, bare %.1f ms (median of %d)\n", pc, pd, br, n
     printf "ratio podman/pcon: %.1fx (goal >= 10x)\n", pd / pc
     printf "ratio pcon/bare: %.2fx (goal <= 2x)\n", pc / br
+    printf "seccomp: default profile %.1f ms, unconfined %.1f ms: +%.1f%% (goal <= 5%%)\n", pc, un, (pc / un - 1) * 100
     printf "range (min-max): pcon %.1f-%.1f ms, podman %.1f-%.1f ms, bare %.1f-%.1f ms\n", pcl, pch, pdl, pdh, brl, brh
     if (pd > 15000)
         print "note: podman near 20 s per run is conmon\047s exit timeout (long XDG_RUNTIME_DIR?), not start-up"

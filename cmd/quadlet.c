@@ -157,12 +157,31 @@ static int
 container_unit(const char *file, const char *base, const struct unit_file *f,
                struct quadlet_unit *out, struct pcon_err *err)
 {
-    static const char *const keys[] = {
-        "Image",    "Exec",        "ContainerName",   "PublishPort",    "Volume",
-        "Network",  "Environment", "EnvironmentFile", "User",           "Group",
-        "Label",    "Notify",      "AutoUpdate",      "PodmanArgs",     "WorkingDir",
-        "ReadOnly", "Tmpfs",       "AddCapability",   "DropCapability", "HostName",
-        NULL
+    static const char *const keys[] = { "Image",          "Exec",
+                                        "ContainerName",  "PublishPort",
+                                        "Volume",         "Network",
+                                        "Environment",    "EnvironmentFile",
+                                        "User",           "Group",
+                                        "Label",          "Notify",
+                                        "AutoUpdate",     "PodmanArgs",
+                                        "WorkingDir",     "ReadOnly",
+                                        "Tmpfs",          "AddCapability",
+                                        "DropCapability", "HostName",
+                                        "UserNS",         "UIDMap",
+                                        "GIDMap",         "AddDevice",
+                                        "Ulimit",         "Sysctl",
+                                        "Timezone",       "EnvironmentHost",
+                                        "RunInit",        "NoNewPrivileges",
+                                        "SeccompProfile", "IP",
+                                        "Mount",          NULL };
+    /* keys that are one option each, as quadlet maps them */
+    static const struct {
+        const char *key, *opt;
+    } plain[] = {
+        { "UserNS", "--userns" }, { "UIDMap", "--uidmap" },
+        { "GIDMap", "--gidmap" }, { "AddDevice", "--device" },
+        { "Ulimit", "--ulimit" }, { "Timezone", "--tz" },
+        { "IP", "--ip" },         { "Mount", "--mount" },
     };
     cleanup_strv char **args = NULL, **tail = NULL;
     cleanup_free char *exe = self_exe(), *unit = NULL, *service = NULL, *install = NULL;
@@ -216,6 +235,11 @@ container_unit(const char *file, const char *base, const struct unit_file *f,
             if ((w = unitfile_words(e->value, err)) == NULL)
                 return pcon_prefix(err, "%s:%u", file, e->line);
         }
+        for (size_t k = 0; k < sizeof plain / sizeof plain[0]; k++)
+            if (strcmp(e->key, plain[k].key) == 0) {
+                strv_push(&args, plain[k].opt);
+                strv_push(&args, e->value);
+            }
         if (strcmp(e->key, "Exec") == 0)
             for (size_t k = 0; w[k]; k++)
                 strv_push(&tail, w[k]);
@@ -274,6 +298,22 @@ container_unit(const char *file, const char *base, const struct unit_file *f,
                 depend(&unit, n, "network");
             } else
                 strv_push(&args, e->value);
+        } else if (strcmp(e->key, "Sysctl") == 0) {
+            cleanup_strv char **kv = unitfile_words(e->value, err);
+            if (kv == NULL)
+                return pcon_prefix(err, "%s:%u", file, e->line);
+            for (size_t k = 0; kv[k]; k++) {
+                strv_push(&args, "--sysctl");
+                strv_push(&args, kv[k]);
+            }
+        } else if (strcmp(e->key, "EnvironmentHost") == 0 || strcmp(e->key, "RunInit") == 0
+                   || strcmp(e->key, "NoNewPrivileges") == 0) {
+            if (strcmp(e->value, "true") == 0 || strcmp(e->value, "yes") == 0)
+                strv_push(&args, e->key[0] == 'E'   ? "--env-host"
+                                 : e->key[0] == 'R' ? "--init"
+                                                    : "--security-opt=no-new-privileges");
+        } else if (strcmp(e->key, "SeccompProfile") == 0) {
+            strv_push_take(&args, xasprintf("--security-opt=seccomp=%s", e->value));
         } else if (strcmp(e->key, "AutoUpdate") == 0) {
             strv_push(&args, "--label");
             strv_push_take(&args, xasprintf("io.containers.autoupdate=%s", e->value));

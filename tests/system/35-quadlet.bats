@@ -116,3 +116,37 @@ EOF2
     refute_output_contains "---bad.service---"
     rm -f "$QUADLET_UNIT_DIRS"/*
 }
+
+@test "quadlet: confinement keys (UserNS, AddDevice, Ulimit, Sysctl, Timezone, RunInit, NoNewPrivileges) reach the container" {
+    local out="$BATS_TEST_TMPDIR/units" rt="$BATS_TEST_TMPDIR/rt"
+    cat >"$QUADLET_UNIT_DIRS/confined.container" <<EOF2
+[Container]
+Image=$IMAGE
+UserNS=keep-id
+AddDevice=/dev/fuse
+Ulimit=nofile=100:200
+Sysctl=net.ipv4.ip_unprivileged_port_start=0 kernel.msgmax=9000
+RunInit=yes
+NoNewPrivileges=true
+Exec=sleep 1000
+EOF2
+    run pcon quadlet --dryrun
+    assert_status 0
+    assert_output_contains "-d --userns keep-id --device /dev/fuse --ulimit nofile=100:200 --sysctl net.ipv4.ip_unprivileged_port_start=0 --sysctl kernel.msgmax=9000 --init --security-opt=no-new-privileges $IMAGE sleep 1000"
+    mkdir -p "$out" "$rt"
+    run "$BATS_FILE_TMPDIR/pcon-user-generator" "$out" "$out" "$out"
+    assert_status 0
+    run harness start "$out/confined.service" "$rt"
+    assert_status 0
+    run pcon exec systemd-confined sh -c 'id -u; ulimit -n; cat /proc/sys/kernel/msgmax; stat -c %t:%T /dev/fuse; grep NoNewPrivs /proc/1/status; cat /proc/1/cmdline | tr "\0" " "'
+    assert_status 0
+    [ "${lines[0]}" = "$(id -u)" ]
+    [ "${lines[1]}" = 100 ]
+    [ "${lines[2]}" = 9000 ]
+    [ "${lines[3]}" = a:e5 ]
+    [[ "${lines[4]}" == *1 ]]
+    [[ "${lines[5]}" == "/run/pcon-init -- sleep 1000"* ]]
+    harness run "$out/confined.service" "$rt" ExecStop
+    harness run "$out/confined.service" "$rt" ExecStopPost
+    rm -f "$QUADLET_UNIT_DIRS"/*
+}
