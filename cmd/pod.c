@@ -88,6 +88,10 @@ static const struct cmd_opt create_opts[] = {
     { POD_INFRA_PIDFILE, "infra-conmon-pidfile", 0, "FILE",
       "Write the pid of the infra container's monitor to the file" },
     { CO_REPLACE, "replace", 0, NULL, "Replace a pod of the same name" },
+    { CO_USERNS, "userns", 0, "MODE",
+      "The pod's user namespace, its members' too: keep-id[:uid=,gid=], nomap, auto[:size=]" },
+    { CO_UIDMAP, "uidmap", 0, "CTR:HOST:SIZE", "UID map of the pod's user namespace" },
+    { CO_GIDMAP, "gidmap", 0, "CTR:HOST:SIZE", "GID map of the pod's user namespace" },
     { POD_SHARE, "share", 0, "NAMESPACES",
       "Namespaces the members share: ipc,net,uts (default), +pid" },
     { 0 },
@@ -164,6 +168,9 @@ cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
         case CO_DNS_SEARCH:
         case CO_NETWORK:
         case CO_NO_HOSTS:
+        case CO_USERNS:
+        case CO_UIDMAP:
+        case CO_GIDMAP:
         case 'p':
             r = cmd_create_opt(&a, opt, arg, &err);
             break;
@@ -522,7 +529,7 @@ pod_inspect_json(const struct pod *p, const struct container *v, size_t n)
     JG(json_gen_str(g, "NetworkOptions"));
     JG(yajl_gen_null(g));
     JG(json_gen_kv_str(g, "pid_ns", "private"));
-    JG(json_gen_kv_str(g, "userns", "host"));
+    JG(json_gen_kv_str(g, "userns", infra && infra->userns ? infra->userns : "host"));
     JG(json_gen_kv_str(g, "uts_ns", "private"));
     JG(yajl_gen_map_close(g));
     JG(json_gen_str(g, "SharedNamespaces"));

@@ -90,6 +90,8 @@ struct ctr_config {
      * namespace; NULL: pcon's own namespace */
     char *userns;
     char **uidmap, **gidmap;
+    char *userns_from; /* the container whose user namespace it joins (--userns container:, a pod's
+                          infra) */
     /* --privileged: every capability, no seccomp, no masked paths, the
      * host's devices; the others of engine/confine.h, checked and
      * normalised: --device "HOST:CTR:PERMS", --ulimit "NAME=SOFT:HARD",

@@ -68,6 +68,7 @@ struct monitor {
     bool mounted; /* the monitor mounted the root (fuse-overlayfs, a user namespace of its own) */
     /* a user namespace of the container's own: its maps and their shift */
     bool own_userns;
+    bool userns_created; /* by this start's clone (else joined): its maps to write */
     struct usermap_shift shift;
     /* the delegated cgroup v2 directory its cgroup goes in, or NULL */
     char *cgroup_base;
@@ -334,15 +335,25 @@ rootfs_mount(struct monitor *m, struct pcon_err *err)
     const struct ctr_config *g = &m->c->cfg;
     int r;
 
-    if (g->infra)
-        return 0; /* its root is the init's own tmpfs */
-    if (storage_image_lookup(m->st, g->image_id, &m->img, err) < 0)
-        return pcon_prefix(err, "image of container %.12s", g->id);
-    m->st->driver = g->driver;
     r = engine_usermap_shift(g, &m->shift, err);
     if (r < 0)
         return -1;
     m->own_userns = r > 0;
+    if (g->infra) {
+        /* its root is a tmpfs of its own, the monitor's to make for a user
+         * namespace of its own */
+        if (!m->own_userns)
+            return 0;
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+            return pcon_fail(err, errno, "create the monitor's mount namespace");
+        if (engine_infra_root(m->rootfs, err) < 0)
+            return -1;
+        m->mounted = true;
+        return 0;
+    }
+    if (storage_image_lookup(m->st, g->image_id, &m->img, err) < 0)
+        return pcon_prefix(err, "image of container %.12s", g->id);
+    m->st->driver = g->driver;
     if (g->driver != STORAGE_DRIVER_FUSE && !m->own_userns)
         return 0;
     if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
@@ -612,7 +623,7 @@ child_prepare(pid_t pid, void *opaque, struct pcon_err *err)
 {
     struct monitor *m = opaque;
 
-    if (m->own_userns
+    if (m->userns_created
         && (maps_write(pid, "uid_map", m->c->cfg.uidmap, err) < 0
             || maps_write(pid, "gid_map", m->c->cfg.gidmap, err) < 0))
         return -1;
@@ -687,6 +698,28 @@ join_fds(struct monitor *m, int fds[NS_KINDS], struct pcon_err *err)
     alive = alive && proc_alive(other.state.pid, other.state.pid_start);
     if (!alive)
         pcon_fail(err, 0, "%s %s, whose namespaces this one joins, is not running",
+                  other.cfg.infra ? "the infra container" : "container", other.cfg.name);
+    engine_ctr_free(&other);
+    return alive ? 0 : -1;
+}
+
+/* the user namespace of the container it joins (a pod's infra, --userns
+ * container:), which must be running: opened into fds[NS_USER] */
+static int
+userns_join_fd(struct monitor *m, int fds[NS_KINDS], struct pcon_err *err)
+{
+    struct container other;
+    char path[64];
+    bool alive;
+
+    if (engine_ctr_load(m->st, m->c->cfg.userns_from, &other, err) < 0)
+        return pcon_prefix(err, "user namespace of container %.12s", m->c->cfg.userns_from);
+    snprintf(path, sizeof path, "/proc/%d/ns/user", (int) other.state.pid);
+    alive = engine_ctr_is_active(&other) && other.state.pid > 0
+            && (fds[NS_USER] = open(path, O_RDONLY | O_CLOEXEC)) >= 0
+            && proc_alive(other.state.pid, other.state.pid_start);
+    if (!alive)
+        pcon_fail(err, 0, "%s %s, whose user namespace this one joins, is not running",
                   other.cfg.infra ? "the infra container" : "container", other.cfg.name);
     engine_ctr_free(&other);
     return alive ? 0 : -1;
@@ -821,6 +854,16 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     engine_ns_plan_container(&ns, g->net.mode == NETNS_HOST);
     if (m->own_userns)
         ns.ns[NS_USER].mode = NS_CREATE;
+    if (g->userns_from && userns_join_fd(m, fds, err) < 0) {
+        if (fds[NS_USER] >= 0)
+            close(fds[NS_USER]);
+        return -1;
+    }
+    if (fds[NS_USER] >= 0) {
+        ns.ns[NS_USER].mode = NS_JOIN;
+        ns.ns[NS_USER].fd = fds[NS_USER];
+    }
+    m->userns_created = ns.ns[NS_USER].mode == NS_CREATE;
     if (g->cgroupns_private)
         ns.ns[NS_CGROUP].mode = NS_CREATE;
     if (g->net.mode == NETNS_JOIN_PATH || g->net.mode == NETNS_JOIN_CTR) {

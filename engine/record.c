@@ -144,6 +144,7 @@ engine_ctr_free(struct container *c)
     free(g->ipc_ns);
     free(g->uts_ns);
     free(g->userns);
+    free(g->userns_from);
     strv_free(g->uidmap);
     strv_free(g->gidmap);
     strv_free(g->devices);
@@ -271,6 +272,9 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->ipc_ns = dup_or_null(json_get_str(root, "ipc_ns"));
     g->uts_ns = dup_or_null(json_get_str(root, "uts_ns"));
     g->userns = dup_or_null(json_get_str(root, "userns"));
+    g->userns_from = dup_or_null(json_get_str(root, "userns_from"));
+    if (g->userns_from && !hex64_valid(g->userns_from))
+        return pcon_fail(err, EINVAL, "invalid container record: userns_from");
     if (json_get_strv(root, "uidmap", &g->uidmap, err) < 0
         || json_get_strv(root, "gidmap", &g->gidmap, err) < 0)
         return -1;
@@ -398,6 +402,8 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_str(gen, "userns", g->userns));
         JG(json_gen_kv_strv(gen, "uidmap", g->uidmap));
         JG(json_gen_kv_strv(gen, "gidmap", g->gidmap));
+        if (g->userns_from)
+            JG(json_gen_kv_str(gen, "userns_from", g->userns_from));
     }
     if (g->privileged)
         JG(json_gen_kv_bool(gen, "privileged", true));

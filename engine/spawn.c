@@ -37,26 +37,27 @@ engine_ns_plan_container(struct ns_plan *p, bool host_net)
     p->ns[NS_NET].mode = host_net ? NS_HOST : NS_CREATE;
 }
 
-/* In the child, before anything else: the namespaces to join, the user
- * one first (it owns the others). The pid namespace was joined by the
- * parent for its children before the clone. */
+/* In the child, before anything else: the namespaces to join. The user
+ * and pid ones were joined before the clone (clone_in). */
 static int
 ns_join(const struct ns_plan *p, struct pcon_err *err)
 {
     for (size_t i = 0; i < NS_KINDS; i++)
-        if (i != NS_PID && p->ns[i].mode == NS_JOIN
+        if (i != NS_PID && i != NS_USER && p->ns[i].mode == NS_JOIN
             && setns(p->ns[i].fd, (int) ns_kinds[i].flag) < 0)
             return pcon_fail(err, errno, "join the %s namespace", ns_kinds[i].name);
     return 0;
 }
 
 /* A pid namespace is entered by the children of whoever joined it, and
- * cannot be left again (the host's is not ours to enter): a short-lived
- * child joins it and clones the init as our child (CLONE_PARENT), so that
+ * cannot be left again (the host's is not ours to enter); a user
+ * namespace joined must own the namespaces the clone creates, so it is
+ * joined before it (and neither can be left either): a short-lived child
+ * joins them and clones the init as our child (CLONE_PARENT), so that
  * nothing else we fork (a sanitizer's tracer thread either) lands there.
  * Returns the init's pid, or 0 in the init. */
 static pid_t
-clone_in_pidns(int nsfd, struct clone_args *args, struct pcon_err *err)
+clone_in(int userfd, int pidfd, struct clone_args *args, struct pcon_err *err)
 {
     int pfd[2];
     pid_t mid, pid = -1;
@@ -76,7 +77,8 @@ clone_in_pidns(int nsfd, struct clone_args *args, struct pcon_err *err)
         /* the exit signal is then the one this child was forked with */
         args->flags |= CLONE_PARENT;
         args->exit_signal = 0;
-        if (setns(nsfd, CLONE_NEWPID) < 0) {
+        if ((userfd >= 0 && setns(userfd, CLONE_NEWUSER) < 0)
+            || (pidfd >= 0 && setns(pidfd, CLONE_NEWPID) < 0)) {
             e = errno;
         } else {
             pid = (pid_t) syscall(SYS_clone3, args, sizeof *args);
@@ -108,8 +110,9 @@ ns_clone(const struct ns_plan *p, struct pcon_err *err)
     for (size_t i = 0; i < NS_KINDS; i++)
         if (p->ns[i].mode == NS_CREATE)
             args.flags |= ns_kinds[i].flag;
-    if (p->ns[NS_PID].mode == NS_JOIN)
-        return clone_in_pidns(p->ns[NS_PID].fd, &args, err);
+    if (p->ns[NS_PID].mode == NS_JOIN || p->ns[NS_USER].mode == NS_JOIN)
+        return clone_in(p->ns[NS_USER].mode == NS_JOIN ? p->ns[NS_USER].fd : -1,
+                        p->ns[NS_PID].mode == NS_JOIN ? p->ns[NS_PID].fd : -1, &args, err);
     pid = (pid_t) syscall(SYS_clone3, &args, sizeof args);
     if (pid < 0)
         return pcon_fail(err, errno, "create the container process");
@@ -128,10 +131,9 @@ child_wait_go(const struct spawn_req *r)
         _exit(125);
     if (ns_join(r->ns, &err) < 0)
         engine_process_fail(r->init->proc.syncfd, &err, 125);
-    /* a user namespace of its own, mapped now: its root from here on (the
+    /* a user namespace of its own (mapped now) or joined: its root from here on (the
      * files the init makes are the container's root's) */
-    if (r->ns->ns[NS_USER].mode == NS_CREATE
-        && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+    if (r->ns->ns[NS_USER].mode != NS_HOST && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
         pcon_fail(&err, errno, "become root in the container's user namespace");
         engine_process_fail(r->init->proc.syncfd, &err, 125);
     }

@@ -60,8 +60,7 @@ userns_parse(const char *mode, struct userns_spec *s, struct pcon_err *err)
         s->kind = USERNS_NOMAP;
     else if (n == 4 && strncmp(mode, "auto", 4) == 0)
         s->kind = USERNS_AUTO;
-    else if ((n == 2 && strncmp(mode, "ns", 2) == 0)
-             || (n == 9 && strncmp(mode, "container", 9) == 0))
+    else if (n == 2 && strncmp(mode, "ns", 2) == 0)
         return pcon_fail_kind(err, PCON_ERR_USAGE, ENOTSUP,
                               "--userns %.*s: joining another user namespace is not supported yet",
                               (int) n, mode);
@@ -190,6 +189,41 @@ maps_from_specs(char *const *specs, unsigned long size, struct idmap *m, struct 
     return 0;
 }
 
+/* another container's user namespace, joined: its maps (and keep-id's user) */
+static int
+userns_inherit(struct store *st, struct ctr_config *g, const char *other, bool pod,
+               const struct engine_create_opts *o, struct pcon_err *err)
+{
+    struct container c;
+    unsigned long uid, gid;
+    int r = 0;
+
+    if (engine_ctr_load(st, other, &c, err) < 0)
+        return pcon_prefix(err, "user namespace of container %s", other);
+    if (c.cfg.uidmap == NULL) {
+        if (!pod)
+            r = pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                               "container %s has no user namespace of its own to join", c.cfg.name);
+        engine_ctr_free(&c);
+        return r < 0 ? -1 : 0;
+    }
+    g->uidmap = strv_dup(c.cfg.uidmap);
+    g->gidmap = strv_dup(c.cfg.gidmap);
+    g->userns_from = xstrdup(c.cfg.id);
+    /* a pod's members are its keep-id user too, unless told otherwise */
+    if (engine_usermap_keep_id(&c.cfg, &uid, &gid)) {
+        g->userns = xstrdup(c.cfg.userns);
+        if (o->user == NULL) {
+            free(g->user);
+            g->user = xasprintf("%lu:%lu", uid, gid);
+        }
+    } else {
+        g->userns = xasprintf("container:%s", c.cfg.id);
+    }
+    engine_ctr_free(&c);
+    return 1;
+}
+
 int
 engine_usermap_configure(struct store *st, struct ctr_config *g, const struct image *img,
                          const struct engine_create_opts *o, struct pcon_err *err)
@@ -197,10 +231,25 @@ engine_usermap_configure(struct store *st, struct ctr_config *g, const struct im
     struct userns_spec s;
     struct idmap um = { 0 }, gm = { 0 };
     unsigned long size, gsize, host_uid, host_gid;
+    bool asked = (o->userns && *o->userns) || o->uidmaps || o->gidmaps;
+    int r;
 
     if ((o->uidmaps || o->gidmaps) && o->userns && *o->userns)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "--userns and --uidmap/--gidmap are mutually exclusive");
+    /* a pod's member: the pod's user namespace (pod create --userns) */
+    if (o->infra_id && !o->infra) {
+        r = userns_inherit(st, g, o->infra_id, true, o, err);
+        if (r != 0 && asked)
+            return r < 0 ? -1
+                         : pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                          "--userns and --pod cannot be set together: the "
+                                          "pod's user namespace is its members'");
+        if (r != 0)
+            return r < 0 ? -1 : 0;
+    }
+    if (o->userns && strncmp(o->userns, "container:", 10) == 0 && o->userns[10] != '\0')
+        return userns_inherit(st, g, o->userns + 10, false, o, err) < 0 ? -1 : 0;
     if (userns_parse(o->userns ? o->userns : "", &s, err) < 0)
         return -1;
     if (s.kind == USERNS_HOST && !o->uidmaps && !o->gidmaps)
@@ -212,13 +261,18 @@ engine_usermap_configure(struct store *st, struct ctr_config *g, const struct im
         return pcon_fail_kind(err, PCON_ERR_USAGE, ENOTSUP,
                               "a user namespace of the container's own needs subordinate ids "
                               "(/etc/subuid and /etc/subgid)");
-    if (o->pod || g->net.mode == NETNS_JOIN_CTR || g->net.mode == NETNS_JOIN_PATH
+    if (o->pod && !o->infra)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "--userns and --pod cannot be set together: the pod's user "
+                              "namespace is its members' (pod create --userns)");
+    if (g->net.mode == NETNS_JOIN_CTR || g->net.mode == NETNS_JOIN_PATH
         || (g->pid_ns && strncmp(g->pid_ns, "container:", 10) == 0)
         || (g->ipc_ns && strncmp(g->ipc_ns, "container:", 10) == 0)
         || (g->uts_ns && strncmp(g->uts_ns, "container:", 10) == 0))
-        return pcon_fail_kind(err, PCON_ERR_USAGE, ENOTSUP,
-                              "a user namespace of the container's own cannot join the "
-                              "namespaces of a pod or another container yet");
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "a user namespace of the container's own cannot join another "
+                              "container's namespaces (--userns container:NAME joins its user "
+                              "namespace too)");
     switch (s.kind) {
     case USERNS_KEEP_ID: {
         unsigned long uid = s.uid_set ? s.uid : host_uid, gid = s.gid_set ? s.gid : host_gid;

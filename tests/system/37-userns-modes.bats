@@ -166,7 +166,57 @@ subuid_start() {
     pcon rm -f -t 0 kcp
 }
 
-@test "a user namespace of its own cannot yet join a pod's namespaces: a clear error" {
-    run -125 --separate-stderr pcon run --rm --userns keep-id --network container:nosuch $IMAGE true
+@test "pod create --userns keep-id: its members share the pod's user namespace, run as the user, and share localhost" {
+    pcon pod create --name kpod --userns keep-id
+    pcon run -d --pod kpod --name kweb $IMAGE httpd -f -p 8080 -h /etc
+    run pcon run --rm --pod kpod $IMAGE sh -c \
+        'id -u; readlink /proc/self/ns/user; sleep 0.3; wget -qO- http://127.0.0.1:8080/passwd | grep -c "^$(id -un):"'
+    assert_status 0
+    [ "${lines[0]}" = "$(id -u)" ]
+    [ "${lines[2]}" = 1 ]
+    local ns=${lines[1]}
+    [[ "$ns" == user:* ]]
+    [ "$ns" != "$(pcon unshare readlink /proc/self/ns/user)" ]
+    run pcon exec kweb readlink /proc/self/ns/user
+    assert_output "$ns"
+    run pcon pod inspect kpod --format '{{.State}}'
+    assert_output Running
+    # a member may not ask for another
+    run -125 --separate-stderr pcon run --rm --pod kpod --userns nomap $IMAGE true
     assert_one_error_line
+    [[ "$stderr" == *"--userns and --pod cannot be set together"* ]]
+    pcon pod rm -f -t 0 kpod
+}
+
+@test "--userns container:NAME joins another container's user namespace, with its maps" {
+    pcon run -d --name uowner --userns auto:size=2000 $IMAGE sleep 60
+    run pcon run --rm --userns container:uowner $IMAGE sh -c \
+        'readlink /proc/self/ns/user; cat /proc/self/uid_map; stat -c %u /bin/busybox'
+    assert_status 0
+    [ "${lines[0]}" = "$(pcon exec uowner readlink /proc/self/ns/user)" ]
+    [[ "${lines[1]}" =~ ^\ +0\ +[0-9]+\ +2000$ ]]
+    [ "${lines[2]}" = 0 ]
+    pcon run -d --name uplain $IMAGE sleep 60
+    run -125 --separate-stderr pcon run --rm --userns container:uplain $IMAGE true
+    [[ "$stderr" == *"has no user namespace of its own"* ]]
+    run -125 --separate-stderr pcon run --rm --userns container:no-such $IMAGE true
+    assert_one_error_line
+    # joined, its owner must be running
+    pcon create --name ujoin --userns container:uowner $IMAGE true
+    pcon rm -f -t 0 uowner
+    run --separate-stderr pcon start -a ujoin
+    [ "$status" -ne 0 ]
+    pcon rm -f -t 0 uplain ujoin
+}
+
+@test "a user namespace of its own cannot join a pod's or another container's other namespaces: a clear error" {
+    pcon run -d --name nsowner $IMAGE sleep 60
+    run -125 --separate-stderr pcon run --rm --userns keep-id --network container:nsowner $IMAGE true
+    assert_one_error_line
+    [[ "$stderr" == *"cannot join another container's namespaces"* ]]
+    pcon pod create --name plainpod
+    run -125 --separate-stderr pcon run --rm --userns keep-id --pod plainpod $IMAGE true
+    [[ "$stderr" == *"pod create --userns"* ]]
+    pcon pod rm -f -t 0 plainpod
+    pcon rm -f -t 0 nsowner
 }
