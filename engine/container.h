@@ -293,6 +293,24 @@ struct engine_start_opts {
 int engine_monitor_start(struct store *st, struct container *c, const struct engine_start_opts *so,
                          int *exit_code, struct pcon_err *err);
 
+/* --- commit (engine/commit.c) --- */
+struct engine_commit_opts {
+    const char *image;   /* the new image's name, or NULL */
+    char **changes;      /* "CMD ...", "ENV K=V": Dockerfile instructions (--change) */
+    const char *message; /* the history comment */
+    const char *author;
+    const char *created_by; /* the history entry's text (default "pcon commit") */
+};
+/* the container's changes as a new image above its image */
+int engine_ctr_commit(struct store *st, const struct container *c,
+                      const struct engine_commit_opts *o, char id_out[65], struct pcon_err *err);
+/* the mount points a container's root gets from pcon (left out of diff and commit) */
+const char *const *engine_ctr_placeholders(void);
+/* a name as the store keeps it (localhost/ for a short one) */
+int engine_image_name_canon(const char *name, char **out, struct pcon_err *err);
+/* an unnamed file in the store for a layer's tar (O_TMPFILE) */
+int engine_layer_tmpfile(struct store *st, struct pcon_err *err);
+
 /* --- exec (engine/exec.c) --- */
 struct engine_exec_opts {
     char **args;

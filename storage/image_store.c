@@ -4,6 +4,7 @@
  * then the image recorded; a refused image leaves no layer behind. */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../lib/cleanup.h"
 #include "../lib/digest.h"
@@ -13,6 +14,7 @@
 #include "layer.h"
 #include "lock.h"
 #include "image_store.h"
+#include "ociconfig.h"
 
 /* Layer i of an image: reused when stored (its chain id follows from the
  * config's DiffIDs), else extracted from its source and checked. */
@@ -89,4 +91,59 @@ out:
     storage_store_end(st);
     storage_image_free(&img);
     return r;
+}
+
+/* sha256 of what fd holds, from its start */
+static int
+fd_digest(int fd, char out[72], struct pcon_err *err)
+{
+    struct digest_ctx *d;
+    char buf[65536];
+    ssize_t n;
+
+    if (lseek(fd, 0, SEEK_SET) < 0)
+        return pcon_fail(err, errno, "rewind the layer");
+    d = digest_new();
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        digest_update(d, buf, (size_t) n);
+    digest_final(d, out);
+    if (n < 0)
+        return pcon_fail(err, errno, "read the layer");
+    if (lseek(fd, 0, SEEK_SET) < 0)
+        return pcon_fail(err, errno, "rewind the layer");
+    return 0;
+}
+
+int
+storage_image_derive(struct store *st, const struct image *base, int tarfd, struct oci_config *c,
+                     char **names, char id_out[65], struct pcon_err *err)
+{
+    size_t nbase = base ? strv_len(base->layers) : 0, n = nbase + (tarfd >= 0);
+    cleanup_free struct layer_src *src = NULL;
+    cleanup_free char *config = NULL;
+    cleanup_strv char **loaded = NULL;
+    cleanup_close int lock = -1;
+    char diff_id[72];
+
+    if (strv_len(c->diff_ids) != nbase)
+        return pcon_fail(err, EINVAL, "the config lists %zu layers, the base image %zu",
+                         strv_len(c->diff_ids), nbase);
+    if (n == 0)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "an image of no layer cannot be stored: add a file to it");
+    if (tarfd >= 0) {
+        if (fd_digest(tarfd, diff_id, err) < 0)
+            return -1;
+        strv_push(&c->diff_ids, diff_id);
+    }
+    config = storage_oci_config_json(c);
+    src = xzalloc(n * sizeof *src);
+    for (size_t i = 0; i < n; i++)
+        src[i].fd = -1;
+    if (tarfd >= 0)
+        src[n - 1].fd = tarfd;
+    lock = storage_lock(st, true, err);
+    if (lock < 0)
+        return -1;
+    return storage_image_store(st, config, NULL, src, n, names, &loaded, id_out, err);
 }

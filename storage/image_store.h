@@ -16,4 +16,12 @@ int storage_image_store(struct store *st, const char *config, const char *manife
                         const struct layer_src *layers, size_t nlayers, char **names,
                         char ***loaded, char *id_out, struct pcon_err *err);
 
+struct oci_config;
+/* Stores a new image above base (NULL: none) with config c: the layer tar
+ * read from tarfd (-1: no new layer) goes on top, its DiffID appended to
+ * c's (which must hold base's). names: canonical references, or NULL.
+ * Takes the exclusive store lock. */
+int storage_image_derive(struct store *st, const struct image *base, int tarfd,
+                         struct oci_config *c, char **names, char id_out[65], struct pcon_err *err);
+
 #endif
