@@ -29,8 +29,10 @@ REGISTRY_SRC := $(wildcard registry/*.c)
 NETNS_SRC := $(wildcard netns/*.c)
 ENGINE_SRC := $(wildcard engine/*.c)
 POD_SRC := $(wildcard pod/*.c)
+BUILDER_SRC := $(wildcard builder/*.c)
 CMD_SRC := $(wildcard cmd/*.c)
-CORE_SRC := $(LIB_SRC) $(STORAGE_SRC) $(REGISTRY_SRC) $(NETNS_SRC) $(ENGINE_SRC) $(POD_SRC)
+CORE_SRC := $(LIB_SRC) $(STORAGE_SRC) $(REGISTRY_SRC) $(NETNS_SRC) $(ENGINE_SRC) $(POD_SRC) \
+    $(BUILDER_SRC)
 
 BUILD ?= build
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)

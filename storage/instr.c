@@ -45,6 +45,7 @@ instr_exec_form(const char *text, char ***out, struct pcon_err *err)
     if (*p != '[')
         return 0;
     v = json_parse(p, &ignored);
+    pcon_err_clear(&ignored);
     /* not JSON: the shell form, as Docker reads it */
     if (v == NULL || !YAJL_IS_ARRAY(v))
         return 0;
@@ -224,6 +225,10 @@ duration_ns(const char *s)
             end++;
         } else
             return -1;
+        /* no more than a day in all: a health check's times are short */
+        if (!(v >= 0) || v * (double) unit > 86400e9
+            || total + (long long) (v * (double) unit) > 86400000000000LL)
+            return -1;
         total += (long long) (v * (double) unit);
         s = end;
     }
@@ -321,10 +326,39 @@ instr_is_config(const char *keyword)
     return false;
 }
 
+/* a config is JSON: its text must be UTF-8 (no overlong forms, no surrogates) */
+static bool
+utf8_valid(const unsigned char *s)
+{
+    while (*s) {
+        unsigned c = *s, n = c < 0x80         ? 0
+                             : (c >> 5) == 6  ? 1
+                             : (c >> 4) == 14 ? 2
+                             : (c >> 3) == 30 ? 3
+                                              : 9;
+        unsigned long cp = n == 0 ? c : n == 1 ? c & 0x1f : n == 2 ? c & 0x0f : c & 0x07;
+        if (n == 9)
+            return false;
+        s++;
+        for (unsigned i = 0; i < n; i++, s++) {
+            if ((*s & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (*s & 0x3f);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000)
+            || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+    }
+    return true;
+}
+
 int
 instr_apply(struct oci_config *c, const char *keyword, const char *args, struct pcon_err *err)
 {
     const char *k = keyword;
+
+    if (!utf8_valid((const unsigned char *) args))
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s: the text is not UTF-8", keyword);
 
     if (strcasecmp(k, "CMD") == 0 || strcasecmp(k, "ENTRYPOINT") == 0) {
         char **v = NULL;

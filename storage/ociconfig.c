@@ -180,6 +180,7 @@ storage_oci_config_json(const struct oci_config *c)
     if (c->healthcheck) {
         struct pcon_err e = { 0 };
         cleanup_yajl_val yajl_val hv = json_parse(c->healthcheck, &e);
+        pcon_err_clear(&e);
         if (hv) {
             JG(json_gen_str(g, "Healthcheck"));
             if (json_gen_value(g, hv) < 0)

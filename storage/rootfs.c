@@ -351,3 +351,37 @@ storage_rootfs_unmount(const char *target, struct pcon_err *err)
         return pcon_fail(err, errno, "unmount \"%s\"", target);
     return 0;
 }
+
+int
+storage_image_mount_ro(struct store *st, const struct image *img, const char *target,
+                       struct pcon_err *err)
+{
+    size_t n = strv_len(img->layers);
+    cleanup_free char *lower = lowerdirs(img, "", NULL);
+    cleanup_free char *opts =
+        xasprintf("lowerdir=%s%s", lower, proc_in_userns() ? ",userxattr" : "");
+    cleanup_close int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    int r, e;
+
+    if (n == 0)
+        return pcon_fail(err, EINVAL, "an image of no layer has no file to read");
+    if (n == 1) {
+        /* overlay wants two lower layers without an upper one: the layer itself */
+        cleanup_free char *src = xasprintf("%s/layers/%s/diff", st->graphroot, img->layers[0]);
+        if (mount(src, target, NULL, MS_BIND, NULL) < 0
+            || mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+            return pcon_fail(err, errno, "mount image %.12s on \"%s\"", img->id, target);
+        return 0;
+    }
+    if (strlen(opts) >= 4096)
+        return pcon_fail(err, E2BIG, "mount overlay: too many layers");
+    if (cwd < 0 || chdir(st->graphroot) < 0)
+        return pcon_fail(err, errno, "enter the graph root");
+    r = mount("overlay", target, "overlay", MS_RDONLY, opts);
+    e = errno;
+    if (fchdir(cwd) < 0)
+        return pcon_fail(err, errno, "return to the working directory");
+    if (r < 0)
+        return pcon_fail(err, e, "mount image %.12s on \"%s\"", img->id, target);
+    return 0;
+}

@@ -42,5 +42,8 @@ int storage_rootfs_mount(struct store *st, const struct image *img, const char *
                          const char *shift_key, const char *target, bool ephemeral,
                          struct pcon_err *err);
 int storage_rootfs_unmount(const char *target, struct pcon_err *err);
+/* An image's files, read-only, at target (in the caller's mount namespace). */
+int storage_image_mount_ro(struct store *st, const struct image *img, const char *target,
+                           struct pcon_err *err);
 
 #endif

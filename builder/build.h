@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* pcon build: a Dockerfile's stages run one instruction at a time over
+ * the store. RUN runs a container of the step's image (pcon's default
+ * confinement) and commits its writable layer; COPY and ADD write their
+ * layer straight from the context (nothing runs); the other instructions
+ * change the config. Every step that makes an image is cached by a key of
+ * the step before it, its text, the build arguments and the content it
+ * copies: an unchanged rebuild makes nothing new. */
+#ifndef PCON_BUILDER_BUILD_H
+#define PCON_BUILDER_BUILD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../lib/err.h"
+#include "../storage/store.h"
+
+struct build_opts {
+    const char *context; /* a directory */
+    const char *file;    /* NULL: Containerfile or Dockerfile in the context */
+    char **tags;         /* -t: names for the result */
+    char **build_args;   /* KEY=VALUE or KEY (from the environment) */
+    char **labels;       /* --label KEY=VALUE on the result */
+    const char *target;  /* --target stage, or NULL: the last */
+    const char *iidfile; /* --iidfile */
+    const char *network; /* RUN's network mode (podman's names), or NULL */
+    bool no_cache, quiet;
+    long long timestamp; /* --timestamp: every time in the image, or -1 */
+    FILE *out;           /* the step lines */
+    int *run_status;     /* set to a failed RUN's exit status (podman's exit code then) */
+};
+
+int builder_build(struct store *st, const struct build_opts *o, char id_out[65],
+                  struct pcon_err *err);
+
+#endif

@@ -1,0 +1,186 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# pcon build: real Containerfiles over real contexts. RUN runs a container
+# and commits its changes (deletions are whiteouts), COPY and ADD write
+# layers from the context (.dockerignore honoured, nothing outside it
+# reachable), metadata is inherited by later steps, stages feed each other,
+# and the layer cache makes an unchanged rebuild produce nothing new.
+
+load helpers
+
+# a context directory with the given Containerfile text
+context() { # DIR TEXT
+    mkdir -p "$1"
+    printf '%s\n' "$2" > "$1/Containerfile"
+}
+
+@test "build: RUN, COPY, ENV, WORKDIR, USER, ARG; later steps and the container see them" {
+    local c=$BATS_TEST_TMPDIR/ctx
+    context "$c" "ARG BASE=$IMAGE
+FROM \$BASE
+ARG GREETING=hello
+ENV APP=/app MODE=\"two words\"
+WORKDIR \$APP
+COPY hello.txt ./
+COPY sub/ ./sub/
+RUN echo \"\$GREETING \$MODE\" > ran.txt && rm /bin/ls && id -u > uid-at-run
+USER 1000
+LABEL org.example.name=\"demo app\"
+EXPOSE 8080
+CMD [\"cat\", \"/app/ran.txt\"]"
+    echo hi > "$c/hello.txt"
+    mkdir "$c/sub"
+    echo nested > "$c/sub/n.txt"
+    run pcon build -t localhost/built:1 --build-arg GREETING=bonjour "$c"
+    assert_status 0
+    assert_output_contains "STEP 1/11: FROM $IMAGE"
+    assert_output_contains "STEP 7/11: RUN echo"
+    assert_output_contains "COMMIT localhost/built:1"
+    assert_output_contains "Successfully tagged localhost/built:1"
+    [[ "${lines[-1]}" =~ ^[0-9a-f]{64}$ ]]
+    run pcon run --rm localhost/built:1
+    assert_output "bonjour two words"
+    run pcon run --rm localhost/built:1 sh -c \
+        'id -u; pwd; cat hello.txt sub/n.txt uid-at-run; ls /bin/ls 2>&1; stat -c %u:%g hello.txt'
+    [ "${lines[0]}" = 1000 ]
+    [ "${lines[1]}" = /app ]
+    [ "${lines[2]}" = hi ]
+    [ "${lines[3]}" = nested ]
+    [ "${lines[4]}" = 0 ]
+    [[ "${lines[5]}" == *"No such file or directory"* ]]
+    [ "${lines[6]}" = 0:0 ]
+    run pcon image inspect --format '{{.Config.Labels}} {{.Config.ExposedPorts}}' localhost/built:1
+    assert_output "map[org.example.name:demo app] map[8080/tcp:map[]]"
+}
+
+@test "build: an unchanged rebuild uses the cache and gives the same image; a changed file rebuilds from its step" {
+    local c=$BATS_TEST_TMPDIR/cache first second
+    context "$c" "FROM $IMAGE
+COPY a.txt /a.txt
+RUN cat /a.txt > /b.txt
+COPY c.txt /c.txt"
+    echo one > "$c/a.txt"
+    echo c > "$c/c.txt"
+    first=$(pcon build -q "$c")
+    run pcon build "$c"
+    assert_status 0
+    [ "${lines[-1]}" = "$first" ]
+    [ "$(grep -c 'Using cache' <<<"$output")" = 3 ]
+    # a change in the first copied file: every step from it runs again
+    echo two > "$c/a.txt"
+    run pcon build "$c"
+    refute_output_contains "Using cache"
+    second=${lines[-1]}
+    [ "$second" != "$first" ]
+    run pcon run --rm "$second" cat /b.txt
+    assert_output two
+    # a change in the last one only: the steps before it come from the cache
+    echo cc > "$c/c.txt"
+    run pcon build "$c"
+    [ "$(grep -c 'Using cache' <<<"$output")" = 2 ]
+    # --no-cache runs everything
+    run pcon build --no-cache "$c"
+    refute_output_contains "Using cache"
+}
+
+@test "build: multi-stage with --target and COPY --from; only the needed stages run" {
+    local c=$BATS_TEST_TMPDIR/stages
+    context "$c" "FROM $IMAGE AS builder
+RUN echo built-artifact > /artifact
+FROM $IMAGE AS unused
+RUN echo never-run
+FROM $IMAGE
+COPY --from=builder /artifact /copied
+CMD [\"cat\", \"/copied\"]"
+    run pcon build -t localhost/staged "$c"
+    assert_status 0
+    refute_output_contains "never-run"
+    assert_output_contains "[1/2] STEP 1/2: FROM $IMAGE AS builder"
+    run pcon run --rm localhost/staged
+    assert_output built-artifact
+    run pcon build -t localhost/builder-only --target builder "$c"
+    assert_status 0
+    run pcon run --rm localhost/builder-only cat /artifact
+    assert_output built-artifact
+    run -125 --separate-stderr pcon build --target nosuch "$c"
+    assert_one_error_line
+}
+
+@test "build: .dockerignore keeps files out; nothing outside the context can be copied" {
+    local c=$BATS_TEST_TMPDIR/ignore
+    context "$c" "FROM $IMAGE
+COPY . /ctx/
+RUN ls -A /ctx | sort | tr '\\n' ' ' > /listing"
+    echo keep > "$c/keep.txt"
+    echo secret > "$c/secret.txt"
+    mkdir "$c/logs"
+    echo log > "$c/logs/x.log"
+    printf 'secret.txt\nlogs\n' > "$c/.dockerignore"
+    ln -s /etc/passwd "$c/escape"
+    run pcon build -t localhost/ignored "$c"
+    assert_status 0
+    run pcon run --rm localhost/ignored cat /listing
+    assert_output ".dockerignore Containerfile escape keep.txt "
+    # a copied link stays a link: the host's file is not read
+    run pcon run --rm localhost/ignored readlink /ctx/escape
+    assert_output /etc/passwd
+    context "$c/../outside" "FROM $IMAGE
+COPY ../ignore/keep.txt /x"
+    run -125 --separate-stderr pcon build "$c/../outside"
+    assert_one_error_line
+    [[ "$stderr" == *"outside the build context"* ]]
+    # a link in the context naming a host file resolves inside the context
+    context "$c/../linked" "FROM $IMAGE
+COPY escape /x"
+    ln -s /etc/passwd "$c/../linked/escape"
+    run --separate-stderr pcon build "$c/../linked"
+    [ "$status" -ne 0 ]
+}
+
+@test "build: ADD unpacks a local archive; a failing RUN fails the build with its status and the line" {
+    local c=$BATS_TEST_TMPDIR/add
+    mkdir -p "$c/tree/d"
+    echo inside > "$c/tree/d/f"
+    tar -C "$c/tree" -czf "$c/a.tar.gz" d
+    context "$c" "FROM $IMAGE
+ADD a.tar.gz /opt/
+COPY --chown=7:8 --chmod=600 a.tar.gz /raw.tgz
+RUN cat /opt/d/f && stat -c '%u:%g %a' /raw.tgz"
+    run pcon build -q "$c"
+    assert_status 0
+    run pcon run --rm "${lines[-1]}" sh -c 'cat /opt/d/f; stat -c "%u:%g %a" /raw.tgz'
+    assert_output "inside
+7:8 600"
+    context "$c/../fail" "FROM $IMAGE
+RUN echo before
+RUN exit 3"
+    run --separate-stderr pcon build "$c/../fail"
+    assert_status 3
+    assert_one_error_line
+    [[ "$stderr" == *'building at STEP "RUN exit 3" (line 3): while running runtime: exit status 3'* ]]
+    run pcon ps -a -q
+    assert_output ""
+}
+
+@test "build: a bad Containerfile is one line naming it; --iidfile and --timestamp" {
+    local c=$BATS_TEST_TMPDIR/bad a b
+    context "$c" "FROM $IMAGE
+FROBNICATE now"
+    run -125 --separate-stderr pcon build "$c"
+    assert_one_error_line
+    [[ "$stderr" == *"line 2: unknown instruction: FROBNICATE"* ]]
+    context "$c" "RUN true"
+    run -125 --separate-stderr pcon build "$c"
+    [[ "$stderr" == *"no FROM"* ]]
+    context "$c" "FROM $IMAGE
+COPY x.txt /x.txt
+ENV K=v"
+    echo x > "$c/x.txt"
+    pcon build -q --timestamp 1000000000 --iidfile "$BATS_TEST_TMPDIR/iid" --no-cache "$c" > /dev/null
+    a=$(cat "$BATS_TEST_TMPDIR/iid")
+    b=$(pcon build -q --timestamp 1000000000 --no-cache "$c")
+    # the same context at the same time: the same image
+    [ "$a" = "sha256:$b" ]
+    run pcon image inspect --format '{{.Created}}' "$b"
+    assert_output_contains "2001-09-09"
+}
