@@ -925,6 +925,7 @@ step_run(struct build *b, struct state *s, const struct df_instr *in, struct pco
     co.shm_size = -1;
     co.pull = PULL_NEVER;
     co.log_driver = LOG_NONE;
+    co.ulimits = b->o->ulimits;
     co.net.mode = NETNS_SLIRP;
     if ((net || b->o->network) && netns_spec_parse(net ? net : b->o->network, &co.net, err) < 0)
         return fail_at(in, err);

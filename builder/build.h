@@ -21,6 +21,7 @@ struct build_opts {
     char **tags;         /* -t: names for the result */
     char **build_args;   /* KEY=VALUE or KEY (from the environment) */
     char **labels;       /* --label KEY=VALUE on the result */
+    char **ulimits;      /* --ulimit for RUN\'s containers */
     const char *target;  /* --target stage, or NULL: the last */
     const char *iidfile; /* --iidfile */
     const char *network; /* RUN's network mode (podman's names), or NULL */

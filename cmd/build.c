@@ -23,6 +23,8 @@ enum {
     BUILD_FORMAT,
     BUILD_SQUASH,
     BUILD_RM,
+    BUILD_PULL_ALWAYS,
+    BUILD_ULIMIT,
 };
 
 static const struct cmd_opt build_opts[] = {
@@ -37,13 +39,15 @@ static const struct cmd_opt build_opts[] = {
     { BUILD_NETWORK, "network", 0, "MODE",
       "RUN's network: slirp4netns (default), none, host, ..." },
     { BUILD_NO_CACHE, "no-cache", 0, NULL, "Use no cached step: build every one again" },
-    { BUILD_PULL, "pull", 0, "POLICY", "Accepted: a missing base image is pulled" },
+    { BUILD_PULL, "pull", 0, NULL, "Accepted: a missing base image is pulled" },
+    { BUILD_PULL_ALWAYS, "pull-always", 0, NULL, "Accepted: a missing base image is pulled" },
     { 'q', "quiet", 'q', NULL, "Print only the image's id" },
     { BUILD_RM, "rm", 0, "BOOL", "Accepted: the step containers are always removed" },
     { BUILD_SQUASH, "squash", 0, NULL, "Not supported yet: refused" },
     { 't', "tag", 't', "NAME", "A name for the image" },
     { BUILD_TARGET, "target", 0, "STAGE", "Build the stage of that name, and what it needs" },
     { BUILD_TIMESTAMP, "timestamp", 0, "SECONDS", "Every time in the image (reproducible builds)" },
+    { BUILD_ULIMIT, "ulimit", 0, "NAME=SOFT[:HARD]", "A resource limit for RUN's commands" },
     { 0, NULL, 0, NULL, NULL },
 };
 
@@ -51,7 +55,7 @@ static int
 cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
-    cleanup_strv char **tags = NULL, **args = NULL, **labels = NULL;
+    cleanup_strv char **tags = NULL, **args = NULL, **labels = NULL, **ulimits = NULL;
     int run_status = 0;
     struct build_opts o = { .timestamp = -1, .out = stdout, .run_status = &run_status };
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
@@ -103,8 +107,12 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
         }
         case BUILD_SQUASH:
             return cmd_usage_error(&cmd_build_def, "--squash is not supported yet");
+        case BUILD_ULIMIT:
+            strv_push(&ulimits, arg);
+            break;
         case BUILD_FORMAT:
         case BUILD_PULL:
+        case BUILD_PULL_ALWAYS:
         case BUILD_RM:
             break;
         default:
@@ -118,6 +126,7 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
     o.tags = tags;
     o.build_args = args;
     o.labels = labels;
+    o.ulimits = ulimits;
     if (cmd_store_open(ctx, &err) < 0 || builder_build(&ctx->st, &o, id, &err) < 0) {
         int code = cmd_report(&err);
         return run_status > 0 ? run_status : code; /* a RUN's own failure: its status, as podman */

@@ -87,3 +87,40 @@ compose() {
     run curl -s "http://127.0.0.1:$PORT/"
     [ "$status" -ne 0 ]
 }
+
+@test "podman-compose build and up: a service built from its Containerfile, with build args and a target" {
+    local proj=$BATS_FILE_TMPDIR/built
+    mkdir -p "$proj/app"
+    cat >"$proj/app/Containerfile" <<EOF2
+FROM $IMAGE AS base
+ARG FLAVOUR=plain
+RUN echo "flavour \$FLAVOUR" > /flavour
+FROM base AS final
+COPY page.txt /www/index.html
+CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
+EOF2
+    echo built-by-compose > "$proj/app/page.txt"
+    cat >"$proj/compose.yaml" <<YAML
+version: "3"
+services:
+  app:
+    image: localhost/compose-built
+    build:
+      context: ./app
+      target: final
+      args:
+        FLAVOUR: salted
+YAML
+    (cd "$proj" && timeout 120 podman-compose --podman-path "$BATS_FILE_TMPDIR/pcon" build)
+    run pcon run --rm localhost/compose-built sh -c 'cat /flavour /www/index.html'
+    assert_output "flavour salted
+built-by-compose"
+    (cd "$proj" && timeout 120 podman-compose --podman-path "$BATS_FILE_TMPDIR/pcon" up -d)
+    wait_for 10 pcon exec built_app_1 wget -qO /dev/null http://127.0.0.1:8080/
+    run pcon exec built_app_1 wget -qO- http://127.0.0.1:8080/
+    assert_output built-by-compose
+    (cd "$proj" && timeout 120 podman-compose --podman-path "$BATS_FILE_TMPDIR/pcon" down)
+    run pcon ps -a -q
+    assert_output ""
+    pcon network rm built_default >/dev/null 2>&1 || true
+}
