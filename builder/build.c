@@ -856,6 +856,161 @@ out:
 
 /* --- RUN ------------------------------------------------------------------------------- */
 
+/* what RUN --mount=... adds to the step's container */
+struct run_mounts {
+    char **volumes; /* HOST:CTR[:ro] */
+    char **tmpfs;   /* CTR[:OPTS] */
+    char **skip;    /* mount points the layer leaves out */
+    int nfrom;      /* images mounted for from= */
+};
+
+static const char *
+mount_opt(char *const *kv, const char *k)
+{
+    size_t n = strlen(k);
+
+    for (size_t i = 0; kv && kv[i]; i++)
+        if (strncmp(kv[i], k, n) == 0 && (kv[i][n] == '=' || kv[i][n] == '\0'))
+            return kv[i][n] == '=' ? kv[i] + n + 1 : "";
+    return NULL;
+}
+
+/* the host path of fd (a directory or file the build opened) */
+static char *
+fd_path(int fd)
+{
+    char proc[64], buf[PATH_MAX];
+    ssize_t n;
+
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    n = readlink(proc, buf, sizeof buf - 1);
+    if (n <= 0)
+        return NULL;
+    buf[n] = '\0';
+    return xstrdup(buf);
+}
+
+static int
+run_mount(struct build *b, const char *spec, struct run_mounts *m, struct pcon_err *err)
+{
+    cleanup_strv char **kv = NULL;
+    const char *type, *target, *src, *from, *id;
+    bool ro;
+    char *save = NULL;
+    cleanup_free char *copy = xstrdup(spec), *clean = NULL;
+
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        strv_push(&kv, t);
+    type = mount_opt(kv, "type");
+    type = type ? type : "bind";
+    target = mount_opt(kv, "target");
+    target = target ? target : mount_opt(kv, "dst");
+    target = target ? target : mount_opt(kv, "destination");
+    src = mount_opt(kv, "source");
+    src = src ? src : mount_opt(kv, "src");
+    from = mount_opt(kv, "from");
+    id = mount_opt(kv, "id");
+    ro = mount_opt(kv, "ro") || mount_opt(kv, "readonly");
+    if (strcmp(type, "secret") == 0 && !target) {
+        if (!id || !*id)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "RUN --mount=type=secret needs an id");
+        target = xasprintf("/run/secrets/%s", id);
+        strv_push_take(&m->skip, (char *) target);
+        target = m->skip[strv_len(m->skip) - 1];
+    }
+    if (!target || target[0] != '/')
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "RUN --mount %s: an absolute target is needed", spec);
+    clean = fs_path_clean_clamped(target);
+    strv_push_take(&m->skip, xasprintf("/%s", clean ? clean : ""));
+    if (strcmp(type, "tmpfs") == 0) {
+        const char *size = mount_opt(kv, "size");
+        strv_push_take(&m->tmpfs, size ? xasprintf("%s:size=%s", target, size) : xstrdup(target));
+        return 0;
+    }
+    if (strcmp(type, "cache") == 0) {
+        /* one directory per id (the target's by default), kept across builds */
+        char d[72];
+        cleanup_free char *dir = NULL;
+        digest_buf(id && *id ? id : target, strlen(id && *id ? id : target), d);
+        dir = xasprintf("%s/" CACHE_DIR "/mounts/%.16s", b->st->graphroot, d + 7);
+        if (fs_mkdir_p(dir, 0755, err) < 0)
+            return -1;
+        strv_push_take(&m->volumes, xasprintf("%s:%s%s", dir, target, ro ? ":ro" : ""));
+        return 0;
+    }
+    if (strcmp(type, "secret") == 0) {
+        const char *path = NULL;
+        for (size_t i = 0; b->o->secrets && b->o->secrets[i] && !path; i++) {
+            cleanup_strv char **skv = NULL;
+            cleanup_free char *sc = xstrdup(b->o->secrets[i]);
+            char *ss = NULL;
+            for (char *t = strtok_r(sc, ",", &ss); t; t = strtok_r(NULL, ",", &ss))
+                strv_push(&skv, t);
+            const char *sid = mount_opt(skv, "id"), *ssrc = mount_opt(skv, "src");
+            ssrc = ssrc ? ssrc : mount_opt(skv, "source");
+            if (sid && id && strcmp(sid, id) == 0 && ssrc) {
+                char real[PATH_MAX];
+                if (realpath(ssrc, real) == NULL)
+                    return pcon_fail_kind(err, PCON_ERR_USAGE, errno, "--secret %s",
+                                          b->o->secrets[i]);
+                strv_push_take(&m->volumes, xasprintf("%s:%s:ro", real, target));
+                path = real;
+            }
+        }
+        if (!path && !mount_opt(kv, "required"))
+            return 0; /* BuildKit's: a secret not given is no mount */
+        if (!path)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "RUN --mount: no --secret id=%s given",
+                                  id ? id : "");
+        return 0;
+    }
+    if (strcmp(type, "bind") == 0) {
+        cleanup_close int rootfd = -1, fd = -1;
+        cleanup_free char *host = NULL;
+        if (mount_opt(kv, "rw") || mount_opt(kv, "readwrite"))
+            return pcon_fail_kind(
+                err, PCON_ERR_USAGE, 0,
+                "RUN --mount=type=bind,rw is not supported yet (read-only binds are)");
+        if (from) {
+            struct image fimg = { 0 };
+            const char *fid = NULL;
+            cleanup_free char *mnt = xasprintf("%s/m%d", b->tmp, m->nfrom++);
+            for (size_t i = 0; i < b->nstages && !fid; i++)
+                if (b->stages[i].name && strcasecmp(b->stages[i].name, from) == 0
+                    && b->stages[i].built)
+                    fid = b->stages[i].image_id;
+            {
+                cleanup_close int lock = storage_lock(b->st, false, err);
+                if (lock < 0 || storage_image_lookup(b->st, fid ? fid : from, &fimg, err) < 0)
+                    return pcon_prefix(err, "RUN --mount from=%s", from);
+            }
+            if ((mkdir(mnt, 0700) < 0 && errno != EEXIST)
+                || storage_image_mount_ro(b->st, &fimg, mnt, err) < 0) {
+                storage_image_free(&fimg);
+                return err->msg[0] ? -1 : pcon_fail(err, errno, "create %s", mnt);
+            }
+            storage_image_free(&fimg);
+            rootfd = open(mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        } else {
+            rootfd = dup(b->ctxfd);
+        }
+        if (rootfd < 0)
+            return pcon_fail(err, errno, "open the bind's source");
+        fd = src && *src && strcmp(src, ".")
+                 ? fs_open_in_root(rootfd, src, O_PATH, 0, err)
+                 : openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            return pcon_prefix(err, "RUN --mount source %s", src ? src : ".");
+        host = fd_path(fd);
+        if (host == NULL)
+            return pcon_fail(err, errno, "resolve the bind's source");
+        strv_push_take(&m->volumes, xasprintf("%s:%s:ro", host, target));
+        return 0;
+    }
+    return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "RUN --mount: unknown type %s", type);
+}
+
 static int
 step_run(struct build *b, struct state *s, const struct df_instr *in, struct pcon_err *err)
 {
@@ -870,8 +1025,12 @@ step_run(struct build *b, struct state *s, const struct df_instr *in, struct pco
     int code = 0, r, saved[2] = { -1, -1 };
     char key[72];
 
+    struct run_mounts mounts = { 0 };
+    cleanup_strv char **skip = NULL;
+
     for (size_t i = 0; in->flags && in->flags[i]; i++)
-        if (strncmp(in->flags[i], "--network=", 10) != 0)
+        if (strncmp(in->flags[i], "--network=", 10) != 0
+            && strncmp(in->flags[i], "--mount=", 8) != 0)
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "RUN %s is not supported yet",
                                   in->flags[i]);
     r = instr_exec_form(in->args, &argv, err);
@@ -903,6 +1062,14 @@ step_run(struct build *b, struct state *s, const struct df_instr *in, struct pco
     if (s->img.id[0] == 0)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "RUN needs an image with files (FROM scratch has none yet)");
+    for (size_t i = 0; in->flags && in->flags[i]; i++)
+        if (strncmp(in->flags[i], "--mount=", 8) == 0
+            && run_mount(b, in->flags[i] + 8, &mounts, err) < 0)
+            goto mounts_fail;
+    for (const char *const *p = engine_ctr_placeholders(); *p; p++)
+        strv_push(&skip, *p);
+    for (size_t i = 0; mounts.skip && mounts.skip[i]; i++)
+        strv_push(&skip, mounts.skip[i]);
     for (size_t i = 0; s->cfg.env && s->cfg.env[i]; i++)
         strv_push(&env, s->cfg.env[i]);
     /* build arguments are the command's environment, not the image's */
@@ -926,11 +1093,13 @@ step_run(struct build *b, struct state *s, const struct df_instr *in, struct pco
     co.pull = PULL_NEVER;
     co.log_driver = LOG_NONE;
     co.ulimits = b->o->ulimits;
+    co.volumes = mounts.volumes;
+    co.tmpfs = mounts.tmpfs;
     co.net.mode = NETNS_SLIRP;
     if ((net || b->o->network) && netns_spec_parse(net ? net : b->o->network, &co.net, err) < 0)
-        return fail_at(in, err);
+        goto mounts_fail;
     if (engine_ctr_create(b->st, &co, &c, err) < 0)
-        return -1;
+        goto mounts_fail;
     fflush(b->o->out);
     if (b->o->quiet) {
         int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -954,7 +1123,7 @@ step_run(struct build *b, struct state *s, const struct df_instr *in, struct pco
             *b->o->run_status = code;
     }
     if (r == 0) {
-        struct changes_tar_opts to = { NULL, b->o->timestamp, engine_ctr_placeholders() };
+        struct changes_tar_opts to = { NULL, b->o->timestamp, (const char *const *) skip };
         tarfd = engine_layer_tmpfile(b->st, err);
         r = tarfd < 0 ? -1 : storage_changes_tar(b->st, &s->img, c.cfg.id, tarfd, &to, err);
     }
@@ -964,6 +1133,10 @@ step_run(struct build *b, struct state *s, const struct df_instr *in, struct pco
             pcon_err_clear(&e2);
     }
     engine_ctr_free(&c);
+    strv_free(mounts.volumes);
+    strv_free(mounts.tmpfs);
+    strv_free(mounts.skip);
+    mounts = (struct run_mounts){ 0 };
     if (r < 0)
         return -1;
     hist = xasprintf("/bin/sh -c %s", in->args);
@@ -977,6 +1150,11 @@ step_run(struct build *b, struct state *s, const struct df_instr *in, struct pco
     cache_put(b, key, s->img.id);
     new_image_line(b, s->img.id, false);
     return 0;
+mounts_fail:
+    strv_free(mounts.volumes);
+    strv_free(mounts.tmpfs);
+    strv_free(mounts.skip);
+    return -1;
 }
 
 /* --- the stages ------------------------------------------------------------------------ */
@@ -1331,6 +1509,10 @@ out:
         cleanup_free char *a = xasprintf("%s/img", b.tmp), *f = xasprintf("%s/from", b.tmp);
         (void) umount2(a, MNT_DETACH);
         (void) umount2(f, MNT_DETACH);
+        for (int i = 0; i < 64; i++) {
+            cleanup_free char *mp = xasprintf("%s/m%d", b.tmp, i);
+            (void) umount2(mp, MNT_DETACH);
+        }
         (void) fs_rm_rf_at(AT_FDCWD, b.tmp, NULL);
         free(b.tmp);
     }

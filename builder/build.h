@@ -22,6 +22,7 @@ struct build_opts {
     char **build_args;   /* KEY=VALUE or KEY (from the environment) */
     char **labels;       /* --label KEY=VALUE on the result */
     char **ulimits;      /* --ulimit for RUN\'s containers */
+    char **secrets;      /* --secret id=ID,src=PATH, for RUN --mount=type=secret */
     const char *target;  /* --target stage, or NULL: the last */
     const char *iidfile; /* --iidfile */
     const char *network; /* RUN's network mode (podman's names), or NULL */

@@ -25,6 +25,7 @@ enum {
     BUILD_RM,
     BUILD_PULL_ALWAYS,
     BUILD_ULIMIT,
+    BUILD_SECRET,
 };
 
 static const struct cmd_opt build_opts[] = {
@@ -43,6 +44,7 @@ static const struct cmd_opt build_opts[] = {
     { BUILD_PULL_ALWAYS, "pull-always", 0, NULL, "Accepted: a missing base image is pulled" },
     { 'q', "quiet", 'q', NULL, "Print only the image's id" },
     { BUILD_RM, "rm", 0, "BOOL", "Accepted: the step containers are always removed" },
+    { BUILD_SECRET, "secret", 0, "id=ID,src=PATH", "A secret for RUN --mount=type=secret" },
     { BUILD_SQUASH, "squash", 0, NULL, "Not supported yet: refused" },
     { 't', "tag", 't', "NAME", "A name for the image" },
     { BUILD_TARGET, "target", 0, "STAGE", "Build the stage of that name, and what it needs" },
@@ -55,7 +57,8 @@ static int
 cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
-    cleanup_strv char **tags = NULL, **args = NULL, **labels = NULL, **ulimits = NULL;
+    cleanup_strv char **tags = NULL, **args = NULL, **labels = NULL, **ulimits = NULL,
+                      **secrets = NULL;
     int run_status = 0;
     struct build_opts o = { .timestamp = -1, .out = stdout, .run_status = &run_status };
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
@@ -110,6 +113,9 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
         case BUILD_ULIMIT:
             strv_push(&ulimits, arg);
             break;
+        case BUILD_SECRET:
+            strv_push(&secrets, arg);
+            break;
         case BUILD_FORMAT:
         case BUILD_PULL:
         case BUILD_PULL_ALWAYS:
@@ -127,6 +133,7 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
     o.build_args = args;
     o.labels = labels;
     o.ulimits = ulimits;
+    o.secrets = secrets;
     if (cmd_store_open(ctx, &err) < 0 || builder_build(&ctx->st, &o, id, &err) < 0) {
         int code = cmd_report(&err);
         return run_status > 0 ? run_status : code; /* a RUN's own failure: its status, as podman */

@@ -184,3 +184,29 @@ ENV K=v"
     run pcon image inspect --format '{{.Created}}' "$b"
     assert_output_contains "2001-09-09"
 }
+
+@test "build: RUN --mount of a cache kept across builds, a read-only context bind, a tmpfs and a secret, none of them in the image" {
+    local c=$BATS_TEST_TMPDIR/mounts id
+    context "$c" "FROM $IMAGE
+RUN --mount=type=cache,target=/cache echo run >> /cache/log && wc -l < /cache/log > /count
+RUN --mount=type=bind,source=data,target=/data cat /data/d.txt > /copied && ! touch /data/new 2>/dev/null
+RUN --mount=type=tmpfs,target=/scratch touch /scratch/x && test \"\$(stat -f -c %T /scratch)\" = tmpfs
+RUN --mount=type=secret,id=tok wc -c < /run/secrets/tok > /secret-len"
+    mkdir "$c/data"
+    echo bound > "$c/data/d.txt"
+    echo s3cr3t > "$BATS_TEST_TMPDIR/tok"
+    id=$(pcon build -q --secret "id=tok,src=$BATS_TEST_TMPDIR/tok" "$c")
+    run pcon run --rm "$id" sh -c 'cat /count /copied /secret-len; ls /run/secrets /cache /scratch 2>&1 | grep -c "No such file"'
+    assert_output "1
+bound
+7
+3"
+    [ ! -e "$c/data/new" ]
+    # the cache is still there for the next build
+    id=$(pcon build -q --no-cache --secret "id=tok,src=$BATS_TEST_TMPDIR/tok" "$c")
+    run pcon run --rm "$id" cat /count
+    assert_output 2
+    run pcon diff "$id"
+    refute_output_contains secrets
+    refute_output_contains tok
+}
