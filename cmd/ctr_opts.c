@@ -46,6 +46,8 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->o.uidmaps);
     strv_free(a->o.gidmaps);
     strv_free(a->o.devices);
+    strv_free(a->o.mask);
+    strv_free(a->o.unmask);
     strv_free(a->o.ulimits);
     strv_free(a->o.sysctls);
     strv_free(a->o.group_add);
@@ -463,6 +465,19 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         } else if (strcmp(arg, "no-new-privileges=false") == 0
                    || strcmp(arg, "no-new-privileges:false") == 0) {
             o->no_new_privs = false;
+        } else if (strncmp(arg, "mask=", 5) == 0 || strncmp(arg, "unmask=", 7) == 0) {
+            /* podman's: paths separated by ':', unmask=ALL */
+            bool un = arg[0] == 'u';
+            cleanup_free char *paths = xstrdup(arg + (un ? 7 : 5));
+            char *save = NULL;
+            for (char *p = strtok_r(paths, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
+                if (p[0] != '/' && !(un && strcmp(p, "ALL") == 0))
+                    return pcon_fail_kind(
+                        err, PCON_ERR_USAGE, 0,
+                        "invalid --security-opt %s: \"%s\" is not an absolute path",
+                        un ? "unmask" : "mask", p);
+                strv_push(un ? &o->unmask : &o->mask, p);
+            }
         } else if (strncmp(arg, "label=", 6) == 0 || strncmp(arg, "label:", 6) == 0) {
             /* SELinux labels: no SELinux here, accepted as podman does */
         } else {

@@ -548,6 +548,14 @@ inspect_host_config(yajl_gen g, struct store *st, const struct ctr_config *cf)
             strv_push(&so, "no-new-privileges");
         if (cf->seccomp)
             strv_push_take(&so, xasprintf("seccomp=%s", cf->seccomp));
+        if (cf->mask) {
+            cleanup_free char *j = strv_join(cf->mask, ":");
+            strv_push_take(&so, xasprintf("mask=%s", j));
+        }
+        if (cf->unmask) {
+            cleanup_free char *j = strv_join(cf->unmask, ":");
+            strv_push_take(&so, xasprintf("unmask=%s", j));
+        }
         JG(json_gen_kv_strv(g, "SecurityOpt", so ? so : none));
     }
     JG(inspect_cap_drop(g, cf));

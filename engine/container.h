@@ -98,6 +98,7 @@ struct ctr_config {
      * --sysctl "KEY=VALUE", --group-add, --tz as the host's zone file,
      * --init-path, --cgroupns private */
     bool privileged;
+    char **mask, **unmask; /* --security-opt mask=P:P, unmask=P:P|ALL */
     char **devices, **ulimits, **sysctls, **group_add;
     char *localtime, *init_path;
     bool oom_score_set, cgroupns_private;
@@ -175,6 +176,7 @@ struct engine_create_opts {
     const char *userns;                   /* --userns as given, or NULL */
     char **uidmaps, **gidmaps;            /* --uidmap, --gidmap */
     bool privileged, env_host;
+    char **mask, **unmask;                             /* --security-opt mask=, unmask= (ALL) */
     char **devices, **ulimits, **sysctls, **group_add; /* as given */
     const char *tz, *init_path, *cgroupns, *oom_score_adj;
     struct cgroup_limits limits; /* parsed, not checked */

@@ -255,6 +255,8 @@ confine_store(struct ctr_config *g, const struct engine_create_opts *o, struct p
         && !(g->pod_join & POD_JOIN_IPC);
 
     g->privileged = o->privileged;
+    g->mask = o->mask ? strv_dup(o->mask) : NULL;
+    g->unmask = o->unmask ? strv_dup(o->unmask) : NULL;
     for (size_t i = 0; o->devices && o->devices[i]; i++) {
         char *norm;
         if (engine_device_check(o->devices[i], &norm, err) < 0)

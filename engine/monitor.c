@@ -257,6 +257,8 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
             return -1;
     po.init = init;
     po.privileged = g->privileged;
+    po.mask = g->mask;
+    po.unmask = g->unmask;
     po.localtime = g->localtime;
     for (size_t i = 0; g->devices && g->devices[i]; i++)
         strv_push(&devices, g->devices[i]);

@@ -60,6 +60,16 @@ plan_add(struct mount_plan *p, enum mount_kind kind, const char *src, const char
     return op;
 }
 
+/* --security-opt unmask=: this default path is not hidden */
+static bool
+unmasked(const struct mount_plan_opts *o, const char *path)
+{
+    for (size_t i = 0; o->unmask && o->unmask[i]; i++)
+        if (strcmp(o->unmask[i], "ALL") == 0 || strcmp(o->unmask[i], path) == 0)
+            return true;
+    return false;
+}
+
 void
 engine_mounts_plan_bind(struct mount_plan *plan, const char *src, const char *dst, bool ro)
 {
@@ -172,9 +182,13 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
         op->ro = true;
     }
     for (size_t i = 0; !o->privileged && i < POLICY_N(policy_masked_paths); i++)
-        plan_add(plan, MOUNT_MASK, NULL, policy_masked_paths[i])->skip_missing = true;
+        if (!unmasked(o, policy_masked_paths[i]))
+            plan_add(plan, MOUNT_MASK, NULL, policy_masked_paths[i])->skip_missing = true;
     for (size_t i = 0; !o->privileged && i < POLICY_N(policy_readonly_paths); i++)
-        plan_add(plan, MOUNT_RO, NULL, policy_readonly_paths[i])->skip_missing = true;
+        if (!unmasked(o, policy_readonly_paths[i]))
+            plan_add(plan, MOUNT_RO, NULL, policy_readonly_paths[i])->skip_missing = true;
+    for (size_t i = 0; o->mask && o->mask[i]; i++)
+        plan_add(plan, MOUNT_MASK, NULL, o->mask[i])->skip_missing = true;
     return 0;
 }
 

@@ -56,6 +56,8 @@ struct mount_plan_opts {
     struct volume *volumes;
     size_t nvolumes;
     bool privileged;       /* --privileged: no masked or read-only kernel paths, sysfs rw */
+    char *const *mask;     /* --security-opt mask=: more paths hidden */
+    char *const *unmask;   /* --security-opt unmask=: default ones not hidden ("ALL") */
     char *const *devices;  /* --device, --privileged's: "HOST:CTR:PERMS", checked */
     const char *localtime; /* --tz: the host's zone file, bound at /etc/localtime, or NULL */
 };

@@ -148,6 +148,8 @@ engine_ctr_free(struct container *c)
     strv_free(g->uidmap);
     strv_free(g->gidmap);
     strv_free(g->devices);
+    strv_free(g->mask);
+    strv_free(g->unmask);
     strv_free(g->ulimits);
     strv_free(g->sysctls);
     strv_free(g->group_add);
@@ -282,6 +284,8 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
         return pcon_fail(err, EINVAL, "invalid container record: userns");
     g->privileged = YAJL_IS_TRUE(json_get(root, "privileged"));
     if (json_get_strv(root, "devices", &g->devices, err) < 0
+        || json_get_strv(root, "mask", &g->mask, err) < 0
+        || json_get_strv(root, "unmask", &g->unmask, err) < 0
         || json_get_strv(root, "ulimits", &g->ulimits, err) < 0
         || json_get_strv(root, "sysctls", &g->sysctls, err) < 0
         || json_get_strv(root, "group_add", &g->group_add, err) < 0)
@@ -409,6 +413,10 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_bool(gen, "privileged", true));
     if (g->devices)
         JG(json_gen_kv_strv(gen, "devices", g->devices));
+    if (g->mask)
+        JG(json_gen_kv_strv(gen, "mask", g->mask));
+    if (g->unmask)
+        JG(json_gen_kv_strv(gen, "unmask", g->unmask));
     if (g->ulimits)
         JG(json_gen_kv_strv(gen, "ulimits", g->ulimits));
     if (g->sysctls)

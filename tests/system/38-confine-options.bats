@@ -162,3 +162,17 @@ load helpers
     run -125 --separate-stderr pcon run --rm --init --init-path /nonexistent $IMAGE true
     assert_one_error_line
 }
+
+@test "--security-opt mask= hides more paths, unmask= (or ALL) shows podman's masked ones" {
+    run pcon run --rm --security-opt mask=/etc/passwd:/usr $IMAGE sh -c 'wc -c < /etc/passwd; mount | grep -c " on /proc/keys "'
+    assert_output "0
+1"
+    run pcon run --rm --security-opt unmask=/proc/keys $IMAGE sh -c 'mount | grep -c " on /proc/keys "; mount | grep -c " on /proc/sys "'
+    assert_output "0
+1"
+    run pcon run --rm --security-opt unmask=ALL $IMAGE sh -c 'mount | grep -c " on /proc/keys "; mount | grep -c " on /proc/sys "'
+    assert_output "0
+0"
+    run -125 --separate-stderr pcon run --rm --security-opt mask=relative $IMAGE true
+    assert_one_error_line
+}
