@@ -36,6 +36,10 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 bench_workdirs keepid
+# podman's runc mounts the image as the container's own root (a subordinate
+# id), which must get through the directories above podman's store, as it
+# does through ~/.local/share: 0711 (pcon hands its init the root instead)
+chmod 0711 "$work" "$(dirname "$work")"
 bench_image # $rootfs, $work/rootfs.tar
 # the many files: 100 directories of small files (a few hundred bytes each,
 # as a distribution's /usr/share holds), then the archive again

@@ -484,15 +484,24 @@ copy_xattrs(int srcfd, int dstfd, bool overlay)
     return 0;
 }
 
+/* size: what a stat said (-1: unknown); copied that far, the end is not
+ * asked for again */
 static int
-copy_file_data(int in, int out)
+copy_file_data_sized(int in, int out, long long size)
 {
+    long long done = 0;
+
     for (;;) {
-        ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+        ssize_t n;
+        if (size >= 0 && done >= size)
+            return 0;
+        n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
         if (n == 0)
             return 0;
-        if (n > 0)
+        if (n > 0) {
+            done += n;
             continue;
+        }
         if (errno == EINTR)
             continue;
         if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
@@ -511,6 +520,12 @@ copy_file_data(int in, int out)
         if (fs_write_all(out, buf, (size_t) n) < 0)
             return -1;
     }
+}
+
+static int
+copy_file_data(int in, int out)
+{
+    return copy_file_data_sized(in, out, -1);
 }
 
 int
@@ -612,6 +627,20 @@ clear_target(const struct copy_job *job, const struct copy_pos *pos, int ddir, c
     return pcon_fail(err, e, "remove \"%s\"", shown);
 }
 
+/* the umask, read once (setting it back at once: single-threaded) */
+static mode_t
+process_umask(void)
+{
+    static int cached = -1;
+
+    if (cached < 0) {
+        mode_t m = umask(022);
+        umask(m);
+        cached = (int) m;
+    }
+    return (mode_t) cached;
+}
+
 /* owner: the source's (shifted), or the caller's */
 static int
 set_owner(const struct copy_job *job, int fd, int dir, const char *name, const struct stat *st)
@@ -671,13 +700,23 @@ copy_regular(const struct copy_job *job, const struct copy_pos *pos, int sdir, c
         return pcon_fail(err, 0, "\"%s\" is not a regular file", sname);
     if (clear_target(job, pos, ddir, name, false, false, err) < 0)
         return -1;
-    d = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    /* a shifted copy (the store's own, below a directory of its own) is
+     * made with its mode at once: fchmod only for what chown clears or the
+     * umask took */
+    d = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+               job->ids ? st.st_mode & 0777 : 0600);
     if (d < 0)
         return pcon_fail(err, errno, "create \"%s\"", name);
-    if (copy_file_data(s, d) < 0 || copy_xattrs(s, d, job->flags & FS_COPY_OVERLAY) < 0)
+    if (copy_file_data_sized(s, d, st.st_size) < 0
+        || copy_xattrs(s, d, job->flags & FS_COPY_OVERLAY) < 0)
         return pcon_fail(err, errno, "copy \"%s\"", name);
-    if (set_owner(job, d, -1, "", &st) < 0 || fchmod(d, st.st_mode & 07777) < 0)
+    if (set_owner(job, d, -1, "", &st) < 0)
         return pcon_fail(err, errno, "set owner of \"%s\"", name);
+    if ((!job->ids || (st.st_mode & 07000) || (st.st_mode & 0777 & process_umask()))
+        && fchmod(d, st.st_mode & 07777) < 0)
+        return pcon_fail(err, errno, "set mode of \"%s\"", name);
+    /* times through the fd (no lookup again); cosmetic */
+    (void) futimens(d, (struct timespec[]){ st.st_atim, st.st_mtim });
     return 0;
 }
 
@@ -728,6 +767,8 @@ copy_entry(const struct copy_job *job, const struct copy_pos *pos, int sdir, con
         return 0;
     if (r < 0)
         return -1;
+    if (S_ISREG(st.st_mode))
+        return 0; /* copy_regular set them */
     times[0] = st.st_atim;
     times[1] = st.st_mtim;
     (void) utimensat(ddir, name, times, AT_SYMLINK_NOFOLLOW); /* times are cosmetic */
