@@ -91,6 +91,34 @@ cache_path(const char *key)
     return xasprintf(CACHE_DIR "/%s", key + 7);
 }
 
+/* build-cache/intermediate/<id>: an image made for a step, which images
+ * lists with -a only; the build's result is none */
+static void
+intermediate_mark(struct build *b, const char *id, bool on)
+{
+    cleanup_close int dfd = -1;
+    cleanup_close int fd = -1;
+
+    if (on && mkdirat(b->st->root_dfd, CACHE_DIR "/intermediate", 0700) < 0 && errno != EEXIST)
+        return;
+    dfd = openat(b->st->root_dfd, CACHE_DIR "/intermediate",
+                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0 || !hex64_valid(id))
+        return;
+    if (on)
+        fd = openat(dfd, id, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    else
+        (void) unlinkat(dfd, id, 0);
+}
+
+bool
+builder_is_intermediate(struct store *st, const char *id)
+{
+    cleanup_free char *p = xasprintf(CACHE_DIR "/intermediate/%s", id);
+
+    return hex64_valid(id) && faccessat(st->root_dfd, p, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 /* the image a step key made before, still stored */
 static bool
 cache_get(struct build *b, const char *key, struct image *out)
@@ -127,6 +155,7 @@ cache_put(struct build *b, const char *key, const char *id)
     dfd = openat(b->st->root_dfd, CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (dfd < 0 || fs_write_atomic(dfd, key + 7, id, strlen(id), 0600, false, &err) < 0)
         pcon_err_clear(&err); /* a cache, nothing more */
+    intermediate_mark(b, id, true);
 }
 
 static const char *
@@ -1478,6 +1507,7 @@ builder_build(struct store *st, const struct build_opts *o, char id_out[65], str
         if (b.stages[i].needed && stage_run(&b, i, i == target, err) < 0)
             goto out;
     memcpy(id_out, b.stages[target].image_id, 65);
+    intermediate_mark(&b, id_out, false); /* the result: listed */
     if (o->tags && !o->quiet)
         fprintf(o->out, "COMMIT %s\n", o->tags[0]);
     if (!o->quiet)

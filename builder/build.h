@@ -35,4 +35,7 @@ struct build_opts {
 int builder_build(struct store *st, const struct build_opts *o, char id_out[65],
                   struct pcon_err *err);
 
+/* whether the image is one a build made for a step (not its result) */
+bool builder_is_intermediate(struct store *st, const char *id);
+
 #endif

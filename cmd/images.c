@@ -11,6 +11,7 @@
 #include "../lib/timefmt.h"
 #include "../storage/image.h"
 #include "../storage/lock.h"
+#include "../builder/build.h"
 #include "cmd.h"
 #include "format.h"
 #include "image_report.h"
@@ -61,7 +62,7 @@ fail:
 }
 
 static const struct cmd_opt images_opts[] = {
-    { 'a', "all", 'a', NULL, "Show all images (there are no intermediate ones)" },
+    { 'a', "all", 'a', NULL, "Show all images (a build's intermediate ones too)" },
     { IMG_DIGESTS, "digests", 0, NULL, "Show the manifest digests" },
     { IMG_FILTER, "filter", 'f', "KEY=VALUE",
       "Filter: reference=PATTERN, dangling=true|false, label=KEY[=VALUE], before=IMAGE,"
@@ -196,7 +197,7 @@ image_match(struct store *st, const struct image_filters *f, const struct image 
 
 struct images_args {
     struct image_filters f;
-    bool quiet, no_trunc, noheading, digests;
+    bool quiet, no_trunc, noheading, digests, all;
     const char *fmt;
 };
 
@@ -211,6 +212,7 @@ images_parse(struct cmd_ctx *ctx, struct images_args *a, int argc, char **argv)
     while ((opt = cmd_getopt(&cmd_images_def, argc, argv, &arg)) != -1) {
         switch (opt) {
         case 'a':
+            a->all = cmd_flag_value(arg);
             break;
         case IMG_DIGESTS:
             a->digests = cmd_flag_value(arg);
@@ -252,7 +254,9 @@ images_rows(struct store *st, const struct images_args *a, struct image *v, size
         size_t names = strv_len(v[i].names);
         bool shown = false;
         char digest[72] = "";
-        if (!image_match(st, &a->f, &v[i]))
+        /* a build's intermediate images (its steps'): with -a only, as podman */
+        if (!image_match(st, &a->f, &v[i])
+            || (!a->all && !(v[i].names && v[i].names[0]) && builder_is_intermediate(st, v[i].id)))
             continue;
         if (want_digest && !a->quiet)
             (void) storage_image_digest(st, &v[i], digest, NULL); /* "" if unreadable */

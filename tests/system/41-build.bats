@@ -210,3 +210,16 @@ bound
     refute_output_contains secrets
     refute_output_contains tok
 }
+
+@test "build: the steps' images are listed with images -a only; an untagged result is listed" {
+    local c=$BATS_TEST_TMPDIR/listed before id
+    context "$c" "FROM $IMAGE
+RUN echo one > /one
+RUN echo two > /two"
+    before=$(pcon images -q | wc -l)
+    id=$(pcon build -q "$c")
+    run pcon images -q --no-trunc
+    assert_output_contains "sha256:$id"
+    [ "$(pcon images -q | wc -l)" = $((before + 1)) ]
+    [ "$(pcon images -a -q | wc -l)" -ge $((before + 2)) ]
+}
