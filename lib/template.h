@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The subset of Go templates that podman users put in --format, evaluated
- * over a JSON value: {{.Field}}, {{.A.B}}, {{.}}, {{json X}}, {{lower X}},
- * {{upper X}}, {{join X "sep"}}, {{range X}}...{{end}}, {{if X}}...
- * [{{else}}...]{{end}}, and the "table" prefix with tab-aligned columns. */
+/* Go templates as podman users put them in --format, evaluated over a
+ * JSON value: fields, pipelines, literals, variables, range/if/with/else,
+ * the functions podman's scripts use (json, lower, upper, title, join,
+ * index, len, printf, print, println, eq, ne, lt, le, gt, ge, and, or, not,
+ * truncate, slice, contains, split), and the "table" prefix with
+ * tab-aligned columns. */
 #ifndef PCON_LIB_TEMPLATE_H
 #define PCON_LIB_TEMPLATE_H
 

@@ -97,6 +97,27 @@ main(void)
     render("{{frob .Names}}", doc, NULL);
     render("{{.Names", doc, NULL);
     render("{{range .List}}x", doc, NULL);
+    /* podman's template habits: pipelines, functions, variables, with, else */
+    render("{{.Names | upper}}", doc, "WEB");
+    render("{{.State.Status | printf \"%-8s|\"}}", doc, "running |");
+    render("{{printf \"%s has pid %d\" .Names .State.Pid}}", doc, "web has pid 42");
+    render("{{index .List 1}} {{index .State \"Status\"}}", doc, "b running");
+    render("{{len .List}} {{len .Names}}", doc, "2 3");
+    render("{{if eq .State.Status \"running\"}}up{{else}}down{{end}}", doc, "up");
+    render("{{if and (gt .State.Pid 10) (ne .Names \"db\")}}y{{end}}", doc, "y");
+    render("{{if not .Empty}}none{{end}}", doc, "none");
+    render("{{with .State}}{{.Status}}{{end}}", doc, "running");
+    render("{{$n := .Names}}{{range .List}}{{$n}}-{{.}} {{end}}", doc, "web-a web-b ");
+    render("{{range $i, $e := .List}}{{$i}}={{$e}},{{end}}", doc, "0=a,1=b,");
+    render("{{range .Empty}}x{{else}}empty{{end}}", doc, "empty");
+    render("{{truncate .State.Status 3}} {{slice .Names 1}}", doc, "run eb");
+    render("{{.List | json}}", doc, "[\"a\",\"b\"]");
+    render("{{$.Names}}", doc, "web");
+    render("{{/* a comment */}}x", doc, "x");
+    render("{{.Names | frob}}", doc, NULL);
+    render("{{printf \"%d\"}}", doc, "%!d(MISSING)");
+    render("{{(.Names}}", doc, NULL);
+    render("{{.Names .List}}", doc, NULL);
     {
         struct template *t = template_parse("table {{.ID}}\\t{{.Names}}", &err);
         const char *h[] = { "ID", "CONTAINER ID", NULL };
