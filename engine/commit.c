@@ -18,17 +18,6 @@
 #include "container.h"
 #include "usermap.h"
 
-/* implements fs_idshift.fn: a user namespace's owners back to the image's */
-static void
-unshift_ids(const void *opaque, uid_t *uid, gid_t *gid)
-{
-    const struct usermap_shift *s = opaque;
-    long u = engine_idmap_to_inner(&s->uid, *uid), g = engine_idmap_to_inner(&s->gid, *gid);
-
-    *uid = u >= 0 ? (uid_t) u : 65534;
-    *gid = g >= 0 ? (gid_t) g : 65534;
-}
-
 int
 engine_image_name_canon(const char *name, char **out, struct pcon_err *err)
 {
@@ -75,7 +64,7 @@ engine_ctr_commit(struct store *st, const struct container *c, const struct engi
 {
     struct oci_config cfg = { 0 };
     struct usermap_shift shift;
-    struct fs_idshift back = { unshift_ids, &shift };
+    struct fs_idshift back = { engine_usermap_unshift, &shift };
     struct changes_tar_opts to = { NULL, -1, engine_ctr_placeholders() };
     cleanup_strv char **names = NULL;
     cleanup_close int fd = -1;

@@ -306,6 +306,8 @@ struct engine_commit_opts {
 /* the container's changes as a new image above its image */
 int engine_ctr_commit(struct store *st, const struct container *c,
                       const struct engine_commit_opts *o, char id_out[65], struct pcon_err *err);
+/* the container's files (its image's and its changes) as a tar to fd */
+int engine_ctr_export(struct store *st, const struct container *c, int fd, struct pcon_err *err);
 /* the mount points a container's root gets from pcon (left out of diff and commit) */
 const char *const *engine_ctr_placeholders(void);
 /* a name as the store keeps it (localhost/ for a short one) */

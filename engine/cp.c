@@ -19,6 +19,7 @@
 #include "../lib/fsutil.h"
 #include "../lib/proc.h"
 #include "../storage/image.h"
+#include "../storage/changes.h"
 #include "../storage/rootfs.h"
 #include "container.h"
 #include "usermap.h"
@@ -221,4 +222,43 @@ engine_ctr_copy(struct store *st, struct container *c, bool into, const char *sr
         r = fs_copy_at(sdir, sbase, ddir, name, FS_COPY_REPLACE, &names, err);
     }
     return r < 0 ? pcon_prefix(err, "copy \"%s\" to \"%s\"", src, dst) : 0;
+}
+
+int
+engine_ctr_export(struct store *st, const struct container *c, int fd, struct pcon_err *err)
+{
+    struct image img = { 0 };
+    struct usermap_shift shift;
+    struct fs_idshift back = { NULL, NULL };
+    struct changes_tar_opts to = { NULL, -1, NULL };
+    cleanup_free char *dir = NULL;
+    cleanup_close int rootfd = -1;
+    int shifted, r;
+
+    if (c->cfg.infra)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "an infra container has no files to export");
+    if (storage_image_lookup(st, c->cfg.image_id, &img, err) < 0)
+        return -1;
+    /* its own mount of the root: a running container's /proc/PID/root
+     * would have /proc, /dev and the volumes in it */
+    dir = xasprintf("%s/containers/%s/export", st->runroot, c->cfg.id);
+    st->driver = c->cfg.driver;
+    r = root_mount(st, c, &img, dir, err);
+    storage_image_free(&img);
+    if (r < 0)
+        return -1;
+    rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return pcon_fail(err, errno, "open the root of %s", c->cfg.name);
+    shifted = engine_usermap_shift(&c->cfg, &shift, err);
+    if (shifted < 0)
+        return -1;
+    if (shifted) {
+        back.fn = engine_usermap_unshift;
+        back.opaque = &shift;
+        to.ids = &back;
+    }
+    r = storage_changes_tar_dir(rootfd, fd, &to, err);
+    (void) storage_rootfs_unmount(dir, NULL);
+    return r;
 }

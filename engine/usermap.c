@@ -430,3 +430,13 @@ engine_usermap_keep_id(const struct ctr_config *g, unsigned long *uid, unsigned 
 {
     return g->userns && sscanf(g->userns, "keep-id:uid=%lu,gid=%lu", uid, gid) == 2;
 }
+
+void
+engine_usermap_unshift(const void *opaque, uid_t *uid, gid_t *gid)
+{
+    const struct usermap_shift *s = opaque;
+    long u = engine_idmap_to_inner(&s->uid, *uid), g = engine_idmap_to_inner(&s->gid, *gid);
+
+    *uid = u >= 0 ? (uid_t) u : 65534;
+    *gid = g >= 0 ? (gid_t) g : 65534;
+}

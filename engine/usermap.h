@@ -36,6 +36,9 @@ struct usermap_shift {
 /* 1 and *out filled when the container has maps of its own, 0 when not */
 int engine_usermap_shift(const struct ctr_config *g, struct usermap_shift *out,
                          struct pcon_err *err);
+/* implements fs_idshift.fn (opaque: a usermap_shift): the owners of a
+ * user namespace of its own back to the image's (unmapped: 65534) */
+void engine_usermap_unshift(const void *opaque, uid_t *uid, gid_t *gid);
 /* "uid gid count" lines for /proc/PID/{uid,gid}_map */
 char *engine_usermap_proc_text(char *const *specs);
 

@@ -97,3 +97,24 @@ no-cat"
     assert_one_error_line
     pcon rm bad
 }
+
+@test "export writes a container's files as a tar (not its mounts), which import makes an image again" {
+    pcon run -d --name exported $IMAGE sh -c 'echo mine > /new; rm /bin/cat; sleep 60'
+    run sh -c "'$PCON' --root '$PCON_ROOT' --runroot '$PCON_RUNROOT' export exported > '$BATS_TEST_TMPDIR/ex.tar'"
+    assert_status 0
+    run tar -tf "$BATS_TEST_TMPDIR/ex.tar"
+    assert_output_contains "new"
+    refute_output_contains "bin/cat"
+    refute_output_contains "proc/self"
+    refute_output_contains "dev/null"
+    pcon export -o "$BATS_TEST_TMPDIR/ex2.tar" exported
+    cmp "$BATS_TEST_TMPDIR/ex.tar" "$BATS_TEST_TMPDIR/ex2.tar"
+    pcon import "$BATS_TEST_TMPDIR/ex.tar" localhost/reimported >/dev/null
+    run pcon run --rm localhost/reimported sh -c 'read l < /new; echo "$l"; [ -e /bin/cat ] || echo no-cat'
+    assert_output "mine
+no-cat"
+    pcon rm -f -t 0 exported
+    run -125 --separate-stderr pcon export -o "$BATS_TEST_TMPDIR/x.tar" no-such
+    assert_one_error_line
+    [ ! -e "$BATS_TEST_TMPDIR/x.tar" ]
+}
