@@ -1069,16 +1069,56 @@ const struct cmd_def cmd_pod_prune_def = {
     "[options]", prune_opts,
 };
 
-/* refused as the containers' are, with the reason */
+/* pod pause, pod unpause: every container of the pod, in its cgroup (engine_ctr_pause) */
+static int
+pod_pause_main(const struct cmd_def *def, struct cmd_ctx *ctx, int argc, char **argv, bool pause)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    char *arg;
+    int opt, code = 0;
+
+    while ((opt = cmd_getopt(def, argc, argv, &arg)) != -1)
+        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    if (optind >= argc)
+        return cmd_usage_error(def, "requires at least 1 arg(s), only received 0");
+    if (cmd_store_open(ctx, &err) < 0)
+        return cmd_report(&err);
+    /* every container of the pod (its infra too) that runs, or is paused */
+    for (int i = optind; i < argc; i++) {
+        struct container *v = NULL;
+        size_t n = 0;
+        struct pod p;
+        int r = 0;
+        if (pod_load(&ctx->st, argv[i], &p, &err) < 0) {
+            code = cmd_report(&err);
+            pcon_err_clear(&err);
+            continue;
+        }
+        r = pod_containers(&ctx->st, &p, &v, &n, &err);
+        for (size_t k = 0; r == 0 && k < n; k++)
+            if (v[k].state.status == (pause ? CTR_RUNNING : CTR_PAUSED))
+                r = engine_ctr_pause(&ctx->st, &v[k], pause, &err);
+        if (r == 0)
+            printf("%s\n", p.cfg.id);
+        else {
+            code = cmd_report(&err);
+            pcon_err_clear(&err);
+        }
+        engine_ctr_list_free(v, n);
+        pod_free(&p);
+    }
+    return code;
+}
+
 static int
 cmd_pod_pause(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    return cmd_pause_def.fn(ctx, argc, argv);
+    return pod_pause_main(&cmd_pod_pause_def, ctx, argc, argv, true);
 }
 static int
 cmd_pod_unpause(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    return cmd_unpause_def.fn(ctx, argc, argv);
+    return pod_pause_main(&cmd_pod_unpause_def, ctx, argc, argv, false);
 }
 
 const struct cmd_def cmd_pod_pause_def = {
@@ -1089,10 +1129,10 @@ const struct cmd_def cmd_pod_unpause_def = {
 };
 
 static const struct cmd_def *const pod_subcommands[] = {
-    &cmd_pod_create_def,  &cmd_pod_exists_def,  &cmd_pod_inspect_def, &cmd_pod_kill_def,
-    &cmd_pod_logs_def,    &cmd_pod_pause_def,   &cmd_pod_prune_def,   &cmd_pod_ps_def,
-    &cmd_pod_restart_def, &cmd_pod_rm_def,      &cmd_pod_start_def,   &cmd_pod_stop_def,
-    &cmd_pod_top_def,     &cmd_pod_unpause_def,
+    &cmd_pod_create_def,  &cmd_pod_exists_def, &cmd_pod_inspect_def, &cmd_pod_kill_def,
+    &cmd_pod_logs_def,    &cmd_pod_pause_def,  &cmd_pod_prune_def,   &cmd_pod_ps_def,
+    &cmd_pod_restart_def, &cmd_pod_rm_def,     &cmd_pod_start_def,   &cmd_pod_stats_def,
+    &cmd_pod_stop_def,    &cmd_pod_top_def,    &cmd_pod_unpause_def,
 };
 
 static int

@@ -14,6 +14,7 @@
 
 #include "../engine/cgroup.h"
 #include "../engine/container.h"
+#include "../pod/pod.h"
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
@@ -101,7 +102,8 @@ struct sample {
 /* one container's figures as a template document (podman's field names)
  * or, for json, podman's json keys */
 static char *
-stats_doc(const char *base, const struct container *c, struct sample *prev, bool json)
+stats_doc(const char *base, const struct container *c, struct sample *prev, bool json,
+          const char *pod)
 {
     cleanup_yajl_gen yajl_gen g = json_gen_new(false);
     struct cgroup_stats s = { 0 };
@@ -146,6 +148,12 @@ stats_doc(const char *base, const struct container *c, struct sample *prev, bool
     snprintf(pids, sizeof pids, have ? "%" PRIu64 : "--", s.pids);
     snprintf(shortid, sizeof shortid, "%.12s", c->cfg.id);
     JG(yajl_gen_map_open(g));
+    if (pod) {
+        char podid[13];
+        snprintf(podid, sizeof podid, "%.12s", pod);
+        JG(json_gen_kv_str(g, json ? "pod" : "Pod", podid));
+        JG(json_gen_kv_str(g, json ? "cid" : "CID", shortid));
+    }
     JG(json_gen_kv_str(g, json ? "id" : "ID", shortid));
     JG(json_gen_kv_str(g, json ? "name" : "Name", c->cfg.name));
     JG(json_gen_kv_str(g, json ? "cpu_time" : "CPU", have ? cputime : "--"));
@@ -240,7 +248,7 @@ cmd_stats(struct cmd_ctx *ctx, int argc, char **argv)
                         || strncmp(v[i].cfg.id, argv[k], strlen(argv[k])) == 0;
             if (!named || (!all && optind >= argc && !engine_ctr_is_active(&v[i])))
                 continue;
-            strv_push_take(&docs, stats_doc(base, &v[i], &prev[i], json));
+            strv_push_take(&docs, stats_doc(base, &v[i], &prev[i], json, NULL));
         }
         engine_ctr_list_free(v, n);
         if (!no_stream && !no_reset && !json)
@@ -269,6 +277,91 @@ const struct cmd_def cmd_stats_def = {
     cmd_stats,
     "Display a live stream of container resource usage statistics",
     "[options] [CONTAINER...]",
+    stats_opts,
+};
+
+/* --- pod stats ---------------------------------------------------------------- */
+
+static const char *const pod_stats_headers[] = {
+    "Pod",      "POD",     "CID",   "CID",      "Name",
+    "NAME",     "CPUPerc", "CPU %", "MemUsage", "MEM USAGE/ LIMIT",
+    "MemPerc",  "MEM %",   "NetIO", "NET IO",   "BlockIO",
+    "BLOCK IO", "PIDs",    "PIDS",  NULL,
+};
+
+static int
+cmd_pod_stats(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_free char *why = NULL, *base = NULL;
+    cleanup_strv char **docs = NULL;
+    const char *fmt = "table {{.Pod}}\\t{{.CID}}\\t{{.Name}}\\t{{.CPUPerc}}\\t{{.MemUsage}}\\t"
+                      "{{.MemPerc}}\\t{{.NetIO}}\\t{{.BlockIO}}\\t{{.PIDs}}";
+    struct pod *pods = NULL;
+    size_t npods = 0;
+    bool all = false;
+    char *arg;
+    int opt, r = 0;
+
+    while ((opt = cmd_getopt(&cmd_pod_stats_def, argc, argv, &arg)) != -1) {
+        switch (opt) {
+        case 'a':
+            all = cmd_flag_value(arg);
+            break;
+        case STATS_FORMAT:
+            fmt = arg;
+            break;
+        case STATS_NO_STREAM:
+        case STATS_NO_RESET:
+            break; /* one reading: pod stats streams not */
+        default:
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        }
+    }
+    base = engine_cgroup_base(&why);
+    if (base == NULL) {
+        pcon_fail(&err, 0, "stats is not supported in rootless mode without cgroups v2%s%s",
+                  strcmp(why, "cgroups v1") ? ": " : "", strcmp(why, "cgroups v1") ? why : "");
+        return cmd_report(&err);
+    }
+    if (cmd_store_open(ctx, &err) < 0 || pod_list(&ctx->st, &pods, &npods, &err) < 0)
+        return cmd_report(&err);
+    for (size_t i = 0; i < npods && r == 0; i++) {
+        bool named = optind >= argc && (all || true);
+        struct container *v = NULL;
+        size_t n = 0;
+        for (int k = optind; k < argc && !named; k++)
+            named = strcmp(argv[k], pods[i].cfg.name) == 0
+                    || strncmp(pods[i].cfg.id, argv[k], strlen(argv[k])) == 0;
+        if (!named)
+            continue;
+        r = pod_containers(&ctx->st, &pods[i], &v, &n, &err);
+        for (size_t k = 0; r == 0 && k < n; k++) {
+            struct sample s = { 0 };
+            if (engine_ctr_is_active(&v[k]))
+                strv_push_take(
+                    &docs, stats_doc(base, &v[k], &s, strcmp(fmt, "json") == 0, pods[i].cfg.id));
+        }
+        engine_ctr_list_free(v, n);
+    }
+    pod_list_free(pods, npods);
+    if (r < 0)
+        return cmd_report(&err);
+    if (docs == NULL && strcmp(fmt, "json") == 0) {
+        printf("[]\n");
+        return 0;
+    }
+    if ((docs || strncmp(fmt, "table", 5) == 0)
+        && cmd_format_print(fmt, docs, pod_stats_headers, &err) < 0)
+        return cmd_report(&err);
+    return 0;
+}
+
+const struct cmd_def cmd_pod_stats_def = {
+    "pod stats",
+    cmd_pod_stats,
+    "Display a live stream of resource usage statistics of pods",
+    "[options] [POD...]",
     stats_opts,
 };
 

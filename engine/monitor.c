@@ -984,7 +984,7 @@ monitor_begin(struct monitor *m, struct pcon_err *err)
     join_aliases(m);
     if (rundir_prepare(m, err) < 0 || notify_prepare(m, err) < 0 || plan_prepare(m, err) < 0)
         return -1;
-    if (!m->c->cfg.cgroups_disabled && !m->c->cfg.infra)
+    if (!m->c->cfg.cgroups_disabled)
         m->cgroup_base = engine_cgroup_base(NULL);
     if (engine_ctr_log_open(&m->log, m->st, m->c, err) < 0 || rootfs_mount(m, err) < 0)
         return -1;

@@ -200,3 +200,25 @@ fake_tree() { # DIR [ID]
     assert_one_error_line
     assert_no_containers
 }
+
+@test "pod stats lists each container of a pod from its cgroup; pod pause freezes them all" {
+    need_delegated
+    pcon_cg "$PCON_TEST_CGROUP" pod create --name spod >/dev/null
+    pcon_cg "$PCON_TEST_CGROUP" run -d --pod spod --name spin2 $IMAGE sh -c 'while :; do :; done' >/dev/null
+    sleep 0.5
+    run pcon_cg "$PCON_TEST_CGROUP" pod stats --format '{{.Name}} {{.PIDs}}' spod
+    assert_status 0
+    assert_output_contains "-infra "
+    assert_output_contains "spin2"
+    run pcon_cg "$PCON_TEST_CGROUP" pod stats spod
+    [[ "${lines[0]}" =~ ^POD\ +CID\ +NAME\ +CPU\ % ]]
+    pcon_cg "$PCON_TEST_CGROUP" pod pause spod
+    run pcon ps -a --filter pod=spod --format '{{.State}}'
+    assert_output "paused
+paused"
+    pcon_cg "$PCON_TEST_CGROUP" pod unpause spod
+    run pcon ps -a --filter pod=spod --format '{{.State}}'
+    assert_output "running
+running"
+    pcon_cg "$PCON_TEST_CGROUP" pod rm -f -t 0 spod
+}
