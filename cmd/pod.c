@@ -14,6 +14,7 @@
 #include "../engine/ctr_log.h"
 #include "../lib/timefmt.h"
 #include "../pod/pod.h"
+#include "../engine/cgroup.h"
 #include "cmd.h"
 #include "ctr_opts.h"
 #include "ctr_report.h"
@@ -1081,6 +1082,17 @@ pod_pause_main(const struct cmd_def *def, struct cmd_ctx *ctx, int argc, char **
         return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     if (optind >= argc)
         return cmd_usage_error(def, "requires at least 1 arg(s), only received 0");
+    {
+        cleanup_free char *why = NULL, *base = engine_cgroup_base(&why);
+        if (base == NULL) {
+            pcon_fail(&err, 0, "%s is not supported: %s", pause ? "pause" : "unpause",
+                      strcmp(why, "cgroups v1") == 0
+                          ? "rootless containers cannot be frozen on cgroups v1 (no freezer is "
+                            "delegated)"
+                          : why);
+            return cmd_report(&err);
+        }
+    }
     if (cmd_store_open(ctx, &err) < 0)
         return cmd_report(&err);
     /* every container of the pod (its infra too) that runs, or is paused */
