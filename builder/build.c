@@ -1455,7 +1455,13 @@ builder_build(struct store *st, const struct build_opts *o, char id_out[65], str
     b.ctxfd = open(o->context, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (b.ctxfd < 0)
         return pcon_fail_kind(err, PCON_ERR_USAGE, errno, "the build context %s", o->context);
-    if (o->file) {
+    if (o->file && strcmp(o->file, "-") == 0) {
+        text = fs_read_fd(0, DOCKERFILE_MAX + 1, NULL, err); /* -f -: from stdin */
+        if (text == NULL) {
+            err->kind = PCON_ERR_USAGE;
+            goto out;
+        }
+    } else if (o->file) {
         text = fs_read_all(AT_FDCWD, o->file, DOCKERFILE_MAX + 1, NULL, err);
         if (text == NULL) {
             err->kind = PCON_ERR_USAGE;

@@ -211,6 +211,14 @@ bound
     refute_output_contains tok
 }
 
+@test "build -f - reads the Containerfile from stdin" {
+    local id
+    mkdir -p "$BATS_TEST_TMPDIR/stdin"
+    id=$(printf 'FROM %s\nRUN echo from-stdin > /s\n' "$IMAGE" | pcon build -q -f - "$BATS_TEST_TMPDIR/stdin")
+    run pcon run --rm "$id" cat /s
+    assert_output from-stdin
+}
+
 @test "build: the steps' images are listed with images -a only; an untagged result is listed" {
     local c=$BATS_TEST_TMPDIR/listed before id
     context "$c" "FROM $IMAGE
