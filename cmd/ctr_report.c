@@ -50,41 +50,13 @@ unix_seconds(const char *rfc)
     return t < 0 ? 0 : t / 1000000000LL;
 }
 
-static long long
-dir_size(int dfd)
-{
-    cleanup_closedir DIR *d = fs_opendir_at(dfd);
-    struct dirent *de;
-    long long total = 0;
-
-    if (d == NULL)
-        return 0;
-    while ((de = readdir(d)) != NULL) {
-        struct stat st;
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-            continue;
-        if (S_ISDIR(st.st_mode)) {
-            int sub = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (sub >= 0) {
-                total += dir_size(sub);
-                close(sub);
-            }
-        } else if (S_ISREG(st.st_mode)) {
-            total += st.st_size;
-        }
-    }
-    return total;
-}
-
 /* the writable layer's size, as ps --size shows it */
 static char *
 upper_size(struct store *st, const struct container *c)
 {
     cleanup_free char *p = engine_ctr_upper_path(st, c->cfg.id);
     int fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    long long b = fd >= 0 ? dir_size(fd) : 0;
+    long long b = fd >= 0 ? fs_tree_size(fd) : 0;
 
     if (fd >= 0)
         close(fd);

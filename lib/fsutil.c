@@ -842,3 +842,31 @@ fs_mark_topdir(int dfd)
     flags |= FS_TOPDIR_FL;
     (void) ioctl(dfd, FS_IOC_SETFLAGS, &flags); /* an optimisation where the file system has it */
 }
+
+long long
+fs_tree_size(int dfd)
+{
+    cleanup_closedir DIR *d = fs_opendir_at(dfd);
+    struct dirent *de;
+    long long total = 0;
+
+    if (d == NULL)
+        return 0;
+    while ((de = readdir(d)) != NULL) {
+        struct stat st;
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            int sub = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0) {
+                total += fs_tree_size(sub);
+                close(sub);
+            }
+        } else if (S_ISREG(st.st_mode)) {
+            total += st.st_size;
+        }
+    }
+    return total;
+}

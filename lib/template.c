@@ -203,7 +203,16 @@ parse_operand(const char **pp, struct tok *t, struct operand *o, int depth, stru
     if (t->kind == T_LPAREN) {
         o->kind = OP_PIPE;
         o->sub = parse_pipeline(pp, true, depth + 1, err);
-        return o->sub ? 0 : -1;
+        if (o->sub == NULL)
+            return -1;
+        /* (index .A 0).B: fields of what the parentheses give */
+        if (**pp == '.' && isalpha((unsigned char) (*pp)[1])) {
+            const char *s = *pp;
+            while (**pp && !isspace((unsigned char) **pp) && !strchr("|(),\"`", **pp))
+                (*pp)++;
+            o->text = xstrndup(s, (size_t) (*pp - s));
+        }
+        return 0;
     }
     if (t->kind == T_STR) {
         o->kind = OP_STR;
@@ -679,6 +688,20 @@ scope_pop(struct scope *sc, size_t to)
     }
 }
 
+/* key and name equal but for case and the key's underscores */
+static bool
+go_name_matches(const char *key, const char *name)
+{
+    for (;; key++, name++) {
+        while (*key == '_')
+            key++;
+        if (tolower((unsigned char) *key) != tolower((unsigned char) *name))
+            return false;
+        if (*key == '\0')
+            return true;
+    }
+}
+
 /* .A.B below v (a JSON object); "" or "." is v itself */
 static int
 field(yajl_val v, const char *path, yajl_val *out, struct pcon_err *err)
@@ -695,6 +718,13 @@ field(yajl_val v, const char *path, yajl_val *out, struct pcon_err *err)
                                   "template: can't evaluate field %s in a non-object", k);
         for (size_t i = 0; i < v->u.object.len && !found; i++)
             if (strcmp(v->u.object.keys[i], k) == 0) {
+                next = v->u.object.values[i];
+                found = true;
+            }
+        /* podman's Go field names (.Host.Arch, .HostID) over its JSON keys
+         * ("arch", "host_id") */
+        for (size_t i = 0; i < v->u.object.len && !found; i++)
+            if (go_name_matches(v->u.object.keys[i], k)) {
                 next = v->u.object.values[i];
                 found = true;
             }
@@ -761,7 +791,23 @@ eval_operand(const struct operand *o, struct scope *sc, yajl_val dot, struct tv 
     case OP_NIL:
         return 0;
     case OP_PIPE:
-        return eval_pipeline(o->sub, sc, dot, out, err);
+        if (eval_pipeline(o->sub, sc, dot, out, err) < 0)
+            return -1;
+        if (o->text) {
+            struct tv whole = *out;
+            int r;
+            memset(out, 0, sizeof *out);
+            r = whole.k == TV_JSON ? field(whole.j, o->text + 1, &j, err)
+                                   : pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                                    "template: can't evaluate field %s in a "
+                                                    "non-object",
+                                                    o->text + 1);
+            if (r == 0)
+                *out = tv_json(j);
+            tv_free(&whole);
+            return r;
+        }
+        return 0;
     case OP_FUNC:
         break;
     }

@@ -103,6 +103,10 @@ main(void)
     render("{{printf \"%s has pid %d\" .Names .State.Pid}}", doc, "web has pid 42");
     render("{{index .List 1}} {{index .State \"Status\"}}", doc, "b running");
     render("{{len .List}} {{len .Names}}", doc, "2 3");
+    /* fields of a parenthesised pipeline; podman's Go names over JSON keys */
+    render("{{(.State).Status}} {{(index . \"State\").Pid}}", doc, "running 42");
+    render("{{(index .List 0).Status}}", doc, NULL);
+    render("{{.state.status}}", doc, "running");
     render("{{if eq .State.Status \"running\"}}up{{else}}down{{end}}", doc, "up");
     render("{{if and (gt .State.Pid 10) (ne .Names \"db\")}}y{{end}}", doc, "y");
     render("{{if not .Empty}}none{{end}}", doc, "none");
