@@ -143,9 +143,19 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_network_disconnect_def, cmd_generate_def, cmd_generate_systemd_def, cmd_kube_def,
     cmd_kube_play_def, cmd_kube_down_def, cmd_kube_generate_def, cmd_play_def, cmd_quadlet_def,
     cmd_stats_def, cmd_update_def, cmd_commit_def, cmd_diff_def, cmd_history_def, cmd_build_def,
-    cmd_export_def, cmd_pod_stats_def, cmd_system_def, cmd_system_df_def;
+    cmd_export_def, cmd_pod_stats_def, cmd_system_def, cmd_system_df_def, cmd_system_prune_def,
+    cmd_system_migrate_def, cmd_system_renumber_def;
 /* every top-level command (*n of them), and the global options' table */
 const struct cmd_def *const *cmd_commands(size_t *n);
+
+/* the prunes (and system prune): what they removed appended to *removed,
+ * the bytes given back added to *bytes; each failure reported, the rest
+ * done; returns the exit code */
+int cmd_containers_prune(struct cmd_ctx *ctx, char ***removed, long long *bytes);
+int cmd_images_prune(struct cmd_ctx *ctx, bool all, char ***removed, long long *bytes);
+int cmd_volumes_prune(struct cmd_ctx *ctx, char ***removed, long long *bytes);
+int cmd_networks_prune(struct cmd_ctx *ctx, char *const *filters, char ***removed);
+int cmd_pods_prune(struct cmd_ctx *ctx, char ***removed);
 const struct cmd_def *cmd_global_def(void);
 extern const struct cmd_def cmd_completion_def;
 /* the quadlet generator (pcon-user-generator NORMAL_DIR ..., or --dryrun) */

@@ -7,6 +7,7 @@
 
 #include "../engine/container.h"
 #include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
 #include "cmd.h"
 
 static int
@@ -38,15 +39,43 @@ static const struct cmd_opt prune_opts[] = {
     { 0 },
 };
 
-static int
-cmd_prune(struct cmd_ctx *ctx, int argc, char **argv)
+int
+cmd_containers_prune(struct cmd_ctx *ctx, char ***removed, long long *bytes)
 {
     cleanup_err struct pcon_err err = { 0 };
     struct container *v = NULL;
-    bool force = false;
     size_t n = 0;
+    int code = 0;
+
+    if (cmd_store_open(ctx, &err) < 0 || engine_ctr_list(&ctx->st, &v, &n, &err) < 0)
+        return cmd_report(&err);
+    for (size_t i = 0; i < n; i++) {
+        cleanup_free char *upper = NULL;
+        long long b;
+        if (engine_ctr_is_active(&v[i]) || v[i].cfg.infra)
+            continue;
+        upper = engine_ctr_upper_path(&ctx->st, v[i].cfg.id);
+        b = fs_path_tree_size(upper);
+        if (engine_ctr_remove(&ctx->st, &v[i], false, &err) < 0) {
+            code = cmd_report(&err);
+            pcon_err_clear(&err);
+            continue;
+        }
+        *bytes += b;
+        strv_push(removed, v[i].cfg.id);
+    }
+    engine_ctr_list_free(v, n);
+    return code;
+}
+
+static int
+cmd_prune(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_strv char **removed = NULL;
+    long long bytes = 0;
+    bool force = false;
     char *arg;
-    int opt, code = 0;
+    int opt, code;
 
     while ((opt = cmd_getopt(&cmd_prune_def, argc, argv, &arg)) != -1) {
         if (opt == 'f')
@@ -56,19 +85,9 @@ cmd_prune(struct cmd_ctx *ctx, int argc, char **argv)
     }
     if (!force && !cmd_confirm("WARNING! This will remove all non running containers."))
         return 0;
-    if (cmd_store_open(ctx, &err) < 0 || engine_ctr_list(&ctx->st, &v, &n, &err) < 0)
-        return cmd_report(&err);
-    for (size_t i = 0; i < n; i++) {
-        if (engine_ctr_is_active(&v[i]))
-            continue;
-        if (engine_ctr_remove(&ctx->st, &v[i], false, &err) < 0) {
-            code = cmd_report(&err);
-            pcon_err_clear(&err);
-            continue;
-        }
-        printf("%s\n", v[i].cfg.id);
-    }
-    engine_ctr_list_free(v, n);
+    code = cmd_containers_prune(ctx, &removed, &bytes);
+    for (size_t i = 0; removed && removed[i]; i++)
+        printf("%s\n", removed[i]);
     return code;
 }
 

@@ -8,6 +8,7 @@
 #include "../engine/container.h"
 #include "../lib/cleanup.h"
 #include "../storage/image.h"
+#include "../storage/layer.h"
 #include "../storage/lock.h"
 #include "cmd.h"
 
@@ -61,17 +62,74 @@ static const struct cmd_opt image_prune_opts[] = {
     { 0 },
 };
 
-static int
-cmd_image_prune(struct cmd_ctx *ctx, int argc, char **argv)
+/* the layers of all the images, each once */
+static long long
+images_layer_bytes(struct store *st, const struct image *v, size_t n, bool *gone)
+{
+    cleanup_strv char **seen = NULL;
+    long long total = 0;
+
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; !gone[i] && v[i].layers && v[i].layers[k]; k++) {
+            struct layer_info li;
+            if (strv_contains(seen, v[i].layers[k])
+                || storage_layer_read(st, v[i].layers[k], &li, NULL) < 0)
+                continue;
+            strv_push(&seen, v[i].layers[k]);
+            total += li.size;
+        }
+    return total;
+}
+
+int
+cmd_images_prune(struct cmd_ctx *ctx, bool all, char ***removed, long long *bytes)
 {
     cleanup_err struct pcon_err err = { 0 };
     cleanup_close int lock = -1;
-    bool all = false, force = false;
+    cleanup_free bool *gone = NULL;
     struct image *v = NULL;
     struct container *cv = NULL;
     size_t n = 0, cn = 0;
+    long long before;
+    int code = 0;
+
+    if (cmd_store_open(ctx, &err) < 0 || (lock = storage_lock(&ctx->st, true, &err)) < 0
+        || storage_image_list(&ctx->st, &v, &n, &err) < 0)
+        return cmd_report(&err);
+    if (engine_ctr_list(&ctx->st, &cv, &cn, &err) < 0) {
+        storage_image_list_free(v, n);
+        return cmd_report(&err);
+    }
+    gone = xzalloc((n ? n : 1) * sizeof *gone);
+    before = images_layer_bytes(&ctx->st, v, n, gone);
+    for (size_t i = 0; i < n; i++) {
+        bool used = false;
+        for (size_t k = 0; k < cn; k++)
+            used |= strcmp(cv[k].cfg.image_id, v[i].id) == 0;
+        if (used || (!all && v[i].names && v[i].names[0]))
+            continue;
+        if (storage_image_remove(&ctx->st, &v[i], &err) < 0) {
+            code = cmd_report(&err);
+            pcon_err_clear(&err);
+            continue;
+        }
+        gone[i] = true;
+        strv_push(removed, v[i].id);
+    }
+    *bytes += before - images_layer_bytes(&ctx->st, v, n, gone);
+    engine_ctr_list_free(cv, cn);
+    storage_image_list_free(v, n);
+    return code;
+}
+
+static int
+cmd_image_prune(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_strv char **removed = NULL;
+    long long bytes = 0;
+    bool all = false, force = false;
     char *arg;
-    int opt, code = 0;
+    int opt, code;
 
     while ((opt = cmd_getopt(&cmd_image_prune_def, argc, argv, &arg)) != -1) {
         if (opt == 'a')
@@ -86,28 +144,9 @@ cmd_image_prune(struct cmd_ctx *ctx, int argc, char **argv)
                               " containers images."
                             : "WARNING! This command removes all dangling images."))
         return 0;
-    if (cmd_store_open(ctx, &err) < 0 || (lock = storage_lock(&ctx->st, true, &err)) < 0
-        || storage_image_list(&ctx->st, &v, &n, &err) < 0)
-        return cmd_report(&err);
-    if (engine_ctr_list(&ctx->st, &cv, &cn, &err) < 0) {
-        storage_image_list_free(v, n);
-        return cmd_report(&err);
-    }
-    for (size_t i = 0; i < n; i++) {
-        bool used = false;
-        for (size_t k = 0; k < cn; k++)
-            used |= strcmp(cv[k].cfg.image_id, v[i].id) == 0;
-        if (used || (!all && v[i].names && v[i].names[0]))
-            continue;
-        if (storage_image_remove(&ctx->st, &v[i], &err) < 0) {
-            code = cmd_report(&err);
-            pcon_err_clear(&err);
-            continue;
-        }
-        printf("%s\n", v[i].id);
-    }
-    engine_ctr_list_free(cv, cn);
-    storage_image_list_free(v, n);
+    code = cmd_images_prune(ctx, all, &removed, &bytes);
+    for (size_t i = 0; removed && removed[i]; i++)
+        printf("%s\n", removed[i]);
     return code;
 }
 

@@ -269,7 +269,7 @@ fail:
 
 /* podman's: values of one key are alternatives, the keys all hold */
 static bool
-network_match(const struct netns_network *n, char **filters)
+network_match(const struct netns_network *n, char *const *filters)
 {
     static const char *const keys[] = { "name", "id", "driver", "label", NULL };
 
@@ -453,17 +453,43 @@ static const struct cmd_opt prune_opts[] = {
 };
 
 /* every network no container uses (the default one stays) */
-static int
-cmd_network_prune(struct cmd_ctx *ctx, int argc, char **argv)
+int
+cmd_networks_prune(struct cmd_ctx *ctx, char *const *filters, char ***removed)
 {
     cleanup_err struct pcon_err err = { 0 };
-    cleanup_strv char **filters = NULL;
     struct container *cv = NULL;
     struct netns_network *v = NULL;
     size_t cn = 0, n = 0;
+    int code = 0;
+
+    if (cmd_store_open(ctx, &err) < 0 || netns_network_list(ctx->st.root_dfd, &v, &n, &err) < 0
+        || engine_ctr_list(&ctx->st, &cv, &cn, &err) < 0) {
+        netns_network_list_free(v, n);
+        return cmd_report(&err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        cleanup_strv char **users = network_users(cv, cn, v[i].name);
+        if (v[i].builtin || users || !network_match(&v[i], filters))
+            continue;
+        if (netns_network_remove(ctx->st.root_dfd, v[i].name, &err) < 0) {
+            code = cmd_report(&err);
+            pcon_err_clear(&err);
+            continue;
+        }
+        strv_push(removed, v[i].name);
+    }
+    engine_ctr_list_free(cv, cn);
+    netns_network_list_free(v, n);
+    return code;
+}
+
+static int
+cmd_network_prune(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_strv char **filters = NULL, **removed = NULL;
     bool force = false;
     char *arg;
-    int opt, code = 0;
+    int opt, code;
 
     while ((opt = cmd_getopt(&cmd_network_prune_def, argc, argv, &arg)) != -1) {
         if (opt == 'f')
@@ -479,24 +505,9 @@ cmd_network_prune(struct cmd_ctx *ctx, int argc, char **argv)
         && !cmd_confirm("WARNING! This will remove all networks not used by at least one"
                         " container."))
         return 0;
-    if (cmd_store_open(ctx, &err) < 0 || netns_network_list(ctx->st.root_dfd, &v, &n, &err) < 0
-        || engine_ctr_list(&ctx->st, &cv, &cn, &err) < 0) {
-        netns_network_list_free(v, n);
-        return cmd_report(&err);
-    }
-    for (size_t i = 0; i < n; i++) {
-        cleanup_strv char **users = network_users(cv, cn, v[i].name);
-        if (v[i].builtin || users || !network_match(&v[i], filters))
-            continue;
-        if (netns_network_remove(ctx->st.root_dfd, v[i].name, &err) < 0) {
-            code = cmd_report(&err);
-            pcon_err_clear(&err);
-            continue;
-        }
-        printf("%s\n", v[i].name);
-    }
-    engine_ctr_list_free(cv, cn);
-    netns_network_list_free(v, n);
+    code = cmd_networks_prune(ctx, filters, &removed);
+    for (size_t i = 0; removed && removed[i]; i++)
+        printf("%s\n", removed[i]);
     return code;
 }
 

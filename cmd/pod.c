@@ -1017,25 +1017,16 @@ static const struct cmd_opt prune_opts[] = {
 };
 
 /* every pod none of whose containers runs */
-static int
-cmd_pod_prune(struct cmd_ctx *ctx, int argc, char **argv)
+int
+cmd_pods_prune(struct cmd_ctx *ctx, char ***removed)
 {
     cleanup_err struct pcon_err err = { 0 };
     struct container *all = NULL;
     size_t nall = 0;
     struct pod *v = NULL;
-    bool force = false;
     size_t n = 0;
-    char *arg;
-    int opt, code = 0;
+    int code = 0;
 
-    while ((opt = cmd_getopt(&cmd_pod_prune_def, argc, argv, &arg)) != -1) {
-        if (opt != 'f')
-            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
-        force = cmd_flag_value(arg);
-    }
-    if (!force && !cmd_confirm("WARNING! This will remove all stopped/exited pods.."))
-        return 0;
     if (cmd_store_open(ctx, &err) < 0 || pod_list(&ctx->st, &v, &n, &err) < 0)
         return cmd_report(&err);
     if (n > 0 && engine_ctr_list(&ctx->st, &all, &nall, &err) < 0) {
@@ -1058,10 +1049,31 @@ cmd_pod_prune(struct cmd_ctx *ctx, int argc, char **argv)
             pcon_err_clear(&err);
             continue;
         }
-        printf("%s\n", v[i].cfg.id);
+        strv_push(removed, v[i].cfg.id);
     }
     engine_ctr_list_free(all, nall);
     pod_list_free(v, n);
+    return code;
+}
+
+static int
+cmd_pod_prune(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_strv char **removed = NULL;
+    bool force = false;
+    char *arg;
+    int opt, code;
+
+    while ((opt = cmd_getopt(&cmd_pod_prune_def, argc, argv, &arg)) != -1) {
+        if (opt != 'f')
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        force = cmd_flag_value(arg);
+    }
+    if (!force && !cmd_confirm("WARNING! This will remove all stopped/exited pods.."))
+        return 0;
+    code = cmd_pods_prune(ctx, &removed);
+    for (size_t i = 0; removed && removed[i]; i++)
+        printf("%s\n", removed[i]);
     return code;
 }
 

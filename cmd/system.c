@@ -115,14 +115,6 @@ count_volume_users(const struct df_ctr *d, size_t ncs, const char *name)
     return k;
 }
 
-static long long
-dir_usage(const char *path)
-{
-    cleanup_close int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-    return fd < 0 ? 0 : fs_tree_size(fd);
-}
-
 static char *
 ago(const char *rfc3339)
 {
@@ -209,7 +201,7 @@ df_verbose(struct store *st, const struct image *imgs, size_t nimgs, const struc
     for (size_t i = 0; i < nvols; i++) {
         cleanup_yajl_gen yajl_gen g = json_gen_new(false);
         cleanup_free char *p = storage_volume_path(st, vols[i].name);
-        cleanup_free char *size = df_size(dir_usage(p));
+        cleanup_free char *size = df_size(fs_path_tree_size(p));
 
         JG(yajl_gen_map_open(g));
         JG(json_gen_kv_str(g, "VolumeName", vols[i].name));
@@ -280,7 +272,7 @@ cmd_system_df(struct cmd_ctx *ctx, int argc, char **argv)
     d = xzalloc((ncs ? ncs : 1) * sizeof *d);
     for (size_t i = 0; i < ncs; i++) {
         cleanup_free char *p = engine_ctr_upper_path(&ctx->st, cs[i].cfg.id);
-        d[i].size = dir_usage(p);
+        d[i].size = fs_path_tree_size(p);
         d[i].running = engine_ctr_is_active(&cs[i]);
         csize += d[i].size;
         cactive += d[i].running;
@@ -317,7 +309,7 @@ cmd_system_df(struct cmd_ctx *ctx, int argc, char **argv)
         }
     for (size_t i = 0; i < nvols; i++) {
         cleanup_free char *p = storage_volume_path(&ctx->st, vols[i].name);
-        long long b = dir_usage(p);
+        long long b = fs_path_tree_size(p);
         bool used = count_volume_users(d, ncs, vols[i].name) > 0;
         vsize += b;
         vactive += used;
@@ -348,9 +340,153 @@ const struct cmd_def cmd_system_df_def = {
     "[options]", df_opts,
 };
 
+enum { PRUNE_VOLUMES = 0x300, PRUNE_EXTERNAL };
+
+static const struct cmd_opt prune_opts[] = {
+    { 'a', "all", 'a', NULL, "Remove all unused images, not only dangling ones" },
+    { PRUNE_EXTERNAL, "external", 0, NULL,
+      "Refused: pcon's store has no containers of other tools" },
+    { 'f', "force", 'f', NULL, "Do not prompt for confirmation" },
+    { PRUNE_VOLUMES, "volumes", 0, NULL, "Remove the volumes no container uses too" },
+    { 0, NULL, 0, NULL, NULL },
+};
+
+static void
+print_removed(const char *title, char *const *v)
+{
+    if (v == NULL || v[0] == NULL)
+        return;
+    printf("%s\n", title);
+    for (size_t i = 0; v[i]; i++)
+        printf("%s\n", v[i]);
+}
+
+/* stopped pods and containers, unused networks, dangling (-a: unused)
+ * images and, with --volumes, unused volumes: podman's order and words */
+static int
+cmd_system_prune(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_strv char **pods = NULL, **ctrs = NULL, **vols = NULL, **imgs = NULL, **nets = NULL;
+    cleanup_free char *warning = NULL, *total = NULL;
+    bool all = false, force = false, volumes = false;
+    long long bytes = 0;
+    char *arg;
+    int opt, code = 0, r;
+
+    while ((opt = cmd_getopt(&cmd_system_prune_def, argc, argv, &arg)) != -1) {
+        if (opt == 'a')
+            all = cmd_flag_value(arg);
+        else if (opt == 'f')
+            force = cmd_flag_value(arg);
+        else if (opt == PRUNE_VOLUMES)
+            volumes = cmd_flag_value(arg);
+        else if (opt == PRUNE_EXTERNAL)
+            return cmd_usage_error(&cmd_system_prune_def,
+                                   "--external: pcon's store has no containers of other tools");
+        else
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    }
+    if (optind < argc) {
+        fprintf(stderr, "Error: `pcon system prune` takes no arguments\n");
+        return PCON_EXIT_ENGINE;
+    }
+    warning = xasprintf("WARNING! This command removes:\n"
+                        "\t- all stopped containers\n"
+                        "\t- all networks not used by at least one container\n"
+                        "%s"
+                        "\t- %s\n"
+                        "\t- %s\n",
+                        volumes ? "\t- all volumes not used by at least one container\n" : "",
+                        all ? "all images without at least one container associated with them"
+                            : "all dangling images",
+                        all ? "all build cache" : "all dangling build cache");
+    if (!force && !cmd_confirm(warning))
+        return 0;
+    /* pods first: their containers go with them */
+    if ((r = cmd_pods_prune(ctx, &pods)) != 0)
+        code = r;
+    if ((r = cmd_containers_prune(ctx, &ctrs, &bytes)) != 0)
+        code = r;
+    if (volumes && (r = cmd_volumes_prune(ctx, &vols, &bytes)) != 0)
+        code = r;
+    if ((r = cmd_images_prune(ctx, all, &imgs, &bytes)) != 0)
+        code = r;
+    if ((r = cmd_networks_prune(ctx, NULL, &nets)) != 0)
+        code = r;
+    print_removed("Deleted Pods", pods);
+    print_removed("Deleted Containers", ctrs);
+    print_removed("Deleted Volumes", vols);
+    print_removed("Deleted Images", imgs);
+    print_removed("Deleted Networks", nets);
+    total = df_size(bytes);
+    printf("Total reclaimed space: %s\n", total);
+    return code;
+}
+
+const struct cmd_def cmd_system_prune_def = {
+    "system prune",
+    cmd_system_prune,
+    "Remove unused data: stopped containers and pods, unused networks, dangling images",
+    "[options]",
+    prune_opts,
+};
+
+/* nothing to migrate or renumber in pcon's store: accepted, as scripts
+ * written for podman call them after an upgrade */
+static const struct cmd_opt migrate_opts[] = {
+    { 'n', "new-runtime", 0, "RUNTIME", "Accepted: pcon is its own runtime" },
+    { 0, NULL, 0, NULL, NULL },
+};
+
+static int
+noop_main(const struct cmd_def *def, int argc, char **argv)
+{
+    char *arg;
+    int opt;
+
+    while ((opt = cmd_getopt(def, argc, argv, &arg)) != -1)
+        if (opt != 'n')
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    if (optind < argc) {
+        fprintf(stderr, "Error: `pcon %s` takes no arguments\n", def->name);
+        return PCON_EXIT_ENGINE;
+    }
+    return 0;
+}
+
+static int
+cmd_system_migrate(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    (void) ctx;
+    return noop_main(&cmd_system_migrate_def, argc, argv);
+}
+
+static int
+cmd_system_renumber(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    (void) ctx;
+    return noop_main(&cmd_system_renumber_def, argc, argv);
+}
+
+const struct cmd_def cmd_system_migrate_def = {
+    "system migrate",
+    cmd_system_migrate,
+    "Accepted for podman's scripts: pcon's store needs no migration",
+    "[options]",
+    migrate_opts,
+};
+
+const struct cmd_def cmd_system_renumber_def = {
+    "system renumber",
+    cmd_system_renumber,
+    "Accepted for podman's scripts: pcon has no lock numbers to renumber",
+    "",
+    NULL,
+};
+
 static const struct cmd_def *const system_subcommands[] = {
-    &cmd_system_df_def,
-    &cmd_info_def,
+    &cmd_system_df_def,       &cmd_info_def, &cmd_system_migrate_def, &cmd_system_prune_def,
+    &cmd_system_renumber_def,
 };
 
 static int

@@ -6,6 +6,7 @@
 
 #include "../engine/container.h"
 #include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
 #include "../lib/json.h"
 #include "../storage/volume.h"
 #include "cmd.h"
@@ -392,17 +393,52 @@ static const struct cmd_opt prune_opts[] = {
 };
 
 /* every volume no container uses */
-static int
-cmd_volume_prune(struct cmd_ctx *ctx, int argc, char **argv)
+int
+cmd_volumes_prune(struct cmd_ctx *ctx, char ***removed, long long *bytes)
 {
     cleanup_err struct pcon_err err = { 0 };
     struct container *cv = NULL;
     size_t cn = 0;
     struct volume_rec *v = NULL;
-    bool force = false;
     size_t n = 0;
+    int code = 0;
+
+    if (cmd_store_open(ctx, &err) < 0 || storage_volume_list(&ctx->st, &v, &n, &err) < 0)
+        return cmd_report(&err);
+    /* which are used: read once, and a failure to read them removes nothing */
+    if (n > 0 && engine_ctr_list(&ctx->st, &cv, &cn, &err) < 0) {
+        storage_volume_list_free(v, n);
+        return cmd_report(&err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        cleanup_strv char **users = volume_users(cv, cn, v[i].name);
+        cleanup_free char *path = NULL;
+        long long b;
+        if (users)
+            continue;
+        path = storage_volume_path(&ctx->st, v[i].name);
+        b = fs_path_tree_size(path);
+        if (storage_volume_remove(&ctx->st, v[i].name, &err) < 0) {
+            code = cmd_report(&err);
+            pcon_err_clear(&err);
+            continue;
+        }
+        *bytes += b;
+        strv_push(removed, v[i].name);
+    }
+    engine_ctr_list_free(cv, cn);
+    storage_volume_list_free(v, n);
+    return code;
+}
+
+static int
+cmd_volume_prune(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_strv char **removed = NULL;
+    long long bytes = 0;
+    bool force = false;
     char *arg;
-    int opt, code = 0;
+    int opt, code;
 
     while ((opt = cmd_getopt(&cmd_volume_prune_def, argc, argv, &arg)) != -1) {
         if (opt != 'f')
@@ -413,26 +449,9 @@ cmd_volume_prune(struct cmd_ctx *ctx, int argc, char **argv)
         && !cmd_confirm("WARNING! This will remove all volumes not used by at least one"
                         " container. The following volumes will be removed:"))
         return 0;
-    if (cmd_store_open(ctx, &err) < 0 || storage_volume_list(&ctx->st, &v, &n, &err) < 0)
-        return cmd_report(&err);
-    /* which are used: read once, and a failure to read them removes nothing */
-    if (n > 0 && engine_ctr_list(&ctx->st, &cv, &cn, &err) < 0) {
-        storage_volume_list_free(v, n);
-        return cmd_report(&err);
-    }
-    for (size_t i = 0; i < n; i++) {
-        cleanup_strv char **users = volume_users(cv, cn, v[i].name);
-        if (users)
-            continue;
-        if (storage_volume_remove(&ctx->st, v[i].name, &err) < 0) {
-            code = cmd_report(&err);
-            pcon_err_clear(&err);
-            continue;
-        }
-        printf("%s\n", v[i].name);
-    }
-    engine_ctr_list_free(cv, cn);
-    storage_volume_list_free(v, n);
+    code = cmd_volumes_prune(ctx, &removed, &bytes);
+    for (size_t i = 0; removed && removed[i]; i++)
+        printf("%s\n", removed[i]);
     return code;
 }
 

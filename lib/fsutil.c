@@ -844,6 +844,14 @@ fs_mark_topdir(int dfd)
 }
 
 long long
+fs_path_tree_size(const char *path)
+{
+    cleanup_close int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+    return fd < 0 ? 0 : fs_tree_size(fd);
+}
+
+long long
 fs_tree_size(int dfd)
 {
     cleanup_closedir DIR *d = fs_opendir_at(dfd);

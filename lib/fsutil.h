@@ -94,6 +94,8 @@ int fs_copy_at(int sdir, const char *sname, int ddir, const char *name, unsigned
 int fs_open_regular_in_root(int rootfd, const char *path, struct pcon_err *err);
 /* the bytes of the regular files below dfd (links not followed) */
 long long fs_tree_size(int dfd);
+/* the same below a path; 0 when it cannot be opened */
+long long fs_path_tree_size(const char *path);
 /* Copies what fd holds (from its start) to a new file ddir/name (0600). */
 int fs_copy_fd_at(int fd, int ddir, const char *name, struct pcon_err *err);
 /* Marks a directory the top of a hierarchy for the ext4 (Orlov) block

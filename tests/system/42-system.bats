@@ -65,7 +65,7 @@ Local Volumes=1"
     [[ "${lines[9]}" =~ ^vvol\ +1\ +20[0-9.]+kB$ ]]
     pcon rm -v vwriter
     pcon volume rm vvol
-    pcon untag localhost/other:2
+    pcon rmi localhost/other:2
     run --separate-stderr pcon system df extra
     assert_status 125
     assert_one_error_line
@@ -108,4 +108,68 @@ PY
     run --separate-stderr pcon system nosuch
     assert_status 125
     assert_one_error_line
+}
+
+@test "system prune: stopped containers and pods, unused networks, dangling images; volumes only with --volumes" {
+    pcon run --name stopped $IMAGE sh -c 'head -c 5000 /dev/zero > /f'
+    pcon commit -q stopped > "$BATS_TEST_TMPDIR/dangling"
+    pcon run -d --name running $IMAGE sleep 100
+    pcon pod create --name stoppedpod
+    pcon create --pod stoppedpod --name podmember $IMAGE true
+    pcon network create unusednet
+    pcon volume create unusedvol
+    # answered no: nothing goes
+    run pcon system prune <<<"n"
+    assert_status 0
+    [[ "$output" == "WARNING! This command removes:"* ]]
+    pcon container exists stopped
+    run pcon system prune -f
+    assert_status 0
+    assert_output_contains "Deleted Pods"
+    assert_output_contains "Deleted Containers"
+    assert_output_contains "Deleted Images
+$(cat "$BATS_TEST_TMPDIR/dangling" | sed 's/^sha256://')"
+    assert_output_contains "Deleted Networks
+unusednet"
+    refute_output_contains "Deleted Volumes"
+    [[ "${lines[-1]}" =~ ^Total\ reclaimed\ space:\ [0-9.]+kB$ ]]
+    run pcon container exists stopped
+    assert_status 1
+    run pcon pod exists stoppedpod
+    assert_status 1
+    run pcon container exists podmember
+    assert_status 1
+    pcon container exists running
+    pcon image exists $IMAGE
+    pcon volume exists unusedvol
+    run pcon system prune -f --volumes
+    assert_output "Deleted Volumes
+unusedvol
+Total reclaimed space: 0B"
+    # -a: every image no container has; the running one's stays
+    pcon tag $IMAGE localhost/spare
+    pcon untag $IMAGE $IMAGE
+    run pcon system prune -a -f
+    assert_output "Total reclaimed space: 0B"
+    pcon image exists localhost/spare
+    pcon rm -f -t 0 running
+    run pcon system prune -a -f
+    assert_output_contains "Deleted Images"
+    run pcon image exists localhost/spare
+    assert_status 1
+    pcon import "$BB_TAR" $IMAGE >/dev/null
+    run --separate-stderr pcon system prune -f extra
+    assert_status 125
+    assert_one_error_line
+}
+
+@test "system migrate and renumber: accepted, nothing to do" {
+    run pcon system migrate
+    assert_status 0
+    assert_output ""
+    run pcon system migrate --new-runtime crun
+    assert_status 0
+    run pcon system renumber
+    assert_status 0
+    pcon image exists $IMAGE
 }
