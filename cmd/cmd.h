@@ -21,6 +21,8 @@ struct cmd_globals {
     bool root_given, runroot_given; /* --root, --runroot (generate systemd passes them on) */
     enum storage_driver driver;
     char *driver_conf; /* the storage.conf that chose the driver, or NULL */
+    /* --cgroup-manager and --events-backend as given (info shows them) */
+    const char *cgroup_manager, *events_backend;
 };
 
 struct cmd_ctx {

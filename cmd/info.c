@@ -142,7 +142,8 @@ info_json(struct cmd_ctx *ctx, const char *driver_reason)
     JG(json_gen_str(g, "host"));
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_str(g, "arch", proc_host_arch()));
-    JG(json_gen_kv_str(g, "cgroupManager", "cgroupfs"));
+    JG(json_gen_kv_str(g, "cgroupManager",
+                       ctx->g.cgroup_manager ? ctx->g.cgroup_manager : "cgroupfs"));
     JG(json_gen_kv_str(g, "cgroupVersion", cg ? "v2" : "v1"));
     JG(json_gen_str(g, "cgroupControllers"));
     JG(yajl_gen_array_open(g));
@@ -161,7 +162,7 @@ info_json(struct cmd_ctx *ctx, const char *driver_reason)
     JG(json_gen_kv_str(g, "version", ver));
     JG(json_gen_kv_str(g, "codename", code));
     JG(yajl_gen_map_close(g));
-    JG(json_gen_kv_str(g, "eventLogger", "none"));
+    JG(json_gen_kv_str(g, "eventLogger", ctx->g.events_backend ? ctx->g.events_backend : "none"));
     JG(json_gen_kv_str(g, "hostname", host));
     JG(json_gen_str(g, "idMappings"));
     JG(yajl_gen_map_open(g));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* pcon: global options, the command table, dispatch. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
+#include "../lib/log.h"
 #include "cmd.h"
 
 static const struct cmd_def *const commands[] = {
@@ -28,15 +30,76 @@ static const struct cmd_def *const commands[] = {
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
-enum { G_ROOT = 0x100, G_RUNROOT, G_DRIVER, G_HELP, G_VERSION };
+enum {
+    G_ROOT = 0x100,
+    G_RUNROOT,
+    G_DRIVER,
+    G_HELP,
+    G_VERSION,
+    G_LOG_LEVEL,
+    G_CGROUP_MANAGER,
+    G_EVENTS_BACKEND,
+    G_ACCEPTED, /* accepted, nothing to do: pcon is its own runtime and monitor */
+    G_REMOTE,
+    G_NOOUT,
+    G_STORAGE_OPT,
+    /* refused, each with its reason (its help) */
+    G_REFUSED_HOOKS,
+    G_REFUSED_NAMESPACE,
+    G_REFUSED_NETCMD,
+    G_REFUSED_NETCONF,
+    G_REFUSED_VOLPATH,
+};
 
 static const struct cmd_opt global_opts[] = {
+    { G_CGROUP_MANAGER, "cgroup-manager", 0, "MANAGER",
+      "cgroupfs or systemd (accepted: pcon writes its delegated cgroup tree itself)" },
+    { G_ACCEPTED, "conmon", 0, "PATH", "Accepted: pcon's own monitor watches containers" },
+    { G_REMOTE, "connection", 'c', "NAME", "Refused: pcon runs no service to connect to" },
+    { G_EVENTS_BACKEND, "events-backend", 0, "BACKEND", "file, journald or none" },
+    { G_REFUSED_HOOKS, "hooks-dir", 0, "DIR", "Refused: pcon runs no OCI hooks" },
+    { G_REMOTE, "identity", 0, "PATH", "Refused: pcon runs no service to connect to" },
+    { G_LOG_LEVEL, "log-level", 0, "LEVEL",
+      "trace, debug, info, warn, warning, error, fatal or panic (default warn; above warn:"
+      " no warnings)" },
+    { G_REFUSED_NAMESPACE, "namespace", 0, "NAME", "Refused: pcon's store has one view" },
+    { G_REFUSED_NETCMD, "network-cmd-path", 0, "PATH",
+      "Refused: pcon's user-mode network is its own (libslirp), not a command" },
+    { G_REFUSED_NETCONF, "network-config-dir", 0, "DIR",
+      "Refused: networks are kept in pcon's store (--root)" },
+    { G_NOOUT, "noout", 0, NULL, "Do not output to stdout" },
+    { G_REMOTE, "remote", 'r', NULL, "Refused: pcon runs no service to connect to" },
     { G_ROOT, "root", 0, "DIR", "Storage root directory (default $XDG_DATA_HOME/pcon/storage)" },
     { G_RUNROOT, "runroot", 0, "DIR", "Run state directory (default $XDG_RUNTIME_DIR/pcon)" },
+    { G_ACCEPTED, "runtime", 0, "PATH", "Accepted: pcon is its own OCI runtime" },
+    { G_ACCEPTED, "runtime-flag", 0, "FLAG", "Accepted: pcon is its own OCI runtime" },
+    { G_REMOTE, "ssh", 0, "MODE", "Refused: pcon runs no service to connect to" },
     { G_DRIVER, "storage-driver", 0, "NAME", "Storage driver: overlay, fuse-overlayfs or vfs" },
+    { G_STORAGE_OPT, "storage-opt", 0, "OPT",
+      "overlay.mount_program=PATH (fuse-overlayfs); others accepted" },
+    { G_ACCEPTED, "syslog", 0, NULL, "Accepted: messages go to stderr" },
+    { G_ACCEPTED, "tmpdir", 0, "DIR", "Accepted: pcon's state is in its run root" },
+    { G_REMOTE, "url", 0, "URL", "Refused: pcon runs no service to connect to" },
     { G_VERSION, "version", 'v', NULL, "Print the version" },
+    { G_REFUSED_VOLPATH, "volumepath", 0, "DIR",
+      "Refused: volumes are kept in pcon's store (--root)" },
     { 0 },
 };
+
+/* a refused option: its name and its reason */
+static int
+global_refused(int id)
+{
+    for (size_t i = 0; global_opts[i].name; i++)
+        if (global_opts[i].id == id) {
+            const char *why = global_opts[i].help;
+            if (strncmp(why, "Refused: ", 9) == 0)
+                why += 9;
+            fprintf(stderr, "Error: --%s is not supported: %s\n", global_opts[i].name, why);
+            break;
+        }
+    return PCON_EXIT_ENGINE;
+}
 
 static const struct cmd_def global_def = { "", NULL, "", "", global_opts, true };
 
@@ -147,6 +210,65 @@ dispatch(struct cmd_ctx *ctx, int argc, char **argv)
         case G_VERSION:
             printf("pcon version %s\n", PCON_VERSION);
             return 0;
+        case G_LOG_LEVEL: {
+            static const char *const levels[] = { "trace", "debug", "info",  "warn", "warning",
+                                                  "error", "fatal", "panic", NULL };
+            size_t k = 0;
+            while (levels[k] && strcmp(levels[k], arg) != 0)
+                k++;
+            if (levels[k] == NULL) {
+                fprintf(stderr,
+                        "Error: log level \"%s\" is not supported, choose from: trace, debug,"
+                        " info, warn, warning, error, fatal, panic\n",
+                        arg);
+                return PCON_EXIT_ENGINE;
+            }
+            if (k >= 5)
+                pcon_log_quiet();
+            break;
+        }
+        case G_CGROUP_MANAGER:
+            if (strcmp(arg, "cgroupfs") != 0 && strcmp(arg, "systemd") != 0) {
+                fprintf(stderr, "Error: cgroup manager must be one of cgroupfs and systemd\n");
+                return PCON_EXIT_ENGINE;
+            }
+            ctx->g.cgroup_manager = arg;
+            break;
+        case G_EVENTS_BACKEND:
+            if (strcmp(arg, "file") != 0 && strcmp(arg, "journald") != 0
+                && strcmp(arg, "none") != 0) {
+                fprintf(stderr, "Error: \"%s\" is not a valid events backend\n", arg);
+                return PCON_EXIT_ENGINE;
+            }
+            ctx->g.events_backend = arg;
+            break;
+        case G_NOOUT: {
+            int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+            if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0) {
+                fprintf(stderr, "Error: --noout: /dev/null: %s\n", strerror(errno));
+                return PCON_EXIT_ENGINE;
+            }
+            close(fd);
+            break;
+        }
+        case G_STORAGE_OPT:
+            if (strncmp(arg, "overlay.mount_program=", 22) == 0 && strstr(arg, "fuse-overlayfs")
+                && ctx->g.driver == STORAGE_DRIVER_AUTO)
+                ctx->g.driver = STORAGE_DRIVER_FUSE;
+            break;
+        case G_ACCEPTED:
+            break;
+        case G_REMOTE:
+            fprintf(stderr,
+                    "Error: remote connections are not supported: pcon runs no service, each"
+                    " command is the engine itself\n");
+            return PCON_EXIT_ENGINE;
+        case G_REFUSED_HOOKS:
+        case G_REFUSED_NAMESPACE:
+        case G_REFUSED_NETCMD:
+        case G_REFUSED_NETCONF:
+        case G_REFUSED_VOLPATH:
+            return global_refused(c);
         case CMD_OPT_HELP:
             usage(stdout);
             return 0;

@@ -81,3 +81,33 @@ load helpers
     assert_status 0
     [[ "$output" == d* ]]
 }
+
+@test "podman's global options: accepted, validated, or refused with the reason" {
+    # accepted: pcon is its own runtime and monitor
+    run pcon --runtime crun --runtime-flag debug --conmon /usr/bin/conmon --syslog --tmpdir /tmp --log-level debug images -q
+    assert_status 0
+    run pcon --cgroup-manager systemd --events-backend file info --format '{{.Host.CgroupManager}} {{.Host.EventLogger}}'
+    assert_output "systemd file"
+    # --noout: stdout goes nowhere, the command still runs
+    run pcon --noout create --name quiet $IMAGE true
+    assert_status 0
+    assert_output ""
+    pcon container exists quiet
+    pcon rm quiet
+    # --log-level error: no warnings
+    run --separate-stderr pcon run --rm --memory 64m $IMAGE true
+    [[ "$stderr" == *WARN* ]] || skip "no warning for limits here (a delegated cgroup)"
+    run --separate-stderr pcon --log-level error run --rm --memory 64m $IMAGE true
+    assert_status 0
+    [ -z "$stderr" ]
+}
+
+@test "bad values of the global options, and the remote ones, are refused in one line" {
+    for args in "--log-level loud" "--cgroup-manager nosuch" "--events-backend nosuch" "--remote" "-r" \
+        "--url unix:/x" "--connection c" "--hooks-dir /x" "--volumepath /x" "--namespace ns"; do
+        # shellcheck disable=SC2086
+        run --separate-stderr pcon $args ps
+        assert_status 125
+        assert_one_error_line
+    done
+}
