@@ -16,6 +16,7 @@ enum { ATTACH_NO_STDIN = 0x300, ATTACH_SIG_PROXY };
 
 static const struct cmd_opt attach_opts[] = {
     { ATTACH_NO_STDIN, "no-stdin", 0, NULL, "Do not attach STDIN" },
+    CMD_LATEST_OPT,
     { ATTACH_SIG_PROXY, "sig-proxy", 0, NULL, "Accepted for compatibility" },
     { 0 },
 };
@@ -25,7 +26,7 @@ cmd_attach(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
     cleanup_free char *rundir = NULL;
-    bool no_stdin = false;
+    bool no_stdin = false, latest = false;
     struct container c;
     pid_t feeder = -1;
     off_t from;
@@ -35,9 +36,13 @@ cmd_attach(struct cmd_ctx *ctx, int argc, char **argv)
     while ((opt = cmd_getopt(&cmd_attach_def, argc, argv, &arg)) != -1) {
         if (opt == ATTACH_NO_STDIN)
             no_stdin = cmd_flag_value(arg);
+        else if (opt == 'l')
+            latest = true;
         else if (opt != ATTACH_SIG_PROXY)
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     }
+    if (latest && (code = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
+        return code;
     if (argc - optind != 1)
         return cmd_usage_error(&cmd_attach_def, "attach requires the name or id of one running"
                                                 " container");

@@ -29,6 +29,7 @@ struct cmd_ctx {
     struct cmd_globals g;
     struct store st;
     bool store_open;
+    char **latest_argv; /* cmd_latest_insert's copy of argv */
 };
 
 /* returned by cmd_getopt after printing --help */
@@ -149,6 +150,20 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_system_migrate_def, cmd_system_renumber_def;
 /* every top-level command (*n of them), and the global options' table */
 const struct cmd_def *const *cmd_commands(size_t *n);
+
+/* --latest (-l): the option, and the latest container's (pod's) id put in
+ * as the first operand: *argv becomes a copy (kept in ctx) that has it.
+ * Without any container (pod) it fails as podman does, "no such
+ * container"; returns the exit code then, else -1. */
+#define CMD_LATEST_OPT                                                                             \
+    {                                                                                              \
+        'l', "latest", 'l', NULL, "Act on the latest container pcon knows of"                      \
+    }
+#define CMD_LATEST_POD_OPT                                                                         \
+    {                                                                                              \
+        'l', "latest", 'l', NULL, "Act on the latest pod pcon knows of"                            \
+    }
+int cmd_latest_insert(struct cmd_ctx *ctx, bool pod, int *argc, char ***argv);
 
 /* the prunes (and system prune): what they removed appended to *removed,
  * the bytes given back added to *bytes; each failure reported, the rest

@@ -14,6 +14,7 @@ static const struct cmd_opt exec_opts[] = {
     { 'e', "env", 'e', "KEY=VALUE", "Set environment variables" },
     { EXEC_ENV_FILE, "env-file", 0, "FILE", "Read in a file of environment variables" },
     { 'i', "interactive", 'i', NULL, "Keep STDIN open" },
+    CMD_LATEST_OPT,
     { 't', "tty", 't', NULL, "Allocate a pseudo-TTY" },
     { 'u', "user", 'u', "USER[:GROUP]", "Run as this user" },
     { 'w', "workdir", 'w', "DIR", "Working directory inside the container" },
@@ -27,6 +28,7 @@ cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **env = NULL;
     struct container c;
+    bool latest = false;
     char *arg;
     int opt, code = 0, r;
 
@@ -59,10 +61,15 @@ cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
         case 'w':
             o.workdir = arg;
             break;
+        case 'l':
+            latest = true;
+            break;
         default:
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
+    if (latest && (code = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
+        return code;
     if (argc - optind < 2)
         return cmd_usage_error(&cmd_exec_def, "requires at least 2 arg(s), only received %d",
                                argc - optind);

@@ -15,7 +15,7 @@ enum { LOGS_TAIL = 0x300, LOGS_SINCE, LOGS_UNTIL };
 
 static const struct cmd_opt logs_opts[] = {
     { 'f', "follow", 'f', NULL, "Follow log output" },
-    { 'l', "latest", 'l', NULL, "Act on the latest container created" },
+    CMD_LATEST_OPT,
     { 'n', "names", 'n', NULL, "Output the container name in the log" },
     { LOGS_SINCE, "since", 0, "TIMESTAMP", "Show logs since TIMESTAMP (or a duration: 10m)" },
     { LOGS_TAIL, "tail", 0, "N", "Output the last N lines (default -1: all)" },
@@ -79,7 +79,7 @@ cmd_logs(struct cmd_ctx *ctx, int argc, char **argv)
 {
     struct logs_args a = { .o = { .tail = -1, .since = -1, .until = -1, .from = -1 } };
     cleanup_err struct pcon_err err = { 0 };
-    char *arg, *end, *latest[2] = { NULL, NULL };
+    char *arg, *end;
     bool want_latest = false;
     int opt, code;
 
@@ -114,21 +114,14 @@ cmd_logs(struct cmd_ctx *ctx, int argc, char **argv)
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
-    if (want_latest) {
-        struct container *v = NULL;
-        size_t n = 0;
-        if (cmd_store_open(ctx, &err) < 0 || engine_ctr_list(&ctx->st, &v, &n, &err) < 0)
-            return cmd_report(&err);
-        latest[0] = n > 0 ? xstrdup(v[0].cfg.id) : NULL;
-        engine_ctr_list_free(v, n);
-    } else if (optind >= argc) {
+    if (want_latest && (code = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
+        return code;
+    if (optind >= argc) {
         return cmd_usage_error(&cmd_logs_def, "requires at least 1 arg(s), only received 0");
     }
     if (argc - optind > 1)
         a.names = true;
-    code = cmd_each_container(ctx, want_latest ? latest : argv + optind, false, false,
-                              PCON_EXIT_ENGINE, logs_one, &a);
-    free(latest[0]);
+    code = cmd_each_container(ctx, argv + optind, false, false, PCON_EXIT_ENGINE, logs_one, &a);
     return code;
 }
 

@@ -316,5 +316,6 @@ main(int argc, char **argv)
     free(ctx.g.graphroot);
     free(ctx.g.runroot);
     free(ctx.g.driver_conf);
+    strv_free(ctx.latest_argv);
     return code;
 }

@@ -14,6 +14,7 @@
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
 #include "../lib/privdir.h"
+#include "../pod/pod.h"
 #include "../registry/registry.h"
 #include "../storage/gc.h"
 #include "cmd.h"
@@ -308,6 +309,48 @@ cmd_reg_opt(struct registry_opts *o, int id, const char *arg)
     default:
         return false;
     }
+}
+
+int
+cmd_latest_insert(struct cmd_ctx *ctx, bool pod, int *argc, char ***argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_free char *id = NULL;
+    char **v = NULL;
+
+    if (cmd_store_open(ctx, &err) < 0)
+        return cmd_report(&err);
+    if (pod) {
+        struct pod *p = NULL;
+        size_t n = 0;
+        if (pod_list(&ctx->st, &p, &n, &err) < 0)
+            return cmd_report(&err);
+        id = n > 0 ? xstrdup(p[0].cfg.id) : NULL; /* newest first */
+        pod_list_free(p, n);
+    } else {
+        struct container *c = NULL;
+        size_t n = 0;
+        if (engine_ctr_list(&ctx->st, &c, &n, &err) < 0)
+            return cmd_report(&err);
+        id = n > 0 ? xstrdup(c[0].cfg.id) : NULL;
+        engine_ctr_list_free(c, n);
+    }
+    if (id == NULL) {
+        fprintf(stderr, "Error: no such %s\n", pod ? "pod" : "container");
+        return PCON_EXIT_ENGINE;
+    }
+    for (int i = 0; i < *argc; i++) {
+        if (i == optind)
+            strv_push(&v, id);
+        strv_push(&v, (*argv)[i]);
+    }
+    if (optind >= *argc)
+        strv_push(&v, id);
+    strv_free(ctx->latest_argv);
+    ctx->latest_argv = v;
+    *argv = v;
+    (*argc)++;
+    return -1;
 }
 
 bool

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "../engine/container.h"
+#include "../lib/cleanup.h"
 #include "cmd.h"
 
 struct pause_req {
@@ -27,28 +28,40 @@ pause_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaq
     return 0;
 }
 
+enum { PAUSE_CIDFILE = 0x300 };
+
 static int
 pause_main(const struct cmd_def *def, struct cmd_ctx *ctx, int argc, char **argv, bool pause)
 {
+    cleanup_strv char **names = NULL, **cidfiles = NULL;
     struct pause_req r = { pause, false };
+    bool latest = false;
     char *arg;
-    int opt;
+    int opt, code;
 
     while ((opt = cmd_getopt(def, argc, argv, &arg)) != -1) {
-        if (opt == 'a') {
+        if (opt == 'a')
             r.all = cmd_flag_value(arg);
-            continue;
-        }
-        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        else if (opt == 'l')
+            latest = true;
+        else if (opt == PAUSE_CIDFILE)
+            strv_push(&cidfiles, arg);
+        else
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     }
-    if (!r.all && optind >= argc)
-        return cmd_usage_error(def, "you must provide at least one container name or id");
-    return cmd_each_container(ctx, r.all ? NULL : argv + optind, r.all, false, PCON_EXIT_ENGINE,
-                              pause_one, &r);
+    if (latest && (code = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
+        return code;
+    code = cmd_names_collect(def, cidfiles, false, r.all, argc, argv, &names);
+    if (code >= 0)
+        return code;
+    return cmd_each_container(ctx, r.all ? NULL : names, r.all, false, PCON_EXIT_ENGINE, pause_one,
+                              &r);
 }
 
 static const struct cmd_opt pause_opts[] = {
     { 'a', "all", 'a', NULL, "All running (pause) or paused (unpause) containers" },
+    { PAUSE_CIDFILE, "cidfile", 0, "FILE", "Read the container ID from the file" },
+    CMD_LATEST_OPT,
     { 0, NULL, 0, NULL, NULL },
 };
 

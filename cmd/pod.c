@@ -312,6 +312,7 @@ pod_op_run(struct cmd_ctx *ctx, const struct cmd_def *def, struct pod_op_args *a
 static const struct cmd_opt start_opts[] = {
     { 'a', "all", 'a', NULL, "Start all pods" },
     { POD_ID_FILE, "pod-id-file", 0, "FILE", "Read the pod ID from the file" },
+    CMD_LATEST_POD_OPT,
     { 0 },
 };
 static const struct cmd_opt stop_opts[] = {
@@ -319,6 +320,7 @@ static const struct cmd_opt stop_opts[] = {
     { POD_IGNORE, "ignore", 'i', NULL, "Ignore errors when a specified pod is missing" },
     { POD_ID_FILE, "pod-id-file", 0, "FILE", "Read the pod ID from the file" },
     { 't', "time", 't', "SECONDS", "Seconds to wait for stop before killing the containers" },
+    CMD_LATEST_POD_OPT,
     { 0 },
 };
 static const struct cmd_opt rm_opts[] = {
@@ -327,16 +329,19 @@ static const struct cmd_opt rm_opts[] = {
     { POD_IGNORE, "ignore", 'i', NULL, "Ignore errors when a specified pod is missing" },
     { POD_ID_FILE, "pod-id-file", 0, "FILE", "Read the pod ID from the file" },
     { 't', "time", 't', "SECONDS", "Seconds to wait for stop before killing the containers" },
+    CMD_LATEST_POD_OPT,
     { 0 },
 };
 
 static const struct cmd_opt kill_opts[] = {
     { 'a', "all", 'a', NULL, "Kill all pods" },
     { 's', "signal", 's', "SIGNAL", "Signal to send to the containers of the pod (default KILL)" },
+    CMD_LATEST_POD_OPT,
     { 0 },
 };
 static const struct cmd_opt restart_opts[] = {
     { 'a', "all", 'a', NULL, "Restart all pods" },
+    CMD_LATEST_POD_OPT,
     { 0 },
 };
 
@@ -348,6 +353,7 @@ pod_op_cmd(struct cmd_ctx *ctx, const struct cmd_def *def, enum pod_op op, int a
                              .timeout = op == POD_OP_RM     ? 10
                                         : op == POD_OP_KILL ? 9
                                                             : -1 };
+    bool latest = false;
     char *arg, *end;
     int opt, code;
 
@@ -378,10 +384,17 @@ pod_op_cmd(struct cmd_ctx *ctx, const struct cmd_def *def, enum pod_op op, int a
                 return cmd_usage_error(def, "invalid timeout \"%s\"", arg);
             }
             break;
+        case 'l':
+            latest = true;
+            break;
         default:
             strv_free(a.id_files);
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
+    }
+    if (latest && (code = cmd_latest_insert(ctx, true, &argc, &argv)) >= 0) {
+        strv_free(a.id_files);
+        return code;
     }
     code = pod_op_run(ctx, def, &a, argc, argv);
     strv_free(a.id_files);
@@ -554,6 +567,7 @@ fail:
 
 static const struct cmd_opt inspect_opts[] = {
     { POD_FORMAT, "format", 'f', "FORMAT", "Format the output with a Go template, or json" },
+    CMD_LATEST_POD_OPT,
     { 0 },
 };
 
@@ -562,14 +576,20 @@ cmd_pod_inspect(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
     const char *fmt = NULL;
+    bool latest = false;
     char *arg;
     int opt, code = 0;
 
     while ((opt = cmd_getopt(&cmd_pod_inspect_def, argc, argv, &arg)) != -1) {
-        if (opt != POD_FORMAT)
+        if (opt == 'l')
+            latest = true;
+        else if (opt == POD_FORMAT)
+            fmt = arg;
+        else
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
-        fmt = arg;
     }
+    if (latest && (opt = cmd_latest_insert(ctx, true, &argc, &argv)) >= 0)
+        return opt;
     if (optind >= argc)
         return cmd_usage_error(&cmd_pod_inspect_def, "requires at least 1 arg(s), only received 0");
     if (cmd_store_open(ctx, &err) < 0)
@@ -889,6 +909,11 @@ const struct cmd_def cmd_pod_ps_def = {
     "pod ps", cmd_pod_ps, "List pods", "[options]", ps_opts,
 };
 
+static const struct cmd_opt pod_top_opts[] = {
+    CMD_LATEST_POD_OPT,
+    { 0 },
+};
+
 static int
 cmd_pod_top(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -897,11 +922,17 @@ cmd_pod_top(struct cmd_ctx *ctx, int argc, char **argv)
     struct container *v = NULL;
     size_t n = 0;
     struct pod p;
+    bool latest = false;
     char *arg;
     int opt, r = 0;
 
-    while ((opt = cmd_getopt(&cmd_pod_top_def, argc, argv, &arg)) != -1)
-        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    while ((opt = cmd_getopt(&cmd_pod_top_def, argc, argv, &arg)) != -1) {
+        if (opt != 'l')
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        latest = true;
+    }
+    if (latest && (opt = cmd_latest_insert(ctx, true, &argc, &argv)) >= 0)
+        return opt;
     if (argc - optind < 1)
         return cmd_usage_error(&cmd_pod_top_def, "requires at least 1 arg(s), only received 0");
     if (cmd_store_open(ctx, &err) < 0 || pod_load(&ctx->st, argv[optind], &p, &err) < 0)
@@ -927,7 +958,8 @@ cmd_pod_top(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_pod_top_def = {
-    "pod top", cmd_pod_top, "Display the running processes of containers in a pod", "POD", NULL,
+    "pod top",       cmd_pod_top,  "Display the running processes of containers in a pod",
+    "[options] POD", pod_top_opts,
 };
 
 enum { POD_LOGS_CONTAINER = 0x500, POD_LOGS_TAIL, POD_LOGS_SINCE, POD_LOGS_UNTIL };
@@ -938,6 +970,7 @@ static const struct cmd_opt logs_opts[] = {
     { POD_LOGS_TAIL, "tail", 0, "N", "Output the last N lines of each (default -1: all)" },
     { 't', "timestamps", 't', NULL, "Output the timestamps in the log" },
     { POD_LOGS_UNTIL, "until", 0, "TIMESTAMP", "Show logs until TIMESTAMP" },
+    CMD_LATEST_POD_OPT,
     { 0 },
 };
 
@@ -953,6 +986,7 @@ cmd_pod_logs(struct cmd_ctx *ctx, int argc, char **argv)
     struct container *v = NULL;
     size_t n = 0;
     struct pod p;
+    bool latest = false;
     char *arg, *end;
     int opt, r = 0;
 
@@ -977,10 +1011,15 @@ cmd_pod_logs(struct cmd_ctx *ctx, int argc, char **argv)
             *(opt == POD_LOGS_SINCE ? &o.since : &o.until) = t;
             break;
         }
+        case 'l':
+            latest = true;
+            break;
         default:
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
+    if (latest && (opt = cmd_latest_insert(ctx, true, &argc, &argv)) >= 0)
+        return opt;
     if (argc - optind != 1)
         return cmd_usage_error(&cmd_pod_logs_def, "accepts 1 arg(s), received %d", argc - optind);
     if (cmd_store_open(ctx, &err) < 0 || pod_load(&ctx->st, argv[optind], &p, &err) < 0)
@@ -1082,17 +1121,35 @@ const struct cmd_def cmd_pod_prune_def = {
     "[options]", prune_opts,
 };
 
+static const struct cmd_opt pod_pause_opts[] = {
+    { 'a', "all", 'a', NULL, "All pods" },
+    CMD_LATEST_POD_OPT,
+    { 0 },
+};
+
 /* pod pause, pod unpause: every container of the pod, in its cgroup (engine_ctr_pause) */
 static int
 pod_pause_main(const struct cmd_def *def, struct cmd_ctx *ctx, int argc, char **argv, bool pause)
 {
     cleanup_err struct pcon_err err = { 0 };
+    cleanup_strv char **names = NULL;
+    bool latest = false, all = false;
     char *arg;
     int opt, code = 0;
 
-    while ((opt = cmd_getopt(def, argc, argv, &arg)) != -1)
-        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
-    if (optind >= argc)
+    while ((opt = cmd_getopt(def, argc, argv, &arg)) != -1) {
+        if (opt == 'l')
+            latest = true;
+        else if (opt == 'a')
+            all = cmd_flag_value(arg);
+        else
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    }
+    if (latest && (opt = cmd_latest_insert(ctx, true, &argc, &argv)) >= 0)
+        return opt;
+    if (all && optind < argc)
+        return cmd_usage_error(def, "--all and pods cannot be used together");
+    if (!all && optind >= argc)
         return cmd_usage_error(def, "requires at least 1 arg(s), only received 0");
     {
         cleanup_free char *why = NULL, *base = engine_cgroup_base(&why);
@@ -1107,13 +1164,24 @@ pod_pause_main(const struct cmd_def *def, struct cmd_ctx *ctx, int argc, char **
     }
     if (cmd_store_open(ctx, &err) < 0)
         return cmd_report(&err);
+    for (int i = optind; i < argc; i++)
+        strv_push(&names, argv[i]);
+    if (all) {
+        struct pod *pv = NULL;
+        size_t pn = 0;
+        if (pod_list(&ctx->st, &pv, &pn, &err) < 0)
+            return cmd_report(&err);
+        for (size_t i = 0; i < pn; i++)
+            strv_push(&names, pv[i].cfg.id);
+        pod_list_free(pv, pn);
+    }
     /* every container of the pod (its infra too) that runs, or is paused */
-    for (int i = optind; i < argc; i++) {
+    for (size_t i = 0; names && names[i]; i++) {
         struct container *v = NULL;
         size_t n = 0;
         struct pod p;
         int r = 0;
-        if (pod_load(&ctx->st, argv[i], &p, &err) < 0) {
+        if (pod_load(&ctx->st, names[i], &p, &err) < 0) {
             code = cmd_report(&err);
             pcon_err_clear(&err);
             continue;
@@ -1146,10 +1214,11 @@ cmd_pod_unpause(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_pod_pause_def = {
-    "pod pause", cmd_pod_pause, "Pause one or more pods", "POD [POD...]", NULL,
+    "pod pause", cmd_pod_pause, "Pause one or more pods", "[options] POD [POD...]", pod_pause_opts,
 };
 const struct cmd_def cmd_pod_unpause_def = {
-    "pod unpause", cmd_pod_unpause, "Unpause one or more pods", "POD [POD...]", NULL,
+    "pod unpause",  cmd_pod_unpause, "Unpause one or more pods", "[options] POD [POD...]",
+    pod_pause_opts,
 };
 
 static const struct cmd_def *const pod_subcommands[] = {

@@ -45,14 +45,25 @@ port_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaqu
     return 0;
 }
 
+static const struct cmd_opt port_opts[] = {
+    CMD_LATEST_OPT,
+    { 0, NULL, 0, NULL, NULL },
+};
+
 static int
 cmd_port(struct cmd_ctx *ctx, int argc, char **argv)
 {
+    bool latest = false;
     char *arg;
     int opt;
 
-    while ((opt = cmd_getopt(&cmd_port_def, argc, argv, &arg)) != -1)
-        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    while ((opt = cmd_getopt(&cmd_port_def, argc, argv, &arg)) != -1) {
+        if (opt != 'l')
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        latest = true;
+    }
+    if (latest && (opt = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
+        return opt;
     if (argc - optind < 1)
         return cmd_usage_error(&cmd_port_def, "requires at least 1 arg(s), only received 0");
     return cmd_each_container(ctx, (char *[]){ argv[optind], NULL }, false, false, PCON_EXIT_ENGINE,
@@ -60,5 +71,9 @@ cmd_port(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_port_def = {
-    "port", cmd_port, "List the published ports of a container", "CONTAINER [PRIVATE_PORT]", NULL,
+    "port",
+    cmd_port,
+    "List the published ports of a container",
+    "[options] CONTAINER [PRIVATE_PORT]",
+    port_opts,
 };

@@ -15,6 +15,7 @@ static const struct cmd_opt rm_opts[] = {
     { RM_CIDFILE, "cidfile", 0, "FILE", "Read the container ID from the file" },
     { 'f', "force", 'f', NULL, "Force removal of a running container (killed first)" },
     { 'i', "ignore", 'i', NULL, "Ignore errors when a specified container is missing" },
+    CMD_LATEST_OPT,
     { 't', "time", 't', "SECONDS", "Accepted for compatibility: running containers are killed" },
     { 'v', "volumes", 'v', NULL, "Remove the anonymous volumes of the container" },
     { 0 },
@@ -47,7 +48,7 @@ cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_strv char **names = NULL;
     cleanup_strv char **cidfiles = NULL;
-    bool all = false, force = false, ignore = false, volumes = false;
+    bool all = false, force = false, ignore = false, volumes = false, latest = false;
     char *arg;
     int opt, code;
 
@@ -67,6 +68,9 @@ cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
             break;
         case 't':
             break;
+        case 'l':
+            latest = true;
+            break;
         case RM_CIDFILE:
             strv_push(&cidfiles, arg);
             break;
@@ -74,6 +78,8 @@ cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
+    if (latest && (code = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
+        return code;
     code = cmd_names_collect(&cmd_rm_def, cidfiles, ignore, all, argc, argv, &names);
     if (code >= 0)
         return code;

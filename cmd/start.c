@@ -11,6 +11,7 @@
 static const struct cmd_opt start_opts[] = {
     { 'a', "attach", 'a', NULL, "Attach the container's output and wait for it to exit" },
     { 'i', "interactive", 'i', NULL, "Keep STDIN open (with --attach)" },
+    CMD_LATEST_OPT,
     { 0 },
 };
 
@@ -42,6 +43,7 @@ static int
 cmd_start(struct cmd_ctx *ctx, int argc, char **argv)
 {
     struct start_args a = { 0 };
+    bool latest = false;
     char *arg;
     int opt, code;
 
@@ -50,9 +52,13 @@ cmd_start(struct cmd_ctx *ctx, int argc, char **argv)
             a.attach = cmd_flag_value(arg);
         else if (opt == 'i')
             a.interactive = cmd_flag_value(arg);
+        else if (opt == 'l')
+            latest = true;
         else
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     }
+    if (latest && (code = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
+        return code;
     if (optind >= argc)
         return cmd_usage_error(&cmd_start_def, "requires at least 1 arg(s), only received 0");
     if (a.attach && argc - optind > 1)
@@ -70,6 +76,7 @@ const struct cmd_def cmd_start_def = {
 static const struct cmd_opt restart_opts[] = {
     { 'a', "all", 'a', NULL, "Restart all containers" },
     { 't', "time", 't', "SECONDS", "Seconds to wait for stop before killing the container" },
+    CMD_LATEST_OPT,
     { 0 },
 };
 
@@ -94,10 +101,10 @@ restart_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *op
 static int
 cmd_restart(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    bool all = false;
+    bool all = false, latest = false;
     int timeout = -1;
     char *arg, *end;
-    int opt;
+    int opt, code;
 
     while ((opt = cmd_getopt(&cmd_restart_def, argc, argv, &arg)) != -1) {
         if (opt == 'a') {
@@ -106,10 +113,14 @@ cmd_restart(struct cmd_ctx *ctx, int argc, char **argv)
             timeout = (int) strtol(arg, &end, 10);
             if (*arg == '\0' || *end != '\0' || timeout < 0)
                 return cmd_usage_error(&cmd_restart_def, "invalid time \"%s\"", arg);
+        } else if (opt == 'l') {
+            latest = true;
         } else {
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
+    if (latest && (code = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
+        return code;
     if (!all && optind >= argc)
         return cmd_usage_error(&cmd_restart_def, "requires at least 1 arg(s), only received 0");
     return cmd_each_container(ctx, argv + optind, all, false, PCON_EXIT_ENGINE, restart_one,

@@ -9,13 +9,14 @@
 #include "../lib/cleanup.h"
 #include "cmd.h"
 
-enum { STOP_IGNORE = 0x300, STOP_CIDFILE };
+enum { STOP_IGNORE = 0x300, STOP_CIDFILE, KILL_CIDFILE };
 
 static const struct cmd_opt stop_opts[] = {
     { 'a', "all", 'a', NULL, "Stop all running containers" },
     { STOP_CIDFILE, "cidfile", 0, "FILE", "Read the container ID from the file" },
     { 'i', "ignore", 'i', NULL, "Ignore errors when a specified container is missing" },
     { 't', "time", 't', "SECONDS", "Seconds to wait for stop before killing the container" },
+    CMD_LATEST_OPT,
     { 0 },
 };
 
@@ -47,7 +48,7 @@ cmd_stop(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_strv char **names = NULL;
     cleanup_strv char **cidfiles = NULL;
     struct sig_args a = { .value = -1 };
-    bool ignore = false;
+    bool ignore = false, latest = false;
     char *arg, *end;
     int opt, code;
 
@@ -67,10 +68,15 @@ cmd_stop(struct cmd_ctx *ctx, int argc, char **argv)
         case STOP_CIDFILE:
             strv_push(&cidfiles, arg);
             break;
+        case 'l':
+            latest = true;
+            break;
         default:
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
+    if (latest && (code = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
+        return code;
     code = cmd_names_collect(&cmd_stop_def, cidfiles, ignore, a.all, argc, argv, &names);
     if (code >= 0)
         return code;
@@ -84,6 +90,8 @@ const struct cmd_def cmd_stop_def = {
 
 static const struct cmd_opt kill_opts[] = {
     { 'a', "all", 'a', NULL, "Signal all running containers" },
+    { KILL_CIDFILE, "cidfile", 0, "FILE", "Read the container ID from the file" },
+    CMD_LATEST_OPT,
     { 's', "signal", 's', "SIGNAL", "Signal to send to the container (default KILL)" },
     { 0 },
 };
@@ -106,9 +114,11 @@ static int
 cmd_kill(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
+    cleanup_strv char **names = NULL, **cidfiles = NULL;
     struct sig_args a = { .value = SIGKILL };
+    bool latest = false;
     char *arg;
-    int opt;
+    int opt, code;
 
     while ((opt = cmd_getopt(&cmd_kill_def, argc, argv, &arg)) != -1) {
         if (opt == 'a') {
@@ -116,13 +126,20 @@ cmd_kill(struct cmd_ctx *ctx, int argc, char **argv)
         } else if (opt == 's') {
             if (engine_signal_parse(arg, &a.value, &err) < 0)
                 return cmd_report(&err);
+        } else if (opt == 'l') {
+            latest = true;
+        } else if (opt == KILL_CIDFILE) {
+            strv_push(&cidfiles, arg);
         } else {
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
-    if (!a.all && optind >= argc)
-        return cmd_usage_error(&cmd_kill_def, "you must provide at least one name or id");
-    return cmd_each_container(ctx, argv + optind, a.all, false, PCON_EXIT_ENGINE, kill_one, &a);
+    if (latest && (code = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
+        return code;
+    code = cmd_names_collect(&cmd_kill_def, cidfiles, false, a.all, argc, argv, &names);
+    if (code >= 0)
+        return code;
+    return cmd_each_container(ctx, names, a.all, false, PCON_EXIT_ENGINE, kill_one, &a);
 }
 
 const struct cmd_def cmd_kill_def = {

@@ -209,14 +209,25 @@ top_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque
     return 0;
 }
 
+static const struct cmd_opt top_opts[] = {
+    CMD_LATEST_OPT,
+    { 0, NULL, 0, NULL, NULL },
+};
+
 static int
 cmd_top(struct cmd_ctx *ctx, int argc, char **argv)
 {
+    bool latest = false;
     char *arg;
     int opt;
 
-    while ((opt = cmd_getopt(&cmd_top_def, argc, argv, &arg)) != -1)
-        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    while ((opt = cmd_getopt(&cmd_top_def, argc, argv, &arg)) != -1) {
+        if (opt != 'l')
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        latest = true;
+    }
+    if (latest && (opt = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
+        return opt;
     if (argc - optind < 1)
         return cmd_usage_error(&cmd_top_def, "requires at least 1 arg(s), only received 0");
     /* descriptors after the name are podman's ps(1)-like fields: the
@@ -226,5 +237,5 @@ cmd_top(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_def cmd_top_def = {
-    "top", cmd_top, "Display the running processes of a container", "CONTAINER", NULL,
+    "top", cmd_top, "Display the running processes of a container", "[options] CONTAINER", top_opts,
 };

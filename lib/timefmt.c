@@ -88,8 +88,8 @@ time_parse_rfc3339(const char *s)
     return ns_of(sec, frac);
 }
 
-static int64_t
-parse_duration(const char *s)
+int64_t
+time_parse_duration(const char *s)
 {
     int64_t total = 0;
 
@@ -144,7 +144,7 @@ time_parse_point(const char *s, int64_t now_ns)
         if (*end == '\0')
             return secs < 9e9 ? (int64_t) (secs * 1e9) : -1;
     }
-    d = parse_duration(s);
+    d = time_parse_duration(s);
     if (d >= 0)
         return now_ns - d;
     return -1;

@@ -16,6 +16,8 @@ int64_t time_parse_rfc3339(const char *s);
 /* parses a --since/--until value: RFC 3339, a date, unix seconds, or a
  * duration ("10m", "1h30m", "5s") back from now; -1 when invalid */
 int64_t time_parse_point(const char *s, int64_t now_ns);
+/* a Go duration ("250ms", "1h30m", "1.5s") in nanoseconds; -1 when invalid */
+int64_t time_parse_duration(const char *s);
 /* "Less than a second", "3 seconds", "About a minute", "2 hours" ... */
 char *time_human_duration(int64_t ns);
 

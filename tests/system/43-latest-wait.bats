@@ -1,0 +1,105 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# podman's --latest (-l) on the container and pod commands, wait
+# --condition and --interval, and --cidfile on kill and pause.
+
+load helpers
+
+@test "--latest: each container command acts on the newest container; none at all is podman's error" {
+    run --separate-stderr pcon stop -l
+    assert_status 125
+    [ "$stderr" = "Error: no such container" ]
+    run --separate-stderr pcon pod rm -l
+    assert_status 125
+    [ "$stderr" = "Error: no such pod" ]
+    local older newest
+    older=$(pcon create --name older $IMAGE sleep 100)
+    newest=$(pcon create --name newest $IMAGE sleep 100)
+    # podman's output: the full id
+    run pcon start -l
+    assert_output "$newest"
+    run pcon inspect -l --format '{{.Name}} {{.State.Status}}'
+    assert_output "newest running"
+    run pcon exec -l sh -c 'echo in $(hostname)'
+    assert_output "in $(pcon inspect --format '{{.Config.Hostname}}' newest)"
+    run pcon top -l
+    assert_status 0
+    assert_output_contains "sleep 100"
+    run pcon port -l
+    assert_status 0
+    run pcon kill -l
+    assert_output "$newest"
+    run pcon wait -l
+    assert_output 137
+    run pcon restart -l
+    assert_output "$newest"
+    run --separate-stderr pcon stop -l -t 0
+    assert_output "$newest"
+    run pcon logs -l
+    assert_status 0
+    run pcon rm -l
+    assert_output "$newest"
+    # older is the latest now
+    run pcon rm -l
+    assert_output "$older"
+    run --separate-stderr pcon rm -l
+    assert_status 125
+}
+
+@test "--latest on pods: the newest pod" {
+    pcon pod create --name pold
+    pcon pod create --name pnew
+    run pcon pod start -l
+    assert_status 0
+    run pcon pod inspect -l --format '{{.Name}} {{.State}}'
+    assert_output "pnew Running"
+    run pcon pod top -l
+    assert_status 0
+    run pcon pod stop -l -t 0
+    assert_status 0
+    run pcon pod inspect --format '{{.State}}' pold
+    assert_output Created
+    run pcon pod rm -l
+    assert_status 0
+    run pcon pod exists pnew
+    assert_status 1
+    pcon pod rm pold
+}
+
+@test "wait --condition: running and created give -1 once there, exited the exit code; bad values refused" {
+    pcon create --name waiter $IMAGE sh -c 'sleep 1; exit 7'
+    run timeout 10 "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" wait --condition created waiter
+    [ "$output" = "-1" ]
+    (sleep 0.5; "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" start waiter >/dev/null) &
+    run timeout 10 "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" wait --condition running -i 50ms waiter
+    [ "$output" = "-1" ]
+    [ "$(pcon inspect --format '{{.State.Status}}' waiter)" = running ]
+    run timeout 10 "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" wait --condition running --condition exited -i 100 waiter
+    [ "$output" = "-1" ]
+    run timeout 10 "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" wait --condition=stopped waiter
+    assert_output 7
+    wait
+    run --separate-stderr pcon wait --condition bogus waiter
+    assert_status 125
+    [ "$stderr" = "Error: unknown container state: bogus" ]
+    run --separate-stderr pcon wait -i soon waiter
+    assert_status 125
+    assert_one_error_line
+    pcon rm waiter
+}
+
+@test "kill and pause take --cidfile" {
+    pcon run -d --cidfile "$BATS_TEST_TMPDIR/cid" --name bycid $IMAGE sleep 100
+    run pcon kill --cidfile "$BATS_TEST_TMPDIR/cid"
+    assert_status 0
+    assert_output "$(cat "$BATS_TEST_TMPDIR/cid")"
+    run pcon wait bycid
+    assert_output 137
+    run --separate-stderr pcon kill --cidfile "$BATS_TEST_TMPDIR/nosuch"
+    assert_status 125
+    assert_one_error_line
+    run --separate-stderr pcon pause --cidfile "$BATS_TEST_TMPDIR/nosuch"
+    assert_status 125
+    assert_one_error_line
+    pcon rm bycid
+}
