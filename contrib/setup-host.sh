@@ -18,7 +18,8 @@ pkgs=(build-essential pkg-config git libyajl-dev libsubid-dev libarchive-dev
       liblz4-dev libbz2-dev liblzma-dev zlib1g-dev libssl-dev libcurl4-openssl-dev libzstd-dev libcap-dev libseccomp-dev
       libslirp-dev libglib2.0-dev libyaml-dev uidmap fuse-overlayfs fuse3 busybox-static
       bats procps util-linux iproute2 python3 zstd gzip curl docker-registry skopeo
-      apache2-utils openssl podman-compose clang libclang-rt-14-dev clang-format golang-github-containers-common)
+      apache2-utils openssl podman-compose clang libclang-rt-14-dev clang-format golang-github-containers-common
+      podman runc conmon catatonit slirp4netns containernetworking-plugins)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

@@ -114,6 +114,10 @@ for t in "$@"; do
 done
 echo "# system: tests/system"
 bats --tap tests/system 2>&1 | tee -a "$out"
+# the same command sequences on podman 4.3, side by side (tests/compat/allow
+# lists each known difference with its reason)
+echo "# compat: tests/compat"
+PCON="${PCON:-$top/pcon}" bash tests/compat/run.sh 2>&1 | tee -a "$out"
 passed=$(grep -c '^ok ' "$out")
 failed=$(grep -c '^not ok ' "$out")
 echo "$passed passed, $failed failed"
