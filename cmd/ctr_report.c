@@ -301,7 +301,11 @@ cmd_ctr_report_ps(struct store *st, const struct container *c, const char *pod_n
     else
         JG(yajl_gen_null(g));
     JG(json_gen_kv_int(g, "StartedAt", unix_seconds(s->started_at)));
-    JG(json_gen_kv_str(g, "State", engine_ctr_status_name(s->status)));
+    /* templates: podman 4.3's {{.State}} is the status in words too */
+    JG(json_gen_kv_str(g, "State",
+                       template && s->status != CTR_PAUSED && s->status != CTR_STOPPING
+                           ? status
+                           : engine_ctr_status_name(s->status)));
     JG(json_gen_kv_str(g, "Status", status));
     JG(json_gen_kv_int(g, "Created", created < 0 ? 0 : created / 1000000000LL));
     if (template)
@@ -501,6 +505,9 @@ inspect_host_config(yajl_gen g, struct store *st, const struct ctr_config *cf)
     JG(yajl_gen_map_close(g));
     net = netns_spec_string(&cf->net);
     JG(json_gen_kv_str(g, "NetworkMode", net));
+    /* what -p asked, in NetworkSettings.Ports' shape, as podman has it */
+    JG(json_gen_str(g, "PortBindings"));
+    JG(cmd_ctr_report_ports(g, cf));
     JG(json_gen_str(g, "RestartPolicy"));
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_str(g, "Name",

@@ -36,6 +36,10 @@ cmd_format_print(const char *fmt, char **objects, const char *const *headers, st
     cleanup_template struct template *t = NULL;
     cleanup_free char *out = xstrdup("");
 
+    if (strcmp(fmt, "json") == 0 && (objects == NULL || objects[0] == NULL)) {
+        printf("[]\n"); /* podman's empty list */
+        return 0;
+    }
     if (strcmp(fmt, "json") == 0) {
         cleanup_free char *text = json_pretty_array(objects, err);
         if (text == NULL)
@@ -70,6 +74,19 @@ cmd_format_print(const char *fmt, char **objects, const char *const *headers, st
         fputs(out, stdout);
     }
     return 0;
+}
+
+const char *
+cmd_format_no_table(const char *fmt)
+{
+    const char *p = fmt;
+
+    if (strncmp(p, "table", 5) != 0)
+        return fmt;
+    p += 5;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return *p ? p : fmt;
 }
 
 yajl_gen_status

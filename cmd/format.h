@@ -12,6 +12,8 @@
  * headers maps field names to column titles. */
 int cmd_format_print(const char *fmt, char **objects, const char *const *headers,
                      struct pcon_err *err);
+/* --noheading: fmt without its "table" (rows still aligned on its tabs) */
+const char *cmd_format_no_table(const char *fmt);
 /* KEY=VALUE pairs (labels, options) as a JSON object, as podman shows them */
 yajl_gen_status cmd_json_map(yajl_gen g, char *const *pairs);
 /* "2.39 MB", as podman prints sizes */

@@ -327,7 +327,7 @@ play_or_down(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char **ar
                 code = cmd_report(&err);
                 break;
             }
-            printf("Pod:\n%s\nContainers:\n", ids[0]);
+            printf("Pod:\n%s\nContainer:\n", ids[0]); /* podman 4.3 says Container */
             for (size_t k = 1; ids[k]; k++)
                 printf("%s\n", ids[k]);
             printf("\n");

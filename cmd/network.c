@@ -13,6 +13,7 @@
 
 enum {
     NET_DRIVER = 0x700,
+    NET_NOHEADING,
     NET_SUBNET,
     NET_GATEWAY,
     NET_IP_RANGE,
@@ -222,6 +223,7 @@ static const struct cmd_opt ls_opts[] = {
     { NET_FILTER, "filter", 'f', "KEY=VALUE", "Filter: name, id, driver, label" },
     { NET_FORMAT, "format", 0, "FORMAT", "Pretty-print networks to JSON or using a Go template" },
     { NET_NO_TRUNC, "no-trunc", 0, NULL, "Do not truncate the network ID" },
+    { NET_NOHEADING, "noheading", 0, NULL, "Do not print headers" },
     { 'q', "quiet", 'q', NULL, "Display only network names" },
     { 0 },
 };
@@ -303,13 +305,16 @@ cmd_network_ls(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_strv char **filters = NULL, **rows = NULL;
     const char *fmt = "table {{.ID}}\\t{{.Name}}\\t{{.Driver}}";
     struct netns_network *v = NULL;
-    bool quiet = false, no_trunc = false, json;
+    bool quiet = false, no_trunc = false, json, noheading = false;
     size_t n = 0;
     char *arg;
     int opt, r;
 
     while ((opt = cmd_getopt(&cmd_network_ls_def, argc, argv, &arg)) != -1) {
         switch (opt) {
+        case NET_NOHEADING:
+            noheading = cmd_flag_value(arg);
+            break;
         case NET_FILTER:
             if (strncmp(arg, "name=", 5) != 0 && strncmp(arg, "id=", 3) != 0
                 && strncmp(arg, "driver=", 7) != 0 && strncmp(arg, "label=", 6) != 0)
@@ -350,9 +355,9 @@ cmd_network_ls(struct cmd_ctx *ctx, int argc, char **argv)
         printf("[]\n");
         return 0;
     }
-    if (rows == NULL && strncmp(fmt, "table", 5) != 0)
+    if (rows == NULL && (strncmp(fmt, "table", 5) != 0 || noheading))
         return 0;
-    r = cmd_format_print(fmt, rows, ls_headers, &err);
+    r = cmd_format_print(noheading ? cmd_format_no_table(fmt) : fmt, rows, ls_headers, &err);
     return r < 0 ? cmd_report(&err) : 0;
 }
 

@@ -131,6 +131,8 @@ cmd_report(const struct pcon_err *err)
         return err->errnum == ENOENT ? PCON_EXIT_NOT_FOUND : PCON_EXIT_CANNOT_INVOKE;
     case PCON_ERR_INUSE:
         return 2;
+    case PCON_ERR_STATE:
+        return 255;
     default:
         return PCON_EXIT_ENGINE;
     }

@@ -36,6 +36,8 @@ enum {
     POD_CTR_NAMES,
     POD_CTR_IDS,
     POD_CTR_STATUS,
+    POD_NOHEADING,
+    POD_SORT,
 };
 
 /* --share: podman's list ("+pid" adds to the default ipc,net,uts) */
@@ -293,7 +295,9 @@ pod_op_run(struct cmd_ctx *ctx, const struct cmd_def *def, struct pod_op_args *a
     for (size_t i = 0; names && names[i]; i++) {
         struct pod p;
         if (pod_load(&ctx->st, names[i], &p, &err) < 0) {
-            if (!(a->ignore && err.kind == PCON_ERR_NOTFOUND))
+            /* rm -f: a missing pod is no error (podman's) */
+            bool quiet = a->ignore || (a->op == POD_OP_RM && a->force);
+            if (!(quiet && err.kind == PCON_ERR_NOTFOUND))
                 code = err.kind == PCON_ERR_NOTFOUND ? (cmd_report(&err), 1) : cmd_report(&err);
             pcon_err_clear(&err);
             continue;
@@ -641,6 +645,36 @@ const struct cmd_def cmd_pod_inspect_def = {
 
 /* --- ps --- */
 
+/* pod ps --sort */
+static const struct container *sort_ctrs;
+static size_t sort_nctrs;
+static const char *sort_key;
+
+static size_t
+pod_members(const struct pod *p)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < sort_nctrs; i++)
+        k += sort_ctrs[i].cfg.pod && strcmp(sort_ctrs[i].cfg.pod, p->cfg.id) == 0;
+    return k;
+}
+
+static int
+pod_cmp(const void *a, const void *b)
+{
+    const struct pod *x = a, *y = b;
+    int r = 0;
+
+    if (strcmp(sort_key, "id") == 0)
+        r = strcmp(x->cfg.id, y->cfg.id);
+    else if (strcmp(sort_key, "name") == 0)
+        r = strcmp(x->cfg.name, y->cfg.name);
+    else if (strcmp(sort_key, "number") == 0)
+        r = (int) pod_members(x) - (int) pod_members(y);
+    return r ? r : strcmp(y->cfg.created, x->cfg.created);
+}
+
 static const struct cmd_opt ps_opts[] = {
     { POD_CTR_IDS, "ctr-ids", 0, NULL, "Display the container UUIDs" },
     { POD_CTR_NAMES, "ctr-names", 0, NULL, "Display the container names" },
@@ -648,8 +682,11 @@ static const struct cmd_opt ps_opts[] = {
     { POD_FILTER, "filter", 'f', "KEY=VALUE",
       "Filter: name, id, status, label, ctr-names, ctr-ids, ctr-status, ctr-number" },
     { POD_FORMAT, "format", 0, "FORMAT", "Pretty-print with a Go template, or json" },
+    CMD_LATEST_POD_OPT,
     { POD_NO_TRUNC, "no-trunc", 0, NULL, "Do not truncate pod and container IDs" },
+    { POD_NOHEADING, "noheading", 0, NULL, "Do not print headers" },
     { 'q', "quiet", 'q', NULL, "Print the numeric IDs of the pods only" },
+    { POD_SORT, "sort", 0, "KEY", "Sort by created, id, name or number (default created)" },
     { 0 },
 };
 
@@ -817,7 +854,8 @@ cmd_pod_ps(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **filters = NULL, **rows = NULL;
     bool quiet = false, no_trunc = false, names = false, ids = false, statuses = false;
-    const char *fmt = NULL;
+    bool noheading = false, latest = false;
+    const char *fmt = NULL, *sort = NULL;
     cleanup_free char *table = NULL;
     struct pod *v = NULL;
     struct container *all = NULL;
@@ -847,6 +885,20 @@ cmd_pod_ps(struct cmd_ctx *ctx, int argc, char **argv)
         case POD_NO_TRUNC:
             no_trunc = cmd_flag_value(arg);
             break;
+        case POD_NOHEADING:
+            noheading = cmd_flag_value(arg);
+            break;
+        case 'l':
+            latest = true;
+            break;
+        case POD_SORT:
+            if (strcmp(arg, "created") != 0 && strcmp(arg, "id") != 0 && strcmp(arg, "name") != 0
+                && strcmp(arg, "number") != 0)
+                return cmd_usage_error(&cmd_pod_ps_def,
+                                       "invalid option for --sort, options are: created, id,"
+                                       " name, number");
+            sort = arg;
+            break;
         case 'q':
             quiet = cmd_flag_value(arg);
             break;
@@ -864,7 +916,13 @@ cmd_pod_ps(struct cmd_ctx *ctx, int argc, char **argv)
         pod_list_free(v, n);
         return cmd_report(&err);
     }
-    for (size_t i = 0; i < n && r == 0; i++) {
+    if (sort && !latest && n > 1) {
+        sort_ctrs = all;
+        sort_nctrs = nall;
+        sort_key = sort;
+        qsort(v, n, sizeof *v, pod_cmp);
+    }
+    for (size_t i = 0; i < n && r == 0 && !(latest && i > 0); i++) {
         struct container *cv = NULL;
         size_t cn = 0;
         bool match;
@@ -900,8 +958,10 @@ cmd_pod_ps(struct cmd_ctx *ctx, int argc, char **argv)
         printf("[]\n");
         return 0;
     }
-    if (rows == NULL && strncmp(fmt, "table", 5) != 0)
+    if (rows == NULL && (strncmp(fmt, "table", 5) != 0 || noheading))
         return 0;
+    if (noheading)
+        fmt = cmd_format_no_table(fmt);
     return cmd_format_print(fmt, rows, ps_headers, &err) < 0 ? cmd_report(&err) : 0;
 }
 

@@ -88,13 +88,12 @@ restart_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *op
     int timeout = *(int *) opaque, code;
     bool killed;
 
-    (void) name;
     if (engine_ctr_stop(&ctx->st, c, timeout >= 0 ? timeout : c->cfg.stop_timeout, &killed, err)
         < 0)
         return -1;
     if (engine_monitor_start(&ctx->st, c, &so, &code, err) < 0)
         return -1;
-    printf("%s\n", c->cfg.id);
+    printf("%s\n", name); /* as given, as podman prints it */
     return 0;
 }
 

@@ -12,7 +12,7 @@
 #include "cmd.h"
 #include "format.h"
 
-enum { VOL_LABEL = 0x600, VOL_OPT, VOL_FORMAT, VOL_FILTER, VOL_IGNORE };
+enum { VOL_LABEL = 0x600, VOL_OPT, VOL_FORMAT, VOL_FILTER, VOL_IGNORE, VOL_NOHEADING };
 
 /* the containers (of v, engine_ctr_list's) whose -v names the volume
  * (ids, malloc'd strv; NULL for none) */
@@ -195,6 +195,7 @@ const struct cmd_def cmd_volume_inspect_def = {
 static const struct cmd_opt ls_opts[] = {
     { VOL_FILTER, "filter", 'f', "KEY=VALUE", "Filter: name, label, dangling" },
     { VOL_FORMAT, "format", 0, "FORMAT", "Format volume output using Go template, or json" },
+    { VOL_NOHEADING, "noheading", 0, NULL, "Do not print headers" },
     { 'q', "quiet", 'q', NULL, "Print volume output in quiet mode" },
     { 0 },
 };
@@ -239,13 +240,16 @@ cmd_volume_ls(struct cmd_ctx *ctx, int argc, char **argv)
     struct container *cv = NULL;
     size_t cn = 0;
     struct volume_rec *v = NULL;
-    bool quiet = false;
+    bool quiet = false, noheading = false;
     size_t n = 0;
     char *arg;
     int opt, r;
 
     while ((opt = cmd_getopt(&cmd_volume_ls_def, argc, argv, &arg)) != -1) {
         switch (opt) {
+        case VOL_NOHEADING:
+            noheading = cmd_flag_value(arg);
+            break;
         case VOL_FILTER:
             if (strncmp(arg, "name=", 5) != 0 && strncmp(arg, "label=", 6) != 0
                 && strcmp(arg, "dangling=true") != 0 && strcmp(arg, "dangling=false") != 0)
@@ -287,9 +291,9 @@ cmd_volume_ls(struct cmd_ctx *ctx, int argc, char **argv)
         printf("[]\n");
         return 0;
     }
-    if (rows == NULL && strncmp(fmt, "table", 5) != 0)
+    if (rows == NULL && (strncmp(fmt, "table", 5) != 0 || noheading))
         return 0;
-    r = cmd_format_print(fmt, rows, ls_headers, &err);
+    r = cmd_format_print(noheading ? cmd_format_no_table(fmt) : fmt, rows, ls_headers, &err);
     return r < 0 ? cmd_report(&err) : 0;
 }
 

@@ -37,7 +37,9 @@ wait_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaqu
     (void) name;
     (void) err; /* waiting cannot fail */
     if (w->states == NULL) {
-        printf("%d\n", engine_ctr_wait(&ctx->st, c));
+        /* never started: nothing to wait for, 0 as podman prints it */
+        int code = engine_ctr_wait(&ctx->st, c);
+        printf("%d\n", c->state.status == CTR_CREATED && code < 0 ? 0 : code);
         fflush(stdout);
         return 0;
     }

@@ -199,7 +199,8 @@ build_env(struct ctr_config *g, const struct image_config *ic, const struct engi
             engine_spec_env_set(&g->env, environ[i], NULL);
     engine_spec_env_set(&g->env, "container=pcon", NULL);
     engine_spec_env_set(&g->env, hn, NULL);
-    if (o->tty)
+    /* podman's default (containers.conf's env), below the image's own */
+    if (engine_spec_env_get(g->env, "TERM") == NULL)
         engine_spec_env_set(&g->env, "TERM=xterm", NULL);
     for (size_t i = 0; o->env_files && o->env_files[i]; i++) {
         cleanup_free char *text = fs_read_all(AT_FDCWD, o->env_files[i], 1 << 20, NULL, err);

@@ -365,9 +365,9 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
         return -1;
     p.seccomp = filter;
     if (c->state.status != CTR_RUNNING)
-        return pcon_fail(err, 0,
-                         "can only create exec sessions on running containers: container"
-                         " state improper");
+        return pcon_fail_kind(err, PCON_ERR_STATE, 0,
+                              "can only create exec sessions on running containers: container"
+                              " state improper");
     if (o->args == NULL || o->args[0] == NULL)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "exec requires at least one command");
     engine_relay_init(&x.io);

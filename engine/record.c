@@ -700,7 +700,8 @@ engine_ctr_status_human(const struct container *c)
     case CTR_PAUSED:
         t = s->started_at ? time_parse_rfc3339(s->started_at) : now;
         ago = time_human_duration(now - t);
-        return xasprintf("Up %s%s", ago, s->status == CTR_PAUSED ? " (Paused)" : "");
+        /* podman 4.3's words: "Up 3 seconds ago" */
+        return xasprintf("Up %s ago%s", ago, s->status == CTR_PAUSED ? " (Paused)" : "");
     case CTR_EXITED:
         t = s->finished_at ? time_parse_rfc3339(s->finished_at) : now;
         ago = time_human_duration(now - t);

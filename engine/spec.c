@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../lib/json.h"
 #include "../lib/fsutil.h"
 #include "spec.h"
 
@@ -270,6 +271,17 @@ engine_spec_args(char *const *img_entrypoint, char *const *img_cmd, const char *
         /* a new entrypoint drops the image's Cmd too, as podman does */
         if (!(cmd && cmd[0]))
             c = NULL;
+        /* podman's JSON form, '["sh","-c"]': each string an argument */
+        if (entrypoint_opt && entrypoint_opt[0] == '[') {
+            cleanup_yajl_val yajl_val v = json_parse(entrypoint_opt, NULL);
+            bool strings = v && YAJL_IS_ARRAY(v);
+            for (size_t i = 0; strings && i < v->u.array.len; i++)
+                strings = YAJL_IS_STRING(v->u.array.values[i]);
+            for (size_t i = 0; strings && i < v->u.array.len; i++)
+                strv_push(&args, YAJL_GET_STRING(v->u.array.values[i]));
+            if (strings)
+                entrypoint_opt = NULL;
+        }
         if (entrypoint_opt && *entrypoint_opt)
             strv_push(&args, entrypoint_opt);
     }
@@ -420,7 +432,8 @@ engine_spec_user_resolve(const char *user, const char *passwd_text, const char *
         *uid = (uid_t) v;
         *gid = 0;
     } else {
-        return pcon_fail_kind(err, PCON_ERR_ENGINE, 0,
+        /* podman's 126: the runtime cannot run the command as no one */
+        return pcon_fail_kind(err, PCON_ERR_EXEC, 0,
                               "unable to find user %s: no matching entries in passwd file", u);
     }
     if (*home == NULL)

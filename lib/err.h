@@ -11,6 +11,7 @@ enum pcon_errkind {
     PCON_ERR_NOTFOUND,   /* no such object: 125 for most commands, 1 for rm/exists */
     PCON_ERR_INUSE,      /* object in use: 2 for rm */
     PCON_ERR_USAGE,      /* bad command line: 125 */
+    PCON_ERR_STATE,      /* exec in a container that does not run: podman's 255 */
 };
 
 struct pcon_err {

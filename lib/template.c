@@ -468,6 +468,23 @@ template_parse(const char *fmt, struct pcon_err *err)
         pcon_fail_kind(err, PCON_ERR_USAGE, 0, "template: unexpected {{%s}}", stop);
         return NULL;
     }
+    /* a table's columns: as podman, spaces between fields separate them
+     * as tabs do ("table {{.Repository}} {{.Tag}}") */
+    for (size_t i = 0; t->table && i < t->n; i++) {
+        char *o = t->nodes[i].text;
+        if (t->nodes[i].kind != N_TEXT)
+            continue;
+        for (const char *c = t->nodes[i].text; *c;) {
+            if (*c == ' ') {
+                while (*c == ' ')
+                    c++;
+                *o++ = '\t'; /* o never passes c: the text rewritten in place */
+            } else {
+                *o++ = *c++;
+            }
+        }
+        *o = '\0';
+    }
     return t;
 }
 
@@ -1339,10 +1356,8 @@ template_header(const struct template *t, const char *const *headers)
         bool mapped = false;
 
         if (x->kind == N_TEXT) {
-            /* separators between columns stay; other text is dropped */
-            for (const char *p = x->text; *p; p++)
-                if (*p == '\t' || *p == '\n')
-                    append(&out, p, 1);
+            /* the text between the fields stays, as podman's headings have it */
+            appends(&out, x->text);
             continue;
         }
         name = first_field(x->p);

@@ -515,8 +515,9 @@ pod_remove(struct store *st, const struct pod *p, bool force, int timeout, struc
     /* exclusive: no member is being made while the pod goes */
     if (lock < 0 || pod_containers(st, p, &v, &n, err) < 0)
         return -1;
+    /* a running infra alone is no reason to refuse: it goes with its pod */
     for (size_t i = n; i-- > 0 && !force;)
-        if (engine_ctr_is_active(&v[i])) {
+        if (engine_ctr_is_active(&v[i]) && !v[i].cfg.infra) {
             pcon_fail_kind(err, PCON_ERR_INUSE, 0,
                            "removing container %s from pod %s: cannot remove container %s as"
                            " it is running - running or paused containers cannot be removed"

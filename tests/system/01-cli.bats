@@ -21,6 +21,16 @@ load helpers
     assert_output_contains "-h, --hostname NAME"
 }
 
+@test "version --format: podman's Client document, json or a template" {
+    run pcon version --format '{{.Client.Version}} {{.Client.Os}}'
+    assert_output "0.1.0 linux"
+    run pcon version -f json
+    python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["Client"]["Version"] == "0.1.0", d' <<<"$output"
+    run --separate-stderr pcon version --format '{{.Nope}}'
+    assert_status 125
+    assert_one_error_line
+}
+
 @test "pcon version and --version print the version" {
     run pcon version
     assert_status 0

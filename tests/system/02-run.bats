@@ -117,7 +117,10 @@ load helpers
     assert_output_contains "HOSTVAR=from-host"
     refute_output_contains "UNSET_ON_HOST"
     refute_output_contains "OVERRIDE=file"
-    refute_output_contains "TERM="
+    # podman's default, with or without a terminal
+    assert_output_contains "TERM=xterm"
+    run pcon run --rm -e TERM=dumb $IMAGE sh -c 'echo $TERM'
+    assert_output dumb
 }
 
 @test "HOSTNAME and the hostname default to the short id; --hostname sets both" {
@@ -196,7 +199,7 @@ load helpers
 
 @test "-u with an unknown user name fails" {
     run --separate-stderr pcon run --rm -u nosuchuser $IMAGE true
-    assert_status 125
+    assert_status 126
     assert_one_error_line
     [[ "$stderr" == *"unable to find user nosuchuser"* ]]
 }

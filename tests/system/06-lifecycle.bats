@@ -28,8 +28,9 @@ ctr_pid() {
     [ "${#lines[@]}" -eq 1 ]
     local id=$output
     wait_status bg '^Up '
+    # podman 4.3's {{.State}}: the status in words
     run pcon ps --format '{{.ID}} {{.Names}} {{.State}}'
-    assert_output "${id:0:12} bg running"
+    [[ "$output" =~ ^${id:0:12}\ bg\ Up\ .*\ ago$ ]]
     # the monitor is its own session, outliving the command that started it
     local mon
     mon=$(pcon inspect --format '{{.State.ConmonPid}}' bg)

@@ -120,7 +120,7 @@ teardown() {
     run pcon pod ps --format '{{.Status}}'
     assert_output "Exited"
     run pcon ps -a --format '{{.Names}} {{.State}}' --filter name=stays
-    assert_output "stays exited"
+    [[ "$output" =~ ^stays\ Exited\ \([0-9]+\)\ .*\ ago$ ]]
     pcon pod start life >/dev/null
     run pcon ps --format '{{.Names}}' --filter name=stays
     assert_output "stays"
@@ -143,11 +143,17 @@ teardown() {
     run pcon pod exists gone
     assert_status 1
     [ -z "$(ls "$PCON_ROOT/pods")" ]
-    # the name is free again
+    # the name is free again; a running infra alone does not keep the pod
     run pcon pod create --name gone
     assert_status 0
+    pcon pod start gone
+    [ "$(pcon pod inspect --format '{{.State}}' gone)" = Running ]
     run pcon pod rm gone
     assert_status 0
+    # -f: a missing pod is no error, as podman has it
+    run pcon pod rm -f nosuchpod
+    assert_status 0
+    assert_output ""
     assert_no_containers
 }
 
@@ -270,9 +276,10 @@ teardown() {
     assert_output "Exited"
     run pcon pod restart ops
     assert_status 0
+    # oldest first, as podman lists them: the infra, then its member
     run pcon ps --format '{{.Names}}' --filter pod=ops
-    assert_output "ops-a
-$(pcon pod inspect --format '{{.Id}}' ops | cut -c1-12)-infra"
+    assert_output "$(pcon pod inspect --format '{{.Id}}' ops | cut -c1-12)-infra
+ops-a"
     idle=$(pcon pod create --name idle)
     run pcon pod prune -f
     assert_status 0
@@ -344,7 +351,7 @@ $(pcon pod inspect --format '{{.Id}}' ops | cut -c1-12)-infra"
     assert_status 0
     assert_output "lost Exited"
     run pcon ps -a --format '{{.Names}} {{.State}}' --filter pod=lost
-    assert_output_contains "lost-m stopped"
+    assert_output_contains "lost-m Stopped"
     run pcon pod rm -f -t 0 lost
     assert_status 0
     assert_output "$id"

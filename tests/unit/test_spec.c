@@ -85,6 +85,17 @@ main(void)
     is_int(engine_spec_args(img_ep, img_cmd, "", true, cli, &args, NULL), 0, "empty entrypoint");
     is_str(args[0], "given", "--entrypoint '' clears the image's");
     strv_free(args);
+    is_int(engine_spec_args(img_ep, img_cmd, "[\"sh\",\"-c\"]", true, cli, &args, NULL), 0,
+           "JSON entrypoint");
+    ok(strv_len(args) >= 3 && strcmp(args[0], "sh") == 0 && strcmp(args[1], "-c") == 0,
+       "--entrypoint '[\"sh\",\"-c\"]': two arguments");
+    strv_free(args);
+    is_int(engine_spec_args(img_ep, img_cmd, "[not json", true, cli, &args, NULL), 0, "not JSON");
+    is_str(args[0], "[not json", "a '[' that is not a JSON array is one name");
+    strv_free(args);
+    is_int(engine_spec_args(img_ep, img_cmd, "[1,2]", true, cli, &args, NULL), 0, "numbers");
+    is_str(args[0], "[1,2]", "an array of other than strings is one name");
+    strv_free(args);
     is_int(engine_spec_args(NULL, NULL, NULL, false, NULL, &args, NULL), -1, "nothing to run");
 
     engine_spec_env_set(&env, "A=1", NULL);

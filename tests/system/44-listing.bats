@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# The listing commands as podman has them: --noheading, --sort, every ps
+# filter key, --ns, table formats whose spaces separate columns, and an
+# empty JSON list printed as [].
+
+load helpers
+
+@test "ps --filter: podman's keys, an unknown one refused" {
+    pcon volume create fvol
+    pcon network create fnet
+    pcon run --name f1 -v fvol:/d --label tier=db $IMAGE true
+    pcon run --name f2 --network fnet $IMAGE true
+    pcon run --name f3 --restart no $IMAGE true
+    names() { pcon ps -a --format '{{.Names}}' "$@" | sort | tr '\n' ' '; }
+    [ "$(names --filter ancestor=$IMAGE)" = "f1 f2 f3 " ]
+    [ "$(names --filter ancestor=bb)" = "f1 f2 f3 " ]
+    [ "$(names --filter ancestor=$IMAGE:latest)" = "f1 f2 f3 " ]
+    [ "$(names --filter ancestor=localhost/other)" = "" ]
+    [ "$(names --filter volume=fvol)" = "f1 " ]
+    [ "$(names --filter volume=/d)" = "f1 " ]
+    [ "$(names --filter network=fnet)" = "f2 " ]
+    [ "$(names --filter label!=tier=db)" = "f2 f3 " ]
+    [ "$(names --filter before=f3)" = "f1 f2 " ]
+    [ "$(names --filter since=f1)" = "f2 f3 " ]
+    [ "$(names --filter until=1h)" = "" ]
+    [ "$(names --filter health=none)" = "f1 f2 f3 " ]
+    run --separate-stderr pcon ps --filter nosuch=x
+    assert_status 125
+    [ "$stderr" = "Error: nosuch is an invalid filter" ]
+    pcon rm f1 f2 f3
+    pcon volume rm fvol
+    pcon network rm fnet
+}
+
+@test "ps --sort and --noheading; --ns shows the namespaces of each running container" {
+    pcon create --name b-second $IMAGE true
+    pcon create --name a-first $IMAGE true
+    pcon run -d --name c-running $IMAGE sleep 100
+    run pcon ps -a --sort names --format '{{.Names}}'
+    assert_output "a-first
+b-second
+c-running"
+    # created, podman's default: oldest first
+    run pcon ps -a --sort created --format '{{.Names}}'
+    assert_output "b-second
+a-first
+c-running"
+    run pcon ps -a --format '{{.Names}}'
+    assert_output "b-second
+a-first
+c-running"
+    run pcon ps -a --noheading --sort names
+    [ "${#lines[@]}" -eq 3 ]
+    [[ "${lines[0]}" =~ ^[0-9a-f]{12}\ +localhost/bb:latest\ +true\ .*a-first$ ]]
+    run --separate-stderr pcon ps --sort nosuch
+    assert_status 125
+    run pcon ps --ns
+    [[ "${lines[0]}" =~ ^CONTAINER\ ID\ +NAMES\ +PID\ +CGROUPNS\ +IPC\ +MNT\ +NET\ +PIDNS\ +USERNS\ +UTS$ ]]
+    local pid net
+    pid=$(pcon inspect --format '{{.State.Pid}}' c-running)
+    net=$(pcon unshare readlink "/proc/$pid/ns/net" | tr -dc 0-9)
+    [[ "${lines[1]}" =~ ^[0-9a-f]{12}\ +c-running\ +$pid\ .*\ $net\ .* ]]
+    pcon rm -f -t 0 a-first b-second c-running
+}
+
+@test "pod ps --sort and --noheading; network ls and volume ls --noheading" {
+    pcon pod create --name zpod
+    pcon pod create --name apod
+    run pcon pod ps --sort name --format '{{.Name}}'
+    assert_output "apod
+zpod"
+    run pcon pod ps --noheading
+    [ "${#lines[@]}" -eq 2 ]
+    [[ "${lines[0]}" =~ ^[0-9a-f]{12}\ +apod\ +Created ]]
+    run pcon pod ps -l --format '{{.Name}}'
+    assert_output apod
+    pcon volume create nhvol
+    run pcon volume ls --noheading
+    [[ "$output" =~ ^local\ +nhvol$ ]]
+    run pcon network ls --noheading
+    [[ "$output" =~ ^[0-9a-f]{12}\ +podman\ +bridge$ ]]
+    pcon volume rm nhvol
+    pcon pod rm apod zpod
+}
+
+@test "table formats: spaces between fields separate columns, the text stays in the heading; [] for no rows" {
+    run pcon images --format 'table {{.Repository}} {{.Tag}}'
+    [[ "${lines[0]}" =~ ^REPOSITORY\ +TAG$ ]]
+    [[ "${lines[1]}" =~ ^localhost/bb\ +latest$ ]]
+    run pcon images --format 'table {{.Repository}}:{{.Tag}} !'
+    [[ "${lines[0]}" =~ ^REPOSITORY:TAG\ +!$ ]]
+    [[ "${lines[1]}" =~ ^localhost/bb:latest\ +!$ ]]
+    for cmd in "ps -a" "images --filter reference=nosuch" "volume ls" "pod ps" "network ls --filter name=nosuch"; do
+        # shellcheck disable=SC2086
+        run pcon $cmd --format json
+        assert_output "[]"
+    done
+}
