@@ -40,6 +40,7 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->add_hosts);
     free(a->pod_buf);
     strv_free(a->tmpfs);
+    strv_free(a->secrets);
     strv_free(a->labels);
     strv_free(a->aliases);
     strv_free(a->volumes_from);
@@ -443,6 +444,14 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
                                   "invalid argument \"%s\" for \"--read-only-tmpfs\" flag", arg);
         o->read_only_no_tmpfs = strcmp(arg, "false") == 0;
         return 1;
+    case CO_SECRET: {
+        struct secret_spec sp;
+        if (engine_spec_secret_parse(arg, &sp, NULL, err) < 0)
+            return -1;
+        engine_spec_secret_free(&sp);
+        strv_push(&a->secrets, arg);
+        return 1;
+    }
     case CO_TMPFS: {
         struct tmpfs_mount t;
         if (engine_spec_tmpfs_parse(arg, &t, err) < 0)
@@ -751,6 +760,7 @@ container_create(struct cmd_ctx *ctx, struct create_args *a, char **operands, st
         if (a->caps_in[i] && engine_caps_normalize(a->caps_in[i], &a->caps[i], err) < 0)
             return -1;
     o->tmpfs = a->tmpfs;
+    o->secrets = a->secrets;
     o->cap_add = a->caps[0];
     o->cap_drop = a->caps[1];
     o->image = operands[0];

@@ -36,6 +36,7 @@ enum {
     CO_READ_ONLY,
     CO_READ_ONLY_TMPFS,
     CO_TMPFS,
+    CO_SECRET,
     CO_INIT,
     CO_PID,
     CO_IPC,
@@ -169,6 +170,9 @@ enum {
         { CO_READ_ONLY_TMPFS, "read-only-tmpfs", 0, "BOOL",                                        \
           "With --read-only, tmpfs on /tmp, /run and /var/tmp (default true)" },                   \
         { CO_TMPFS, "tmpfs", 0, "PATH[:OPTS]", "Mount a tmpfs at PATH" },                          \
+        { CO_SECRET, "secret", 0, "NAME[,OPTS]",                                                   \
+          "A secret (pcon secret create) as /run/secrets/NAME; type=env, target=, uid=, gid=,"     \
+          " mode=" },                                                                              \
         { CO_SECURITY_OPT, "security-opt", 0, "OPT",                                               \
           "Security options: seccomp=unconfined|PROFILE.json, no-new-privileges, label=..." },     \
         { CO_STOP_SIGNAL, "stop-signal", 0, "SIGNAL", "Signal to stop the container" },            \
@@ -197,6 +201,7 @@ struct create_args {
     char **caps_in[2];        /* --cap-add, --cap-drop as given (comma lists split) */
     char **caps[2];           /* the same, normalized */
     char **tmpfs;             /* --tmpfs, checked one by one */
+    char **secrets;           /* --secret, checked one by one (the names at create) */
     char **labels, **aliases; /* --label (and --label-file's), --network-alias */
     char **volumes_from;      /* --volumes-from CTR[:ro|rw] */
     struct registry_opts reg; /* for a pull */

@@ -78,6 +78,7 @@ struct ctr_config {
     char *seccomp;
     bool no_new_privs; /* --security-opt no-new-privileges */
     char **tmpfs;      /* --tmpfs PATH[:OPTS], checked */
+    char **secrets;    /* --secret, in full (engine_spec_secret_parse's norm) */
     bool read_only;    /* --read-only: the root read-only ... */
     /* ... without tmpfs on /tmp, /run, /var/tmp (--read-only-tmpfs=false) */
     bool read_only_no_tmpfs;
@@ -171,6 +172,7 @@ struct engine_create_opts {
     const char *seccomp_profile; /* --security-opt seccomp=: "unconfined", a path, or NULL */
     bool no_new_privs;
     char **tmpfs;
+    char **secrets; /* --secret NAME[,OPTS] */
     bool read_only, read_only_no_tmpfs, init;
     const char *pid_ns, *ipc_ns, *uts_ns; /* as given: host, private, container:NAME... */
     const char *userns;                   /* --userns as given, or NULL */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../storage/secret.h"
 #include "../lib/fsutil.h"
 #include "../lib/log.h"
 #include "../lib/proc.h"
@@ -528,6 +529,22 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
             goto out;
         engine_spec_tmpfs_free(&t);
         strv_push(&g->tmpfs, o->tmpfs[i]);
+    }
+    /* a secret must be there when the container is made (and at each start) */
+    for (size_t i = 0; o->secrets && o->secrets[i]; i++) {
+        struct secret_spec sp;
+        struct secret_rec rec;
+        char *norm = NULL;
+        if (engine_spec_secret_parse(o->secrets[i], &sp, &norm, err) < 0)
+            goto out;
+        if (storage_secret_lookup(st, sp.name, &rec, err) < 0) {
+            engine_spec_secret_free(&sp);
+            free(norm);
+            goto out;
+        }
+        storage_secret_free(&rec);
+        engine_spec_secret_free(&sp);
+        strv_push_take(&g->secrets, norm);
     }
     if (o->seccomp_profile && strcmp(o->seccomp_profile, "unconfined") == 0) {
         g->seccomp = xstrdup("unconfined");

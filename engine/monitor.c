@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../storage/secret.h"
 #include "../lib/fsutil.h"
 #include "../lib/loop.h"
 #include "../lib/proc.h"
@@ -95,6 +96,7 @@ struct monitor {
     bool notify_mainpid;     /* MAINPID (this monitor) told the service manager */
     unsigned listen_fds;     /* socket activation: fds 3.. for the container (LISTEN_FDS) */
     char **ctr_env;          /* the container's environment with what the monitor adds */
+    char **secret_env;       /* --secret type=env: NAME=VALUE each */
     pid_t pid;
     int64_t started_ns;
     bool exited;
@@ -132,6 +134,9 @@ monitor_free(struct monitor *m)
     }
     strv_free(m->notify_env);
     strv_free(m->ctr_env);
+    for (size_t i = 0; m->secret_env && m->secret_env[i]; i++)
+        explicit_bzero(m->secret_env[i], strlen(m->secret_env[i]));
+    strv_free(m->secret_env);
     free(m->ports);
     engine_ctr_log_close(&m->log);
     engine_attach_close(&m->attach);
@@ -204,6 +209,71 @@ named_volume_resolve(struct monitor *m, struct volume *v, struct pcon_err *err)
     return 0;
 }
 
+/* one secret file in the run directory: the owner and mode asked, the
+ * data written whole */
+static int
+secret_file_write(const char *path, const char *data, size_t len, const struct secret_spec *sp,
+                  struct pcon_err *err)
+{
+    cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+    if (fd < 0 || fs_write_all(fd, data, len) < 0
+        || fchown(fd, (uid_t) sp->uid, (gid_t) sp->gid) < 0 || fchmod(fd, (mode_t) sp->mode) < 0)
+        return pcon_fail(err, errno, "write secret %s", sp->name);
+    return 0;
+}
+
+/* --secret: each file written anew into the run directory and bound
+ * read-only at its target; each variable kept for the environment. The
+ * secret is read at every start, as podman does. */
+static int
+secrets_prepare(struct monitor *m, struct pcon_err *err)
+{
+    const struct ctr_config *g = &m->c->cfg;
+    int r = 0;
+
+    for (size_t i = 0; m->secret_env && m->secret_env[i]; i++)
+        explicit_bzero(m->secret_env[i], strlen(m->secret_env[i]));
+    strv_free(m->secret_env);
+    m->secret_env = NULL;
+    for (size_t i = 0; r == 0 && g->secrets && g->secrets[i]; i++) {
+        struct secret_spec sp;
+        struct secret_rec rec;
+        char *data = NULL;
+        size_t len = 0;
+
+        if (engine_spec_secret_parse(g->secrets[i], &sp, NULL, err) < 0)
+            return -1;
+        r = storage_secret_lookup(m->st, sp.name, &rec, err);
+        if (r == 0) {
+            data = storage_secret_data(m->st, &rec, &len, err);
+            storage_secret_free(&rec);
+            r = data ? 0 : -1;
+        }
+        if (r == 0 && sp.env) {
+            strv_push_take(&m->secret_env, xasprintf("%s=%s", sp.target, data));
+        } else if (r == 0) {
+            cleanup_free char *dir = xasprintf("%s/secrets", m->rundir);
+            cleanup_free char *path = xasprintf("%s/%zu", dir, i);
+            if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                r = pcon_fail(err, errno, "create %s", dir);
+            if (r == 0)
+                r = secret_file_write(path, data, len, &sp, err);
+            if (r == 0) {
+                m->volumes = xrealloc(m->volumes, (m->nvolumes + 1) * sizeof *m->volumes);
+                m->volumes[m->nvolumes++] = (struct volume){ .src = steal_ptr(&path),
+                                                             .dst = xstrdup(sp.target),
+                                                             .ro = true };
+            }
+        }
+        if (data)
+            explicit_bzero(data, len);
+        free(data);
+        engine_spec_secret_free(&sp);
+    }
+    return r < 0 ? pcon_prefix(err, "container %s", g->name) : 0;
+}
+
 static int
 plan_prepare(struct monitor *m, struct pcon_err *err)
 {
@@ -250,6 +320,8 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
         m->volumes[m->nvolumes++] =
             (struct volume){ .src = xasprintf("%s/notify", m->rundir), .dst = xstrdup(NOTIFY_DIR) };
     }
+    if (secrets_prepare(m, err) < 0)
+        return -1;
     po.volumes = m->volumes;
     po.nvolumes = m->nvolumes;
     for (size_t i = 0; g->ports && g->ports[i]; i++)
@@ -834,6 +906,8 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
         if (names)
             strv_push_take(&m->ctr_env, xasprintf("LISTEN_FDNAMES=%s", names));
     }
+    for (size_t i = 0; m->secret_env && m->secret_env[i]; i++)
+        engine_spec_env_set(&m->ctr_env, m->secret_env[i], NULL);
     ic.proc.env = m->ctr_env;
     ic.proc.listen_fds = m->listen_fds;
     size_t na = 0;

@@ -140,6 +140,7 @@ engine_ctr_free(struct container *c)
     free(g->pod);
     free(g->seccomp);
     strv_free(g->tmpfs);
+    strv_free(g->secrets);
     free(g->pid_ns);
     free(g->ipc_ns);
     free(g->uts_ns);
@@ -317,7 +318,8 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
         }
     }
     g->read_only_no_tmpfs = YAJL_IS_TRUE(json_get(root, "read_only_no_tmpfs"));
-    if (json_get_strv(root, "tmpfs", &g->tmpfs, err) < 0)
+    if (json_get_strv(root, "tmpfs", &g->tmpfs, err) < 0
+        || json_get_strv(root, "secrets", &g->secrets, err) < 0)
         return -1;
     g->pod = dup_or_null(json_get_str(root, "pod"));
     if (g->pod && !hex64_valid(g->pod))
@@ -455,6 +457,8 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_bool(gen, "read_only_no_tmpfs", true));
     if (g->tmpfs)
         JG(json_gen_kv_strv(gen, "tmpfs", g->tmpfs));
+    if (g->secrets)
+        JG(json_gen_kv_strv(gen, "secrets", g->secrets));
     if (g->pod) {
         JG(json_gen_kv_str(gen, "pod", g->pod));
         JG(json_gen_kv_bool(gen, "infra", g->infra));

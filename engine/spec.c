@@ -14,6 +14,88 @@
 #include "../lib/fsutil.h"
 #include "spec.h"
 
+static bool
+env_name_valid(const char *s)
+{
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        return false;
+    return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+           == strlen(s);
+}
+
+void
+engine_spec_secret_free(struct secret_spec *s)
+{
+    free(s->name);
+    free(s->target);
+    memset(s, 0, sizeof *s);
+}
+
+int
+engine_spec_secret_parse(const char *s, struct secret_spec *out, char **norm, struct pcon_err *err)
+{
+    cleanup_free char *buf = xstrdup(s);
+    char *save = NULL, *t = strtok_r(buf, ",", &save);
+    bool ids_set = false;
+
+    memset(out, 0, sizeof *out);
+    out->mode = 0444;
+    if (t == NULL || strchr(t, '=') != NULL)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid --secret \"%s\": no secret named",
+                              s);
+    out->name = xstrdup(t);
+    for (t = strtok_r(NULL, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char *v = strchr(t, '='), *end;
+        if (v == NULL)
+            goto bad;
+        *v++ = '\0';
+        if (strcmp(t, "type") == 0 && (strcmp(v, "mount") == 0 || strcmp(v, "env") == 0)) {
+            out->env = v[0] == 'e';
+        } else if (strcmp(t, "target") == 0 && *v) {
+            free(out->target);
+            out->target = xstrdup(v);
+        } else if (strcmp(t, "uid") == 0 || strcmp(t, "gid") == 0 || strcmp(t, "mode") == 0) {
+            unsigned long n = strtoul(v, &end, t[0] == 'm' ? 8 : 10);
+            if (*v == '\0' || *end != '\0' || (t[0] == 'm' ? n > 07777 : n > 0xfffffffeUL))
+                goto bad;
+            *(t[0] == 'u' ? &out->uid : t[0] == 'g' ? &out->gid : &out->mode) = n;
+            ids_set = true;
+        } else {
+            goto bad;
+        }
+    }
+    if (out->env && ids_set) {
+        engine_spec_secret_free(out);
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "UID, GID, Mode options cannot be set with secret option env");
+    }
+    if (out->env) {
+        if (out->target == NULL)
+            out->target = xstrdup(out->name);
+        if (!env_name_valid(out->target))
+            goto bad;
+    } else {
+        /* a file: below /run/secrets unless absolute, inside the root */
+        cleanup_free char *want = out->target == NULL ? xasprintf("/run/secrets/%s", out->name)
+                                  : out->target[0] == '/'
+                                      ? xstrdup(out->target)
+                                      : xasprintf("/run/secrets/%s", out->target);
+        cleanup_free char *rel = fs_path_clean_rel(want);
+        if (rel == NULL || *rel == '\0')
+            goto bad;
+        free(out->target);
+        out->target = xasprintf("/%s", rel);
+    }
+    if (norm)
+        *norm = out->env ? xasprintf("%s,type=env,target=%s", out->name, out->target)
+                         : xasprintf("%s,type=mount,target=%s,uid=%lu,gid=%lu,mode=%04lo",
+                                     out->name, out->target, out->uid, out->gid, out->mode);
+    return 0;
+bad:
+    engine_spec_secret_free(out);
+    return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid --secret \"%s\"", s);
+}
+
 int
 engine_spec_tmpfs_parse(const char *s, struct tmpfs_mount *out, struct pcon_err *err)
 {

@@ -41,6 +41,19 @@ struct tmpfs_mount {
 int engine_spec_tmpfs_parse(const char *s, struct tmpfs_mount *out, struct pcon_err *err);
 void engine_spec_tmpfs_free(struct tmpfs_mount *t);
 
+/* --secret NAME[,type=mount|env][,target=T][,uid=N][,gid=N][,mode=0NNN]:
+ * a file at /run/secrets/NAME (target: relative ones below /run/secrets),
+ * 0444 and root's by default; or (type=env) a variable, NAME unless
+ * target= names it. *norm is the spec in full, as the record keeps it. */
+struct secret_spec {
+    char *name, *target;
+    bool env;
+    unsigned long uid, gid, mode;
+};
+int engine_spec_secret_parse(const char *s, struct secret_spec *out, char **norm,
+                             struct pcon_err *err);
+void engine_spec_secret_free(struct secret_spec *s);
+
 /* --mount type=bind|volume|tmpfs,source=S,target=T[,ro|readonly[=BOOL]]
  * [,tmpfs-size=N][,tmpfs-mode=M] (src, dst, destination as podman takes
  * them; bind-propagation, relabel accepted and ignored): the same as a -v

@@ -249,6 +249,32 @@ json_gen_value(yajl_gen g, yajl_val v)
     return s == yajl_gen_status_ok ? 0 : -1;
 }
 
+/* yajl's "[\n\n    ]" and "{\n\n    }" as podman (Go) prints them, "[]"
+ * and "{}", in place: a raw newline is never inside a string */
+static char *
+empty_compact(char *s)
+{
+    char *o = s;
+
+    for (const char *c = s; *c;) {
+        if ((*c == '[' || *c == '{') && c[1] == '\n') {
+            const char *e = c + 1;
+            char close = *c == '[' ? ']' : '}';
+            while (*e == '\n' || *e == ' ')
+                e++;
+            if (*e == close) {
+                *o++ = *c;
+                *o++ = close;
+                c = e + 1;
+                continue;
+            }
+        }
+        *o++ = *c++;
+    }
+    *o = '\0';
+    return s;
+}
+
 char *
 json_pretty(const char *object, struct pcon_err *err)
 {
@@ -262,7 +288,7 @@ json_pretty(const char *object, struct pcon_err *err)
         pcon_fail(err, EINVAL, "generate JSON");
         return NULL;
     }
-    return json_gen_take(g, NULL);
+    return empty_compact(json_gen_take(g, NULL));
 }
 
 char *
@@ -282,7 +308,7 @@ json_pretty_array(char **objects, struct pcon_err *err)
     }
     if (yajl_gen_array_close(g) != yajl_gen_status_ok)
         goto fail;
-    return json_gen_take(g, NULL);
+    return empty_compact(json_gen_take(g, NULL));
 fail:
     pcon_fail(err, EINVAL, "generate JSON");
     return NULL;
