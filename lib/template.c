@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
@@ -62,6 +63,9 @@ static const char *const functions[] = {
 };
 
 #define MAX_DEPTH 32 /* nested ( ) and blocks: a template is short */
+/* what one rendering may print: nested ranges multiply (found by fuzz_template) */
+#define MAX_OUTPUT (1u << 20)
+#define MAX_STEPS  (1u << 20)
 
 static void pipeline_free(struct pipeline *p);
 
@@ -488,12 +492,18 @@ template_parse(const char *fmt, struct pcon_err *err)
     return t;
 }
 
+/* grows by doubling (what the allocator gave is the capacity): a
+ * reallocation per piece made long outputs churn the heap */
 static void
 append(char **out, const char *s, size_t n)
 {
     size_t cur = *out ? strlen(*out) : 0;
+    size_t cap = *out ? malloc_usable_size(*out) : 0;
 
-    *out = xrealloc(*out, cur + n + 1);
+    if (cur + n + 1 > cap) {
+        size_t want = cap * 2 > cur + n + 1 ? cap * 2 : cur + n + 1;
+        *out = xrealloc(*out, want < 64 ? 64 : want);
+    }
     memcpy(*out + cur, s, n);
     (*out)[cur + n] = '\0';
 }
@@ -679,7 +689,19 @@ struct scope {
     struct var *v;
     size_t n;
     yajl_val root; /* $ */
+    size_t steps;  /* range iterations so far: nested ones multiply */
 };
+
+/* after each iteration of a range: within what one rendering may do */
+static int
+range_budget(struct scope *sc, char *const *out, struct pcon_err *err)
+{
+    if (++sc->steps > MAX_STEPS)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "template: too many range iterations");
+    if (strlen(*out) > MAX_OUTPUT)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "template: output too large");
+    return 0;
+}
 
 static void
 scope_set(struct scope *sc, const char *name, struct tv v)
@@ -1245,6 +1267,8 @@ render_range(const struct node *x, struct scope *sc, yajl_val dot, char **out, s
                 scope_set(sc, p->vars[0], tv_json(e));
             }
             r = render_nodes(x->body, x->nbody, sc, e, out, err);
+            if (r == 0)
+                r = range_budget(sc, out, err);
         }
     } else if (val.k == TV_NUM && val.n >= 0 && val.n < 100000) {
         /* range N: 0..N-1, as Go 1.22 */
@@ -1254,6 +1278,8 @@ render_range(const struct node *x, struct scope *sc, yajl_val dot, char **out, s
             if (p->nvars >= 1)
                 scope_set(sc, p->vars[p->nvars - 1], iv);
             r = render_nodes(x->body, x->nbody, sc, dot, out, err);
+            if (r == 0)
+                r = range_budget(sc, out, err);
         }
     }
     if (r == 0 && count == 0)
@@ -1410,6 +1436,8 @@ template_align(const char *text)
     struct align_buf out = { 0 };
     cleanup_free char *copy = xstrdup(text);
     char *save = NULL;
+    /* one wide cell pads every row to its width: past this, left as it is */
+    size_t limit = 8 * strlen(text) + (1u << 20);
 
     align_add(&out, "", 0);
     /* column widths over all lines */
@@ -1435,6 +1463,10 @@ template_align(const char *text)
                 align_add(&out, NULL, (col < 64 ? widths[col] : w) + 2 - w);
                 col++;
                 w = 0;
+                if (out.len > limit) {
+                    free(out.s);
+                    return xstrdup(text);
+                }
             } else {
                 align_add(&out, p, 1);
                 if (((unsigned char) *p & 0xc0) != 0x80)

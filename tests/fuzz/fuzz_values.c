@@ -6,7 +6,9 @@
  * --network mode (later a compose file's network_mode), which must come
  * back the same from its stored form; 5, --cap-add/--cap-drop names, one
  * a line, normalized once and again the same; 6, a --tmpfs PATH[:OPTS]
- * and a -v SRC:DST[:OPTS] (their paths clean and absolute), and a --mount. */
+ * and a -v SRC:DST[:OPTS] (their paths clean and absolute), a --mount, a
+ * --secret (its file's target clean and absolute, its stored form read
+ * back the same) and an --entrypoint (its JSON array form). */
 #include <arpa/inet.h>
 
 #include "fuzz.h"
@@ -137,6 +139,26 @@ mounts(const char *s)
     free(vol);
     free(tmp);
     pcon_err_clear(&err);
+    struct secret_spec sp, again;
+    char *norm = NULL, *norm2 = NULL;
+    if (engine_spec_secret_parse(s, &sp, &norm, &err) == 0) {
+        if (!sp.env && (sp.target[0] != '/' || strstr(sp.target, "/../")))
+            fuzz_die("a secret's file target that is not clean and absolute");
+        if (engine_spec_secret_parse(norm, &again, &norm2, NULL) < 0 || strcmp(norm, norm2) != 0)
+            fuzz_die("a secret's stored form that does not read back the same");
+        engine_spec_secret_free(&again);
+        engine_spec_secret_free(&sp);
+    } else if (err.kind != PCON_ERR_USAGE) {
+        fuzz_die("a refused secret not a usage error");
+    }
+    free(norm);
+    free(norm2);
+    pcon_err_clear(&err);
+    char **args = NULL;
+    if (engine_spec_args(NULL, NULL, s, true, (char *[]){ "x", NULL }, &args, NULL) == 0
+        && (args == NULL || args[0] == NULL))
+        fuzz_die("an entrypoint that gave no arguments");
+    strv_free(args);
 }
 
 int

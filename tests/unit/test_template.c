@@ -107,6 +107,9 @@ main(void)
     render("{{(.State).Status}} {{(index . \"State\").Pid}}", doc, "running 42");
     render("{{(index .List 0).Status}}", doc, NULL);
     render("{{.state.status}}", doc, "running");
+    /* nested ranges multiply: a rendering has a budget */
+    render("{{range 99999}}{{range 99999}}{{range 99999}}{{end}}{{end}}{{end}}", doc, NULL);
+    render("{{range 3}}{{range 2}}x{{end}}{{end}}", doc, "xxxxxx");
     render("{{if eq .State.Status \"running\"}}up{{else}}down{{end}}", doc, "up");
     render("{{if and (gt .State.Pid 10) (ne .Names \"db\")}}y{{end}}", doc, "y");
     render("{{if not .Empty}}none{{end}}", doc, "none");
