@@ -152,6 +152,18 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
 /* every top-level command (*n of them), and the global options' table */
 const struct cmd_def *const *cmd_commands(size_t *n);
 
+/* --filter on the container commands: ps's keys; the ids of the matching
+ * containers (a pod's infra never: it goes with its pod) */
+bool cmd_ctr_filter_valid(const char *filter);
+int cmd_ctr_filter_ids(struct cmd_ctx *ctx, char *const *filters, char ***ids,
+                       struct pcon_err *err);
+#define CMD_FILTER_OPT(id, short)                                                                  \
+    {                                                                                              \
+        (id), "filter", (short), "KEY=VALUE", "Act on the containers ps --filter would list"       \
+    }
+/* the option's value checked and kept; 0, or the exit code */
+int cmd_ctr_filter_add(const char *arg, char ***filters);
+
 /* --latest (-l): the option, and the latest container's (pod's) id put in
  * as the first operand: *argv becomes a copy (kept in ctx) that has it.
  * Without any container (pod) it fails as podman does, "no such

@@ -28,12 +28,12 @@ pause_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaq
     return 0;
 }
 
-enum { PAUSE_CIDFILE = 0x300 };
+enum { PAUSE_CIDFILE = 0x300, PAUSE_FILTER };
 
 static int
 pause_main(const struct cmd_def *def, struct cmd_ctx *ctx, int argc, char **argv, bool pause)
 {
-    cleanup_strv char **names = NULL, **cidfiles = NULL;
+    cleanup_strv char **names = NULL, **cidfiles = NULL, **filters = NULL;
     struct pause_req r = { pause, false };
     bool latest = false;
     char *arg;
@@ -46,11 +46,20 @@ pause_main(const struct cmd_def *def, struct cmd_ctx *ctx, int argc, char **argv
             latest = true;
         else if (opt == PAUSE_CIDFILE)
             strv_push(&cidfiles, arg);
-        else
+        else if (opt == PAUSE_FILTER && (code = cmd_ctr_filter_add(arg, &filters)) != 0)
+            return code;
+        else if (opt != PAUSE_FILTER)
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     }
     if (latest && (code = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
         return code;
+    if (filters) {
+        cleanup_err struct pcon_err err = { 0 };
+        if (cmd_ctr_filter_ids(ctx, filters, &names, &err) < 0)
+            return cmd_report(&err);
+        return names ? cmd_each_container(ctx, names, false, true, PCON_EXIT_ENGINE, pause_one, &r)
+                     : 0;
+    }
     code = cmd_names_collect(def, cidfiles, false, r.all, argc, argv, &names);
     if (code >= 0)
         return code;
@@ -61,6 +70,7 @@ pause_main(const struct cmd_def *def, struct cmd_ctx *ctx, int argc, char **argv
 static const struct cmd_opt pause_opts[] = {
     { 'a', "all", 'a', NULL, "All running (pause) or paused (unpause) containers" },
     { PAUSE_CIDFILE, "cidfile", 0, "FILE", "Read the container ID from the file" },
+    CMD_FILTER_OPT(PAUSE_FILTER, 'f'),
     CMD_LATEST_OPT,
     { 0, NULL, 0, NULL, NULL },
 };

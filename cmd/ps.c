@@ -184,6 +184,51 @@ filter_match(const struct container *c, const char *pod_name, char **filters,
     return true;
 }
 
+bool
+cmd_ctr_filter_valid(const char *f)
+{
+    size_t kl = strcspn(f, "=");
+
+    for (size_t k = 0; filter_keys[k]; k++)
+        if (strlen(filter_keys[k]) == kl && strncmp(filter_keys[k], f, kl) == 0)
+            return f[kl] == '=';
+    return false;
+}
+
+int
+cmd_ctr_filter_add(const char *arg, char ***filters)
+{
+    if (!cmd_ctr_filter_valid(arg)) {
+        fprintf(stderr, "Error: %.*s is an invalid filter\n", (int) strcspn(arg, "="), arg);
+        return PCON_EXIT_ENGINE;
+    }
+    strv_push(filters, arg);
+    return 0;
+}
+
+int
+cmd_ctr_filter_ids(struct cmd_ctx *ctx, char *const *filters, char ***ids, struct pcon_err *err)
+{
+    struct container *v = NULL;
+    struct pod *pods = NULL;
+    size_t n = 0, npods = 0;
+
+    if (cmd_store_open(ctx, err) < 0 || engine_ctr_list(&ctx->st, &v, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n && pods == NULL; i++)
+        if (v[i].cfg.pod && pod_list(&ctx->st, &pods, &npods, err) < 0) {
+            engine_ctr_list_free(v, n);
+            return -1;
+        }
+    for (size_t i = 0; i < n; i++)
+        if (!v[i].cfg.infra
+            && filter_match(&v[i], pod_name_of(pods, npods, v[i].cfg.pod), (char **) filters, v, n))
+            strv_push(ids, v[i].cfg.id);
+    engine_ctr_list_free(v, n);
+    pod_list_free(pods, npods);
+    return 0;
+}
+
 struct ps_args {
     char **filters;
     bool all, quiet, no_trunc, size, pod, noheading, ns;
@@ -346,18 +391,13 @@ cmd_ps(struct cmd_ctx *ctx, int argc, char **argv)
         case 'a':
             a.all = cmd_flag_value(arg);
             break;
-        case PS_FILTER: {
-            bool known = false;
-            size_t kl = strcspn(arg, "=");
-            for (size_t k = 0; filter_keys[k]; k++)
-                known |= strlen(filter_keys[k]) == kl && strncmp(filter_keys[k], arg, kl) == 0;
-            if (arg[kl] != '=' || !known) {
-                fprintf(stderr, "Error: %.*s is an invalid filter\n", (int) kl, arg);
+        case PS_FILTER:
+            if (!cmd_ctr_filter_valid(arg)) {
+                fprintf(stderr, "Error: %.*s is an invalid filter\n", (int) strcspn(arg, "="), arg);
                 return PCON_EXIT_ENGINE;
             }
             strv_push(&filters, arg);
             break;
-        }
         case PS_FORMAT:
             a.fmt = arg;
             break;

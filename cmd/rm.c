@@ -8,11 +8,12 @@
 #include "../lib/cleanup.h"
 #include "cmd.h"
 
-enum { RM_CIDFILE = 0x300 };
+enum { RM_CIDFILE = 0x300, RM_FILTER };
 
 static const struct cmd_opt rm_opts[] = {
     { 'a', "all", 'a', NULL, "Remove all containers" },
     { RM_CIDFILE, "cidfile", 0, "FILE", "Read the container ID from the file" },
+    CMD_FILTER_OPT(RM_FILTER, 0),
     { 'f', "force", 'f', NULL, "Force removal of a running container (killed first)" },
     { 'i', "ignore", 'i', NULL, "Ignore errors when a specified container is missing" },
     CMD_LATEST_OPT,
@@ -46,7 +47,7 @@ rm_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
 static int
 cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    cleanup_strv char **names = NULL;
+    cleanup_strv char **names = NULL, **filters = NULL;
     cleanup_strv char **cidfiles = NULL;
     bool all = false, force = false, ignore = false, volumes = false, latest = false;
     char *arg;
@@ -74,12 +75,24 @@ cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
         case RM_CIDFILE:
             strv_push(&cidfiles, arg);
             break;
+        case RM_FILTER:
+            if ((code = cmd_ctr_filter_add(arg, &filters)) != 0)
+                return code;
+            break;
         default:
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
     if (latest && (code = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
         return code;
+    if (filters) {
+        cleanup_err struct pcon_err err = { 0 };
+        if (cmd_ctr_filter_ids(ctx, filters, &names, &err) < 0)
+            return cmd_report(&err);
+        return names ? cmd_each_container(ctx, names, false, true, 1, rm_one,
+                                          (bool[]){ force, false, volumes })
+                     : 0;
+    }
     code = cmd_names_collect(&cmd_rm_def, cidfiles, ignore, all, argc, argv, &names);
     if (code >= 0)
         return code;

@@ -8,8 +8,12 @@
 #include "../lib/cleanup.h"
 #include "cmd.h"
 
+enum { START_ALL = 0x300, START_FILTER, RESTART_FILTER };
+
 static const struct cmd_opt start_opts[] = {
+    { START_ALL, "all", 0, NULL, "Start all the containers that do not run" },
     { 'a', "attach", 'a', NULL, "Attach the container's output and wait for it to exit" },
+    CMD_FILTER_OPT(START_FILTER, 'f'),
     { 'i', "interactive", 'i', NULL, "Keep STDIN open (with --attach)" },
     CMD_LATEST_OPT,
     { 0 },
@@ -43,7 +47,8 @@ static int
 cmd_start(struct cmd_ctx *ctx, int argc, char **argv)
 {
     struct start_args a = { 0 };
-    bool latest = false;
+    cleanup_strv char **filters = NULL, **names = NULL;
+    bool latest = false, all = false;
     char *arg;
     int opt, code;
 
@@ -54,11 +59,31 @@ cmd_start(struct cmd_ctx *ctx, int argc, char **argv)
             a.interactive = cmd_flag_value(arg);
         else if (opt == 'l')
             latest = true;
-        else
+        else if (opt == START_ALL)
+            all = cmd_flag_value(arg);
+        else if (opt == START_FILTER && (code = cmd_ctr_filter_add(arg, &filters)) != 0)
+            return code;
+        else if (opt != START_FILTER)
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     }
     if (latest && (code = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
         return code;
+    /* --all, --filter: those that do not run (of those the filters give) */
+    if (all || filters) {
+        cleanup_err struct pcon_err err = { 0 };
+        if (a.attach)
+            return cmd_usage_error(&cmd_start_def, "--attach cannot be used with --all or"
+                                                   " --filter");
+        if (!filters) {
+            strv_push(&filters, "status=created");
+            strv_push(&filters, "status=exited");
+            strv_push(&filters, "status=stopped");
+        }
+        if (cmd_ctr_filter_ids(ctx, filters, &names, &err) < 0)
+            return cmd_report(&err);
+        return names ? cmd_each_container(ctx, names, false, true, PCON_EXIT_ENGINE, start_one, &a)
+                     : 0;
+    }
     if (optind >= argc)
         return cmd_usage_error(&cmd_start_def, "requires at least 1 arg(s), only received 0");
     if (a.attach && argc - optind > 1)
@@ -75,6 +100,7 @@ const struct cmd_def cmd_start_def = {
 
 static const struct cmd_opt restart_opts[] = {
     { 'a', "all", 'a', NULL, "Restart all containers" },
+    CMD_FILTER_OPT(RESTART_FILTER, 'f'),
     { 't', "time", 't', "SECONDS", "Seconds to wait for stop before killing the container" },
     CMD_LATEST_OPT,
     { 0 },
@@ -100,6 +126,7 @@ restart_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *op
 static int
 cmd_restart(struct cmd_ctx *ctx, int argc, char **argv)
 {
+    cleanup_strv char **filters = NULL, **names = NULL;
     bool all = false, latest = false;
     int timeout = -1;
     char *arg, *end;
@@ -114,12 +141,23 @@ cmd_restart(struct cmd_ctx *ctx, int argc, char **argv)
                 return cmd_usage_error(&cmd_restart_def, "invalid time \"%s\"", arg);
         } else if (opt == 'l') {
             latest = true;
+        } else if (opt == RESTART_FILTER) {
+            if ((code = cmd_ctr_filter_add(arg, &filters)) != 0)
+                return code;
         } else {
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
     if (latest && (code = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
         return code;
+    if (filters) {
+        cleanup_err struct pcon_err err = { 0 };
+        if (cmd_ctr_filter_ids(ctx, filters, &names, &err) < 0)
+            return cmd_report(&err);
+        return names ? cmd_each_container(ctx, names, false, true, PCON_EXIT_ENGINE, restart_one,
+                                          &timeout)
+                     : 0;
+    }
     if (!all && optind >= argc)
         return cmd_usage_error(&cmd_restart_def, "requires at least 1 arg(s), only received 0");
     return cmd_each_container(ctx, argv + optind, all, false, PCON_EXIT_ENGINE, restart_one,

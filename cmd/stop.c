@@ -9,11 +9,12 @@
 #include "../lib/cleanup.h"
 #include "cmd.h"
 
-enum { STOP_IGNORE = 0x300, STOP_CIDFILE, KILL_CIDFILE };
+enum { STOP_IGNORE = 0x300, STOP_CIDFILE, KILL_CIDFILE, STOP_FILTER };
 
 static const struct cmd_opt stop_opts[] = {
     { 'a', "all", 'a', NULL, "Stop all running containers" },
     { STOP_CIDFILE, "cidfile", 0, "FILE", "Read the container ID from the file" },
+    CMD_FILTER_OPT(STOP_FILTER, 'f'),
     { 'i', "ignore", 'i', NULL, "Ignore errors when a specified container is missing" },
     { 't', "time", 't', "SECONDS", "Seconds to wait for stop before killing the container" },
     CMD_LATEST_OPT,
@@ -45,7 +46,7 @@ stop_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaqu
 static int
 cmd_stop(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    cleanup_strv char **names = NULL;
+    cleanup_strv char **names = NULL, **filters = NULL;
     cleanup_strv char **cidfiles = NULL;
     struct sig_args a = { .value = -1 };
     bool ignore = false, latest = false;
@@ -71,12 +72,23 @@ cmd_stop(struct cmd_ctx *ctx, int argc, char **argv)
         case 'l':
             latest = true;
             break;
+        case STOP_FILTER:
+            if ((code = cmd_ctr_filter_add(arg, &filters)) != 0)
+                return code;
+            break;
         default:
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
     if (latest && (code = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
         return code;
+    if (filters) {
+        cleanup_err struct pcon_err err = { 0 };
+        if (cmd_ctr_filter_ids(ctx, filters, &names, &err) < 0)
+            return cmd_report(&err);
+        return names ? cmd_each_container(ctx, names, false, true, PCON_EXIT_ENGINE, stop_one, &a)
+                     : 0;
+    }
     code = cmd_names_collect(&cmd_stop_def, cidfiles, ignore, a.all, argc, argv, &names);
     if (code >= 0)
         return code;

@@ -103,3 +103,35 @@ load helpers
     assert_one_error_line
     pcon rm bycid
 }
+
+@test "--filter on start, stop, restart and rm (ps's keys), start --all; an unknown key refused" {
+    local a b c
+    a=$(pcon create --name fa --label grp=x $IMAGE sleep 100)
+    b=$(pcon create --name fb --label grp=x $IMAGE sleep 100)
+    c=$(pcon create --name fc $IMAGE sleep 100)
+    run pcon start --filter label=grp=x
+    assert_status 0
+    [ "$(echo "$output" | sort)" = "$(printf '%s\n' "$a" "$b" | sort)" ]
+    [ "$(pcon ps --format '{{.Names}}' | sort | tr '\n' ' ')" = "fa fb " ]
+    run --separate-stderr pcon restart --filter name=fa -t 0
+    assert_output "$a"
+    run --separate-stderr pcon stop -t 0 --filter status=running
+    assert_status 0
+    [ "${#lines[@]}" -eq 2 ]
+    run pcon start --all
+    assert_status 0
+    [ "${#lines[@]}" -eq 3 ]
+    [ "$(pcon ps -q | wc -l)" -eq 3 ]
+    run --separate-stderr pcon stop --filter nosuch=1
+    assert_status 125
+    [ "$stderr" = "Error: nosuch is an invalid filter" ]
+    # none matching: nothing to do
+    run pcon stop --filter name=nomatch
+    assert_status 0
+    assert_output ""
+    run pcon rm -f --filter label=grp=x
+    [ "$(echo "$output" | sort)" = "$(printf '%s\n' "$a" "$b" | sort)" ]
+    run pcon ps -a --format '{{.Names}}'
+    assert_output fc
+    pcon rm -f -t 0 fc
+}
