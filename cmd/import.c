@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../storage/events.h"
 #include "../storage/import.h"
 #include "cmd.h"
 
@@ -58,6 +59,7 @@ cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
     }
     if (cmd_store_open(ctx, &err) < 0 || storage_import(&ctx->st, fd, &o, id, &err) < 0)
         return cmd_report(&err);
+    storage_event(&ctx->st, "image", "import", id, o.name ? o.name : "", NULL, NULL);
     printf("%s\n", id);
     return 0;
 }

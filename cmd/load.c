@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../storage/events.h"
 #include "../storage/image.h"
 #include "cmd.h"
 #include "../storage/archive.h"
@@ -49,8 +50,10 @@ cmd_load(struct cmd_ctx *ctx, int argc, char **argv)
     }
     if (cmd_store_open(ctx, &err) < 0 || storage_archive_load(&ctx->st, fd, &loaded, &err) < 0)
         return cmd_report(&err);
-    for (size_t i = 0; loaded && loaded[i]; i++)
+    for (size_t i = 0; loaded && loaded[i]; i++) {
+        storage_event(&ctx->st, "image", "loadfromarchive", NULL, loaded[i], NULL, NULL);
         printf("Loaded image: %s\n", loaded[i]);
+    }
     return 0;
 }
 

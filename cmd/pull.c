@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../lib/cleanup.h"
+#include "../storage/events.h"
 #include "../registry/registry.h"
 #include "cmd.h"
 
@@ -42,6 +43,7 @@ cmd_pull(struct cmd_ctx *ctx, int argc, char **argv)
     if (cmd_store_open(ctx, &err) < 0
         || registry_pull(&ctx->st, argv[optind], &o, &name, id, &err) < 0)
         return cmd_report(&err);
+    storage_event(&ctx->st, "image", "pull", id, argv[optind], NULL, NULL);
     printf("%s\n", id);
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../storage/events.h"
 #include "../lib/fsutil.h"
 #include "../registry/registry.h"
 #include "cmd.h"
@@ -83,6 +84,8 @@ cmd_push(struct cmd_ctx *ctx, int argc, char **argv)
                          &o, digest, &err)
                < 0)
         return cmd_report(&err);
+    storage_event(&ctx->st, "image", "push", NULL,
+                  argc - optind == 2 ? argv[optind + 1] : argv[optind], NULL, NULL);
     if (digestfile && digest_file_write(digestfile, digest, &err) < 0)
         return cmd_report(&err);
     return 0;

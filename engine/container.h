@@ -224,6 +224,9 @@ void engine_ctr_list_free(struct container *v, size_t n);
 /* re-reads the state from disk (a missing or unreadable one reads as
  * created), checked against its processes */
 void engine_ctr_state_reload(struct store *st, struct container *c);
+/* an event of the container's in the log (storage/events.h) */
+void engine_ctr_event(struct store *st, const struct container *c, const char *status,
+                      char *const *attrs);
 int engine_ctr_state_save(struct store *st, const struct container *c, bool sync,
                           struct pcon_err *err);
 /* the record as stored in container.json */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../storage/events.h"
 #include "../storage/secret.h"
 #include "../lib/fsutil.h"
 #include "../lib/log.h"
@@ -697,6 +698,7 @@ image_ensure(struct store *st, const struct engine_create_opts *o, char **pulled
     }
     if (registry_pull(st, o->image, &reg, &name, id, err) < 0)
         return -1;
+    storage_event(st, "image", "pull", id, o->image, NULL, NULL);
     *pulled = xstrdup(id);
     return 0;
 }
@@ -758,5 +760,6 @@ engine_ctr_create(struct store *st, const struct engine_create_opts *o, struct c
         return -1;
     if (o->cidfile && cidfile_write(st, out, o->cidfile, err) < 0)
         return -1;
+    engine_ctr_event(st, out, "create", NULL);
     return 0;
 }

@@ -1083,6 +1083,7 @@ monitor_announce(struct monitor *m)
     char text[64];
     int dfd = open(m->rundir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
+    engine_ctr_event(m->st, m->c, "start", NULL);
     snprintf(text, sizeof text, "%d\n", (int) getpid());
     if (dfd < 0 || fs_write_atomic(dfd, "monitor.pid", text, strlen(text), 0644, false, &err) < 0)
         pcon_err_clear(&err); /* only a forking unit reads it */
@@ -1162,6 +1163,10 @@ monitor_loop(struct monitor *m)
             pcon_err_clear(&err);
             code = 125;
         }
+        {
+            cleanup_free char *a = xasprintf("containerExitCode=%d", code);
+            engine_ctr_event(m->st, m->c, "died", (char *[]){ a, NULL });
+        }
         if (!engine_ctr_state_exited(m->st, m->c, code))
             return code;
         /* the restart policy: same root, new init */
@@ -1171,6 +1176,7 @@ monitor_loop(struct monitor *m)
             (void) engine_ctr_state_exited(m->st, m->c, 125);
             return 125;
         }
+        engine_ctr_event(m->st, m->c, "restart", NULL);
     }
 }
 

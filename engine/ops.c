@@ -146,7 +146,10 @@ engine_ctr_pause(struct store *st, struct container *c, bool pause, struct pcon_
     if (engine_cgroup_freeze(base, c->cfg.id, pause, err) < 0)
         return pcon_prefix(err, "%s %s", pause ? "pause" : "unpause", c->cfg.name);
     c->state.status = pause ? CTR_PAUSED : CTR_RUNNING;
-    return engine_ctr_state_save(st, c, false, err);
+    if (engine_ctr_state_save(st, c, false, err) < 0)
+        return -1;
+    engine_ctr_event(st, c, pause ? "pause" : "unpause", NULL);
+    return 0;
 }
 
 /* After the init is gone, the monitor records the exit (and, for --rm,
@@ -195,6 +198,7 @@ engine_ctr_stop(struct store *st, struct container *c, int timeout, bool *killed
         }
     }
     wait_monitor(st, c);
+    engine_ctr_event(st, c, "stop", NULL);
     return 0;
 }
 
@@ -214,6 +218,10 @@ engine_ctr_kill(struct store *st, struct container *c, int sig, struct pcon_err 
     }
     if (syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) < 0)
         return pcon_fail(err, errno, "send signal %d to %s", sig, c->cfg.name);
+    {
+        cleanup_free char *a = xasprintf("signal=%d", sig);
+        engine_ctr_event(st, c, "kill", (char *[]){ a, NULL });
+    }
     return 0;
 }
 

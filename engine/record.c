@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../storage/events.h"
 #include "../lib/digest.h"
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
@@ -683,7 +684,16 @@ engine_ctr_remove_files(struct store *st, const struct container *c, struct pcon
     if (storage_container_delete(st, c->cfg.id, err) < 0)
         return -1;
     (void) engine_name_release(st->root_dfd, c->cfg.name, c->cfg.id); /* may be gone already */
+    engine_ctr_event(st, c, "remove", NULL);
     return 0;
+}
+
+void
+engine_ctr_event(struct store *st, const struct container *c, const char *status,
+                 char *const *attrs)
+{
+    storage_event(st, "container", status, c->cfg.id, c->cfg.name,
+                  c->cfg.image_name ? c->cfg.image_name : "", attrs);
 }
 
 char *

@@ -12,6 +12,7 @@
 #include "../engine/infra.h"
 #include "../engine/names.h"
 #include "../lib/cleanup.h"
+#include "../storage/events.h"
 #include "../lib/digest.h"
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
@@ -420,6 +421,7 @@ pod_create(struct store *st, const struct pod_create_opts *o, struct pod *out, s
         pod_free(out);
         return -1;
     }
+    storage_event(st, "pod", "create", g->id, g->name, NULL, NULL);
     return 0;
 }
 
@@ -537,6 +539,7 @@ pod_remove(struct store *st, const struct pod *p, bool force, int timeout, struc
         return pcon_prefix(err, "removing pod %s", p->cfg.id);
     engine_pod_shm_release(st, p->cfg.id);
     record_remove(st, &p->cfg);
+    storage_event(st, "pod", "remove", p->cfg.id, p->cfg.name, NULL, NULL);
     return 0;
 }
 

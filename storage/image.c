@@ -13,6 +13,7 @@
 #include "../lib/digest.h"
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
+#include "events.h"
 #include "image.h"
 #include "layer.h"
 #include "reference.h"
@@ -434,7 +435,10 @@ storage_image_tag(struct store *st, struct image *img, const char *name, struct 
     if (strv_contains(img->names, canon))
         return 0;
     strv_push(&img->names, canon);
-    return image_save_names(st, img, err);
+    if (image_save_names(st, img, err) < 0)
+        return -1;
+    storage_event(st, "image", "tag", img->id, canon, NULL, NULL);
+    return 0;
 }
 
 int
@@ -471,9 +475,12 @@ storage_image_untag(struct store *st, struct image *img, const char *name, char 
     if (!strv_contains(img->names, canon))
         return pcon_fail_kind(err, PCON_ERR_NOTFOUND, 0, "%s: tag not known", name);
     strv_remove(img->names, canon);
+    if (image_save_names(st, img, err) < 0)
+        return -1;
+    storage_event(st, "image", "untag", img->id, canon, NULL, NULL);
     if (removed)
         *removed = steal_ptr(&canon);
-    return image_save_names(st, img, err);
+    return 0;
 }
 
 bool
@@ -509,6 +516,8 @@ storage_image_remove(struct store *st, const struct image *img, struct pcon_err 
             (void) fs_rm_rf_at(st->layers_dfd, ltrash, NULL); /* else: the next cleanup */
     }
     storage_image_list_free(v, n);
+    storage_event(st, "image", "remove", img->id, img->names && img->names[0] ? img->names[0] : "",
+                  NULL, NULL);
     return 0;
 }
 

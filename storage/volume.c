@@ -14,6 +14,7 @@
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
 #include "../lib/timefmt.h"
+#include "events.h"
 #include "volume.h"
 
 #define VOLUME_RECORD_MAX (1 << 20)
@@ -183,6 +184,7 @@ storage_volume_create(struct store *st, const char *name, char *const *labels, c
                              name);
         return pcon_fail(err, e, "create volume %s", name);
     }
+    storage_event(st, "volume", "create", NULL, name, NULL, NULL);
     return 0;
 fail:
     if (err->msg == NULL)
@@ -243,6 +245,7 @@ storage_volume_remove(struct store *st, const char *name, struct pcon_err *err)
     if (renameat(dfd, name, dfd, gone) < 0)
         return errno == ENOENT ? not_found(name, err)
                                : pcon_fail(err, errno, "remove volume %s", name);
+    storage_event(st, "volume", "remove", NULL, name, NULL, NULL);
     return fs_rm_rf_at(dfd, gone, err);
 }
 
