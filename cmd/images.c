@@ -16,7 +16,7 @@
 #include "format.h"
 #include "image_report.h"
 
-enum { IMG_NO_TRUNC = 0x300, IMG_FORMAT, IMG_FILTER, IMG_DIGESTS };
+enum { IMG_NO_TRUNC = 0x300, IMG_FORMAT, IMG_FILTER, IMG_DIGESTS, IMG_SORT };
 
 /* one row; digest: the manifest's, or "" when the output does not show it */
 static char *
@@ -71,6 +71,7 @@ static const struct cmd_opt images_opts[] = {
     { 'n', "noheading", 'n', NULL, "Do not print the column headings" },
     { IMG_NO_TRUNC, "no-trunc", 0, NULL, "Do not truncate the output" },
     { 'q', "quiet", 'q', NULL, "Display only image IDs" },
+    { IMG_SORT, "sort", 0, "KEY", "Sort by created (newest first), id, repository, size, tag" },
     { 0 },
 };
 
@@ -198,8 +199,45 @@ image_match(struct store *st, const struct image_filters *f, const struct image 
 struct images_args {
     struct image_filters f;
     bool quiet, no_trunc, noheading, digests, all;
-    const char *fmt;
+    const char *fmt, *sort;
 };
+
+static const char *sort_key;
+
+/* a row's value for --sort, from its JSON (template rows and json rows) */
+static long long
+row_num(yajl_val v, const char *key)
+{
+    int64_t n = 0;
+
+    return json_get_int(v, key, &n) ? n : 0;
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+    cleanup_yajl_val yajl_val x = json_parse(*(char *const *) a, NULL);
+    cleanup_yajl_val yajl_val y = json_parse(*(char *const *) b, NULL);
+    const char *sx, *sy;
+    int r = 0;
+
+    if (x == NULL || y == NULL)
+        return 0;
+    if (strcmp(sort_key, "size") == 0) {
+        long long nx = row_num(x, "VirtualSize"), ny = row_num(y, "VirtualSize");
+        r = nx < ny ? -1 : nx > ny;
+    } else if (strcmp(sort_key, "id") == 0) {
+        r = strcmp((sx = json_get_str(x, "Id")) ? sx : "", (sy = json_get_str(y, "Id")) ? sy : "");
+    } else if (strcmp(sort_key, "repository") == 0 || strcmp(sort_key, "tag") == 0) {
+        const char *k = sort_key[0] == 'r' ? "Repository" : "Tag";
+        r = strcmp((sx = json_get_str(x, k)) ? sx : "", (sy = json_get_str(y, k)) ? sy : "");
+    }
+    if (r == 0) { /* created, and ties: newest first */
+        long long cx = row_num(x, "Created"), cy = row_num(y, "Created");
+        r = cx > cy ? -1 : cx < cy;
+    }
+    return r;
+}
 
 /* the options into a; returns -1 to go on, else the exit code */
 static int
@@ -232,6 +270,15 @@ images_parse(struct cmd_ctx *ctx, struct images_args *a, int argc, char **argv)
             break;
         case 'q':
             a->quiet = cmd_flag_value(arg);
+            break;
+        case IMG_SORT:
+            if (strcmp(arg, "created") != 0 && strcmp(arg, "id") != 0
+                && strcmp(arg, "repository") != 0 && strcmp(arg, "size") != 0
+                && strcmp(arg, "tag") != 0)
+                return cmd_usage_error(&cmd_images_def,
+                                       "invalid option for --sort, options are: [created id"
+                                       " repository size tag]");
+            a->sort = arg;
             break;
         default:
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
@@ -323,6 +370,10 @@ cmd_images(struct cmd_ctx *ctx, int argc, char **argv)
     }
     images_rows(&ctx->st, &a, v, n, &rows);
     storage_image_list_free(v, n);
+    if (a.sort && rows && rows[0] && rows[1]) {
+        sort_key = a.sort;
+        qsort(rows, strv_len(rows), sizeof *rows, row_cmp);
+    }
     image_filters_free(&a.f);
     return a.quiet ? 0 : images_print(&a, rows);
 }

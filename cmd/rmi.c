@@ -11,10 +11,14 @@
 #include "../storage/lock.h"
 #include "cmd.h"
 
+enum { RMI_NO_PRUNE = 0x300 };
+
 static const struct cmd_opt rmi_opts[] = {
     { 'a', "all", 'a', NULL, "Remove all images" },
     { 'f', "force", 'f', NULL, "Remove the containers using the image too" },
     { 'i', "ignore", 'i', NULL, "Ignore errors when a specified image is missing" },
+    { RMI_NO_PRUNE, "no-prune", 0, NULL,
+      "Accepted: pcon's images have no parent images to prune (a build's steps are not parents)" },
     { 0 },
 };
 
@@ -85,6 +89,8 @@ cmd_rmi(struct cmd_ctx *ctx, int argc, char **argv)
             force = cmd_flag_value(arg);
         else if (opt == 'i')
             ignore = cmd_flag_value(arg);
+        else if (opt == RMI_NO_PRUNE)
+            continue;
         else
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     }

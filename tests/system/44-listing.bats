@@ -84,6 +84,20 @@ zpod"
     pcon pod rm apod zpod
 }
 
+@test "images --sort: repository, tag, created (newest first); a bad key refused" {
+    pcon tag $IMAGE localhost/aaa:zz
+    run pcon images --sort repository --format '{{.Repository}}:{{.Tag}}'
+    assert_output "localhost/aaa:zz
+localhost/bb:latest"
+    run pcon images --sort tag --format '{{.Repository}}:{{.Tag}}'
+    assert_output "localhost/bb:latest
+localhost/aaa:zz"
+    run --separate-stderr pcon images --sort nosuch
+    assert_status 125
+    run pcon rmi --no-prune localhost/aaa:zz
+    assert_output "Untagged: localhost/aaa:zz"
+}
+
 @test "table formats: spaces between fields separate columns, the text stays in the heading; [] for no rows" {
     run pcon images --format 'table {{.Repository}} {{.Tag}}'
     [[ "${lines[0]}" =~ ^REPOSITORY\ +TAG$ ]]
