@@ -7,13 +7,14 @@
 #include "../lib/cleanup.h"
 #include "cmd.h"
 
-enum { EXEC_ENV_FILE = 0x300 };
+enum { EXEC_ENV_FILE = 0x300, EXEC_PRIVILEGED };
 
 static const struct cmd_opt exec_opts[] = {
     { 'd', "detach", 'd', NULL, "Run the command in the background" },
     { 'e', "env", 'e', "KEY=VALUE", "Set environment variables" },
     { EXEC_ENV_FILE, "env-file", 0, "FILE", "Read in a file of environment variables" },
     { 'i', "interactive", 'i', NULL, "Keep STDIN open" },
+    { EXEC_PRIVILEGED, "privileged", 0, NULL, "Every capability for the process" },
     CMD_LATEST_OPT,
     { 't', "tty", 't', NULL, "Allocate a pseudo-TTY" },
     { 'u', "user", 'u', "USER[:GROUP]", "Run as this user" },
@@ -63,6 +64,9 @@ cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
             break;
         case 'l':
             latest = true;
+            break;
+        case EXEC_PRIVILEGED:
+            o.privileged = cmd_flag_value(arg);
             break;
         default:
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;

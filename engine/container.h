@@ -326,6 +326,7 @@ struct engine_exec_opts {
     char **env; /* -e KEY=VALUE or KEY */
     const char *user, *workdir;
     bool interactive, tty, detach;
+    bool privileged; /* --privileged: every capability (the container's seccomp stays) */
 };
 /* runs a process in the running container c; *exit_code is its code */
 int engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_opts *o,

@@ -358,6 +358,12 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
 
     /* the container's own capabilities, as podman's exec */
     engine_ctr_caps(&c->cfg, &p.caps, &p.caps_added);
+    if (o->privileged) {
+        int last = engine_cap_last();
+        uint64_t all = last >= 63 ? ~UINT64_C(0) : (UINT64_C(1) << (last + 1)) - 1;
+        p.caps_added = all & ~p.caps;
+        p.caps = all;
+    }
     p.group_add = c->cfg.group_add;
     p.ulimits = c->cfg.ulimits;
     p.no_new_privs = c->cfg.no_new_privs;

@@ -96,3 +96,14 @@ hi
     assert_output_contains "on-a-tty"
     pcon rm ttylog
 }
+
+@test "exec --privileged: every capability for that process only" {
+    pcon run -d --name privexec $IMAGE sleep 100
+    run pcon exec privexec grep CapEff /proc/self/status
+    assert_output "CapEff:	00000000800405fb"
+    run pcon exec --privileged privexec grep CapEff /proc/self/status
+    [[ "$output" =~ ^CapEff:.0000[0-9a-f]{2}ffffffffff$ ]]
+    run pcon exec privexec grep CapEff /proc/1/status
+    assert_output "CapEff:	00000000800405fb"
+    pcon rm -f -t 0 privexec
+}
