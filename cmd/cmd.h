@@ -148,7 +148,8 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_stats_def, cmd_update_def, cmd_commit_def, cmd_diff_def, cmd_history_def, cmd_build_def,
     cmd_export_def, cmd_pod_stats_def, cmd_system_def, cmd_system_df_def, cmd_system_prune_def,
     cmd_system_migrate_def, cmd_system_renumber_def, cmd_secret_def, cmd_secret_create_def,
-    cmd_secret_ls_def, cmd_secret_inspect_def, cmd_secret_rm_def, cmd_events_def;
+    cmd_secret_ls_def, cmd_secret_inspect_def, cmd_secret_rm_def, cmd_events_def,
+    cmd_healthcheck_def, cmd_healthcheck_run_def;
 /* every top-level command (*n of them), and the global options' table */
 const struct cmd_def *const *cmd_commands(size_t *n);
 

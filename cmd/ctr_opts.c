@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../lib/cleanup.h"
+#include "../lib/timefmt.h"
 #include "../registry/registry.h"
 #include "../engine/caps.h"
 #include "../engine/spec.h"
@@ -443,6 +444,32 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                                   "invalid argument \"%s\" for \"--read-only-tmpfs\" flag", arg);
         o->read_only_no_tmpfs = strcmp(arg, "false") == 0;
+        return 1;
+    case CO_HEALTH_CMD:
+        o->health_cmd = arg;
+        return 1;
+    case CO_HEALTH_INTERVAL:
+    case CO_HEALTH_START_PERIOD:
+    case CO_HEALTH_TIMEOUT: {
+        bool interval = id == CO_HEALTH_INTERVAL;
+        if (!(interval && strcmp(arg, "disable") == 0) && time_parse_duration(arg) < 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid duration \"%s\"", arg);
+        *(interval                  ? &o->health_interval
+          : id == CO_HEALTH_TIMEOUT ? &o->health_timeout
+                                    : &o->health_start_period) = arg;
+        return 1;
+    }
+    case CO_HEALTH_RETRIES: {
+        char *end;
+        long n = strtol(arg, &end, 10);
+        if (*arg == '\0' || *end != '\0' || n < 1 || n > 1000000)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "healthcheck-retries must be greater than 0");
+        o->health_retries = (int) n;
+        return 1;
+    }
+    case CO_NO_HEALTHCHECK:
+        o->no_healthcheck = cmd_flag_value(arg);
         return 1;
     case CO_SECRET: {
         struct secret_spec sp;

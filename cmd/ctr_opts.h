@@ -37,6 +37,12 @@ enum {
     CO_READ_ONLY_TMPFS,
     CO_TMPFS,
     CO_SECRET,
+    CO_HEALTH_CMD,
+    CO_HEALTH_INTERVAL,
+    CO_HEALTH_RETRIES,
+    CO_HEALTH_START_PERIOD,
+    CO_HEALTH_TIMEOUT,
+    CO_NO_HEALTHCHECK,
     CO_INIT,
     CO_PID,
     CO_IPC,
@@ -170,6 +176,17 @@ enum {
         { CO_READ_ONLY_TMPFS, "read-only-tmpfs", 0, "BOOL",                                        \
           "With --read-only, tmpfs on /tmp, /run and /var/tmp (default true)" },                   \
         { CO_TMPFS, "tmpfs", 0, "PATH[:OPTS]", "Mount a tmpfs at PATH" },                          \
+        { CO_HEALTH_CMD, "health-cmd", 0, "CMD",                                                   \
+          "A healthcheck: a shell command, or a JSON array; none disables the image's" },          \
+        { CO_HEALTH_INTERVAL, "health-interval", 0, "DURATION",                                    \
+          "How often the monitor runs it (default 30s; disable: only healthcheck run)" },          \
+        { CO_HEALTH_RETRIES, "health-retries", 0, "N",                                             \
+          "Failures in a row that make it unhealthy (default 3)" },                                \
+        { CO_HEALTH_START_PERIOD, "health-start-period", 0, "DURATION",                            \
+          "Time to start during which failures do not count (default 0s)" },                       \
+        { CO_HEALTH_TIMEOUT, "health-timeout", 0, "DURATION",                                      \
+          "Time a check may take before it counts as failed (default 30s)" },                      \
+        { CO_NO_HEALTHCHECK, "no-healthcheck", 0, NULL, "Disable any healthcheck" },               \
         { CO_SECRET, "secret", 0, "NAME[,OPTS]",                                                   \
           "A secret (pcon secret create) as /run/secrets/NAME; type=env, target=, uid=, gid=,"     \
           " mode=" },                                                                              \

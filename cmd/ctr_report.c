@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../engine/etc_files.h"
+#include "../engine/health.h"
 #include "../engine/spec.h"
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
@@ -253,6 +254,7 @@ cmd_ctr_report_ps(struct store *st, const struct container *c, const char *pod_n
     const struct ctr_state *s = &c->state;
     cleanup_free char *status = engine_ctr_status_human(c);
     cleanup_free char *cmd = command_line(c, no_trunc);
+    cleanup_free char *health = engine_ctr_is_active(c) ? engine_health_status(st, c) : NULL;
     cleanup_free char *ago = NULL, *created_human = NULL, *size_text = NULL;
     bool exited = s->status == CTR_EXITED || s->status == CTR_STOPPED;
     bool running = engine_ctr_is_active(c);
@@ -262,6 +264,11 @@ cmd_ctr_report_ps(struct store *st, const struct container *c, const char *pod_n
     created_human = xasprintf("%s ago", ago);
     if (size)
         size_text = upper_size(st, c);
+    if (health) { /* podman's "Up 5 seconds ago (healthy)" */
+        char *with = xasprintf("%s (%s)", status, health);
+        free(status);
+        status = with;
+    }
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_bool(g, "AutoRemove", c->cfg.rm));
     JG(json_gen_str(g, "Command"));
@@ -326,7 +333,7 @@ gen_time(yajl_gen g, const char *key, const char *rfc)
 
 /* State: the status, the processes, the exit and its times */
 static yajl_gen_status
-inspect_state(yajl_gen g, const struct ctr_state *s, bool running)
+inspect_state(yajl_gen g, const struct ctr_state *s, bool running, const char *health)
 {
     JG(json_gen_str(g, "State"));
     JG(yajl_gen_map_open(g));
@@ -343,6 +350,18 @@ inspect_state(yajl_gen g, const struct ctr_state *s, bool running)
     JG(json_gen_kv_str(g, "Error", s->status == CTR_STOPPED ? "exit code unknown" : ""));
     JG(gen_time(g, "StartedAt", s->started_at));
     JG(gen_time(g, "FinishedAt", s->finished_at));
+    if (health) {
+        /* podman 4.3 has it under both names */
+        cleanup_yajl_val yajl_val h = json_parse(health, NULL);
+        if (h) {
+            JG(json_gen_str(g, "Health"));
+            if (json_gen_value(g, h) < 0)
+                goto fail;
+            JG(json_gen_str(g, "Healthcheck"));
+            if (json_gen_value(g, h) < 0)
+                goto fail;
+        }
+    }
     return yajl_gen_map_close(g);
 fail:
     return yajl_gen_in_error_state;
@@ -460,6 +479,17 @@ inspect_config(yajl_gen g, const struct ctr_config *cf)
     JG(json_gen_kv_int(g, "StopTimeout", cf->stop_timeout));
     JG(json_gen_str(g, "Labels"));
     JG(cf->labels ? cmd_json_map(g, cf->labels) : yajl_gen_null(g));
+    if (cf->health_test) {
+        JG(json_gen_str(g, "Healthcheck"));
+        JG(yajl_gen_map_open(g));
+        JG(json_gen_kv_strv(g, "Test", cf->health_test));
+        if (cf->health_start_period)
+            JG(json_gen_kv_int(g, "StartPeriod", cf->health_start_period));
+        JG(json_gen_kv_int(g, "Interval", cf->health_interval));
+        JG(json_gen_kv_int(g, "Timeout", cf->health_timeout));
+        JG(json_gen_kv_int(g, "Retries", cf->health_retries));
+        JG(yajl_gen_map_close(g));
+    }
     return yajl_gen_map_close(g);
 fail:
     return yajl_gen_in_error_state;
@@ -633,7 +663,10 @@ cmd_ctr_report_inspect(struct store *st, const struct container *c)
     JG(gen_time(g, "Created", cf->created));
     JG(json_gen_kv_str(g, "Path", cf->args[0]));
     JG(json_gen_kv_strv(g, "Args", cf->args + 1));
-    JG(inspect_state(g, s, engine_ctr_is_active(c)));
+    {
+        cleanup_free char *health = engine_health_json(st, c);
+        JG(inspect_state(g, s, engine_ctr_is_active(c), health));
+    }
     JG(json_gen_kv_str(g, "Image", cf->image_id));
     JG(json_gen_kv_str(g, "ImageName", cf->image_name));
     JG(json_gen_kv_str(g, "Rootfs", ""));

@@ -175,6 +175,8 @@ lines_show(const char *text, size_t len, size_t *off, const struct ev_args *a)
         if (e == NULL || !YAJL_IS_OBJECT(e))
             continue;
         t = time_parse_rfc3339(json_get_str(e, "Time"));
+        if (t < 0)
+            continue; /* not an event of ours */
         if ((a->since >= 0 && t < a->since) || (a->until >= 0 && t > a->until)
             || !event_match(e, a->filters))
             continue;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../engine/health.h"
 #include "../lib/cleanup.h"
 #include "../lib/json.h"
 #include "../lib/timefmt.h"
@@ -133,7 +134,7 @@ network_match(const struct container *c, const char *v)
 }
 
 static bool
-filter_match(const struct container *c, const char *pod_name, char **filters,
+filter_match(struct store *st, const struct container *c, const char *pod_name, char **filters,
              const struct container *all, size_t nall)
 {
     const char *const *keys = filter_keys;
@@ -175,8 +176,10 @@ filter_match(const struct container *c, const char *pod_name, char **filters,
             else if (k == 13) { /* until=TIME: created before it */
                 int64_t t = time_parse_point(v, time_now_ns());
                 any |= t >= 0 && time_parse_rfc3339(c->cfg.created) < t;
-            } else /* health: no container has a healthcheck yet */
-                any |= strcmp(v, "none") == 0;
+            } else { /* health: healthy, unhealthy, starting, or none without a check */
+                cleanup_free char *h = engine_ctr_is_active(c) ? engine_health_status(st, c) : NULL;
+                any |= strcmp(v, h ? h : "none") == 0;
+            }
         }
         if (seen && !any)
             return false;
@@ -222,7 +225,8 @@ cmd_ctr_filter_ids(struct cmd_ctx *ctx, char *const *filters, char ***ids, struc
         }
     for (size_t i = 0; i < n; i++)
         if (!v[i].cfg.infra
-            && filter_match(&v[i], pod_name_of(pods, npods, v[i].cfg.pod), (char **) filters, v, n))
+            && filter_match(&ctx->st, &v[i], pod_name_of(pods, npods, v[i].cfg.pod),
+                            (char **) filters, v, n))
             strv_push(ids, v[i].cfg.id);
     engine_ctr_list_free(v, n);
     pod_list_free(pods, npods);
@@ -335,7 +339,7 @@ ps_once(struct cmd_ctx *ctx, const struct ps_args *a)
         /* as podman: only running ones without -a, unless a status is asked */
         if (!a->all && a->last < 0 && !engine_ctr_is_active(c) && !status_filter)
             continue;
-        if (!filter_match(c, pod_name_of(pods, npods, c->cfg.pod), a->filters, v, n))
+        if (!filter_match(&ctx->st, c, pod_name_of(pods, npods, c->cfg.pod), a->filters, v, n))
             continue;
         if (a->last >= 0 && (long) nsel >= a->last)
             break;

@@ -117,7 +117,13 @@ struct ctr_config {
     long long log_max_size; /* bytes, 0 for unlimited */
     int stop_signal;
     int stop_timeout; /* seconds */
-    int timeout;      /* --timeout: seconds the container may run, 0 for no limit */
+    /* the healthcheck: test ("CMD-SHELL", "sh -c text" or "CMD", argv...),
+     * NULL for none; times in nanoseconds (interval 0: never run by the
+     * monitor, only by healthcheck run) */
+    char **health_test;
+    int64_t health_interval, health_timeout, health_start_period;
+    int health_retries;
+    int timeout; /* --timeout: seconds the container may run, 0 for no limit */
     /* pods (pod/): the pod's id for its infra and its members, else NULL;
      * a member joins the infra's network (net: container:INFRA) and the
      * namespaces in pod_join (POD_JOIN_*) */
@@ -200,6 +206,11 @@ struct engine_create_opts {
     int stop_signal;
     int stop_timeout;
     int timeout;
+    /* --health-cmd (as given: a JSON array or a shell command, "none"),
+     * --no-healthcheck; the times as given (NULL: the image's or podman's) */
+    const char *health_cmd, *health_interval, *health_timeout, *health_start_period;
+    int health_retries; /* 0: not given */
+    bool no_healthcheck;
     /* around the record: where the image comes from, what the container
      * replaces, where its id is written */
     enum pull_policy pull;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../lib/json.h"
 #include "../storage/events.h"
 #include "../storage/secret.h"
 #include "../lib/fsutil.h"
@@ -182,6 +183,58 @@ dns_store(struct ctr_config *g, const struct engine_create_opts *o)
     g->add_hosts = o->add_hosts ? strv_dup(o->add_hosts) : NULL;
     g->no_hosts = o->no_hosts;
     g->no_resolv_conf = o->no_resolv_conf;
+}
+
+/* the healthcheck: --health-* over the image's over podman's defaults */
+static int
+build_health(struct ctr_config *g, const struct image_config *ic,
+             const struct engine_create_opts *o, struct pcon_err *err)
+{
+    char **test = NULL;
+
+    if (o->no_healthcheck || (o->health_cmd && strcmp(o->health_cmd, "none") == 0))
+        return 0;
+    if (o->health_cmd && o->health_cmd[0] == '[') {
+        cleanup_yajl_val yajl_val v = json_parse(o->health_cmd, NULL);
+        bool ok = v && YAJL_IS_ARRAY(v) && v->u.array.len > 0;
+        for (size_t i = 0; ok && i < v->u.array.len; i++)
+            ok = YAJL_IS_STRING(v->u.array.values[i]);
+        if (!ok)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid --health-cmd \"%s\"",
+                                  o->health_cmd);
+        const char *first = YAJL_GET_STRING(v->u.array.values[0]);
+        if (strcmp(first, "CMD") != 0 && strcmp(first, "CMD-SHELL") != 0)
+            strv_push(&test, "CMD");
+        for (size_t i = 0; i < v->u.array.len; i++)
+            strv_push(&test, YAJL_GET_STRING(v->u.array.values[i]));
+    } else if (o->health_cmd && *o->health_cmd) {
+        strv_push(&test, "CMD-SHELL");
+        strv_push(&test, o->health_cmd);
+    } else if (ic->health_test && ic->health_test[0] && strcmp(ic->health_test[0], "NONE") != 0) {
+        test = strv_dup(ic->health_test);
+    }
+    if (test == NULL || test[1] == NULL
+        || (strcmp(test[0], "CMD") != 0 && strcmp(test[0], "CMD-SHELL") != 0)) {
+        strv_free(test);
+        return 0;
+    }
+    g->health_test = test;
+    g->health_interval = o->health_interval    ? (strcmp(o->health_interval, "disable") == 0
+                                                      ? 0
+                                                      : time_parse_duration(o->health_interval))
+                         : ic->health_interval ? ic->health_interval
+                                               : 30000000000LL;
+    g->health_timeout = o->health_timeout    ? time_parse_duration(o->health_timeout)
+                        : ic->health_timeout ? ic->health_timeout
+                                             : 30000000000LL;
+    g->health_start_period = o->health_start_period ? time_parse_duration(o->health_start_period)
+                                                    : ic->health_start_period;
+    g->health_retries = o->health_retries > 0    ? o->health_retries
+                        : ic->health_retries > 0 ? ic->health_retries
+                                                 : 3;
+    if (g->health_timeout <= 0)
+        g->health_timeout = 30000000000LL;
+    return 0;
 }
 
 static int
@@ -473,7 +526,7 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
         goto out;
     }
     g->user = xstrdup(o->user ? o->user : ic.user ? ic.user : "0");
-    if (build_env(g, &ic, o, err) < 0)
+    if (build_env(g, &ic, o, err) < 0 || build_health(g, &ic, o, err) < 0)
         goto out;
     g->image_id = xstrdup(img->id);
     g->image_name = xstrdup(img->names && img->names[0] ? img->names[0] : image ? image : "");

@@ -44,6 +44,7 @@
 #include "ctr_log.h"
 #include "ctr_state.h"
 #include "etc_files.h"
+#include "health.h"
 #include "infra.h"
 #include "../lib/log.h"
 #include "../lib/sdnotify.h"
@@ -84,6 +85,7 @@ struct monitor {
     struct ctr_log_writer log;
     struct attach_server attach;
     struct loop_timer timeout;
+    struct loop_timer health; /* the next healthcheck */
     struct netns_port *ports; /* published */
     size_t nports;
     struct netns_helper net; /* the user-mode network's helper, or pid -1 */
@@ -475,6 +477,33 @@ timeout_cb(struct loop *l, void *opaque)
         (void) kill(m->pid, SIGKILL); /* --timeout ran out */
 }
 
+/* a healthcheck: run in a child of its own (reaped with the rest), so that
+ * a slow check never holds up the container's output */
+static void
+health_cb(struct loop *l, void *opaque)
+{
+    struct monitor *m = opaque;
+    pid_t pid;
+
+    if (m->exited)
+        return;
+    pid = fork();
+    if (pid == 0) {
+        struct pcon_err err = { 0 };
+        bool healthy;
+        int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+        (void) sigprocmask(SIG_SETMASK, loop_saved_mask(l), NULL);
+        if (nul >= 0) {
+            (void) dup2(nul, 0);
+            (void) dup2(nul, 1);
+            (void) dup2(nul, 2);
+        }
+        engine_ctr_state_reload(m->st, m->c);
+        _exit(engine_health_check(m->st, m->c, &healthy, &err) < 0 ? 125 : !healthy);
+    }
+    loop_timer_arm(l, &m->health, loop_now_ns() + m->c->cfg.health_interval);
+}
+
 /* SIGCHLD reaps every child (a detached monitor is a subreaper); the rest
  * are passed on to the init, SIGWINCH as the terminal's size */
 static void
@@ -506,6 +535,7 @@ signal_cb(struct loop *l, const struct signalfd_siginfo *si, void *opaque)
             m->netd = -1;
         }
         loop_timer_disarm(&m->loop, &m->timeout);
+        loop_timer_disarm(&m->loop, &m->health);
         engine_relay_stdin_stop(&m->io);
         end_check(m);
     }
@@ -1084,6 +1114,11 @@ monitor_announce(struct monitor *m)
     int dfd = open(m->rundir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
     engine_ctr_event(m->st, m->c, "start", NULL);
+    if (m->c->cfg.health_test) {
+        engine_health_reset(m->st, m->c);
+        if (m->c->cfg.health_interval > 0)
+            loop_timer_arm(&m->loop, &m->health, loop_now_ns() + m->c->cfg.health_interval);
+    }
     snprintf(text, sizeof text, "%d\n", (int) getpid());
     if (dfd < 0 || fs_write_atomic(dfd, "monitor.pid", text, strlen(text), 0644, false, &err) < 0)
         pcon_err_clear(&err); /* only a forking unit reads it */
@@ -1177,6 +1212,10 @@ monitor_loop(struct monitor *m)
             return 125;
         }
         engine_ctr_event(m->st, m->c, "restart", NULL);
+        if (m->c->cfg.health_test && m->c->cfg.health_interval > 0) {
+            engine_health_reset(m->st, m->c);
+            loop_timer_arm(&m->loop, &m->health, loop_now_ns() + m->c->cfg.health_interval);
+        }
     }
 }
 
@@ -1357,6 +1396,8 @@ engine_monitor_start(struct store *st, struct container *c, const struct engine_
     m.listen_fds = c->cfg.infra ? 0 : listen_fds_inherited();
     m.timeout.cb = timeout_cb;
     m.timeout.opaque = &m;
+    m.health.cb = health_cb;
+    m.health.opaque = &m;
     engine_relay_init(&m.io);
     engine_attach_init(&m.attach);
     m.log.fd = -1;

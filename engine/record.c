@@ -142,6 +142,7 @@ engine_ctr_free(struct container *c)
     free(g->seccomp);
     strv_free(g->tmpfs);
     strv_free(g->secrets);
+    strv_free(g->health_test);
     free(g->pid_ns);
     free(g->ipc_ns);
     free(g->uts_ns);
@@ -320,8 +321,16 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     }
     g->read_only_no_tmpfs = YAJL_IS_TRUE(json_get(root, "read_only_no_tmpfs"));
     if (json_get_strv(root, "tmpfs", &g->tmpfs, err) < 0
-        || json_get_strv(root, "secrets", &g->secrets, err) < 0)
+        || json_get_strv(root, "secrets", &g->secrets, err) < 0
+        || json_get_strv(root, "health_test", &g->health_test, err) < 0)
         return -1;
+    if (g->health_test) {
+        g->health_interval = json_get_int(root, "health_interval", &v) && v >= 0 ? v : 0;
+        g->health_timeout = json_get_int(root, "health_timeout", &v) && v > 0 ? v : 30000000000LL;
+        g->health_start_period = json_get_int(root, "health_start_period", &v) && v >= 0 ? v : 0;
+        g->health_retries =
+            json_get_int(root, "health_retries", &v) && v > 0 && v < 1000000 ? (int) v : 3;
+    }
     g->pod = dup_or_null(json_get_str(root, "pod"));
     if (g->pod && !hex64_valid(g->pod))
         return pcon_fail(err, EINVAL, "invalid container record: pod");
@@ -460,6 +469,13 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_strv(gen, "tmpfs", g->tmpfs));
     if (g->secrets)
         JG(json_gen_kv_strv(gen, "secrets", g->secrets));
+    if (g->health_test) {
+        JG(json_gen_kv_strv(gen, "health_test", g->health_test));
+        JG(json_gen_kv_int(gen, "health_interval", g->health_interval));
+        JG(json_gen_kv_int(gen, "health_timeout", g->health_timeout));
+        JG(json_gen_kv_int(gen, "health_start_period", g->health_start_period));
+        JG(json_gen_kv_int(gen, "health_retries", g->health_retries));
+    }
     if (g->pod) {
         JG(json_gen_kv_str(gen, "pod", g->pod));
         JG(json_gen_kv_bool(gen, "infra", g->infra));

@@ -49,6 +49,8 @@ time_parse_rfc3339(const char *s)
     int64_t frac = 0, sec;
     int digits = 0;
 
+    if (s == NULL)
+        return -1; /* a time not recorded */
     memset(&tm, 0, sizeof tm);
     p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
     if (p == NULL)

@@ -11,7 +11,7 @@
 int64_t time_now_ns(void);
 /* "2026-11-23T02:56:49.123456789Z" */
 void time_format_rfc3339(int64_t ns, char *buf, size_t n);
-/* parses RFC 3339 (Z or +hh:mm, optional fraction); -1 when invalid */
+/* parses RFC 3339 (Z or +hh:mm, optional fraction); -1 when invalid or NULL */
 int64_t time_parse_rfc3339(const char *s);
 /* parses a --since/--until value: RFC 3339, a date, unix seconds, or a
  * duration ("10m", "1h30m", "5s") back from now; -1 when invalid */

@@ -38,6 +38,7 @@ storage_image_config_free(struct image_config *c)
     free(c->workdir);
     free(c->user);
     strv_free(c->exposed_ports);
+    strv_free(c->health_test);
     memset(c, 0, sizeof *c);
 }
 
@@ -235,6 +236,16 @@ storage_image_config(struct store *st, const struct image *img, struct image_con
     if ((exposed = json_get_obj(cfg, "ExposedPorts")) != NULL)
         for (size_t i = 0; i < exposed->u.object.len; i++)
             strv_push(&out->exposed_ports, exposed->u.object.keys[i]);
+    if ((exposed = json_get_obj(cfg, "Healthcheck")) != NULL) {
+        int64_t v;
+        if (json_get_strv(exposed, "Test", &out->health_test, NULL) < 0)
+            out->health_test = NULL;
+        out->health_interval = json_get_int(exposed, "Interval", &v) && v > 0 ? v : 0;
+        out->health_timeout = json_get_int(exposed, "Timeout", &v) && v > 0 ? v : 0;
+        out->health_start_period = json_get_int(exposed, "StartPeriod", &v) && v > 0 ? v : 0;
+        out->health_retries =
+            json_get_int(exposed, "Retries", &v) && v > 0 && v < 1000000 ? (int) v : 0;
+    }
     return 0;
 }
 
