@@ -284,7 +284,7 @@ cmd_secret_inspect(struct cmd_ctx *ctx, int argc, char **argv)
         }
         storage_secret_free(&s);
     }
-    if (!pretty && docs && cmd_format_print(fmt ? fmt : "json", docs, NULL, &err) < 0)
+    if (!pretty && cmd_format_print(fmt ? fmt : "json", docs, NULL, &err) < 0)
         return cmd_report(&err);
     return code;
 }

@@ -195,6 +195,7 @@ def normalise(text, eng):
         text = text.replace(path, tag)
     text = HEX64.sub("<ID>", text)
     text = HEX12.sub("<ID>", text)
+    text = HEXMID.sub("<ID>", text)
     text = RFC3339.sub("<TIME>", text)
     text = CTIME.sub("<TIME>", text)
     text = REL.sub("<TIME>", text)
