@@ -670,6 +670,7 @@ cmd_ctr_report_inspect(struct store *st, const struct container *c)
     JG(json_gen_kv_str(g, "Image", cf->image_id));
     JG(json_gen_kv_str(g, "ImageName", cf->image_name));
     JG(json_gen_kv_str(g, "Rootfs", ""));
+    JG(json_gen_kv_str(g, "Pod", cf->pod ? cf->pod : ""));
     JG(inspect_run_files(g, st, cf, rundir));
     JG(json_gen_kv_str(g, "Name", cf->name));
     JG(json_gen_kv_int(g, "RestartCount", s->restart_count));
@@ -684,6 +685,9 @@ cmd_ctr_report_inspect(struct store *st, const struct container *c)
     JG(inspect_graph_driver(g, st, cf));
     JG(inspect_mounts(g, st, cf));
     JG(inspect_network(g, st, c));
+    JG(json_gen_kv_str(g, "Namespace", ""));
+    JG(json_gen_kv_bool(g, "IsInfra", cf->infra));
+    JG(json_gen_kv_bool(g, "IsService", false));
     JG(inspect_config(g, cf));
     JG(inspect_host_config(g, st, cf));
     JG(yajl_gen_map_close(g));

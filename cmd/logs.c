@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 /* pcon logs: reads the k8s-file log, "<RFC3339Nano> stdout|stderr F|P <text>". */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../engine/container.h"
 #include "../engine/ctr_log.h"
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
+#include "../lib/log.h"
 #include "../lib/timefmt.h"
 #include "cmd.h"
 
@@ -26,6 +30,7 @@ static const struct cmd_opt logs_opts[] = {
 
 struct logs_args {
     bool names, ids, timestamps;
+    bool line_flush; /* each line written whole as it comes (several followed at once) */
     struct engine_log_opts o;
 };
 
@@ -60,7 +65,52 @@ emit_cb(const struct ctr_log_line *l, void *opaque)
     fwrite(l->text, 1, l->len, f);
     if (l->full)
         fputc('\n', f);
+    if (l->full && e->a->line_flush)
+        fflush(f);
     *midline = !l->full;
+}
+
+/* Several logs followed at once, as podman does: a process each, each
+ * line written whole as it comes; done when every container has ended.
+ * Returns the exit code (a follower's error is its own to print). */
+static int
+follow_each(struct cmd_ctx *ctx, struct container *v, size_t n, const struct logs_args *a)
+{
+    pid_t *pids = xzalloc((n ? n : 1) * sizeof *pids);
+    struct logs_args fa = *a;
+    int code = 0;
+
+    fa.line_flush = true;
+    fflush(stdout);
+    fflush(stderr);
+    for (size_t i = 0; i < n; i++) {
+        pids[i] = fork();
+        if (pids[i] < 0) {
+            pcon_warn("fork a log follower: %s", strerror(errno));
+            code = PCON_EXIT_ENGINE;
+            break;
+        }
+        if (pids[i] == 0) {
+            struct pcon_err err = { 0 };
+            struct emitter e = { .a = &fa, .c = &v[i] };
+            int r = engine_ctr_log_read(&ctx->st, &v[i], &fa.o, emit_cb, &e, &err);
+            fflush(stdout);
+            if (r < 0)
+                (void) cmd_report(&err);
+            _exit(r < 0 ? PCON_EXIT_ENGINE : 0);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        int status;
+        if (pids[i] <= 0)
+            continue;
+        while (waitpid(pids[i], &status, 0) < 0 && errno == EINTR)
+            ;
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            code = PCON_EXIT_ENGINE;
+    }
+    free(pids);
+    return code;
 }
 
 static int
@@ -121,6 +171,22 @@ cmd_logs(struct cmd_ctx *ctx, int argc, char **argv)
     }
     if (argc - optind > 1)
         a.names = true;
+    if (a.o.follow && argc - optind > 1) {
+        struct container *v = xzalloc((size_t) (argc - optind) * sizeof *v);
+        size_t n = 0;
+        cleanup_err struct pcon_err lerr = { 0 };
+        code = cmd_store_open(ctx, &lerr) < 0 ? cmd_report(&lerr) : 0;
+        for (int i = optind; code == 0 && i < argc; i++) {
+            if (engine_ctr_load(&ctx->st, argv[i], &v[n], &lerr) < 0)
+                code = cmd_report(&lerr);
+            else
+                n++;
+        }
+        if (code == 0)
+            code = follow_each(ctx, v, n, &a);
+        engine_ctr_list_free(v, n);
+        return code;
+    }
     code = cmd_each_container(ctx, argv + optind, false, false, PCON_EXIT_ENGINE, logs_one, &a);
     return code;
 }
@@ -150,11 +216,18 @@ cmd_logs_attach(struct cmd_ctx *ctx, struct container *c, off_t from, struct pco
 }
 
 int
-cmd_logs_print(struct cmd_ctx *ctx, struct container *c, bool id_prefix, bool timestamps,
-               const struct engine_log_opts *o, struct pcon_err *err)
+cmd_logs_print(struct cmd_ctx *ctx, struct container *v, size_t n, bool id_prefix, bool timestamps,
+               const struct engine_log_opts *o)
 {
     struct logs_args a = { .ids = id_prefix, .timestamps = timestamps, .o = *o };
-    struct emitter e = { .a = &a, .c = c };
+    cleanup_err struct pcon_err err = { 0 };
 
-    return engine_ctr_log_read(&ctx->st, c, &a.o, emit_cb, &e, err);
+    if (o->follow && n > 1)
+        return follow_each(ctx, v, n, &a);
+    for (size_t i = 0; i < n; i++) {
+        struct emitter e = { .a = &a, .c = &v[i] };
+        if (engine_ctr_log_read(&ctx->st, &v[i], &a.o, emit_cb, &e, &err) < 0)
+            return cmd_report(&err);
+    }
+    return 0;
 }

@@ -38,11 +38,14 @@ enum {
     POD_CTR_STATUS,
     POD_NOHEADING,
     POD_SORT,
+    POD_INFRA_IMAGE,
+    POD_INFRA_COMMAND,
+    POD_SHARE_PARENT,
 };
 
 /* --share: podman's list ("+pid" adds to the default ipc,net,uts) */
 static int
-share_parse(const char *s, unsigned *out, struct pcon_err *err)
+share_parse(const char *s, unsigned *out, bool *with_net, struct pcon_err *err)
 {
     cleanup_free char *buf = xstrdup(s[0] == '+' ? s + 1 : s);
     unsigned v = s[0] == '+' ? POD_JOIN_UTS | POD_JOIN_IPC : 0;
@@ -58,15 +61,14 @@ share_parse(const char *s, unsigned *out, struct pcon_err *err)
             v |= POD_JOIN_IPC;
         else if (strcmp(w, "pid") == 0)
             v |= POD_JOIN_PID;
-        else if (strcmp(w, "cgroup") != 0) /* pcon's own cgroup namespace is everyone's */
+        else if (strcmp(w, "cgroup") == 0)
+            v |= POD_JOIN_CGROUP;
+        else
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid kernel namespace to share: %s",
                                   w);
     }
-    if (!net)
-        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                              "--share without net is not supported: a pod's members share"
-                              " its network");
     *out = v;
+    *with_net = net;
     return 0;
 }
 
@@ -78,7 +80,12 @@ static const struct cmd_opt create_opts[] = {
     { POD_EXIT_POLICY, "exit-policy", 0, "POLICY",
       "Behaviour when the last container exits: continue (default), stop" },
     { POD_HOSTNAME, "hostname", 0, "NAME", "Set the pod's hostname (default: its name)" },
-    { POD_INFRA, "infra", 0, "BOOL", "Create an infra container (only true is supported)" },
+    { POD_INFRA, "infra", 0, "BOOL",
+      "Create an infra container holding the shared namespaces (default true)" },
+    { POD_INFRA_COMMAND, "infra-command", 0, "COMMAND",
+      "The infra's command (default: pcon's own infra program; split at spaces)" },
+    { POD_INFRA_IMAGE, "infra-image", 0, "IMAGE",
+      "Run the infra from this image (default: none, pcon's own infra program)" },
     { POD_INFRA_NAME, "infra-name", 0, "NAME",
       "The infra container's name (default <podid12>-infra)" },
     { POD_LABEL, "label", 'l', "KEY=VALUE", "Set metadata on the pod" },
@@ -96,7 +103,9 @@ static const struct cmd_opt create_opts[] = {
     { CO_UIDMAP, "uidmap", 0, "CTR:HOST:SIZE", "UID map of the pod's user namespace" },
     { CO_GIDMAP, "gidmap", 0, "CTR:HOST:SIZE", "GID map of the pod's user namespace" },
     { POD_SHARE, "share", 0, "NAMESPACES",
-      "Namespaces the members share: ipc,net,uts (default), +pid" },
+      "Namespaces the members share: ipc,net,uts (default), +pid, cgroup; \"\": no infra" },
+    { POD_SHARE_PARENT, "share-parent", 0, "BOOL",
+      "The containers' cgroups in the pod's (default true)" },
     { 0 },
 };
 
@@ -110,6 +119,46 @@ pod_id_file_write(const char *path, const char *id, struct pcon_err *err)
     return 0;
 }
 
+/* --infra=false (or --share ""): what needs an infra is refused, in
+ * podman's words */
+static int
+no_infra_check(const struct create_args *a, const char *share, struct pcon_err *err)
+{
+    const char *what = a->ports                      ? NULL
+                       : a->net_set                  ? "network modes"
+                       : a->dns                      ? "DNSServer"
+                       : a->dns_search               ? "DNSSearch"
+                       : a->dns_options              ? "DNSOption"
+                       : a->add_hosts                ? "HostAdd"
+                       : a->o.no_hosts               ? "--no-hosts"
+                       : share && *share             ? "share"
+                       : a->o.userns || a->o.uidmaps ? "userns"
+                                                     : "";
+
+    if (what == NULL)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "you must have an infra container to publish port bindings to"
+                              " the host");
+    if (strcmp(what, "network modes") == 0)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "NoInfra and network modes cannot be used together");
+    if (strcmp(what, "--no-hosts") == 0)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "cannot specify --no-hosts without an infra container");
+    if (strcmp(what, "share") == 0)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "cannot set share(%s) namespaces without an infra container", share);
+    if (strcmp(what, "userns") == 0)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "a pod's user namespace needs an infra container to hold it");
+    if (*what)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "NoInfra and %s are mutually exclusive pod options: invalid pod"
+                              " spec",
+                              what);
+    return 0;
+}
+
 static int
 cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -119,6 +168,8 @@ cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_strv char **command = NULL;
     const char *id_file = NULL;
     const char *infra_pidfile = NULL; /* --infra-conmon-pidfile */
+    const char *share_arg = NULL, *infra_command = NULL;
+    bool infra_false = false, share_net = true;
     struct create_args a;
     struct pod p;
     char *arg;
@@ -131,7 +182,16 @@ cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
             strv_push(&labels, arg);
             break;
         case POD_SHARE:
-            r = share_parse(arg, &po.share, &err);
+            share_arg = arg; /* "": podman's nothing shared, no infra */
+            break;
+        case POD_SHARE_PARENT:
+            po.no_share_parent = !cmd_flag_value(arg);
+            break;
+        case POD_INFRA_IMAGE:
+            po.infra_image = arg;
+            break;
+        case POD_INFRA_COMMAND:
+            infra_command = arg;
             break;
         case POD_EXIT_POLICY:
             if (strcmp(arg, "stop") != 0 && strcmp(arg, "continue") != 0)
@@ -150,10 +210,7 @@ cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
             infra_pidfile = arg;
             break;
         case POD_INFRA:
-            if (!cmd_flag_value(arg) || (arg && strcmp(arg, "true") != 0 && strcmp(arg, "false")))
-                r = pcon_fail_kind(&err, PCON_ERR_USAGE, 0,
-                                   "--infra=false is not supported: a pod's infra holds its"
-                                   " namespaces");
+            infra_false = !cmd_flag_value(arg);
             break;
         case POD_HOSTNAME:
         case CO_NAME:
@@ -191,6 +248,19 @@ cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
                       "pod id file exists. Ensure another pod is not using it or"
                       " delete %s",
                       id_file);
+    po.no_infra = infra_false || (share_arg && share_arg[0] == '\0');
+    if (r >= 0 && po.no_infra)
+        r = no_infra_check(&a, share_arg, &err);
+    if (r >= 0 && !po.no_infra && share_arg)
+        r = share_parse(share_arg, &po.share, &share_net, &err);
+    if (r >= 0 && (po.share & POD_JOIN_CGROUP) && !po.no_share_parent)
+        r = pcon_fail_kind(&err, PCON_ERR_USAGE, 0,
+                           "cannot define the pod as the cgroup parent at the same time as"
+                           " joining the infra container's cgroupNS: invalid argument");
+    if (r >= 0 && !share_net)
+        r = pcon_fail_kind(&err, PCON_ERR_USAGE, 0,
+                           "--share without net is not supported: a pod's members share"
+                           " its network");
     if (r >= 0)
         r = cmd_create_net_finish(&a, &err);
     if (r >= 0)
@@ -198,6 +268,13 @@ cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
     if (r < 0) {
         cmd_create_args_free(&a);
         return cmd_report(&err);
+    }
+    /* podman's: the words of --infra-command, split at spaces */
+    if (infra_command) {
+        cleanup_free char *buf = xstrdup(infra_command);
+        char *save = NULL;
+        for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
+            strv_push(&po.infra_command, w);
     }
     po.labels = labels;
     po.infra = a.o;
@@ -210,6 +287,7 @@ cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
     po.argv = command;
     r = pod_create(&ctx->st, &po, &p, &err);
     cmd_create_args_free(&a);
+    strv_free(po.infra_command);
     if (r < 0)
         return cmd_report(&err);
     if (id_file && pod_id_file_write(id_file, p.cfg.id, &err) < 0) {
@@ -493,6 +571,8 @@ gen_shared(yajl_gen g, unsigned share)
         JG(json_gen_str(g, "pid"));
     if (share & POD_JOIN_IPC)
         JG(json_gen_str(g, "ipc"));
+    if (share & POD_JOIN_CGROUP)
+        JG(json_gen_str(g, "cgroup"));
     JG(json_gen_str(g, "net"));
     return yajl_gen_array_close(g);
 fail:
@@ -501,7 +581,7 @@ fail:
 
 /* podman 4.3's `pod inspect` document */
 static char *
-pod_inspect_json(const struct pod *p, const struct container *v, size_t n)
+pod_inspect_json(const struct pod *p, const struct container *v, size_t n, const char *cgroup)
 {
     cleanup_yajl_gen yajl_gen g = json_gen_new(false);
     const struct ctr_config *infra = n > 0 && v[0].cfg.infra ? &v[0].cfg : NULL;
@@ -514,13 +594,29 @@ pod_inspect_json(const struct pod *p, const struct container *v, size_t n)
                         p->cfg.create_command ? p->cfg.create_command : (char *[]){ NULL }));
     JG(json_gen_kv_str(g, "ExitPolicy", p->cfg.exit_policy_stop ? "stop" : "continue"));
     JG(json_gen_kv_str(g, "State", pod_status(v, n)));
-    JG(json_gen_kv_str(g, "Hostname", p->cfg.hostname));
+    JG(json_gen_kv_str(g, "Hostname", p->cfg.no_infra ? "" : p->cfg.hostname));
     if (p->cfg.labels && p->cfg.labels[0]) {
         JG(json_gen_str(g, "Labels"));
         JG(cmd_json_map(g, p->cfg.labels));
     }
-    JG(json_gen_kv_bool(g, "CreateCgroup", false));
-    JG(json_gen_kv_bool(g, "CreateInfra", true));
+    JG(json_gen_kv_bool(g, "CreateCgroup", p->cfg.share_parent && !p->cfg.no_infra));
+    {
+        /* as cgroup paths, below the hierarchy's mount ("": none to be had,
+         * as on cgroup v1) */
+        const char *parent = !cgroup                                       ? ""
+                             : strncmp(cgroup, "/sys/fs/cgroup/", 15) == 0 ? cgroup + 14
+                                                                           : cgroup;
+        cleanup_free char *leaf = engine_cgroup_leaf(p->cfg.id, p->cfg.id);
+        cleanup_free char *path = NULL;
+        *strchr(leaf, '/') = '\0'; /* the pod's directory */
+        if (cgroup && p->cfg.share_parent && !p->cfg.no_infra)
+            path = xasprintf("%s/%s", parent, leaf);
+        JG(json_gen_kv_str(g, "CgroupParent", parent));
+        JG(json_gen_kv_str(g, "CgroupPath", path ? path : ""));
+    }
+    JG(json_gen_kv_bool(g, "CreateInfra", !p->cfg.no_infra));
+    if (p->cfg.no_infra)
+        goto members;
     JG(json_gen_kv_str(g, "InfraContainerID", p->cfg.infra_id));
     JG(json_gen_str(g, "InfraConfig"));
     JG(yajl_gen_map_open(g));
@@ -552,6 +648,7 @@ pod_inspect_json(const struct pod *p, const struct container *v, size_t n)
     JG(yajl_gen_map_close(g));
     JG(json_gen_str(g, "SharedNamespaces"));
     JG(gen_shared(g, p->cfg.share));
+members:
     JG(json_gen_kv_int(g, "NumContainers", (long long) n));
     JG(json_gen_str(g, "Containers"));
     JG(yajl_gen_array_open(g));
@@ -579,6 +676,7 @@ static int
 cmd_pod_inspect(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
+    cleanup_free char *cgroup = NULL; /* where the pods' cgroups go, if anywhere */
     const char *fmt = NULL;
     bool latest = false;
     char *arg;
@@ -598,6 +696,7 @@ cmd_pod_inspect(struct cmd_ctx *ctx, int argc, char **argv)
         return cmd_usage_error(&cmd_pod_inspect_def, "requires at least 1 arg(s), only received 0");
     if (cmd_store_open(ctx, &err) < 0)
         return cmd_report(&err);
+    cgroup = engine_cgroup_base(NULL);
     for (int i = optind; i < argc; i++) {
         cleanup_free char *doc = NULL;
         struct container *v = NULL;
@@ -618,7 +717,7 @@ cmd_pod_inspect(struct cmd_ctx *ctx, int argc, char **argv)
             pod_free(&p);
             continue;
         }
-        doc = pod_inspect_json(&p, v, n);
+        doc = pod_inspect_json(&p, v, n, cgroup);
         engine_ctr_list_free(v, n);
         pod_free(&p);
         /* podman 4.3 prints one pod's document as it is, not in an array */
@@ -1026,6 +1125,8 @@ enum { POD_LOGS_CONTAINER = 0x500, POD_LOGS_TAIL, POD_LOGS_SINCE, POD_LOGS_UNTIL
 
 static const struct cmd_opt logs_opts[] = {
     { POD_LOGS_CONTAINER, "container", 'c', "NAME", "Only the logs of this container of the pod" },
+    { 'f', "follow", 'f', NULL,
+      "Follow the logs, every container's at once, until all have ended" },
     { POD_LOGS_SINCE, "since", 0, "TIMESTAMP", "Show logs since TIMESTAMP (or a duration: 10m)" },
     { POD_LOGS_TAIL, "tail", 0, "N", "Output the last N lines of each (default -1: all)" },
     { 't', "timestamps", 't', NULL, "Output the timestamps in the log" },
@@ -1035,20 +1136,20 @@ static const struct cmd_opt logs_opts[] = {
 };
 
 /* each member's log (newest member first), its lines after its short id;
- * with --container that one's alone, as `logs` prints it */
+ * with --container that one's alone, as `logs` prints it; -f: all at once */
 static int
 cmd_pod_logs(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
     struct engine_log_opts o = { .tail = -1, .since = -1, .until = -1, .from = -1 };
     const char *only = NULL;
-    bool ts = false, found = false;
+    bool ts = false;
     struct container *v = NULL;
-    size_t n = 0;
+    size_t n = 0, shown = 0;
     struct pod p;
     bool latest = false;
     char *arg, *end;
-    int opt, r = 0;
+    int opt, code = 0;
 
     while ((opt = cmd_getopt(&cmd_pod_logs_def, argc, argv, &arg)) != -1) {
         switch (opt) {
@@ -1057,6 +1158,9 @@ cmd_pod_logs(struct cmd_ctx *ctx, int argc, char **argv)
             break;
         case 't':
             ts = cmd_flag_value(arg);
+            break;
+        case 'f':
+            o.follow = cmd_flag_value(arg);
             break;
         case POD_LOGS_TAIL:
             o.tail = strtol(arg, &end, 10);
@@ -1088,21 +1192,25 @@ cmd_pod_logs(struct cmd_ctx *ctx, int argc, char **argv)
         pod_free(&p);
         return cmd_report(&err);
     }
-    for (size_t i = 0; i < n && r == 0; i++) {
-        if (v[i].cfg.infra)
+    /* the members shown moved to the front, in order */
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].cfg.infra && engine_ctr_imageless(&v[i].cfg))
             continue; /* it writes nothing */
         if (only && strcmp(v[i].cfg.name, only) != 0
             && strncmp(v[i].cfg.id, only, strlen(only)) != 0)
             continue;
-        found = true;
-        r = cmd_logs_print(ctx, &v[i], only == NULL, ts, &o, &err);
+        struct container t = v[shown];
+        v[shown++] = v[i];
+        v[i] = t;
     }
-    if (r == 0 && only && !found)
-        r = pcon_fail_kind(&err, PCON_ERR_NOTFOUND, 0,
-                           "container %s is not in pod %s: no such container", only, p.cfg.name);
+    if (only && shown == 0)
+        pcon_fail_kind(&err, PCON_ERR_NOTFOUND, 0,
+                       "container %s is not in pod %s: no such container", only, p.cfg.name);
+    else
+        code = cmd_logs_print(ctx, v, shown, only == NULL, ts, &o);
     engine_ctr_list_free(v, n);
     pod_free(&p);
-    return r < 0 ? cmd_report(&err) : 0;
+    return err.msg ? cmd_report(&err) : code;
 }
 
 const struct cmd_def cmd_pod_logs_def = {

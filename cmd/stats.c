@@ -109,7 +109,8 @@ stats_doc(const char *base, const struct container *c, struct sample *prev, bool
     struct cgroup_stats s = { 0 };
     struct pcon_err err = { 0 };
     bool running = engine_ctr_is_active(c) && c->state.pid > 0;
-    bool have = running && engine_cgroup_read(base, c->cfg.id, &s, &err) == 0;
+    cleanup_free char *leaf = engine_ctr_cgroup_leaf(&c->cfg);
+    bool have = running && engine_cgroup_read(base, leaf, &s, &err) == 0;
     struct sysinfo si;
     uint64_t limit = s.mem_max, rx = 0, tx = 0;
     int64_t now = time_now_ns(), started = 0;
@@ -465,8 +466,10 @@ cmd_update(struct cmd_ctx *ctx, int argc, char **argv)
         r = engine_cgroup_limits_check(&c.cfg.limits, &err);
     }
     /* the running container's cgroup first: the record says what it has */
-    if (r == 0 && engine_ctr_is_active(&c))
-        r = engine_cgroup_apply(base, c.cfg.id, &c.cfg.limits, &err);
+    if (r == 0 && engine_ctr_is_active(&c)) {
+        cleanup_free char *leaf = engine_ctr_cgroup_leaf(&c.cfg);
+        r = engine_cgroup_apply(base, leaf, &c.cfg.limits, &err);
+    }
     if (r == 0)
         r = engine_ctr_config_save(&ctx->st, &c, &err);
     if (r == 0)

@@ -271,56 +271,76 @@ limits_write(int dfd, const struct cgroup_limits *l, struct pcon_err *err)
     return write_file(dfd, "pids.max", v, err);
 }
 
-static int
-leaf_open(const char *base, const char *id, bool create, int *basefd, struct pcon_err *err)
+char *
+engine_cgroup_leaf(const char *pod, const char *id)
 {
-    char name[80];
+    return pod ? xasprintf("pcon-pod-%.64s/pcon-%.64s", pod, id) : xasprintf("pcon-%.64s", id);
+}
+
+/* the leaf's directory (a pod's, or the base) into *parentfd, the leaf's
+ * returned; create: both made, each level's controllers enabled */
+static int
+leaf_open(const char *base, const char *leaf, bool create, int *parentfd, struct pcon_err *err)
+{
+    const char *slash = strchr(leaf, '/');
+    const char *name = slash ? slash + 1 : leaf;
     int fd;
 
-    *basefd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (*basefd < 0)
+    *parentfd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (*parentfd < 0)
         return pcon_fail(err, errno, "open the cgroup %s", base);
-    snprintf(name, sizeof name, "pcon-%.64s", id);
-    if (create && mkdirat(*basefd, name, 0755) < 0 && errno != EEXIST)
-        return pcon_fail(err, errno, "create the cgroup %s/%s", base, name);
-    fd = openat(*basefd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (slash) {
+        cleanup_free char *dir = xstrndup(leaf, (size_t) (slash - leaf));
+        int basefd = *parentfd;
+        if (create && mkdirat(basefd, dir, 0755) < 0 && errno != EEXIST)
+            return pcon_fail(err, errno, "create the cgroup %s/%s", base, dir);
+        if (create && controllers_enable(basefd, err) < 0)
+            return -1;
+        *parentfd = openat(basefd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        close(basefd);
+        if (*parentfd < 0)
+            return pcon_fail(err, errno, "open the cgroup %s/%s", base, dir);
+    }
+    if (create && mkdirat(*parentfd, name, 0755) < 0 && errno != EEXIST)
+        return pcon_fail(err, errno, "create the cgroup %s/%s", base, leaf);
+    fd = openat(*parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
-        return pcon_fail(err, errno, "open the cgroup %s/%s", base, name);
+        return pcon_fail(err, errno, "open the cgroup %s/%s", base, leaf);
     return fd;
 }
 
 int
-engine_cgroup_enter(const char *base, const char *id, const struct cgroup_limits *l, pid_t pid,
+engine_cgroup_enter(const char *base, const char *leaf, const struct cgroup_limits *l, pid_t pid,
                     struct pcon_err *err)
 {
     cleanup_close int basefd = -1, fd = -1;
     char v[32];
 
-    fd = leaf_open(base, id, true, &basefd, err);
+    fd = leaf_open(base, leaf, true, &basefd, err);
     if (fd < 0 || controllers_enable(basefd, err) < 0 || limits_write(fd, l, err) < 0)
-        return pcon_prefix(err, "cgroup of container %.12s", id);
+        return pcon_prefix(err, "cgroup %s", leaf);
     snprintf(v, sizeof v, "%d", (int) pid);
     return write_file(fd, "cgroup.procs", v, err);
 }
 
 int
-engine_cgroup_apply(const char *base, const char *id, const struct cgroup_limits *l,
+engine_cgroup_apply(const char *base, const char *leaf, const struct cgroup_limits *l,
                     struct pcon_err *err)
 {
     cleanup_close int basefd = -1, fd = -1;
 
-    fd = leaf_open(base, id, false, &basefd, err);
+    fd = leaf_open(base, leaf, false, &basefd, err);
     if (fd < 0)
         return -1;
     return limits_write(fd, l, err);
 }
 
 int
-engine_cgroup_freeze(const char *base, const char *id, bool frozen, struct pcon_err *err)
+engine_cgroup_freeze(const char *base, const char *leaf, bool frozen, struct pcon_err *err)
 {
     cleanup_close int basefd = -1, fd = -1;
 
-    fd = leaf_open(base, id, false, &basefd, err);
+    fd = leaf_open(base, leaf, false, &basefd, err);
     if (fd < 0 || write_file(fd, "cgroup.freeze", frozen ? "1" : "0", err) < 0)
         return -1;
     /* every task stopped (or going again) is told in cgroup.events */
@@ -337,14 +357,21 @@ engine_cgroup_freeze(const char *base, const char *id, bool frozen, struct pcon_
 }
 
 void
-engine_cgroup_remove(const char *base, const char *id)
+engine_cgroup_remove(const char *base, const char *leaf)
 {
-    cleanup_free char *path = xasprintf("%s/pcon-%.64s", base, id);
+    cleanup_free char *path = xasprintf("%s/%s", base, leaf);
+    char *slash;
 
     /* the container's last processes may still be on their way out (a
      * killed pid namespace's): a little while, then left for good */
     for (int i = 0; i < 50 && rmdir(path) < 0 && errno == EBUSY; i++)
         usleep(10000);
+    /* a pod's, once its last container's is gone (made again as needed) */
+    slash = strrchr(path, '/');
+    if (strchr(leaf, '/') && slash) {
+        *slash = '\0';
+        (void) rmdir(path); /* busy or not empty: others still in it */
+    }
 }
 
 static uint64_t
@@ -383,12 +410,13 @@ read_io(int dfd, uint64_t *r, uint64_t *w)
 }
 
 int
-engine_cgroup_read(const char *base, const char *id, struct cgroup_stats *out, struct pcon_err *err)
+engine_cgroup_read(const char *base, const char *leaf, struct cgroup_stats *out,
+                   struct pcon_err *err)
 {
     cleanup_close int basefd = -1, fd = -1;
 
     memset(out, 0, sizeof *out);
-    fd = leaf_open(base, id, false, &basefd, err);
+    fd = leaf_open(base, leaf, false, &basefd, err);
     if (fd < 0)
         return -1;
     out->cpu_usec = read_u64(fd, "cpu.stat", "usage_usec");

@@ -39,16 +39,21 @@ void engine_cgroup_limits_free(struct cgroup_limits *l);
 /* checks the values (ranges, cpuset lists) */
 int engine_cgroup_limits_check(const struct cgroup_limits *l, struct pcon_err *err);
 
-/* base/pcon-<id>: made (controllers enabled in base), limited, pid moved in */
-int engine_cgroup_enter(const char *base, const char *id, const struct cgroup_limits *l, pid_t pid,
-                        struct pcon_err *err);
+/* A container's cgroup below the base, its leaf: pcon-<id>, or
+ * pcon-pod-<pod>/pcon-<id> for a pod's container with --share-parent (the
+ * pod's made with its first, removed with its last); malloc'd. The
+ * functions below take it. */
+char *engine_cgroup_leaf(const char *pod, const char *id);
+/* base/leaf: made (controllers enabled above it), limited, pid moved in */
+int engine_cgroup_enter(const char *base, const char *leaf, const struct cgroup_limits *l,
+                        pid_t pid, struct pcon_err *err);
 /* writes the limits into an existing cgroup (update) */
-int engine_cgroup_apply(const char *base, const char *id, const struct cgroup_limits *l,
+int engine_cgroup_apply(const char *base, const char *leaf, const struct cgroup_limits *l,
                         struct pcon_err *err);
 /* freezes (or thaws) it, waiting until the kernel says it is */
-int engine_cgroup_freeze(const char *base, const char *id, bool frozen, struct pcon_err *err);
-/* removes it once empty */
-void engine_cgroup_remove(const char *base, const char *id);
+int engine_cgroup_freeze(const char *base, const char *leaf, bool frozen, struct pcon_err *err);
+/* removes it once empty (and a pod's, once that is) */
+void engine_cgroup_remove(const char *base, const char *leaf);
 
 struct cgroup_stats {
     uint64_t cpu_usec;
@@ -56,7 +61,7 @@ struct cgroup_stats {
     uint64_t pids;
     uint64_t io_read, io_write;
 };
-int engine_cgroup_read(const char *base, const char *id, struct cgroup_stats *out,
+int engine_cgroup_read(const char *base, const char *leaf, struct cgroup_stats *out,
                        struct pcon_err *err);
 
 #endif

@@ -72,7 +72,7 @@ engine_ctr_commit(struct store *st, const struct container *c, const struct engi
     char created[64];
     int shifted, r = -1;
 
-    if (c->cfg.infra)
+    if (engine_ctr_imageless(&c->cfg))
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "an infra container cannot be committed");
     if (o->image) {
         char *canon;

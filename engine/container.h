@@ -37,10 +37,11 @@ enum log_driver {
 };
 
 /* what else of its infra a pod's member shares (podman's --share) */
-#define POD_JOIN_UTS  1u
-#define POD_JOIN_IPC  2u
-#define POD_JOIN_PID  4u
-#define POD_JOIN_MASK 7u
+#define POD_JOIN_UTS    1u
+#define POD_JOIN_IPC    2u
+#define POD_JOIN_PID    4u
+#define POD_JOIN_CGROUP 8u
+#define POD_JOIN_MASK   15u
 
 /* --sdnotify: who tells a service manager the container is up */
 enum sdnotify_mode {
@@ -128,10 +129,33 @@ struct ctr_config {
      * a member joins the infra's network (net: container:INFRA) and the
      * namespaces in pod_join (POD_JOIN_*) */
     char *pod;
-    bool infra;         /* the pod's infra container: no image, pcon-infra as its init */
+    bool infra;         /* the pod's infra container: pcon-infra, or an --infra-image's */
     bool pod_exit_stop; /* infra: stopped when the last member ends (--exit-policy stop) */
+    bool pod_no_infra;  /* a member of a pod without infra: namespaces of its own */
+    bool pod_cgroup;    /* its cgroup is in the pod's (pod create --share-parent) */
     unsigned pod_join;
 };
+
+/* a pod's infra with no image: a tmpfs root holding pcon-infra alone */
+static inline bool
+engine_ctr_imageless(const struct ctr_config *g)
+{
+    return g->infra && (g->image_id == NULL || g->image_id[0] == '\0');
+}
+
+/* its cgroup below engine_cgroup_base's (engine/cgroup.h); malloc'd */
+static inline char *
+engine_ctr_cgroup_leaf(const struct ctr_config *g)
+{
+    return engine_cgroup_leaf(g->pod_cgroup ? g->pod : NULL, g->id);
+}
+
+/* a pod's member that joins its infra's namespaces (and starts it first) */
+static inline bool
+engine_ctr_joins_infra(const struct ctr_config *g)
+{
+    return g->pod && !g->infra && !g->pod_no_infra;
+}
 
 struct ctr_state {
     enum ctr_status status;
@@ -217,12 +241,14 @@ struct engine_create_opts {
     const struct registry_opts *reg; /* for a pull (always quiet); NULL: the defaults */
     bool replace;                    /* a container of the same name is removed first */
     const char *cidfile;             /* must not exist; gets the id */
-    /* a pod's: its id, for the infra (no image: image and cmd unused) or a
-     * member, which joins the infra's network and pod_join namespaces */
+    /* a pod's: its id, for the infra (image NULL: pcon-infra, cmd its
+     * command if given) or a member, which joins the infra's network and
+     * pod_join namespaces (infra_id NULL: a pod without infra) */
     const char *pod;
     bool infra, pod_exit_stop;
     const char *infra_id;
     unsigned pod_join;
+    bool pod_cgroup; /* its cgroup in the pod's (--share-parent) */
 };
 
 /* --- records (engine/record.c) --- */

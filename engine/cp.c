@@ -235,7 +235,7 @@ engine_ctr_export(struct store *st, const struct container *c, int fd, struct pc
     cleanup_close int rootfd = -1;
     int shifted, r;
 
-    if (c->cfg.infra)
+    if (engine_ctr_imageless(&c->cfg))
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "an infra container has no files to export");
     if (storage_image_lookup(st, c->cfg.image_id, &img, err) < 0)
         return -1;

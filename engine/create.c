@@ -458,15 +458,20 @@ hostname_default(struct ctr_config *g, const struct engine_create_opts *o, struc
     return 0;
 }
 
-/* A pod's infra: no image (an empty layer list), pcon-infra as its
- * command, the pod's hostname, network and ports. */
+/* A pod's infra without --infra-image: no image (an empty layer list),
+ * pcon-infra as its command (or --infra-command, run in that root), the
+ * pod's hostname, network and ports. */
 static int
-infra_image(struct ctr_config *g, struct image *img, struct image_config *ic)
+infra_image(struct ctr_config *g, struct image *img, struct image_config *ic,
+            const struct engine_create_opts *o)
 {
     memset(img, 0, sizeof *img);
     img->layers = xzalloc(sizeof *img->layers);
     memset(ic, 0, sizeof *ic);
-    strv_push(&g->args, ENGINE_INFRA_PATH);
+    if (o->cmd && o->cmd[0])
+        g->args = strv_dup(o->cmd);
+    else
+        strv_push(&g->args, ENGINE_INFRA_PATH);
     return 0;
 }
 
@@ -479,8 +484,8 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     char created[64];
     int r = -1;
 
-    if (o->infra) {
-        (void) infra_image(g, img, &ic);
+    if (o->infra && o->image == NULL) {
+        (void) infra_image(g, img, &ic, o);
     } else {
         if (storage_image_lookup(st, image, img, err) < 0)
             return -1;
@@ -537,6 +542,8 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
         g->pod = xstrdup(o->pod);
         g->infra = o->infra;
         g->pod_exit_stop = o->infra && o->pod_exit_stop;
+        g->pod_no_infra = !o->infra && o->infra_id == NULL;
+        g->pod_cgroup = o->pod_cgroup;
     }
     if (o->infra_id) {
         /* a member: the infra's network, and what else the pod shares */
@@ -807,7 +814,7 @@ engine_ctr_create(struct store *st, const struct engine_create_opts *o, struct c
         return -1;
     if (o->replace && o->name && ctr_replace(st, o->name, err) < 0)
         return -1;
-    if (!o->infra && image_ensure(st, o, &pulled, err) < 0)
+    if (!(o->infra && o->image == NULL) && image_ensure(st, o, &pulled, err) < 0)
         return -1;
     if (record_create(st, o, pulled ? pulled : o->image, out, err) < 0)
         return -1;

@@ -114,7 +114,8 @@ monitor_free(struct monitor *m)
 {
     storage_image_free(&m->img);
     if (m->cgroup_base) {
-        engine_cgroup_remove(m->cgroup_base, m->c->cfg.id); /* empty once the init is reaped */
+        cleanup_free char *leaf = engine_ctr_cgroup_leaf(&m->c->cfg);
+        engine_cgroup_remove(m->cgroup_base, leaf); /* empty once the init is reaped */
         free(m->cgroup_base);
     }
     free(m->rundir);
@@ -415,7 +416,7 @@ rootfs_mount(struct monitor *m, struct pcon_err *err)
     if (r < 0)
         return -1;
     m->own_userns = r > 0;
-    if (g->infra) {
+    if (engine_ctr_imageless(g)) {
         /* its root is a tmpfs of its own, the monitor's to make for a user
          * namespace of its own */
         if (!m->own_userns)
@@ -726,6 +727,7 @@ static int
 child_prepare(pid_t pid, void *opaque, struct pcon_err *err)
 {
     struct monitor *m = opaque;
+    cleanup_free char *leaf = engine_ctr_cgroup_leaf(&m->c->cfg);
 
     if (m->userns_created
         && (maps_write(pid, "uid_map", m->c->cfg.uidmap, err) < 0
@@ -733,7 +735,7 @@ child_prepare(pid_t pid, void *opaque, struct pcon_err *err)
         return -1;
     /* its cgroup, before it runs anything */
     if (m->cgroup_base
-        && engine_cgroup_enter(m->cgroup_base, m->c->cfg.id, &m->c->cfg.limits, pid, err) < 0) {
+        && engine_cgroup_enter(m->cgroup_base, leaf, &m->c->cfg.limits, pid, err) < 0) {
         if (engine_cgroup_limits_any(&m->c->cfg.limits))
             return -1;
         /* nothing asked of it: the container runs in the monitor's cgroup */
@@ -777,6 +779,7 @@ join_fds(struct monitor *m, int fds[NS_KINDS], struct pcon_err *err)
         { POD_JOIN_UTS, NS_UTS, "uts" },
         { POD_JOIN_IPC, NS_IPC, "ipc" },
         { POD_JOIN_PID, NS_PID, "pid" },
+        { POD_JOIN_CGROUP, NS_CGROUP, "cgroup" },
     };
     const struct ctr_config *g = &m->c->cfg;
     struct container other;
@@ -891,7 +894,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
         .hostname = g->hostname,
         .keep_hostname = (g->pod_join & POD_JOIN_UTS) != 0 || g->uts_ns != NULL,
         .read_only = g->read_only,
-        .infra = g->infra,
+        .infra = engine_ctr_imageless(g),
         /* a namespace of its own: its loopback is the init's to bring up */
         .private_net = g->net.mode == NETNS_PRIVATE || netns_mode_own(g->net.mode),
         .proc = {
@@ -1149,7 +1152,7 @@ pod_exit_check(struct monitor *m)
     bool others = false, killed;
     size_t n = 0;
 
-    if (g->pod == NULL || g->infra || engine_ctr_load(m->st, g->net.target, &infra, NULL) < 0)
+    if (!engine_ctr_joins_infra(g) || engine_ctr_load(m->st, g->net.target, &infra, NULL) < 0)
         return;
     if (infra.cfg.pod_exit_stop && engine_ctr_is_active(&infra)
         && engine_ctr_list(m->st, &v, &n, NULL) == 0) {
@@ -1391,7 +1394,7 @@ engine_monitor_start(struct store *st, struct container *c, const struct engine_
         }
         return pcon_fail(err, 0, "container %s is already running", c->cfg.name);
     }
-    if (c->cfg.pod && !c->cfg.infra && infra_ensure(st, c, err) < 0)
+    if (engine_ctr_joins_infra(&c->cfg) && infra_ensure(st, c, err) < 0)
         return -1;
     m.listen_fds = c->cfg.infra ? 0 : listen_fds_inherited();
     m.timeout.cb = timeout_cb;

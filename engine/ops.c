@@ -113,7 +113,8 @@ mark_stopping(struct store *st, struct container *c, bool stopping, struct pcon_
     if (c->state.status == CTR_PAUSED) {
         cleanup_free char *base = engine_cgroup_base(NULL);
         struct pcon_err ignored = { 0 };
-        if (base && engine_cgroup_freeze(base, c->cfg.id, false, &ignored) < 0)
+        cleanup_free char *leaf = engine_ctr_cgroup_leaf(&c->cfg);
+        if (base && engine_cgroup_freeze(base, leaf, false, &ignored) < 0)
             pcon_err_clear(&ignored);
         c->state.status = CTR_RUNNING;
     }
@@ -143,7 +144,8 @@ engine_ctr_pause(struct store *st, struct container *c, bool pause, struct pcon_
                              ? "rootless containers cannot be frozen on cgroups v1 (no freezer is "
                                "delegated)"
                              : why);
-    if (engine_cgroup_freeze(base, c->cfg.id, pause, err) < 0)
+    cleanup_free char *leaf = engine_ctr_cgroup_leaf(&c->cfg);
+    if (engine_cgroup_freeze(base, leaf, pause, err) < 0)
         return pcon_prefix(err, "%s %s", pause ? "pause" : "unpause", c->cfg.name);
     c->state.status = pause ? CTR_PAUSED : CTR_RUNNING;
     if (engine_ctr_state_save(st, c, false, err) < 0)

@@ -337,6 +337,8 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->infra = g->pod && YAJL_IS_TRUE(json_get(root, "infra"));
     g->pod_exit_stop = g->infra && YAJL_IS_TRUE(json_get(root, "pod_exit_stop"));
     g->pod_join = json_get_int(root, "pod_join", &v) && g->pod ? (unsigned) v & POD_JOIN_MASK : 0;
+    g->pod_no_infra = g->pod && !g->infra && YAJL_IS_TRUE(json_get(root, "pod_no_infra"));
+    g->pod_cgroup = g->pod && YAJL_IS_TRUE(json_get(root, "pod_cgroup"));
     return 0;
 }
 
@@ -481,6 +483,10 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_bool(gen, "infra", g->infra));
         JG(json_gen_kv_bool(gen, "pod_exit_stop", g->pod_exit_stop));
         JG(json_gen_kv_int(gen, "pod_join", g->pod_join));
+        if (g->pod_no_infra)
+            JG(json_gen_kv_bool(gen, "pod_no_infra", true));
+        if (g->pod_cgroup)
+            JG(json_gen_kv_bool(gen, "pod_cgroup", true));
     }
     JG(yajl_gen_map_close(gen));
     return json_gen_take(gen, NULL);
@@ -692,11 +698,12 @@ engine_ctr_remove_files(struct store *st, const struct container *c, struct pcon
     cleanup_free char *rundir = engine_ctr_rundir(st, c->cfg.id);
 
     cleanup_free char *cgroup = c->cfg.cgroups_disabled ? NULL : engine_cgroup_base(NULL);
+    cleanup_free char *leaf = engine_ctr_cgroup_leaf(&c->cfg);
 
     (void) fs_rm_rf_at(AT_FDCWD, rundir, NULL); /* the run root is rebuilt on start */
     /* its cgroup, if a monitor killed with it left it */
     if (cgroup)
-        engine_cgroup_remove(cgroup, c->cfg.id);
+        engine_cgroup_remove(cgroup, leaf);
     if (storage_container_delete(st, c->cfg.id, err) < 0)
         return -1;
     (void) engine_name_release(st->root_dfd, c->cfg.name, c->cfg.id); /* may be gone already */

@@ -261,7 +261,7 @@ engine_usermap_configure(struct store *st, struct ctr_config *g, const struct im
         return pcon_fail_kind(err, PCON_ERR_USAGE, ENOTSUP,
                               "a user namespace of the container's own needs subordinate ids "
                               "(/etc/subuid and /etc/subgid)");
-    if (o->pod && !o->infra)
+    if (o->pod && !o->infra && o->infra_id)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "--userns and --pod cannot be set together: the pod's user "
                               "namespace is its members' (pod create --userns)");

@@ -29,6 +29,7 @@ static const struct {
     { POD_JOIN_UTS, "uts" },
     { POD_JOIN_IPC, "ipc" },
     { POD_JOIN_PID, "pid" },
+    { POD_JOIN_CGROUP, "cgroup" },
 };
 
 static int
@@ -82,6 +83,8 @@ pod_json(const struct pod_config *g)
     JG(json_gen_kv_strv(gen, "share", share ? share : (char *[]){ NULL }));
     JG(json_gen_kv_strv(gen, "labels", g->labels ? g->labels : (char *[]){ NULL }));
     JG(json_gen_kv_str(gen, "exit_policy", g->exit_policy_stop ? "stop" : "continue"));
+    JG(json_gen_kv_bool(gen, "create_infra", !g->no_infra));
+    JG(json_gen_kv_bool(gen, "share_parent", g->share_parent));
     JG(json_gen_kv_strv(gen, "create_command",
                         g->create_command ? g->create_command : (char *[]){ NULL }));
     JG(yajl_gen_map_close(gen));
@@ -118,6 +121,8 @@ pod_parse(const char *text, struct pod_config *g, struct pcon_err *err)
                 g->share |= share_names[k].bit;
     s = json_get_str(root, "exit_policy");
     g->exit_policy_stop = s && strcmp(s, "stop") == 0;
+    g->no_infra = YAJL_IS_FALSE(json_get(root, "create_infra"));
+    g->share_parent = !YAJL_IS_FALSE(json_get(root, "share_parent"));
     return 0;
 }
 
@@ -356,8 +361,15 @@ infra_create(struct store *st, struct pod *p, const struct pod_create_opts *o, s
     io.pod_exit_stop = p->cfg.exit_policy_stop;
     io.infra_id = NULL;
     io.hostname = p->cfg.hostname;
-    io.image = NULL;
-    io.cmd = NULL;
+    /* --infra-image, --infra-command: as podman's, the command replaces
+     * the image's entrypoint */
+    io.image = o->infra_image;
+    io.cmd = o->infra_command;
+    io.entrypoint_set = o->infra_image && o->infra_command;
+    io.entrypoint = io.entrypoint_set ? "" : NULL;
+    io.pod_cgroup = p->cfg.share_parent;
+    if (p->cfg.share & POD_JOIN_CGROUP)
+        io.cgroupns = "private"; /* the one its members join */
     io.replace = false;
     io.cidfile = NULL;
     /* on user networks the pod answers to its name (as podman's infra) */
@@ -407,6 +419,8 @@ pod_create(struct store *st, const struct pod_create_opts *o, struct pod *out, s
     g->share = o->share & POD_JOIN_MASK;
     g->labels = o->labels ? strv_dup(o->labels) : NULL;
     g->exit_policy_stop = o->exit_policy_stop;
+    g->no_infra = o->no_infra;
+    g->share_parent = !o->no_share_parent;
     g->create_command = o->argv ? strv_dup(o->argv) : NULL;
     /* the record first, then its infra: a pod without one (a killed
      * create) is listed, and removed like any other */
@@ -415,7 +429,8 @@ pod_create(struct store *st, const struct pod_create_opts *o, struct pod *out, s
         pod_free(out);
         return -1;
     }
-    if (infra_create(st, out, o, err) < 0 || record_write(st, g, false, err) < 0) {
+    if ((!g->no_infra && infra_create(st, out, o, err) < 0)
+        || record_write(st, g, false, err) < 0) {
         cleanup_err struct pcon_err e2 = { 0 };
         (void) pod_remove(st, out, true, 0, &e2); /* the infra too, if it was made */
         pod_free(out);
@@ -435,8 +450,11 @@ start_one(struct store *st, struct container *c, struct pcon_err *err)
 
     if (engine_ctr_is_active(c))
         return 0;
-    if (engine_monitor_start(st, c, &so, &code, err) < 0)
+    if (engine_monitor_start(st, c, &so, &code, err) < 0) {
+        if (err->kind == PCON_ERR_EXEC)
+            err->kind = PCON_ERR_ENGINE; /* podman's pod start says 125 for any */
         return pcon_prefix(err, "starting container %s", c->cfg.id);
+    }
     return 0;
 }
 
@@ -547,6 +565,14 @@ int
 pod_member_opts(const struct pod *p, struct engine_create_opts *o, bool net_set,
                 struct pcon_err *err)
 {
+    o->pod_cgroup = p->cfg.share_parent;
+    if (p->cfg.no_infra) {
+        /* grouped, nothing shared: its network, ports, hostname its own */
+        o->pod = p->cfg.id;
+        o->infra_id = NULL;
+        o->pod_join = 0;
+        return 0;
+    }
     if (o->ports || o->publish_all)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "invalid config provided: published or exposed ports must be"

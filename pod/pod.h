@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Pods: a record (pods/<id>/pod.json in the graph root, its name among the
  * containers' names), an infra container holding the shared namespaces
- * (pcon-infra, no image), and members that join them. */
+ * (pcon-infra, no image; or --infra-image's), and members that join them.
+ * A pod made with --infra=false has none: its members are grouped, their
+ * namespaces their own. */
 #ifndef PCON_POD_POD_H
 #define PCON_POD_POD_H
 
@@ -21,6 +23,8 @@ struct pod_config {
     unsigned share; /* what members share besides the network (POD_JOIN_*) */
     char **labels;  /* KEY=VALUE */
     bool exit_policy_stop;
+    bool no_infra;     /* --infra=false: members with namespaces of their own */
+    bool share_parent; /* its containers' cgroups in the pod's (--share-parent) */
     char **create_command;
 };
 
@@ -36,7 +40,11 @@ struct pod_create_opts {
     unsigned share;
     bool exit_policy_stop;
     bool replace; /* a pod of that name goes first */
-    char **argv;  /* the command line, for inspect's CreateCommand */
+    bool no_infra;
+    bool no_share_parent;
+    const char *infra_image; /* NULL: pcon-infra, no image */
+    char **infra_command;    /* NULL: the infra image's, or pcon-infra */
+    char **argv;             /* the command line, for inspect's CreateCommand */
     /* the infra container's network: --network, -p, --dns, --add-host... */
     struct engine_create_opts infra;
 };

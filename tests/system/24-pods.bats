@@ -423,3 +423,125 @@ ops-a"
     run pcon pod ps --filter name=again --format '{{.Status}}'
     assert_output "Running"
 }
+
+@test "pod create --infra=false (or --share \"\"): no infra; members keep their own network, ports and hostname" {
+    local port id m
+    port=$(free_port)
+    run pcon pod create --infra=false --name loose
+    assert_status 0
+    id=$output
+    run pcon pod inspect --format '{{.CreateInfra}} {{.NumContainers}} [{{.Hostname}}]' loose
+    assert_output "false 0 []"
+    run pcon pod ps --format '{{.Name}} {{.Status}} [{{.InfraId}}] {{.NumberOfContainers}}'
+    assert_output "loose Created [] 0"
+    m=$(pcon run -d --pod loose --name loose-web -p "$port:80" --hostname own $IMAGE sh -c 'echo own-port > /i; httpd -f -p 80 -h /')
+    wait_for 10 curl -sf "http://127.0.0.1:$port/i"
+    run curl -sf "http://127.0.0.1:$port/i"
+    assert_output "own-port"
+    run pcon exec loose-web hostname
+    assert_output "own"
+    # nothing is shared: a second member has a network namespace of its own
+    run pcon run --rm --pod loose $IMAGE readlink /proc/self/ns/net
+    assert_status 0
+    [ "$output" != "$(readlink /proc/"$(pcon inspect --format '{{.State.Pid}}' loose-web)"/ns/net)" ]
+    run pcon ps -a --pod --format '{{.Names}} {{.PodName}}'
+    assert_output "loose-web loose"
+    run pcon pod ps --format '{{.Name}} {{.Status}} {{.NumberOfContainers}}'
+    assert_output "loose Running 1"
+    pcon pod stop -t 0 loose >/dev/null
+    ctr_state_is loose-web exited
+    pcon pod start loose >/dev/null
+    ctr_state_is loose-web running
+    run pcon pod rm loose
+    assert_status 2
+    pcon pod rm -f -t 0 loose
+    run pcon container exists "$m"
+    assert_status 1
+    # --share "" is podman's other way to say it
+    pcon pod create --share "" --name loose2 >/dev/null
+    run pcon pod inspect --format '{{.CreateInfra}}' loose2
+    assert_output "false"
+}
+
+@test "pod create --infra=false refuses what needs an infra, in podman's words, and makes nothing" {
+    run -125 --separate-stderr pcon pod create --infra=false -p 8080:80 --name bad
+    assert_one_error_line
+    [ "$stderr" = "Error: you must have an infra container to publish port bindings to the host" ]
+    run -125 --separate-stderr pcon pod create --infra=false --share ipc,uts --name bad
+    [ "$stderr" = "Error: cannot set share(ipc,uts) namespaces without an infra container" ]
+    run -125 --separate-stderr pcon pod create --infra=false --network none --name bad
+    [ "$stderr" = "Error: NoInfra and network modes cannot be used together" ]
+    run -125 --separate-stderr pcon pod create --infra=false --dns 192.0.2.1 --name bad
+    [ "$stderr" = "Error: NoInfra and DNSServer are mutually exclusive pod options: invalid pod spec" ]
+    run -125 --separate-stderr pcon pod create --infra=false --no-hosts --name bad
+    [ "$stderr" = "Error: cannot specify --no-hosts without an infra container" ]
+    run pcon pod exists bad
+    assert_status 1
+}
+
+@test "pod create --infra-image --infra-command: the infra runs the image's command; members join its network" {
+    local infra ipid mpid
+    pcon pod create --infra-image $IMAGE --infra-command "sleep 1000" --name imgpod >/dev/null
+    pcon pod start imgpod >/dev/null
+    infra=$(pcon pod inspect --format '{{.InfraContainerID}}' imgpod)
+    run pcon inspect --format '{{.Path}} {{.Args}} {{.ImageName}} {{.IsInfra}}' "$infra"
+    assert_output "sleep [1000] $IMAGE:latest true"
+    run pcon top "$infra" args
+    assert_output_contains "sleep 1000"
+    pcon run -d --pod imgpod --name imgpod-m $IMAGE sleep 1000 >/dev/null
+    ipid=$(pcon inspect --format '{{.State.Pid}}' "$infra")
+    mpid=$(pcon inspect --format '{{.State.Pid}}' imgpod-m)
+    [ "$(readlink /proc/$ipid/ns/net)" = "$(readlink /proc/$mpid/ns/net)" ]
+    [ "$(readlink /proc/$ipid/ns/uts)" = "$(readlink /proc/$mpid/ns/uts)" ]
+    run pcon exec imgpod-m hostname
+    assert_output "imgpod"
+    # without --infra-image the command runs in pcon-infra's root, as
+    # podman's runs in its pause image: one that is not there cannot start
+    pcon pod create --infra-command /bin/sleep --name cmdpod >/dev/null
+    run -125 --separate-stderr pcon pod start cmdpod
+    [[ "$stderr" == *'"/bin/sleep"'* ]]
+}
+
+@test "pod create --share cgroup: members join the infra's cgroup namespace (with --share-parent=false, as podman asks)" {
+    local infra ipid
+    run -125 --separate-stderr pcon pod create --share cgroup,net --name cg
+    [[ "$stderr" == *"cannot define the pod as the cgroup parent"* ]]
+    pcon pod create --share cgroup,net --share-parent=false --name cg >/dev/null
+    run pcon pod inspect --format '{{.SharedNamespaces}} {{.CreateCgroup}}' cg
+    assert_output "[cgroup net] false"
+    pcon pod start cg >/dev/null
+    infra=$(pcon pod inspect --format '{{.InfraContainerID}}' cg)
+    ipid=$(pcon inspect --format '{{.State.Pid}}' "$infra")
+    [ "$(readlink /proc/$ipid/ns/cgroup)" != "$(readlink /proc/self/ns/cgroup)" ]
+    run pcon run --rm --pod cg $IMAGE readlink /proc/self/ns/cgroup
+    assert_output "$(readlink /proc/$ipid/ns/cgroup)"
+    # the default pod shares none: a member's is not the infra's
+    pcon pod create --name nocg >/dev/null
+    pcon pod start nocg >/dev/null
+    infra=$(pcon pod inspect --format '{{.InfraContainerID}}' nocg)
+    ipid=$(pcon inspect --format '{{.State.Pid}}' "$infra")
+    run pcon run --rm --pod nocg --cgroupns private $IMAGE readlink /proc/self/ns/cgroup
+    [ "$output" != "$(readlink /proc/$ipid/ns/cgroup)" ]
+}
+
+@test "pod logs -f follows every member at once, until all have ended" {
+    pcon pod create --name follow >/dev/null
+    # followed one after the other (the newest first), b-late would come
+    # before a-late; followed at once, they come as they are written
+    pcon run -d --pod follow --name follow-a $IMAGE sh -c 'echo a-early; sleep 2; echo a-late' >/dev/null
+    pcon run -d --pod follow --name follow-b $IMAGE sh -c 'echo b-early; sleep 4; echo b-late' >/dev/null
+    run timeout 20 "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" pod logs -f follow
+    assert_status 0
+    echo "$output"
+    [ "${#lines[@]}" -eq 4 ]
+    [[ "${lines[2]}" == *" a-late" ]]
+    [[ "${lines[3]}" == *" b-late" ]]
+    # logs -f of several containers: the same
+    pcon run -d --name solo-a $IMAGE sh -c 'sleep 1; echo x-late' >/dev/null
+    pcon run -d --name solo-b $IMAGE sh -c 'echo y-early; sleep 3; echo y-late' >/dev/null
+    run timeout 20 "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" logs -f solo-b solo-a
+    assert_status 0
+    [[ "${lines[1]}" == *"x-late" ]]
+    [[ "${lines[2]}" == *"y-late" ]]
+    pcon rm -f solo-a solo-b >/dev/null
+}

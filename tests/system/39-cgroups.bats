@@ -221,3 +221,28 @@ paused"
     [[ "${lines[0]}" =~ ^Up\ .*\ ago$ ]] && [[ "${lines[1]}" =~ ^Up\ .*\ ago$ ]]
     pcon_cg "$PCON_TEST_CGROUP" pod rm -f -t 0 spod
 }
+
+@test "a pod's containers' cgroups are in the pod's (--share-parent, the default), gone with it; --share-parent=false keeps them apart" {
+    need_delegated
+    local id infra m
+    id=$(pcon_cg "$PCON_TEST_CGROUP" pod create --name cgpod)
+    m=$(pcon_cg "$PCON_TEST_CGROUP" run -d --pod cgpod $IMAGE sleep 1000)
+    infra=$(pcon pod inspect --format '{{.InfraContainerID}}' cgpod)
+    [ -d "$PCON_TEST_CGROUP/pcon-pod-$id/pcon-$infra" ]
+    grep -qx "$(pcon inspect --format '{{.State.Pid}}' "$m")" "$PCON_TEST_CGROUP/pcon-pod-$id/pcon-$m/cgroup.procs"
+    [ ! -e "$PCON_TEST_CGROUP/pcon-$m" ]
+    run pcon_cg "$PCON_TEST_CGROUP" pod inspect --format '{{.CreateCgroup}} {{.CgroupPath}}' cgpod
+    assert_output "true ${PCON_TEST_CGROUP#/sys/fs/cgroup}/pcon-pod-$id"
+    run pcon_cg "$PCON_TEST_CGROUP" pod stats --no-stream --format '{{.Name}}' cgpod
+    assert_output_contains "-infra"
+    pcon_cg "$PCON_TEST_CGROUP" pod rm -f -t 0 cgpod >/dev/null
+    [ ! -e "$PCON_TEST_CGROUP/pcon-pod-$id" ]
+    id=$(pcon_cg "$PCON_TEST_CGROUP" pod create --share-parent=false --name flat)
+    m=$(pcon_cg "$PCON_TEST_CGROUP" run -d --pod flat $IMAGE sleep 1000)
+    [ -d "$PCON_TEST_CGROUP/pcon-$m" ]
+    [ ! -e "$PCON_TEST_CGROUP/pcon-pod-$id" ]
+    run pcon_cg "$PCON_TEST_CGROUP" pod inspect --format '{{.CreateCgroup}} [{{.CgroupPath}}]' flat
+    assert_output "false []"
+    pcon_cg "$PCON_TEST_CGROUP" pod rm -f -t 0 flat >/dev/null
+    [ ! -e "$PCON_TEST_CGROUP/pcon-$m" ]
+}
