@@ -707,7 +707,7 @@ pod_join(struct cmd_ctx *ctx, struct create_args *a, struct pod *made, bool *is_
 
     *is_new = strncmp(a->pod, "new:", 4) == 0;
     if (*is_new) {
-        struct pod_create_opts po = { .name = a->pod + 4, .share = POD_JOIN_UTS | POD_JOIN_IPC };
+        struct pod_create_opts po = { .name = a->pod + 4, .share = POD_SHARE_DEFAULT };
         if (cmd_create_net_finish(a, err) < 0)
             return -1;
         po.infra = a->o;

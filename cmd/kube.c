@@ -208,7 +208,7 @@ pod_play(struct cmd_ctx *ctx, const struct kube_pod *kp, const char *network,
     po.name = kp->name;
     po.hostname = kp->hostname ? kp->hostname : kp->name;
     po.labels = kp->labels;
-    po.share = POD_JOIN_UTS | POD_JOIN_IPC;
+    po.share = POD_SHARE_DEFAULT;
     po.argv = command;
     po.infra = a.o;
     r = pod_create(&ctx->st, &po, &p, err);

@@ -45,16 +45,15 @@ enum {
 
 /* --share: podman's list ("+pid" adds to the default ipc,net,uts) */
 static int
-share_parse(const char *s, unsigned *out, bool *with_net, struct pcon_err *err)
+share_parse(const char *s, unsigned *out, struct pcon_err *err)
 {
     cleanup_free char *buf = xstrdup(s[0] == '+' ? s + 1 : s);
-    unsigned v = s[0] == '+' ? POD_JOIN_UTS | POD_JOIN_IPC : 0;
-    bool net = s[0] == '+';
+    unsigned v = s[0] == '+' ? POD_SHARE_DEFAULT : 0;
     char *save = NULL;
 
     for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
         if (strcmp(w, "net") == 0)
-            net = true;
+            v |= POD_JOIN_NET;
         else if (strcmp(w, "uts") == 0)
             v |= POD_JOIN_UTS;
         else if (strcmp(w, "ipc") == 0)
@@ -68,7 +67,6 @@ share_parse(const char *s, unsigned *out, bool *with_net, struct pcon_err *err)
                                   w);
     }
     *out = v;
-    *with_net = net;
     return 0;
 }
 
@@ -103,7 +101,8 @@ static const struct cmd_opt create_opts[] = {
     { CO_UIDMAP, "uidmap", 0, "CTR:HOST:SIZE", "UID map of the pod's user namespace" },
     { CO_GIDMAP, "gidmap", 0, "CTR:HOST:SIZE", "GID map of the pod's user namespace" },
     { POD_SHARE, "share", 0, "NAMESPACES",
-      "Namespaces the members share: ipc,net,uts (default), +pid, cgroup; \"\": no infra" },
+      "Namespaces the members share: ipc,net,uts (default), +pid, cgroup, any of them; \"\": no"
+      " infra" },
     { POD_SHARE_PARENT, "share-parent", 0, "BOOL",
       "The containers' cgroups in the pod's (default true)" },
     { 0 },
@@ -164,12 +163,12 @@ cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **labels = NULL;
-    struct pod_create_opts po = { .share = POD_JOIN_UTS | POD_JOIN_IPC };
+    struct pod_create_opts po = { .share = POD_SHARE_DEFAULT };
     cleanup_strv char **command = NULL;
     const char *id_file = NULL;
     const char *infra_pidfile = NULL; /* --infra-conmon-pidfile */
     const char *share_arg = NULL, *infra_command = NULL;
-    bool infra_false = false, share_net = true;
+    bool infra_false = false;
     struct create_args a;
     struct pod p;
     char *arg;
@@ -252,15 +251,12 @@ cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
     if (r >= 0 && po.no_infra)
         r = no_infra_check(&a, share_arg, &err);
     if (r >= 0 && !po.no_infra && share_arg)
-        r = share_parse(share_arg, &po.share, &share_net, &err);
+        r = share_parse(share_arg, &po.share, &err);
     if (r >= 0 && (po.share & POD_JOIN_CGROUP) && !po.no_share_parent)
         r = pcon_fail_kind(&err, PCON_ERR_USAGE, 0,
                            "cannot define the pod as the cgroup parent at the same time as"
                            " joining the infra container's cgroupNS: invalid argument");
-    if (r >= 0 && !share_net)
-        r = pcon_fail_kind(&err, PCON_ERR_USAGE, 0,
-                           "--share without net is not supported: a pod's members share"
-                           " its network");
+
     if (r >= 0)
         r = cmd_create_net_finish(&a, &err);
     if (r >= 0)
@@ -573,7 +569,8 @@ gen_shared(yajl_gen g, unsigned share)
         JG(json_gen_str(g, "ipc"));
     if (share & POD_JOIN_CGROUP)
         JG(json_gen_str(g, "cgroup"));
-    JG(json_gen_str(g, "net"));
+    if (share & POD_JOIN_NET)
+        JG(json_gen_str(g, "net"));
     return yajl_gen_array_close(g);
 fail:
     return yajl_gen_in_error_state;

@@ -41,7 +41,10 @@ enum log_driver {
 #define POD_JOIN_IPC    2u
 #define POD_JOIN_PID    4u
 #define POD_JOIN_CGROUP 8u
-#define POD_JOIN_MASK   15u
+#define POD_JOIN_NET    16u /* the infra's network (else the member's own) */
+#define POD_JOIN_MASK   31u
+/* podman's --share default: ipc, net, uts */
+#define POD_SHARE_DEFAULT (POD_JOIN_UTS | POD_JOIN_IPC | POD_JOIN_NET)
 
 /* --sdnotify: who tells a service manager the container is up */
 enum sdnotify_mode {
@@ -126,9 +129,10 @@ struct ctr_config {
     int health_retries;
     int timeout; /* --timeout: seconds the container may run, 0 for no limit */
     /* pods (pod/): the pod's id for its infra and its members, else NULL;
-     * a member joins the infra's network (net: container:INFRA) and the
-     * namespaces in pod_join (POD_JOIN_*) */
+     * a member joins its infra (pod_infra) in the namespaces in pod_join
+     * (POD_JOIN_*): with POD_JOIN_NET its network is container:INFRA */
     char *pod;
+    char *pod_infra;
     bool infra;         /* the pod's infra container: pcon-infra, or an --infra-image's */
     bool pod_exit_stop; /* infra: stopped when the last member ends (--exit-policy stop) */
     bool pod_no_infra;  /* a member of a pod without infra: namespaces of its own */
@@ -155,6 +159,13 @@ static inline bool
 engine_ctr_joins_infra(const struct ctr_config *g)
 {
     return g->pod && !g->infra && !g->pod_no_infra;
+}
+
+/* the infra a pod's member joins */
+static inline const char *
+engine_ctr_infra_of(const struct ctr_config *g)
+{
+    return g->pod_infra ? g->pod_infra : g->net.target;
 }
 
 struct ctr_state {

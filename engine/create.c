@@ -546,11 +546,15 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
         g->pod_cgroup = o->pod_cgroup;
     }
     if (o->infra_id) {
-        /* a member: the infra's network, and what else the pod shares */
-        memset(&g->net, 0, sizeof g->net);
-        g->net.mode = NETNS_JOIN_CTR;
-        snprintf(g->net.target, sizeof g->net.target, "%s", o->infra_id);
+        /* a member: the infra's network (or its own), and what else the
+         * pod shares */
+        g->pod_infra = xstrdup(o->infra_id);
         g->pod_join = o->pod_join & POD_JOIN_MASK;
+        if (g->pod_join & POD_JOIN_NET) {
+            memset(&g->net, 0, sizeof g->net);
+            g->net.mode = NETNS_JOIN_CTR;
+            snprintf(g->net.target, sizeof g->net.target, "%s", o->infra_id);
+        }
     }
     if (g->net.mode == NETNS_JOIN_CTR && net_target_resolve(st, g, err) < 0)
         goto out;

@@ -762,41 +762,31 @@ child_prepare(pid_t pid, void *opaque, struct pcon_err *err)
     return netns_slirp_start(pid, &m->c->cfg.net, m->ports, m->nports, &m->net, err);
 }
 
-/* The namespaces this container joins, opened now into fds[kind] (-1 for
- * the others): the network of --network ns:PATH, or another container's
- * (container:ID, a pod's infra) with what else a pod member shares of it.
- * Another container must be running, and is checked to be the recorded
- * process after its namespaces are opened. */
+/* The namespaces of container id in bits (POD_JOIN_*, POD_JOIN_NET its
+ * network), opened now into fds[kind]. It must be running, and is checked
+ * to be the recorded process after its namespaces are opened. */
 static int
-join_fds(struct monitor *m, int fds[NS_KINDS], struct pcon_err *err)
+join_from(struct monitor *m, const char *id, unsigned bits, int fds[NS_KINDS], struct pcon_err *err)
 {
     static const struct {
         unsigned bit;
         enum ns_kind kind;
         const char *name;
     } shared[] = {
-        { 0, NS_NET, "net" },
-        { POD_JOIN_UTS, NS_UTS, "uts" },
-        { POD_JOIN_IPC, NS_IPC, "ipc" },
-        { POD_JOIN_PID, NS_PID, "pid" },
+        { POD_JOIN_NET, NS_NET, "net" },          { POD_JOIN_UTS, NS_UTS, "uts" },
+        { POD_JOIN_IPC, NS_IPC, "ipc" },          { POD_JOIN_PID, NS_PID, "pid" },
         { POD_JOIN_CGROUP, NS_CGROUP, "cgroup" },
     };
-    const struct ctr_config *g = &m->c->cfg;
     struct container other;
     bool alive;
 
-    if (g->net.mode == NETNS_JOIN_PATH) {
-        fds[NS_NET] = open(g->net.target, O_RDONLY | O_CLOEXEC);
-        if (fds[NS_NET] < 0)
-            return pcon_fail(err, errno, "open network namespace \"%s\"", g->net.target);
-        return 0;
-    }
-    if (engine_ctr_load(m->st, g->net.target, &other, err) < 0)
-        return pcon_prefix(err, "network of container %.12s", g->net.target);
+    if (engine_ctr_load(m->st, id, &other, err) < 0)
+        return pcon_prefix(err, "%s of container %.12s",
+                           bits == POD_JOIN_NET ? "network" : "namespaces", id);
     alive = engine_ctr_is_active(&other) && other.state.pid > 0;
     for (size_t i = 0; alive && i < sizeof shared / sizeof shared[0]; i++) {
         char path[64];
-        if (shared[i].bit && !(g->pod_join & shared[i].bit))
+        if (!(bits & shared[i].bit))
             continue;
         snprintf(path, sizeof path, "/proc/%d/ns/%s", (int) other.state.pid, shared[i].name);
         fds[shared[i].kind] = open(path, O_RDONLY | O_CLOEXEC);
@@ -808,6 +798,29 @@ join_fds(struct monitor *m, int fds[NS_KINDS], struct pcon_err *err)
                   other.cfg.infra ? "the infra container" : "container", other.cfg.name);
     engine_ctr_free(&other);
     return alive ? 0 : -1;
+}
+
+/* The namespaces this container joins, opened now into fds[kind] (-1 for
+ * the others): the network of --network ns:PATH or another container's
+ * (container:ID), and a pod member's infra's: its network when the pod
+ * shares it, and what else the pod shares. */
+static int
+join_fds(struct monitor *m, int fds[NS_KINDS], struct pcon_err *err)
+{
+    const struct ctr_config *g = &m->c->cfg;
+    unsigned infra_bits = g->pod_infra ? g->pod_join : 0;
+
+    if (g->net.mode == NETNS_JOIN_PATH) {
+        fds[NS_NET] = open(g->net.target, O_RDONLY | O_CLOEXEC);
+        if (fds[NS_NET] < 0)
+            return pcon_fail(err, errno, "open network namespace \"%s\"", g->net.target);
+    } else if (g->net.mode == NETNS_JOIN_CTR && !(infra_bits & POD_JOIN_NET)
+               && join_from(m, g->net.target, POD_JOIN_NET, fds, err) < 0) {
+        return -1;
+    }
+    if (infra_bits && join_from(m, g->pod_infra, infra_bits, fds, err) < 0)
+        return -1;
+    return 0;
 }
 
 /* the user namespace of the container it joins (a pod's infra, --userns
@@ -975,7 +988,8 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     m->userns_created = ns.ns[NS_USER].mode == NS_CREATE;
     if (g->cgroupns_private)
         ns.ns[NS_CGROUP].mode = NS_CREATE;
-    if (g->net.mode == NETNS_JOIN_PATH || g->net.mode == NETNS_JOIN_CTR) {
+    if (g->net.mode == NETNS_JOIN_PATH || g->net.mode == NETNS_JOIN_CTR
+        || (g->pod_infra && g->pod_join)) {
         if (join_fds(m, fds, err) < 0) {
             for (size_t k = 0; k < NS_KINDS; k++)
                 if (fds[k] >= 0)
@@ -1152,7 +1166,8 @@ pod_exit_check(struct monitor *m)
     bool others = false, killed;
     size_t n = 0;
 
-    if (!engine_ctr_joins_infra(g) || engine_ctr_load(m->st, g->net.target, &infra, NULL) < 0)
+    if (!engine_ctr_joins_infra(g)
+        || engine_ctr_load(m->st, engine_ctr_infra_of(g), &infra, NULL) < 0)
         return;
     if (infra.cfg.pod_exit_stop && engine_ctr_is_active(&infra)
         && engine_ctr_list(m->st, &v, &n, NULL) == 0) {
@@ -1346,7 +1361,7 @@ infra_ensure(struct store *st, const struct container *c, struct pcon_err *err)
     struct container infra;
     int code, r = 0;
 
-    if (engine_ctr_load(st, c->cfg.net.target, &infra, err) < 0)
+    if (engine_ctr_load(st, engine_ctr_infra_of(&c->cfg), &infra, err) < 0)
         return pcon_prefix(err, "the infra container of container %s", c->cfg.name);
     if (!engine_ctr_is_active(&infra))
         r = engine_monitor_start(st, &infra, &so, &code, err);

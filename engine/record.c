@@ -139,6 +139,7 @@ engine_ctr_free(struct container *c)
 
     free(g->name);
     free(g->pod);
+    free(g->pod_infra);
     free(g->seccomp);
     strv_free(g->tmpfs);
     strv_free(g->secrets);
@@ -337,8 +338,17 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->infra = g->pod && YAJL_IS_TRUE(json_get(root, "infra"));
     g->pod_exit_stop = g->infra && YAJL_IS_TRUE(json_get(root, "pod_exit_stop"));
     g->pod_join = json_get_int(root, "pod_join", &v) && g->pod ? (unsigned) v & POD_JOIN_MASK : 0;
+    g->pod_infra = g->pod && !g->infra ? dup_or_null(json_get_str(root, "pod_infra")) : NULL;
+    if (g->pod_infra && !hex64_valid(g->pod_infra))
+        return pcon_fail(err, EINVAL, "invalid container record: pod_infra");
     g->pod_no_infra = g->pod && !g->infra && YAJL_IS_TRUE(json_get(root, "pod_no_infra"));
     g->pod_cgroup = g->pod && YAJL_IS_TRUE(json_get(root, "pod_cgroup"));
+    /* a record from before the network could be kept apart */
+    if (g->pod && !g->infra && !g->pod_no_infra && g->pod_infra == NULL
+        && g->net.mode == NETNS_JOIN_CTR) {
+        g->pod_infra = xstrdup(g->net.target);
+        g->pod_join |= POD_JOIN_NET;
+    }
     return 0;
 }
 
@@ -483,6 +493,8 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_bool(gen, "infra", g->infra));
         JG(json_gen_kv_bool(gen, "pod_exit_stop", g->pod_exit_stop));
         JG(json_gen_kv_int(gen, "pod_join", g->pod_join));
+        if (g->pod_infra)
+            JG(json_gen_kv_str(gen, "pod_infra", g->pod_infra));
         if (g->pod_no_infra)
             JG(json_gen_kv_bool(gen, "pod_no_infra", true));
         if (g->pod_cgroup)

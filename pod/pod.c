@@ -26,10 +26,8 @@ static const struct {
     unsigned bit;
     const char *name;
 } share_names[] = {
-    { POD_JOIN_UTS, "uts" },
-    { POD_JOIN_IPC, "ipc" },
-    { POD_JOIN_PID, "pid" },
-    { POD_JOIN_CGROUP, "cgroup" },
+    { POD_JOIN_UTS, "uts" },       { POD_JOIN_IPC, "ipc" }, { POD_JOIN_PID, "pid" },
+    { POD_JOIN_CGROUP, "cgroup" }, { POD_JOIN_NET, "net" },
 };
 
 static int
@@ -122,6 +120,8 @@ pod_parse(const char *text, struct pod_config *g, struct pcon_err *err)
     s = json_get_str(root, "exit_policy");
     g->exit_policy_stop = s && strcmp(s, "stop") == 0;
     g->no_infra = YAJL_IS_FALSE(json_get(root, "create_infra"));
+    if (json_get(root, "create_infra") == NULL)
+        g->share |= POD_JOIN_NET; /* a record from before the network could be kept apart */
     g->share_parent = !YAJL_IS_FALSE(json_get(root, "share_parent"));
     return 0;
 }
@@ -565,7 +565,9 @@ int
 pod_member_opts(const struct pod *p, struct engine_create_opts *o, bool net_set,
                 struct pcon_err *err)
 {
-    o->pod_cgroup = p->cfg.share_parent;
+    bool net = (p->cfg.share & POD_JOIN_NET) != 0;
+
+    o->pod_cgroup = p->cfg.share_parent && !p->cfg.no_infra;
     if (p->cfg.no_infra) {
         /* grouped, nothing shared: its network, ports, hostname its own */
         o->pod = p->cfg.id;
@@ -573,13 +575,13 @@ pod_member_opts(const struct pod *p, struct engine_create_opts *o, bool net_set,
         o->pod_join = 0;
         return 0;
     }
-    if (o->ports || o->publish_all)
+    if (net && (o->ports || o->publish_all))
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "invalid config provided: published or exposed ports must be"
                               " defined when the pod is created: network cannot be configured"
                               " when it is shared with a pod");
     (void) net_set; /* podman 4.3 takes --network and --dns, and uses the pod's */
-    if (o->add_hosts)
+    if (net && o->add_hosts)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "invalid config provided: extra host entries must be specified on"
                               " the pod: network cannot be configured when it is shared with a"
@@ -593,10 +595,12 @@ pod_member_opts(const struct pod *p, struct engine_create_opts *o, bool net_set,
     o->pod = p->cfg.id;
     o->infra_id = p->cfg.infra_id;
     /* the infra's network: its /etc/hosts and resolv.conf, no options of
-     * the member's own (as container:INFRA) */
-    memset(&o->net, 0, sizeof o->net);
-    o->net.mode = NETNS_JOIN_CTR;
-    snprintf(o->net.target, sizeof o->net.target, "%s", p->cfg.infra_id);
+     * the member's own (as container:INFRA); else the member's own */
+    if (net) {
+        memset(&o->net, 0, sizeof o->net);
+        o->net.mode = NETNS_JOIN_CTR;
+        snprintf(o->net.target, sizeof o->net.target, "%s", p->cfg.infra_id);
+    }
     o->pod_join = p->cfg.share;
     if (p->cfg.share & POD_JOIN_UTS)
         o->hostname = p->cfg.hostname;

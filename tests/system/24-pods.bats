@@ -545,3 +545,34 @@ ops-a"
     [[ "${lines[2]}" == *"y-late" ]]
     pcon rm -f solo-a solo-b >/dev/null
 }
+
+@test "pod create --share ipc,uts: members share those with the infra, but each has its own network, ports and /etc/hosts" {
+    local port infra ipid mpid
+    port=$(free_port)
+    pcon pod create --share ipc,uts --name apart >/dev/null
+    run pcon pod inspect --format '{{.SharedNamespaces}}' apart
+    assert_output "[uts ipc]"
+    pcon run -d --pod apart --name apart-web -p "$port:80" $IMAGE sh -c 'echo apart > /i; httpd -f -p 80 -h /' >/dev/null
+    wait_for 10 curl -sf "http://127.0.0.1:$port/i"
+    run curl -sf "http://127.0.0.1:$port/i"
+    assert_output "apart"
+    infra=$(pcon pod inspect --format '{{.InfraContainerID}}' apart)
+    ipid=$(pcon inspect --format '{{.State.Pid}}' "$infra")
+    mpid=$(pcon inspect --format '{{.State.Pid}}' apart-web)
+    [ "$(readlink /proc/$ipid/ns/ipc)" = "$(readlink /proc/$mpid/ns/ipc)" ]
+    [ "$(readlink /proc/$ipid/ns/uts)" = "$(readlink /proc/$mpid/ns/uts)" ]
+    [ "$(readlink /proc/$ipid/ns/net)" != "$(readlink /proc/$mpid/ns/net)" ]
+    run pcon exec apart-web hostname
+    assert_output "apart"
+    run pcon exec apart-web cat /etc/hosts
+    assert_output_contains "apart-web"
+    # the hostname is still the pod's (uts is shared)
+    run -125 pcon run --rm --pod apart --hostname other $IMAGE true
+    # a member started again with the pod comes back into the infra's ipc
+    pcon pod stop -t 0 apart >/dev/null
+    pcon pod start apart >/dev/null
+    infra=$(pcon pod inspect --format '{{.InfraContainerID}}' apart)
+    ipid=$(pcon inspect --format '{{.State.Pid}}' "$infra")
+    mpid=$(pcon inspect --format '{{.State.Pid}}' apart-web)
+    [ "$(readlink /proc/$ipid/ns/ipc)" = "$(readlink /proc/$mpid/ns/ipc)" ]
+}
