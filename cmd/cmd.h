@@ -95,6 +95,9 @@ bool cmd_flag_value(const char *arg);
 bool cmd_confirm(const char *warning);
 /* label=KEY=VALUE, or label=KEY (any value), against KEY=VALUE labels */
 bool cmd_label_match(char *const *labels, const char *want);
+/* whether c is on the user network named (ps's and pod ps's network=) */
+struct container;
+bool cmd_ctr_on_network(const struct container *c, const char *name);
 /* --label-file: KEY=VALUE lines (blank and # lines skipped) appended to *labels */
 int cmd_label_file_read(const char *path, char ***labels, struct pcon_err *err);
 /* a command group (container, image, pod, volume): its help, the aliases

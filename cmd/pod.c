@@ -776,7 +776,8 @@ static const struct cmd_opt ps_opts[] = {
     { POD_CTR_NAMES, "ctr-names", 0, NULL, "Display the container names" },
     { POD_CTR_STATUS, "ctr-status", 0, NULL, "Display the container status" },
     { POD_FILTER, "filter", 'f', "KEY=VALUE",
-      "Filter: name, id, status, label, ctr-names, ctr-ids, ctr-status, ctr-number" },
+      "Filter: name, id, status, label, ctr-names, ctr-ids, ctr-status, ctr-number, network,"
+      " until" },
     { POD_FORMAT, "format", 0, "FORMAT", "Pretty-print with a Go template, or json" },
     CMD_LATEST_POD_OPT,
     { POD_NO_TRUNC, "no-trunc", 0, NULL, "Do not truncate pod and container IDs" },
@@ -825,9 +826,10 @@ ctr_any(const struct container *v, size_t n, const char *key, const char *want)
     return false;
 }
 
-static const char *const filter_keys[] = { "name",       "id",         "status",
-                                           "label",      "ctr-names",  "ctr-ids",
-                                           "ctr-status", "ctr-number", NULL };
+static const char *const filter_keys[] = {
+    "name",       "id",         "status",  "label", "ctr-names", "ctr-ids",
+    "ctr-status", "ctr-number", "network", "until", NULL,
+};
 
 static int
 pod_filters_check(char **filters, struct pcon_err *err)
@@ -873,7 +875,12 @@ pod_filter_match(const struct pod *p, const struct container *v, size_t n, char 
                 any |= cmd_label_match(p->cfg.labels, val);
             else if (k == 7)
                 any |= strtol(val, NULL, 10) == (long) n;
-            else
+            else if (k == 8) /* the infra's networks, the pod's */
+                any |= n > 0 && v[0].cfg.infra && cmd_ctr_on_network(&v[0], val);
+            else if (k == 9) { /* created before the time */
+                int64_t t = time_parse_point(val, time_now_ns());
+                any |= t >= 0 && time_parse_rfc3339(p->cfg.created) < t;
+            } else
                 any |= ctr_any(v, n, keys[k], val);
         }
         if (seen && !any)

@@ -119,8 +119,8 @@ volume_match(const struct container *c, const char *v)
     return false;
 }
 
-static bool
-network_match(const struct container *c, const char *v)
+bool
+cmd_ctr_on_network(const struct container *c, const char *v)
 {
     const char *mode = c->cfg.net.mode == NETNS_BRIDGE ? c->cfg.net.target : "";
 
@@ -170,7 +170,7 @@ filter_match(struct store *st, const struct container *c, const char *pod_name, 
             } else if (k == 10)
                 any |= volume_match(c, v);
             else if (k == 11)
-                any |= network_match(c, v);
+                any |= cmd_ctr_on_network(c, v);
             else if (k == 12)
                 any |= strcmp(engine_restart_name(c->cfg.restart), v) == 0;
             else if (k == 13) { /* until=TIME: created before it */

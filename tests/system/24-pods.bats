@@ -576,3 +576,19 @@ ops-a"
     mpid=$(pcon inspect --format '{{.State.Pid}}' apart-web)
     [ "$(readlink /proc/$ipid/ns/ipc)" = "$(readlink /proc/$mpid/ns/ipc)" ]
 }
+
+@test "pod ps --filter network= (the infra's networks) and until= (made before)" {
+    pcon network create podnet-f >/dev/null
+    pcon pod create --network podnet-f --name on-net >/dev/null
+    pcon pod create --name off-net >/dev/null
+    run pcon pod ps --filter network=podnet-f --format '{{.Name}}'
+    assert_output "on-net"
+    run pcon pod ps --filter until=2000-01-01T00:00:00Z --format '{{.Name}}'
+    assert_output ""
+    run pcon pod ps --sort name --filter until=2099-01-01T00:00:00Z --format '{{.Name}}'
+    assert_output "off-net
+on-net"
+    run -125 pcon pod ps --filter bogus=1
+    pcon pod rm -f on-net >/dev/null
+    pcon network rm podnet-f >/dev/null
+}
