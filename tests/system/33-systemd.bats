@@ -274,3 +274,44 @@ print(c.recv(200).decode().strip())"
     run env LISTEN_FDS=1 LISTEN_PID=1 "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" run --rm $IMAGE sh -c 'echo "[$LISTEN_FDS]"; ls /proc/self/fd'
     assert_output_contains "[]"
 }
+
+@test "generate systemd --template: NAME@.service, a container of its own per instance, each run as systemd would" {
+    local unit
+    pcon create --name tpl $IMAGE sleep 1000 >/dev/null
+    unit="$BATS_TEST_TMPDIR/container-tpl@.service"
+    run pcon generate systemd --template --name tpl
+    assert_status 0
+    echo "$output" >"$unit"
+    assert_output_contains "# container-tpl@.service"
+    assert_output_contains "Description=pcon container-tpl.service for %I"
+    assert_output_contains "Environment=PODMAN_SYSTEMD_UNIT=%n-%i"
+    assert_output_contains "--name tpl-%i"
+    assert_output_contains "--cidfile=%t/%n.ctr-id"
+    verify_unit "$unit"
+    pcon rm tpl >/dev/null
+    mkdir -p "$BATS_TEST_TMPDIR/rt"
+    SD_INSTANCE=one run harness start "$unit" "$BATS_TEST_TMPDIR/rt"
+    assert_status 0
+    assert_output_contains "READY=1"
+    SD_INSTANCE=two run harness start "$unit" "$BATS_TEST_TMPDIR/rt"
+    assert_status 0
+    run pcon ps --format '{{.Names}}' --sort names
+    assert_output "tpl-one
+tpl-two"
+    [ -s "$BATS_TEST_TMPDIR/rt/container-tpl@one.service.ctr-id" ]
+    SD_INSTANCE=one harness run "$unit" "$BATS_TEST_TMPDIR/rt" ExecStop
+    SD_INSTANCE=one harness run "$unit" "$BATS_TEST_TMPDIR/rt" ExecStopPost
+    run pcon ps -a --format '{{.Names}}'
+    assert_output "tpl-two"
+    SD_INSTANCE=two harness run "$unit" "$BATS_TEST_TMPDIR/rt" ExecStopPost
+    assert_no_containers
+    # an unnamed container's instances are named after the unit; pods have none
+    pcon create $IMAGE true >/dev/null
+    run pcon generate systemd --template --name "$(pcon ps -aq)"
+    assert_output_contains "--name=container-"
+    pcon rm -a >/dev/null
+    pcon pod create --name tpod >/dev/null
+    run -125 --separate-stderr pcon generate systemd --template tpod
+    [ "$stderr" = "Error: --template is not supported for pods" ]
+    pcon pod rm tpod >/dev/null
+}

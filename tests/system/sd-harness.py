@@ -10,6 +10,8 @@
 #       the PIDFile
 #   sd-harness.py run UNIT RUNTIME_DIR KEY  runs the unit's KEY line(s)
 #       (ExecStop, ExecStopPost), exits with the last one's status
+# A template unit (NAME@.service) runs as the instance SD_INSTANCE names:
+# NAME@INSTANCE.service, %i and %I the instance.
 import os, socket, subprocess, sys, tempfile
 
 
@@ -34,13 +36,16 @@ def service_lines(path):
     return lines
 
 
+INSTANCE = os.environ.get("SD_INSTANCE", "")
+
+
 def expand(word, unit, runtime):
     out, i = "", 0
     while i < len(word):
         c = word[i]
         if c == "%" and i + 1 < len(word):
             n = word[i + 1]
-            out += {"%": "%", "t": runtime, "n": unit,
+            out += {"%": "%", "t": runtime, "n": unit, "i": INSTANCE, "I": INSTANCE,
                     "N": unit.rsplit(".", 1)[0]}.get(n, "%" + n)
             i += 2
         elif c == "$" and word[i + 1:i + 2] == "$":
@@ -87,6 +92,8 @@ def split(value, unit, runtime):
 def main():
     cmd, path, runtime = sys.argv[1], sys.argv[2], sys.argv[3]
     unit = os.path.basename(path)
+    if unit.endswith("@.service"):
+        unit = unit[:-len("@.service")] + "@" + INSTANCE + ".service"
     lines = service_lines(path)
     env = dict(os.environ)
     for k, v in lines:
