@@ -71,7 +71,7 @@ member_create(struct cmd_ctx *ctx, const struct kube_pod *kp, const struct kube_
 {
     struct create_args a;
     struct container c;
-    cleanup_free char *name = xasprintf("%s-%s", kp->name, kc->name);
+    cleanup_free char *name = xasprintf("%s-%s", kp->name, kc->name), *user = NULL;
     cleanup_strv char **operands = NULL;
     const char *restart = "always";
     int r = -1;
@@ -97,11 +97,13 @@ member_create(struct cmd_ctx *ctx, const struct kube_pod *kp, const struct kube_
             goto out;
     if (kc->read_only_root && opt(&a, CO_READ_ONLY, NULL, err) < 0)
         goto out;
+    if (kc->privileged && opt(&a, CO_PRIVILEGED, NULL, err) < 0)
+        goto out;
+    /* (the options keep pointers to their values: user lives as long) */
     if (kc->run_as_user >= 0) {
-        cleanup_free char *user =
-            kc->run_as_group >= 0
-                ? xasprintf("%lld:%lld", (long long) kc->run_as_user, (long long) kc->run_as_group)
-                : xasprintf("%lld", (long long) kc->run_as_user);
+        user = kc->run_as_group >= 0 ? xasprintf("%lld:%lld", (long long) kc->run_as_user,
+                                                 (long long) kc->run_as_group)
+                                     : xasprintf("%lld", (long long) kc->run_as_user);
         if (opt(&a, 'u', user, err) < 0)
             goto out;
     }
@@ -411,6 +413,27 @@ env_default(const char *kv)
     return false;
 }
 
+/* --user's numeric UID[:GID] (-1 for what is a name, or not given) */
+static void
+user_ids(const char *user, long *uid, long *gid)
+{
+    char *end;
+    long v;
+
+    *uid = *gid = -1;
+    if (user == NULL || *user == '\0')
+        return;
+    v = strtol(user, &end, 10);
+    if (end != user && (*end == '\0' || *end == ':'))
+        *uid = v;
+    if (*end == ':' && end[1]) {
+        const char *g = end + 1;
+        v = strtol(g, &end, 10);
+        if (end != g && *end == '\0')
+            *gid = v;
+    }
+}
+
 struct gen_vol {
     char *name, *source;
     bool host; /* hostPath, else a claim */
@@ -420,8 +443,7 @@ static void
 container_yaml(char **text, const struct container *c, const char *pod,
                const struct netns_port *ports, size_t np, struct gen_vol **vols, size_t *nvols)
 {
-    char *end;
-    long uid = strtol(c->cfg.user ? c->cfg.user : "", &end, 10);
+    long uid = -1, gid = -1;
     size_t pl = strlen(pod);
     /* kube play names them POD-NAME: NAME again */
     const char *cname =
@@ -460,12 +482,17 @@ container_yaml(char **text, const struct container *c, const char *pod,
                 xappendf(text, "      protocol: UDP\n");
         }
     }
-    if ((c->cfg.user && *end == '\0' && uid > 0) || c->cfg.cap_add || c->cfg.cap_drop
-        || c->cfg.read_only) {
+    user_ids(c->cfg.user, &uid, &gid);
+    if (uid > 0 || gid > 0 || c->cfg.cap_add || c->cfg.cap_drop || c->cfg.read_only
+        || c->cfg.privileged) {
         xappendf(text, "    securityContext:\n");
-        if (c->cfg.user && *end == '\0' && uid > 0)
+        if (c->cfg.privileged)
+            xappendf(text, "      privileged: true\n");
+        if (gid > 0)
+            xappendf(text, "      runAsGroup: %ld\n", gid);
+        if (uid > 0)
             xappendf(text, "      runAsUser: %ld\n", uid);
-        if (c->cfg.cap_add || c->cfg.cap_drop) {
+        if ((c->cfg.cap_add || c->cfg.cap_drop) && !c->cfg.privileged) {
             xappendf(text, "      capabilities:\n");
             y_list(text, 8, "add", c->cfg.cap_add);
             y_list(text, 8, "drop", c->cfg.cap_drop);
@@ -474,7 +501,7 @@ container_yaml(char **text, const struct container *c, const char *pod,
             xappendf(text, "      readOnlyRootFilesystem: true\n");
     }
     if (c->cfg.volumes) {
-        xappendf(text, "    volumeMounts:\n");
+        bool head = false;
         for (size_t i = 0; c->cfg.volumes[i]; i++) {
             cleanup_free char *buf = xstrdup(c->cfg.volumes[i]);
             char *dst = strchr(buf, ':'), *ro;
@@ -487,6 +514,9 @@ container_yaml(char **text, const struct container *c, const char *pod,
             if (ro)
                 *ro++ = '\0';
             host = buf[0] == '/';
+            if (!head)
+                xappendf(text, "    volumeMounts:\n");
+            head = true;
             {
                 cleanup_free char *base = k8s_name(buf);
                 vname = xasprintf("%s-%s", base, host ? "host" : "pvc");
@@ -516,11 +546,71 @@ k8s_restart(const struct container *c)
                                                   : "Always";
 }
 
-/* a v1 Pod of the containers members (of a pod, or one alone), ports the
- * pod's (or the container's) published ones */
+/* whether it was made with -P (its create arguments say) */
+static bool
+published_all(const struct ctr_config *g)
+{
+    for (size_t i = 0; g->create_args && g->create_args[i]; i++)
+        if (strcmp(g->create_args[i], "-P") == 0 || strcmp(g->create_args[i], "--publish-all") == 0
+            || strcmp(g->create_args[i], "--publish-all=true") == 0)
+            return true;
+    return false;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* podman's annotations of each container, sorted: its TTY, --rm, --init,
+ * --privileged, -P; in a pod, its type and the pod's id (63 characters, as
+ * Kubernetes allows) */
+static void
+annotations_yaml(char **text, const struct container *v, size_t n, const char *pod,
+                 const char *pod_id)
+{
+    cleanup_strv char **lines = NULL;
+    size_t k = 0, pl = strlen(pod);
+
+    for (size_t i = 0; i < n; i++) {
+        const struct ctr_config *g = &v[i].cfg;
+        const char *name = strncmp(g->name, pod, pl) == 0 && g->name[pl] == '-' && g->name[pl + 1]
+                               ? g->name + pl + 1
+                               : g->name;
+        if (pod_id) {
+            strv_push_take(&lines,
+                           xasprintf("io.kubernetes.cri-o.ContainerType/%s: container", name));
+            strv_push_take(&lines,
+                           xasprintf("io.kubernetes.cri-o.SandboxID/%s: %.63s", name, pod_id));
+        }
+        strv_push_take(&lines, xasprintf("io.kubernetes.cri-o.TTY/%s: \"%s\"", name,
+                                         g->tty ? "true" : "false"));
+        strv_push_take(&lines, xasprintf("io.podman.annotations.autoremove/%s: \"%s\"", name,
+                                         g->rm ? "TRUE" : "FALSE"));
+        strv_push_take(&lines, xasprintf("io.podman.annotations.init/%s: \"%s\"", name,
+                                         g->init ? "TRUE" : "FALSE"));
+        strv_push_take(&lines, xasprintf("io.podman.annotations.privileged/%s: \"%s\"", name,
+                                         g->privileged ? "TRUE" : "FALSE"));
+        strv_push_take(&lines, xasprintf("io.podman.annotations.publish-all/%s: \"%s\"", name,
+                                         published_all(g) ? "TRUE" : "FALSE"));
+    }
+    while (lines && lines[k])
+        k++;
+    if (k == 0)
+        return;
+    qsort(lines, k, sizeof *lines, cmp_str);
+    xappendf(text, "  annotations:\n");
+    for (size_t i = 0; i < k; i++)
+        xappendf(text, "    %s\n", lines[i]);
+}
+
+/* a v1 Pod of the containers members (of a pod, pod_id; or containers
+ * alone, oldest last), ports the pod's published ones (NULL: each
+ * container's own) */
 static char *
-pod_yaml(const char *name, const char *hostname, char *const *labels, const struct container *v,
-         size_t n, const struct netns_port *ports, size_t np)
+pod_yaml(const char *name, const char *pod_id, const char *hostname, char *const *labels,
+         const struct container *v, size_t n, const struct netns_port *ports, size_t np)
 {
     char now[64];
     char *text = NULL;
@@ -533,7 +623,8 @@ pod_yaml(const char *name, const char *hostname, char *const *labels, const stru
 
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
     xappendf(&text, "apiVersion: v1\nkind: Pod\nmetadata:\n");
-    y_kv(&text, 2, "creationTimestamp", now);
+    annotations_yaml(&text, v, n, name, pod_id);
+    xappendf(&text, "  creationTimestamp: \"%s\"\n", now);
     xappendf(&text, "  labels:\n    app: %s\n", app);
     for (size_t i = 0; labels && labels[i]; i++) {
         const char *eq = strchr(labels[i], '=');
@@ -545,11 +636,17 @@ pod_yaml(const char *name, const char *hostname, char *const *labels, const stru
         }
     }
     y_kv(&text, 2, "name", name);
-    xappendf(&text, "spec:\n  containers:\n");
+    xappendf(&text, "spec:\n  automountServiceAccountToken: false\n  containers:\n");
     /* oldest first, as they were made; the pod's ports on the first */
-    for (size_t i = n; i-- > 0;)
-        container_yaml(&text, &v[i], name, i == n - 1 ? ports : NULL, i == n - 1 ? np : 0, &vols,
-                       &nvols);
+    for (size_t i = n; i-- > 0;) {
+        cleanup_free struct netns_port *own = NULL;
+        size_t nown = 0;
+        if (ports == NULL)
+            engine_ctr_ports(&v[i].cfg, &own, &nown);
+        container_yaml(&text, &v[i], name, ports ? (i == n - 1 ? ports : NULL) : own,
+                       ports ? (i == n - 1 ? np : 0) : nown, &vols, &nvols);
+    }
+    xappendf(&text, "  enableServiceLinks: false\n");
     if (hostname)
         y_kv(&text, 2, "hostname", hostname);
     xappendf(&text, "  restartPolicy: %s\n", n ? k8s_restart(&v[0]) : "Always");
@@ -592,6 +689,91 @@ service_yaml(const char *name, const struct netns_port *ports, size_t np)
     return text;
 }
 
+/* a pod's ports when it publishes none */
+static const struct netns_port no_port;
+
+/* whether any of names is a pod's */
+static bool
+any_pod(struct cmd_ctx *ctx, char *const *names)
+{
+    for (size_t i = 0; names[i]; i++) {
+        struct pod p;
+        if (pod_load(&ctx->st, names[i], &p, NULL) == 0) {
+            pod_free(&p);
+            return true;
+        }
+    }
+    return false;
+}
+
+static int
+yaml_write(const char *file, const char *out)
+{
+    cleanup_err struct pcon_err err = { 0 };
+
+    if (file == NULL) {
+        fputs(out, stdout);
+        return 0;
+    }
+    if (fs_write_atomic_path(file, out, strlen(out), 0644, true, &err) < 0)
+        return cmd_report(&err);
+    return 0;
+}
+
+/* containers alone, several: one Pod of them all, named after the first
+ * (as podman's), each with its own ports, in the order given */
+static int
+containers_generate(struct cmd_ctx *ctx, char *const *names, const char *file, bool service,
+                    const char *head)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_free char *out = xstrdup(head), *doc = NULL, *pod = NULL;
+    struct netns_port *all = NULL;
+    size_t n = 0, nall = 0, count = 0;
+    struct container *v;
+    int code = 0;
+
+    while (names[count])
+        count++;
+    v = xzalloc(count * sizeof *v);
+    for (; n < count; n++) /* the first given last: pod_yaml prints the oldest (last) first */
+        if (engine_ctr_load(&ctx->st, names[n], &v[count - 1 - n], &err) < 0) {
+            if (err.kind == PCON_ERR_NOTFOUND) {
+                pcon_err_clear(&err);
+                pcon_fail(&err, 0,
+                          "%s does not refer to a container or pod: no such pod or container",
+                          names[n]);
+            }
+            code = cmd_report(&err);
+            break;
+        }
+    if (code == 0) {
+        pod = xasprintf("%s-pod", v[count - 1].cfg.name);
+        doc = pod_yaml(pod, NULL, NULL, v[count - 1].cfg.labels, v, count, NULL, 0);
+        xappendf(&out, "---\n%s", doc);
+        for (size_t i = count; i-- > 0;) {
+            struct netns_port *p = NULL;
+            size_t np = 0;
+            engine_ctr_ports(&v[i].cfg, &p, &np);
+            all = xrealloc(all, (nall + np + 1) * sizeof *all);
+            memcpy(all + nall, p, np * sizeof *p);
+            nall += np;
+            free(p);
+        }
+        if (service && nall) {
+            cleanup_free char *svc = service_yaml(pod, all, nall);
+            xappendf(&out, "---\n%s", svc);
+        }
+        code = yaml_write(file, out);
+    }
+    for (size_t i = 0; i < count; i++)
+        if (v[i].cfg.id[0])
+            engine_ctr_free(&v[i]);
+    free(v);
+    free(all);
+    return code;
+}
+
 static const struct cmd_opt generate_opts[] = {
     { KUBE_FILENAME, "filename", 'f', "FILE", "Write the output to FILE" },
     { KUBE_SERVICE, "service", 's', NULL, "Generate a Service too" },
@@ -625,6 +807,8 @@ cmd_kube_generate(struct cmd_ctx *ctx, int argc, char **argv)
              "# Save the output of this file and use kubectl create -f to import\n"
              "# it into Kubernetes.\n#\n# Created with pcon-%s\n",
              PCON_VERSION);
+    if (argc - optind > 1 && !any_pod(ctx, argv + optind))
+        return containers_generate(ctx, argv + optind, file, service, out);
     for (int i = optind; i < argc; i++) {
         struct pod p;
         struct container c, *v = NULL;
@@ -637,10 +821,16 @@ cmd_kube_generate(struct cmd_ctx *ctx, int argc, char **argv)
                 pod_free(&p);
                 return cmd_report(&err);
             }
-            if (n && v[0].cfg.infra)
+            bool infra = n && v[0].cfg.infra;
+            if (infra)
                 engine_ctr_ports(&v[0].cfg, &ports, &np);
-            doc = pod_yaml(p.cfg.name, p.cfg.hostname, p.cfg.labels, n ? v + 1 : v, n ? n - 1 : 0,
-                           ports, np);
+            /* without infra, each member publishes its own */
+            doc = pod_yaml(p.cfg.name, p.cfg.id, p.cfg.no_infra ? NULL : p.cfg.hostname,
+                           p.cfg.labels, infra ? v + 1 : v, infra ? n - 1 : n,
+                           !infra  ? NULL
+                           : ports ? ports
+                                   : &no_port,
+                           np);
             if (service && np)
                 svc = service_yaml(p.cfg.name, ports, np);
             engine_ctr_list_free(v, n);
@@ -648,7 +838,7 @@ cmd_kube_generate(struct cmd_ctx *ctx, int argc, char **argv)
         } else if (engine_ctr_load(&ctx->st, argv[i], &c, &err) == 0) {
             cleanup_free char *name = xasprintf("%s-pod", c.cfg.name);
             engine_ctr_ports(&c.cfg, &ports, &np);
-            doc = pod_yaml(name, NULL, c.cfg.labels, &c, 1, ports, np);
+            doc = pod_yaml(name, NULL, NULL, c.cfg.labels, &c, 1, ports ? ports : &no_port, np);
             if (service && np)
                 svc = service_yaml(name, ports, np);
             engine_ctr_free(&c);

@@ -386,8 +386,6 @@ security_parse(ydoc *d, const yaml_node_t *c, const char *path, struct kube_cont
         || bool_field(d, sc, "readOnlyRootFilesystem", at, &out->read_only_root, err) < 0
         || bool_field(d, sc, "privileged", at, &out->privileged, err) < 0)
         return -1;
-    if (out->privileged)
-        return bad(err, at, "privileged: not supported by pcon yet");
     if ((caps = yget(d, sc, "capabilities")) != NULL) {
         cleanup_free char *cat = xasprintf("%s.capabilities", at);
         if (keys_check(d, caps, cat, caps_known, NULL, err) < 0

@@ -130,7 +130,8 @@ pod = docs[0]
 assert pod["apiVersion"] == "v1" and pod["kind"] == "Pod", pod
 assert set(pod) <= {"apiVersion", "kind", "metadata", "spec", "status"}, set(pod)
 assert set(pod["metadata"]) <= {"name", "labels", "annotations", "creationTimestamp"}
-spec_fields = {"containers", "volumes", "hostname", "restartPolicy"}
+spec_fields = {"containers", "volumes", "hostname", "restartPolicy",
+               "automountServiceAccountToken", "enableServiceLinks"}
 assert set(pod["spec"]) <= spec_fields, set(pod["spec"])
 ctr_fields = {"name", "image", "command", "args", "env", "ports", "volumeMounts",
               "workingDir", "securityContext"}
@@ -209,7 +210,7 @@ YAML
         $'apiVersion: v1\nkind: Pod\nmetadata: {name: bad}\nspec:\n  containers:\n  - {name: a, image: x, volumeMounts: [{name: nope, mountPath: /x}]}' \
         $'apiVersion: v1\nkind: Job\nmetadata: {name: bad}' \
         $'apiVersion: v1\nkind: Pod\nmetadata: {name: bad}\nspec:\n  containers:\n  - {name: a, image: x, ports: [{containerPort: 99999}]}' \
-        $'apiVersion: v1\nkind: Pod\nmetadata: {name: bad}\nspec:\n  containers:\n  - {name: a, image: x, securityContext: {privileged: true}}' \
+        $'apiVersion: v1\nkind: Pod\nmetadata: {name: bad}\nspec:\n  containers:\n  - {name: a, image: x, securityContext: {windowsOptions: {}}}' \
         $'apiVersion: v1\nkind: Pod\nmetadata: {name: bad\nspec: [' \
         $'apiVersion: v1\nkind: Pod\nmetadata: {name: bad}\nspec:\n  containers:\n  - {name: a, image: x, env: [{name: A, valueFrom: {configMapKeyRef: {name: none, key: k}}}]}'; do
         printf '%s\n' "$doc" >"$BATS_TEST_TMPDIR/bad.yaml"
@@ -228,6 +229,48 @@ YAML
     run pcon play kube --help
     assert_status 0
     run pcon generate kube --help
+    assert_status 0
+    assert_no_containers
+}
+
+@test "kube generate of containers alone: one Pod of them all with podman's annotations, privileged and the user; kube play brings them back so" {
+    pcon create --name kpriv --privileged $IMAGE sleep 1000 >/dev/null
+    pcon create --name kuser -u 1000:1000 --cap-add NET_ADMIN -t $IMAGE sleep 1000 >/dev/null
+    run pcon kube generate -f "$BATS_TEST_TMPDIR/two.yaml" kpriv kuser
+    assert_status 0
+    run python3 - "$BATS_TEST_TMPDIR/two.yaml" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+assert len(docs) == 1, len(docs)
+pod = docs[0]
+assert pod["metadata"]["name"] == "kpriv-pod"
+ann = pod["metadata"]["annotations"]
+assert ann["io.podman.annotations.privileged/kpriv"] == "TRUE", ann
+assert ann["io.podman.annotations.privileged/kuser"] == "FALSE", ann
+assert ann["io.kubernetes.cri-o.TTY/kuser"] == "true", ann
+assert list(ann) == sorted(ann), list(ann)
+assert pod["spec"]["automountServiceAccountToken"] is False
+a, b = pod["spec"]["containers"]
+assert a["name"] == "kpriv" and a["securityContext"] == {"privileged": True}, a
+sc = b["securityContext"]
+assert sc["runAsUser"] == 1000 and sc["runAsGroup"] == 1000, sc
+assert sc["capabilities"]["add"] == ["CAP_NET_ADMIN"], sc
+assert "volumeMounts" not in a and "volumeMounts" not in b
+PY
+    assert_status 0
+    pcon rm kpriv kuser >/dev/null
+    run pcon kube play "$BATS_TEST_TMPDIR/two.yaml"
+    assert_status 0
+    run pcon inspect --format '{{.HostConfig.Privileged}}' kpriv-pod-kpriv kpriv-pod-kuser
+    assert_output "true
+false"
+    run pcon inspect --format '{{.Config.User}}' kpriv-pod-kuser
+    assert_output "1000:1000"
+    run pcon exec kpriv-pod-kpriv grep CapEff /proc/self/status
+    assert_output "CapEff:	000001ffffffffff"
+    run pcon exec kpriv-pod-kuser id
+    [[ "$output" == "uid=1000"*" gid=1000"* ]]
+    run pcon kube down "$BATS_TEST_TMPDIR/two.yaml"
     assert_status 0
     assert_no_containers
 }
