@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Quadlet: podman's unit files for containers (NAME.container), volumes
- * (NAME.volume) and networks (NAME.network) in
+ * (NAME.volume), networks (NAME.network) and Kubernetes YAML (NAME.kube) in
  * ~/.config/containers/systemd/, turned into services by a systemd
  * generator. pcon is that generator when it runs as pcon-user-generator
  * (or pcon-systemd-generator), or as `pcon quadlet [--dryrun] [DIR]`. */
@@ -157,23 +157,15 @@ static int
 container_unit(const char *file, const char *base, const struct unit_file *f,
                struct quadlet_unit *out, struct pcon_err *err)
 {
-    static const char *const keys[] = { "Image",          "Exec",
-                                        "ContainerName",  "PublishPort",
-                                        "Volume",         "Network",
-                                        "Environment",    "EnvironmentFile",
-                                        "User",           "Group",
-                                        "Label",          "Notify",
-                                        "AutoUpdate",     "PodmanArgs",
-                                        "WorkingDir",     "ReadOnly",
-                                        "Tmpfs",          "AddCapability",
-                                        "DropCapability", "HostName",
-                                        "UserNS",         "UIDMap",
-                                        "GIDMap",         "AddDevice",
-                                        "Ulimit",         "Sysctl",
-                                        "Timezone",       "EnvironmentHost",
-                                        "RunInit",        "NoNewPrivileges",
-                                        "SeccompProfile", "IP",
-                                        "Mount",          NULL };
+    static const char *const keys[] = {
+        "Image",          "Exec",        "ContainerName",   "PublishPort",    "Volume",
+        "Network",        "Environment", "EnvironmentFile", "User",           "Group",
+        "Label",          "Notify",      "AutoUpdate",      "PodmanArgs",     "WorkingDir",
+        "ReadOnly",       "Tmpfs",       "AddCapability",   "DropCapability", "HostName",
+        "UserNS",         "UIDMap",      "GIDMap",          "AddDevice",      "Ulimit",
+        "Sysctl",         "Timezone",    "EnvironmentHost", "RunInit",        "NoNewPrivileges",
+        "SeccompProfile", "IP",          "Mount",           "Secret",         NULL
+    };
     /* keys that are one option each, as quadlet maps them */
     static const struct {
         const char *key, *opt;
@@ -182,6 +174,7 @@ container_unit(const char *file, const char *base, const struct unit_file *f,
         { "GIDMap", "--gidmap" }, { "AddDevice", "--device" },
         { "Ulimit", "--ulimit" }, { "Timezone", "--tz" },
         { "IP", "--ip" },         { "Mount", "--mount" },
+        { "Secret", "--secret" },
     };
     cleanup_strv char **args = NULL, **tail = NULL;
     cleanup_free char *exe = self_exe(), *unit = NULL, *service = NULL, *install = NULL;
@@ -339,6 +332,86 @@ container_unit(const char *file, const char *base, const struct unit_file *f,
     return 0;
 }
 
+/* a path of a quadlet file's: an absolute one, or one beside the file */
+static char *
+beside(const char *file, const char *path)
+{
+    const char *slash = strrchr(file, '/');
+
+    if (path[0] == '/' || slash == NULL)
+        return xstrdup(path);
+    return xasprintf("%.*s/%s", (int) (slash - file), file, path);
+}
+
+/* NAME.kube: its YAML played (a oneshot service that stays active: pcon
+ * has no service container to track) and taken down at stop */
+static int
+kube_unit(const char *file, const char *base, const struct unit_file *f, struct quadlet_unit *out,
+          struct pcon_err *err)
+{
+    static const char *const keys[] = { "Yaml", "Network", "ConfigMap", "LogDriver", NULL };
+    cleanup_strv char **args = NULL, **down = NULL;
+    cleanup_free char *exe = self_exe(), *unit = NULL, *service = NULL, *install = NULL;
+    cleanup_free char *start = NULL, *stop = NULL, *yaml = NULL;
+
+    memset(out, 0, sizeof *out);
+    strv_push(&args, exe);
+    strv_push(&args, "kube");
+    strv_push(&args, "play");
+    strv_push(&args, "--replace");
+    for (size_t i = 0; i < f->n; i++) {
+        const struct unit_entry *e = &f->v[i];
+        bool known = false;
+        if (strcmp(e->section, "Kube") != 0)
+            continue;
+        for (size_t k = 0; keys[k] && !known; k++)
+            known = strcmp(e->key, keys[k]) == 0;
+        if (!known)
+            return bad_key(file, e, err);
+        if (strcmp(e->key, "Yaml") == 0) {
+            free(yaml);
+            yaml = beside(file, e->value);
+        } else if (strcmp(e->key, "ConfigMap") == 0) {
+            strv_push(&args, "--configmap");
+            strv_push_take(&args, beside(file, e->value));
+        } else if (strcmp(e->key, "LogDriver") == 0) {
+            strv_push(&args, "--log-driver");
+            strv_push(&args, e->value);
+        } else {
+            size_t vl = strlen(e->value);
+            strv_push(&args, "--network");
+            if (vl > 8 && strcmp(e->value + vl - 8, ".network") == 0) {
+                cleanup_free char *n = xstrndup(e->value, vl - 8);
+                strv_push_take(&args, xasprintf("systemd-%s", n));
+                depend(&unit, n, "network");
+            } else
+                strv_push(&args, e->value);
+        }
+    }
+    if (yaml == NULL || yaml[0] == '\0')
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s: no Yaml= in [Kube]", file);
+    strv_push(&args, yaml);
+    strv_push(&down, exe);
+    strv_push(&down, "kube");
+    strv_push(&down, "down");
+    strv_push(&down, yaml);
+    copy_sections(f, "Kube", &unit, &service, &install, &out->wanted_by);
+    start = exec_line(args);
+    stop = exec_line(down);
+    out->name = xasprintf("%s.service", base);
+    xappendf(&out->text, "# Automatically generated by pcon's quadlet generator\n\n[Unit]\n%s",
+             unit ? unit : "");
+    xappendf(&out->text, "SourcePath=%s\nRequiresMountsFor=%%t/pcon\n\n[Service]\n", file);
+    xappendf(&out->text,
+             "Environment=PODMAN_SYSTEMD_UNIT=%%n\nEnvironment=PCON_SYSTEMD_UNIT=%%n\n"
+             "Type=oneshot\nRemainAfterExit=yes\nExecStart=%s\nExecStop=%s\n"
+             "SyslogIdentifier=%%N\n%s",
+             start, stop, service ? service : "");
+    if (install)
+        xappendf(&out->text, "\n[Install]\n%s", install);
+    return 0;
+}
+
 /* the user's quadlet directories: $QUADLET_UNIT_DIRS (':'-separated), else
  * $XDG_CONFIG_HOME/containers/systemd, else ~/.config/containers/systemd */
 static char **
@@ -377,6 +450,8 @@ unit_from(const char *path, struct quadlet_unit *out, struct pcon_err *err)
         return pcon_prefix(err, "%s", path);
     if (strcmp(dot, ".container") == 0)
         r = container_unit(path, base, &f, out, err);
+    else if (strcmp(dot, ".kube") == 0)
+        r = kube_unit(path, base, &f, out, err);
     else
         r = resource_unit(path, base, &f, strcmp(dot, ".network") == 0, out, err);
     unitfile_free(&f);
@@ -407,7 +482,7 @@ quadlet_run(bool dryrun, const char *outdir)
             const char *dot = strrchr(de->d_name, '.');
             if (de->d_name[0] == '.' || dot == NULL || dot == de->d_name
                 || (strcmp(dot, ".container") != 0 && strcmp(dot, ".volume") != 0
-                    && strcmp(dot, ".network") != 0))
+                    && strcmp(dot, ".network") != 0 && strcmp(dot, ".kube") != 0))
                 continue;
             strv_push_take(&files, xasprintf("%s/%s", dirs[i], de->d_name));
         }

@@ -150,3 +150,56 @@ EOF2
     harness run "$out/confined.service" "$rt" ExecStopPost
     rm -f "$QUADLET_UNIT_DIRS"/*
 }
+
+@test "quadlet: a .kube file becomes a unit that plays its YAML (beside the file) and takes it down; Secret= reaches the container" {
+    local port out="$BATS_TEST_TMPDIR/units" rt="$BATS_TEST_TMPDIR/rt"
+    port=$(free_port)
+    cat >"$QUADLET_UNIT_DIRS/app.yaml" <<EOF2
+apiVersion: v1
+kind: Pod
+metadata:
+  name: qkube
+spec:
+  containers:
+  - name: web
+    image: $IMAGE
+    command: ["sh", "-c", "echo from-kube > /i; trap 'exit 0' TERM; httpd -f -p 80 -h / & wait"]
+    ports:
+    - containerPort: 80
+      hostPort: $port
+EOF2
+    printf '[Kube]\nYaml=app.yaml\n\n[Install]\nWantedBy=default.target\n' >"$QUADLET_UNIT_DIRS/app.kube"
+    run pcon quadlet --dryrun
+    assert_status 0
+    assert_output_contains "---app.service---"
+    assert_output_contains "ExecStart=$PCON kube play --replace $QUADLET_UNIT_DIRS/app.yaml"
+    assert_output_contains "ExecStop=$PCON kube down $QUADLET_UNIT_DIRS/app.yaml"
+    mkdir -p "$out" "$rt"
+    run "$BATS_FILE_TMPDIR/pcon-user-generator" "$out" "$out" "$out"
+    assert_status 0
+    [ -L "$out/default.target.wants/app.service" ]
+    if command -v systemd-analyze >/dev/null; then
+        run systemd-analyze verify "$out/app.service"
+        assert_status 0
+    fi
+    run harness run "$out/app.service" "$rt" ExecStart
+    assert_status 0
+    wait_for 10 curl -sf "http://127.0.0.1:$port/i"
+    run curl -sf "http://127.0.0.1:$port/i"
+    assert_output "from-kube"
+    run harness run "$out/app.service" "$rt" ExecStop
+    assert_status 0
+    assert_no_containers
+    printf '[Kube]\nNetwork=none\n' >"$QUADLET_UNIT_DIRS/app.kube"
+    run --separate-stderr pcon quadlet --dryrun
+    assert_status 1
+    [[ "$stderr" == *"no Yaml= in [Kube]"* ]]
+    rm -f "$QUADLET_UNIT_DIRS"/*
+    # Secret=: a secret of the user's, mounted in the container
+    printf 's3cret' | pcon secret create qsec - >/dev/null
+    printf '[Container]\nImage=%s\nSecret=qsec\nExec=cat /run/secrets/qsec\n' "$IMAGE" >"$QUADLET_UNIT_DIRS/sec.container"
+    run pcon quadlet --dryrun
+    assert_output_contains " -d --secret qsec $IMAGE cat /run/secrets/qsec"
+    rm -f "$QUADLET_UNIT_DIRS"/*
+    pcon secret rm qsec >/dev/null
+}
