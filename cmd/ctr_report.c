@@ -459,6 +459,16 @@ fail:
     return yajl_gen_in_error_state;
 }
 
+bool
+cmd_ctr_published_all(const struct ctr_config *g)
+{
+    for (size_t i = 0; g->create_args && g->create_args[i]; i++)
+        if (strcmp(g->create_args[i], "-P") == 0 || strcmp(g->create_args[i], "--publish-all") == 0
+            || strcmp(g->create_args[i], "--publish-all=true") == 0)
+            return true;
+    return false;
+}
+
 /* Config: what the process was asked to be */
 static yajl_gen_status
 inspect_config(yajl_gen g, const struct ctr_config *cf)
@@ -569,6 +579,8 @@ inspect_host_config(yajl_gen g, struct store *st, const struct ctr_config *cf)
     }
     JG(inspect_cap_drop(g, cf));
     JG(json_gen_kv_bool(g, "Privileged", cf->privileged));
+    JG(json_gen_kv_bool(g, "PublishAllPorts", cmd_ctr_published_all(cf)));
+    JG(json_gen_kv_bool(g, "ReadonlyRootfs", cf->read_only));
     JG(json_gen_str(g, "Devices"));
     JG(yajl_gen_array_open(g));
     for (size_t i = 0; cf->devices && cf->devices[i]; i++) {

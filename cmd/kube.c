@@ -16,6 +16,7 @@
 #include "../pod/pod.h"
 #include "../storage/volume.h"
 #include "cmd.h"
+#include "ctr_report.h"
 #include "ctr_opts.h"
 
 #define KUBE_FILE_MAX (8 << 20)
@@ -546,17 +547,6 @@ k8s_restart(const struct container *c)
                                                   : "Always";
 }
 
-/* whether it was made with -P (its create arguments say) */
-static bool
-published_all(const struct ctr_config *g)
-{
-    for (size_t i = 0; g->create_args && g->create_args[i]; i++)
-        if (strcmp(g->create_args[i], "-P") == 0 || strcmp(g->create_args[i], "--publish-all") == 0
-            || strcmp(g->create_args[i], "--publish-all=true") == 0)
-            return true;
-    return false;
-}
-
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -593,7 +583,7 @@ annotations_yaml(char **text, const struct container *v, size_t n, const char *p
         strv_push_take(&lines, xasprintf("io.podman.annotations.privileged/%s: \"%s\"", name,
                                          g->privileged ? "TRUE" : "FALSE"));
         strv_push_take(&lines, xasprintf("io.podman.annotations.publish-all/%s: \"%s\"", name,
-                                         published_all(g) ? "TRUE" : "FALSE"));
+                                         cmd_ctr_published_all(g) ? "TRUE" : "FALSE"));
     }
     while (lines && lines[k])
         k++;

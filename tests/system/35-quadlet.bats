@@ -203,3 +203,50 @@ EOF2
     rm -f "$QUADLET_UNIT_DIRS"/*
     pcon secret rm qsec >/dev/null
 }
+
+@test "contrib/systemd: the example quadlet files become units systemd-analyze accepts; the web server and the pod serve" {
+    local port kport out="$BATS_TEST_TMPDIR/units" rt="$BATS_TEST_TMPDIR/rt"
+    port=$(free_port)
+    kport=$(free_port)
+    pcon tag $IMAGE docker.io/library/busybox:latest
+    # as a user would copy them, on ports free here
+    for f in "$BATS_TEST_DIRNAME"/../../contrib/systemd/quadlet/*; do
+        sed -e "s/8080:80/$port:80/" -e "s/hostPort: 8081/hostPort: $kport/" "$f" >"$QUADLET_UNIT_DIRS/${f##*/}"
+    done
+    mkdir -p "$out" "$rt"
+    run "$BATS_FILE_TMPDIR/pcon-user-generator" "$out" "$out" "$out"
+    assert_status 0
+    run ls "$out"
+    assert_output_contains "web.service"
+    assert_output_contains "site-volume.service"
+    assert_output_contains "app-network.service"
+    assert_output_contains "hello.service"
+    if command -v systemd-analyze >/dev/null; then
+        for u in web.service site-volume.service app-network.service hello.service; do
+            run systemd-analyze verify "$out/$u"
+            assert_status 0
+        done
+    fi
+    harness run "$out/site-volume.service" "$rt" ExecStart
+    harness run "$out/app-network.service" "$rt" ExecStart
+    pcon run --rm -v systemd-site:/s $IMAGE sh -c 'echo from-contrib > /s/index.html'
+    run harness start "$out/web.service" "$rt"
+    assert_status 0
+    wait_for 10 curl -sf "http://127.0.0.1:$port/"
+    run curl -sf "http://127.0.0.1:$port/"
+    assert_output "from-contrib"
+    run pcon inspect --format '{{.HostConfig.ReadonlyRootfs}} {{.EffectiveCaps}}' web
+    assert_output "true [CAP_NET_BIND_SERVICE]"
+    run harness run "$out/hello.service" "$rt" ExecStart
+    assert_status 0
+    wait_for 10 curl -sf "http://127.0.0.1:$kport/"
+    run curl -sf "http://127.0.0.1:$kport/"
+    assert_output "hello"
+    harness run "$out/hello.service" "$rt" ExecStop
+    harness run "$out/web.service" "$rt" ExecStop
+    harness run "$out/web.service" "$rt" ExecStopPost
+    assert_no_containers
+    pcon network rm systemd-app >/dev/null
+    pcon volume rm systemd-site >/dev/null
+    rm -f "$QUADLET_UNIT_DIRS"/*
+}
