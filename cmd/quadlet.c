@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Quadlet: podman's unit files for containers (NAME.container), volumes
- * (NAME.volume), networks (NAME.network) and Kubernetes YAML (NAME.kube) in
+ * (NAME.volume), networks (NAME.network), pods (NAME.pod) and Kubernetes
+ * YAML (NAME.kube) in
  * ~/.config/containers/systemd/, turned into services by a systemd
  * generator. pcon is that generator when it runs as pcon-user-generator
  * (or pcon-systemd-generator), or as `pcon quadlet [--dryrun] [DIR]`. */
@@ -157,15 +158,42 @@ static int
 container_unit(const char *file, const char *base, const struct unit_file *f,
                struct quadlet_unit *out, struct pcon_err *err)
 {
-    static const char *const keys[] = {
-        "Image",          "Exec",        "ContainerName",   "PublishPort",    "Volume",
-        "Network",        "Environment", "EnvironmentFile", "User",           "Group",
-        "Label",          "Notify",      "AutoUpdate",      "PodmanArgs",     "WorkingDir",
-        "ReadOnly",       "Tmpfs",       "AddCapability",   "DropCapability", "HostName",
-        "UserNS",         "UIDMap",      "GIDMap",          "AddDevice",      "Ulimit",
-        "Sysctl",         "Timezone",    "EnvironmentHost", "RunInit",        "NoNewPrivileges",
-        "SeccompProfile", "IP",          "Mount",           "Secret",         NULL
-    };
+    static const char *const keys[] = { "Image",
+                                        "Exec",
+                                        "ContainerName",
+                                        "PublishPort",
+                                        "Volume",
+                                        "Network",
+                                        "Environment",
+                                        "EnvironmentFile",
+                                        "User",
+                                        "Group",
+                                        "Label",
+                                        "Notify",
+                                        "AutoUpdate",
+                                        "PodmanArgs",
+                                        "WorkingDir",
+                                        "ReadOnly",
+                                        "Tmpfs",
+                                        "AddCapability",
+                                        "DropCapability",
+                                        "HostName",
+                                        "UserNS",
+                                        "UIDMap",
+                                        "GIDMap",
+                                        "AddDevice",
+                                        "Ulimit",
+                                        "Sysctl",
+                                        "Timezone",
+                                        "EnvironmentHost",
+                                        "RunInit",
+                                        "NoNewPrivileges",
+                                        "SeccompProfile",
+                                        "IP",
+                                        "Mount",
+                                        "Secret",
+                                        "Pod",
+                                        NULL };
     /* keys that are one option each, as quadlet maps them */
     static const struct {
         const char *key, *opt;
@@ -310,6 +338,16 @@ container_unit(const char *file, const char *base, const struct unit_file *f,
         } else if (strcmp(e->key, "AutoUpdate") == 0) {
             strv_push(&args, "--label");
             strv_push_take(&args, xasprintf("io.containers.autoupdate=%s", e->value));
+        } else if (strcmp(e->key, "Pod") == 0) {
+            /* NAME.pod: a member of the pod NAME-pod.service makes */
+            size_t vl = strlen(e->value);
+            if (vl <= 4 || strcmp(e->value + vl - 4, ".pod") != 0)
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                      "%s:%u: Pod=%s: a quadlet .pod file's name is needed", file,
+                                      e->line, e->value);
+            cleanup_free char *pod = xstrndup(e->value, vl - 4);
+            strv_push_take(&args, xasprintf("--pod-id-file=%%t/%s-pod.pod-id", pod));
+            xappendf(&unit, "BindsTo=%s-pod.service\nAfter=%s-pod.service\n", pod, pod);
         }
     }
     strv_push(&args, image);
@@ -327,6 +365,123 @@ container_unit(const char *file, const char *base, const struct unit_file *f,
              "KillMode=mixed\nExecStop=%s\nExecStopPost=-%s\nDelegate=yes\nType=notify\n"
              "NotifyAccess=all\nSyslogIdentifier=%%N\nExecStart=%s\n%s",
              stop, stop, start, service ? service : "");
+    if (install)
+        xappendf(&out->text, "\n[Install]\n%s", install);
+    return 0;
+}
+
+/* the value of key in the section of the quadlet file at path (NULL: none
+ * there, or the file cannot be read); malloc'd */
+static char *
+key_of(const char *path, const char *section, const char *key)
+{
+    cleanup_free char *text = fs_read_all(AT_FDCWD, path, QUADLET_FILE_MAX, NULL, NULL);
+    struct unit_file f;
+    char *v = NULL;
+
+    if (text == NULL || unitfile_parse(text, &f, NULL) < 0)
+        return NULL;
+    for (size_t i = 0; i < f.n; i++)
+        if (strcmp(f.v[i].section, section) == 0 && strcmp(f.v[i].key, key) == 0) {
+            free(v);
+            v = xstrdup(f.v[i].value);
+        }
+    unitfile_free(&f);
+    return v;
+}
+
+/* NAME.pod: a forking service that makes the pod (systemd-NAME, or
+ * PodName=) and starts it, wanting the services of the .container files
+ * (among all) that name it with Pod= */
+static int
+pod_unit(const char *file, const char *base, const struct unit_file *f, char *const *all,
+         struct quadlet_unit *out, struct pcon_err *err)
+{
+    static const char *const keys[] = { "PodName", "PublishPort", "Network",   "PodmanArgs",
+                                        "UserNS",  "UIDMap",      "GIDMap",    "AddHost",
+                                        "DNS",     "DNSSearch",   "DNSOption", NULL };
+    static const struct {
+        const char *key, *opt;
+    } plain[] = {
+        { "PublishPort", "--publish" },  { "UserNS", "--userns" },        { "UIDMap", "--uidmap" },
+        { "GIDMap", "--gidmap" },        { "AddHost", "--add-host" },     { "DNS", "--dns" },
+        { "DNSSearch", "--dns-search" }, { "DNSOption", "--dns-option" },
+    };
+    cleanup_strv char **args = NULL;
+    cleanup_free char *exe = self_exe(), *unit = NULL, *service = NULL, *install = NULL;
+    cleanup_free char *create = NULL, *name = NULL, *me = xasprintf("%s.pod", base);
+    const char *idf = "--pod-id-file=%t/%N.pod-id";
+
+    memset(out, 0, sizeof *out);
+    strv_push(&args, exe);
+    strv_push(&args, "pod");
+    strv_push(&args, "create");
+    strv_push(&args, "--infra-conmon-pidfile=%t/%N.pid");
+    strv_push(&args, idf);
+    strv_push(&args, "--exit-policy=stop");
+    strv_push(&args, "--replace");
+    for (size_t i = 0; i < f->n; i++) {
+        const struct unit_entry *e = &f->v[i];
+        bool known = false;
+        if (strcmp(e->section, "Pod") != 0)
+            continue;
+        for (size_t k = 0; keys[k] && !known; k++)
+            known = strcmp(e->key, keys[k]) == 0;
+        if (!known)
+            return bad_key(file, e, err);
+        for (size_t k = 0; k < sizeof plain / sizeof plain[0]; k++)
+            if (strcmp(e->key, plain[k].key) == 0) {
+                strv_push(&args, plain[k].opt);
+                strv_push(&args, e->value);
+            }
+        if (strcmp(e->key, "PodName") == 0) {
+            free(name);
+            name = xstrdup(e->value);
+        } else if (strcmp(e->key, "PodmanArgs") == 0) {
+            cleanup_strv char **w = unitfile_words(e->value, err);
+            if (w == NULL)
+                return pcon_prefix(err, "%s:%u", file, e->line);
+            for (size_t k = 0; w[k]; k++)
+                strv_push(&args, w[k]);
+        } else if (strcmp(e->key, "Network") == 0) {
+            size_t vl = strlen(e->value);
+            strv_push(&args, "--network");
+            if (vl > 8 && strcmp(e->value + vl - 8, ".network") == 0) {
+                cleanup_free char *n = xstrndup(e->value, vl - 8);
+                strv_push_take(&args, xasprintf("systemd-%s", n));
+                depend(&unit, n, "network");
+            } else
+                strv_push(&args, e->value);
+        }
+    }
+    strv_push_take(&args,
+                   name ? xasprintf("--name=%s", name) : xasprintf("--name=systemd-%s", base));
+    /* its members: the .container files that name it */
+    for (size_t i = 0; all && all[i]; i++) {
+        size_t l = strlen(all[i]);
+        const char *slash = strrchr(all[i], '/'), *fname = slash ? slash + 1 : all[i];
+        cleanup_free char *pod = NULL;
+        if (l < 10 || strcmp(all[i] + l - 10, ".container") != 0)
+            continue;
+        pod = key_of(all[i], "Container", "Pod");
+        if (pod && strcmp(pod, me) == 0)
+            xappendf(&unit, "Wants=%.*s.service\nBefore=%.*s.service\n", (int) (strlen(fname) - 10),
+                     fname, (int) (strlen(fname) - 10), fname);
+    }
+    copy_sections(f, "Pod", &unit, &service, &install, &out->wanted_by);
+    create = exec_line(args);
+    out->name = xasprintf("%s-pod.service", base);
+    xappendf(&out->text, "# Automatically generated by pcon's quadlet generator\n\n[Unit]\n%s",
+             unit ? unit : "");
+    xappendf(&out->text, "SourcePath=%s\nRequiresMountsFor=%%t/pcon\n\n[Service]\n", file);
+    xappendf(&out->text,
+             "Environment=PODMAN_SYSTEMD_UNIT=%%n\nEnvironment=PCON_SYSTEMD_UNIT=%%n\n"
+             "Restart=on-failure\n"
+             "ExecStartPre=/bin/rm -f %%t/%%N.pid %%t/%%N.pod-id\nExecStartPre=%s\n"
+             "ExecStart=%s pod start %s\nExecStop=%s pod stop --ignore %s -t 10\n"
+             "ExecStopPost=%s pod rm --ignore -f %s\nPIDFile=%%t/%%N.pid\nType=forking\n"
+             "SyslogIdentifier=%%N\n%s",
+             create, exe, idf, exe, idf, exe, idf, service ? service : "");
     if (install)
         xappendf(&out->text, "\n[Install]\n%s", install);
     return 0;
@@ -435,7 +590,7 @@ source_dirs(void)
 }
 
 static int
-unit_from(const char *path, struct quadlet_unit *out, struct pcon_err *err)
+unit_from(const char *path, char *const *all, struct quadlet_unit *out, struct pcon_err *err)
 {
     const char *slash = strrchr(path, '/'), *file = slash ? slash + 1 : path;
     const char *dot = strrchr(file, '.');
@@ -452,6 +607,8 @@ unit_from(const char *path, struct quadlet_unit *out, struct pcon_err *err)
         r = container_unit(path, base, &f, out, err);
     else if (strcmp(dot, ".kube") == 0)
         r = kube_unit(path, base, &f, out, err);
+    else if (strcmp(dot, ".pod") == 0)
+        r = pod_unit(path, base, &f, all, out, err);
     else
         r = resource_unit(path, base, &f, strcmp(dot, ".network") == 0, out, err);
     unitfile_free(&f);
@@ -482,7 +639,8 @@ quadlet_run(bool dryrun, const char *outdir)
             const char *dot = strrchr(de->d_name, '.');
             if (de->d_name[0] == '.' || dot == NULL || dot == de->d_name
                 || (strcmp(dot, ".container") != 0 && strcmp(dot, ".volume") != 0
-                    && strcmp(dot, ".network") != 0 && strcmp(dot, ".kube") != 0))
+                    && strcmp(dot, ".network") != 0 && strcmp(dot, ".kube") != 0
+                    && strcmp(dot, ".pod") != 0))
                 continue;
             strv_push_take(&files, xasprintf("%s/%s", dirs[i], de->d_name));
         }
@@ -492,7 +650,7 @@ quadlet_run(bool dryrun, const char *outdir)
     for (size_t i = 0; files && files[i]; i++) {
         struct pcon_err err = { 0 };
         struct quadlet_unit u;
-        if (unit_from(files[i], &u, &err) < 0) {
+        if (unit_from(files[i], files, &u, &err) < 0) {
             fprintf(stderr, "Error: %s\n", err.msg);
             pcon_err_clear(&err);
             code = 1;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
-# Quadlet: NAME.container, NAME.volume and NAME.network files turned into
+# Quadlet: NAME.container, .volume, .network, .pod and .kube files turned into
 # systemd units by pcon's user generator (pcon-user-generator, or pcon
 # quadlet --dryrun), checked by systemd-analyze verify and run by
 # sd-harness.py; systemd itself is never started.
@@ -248,5 +248,49 @@ EOF2
     assert_no_containers
     pcon network rm systemd-app >/dev/null
     pcon volume rm systemd-site >/dev/null
+    rm -f "$QUADLET_UNIT_DIRS"/*
+}
+
+@test "quadlet: a .pod file becomes NAME-pod.service, a forking unit that makes the pod; a .container with Pod= is its member" {
+    local port out="$BATS_TEST_TMPDIR/units" rt="$BATS_TEST_TMPDIR/rt"
+    port=$(free_port)
+    printf '[Pod]\nPublishPort=%s:80\n\n[Install]\nWantedBy=default.target\n' "$port" >"$QUADLET_UNIT_DIRS/shop.pod"
+    printf '[Container]\nImage=%s\nPod=shop.pod\nExec=sh -c "echo in-the-pod > /i; trap '"'exit 0'"' TERM; httpd -f -p 80 -h / & wait"\n' "$IMAGE" >"$QUADLET_UNIT_DIRS/front.container"
+    run pcon quadlet --dryrun
+    assert_status 0
+    assert_output_contains "---shop-pod.service---"
+    assert_output_contains "ExecStartPre=$PCON pod create --infra-conmon-pidfile=%t/%N.pid --pod-id-file=%t/%N.pod-id --exit-policy=stop --replace --publish $port:80 --name=systemd-shop"
+    assert_output_contains "Wants=front.service"
+    assert_output_contains "BindsTo=shop-pod.service"
+    assert_output_contains "--pod-id-file=%t/shop-pod.pod-id"
+    mkdir -p "$out" "$rt"
+    run "$BATS_FILE_TMPDIR/pcon-user-generator" "$out" "$out" "$out"
+    assert_status 0
+    if command -v systemd-analyze >/dev/null; then
+        run systemd-analyze verify "$out/shop-pod.service" "$out/front.service"
+        assert_status 0
+    fi
+    # the pod's unit first (the member's is After= it), then the member's
+    run harness start "$out/shop-pod.service" "$rt"
+    assert_status 0
+    mainpid=$(sed -n 's/^MAINPID=//p' <<<"$output")
+    [ "$mainpid" = "$(cat "$rt/shop-pod.pid")" ]
+    run pcon pod ps --format '{{.Name}} {{.Status}}'
+    assert_output "systemd-shop Running"
+    run harness start "$out/front.service" "$rt"
+    assert_status 0
+    wait_for 10 curl -sf "http://127.0.0.1:$port/i"
+    run curl -sf "http://127.0.0.1:$port/i"
+    assert_output "in-the-pod"
+    run pcon ps --format '{{.Names}} {{.PodName}}' --filter pod=systemd-shop
+    assert_output_contains "systemd-front systemd-shop"
+    harness run "$out/shop-pod.service" "$rt" ExecStop
+    harness run "$out/shop-pod.service" "$rt" ExecStopPost
+    run pcon pod ps -q
+    assert_output ""
+    assert_no_containers
+    printf '[Container]\nImage=%s\nPod=shop\n' "$IMAGE" >"$QUADLET_UNIT_DIRS/front.container"
+    run --separate-stderr pcon quadlet --dryrun
+    [[ "$stderr" == *"Pod=shop: a quadlet .pod file's name is needed"* ]]
     rm -f "$QUADLET_UNIT_DIRS"/*
 }
