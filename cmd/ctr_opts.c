@@ -601,10 +601,12 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
             o->sdnotify = SDNOTIFY_IGNORE;
         else if (strcmp(arg, "container") == 0)
             o->sdnotify = SDNOTIFY_CONTAINER;
+        else if (strcmp(arg, "healthy") == 0)
+            o->sdnotify = SDNOTIFY_HEALTHY;
         else
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                                  "invalid value \"%s\" for --sdnotify (conmon, container or"
-                                  " ignore)",
+                                  "invalid value \"%s\" for --sdnotify (conmon, container,"
+                                  " healthy or ignore)",
                                   arg);
         return 1;
     case CO_CONMON_PIDFILE:

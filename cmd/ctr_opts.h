@@ -167,9 +167,10 @@ enum {
         { CO_PIDS_LIMIT, "pids-limit", 0, "N", "Process limit (-1: unlimited; default 2048)" },    \
         { CO_BLKIO_WEIGHT, "blkio-weight", 0, "N", "Block IO weight (10 to 1000)" },               \
         { CO_SHM_SIZE, "shm-size", 0, "SIZE", "Size of /dev/shm (default 64m)" },                  \
-        { CO_SDNOTIFY, "sdnotify", 0, "container|conmon|ignore",                                   \
+        { CO_SDNOTIFY, "sdnotify", 0, "container|conmon|healthy|ignore",                           \
           "Who tells a service manager (NOTIFY_SOCKET) the container is ready: the container "     \
-          "(default: the socket passed in, proxied), conmon (its monitor), ignore" },              \
+          "(default: the socket passed in, proxied), conmon (its monitor), healthy (its monitor, " \
+          "once a healthcheck passes), ignore" },                                                  \
         { CO_CGROUPS, "cgroups", 0, "MODE",                                                        \
           "Cgroups mode: enabled, disabled, no-conmon, split (rootless: no limits here)" },        \
         { CO_READ_ONLY, "read-only", 0, NULL, "Make the container's root file system read-only" }, \

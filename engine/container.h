@@ -51,6 +51,7 @@ enum sdnotify_mode {
     SDNOTIFY_CONTAINER = 0, /* the container (podman's default): NOTIFY_SOCKET, proxied */
     SDNOTIFY_CONMON,        /* the monitor: MAINPID=<its pid> and READY=1 once the container runs */
     SDNOTIFY_IGNORE,        /* no one */
+    SDNOTIFY_HEALTHY,       /* the monitor: MAINPID at once, READY=1 once a healthcheck passes */
 };
 
 struct ctr_config {

@@ -573,6 +573,12 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
                                 : xasprintf("%s/%s", cwd, o->conmon_pidfile);
     }
     g->sdnotify = o->sdnotify;
+    if (g->sdnotify == SDNOTIFY_HEALTHY && (g->health_test == NULL || g->health_interval <= 0)) {
+        pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                       "--sdnotify=healthy needs a healthcheck that runs (--health-cmd, a"
+                       " --health-interval other than disable)");
+        goto out;
+    }
     /* ports only on a network of its own (cmd/ said so for the others) */
     if (o->ports && netns_mode_own(g->net.mode) && ports_store(g, o->ports, err) < 0)
         goto out;

@@ -94,6 +94,8 @@ struct monitor {
     char *net_addr;          /* the first, for /etc/hosts */
     char **nameservers;      /* the gateways of those with DNS */
     int notify_fd;           /* --sdnotify=container: the container's NOTIFY_SOCKET, or -1 */
+    pid_t health_pid;        /* the healthcheck running, or 0 */
+    bool ready_sent;         /* --sdnotify=healthy: READY=1 told */
     char **notify_env;       /* the container's environment, with NOTIFY_SOCKET */
     bool notify_mainpid;     /* MAINPID (this monitor) told the service manager */
     unsigned listen_fds;     /* socket activation: fds 3.. for the container (LISTEN_FDS) */
@@ -478,6 +480,22 @@ timeout_cb(struct loop *l, void *opaque)
         (void) kill(m->pid, SIGKILL); /* --timeout ran out */
 }
 
+/* --sdnotify=healthy: the first healthcheck that passes tells the
+ * service manager the container is ready */
+static void
+health_ready(struct monitor *m)
+{
+    struct pcon_err err = { 0 };
+
+    if (m->c->cfg.sdnotify != SDNOTIFY_HEALTHY || m->ready_sent || m->exited)
+        return;
+    m->ready_sent = true;
+    if (sdnotify_send("READY=1", &err) < 0) {
+        pcon_warn("%s", err.msg);
+        pcon_err_clear(&err);
+    }
+}
+
 /* a healthcheck: run in a child of its own (reaped with the rest), so that
  * a slow check never holds up the container's output */
 static void
@@ -502,6 +520,8 @@ health_cb(struct loop *l, void *opaque)
         engine_ctr_state_reload(m->st, m->c);
         _exit(engine_health_check(m->st, m->c, &healthy, &err) < 0 ? 125 : !healthy);
     }
+    if (pid > 0)
+        m->health_pid = pid;
     loop_timer_arm(l, &m->health, loop_now_ns() + m->c->cfg.health_interval);
 }
 
@@ -526,6 +546,11 @@ signal_cb(struct loop *l, const struct signalfd_siginfo *si, void *opaque)
         return;
     }
     while ((r = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (r == m->health_pid) {
+            m->health_pid = 0;
+            if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+                health_ready(m);
+        }
         if (r != m->pid || m->exited)
             continue;
         m->exited = true;
@@ -1147,9 +1172,11 @@ monitor_announce(struct monitor *m)
         pcon_warn("--conmon-pidfile: %s", err.msg);
         pcon_err_clear(&err);
     }
-    if (m->c->cfg.sdnotify != SDNOTIFY_CONMON)
+    if (m->c->cfg.sdnotify != SDNOTIFY_CONMON && m->c->cfg.sdnotify != SDNOTIFY_HEALTHY)
         return;
-    snprintf(text, sizeof text, "MAINPID=%d\nREADY=1", (int) getpid());
+    /* healthy: READY=1 waits for the first healthcheck that passes */
+    snprintf(text, sizeof text, "MAINPID=%d%s", (int) getpid(),
+             m->c->cfg.sdnotify == SDNOTIFY_CONMON ? "\nREADY=1" : "");
     if (sdnotify_send(text, &err) < 0) {
         pcon_warn("%s", err.msg);
         pcon_err_clear(&err);

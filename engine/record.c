@@ -248,9 +248,10 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     if (g->conmon_pidfile && g->conmon_pidfile[0] != '/')
         return pcon_fail(err, EINVAL, "invalid container record: conmon_pidfile");
     s = json_get_str(root, "sdnotify");
-    g->sdnotify = s && strcmp(s, "conmon") == 0   ? SDNOTIFY_CONMON
-                  : s && strcmp(s, "ignore") == 0 ? SDNOTIFY_IGNORE
-                                                  : SDNOTIFY_CONTAINER;
+    g->sdnotify = s && strcmp(s, "conmon") == 0    ? SDNOTIFY_CONMON
+                  : s && strcmp(s, "ignore") == 0  ? SDNOTIFY_IGNORE
+                  : s && strcmp(s, "healthy") == 0 ? SDNOTIFY_HEALTHY
+                                                   : SDNOTIFY_CONTAINER;
     g->no_hosts = YAJL_IS_TRUE(json_get(root, "no_hosts"));
     g->no_resolv_conf = YAJL_IS_TRUE(json_get(root, "no_resolv_conf"));
     g->interactive = YAJL_IS_TRUE(json_get(root, "interactive"));
@@ -381,7 +382,10 @@ engine_ctr_config_json(const struct ctr_config *g)
     if (g->conmon_pidfile)
         JG(json_gen_kv_str(gen, "conmon_pidfile", g->conmon_pidfile));
     if (g->sdnotify != SDNOTIFY_CONTAINER)
-        JG(json_gen_kv_str(gen, "sdnotify", g->sdnotify == SDNOTIFY_CONMON ? "conmon" : "ignore"));
+        JG(json_gen_kv_str(gen, "sdnotify",
+                           g->sdnotify == SDNOTIFY_CONMON    ? "conmon"
+                           : g->sdnotify == SDNOTIFY_HEALTHY ? "healthy"
+                                                             : "ignore"));
     if (g->net_aliases)
         JG(json_gen_kv_strv(gen, "network_aliases", g->net_aliases));
     if (g->static_ip)

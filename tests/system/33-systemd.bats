@@ -315,3 +315,39 @@ tpl-two"
     [ "$stderr" = "Error: --template is not supported for pods" ]
     pcon pod rm tpod >/dev/null
 }
+
+@test "--sdnotify=healthy: MAINPID at once, READY=1 only once a healthcheck passes; refused without a healthcheck that runs" {
+    local sock="$BATS_TEST_TMPDIR/notify" t0 t1
+    python3 - "$sock" >"$BATS_TEST_TMPDIR/got" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(20)
+t0 = time.monotonic()
+while True:
+    m = s.recv(4096).decode()
+    for line in m.split("\n"):
+        print("%s %.1f" % (line, time.monotonic() - t0), flush=True)
+    if "READY=1" in m:
+        break
+PY
+    listener=$!
+    wait_for 10 test -S "$sock"
+    # healthy only once /ok exists, which it makes 2 s after it starts
+    NOTIFY_SOCKET="$sock" pcon run -d --name hn --sdnotify=healthy --health-cmd 'test -e /ok' \
+        --health-interval 1s $IMAGE sh -c 'sleep 2; touch /ok; sleep 60' >/dev/null
+    wait "$listener"
+    run cat "$BATS_TEST_TMPDIR/got"
+    echo "$output"
+    [[ "${lines[0]}" == "MAINPID=$(pcon inspect --format '{{.State.ConmonPid}}' hn) "* ]]
+    [[ "${lines[1]}" == "READY=1 "* ]]
+    # READY=1 came after the check passed, not at start (2 s or more later)
+    t1=${lines[1]#READY=1 }
+    python3 -c "import sys; sys.exit(0 if float('$t1') >= 1.5 else 1)"
+    run pcon inspect --format '{{.State.Health.Status}}' hn
+    assert_output "healthy"
+    pcon rm -f -t 0 hn >/dev/null
+    run -125 --separate-stderr pcon run --rm --sdnotify=healthy $IMAGE true
+    [[ "$stderr" == *"--sdnotify=healthy needs a healthcheck"* ]]
+    run -125 --separate-stderr pcon run --rm --sdnotify=healthy --health-cmd true --health-interval disable $IMAGE true
+    assert_one_error_line
+    assert_no_containers
+}
