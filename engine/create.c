@@ -475,6 +475,26 @@ infra_image(struct ctr_config *g, struct image *img, struct image_config *ic,
     return 0;
 }
 
+/* the image's name as the user gave it (the one of its names that the
+ * reference means: NAME, NAME:latest, REGISTRY/.../NAME), else its first */
+static const char *
+image_name_of(const struct image *img, const char *ref)
+{
+    size_t rl = ref ? strlen(ref) : 0;
+
+    for (size_t i = 0; rl && img->names && img->names[i]; i++) {
+        const char *n = img->names[i];
+        size_t nl = strlen(n);
+        bool tagged = strchr(strrchr(ref, '/') ? strrchr(ref, '/') : ref, ':') != NULL;
+        cleanup_free char *full = tagged ? xstrdup(ref) : xasprintf("%s:latest", ref);
+        size_t fl = strlen(full);
+        if (strcmp(n, full) == 0
+            || (nl > fl && n[nl - fl - 1] == '/' && strcmp(n + nl - fl, full) == 0))
+            return n;
+    }
+    return img->names && img->names[0] ? img->names[0] : ref ? ref : "";
+}
+
 /* image: o's, or the id a pull gave */
 static int
 config_from_opts(struct store *st, struct ctr_config *g, struct image *img, const char *image,
@@ -534,7 +554,7 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     if (build_env(g, &ic, o, err) < 0 || build_health(g, &ic, o, err) < 0)
         goto out;
     g->image_id = xstrdup(img->id);
-    g->image_name = xstrdup(img->names && img->names[0] ? img->names[0] : image ? image : "");
+    g->image_name = xstrdup(image_name_of(img, image));
     time_format_rfc3339(time_now_ns(), created, sizeof created);
     g->created = xstrdup(created);
     g->net = o->net;

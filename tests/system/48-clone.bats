@@ -1,0 +1,66 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# pcon container clone: a copy made from the original's own create
+# arguments, with another name, image, pod or limits; --destroy, --run.
+
+load helpers
+
+@test "container clone: the original's command, env and options under NAME-clone; a name, an image, --run" {
+    pcon create --name orig -e GREETING=hi -w /tmp --label k=v $IMAGE sh -c 'echo "$GREETING from $(pwd)"' >/dev/null
+    run pcon container clone orig
+    assert_status 0
+    [[ "$output" =~ ^[0-9a-f]{64}$ ]]
+    run pcon inspect --format '{{.Name}} {{.Config.Labels.k}} {{.Config.WorkingDir}}' orig-clone
+    assert_output "orig-clone v /tmp"
+    pcon start -a orig-clone >"$BATS_TEST_TMPDIR/out"
+    run cat "$BATS_TEST_TMPDIR/out"
+    assert_output "hi from /tmp"
+    # the next free name, a name given, an image given
+    run pcon container clone orig
+    assert_status 0
+    run pcon inspect --format '{{.Name}}' "$output"
+    assert_output "orig-clone1"
+    pcon tag $IMAGE localhost/other:1
+    pcon container clone orig named localhost/other:1 >/dev/null
+    run pcon inspect --format '{{.ImageName}}' named
+    assert_output "localhost/other:1"
+    # --run starts it
+    pcon create --name sleeper $IMAGE sleep 1000 >/dev/null
+    pcon container clone --run sleeper sleeper2 >/dev/null
+    run pcon inspect --format '{{.State.Status}}' sleeper2
+    assert_output "running"
+    pcon rm -a -f -t 0 >/dev/null
+    pcon rmi localhost/other:1 >/dev/null
+}
+
+@test "container clone --destroy: the original goes (a running one only with -f, refused before anything is made)" {
+    pcon run -d --name live $IMAGE sleep 1000 >/dev/null
+    run -2 --separate-stderr pcon container clone --destroy live copy
+    assert_one_error_line
+    run pcon container exists copy
+    assert_status 1
+    run pcon container clone --destroy -f live copy
+    assert_status 0
+    run pcon container exists live
+    assert_status 1
+    run pcon ps -a --format '{{.Names}}'
+    assert_output "copy"
+    run -125 pcon container clone nosuch
+    run -125 pcon container clone
+    pcon rm -a -f -t 0 >/dev/null
+    assert_no_containers
+}
+
+@test "container clone into a pod, and a pod member's copy stays in its pod" {
+    pcon pod create --name cpod >/dev/null
+    pcon create --pod cpod --name member $IMAGE sleep 1000 >/dev/null
+    pcon container clone member >/dev/null
+    run pcon ps -a --filter pod=cpod --format '{{.Names}}' --sort names
+    assert_output_contains "member-clone"
+    pcon pod create --name other >/dev/null
+    pcon container clone --pod other member moved >/dev/null
+    run pcon inspect --format '{{.Pod}}' moved
+    assert_output "$(pcon pod inspect --format '{{.Id}}' other)"
+    pcon pod rm -a -f -t 0 >/dev/null
+    assert_no_containers
+}
