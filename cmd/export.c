@@ -11,6 +11,44 @@
 #include "../lib/fsutil.h"
 #include "cmd.h"
 
+int
+cmd_output_open(const char *output, char **tmp, struct pcon_err *err)
+{
+    int fd;
+
+    *tmp = NULL;
+    if (output == NULL) {
+        if (isatty(1))
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "refusing to export to terminal. Use -o flag or redirect");
+        return 1;
+    }
+    /* a temporary name, renamed into place once whole */
+    *tmp = xasprintf("%s.tmp-%d", output, (int) getpid());
+    fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        int e = errno;
+        free(*tmp);
+        *tmp = NULL;
+        return pcon_fail(err, e, "create %s", output);
+    }
+    return fd;
+}
+
+int
+cmd_output_finish(const char *output, char *tmp, int fd, int r, struct pcon_err *err)
+{
+    if (tmp == NULL)
+        return r;
+    if (r == 0 && (fsync(fd) < 0 || rename(tmp, output) < 0))
+        r = pcon_fail(err, errno, "write %s", output);
+    close(fd);
+    if (r < 0)
+        (void) unlink(tmp);
+    free(tmp);
+    return r;
+}
+
 static const struct cmd_opt export_opts[] = {
     { 'o', "output", 'o', "FILE", "Write to the file (default: standard output)" },
     { 0, NULL, 0, NULL, NULL },
@@ -20,10 +58,10 @@ static int
 cmd_export(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
-    cleanup_free char *tmp = NULL;
+    char *tmp = NULL;
     const char *output = NULL;
     struct container c;
-    int fd = 1, r;
+    int fd, r;
     char *arg;
     int opt;
 
@@ -37,32 +75,16 @@ cmd_export(struct cmd_ctx *ctx, int argc, char **argv)
     if (argc - optind != 1)
         return cmd_usage_error(&cmd_export_def, "requires exactly 1 arg(s), only received %d",
                                argc - optind);
-    if (output == NULL && isatty(1)) {
-        pcon_fail_kind(&err, PCON_ERR_USAGE, 0,
-                       "refusing to export to terminal. Use -o flag or redirect");
+    fd = cmd_output_open(output, &tmp, &err);
+    if (fd < 0)
         return cmd_report(&err);
+    r = cmd_store_open(ctx, &err) < 0 || engine_ctr_load(&ctx->st, argv[optind], &c, &err) < 0 ? -1
+                                                                                               : 0;
+    if (r == 0) {
+        r = engine_ctr_export(&ctx->st, &c, fd, &err);
+        engine_ctr_free(&c);
     }
-    if (cmd_store_open(ctx, &err) < 0 || engine_ctr_load(&ctx->st, argv[optind], &c, &err) < 0)
-        return cmd_report(&err);
-    if (output) {
-        /* a temporary name, renamed into place once whole */
-        tmp = xasprintf("%s.tmp-%d", output, (int) getpid());
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        if (fd < 0) {
-            engine_ctr_free(&c);
-            pcon_fail(&err, errno, "create %s", output);
-            return cmd_report(&err);
-        }
-    }
-    r = engine_ctr_export(&ctx->st, &c, fd, &err);
-    engine_ctr_free(&c);
-    if (output) {
-        if (r == 0 && (fsync(fd) < 0 || rename(tmp, output) < 0))
-            r = pcon_fail(&err, errno, "write %s", output);
-        close(fd);
-        if (r < 0)
-            (void) unlink(tmp);
-    }
+    r = cmd_output_finish(output, tmp, fd, r, &err);
     return r < 0 ? cmd_report(&err) : 0;
 }
 

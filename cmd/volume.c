@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /* pcon volume SUBCOMMAND: create, exists, inspect, ls, prune, rm. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../engine/container.h"
 #include "../lib/cleanup.h"
@@ -463,9 +466,85 @@ const struct cmd_def cmd_volume_prune_def = {
     "volume prune", cmd_volume_prune, "Remove all unused volumes", "[options]", prune_opts,
 };
 
+static const struct cmd_opt export_opts[] = {
+    { 'o', "output", 'o', "FILE", "Write to the file (default: standard output, redirected)" },
+    { 0 },
+};
+
+static int
+cmd_volume_export(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    const char *output = NULL;
+    struct volume_rec v;
+    char *arg, *tmp = NULL;
+    int opt, fd, r;
+
+    while ((opt = cmd_getopt(&cmd_volume_export_def, argc, argv, &arg)) != -1) {
+        if (opt != 'o')
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        output = arg;
+    }
+    if (argc - optind != 1)
+        return cmd_usage_error(&cmd_volume_export_def, "accepts 1 arg(s), received %d",
+                               argc - optind);
+    fd = cmd_output_open(output, &tmp, &err);
+    if (fd < 0)
+        return cmd_report(&err);
+    r = cmd_store_open(ctx, &err) < 0 || storage_volume_load(&ctx->st, argv[optind], &v, &err) < 0
+            ? -1
+            : 0;
+    if (r == 0) {
+        r = storage_volume_export(&ctx->st, v.name, fd, &err);
+        storage_volume_free(&v);
+    }
+    r = cmd_output_finish(output, tmp, fd, r, &err);
+    return r < 0 ? cmd_report(&err) : 0;
+}
+
+const struct cmd_def cmd_volume_export_def = {
+    "volume export", cmd_volume_export, "Export volumes", "[options] VOLUME", export_opts,
+};
+
+/* a tarball (compressed or not) from a file, or - for standard input */
+static int
+cmd_volume_import(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_close int fd = -1;
+    struct volume_rec v;
+    char *arg;
+    int opt, r;
+
+    while ((opt = cmd_getopt(&cmd_volume_import_def, argc, argv, &arg)) != -1)
+        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    if (argc - optind != 2)
+        return cmd_usage_error(&cmd_volume_import_def, "accepts 2 arg(s), received %d",
+                               argc - optind);
+    if (cmd_store_open(ctx, &err) < 0 || storage_volume_load(&ctx->st, argv[optind], &v, &err) < 0)
+        return cmd_report(&err);
+    fd = strcmp(argv[optind + 1], "-") == 0 ? dup(0) : open(argv[optind + 1], O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        pcon_fail(&err, errno, "open %s", argv[optind + 1]);
+        storage_volume_free(&v);
+        return cmd_report(&err);
+    }
+    r = storage_volume_import(&ctx->st, v.name, fd, &err);
+    storage_volume_free(&v);
+    return r < 0 ? cmd_report(&err) : 0;
+}
+
+const struct cmd_def cmd_volume_import_def = {
+    "volume import",
+    cmd_volume_import,
+    "Import a tarball contents into a volume",
+    "VOLUME [SOURCE|-]",
+    NULL,
+};
+
 static const struct cmd_def *const volume_subcommands[] = {
-    &cmd_volume_create_def, &cmd_volume_exists_def, &cmd_volume_inspect_def,
-    &cmd_volume_ls_def,     &cmd_volume_prune_def,  &cmd_volume_rm_def,
+    &cmd_volume_create_def,  &cmd_volume_exists_def, &cmd_volume_export_def, &cmd_volume_import_def,
+    &cmd_volume_inspect_def, &cmd_volume_ls_def,     &cmd_volume_prune_def,  &cmd_volume_rm_def,
 };
 
 static int

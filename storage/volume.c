@@ -14,7 +14,9 @@
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
 #include "../lib/timefmt.h"
+#include "changes.h"
 #include "events.h"
+#include "layer.h"
 #include "volume.h"
 
 #define VOLUME_RECORD_MAX (1 << 20)
@@ -247,6 +249,46 @@ storage_volume_remove(struct store *st, const char *name, struct pcon_err *err)
                                : pcon_fail(err, errno, "remove volume %s", name);
     storage_event(st, "volume", "remove", NULL, name, NULL, NULL);
     return fs_rm_rf_at(dfd, gone, err);
+}
+
+/* the volume's content directory, opened without following a link */
+static int
+content_open(struct store *st, const char *name, struct pcon_err *err)
+{
+    cleanup_free char *path = storage_volume_path(st, name);
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+    if (fd < 0)
+        return pcon_fail(err, errno, "open volume %s", name);
+    return fd;
+}
+
+int
+storage_volume_export(struct store *st, const char *name, int fd, struct pcon_err *err)
+{
+    cleanup_close int dfd = content_open(st, name, err);
+    struct changes_tar_opts o = { NULL, -1, NULL };
+
+    if (dfd < 0)
+        return -1;
+    return storage_changes_tar_dir(dfd, fd, &o, err) < 0
+               ? pcon_prefix(err, "export volume %s", name)
+               : 0;
+}
+
+int
+storage_volume_import(struct store *st, const char *name, int fd, struct pcon_err *err)
+{
+    cleanup_close int dfd = content_open(st, name, err);
+    char diff_id[72];
+    long long size;
+
+    if (dfd < 0)
+        return -1;
+    /* the layers' extraction: every path kept below the volume's root */
+    return storage_layer_extract(dfd, fd, diff_id, &size, err) < 0
+               ? pcon_prefix(err, "import into volume %s", name)
+               : 0;
 }
 
 int

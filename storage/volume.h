@@ -36,6 +36,11 @@ int storage_volume_list(struct store *st, struct volume_rec **out, size_t *n, st
 int storage_volume_remove(struct store *st, const char *name, struct pcon_err *err);
 /* the content's directory (malloc'd, absolute) */
 char *storage_volume_path(const struct store *st, const char *name);
+/* its content as a tar stream into fd, paths relative to it */
+int storage_volume_export(struct store *st, const char *name, int fd, struct pcon_err *err);
+/* a tar stream (compressed or not) from fd extracted into its content;
+ * nothing may land outside it */
+int storage_volume_import(struct store *st, const char *name, int fd, struct pcon_err *err);
 /* marks a volume filled (its first mount copied the image's content in) */
 int storage_volume_filled(struct store *st, const char *name, struct pcon_err *err);
 void storage_volume_free(struct volume_rec *v);

@@ -146,3 +146,40 @@ load helpers
     [ "$stderr" = 'Error: no container with name or ID "nope" found: no such container' ]
     pcon volume rm vf-data >/dev/null
 }
+
+@test "volume export and import: the content as a tar (owners as in the container), back into another volume, compressed or from stdin; a hostile tarball lands nothing outside" {
+    pcon volume create vexp >/dev/null
+    pcon run --rm -v vexp:/d $IMAGE sh -c 'echo hi > /d/f; mkdir /d/sub; echo x > /d/sub/g; chown 1000:1000 /d/sub/g'
+    pcon volume export -o "$BATS_TEST_TMPDIR/v.tar" vexp
+    run tar tvf "$BATS_TEST_TMPDIR/v.tar"
+    assert_output_contains "0/0"
+    [[ "$output" == *"1000/1000"*"sub/g"* ]]
+    pcon volume export vexp | cmp - "$BATS_TEST_TMPDIR/v.tar"
+    pcon volume create vimp >/dev/null
+    pcon volume import vimp "$BATS_TEST_TMPDIR/v.tar"
+    run pcon run --rm -v vimp:/d $IMAGE sh -c 'cat /d/f /d/sub/g; stat -c %u:%g /d/sub/g'
+    assert_output "hi
+x
+1000:1000"
+    pcon volume create vgz >/dev/null
+    gzip -c "$BATS_TEST_TMPDIR/v.tar" | pcon volume import vgz -
+    run pcon run --rm -v vgz:/d $IMAGE cat /d/sub/g
+    assert_output "x"
+    # a tarball that climbs out: refused, nothing written beside the volume
+    python3 - "$BATS_TEST_TMPDIR/bad.tar" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    i = tarfile.TarInfo("../../escaped"); d = b"out\n"; i.size = len(d)
+    t.addfile(i, io.BytesIO(d))
+PY
+    run --separate-stderr pcon volume import vgz "$BATS_TEST_TMPDIR/bad.tar"
+    [ "$status" -ne 0 ]
+    assert_one_error_line
+    run find "$PCON_ROOT" -name escaped
+    assert_output ""
+    run -125 pcon volume import nosuch "$BATS_TEST_TMPDIR/v.tar"
+    run -125 pcon volume export -o "$BATS_TEST_TMPDIR/none.tar" nosuch
+    run ls "$BATS_TEST_TMPDIR"
+    refute_output_contains "none.tar" # nor a temporary one
+    pcon volume rm vexp vimp vgz >/dev/null
+}
