@@ -118,3 +118,26 @@ no-cat"
     assert_one_error_line
     [ ! -e "$BATS_TEST_TMPDIR/x.tar" ]
 }
+
+@test "image tree: an image's layers, base first, each with the images it tops; --whatrequires: the layers built on it" {
+    pcon run --name treec $IMAGE sh -c 'echo layer2 > /added' >/dev/null
+    pcon commit -q treec localhost/tree-top:1 >/dev/null
+    pcon rm treec >/dev/null
+    run pcon image tree localhost/tree-top:1
+    assert_status 0
+    echo "$output"
+    [[ "${lines[0]}" =~ ^Image\ ID:\ [0-9a-f]{12}$ ]]
+    [ "${lines[1]}" = "Tags:     [localhost/tree-top:1]" ]
+    [[ "${lines[2]}" =~ ^Size:\ +[0-9.]+[kMG]?B$ ]]
+    [ "${lines[3]}" = "Image Layers" ]
+    [[ "${lines[4]}" =~ ^├──\ ID:\ [0-9a-f]{12}\ Size:\ +[0-9.]+[kMG]?B\ Top\ Layer\ of:\ \[$IMAGE:latest\]$ ]]
+    [[ "${lines[5]}" =~ ^└──\ ID:\ [0-9a-f]{12}\ Size:\ +[0-9.]+[kMG]?B\ Top\ Layer\ of:\ \[localhost/tree-top:1\]$ ]]
+    [ "${#lines[@]}" -eq 6 ]
+    run pcon image tree --whatrequires $IMAGE
+    assert_status 0
+    [[ "${lines[4]}" == "├── ID: "*"Top Layer of: [$IMAGE:latest]" ]]
+    [[ "${lines[5]}" == "└── ID: "*"Top Layer of: [localhost/tree-top:1]" ]]
+    run -125 --separate-stderr pcon image tree nosuch
+    assert_one_error_line
+    pcon rmi localhost/tree-top:1 >/dev/null
+}
