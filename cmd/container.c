@@ -118,12 +118,98 @@ const struct cmd_def cmd_rename_def = {
     "rename", cmd_rename, "Rename an existing container", "CONTAINER NEW-NAME", NULL,
 };
 
+/* checkpoint and restore need CRIU with CAP_SYS_ADMIN in the initial user
+ * namespace: a rootless engine has neither, and says so as podman does */
+enum { CKPT_OPT = 0x700 };
+
+static const struct cmd_opt checkpoint_opts[] = {
+    { 'a', "all", 'a', NULL, "Checkpoint all running containers" },
+    { 'c', "compress", 'c', "ALGO", "Compression of the checkpoint archive" },
+    { CKPT_OPT, "create-image", 0, "NAME", "Create checkpoint image with specified name" },
+    { 'e', "export", 'e', "FILE", "Export the checkpoint image to a tar.gz" },
+    { CKPT_OPT + 1, "file-locks", 0, NULL, "Checkpoint a container with file locks" },
+    { CKPT_OPT + 2, "ignore-rootfs", 0, NULL, "Do not include root file-system changes" },
+    { CKPT_OPT + 3, "ignore-volumes", 0, NULL, "Do not export volumes" },
+    { 'k', "keep", 'k', NULL, "Keep all temporary checkpoint files" },
+    { 'l', "latest", 'l', NULL, "Act on the latest container pcon knows of" },
+    { 'R', "leave-running", 'R', NULL, "Leave the container running" },
+    { 'P', "pre-checkpoint", 'P', NULL, "Dump the container's memory only" },
+    { CKPT_OPT + 4, "print-stats", 0, NULL, "Display checkpoint statistics" },
+    { CKPT_OPT + 5, "tcp-established", 0, NULL, "Checkpoint established TCP connections" },
+    { CKPT_OPT + 6, "with-previous", 0, NULL, "Checkpoint with pre-checkpoint images" },
+    { 0 },
+};
+
+static const struct cmd_opt restore_opts[] = {
+    { 'a', "all", 'a', NULL, "Restore all checkpointed containers" },
+    { CKPT_OPT + 1, "file-locks", 0, NULL, "Restore a container with file locks" },
+    { CKPT_OPT + 2, "ignore-rootfs", 0, NULL, "Do not apply root file-system changes" },
+    { CKPT_OPT + 7, "ignore-static-ip", 0, NULL, "Ignore the IP address set" },
+    { CKPT_OPT + 8, "ignore-static-mac", 0, NULL, "Ignore the MAC address set" },
+    { CKPT_OPT + 3, "ignore-volumes", 0, NULL, "Do not import volumes" },
+    { 'i', "import", 'i', "FILE", "Restore from an exported checkpoint archive" },
+    { CKPT_OPT + 9, "import-previous", 0, "FILE", "Restore from a pre-checkpoint archive" },
+    { 'k', "keep", 'k', NULL, "Keep all temporary checkpoint files" },
+    { 'l', "latest", 'l', NULL, "Act on the latest container pcon knows of" },
+    { 'n', "name", 'n', "NAME", "A new name for the restored container" },
+    { CKPT_OPT + 10, "pod", 0, "POD", "Restore the container into an existing pod" },
+    { CKPT_OPT + 4, "print-stats", 0, NULL, "Display restore statistics" },
+    { 'p', "publish", 'p', "PORT", "Publish a port of the restored container" },
+    { CKPT_OPT + 5, "tcp-established", 0, NULL, "Restore established TCP connections" },
+    { 0 },
+};
+
+static int
+checkpoint_refused(const struct cmd_def *def, int argc, char **argv, const char *what)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    char *arg;
+    int opt;
+
+    while ((opt = cmd_getopt(def, argc, argv, &arg)) != -1)
+        if (opt == CMD_OPT_HELP || opt == '?' || opt == ':')
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    pcon_fail(&err, 0, "%s a container requires root", what);
+    return cmd_report(&err);
+}
+
+static int
+cmd_checkpoint(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    (void) ctx;
+    return checkpoint_refused(&cmd_checkpoint_def, argc, argv, "checkpointing");
+}
+
+const struct cmd_def cmd_checkpoint_def = {
+    "checkpoint",
+    cmd_checkpoint,
+    "Checkpoint one or more containers (needs root: refused by a rootless engine)",
+    "[options] CONTAINER [CONTAINER...]",
+    checkpoint_opts,
+};
+
+static int
+cmd_restore(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    (void) ctx;
+    return checkpoint_refused(&cmd_restore_def, argc, argv, "restoring");
+}
+
+const struct cmd_def cmd_restore_def = {
+    "restore",
+    cmd_restore,
+    "Restore one or more containers from a checkpoint (needs root: refused by a rootless engine)",
+    "[options] CONTAINER [CONTAINER...]",
+    restore_opts,
+};
+
 static const struct cmd_def *const subcommands[] = {
-    &cmd_attach_def,  &cmd_clone_def,  &cmd_cp_def,      &cmd_create_def, &cmd_exec_def,
-    &cmd_export_def,  &cmd_exists_def, &cmd_inspect_def, &cmd_kill_def,   &cmd_logs_def,
-    &cmd_pause_def,   &cmd_port_def,   &cmd_prune_def,   &cmd_ps_def,     &cmd_rename_def,
-    &cmd_restart_def, &cmd_rm_def,     &cmd_run_def,     &cmd_start_def,  &cmd_stats_def,
-    &cmd_stop_def,    &cmd_top_def,    &cmd_unpause_def, &cmd_update_def, &cmd_wait_def,
+    &cmd_attach_def, &cmd_checkpoint_def, &cmd_clone_def,   &cmd_cp_def,      &cmd_create_def,
+    &cmd_exec_def,   &cmd_export_def,     &cmd_exists_def,  &cmd_inspect_def, &cmd_kill_def,
+    &cmd_logs_def,   &cmd_pause_def,      &cmd_port_def,    &cmd_prune_def,   &cmd_ps_def,
+    &cmd_rename_def, &cmd_restart_def,    &cmd_restore_def, &cmd_rm_def,      &cmd_run_def,
+    &cmd_start_def,  &cmd_stats_def,      &cmd_stop_def,    &cmd_top_def,     &cmd_unpause_def,
+    &cmd_update_def, &cmd_wait_def,
 };
 
 static int

@@ -8,6 +8,8 @@
 
 #include "../engine/container.h"
 #include "../engine/spec.h"
+#include "../engine/userns.h"
+#include "../pod/pod.h"
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
@@ -484,9 +486,89 @@ const struct cmd_def cmd_system_renumber_def = {
     NULL,
 };
 
+static const struct cmd_opt reset_opts[] = {
+    { 'f', "force", 'f', NULL, "Do not prompt for confirmation" },
+    { 0 },
+};
+
+/* Everything of this store: every pod and container stopped and removed,
+ * then the graph root and the run root themselves, then the pause process
+ * that held their namespaces (as podman's system reset). */
+static int
+cmd_system_reset(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    struct container *v = NULL;
+    struct pod *pv = NULL;
+    size_t n = 0, pn = 0;
+    bool force = false;
+    char *arg;
+    int opt, code = 0;
+
+    while ((opt = cmd_getopt(&cmd_system_reset_def, argc, argv, &arg)) != -1) {
+        if (opt != 'f')
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        force = cmd_flag_value(arg);
+    }
+    if (optind < argc)
+        return cmd_usage_error(&cmd_system_reset_def, "accepts 0 arg(s), received %d",
+                               argc - optind);
+    if (strcmp(ctx->g.graphroot, "/") == 0 || strcmp(ctx->g.runroot, "/") == 0) {
+        pcon_fail_kind(&err, PCON_ERR_USAGE, 0, "refusing to reset a store rooted at /");
+        return cmd_report(&err);
+    }
+    if (!force) {
+        char answer[16] = "";
+        printf("WARNING! This will remove:\n        - all containers\n        - all pods\n"
+               "        - all images\n        - all networks\n        - all build cache\n"
+               "        - all volumes\n        - all secrets\n"
+               "        - the graphRoot directory: \"%s\"\n"
+               "        - the runRoot directory: \"%s\"\n"
+               "Are you sure you want to continue? [y/N] ",
+               ctx->g.graphroot, ctx->g.runroot);
+        fflush(stdout);
+        if (fgets(answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
+            return 0;
+    }
+    if (cmd_store_open(ctx, &err) < 0)
+        return cmd_report(&err);
+    /* nothing may run on a store that goes: pods (their infras, /dev/shm)
+     * first, then every container left */
+    if (pod_list(&ctx->st, &pv, &pn, &err) == 0)
+        for (size_t i = 0; i < pn; i++)
+            if (pod_remove(&ctx->st, &pv[i], true, 0, &err) < 0) {
+                code = cmd_report(&err);
+                pcon_err_clear(&err);
+            }
+    pod_list_free(pv, pn);
+    if (engine_ctr_list(&ctx->st, &v, &n, &err) == 0)
+        for (size_t i = 0; i < n; i++)
+            if (engine_ctr_remove(&ctx->st, &v[i], true, &err) < 0) {
+                code = cmd_report(&err);
+                pcon_err_clear(&err);
+            }
+    engine_ctr_list_free(v, n);
+    if (code)
+        return code; /* something still runs: the roots stay */
+    /* the pause process first (this one stays in the namespaces it joined),
+     * then, inside pcon's user namespace, the files of subordinate ids too */
+    engine_userns_pause_stop(ctx->g.runroot);
+    if (fs_rm_rf_at(AT_FDCWD, ctx->g.graphroot, &err) < 0
+        || fs_rm_rf_at(AT_FDCWD, ctx->g.runroot, &err) < 0) {
+        code = cmd_report(&err);
+        pcon_err_clear(&err);
+    }
+    return code;
+}
+
+const struct cmd_def cmd_system_reset_def = {
+    "system reset", cmd_system_reset, "Reset pcon's storage: remove everything",
+    "[options]",    reset_opts,
+};
+
 static const struct cmd_def *const system_subcommands[] = {
-    &cmd_system_df_def,       &cmd_info_def, &cmd_system_migrate_def, &cmd_system_prune_def,
-    &cmd_system_renumber_def,
+    &cmd_system_df_def,       &cmd_info_def,         &cmd_system_migrate_def, &cmd_system_prune_def,
+    &cmd_system_renumber_def, &cmd_system_reset_def,
 };
 
 static int

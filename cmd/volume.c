@@ -466,6 +466,19 @@ const struct cmd_def cmd_volume_prune_def = {
     "volume prune", cmd_volume_prune, "Remove all unused volumes", "[options]", prune_opts,
 };
 
+/* a volume for export or import, not found in podman's words */
+static int
+volume_named(struct cmd_ctx *ctx, const char *name, struct volume_rec *v, struct pcon_err *err)
+{
+    if (storage_volume_load(&ctx->st, name, v, err) == 0)
+        return 0;
+    if (err->kind == PCON_ERR_NOTFOUND) {
+        pcon_err_clear(err);
+        pcon_fail_kind(err, PCON_ERR_NOTFOUND, 0, "no such volume %s", name);
+    }
+    return -1;
+}
+
 static const struct cmd_opt export_opts[] = {
     { 'o', "output", 'o', "FILE", "Write to the file (default: standard output, redirected)" },
     { 0 },
@@ -491,9 +504,7 @@ cmd_volume_export(struct cmd_ctx *ctx, int argc, char **argv)
     fd = cmd_output_open(output, &tmp, &err);
     if (fd < 0)
         return cmd_report(&err);
-    r = cmd_store_open(ctx, &err) < 0 || storage_volume_load(&ctx->st, argv[optind], &v, &err) < 0
-            ? -1
-            : 0;
+    r = cmd_store_open(ctx, &err) < 0 || volume_named(ctx, argv[optind], &v, &err) < 0 ? -1 : 0;
     if (r == 0) {
         r = storage_volume_export(&ctx->st, v.name, fd, &err);
         storage_volume_free(&v);
@@ -521,7 +532,7 @@ cmd_volume_import(struct cmd_ctx *ctx, int argc, char **argv)
     if (argc - optind != 2)
         return cmd_usage_error(&cmd_volume_import_def, "accepts 2 arg(s), received %d",
                                argc - optind);
-    if (cmd_store_open(ctx, &err) < 0 || storage_volume_load(&ctx->st, argv[optind], &v, &err) < 0)
+    if (cmd_store_open(ctx, &err) < 0 || volume_named(ctx, argv[optind], &v, &err) < 0)
         return cmd_report(&err);
     fd = strcmp(argv[optind + 1], "-") == 0 ? dup(0) : open(argv[optind + 1], O_RDONLY | O_CLOEXEC);
     if (fd < 0) {

@@ -48,6 +48,16 @@ pause_read(int rundfd, struct pause_ref *ref)
     return 0;
 }
 
+void
+engine_userns_pause_stop(const char *runroot)
+{
+    cleanup_close int dfd = open(runroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct pause_ref ref;
+
+    if (dfd >= 0 && pause_read(dfd, &ref) == 0 && proc_alive(ref.pid, ref.starttime))
+        (void) kill(ref.pid, SIGKILL); /* it holds namespaces, nothing to save */
+}
+
 struct subid_api {
     int (*get_uid_ranges)(const char *owner, struct subid_range **ranges);
     int (*get_gid_ranges)(const char *owner, struct subid_range **ranges);

@@ -13,6 +13,9 @@
  * store's mounts. Must be called while single-threaded. A no-op when
  * already inside, or when running as real root. */
 int engine_userns_join(const char *runroot, struct pcon_err *err);
+/* ends the pause process pause.pid in runroot names (the recorded one:
+ * its start time checked), as system reset does; gone already is fine */
+void engine_userns_pause_stop(const char *runroot);
 /* true when this process runs in a user namespace with a single id mapped */
 bool engine_userns_single_mapping(void);
 

@@ -173,3 +173,38 @@ Total reclaimed space: 0B"
     assert_status 0
     pcon image exists $IMAGE
 }
+
+@test "system reset: asks first; -f stops and removes every pod, container, volume, network, secret and image, the roots and the pause process" {
+    local pid start
+    pcon pod create --name rpod >/dev/null
+    pcon run -d --pod rpod --name rmember $IMAGE sleep 1000 >/dev/null
+    pcon run -d --name rlone $IMAGE sleep 1000 >/dev/null
+    pcon volume create rvol >/dev/null
+    pcon network create rnet >/dev/null
+    printf 'x' | pcon secret create rsec - >/dev/null
+    run pcon system reset <<<"n"
+    assert_status 0
+    assert_output_contains "Are you sure you want to continue? [y/N]"
+    assert_output_contains "the graphRoot directory: \"$PCON_ROOT\""
+    run pcon ps -q
+    [ "${#lines[@]}" -eq 3 ]
+    read -r pid start <"$PCON_RUNROOT/pause.pid"
+    mpid=$(pcon inspect --format '{{.State.Pid}}' rlone)
+    run pcon system reset -f
+    assert_status 0
+    [ ! -e "$PCON_ROOT" ]
+    [ ! -e "$PCON_RUNROOT/pause.pid" ]
+    ! kill -0 "$mpid" 2>/dev/null
+    wait_for 5 sh -c "! kill -0 $pid 2>/dev/null"
+    # a store made afresh on the next command
+    run pcon images -q
+    assert_status 0
+    assert_output ""
+    run pcon volume ls -q
+    assert_output ""
+    run pcon network ls --format '{{.Name}}'
+    assert_output "podman"
+    run pcon secret ls -q
+    assert_output ""
+    pcon import "$BB_TAR" "$IMAGE" >/dev/null
+}

@@ -64,3 +64,14 @@ load helpers
     pcon pod rm -a -f -t 0 >/dev/null
     assert_no_containers
 }
+
+@test "container checkpoint and restore: refused as podman's rootless ones (CRIU needs root), nothing changed" {
+    pcon run -d --name ck $IMAGE sleep 1000 >/dev/null
+    run -125 --separate-stderr pcon container checkpoint --leave-running ck
+    [ "$stderr" = "Error: checkpointing a container requires root" ]
+    run -125 --separate-stderr pcon container restore --import x.tar.gz
+    [ "$stderr" = "Error: restoring a container requires root" ]
+    run pcon inspect --format '{{.State.Status}}' ck
+    assert_output "running"
+    pcon rm -f -t 0 ck >/dev/null
+}
