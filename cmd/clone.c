@@ -8,6 +8,7 @@
 
 #include "../engine/container.h"
 #include "../lib/cleanup.h"
+#include "../pod/pod.h"
 #include "cmd.h"
 #include "ctr_opts.h"
 
@@ -54,33 +55,102 @@ dropped(char *const *args, size_t i, bool pod)
     return 0;
 }
 
-/* NAME-clone, or NAME-cloneN for the first N free */
-static char *
-clone_name(struct cmd_ctx *ctx, const char *name)
+char *
+cmd_clone_name(struct cmd_ctx *ctx, const char *name)
 {
     for (int i = 0;; i++) {
         char *n = i ? xasprintf("%s-clone%d", name, i) : xasprintf("%s-clone", name);
         struct container c;
-        if (engine_ctr_load(&ctx->st, n, &c, NULL) < 0)
+        struct pod p;
+        bool ctr = engine_ctr_load(&ctx->st, n, &c, NULL) == 0;
+        bool pod = !ctr && pod_load(&ctx->st, n, &p, NULL) == 0;
+        if (!ctr && !pod)
             return n;
-        engine_ctr_free(&c);
+        if (ctr)
+            engine_ctr_free(&c);
+        if (pod)
+            pod_free(&p);
         free(n);
     }
+}
+
+int
+cmd_ctr_clone(struct cmd_ctx *ctx, const struct container *c, const char *name, const char *pod,
+              const char *image, char *const *limits, struct container *out, struct pcon_err *err)
+{
+    cleanup_strv char **args = NULL;
+    struct create_args a;
+    size_t nargs, first;
+    char *arg;
+    int opt, r = 0;
+
+    if (c->cfg.infra || c->cfg.create_args == NULL)
+        return pcon_fail(err, 0, "container %s cannot be cloned: %s", c->cfg.name,
+                         c->cfg.infra ? "it is a pod's infra container"
+                                      : "its create arguments were not kept");
+    /* the original's arguments, its name and pod (if another is asked)
+     * left out, then the limits asked; the image replaced if given */
+    strv_push(&args, "create");
+    strv_push(&args, "--name");
+    strv_push(&args, name);
+    if (pod) {
+        strv_push(&args, "--pod");
+        strv_push(&args, pod);
+    }
+    for (size_t i = 0; c->cfg.create_args[i];) {
+        size_t d = dropped(c->cfg.create_args, i, pod != NULL);
+        if (d) {
+            i += d;
+            continue;
+        }
+        strv_push(&args, c->cfg.create_args[i++]);
+    }
+    nargs = strv_len(args);
+    cmd_create_args_init(&a);
+    optind = 0; /* getopt starts afresh over the new words */
+    while (r >= 0 && (opt = cmd_getopt(&cmd_run_def, (int) nargs, args, &arg)) != -1) {
+        if (opt == 'd' || opt == CO_SIG_PROXY)
+            continue; /* run's own: not the container's */
+        r = opt == CMD_OPT_HELP || opt == '?' || opt == ':' ? -1
+                                                            : cmd_create_opt(&a, opt, arg, err);
+        if (r <= 0 && err->msg == NULL)
+            r = pcon_fail(err, 0, "container %s's create arguments could not be read again",
+                          c->cfg.name);
+    }
+    first = (size_t) optind; /* the image, then the command */
+    for (size_t i = 0; r >= 0 && limits && limits[i]; i++) {
+        cleanup_free char *key = xstrdup(limits[i] + 2);
+        char *eq = strchr(key, '=');
+        *eq = '\0';
+        for (size_t k = 0; clone_opts[k].name; k++)
+            if (strcmp(clone_opts[k].name, key) == 0)
+                r = cmd_create_opt(&a, clone_opts[k].id, eq + 1, err);
+    }
+    if (r >= 0 && first >= nargs)
+        r = pcon_fail(err, 0, "container %s's create arguments name no image", c->cfg.name);
+    if (r >= 0) {
+        if (image) {
+            free(args[first]);
+            args[first] = xstrdup(image);
+        }
+        a.o.create_args = args + 1; /* the copy's own, for generate systemd */
+        r = cmd_create_container(ctx, &a, args + first, out, err);
+    }
+    cmd_create_args_free(&a);
+    return r < 0 ? -1 : 0;
 }
 
 static int
 cmd_clone(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
-    cleanup_strv char **args = NULL, **limits = NULL;
+    cleanup_strv char **limits = NULL;
     cleanup_free char *name = NULL;
     const char *pod = NULL, *image = NULL;
     bool destroy = false, force = false, run = false;
-    struct create_args a;
     struct container c, out;
-    size_t nargs = 0;
     char *arg;
-    int opt, r = 0;
+    int opt;
 
     while ((opt = cmd_getopt(&cmd_clone_def, argc, argv, &arg)) != -1) {
         if (opt == CLONE_DESTROY)
@@ -114,13 +184,6 @@ cmd_clone(struct cmd_ctx *ctx, int argc, char **argv)
         image = argv[optind + 2];
     if (cmd_store_open(ctx, &err) < 0 || engine_ctr_load(&ctx->st, argv[optind], &c, &err) < 0)
         return cmd_report(&err);
-    if (c.cfg.infra || c.cfg.create_args == NULL) {
-        pcon_fail(&err, 0, "container %s cannot be cloned: %s", c.cfg.name,
-                  c.cfg.infra ? "it is a pod's infra container"
-                              : "its create arguments were not kept");
-        engine_ctr_free(&c);
-        return cmd_report(&err);
-    }
     /* refused before anything is made */
     if (destroy && engine_ctr_is_active(&c) && !force) {
         pcon_fail_kind(&err, PCON_ERR_INUSE, 0,
@@ -131,57 +194,8 @@ cmd_clone(struct cmd_ctx *ctx, int argc, char **argv)
         return cmd_report(&err);
     }
     if (name == NULL)
-        name = clone_name(ctx, c.cfg.name);
-    /* the original's arguments, its name and pod (if another is asked)
-     * left out, then the limits asked; the image replaced if given */
-    strv_push(&args, "create");
-    strv_push(&args, "--name");
-    strv_push(&args, name);
-    if (pod) {
-        strv_push(&args, "--pod");
-        strv_push(&args, pod);
-    }
-    for (size_t i = 0; c.cfg.create_args[i];) {
-        size_t d = dropped(c.cfg.create_args, i, pod != NULL);
-        if (d) {
-            i += d;
-            continue;
-        }
-        strv_push(&args, c.cfg.create_args[i++]);
-    }
-    nargs = strv_len(args);
-    cmd_create_args_init(&a);
-    optind = 0; /* getopt starts afresh over the new words */
-    while (r >= 0 && (opt = cmd_getopt(&cmd_run_def, (int) nargs, args, &arg)) != -1) {
-        if (opt == 'd' || opt == CO_SIG_PROXY)
-            continue; /* run's own: not the container's */
-        r = opt == CMD_OPT_HELP || opt == '?' || opt == ':' ? -1
-                                                            : cmd_create_opt(&a, opt, arg, &err);
-        if (r == 0)
-            r = pcon_fail(&err, 0, "container %s's create arguments could not be read again",
-                          c.cfg.name);
-    }
-    size_t first = (size_t) optind; /* the image, then the command */
-    for (size_t i = 0; r >= 0 && limits && limits[i]; i++) {
-        char *eq = strchr(limits[i], '=');
-        *eq = '\0';
-        for (size_t k = 0; clone_opts[k].name; k++)
-            if (strcmp(clone_opts[k].name, limits[i] + 2) == 0)
-                r = cmd_create_opt(&a, clone_opts[k].id, eq + 1, &err);
-        *eq = '=';
-    }
-    if (r >= 0 && first >= nargs)
-        r = pcon_fail(&err, 0, "container %s's create arguments name no image", c.cfg.name);
-    if (r >= 0) {
-        if (image) {
-            free(args[first]);
-            args[first] = xstrdup(image);
-        }
-        a.o.create_args = args + 1; /* the copy's own, for generate systemd */
-        r = cmd_create_container(ctx, &a, args + first, &out, &err);
-    }
-    cmd_create_args_free(&a);
-    if (r < 0) {
+        name = cmd_clone_name(ctx, c.cfg.name);
+    if (cmd_ctr_clone(ctx, &c, name, pod, image, limits, &out, &err) < 0) {
         engine_ctr_free(&c);
         return cmd_report(&err);
     }

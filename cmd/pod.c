@@ -158,8 +158,10 @@ no_infra_check(const struct create_args *a, const char *share, struct pcon_err *
     return 0;
 }
 
+/* pod create's command line made into a pod: into *out when out is not
+ * NULL, else its id printed; the exit code */
 static int
-cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
+pod_create_cmdline(struct cmd_ctx *ctx, int argc, char **argv, struct pod *out)
 {
     cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **labels = NULL;
@@ -292,9 +294,19 @@ cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
         pod_free(&p);
         return cmd_report(&err);
     }
+    if (out) {
+        *out = p;
+        return 0;
+    }
     printf("%s\n", p.cfg.id);
     pod_free(&p);
     return 0;
+}
+
+static int
+cmd_pod_create(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    return pod_create_cmdline(ctx, argc, argv, NULL);
 }
 
 const struct cmd_def cmd_pod_create_def = {
@@ -1393,11 +1405,145 @@ const struct cmd_def cmd_pod_unpause_def = {
     pod_pause_opts,
 };
 
+/* --- clone: the pod again from its own create command, its members too --- */
+
+enum { CLONE_DESTROY = 0x800, CLONE_START };
+
+static const struct cmd_opt clone_opts[] = {
+    { CLONE_DESTROY, "destroy", 0, NULL, "Remove the original pod" },
+    { POD_HOSTNAME, "hostname", 0, "NAME", "The copy's hostname" },
+    { POD_INFRA_NAME, "infra-name", 0, "NAME", "The copy's infra container's name" },
+    { POD_LABEL, "label", 'l', "KEY=VALUE", "Set metadata on the copy" },
+    { CO_NAME, "name", 'n', "NAME", "The copy's name (default: NAME-clone)" },
+    { CLONE_START, "start", 0, NULL, "Start the copy" },
+    { 0 },
+};
+
+/* the original's create words a copy leaves out: how many (its name, id
+ * and pid files, --replace) */
+static size_t
+pod_dropped(char *const *args, size_t i, bool hostname, bool infra_name)
+{
+    static const char *const valued[] = {
+        "--name",       "-n", "--pod-id-file", "--infra-conmon-pidfile", "--hostname",
+        "--infra-name", NULL
+    };
+    const char *a = args[i];
+
+    if (strcmp(a, "--replace") == 0 || strncmp(a, "--replace=", 10) == 0)
+        return 1;
+    for (size_t k = 0; valued[k]; k++) {
+        size_t n = strlen(valued[k]);
+        if ((k == 4 && !hostname) || (k == 5 && !infra_name))
+            continue;
+        if (strncmp(a, valued[k], n) == 0 && a[n] == '=')
+            return 1;
+        if (strcmp(a, valued[k]) == 0)
+            return args[i + 1] ? 2 : 1;
+    }
+    return 0;
+}
+
+static int
+cmd_pod_clone(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    cleanup_strv char **args = NULL, **extra = NULL;
+    cleanup_free char *name = NULL;
+    bool destroy = false, start = false, hostname = false, infra_name = false;
+    struct container *v = NULL;
+    size_t n = 0, nc;
+    struct pod p, copy = { 0 };
+    char *arg;
+    int opt, code;
+
+    while ((opt = cmd_getopt(&cmd_pod_clone_def, argc, argv, &arg)) != -1) {
+        if (opt == CLONE_DESTROY)
+            destroy = cmd_flag_value(arg);
+        else if (opt == CLONE_START)
+            start = cmd_flag_value(arg);
+        else if (opt == CO_NAME) {
+            free(name);
+            name = xstrdup(arg);
+        } else if (opt == POD_HOSTNAME || opt == POD_INFRA_NAME || opt == POD_LABEL) {
+            hostname |= opt == POD_HOSTNAME;
+            infra_name |= opt == POD_INFRA_NAME;
+            strv_push_take(&extra, xasprintf("--%s=%s",
+                                             opt == POD_HOSTNAME     ? "hostname"
+                                             : opt == POD_INFRA_NAME ? "infra-name"
+                                                                     : "label",
+                                             arg));
+        } else
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    }
+    if (argc - optind < 1 || argc - optind > 2)
+        return cmd_usage_error(&cmd_pod_clone_def,
+                               "requires at least 1 and at most 2 arg(s),"
+                               " received %d",
+                               argc - optind);
+    if (argc - optind == 2 && name == NULL)
+        name = xstrdup(argv[optind + 1]);
+    if (cmd_store_open(ctx, &err) < 0 || pod_load(&ctx->st, argv[optind], &p, &err) < 0)
+        return cmd_report(&err);
+    if (pod_containers(&ctx->st, &p, &v, &n, &err) < 0) {
+        pod_free(&p);
+        return cmd_report(&err);
+    }
+    if (name == NULL)
+        name = cmd_clone_name(ctx, p.cfg.name);
+    /* "pcon pod create ARGS": ARGS again, under the new name */
+    strv_push(&args, "create");
+    strv_push(&args, "--name");
+    strv_push(&args, name);
+    nc = strv_len(p.cfg.create_command);
+    for (size_t i = 3; i < nc;) {
+        size_t d = pod_dropped(p.cfg.create_command, i, hostname, infra_name);
+        if (d) {
+            i += d;
+            continue;
+        }
+        strv_push(&args, p.cfg.create_command[i++]);
+    }
+    for (size_t i = 0; extra && extra[i]; i++)
+        strv_push(&args, extra[i]);
+    optind = 0; /* getopt starts afresh over the new words */
+    code = pod_create_cmdline(ctx, (int) strv_len(args), args, &copy);
+    /* the members, oldest first, as NAME-clone in the copy */
+    for (size_t i = n; code == 0 && i-- > 0;) {
+        cleanup_free char *mname = NULL;
+        struct container out;
+        if (v[i].cfg.infra)
+            continue;
+        mname = cmd_clone_name(ctx, v[i].cfg.name);
+        if (cmd_ctr_clone(ctx, &v[i], mname, copy.cfg.id, NULL, NULL, &out, &err) < 0) {
+            cleanup_err struct pcon_err e2 = { 0 };
+            (void) pod_remove(&ctx->st, &copy, true, 0, &e2); /* nothing half-made stays */
+            code = cmd_report(&err);
+            break;
+        }
+        engine_ctr_free(&out);
+    }
+    if (code == 0 && destroy && pod_remove(&ctx->st, &p, true, -1, &err) < 0)
+        code = cmd_report(&err);
+    if (code == 0 && start && pod_start(&ctx->st, &copy, &err) < 0)
+        code = cmd_report(&err);
+    if (code == 0)
+        printf("%s\n", copy.cfg.id);
+    pod_free(&copy);
+    engine_ctr_list_free(v, n);
+    pod_free(&p);
+    return code;
+}
+
+const struct cmd_def cmd_pod_clone_def = {
+    "pod clone", cmd_pod_clone, "Clone an existing pod", "[options] POD [NAME]", clone_opts,
+};
+
 static const struct cmd_def *const pod_subcommands[] = {
-    &cmd_pod_create_def,  &cmd_pod_exists_def, &cmd_pod_inspect_def, &cmd_pod_kill_def,
-    &cmd_pod_logs_def,    &cmd_pod_pause_def,  &cmd_pod_prune_def,   &cmd_pod_ps_def,
-    &cmd_pod_restart_def, &cmd_pod_rm_def,     &cmd_pod_start_def,   &cmd_pod_stats_def,
-    &cmd_pod_stop_def,    &cmd_pod_top_def,    &cmd_pod_unpause_def,
+    &cmd_pod_clone_def, &cmd_pod_create_def,  &cmd_pod_exists_def, &cmd_pod_inspect_def,
+    &cmd_pod_kill_def,  &cmd_pod_logs_def,    &cmd_pod_pause_def,  &cmd_pod_prune_def,
+    &cmd_pod_ps_def,    &cmd_pod_restart_def, &cmd_pod_rm_def,     &cmd_pod_start_def,
+    &cmd_pod_stats_def, &cmd_pod_stop_def,    &cmd_pod_top_def,    &cmd_pod_unpause_def,
 };
 
 static int

@@ -592,3 +592,31 @@ on-net"
     pcon pod rm -f on-net >/dev/null
     pcon network rm podnet-f >/dev/null
 }
+
+@test "pod clone: the pod again from its own create command, its members as NAME-clone in it; --start, --destroy, a name" {
+    local port
+    port=$(free_port)
+    pcon pod create --name orig -p "$port:80" --label tier=web >/dev/null
+    pcon create --pod orig --name orig-web $IMAGE sh -c 'echo cloned > /i; httpd -f -p 80 -h /' >/dev/null
+    run pcon pod clone orig
+    assert_status 0
+    [[ "$output" =~ ^[0-9a-f]{64}$ ]]
+    run pcon pod inspect --format '{{.Name}} {{.Labels.tier}} {{.NumContainers}}' orig-clone
+    assert_output "orig-clone web 2"
+    run pcon ps -a --filter pod=orig-clone --format '{{.Names}}' --sort names
+    assert_output_contains "orig-web-clone"
+    pcon pod rm orig-clone >/dev/null
+    # started in place of the original
+    run pcon pod clone --start --destroy orig copy
+    assert_status 0
+    run pcon pod exists orig
+    assert_status 1
+    wait_for 10 curl -sf "http://127.0.0.1:$port/i"
+    run curl -sf "http://127.0.0.1:$port/i"
+    assert_output "cloned"
+    run pcon pod ps --format '{{.Name}} {{.Status}}'
+    assert_output "copy Running"
+    run -125 pcon pod clone nosuch
+    pcon pod rm -f -t 0 copy >/dev/null
+    assert_no_containers
+}
