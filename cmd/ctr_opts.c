@@ -15,6 +15,7 @@
 #include "../engine/spec.h"
 #include "../pod/pod.h"
 #include "../netns/network.h"
+#include "../netns/port.h"
 #include "ctr_opts.h"
 
 void
@@ -53,6 +54,10 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->o.ulimits);
     strv_free(a->o.sysctls);
     strv_free(a->o.group_add);
+    strv_free(a->o.annotations);
+    strv_free(a->o.env_merge);
+    strv_free(a->o.expose);
+    strv_free(a->o.unsetenv);
     for (int i = 0; i < 2; i++) {
         strv_free(a->caps_in[i]);
         strv_free(a->caps[i]);
@@ -387,6 +392,43 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         return 1;
     case CO_ENV_HOST:
         a->o.env_host = true;
+        return 1;
+    case CO_ANNOTATION:
+        if (strchr(arg, '=') == NULL || arg[0] == '=')
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "annotations must be formatted KEY=VALUE: %s", arg);
+        strv_push(&a->o.annotations, arg);
+        return 1;
+    case CO_ENV_MERGE:
+        if (strchr(arg, '=') == NULL || arg[0] == '=')
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "missing = in %s", arg);
+        strv_push(&a->o.env_merge, arg);
+        return 1;
+    case CO_EXPOSE: {
+        cleanup_free struct netns_port *v = NULL;
+        size_t nv = 0;
+        if (netns_port_parse(arg, &v, &nv, err) < 0 || v[0].host_port || v[0].host_ip[0])
+            return err->msg ? -1
+                            : pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid port format %s", arg);
+        strv_push(&a->o.expose, arg);
+        return 1;
+    }
+    case CO_HTTP_PROXY:
+        a->o.no_http_proxy = !cmd_flag_value(arg);
+        return 1;
+    case CO_PIDFILE:
+        a->o.pidfile = arg;
+        return 1;
+    case CO_QUIET:
+        return 1; /* pcon's pulls print nothing */
+    case CO_UMASK:
+        a->o.umask = arg;
+        return 1;
+    case CO_UNSETENV:
+        strv_push(&a->o.unsetenv, arg);
+        return 1;
+    case CO_UNSETENV_ALL:
+        a->o.unsetenv_all = cmd_flag_value(arg);
         return 1;
     case CO_DEVICE:
         strv_push(&a->o.devices, arg);

@@ -79,10 +79,30 @@ enum {
     CO_CPUSET_MEMS,
     CO_PIDS_LIMIT,
     CO_BLKIO_WEIGHT,
+    CO_PIDFILE,
+    CO_UMASK,
+    CO_ANNOTATION,
+    CO_UNSETENV,
+    CO_UNSETENV_ALL,
+    CO_ENV_MERGE,
+    CO_HTTP_PROXY,
+    CO_EXPOSE,
+    CO_QUIET,
 };
 
 #define CREATE_OPTS                                                                                \
     { CO_ADD_HOST, "add-host", 0, "HOST:IP", "Add a custom host-to-IP mapping (host:ip)" },        \
+        { CO_ANNOTATION, "annotation", 0, "KEY=VALUE", "Add an annotation to the container" },     \
+        { CO_ENV_MERGE, "env-merge", 0, "KEY=VALUE",                                               \
+          "Preprocess an environment variable: ${VAR} from the image's" },                         \
+        { CO_EXPOSE, "expose", 0, "PORT[/PROTO]", "Expose a port or a range of ports (for -P)" },  \
+        { CO_HTTP_PROXY, "http-proxy", 0, NULL,                                                    \
+          "Pass the caller's proxy variables (http_proxy, ...) in (default true)" },               \
+        { CO_PIDFILE, "pidfile", 0, "FILE", "Write the container process's pid to the file" },     \
+        { CO_QUIET, "quiet", 'q', NULL, "Suppress output information when pulling images" },       \
+        { CO_UMASK, "umask", 0, "MASK", "The container process's umask (default 0022)" },          \
+        { CO_UNSETENV, "unsetenv", 0, "NAME", "Unset a default (the image's, pcon's) variable" },  \
+        { CO_UNSETENV_ALL, "unsetenv-all", 0, NULL, "Unset every default variable" },              \
         { CO_CAP_ADD, "cap-add", 0, "CAP",                                                         \
           "Add capabilities (names, with or without CAP_, or ALL)" },                              \
         { CO_CAP_DROP, "cap-drop", 0, "CAP", "Drop capabilities (names, or ALL)" },                \

@@ -489,6 +489,24 @@ inspect_config(yajl_gen g, const struct ctr_config *cf)
     JG(json_gen_kv_int(g, "StopTimeout", cf->stop_timeout));
     JG(json_gen_str(g, "Labels"));
     JG(cf->labels ? cmd_json_map(g, cf->labels) : yajl_gen_null(g));
+    {
+        /* --annotation's, and podman's own about the container */
+        cleanup_strv char **ann = cf->annotations ? strv_dup(cf->annotations) : NULL;
+        char um[16];
+        strv_push(&ann, cf->tty ? "io.kubernetes.cri-o.TTY=true" : "io.kubernetes.cri-o.TTY=false");
+        strv_push(&ann, cf->rm ? "io.podman.annotations.autoremove=TRUE"
+                               : "io.podman.annotations.autoremove=FALSE");
+        strv_push(&ann, cf->init ? "io.podman.annotations.init=TRUE"
+                                 : "io.podman.annotations.init=FALSE");
+        strv_push(&ann, cf->privileged ? "io.podman.annotations.privileged=TRUE"
+                                       : "io.podman.annotations.privileged=FALSE");
+        strv_push(&ann, cmd_ctr_published_all(cf) ? "io.podman.annotations.publish-all=TRUE"
+                                                  : "io.podman.annotations.publish-all=FALSE");
+        JG(json_gen_str(g, "Annotations"));
+        JG(cmd_json_map(g, ann));
+        snprintf(um, sizeof um, "%04o", cf->umask >= 0 ? (unsigned) cf->umask & 0777u : 0022u);
+        JG(json_gen_kv_str(g, "Umask", um));
+    }
     if (cf->health_test) {
         JG(json_gen_str(g, "Healthcheck"));
         JG(yajl_gen_map_open(g));

@@ -73,6 +73,9 @@ struct ctr_config {
     char **labels;        /* --label KEY=VALUE */
     char **create_args;   /* the options and operands of the run or create that made it */
     char *conmon_pidfile; /* --conmon-pidfile: the monitor's pid, written at each start */
+    char *pidfile;        /* --pidfile: the container's init's pid, written at each start */
+    int umask;            /* --umask, or -1: 0022 */
+    char **annotations;   /* --annotation KEY=VALUE */
     enum sdnotify_mode sdnotify;
     char **net_aliases;         /* --network-alias: more names on its user networks */
     char *static_ip;            /* --ip: its address on its (one) user network */
@@ -207,6 +210,14 @@ struct engine_create_opts {
     char **labels;              /* --label, --label-file: KEY=VALUE */
     char **create_args;         /* the command line's options and operands, kept */
     const char *conmon_pidfile; /* --conmon-pidfile */
+    const char *pidfile;        /* --pidfile */
+    const char *umask;          /* --umask (octal), NULL: podman's 0022 */
+    char **annotations;         /* --annotation */
+    char **unsetenv;            /* --unsetenv NAME: out of the image's and the default env */
+    bool unsetenv_all;          /* --unsetenv-all: none of them */
+    char **env_merge;           /* --env-merge KEY=VALUE with ${VAR} of the image's env */
+    bool no_http_proxy;         /* --http-proxy=false: the caller's proxy variables stay out */
+    char **expose;              /* --expose PORT[/PROTO]: published by -P with the image's */
     enum sdnotify_mode sdnotify;
     char **net_aliases;          /* --network-alias */
     const char *static_ip;       /* --ip */

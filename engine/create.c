@@ -237,6 +237,61 @@ build_health(struct ctr_config *g, const struct image_config *ic,
     return 0;
 }
 
+/* the proxy variables podman passes on from its own environment */
+static const char *const proxy_vars[] = { "http_proxy", "https_proxy", "ftp_proxy",
+                                          "no_proxy",   "HTTP_PROXY",  "HTTPS_PROXY",
+                                          "FTP_PROXY",  "NO_PROXY",    NULL };
+
+/* --env-merge KEY=VALUE: ${VAR} in VALUE from the env so far; a VAR it
+ * lacks leaves the variable out (as podman) */
+static char *
+env_merged(char *const *env, const char *kv)
+{
+    char *out = xstrdup("");
+
+    for (const char *p = kv; *p;) {
+        const char *end;
+        if (p[0] == '$' && p[1] == '{' && (end = strchr(p + 2, '}')) != NULL) {
+            cleanup_free char *name = xstrndup(p + 2, (size_t) (end - p - 2));
+            const char *v = engine_spec_env_get(env, name);
+            if (v == NULL) {
+                free(out);
+                return NULL;
+            }
+            xappendf(&out, "%s", v);
+            p = end + 1;
+        } else {
+            xappendf(&out, "%c", *p++);
+        }
+    }
+    return out;
+}
+
+/* what run adds to the image's and the default environment before the
+ * user's own: the proxies, --env-merge, --unsetenv(-all) */
+static void
+env_defaults_adjust(struct ctr_config *g, const struct engine_create_opts *o)
+{
+    for (size_t i = 0; !o->no_http_proxy && proxy_vars[i]; i++) {
+        const char *v = getenv(proxy_vars[i]);
+        if (v && *v) {
+            cleanup_free char *kv = xasprintf("%s=%s", proxy_vars[i], v);
+            engine_spec_env_set(&g->env, kv, NULL);
+        }
+    }
+    for (size_t i = 0; o->env_merge && o->env_merge[i]; i++) {
+        cleanup_free char *kv = env_merged(g->env, o->env_merge[i]);
+        if (kv && strchr(kv, '='))
+            engine_spec_env_set(&g->env, kv, NULL);
+    }
+    if (o->unsetenv_all) {
+        strv_free(g->env);
+        g->env = NULL;
+    }
+    for (size_t i = 0; o->unsetenv && o->unsetenv[i]; i++)
+        engine_spec_env_unset(&g->env, o->unsetenv[i]);
+}
+
 static int
 build_env(struct ctr_config *g, const struct image_config *ic, const struct engine_create_opts *o,
           struct pcon_err *err)
@@ -257,6 +312,7 @@ build_env(struct ctr_config *g, const struct image_config *ic, const struct engi
     /* podman's default (containers.conf's env), below the image's own */
     if (engine_spec_env_get(g->env, "TERM") == NULL)
         engine_spec_env_set(&g->env, "TERM=xterm", NULL);
+    env_defaults_adjust(g, o);
     for (size_t i = 0; o->env_files && o->env_files[i]; i++) {
         cleanup_free char *text = fs_read_all(AT_FDCWD, o->env_files[i], 1 << 20, NULL, err);
         if (text == NULL)
@@ -582,6 +638,26 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
         goto out;
     g->labels = o->labels ? strv_dup(o->labels) : NULL;
     g->create_args = o->create_args ? strv_dup(o->create_args) : NULL;
+    g->umask = -1;
+    if (o->umask) {
+        char *end;
+        long v = strtol(o->umask, &end, 8);
+        if (*o->umask == '\0' || *end != '\0' || v < 0 || v > 0777) {
+            pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid umask string %s", o->umask);
+            goto out;
+        }
+        g->umask = (int) v;
+    }
+    g->annotations = o->annotations ? strv_dup(o->annotations) : NULL;
+    if (o->pidfile) {
+        char cwd[PATH_MAX];
+        if (o->pidfile[0] != '/' && getcwd(cwd, sizeof cwd) == NULL) {
+            pcon_fail(err, errno, "resolve --pidfile \"%s\"", o->pidfile);
+            goto out;
+        }
+        g->pidfile =
+            o->pidfile[0] == '/' ? xstrdup(o->pidfile) : xasprintf("%s/%s", cwd, o->pidfile);
+    }
     if (o->conmon_pidfile) {
         char cwd[PATH_MAX];
         if (o->conmon_pidfile[0] != '/' && getcwd(cwd, sizeof cwd) == NULL) {
@@ -602,8 +678,13 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     /* ports only on a network of its own (cmd/ said so for the others) */
     if (o->ports && netns_mode_own(g->net.mode) && ports_store(g, o->ports, err) < 0)
         goto out;
-    if (o->publish_all && ports_expose(g, ic.exposed_ports, err) < 0)
-        goto out;
+    if (o->publish_all) {
+        cleanup_strv char **exposed = ic.exposed_ports ? strv_dup(ic.exposed_ports) : NULL;
+        for (size_t i = 0; o->expose && o->expose[i]; i++)
+            strv_push(&exposed, o->expose[i]);
+        if (ports_expose(g, exposed, err) < 0)
+            goto out;
+    }
     dns_store(g, o);
     g->no_new_privs = o->no_new_privs;
     g->read_only = o->read_only;

@@ -993,6 +993,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     engine_ctr_caps(g, &ic.proc.caps, &ic.proc.caps_added);
     ic.proc.group_add = g->group_add;
     ic.proc.ulimits = g->ulimits;
+    ic.proc.umask = g->umask;
     ic.sysctls = g->sysctls;
     ic.proc.no_new_privs = g->no_new_privs;
     if (engine_seccomp_for(m->st, g, ic.proc.caps, &filter, &ic.proc.seccomp_len, err) < 0)
@@ -1171,6 +1172,14 @@ monitor_announce(struct monitor *m)
                < 0) {
         pcon_warn("--conmon-pidfile: %s", err.msg);
         pcon_err_clear(&err);
+    }
+    if (m->c->cfg.pidfile) {
+        char ptext[32];
+        snprintf(ptext, sizeof ptext, "%d", (int) m->pid); /* podman's: no newline */
+        if (fs_write_atomic_path(m->c->cfg.pidfile, ptext, strlen(ptext), 0644, false, &err) < 0) {
+            pcon_warn("--pidfile: %s", err.msg);
+            pcon_err_clear(&err);
+        }
     }
     if (m->c->cfg.sdnotify != SDNOTIFY_CONMON && m->c->cfg.sdnotify != SDNOTIFY_HEALTHY)
         return;

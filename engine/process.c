@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -235,6 +236,7 @@ engine_process_exec(const struct engine_process *p)
         cleanup_free char *kv = xasprintf("HOME=%s", home);
         engine_spec_env_set(&env, kv, NULL);
     }
+    (void) umask(p->umask >= 0 ? (mode_t) p->umask : 0022);
     if (chdir(p->workdir ? p->workdir : "/") < 0) {
         pcon_fail_kind(&err, PCON_ERR_EXEC, errno, "change to workdir \"%s\"", p->workdir);
         engine_process_fail(p->syncfd, &err, 126);

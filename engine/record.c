@@ -174,6 +174,8 @@ engine_ctr_free(struct container *c)
     strv_free(g->labels);
     strv_free(g->create_args);
     free(g->conmon_pidfile);
+    free(g->pidfile);
+    strv_free(g->annotations);
     strv_free(g->net_aliases);
     free(g->static_ip);
     strv_free(c->state.networks);
@@ -245,6 +247,12 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
         return -1;
     g->static_ip = dup_or_null(json_get_str(root, "ip"));
     g->conmon_pidfile = dup_or_null(json_get_str(root, "conmon_pidfile"));
+    g->pidfile = dup_or_null(json_get_str(root, "pidfile"));
+    if (g->pidfile && g->pidfile[0] != '/')
+        return pcon_fail(err, EINVAL, "invalid container record: pidfile");
+    g->umask = json_get_int(root, "umask", &v) && v >= 0 && v <= 0777 ? (int) v : -1;
+    if (json_get_strv(root, "annotations", &g->annotations, err) < 0)
+        return -1;
     if (g->conmon_pidfile && g->conmon_pidfile[0] != '/')
         return pcon_fail(err, EINVAL, "invalid container record: conmon_pidfile");
     s = json_get_str(root, "sdnotify");
@@ -381,6 +389,12 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_strv(gen, "create_args", g->create_args));
     if (g->conmon_pidfile)
         JG(json_gen_kv_str(gen, "conmon_pidfile", g->conmon_pidfile));
+    if (g->pidfile)
+        JG(json_gen_kv_str(gen, "pidfile", g->pidfile));
+    if (g->umask >= 0)
+        JG(json_gen_kv_int(gen, "umask", g->umask));
+    if (g->annotations)
+        JG(json_gen_kv_strv(gen, "annotations", g->annotations));
     if (g->sdnotify != SDNOTIFY_CONTAINER)
         JG(json_gen_kv_str(gen, "sdnotify",
                            g->sdnotify == SDNOTIFY_CONMON    ? "conmon"

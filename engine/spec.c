@@ -393,6 +393,21 @@ engine_spec_env_get(char *const *env, const char *key)
 }
 
 void
+engine_spec_env_unset(char ***env, const char *key)
+{
+    size_t kl = strlen(key), k = 0;
+
+    for (size_t i = 0; *env && (*env)[i]; i++) {
+        if (strncmp((*env)[i], key, kl) == 0 && (*env)[i][kl] == '=')
+            free((*env)[i]);
+        else
+            (*env)[k++] = (*env)[i];
+    }
+    if (*env)
+        (*env)[k] = NULL;
+}
+
+void
 engine_spec_env_set(char ***env, const char *kv, char *const *host_env)
 {
     const char *eq = strchr(kv, '=');

@@ -69,6 +69,8 @@ int engine_spec_args(char *const *img_entrypoint, char *const *img_cmd, const ch
 /* Sets KEY=VALUE in *env, replacing an earlier KEY. A bare KEY takes the
  * value from host_env (and is dropped when unset there). */
 void engine_spec_env_set(char ***env, const char *kv, char *const *host_env);
+/* removes KEY's entry, if any */
+void engine_spec_env_unset(char ***env, const char *key);
 const char *engine_spec_env_get(char *const *env, const char *key);
 /* Reads an env file: KEY=VALUE lines, '#' comments, blank lines. */
 void engine_spec_env_file(const char *text, char ***env, char *const *host_env);

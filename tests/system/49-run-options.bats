@@ -1,0 +1,71 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# More of podman's run/create options: the environment (--unsetenv,
+# --unsetenv-all, --env-merge, the caller's proxy variables, --http-proxy),
+# --umask, --pidfile, --annotation, --expose with -P, -q.
+
+load helpers
+
+@test "the environment: the caller's proxies (unless --http-proxy=false), --unsetenv, --unsetenv-all, --env-merge" {
+    run env http_proxy=http://192.0.2.9:3128 NO_PROXY=localhost "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" run --rm $IMAGE env
+    assert_status 0
+    assert_output_contains "http_proxy=http://192.0.2.9:3128"
+    assert_output_contains "NO_PROXY=localhost"
+    run env http_proxy=http://192.0.2.9:3128 "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" run --rm --http-proxy=false $IMAGE env
+    refute_output_contains "proxy"
+    # -e still wins over a proxy
+    run env http_proxy=http://192.0.2.9:3128 "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" run --rm -e http_proxy=mine $IMAGE env
+    assert_output_contains "http_proxy=mine"
+    run pcon run --rm --unsetenv TERM --unsetenv container $IMAGE env
+    refute_output_contains "TERM="
+    refute_output_contains "container="
+    assert_output_contains "PATH="
+    run pcon run --rm --unsetenv-all -e ONLY=1 $IMAGE /bin/env
+    assert_output "ONLY=1
+HOME=/root"
+    run pcon run --rm --env-merge 'PATH=/opt/bin:${PATH}' --env-merge 'GONE=${NOSUCH}x' $IMAGE env
+    assert_output_contains "PATH=/opt/bin:/usr/local/sbin:"
+    refute_output_contains "GONE="
+    run -125 --separate-stderr pcon run --rm --env-merge novalue $IMAGE true
+    assert_one_error_line
+}
+
+@test "--umask: the container's processes (exec's too) create files with it; 0022 by default; a bad one refused" {
+    run pcon run --rm $IMAGE sh -c 'umask'
+    assert_output "0022"
+    pcon run -d --name um --umask 0077 $IMAGE sleep 1000 >/dev/null
+    run pcon exec um sh -c 'umask; touch /tmp/f; stat -c %a /tmp/f'
+    assert_output "0077
+600"
+    run pcon inspect --format '{{.Config.Umask}}' um
+    assert_output "0077"
+    pcon rm -f -t 0 um >/dev/null
+    run -125 --separate-stderr pcon run --rm --umask 0999 $IMAGE true
+    [ "$stderr" = "Error: invalid umask string 0999" ]
+    assert_no_containers
+}
+
+@test "--pidfile gets the container process's pid at each start; --annotation shows in inspect with podman's own; --expose is published by -P; -q accepted" {
+    local port
+    pcon run -d --name pf --pidfile "$BATS_TEST_TMPDIR/pid" --annotation team=blue $IMAGE sleep 1000 >/dev/null
+    [ "$(cat "$BATS_TEST_TMPDIR/pid")" = "$(pcon inspect --format '{{.State.Pid}}' pf)" ]
+    run pcon inspect --format '{{index .Config.Annotations "team"}} {{index .Config.Annotations "io.podman.annotations.privileged"}}' pf
+    assert_output "blue FALSE"
+    pcon stop -t 0 pf >/dev/null
+    pcon start pf >/dev/null
+    [ "$(cat "$BATS_TEST_TMPDIR/pid")" = "$(pcon inspect --format '{{.State.Pid}}' pf)" ]
+    pcon rm -f -t 0 pf >/dev/null
+    pcon run -d --name ex --expose 8123 -P $IMAGE sh -c 'echo exposed > /i; httpd -f -p 8123 -h /' >/dev/null
+    port=$(pcon port ex 8123 | sed 's/.*://')
+    wait_for 10 curl -sf "http://127.0.0.1:$port/i"
+    run curl -sf "http://127.0.0.1:$port/i"
+    assert_output "exposed"
+    pcon rm -f -t 0 ex >/dev/null
+    run pcon run --rm -q $IMAGE echo quiet
+    assert_output "quiet"
+    run -125 --separate-stderr pcon run --rm --expose abc $IMAGE true
+    assert_one_error_line
+    run -125 --separate-stderr pcon run --rm --annotation novalue $IMAGE true
+    assert_one_error_line
+    assert_no_containers
+}
