@@ -18,6 +18,7 @@
 #include "../lib/timefmt.h"
 #include "cmd.h"
 #include "../engine/caps.h"
+#include "../storage/image.h"
 #include "../storage/volume.h"
 #include "../netns/network.h"
 #include "ctr_report.h"
@@ -51,17 +52,59 @@ unix_seconds(const char *rfc)
     return t < 0 ? 0 : t / 1000000000LL;
 }
 
-/* the writable layer's size, as ps --size shows it */
-static char *
-upper_size(struct store *st, const struct container *c)
+/* the bytes of the container's writable layer (*rw) and of all its root
+ * (*root: the image's layers too), as podman's --size counts them */
+static void
+ctr_sizes(struct store *st, const struct container *c, long long *rw, long long *root)
 {
     cleanup_free char *p = engine_ctr_upper_path(st, c->cfg.id);
     int fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    long long b = fd >= 0 ? fs_tree_size(fd) : 0;
+    struct image img;
 
+    *rw = fd >= 0 ? fs_tree_size(fd) : 0;
     if (fd >= 0)
         close(fd);
-    return cmd_human_size(b);
+    *root = *rw;
+    if (engine_ctr_imageless(&c->cfg) || storage_image_lookup(st, c->cfg.image_id, &img, NULL) < 0)
+        return;
+    /* the files' sizes, as the writable layer's are counted */
+    for (size_t i = 0; img.layers && img.layers[i]; i++) {
+        cleanup_free char *diff = xasprintf("layers/%s/diff", img.layers[i]);
+        int dfd = openat(st->root_dfd, diff, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd >= 0) {
+            *root += fs_tree_size(dfd);
+            close(dfd);
+        }
+    }
+    storage_image_free(&img);
+}
+
+/* podman's units here (go-units' three digits, no space): 102kB */
+static char *
+size_short(long long b)
+{
+    static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
+    double v = (double) b;
+    int u = 0;
+
+    while (v >= 1000 && u < 4) {
+        v /= 1000;
+        u++;
+    }
+    return xasprintf("%.3g%s", v, units[u]);
+}
+
+/* ps --size: "102kB (virtual 1.98MB)" */
+static char *
+upper_size(struct store *st, const struct container *c)
+{
+    long long rw, root;
+    cleanup_free char *a = NULL, *b = NULL;
+
+    ctr_sizes(st, c, &rw, &root);
+    a = size_short(rw);
+    b = size_short(root);
+    return xasprintf("%s (virtual %s)", a, b);
 }
 
 /* Mounts: where the -v binds land */
@@ -681,7 +724,7 @@ fail:
 }
 
 char *
-cmd_ctr_report_inspect(struct store *st, const struct container *c)
+cmd_ctr_report_inspect(struct store *st, const struct container *c, bool size)
 {
     cleanup_yajl_gen yajl_gen g = json_gen_new(true);
     const struct ctr_config *cf = &c->cfg;
@@ -713,6 +756,12 @@ cmd_ctr_report_inspect(struct store *st, const struct container *c)
         JG(json_gen_kv_strv(g, "EffectiveCaps", names));
     }
     JG(inspect_graph_driver(g, st, cf));
+    if (size) {
+        long long rw, root;
+        ctr_sizes(st, c, &rw, &root);
+        JG(json_gen_kv_int(g, "SizeRw", rw));
+        JG(json_gen_kv_int(g, "SizeRootFs", root));
+    }
     JG(inspect_mounts(g, st, cf));
     JG(inspect_network(g, st, c));
     JG(json_gen_kv_str(g, "Namespace", ""));

@@ -19,6 +19,6 @@ yajl_gen_status cmd_ctr_report_ports(yajl_gen g, const struct ctr_config *cf);
 /* whether it was made with -P (its create arguments say) */
 bool cmd_ctr_published_all(const struct ctr_config *g);
 /* one `inspect` object */
-char *cmd_ctr_report_inspect(struct store *st, const struct container *c);
+char *cmd_ctr_report_inspect(struct store *st, const struct container *c, bool size);
 
 #endif

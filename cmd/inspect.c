@@ -16,6 +16,7 @@ enum { INSPECT_TYPE = 0x300 };
 static const struct cmd_opt inspect_opts[] = {
     { CMD_OPT_FORMAT, "format", 'f', "FORMAT", "Format the output with a Go template, or json" },
     { 'l', "latest", 'l', NULL, "Act on the latest container created" },
+    { 's', "size", 's', NULL, "Display the total file sizes (containers)" },
     { INSPECT_TYPE, "type", 't', "TYPE", "Type of object: container, image or all (default)" },
     { 0 },
 };
@@ -24,7 +25,8 @@ enum inspect_type { TYPE_ALL, TYPE_CONTAINER, TYPE_IMAGE };
 
 /* a container first, then an image, as podman looks them up */
 static char *
-inspect_one(struct cmd_ctx *ctx, const char *name, enum inspect_type type, struct pcon_err *err)
+inspect_one(struct cmd_ctx *ctx, const char *name, enum inspect_type type, bool size,
+            struct pcon_err *err)
 {
     struct container c;
     struct image img;
@@ -32,7 +34,7 @@ inspect_one(struct cmd_ctx *ctx, const char *name, enum inspect_type type, struc
 
     if (type != TYPE_IMAGE) {
         if (engine_ctr_load(&ctx->st, name, &c, err) == 0) {
-            doc = cmd_ctr_report_inspect(&ctx->st, &c);
+            doc = cmd_ctr_report_inspect(&ctx->st, &c, size);
             engine_ctr_free(&c);
             return doc;
         }
@@ -62,12 +64,14 @@ cmd_inspect_objects(struct cmd_ctx *ctx, int argc, char **argv, const struct cmd
     cleanup_strv char **names = NULL;
     enum inspect_type type = images_only ? TYPE_IMAGE : TYPE_ALL;
     const char *fmt = "json";
-    bool latest = false;
+    bool latest = false, size = false;
     char *arg;
     int opt, code = 0;
 
     while ((opt = cmd_getopt(def, argc, argv, &arg)) != -1) {
-        if (opt == CMD_OPT_FORMAT) {
+        if (opt == 's') {
+            size = cmd_flag_value(arg);
+        } else if (opt == CMD_OPT_FORMAT) {
             fmt = arg;
         } else if (opt == 'l') {
             latest = true;
@@ -104,7 +108,7 @@ cmd_inspect_objects(struct cmd_ctx *ctx, int argc, char **argv, const struct cmd
         strv_push(&names, argv[i]);
     /* a missing object is reported after what was found, as podman */
     for (size_t i = 0; names[i]; i++) {
-        char *doc = inspect_one(ctx, names[i], type, &err);
+        char *doc = inspect_one(ctx, names[i], type, size, &err);
         if (doc == NULL) {
             code = cmd_report(&err);
             pcon_err_clear(&err);

@@ -111,3 +111,16 @@ localhost/aaa:zz"
         assert_output "[]"
     done
 }
+
+@test "ps --size and inspect --size: the writable layer's bytes, and with the image's files (podman's 102kB (virtual 2.08MB))" {
+    local rw root
+    pcon run --name big $IMAGE sh -c 'dd if=/dev/zero of=/big bs=1k count=100 2>/dev/null' >/dev/null
+    run pcon inspect --size --format '{{.SizeRw}} {{.SizeRootFs}}' big
+    assert_status 0
+    read -r rw root <<<"$output"
+    [ "$rw" -ge 102400 ] && [ "$rw" -lt 120000 ]
+    [ "$root" -gt "$rw" ]
+    run pcon ps -a --size --format '{{.Size}}' --filter name=big
+    [[ "$output" =~ ^1[0-9][0-9]kB\ \(virtual\ [0-9.]+[kM]B\)$ ]]
+    pcon rm big >/dev/null
+}
