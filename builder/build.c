@@ -651,6 +651,31 @@ step_copy(struct build *b, struct state *s, const struct df_instr *in, bool add,
         storage_image_free(&fimg);
         srcmounted = true;
         srcfd = open(srcmnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    } else if (in->heredoc_names) {
+        /* <<NAME: files of their own, made for the step, copied as the
+         * context's are */
+        srcmnt = xasprintf("%s/heredoc", b->tmp);
+        (void) fs_rm_rf_at(AT_FDCWD, srcmnt, NULL);
+        if (mkdir(srcmnt, 0700) < 0) {
+            pcon_fail(err, errno, "create %s", srcmnt);
+            goto out;
+        }
+        srcfd = open(srcmnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        for (size_t i = 0; srcfd >= 0 && in->heredoc_names[i]; i++) {
+            cleanup_free char *body = NULL;
+            cleanup_close int wfd = -1;
+            if (!in->heredoc_raw[i]
+                && dockerfile_expand(in->heredoc_bodies[i], vars, b->df.escape, &body, err) < 0)
+                goto out;
+            const char *text = body ? body : in->heredoc_bodies[i];
+            cleanup_free char *path = xasprintf("%s/%s", srcmnt, in->heredoc_names[i]);
+            wfd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+            if (wfd < 0 || fchmod(wfd, 0644) < 0 || fs_write_all(wfd, text, strlen(text)) < 0) {
+                pcon_fail(err, errno, "write heredoc %s", in->heredoc_names[i]);
+                goto out;
+            }
+        }
+        j.from_context = true;
     } else {
         srcfd = dup(b->ctxfd);
         j.from_context = true;

@@ -34,6 +34,9 @@ dockerfile_free(struct dockerfile *d)
         free(d->v[i].keyword);
         strv_free(d->v[i].flags);
         free(d->v[i].args);
+        strv_free(d->v[i].heredoc_names);
+        strv_free(d->v[i].heredoc_bodies);
+        free(d->v[i].heredoc_raw);
     }
     free(d->v);
     memset(d, 0, sizeof *d);
@@ -121,10 +124,6 @@ instruction(struct dockerfile *d, const char *text, unsigned line, struct pcon_e
         strv_push_take(&in->flags, xstrndup(p, fl));
         p = skip_ws(p + fl);
     }
-    if (strncmp(p, "<<", 2) == 0
-        && (strcmp(in->keyword, "RUN") == 0 || strcmp(in->keyword, "COPY") == 0))
-        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "line %u: heredocs are not supported yet",
-                              line);
     in->args = xstrdup(p);
     /* trailing blanks are not the argument's */
     for (size_t n = strlen(in->args); n > 0 && isspace((unsigned char) in->args[n - 1]); n--)
@@ -133,6 +132,123 @@ instruction(struct dockerfile *d, const char *text, unsigned line, struct pcon_e
         && strcmp(in->keyword, "ENTRYPOINT") != 0)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "line %u: %s requires at least one argument",
                               line, in->keyword);
+    return 0;
+}
+
+/* a heredoc marker at s: <<NAME, <<-NAME, <<"NAME" or <<'NAME'; its
+ * length (0: none) */
+static size_t
+heredoc_marker(const char *s, char *name, size_t cap, bool *strip, bool *quoted)
+{
+    const char *p = s + 2;
+    char q = 0;
+    size_t n = 0;
+
+    if (strncmp(s, "<<", 2) != 0)
+        return 0;
+    *strip = *p == '-';
+    p += *strip;
+    if (*p == '"' || *p == '\'')
+        q = *p++;
+    *quoted = q != 0;
+    if (!(isalpha((unsigned char) *p) || *p == '_'))
+        return 0;
+    while ((isalnum((unsigned char) p[n]) || p[n] == '_' || p[n] == '.' || p[n] == '-')
+           && n + 1 < cap)
+        n++;
+    memcpy(name, p, n);
+    name[n] = '\0';
+    p += n;
+    if (q && *p++ != q)
+        return 0;
+    return (size_t) (p - s);
+}
+
+/* the next raw line of *p (cut in place), NULL at the end */
+static char *
+next_line(char **p, unsigned *lineno)
+{
+    char *line = *p, *nl;
+
+    if (line == NULL)
+        return NULL;
+    nl = strchr(line, '\n');
+    if (nl)
+        *nl = '\0';
+    *p = nl ? nl + 1 : NULL;
+    (*lineno)++;
+    return line;
+}
+
+/* The heredocs the instruction in names, read from the lines after it:
+ * a RUN's become its shell's text, a COPY's or ADD's files. */
+static int
+heredocs_read(struct df_instr *in, char **p, unsigned *lineno, struct pcon_err *err)
+{
+    bool run = strcmp(in->keyword, "RUN") == 0;
+    bool copy = strcmp(in->keyword, "COPY") == 0 || strcmp(in->keyword, "ADD") == 0;
+    cleanup_free char *args = NULL, *bodies = NULL, *first = NULL;
+    size_t count = 0;
+
+    if (!run && !copy)
+        return 0;
+    for (const char *s = in->args; *s;) {
+        char name[64];
+        bool strip, quoted;
+        size_t ml = heredoc_marker(s, name, sizeof name, &strip, &quoted);
+        cleanup_free char *body = xstrdup("");
+        if (ml == 0) {
+            xappendf(&args, "%c", *s++);
+            continue;
+        }
+        for (;;) {
+            char *l = next_line(p, lineno);
+            if (l == NULL)
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                      "line %u: heredoc %s is not closed by a line %s", in->line,
+                                      name, name);
+            size_t ll = strlen(l);
+            if (ll && l[ll - 1] == '\r')
+                l[--ll] = '\0';
+            while (strip && *l == '\t')
+                l++;
+            if (strcmp(l, name) == 0)
+                break;
+            if (strlen(body) + strlen(l) > DOCKERFILE_MAX)
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "line %u: heredoc too long",
+                                      in->line);
+            xappendf(&body, "%s\n", l);
+        }
+        count++;
+        if (copy) {
+            xappendf(&args, "%s", name);
+            in->heredoc_raw = xrealloc(in->heredoc_raw, count * sizeof *in->heredoc_raw);
+            in->heredoc_raw[count - 1] = quoted;
+            strv_push(&in->heredoc_names, name);
+            strv_push(&in->heredoc_bodies, body);
+        } else {
+            xappendf(&args, "%.*s", (int) ml, s);
+            xappendf(&bodies, "\n%s%s", body, name);
+            if (count == 1)
+                first = xstrdup(body); /* for a heredoc alone */
+        }
+        s += ml;
+    }
+    if (count == 0)
+        return 0;
+    if (run) {
+        /* a heredoc alone: its content is the script */
+        const char *a = args ? args : "";
+        char name[64];
+        bool strip, quoted;
+        size_t ml = heredoc_marker(skip_ws(a), name, sizeof name, &strip, &quoted);
+        bool alone = count == 1 && ml && blank(skip_ws(a) + ml);
+        free(in->args);
+        in->args = alone ? steal_ptr(&first) : xasprintf("%s%s", a, bodies);
+        return 0;
+    }
+    free(in->args);
+    in->args = steal_ptr(&args);
     return 0;
 }
 
@@ -180,14 +296,18 @@ dockerfile_parse(const char *text, struct dockerfile *out, struct pcon_err *err)
         }
         if (more && p)
             continue;
-        if (!blank(pending) && instruction(out, pending, start, err) < 0) {
+        if (!blank(pending)
+            && (instruction(out, pending, start, err) < 0
+                || heredocs_read(&out->v[out->n - 1], &p, &lineno, err) < 0)) {
             dockerfile_free(out);
             return -1;
         }
         free(pending);
         pending = NULL;
     }
-    if (pending && !blank(pending) && instruction(out, pending, start, err) < 0) {
+    if (pending && !blank(pending)
+        && (instruction(out, pending, start, err) < 0
+            || heredocs_read(&out->v[out->n - 1], &p, &lineno, err) < 0)) {
         dockerfile_free(out);
         return -1;
     }

@@ -2,7 +2,10 @@
 /* Dockerfiles (Containerfiles) read: parser directives (escape), comments,
  * line continuations, instructions with their --flags, and the variable
  * expansion ($VAR, ${VAR}, ${VAR:-word}, ${VAR:+word}) of the instructions
- * that have it. Pure functions over untrusted text. */
+ * that have it, heredocs (<<NAME, <<-NAME, <<"NAME") on RUN, COPY and ADD.
+ * Pure functions over untrusted text. A RUN's heredocs go to its shell:
+ * a RUN of a heredoc alone runs its content as the script; a command with
+ * heredocs gets them as the shell reads them. */
 #ifndef PCON_BUILDER_DOCKERFILE_H
 #define PCON_BUILDER_DOCKERFILE_H
 
@@ -17,6 +20,11 @@ struct df_instr {
     char **flags;  /* "--from=build", "--chown=1:1", in order */
     char *args;    /* the rest, continuation lines joined */
     unsigned line; /* where it starts, 1-based */
+    /* COPY and ADD <<NAME heredocs (the marker replaced by NAME in args):
+     * their names and contents, in order; raw[i]: the content is not
+     * expanded (a quoted <<"NAME") */
+    char **heredoc_names, **heredoc_bodies;
+    bool *heredoc_raw;
 };
 
 struct dockerfile {

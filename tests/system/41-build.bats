@@ -231,3 +231,51 @@ RUN echo two > /two"
     [ "$(pcon images -q | wc -l)" = $((before + 1)) ]
     [ "$(pcon images -a -q | wc -l)" -ge $((before + 2)) ]
 }
+
+@test "build: heredocs: a RUN of one alone is its script, a command's go to its shell; COPY <<NAME makes the file (expanded unless quoted); changed content rebuilds" {
+    local c=$BATS_TEST_TMPDIR/hd
+    mkdir -p "$c"
+    cat >"$c/Containerfile" <<OUTER
+FROM $IMAGE
+ARG WHO=world
+RUN <<EOF
+echo one > /one
+echo "two \$WHO" > /two
+EOF
+RUN cat > /three <<'END'
+three \$HOME
+END
+RUN <<-EOT
+	echo tabbed > /four
+	EOT
+COPY <<greeting.txt <<"raw.txt" /etc/
+hello \${WHO}
+greeting.txt
+not \${WHO}
+raw.txt
+OUTER
+    run pcon build -q -t localhost/heredoc "$c"
+    assert_status 0
+    run pcon run --rm localhost/heredoc sh -c 'cat /one /two /three /four /etc/greeting.txt /etc/raw.txt; stat -c "%a %u" /etc/greeting.txt'
+    assert_output "one
+two world
+three \$HOME
+tabbed
+hello world
+not \${WHO}
+644 0"
+    # the same again: every step from the cache; a heredoc changed: its step again
+    run pcon build -t localhost/heredoc "$c"
+    [ "$(grep -c 'Using cache' <<<"$output")" -eq 4 ]
+    sed -i 's/hello /howdy /' "$c/Containerfile"
+    run pcon build -t localhost/heredoc "$c"
+    [ "$(grep -c 'Using cache' <<<"$output")" -eq 3 ]
+    run pcon run --rm localhost/heredoc cat /etc/greeting.txt
+    assert_output "howdy world"
+    # one that is never closed: one line naming it, nothing built
+    printf 'FROM %s\nRUN <<EOF\necho never\n' "$IMAGE" >"$c/Containerfile"
+    run -125 --separate-stderr pcon build "$c"
+    assert_one_error_line
+    [[ "$stderr" == *"line 2: heredoc EOF is not closed by a line EOF"* ]]
+    pcon rmi localhost/heredoc >/dev/null
+}
