@@ -42,9 +42,12 @@ cmd_format_print(const char *fmt, char **objects, const char *const *headers, st
     }
     if (strcmp(fmt, "json") == 0) {
         cleanup_free char *text = json_pretty_array(objects, err);
+        size_t n;
         if (text == NULL)
             return -1;
-        printf("%s\n", text);
+        n = strlen(text);
+        /* one newline after the document, as podman's */
+        printf("%s%s", text, n && text[n - 1] == '\n' ? "" : "\n");
         return 0;
     }
     t = template_parse(fmt, err);

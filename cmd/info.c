@@ -369,7 +369,7 @@ cmd_info(struct cmd_ctx *ctx, int argc, char **argv)
         cleanup_free char *pretty = json_pretty(text, &err);
         if (pretty == NULL)
             return cmd_report(&err);
-        printf("%s\n", pretty);
+        fputs(pretty, stdout); /* its newline ends it, as podman's */
         return 0;
     }
     if (fmt && *fmt) {

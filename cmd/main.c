@@ -26,10 +26,10 @@ static const struct cmd_def *const commands[] = {
     &cmd_pod_def,         &cmd_port_def,    &cmd_ps_def,      &cmd_pull_def,
     &cmd_push_def,        &cmd_quadlet_def, &cmd_rename_def,  &cmd_restart_def,
     &cmd_rm_def,          &cmd_rmi_def,     &cmd_run_def,     &cmd_secret_def,
-    &cmd_save_def,        &cmd_start_def,   &cmd_stats_def,   &cmd_stop_def,
-    &cmd_system_def,      &cmd_tag_def,     &cmd_top_def,     &cmd_unpause_def,
-    &cmd_unshare_def,     &cmd_untag_def,   &cmd_update_def,  &cmd_version_def,
-    &cmd_volume_def,      &cmd_wait_def,
+    &cmd_save_def,        &cmd_search_def,  &cmd_start_def,   &cmd_stats_def,
+    &cmd_stop_def,        &cmd_system_def,  &cmd_tag_def,     &cmd_top_def,
+    &cmd_unpause_def,     &cmd_unshare_def, &cmd_untag_def,   &cmd_update_def,
+    &cmd_version_def,     &cmd_volume_def,  &cmd_wait_def,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

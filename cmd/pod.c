@@ -737,7 +737,7 @@ cmd_pod_inspect(struct cmd_ctx *ctx, int argc, char **argv)
                 pcon_err_clear(&err);
                 continue;
             }
-            printf("%s\n", pretty);
+            fputs(pretty, stdout); /* its newline ends it, as podman's */
         } else if (cmd_format_print(fmt, (char *[]){ doc, NULL }, NULL, &err) < 0) {
             code = cmd_report(&err);
             pcon_err_clear(&err);

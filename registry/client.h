@@ -72,6 +72,11 @@ long registry_request(struct registry_client *cl, const char *method, const char
                       const char *accept, const struct registry_body *body,
                       struct registry_response *r, struct pcon_err *err);
 
+/* the strings of the array key in a registry's JSON answer (a catalog's
+ * repositories, a tag list's tags), appended to *out; at most 10000 */
+int registry_json_strings(const char *body, size_t len, const char *key, char ***out,
+                          struct pcon_err *err);
+
 /* "401 unauthorized" style text for a failed status */
 const char *registry_status_text(long status);
 

@@ -49,5 +49,11 @@ char *registry_login_host(const char *arg);
  * for host (NULL: for every registry); PCON_ERR_NOTFOUND when there are
  * none. */
 int registry_logout(const char *authfile, const char *host, struct pcon_err *err);
+/* host's repositories (its catalog) whose name holds term (NULL: all) */
+int registry_search(const char *host, const char *term, const struct registry_opts *o,
+                    char ***repos, struct pcon_err *err);
+/* the tags of host/repo, as the registry lists them */
+int registry_tags(const char *host, const char *repo, const struct registry_opts *o, char ***tags,
+                  struct pcon_err *err);
 
 #endif

@@ -2,7 +2,8 @@
 /* Credentials: selector 0, an auth.json (read for a few hosts, then a
  * login and a logout rewrite it, and the login must read back); 1, a
  * registry's WWW-Authenticate challenge, its parameters as the Bearer
- * login takes them. */
+ * login takes them; 2, a catalog's or a tag list's answer, as search
+ * reads it. */
 #include "fuzz.h"
 #include "../../registry/client.h"
 #include "../../registry/conf.h"
@@ -49,12 +50,32 @@ challenge(const uint8_t *data, size_t size)
         free(registry_auth_param(h, keys[i]));
 }
 
+static void
+listing(const uint8_t *data, size_t size)
+{
+    static const char *const keys[] = { "repositories", "tags" };
+    struct pcon_err err = { 0 };
+
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        char **v = NULL;
+        int r = registry_json_strings((const char *) data, size, keys[i], &v, &err);
+        if ((r < 0) != (err.msg != NULL) || strv_len(v) > 10000)
+            fuzz_die("listing broke its contract");
+        strv_free(v);
+        pcon_err_clear(&err);
+    }
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (fuzz_select(&data, &size, 2) == 0)
+    int s = fuzz_select(&data, &size, 3);
+
+    if (s == 0)
         auth_json(data, size);
-    else
+    else if (s == 1)
         challenge(data, size);
+    else
+        listing(data, size);
     return 0;
 }

@@ -252,3 +252,45 @@ CONF
     assert_status 125
     assert_one_error_line
 }
+
+@test "search: a registry's catalog by term, --list-tags, --limit, --filter, --compatible, json and templates; nothing found prints nothing" {
+    local r="127.0.0.1:$REG_PORT"
+    pcon push -q --tls-verify=false $IMAGE "$r/search/alpha:1"
+    pcon push -q --tls-verify=false $IMAGE "$r/search/alpha:2"
+    pcon push -q --tls-verify=false $IMAGE "$r/search/beta:latest"
+    run pcon search --tls-verify=false "$r/search/"
+    assert_status 0
+    [[ "${lines[0]}" =~ ^NAME\ +DESCRIPTION$ ]]
+    [[ "$output" == *"$r/search/alpha"* && "$output" == *"$r/search/beta"* ]]
+    run pcon search --tls-verify=false --format '{{.Name}} {{.Index}} {{.Stars}}' "$r/alpha"
+    assert_output "$r/search/alpha $r 0"
+    run pcon search --tls-verify=false --list-tags --format '{{.Name}}:{{.Tag}}' "$r/search/alpha"
+    assert_output_contains "$r/search/alpha:1"
+    assert_output_contains "$r/search/alpha:2"
+    [ "${#lines[@]}" -eq 2 ]
+    run pcon search --tls-verify=false --list-tags --limit 1 "$r/search/alpha:2"
+    [ "${#lines[@]}" -eq 2 ] # the heading and one tag
+    run pcon search --tls-verify=false --limit 1 --format '{{.Name}}' "$r/search"
+    [ "${#lines[@]}" -eq 1 ]
+    run pcon search --tls-verify=false --compatible "$r/beta"
+    [[ "${lines[0]}" =~ ^NAME\ +DESCRIPTION\ +STARS\ +OFFICIAL\ +AUTOMATED$ ]]
+    run pcon search --tls-verify=false --format json "$r/beta"
+    python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d[0]["Name"].endswith("/search/beta") and d[0]["Tag"] == "", d' "$output"
+    # a catalog has no stars and nothing official
+    run pcon search --tls-verify=false --filter is-official=true "$r/search"
+    assert_output ""
+    run pcon search --tls-verify=false --filter stars=0 --format '{{.Name}}' "$r/beta"
+    assert_output "$r/search/beta"
+    run pcon search --tls-verify=false "$r/nothing-like-it"
+    assert_status 0
+    assert_output ""
+    run -125 --separate-stderr pcon search --tls-verify=false --filter bogus=1 "$r/x"
+    assert_one_error_line
+    run -125 --separate-stderr pcon search --list-tags alpha
+    assert_one_error_line
+    # a registry that wants a token: the catalog with the token it hands out
+    pcon push -q --tls-verify=false $IMAGE "127.0.0.1:$AUTH_PORT/search/gamma:1"
+    run pcon search --tls-verify=false --format '{{.Name}}' "127.0.0.1:$AUTH_PORT/gamma"
+    assert_status 0
+    assert_output "127.0.0.1:$AUTH_PORT/search/gamma"
+}
