@@ -165,11 +165,31 @@ runroot_hint(struct pcon_err *err)
         "%s (XDG_RUNTIME_DIR is not set: set it to a private directory, or use --runroot)", why);
 }
 
+bool
+cmd_in_user_namespace(void)
+{
+    cleanup_free char *map = fs_read_all(AT_FDCWD, "/proc/self/uid_map", 4096, NULL, NULL);
+    unsigned long a, b, n;
+
+    return map
+           && !(sscanf(map, "%lu %lu %lu", &a, &b, &n) == 3 && a == 0 && b == 0
+                && n == 4294967295UL);
+}
+
 int
 cmd_store_open(struct cmd_ctx *ctx, struct pcon_err *err)
 {
+    const char *er = getenv("PCON_RUNROOT"), *eg = getenv("PCON_GRAPHROOT");
+    /* under pcon unshare (its roots, inside its namespace): checked by it
+     * already, from outside, where root and other users can be told apart
+     * (inside, both are the overflow id) */
+    bool unshared = er && eg && strcmp(er, ctx->g.runroot) == 0 && strcmp(eg, ctx->g.graphroot) == 0
+                    && cmd_in_user_namespace();
+
     if (ctx->store_open)
         return 0;
+    if (unshared)
+        goto open;
     /* Both roots are made and checked before the namespace is joined:
      * only outside it can root and other users be told apart. The run root
      * holds pause.pid, the graph root everything a container runs: a
@@ -186,6 +206,7 @@ cmd_store_open(struct cmd_ctx *ctx, struct pcon_err *err)
         || privdir_check("graph root", ctx->g.graphroot, err) < 0
         || engine_userns_join(ctx->g.runroot, err) < 0)
         return -1;
+open:
     /* opened inside: the store's fds then belong to pcon's mount namespace */
     if (storage_store_open(&ctx->st, ctx->g.graphroot, ctx->g.runroot, ctx->g.driver, err) < 0)
         return -1;

@@ -373,6 +373,15 @@ int engine_ctr_commit(struct store *st, const struct container *c,
                       const struct engine_commit_opts *o, char id_out[65], struct pcon_err *err);
 /* the container's files (its image's and its changes) as a tar to fd */
 int engine_ctr_export(struct store *st, const struct container *c, int fd, struct pcon_err *err);
+/* pcon mount: the container's root mounted at <rundir>/merged in pcon's
+ * own mount namespace (seen from pcon unshare), staying until unmount or
+ * rm; a running container's is its process's; *path malloc'd */
+int engine_ctr_mount(struct store *st, const struct container *c, char **path,
+                     struct pcon_err *err);
+/* its mount, if any, undone */
+int engine_ctr_unmount(struct store *st, const struct container *c, struct pcon_err *err);
+/* the mount engine_ctr_mount made, or NULL */
+char *engine_ctr_mounted(struct store *st, const struct container *c);
 /* the mount points a container's root gets from pcon (left out of diff and commit) */
 const char *const *engine_ctr_placeholders(void);
 /* a name as the store keeps it (localhost/ for a short one) */

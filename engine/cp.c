@@ -262,3 +262,81 @@ engine_ctr_export(struct store *st, const struct container *c, int fd, struct pc
     (void) storage_rootfs_unmount(dir, NULL);
     return r;
 }
+
+/* <rundir>/merged, and whether a file system is mounted there */
+static char *
+merged_dir(struct store *st, const struct container *c, bool *mounted)
+{
+    char *dir = xasprintf("%s/containers/%s/merged", st->runroot, c->cfg.id);
+    cleanup_free char *parent = xasprintf("%s/containers/%s", st->runroot, c->cfg.id);
+    struct stat a, b;
+
+    *mounted = stat(dir, &a) == 0 && stat(parent, &b) == 0 && a.st_dev != b.st_dev;
+    return dir;
+}
+
+char *
+engine_ctr_mounted(struct store *st, const struct container *c)
+{
+    bool mounted;
+    char *dir = merged_dir(st, c, &mounted);
+
+    if (mounted)
+        return dir;
+    free(dir);
+    return NULL;
+}
+
+int
+engine_ctr_mount(struct store *st, const struct container *c, char **path, struct pcon_err *err)
+{
+    cleanup_close int lock = engine_ctr_lock(st, c->cfg.id, err);
+    struct usermap_shift shift;
+    struct image img;
+    bool mounted;
+    char *dir;
+    int shifted, r;
+
+    *path = NULL;
+    if (lock < 0)
+        return -1;
+    if (engine_ctr_imageless(&c->cfg))
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "an infra container has no files to mount");
+    if (c->state.status == CTR_RUNNING && engine_ctr_alive(c)) {
+        /* its root is mounted already, in its own namespace */
+        *path = xasprintf("/proc/%d/root", (int) c->state.pid);
+        return 0;
+    }
+    dir = merged_dir(st, c, &mounted);
+    if (mounted) {
+        *path = dir;
+        return 0;
+    }
+    shifted = engine_usermap_shift(&c->cfg, &shift, err);
+    if (shifted < 0 || fs_mkdir_p(dir, 0700, err) < 0
+        || storage_image_lookup(st, c->cfg.image_id, &img, err) < 0) {
+        free(dir);
+        return -1;
+    }
+    st->driver = c->cfg.driver;
+    r = storage_rootfs_mount(st, &img, c->cfg.id, shifted ? shift.key : NULL, dir, false, err);
+    storage_image_free(&img);
+    if (r < 0) {
+        free(dir);
+        return pcon_prefix(err, "mount the root of %s", c->cfg.name);
+    }
+    *path = dir;
+    return 0;
+}
+
+int
+engine_ctr_unmount(struct store *st, const struct container *c, struct pcon_err *err)
+{
+    bool mounted;
+    cleanup_free char *dir = merged_dir(st, c, &mounted);
+
+    if (mounted && storage_rootfs_unmount(dir, err) < 0)
+        return pcon_prefix(err, "unmount the root of %s", c->cfg.name);
+    (void) rmdir(dir);
+    return 0;
+}

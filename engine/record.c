@@ -730,6 +730,7 @@ engine_ctr_remove_files(struct store *st, const struct container *c, struct pcon
     cleanup_free char *cgroup = c->cfg.cgroups_disabled ? NULL : engine_cgroup_base(NULL);
     cleanup_free char *leaf = engine_ctr_cgroup_leaf(&c->cfg);
 
+    (void) engine_ctr_unmount(st, c, NULL);     /* pcon mount's, if it stayed */
     (void) fs_rm_rf_at(AT_FDCWD, rundir, NULL); /* the run root is rebuilt on start */
     /* its cgroup, if a monitor killed with it left it */
     if (cgroup)

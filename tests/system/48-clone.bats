@@ -75,3 +75,32 @@ load helpers
     assert_output "running"
     pcon rm -f -t 0 ck >/dev/null
 }
+
+# pcon run inside pcon unshare (its namespaces, its roots)
+in_unshare() { # SCRIPT
+    "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" unshare sh -c "$1"
+}
+
+@test "mount and umount: refused outside pcon unshare (as podman's rootless ones); inside, the container's root to read and write; rm unmounts it" {
+    local out
+    pcon create --name mnt $IMAGE cat /from-mount >/dev/null
+    run -125 --separate-stderr pcon mount mnt
+    [ "$stderr" = 'Error: cannot run command "pcon mount" in rootless mode, must execute `pcon unshare` first' ]
+    run in_unshare 'P="$PCON --root $PCON_GRAPHROOT --runroot $PCON_RUNROOT"; d=$($P mount mnt) || exit 1
+        test -x "$d/bin/busybox" || exit 2
+        echo written-through-mount > "$d/from-mount"
+        $P mount; $P mount --format json; $P umount mnt; $P umount mnt' 
+    echo "$output"
+    assert_status 0
+    assert_output_contains "$(pcon inspect --format '{{.Id}}' mnt | cut -c1-12)  $PCON_RUNROOT/containers/"
+    assert_output_contains '"mountpoint": '
+    [[ "$output" == *$'\nmnt\nmnt' ]]
+    run pcon start -a mnt
+    assert_output "written-through-mount"
+    # mounted when removed: unmounted first, nothing left
+    in_unshare 'P="$PCON --root $PCON_GRAPHROOT --runroot $PCON_RUNROOT"; $P mount mnt >/dev/null'
+    pcon rm mnt >/dev/null
+    run in_unshare 'grep -c "/containers/.*/merged" /proc/self/mountinfo'
+    assert_output "0"
+    assert_no_containers
+}
