@@ -88,7 +88,9 @@ reference_match(char **filters, const char *name)
                 || (strchr(pat, '/') == NULL && strrchr(name, '/')
                     && fnmatch(pat, strrchr(name, '/') + 1, 0) == 0)))
             return true;
-        if (name && strchr(pat, ':') == NULL) {
+        /* no tag in it (a registry's port is not one): any tag */
+        const char *last = strrchr(pat, '/');
+        if (name && strchr(last ? last : pat, ':') == NULL) {
             cleanup_free char *with = xasprintf("%s:*", pat);
             if (fnmatch(with, name, 0) == 0
                 || (strrchr(name, '/') && fnmatch(with, strrchr(name, '/') + 1, 0) == 0))

@@ -294,3 +294,21 @@ CONF
     assert_status 0
     assert_output "127.0.0.1:$AUTH_PORT/search/gamma"
 }
+
+@test "pull --all-tags: every tag the registry lists, each id printed; images REGISTRY:PORT/NAME lists them all" {
+    local r="127.0.0.1:$REG_PORT"
+    pcon push -q --tls-verify=false $IMAGE "$r/alltags/x:one"
+    pcon push -q --tls-verify=false localhost/layered:1 "$r/alltags/x:two"
+    pcon rmi "$r/alltags/x:one" "$r/alltags/x:two" >/dev/null 2>&1 || true
+    run pcon pull --tls-verify=false --all-tags "$r/alltags/x"
+    assert_status 0
+    [ "${#lines[@]}" -eq 2 ]
+    [[ "${lines[0]}" =~ ^[0-9a-f]{64}$ ]] && [[ "${lines[1]}" =~ ^[0-9a-f]{64}$ ]]
+    run pcon images --format '{{.Repository}}:{{.Tag}}' "$r/alltags/x"
+    assert_output_contains "$r/alltags/x:one"
+    assert_output_contains "$r/alltags/x:two"
+    [ "${#lines[@]}" -eq 2 ]
+    run -125 --separate-stderr pcon pull --all-tags "$r/alltags/x:one"
+    assert_one_error_line
+    pcon rmi "$r/alltags/x:one" "$r/alltags/x:two" >/dev/null
+}
