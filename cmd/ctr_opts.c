@@ -58,6 +58,7 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->o.env_merge);
     strv_free(a->o.expose);
     strv_free(a->o.unsetenv);
+    strv_free(a->o.requires);
     for (int i = 0; i < 2; i++) {
         strv_free(a->caps_in[i]);
         strv_free(a->caps[i]);
@@ -421,6 +422,13 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         return 1;
     case CO_QUIET:
         return 1; /* pcon's pulls print nothing */
+    case CO_REQUIRES: {
+        cleanup_free char *buf = xstrdup(arg);
+        char *save = NULL;
+        for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save))
+            strv_push(&a->o.requires, w);
+        return 1;
+    }
     case CO_UMASK:
         a->o.umask = arg;
         return 1;

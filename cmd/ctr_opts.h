@@ -88,6 +88,7 @@ enum {
     CO_HTTP_PROXY,
     CO_EXPOSE,
     CO_QUIET,
+    CO_REQUIRES,
 };
 
 #define CREATE_OPTS                                                                                \
@@ -100,6 +101,8 @@ enum {
           "Pass the caller's proxy variables (http_proxy, ...) in (default true)" },               \
         { CO_PIDFILE, "pidfile", 0, "FILE", "Write the container process's pid to the file" },     \
         { CO_QUIET, "quiet", 'q', NULL, "Suppress output information when pulling images" },       \
+        { CO_REQUIRES, "requires", 0, "CTR[,CTR]",                                                 \
+          "Containers started before this one (its dependencies)" },                               \
         { CO_UMASK, "umask", 0, "MASK", "The container process's umask (default 0022)" },          \
         { CO_UNSETENV, "unsetenv", 0, "NAME", "Unset a default (the image's, pcon's) variable" },  \
         { CO_UNSETENV_ALL, "unsetenv-all", 0, NULL, "Unset every default variable" },              \

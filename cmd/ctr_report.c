@@ -763,6 +763,14 @@ cmd_ctr_report_inspect(struct store *st, const struct container *c, bool size)
         JG(json_gen_kv_int(g, "SizeRootFs", root));
     }
     JG(inspect_mounts(g, st, cf));
+    /* what starts before it: --requires, a pod member's infra */
+    JG(json_gen_str(g, "Dependencies"));
+    JG(yajl_gen_array_open(g));
+    if (engine_ctr_joins_infra(cf))
+        JG(json_gen_str(g, engine_ctr_infra_of(cf)));
+    for (size_t i = 0; cf->requires && cf->requires[i]; i++)
+        JG(json_gen_str(g, cf->requires[i]));
+    JG(yajl_gen_array_close(g));
     JG(inspect_network(g, st, c));
     JG(json_gen_kv_str(g, "Namespace", ""));
     JG(json_gen_kv_bool(g, "IsInfra", cf->infra));

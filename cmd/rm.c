@@ -22,6 +22,28 @@ static const struct cmd_opt rm_opts[] = {
     { 0 },
 };
 
+/* a container others --require stays (podman's words), -f or not */
+static int
+dependents_refuse(struct cmd_ctx *ctx, const struct container *c, struct pcon_err *err)
+{
+    cleanup_free char *ids = NULL;
+    struct container *v = NULL;
+    size_t n = 0;
+
+    if (engine_ctr_list(&ctx->st, &v, &n, NULL) < 0)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (strv_contains(v[i].cfg.requires, c->cfg.id))
+            xappendf(&ids, "%s%s", ids ? "," : "", v[i].cfg.id);
+    engine_ctr_list_free(v, n);
+    if (ids == NULL)
+        return 0;
+    return pcon_fail(err, 0,
+                     "container %s has dependent containers which must be removed before it: %s:"
+                     " container already exists",
+                     c->cfg.id, ids);
+}
+
 static int
 rm_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
        struct pcon_err *err)
@@ -36,6 +58,8 @@ rm_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
                          "container %s is the infra container of pod %s and cannot be removed"
                          " without removing the pod",
                          c->cfg.id, c->cfg.pod);
+    if (dependents_refuse(ctx, c, err) < 0)
+        return -1;
     if (engine_ctr_remove(&ctx->st, c, force, err) < 0)
         return -1;
     if (flags[2])

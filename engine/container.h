@@ -76,6 +76,7 @@ struct ctr_config {
     char *pidfile;        /* --pidfile: the container's init's pid, written at each start */
     int umask;            /* --umask, or -1: 0022 */
     char **annotations;   /* --annotation KEY=VALUE */
+    char **requires;      /* --requires: the ids of the containers started before it */
     enum sdnotify_mode sdnotify;
     char **net_aliases;         /* --network-alias: more names on its user networks */
     char *static_ip;            /* --ip: its address on its (one) user network */
@@ -218,6 +219,7 @@ struct engine_create_opts {
     char **env_merge;           /* --env-merge KEY=VALUE with ${VAR} of the image's env */
     bool no_http_proxy;         /* --http-proxy=false: the caller's proxy variables stay out */
     char **expose;              /* --expose PORT[/PROTO]: published by -P with the image's */
+    char **requires;            /* --requires NAME|ID (each, commas split) */
     enum sdnotify_mode sdnotify;
     char **net_aliases;          /* --network-alias */
     const char *static_ip;       /* --ip */

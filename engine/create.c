@@ -649,6 +649,17 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
         g->umask = (int) v;
     }
     g->annotations = o->annotations ? strv_dup(o->annotations) : NULL;
+    for (size_t i = 0; o->requires && o->requires[i]; i++) {
+        struct container dep;
+        if (engine_ctr_load(st, o->requires[i], &dep, err) < 0) {
+            pcon_prefix(err, "\"%s\" is not a valid container, cannot be used as a dependency",
+                        o->requires[i]);
+            goto out;
+        }
+        if (!strv_contains(g->requires, dep.cfg.id))
+            strv_push(&g->requires, dep.cfg.id);
+        engine_ctr_free(&dep);
+    }
     if (o->pidfile) {
         char cwd[PATH_MAX];
         if (o->pidfile[0] != '/' && getcwd(cwd, sizeof cwd) == NULL) {

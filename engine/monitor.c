@@ -1405,6 +1405,25 @@ infra_ensure(struct store *st, const struct container *c, struct pcon_err *err)
     return r < 0 ? pcon_prefix(err, "start the pod's infra container") : 0;
 }
 
+/* --requires: each container it depends on started first */
+static int
+requires_ensure(struct store *st, const struct container *c, struct pcon_err *err)
+{
+    for (size_t i = 0; c->cfg.requires && c->cfg.requires[i]; i++) {
+        struct engine_start_opts so = { .detach = true, .ready_fd = -1 };
+        struct container dep;
+        int code, r = 0;
+        if (engine_ctr_load(st, c->cfg.requires[i], &dep, err) < 0)
+            return pcon_prefix(err, "a dependency of container %s", c->cfg.name);
+        if (!engine_ctr_is_active(&dep))
+            r = engine_monitor_start(st, &dep, &so, &code, err);
+        engine_ctr_free(&dep);
+        if (r < 0)
+            return pcon_prefix(err, "start the dependency of container %s", c->cfg.name);
+    }
+    return 0;
+}
+
 /* systemd's socket activation of this very process (sd_listen_fds(3)):
  * the count of its sockets at fds 3.., 0 for none */
 static unsigned
@@ -1445,6 +1464,8 @@ engine_monitor_start(struct store *st, struct container *c, const struct engine_
         }
         return pcon_fail(err, 0, "container %s is already running", c->cfg.name);
     }
+    if (requires_ensure(st, c, err) < 0)
+        return -1;
     if (engine_ctr_joins_infra(&c->cfg) && infra_ensure(st, c, err) < 0)
         return -1;
     m.listen_fds = c->cfg.infra ? 0 : listen_fds_inherited();

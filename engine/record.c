@@ -176,6 +176,7 @@ engine_ctr_free(struct container *c)
     free(g->conmon_pidfile);
     free(g->pidfile);
     strv_free(g->annotations);
+    strv_free(g->requires);
     strv_free(g->net_aliases);
     free(g->static_ip);
     strv_free(c->state.networks);
@@ -251,8 +252,12 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     if (g->pidfile && g->pidfile[0] != '/')
         return pcon_fail(err, EINVAL, "invalid container record: pidfile");
     g->umask = json_get_int(root, "umask", &v) && v >= 0 && v <= 0777 ? (int) v : -1;
-    if (json_get_strv(root, "annotations", &g->annotations, err) < 0)
+    if (json_get_strv(root, "annotations", &g->annotations, err) < 0
+        || json_get_strv(root, "requires", &g->requires, err) < 0)
         return -1;
+    for (size_t i = 0; g->requires && g->requires[i]; i++)
+        if (!hex64_valid(g->requires[i]))
+            return pcon_fail(err, EINVAL, "invalid container record: requires");
     if (g->conmon_pidfile && g->conmon_pidfile[0] != '/')
         return pcon_fail(err, EINVAL, "invalid container record: conmon_pidfile");
     s = json_get_str(root, "sdnotify");
@@ -395,6 +400,8 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_int(gen, "umask", g->umask));
     if (g->annotations)
         JG(json_gen_kv_strv(gen, "annotations", g->annotations));
+    if (g->requires)
+        JG(json_gen_kv_strv(gen, "requires", g->requires));
     if (g->sdnotify != SDNOTIFY_CONTAINER)
         JG(json_gen_kv_str(gen, "sdnotify",
                            g->sdnotify == SDNOTIFY_CONMON    ? "conmon"

@@ -69,3 +69,20 @@ HOME=/root"
     assert_one_error_line
     assert_no_containers
 }
+
+@test "--requires: the containers named start first; inspect lists them in Dependencies; rm of one refused while a dependent stays, as podman" {
+    local dep
+    dep=$(pcon create --name dep1 $IMAGE sleep 1000)
+    pcon create --name needs --requires dep1 $IMAGE true >/dev/null
+    run pcon inspect --format '{{.Dependencies}}' needs
+    assert_output "[$dep]"
+    pcon start needs >/dev/null
+    run pcon inspect --format '{{.State.Status}}' dep1
+    assert_output "running"
+    run -125 --separate-stderr pcon rm -f dep1
+    [[ "$stderr" == "Error: container $dep has dependent containers which must be removed before it: "* ]]
+    run -125 --separate-stderr pcon create --requires nosuch $IMAGE true
+    [[ "$stderr" == 'Error: "nosuch" is not a valid container, cannot be used as a dependency'* ]]
+    pcon rm -f needs dep1 >/dev/null
+    assert_no_containers
+}
