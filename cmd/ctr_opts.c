@@ -612,6 +612,9 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     case CO_RM:
         o->rm = cmd_flag_value(arg);
         return 1;
+    case CO_RMI:
+        o->rmi = cmd_flag_value(arg);
+        return 1;
     case CO_STOP_SIGNAL:
         return engine_signal_parse(arg, &o->stop_signal, err) < 0 ? -1 : 1;
     case CO_STOP_TIMEOUT:

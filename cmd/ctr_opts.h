@@ -89,6 +89,7 @@ enum {
     CO_EXPOSE,
     CO_QUIET,
     CO_REQUIRES,
+    CO_RMI,
 };
 
 #define CREATE_OPTS                                                                                \
@@ -154,6 +155,8 @@ enum {
         { CO_RESTART, "restart", 0, "POLICY",                                                      \
           "Restart policy: no, on-failure[:max], always, unless-stopped" },                        \
         { CO_RM, "rm", 0, NULL, "Remove the container when it exits" },                            \
+        { CO_RMI, "rmi", 0, NULL,                                                                  \
+          "Remove the image after the container, unless in use (implies --rm)" },                  \
         { CO_INIT, "init", 0, NULL,                                                                \
           "Run pcon's init as PID 1: it reaps zombies, passes signals on" },                       \
         { CO_IPC, "ipc", 0, "MODE",                                                                \

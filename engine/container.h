@@ -120,6 +120,7 @@ struct ctr_config {
     long long shm_size; /* --shm-size in bytes; 0: 64 MiB, podman's default */
     bool init; /* --init: pcon's own init (pcon-infra -- ARGS) as PID 1, bound at /run/pcon-init */
     bool interactive, tty, rm;
+    bool rmi; /* --rmi: its image (by the name it was made by) removed after it, if unused */
     enum restart_kind restart;
     int restart_max; /* on-failure:N, 0 for unlimited */
     enum log_driver log_driver;
@@ -248,6 +249,7 @@ struct engine_create_opts {
     const char *entrypoint;
     bool entrypoint_set;
     bool interactive, tty, rm;
+    bool rmi;
     enum restart_kind restart;
     int restart_max;
     enum log_driver log_driver;
@@ -302,6 +304,9 @@ int engine_ctr_remove_files(struct store *st, const struct container *c, struct 
 /* removes the anonymous volumes (-v /path) of a removed container g (rm -v,
  * --rm), as podman; named ones stay */
 void engine_ctr_volumes_release(struct store *st, const struct ctr_config *g);
+/* --rmi: the image by the name the container was made by (only that name
+ * when it has others), or the whole image when no container uses it */
+void engine_image_release(struct store *st, const char *image_id, const char *name);
 /* gives c a new name (reserved atomically; the old one is released) */
 int engine_ctr_rename(struct store *st, struct container *c, const char *name,
                       struct pcon_err *err);

@@ -742,7 +742,8 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     g->cap_drop = o->cap_drop ? strv_dup(o->cap_drop) : NULL;
     g->interactive = o->interactive;
     g->tty = o->tty;
-    g->rm = o->rm;
+    g->rm = o->rm || o->rmi; /* --rmi implies --rm, as podman's */
+    g->rmi = o->rmi;
     g->restart = o->restart;
     g->restart_max = o->restart_max;
     g->log_driver = o->log_driver;

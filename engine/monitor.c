@@ -1230,6 +1230,8 @@ monitor_end(struct monitor *m)
         (void) engine_ctr_remove_files(m->st, m->c, NULL); /* best effort, like podman */
         engine_ctr_volumes_release(m->st, &m->c->cfg);
     }
+    if (m->c->cfg.rmi)
+        engine_image_release(m->st, m->c->cfg.image_id, m->c->cfg.image_name);
 }
 
 static int

@@ -14,6 +14,8 @@
 #include "../lib/cleanup.h"
 #include "../lib/log.h"
 #include "../lib/proc.h"
+#include "../storage/image.h"
+#include "../storage/lock.h"
 #include "container.h"
 
 static const struct {
@@ -307,4 +309,31 @@ engine_ctr_remove(struct store *st, struct container *c, bool force, struct pcon
         return -1;
     }
     return engine_ctr_remove_files(st, c, err);
+}
+
+void
+engine_image_release(struct store *st, const char *image_id, const char *name)
+{
+    cleanup_close int lock = storage_lock(st, true, NULL);
+    struct container *v = NULL;
+    size_t n = 0;
+    struct image img;
+    bool used = false;
+
+    if (lock < 0 || storage_image_lookup(st, image_id, &img, NULL) < 0)
+        return;
+    /* one of its names: that name goes, as rmi NAME does */
+    if (name && strv_len(img.names) > 1 && strv_contains(img.names, name)) {
+        cleanup_free char *removed = NULL;
+        (void) storage_image_untag(st, &img, name, &removed, NULL);
+        storage_image_free(&img);
+        return;
+    }
+    if (engine_ctr_list(st, &v, &n, NULL) == 0)
+        for (size_t i = 0; i < n && !used; i++)
+            used = strcmp(v[i].cfg.image_id, image_id) == 0;
+    engine_ctr_list_free(v, n);
+    if (!used)
+        (void) storage_image_remove(st, &img, NULL); /* in use: it stays, as podman's */
+    storage_image_free(&img);
 }

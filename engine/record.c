@@ -270,6 +270,7 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->interactive = YAJL_IS_TRUE(json_get(root, "interactive"));
     g->tty = YAJL_IS_TRUE(json_get(root, "tty"));
     g->rm = YAJL_IS_TRUE(json_get(root, "rm"));
+    g->rmi = g->rm && YAJL_IS_TRUE(json_get(root, "rmi"));
     if ((s = json_get_str(root, "restart")) == NULL
         || engine_restart_parse(s, &g->restart, &g->restart_max, NULL) < 0)
         g->restart = RESTART_NO;
@@ -428,6 +429,8 @@ engine_ctr_config_json(const struct ctr_config *g)
     JG(json_gen_kv_bool(gen, "interactive", g->interactive));
     JG(json_gen_kv_bool(gen, "tty", g->tty));
     JG(json_gen_kv_bool(gen, "rm", g->rm));
+    if (g->rmi)
+        JG(json_gen_kv_bool(gen, "rmi", true));
     JG(json_gen_kv_str(gen, "restart", engine_restart_name(g->restart)));
     JG(json_gen_kv_int(gen, "restart_max", g->restart_max));
     JG(json_gen_kv_str(gen, "log_driver", engine_log_driver_name(g->log_driver)));

@@ -86,3 +86,24 @@ HOME=/root"
     pcon rm -f needs dep1 >/dev/null
     assert_no_containers
 }
+
+@test "--rmi (implies --rm): the name it ran by goes; an image of that one name goes unless a container uses it" {
+    pcon tag $IMAGE localhost/rmi-tag
+    run pcon run --rmi localhost/rmi-tag echo ran
+    assert_output "ran"
+    run pcon images -q localhost/rmi-tag
+    assert_output ""
+    run pcon images -q $IMAGE
+    [ -n "$output" ]
+    pcon import "$BB_TAR" localhost/rmi-solo >/dev/null
+    pcon create --name keeper localhost/rmi-solo true >/dev/null
+    pcon run --rmi localhost/rmi-solo true
+    run pcon images -q localhost/rmi-solo
+    [ -n "$output" ] # in use by keeper: it stays
+    pcon rm keeper >/dev/null
+    pcon run -d --rmi --name gone localhost/rmi-solo true >/dev/null
+    wait_for 10 sh -c "[ -z \"\$(\"$PCON\" --root \"$PCON_ROOT\" --runroot \"$PCON_RUNROOT\" images -q localhost/rmi-solo)\" ]"
+    run pcon container exists gone
+    assert_status 1
+    assert_no_containers
+}
