@@ -140,21 +140,23 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_cp_def, cmd_attach_def, cmd_images_def, cmd_rmi_def, cmd_tag_def, cmd_untag_def,
     cmd_image_def, cmd_image_inspect_def, cmd_image_exists_def, cmd_image_tree_def,
     cmd_image_prune_def, cmd_load_def, cmd_pull_def, cmd_search_def, cmd_mount_def, cmd_umount_def,
-    cmd_unmount_def, cmd_save_def, cmd_push_def, cmd_login_def, cmd_logout_def, cmd_pod_def,
-    cmd_pod_clone_def, cmd_pod_create_def, cmd_pod_exists_def, cmd_pod_inspect_def, cmd_pod_ps_def,
-    cmd_pod_rm_def, cmd_pod_start_def, cmd_pod_stop_def, cmd_pod_kill_def, cmd_pod_restart_def,
-    cmd_pod_top_def, cmd_pod_prune_def, cmd_pod_pause_def, cmd_pod_unpause_def, cmd_pod_logs_def,
-    cmd_volume_def, cmd_volume_create_def, cmd_volume_exists_def, cmd_volume_export_def,
-    cmd_volume_import_def, cmd_volume_inspect_def, cmd_volume_ls_def, cmd_volume_prune_def,
-    cmd_volume_rm_def, cmd_network_def, cmd_network_create_def, cmd_network_exists_def,
-    cmd_network_inspect_def, cmd_network_ls_def, cmd_network_prune_def, cmd_network_rm_def,
-    cmd_network_connect_def, cmd_network_disconnect_def, cmd_generate_def, cmd_generate_systemd_def,
-    cmd_kube_def, cmd_kube_play_def, cmd_kube_down_def, cmd_kube_generate_def, cmd_play_def,
-    cmd_quadlet_def, cmd_stats_def, cmd_update_def, cmd_commit_def, cmd_diff_def, cmd_history_def,
-    cmd_build_def, cmd_export_def, cmd_pod_stats_def, cmd_system_def, cmd_system_df_def,
-    cmd_system_prune_def, cmd_system_migrate_def, cmd_system_renumber_def, cmd_system_reset_def,
-    cmd_secret_def, cmd_secret_create_def, cmd_secret_ls_def, cmd_secret_inspect_def,
-    cmd_secret_rm_def, cmd_events_def, cmd_healthcheck_def, cmd_healthcheck_run_def;
+    cmd_unmount_def, cmd_image_mount_def, cmd_image_unmount_def, cmd_volume_mount_def,
+    cmd_volume_unmount_def, cmd_cleanup_def, cmd_save_def, cmd_push_def, cmd_login_def,
+    cmd_logout_def, cmd_pod_def, cmd_pod_clone_def, cmd_pod_create_def, cmd_pod_exists_def,
+    cmd_pod_inspect_def, cmd_pod_ps_def, cmd_pod_rm_def, cmd_pod_start_def, cmd_pod_stop_def,
+    cmd_pod_kill_def, cmd_pod_restart_def, cmd_pod_top_def, cmd_pod_prune_def, cmd_pod_pause_def,
+    cmd_pod_unpause_def, cmd_pod_logs_def, cmd_volume_def, cmd_volume_create_def,
+    cmd_volume_exists_def, cmd_volume_export_def, cmd_volume_import_def, cmd_volume_inspect_def,
+    cmd_volume_ls_def, cmd_volume_prune_def, cmd_volume_rm_def, cmd_network_def,
+    cmd_network_create_def, cmd_network_exists_def, cmd_network_inspect_def, cmd_network_ls_def,
+    cmd_network_prune_def, cmd_network_rm_def, cmd_network_connect_def, cmd_network_disconnect_def,
+    cmd_generate_def, cmd_generate_systemd_def, cmd_kube_def, cmd_kube_play_def, cmd_kube_down_def,
+    cmd_kube_generate_def, cmd_play_def, cmd_quadlet_def, cmd_stats_def, cmd_update_def,
+    cmd_commit_def, cmd_diff_def, cmd_history_def, cmd_build_def, cmd_export_def, cmd_pod_stats_def,
+    cmd_system_def, cmd_system_df_def, cmd_system_prune_def, cmd_system_migrate_def,
+    cmd_system_renumber_def, cmd_system_reset_def, cmd_secret_def, cmd_secret_create_def,
+    cmd_secret_ls_def, cmd_secret_inspect_def, cmd_secret_rm_def, cmd_events_def,
+    cmd_healthcheck_def, cmd_healthcheck_run_def;
 /* every top-level command (*n of them), and the global options' table */
 const struct cmd_def *const *cmd_commands(size_t *n);
 
@@ -204,6 +206,9 @@ int cmd_quadlet_generator(int argc, char **argv);
 int cmd_output_open(const char *output, char **tmp, struct pcon_err *err);
 int cmd_output_finish(const char *output, char *tmp, int fd, int r, struct pcon_err *err);
 
+/* every image mount image mount made, undone (system reset, before the
+ * run root goes) */
+void cmd_image_unmount_all(struct store *st);
 /* true in a user namespace other than the host's (pcon unshare's) */
 bool cmd_in_user_namespace(void);
 /* container clone's: NAME-clone, or NAME-cloneN for the first N free

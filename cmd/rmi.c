@@ -3,6 +3,7 @@
  * of several names */
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "../engine/container.h"
@@ -67,6 +68,12 @@ rmi_one(struct cmd_ctx *ctx, struct image *img, const char *arg, bool force, str
         return -1;
     for (size_t i = 0; img->names && img->names[i]; i++)
         printf("Untagged: %s\n", img->names[i]);
+    {
+        /* an image mount of it goes first */
+        cleanup_free char *dir = xasprintf("%s/image-mounts/%s", ctx->st.runroot, img->id);
+        (void) umount2(dir, MNT_DETACH);
+        (void) rmdir(dir);
+    }
     if (storage_image_remove(&ctx->st, img, err) < 0)
         return -1;
     printf("Deleted: %s\n", img->id);

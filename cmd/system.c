@@ -552,6 +552,7 @@ cmd_system_reset(struct cmd_ctx *ctx, int argc, char **argv)
         return code; /* something still runs: the roots stay */
     /* the pause process first (this one stays in the namespaces it joined),
      * then, inside pcon's user namespace, the files of subordinate ids too */
+    cmd_image_unmount_all(&ctx->st);
     engine_userns_pause_stop(ctx->g.runroot);
     if (fs_rm_rf_at(AT_FDCWD, ctx->g.graphroot, &err) < 0
         || fs_rm_rf_at(AT_FDCWD, ctx->g.runroot, &err) < 0) {

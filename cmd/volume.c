@@ -554,8 +554,10 @@ const struct cmd_def cmd_volume_import_def = {
 };
 
 static const struct cmd_def *const volume_subcommands[] = {
-    &cmd_volume_create_def,  &cmd_volume_exists_def, &cmd_volume_export_def, &cmd_volume_import_def,
-    &cmd_volume_inspect_def, &cmd_volume_ls_def,     &cmd_volume_prune_def,  &cmd_volume_rm_def,
+    &cmd_volume_create_def,  &cmd_volume_exists_def,  &cmd_volume_export_def,
+    &cmd_volume_import_def,  &cmd_volume_inspect_def, &cmd_volume_ls_def,
+    &cmd_volume_prune_def,   &cmd_volume_rm_def,      &cmd_volume_mount_def,
+    &cmd_volume_unmount_def,
 };
 
 static int

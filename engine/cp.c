@@ -269,9 +269,9 @@ merged_dir(struct store *st, const struct container *c, bool *mounted)
 {
     char *dir = xasprintf("%s/containers/%s/merged", st->runroot, c->cfg.id);
     cleanup_free char *parent = xasprintf("%s/containers/%s", st->runroot, c->cfg.id);
-    struct stat a, b;
+    cleanup_close int pfd = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-    *mounted = stat(dir, &a) == 0 && stat(parent, &b) == 0 && a.st_dev != b.st_dev;
+    *mounted = pfd >= 0 && fs_is_mount_below(pfd, "merged");
     return dir;
 }
 

@@ -56,31 +56,40 @@ fs_opendir_at(int dfd)
     return d;
 }
 
+bool
+fs_is_mount_below(int dfd, const char *name)
+{
+    struct statx a, b;
+
+    /* the mount ids (a bind mount of the same file system has its own) */
+    if (statx(dfd, name, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &a) == 0
+        && statx(dfd, ".", 0, STATX_MNT_ID, &b) == 0 && (a.stx_mask & STATX_MNT_ID)
+        && (b.stx_mask & STATX_MNT_ID))
+        return a.stx_mnt_id != b.stx_mnt_id;
+    struct stat sa, sb;
+    return fstatat(dfd, name, &sa, AT_SYMLINK_NOFOLLOW) == 0 && fstat(dfd, &sb) == 0
+           && S_ISDIR(sa.st_mode) && sa.st_dev != sb.st_dev;
+}
+
 static int
 rm_children(int dfd, struct pcon_err *err)
 {
     cleanup_closedir DIR *d = fdopendir(dfd);
     struct dirent *de;
-    struct stat self;
 
     if (d == NULL) {
         int e = errno;
         close(dfd);
         return pcon_fail(err, e, "open directory for removal");
     }
-    if (fstat(dirfd(d), &self) < 0)
-        return pcon_fail(err, errno, "stat directory for removal");
     while ((errno = 0, de = readdir(d)) != NULL) {
-        struct stat sb;
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
-        /* never into a file system mounted below: what is removed stays
-         * on the tree's own (a container's root mounted there is not) */
+        /* never into a mount below (a bind mount too): what is removed
+         * stays on the tree's own (a container's root mounted there is not) */
         if ((de->d_type == DT_DIR || de->d_type == DT_UNKNOWN)
-            && fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode)
-            && sb.st_dev != self.st_dev)
-            return pcon_fail(err, EBUSY, "remove \"%s\": a file system is mounted there",
-                             de->d_name);
+            && fs_is_mount_below(dirfd(d), de->d_name))
+            return pcon_fail(err, EBUSY, "remove \"%s\": something is mounted there", de->d_name);
         if (fs_rm_rf_at(dirfd(d), de->d_name, err) < 0)
             return -1;
     }

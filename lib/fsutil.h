@@ -18,6 +18,8 @@ DIR *fs_opendir_at(int dfd);
 /* removes dfd/name and everything below it, never following a symlink;
  * a missing entry is not an error */
 int fs_rm_rf_at(int dfd, const char *name, struct pcon_err *err);
+/* whether dfd/name is a mount point below dfd's mount (a bind mount too) */
+bool fs_is_mount_below(int dfd, const char *name);
 /* writes a temporary file next to name (O_EXCL), optionally fsyncs it,
  * and renames it over name */
 int fs_write_atomic(int dfd, const char *name, const void *buf, size_t len, mode_t mode, bool sync,

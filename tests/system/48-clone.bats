@@ -104,3 +104,38 @@ in_unshare() { # SCRIPT
     assert_output "0"
     assert_no_containers
 }
+
+@test "image mount (read-only), volume mount, container cleanup: refused outside pcon unshare as podman's; rmi unmounts an image first" {
+    local id
+    run -125 --separate-stderr pcon image mount $IMAGE
+    [ "$stderr" = 'Error: cannot run command "pcon image mount" in rootless mode, must execute `pcon unshare` first' ]
+    run -125 pcon volume mount nosuch
+    pcon volume create mvol >/dev/null
+    id=$(pcon image inspect --format '{{.Id}}' $IMAGE)
+    run in_unshare 'P="$PCON --root $PCON_GRAPHROOT --runroot $PCON_RUNROOT"; d=$($P image mount '"$IMAGE"') || exit 1
+        test -x "$d/bin/busybox" || exit 2
+        touch "$d/nope" 2>/dev/null && exit 3
+        $P image mount; $P image unmount '"$IMAGE"'
+        $P volume mount mvol; $P volume unmount mvol'
+    echo "$output"
+    assert_status 0
+    assert_output_contains "  $PCON_RUNROOT/image-mounts/$id"
+    assert_output_contains "$PCON_ROOT/volumes/mvol/_data"
+    printf '%s\n' "${lines[@]}" | grep -qx "$id" # image unmount prints the id
+    # an image mounted when removed: unmounted first
+    pcon tag $IMAGE localhost/mounted-img
+    pcon import "$BB_TAR" localhost/mounted-img >/dev/null
+    in_unshare 'P="$PCON --root $PCON_GRAPHROOT --runroot $PCON_RUNROOT"; $P image mount localhost/mounted-img >/dev/null'
+    pcon rmi localhost/mounted-img >/dev/null
+    run in_unshare 'grep -c image-mounts /proc/self/mountinfo'
+    assert_output "0"
+    # cleanup --rm of a stopped container: its mount undone, the container gone
+    pcon create --name cu $IMAGE true >/dev/null
+    in_unshare 'P="$PCON --root $PCON_GRAPHROOT --runroot $PCON_RUNROOT"; $P mount cu >/dev/null'
+    run pcon container cleanup --rm cu
+    assert_status 0
+    run pcon container exists cu
+    assert_status 1
+    pcon volume rm mvol >/dev/null
+    assert_no_containers
+}
