@@ -77,8 +77,8 @@ load helpers
 }
 
 # pcon run inside pcon unshare (its namespaces, its roots)
-in_unshare() { # SCRIPT
-    "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" unshare sh -c "$1"
+in_unshare() { # SCRIPT (it finds pcon as $PCON, absolute)
+    PCON="$(readlink -f "$PCON")" "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" unshare sh -c "$1"
 }
 
 @test "mount and umount: refused outside pcon unshare (as podman's rootless ones); inside, the container's root to read and write; rm unmounts it" {
