@@ -224,8 +224,8 @@ struct engine_log_opts;
 /* the logs of v[0..n) as `logs` prints them, one after the other (or
  * all at once when following several), each line after its container's
  * short id when asked; returns the exit code, errors printed */
-int cmd_logs_print(struct cmd_ctx *ctx, struct container *v, size_t n, bool id_prefix,
-                   bool timestamps, const struct engine_log_opts *o);
+int cmd_logs_print(struct cmd_ctx *ctx, struct container *v, size_t n, bool id_prefix, bool names,
+                   bool color, bool timestamps, const struct engine_log_opts *o);
 
 /* top: the ps(1)-like rows of c's processes appended to *out; printed
  * under their header, aligned */

@@ -15,9 +15,10 @@
 #include "../lib/timefmt.h"
 #include "cmd.h"
 
-enum { LOGS_TAIL = 0x300, LOGS_SINCE, LOGS_UNTIL };
+enum { LOGS_TAIL = 0x300, LOGS_SINCE, LOGS_UNTIL, LOGS_COLOR };
 
 static const struct cmd_opt logs_opts[] = {
+    { LOGS_COLOR, "color", 0, NULL, "Output the containers with different colors in the log" },
     { 'f', "follow", 'f', NULL, "Follow log output" },
     CMD_LATEST_OPT,
     { 'n', "names", 'n', NULL, "Output the container name in the log" },
@@ -30,6 +31,8 @@ static const struct cmd_opt logs_opts[] = {
 
 struct logs_args {
     bool names, ids, timestamps;
+    bool color;      /* each container's lines in a color of its own, as podman's */
+    int next_color;  /* the next container's */
     bool line_flush; /* each line written whole as it comes (several followed at once) */
     struct engine_log_opts o;
 };
@@ -37,8 +40,21 @@ struct logs_args {
 struct emitter {
     const struct logs_args *a;
     const struct container *c;
+    int color;       /* the ANSI code of its lines, or 0 */
     bool midline[2]; /* per stream, whether a partial line is being continued */
 };
+
+/* podman's colors, one per container in turn: white, red, green, yellow,
+ * blue, magenta, cyan */
+static int
+color_next(struct logs_args *a)
+{
+    static const int codes[] = { 37, 31, 32, 33, 34, 35, 36 };
+
+    if (!a->color)
+        return 0;
+    return codes[a->next_color++ % (int) (sizeof codes / sizeof codes[0])];
+}
 
 static void
 emit_cb(const struct ctr_log_line *l, void *opaque)
@@ -57,12 +73,16 @@ emit_cb(const struct ctr_log_line *l, void *opaque)
     /* keep the log's order where both streams end up together */
     fflush(l->err ? stdout : stderr);
     if (!*midline) {
+        if (e->color)
+            fprintf(f, "\033[%dm", e->color);
         if (e->a->names || e->a->ids)
-            fprintf(f, "%.12s ", e->a->ids ? e->c->cfg.id : e->c->cfg.name);
+            fprintf(f, e->a->ids ? "%.12s " : "%s ", e->a->ids ? e->c->cfg.id : e->c->cfg.name);
         if (e->a->timestamps)
             fprintf(f, "%.*s ", (int) l->tslen, l->ts);
     }
     fwrite(l->text, 1, l->len, f);
+    if (l->full && e->color)
+        fputs("\033[0m", f);
     if (l->full)
         fputc('\n', f);
     if (l->full && e->a->line_flush)
@@ -84,6 +104,7 @@ follow_each(struct cmd_ctx *ctx, struct container *v, size_t n, const struct log
     fflush(stdout);
     fflush(stderr);
     for (size_t i = 0; i < n; i++) {
+        int color = color_next(&fa);
         pids[i] = fork();
         if (pids[i] < 0) {
             pcon_warn("fork a log follower: %s", strerror(errno));
@@ -92,7 +113,7 @@ follow_each(struct cmd_ctx *ctx, struct container *v, size_t n, const struct log
         }
         if (pids[i] == 0) {
             struct pcon_err err = { 0 };
-            struct emitter e = { .a = &fa, .c = &v[i] };
+            struct emitter e = { .a = &fa, .c = &v[i], .color = color };
             int r = engine_ctr_log_read(&ctx->st, &v[i], &fa.o, emit_cb, &e, &err);
             fflush(stdout);
             if (r < 0)
@@ -117,8 +138,8 @@ static int
 logs_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
          struct pcon_err *err)
 {
-    const struct logs_args *a = opaque;
-    struct emitter e = { .a = a, .c = c };
+    struct logs_args *a = opaque;
+    struct emitter e = { .a = a, .c = c, .color = color_next(a) };
 
     (void) name;
     return engine_ctr_log_read(&ctx->st, c, &a->o, emit_cb, &e, err);
@@ -147,6 +168,9 @@ cmd_logs(struct cmd_ctx *ctx, int argc, char **argv)
         case 't':
             a.timestamps = cmd_flag_value(arg);
             break;
+        case LOGS_COLOR:
+            a.color = cmd_flag_value(arg);
+            break;
         case LOGS_TAIL:
             a.o.tail = strtol(arg, &end, 10);
             if (*arg == '\0' || *end != '\0')
@@ -169,8 +193,9 @@ cmd_logs(struct cmd_ctx *ctx, int argc, char **argv)
     if (optind >= argc) {
         return cmd_usage_error(&cmd_logs_def, "requires at least 1 arg(s), only received 0");
     }
-    if (argc - optind > 1)
-        a.names = true;
+    /* several: each line after its container's short id (--names: name) */
+    if (argc - optind > 1 && !a.names)
+        a.ids = true;
     if (a.o.follow && argc - optind > 1) {
         struct container *v = xzalloc((size_t) (argc - optind) * sizeof *v);
         size_t n = 0;
@@ -216,16 +241,22 @@ cmd_logs_attach(struct cmd_ctx *ctx, struct container *c, off_t from, struct pco
 }
 
 int
-cmd_logs_print(struct cmd_ctx *ctx, struct container *v, size_t n, bool id_prefix, bool timestamps,
-               const struct engine_log_opts *o)
+cmd_logs_print(struct cmd_ctx *ctx, struct container *v, size_t n, bool id_prefix, bool names,
+               bool color, bool timestamps, const struct engine_log_opts *o)
 {
-    struct logs_args a = { .ids = id_prefix, .timestamps = timestamps, .o = *o };
+    struct logs_args a = {
+        .ids = id_prefix && !names,
+        .names = names,
+        .color = color,
+        .timestamps = timestamps,
+        .o = *o,
+    };
     cleanup_err struct pcon_err err = { 0 };
 
     if (o->follow && n > 1)
         return follow_each(ctx, v, n, &a);
     for (size_t i = 0; i < n; i++) {
-        struct emitter e = { .a = &a, .c = &v[i] };
+        struct emitter e = { .a = &a, .c = &v[i], .color = color_next(&a) };
         if (engine_ctr_log_read(&ctx->st, &v[i], &a.o, emit_cb, &e, &err) < 0)
             return cmd_report(&err);
     }

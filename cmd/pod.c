@@ -1137,12 +1137,14 @@ const struct cmd_def cmd_pod_top_def = {
     "[options] POD", pod_top_opts,
 };
 
-enum { POD_LOGS_CONTAINER = 0x500, POD_LOGS_TAIL, POD_LOGS_SINCE, POD_LOGS_UNTIL };
+enum { POD_LOGS_CONTAINER = 0x500, POD_LOGS_TAIL, POD_LOGS_SINCE, POD_LOGS_UNTIL, POD_LOGS_COLOR };
 
 static const struct cmd_opt logs_opts[] = {
     { POD_LOGS_CONTAINER, "container", 'c', "NAME", "Only the logs of this container of the pod" },
+    { POD_LOGS_COLOR, "color", 0, NULL, "Output the containers with different colors in the log" },
     { 'f', "follow", 'f', NULL,
       "Follow the logs, every container's at once, until all have ended" },
+    { 'n', "names", 'n', NULL, "Output the container names instead of their IDs" },
     { POD_LOGS_SINCE, "since", 0, "TIMESTAMP", "Show logs since TIMESTAMP (or a duration: 10m)" },
     { POD_LOGS_TAIL, "tail", 0, "N", "Output the last N lines of each (default -1: all)" },
     { 't', "timestamps", 't', NULL, "Output the timestamps in the log" },
@@ -1159,7 +1161,7 @@ cmd_pod_logs(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_err struct pcon_err err = { 0 };
     struct engine_log_opts o = { .tail = -1, .since = -1, .until = -1, .from = -1 };
     const char *only = NULL;
-    bool ts = false;
+    bool ts = false, names = false, color = false;
     struct container *v = NULL;
     size_t n = 0, shown = 0;
     struct pod p;
@@ -1177,6 +1179,12 @@ cmd_pod_logs(struct cmd_ctx *ctx, int argc, char **argv)
             break;
         case 'f':
             o.follow = cmd_flag_value(arg);
+            break;
+        case 'n':
+            names = cmd_flag_value(arg);
+            break;
+        case POD_LOGS_COLOR:
+            color = cmd_flag_value(arg);
             break;
         case POD_LOGS_TAIL:
             o.tail = strtol(arg, &end, 10);
@@ -1223,7 +1231,7 @@ cmd_pod_logs(struct cmd_ctx *ctx, int argc, char **argv)
         pcon_fail_kind(&err, PCON_ERR_NOTFOUND, 0,
                        "container %s is not in pod %s: no such container", only, p.cfg.name);
     else
-        code = cmd_logs_print(ctx, v, shown, only == NULL, ts, &o);
+        code = cmd_logs_print(ctx, v, shown, only == NULL, names, color, ts, &o);
     engine_ctr_list_free(v, n);
     pod_free(&p);
     return err.msg ? cmd_report(&err) : code;

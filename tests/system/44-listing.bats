@@ -124,3 +124,27 @@ localhost/aaa:zz"
     [[ "$output" =~ ^1[0-9][0-9]kB\ \(virtual\ [0-9.]+[kM]B\)$ ]]
     pcon rm big >/dev/null
 }
+
+@test "logs of several containers: each line after its short id (--names: its name), --color one color each as podman's; pod logs --names and --color too" {
+    local a b
+    pcon run --name log-one $IMAGE echo one >/dev/null
+    pcon run --name log-two $IMAGE echo two >/dev/null
+    a=$(pcon inspect --format '{{.Id}}' log-one)
+    b=$(pcon inspect --format '{{.Id}}' log-two)
+    run pcon logs log-one log-two
+    assert_output "${a:0:12} one
+${b:0:12} two"
+    run pcon logs --names log-one log-two
+    assert_output "log-one one
+log-two two"
+    pcon logs --color log-one log-two >"$BATS_TEST_TMPDIR/c"
+    printf '\033[37m%s one\033[0m\n\033[31m%s two\033[0m\n' "${a:0:12}" "${b:0:12}" | cmp - "$BATS_TEST_TMPDIR/c"
+    pcon logs --color log-one >"$BATS_TEST_TMPDIR/c1"
+    printf '\033[37mone\033[0m\n' | cmp - "$BATS_TEST_TMPDIR/c1"
+    pcon rm log-one log-two >/dev/null
+    pcon pod create --name logpod >/dev/null
+    pcon run --pod logpod --name logpod-m $IMAGE echo member >/dev/null
+    run pcon pod logs --names logpod
+    assert_output "logpod-m member"
+    pcon pod rm -f logpod >/dev/null
+}
