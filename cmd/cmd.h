@@ -141,11 +141,11 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_image_def, cmd_image_inspect_def, cmd_image_exists_def, cmd_image_tree_def,
     cmd_image_prune_def, cmd_load_def, cmd_pull_def, cmd_search_def, cmd_mount_def, cmd_umount_def,
     cmd_unmount_def, cmd_image_mount_def, cmd_image_unmount_def, cmd_volume_mount_def,
-    cmd_volume_unmount_def, cmd_cleanup_def, cmd_save_def, cmd_push_def, cmd_login_def,
-    cmd_logout_def, cmd_pod_def, cmd_pod_clone_def, cmd_pod_create_def, cmd_pod_exists_def,
-    cmd_pod_inspect_def, cmd_pod_ps_def, cmd_pod_rm_def, cmd_pod_start_def, cmd_pod_stop_def,
-    cmd_pod_kill_def, cmd_pod_restart_def, cmd_pod_top_def, cmd_pod_prune_def, cmd_pod_pause_def,
-    cmd_pod_unpause_def, cmd_pod_logs_def, cmd_volume_def, cmd_volume_create_def,
+    cmd_volume_unmount_def, cmd_cleanup_def, cmd_runlabel_def, cmd_save_def, cmd_push_def,
+    cmd_login_def, cmd_logout_def, cmd_pod_def, cmd_pod_clone_def, cmd_pod_create_def,
+    cmd_pod_exists_def, cmd_pod_inspect_def, cmd_pod_ps_def, cmd_pod_rm_def, cmd_pod_start_def,
+    cmd_pod_stop_def, cmd_pod_kill_def, cmd_pod_restart_def, cmd_pod_top_def, cmd_pod_prune_def,
+    cmd_pod_pause_def, cmd_pod_unpause_def, cmd_pod_logs_def, cmd_volume_def, cmd_volume_create_def,
     cmd_volume_exists_def, cmd_volume_export_def, cmd_volume_import_def, cmd_volume_inspect_def,
     cmd_volume_ls_def, cmd_volume_prune_def, cmd_volume_rm_def, cmd_network_def,
     cmd_network_create_def, cmd_network_exists_def, cmd_network_inspect_def, cmd_network_ls_def,
@@ -209,6 +209,9 @@ int cmd_output_finish(const char *output, char *tmp, int fd, int r, struct pcon_
 /* every image mount image mount made, undone (system reset, before the
  * run root goes) */
 void cmd_image_unmount_all(struct store *st);
+/* this pcon's own path and the --root/--runroot it was given, as a
+ * command's first words (units, runlabel) */
+void cmd_exe_args(struct cmd_ctx *ctx, char ***v);
 /* true in a user namespace other than the host's (pcon unshare's) */
 bool cmd_in_user_namespace(void);
 /* container clone's: NAME-clone, or NAME-cloneN for the first N free

@@ -83,26 +83,6 @@ unit_command(char *const *args)
     return text;
 }
 
-/* pcon itself, as the unit runs it, with the store's roots when they are
- * not the defaults */
-static void
-exe_args(struct cmd_ctx *ctx, char ***v)
-{
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-
-    exe[n > 0 ? n : 0] = '\0';
-    strv_push(v, n > 0 ? exe : "pcon");
-    if (ctx->g.root_given) {
-        strv_push(v, "--root");
-        strv_push(v, ctx->g.graphroot);
-    }
-    if (ctx->g.runroot_given) {
-        strv_push(v, "--runroot");
-        strv_push(v, ctx->g.runroot);
-    }
-}
-
 /* the run directory of the unit: %t/... under XDG_RUNTIME_DIR */
 static char *
 runroot_spec(struct cmd_ctx *ctx)
@@ -241,7 +221,7 @@ container_unit(struct cmd_ctx *ctx, const struct container *c, const struct gen_
         xappendf(&text, "BindsTo=%s.service\nAfter=%s.service\n", pod_unit, pod_unit);
     service_head(&text, o, restart_of(c, o), timeout);
     if (o->new_) {
-        exe_args(ctx, &start);
+        cmd_exe_args(ctx, &start);
         strv_push(&start, "run");
         strv_push(&start, cidfile_arg);
         strv_push(&start, "--cgroups=no-conmon");
@@ -281,13 +261,13 @@ container_unit(struct cmd_ctx *ctx, const struct container *c, const struct gen_
             }
             strv_push(&start, c->cfg.create_args[i++]);
         }
-        exe_args(ctx, &stop);
+        cmd_exe_args(ctx, &stop);
         strv_push(&stop, "stop");
         strv_push(&stop, "--ignore");
         strv_push(&stop, "-t");
         strv_push(&stop, tbuf);
         strv_push(&stop, cidfile_arg);
-        exe_args(ctx, &post);
+        cmd_exe_args(ctx, &post);
         strv_push(&post, "rm");
         strv_push(&post, "-f");
         strv_push(&post, "--ignore");
@@ -296,15 +276,15 @@ container_unit(struct cmd_ctx *ctx, const struct container *c, const struct gen_
         strv_push(&post, cidfile_arg);
         xappendf(&text, "ExecStartPre=/bin/rm \\\n\t-f %%t/%%n.ctr-id\n");
     } else {
-        exe_args(ctx, &start);
+        cmd_exe_args(ctx, &start);
         strv_push(&start, "start");
         strv_push(&start, c->cfg.name);
-        exe_args(ctx, &stop);
+        cmd_exe_args(ctx, &stop);
         strv_push(&stop, "stop");
         strv_push(&stop, "-t");
         strv_push(&stop, tbuf);
         strv_push(&stop, c->cfg.name);
-        exe_args(ctx, &post);
+        cmd_exe_args(ctx, &post);
         strv_push(&post, "stop");
         strv_push(&post, "-t");
         strv_push(&post, tbuf);
@@ -348,7 +328,7 @@ pod_unit_text(struct cmd_ctx *ctx, const struct pod *p, const struct container *
     service_head(&text, o, o->restart_policy ? o->restart_policy : "on-failure", timeout);
     if (o->new_) {
         xappendf(&text, "ExecStartPre=/bin/rm \\\n\t-f %s %s\n", pidfile + 1, idfile + 1);
-        exe_args(ctx, &pre);
+        cmd_exe_args(ctx, &pre);
         strv_push(&pre, "pod");
         strv_push(&pre, "create");
         strv_push(&pre, "--infra-conmon-pidfile");
@@ -369,12 +349,12 @@ pod_unit_text(struct cmd_ctx *ctx, const struct pod *p, const struct container *
             strv_push(&pre, p->cfg.create_command[i++]);
         }
         strv_push(&pre, "--replace");
-        exe_args(ctx, &start);
+        cmd_exe_args(ctx, &start);
         strv_push(&start, "pod");
         strv_push(&start, "start");
         strv_push(&start, "--pod-id-file");
         strv_push(&start, idfile);
-        exe_args(ctx, &stop);
+        cmd_exe_args(ctx, &stop);
         strv_push(&stop, "pod");
         strv_push(&stop, "stop");
         strv_push(&stop, "--ignore");
@@ -382,7 +362,7 @@ pod_unit_text(struct cmd_ctx *ctx, const struct pod *p, const struct container *
         strv_push(&stop, idfile);
         strv_push(&stop, "-t");
         strv_push(&stop, tbuf);
-        exe_args(ctx, &post);
+        cmd_exe_args(ctx, &post);
         strv_push(&post, "pod");
         strv_push(&post, "rm");
         strv_push(&post, "--ignore");
@@ -392,17 +372,17 @@ pod_unit_text(struct cmd_ctx *ctx, const struct pod *p, const struct container *
         s_pre = unit_command(pre);
         xappendf(&text, "ExecStartPre=%s\n", s_pre);
     } else {
-        exe_args(ctx, &start);
+        cmd_exe_args(ctx, &start);
         strv_push(&start, "pod");
         strv_push(&start, "start");
         strv_push(&start, p->cfg.name);
-        exe_args(ctx, &stop);
+        cmd_exe_args(ctx, &stop);
         strv_push(&stop, "pod");
         strv_push(&stop, "stop");
         strv_push(&stop, "-t");
         strv_push(&stop, tbuf);
         strv_push(&stop, p->cfg.name);
-        exe_args(ctx, &post);
+        cmd_exe_args(ctx, &post);
         strv_push(&post, "pod");
         strv_push(&post, "stop");
         strv_push(&post, "-t");

@@ -2,6 +2,7 @@
 /* Option tables -> getopt_long, --help, and error reporting. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +164,24 @@ runroot_hint(struct pcon_err *err)
     return pcon_fail(
         err, errnum,
         "%s (XDG_RUNTIME_DIR is not set: set it to a private directory, or use --runroot)", why);
+}
+
+void
+cmd_exe_args(struct cmd_ctx *ctx, char ***v)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+    exe[n > 0 ? n : 0] = '\0';
+    strv_push(v, n > 0 ? exe : "pcon");
+    if (ctx->g.root_given) {
+        strv_push(v, "--root");
+        strv_push(v, ctx->g.graphroot);
+    }
+    if (ctx->g.runroot_given) {
+        strv_push(v, "--runroot");
+        strv_push(v, ctx->g.runroot);
+    }
 }
 
 bool

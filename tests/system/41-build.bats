@@ -279,3 +279,19 @@ not \${WHO}
     [[ "$stderr" == *"line 2: heredoc EOF is not closed by a line EOF"* ]]
     pcon rmi localhost/heredoc >/dev/null
 }
+
+@test "container runlabel: the label's command with IMAGE and NAME replaced, run by pcon on this store (--display shows it); a missing label is podman's error" {
+    local c=$BATS_TEST_TMPDIR/rl
+    context "$c" "FROM $IMAGE
+LABEL RUN=\"podman run --rm --name NAME -e NAME=NAME -e IMAGE=IMAGE IMAGE echo hello from \\\$NAME\""
+    pcon build -q -t localhost/labelled "$c" >/dev/null
+    run pcon container runlabel --display RUN localhost/labelled
+    assert_output "command: pcon run --rm --name labelled -e NAME=labelled -e IMAGE=localhost/labelled:latest localhost/labelled:latest echo hello from labelled"
+    run pcon container runlabel --name other RUN localhost/labelled and-more
+    assert_status 0
+    assert_output "hello from other and-more"
+    run -125 --separate-stderr pcon container runlabel NOPE localhost/labelled
+    [ "$stderr" = "Error: cannot find the value of label: NOPE in image: localhost/labelled" ]
+    pcon rmi localhost/labelled >/dev/null
+    assert_no_containers
+}
