@@ -159,7 +159,7 @@ static const struct cmd_def *const image_subcommands[] = {
     &cmd_import_def,      &cmd_image_inspect_def, &cmd_images_def,       &cmd_load_def,
     &cmd_image_mount_def, &cmd_image_unmount_def, &cmd_image_prune_def,  &cmd_pull_def,
     &cmd_push_def,        &cmd_rmi_def,           &cmd_save_def,         &cmd_tag_def,
-    &cmd_image_tree_def,  &cmd_untag_def,
+    &cmd_image_tree_def,  &cmd_untag_def,         &cmd_search_def,
 };
 
 static int
