@@ -79,21 +79,6 @@ ctr_sizes(struct store *st, const struct container *c, long long *rw, long long 
     storage_image_free(&img);
 }
 
-/* podman's units here (go-units' three digits, no space): 102kB */
-static char *
-size_short(long long b)
-{
-    static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
-    double v = (double) b;
-    int u = 0;
-
-    while (v >= 1000 && u < 4) {
-        v /= 1000;
-        u++;
-    }
-    return xasprintf("%.3g%s", v, units[u]);
-}
-
 /* ps --size: "102kB (virtual 1.98MB)" */
 static char *
 upper_size(struct store *st, const struct container *c)
@@ -102,8 +87,8 @@ upper_size(struct store *st, const struct container *c)
     cleanup_free char *a = NULL, *b = NULL;
 
     ctr_sizes(st, c, &rw, &root);
-    a = size_short(rw);
-    b = size_short(root);
+    a = cmd_human_size_digits(rw, 3, false);
+    b = cmd_human_size_digits(root, 3, false);
     return xasprintf("%s (virtual %s)", a, b);
 }
 
@@ -502,6 +487,21 @@ fail:
     return yajl_gen_in_error_state;
 }
 
+char **
+cmd_ctr_podman_annotations(const struct ctr_config *g)
+{
+    char **v = NULL;
+
+    strv_push_take(&v, xasprintf("io.kubernetes.cri-o.TTY=%s", g->tty ? "true" : "false"));
+    strv_push_take(&v, xasprintf("io.podman.annotations.autoremove=%s", g->rm ? "TRUE" : "FALSE"));
+    strv_push_take(&v, xasprintf("io.podman.annotations.init=%s", g->init ? "TRUE" : "FALSE"));
+    strv_push_take(
+        &v, xasprintf("io.podman.annotations.privileged=%s", g->privileged ? "TRUE" : "FALSE"));
+    strv_push_take(&v, xasprintf("io.podman.annotations.publish-all=%s",
+                                 cmd_ctr_published_all(g) ? "TRUE" : "FALSE"));
+    return v;
+}
+
 bool
 cmd_ctr_published_all(const struct ctr_config *g)
 {
@@ -535,16 +535,10 @@ inspect_config(yajl_gen g, const struct ctr_config *cf)
     {
         /* --annotation's, and podman's own about the container */
         cleanup_strv char **ann = cf->annotations ? strv_dup(cf->annotations) : NULL;
+        cleanup_strv char **own = cmd_ctr_podman_annotations(cf);
         char um[16];
-        strv_push(&ann, cf->tty ? "io.kubernetes.cri-o.TTY=true" : "io.kubernetes.cri-o.TTY=false");
-        strv_push(&ann, cf->rm ? "io.podman.annotations.autoremove=TRUE"
-                               : "io.podman.annotations.autoremove=FALSE");
-        strv_push(&ann, cf->init ? "io.podman.annotations.init=TRUE"
-                                 : "io.podman.annotations.init=FALSE");
-        strv_push(&ann, cf->privileged ? "io.podman.annotations.privileged=TRUE"
-                                       : "io.podman.annotations.privileged=FALSE");
-        strv_push(&ann, cmd_ctr_published_all(cf) ? "io.podman.annotations.publish-all=TRUE"
-                                                  : "io.podman.annotations.publish-all=FALSE");
+        for (size_t i = 0; own[i]; i++)
+            strv_push(&ann, own[i]);
         JG(json_gen_str(g, "Annotations"));
         JG(cmd_json_map(g, ann));
         snprintf(um, sizeof um, "%04o", cf->umask >= 0 ? (unsigned) cf->umask & 0777u : 0022u);

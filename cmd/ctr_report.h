@@ -16,6 +16,9 @@ char *cmd_ctr_report_ps(struct store *st, const struct container *c, const char 
                         bool template, bool no_trunc, bool size);
 /* {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}, the published ports */
 yajl_gen_status cmd_ctr_report_ports(yajl_gen g, const struct ctr_config *cf);
+/* podman's own annotations of a container: KEY=VALUE, its TTY, --rm,
+ * --init, --privileged, -P (inspect's, and kube generate's per container) */
+char **cmd_ctr_podman_annotations(const struct ctr_config *g);
 /* whether it was made with -P (its create arguments say) */
 bool cmd_ctr_published_all(const struct ctr_config *g);
 /* one `inspect` object */

@@ -17,17 +17,23 @@ cleanup_template_fn(struct template **t)
 #define cleanup_template __attribute__((cleanup(cleanup_template_fn)))
 
 char *
-cmd_human_size(long long b)
+cmd_human_size_digits(long long b, int digits, bool space)
 {
-    static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
+    static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB" };
     double v = (double) b;
     int u = 0;
 
-    while (v >= 1000 && u < 4) {
+    while (v >= 1000 && u < 5) {
         v /= 1000;
         u++;
     }
-    return xasprintf("%.3g %s", v, units[u]);
+    return xasprintf("%.*g%s%s", digits, v, space ? " " : "", units[u]);
+}
+
+char *
+cmd_human_size(long long b)
+{
+    return cmd_human_size_digits(b, 3, true);
 }
 
 int

@@ -4,6 +4,7 @@
 #ifndef PCON_CMD_FORMAT_H
 #define PCON_CMD_FORMAT_H
 
+#include <stdbool.h>
 #include <yajl/yajl_gen.h>
 
 #include "../lib/err.h"
@@ -18,5 +19,8 @@ const char *cmd_format_no_table(const char *fmt);
 yajl_gen_status cmd_json_map(yajl_gen g, char *const *pairs);
 /* "2.39 MB", as podman prints sizes */
 char *cmd_human_size(long long bytes);
+/* the same (go-units' decimal units) with that many significant digits, the
+ * unit after a space or not: podman's "2.131MB" in tree, "102kB" in ps --size */
+char *cmd_human_size_digits(long long bytes, int digits, bool space);
 
 #endif

@@ -440,17 +440,24 @@ struct gen_vol {
     bool host; /* hostPath, else a claim */
 };
 
+/* a container's name in its Pod: kube play names them POD-NAME, so NAME
+ * again */
+static const char *
+member_name(const struct ctr_config *g, const char *pod)
+{
+    size_t pl = strlen(pod);
+
+    return strncmp(g->name, pod, pl) == 0 && g->name[pl] == '-' && g->name[pl + 1]
+               ? g->name + pl + 1
+               : g->name;
+}
+
 static void
 container_yaml(char **text, const struct container *c, const char *pod,
                const struct netns_port *ports, size_t np, struct gen_vol **vols, size_t *nvols)
 {
     long uid = -1, gid = -1;
-    size_t pl = strlen(pod);
-    /* kube play names them POD-NAME: NAME again */
-    const char *cname =
-        strncmp(c->cfg.name, pod, pl) == 0 && c->cfg.name[pl] == '-' && c->cfg.name[pl + 1]
-            ? c->cfg.name + pl + 1
-            : c->cfg.name;
+    const char *cname = member_name(&c->cfg, pod);
     cleanup_free char *qname = kube_yaml_scalar(cname);
 
     xappendf(text, "  - name: %s\n", qname);
@@ -547,12 +554,6 @@ k8s_restart(const struct container *c)
                                                   : "Always";
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 /* podman's annotations of each container, sorted: its TTY, --rm, --init,
  * --privileged, -P; in a pod, its type and the pod's id (63 characters, as
  * Kubernetes allows) */
@@ -561,37 +562,29 @@ annotations_yaml(char **text, const struct container *v, size_t n, const char *p
                  const char *pod_id)
 {
     cleanup_strv char **lines = NULL;
-    size_t k = 0, pl = strlen(pod);
 
     for (size_t i = 0; i < n; i++) {
         const struct ctr_config *g = &v[i].cfg;
-        const char *name = strncmp(g->name, pod, pl) == 0 && g->name[pl] == '-' && g->name[pl + 1]
-                               ? g->name + pl + 1
-                               : g->name;
+        const char *name = member_name(g, pod);
+        cleanup_strv char **own = cmd_ctr_podman_annotations(g);
         if (pod_id) {
             strv_push_take(&lines,
                            xasprintf("io.kubernetes.cri-o.ContainerType/%s: container", name));
             strv_push_take(&lines,
                            xasprintf("io.kubernetes.cri-o.SandboxID/%s: %.63s", name, pod_id));
         }
-        strv_push_take(&lines, xasprintf("io.kubernetes.cri-o.TTY/%s: \"%s\"", name,
-                                         g->tty ? "true" : "false"));
-        strv_push_take(&lines, xasprintf("io.podman.annotations.autoremove/%s: \"%s\"", name,
-                                         g->rm ? "TRUE" : "FALSE"));
-        strv_push_take(&lines, xasprintf("io.podman.annotations.init/%s: \"%s\"", name,
-                                         g->init ? "TRUE" : "FALSE"));
-        strv_push_take(&lines, xasprintf("io.podman.annotations.privileged/%s: \"%s\"", name,
-                                         g->privileged ? "TRUE" : "FALSE"));
-        strv_push_take(&lines, xasprintf("io.podman.annotations.publish-all/%s: \"%s\"", name,
-                                         cmd_ctr_published_all(g) ? "TRUE" : "FALSE"));
+        /* KEY=VALUE as KEY/NAME: "VALUE" */
+        for (size_t k = 0; own[k]; k++) {
+            const char *eq = strchr(own[k], '=');
+            strv_push_take(&lines,
+                           xasprintf("%.*s/%s: \"%s\"", (int) (eq - own[k]), own[k], name, eq + 1));
+        }
     }
-    while (lines && lines[k])
-        k++;
-    if (k == 0)
+    if (lines == NULL)
         return;
-    qsort(lines, k, sizeof *lines, cmp_str);
+    strv_sort(lines);
     xappendf(text, "  annotations:\n");
-    for (size_t i = 0; i < k; i++)
+    for (size_t i = 0; lines[i]; i++)
         xappendf(text, "    %s\n", lines[i]);
 }
 

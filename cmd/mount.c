@@ -435,20 +435,21 @@ const struct cmd_def cmd_image_unmount_def = {
 
 /* --- volume mount: a local volume's content is a directory already --- */
 
+/* each volume named: its directory (mount), or its name (unmount: nothing
+ * was mounted) */
 static int
-cmd_volume_mount(struct cmd_ctx *ctx, int argc, char **argv)
+volume_mount_each(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char **argv, bool mount)
 {
     cleanup_err struct pcon_err err = { 0 };
     char *arg;
     int opt, code = 0;
 
-    while ((opt = cmd_getopt(&cmd_volume_mount_def, argc, argv, &arg)) != -1)
+    while ((opt = cmd_getopt(def, argc, argv, &arg)) != -1)
         return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     if (!cmd_in_user_namespace())
-        return refused("volume mount");
+        return refused(mount ? "volume mount" : "volume unmount");
     if (optind >= argc)
-        return cmd_usage_error(&cmd_volume_mount_def,
-                               "requires at least 1 arg(s), only received 0");
+        return cmd_usage_error(def, "requires at least 1 arg(s), only received 0");
     if (cmd_store_open(ctx, &err) < 0)
         return cmd_report(&err);
     for (int i = optind; i < argc; i++) {
@@ -458,11 +459,21 @@ cmd_volume_mount(struct cmd_ctx *ctx, int argc, char **argv)
             pcon_err_clear(&err);
             continue;
         }
-        cleanup_free char *path = storage_volume_path(&ctx->st, v.name);
-        printf("%s\n", path);
+        if (mount) {
+            cleanup_free char *path = storage_volume_path(&ctx->st, v.name);
+            printf("%s\n", path);
+        } else {
+            printf("%s\n", v.name);
+        }
         storage_volume_free(&v);
     }
     return code;
+}
+
+static int
+cmd_volume_mount(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    return volume_mount_each(ctx, &cmd_volume_mount_def, argc, argv, true);
 }
 
 const struct cmd_def cmd_volume_mount_def = {
@@ -476,30 +487,7 @@ const struct cmd_def cmd_volume_mount_def = {
 static int
 cmd_volume_unmount(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    cleanup_err struct pcon_err err = { 0 };
-    char *arg;
-    int opt, code = 0;
-
-    while ((opt = cmd_getopt(&cmd_volume_unmount_def, argc, argv, &arg)) != -1)
-        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
-    if (!cmd_in_user_namespace())
-        return refused("volume unmount");
-    if (optind >= argc)
-        return cmd_usage_error(&cmd_volume_unmount_def,
-                               "requires at least 1 arg(s), only received 0");
-    if (cmd_store_open(ctx, &err) < 0)
-        return cmd_report(&err);
-    for (int i = optind; i < argc; i++) {
-        struct volume_rec v;
-        if (storage_volume_load(&ctx->st, argv[i], &v, &err) < 0) {
-            code = cmd_report(&err);
-            pcon_err_clear(&err);
-            continue;
-        }
-        printf("%s\n", v.name); /* nothing was mounted: its directory is the content */
-        storage_volume_free(&v);
-    }
-    return code;
+    return volume_mount_each(ctx, &cmd_volume_unmount_def, argc, argv, false);
 }
 
 const struct cmd_def cmd_volume_unmount_def = {

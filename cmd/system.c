@@ -34,15 +34,7 @@ static const struct cmd_opt df_opts[] = {
 static char *
 df_size(long long b)
 {
-    static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB" };
-    double v = (double) b;
-    int u = 0;
-
-    while (v >= 1000 && u < 5) {
-        v /= 1000;
-        u++;
-    }
-    return xasprintf("%.4g%s", v, units[u]);
+    return cmd_human_size_digits(b, 4, false);
 }
 
 static char *

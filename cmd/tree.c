@@ -11,6 +11,7 @@
 #include "../storage/layer.h"
 #include "../storage/lock.h"
 #include "cmd.h"
+#include "format.h"
 
 enum { TREE_WHATREQUIRES = 0x700 };
 
@@ -19,21 +20,6 @@ static const struct cmd_opt tree_opts[] = {
       "Show all child images and layers of the specified image" },
     { 0 },
 };
-
-/* podman's sizes here (go-units' with a precision): 2.131MB */
-static char *
-tree_size(long long b, int precision)
-{
-    static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
-    double v = (double) b;
-    int u = 0;
-
-    while (v >= 1000 && u < 4) {
-        v /= 1000;
-        u++;
-    }
-    return xasprintf("%.*g%s", precision, v, units[u]);
-}
 
 static long long
 layer_size(struct store *st, const char *chain)
@@ -50,9 +36,7 @@ top_of(const struct image *all, size_t n, const char *layer)
     char *names = NULL;
 
     for (size_t i = 0; i < n; i++) {
-        size_t k = 0;
-        while (all[i].layers && all[i].layers[k])
-            k++;
+        size_t k = strv_len(all[i].layers);
         if (k == 0 || strcmp(all[i].layers[k - 1], layer) != 0)
             continue;
         for (size_t j = 0; all[i].names && all[i].names[j]; j++)
@@ -65,16 +49,6 @@ top_of(const struct image *all, size_t n, const char *layer)
     char *out = xasprintf(" Top Layer of: [%s]", names);
     free(names);
     return out;
-}
-
-static size_t
-layers_count(const struct image *img)
-{
-    size_t k = 0;
-
-    while (img->layers && img->layers[k])
-        k++;
-    return k;
 }
 
 static int
@@ -105,7 +79,7 @@ cmd_image_tree(struct cmd_ctx *ctx, int argc, char **argv)
         storage_image_free(&img);
         return cmd_report(&err);
     }
-    nl = layers_count(&img);
+    nl = strv_len(img.layers);
     for (size_t i = 0; i < nl; i++)
         total += layer_size(&ctx->st, img.layers[i]);
     if (what) {
@@ -113,7 +87,7 @@ cmd_image_tree(struct cmd_ctx *ctx, int argc, char **argv)
         if (nl)
             strv_push(&shown, img.layers[nl - 1]);
         for (size_t i = 0; i < n; i++) {
-            size_t k = layers_count(&all[i]);
+            size_t k = strv_len(all[i].layers);
             bool above = k > nl;
             for (size_t j = 0; above && j < nl; j++)
                 above = strcmp(all[i].layers[j], img.layers[j]) == 0;
@@ -126,7 +100,7 @@ cmd_image_tree(struct cmd_ctx *ctx, int argc, char **argv)
             strv_push(&shown, img.layers[i]);
     }
     {
-        cleanup_free char *size = tree_size(total, 4);
+        cleanup_free char *size = cmd_human_size_digits(total, 4, false);
         printf("Image ID: %.12s\nTags:     [", img.id);
         for (size_t j = 0; img.names && img.names[j]; j++)
             printf("%s%s", j ? " " : "", img.names[j]);
@@ -134,7 +108,7 @@ cmd_image_tree(struct cmd_ctx *ctx, int argc, char **argv)
     }
     count = strv_len(shown);
     for (size_t i = 0; i < count; i++) {
-        cleanup_free char *size = tree_size(layer_size(&ctx->st, shown[i]), 3);
+        cleanup_free char *size = cmd_human_size_digits(layer_size(&ctx->st, shown[i]), 3, false);
         cleanup_free char *top = top_of(all, n, shown[i]);
         printf("%s ID: %.12s Size: %7s%s\n", i + 1 == count ? "└──" : "├──", shown[i], size, top);
     }
