@@ -199,15 +199,14 @@ int
 cmd_store_open(struct cmd_ctx *ctx, struct pcon_err *err)
 {
     const char *er = getenv("PCON_RUNROOT"), *eg = getenv("PCON_GRAPHROOT");
-    /* under pcon unshare (its roots, inside its namespace): checked by it
-     * already, from outside, where root and other users can be told apart
-     * (inside, both are the overflow id) */
-    bool unshared = er && eg && strcmp(er, ctx->g.runroot) == 0 && strcmp(eg, ctx->g.graphroot) == 0
-                    && cmd_in_user_namespace();
 
     if (ctx->store_open)
         return 0;
-    if (unshared)
+    /* under pcon unshare (its roots, inside its namespace): checked by it
+     * already, from outside, where root and other users can be told apart
+     * (inside, both are the overflow id) */
+    if (er && eg && strcmp(er, ctx->g.runroot) == 0 && strcmp(eg, ctx->g.graphroot) == 0
+        && cmd_in_user_namespace())
         goto open;
     /* Both roots are made and checked before the namespace is joined:
      * only outside it can root and other users be told apart. The run root

@@ -123,38 +123,33 @@ pod_id_file_write(const char *path, const char *id, struct pcon_err *err)
 static int
 no_infra_check(const struct create_args *a, const char *share, struct pcon_err *err)
 {
-    const char *what = a->ports                      ? NULL
-                       : a->net_set                  ? "network modes"
-                       : a->dns                      ? "DNSServer"
-                       : a->dns_search               ? "DNSSearch"
-                       : a->dns_options              ? "DNSOption"
-                       : a->add_hosts                ? "HostAdd"
-                       : a->o.no_hosts               ? "--no-hosts"
-                       : share && *share             ? "share"
-                       : a->o.userns || a->o.uidmaps ? "userns"
-                                                     : "";
+    const char *exclusive = a->dns           ? "DNSServer"
+                            : a->dns_search  ? "DNSSearch"
+                            : a->dns_options ? "DNSOption"
+                            : a->add_hosts   ? "HostAdd"
+                                             : NULL;
 
-    if (what == NULL)
+    if (a->ports)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "you must have an infra container to publish port bindings to"
                               " the host");
-    if (strcmp(what, "network modes") == 0)
+    if (a->net_set)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "NoInfra and network modes cannot be used together");
-    if (strcmp(what, "--no-hosts") == 0)
-        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                              "cannot specify --no-hosts without an infra container");
-    if (strcmp(what, "share") == 0)
-        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                              "cannot set share(%s) namespaces without an infra container", share);
-    if (strcmp(what, "userns") == 0)
-        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                              "a pod's user namespace needs an infra container to hold it");
-    if (*what)
+    if (exclusive)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "NoInfra and %s are mutually exclusive pod options: invalid pod"
                               " spec",
-                              what);
+                              exclusive);
+    if (a->o.no_hosts)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "cannot specify --no-hosts without an infra container");
+    if (share && *share)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "cannot set share(%s) namespaces without an infra container", share);
+    if (a->o.userns || a->o.uidmaps)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "a pod's user namespace needs an infra container to hold it");
     return 0;
 }
 
@@ -615,11 +610,10 @@ pod_inspect_json(const struct pod *p, const struct container *v, size_t n, const
         const char *parent = !cgroup                                       ? ""
                              : strncmp(cgroup, "/sys/fs/cgroup/", 15) == 0 ? cgroup + 14
                                                                            : cgroup;
-        cleanup_free char *leaf = engine_cgroup_leaf(p->cfg.id, p->cfg.id);
+        cleanup_free char *dir = engine_cgroup_pod(p->cfg.id);
         cleanup_free char *path = NULL;
-        *strchr(leaf, '/') = '\0'; /* the pod's directory */
         if (cgroup && p->cfg.share_parent && !p->cfg.no_infra)
-            path = xasprintf("%s/%s", parent, leaf);
+            path = xasprintf("%s/%s", parent, dir);
         JG(json_gen_kv_str(g, "CgroupParent", parent));
         JG(json_gen_kv_str(g, "CgroupPath", path ? path : ""));
     }

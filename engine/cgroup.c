@@ -272,9 +272,17 @@ limits_write(int dfd, const struct cgroup_limits *l, struct pcon_err *err)
 }
 
 char *
+engine_cgroup_pod(const char *pod)
+{
+    return xasprintf("pcon-pod-%.64s", pod);
+}
+
+char *
 engine_cgroup_leaf(const char *pod, const char *id)
 {
-    return pod ? xasprintf("pcon-pod-%.64s/pcon-%.64s", pod, id) : xasprintf("pcon-%.64s", id);
+    cleanup_free char *dir = pod ? engine_cgroup_pod(pod) : NULL;
+
+    return dir ? xasprintf("%s/pcon-%.64s", dir, id) : xasprintf("pcon-%.64s", id);
 }
 
 /* the leaf's directory (a pod's, or the base) into *parentfd, the leaf's

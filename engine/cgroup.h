@@ -44,6 +44,8 @@ int engine_cgroup_limits_check(const struct cgroup_limits *l, struct pcon_err *e
  * pod's made with its first, removed with its last); malloc'd. The
  * functions below take it. */
 char *engine_cgroup_leaf(const char *pod, const char *id);
+/* the pod's own directory of them: pcon-pod-<pod>; malloc'd */
+char *engine_cgroup_pod(const char *pod);
 /* base/leaf: made (controllers enabled above it), limited, pid moved in */
 int engine_cgroup_enter(const char *base, const char *leaf, const struct cgroup_limits *l,
                         pid_t pid, struct pcon_err *err);
