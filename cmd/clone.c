@@ -38,21 +38,11 @@ static const struct cmd_opt clone_opts[] = {
 static size_t
 dropped(char *const *args, size_t i, bool pod)
 {
-    static const char *const valued[] = { "--name", "--cidfile", "--pod", "--pod-id-file", NULL };
-    const char *a = args[i];
+    static const char *const flags[] = { "--replace", NULL };
+    static const char *const own[] = { "--name", "--cidfile", NULL };
+    static const char *const with_pod[] = { "--name", "--cidfile", "--pod", "--pod-id-file", NULL };
 
-    if (strcmp(a, "--replace") == 0 || strncmp(a, "--replace=", 10) == 0)
-        return 1;
-    for (size_t k = 0; valued[k]; k++) {
-        size_t n = strlen(valued[k]);
-        if (!pod && (k == 2 || k == 3))
-            continue;
-        if (strncmp(a, valued[k], n) == 0 && a[n] == '=')
-            return 1;
-        if (strcmp(a, valued[k]) == 0)
-            return args[i + 1] ? 2 : 1;
-    }
-    return 0;
+    return cmd_arg_words(args, i, flags, pod ? with_pod : own);
 }
 
 char *

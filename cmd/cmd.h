@@ -209,6 +209,11 @@ int cmd_output_finish(const char *output, char *tmp, int fd, int r, struct pcon_
 /* every image mount image mount made, undone (system reset, before the
  * run root goes) */
 void cmd_image_unmount_all(struct store *st);
+/* the words args[i] takes when it is one of the flags (FLAG, FLAG=V) or
+ * of the options with a value (OPT=V, or OPT V: 2), else 0: what a
+ * command line kept in a record loses when it is made again */
+size_t cmd_arg_words(char *const *args, size_t i, const char *const *flags,
+                     const char *const *valued);
 /* this pcon's own path and the --root/--runroot it was given, as a
  * command's first words (units, runlabel) */
 void cmd_exe_args(struct cmd_ctx *ctx, char ***v);

@@ -109,21 +109,8 @@ dropped_option(char *const *args, size_t i)
                                           "--infra-conmon-pidfile",
                                           "--exit-policy",
                                           NULL };
-    const char *a = args[i];
 
-    for (size_t k = 0; flags[k]; k++) {
-        size_t n = strlen(flags[k]);
-        if (strncmp(a, flags[k], n) == 0 && (a[n] == '\0' || a[n] == '='))
-            return 1;
-    }
-    for (size_t k = 0; valued[k]; k++) {
-        size_t n = strlen(valued[k]);
-        if (strncmp(a, valued[k], n) == 0 && a[n] == '=')
-            return 1;
-        if (strcmp(a, valued[k]) == 0)
-            return args[i + 1] ? 2 : 1;
-    }
-    return 0;
+    return cmd_arg_words(args, i, flags, valued);
 }
 
 static bool

@@ -166,6 +166,26 @@ runroot_hint(struct pcon_err *err)
         "%s (XDG_RUNTIME_DIR is not set: set it to a private directory, or use --runroot)", why);
 }
 
+size_t
+cmd_arg_words(char *const *args, size_t i, const char *const *flags, const char *const *valued)
+{
+    const char *a = args[i];
+
+    for (size_t k = 0; flags && flags[k]; k++) {
+        size_t n = strlen(flags[k]);
+        if (strncmp(a, flags[k], n) == 0 && (a[n] == '\0' || a[n] == '='))
+            return 1;
+    }
+    for (size_t k = 0; valued && valued[k]; k++) {
+        size_t n = strlen(valued[k]);
+        if (strncmp(a, valued[k], n) == 0 && a[n] == '=')
+            return 1;
+        if (strcmp(a, valued[k]) == 0)
+            return args[i + 1] ? 2 : 1;
+    }
+    return 0;
+}
+
 void
 cmd_exe_args(struct cmd_ctx *ctx, char ***v)
 {

@@ -1426,24 +1426,17 @@ static const struct cmd_opt clone_opts[] = {
 static size_t
 pod_dropped(char *const *args, size_t i, bool hostname, bool infra_name)
 {
-    static const char *const valued[] = {
-        "--name",       "-n", "--pod-id-file", "--infra-conmon-pidfile", "--hostname",
-        "--infra-name", NULL
-    };
-    const char *a = args[i];
+    static const char *const flags[] = { "--replace", NULL };
+    /* the copy's own hostname and infra name replace the original's */
+    const char *valued[7] = { "--name", "-n", "--pod-id-file", "--infra-conmon-pidfile" };
+    size_t n = 4;
 
-    if (strcmp(a, "--replace") == 0 || strncmp(a, "--replace=", 10) == 0)
-        return 1;
-    for (size_t k = 0; valued[k]; k++) {
-        size_t n = strlen(valued[k]);
-        if ((k == 4 && !hostname) || (k == 5 && !infra_name))
-            continue;
-        if (strncmp(a, valued[k], n) == 0 && a[n] == '=')
-            return 1;
-        if (strcmp(a, valued[k]) == 0)
-            return args[i + 1] ? 2 : 1;
-    }
-    return 0;
+    if (hostname)
+        valued[n++] = "--hostname";
+    if (infra_name)
+        valued[n++] = "--infra-name";
+    valued[n] = NULL;
+    return cmd_arg_words(args, i, flags, valued);
 }
 
 static int
