@@ -54,6 +54,7 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->o.ulimits);
     strv_free(a->o.sysctls);
     strv_free(a->o.group_add);
+    strv_free(a->o.hostusers);
     strv_free(a->o.annotations);
     strv_free(a->o.env_merge);
     strv_free(a->o.expose);
@@ -449,6 +450,9 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         return 1;
     case CO_GROUP_ADD:
         strv_push(&a->o.group_add, arg);
+        return 1;
+    case CO_HOSTUSER:
+        strv_push(&a->o.hostusers, arg);
         return 1;
     case CO_TZ:
         a->o.tz = arg;

@@ -65,6 +65,7 @@ enum {
     CO_ULIMIT,
     CO_SYSCTL,
     CO_GROUP_ADD,
+    CO_HOSTUSER,
     CO_TZ,
     CO_ENV_HOST,
     CO_INIT_PATH,
@@ -164,7 +165,8 @@ enum {
         { CO_PID, "pid", 0, "MODE", "PID namespace: private, host, container:NAME" },              \
         { CO_UTS, "uts", 0, "MODE", "UTS namespace: private, host, container:NAME" },              \
         { CO_USERNS, "userns", 0, "MODE",                                                          \
-          "User namespace: host (pcon's, default), keep-id[:uid=U,gid=G], nomap, auto[:size=N]" }, \
+          "User namespace: host (pcon's, default), keep-id[:uid=U,gid=G], nomap, auto[:size=N], "  \
+          "container:NAME, ns:PATH" },                                                             \
         { CO_UIDMAP, "uidmap", 0, "CTR:HOST:SIZE",                                                 \
           "UID map of a user namespace of the container's own (HOST: pcon's ids)" },               \
         { CO_GIDMAP, "gidmap", 0, "CTR:HOST:SIZE", "GID map, as --uidmap" },                       \
@@ -176,6 +178,7 @@ enum {
           "A namespaced kernel setting (net.*, kernel.shm*, kernel.msg*, kernel.sem, "             \
           "fs.mqueue.*)" },                                                                        \
         { CO_GROUP_ADD, "group-add", 0, "GROUP", "More supplementary groups for the user" },       \
+        { CO_HOSTUSER, "hostuser", 0, "USER", "Add a host user's account to /etc/passwd" },        \
         { CO_TZ, "tz", 0, "ZONE|local", "The container's time zone (/etc/localtime)" },            \
         { CO_ENV_HOST, "env-host", 0, NULL, "Pass the caller's environment into the container" },  \
         { CO_INIT_PATH, "init-path", 0, "PATH", "The init --init runs (default: pcon's own)" },    \

@@ -587,6 +587,12 @@ inspect_host_config(yajl_gen g, struct store *st, const struct ctr_config *cf)
 {
     cleanup_free char *log = engine_ctr_log_path(st, cf->id);
     cleanup_free char *net = NULL;
+    /* podman's: "private" for a user namespace of its own, with its maps;
+     * the container or the path of one joined */
+    cleanup_free char *userns_mode = cf->userns && strncmp(cf->userns, "ns:", 3) == 0
+                                         ? xstrdup(cf->userns)
+                                     : cf->userns_from ? xasprintf("container:%s", cf->userns_from)
+                                                       : xstrdup(cf->uidmap ? "private" : "");
     char *none[] = { NULL };
 
     JG(json_gen_str(g, "HostConfig"));
@@ -701,8 +707,7 @@ inspect_host_config(yajl_gen g, struct store *st, const struct ctr_config *cf)
         JG(json_gen_kv_str(g, "CpusetCpus", l->cpuset_cpus ? l->cpuset_cpus : ""));
         JG(json_gen_kv_str(g, "CpusetMems", l->cpuset_mems ? l->cpuset_mems : ""));
     }
-    /* podman's: "private" for a user namespace of its own, with its maps */
-    JG(json_gen_kv_str(g, "UsernsMode", cf->uidmap ? "private" : ""));
+    JG(json_gen_kv_str(g, "UsernsMode", userns_mode));
     JG(json_gen_str(g, "IDMappings"));
     if (cf->uidmap && cf->gidmap) {
         JG(yajl_gen_map_open(g));

@@ -110,6 +110,8 @@ struct ctr_config {
     bool privileged;
     char **mask, **unmask; /* --security-opt mask=P:P, unmask=P:P|ALL */
     char **devices, **ulimits, **sysctls, **group_add;
+    /* --hostuser: the host's passwd entries, "NAME:*:UID:GID:GECOS" */
+    char **hostusers;
     char *localtime, *init_path;
     bool oom_score_set, cgroupns_private;
     int oom_score_adj;
@@ -236,6 +238,7 @@ struct engine_create_opts {
     bool privileged, env_host;
     char **mask, **unmask;                             /* --security-opt mask=, unmask= (ALL) */
     char **devices, **ulimits, **sysctls, **group_add; /* as given */
+    char **hostusers;                                  /* --hostuser NAME|UID, as given */
     const char *tz, *init_path, *cgroupns, *oom_score_adj;
     struct cgroup_limits limits; /* parsed, not checked */
     bool cgroups_disabled;

@@ -5,6 +5,7 @@
  * store lock; the id file last. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pwd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <fcntl.h>
@@ -357,6 +358,34 @@ ns_modes_store(struct store *st, struct ctr_config *g, const struct engine_creat
 
 /* --privileged, --device, --ulimit, --sysctl, --group-add, --tz,
  * --init-path, --cgroupns, --oom-score-adj: checked, kept normalised */
+/* --hostuser NAME|UID: the host's entry, as podman writes it in the
+ * container's passwd (home and shell are the container's) */
+static char *
+hostuser_entry(const char *who, struct pcon_err *err)
+{
+    struct passwd *pw = NULL;
+    char *end;
+
+    errno = 0;
+    if (*who >= '0' && *who <= '9') {
+        unsigned long id = strtoul(who, &end, 10);
+        if (*end == '\0' && id < 0xffffffffUL)
+            pw = getpwuid((uid_t) id);
+    }
+    if (pw == NULL && *who != '\0')
+        pw = getpwnam(who);
+    if (pw == NULL)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "--hostuser: user: unknown user %s", who),
+               NULL;
+    if (pw->pw_name[0] == '\0' || strpbrk(pw->pw_name, ":\n") != NULL)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "--hostuser %s: the host's name cannot be used", who),
+               NULL;
+    return xasprintf("%s:*:%lu:%lu:%s", pw->pw_name, (unsigned long) pw->pw_uid,
+                     (unsigned long) pw->pw_gid,
+                     pw->pw_gecos && strpbrk(pw->pw_gecos, ":\n") == NULL ? pw->pw_gecos : "");
+}
+
 static int
 confine_store(struct ctr_config *g, const struct engine_create_opts *o, struct pcon_err *err)
 {
@@ -396,6 +425,12 @@ confine_store(struct ctr_config *g, const struct engine_create_opts *o, struct p
         if (*v == '\0' || strpbrk(v, ":\n") != NULL)
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid group \"%s\"", v);
         strv_push(&g->group_add, v);
+    }
+    for (size_t i = 0; o->hostusers && o->hostusers[i]; i++) {
+        char *line = hostuser_entry(o->hostusers[i], err);
+        if (line == NULL)
+            return -1;
+        strv_push_take(&g->hostusers, line);
     }
     if (o->tz && engine_tz_resolve(o->tz, &g->localtime, err) < 0)
         return -1;

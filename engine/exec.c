@@ -36,10 +36,12 @@
 
 extern char **environ;
 
-/* the user namespace first (it owns the others), when the container has
- * one of its own */
-static const char *const joined_ns[] = { "user", "ipc", "uts", "net", "mnt" };
-#define NJOINED 5
+/* the user namespace last, when the container has one of its own: the
+ * others are joined with pcon's rights, which own them all (some may be
+ * another container's, which the container's own does not own) */
+static const char *const joined_ns[] = { "ipc", "uts", "net", "mnt", "user" };
+#define NJOINED     5
+#define JOINED_USER 4
 
 /* In the child: joins the container's namespaces (its pid namespace was
  * joined by the parent before the fork) and runs the process. */
@@ -64,7 +66,7 @@ exec_child(const int nsfds[NJOINED], struct engine_process *p)
             pcon_fail(&err, errno, "join the container's %s namespace", joined_ns[i]);
             engine_process_fail(p->syncfd, &err, 125);
         }
-        if (i == 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+        if (i == JOINED_USER && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
             pcon_fail(&err, errno, "become root in the container's user namespace");
             engine_process_fail(p->syncfd, &err, 125);
         }
@@ -122,7 +124,7 @@ open_namespaces(const struct container *c, int nsfds[NJOINED], int *pidns, struc
 {
     char path[64];
 
-    for (size_t i = c->cfg.uidmap ? 0 : 1; i < NJOINED; i++) {
+    for (size_t i = 0; i < (c->cfg.uidmap ? NJOINED : JOINED_USER); i++) {
         snprintf(path, sizeof path, "/proc/%d/ns/%s", (int) c->state.pid, joined_ns[i]);
         nsfds[i] = open(path, O_RDONLY | O_CLOEXEC);
         if (nsfds[i] < 0)

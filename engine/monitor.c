@@ -279,20 +279,55 @@ secrets_prepare(struct monitor *m, struct pcon_err *err)
     return r < 0 ? pcon_prefix(err, "container %s", g->name) : 0;
 }
 
+/* Whether a namespace joined from container target (a name or id; NULL:
+ * none) is one the container's user namespace does not own: its own, or
+ * one of a path, against pcon's (or another's) that owns what target
+ * has. Then its proc, sysfs or mqueue cannot be mounted by the init:
+ * MOUNT_JOINED_FS. */
+static bool
+joined_unowned(struct monitor *m, const char *target)
+{
+    const struct ctr_config *g = &m->c->cfg;
+    struct container other;
+    bool shared;
+
+    if (target == NULL || g->uidmap == NULL)
+        return false;
+    if (g->userns_from == NULL)
+        return true;
+    if (engine_ctr_load(m->st, target, &other, NULL) < 0)
+        return true;
+    /* the one whose user namespace it joins, or one that joins it too */
+    shared = strcmp(other.cfg.id, g->userns_from) == 0
+             || (other.cfg.userns_from && strcmp(other.cfg.userns_from, g->userns_from) == 0);
+    engine_ctr_free(&other);
+    return !shared;
+}
+
+static const char *
+container_target(const char *mode)
+{
+    return mode && strncmp(mode, "container:", 10) == 0 ? mode + 10 : NULL;
+}
+
 static int
 plan_prepare(struct monitor *m, struct pcon_err *err)
 {
     const struct ctr_config *g = &m->c->cfg;
+    bool joined_net = joined_unowned(m, g->net.mode == NETNS_JOIN_CTR ? g->net.target : NULL);
     struct mount_plan_opts po = {
         /* sysfs wants the owner of the network namespace: pcon owns all
          * but the host's and one at a path */
-        .private_net = g->net.mode != NETNS_HOST && g->net.mode != NETNS_JOIN_PATH,
+        .private_net = g->net.mode != NETNS_HOST && g->net.mode != NETNS_JOIN_PATH && !joined_net,
+        .joined_net = joined_net,
+        .joined_pid = joined_unowned(m, container_target(g->pid_ns)),
+        .joined_ipc = joined_unowned(m, container_target(g->ipc_ns)),
+        .host_pid = g->pid_ns && strcmp(g->pid_ns, "host") == 0,
         .single_mapping = engine_userns_single_mapping(),
         .userdata = m->rundir,
         .etc_skipped = engine_etc_files_skipped(&m->etc),
         .tmpfs = g->tmpfs,
         .read_only_tmpfs = g->read_only && !g->read_only_no_tmpfs,
-        .host_pid = g->pid_ns && strcmp(g->pid_ns, "host") == 0,
         .host_ipc = g->ipc_ns && strcmp(g->ipc_ns, "host") == 0,
         .no_shm = g->ipc_ns && strcmp(g->ipc_ns, "none") == 0,
         .shm_size = g->shm_size,
@@ -346,23 +381,57 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
     return 0;
 }
 
-/* --userns keep-id: the user in the image's /etc/passwd and /etc/group
- * (copies in the run directory, bound over them) unless it is there */
+/* whether passwd text has an entry of that name or uid */
+static bool
+passwd_has(const char *text, const char *name, size_t len, unsigned long uid)
+{
+    for (const char *l = text; l && *l;) {
+        const char *c = strchr(l, ':'), *id = c ? strchr(c + 1, ':') : NULL;
+        if ((c && (size_t) (c - l) == len && strncmp(l, name, len) == 0)
+            || (id && id[1] >= '0' && id[1] <= '9' && strtoul(id + 1, NULL, 10) == uid))
+            return true;
+        l = strchr(l, '\n');
+        l = l ? l + 1 : NULL;
+    }
+    return false;
+}
+
+/* the passwd text with --hostuser's entries added (home: the working
+ * directory, shell /bin/sh, as podman writes them) but those it has */
+static char *
+hostusers_added(char *text, const struct ctr_config *g)
+{
+    for (size_t i = 0; g->hostusers && g->hostusers[i]; i++) {
+        const char *e = g->hostusers[i], *c = strchr(e, ':');
+        unsigned long uid;
+
+        if (c == NULL || sscanf(c, ":*:%lu:", &uid) != 1
+            || passwd_has(text, e, (size_t) (c - e), uid))
+            continue;
+        xappendf(&text, "%s%s:%s:/bin/sh\n", *text && text[strlen(text) - 1] != '\n' ? "\n" : "", e,
+                 g->workdir ? g->workdir : "/");
+    }
+    return text;
+}
+
+/* --userns keep-id and --hostuser: their users in the image's /etc/passwd
+ * (keep-id's group in /etc/group) unless there; copies in the run
+ * directory, bound over them */
 static int
-keep_id_files(struct monitor *m, struct pcon_err *err)
+passwd_files(struct monitor *m, struct pcon_err *err)
 {
     const struct ctr_config *g = &m->c->cfg;
-    cleanup_close int rootfd = -1;
-    unsigned long uid, gid;
+    unsigned long uid = 0, gid = 0;
     const char *name = NULL, *gecos = "container user";
     cleanup_free char *uname = NULL, *gname = NULL;
     static const char *const files[] = { "etc/passwd", "etc/group" };
+    bool keep_id = engine_usermap_keep_id(g, &uid, &gid);
 
-    if (!engine_usermap_keep_id(g, &uid, &gid))
+    if ((!keep_id && g->hostusers == NULL) || engine_ctr_imageless(g))
         return 0;
     /* the invoking user's own id: its name and comment (the host's); another
      * id: the number */
-    {
+    if (keep_id) {
         cleanup_free char *map = fs_read_all(AT_FDCWD, "/proc/self/uid_map", 65536, NULL, NULL);
         unsigned long in, out, n;
         struct passwd *pw = NULL;
@@ -375,27 +444,35 @@ keep_id_files(struct monitor *m, struct pcon_err *err)
     }
     uname = name ? xstrdup(name) : xasprintf("%lu", uid);
     gname = name ? xstrdup(name) : xasprintf("%lu", gid);
-    rootfd = open(m->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (rootfd < 0)
-        return pcon_fail(err, errno, "open the root file system");
     for (size_t f = 0; f < 2; f++) {
-        cleanup_close int fd = fs_open_regular_in_root(rootfd, files[f], NULL);
-        cleanup_free char *text = fd >= 0 ? fs_read_fd(fd, 4 << 20, NULL, NULL) : xstrdup("");
+        cleanup_free char *text = storage_container_file(m->st, &m->img, g->id, files[f], 4 << 20);
         cleanup_free char *out = NULL, *path = NULL;
+        if (f == 1 && !keep_id)
+            break;
         if (text == NULL)
             text = xstrdup("");
-        out = f == 0 ? engine_usermap_passwd(text, uid, gid, uname, gecos,
-                                             g->workdir ? g->workdir : "/")
-                     : engine_usermap_group(text, gid, gname, uname);
+        if (f == 0 && keep_id)
+            out =
+                engine_usermap_passwd(text, uid, gid, uname, gecos, g->workdir ? g->workdir : "/");
+        else if (f == 1)
+            out = engine_usermap_group(text, gid, gname, uname);
+        if (f == 0 && g->hostusers) {
+            out = hostusers_added(out ? out : xstrdup(text), g);
+            if (strcmp(out, text) == 0) {
+                free(out);
+                out = NULL;
+            }
+        }
         if (out == NULL)
             continue;
         path = xasprintf("%s/%s", m->rundir, f == 0 ? "passwd" : "group");
         if (fs_write_atomic_path(path, out, strlen(out), 0644, false, err) < 0)
             return -1;
         /* the container's root's, as the image's own */
-        if (chown(path, (uid_t) engine_idmap_to_outer(&m->shift.uid, 0),
-                  (gid_t) engine_idmap_to_outer(&m->shift.gid, 0))
-            < 0)
+        if (m->own_userns
+            && chown(path, (uid_t) engine_idmap_to_outer(&m->shift.uid, 0),
+                     (gid_t) engine_idmap_to_outer(&m->shift.gid, 0))
+                   < 0)
             return pcon_fail(err, errno, "give %s to the container's root", path);
         engine_mounts_plan_bind(&m->plan, path, f == 0 ? "/etc/passwd" : "/etc/group", false);
     }
@@ -442,7 +519,7 @@ rootfs_mount(struct monitor *m, struct pcon_err *err)
         < 0)
         return -1;
     m->mounted = true;
-    return keep_id_files(m, err);
+    return 0;
 }
 
 /* implements relay.tap: the output goes to the log */
@@ -870,6 +947,28 @@ userns_join_fd(struct monitor *m, int fds[NS_KINDS], struct pcon_err *err)
     return alive ? 0 : -1;
 }
 
+/* --userns ns:PATH: the namespace there, as long as its maps are still
+ * the ones the container's root was shifted for */
+static int
+userns_path_fd(struct monitor *m, int fds[NS_KINDS], struct pcon_err *err)
+{
+    const struct ctr_config *g = &m->c->cfg;
+    cleanup_strv char **um = NULL, **gm = NULL;
+    int fd = engine_usermap_open_path(g->userns + 3, &um, &gm, err);
+
+    if (fd < 0)
+        return pcon_prefix(err, "container %s", g->name);
+    if (!strv_equal(um, g->uidmap) || !strv_equal(gm, g->gidmap)) {
+        close(fd);
+        return pcon_fail(err, 0,
+                         "the user namespace at %s has other id maps than when container %s "
+                         "was created",
+                         g->userns + 3, g->name);
+    }
+    fds[NS_USER] = fd;
+    return 0;
+}
+
 /* --pid, --ipc, --uts: the host's, or another running container's (its
  * namespace opened now, the container checked to be its recorded process) */
 static int
@@ -915,6 +1014,15 @@ ns_modes_plan(struct monitor *m, struct ns_plan *ns, int fds[NS_KINDS], struct p
     return 0;
 }
 
+/* implements spawn_req.before_clone */
+static int
+joined_fs_make(void *opaque, struct pcon_err *err)
+{
+    struct monitor *m = opaque;
+
+    return engine_mounts_make_joined(&m->plan, err);
+}
+
 /* Spawns an init and makes its stdio the relay's (and attach's). */
 static int
 monitor_spawn(struct monitor *m, struct pcon_err *err)
@@ -955,6 +1063,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
             netns_mode_own(g->net.mode) || m->own_userns || g->oom_score_set || m->cgroup_base
                 ? child_prepare
                 : NULL,
+        .before_clone = joined_fs_make,
         .opaque = m,
         .pipes = m->pipes && !g->tty, /* a terminal carries the output itself */
         .stdin_pipe = m->attach.listen_fd >= 0 && !g->tty,
@@ -1002,7 +1111,8 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     engine_ns_plan_container(&ns, g->net.mode == NETNS_HOST);
     if (m->own_userns)
         ns.ns[NS_USER].mode = NS_CREATE;
-    if (g->userns_from && userns_join_fd(m, fds, err) < 0) {
+    if (((g->userns && strncmp(g->userns, "ns:", 3) == 0 && userns_path_fd(m, fds, err) < 0))
+        || (g->userns_from && userns_join_fd(m, fds, err) < 0)) {
         if (fds[NS_USER] >= 0)
             close(fds[NS_USER]);
         return -1;
@@ -1133,7 +1243,8 @@ monitor_begin(struct monitor *m, struct pcon_err *err)
         return -1;
     if (!m->c->cfg.cgroups_disabled)
         m->cgroup_base = engine_cgroup_base(NULL);
-    if (engine_ctr_log_open(&m->log, m->st, m->c, err) < 0 || rootfs_mount(m, err) < 0)
+    if (engine_ctr_log_open(&m->log, m->st, m->c, err) < 0 || rootfs_mount(m, err) < 0
+        || passwd_files(m, err) < 0)
         return -1;
     /* blocked before the clone: a signal arriving now is proxied, not lost */
     if (loop_signals(&m->loop, monitor_signals, sizeof monitor_signals / sizeof monitor_signals[0],

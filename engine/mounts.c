@@ -7,12 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../lib/fdpass.h"
 #include "../lib/fsutil.h"
+#include "../lib/proc.h"
 #include "etc_files.h"
 #include "mounts.h"
 #include "policy.h"
@@ -100,7 +103,10 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
             plan_add(plan, MOUNT_BIND, "/proc", "/proc")->flags = MS_REC;
             continue;
         }
-        op = plan_add(plan, default_fs[i].kind, default_fs[i].src, default_fs[i].dst);
+        bool joined = (o->joined_pid && strcmp(default_fs[i].dst, "/proc") == 0)
+                      || (o->joined_ipc && strcmp(default_fs[i].dst, "/dev/mqueue") == 0);
+        op = plan_add(plan, joined ? MOUNT_JOINED_FS : default_fs[i].kind, default_fs[i].src,
+                      default_fs[i].dst);
         op->fstype = default_fs[i].fstype;
         op->flags = default_fs[i].flags;
         op->data = default_fs[i].data;
@@ -115,9 +121,9 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
                                          : "newinstance,ptmxmode=0666,mode=0620,gid=5";
         }
     }
-    if (o->private_net) {
+    if (o->private_net || o->joined_net) {
         /* sysfs can only be mounted by the owner of the network namespace */
-        op = plan_add(plan, MOUNT_FS, "sysfs", "/sys");
+        op = plan_add(plan, o->joined_net ? MOUNT_JOINED_FS : MOUNT_FS, "sysfs", "/sys");
         op->fstype = "sysfs";
         op->flags = NOSUID_NODEV_NOEXEC | (o->privileged ? 0 : MS_RDONLY);
     } else {
@@ -291,6 +297,72 @@ engine_mounts_close_sources(struct mount_plan *plan)
     plan->src_fds = NULL;
 }
 
+static int
+fs_detached(const struct mount_op *op)
+{
+    cleanup_close int fs = fsopen(op->fstype, FSOPEN_CLOEXEC);
+    unsigned attrs = (op->flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0)
+                     | (op->flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0)
+                     | (op->flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0)
+                     | (op->flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0);
+
+    if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return -1;
+    return fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+}
+
+/* proc shows the pid namespace of its mounter, whose children alone are
+ * in the one joined: a child mounts it and hands it over */
+static int
+proc_detached(const struct mount_op *op)
+{
+    int sv[2], fd = -1, e = 0;
+    pid_t pid;
+
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+        return -1;
+    pid = fork();
+    if (pid == 0) {
+        int mfd = fs_detached(op);
+        int me = mfd < 0 ? errno : 0;
+        _exit(fdpass_send(sv[1], &me, sizeof me, mfd) < 0 ? 1 : 0);
+    }
+    e = errno;
+    close(sv[1]);
+    if (pid > 0) {
+        int ce = EPROTO;
+        ssize_t n = fdpass_recv(sv[0], &ce, sizeof ce, &fd, 0);
+        e = n == (ssize_t) sizeof ce ? ce : EPROTO;
+        (void) proc_wait_exit(pid, NULL);
+    }
+    close(sv[0]);
+    if (fd < 0)
+        errno = e ? e : EPROTO;
+    return fd;
+}
+
+int
+engine_mounts_make_joined(struct mount_plan *plan, struct pcon_err *err)
+{
+    for (size_t i = 0; i < plan->n; i++) {
+        const struct mount_op *op = &plan->ops[i];
+        int fd;
+
+        if (op->kind != MOUNT_JOINED_FS)
+            continue;
+        if (plan->src_fds == NULL) {
+            plan->src_fds = xzalloc((plan->n + 1) * sizeof *plan->src_fds);
+            for (size_t k = 0; k < plan->n; k++)
+                plan->src_fds[k] = -1;
+        }
+        fd = strcmp(op->fstype, "proc") == 0 ? proc_detached(op) : fs_detached(op);
+        if (fd < 0)
+            return pcon_fail(err, errno, "mount %s for \"%s\"", op->fstype, op->dst);
+        plan->src_fds[i] = fd;
+    }
+    return 0;
+}
+
 /* A new named volume's first mount: what the image has at the target
  * (resolved inside the root) is copied into the empty volume, owners
  * kept, as podman fills it. Nothing there: nothing to do. */
@@ -368,6 +440,16 @@ perform_one(int rootfd, const struct mount_op *op, int src_fd, struct pcon_err *
             if (mfd < 0 || remount_ro(mfd, 0) < 0)
                 return pcon_fail(err, errno, "make \"%s\" read-only", op->dst);
         }
+        return 0;
+    case MOUNT_JOINED_FS:
+        fd = mount_target(rootfd, op, true, err);
+        if (fd < 0)
+            return -1;
+        if (src_fd < 0
+            || move_mount(src_fd, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
+                   < 0)
+            return pcon_fail(err, src_fd < 0 ? EBADF : errno, "mount %s on \"%s\"", op->fstype,
+                             op->dst);
         return 0;
     case MOUNT_SYMLINK: {
         cleanup_free char *rel = fs_path_clean_rel(op->dst);

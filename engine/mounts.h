@@ -17,6 +17,10 @@ enum mount_kind {
     MOUNT_SYMLINK, /* a link created in the root (/dev/fd, /dev/ptmx) */
     MOUNT_MASK,    /* hide a path: /dev/null over a file, empty ro tmpfs over a dir */
     MOUNT_RO,      /* make an existing path read-only */
+    /* proc, sysfs or mqueue of a namespace the container joins but its
+     * user namespace does not own, which only pcon may mount: made before
+     * the clone (engine_mounts_make_joined), moved into place */
+    MOUNT_JOINED_FS,
 };
 
 struct mount_op {
@@ -41,7 +45,10 @@ struct mount_plan {
 };
 
 struct mount_plan_opts {
-    bool private_net;     /* sysfs can be mounted only with its own netns */
+    bool private_net; /* sysfs can be mounted only with its own netns */
+    /* proc, sysfs, mqueue of a joined namespace its user namespace does not
+     * own: MOUNT_JOINED_FS */
+    bool joined_pid, joined_net, joined_ipc;
     bool single_mapping;  /* no gid 5 for devpts */
     const char *userdata; /* dir with hosts, resolv.conf, hostname, .containerenv */
     unsigned etc_skipped; /* of those, not bound: engine_etc_files_skipped() */
@@ -73,6 +80,11 @@ void engine_mounts_plan_bind(struct mount_plan *plan, const char *src, const cha
  * ones made so; closed with engine_mounts_close_sources. */
 int engine_mounts_open_sources(struct mount_plan *plan, struct pcon_err *err);
 void engine_mounts_close_sources(struct mount_plan *plan);
+/* In the spawn's short-lived child, in the namespaces to join but still in
+ * pcon's user namespace: each MOUNT_JOINED_FS as a detached mount, its fd
+ * in plan->src_fds for the init to move into place (proc from a child of
+ * its own, the pid namespace being its children's). */
+int engine_mounts_make_joined(struct mount_plan *plan, struct pcon_err *err);
 /* remounts the mount at fd read-only, with the flags the kernel locked */
 int engine_mounts_remount_ro(int fd);
 /* In the child: performs the plan below rootfd (the container's root, not

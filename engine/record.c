@@ -157,6 +157,7 @@ engine_ctr_free(struct container *c)
     strv_free(g->ulimits);
     strv_free(g->sysctls);
     strv_free(g->group_add);
+    strv_free(g->hostusers);
     free(g->localtime);
     free(g->init_path);
     engine_cgroup_limits_free(&g->limits);
@@ -307,7 +308,8 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
         || json_get_strv(root, "unmask", &g->unmask, err) < 0
         || json_get_strv(root, "ulimits", &g->ulimits, err) < 0
         || json_get_strv(root, "sysctls", &g->sysctls, err) < 0
-        || json_get_strv(root, "group_add", &g->group_add, err) < 0)
+        || json_get_strv(root, "group_add", &g->group_add, err) < 0
+        || json_get_strv(root, "hostusers", &g->hostusers, err) < 0)
         return -1;
     g->localtime = dup_or_null(json_get_str(root, "localtime"));
     g->init_path = dup_or_null(json_get_str(root, "init_path"));
@@ -475,6 +477,8 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_strv(gen, "sysctls", g->sysctls));
     if (g->group_add)
         JG(json_gen_kv_strv(gen, "group_add", g->group_add));
+    if (g->hostusers)
+        JG(json_gen_kv_strv(gen, "hostusers", g->hostusers));
     if (g->localtime)
         JG(json_gen_kv_str(gen, "localtime", g->localtime));
     if (g->init_path)

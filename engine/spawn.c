@@ -37,30 +37,54 @@ engine_ns_plan_container(struct ns_plan *p, bool host_net)
     p->ns[NS_NET].mode = host_net ? NS_HOST : NS_CREATE;
 }
 
-/* In the child, before anything else: the namespaces to join. The user
- * and pid ones were joined before the clone (clone_in). */
+/* Whether the namespaces to join are joined before the clone, by
+ * clone_in: a pid namespace is entered by the children of whoever joined
+ * it; a user namespace joined must own the namespaces the clone creates;
+ * and one created does not own those joined, so they must be joined while
+ * pcon's rights are still the process's. */
+static bool
+joins_before_clone(const struct ns_plan *p)
+{
+    bool any = false;
+
+    for (size_t i = 0; i < NS_KINDS; i++)
+        any |= p->ns[i].mode == NS_JOIN;
+    return p->ns[NS_PID].mode == NS_JOIN || p->ns[NS_USER].mode == NS_JOIN
+           || (p->ns[NS_USER].mode == NS_CREATE && any);
+}
+
+/* Joins what p joins but the user namespace: in the child, before
+ * anything else, or before the clone (clone_in) */
 static int
 ns_join(const struct ns_plan *p, struct pcon_err *err)
 {
     for (size_t i = 0; i < NS_KINDS; i++)
-        if (i != NS_PID && i != NS_USER && p->ns[i].mode == NS_JOIN
+        if (i != NS_USER && p->ns[i].mode == NS_JOIN
             && setns(p->ns[i].fd, (int) ns_kinds[i].flag) < 0)
             return pcon_fail(err, errno, "join the %s namespace", ns_kinds[i].name);
     return 0;
 }
 
-/* A pid namespace is entered by the children of whoever joined it, and
- * cannot be left again (the host's is not ours to enter); a user
- * namespace joined must own the namespaces the clone creates, so it is
- * joined before it (and neither can be left either): a short-lived child
- * joins them and clones the init as our child (CLONE_PARENT), so that
- * nothing else we fork (a sanitizer's tracer thread either) lands there.
- * Returns the init's pid, or 0 in the init. */
+/* what the short-lived child of clone_in tells: the init's pid, or why not */
+struct clone_reply {
+    pid_t pid;
+    int errnum;
+    char text[256];
+};
+
+/* A pid namespace joined cannot be left again (the host's is not ours to
+ * enter), nor can a user namespace: a short-lived child joins what the
+ * plan joins, the user namespace last (pcon's rights over the others end
+ * there), does r's before_clone there, and clones the init as our child
+ * (CLONE_PARENT), so that nothing else we fork (a sanitizer's tracer
+ * thread either) lands there. Returns the init's pid, or 0 in the init. */
 static pid_t
-clone_in(int userfd, int pidfd, struct clone_args *args, struct pcon_err *err)
+clone_in(const struct spawn_req *r, struct clone_args *args, struct pcon_err *err)
 {
+    const struct ns_plan *p = r->ns;
+    struct clone_reply rep = { .pid = -1 };
     int pfd[2];
-    pid_t mid, pid = -1;
+    pid_t mid;
     int e = 0;
 
     if (pipe2(pfd, O_CLOEXEC) < 0)
@@ -73,46 +97,52 @@ clone_in(int userfd, int pidfd, struct clone_args *args, struct pcon_err *err)
         return pcon_fail(err, e, "fork");
     }
     if (mid == 0) {
+        struct pcon_err jerr = { 0 };
         close(pfd[0]);
         /* the exit signal is then the one this child was forked with */
         args->flags |= CLONE_PARENT;
         args->exit_signal = 0;
-        if ((userfd >= 0 && setns(userfd, CLONE_NEWUSER) < 0)
-            || (pidfd >= 0 && setns(pidfd, CLONE_NEWPID) < 0)) {
-            e = errno;
-        } else {
-            pid = (pid_t) syscall(SYS_clone3, args, sizeof *args);
-            if (pid == 0) {
-                close(pfd[1]);
-                return 0; /* the init */
-            }
-            e = pid < 0 ? errno : 0;
+        if (ns_join(p, &jerr) < 0 || (r->before_clone && r->before_clone(r->opaque, &jerr) < 0))
+            ;
+        else if (p->ns[NS_USER].mode == NS_JOIN && setns(p->ns[NS_USER].fd, CLONE_NEWUSER) < 0)
+            pcon_fail(&jerr, errno, "join the user namespace");
+        else if ((rep.pid = (pid_t) syscall(SYS_clone3, args, sizeof *args)) == 0) {
+            close(pfd[1]);
+            return 0; /* the init */
+        } else if (rep.pid < 0)
+            pcon_fail(&jerr, errno, "create the container process in the namespaces it joins");
+        if (rep.pid < 0) {
+            rep.errnum = jerr.errnum;
+            snprintf(rep.text, sizeof rep.text, "%s", jerr.msg ? jerr.msg : "create the container");
         }
-        (void) !write(pfd[1], pid > 0 ? (void *) &pid : (void *) &(pid_t){ -e }, sizeof pid);
+        (void) !write(pfd[1], &rep, sizeof rep);
         _exit(0);
     }
     close(pfd[1]);
-    if (TEMP_FAILURE_RETRY_INT(read(pfd[0], &pid, sizeof pid)) != (ssize_t) sizeof pid)
-        pid = -EPROTO;
+    if (TEMP_FAILURE_RETRY_INT(read(pfd[0], &rep, sizeof rep)) != (ssize_t) sizeof rep) {
+        rep.pid = -1;
+        rep.errnum = EPROTO;
+        snprintf(rep.text, sizeof rep.text, "create the container process");
+    }
     close(pfd[0]);
     (void) proc_wait_exit(mid, NULL);
-    if (pid < 0)
-        return pcon_fail(err, -pid, "create the container process in the pid namespace");
-    return pid;
+    if (rep.pid < 0)
+        return pcon_fail(err, rep.errnum, "%s", rep.text);
+    return rep.pid;
 }
 
 static pid_t
-ns_clone(const struct ns_plan *p, struct pcon_err *err)
+ns_clone(const struct spawn_req *r, struct pcon_err *err)
 {
+    const struct ns_plan *p = r->ns;
     struct clone_args args = { .exit_signal = SIGCHLD };
     pid_t pid;
 
     for (size_t i = 0; i < NS_KINDS; i++)
         if (p->ns[i].mode == NS_CREATE)
             args.flags |= ns_kinds[i].flag;
-    if (p->ns[NS_PID].mode == NS_JOIN || p->ns[NS_USER].mode == NS_JOIN)
-        return clone_in(p->ns[NS_USER].mode == NS_JOIN ? p->ns[NS_USER].fd : -1,
-                        p->ns[NS_PID].mode == NS_JOIN ? p->ns[NS_PID].fd : -1, &args, err);
+    if (joins_before_clone(p))
+        return clone_in(r, &args, err);
     pid = (pid_t) syscall(SYS_clone3, &args, sizeof args);
     if (pid < 0)
         return pcon_fail(err, errno, "create the container process");
@@ -129,7 +159,7 @@ child_wait_go(const struct spawn_req *r)
 
     if (n != (ssize_t) sizeof m || m.kind != INIT_MSG_GO)
         _exit(125);
-    if (ns_join(r->ns, &err) < 0)
+    if (!joins_before_clone(r->ns) && ns_join(r->ns, &err) < 0)
         engine_process_fail(r->init->proc.syncfd, &err, 125);
     /* a user namespace of its own (mapped now) or joined: its root from here on (the
      * files the init makes are the container's root's) */
@@ -180,7 +210,7 @@ engine_spawn_init(const struct spawn_req *r, pid_t *pid, struct spawn_io *io, st
     if (pipes_make(r, outp, errp, inp, err) < 0)
         goto out;
     r->init->proc.syncfd = sv[1];
-    *pid = ns_clone(r->ns, err);
+    *pid = ns_clone(r, err);
     if (*pid < 0)
         goto out;
     if (*pid == 0) {

@@ -49,6 +49,11 @@ struct spawn_req {
     bool stdin_pipe;          /* stdin through a pipe (else ours, or /dev/null) */
     /* step 2, in the parent: the child exists and waits; NULL for none */
     int (*before_go)(pid_t pid, void *opaque, struct pcon_err *err);
+    /* before the clone, when the namespaces to join are joined then (a pid
+     * or a user namespace joined; or some joined by a user namespace of its
+     * own, which will not own them): once joined but the user one, with
+     * pcon's rights still; NULL for none */
+    int (*before_clone)(void *opaque, struct pcon_err *err);
     void *opaque;
 };
 

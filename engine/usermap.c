@@ -6,6 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
@@ -19,7 +24,7 @@
 #define AUTO_MIN_SIZE 1024
 #define LOCK_NAME     "userns.lock"
 
-enum userns_kind { USERNS_HOST = 0, USERNS_KEEP_ID, USERNS_NOMAP, USERNS_AUTO };
+enum userns_kind { USERNS_HOST = 0, USERNS_KEEP_ID, USERNS_NOMAP, USERNS_AUTO, USERNS_PATH };
 
 struct userns_spec {
     enum userns_kind kind;
@@ -60,11 +65,13 @@ userns_parse(const char *mode, struct userns_spec *s, struct pcon_err *err)
         s->kind = USERNS_NOMAP;
     else if (n == 4 && strncmp(mode, "auto", 4) == 0)
         s->kind = USERNS_AUTO;
-    else if (n == 2 && strncmp(mode, "ns", 2) == 0)
-        return pcon_fail_kind(err, PCON_ERR_USAGE, ENOTSUP,
-                              "--userns %.*s: joining another user namespace is not supported yet",
-                              (int) n, mode);
-    else
+    else if (n == 2 && strncmp(mode, "ns", 2) == 0) {
+        if (!colon || colon[1] != '/')
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "--userns ns: needs the absolute path of a user namespace");
+        s->kind = USERNS_PATH;
+        return 0;
+    } else
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "unrecognized namespace mode %s passed",
                               mode);
     for (char *o = opts ? strtok_r(opts, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save)) {
@@ -102,6 +109,89 @@ own_namespace(const char *file, unsigned long *size, unsigned long *host_id, str
     if (*size > 0xffffffffUL)
         *size = 0xffffffffUL;
     return 0;
+}
+
+static bool
+same_file(int a, int b)
+{
+    struct stat sa, sb;
+
+    return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev
+           && sa.st_ino == sb.st_ino;
+}
+
+/* A child joins the namespace and reads its own maps, which are then
+ * given against the namespace's parent, here pcon's: "uid" then "gid"
+ * text, NUL-separated, through a pipe. */
+static char *
+maps_read(int nsfd, size_t *len, struct pcon_err *err)
+{
+    int p[2];
+    pid_t pid;
+    char *text;
+    int status = 0;
+
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return pcon_fail(err, errno, "create a pipe"), NULL;
+    pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(p[0]);
+        close(p[1]);
+        return pcon_fail(err, e, "fork"), NULL;
+    }
+    if (pid == 0) {
+        cleanup_free char *u = NULL, *g = NULL;
+        close(p[0]);
+        if (setns(nsfd, CLONE_NEWUSER) < 0)
+            _exit(1);
+        u = fs_read_all(AT_FDCWD, "/proc/self/uid_map", 65536, NULL, NULL);
+        g = fs_read_all(AT_FDCWD, "/proc/self/gid_map", 65536, NULL, NULL);
+        if (u == NULL || g == NULL || fs_write_all(p[1], u, strlen(u) + 1) < 0
+            || fs_write_all(p[1], g, strlen(g) + 1) < 0)
+            _exit(1);
+        _exit(0);
+    }
+    close(p[1]);
+    text = fs_read_fd(p[0], 1 << 17, len, NULL);
+    close(p[0]);
+    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        free(text);
+        return pcon_fail(err, EPERM, "join the user namespace"), NULL;
+    }
+    return text;
+}
+
+int
+engine_usermap_open_path(const char *path, char ***uidmap, char ***gidmap, struct pcon_err *err)
+{
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    cleanup_close int own = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+    cleanup_close int parent = -1;
+    cleanup_free char *text = NULL;
+    struct idmap um = { 0 }, gm = { 0 };
+    size_t len = 0;
+
+    *uidmap = *gidmap = NULL;
+    if (fd < 0)
+        return pcon_fail(err, errno, "open user namespace \"%s\"", path);
+    if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWUSER)
+        return pcon_fail(err, EINVAL, "\"%s\" is not a user namespace", path);
+    parent = ioctl(fd, NS_GET_PARENT);
+    if (own < 0 || parent < 0 || !same_file(parent, own))
+        return pcon_fail(err, parent < 0 && errno != EPERM ? errno : EINVAL,
+                         "user namespace \"%s\" is not a child of pcon's (one made in a "
+                         "container or by pcon unshare)",
+                         path);
+    text = maps_read(fd, &len, err);
+    if (text == NULL)
+        return pcon_prefix(err, "user namespace \"%s\"", path);
+    if (memchr(text, '\0', len) == NULL || engine_idmap_parse(text, &um, err) < 0
+        || engine_idmap_parse(text + strlen(text) + 1, &gm, err) < 0 || um.n == 0 || gm.n == 0)
+        return pcon_fail(err, EINVAL, "user namespace \"%s\" has no id maps", path);
+    *uidmap = engine_idmap_to_specs(&um);
+    *gidmap = engine_idmap_to_specs(&gm);
+    return steal_fd(&fd);
 }
 
 /* the largest id the image's /etc/passwd or /etc/group names (the top
@@ -254,6 +344,7 @@ engine_usermap_configure(struct store *st, struct ctr_config *g, const struct im
         return -1;
     if (s.kind == USERNS_HOST && !o->uidmaps && !o->gidmaps)
         return 0;
+
     if (own_namespace("/proc/self/uid_map", &size, &host_uid, err) < 0
         || own_namespace("/proc/self/gid_map", &gsize, &host_gid, err) < 0)
         return -1;
@@ -265,15 +356,18 @@ engine_usermap_configure(struct store *st, struct ctr_config *g, const struct im
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "--userns and --pod cannot be set together: the pod's user "
                               "namespace is its members' (pod create --userns)");
-    if (g->net.mode == NETNS_JOIN_CTR || g->net.mode == NETNS_JOIN_PATH
-        || (g->pid_ns && strncmp(g->pid_ns, "container:", 10) == 0)
-        || (g->ipc_ns && strncmp(g->ipc_ns, "container:", 10) == 0)
-        || (g->uts_ns && strncmp(g->uts_ns, "container:", 10) == 0))
-        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                              "a user namespace of the container's own cannot join another "
-                              "container's namespaces (--userns container:NAME joins its user "
-                              "namespace too)");
     switch (s.kind) {
+    case USERNS_PATH: {
+        /* its maps as they are, kept to shift the root for them */
+        int fd = engine_usermap_open_path(o->userns + 3, &g->uidmap, &g->gidmap, err);
+        if (fd < 0) {
+            err->kind = PCON_ERR_USAGE;
+            return -1;
+        }
+        close(fd);
+        g->userns = xstrdup(o->userns);
+        return 0;
+    }
     case USERNS_KEEP_ID: {
         unsigned long uid = s.uid_set ? s.uid : host_uid, gid = s.gid_set ? s.gid : host_gid;
         if (engine_idmap_keep_id(size, uid, &um, err) < 0

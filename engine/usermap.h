@@ -24,6 +24,11 @@ struct image;
  * leaves them NULL (pcon's own namespace). */
 int engine_usermap_configure(struct store *st, struct ctr_config *g, const struct image *img,
                              const struct engine_create_opts *o, struct pcon_err *err);
+/* --userns ns:PATH: PATH opened (its fd returned), checked to be a user
+ * namespace whose parent is pcon's, and its maps against pcon's (a child
+ * joins it to read them) */
+int engine_usermap_open_path(const char *path, char ***uidmap, char ***gidmap,
+                             struct pcon_err *err);
 /* serialises the creates that choose auto slices; returns the lock's fd */
 int engine_usermap_lock(struct store *st, struct pcon_err *err);
 

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <linux/fs.h>
 #include <linux/openat2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -483,10 +484,61 @@ fs_open_parent_in_root(int rootfd, const char *relpath, bool create_parents, con
 
 /* --- tree copy (the vfs driver) --- */
 
+#define CAP_XATTR     "security.capability"
+#define CAP_V2_SIZE   20
+#define CAP_V3_SIZE   24
+#define CAP_REV_MASK  0xff000000U
+#define CAP_REV_2     0x02000000U
+#define CAP_REV_3     0x03000000U
+#define CAP_FLAGS_EFF 0x000001U
+
+static uint32_t
+le32_get(const char *p)
+{
+    const unsigned char *u = (const unsigned char *) p;
+
+    return (uint32_t) u[0] | (uint32_t) u[1] << 8 | (uint32_t) u[2] << 16 | (uint32_t) u[3] << 24;
+}
+
+static void
+le32_put(char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (char) (v >> (8 * i));
+}
+
+ssize_t
+fs_cap_xattr_shift(char *val, ssize_t len, const struct fs_idshift *ids)
+{
+    uint32_t magic, rev;
+    uid_t root;
+    gid_t gid = 0;
+
+    if (len != CAP_V2_SIZE && len != CAP_V3_SIZE)
+        return len;
+    magic = le32_get(val);
+    rev = magic & CAP_REV_MASK;
+    if ((rev == CAP_REV_2 && len != CAP_V2_SIZE) || (rev == CAP_REV_3 && len != CAP_V3_SIZE)
+        || (rev != CAP_REV_2 && rev != CAP_REV_3))
+        return len;
+    /* v2: its root is the reader's namespace's */
+    root = rev == CAP_REV_3 ? (uid_t) le32_get(val + CAP_V2_SIZE) : 0;
+    ids->fn(ids->opaque, &root, &gid);
+    if (root == 0) {
+        le32_put(val, CAP_REV_2 | (magic & CAP_FLAGS_EFF));
+        return CAP_V2_SIZE;
+    }
+    le32_put(val, CAP_REV_3 | (magic & CAP_FLAGS_EFF));
+    le32_put(val + CAP_V2_SIZE, (uint32_t) root);
+    return CAP_V3_SIZE;
+}
+
 /* overlay: the source is an overlay layer, whose overlay xattrs are
- * metadata for the stacking and not content */
+ * metadata for the stacking and not content; ids: a shifted copy, whose
+ * file capabilities belong to the shifted root (set after the owner:
+ * chown clears them) */
 static int
-copy_xattrs(int srcfd, int dstfd, bool overlay)
+copy_xattrs(int srcfd, int dstfd, bool overlay, const struct fs_idshift *ids)
 {
     char names[4096], val[4096];
     ssize_t n = flistxattr(srcfd, names, sizeof names);
@@ -497,6 +549,8 @@ copy_xattrs(int srcfd, int dstfd, bool overlay)
         if (overlay && strncmp(names + off, "user.overlay.", 13) == 0)
             continue;
         vl = fgetxattr(srcfd, names + off, val, sizeof val);
+        if (vl > 0 && ids && strcmp(names + off, CAP_XATTR) == 0)
+            vl = fs_cap_xattr_shift(val, vl, ids);
         if (vl >= 0 && fsetxattr(dstfd, names + off, val, (size_t) vl, 0) < 0 && errno != ENOTSUP
             && errno != EPERM)
             return -1;
@@ -696,7 +750,7 @@ copy_dir_entry(const struct copy_job *job, const struct copy_pos *pos, int sdir,
         return pcon_fail(err, errno, "open directory \"%s\"", name);
     if (copy_dir(job, pos, s, d, err) < 0)
         return -1;
-    if (copy_xattrs(s, d, overlay) < 0)
+    if (copy_xattrs(s, d, overlay, NULL) < 0)
         return pcon_fail(err, errno, "copy xattrs of \"%s\"", name);
     if (set_owner(job, d, -1, "", st) < 0 || fchmod(d, st->st_mode & 07777) < 0)
         return pcon_fail(err, errno, "set owner of \"%s\"", name);
@@ -727,11 +781,13 @@ copy_regular(const struct copy_job *job, const struct copy_pos *pos, int sdir, c
                job->ids ? st.st_mode & 0777 : 0600);
     if (d < 0)
         return pcon_fail(err, errno, "create \"%s\"", name);
-    if (copy_file_data_sized(s, d, st.st_size) < 0
-        || copy_xattrs(s, d, job->flags & FS_COPY_OVERLAY) < 0)
+    if (copy_file_data_sized(s, d, st.st_size) < 0)
         return pcon_fail(err, errno, "copy \"%s\"", name);
+    /* the owner first: chown clears file capabilities */
     if (set_owner(job, d, -1, "", &st) < 0)
         return pcon_fail(err, errno, "set owner of \"%s\"", name);
+    if (copy_xattrs(s, d, job->flags & FS_COPY_OVERLAY, job->ids) < 0)
+        return pcon_fail(err, errno, "copy \"%s\"", name);
     if ((!job->ids || (st.st_mode & 07000) || (st.st_mode & 0777 & process_umask()))
         && fchmod(d, st.st_mode & 07777) < 0)
         return pcon_fail(err, errno, "set mode of \"%s\"", name);
@@ -846,7 +902,7 @@ fs_copy_tree_shifted(int srcdfd, int dstdfd, const struct fs_idshift *ids, struc
 
     if (copy_dir(&job, NULL, srcdfd, dstdfd, err) < 0)
         return -1;
-    if (fstat(srcdfd, &st) < 0 || copy_xattrs(srcdfd, dstdfd, false) < 0
+    if (fstat(srcdfd, &st) < 0 || copy_xattrs(srcdfd, dstdfd, false, NULL) < 0
         || set_owner(&job, dstdfd, -1, "", &st) < 0 || fchmod(dstdfd, st.st_mode & 07777) < 0)
         return pcon_fail(err, errno, "copy the top directory's owner and mode");
     return 0;

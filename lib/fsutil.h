@@ -82,6 +82,11 @@ struct fs_idshift {
     void (*fn)(const void *opaque, uid_t *uid, gid_t *gid);
     const void *opaque;
 };
+/* A security.capability value (len bytes at val, room for 24) for a
+ * file whose owners go through ids: its root (v2: the reader's, 0) too,
+ * written as v3 with that root, or v2 when it is 0. Returns the new
+ * length; other values are left as they are. */
+ssize_t fs_cap_xattr_shift(char *val, ssize_t len, const struct fs_idshift *ids);
 /* As fs_copy_tree with FS_COPY_OWNER, each owner (the top's too) through
  * ids: whiteouts and overlay xattrs are copied as they are. */
 int fs_copy_tree_shifted(int srcdfd, int dstdfd, const struct fs_idshift *ids,

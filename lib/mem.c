@@ -184,6 +184,19 @@ strv_join(char *const *v, const char *sep)
 }
 
 bool
+strv_equal(char *const *a, char *const *b)
+{
+    size_t n = strv_len(a);
+
+    if (n != strv_len(b))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return false;
+    return true;
+}
+
+bool
 strv_contains(char *const *v, const char *s)
 {
     for (size_t i = 0; v && v[i]; i++)

@@ -22,6 +22,8 @@ size_t strv_len(char *const *v);
 void strv_free(char **v);
 char **strv_dup(char *const *v);
 bool strv_contains(char *const *v, const char *s);
+/* the same strings in the same order (NULL as an empty vector) */
+bool strv_equal(char *const *a, char *const *b);
 /* sorts v in place (strcmp order) */
 void strv_sort(char **v);
 /* the strings joined by sep, malloc'd ("" for none) */

@@ -306,6 +306,10 @@ put_entry(struct tar_walk *w, const char *path, const struct stat *st, int dfd, 
             vl = getxattr(proc, names + off, xbuf + used, 65536 - used);
             if (vl < 0)
                 continue;
+            /* a shifted root's file capabilities are the image root's */
+            if (w->o && w->o->ids && strcmp(names + off, "security.capability") == 0
+                && used + 24 <= 65536)
+                vl = fs_cap_xattr_shift(xbuf + used, vl, w->o->ids);
             strv_push(&xnames, names + off);
             xvals = xrealloc(xvals, (nx + 1) * sizeof *xvals);
             xsizes = xrealloc(xsizes, (nx + 1) * sizeof *xsizes);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -301,6 +302,43 @@ storage_container_create(struct store *st, const struct image *img, const char *
 fail:
     (void) fs_rm_rf_at(st->containers_dfd, id, NULL); /* nothing half-made stays */
     return -1;
+}
+
+/* 1: read into *text; 0: not in this layer; -1: deleted here (a whiteout) */
+static int
+layer_file(int dfd, const char *rel, size_t max, char **text)
+{
+    cleanup_close int fd = -1;
+    struct stat sb;
+
+    if (dfd < 0 || fstatat(dfd, rel, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+        return 0;
+    if (S_ISCHR(sb.st_mode) && sb.st_rdev == makedev(0, 0))
+        return -1;
+    fd = fs_open_regular_in_root(dfd, rel, NULL);
+    *text = fd < 0 ? NULL : fs_read_fd(fd, max, NULL, NULL);
+    return *text ? 1 : -1;
+}
+
+char *
+storage_container_file(struct store *st, const struct image *img, const char *id, const char *rel,
+                       size_t max)
+{
+    cleanup_free char *top =
+        xasprintf("%s/%s", id, st->driver == STORAGE_DRIVER_VFS ? "rootfs" : "upper");
+    cleanup_close int tfd =
+        openat(st->containers_dfd, top, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    char *text = NULL;
+    int r = layer_file(tfd, rel, max, &text);
+
+    for (size_t i = strv_len(img->layers); r == 0 && st->driver != STORAGE_DRIVER_VFS && i-- > 0;) {
+        cleanup_free char *dir = xasprintf("%s/diff", img->layers[i]);
+        cleanup_close int dfd = openat(st->layers_dfd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        r = layer_file(dfd, rel, max, &text);
+    }
+    if (r <= 0)
+        errno = ENOENT;
+    return r > 0 ? text : NULL;
 }
 
 int

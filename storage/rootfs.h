@@ -33,6 +33,11 @@ int storage_layers_shift(struct store *st, const struct image *img, const struct
 int storage_container_create(struct store *st, const struct image *img, const char *id,
                              const struct storage_shift *s, struct pcon_err *err);
 int storage_container_delete(struct store *st, const char *id, struct pcon_err *err);
+/* The bytes (at most max) of a regular file of the container's root, rel
+ * (e.g. "etc/passwd") as its writable layer over img's layers shows it,
+ * without mounting it; NULL and errno (ENOENT: none, or deleted) */
+char *storage_container_file(struct store *st, const struct image *img, const char *id,
+                             const char *rel, size_t max);
 
 /* Mounts the container's root at target (an existing directory), from the
  * layers' copies for shift_key (NULL: the layers themselves).

@@ -209,14 +209,152 @@ subuid_start() {
     pcon rm -f -t 0 uplain ujoin
 }
 
-@test "a user namespace of its own cannot join a pod's or another container's other namespaces: a clear error" {
-    pcon run -d --name nsowner $IMAGE sleep 60
-    run -125 --separate-stderr pcon run --rm --userns keep-id --network container:nsowner $IMAGE true
-    assert_one_error_line
-    [[ "$stderr" == *"cannot join another container's namespaces"* ]]
+@test "a user namespace of its own joins another container's net, pid, ipc and uts namespaces, and exec does too" {
+    pcon run -d --name nsowner --hostname ownerhost $IMAGE sh -c 'echo owned > /dev/shm/x; sleep 60'
+    local owner_net owner_pid owner_ifs
+    owner_net=$(pcon exec nsowner readlink /proc/self/ns/net)
+    owner_pid=$(pcon exec nsowner readlink /proc/1/ns/pid)
+    owner_ifs=$(pcon exec nsowner sh -c 'ls /sys/class/net | sort | tr "\n" " "')
+    # its network: the owner's interfaces, in its own sysfs too
+    run pcon run --rm --userns keep-id --network container:nsowner $IMAGE sh -c \
+        'readlink /proc/self/ns/net; id -u; ls /sys/class/net | sort | tr "\n" " "; echo; cat /proc/self/uid_map | wc -l'
+    assert_status 0
+    [ "${lines[0]}" = "$owner_net" ]
+    [ "${lines[1]}" = "$(id -u)" ]
+    [ "${lines[2]}" = "$owner_ifs" ]
+    [[ "$owner_ifs" == *tap0* ]]
+    [ "${lines[3]}" = 3 ]
+    # its pid namespace: the owner's processes in a proc of that namespace,
+    # masked and read-only as ever
+    run pcon run --rm --userns auto --pid container:nsowner $IMAGE sh -c \
+        'readlink /proc/self/ns/pid; cat /proc/1/cmdline | tr "\0" " "; echo; (echo 1 > /proc/sys/kernel/hostname) 2>/dev/null || echo ro'
+    assert_status 0
+    [ "${lines[0]}" = "$owner_pid" ]
+    [ "${lines[1]}" = "sleep 60 " ] # the owner's shell exec'd its last command
+    [ "${lines[2]}" = ro ]
+    # ipc and uts: the owner's hostname, and a mqueue of its ipc namespace
+    run pcon run --rm --userns auto --ipc container:nsowner --uts container:nsowner $IMAGE sh -c \
+        'hostname; grep -c " /dev/mqueue mqueue " /proc/self/mounts'
+    assert_status 0
+    assert_output $'ownerhost\n1'
+    # exec joins them all, the user namespace last
+    pcon run -d --name nsjoiner --userns auto --network container:nsowner --pid container:nsowner $IMAGE sleep 60
+    run pcon exec nsjoiner sh -c 'readlink /proc/self/ns/net; cat /proc/self/uid_map'
+    assert_status 0
+    [ "${lines[0]}" = "$owner_net" ]
+    [[ "${lines[1]}" =~ ^\ +0\ +[1-9][0-9]*\ +[0-9]+$ ]]
+    # a restart joins again
+    pcon restart -t 0 nsjoiner
+    run pcon exec nsjoiner readlink /proc/self/ns/net
+    assert_output "$owner_net"
+    pcon rm -f -t 0 nsjoiner nsowner
+}
+
+@test "a user namespace of its own cannot join a pod's namespaces: a clear error" {
     pcon pod create --name plainpod
     run -125 --separate-stderr pcon run --rm --userns keep-id --pod plainpod $IMAGE true
+    assert_one_error_line
     [[ "$stderr" == *"pod create --userns"* ]]
     pcon pod rm -f -t 0 plainpod
-    pcon rm -f -t 0 nsowner
+}
+
+@test "--userns ns:PATH joins the user namespace there, with its maps; the root is shifted for them" {
+    pcon run -d --name nsuser --userns auto $IMAGE sleep 60
+    local pid uns
+    pid=$(pcon inspect --format '{{.State.Pid}}' nsuser)
+    uns=$(pcon exec nsuser readlink /proc/self/ns/user)
+    run pcon run --rm --userns "ns:/proc/$pid/ns/user" $IMAGE sh -c \
+        'readlink /proc/self/ns/user; id -u; stat -c %u:%g /bin/busybox; touch /made && stat -c %u /made'
+    assert_status 0
+    assert_output "$uns
+0
+0:0
+0"
+    run pcon create --name nspath --userns "ns:/proc/$pid/ns/user" $IMAGE true
+    assert_status 0
+    run pcon inspect --format '{{.HostConfig.UsernsMode}} {{json .HostConfig.IDMappings.UidMap}}' nspath
+    assert_output "ns:/proc/$pid/ns/user $(pcon inspect --format '{{json .HostConfig.IDMappings.UidMap}}' nsuser)"
+    # gone with its process: the start says so
+    pcon rm -f -t 0 nsuser
+    run --separate-stderr pcon start -a nspath
+    [ "$status" -ne 0 ]
+    assert_one_error_line
+    pcon rm -f nspath
+}
+
+@test "--userns ns: refuses what is not a child user namespace of pcon's, in one line" {
+    pcon run -d --name nsother $IMAGE sleep 60
+    local pid
+    pid=$(pcon inspect --format '{{.State.Pid}}' nsother)
+    run -125 --separate-stderr pcon run --rm --userns "ns:/proc/$pid/ns/net" $IMAGE true
+    assert_one_error_line
+    [[ "$stderr" == *"is not a user namespace"* ]]
+    # pcon's own (the plain container's) is not one of a container's own
+    run -125 --separate-stderr pcon run --rm --userns "ns:/proc/$pid/ns/user" $IMAGE true
+    [[ "$stderr" == *"is not a child of pcon's"* ]]
+    run -125 --separate-stderr pcon run --rm --userns ns:/no/such $IMAGE true
+    assert_one_error_line
+    run -125 --separate-stderr pcon run --rm --userns ns:relative $IMAGE true
+    [[ "$stderr" == *"absolute path"* ]]
+    pcon rm -f -t 0 nsother
+    run pcon ps -a -q
+    assert_output ""
+}
+
+@test "--hostuser adds the host's accounts to /etc/passwd as podman writes them" {
+    local me image_passwd
+    me=$(id -un)
+    image_passwd=$(pcon run --rm $IMAGE cat /etc/passwd)
+    run pcon run --rm --hostuser "$me" --hostuser 1 -w /tmp $IMAGE cat /etc/passwd
+    assert_status 0
+    assert_output "$image_passwd
+$me:*:$(id -u):$(id -g)::/tmp:/bin/sh
+$(getent passwd 1 | cut -d: -f1):*:1:$(getent passwd 1 | cut -d: -f4):$(getent passwd 1 | cut -d: -f5):/tmp:/bin/sh"
+    # the user can be named, an entry the image has is left alone
+    run pcon run --rm --hostuser "$me" --hostuser root --user "$me" $IMAGE sh -c 'id -u; grep -c ^root: /etc/passwd'
+    assert_output "$(id -u)
+1"
+    # with keep-id's own entry, once
+    run pcon run --rm --userns keep-id --hostuser "$me" $IMAGE grep -c "^$me:" /etc/passwd
+    assert_output 1
+    # the image's file is untouched
+    run pcon run --rm $IMAGE cat /etc/passwd
+    assert_output "$image_passwd"
+    run -125 --separate-stderr pcon run --rm --hostuser no-such-user $IMAGE true
+    assert_one_error_line
+    [[ "$stderr" == *"unknown user no-such-user"* ]]
+}
+
+@test "file capabilities survive the shift of a user namespace of its own, and a commit of its changes" {
+    local p=/probe/probe
+    pcon run --name capsrc -v "$PROBE_DIR:/probe:ro" $IMAGE sh -c "cp $p /capped && $p setcap /capped"
+    pcon commit -q capsrc localhost/capped >/dev/null
+    pcon rm capsrc
+    # cap_net_bind_service (0x400) for a non-root user, through the file
+    for mode in "" "--userns auto" "--userns keep-id"; do
+        run pcon run --rm --user 1000 $mode localhost/capped /capped capeff
+        assert_output "CapEff:	0000000000000400"
+    done
+    run pcon run --rm --user 1000 localhost/capped cat /proc/self/status
+    [[ "$output" == *"CapEff:	0000000000000000"* ]]
+    # inside, they are its root's (v2); in the shifted copy on disk, the
+    # shifted root's (v3, rootid the container's root as pcon numbers it)
+    run pcon run --rm --userns auto:size=1500 localhost/capped /capped getcap /capped
+    assert_output 0100000200040000000000000000000000000000
+    run pcon unshare sh -c "for f in \"$PCON_ROOT\"/layers/*/mapped/*/capped; do \"$PROBE_DIR/probe\" getcap \"\$f\"; done"
+    assert_status 0
+    [ "${#lines[@]}" -ge 2 ]
+    for l in "${lines[@]}"; do
+        [[ "$l" =~ ^0100000300040000000000000000000000000000[0-9a-f]{8}$ ]]
+        [[ "$l" != *00000000 ]]
+    done
+    # written by the root of a user namespace of its own and committed:
+    # the image root's again
+    pcon run --name capsrc2 --userns auto -v "$PROBE_DIR:/probe:ro" $IMAGE sh -c \
+        "cp $p /capped2 && $p setcap /capped2"
+    pcon commit -q capsrc2 localhost/capped2 >/dev/null
+    pcon rm capsrc2
+    run pcon run --rm --user 1000 localhost/capped2 /capped2 capeff
+    assert_output "CapEff:	0000000000000400"
+    pcon rmi localhost/capped localhost/capped2
 }

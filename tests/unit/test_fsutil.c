@@ -277,6 +277,39 @@ test_copy(int top, const char *topdir)
     (void) unlinkat(top, "outside", 0);
 }
 
+/* root 0 -> 1000, others as they are */
+static void
+shift_root(const void *opaque, uid_t *uid, gid_t *gid)
+{
+    (void) opaque;
+    (void) gid;
+    if (*uid == 0)
+        *uid = 1000;
+    else if (*uid == 1000)
+        *uid = 0;
+}
+
+static void
+test_cap_shift(void)
+{
+    struct fs_idshift ids = { shift_root, NULL };
+    char v2[24] = { 0x01, 0, 0, 0x02, 0, 0x04 };
+    char v3[24] = { 0x01, 0, 0, 0x03, 0, 0x04, 0, 0, 0, 0,           0,
+                    0,    0, 0, 0,    0, 0,    0, 0, 0, (char) 0xe8, 0x03 };
+    char odd[24] = { 0x00, 0, 0, 0x01 };
+
+    /* v2 (the reader's root) becomes v3 with the shifted root */
+    is_int(fs_cap_xattr_shift(v2, 20, &ids), 24, "v2 grows to v3");
+    ok(memcmp(v2, v3, 24) == 0, "v3 keeps the flags and the sets, rootid 1000");
+    /* and back: a rootid that is the image's root again is v2 */
+    is_int(fs_cap_xattr_shift(v3, 24, &ids), 20, "v3 of root 1000 back to v2");
+    ok((unsigned char) v3[3] == 0x02 && v3[0] == 0x01 && v3[5] == 0x04, "v2 magic and sets");
+    /* what is not a capability value is left alone */
+    is_int(fs_cap_xattr_shift(odd, 20, &ids), 20, "another revision is left alone");
+    is_int(fs_cap_xattr_shift(odd, 7, &ids), 7, "a short value is left alone");
+    ok(odd[3] == 0x01, "and not changed");
+}
+
 int
 main(void)
 {
@@ -292,6 +325,7 @@ main(void)
     test_rm_rf(top, topdir, false);
     test_rm_rf(top, topdir, true);
     test_copy(top, topdir);
+    test_cap_shift();
     (void) fs_rm_rf_at(AT_FDCWD, topdir, NULL);
     return tap_done();
 }
