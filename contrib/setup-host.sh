@@ -32,6 +32,9 @@ fi
 if ! id "$user" >/dev/null 2>&1; then
     useradd -m -s /bin/bash "$user"
 fi
+# a supplementary group of its own, for --group-add keep-groups
+getent group pcon-extra >/dev/null || groupadd pcon-extra
+id -nG "$user" | tr ' ' '\n' | grep -qx pcon-extra || usermod -aG pcon-extra "$user"
 # useradd already gives a range on Debian 12; add one only when none exists
 # (a second, overlapping line makes libsubid report two ranges).
 for f in /etc/subuid /etc/subgid; do

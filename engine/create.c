@@ -417,11 +417,10 @@ confine_store(struct ctr_config *g, const struct engine_create_opts *o, struct p
     }
     for (size_t i = 0; o->group_add && o->group_add[i]; i++) {
         const char *v = o->group_add[i];
-        if (strcmp(v, "keep-groups") == 0)
+        if (strcmp(v, "keep-groups") == 0 && strv_len(o->group_add) > 1)
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                                  "--group-add keep-groups: the host's supplementary groups "
-                                  "cannot be kept by a rootless container here (runc's podman "
-                                  "cannot either)");
+                                  "the '--group-add keep-groups' option is not allowed with any "
+                                  "other groups");
         if (*v == '\0' || strpbrk(v, ":\n") != NULL)
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid group \"%s\"", v);
         strv_push(&g->group_add, v);

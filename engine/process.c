@@ -158,7 +158,11 @@ identity_apply(const struct engine_process *p, char **home, struct pcon_err *err
 
     if (engine_spec_user_resolve(p->user, pw, gr, &uid, &gid, home, groups, &ngroups, err) < 0)
         return -1;
-    for (size_t i = 0; p->group_add && p->group_add[i]; i++) {
+    /* keep-groups: the invoking user's supplementary groups, as the process
+     * inherited them (those pcon's namespace does not map show as 65534) */
+    bool keep_groups = strv_contains(p->group_add, "keep-groups");
+
+    for (size_t i = 0; !keep_groups && p->group_add && p->group_add[i]; i++) {
         gid_t extra;
         bool have = false;
         if (engine_spec_group_resolve(p->group_add[i], gr, &extra, err) < 0)
@@ -182,7 +186,7 @@ identity_apply(const struct engine_process *p, char **home, struct pcon_err *err
     if (uid != 0 && p->caps_added && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
         return pcon_fail(err, errno, "keep capabilities");
     /* with a single mapping setgroups is denied: keep the (one) group */
-    if (!p->single_mapping && setgroups((size_t) ngroups, groups) < 0)
+    if (!p->single_mapping && !keep_groups && setgroups((size_t) ngroups, groups) < 0)
         return pcon_fail(err, errno, "set supplementary groups");
     if (setresgid(gid, gid, gid) < 0)
         return pcon_fail(err, errno, "set gid %u", (unsigned) gid);

@@ -126,8 +126,38 @@ load helpers
     [[ " $output " == *" 65534 "* ]]
     run -125 --separate-stderr pcon run --rm --group-add no-such-group $IMAGE true
     [[ "$stderr" == *"unable to find group no-such-group"* ]]
-    run -125 --separate-stderr pcon run --rm --group-add keep-groups $IMAGE true
+    run -125 --separate-stderr pcon run --rm --group-add keep-groups --group-add 10 $IMAGE true
     assert_one_error_line
+    [[ "$stderr" == *"not allowed with any other groups"* ]]
+}
+
+@test "--group-add keep-groups keeps the user's supplementary groups: a directory only its group may read" {
+    # contrib/setup-host.sh makes the test user a member of pcon-extra
+    id -nG | tr ' ' '\n' | grep -qx pcon-extra || skip "the test user is not in pcon-extra (contrib/setup-host.sh)"
+    local d=$BATS_TEST_TMPDIR/grp
+    mkdir "$d"
+    echo for-the-group > "$d/f"
+    chgrp pcon-extra "$d" "$d/f"
+    chmod 0040 "$d/f"
+    chmod 0070 "$d"
+    # the host's group is not mapped: it shows as 65534, and still counts
+    # (for a user that is not the directory's owner, whose bits say no)
+    run pcon run --rm -v "$d:/d" --user 1000 --group-add keep-groups $IMAGE sh -c 'id -G; cat /d/f'
+    assert_status 0
+    [[ " ${lines[0]} " == *" 65534 "* ]]
+    [ "${lines[1]}" = for-the-group ]
+    run pcon run --rm -v "$d:/d" --userns auto --user 1000 --group-add keep-groups $IMAGE cat /d/f
+    assert_output for-the-group
+    # exec keeps them too
+    pcon run -d --name kg -v "$d:/d" --user 1000 --group-add keep-groups $IMAGE sleep 60
+    run pcon exec kg cat /d/f
+    assert_output for-the-group
+    pcon rm -f -t 0 kg
+    # without it, the container's groups only
+    run pcon run --rm -v "$d:/d" --user 1000 $IMAGE cat /d/f
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"Permission denied"* ]]
+    chmod 0700 "$d"
 }
 
 @test "--cgroupns private gives the container a cgroup namespace of its own" {
