@@ -568,6 +568,8 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
                         un ? "unmask" : "mask", p);
                 strv_push(un ? &o->unmask : &o->mask, p);
             }
+        } else if (strncmp(arg, "proc-opts=", 10) == 0) {
+            o->proc_opts = arg + 10;
         } else if (strncmp(arg, "label=", 6) == 0 || strncmp(arg, "label:", 6) == 0) {
             /* SELinux labels: no SELinux here, accepted as podman does */
         } else {

@@ -221,7 +221,8 @@ enum {
           "A secret (pcon secret create) as /run/secrets/NAME; type=env, target=, uid=, gid=,"     \
           " mode=" },                                                                              \
         { CO_SECURITY_OPT, "security-opt", 0, "OPT",                                               \
-          "Security options: seccomp=unconfined|PROFILE.json, no-new-privileges, label=..." },     \
+          "Security options: seccomp=unconfined|PROFILE.json, no-new-privileges, mask=P:P, "       \
+          "unmask=P:P|ALL, proc-opts=OPTS, label=..." },                                           \
         { CO_STOP_SIGNAL, "stop-signal", 0, "SIGNAL", "Signal to stop the container" },            \
         { CO_STOP_TIMEOUT, "stop-timeout", 0, "SECONDS", "Seconds before SIGKILL on stop" },       \
         { 't', "tty", 't', NULL, "Allocate a pseudo-TTY" },                                        \

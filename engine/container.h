@@ -109,6 +109,7 @@ struct ctr_config {
      * --init-path, --cgroupns private */
     bool privileged;
     char **mask, **unmask; /* --security-opt mask=P:P, unmask=P:P|ALL */
+    char *proc_opts;       /* --security-opt proc-opts=: the /proc mount's options */
     char **devices, **ulimits, **sysctls, **group_add;
     /* --hostuser: the host's passwd entries, "NAME:*:UID:GID:GECOS" */
     char **hostusers;
@@ -237,6 +238,7 @@ struct engine_create_opts {
     char **uidmaps, **gidmaps;            /* --uidmap, --gidmap */
     bool privileged, env_host;
     char **mask, **unmask;                             /* --security-opt mask=, unmask= (ALL) */
+    const char *proc_opts;                             /* --security-opt proc-opts= */
     char **devices, **ulimits, **sysctls, **group_add; /* as given */
     char **hostusers;                                  /* --hostuser NAME|UID, as given */
     const char *tz, *init_path, *cgroupns, *oom_score_adj;

@@ -35,6 +35,7 @@
 #include "container.h"
 #include "caps.h"
 #include "infra.h"
+#include "mounts.h"
 #include "confine.h"
 #include "seccomp.h"
 #include "usermap.h"
@@ -398,6 +399,9 @@ confine_store(struct ctr_config *g, const struct engine_create_opts *o, struct p
     g->privileged = o->privileged;
     g->mask = o->mask ? strv_dup(o->mask) : NULL;
     g->unmask = o->unmask ? strv_dup(o->unmask) : NULL;
+    if (o->proc_opts && engine_proc_opts_check(o->proc_opts, err) < 0)
+        return -1;
+    g->proc_opts = o->proc_opts ? xstrdup(o->proc_opts) : NULL;
     for (size_t i = 0; o->devices && o->devices[i]; i++) {
         char *norm;
         if (engine_device_check(o->devices[i], &norm, err) < 0)

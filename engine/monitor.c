@@ -371,6 +371,7 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
     po.privileged = g->privileged;
     po.mask = g->mask;
     po.unmask = g->unmask;
+    po.proc_opts = g->proc_opts;
     po.localtime = g->localtime;
     for (size_t i = 0; g->devices && g->devices[i]; i++)
         strv_push(&devices, g->devices[i]);

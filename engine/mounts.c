@@ -110,6 +110,8 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
         op->fstype = default_fs[i].fstype;
         op->flags = default_fs[i].flags;
         op->data = default_fs[i].data;
+        if (strcmp(default_fs[i].dst, "/proc") == 0 && o->proc_opts)
+            op->data = o->proc_opts;
         if (strcmp(default_fs[i].dst, "/dev/shm") == 0 && o->shm_size >= 0)
             op->data = op->data_owned = xasprintf("mode=1777,size=%lldk", o->shm_size / 1024);
         if (i == 1) {
@@ -297,6 +299,30 @@ engine_mounts_close_sources(struct mount_plan *plan)
     plan->src_fds = NULL;
 }
 
+int
+engine_proc_opts_check(const char *opts, struct pcon_err *err)
+{
+    static const char *const hidepid[] = { "0", "1", "2", "invisible", "noaccess", "ptraceable" };
+    cleanup_free char *buf = xstrdup(opts);
+    char *save = NULL;
+
+    for (char *o = strtok_r(buf, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+        bool good = strcmp(o, "subset=pid") == 0;
+        for (size_t i = 0; !good && strncmp(o, "hidepid=", 8) == 0 && i < N(hidepid); i++)
+            good = strcmp(o + 8, hidepid[i]) == 0;
+        if (!good && strncmp(o, "gid=", 4) == 0 && o[4] >= '0' && o[4] <= '9')
+            good = strspn(o + 4, "0123456789") == strlen(o + 4) && strlen(o + 4) < 11;
+        if (!good)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid --security-opt proc-opts: \"%s\" (proc takes "
+                                  "hidepid=, gid= and subset=pid)",
+                                  o);
+    }
+    if (*opts == '\0')
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid --security-opt proc-opts: empty");
+    return 0;
+}
+
 static int
 fs_detached(const struct mount_op *op)
 {
@@ -306,7 +332,20 @@ fs_detached(const struct mount_op *op)
                      | (op->flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0)
                      | (op->flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0);
 
-    if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    cleanup_free char *opts = op->data ? xstrdup(op->data) : NULL;
+    char *save = NULL;
+
+    /* the source the mount table shows, as a mount(2) of it would */
+    if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "source", op->src, 0) < 0)
+        return -1;
+    for (char *o = opts ? strtok_r(opts, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save)) {
+        char *v = strchr(o, '=');
+        if (v)
+            *v++ = '\0';
+        if (fsconfig(fs, v ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, o, v, 0) < 0)
+            return -1;
+    }
+    if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
         return -1;
     return fsmount(fs, FSMOUNT_CLOEXEC, attrs);
 }

@@ -65,10 +65,14 @@ struct mount_plan_opts {
     bool privileged;       /* --privileged: no masked or read-only kernel paths, sysfs rw */
     char *const *mask;     /* --security-opt mask=: more paths hidden */
     char *const *unmask;   /* --security-opt unmask=: default ones not hidden ("ALL") */
+    const char *proc_opts; /* --security-opt proc-opts=: its own /proc's options, checked */
     char *const *devices;  /* --device, --privileged's: "HOST:CTR:PERMS", checked */
     const char *localtime; /* --tz: the host's zone file, bound at /etc/localtime, or NULL */
 };
 
+/* --security-opt proc-opts=: only what proc(5) takes (hidepid=, gid=,
+ * subset=pid), so that a typo is one error at create */
+int engine_proc_opts_check(const char *opts, struct pcon_err *err);
 int engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan,
                        struct pcon_err *err);
 void engine_mounts_plan_free(struct mount_plan *plan);

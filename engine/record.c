@@ -154,6 +154,7 @@ engine_ctr_free(struct container *c)
     strv_free(g->devices);
     strv_free(g->mask);
     strv_free(g->unmask);
+    free(g->proc_opts);
     strv_free(g->ulimits);
     strv_free(g->sysctls);
     strv_free(g->group_add);
@@ -294,6 +295,7 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->ipc_ns = dup_or_null(json_get_str(root, "ipc_ns"));
     g->uts_ns = dup_or_null(json_get_str(root, "uts_ns"));
     g->userns = dup_or_null(json_get_str(root, "userns"));
+    g->proc_opts = dup_or_null(json_get_str(root, "proc_opts"));
     g->userns_from = dup_or_null(json_get_str(root, "userns_from"));
     if (g->userns_from && !hex64_valid(g->userns_from))
         return pcon_fail(err, EINVAL, "invalid container record: userns_from");
@@ -471,6 +473,8 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_strv(gen, "mask", g->mask));
     if (g->unmask)
         JG(json_gen_kv_strv(gen, "unmask", g->unmask));
+    if (g->proc_opts)
+        JG(json_gen_kv_str(gen, "proc_opts", g->proc_opts));
     if (g->ulimits)
         JG(json_gen_kv_strv(gen, "ulimits", g->ulimits));
     if (g->sysctls)

@@ -206,3 +206,26 @@ load helpers
     run -125 --separate-stderr pcon run --rm --security-opt mask=relative $IMAGE true
     assert_one_error_line
 }
+
+@test "--security-opt proc-opts= mounts /proc with them: hidepid hides root's processes from a user, subset=pid the rest" {
+    pcon run -d --name hp --security-opt proc-opts=hidepid=2 $IMAGE sleep 60
+    run pcon exec --user 1000 hp sh -c 'test -e /proc/1 && echo seen || echo hidden; grep " /proc proc " /proc/self/mounts'
+    assert_status 0
+    [ "${lines[0]}" = hidden ]
+    [[ "${lines[1]}" == *hidepid=invisible* ]]
+    pcon run -d --name nohp $IMAGE sleep 60
+    run pcon exec --user 1000 nohp sh -c 'test -e /proc/1 && echo seen || echo hidden'
+    assert_output seen
+    # in a pid namespace joined by a user namespace of its own too
+    run pcon run --rm --userns auto --pid container:nohp --user 1000 --security-opt proc-opts=hidepid=2 \
+        $IMAGE sh -c 'test -e /proc/1 && echo seen || echo hidden'
+    assert_output hidden
+    run pcon run --rm --security-opt proc-opts=subset=pid $IMAGE sh -c 'test -e /proc/meminfo && echo all || echo subset'
+    assert_output subset
+    pcon rm -f -t 0 hp nohp
+    run -125 --separate-stderr pcon run --rm --security-opt proc-opts=hidepid=2,bogus $IMAGE true
+    assert_one_error_line
+    [[ "$stderr" == *'"bogus"'* ]]
+    run pcon ps -a -q
+    assert_output ""
+}
