@@ -45,6 +45,7 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->secrets);
     strv_free(a->labels);
     strv_free(a->aliases);
+    strv_free(a->o.net_opts);
     strv_free(a->volumes_from);
     strv_free(a->o.uidmaps);
     strv_free(a->o.gidmaps);
@@ -358,11 +359,36 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     case CO_NAME:
         o->name = arg;
         return 1;
-    case CO_NETWORK:
-        if (netns_spec_add(arg, &o->net, !a->net_set, err) < 0)
+    case CO_NETWORK: {
+        /* a network's options (podman's NAME:alias=,ip=,mac=,interface_name=)
+         * go with the name; the modes' own are the modes' */
+        const char *colon = strchr(arg, ':');
+        cleanup_free char *name = colon ? xstrndup(arg, (size_t) (colon - arg)) : NULL;
+        bool opts = name && strcmp(name, "ns") != 0 && strcmp(name, "container") != 0
+                    && strcmp(name, "slirp4netns") != 0 && netns_network_name_valid(name);
+        if (opts) {
+            struct net_attach at = { 0 };
+            int r = engine_net_attach_parse(colon + 1, &at, err);
+            engine_net_attach_free(&at);
+            if (r < 0)
+                return -1;
+            strv_push_take(&o->net_opts,
+                           xasprintf("%s:%s",
+                                     strcmp(name, "bridge") == 0 ? NETNS_DEFAULT_NETWORK : name,
+                                     colon + 1));
+        }
+        if (netns_spec_add(opts ? name : arg, &o->net, !a->net_set, err) < 0)
             return -1;
         a->net_set = true;
         return 1;
+    }
+    case CO_MAC_ADDRESS: {
+        unsigned char mac[6];
+        if (!engine_mac_parse(arg, mac))
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid MAC address %s", arg);
+        o->static_mac = arg;
+        return 1;
+    }
     case CO_NETWORK_ALIAS:
         if (!netns_network_name_valid(arg))
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0,

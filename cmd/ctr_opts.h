@@ -50,6 +50,7 @@ enum {
     CO_SHM_SIZE,
     CO_NETWORK_ALIAS,
     CO_IP,
+    CO_MAC_ADDRESS,
     CO_LABEL,
     CO_LABEL_FILE,
     CO_MOUNT,
@@ -128,6 +129,8 @@ enum {
         { CO_LOG_OPT, "log-opt", 0, "max-size=SIZE", "Logging driver option" },                    \
         { CO_IP, "ip", 0, "IPv4",                                                                  \
           "Specify a static IPv4 address for the container (one network)" },                       \
+        { CO_MAC_ADDRESS, "mac-address", 0, "MAC",                                                 \
+          "The container's MAC address on its (first) network" },                                  \
         { 'l', "label", 'l', "KEY=VALUE", "Set metadata on the container" },                       \
         { CO_LABEL_FILE, "label-file", 0, "FILE", "Read in a line delimited file of labels" },     \
         { CO_NAME, "name", 0, "NAME", "Assign a name to the container" },                          \

@@ -202,7 +202,12 @@ inspect_networks(yajl_gen g, struct store *st, const struct container *c)
         char gw[INET_ADDRSTRLEN] = "", ip[INET_ADDRSTRLEN] = "", mac[32] = "";
         unsigned prefix = 0;
         size_t wl = strlen(w);
+        struct net_attach at;
+        cleanup_strv char **aliases = NULL;
 
+        engine_net_attach_of(&c->cfg, w, &at);
+        aliases = steal_ptr(&at.aliases);
+        engine_net_attach_free(&at);
         for (size_t i = 0; c->state.networks && c->state.networks[i]; i++)
             if (strncmp(c->state.networks[i], w, wl) == 0 && c->state.networks[i][wl] == ' '
                 && sscanf(c->state.networks[i] + wl + 1, "%15s %31s", ip, mac) == 2)
@@ -233,6 +238,9 @@ inspect_networks(yajl_gen g, struct store *st, const struct container *c)
         JG(yajl_gen_array_open(g));
         for (size_t i = 0; c->cfg.net_aliases && c->cfg.net_aliases[i]; i++)
             JG(json_gen_str(g, c->cfg.net_aliases[i]));
+        for (size_t i = 0; aliases && aliases[i]; i++)
+            if (!strv_contains(c->cfg.net_aliases, aliases[i]))
+                JG(json_gen_str(g, aliases[i]));
         JG(json_gen_str(g, shortid));
         JG(yajl_gen_array_close(g));
         JG(yajl_gen_map_close(g));

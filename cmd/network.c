@@ -28,6 +28,8 @@ enum {
     NET_TIME,
     NET_ALIAS,
     NET_IP,
+    NET_IP6,
+    NET_MAC,
     NET_IGNORE,
 };
 
@@ -522,7 +524,9 @@ const struct cmd_def cmd_network_prune_def = {
 
 static const struct cmd_opt connect_opts[] = {
     { NET_ALIAS, "alias", 0, "NAME", "Add a name the container answers to on the network" },
-    { NET_IP, "ip", 0, "IP", "Set a static IPv4 address (not supported by pcon yet)" },
+    { NET_IP, "ip", 0, "IP", "Set a static IPv4 address on the network" },
+    { NET_IP6, "ip6", 0, "IP", "Set a static IPv6 address (pcon's networks are IPv4)" },
+    { NET_MAC, "mac-address", 0, "MAC", "Set a static MAC address on the network" },
     { 0 },
 };
 
@@ -530,34 +534,44 @@ static int
 cmd_network_connect(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
-    cleanup_strv char **aliases = NULL;
+    struct net_attach a = { 0 };
     struct container c;
     char *arg;
     int opt, r;
 
     while ((opt = cmd_getopt(&cmd_network_connect_def, argc, argv, &arg)) != -1) {
-        if (opt == NET_ALIAS) {
-            if (!netns_network_name_valid(arg))
-                return cmd_usage_error(&cmd_network_connect_def, "invalid alias \"%s\"", arg);
-            strv_push(&aliases, arg);
-        } else if (opt == NET_IP) {
-            pcon_fail_kind(&err, PCON_ERR_USAGE, 0,
-                           "network connect --ip: not supported by pcon yet (give --ip to run)");
-            return cmd_report(&err);
-        } else
+        cleanup_free char *o = NULL;
+        if (opt == NET_ALIAS || opt == NET_IP || opt == NET_IP6 || opt == NET_MAC) {
+            o = xasprintf("%s=%s",
+                          opt == NET_ALIAS ? "alias"
+                          : opt == NET_IP  ? "ip"
+                          : opt == NET_IP6 ? "ip6"
+                                           : "mac",
+                          arg);
+            if (engine_net_attach_parse(o, &a, &err) < 0) {
+                engine_net_attach_free(&a);
+                return cmd_report(&err);
+            }
+        } else {
+            engine_net_attach_free(&a);
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        }
     }
-    if (argc - optind != 2)
+    if (argc - optind != 2) {
+        engine_net_attach_free(&a);
         return cmd_usage_error(&cmd_network_connect_def,
                                "requires exactly 2 arg(s), only"
                                " received %d",
                                argc - optind);
-    if (cmd_store_open(ctx, &err) < 0)
+    }
+    if (cmd_store_open(ctx, &err) < 0
+        || engine_ctr_load(&ctx->st, argv[optind + 1], &c, &err) < 0) {
+        engine_net_attach_free(&a);
         return cmd_report(&err);
-    if (engine_ctr_load(&ctx->st, argv[optind + 1], &c, &err) < 0)
-        return cmd_report(&err);
-    r = engine_ctr_network_connect(&ctx->st, &c, argv[optind], aliases, &err);
+    }
+    r = engine_ctr_network_connect(&ctx->st, &c, argv[optind], &a, &err);
     engine_ctr_free(&c);
+    engine_net_attach_free(&a);
     return r < 0 ? cmd_report(&err) : 0;
 }
 

@@ -78,8 +78,12 @@ struct ctr_config {
     char **annotations;   /* --annotation KEY=VALUE */
     char **requires;      /* --requires: the ids of the containers started before it */
     enum sdnotify_mode sdnotify;
-    char **net_aliases;         /* --network-alias: more names on its user networks */
-    char *static_ip;            /* --ip: its address on its (one) user network */
+    char **net_aliases; /* --network-alias: more names on its user networks */
+    char *static_ip;    /* --ip: its address on its (one) user network */
+    char *static_mac;   /* --mac-address: its MAC on its first user network */
+    /* --network NAME:OPTS and network connect's options, "NAME:OPTS" each
+     * (OPTS canonical: engine_net_attach_string) */
+    char **net_opts;
     char **cap_add, **cap_drop; /* "CAP_X" or "ALL" (engine/caps.h); NULL: none */
     /* seccomp: NULL, podman's default profile; "unconfined"; or the path
      * --security-opt seccomp=PATH gave, whose profile is kept as it was in
@@ -227,6 +231,8 @@ struct engine_create_opts {
     enum sdnotify_mode sdnotify;
     char **net_aliases;          /* --network-alias */
     const char *static_ip;       /* --ip */
+    const char *static_mac;      /* --mac-address */
+    char **net_opts;             /* --network NAME:OPTS: "NAME:OPTS" each, as given */
     char **cap_add, **cap_drop;  /* --cap-add, --cap-drop, normalized */
     const char *seccomp_profile; /* --security-opt seccomp=: "unconfined", a path, or NULL */
     bool no_new_privs;
@@ -338,11 +344,28 @@ char *engine_ctr_upper_path(struct store *st, const char *id);
 char *engine_ctr_work_path(struct store *st, const char *id);
 
 /* --- user networks (engine/networks.c) --- */
+/* A container's options on one network: podman's alias=, ip=, mac= and
+ * interface_name= (--network NAME:OPTS, network connect's options) */
+struct net_attach {
+    char **aliases;
+    char *ip;     /* IPv4, or NULL: the first free address */
+    char *mac;    /* "xx:xx:xx:xx:xx:xx", or NULL: a random one */
+    char *ifname; /* or NULL: the first free ethN */
+};
+/* adds what opts says to a (checked, one line on error) */
+int engine_net_attach_parse(const char *opts, struct net_attach *a, struct pcon_err *err);
+/* a's options, canonical ("" for none; malloc'd) */
+char *engine_net_attach_string(const struct net_attach *a);
+/* g's options on network (all its "NAME:OPTS" entries) */
+void engine_net_attach_of(const struct ctr_config *g, const char *network, struct net_attach *a);
+void engine_net_attach_free(struct net_attach *a);
+/* a MAC address "xx:xx:xx:xx:xx:xx", unicast */
+bool engine_mac_parse(const char *s, unsigned char out[6]);
 /* network connect: one more network (by name or id) for c, in its record
- * and, when it runs, in its namespace at once; aliases are more names it
- * answers to. Connected already: done. */
+ * and, when it runs, in its namespace at once, with a's options (NULL:
+ * none). Connected already: done. */
 int engine_ctr_network_connect(struct store *st, struct container *c, const char *network,
-                               char *const *aliases, struct pcon_err *err);
+                               const struct net_attach *a, struct pcon_err *err);
 /* network disconnect: one network less (never the last) */
 int engine_ctr_network_disconnect(struct store *st, struct container *c, const char *network,
                                   struct pcon_err *err);

@@ -144,7 +144,7 @@ networks_resolve(struct store *st, struct ctr_config *g, const struct engine_cre
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                                   "invalid config provided: networks and static ip/mac address"
                                   " can only be used with Bridge mode networking");
-        if (o->static_ip)
+        if (o->static_ip || o->static_mac)
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                                   "invalid config provided: networks and static ip/mac address"
                                   " can only be used with Bridge mode networking");
@@ -153,19 +153,36 @@ networks_resolve(struct store *st, struct ctr_config *g, const struct engine_cre
     buf = xstrdup(g->net.target);
     for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
         struct netns_network n;
+        struct net_attach a = { 0 };
+        size_t len = strlen(w);
+        int r = 0;
+
         if (netns_network_load(st->root_dfd, w, &n, err) < 0)
             return -1;
-        if (o->static_ip && inet_pton(AF_INET, o->static_ip, &ip) == 1
-            && !netns_network_host_addr(&n, ip)) {
-            pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                           "requested static ip %s not in any subnet on network %s", o->static_ip,
-                           n.name);
-            netns_network_free(&n);
-            return -1;
+        /* NAME:OPTS, given for the name as written (an id too) */
+        for (size_t i = 0; r == 0 && o->net_opts && o->net_opts[i]; i++)
+            if (strncmp(o->net_opts[i], w, len) == 0 && o->net_opts[i][len] == ':')
+                r = engine_net_attach_parse(o->net_opts[i] + len + 1, &a, err);
+        if (r == 0 && o->static_ip && inet_pton(AF_INET, o->static_ip, &ip) == 1
+            && !netns_network_host_addr(&n, ip))
+            r = pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                               "requested static ip %s not in any subnet on network %s",
+                               o->static_ip, n.name);
+        if (r == 0 && a.ip
+            && (inet_pton(AF_INET, a.ip, &ip) != 1 || !netns_network_host_addr(&n, ip)))
+            r = pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                               "requested static ip %s not in any subnet on network %s", a.ip,
+                               n.name);
+        if (r == 0 && (a.aliases || a.ip || a.mac || a.ifname)) {
+            cleanup_free char *s = engine_net_attach_string(&a);
+            strv_push_take(&g->net_opts, xasprintf("%s:%s", n.name, s));
         }
-        if (!strv_contains(names, n.name))
+        engine_net_attach_free(&a);
+        if (r == 0 && !strv_contains(names, n.name))
             strv_push(&names, n.name);
         netns_network_free(&n);
+        if (r < 0)
+            return -1;
     }
     if (o->static_ip && strv_len(names) != 1)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "--ip can only be set for a single network");
@@ -173,6 +190,7 @@ networks_resolve(struct store *st, struct ctr_config *g, const struct engine_cre
     snprintf(g->net.target, sizeof g->net.target, "%s", joined);
     g->net_aliases = o->net_aliases ? strv_dup(o->net_aliases) : NULL;
     g->static_ip = o->static_ip ? xstrdup(o->static_ip) : NULL;
+    g->static_mac = o->static_mac ? xstrdup(o->static_mac) : NULL;
     return 0;
 }
 

@@ -669,17 +669,36 @@ networks_alloc(struct monitor *m, struct pcon_err *err)
     for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save), idx++) {
         struct netns_network n;
         struct netns_attachment at;
+        struct net_attach a;
         char ifname[16], ip[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
-        struct netns_attach_opts o = { &n, g->id, ifname, { 0 }, names };
-        const char *want =
-            m->net_ips && idx < strv_len(m->net_ips) ? m->net_ips[idx] : g->static_ip;
+        cleanup_strv char **these = strv_dup(names);
+        struct netns_attach_opts o = { &n, g->id, ifname, { 0 }, NULL, NULL };
+        unsigned char mac[6];
+        const char *want = NULL, *want_mac = NULL;
         int r;
 
-        snprintf(ifname, sizeof ifname, "eth%u", idx);
-        if (netns_network_load(m->st->root_dfd, w, &n, err) < 0)
-            return pcon_prefix(err, "network of container %s", g->name);
+        /* its options on this network: its aliases there, its address
+         * (kept from the last start, else asked for), MAC and name */
+        engine_net_attach_of(g, w, &a);
+        for (size_t i = 0; a.aliases && a.aliases[i]; i++)
+            strv_push(&these, a.aliases[i]);
+        o.names = these;
+        want = m->net_ips && idx < strv_len(m->net_ips) ? m->net_ips[idx]
+               : a.ip                                   ? a.ip
+               : idx == 0                               ? g->static_ip
+                                                        : NULL;
+        want_mac = a.mac ? a.mac : idx == 0 ? g->static_mac : NULL;
+        if (want_mac && engine_mac_parse(want_mac, mac))
+            o.want_mac = mac;
+        if (a.ifname)
+            snprintf(ifname, sizeof ifname, "%s", a.ifname);
+        else
+            snprintf(ifname, sizeof ifname, "eth%u", idx);
         if (want)
             (void) inet_pton(AF_INET, want, &o.want);
+        engine_net_attach_free(&a);
+        if (netns_network_load(m->st->root_dfd, w, &n, err) < 0)
+            return pcon_prefix(err, "network of container %s", g->name);
         r = netns_netd_alloc(m->netd, &o, &at, err);
         if (r == 0) {
             inet_ntop(AF_INET, &at.ip, ip, sizeof ip);

@@ -3,6 +3,7 @@
  * its record, and, while it runs, in its network namespace (through
  * pcon-netd, which gives the address to the container's monitor). */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,124 @@ engine_net_state_line(const char *network, const char *ip, const unsigned char m
 {
     return xasprintf("%s %s %02x:%02x:%02x:%02x:%02x:%02x %s", network, ip, mac[0], mac[1], mac[2],
                      mac[3], mac[4], mac[5], ifname);
+}
+
+bool
+engine_mac_parse(const char *s, unsigned char out[6])
+{
+    unsigned v[6];
+    int n = 0;
+
+    if (strlen(s) != 17
+        || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &n) != 6
+        || n != 17)
+        return false;
+    for (int i = 0; i < 6; i++) {
+        if (!isxdigit((unsigned char) s[i * 3]) || !isxdigit((unsigned char) s[i * 3 + 1])
+            || (i < 5 && s[i * 3 + 2] != ':'))
+            return false;
+        out[i] = (unsigned char) v[i];
+    }
+    return (out[0] & 1) == 0; /* not a multicast one */
+}
+
+static bool
+ifname_valid(const char *s)
+{
+    size_t n = strlen(s);
+
+    return n > 0 && n < 16
+           && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n
+           && strcmp(s, ".") != 0 && strcmp(s, "..") != 0 && strcmp(s, "lo") != 0;
+}
+
+static void
+set_once(char **slot, const char *v)
+{
+    free(*slot);
+    *slot = xstrdup(v);
+}
+
+int
+engine_net_attach_parse(const char *opts, struct net_attach *a, struct pcon_err *err)
+{
+    cleanup_free char *buf = xstrdup(opts);
+    char *save = NULL;
+
+    for (char *o = strtok_r(buf, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+        char *v = strchr(o, '=');
+        unsigned char mac[6];
+        struct in_addr ip;
+
+        if (v == NULL || v[1] == '\0')
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid option for network: \"%s\"", o);
+        *v++ = '\0';
+        if (strcmp(o, "alias") == 0) {
+            if (!netns_network_name_valid(v))
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                      "invalid network alias \"%s\": names must match"
+                                      " [a-zA-Z0-9][a-zA-Z0-9_.-]*",
+                                      v);
+            if (!strv_contains(a->aliases, v))
+                strv_push(&a->aliases, v);
+        } else if (strcmp(o, "ip") == 0) {
+            if (inet_pton(AF_INET, v, &ip) != 1)
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s is not an IPv4 address", v);
+            set_once(&a->ip, v);
+        } else if (strcmp(o, "mac") == 0) {
+            if (!engine_mac_parse(v, mac))
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid MAC address %s", v);
+            set_once(&a->mac, v);
+        } else if (strcmp(o, "interface_name") == 0) {
+            if (!ifname_valid(v))
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid interface name %s", v);
+            set_once(&a->ifname, v);
+        } else if (strcmp(o, "ip6") == 0) {
+            return pcon_fail_kind(err, PCON_ERR_USAGE, ENOTSUP,
+                                  "ip6=: pcon's networks are IPv4 (network create --ipv6 is "
+                                  "refused)");
+        } else {
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "unknown network option \"%s\"", o);
+        }
+    }
+    return 0;
+}
+
+char *
+engine_net_attach_string(const struct net_attach *a)
+{
+    char *s = xstrdup("");
+
+    for (size_t i = 0; a->aliases && a->aliases[i]; i++)
+        xappendf(&s, "%salias=%s", *s ? "," : "", a->aliases[i]);
+    if (a->ip)
+        xappendf(&s, "%sip=%s", *s ? "," : "", a->ip);
+    if (a->mac)
+        xappendf(&s, "%smac=%s", *s ? "," : "", a->mac);
+    if (a->ifname)
+        xappendf(&s, "%sinterface_name=%s", *s ? "," : "", a->ifname);
+    return s;
+}
+
+void
+engine_net_attach_of(const struct ctr_config *g, const char *network, struct net_attach *a)
+{
+    size_t n = strlen(network);
+
+    memset(a, 0, sizeof *a);
+    for (size_t i = 0; g->net_opts && g->net_opts[i]; i++)
+        if (strncmp(g->net_opts[i], network, n) == 0 && g->net_opts[i][n] == ':')
+            (void) engine_net_attach_parse(g->net_opts[i] + n + 1, a, NULL);
+}
+
+void
+engine_net_attach_free(struct net_attach *a)
+{
+    strv_free(a->aliases);
+    free(a->ip);
+    free(a->mac);
+    free(a->ifname);
+    memset(a, 0, sizeof *a);
 }
 
 /* the networks of g, as a list (malloc'd) */
@@ -67,16 +186,28 @@ free_ifname(const struct container *c, char out[16])
 
 int
 engine_ctr_network_connect(struct store *st, struct container *c, const char *network,
-                           char *const *aliases, struct pcon_err *err)
+                           const struct net_attach *a, struct pcon_err *err)
 {
+    static const struct net_attach none = { 0 };
     cleanup_close int lock = -1;
     cleanup_strv char **nets = NULL, **names = NULL;
-    cleanup_free char *joined = NULL;
+    cleanup_free char *joined = NULL, *opts = NULL;
     struct netns_network n;
+    struct in_addr want = { 0 };
+    unsigned char mac[6];
     int r = -1;
 
+    if (a == NULL)
+        a = &none;
     if (netns_network_load(st->root_dfd, network, &n, err) < 0)
         return -1;
+    if (a->ip && (inet_pton(AF_INET, a->ip, &want) != 1 || !netns_network_host_addr(&n, want))) {
+        pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                       "requested static ip %s not in any subnet on network %s", a->ip, n.name);
+        goto out;
+    }
+    if (a->mac)
+        (void) engine_mac_parse(a->mac, mac);
     if ((lock = engine_ctr_lock(st, c->cfg.id, err)) < 0)
         goto out;
     engine_ctr_state_reload(st, c);
@@ -96,17 +227,20 @@ engine_ctr_network_connect(struct store *st, struct container *c, const char *ne
     if (engine_ctr_is_active(c) && c->state.pid > 0) {
         char shortid[13], ifname[16], ip[INET_ADDRSTRLEN];
         struct netns_attachment at;
-        struct netns_attach_opts o = { &n, c->cfg.id, ifname, { 0 }, NULL };
+        struct netns_attach_opts o = { &n, c->cfg.id, ifname, want, NULL, a->mac ? mac : NULL };
 
         snprintf(shortid, sizeof shortid, "%.12s", c->cfg.id);
         strv_push(&names, c->cfg.name);
         strv_push(&names, shortid);
         for (size_t i = 0; c->cfg.net_aliases && c->cfg.net_aliases[i]; i++)
             strv_push(&names, c->cfg.net_aliases[i]);
-        for (size_t i = 0; aliases && aliases[i]; i++)
-            strv_push(&names, aliases[i]);
+        for (size_t i = 0; a->aliases && a->aliases[i]; i++)
+            strv_push(&names, a->aliases[i]);
         o.names = names;
-        free_ifname(c, ifname);
+        if (a->ifname)
+            snprintf(ifname, sizeof ifname, "%s", a->ifname);
+        else
+            free_ifname(c, ifname);
         if (netns_netd_connect_running(st->runroot, c->state.pid, &o, &at, err) < 0)
             goto out;
         inet_ntop(AF_INET, &at.ip, ip, sizeof ip);
@@ -115,9 +249,9 @@ engine_ctr_network_connect(struct store *st, struct container *c, const char *ne
             goto out;
     }
     snprintf(c->cfg.net.target, sizeof c->cfg.net.target, "%s", joined);
-    for (size_t i = 0; aliases && aliases[i]; i++)
-        if (!strv_contains(c->cfg.net_aliases, aliases[i]))
-            strv_push(&c->cfg.net_aliases, aliases[i]);
+    opts = engine_net_attach_string(a);
+    if (*opts)
+        strv_push_take(&c->cfg.net_opts, xasprintf("%s:%s", n.name, opts));
     r = engine_ctr_config_save(st, c, err);
 out:
     netns_network_free(&n);
@@ -169,6 +303,16 @@ engine_ctr_network_disconnect(struct store *st, struct container *c, const char 
     }
     joined = strv_join(left, ",");
     snprintf(c->cfg.net.target, sizeof c->cfg.net.target, "%s", joined);
+    {
+        /* its options on that network go with it */
+        char **kept = NULL;
+        size_t len = strlen(n.name);
+        for (size_t i = 0; c->cfg.net_opts && c->cfg.net_opts[i]; i++)
+            if (strncmp(c->cfg.net_opts[i], n.name, len) != 0 || c->cfg.net_opts[i][len] != ':')
+                strv_push(&kept, c->cfg.net_opts[i]);
+        strv_free(c->cfg.net_opts);
+        c->cfg.net_opts = kept;
+    }
     r = engine_ctr_config_save(st, c, err);
 out:
     netns_network_free(&n);

@@ -181,6 +181,8 @@ engine_ctr_free(struct container *c)
     strv_free(g->requires);
     strv_free(g->net_aliases);
     free(g->static_ip);
+    free(g->static_mac);
+    strv_free(g->net_opts);
     strv_free(c->state.networks);
     strv_free(g->ports);
     strv_free(g->dns);
@@ -231,6 +233,7 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
         || json_get_strv(root, "labels", &g->labels, err) < 0
         || json_get_strv(root, "create_args", &g->create_args, err) < 0
         || json_get_strv(root, "network_aliases", &g->net_aliases, err) < 0
+        || json_get_strv(root, "network_opts", &g->net_opts, err) < 0
         || json_get_strv(root, "cap_add", &g->cap_add, err) < 0
         || json_get_strv(root, "cap_drop", &g->cap_drop, err) < 0)
         return -1;
@@ -249,6 +252,7 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
         || json_get_strv(root, "add_hosts", &g->add_hosts, err) < 0)
         return -1;
     g->static_ip = dup_or_null(json_get_str(root, "ip"));
+    g->static_mac = dup_or_null(json_get_str(root, "mac"));
     g->conmon_pidfile = dup_or_null(json_get_str(root, "conmon_pidfile"));
     g->pidfile = dup_or_null(json_get_str(root, "pidfile"));
     if (g->pidfile && g->pidfile[0] != '/')
@@ -416,6 +420,10 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_strv(gen, "network_aliases", g->net_aliases));
     if (g->static_ip)
         JG(json_gen_kv_str(gen, "ip", g->static_ip));
+    if (g->static_mac)
+        JG(json_gen_kv_str(gen, "mac", g->static_mac));
+    if (g->net_opts)
+        JG(json_gen_kv_strv(gen, "network_opts", g->net_opts));
     if (g->cap_add)
         JG(json_gen_kv_strv(gen, "cap_add", g->cap_add));
     if (g->cap_drop)

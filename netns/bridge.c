@@ -90,6 +90,39 @@ internal_rule(const struct bridge_req *b, unsigned short type)
     return nl_talk(&r);
 }
 
+/* what comes in on from's bridge for to's subnet is unreachable */
+static int
+isolate_rule(const struct bridge_req *from, const struct bridge_req *to, bool add)
+{
+    struct nlreq r;
+    uint32_t prio = 200;
+    unsigned short type = add ? RTM_NEWRULE : RTM_DELRULE;
+    int e;
+
+    nl_init(&r, type, add ? NLM_F_CREATE | NLM_F_EXCL : 0, sizeof r.u.fr);
+    r.u.fr = (struct fib_rule_hdr){ .family = AF_INET,
+                                    .dst_len = (unsigned char) to->prefix,
+                                    .action = FR_ACT_UNREACHABLE };
+    nl_attr(&r, FRA_PRIORITY, &prio, sizeof prio);
+    nl_attr(&r, FRA_DST, &to->subnet, sizeof to->subnet);
+    attr_str(&r, FRA_IIFNAME, from->bridge);
+    e = nl_talk(&r);
+    return !add && e == -ENOENT ? 0 : e;
+}
+
+int
+bridge_isolate(const struct bridge_req *a, const struct bridge_req *b, bool add)
+{
+    int e = isolate_rule(a, b, add), e2;
+
+    if (e < 0 && add)
+        return e;
+    e2 = isolate_rule(b, a, add);
+    if (e2 < 0 && add)
+        (void) isolate_rule(a, b, false); /* both or neither */
+    return e < 0 ? e : e2;
+}
+
 int
 bridge_down(const struct bridge_req *b)
 {

@@ -15,11 +15,15 @@ struct bridge_req {
     struct in_addr subnet, addr, gateway; /* addr: the container's */
     unsigned int prefix, mtu;
     bool internal; /* no way out: no default route, nothing forwarded from it */
+    bool isolate;  /* no traffic with the other isolated networks (bridge_isolate) */
     unsigned char mac[6];
 };
 
 /* the bridge, with the gateway's address, up (made once; 0 or -errno) */
 int bridge_up(const struct bridge_req *b);
+/* the rules that keep two isolated networks' traffic apart, both ways:
+ * added, or (add false) dropped; 0 or -errno */
+int bridge_isolate(const struct bridge_req *a, const struct bridge_req *b, bool add);
 /* the bridge (and its veths) gone */
 int bridge_down(const struct bridge_req *b);
 /* a veth pair: one end on the bridge, the other in the network namespace

@@ -55,7 +55,8 @@ struct netd_req {
     char net_name[256];
     struct bridge_req br; /* the network's bridge, subnet, gateway; the interface */
     struct in_addr first, last, want;
-    bool dns;
+    unsigned char want_mac[6];
+    bool want_mac_set, dns;
     char names[2048]; /* space-separated */
     struct netns_port port;
 };
@@ -168,6 +169,10 @@ net_free(struct netd *d, struct netd_net *n)
             d->pending[i].used = false;
     if (n->dns_fd >= 0)
         close(n->dns_fd);
+    for (struct netd_net *o = d->nets; n->br.isolate && o; o = o->next)
+        if (o->br.isolate)
+            (void) netns_agent_isolate(d->h.agent, &n->br, &o->br, false, &err);
+    pcon_err_clear(&err);
     (void) netns_agent_bridge_down(d->h.agent, &n->br, &err);
     pcon_err_clear(&err);
     free(n);
@@ -236,7 +241,8 @@ net_get(struct netd *d, const struct netd_req *req, struct pcon_err *err)
             if (strcmp(n->br.bridge, req->br.bridge) != 0
                 || n->br.subnet.s_addr != req->br.subnet.s_addr || n->br.prefix != req->br.prefix
                 || n->br.gateway.s_addr != req->br.gateway.s_addr
-                || n->br.internal != req->br.internal || n->dns != req->dns) {
+                || n->br.internal != req->br.internal || n->br.isolate != req->br.isolate
+                || n->dns != req->dns) {
                 pcon_fail(err, 0,
                           "network %s was recreated while containers of the old one run: stop"
                           " them first",
@@ -260,9 +266,19 @@ net_get(struct netd *d, const struct netd_req *req, struct pcon_err *err)
     n->last = req->last;
     n->dns = req->dns;
     n->dns_fd = n->dns_idx = -1;
-    if (netns_agent_bridge(d->h.agent, &n->br, err) < 0
-        || (n->dns && (n->dns_fd = netns_agent_dns_socket(d->h.agent, &n->br, err)) < 0)) {
+    bool ok = netns_agent_bridge(d->h.agent, &n->br, err) == 0
+              && (!n->dns || (n->dns_fd = netns_agent_dns_socket(d->h.agent, &n->br, err)) >= 0);
+    /* apart from the other isolated networks in use (the rules go with
+     * whichever of the two goes first) */
+    for (struct netd_net *o = d->nets; ok && n->br.isolate && o; o = o->next)
+        ok = !o->br.isolate || netns_agent_isolate(d->h.agent, &n->br, &o->br, true, err) == 0;
+    if (!ok) {
         struct pcon_err e2 = { 0 };
+        for (struct netd_net *o = d->nets; n->br.isolate && o; o = o->next)
+            if (o->br.isolate)
+                (void) netns_agent_isolate(d->h.agent, &n->br, &o->br, false, &e2);
+        if (n->dns_fd >= 0)
+            close(n->dns_fd);
         (void) netns_agent_bridge_down(d->h.agent, &n->br, &e2);
         pcon_err_clear(&e2);
         free(n);
@@ -319,9 +335,13 @@ handle_alloc(struct netd *d, struct netd_client *c, struct netd_req *req, struct
     a = xzalloc(sizeof *a);
     a->net = n;
     a->ip = ip;
-    if (getrandom(a->mac, sizeof a->mac, 0) != (ssize_t) sizeof a->mac)
-        memcpy(a->mac, &ip, 4);
-    a->mac[0] = (unsigned char) ((a->mac[0] & 0xfe) | 0x02); /* unicast, locally administered */
+    if (req->want_mac_set) {
+        memcpy(a->mac, req->want_mac, sizeof a->mac);
+    } else {
+        if (getrandom(a->mac, sizeof a->mac, 0) != (ssize_t) sizeof a->mac)
+            memcpy(a->mac, &ip, 4);
+        a->mac[0] = (unsigned char) ((a->mac[0] & 0xfe) | 0x02); /* unicast, locally administered */
+    }
     snprintf(a->ifname, sizeof a->ifname, "%s", req->br.ifname);
     for (char *w = strtok_r(req->names, " ", &save); w; w = strtok_r(NULL, " ", &save))
         strv_push(&a->names, w);
@@ -1046,9 +1066,14 @@ alloc_ask(int fd, int op, int nsfd, const struct netns_attach_opts *o, struct ne
     req.br.prefix = n->prefix;
     req.br.mtu = n->mtu ? n->mtu : 1500;
     req.br.internal = n->internal;
+    req.br.isolate = n->isolate;
     req.first = n->range_first;
     req.last = n->range_last;
     req.want = o->want;
+    if (o->want_mac) {
+        memcpy(req.want_mac, o->want_mac, sizeof req.want_mac);
+        req.want_mac_set = true;
+    }
     req.dns = n->dns;
     if (names_pack(&req, o->names, err) < 0 || ask(fd, &req, nsfd, &rep, err) < 0)
         return -1;

@@ -21,9 +21,10 @@
 struct netns_attach_opts {
     const struct netns_network *net;
     const char *ctr_id;
-    const char *ifname;  /* eth0, eth1, ... */
-    struct in_addr want; /* --ip; 0: the first free address */
-    char *const *names;  /* answered by the network's DNS: name, short id, aliases */
+    const char *ifname;            /* eth0, eth1, ... */
+    struct in_addr want;           /* --ip; 0: the first free address */
+    char *const *names;            /* answered by the network's DNS: name, short id, aliases */
+    const unsigned char *want_mac; /* --mac-address (6 bytes); NULL: a random one */
 };
 
 struct netns_attachment {

@@ -209,6 +209,22 @@ mtu_option(const char *v, unsigned int *mtu)
     return 0;
 }
 
+/* Go's strconv.ParseBool, as podman parses isolate= */
+static int
+bool_option(const char *v, bool *out)
+{
+    static const char *const yes[] = { "1", "t", "T", "TRUE", "true", "True" };
+    static const char *const no[] = { "0", "f", "F", "FALSE", "false", "False" };
+
+    for (size_t i = 0; i < 6; i++) {
+        if (strcmp(v, yes[i]) == 0)
+            return *out = true, 0;
+        if (strcmp(v, no[i]) == 0)
+            return *out = false, 0;
+    }
+    return -1;
+}
+
 /* the record's fields, checked: a record is trusted no more than input */
 static int
 record_parse(const char *text, struct netns_network *n, struct pcon_err *err)
@@ -262,7 +278,9 @@ record_parse(const char *text, struct netns_network *n, struct pcon_err *err)
     if (map_get(root, "labels", &n->labels) < 0 || map_get(root, "options", &n->options) < 0)
         goto bad;
     for (size_t i = 0; n->options && n->options[i]; i++)
-        if (strncmp(n->options[i], "mtu=", 4) == 0 && mtu_option(n->options[i] + 4, &n->mtu) < 0)
+        if ((strncmp(n->options[i], "mtu=", 4) == 0 && mtu_option(n->options[i] + 4, &n->mtu) < 0)
+            || (strncmp(n->options[i], "isolate=", 8) == 0
+                && bool_option(n->options[i] + 8, &n->isolate) < 0))
             goto bad;
     return 0;
 bad:
@@ -470,6 +488,12 @@ create_check(const struct netns_network_opts *o, struct netns_network *n, struct
         if (strncmp(kv, "mtu=", 4) == 0) {
             if (mtu_option(kv + 4, &n->mtu) < 0)
                 return usage(err, "invalid mtu %s: must be 68 to 65520", kv + 4);
+        } else if (strncmp(kv, "isolate=", 8) == 0) {
+            if (bool_option(kv + 8, &n->isolate) < 0)
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                      "failed to parse isolate option: strconv.ParseBool: parsing "
+                                      "\"%s\": invalid syntax",
+                                      kv + 8);
         } else
             return usage(err, "unsupported bridge network option %s", kv);
     }
@@ -602,6 +626,11 @@ create_locked(int ndfd, const struct netns_network_opts *o, struct netns_network
     n->dns = !o->disable_dns;
     n->labels = o->labels ? strv_dup(o->labels) : NULL;
     n->options = o->options ? strv_dup(o->options) : NULL;
+    for (size_t i = 0; n->options && n->options[i]; i++)
+        if (strncmp(n->options[i], "isolate=", 8) == 0) { /* podman's, as ParseBool read it */
+            free(n->options[i]);
+            n->options[i] = xstrdup(n->isolate ? "isolate=true" : "isolate=false");
+        }
     json = netns_network_json(n);
     path = xasprintf("%s.json", n->name);
     r = fs_write_atomic(ndfd, path, json, strlen(json), 0600, true, err);

@@ -27,6 +27,7 @@ struct netns_network {
     bool dns;                 /* names answered on the gateway (not with --disable-dns) */
     bool builtin;             /* the default network, "podman" */
     unsigned int mtu;         /* --opt mtu=N; 0: 1500 */
+    bool isolate;             /* --opt isolate=true: no traffic with other isolated networks */
     char **labels, **options; /* KEY=VALUE */
 };
 

@@ -142,7 +142,8 @@ struct agent_req {
     int op;   /* AGENT_* */
     int type; /* SOCK_DGRAM or SOCK_STREAM */
     struct sockaddr_in dst, src;
-    struct bridge_req br; /* the user networks' ops (netns/bridge.h) */
+    struct bridge_req br;  /* the user networks' ops (netns/bridge.h) */
+    struct bridge_req br2; /* AGENT_ISOLATE*: the other network */
 };
 enum {
     AGENT_CONNECT = 1,
@@ -153,6 +154,8 @@ enum {
     AGENT_VETH,
     AGENT_VETH_DEL,
     AGENT_DNS,
+    AGENT_ISOLATE,
+    AGENT_UNISOLATE,
 };
 
 /* the table of the route that delivers replies to a client's kept address
@@ -334,6 +337,11 @@ agent_do(const struct agent_req *req, int in_fd, int own_ns, struct tap_reply *r
         e = in_fd < 0 ? -EBADF : bridge_veth_del(&req->br, in_fd, own_ns);
         what = "remove the container's interface";
         break;
+    case AGENT_ISOLATE:
+    case AGENT_UNISOLATE:
+        e = bridge_isolate(&req->br, &req->br2, req->op == AGENT_ISOLATE);
+        what = "isolate the network from the other isolated ones";
+        break;
     case AGENT_DNS:
         if ((fd = bridge_dns_socket(&req->br)) < 0)
             e = -errno;
@@ -483,6 +491,15 @@ int
 netns_agent_bridge_down(int agent, const struct bridge_req *b, struct pcon_err *err)
 {
     struct agent_req req = { .op = AGENT_BRIDGE_DOWN, .br = *b };
+
+    return agent_ask_done(agent, &req, -1, err);
+}
+
+int
+netns_agent_isolate(int agent, const struct bridge_req *a, const struct bridge_req *b, bool add,
+                    struct pcon_err *err)
+{
+    struct agent_req req = { .op = add ? AGENT_ISOLATE : AGENT_UNISOLATE, .br = *a, .br2 = *b };
 
     return agent_ask_done(agent, &req, -1, err);
 }

@@ -52,6 +52,9 @@ int netns_agent_route_keep(int agent, int type, const struct sockaddr_in *from,
  * port 53; a kept-address route (netns_agent_route_keep's) dropped */
 int netns_agent_bridge(int agent, const struct bridge_req *b, struct pcon_err *err);
 int netns_agent_bridge_down(int agent, const struct bridge_req *b, struct pcon_err *err);
+/* two isolated networks' traffic kept apart (add), or no longer */
+int netns_agent_isolate(int agent, const struct bridge_req *a, const struct bridge_req *b, bool add,
+                        struct pcon_err *err);
 int netns_agent_veth(int agent, int ctr_ns, const struct bridge_req *b, struct pcon_err *err);
 int netns_agent_veth_del(int agent, int ctr_ns, const struct bridge_req *b, struct pcon_err *err);
 int netns_agent_dns_socket(int agent, const struct bridge_req *b, struct pcon_err *err);

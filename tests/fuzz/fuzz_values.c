@@ -4,7 +4,8 @@
  * (--stop-signal, kill -s, an image's StopSignal); 3, `import --change`
  * instructions, one a line, through a real import of an empty layer; 4, a
  * --network mode (later a compose file's network_mode), which must come
- * back the same from its stored form; 5, --cap-add/--cap-drop names, one
+ * back the same from its stored form, and a network's options
+ * (NAME:OPTS's); 5, --cap-add/--cap-drop names, one
  * a line, normalized once and again the same; 6, a --tmpfs PATH[:OPTS]
  * and a -v SRC:DST[:OPTS] (their paths clean and absolute), a --mount, a
  * --secret (its file's target clean and absolute, its stored form read
@@ -52,6 +53,32 @@ changes(char *s)
     pcon_err_clear(&err);
 }
 
+/* a network's options (--network NAME:OPTS, as records keep them): their
+ * canonical form reads back the same */
+static void
+network_opts(const char *s)
+{
+    struct net_attach a = { 0 }, b = { 0 };
+    struct pcon_err err = { 0 };
+    cleanup_free char *first = NULL, *second = NULL;
+
+    if (engine_net_attach_parse(s, &a, &err) < 0) {
+        if (err.kind != PCON_ERR_USAGE || err.msg == NULL)
+            fuzz_die("refused network options that are no usage error");
+        pcon_err_clear(&err);
+        engine_net_attach_free(&a);
+        return;
+    }
+    first = engine_net_attach_string(&a);
+    if (engine_net_attach_parse(first, &b, NULL) < 0)
+        fuzz_die("network options' stored form does not parse");
+    second = engine_net_attach_string(&b);
+    if (strcmp(first, second) != 0)
+        fuzz_die("network options' stored form changes when read back");
+    engine_net_attach_free(&a);
+    engine_net_attach_free(&b);
+}
+
 static void
 network(const char *s)
 {
@@ -61,6 +88,7 @@ network(const char *s)
     cleanup_free char *first = NULL, *second = NULL;
     struct in_addr ip;
 
+    network_opts(s);
     if (netns_spec_parse(s, &a, &err) < 0) {
         if (err.kind != PCON_ERR_USAGE || err.msg == NULL)
             fuzz_die("a refused network mode that is no usage error");

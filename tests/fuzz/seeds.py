@@ -228,7 +228,9 @@ VALUES = (sel(0, ["2026-11-23T02:56:49.123456789Z", "2026-11-23T02:56:49+05:30",
                     "slirp4netns:allow_host_loopback=true,port_handler=slirp4netns",
                     "slirp4netns:outbound_addr=eth0,outbound_addr6=fd00::1", "none", "host",
                     "private", "ns:/proc/1/ns/net", "container:web", "slirp4netns:cidr=10.0.2.100/24",
-                    "slirp4netns:enable_ipv6=false,outbound_addr6=lo", "bridge"])
+                    "slirp4netns:enable_ipv6=false,outbound_addr6=lo", "bridge",
+                    "alias=db,alias=x,ip=10.89.1.5,mac=02:00:00:00:00:01,interface_name=net1",
+                    "ip=10.89.1.5,ip=10.89.1.6,alias=db,alias=db", "mac=01:00:00:00:00:01,ip6=fd00::1"])
           + sel(5, ["net_admin\nCAP_CHOWN", "ALL", "all\nkill", "cap_foo", "CAP_\nNET_RAW",
                     "sys_time\nsys_time\nSYS_TIME"])
           + sel(6, ["/data:size=1m,mode=0700", "/tmp:ro,exec,suid,dev", "/a/../../b:nr_inodes=5",

@@ -343,3 +343,110 @@ teardown() {
     assert_one_error_line
     pcon rm -a -f -t 0 >/dev/null
 }
+
+@test "--network NAME:alias=,ip=,mac=,interface_name= are that network's own; inspect shows each network's aliases" {
+    pcon network create --subnet 10.95.1.0/24 pn1 >/dev/null
+    pcon network create --subnet 10.95.2.0/24 pn2 >/dev/null
+    pcon run -d --name opts --network pn1:alias=first,ip=10.95.1.50,mac=02:11:22:33:44:55 \
+        --network pn2:alias=second,interface_name=net2 $IMAGE httpd -f -p 80 -h /etc >/dev/null
+    run pcon inspect --format '{{.NetworkSettings.Networks.pn1.IPAddress}} {{.NetworkSettings.Networks.pn1.MacAddress}} {{json .NetworkSettings.Networks.pn1.Aliases}} {{json .NetworkSettings.Networks.pn2.Aliases}}' opts
+    assert_output "10.95.1.50 02:11:22:33:44:55 [\"first\",\"$(pcon inspect --format '{{.Id}}' opts | cut -c1-12)\"] [\"second\",\"$(pcon inspect --format '{{.Id}}' opts | cut -c1-12)\"]"
+    run pcon exec opts sh -c 'cat /sys/class/net/eth0/address; ls /sys/class/net | sort | tr "\n" " "'
+    assert_output $'02:11:22:33:44:55\neth0 lo net2 '
+    # each alias answers on its own network only
+    run pcon run --rm --network pn1 $IMAGE nslookup first
+    assert_status 0
+    assert_output_contains "Address: 10.95.1.50"
+    run pcon run --rm --network pn2 $IMAGE nslookup first
+    assert_status 1
+    run pcon run --rm --network pn2 $IMAGE nslookup second
+    assert_status 0
+    # a restart keeps them
+    pcon restart -t 0 opts >/dev/null
+    run pcon exec opts cat /sys/class/net/eth0/address
+    assert_output 02:11:22:33:44:55
+    # --mac-address: the first network's
+    pcon run -d --name mac1 --network pn2 --mac-address 02:00:00:00:00:0a $IMAGE sleep 60 >/dev/null
+    run pcon exec mac1 cat /sys/class/net/eth0/address
+    assert_output 02:00:00:00:00:0a
+    # bad options: one line, nothing made
+    run -125 --separate-stderr pcon run --rm --network pn1:ip=10.95.2.9 $IMAGE true
+    [ "$stderr" = "Error: requested static ip 10.95.2.9 not in any subnet on network pn1" ]
+    run -125 --separate-stderr pcon run --rm --network pn1:bogus=1 $IMAGE true
+    assert_one_error_line
+    run -125 --separate-stderr pcon run --rm --network pn1:mac=01:00:00:00:00:01 $IMAGE true
+    assert_one_error_line
+    run -125 --separate-stderr pcon run --rm --network pn1:interface_name=../x $IMAGE true
+    assert_one_error_line
+    run -125 --separate-stderr pcon run --rm --mac-address nope --network pn1 $IMAGE true
+    assert_one_error_line
+    run -125 --separate-stderr pcon run --rm --mac-address 02:00:00:00:00:0b --network none $IMAGE true
+    assert_one_error_line
+    pcon rm -f -t 0 opts mac1 >/dev/null
+    assert_no_containers
+}
+
+@test "network connect --ip, --alias, --mac-address: the container's own on that network, gone with disconnect" {
+    pcon network create --subnet 10.96.1.0/24 cn1 >/dev/null
+    pcon network create --subnet 10.96.2.0/24 cn2 >/dev/null
+    pcon run -d --name con --network cn1 $IMAGE httpd -f -p 80 -h /etc >/dev/null
+    pcon network connect --ip 10.96.2.77 --alias conn2 --mac-address 02:aa:bb:cc:dd:ee cn2 con
+    run pcon exec con sh -c 'ip -o -4 addr show eth1 | awk "{print \$4}"; cat /sys/class/net/eth1/address'
+    assert_output $'10.96.2.77/24\n02:aa:bb:cc:dd:ee'
+    run pcon run --rm --network cn2 $IMAGE sh -c 'nslookup conn2 | grep "Address: 10.96"; wget -qO- http://conn2/hostname'
+    assert_status 0
+    assert_output "Address: 10.96.2.77
+$(pcon inspect --format '{{.Config.Hostname}}' con)"
+    run pcon run --rm --network cn1 $IMAGE nslookup conn2
+    assert_status 1
+    run pcon inspect --format '{{json .NetworkSettings.Networks.cn2.Aliases}}' con
+    assert_output_contains '"conn2"'
+    # a stopped container gets them at its start
+    pcon network disconnect cn2 con
+    pcon stop -t 0 con >/dev/null
+    pcon network connect --ip 10.96.2.88 cn2 con
+    pcon start con >/dev/null
+    run pcon inspect --format '{{.NetworkSettings.Networks.cn2.IPAddress}}' con
+    assert_output 10.96.2.88
+    run pcon run --rm --network cn2 $IMAGE nslookup conn2
+    assert_status 1
+    pcon network disconnect cn2 con
+    run -125 --separate-stderr pcon network connect --ip 10.96.1.5 cn2 con
+    [ "$stderr" = "Error: requested static ip 10.96.1.5 not in any subnet on network cn2" ]
+    run -125 --separate-stderr pcon network connect --mac-address zz cn2 con
+    assert_one_error_line
+    run pcon inspect --format '{{json .NetworkSettings.Networks}}' con
+    [[ "$output" != *'"cn2"'* ]]
+    pcon rm -f -t 0 con >/dev/null
+}
+
+@test "--opt isolate=true: two isolated networks cannot reach each other; others still can; podman's option text" {
+    pcon network create --opt isolate=1 --subnet 10.97.1.0/24 iso1 >/dev/null
+    pcon network create --opt isolate=true --subnet 10.97.2.0/24 iso2 >/dev/null
+    pcon network create --subnet 10.97.3.0/24 open3 >/dev/null
+    run pcon network inspect --format '{{json .Options}}' iso1
+    assert_output '{"isolate":"true"}'
+    local n
+    for n in 1 2 3; do
+        pcon run -d --name "s$n" --network "$([ $n = 3 ] && echo open3 || echo iso$n)" $IMAGE httpd -f -p 80 -h /etc >/dev/null
+    done
+    get() { pcon exec "$1" sh -c "printf 'GET /hostname HTTP/1.0\r\n\r\n' | nc -w 3 $2 80 | tail -1"; }
+    run get s1 10.97.2.2
+    [[ "$output" == *"unreachable"* ]]
+    run get s2 10.97.1.2
+    [[ "$output" == *"unreachable"* ]]
+    run get s1 10.97.3.2
+    assert_output "$(pcon inspect --format '{{.Config.Hostname}}' s3)"
+    run get s3 10.97.1.2
+    assert_output "$(pcon inspect --format '{{.Config.Hostname}}' s1)"
+    # its own members still talk
+    run pcon run --rm --network iso1 $IMAGE wget -qO- http://s1/hostname
+    assert_output "$(pcon inspect --format '{{.Config.Hostname}}' s1)"
+    run -125 --separate-stderr pcon network create --opt isolate=maybe bad
+    [ "$stderr" = 'Error: failed to parse isolate option: strconv.ParseBool: parsing "maybe": invalid syntax' ]
+    run -125 --separate-stderr pcon network create --opt vlan=x bad
+    assert_one_error_line
+    pcon rm -f -t 0 s1 s2 s3 >/dev/null
+    run pcon network exists bad
+    assert_status 1
+}
