@@ -232,17 +232,18 @@ bridge_veth(const struct bridge_req *b, int ctr_ns, int own_ns, const char **wha
 }
 
 int
-bridge_dns_socket(const struct bridge_req *b)
+bridge_dns_socket(const struct bridge_req *b, int type)
 {
     struct sockaddr_in sin = { .sin_family = AF_INET,
                                .sin_port = htons(53),
                                .sin_addr = b->gateway };
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), one = 1, e;
+    int fd = socket(AF_INET, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), one = 1, e;
 
     if (fd < 0)
         return -1;
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0
-        || bind(fd, (struct sockaddr *) &sin, sizeof sin) < 0) {
+        || bind(fd, (struct sockaddr *) &sin, sizeof sin) < 0
+        || (type == SOCK_STREAM && listen(fd, 16) < 0)) {
         e = errno;
         close(fd);
         errno = e;

@@ -32,7 +32,8 @@ int bridge_down(const struct bridge_req *b);
 int bridge_veth(const struct bridge_req *b, int ctr_ns, int own_ns, const char **what);
 /* the container's end b->ifname in ctr_ns removed (its pair with it) */
 int bridge_veth_del(const struct bridge_req *b, int ctr_ns, int own_ns);
-/* a UDP socket on the gateway's port 53 (-1 and errno) */
-int bridge_dns_socket(const struct bridge_req *b);
+/* a socket on the gateway's port 53, UDP or TCP (type; listening), -1 and
+ * errno */
+int bridge_dns_socket(const struct bridge_req *b, int type);
 
 #endif

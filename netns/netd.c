@@ -15,6 +15,8 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,6 +40,7 @@
 #define NETD_PENDING    256  /* DNS queries forwarded and not yet answered */
 #define NETD_PENDING_MS 5000
 #define NETD_UPSTREAMS  3
+#define NETD_DNS_TCP    8 /* DNS connections at once; a ninth ends the oldest */
 
 enum {
     NETD_ALLOC = 1,
@@ -78,6 +81,7 @@ struct netd_net {
     struct in_addr first, last;
     bool dns;
     int dns_fd, dns_idx;
+    int dns_tcp_fd, dns_tcp_idx; /* listening, for answers too long for UDP */
     size_t users;
     struct netd_net *next;
 };
@@ -111,6 +115,21 @@ struct netd_client {
     struct netd_client *next;
 };
 
+/* A DNS connection over TCP from a container (RFC 7766): its messages,
+ * each after a 2-byte length, answered in turn, by the network or over a
+ * connection of the host's resolver of its own */
+struct netd_dnsconn {
+    int fd, idx;
+    int up_fd, up_idx; /* the host's resolver, while a query is forwarded; else -1 */
+    struct netd_net *net;
+    struct in_addr from;
+    uint8_t *in; /* what came, not answered yet */
+    size_t in_len;
+    uint8_t *up; /* the framed query to send, then the framed answer read */
+    size_t up_len, up_sent;
+    struct netd_dnsconn *next;
+};
+
 struct netd_pending {
     bool used;
     uint16_t id, orig;
@@ -129,7 +148,11 @@ struct netd {
     int up_fd, up_idx;
     struct sockaddr_in upstream[NETD_UPSTREAMS];
     size_t nupstream;
+    struct stat resolv;     /* /etc/resolv.conf as read (its device, inode, mtime) */
+    int64_t resolv_checked; /* when it was last looked at (ms) */
     struct netd_pending pending[NETD_PENDING];
+    struct netd_dnsconn *dnsconns;
+    size_t ndnsconns;
     uint16_t next_id;
     int64_t idle_since;
 };
@@ -155,6 +178,19 @@ reply_err(struct netd_reply *rep, const struct pcon_err *err)
 }
 
 static void
+dnsconn_free(struct netd *d, struct netd_dnsconn *k)
+{
+    if (k->fd >= 0)
+        close(k->fd);
+    if (k->up_fd >= 0)
+        close(k->up_fd);
+    free(k->in);
+    free(k->up);
+    free(k);
+    d->ndnsconns--;
+}
+
+static void
 net_free(struct netd *d, struct netd_net *n)
 {
     struct pcon_err err = { 0 };
@@ -169,6 +205,17 @@ net_free(struct netd *d, struct netd_net *n)
             d->pending[i].used = false;
     if (n->dns_fd >= 0)
         close(n->dns_fd);
+    if (n->dns_tcp_fd >= 0)
+        close(n->dns_tcp_fd);
+    for (struct netd_dnsconn **l = &d->dnsconns; *l;) {
+        struct netd_dnsconn *k = *l;
+        if (k->net != n) {
+            l = &k->next;
+            continue;
+        }
+        *l = k->next;
+        dnsconn_free(d, k);
+    }
     for (struct netd_net *o = d->nets; n->br.isolate && o; o = o->next)
         if (o->br.isolate)
             (void) netns_agent_isolate(d->h.agent, &n->br, &o->br, false, &err);
@@ -265,9 +312,13 @@ net_get(struct netd *d, const struct netd_req *req, struct pcon_err *err)
     n->first = req->first;
     n->last = req->last;
     n->dns = req->dns;
-    n->dns_fd = n->dns_idx = -1;
-    bool ok = netns_agent_bridge(d->h.agent, &n->br, err) == 0
-              && (!n->dns || (n->dns_fd = netns_agent_dns_socket(d->h.agent, &n->br, err)) >= 0);
+    n->dns_fd = n->dns_idx = n->dns_tcp_fd = n->dns_tcp_idx = -1;
+    bool ok =
+        netns_agent_bridge(d->h.agent, &n->br, err) == 0
+        && (!n->dns
+            || ((n->dns_fd = netns_agent_dns_socket(d->h.agent, &n->br, SOCK_DGRAM, err)) >= 0
+                && (n->dns_tcp_fd = netns_agent_dns_socket(d->h.agent, &n->br, SOCK_STREAM, err))
+                       >= 0));
     /* apart from the other isolated networks in use (the rules go with
      * whichever of the two goes first) */
     for (struct netd_net *o = d->nets; ok && n->br.isolate && o; o = o->next)
@@ -279,6 +330,8 @@ net_get(struct netd *d, const struct netd_req *req, struct pcon_err *err)
                 (void) netns_agent_isolate(d->h.agent, &n->br, &o->br, false, &e2);
         if (n->dns_fd >= 0)
             close(n->dns_fd);
+        if (n->dns_tcp_fd >= 0)
+            close(n->dns_tcp_fd);
         (void) netns_agent_bridge_down(d->h.agent, &n->br, &e2);
         pcon_err_clear(&e2);
         free(n);
@@ -659,6 +712,107 @@ dns_forward(struct netd *d, struct netd_net *n, uint8_t *msg, size_t len,
                       sizeof d->upstream[i]);
 }
 
+static void upstreams_read(struct netd *d);
+
+/* the host's resolvers again when /etc/resolv.conf changed (a laptop's
+ * network, a VPN): looked at once a second at most, and only when there
+ * is a query */
+static void
+upstreams_check(struct netd *d)
+{
+    int64_t now = now_ms();
+    struct stat sb;
+
+    if (now - d->resolv_checked < 1000)
+        return;
+    d->resolv_checked = now;
+    if (stat("/etc/resolv.conf", &sb) < 0)
+        memset(&sb, 0, sizeof sb);
+    if (sb.st_dev == d->resolv.st_dev && sb.st_ino == d->resolv.st_ino
+        && sb.st_mtim.tv_sec == d->resolv.st_mtim.tv_sec
+        && sb.st_mtim.tv_nsec == d->resolv.st_mtim.tv_nsec && sb.st_size == d->resolv.st_size)
+        return;
+    upstreams_read(d);
+}
+
+/* The name of the container at ip on the networks of the one asking (or
+ * on n): NULL when none has it */
+static const char *
+dns_lookup_ptr(const struct netd *d, const struct netd_net *n, struct in_addr from,
+               struct in_addr ip)
+{
+    const struct netd_client *asker = client_at(d, n, from);
+
+    for (const struct netd_client *c = d->clients; c; c = c->next)
+        for (const struct netd_addr *a = c->addrs; a; a = a->next)
+            if (a->ip.s_addr == ip.s_addr && (a->net == n || client_on(asker, a->net)) && a->names
+                && a->names[0])
+                return a->names[0];
+    return NULL;
+}
+
+/* whether ip is in the subnet of one of the networks in use */
+static bool
+dns_our_address(const struct netd *d, struct in_addr ip)
+{
+    for (const struct netd_net *n = d->nets; n; n = n->next) {
+        uint32_t mask = n->br.prefix ? htonl(~0U << (32 - n->br.prefix)) : 0;
+        if ((ip.s_addr & mask) == (n->br.subnet.s_addr & mask))
+            return true;
+    }
+    return false;
+}
+
+/* The answer to the query msg from a container on n: 1 and out (olen)
+ * when it is ours to answer, 0 when it goes to the host's resolvers, -1
+ * when it is no query to answer */
+static int
+dns_respond(struct netd *d, struct netd_net *n, struct in_addr from, const uint8_t *msg, size_t len,
+            uint8_t *out, size_t cap, size_t *olen)
+{
+    struct dns_query q;
+    struct in_addr addrs[16], ip;
+    char base[256];
+    size_t na;
+    bool in_domain;
+    int rcode = DNS_NOERROR;
+
+    if (dns_query_parse(msg, len, &q) < 0)
+        return -1;
+    upstreams_check(d);
+    /* a reverse lookup of a container's address: its name; of another
+     * address of the networks, none */
+    if (q.qtype == DNS_TYPE_PTR && dns_reverse_name(q.name, &ip)) {
+        const char *name = dns_lookup_ptr(d, n, from, ip);
+        if (name || dns_our_address(d, ip)) {
+            *olen = dns_answer_ptr(msg, &q, name ? DNS_NOERROR : DNS_NXDOMAIN,
+                                   name ? (char *const[]){ (char *) name } : NULL, name ? 1 : 0,
+                                   out, cap);
+            return *olen ? 1 : -1;
+        }
+        if (d->nupstream == 0) {
+            *olen = dns_answer(msg, &q, DNS_SERVFAIL, NULL, 0, out, cap);
+            return *olen ? 1 : -1;
+        }
+        return 0;
+    }
+    na = dns_lookup(d, n, from, q.name, addrs, 16);
+    in_domain = na == 0 && dns_in_domain(q.name, base, sizeof base);
+    if (in_domain)
+        na = dns_lookup(d, n, from, base, addrs, 16);
+    if (na == 0 && !in_domain) {
+        if (d->nupstream > 0)
+            return 0;
+        rcode = DNS_SERVFAIL;
+    } else if (na == 0)
+        rcode = DNS_NXDOMAIN;
+    /* a known name: its IPv4 addresses; other types have none */
+    if (q.qtype != DNS_TYPE_A && q.qtype != DNS_TYPE_ANY)
+        na = 0;
+    *olen = dns_answer(msg, &q, rcode, addrs, na, out, cap);
+    return *olen ? 1 : -1;
+}
+
 static void
 dns_serve(struct netd *d, struct netd_net *n)
 {
@@ -670,38 +824,168 @@ dns_serve(struct netd *d, struct netd_net *n)
     while ((len = recvfrom(n->dns_fd, msg, sizeof msg, MSG_DONTWAIT, (struct sockaddr *) &client,
                            &clen))
            >= 0) {
-        struct dns_query q;
-        struct in_addr addrs[16];
-        char base[256];
-        size_t na, olen;
-        bool in_domain;
-        int rcode = DNS_NOERROR;
-
-        if (clen != sizeof client || dns_query_parse(msg, (size_t) len, &q) < 0)
-            goto next;
-        na = dns_lookup(d, n, client.sin_addr, q.name, addrs, 16);
-        in_domain = na == 0 && dns_in_domain(q.name, base, sizeof base);
-        if (in_domain)
-            na = dns_lookup(d, n, client.sin_addr, base, addrs, 16);
-        if (na == 0 && !in_domain) {
-            if (d->nupstream == 0)
-                rcode = DNS_SERVFAIL;
-            else {
-                dns_forward(d, n, msg, (size_t) len, &client);
-                goto next;
-            }
-        } else if (na == 0)
-            rcode = DNS_NXDOMAIN;
-        /* a known name: its IPv4 addresses; other types have none */
-        if (q.qtype != DNS_TYPE_A && q.qtype != DNS_TYPE_ANY)
-            na = 0;
-        olen = dns_answer(msg, &q, rcode, addrs, na, out, sizeof out);
-        if (olen)
+        size_t olen = 0;
+        int r = clen == sizeof client
+                    ? dns_respond(d, n, client.sin_addr, msg, (size_t) len, out, sizeof out, &olen)
+                    : -1;
+        if (r == 0)
+            dns_forward(d, n, msg, (size_t) len, &client);
+        else if (r > 0)
             (void) sendto(n->dns_fd, out, olen, MSG_DONTWAIT, (struct sockaddr *) &client,
                           sizeof client);
-    next:
         clen = sizeof client;
     }
+}
+
+#define DNS_TCP_MAX (2 + 65535)
+
+static void
+dnsconn_unlink(struct netd *d, struct netd_dnsconn *k)
+{
+    for (struct netd_dnsconn **l = &d->dnsconns; *l; l = &(*l)->next)
+        if (*l == k) {
+            *l = k->next;
+            break;
+        }
+    dnsconn_free(d, k);
+}
+
+/* the framed message at buf to fd, whole (a container's connection takes
+ * an answer at once; one that does not is given up) */
+static bool
+frame_send(int fd, const uint8_t *msg, size_t len)
+{
+    uint8_t head[2] = { (uint8_t) (len >> 8), (uint8_t) len };
+    struct iovec iov[2] = { { head, 2 }, { (void *) msg, len } };
+    struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+
+    return sendmsg(fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t) (len + 2);
+}
+
+/* a query forwarded over TCP to the host's first resolver */
+static bool
+dnsconn_forward(struct netd *d, struct netd_dnsconn *k, const uint8_t *msg, size_t len)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+    if (fd < 0)
+        return false;
+    if (connect(fd, (struct sockaddr *) &d->upstream[0], sizeof d->upstream[0]) < 0
+        && errno != EINPROGRESS) {
+        close(fd);
+        return false;
+    }
+    free(k->up);
+    k->up = xmalloc(DNS_TCP_MAX);
+    k->up[0] = (uint8_t) (len >> 8);
+    k->up[1] = (uint8_t) len;
+    memcpy(k->up + 2, msg, len);
+    k->up_len = len + 2;
+    k->up_sent = 0;
+    k->up_fd = fd;
+    return true;
+}
+
+/* the messages that came, answered in turn until one is forwarded; false:
+ * the connection is to end */
+static bool
+dnsconn_process(struct netd *d, struct netd_dnsconn *k)
+{
+    while (k->up_fd < 0 && k->in_len >= 2) {
+        size_t len = (size_t) (k->in[0] << 8 | k->in[1]), olen = 0;
+        uint8_t out[1500];
+        int r;
+
+        if (k->in_len < len + 2)
+            return true; /* more to come */
+        r = dns_respond(d, k->net, k->from, k->in + 2, len, out, sizeof out, &olen);
+        if (r < 0 || (r > 0 && !frame_send(k->fd, out, olen))
+            || (r == 0 && !dnsconn_forward(d, k, k->in + 2, len)))
+            return false;
+        memmove(k->in, k->in + 2 + len, k->in_len - 2 - len);
+        k->in_len -= 2 + len;
+    }
+    return true;
+}
+
+static void
+dns_tcp_accept(struct netd *d, struct netd_net *n)
+{
+    struct sockaddr_in from;
+    socklen_t flen = sizeof from;
+    int fd;
+
+    while ((fd = accept4(n->dns_tcp_fd, (struct sockaddr *) &from, &flen,
+                         SOCK_CLOEXEC | SOCK_NONBLOCK))
+           >= 0) {
+        struct netd_dnsconn *k;
+        if (d->ndnsconns >= NETD_DNS_TCP) { /* the oldest is the last */
+            struct netd_dnsconn *last = d->dnsconns;
+            while (last->next)
+                last = last->next;
+            dnsconn_unlink(d, last);
+        }
+        k = xzalloc(sizeof *k);
+        *k = (struct netd_dnsconn){ .fd = fd,
+                                    .idx = -1,
+                                    .up_fd = -1,
+                                    .up_idx = -1,
+                                    .net = n,
+                                    .from = from.sin_addr,
+                                    .in = xmalloc(DNS_TCP_MAX) };
+        k->next = d->dnsconns;
+        d->dnsconns = k;
+        d->ndnsconns++;
+        flen = sizeof from;
+    }
+}
+
+/* one connection's turn: false when it is over */
+static bool
+dnsconn_poll(struct netd *d, struct netd_dnsconn *k, const struct pollfd *pfd)
+{
+    if (k->idx >= 0 && pfd[k->idx].revents) {
+        ssize_t got;
+        if (pfd[k->idx].revents & (POLLERR | POLLHUP) && !(pfd[k->idx].revents & POLLIN))
+            return false;
+        if (k->up_fd < 0 && (pfd[k->idx].revents & POLLIN)) {
+            got = recv(k->fd, k->in + k->in_len, DNS_TCP_MAX - k->in_len, MSG_DONTWAIT);
+            if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR))
+                return false;
+            if (got > 0)
+                k->in_len += (size_t) got;
+            if (!dnsconn_process(d, k))
+                return false;
+        }
+    }
+    if (k->up_fd >= 0 && k->up_idx >= 0 && pfd[k->up_idx].revents) {
+        ssize_t n;
+        if (k->up_sent < k->up_len) {
+            n = send(k->up_fd, k->up + k->up_sent, k->up_len - k->up_sent,
+                     MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (n < 0 && errno != EAGAIN && errno != EINTR)
+                return false;
+            if (n > 0)
+                k->up_sent += (size_t) n;
+            if (k->up_sent == k->up_len)
+                k->up_len = 0; /* the answer comes into the same buffer */
+            return true;
+        }
+        n = recv(k->up_fd, k->up + k->up_len, DNS_TCP_MAX - k->up_len, MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+            return false;
+        if (n > 0)
+            k->up_len += (size_t) n;
+        if (k->up_len >= 2 && k->up_len >= 2 + (size_t) (k->up[0] << 8 | k->up[1])) {
+            size_t len = (size_t) (k->up[0] << 8 | k->up[1]);
+            if (!frame_send(k->fd, k->up + 2, len))
+                return false;
+            close(k->up_fd);
+            k->up_fd = k->up_idx = -1;
+            return dnsconn_process(d, k);
+        }
+    }
+    return true;
 }
 
 static void
@@ -748,8 +1032,17 @@ netd_fill(struct helper *h)
 
     d->listen_idx = helper_add_fd(d->listen_fd, POLLIN, h);
     d->up_idx = d->up_fd >= 0 ? helper_add_fd(d->up_fd, POLLIN, h) : -1;
-    for (struct netd_net *n = d->nets; n; n = n->next)
+    for (struct netd_net *n = d->nets; n; n = n->next) {
         n->dns_idx = n->dns_fd >= 0 ? helper_add_fd(n->dns_fd, POLLIN, h) : -1;
+        n->dns_tcp_idx = n->dns_tcp_fd >= 0 ? helper_add_fd(n->dns_tcp_fd, POLLIN, h) : -1;
+    }
+    for (struct netd_dnsconn *k = d->dnsconns; k; k = k->next) {
+        /* while a query is forwarded, the next waits: only a hangup counts */
+        k->idx = helper_add_fd(k->fd, k->up_fd < 0 ? POLLIN : 0, h);
+        k->up_idx = k->up_fd >= 0
+                        ? helper_add_fd(k->up_fd, k->up_sent < k->up_len ? POLLOUT : POLLIN, h)
+                        : -1;
+    }
     for (struct netd_client *c = d->clients; c; c = c->next) {
         c->idx = helper_add_fd(c->fd, POLLIN, h);
         for (size_t i = 0; i < c->ntcp; i++)
@@ -802,9 +1095,17 @@ netd_dispatch(struct helper *h, int polled)
             accept_clients(d);
         if (d->up_idx >= 0 && h->pfd[d->up_idx].revents)
             upstream_read(d);
-        for (struct netd_net *n = d->nets; n; n = n->next)
+        for (struct netd_dnsconn *k = d->dnsconns, *kn; k; k = kn) {
+            kn = k->next;
+            if (!dnsconn_poll(d, k, h->pfd))
+                dnsconn_unlink(d, k);
+        }
+        for (struct netd_net *n = d->nets; n; n = n->next) {
             if (n->dns_idx >= 0 && h->pfd[n->dns_idx].revents)
                 dns_serve(d, n);
+            if (n->dns_tcp_idx >= 0 && h->pfd[n->dns_tcp_idx].revents)
+                dns_tcp_accept(d, n);
+        }
         for (struct netd_client *c = d->clients; c; c = next) {
             next = c->next;
             for (size_t i = 0; i < c->ntcp; i++)
@@ -825,8 +1126,16 @@ netd_dispatch(struct helper *h, int polled)
 static void
 upstreams_read(struct netd *d)
 {
-    cleanup_free char *text = fs_read_all(AT_FDCWD, "/etc/resolv.conf", 1 << 16, NULL, NULL);
+    cleanup_close int fd = open("/etc/resolv.conf", O_RDONLY | O_CLOEXEC);
+    cleanup_free char *text = NULL;
     char *save = NULL;
+
+    /* what was read is what the next check compares with */
+    if (fd < 0 || fstat(fd, &d->resolv) < 0)
+        memset(&d->resolv, 0, sizeof d->resolv);
+    text = fd >= 0 ? fs_read_fd(fd, 1 << 16, NULL, NULL) : NULL;
+    d->nupstream = 0;
+    d->resolv_checked = now_ms();
 
     for (char *line = text ? strtok_r(text, "\n", &save) : NULL;
          line && d->nupstream < NETD_UPSTREAMS; line = strtok_r(NULL, "\n", &save)) {

@@ -343,7 +343,8 @@ agent_do(const struct agent_req *req, int in_fd, int own_ns, struct tap_reply *r
         what = "isolate the network from the other isolated ones";
         break;
     case AGENT_DNS:
-        if ((fd = bridge_dns_socket(&req->br)) < 0)
+        if ((fd = bridge_dns_socket(&req->br, req->type == SOCK_STREAM ? SOCK_STREAM : SOCK_DGRAM))
+            < 0)
             e = -errno;
         what = "listen for DNS queries on the gateway";
         break;
@@ -521,9 +522,9 @@ netns_agent_veth_del(int agent, int ctr_ns, const struct bridge_req *b, struct p
 }
 
 int
-netns_agent_dns_socket(int agent, const struct bridge_req *b, struct pcon_err *err)
+netns_agent_dns_socket(int agent, const struct bridge_req *b, int type, struct pcon_err *err)
 {
-    struct agent_req req = { .op = AGENT_DNS, .br = *b };
+    struct agent_req req = { .op = AGENT_DNS, .type = type, .br = *b };
 
     return agent_ask_fd(agent, &req, -1, err);
 }

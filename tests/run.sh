@@ -71,7 +71,9 @@ if [ "$(id -u)" = 0 ]; then
     klog="$tmp/keep.tap"
     ns=pcon-keep-$$ peer=pcon-peer-$$
     # (pcon-keep's resolv.conf, bound by ip netns exec, names a resolver of
-    # the tests' own on 127.0.0.1, as systemd-resolved's 127.0.0.53 would be)
+    # the tests' own on 127.0.0.1, as systemd-resolved's 127.0.0.53 would be;
+    # a second one on 127.0.0.2 answers otherwise, and the test user may
+    # rewrite the file to move to it, as a laptop's network change would)
     if ip netns add "$ns" && ip netns add "$peer" \
         && ip -n "$ns" link set lo up && ip -n "$peer" link set lo up \
         && ip -n "$ns" link add v0 type veth peer name v1 netns "$peer" \
@@ -80,17 +82,21 @@ if [ "$(id -u)" = 0 ]; then
         && ip -n "$ns" addr add 198.51.100.1/24 dev w0 && ip -n "$peer" addr add 198.51.100.11/24 dev w1 \
         && ip -n "$ns" link set v0 up && ip -n "$ns" link set w0 up \
         && ip -n "$peer" link set v1 up && ip -n "$peer" link set w1 up \
-        && mkdir -p "/etc/netns/$ns" && echo "nameserver 127.0.0.1" > "/etc/netns/$ns/resolv.conf"; then
+        && mkdir -p "/etc/netns/$ns" && echo "nameserver 127.0.0.1" > "/etc/netns/$ns/resolv.conf" \
+        && chown "$user" "/etc/netns/$ns/resolv.conf"; then
         ip netns exec "$ns" python3 "$top/tests/system/dns-server.py" 127.0.0.1 53 192.0.2.53 &
         dns_pid=$!
+        ip netns exec "$ns" python3 "$top/tests/system/dns-server.py" 127.0.0.2 53 192.0.2.54 &
+        dns2_pid=$!
         ip netns exec "$peer" python3 "$top/tests/system/netns/peer.py" 192.0.2.11 7000 192.0.2.1 &
         peer_pid=$!
         ip netns exec "$ns" runuser -u "$user" -- env -i HOME="$(getent passwd "$user" | cut -d: -f6)" \
             PATH="$PATH" PCON="${pcon_rel:-$tmp/src/pcon}" KEEP_ADDR=192.0.2.1 KEEP_DNS=192.0.2.53 \
             KEEP_PEER=192.0.2.11:7000 KEEP_PEER_ADDR=192.0.2.11 KEEP_OUT_IF=w0 KEEP_OUT_ADDR=198.51.100.1 \
+            KEEP_DNS2_SERVER=127.0.0.2 KEEP_DNS2=192.0.2.54 \
             bats --tap "$tmp/src/tests/system/netns" 2>&1 | tee "$klog"
-        kill "$dns_pid" "$peer_pid" 2>/dev/null
-        wait "$dns_pid" "$peer_pid" 2>/dev/null
+        kill "$dns_pid" "$dns2_pid" "$peer_pid" 2>/dev/null
+        wait "$dns_pid" "$dns2_pid" "$peer_pid" 2>/dev/null
     else
         echo "not ok 1 the client-address suite's namespaces could not be made" | tee "$klog"
     fi

@@ -4,6 +4,9 @@
  * inside the message; its answer echoes id and question, counts its
  * records and fits the buffer; names of the networks' domain give back
  * what precedes it. */
+#include <arpa/inet.h>
+#include <stdio.h>
+
 #include "fuzz.h"
 #include "../../netns/dns.h"
 
@@ -37,6 +40,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             || memcmp(out + 12, data + 12, q.qend - 12) != 0 || !(out[2] & 0x80) || out[6] != 0
             || out[7] != k)
             fuzz_die("an answer out of shape");
+    }
+    /* a reverse name: the address it names prints back as the same name */
+    struct in_addr ip;
+    if (dns_reverse_name(q.name, &ip)) {
+        unsigned char *b = (unsigned char *) &ip;
+        char again[64];
+        snprintf(again, sizeof again, "%u.%u.%u.%u.in-addr.arpa", b[3], b[2], b[1], b[0]);
+        if (strcmp(again, q.name) != 0 && strspn(q.name, "0123456789.") < 7)
+            fuzz_die("a reverse name that is not one");
+    }
+    /* PTR answers: the records counted, inside the buffer; names that
+     * cannot be one (an empty label) refused; web.dns.podman is 16 bytes
+     * of labels after a record's 12 */
+    {
+        char *const names[] = { "web", (char *) q.name };
+        for (size_t k = 0; k <= 2; k++) {
+            n = dns_answer_ptr(data, &q, DNS_NOERROR, names, k, out, sizeof out);
+            if (n && (n > sizeof out || n < q.qend || memcmp(out, data, 2) != 0 || out[7] != k))
+                fuzz_die("a PTR answer out of shape");
+            if (k == 1 && n != (q.qend + 12 + 16 <= sizeof out ? q.qend + 12 + 16 : 0))
+                fuzz_die("a PTR answer of web.dns.podman of another length");
+        }
     }
     if (dns_in_domain(q.name, base, sizeof base)) {
         size_t bl = strlen(base);

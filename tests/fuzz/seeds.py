@@ -246,7 +246,9 @@ def dns_query(name, qtype=1):
 
 DNS = [dns_query("db"), dns_query("database.dns.podman"), dns_query("Web.Example.COM", 28),
        dns_query("a" * 63 + ".b", 255),
-       dns_query("db") + b"\x00\x00\x29\x10\x00\x00\x00\x00\x00\x00\x00"]
+       dns_query("db") + b"\x00\x00\x29\x10\x00\x00\x00\x00\x00\x00\x00",
+       dns_query("2.1.89.10.in-addr.arpa", 12), dns_query("1.2.3.in-addr.arpa", 12),
+       dns_query("300.1.89.10.in-addr.arpa", 12)]
 
 KUBE_POD = """apiVersion: v1
 kind: Pod

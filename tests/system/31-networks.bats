@@ -450,3 +450,30 @@ $(pcon inspect --format '{{.Config.Hostname}}' con)"
     run pcon network exists bad
     assert_status 1
 }
+
+@test "the network's DNS answers PTR for its containers and answers over TCP too, several queries on one connection" {
+    pcon network create --subnet 10.98.1.0/24 dnsnet >/dev/null
+    pcon run -d --name revd --network dnsnet:alias=rev-alias $IMAGE sleep 60 >/dev/null
+    # a reverse lookup: the container's name in the network's domain
+    run pcon run --rm --network dnsnet $IMAGE nslookup 10.98.1.2 10.98.1.1
+    assert_status 0
+    assert_output_contains "2.1.98.10.in-addr.arpa	name = revd.dns.podman"
+    # an address of the network no container has: NXDOMAIN, not forwarded
+    run pcon run --rm --network dnsnet $IMAGE nslookup 10.98.1.77 10.98.1.1
+    assert_status 1
+    assert_output_contains "NXDOMAIN"
+    # TCP: names, aliases, the domain, and PTR, back to back on one connection
+    run pcon run --rm --network dnsnet -v "$PROBE_DIR:/probe:ro" $IMAGE \
+        /probe/probe dnstcp 10.98.1.1 a revd rev-alias.dns.podman nosuch.dns.podman
+    assert_status 0
+    assert_output "revd rcode=0
+A 10.98.1.2
+rev-alias.dns.podman rcode=0
+A 10.98.1.2
+nosuch.dns.podman rcode=3"
+    run pcon run --rm --network dnsnet -v "$PROBE_DIR:/probe:ro" $IMAGE \
+        /probe/probe dnstcp 10.98.1.1 ptr 2.1.98.10.in-addr.arpa
+    assert_output "2.1.98.10.in-addr.arpa rcode=0
+PTR revd.dns.podman"
+    pcon rm -f -t 0 revd >/dev/null
+}

@@ -11,6 +11,10 @@
  *   probe setcap FILE       gives FILE cap_net_bind_service+ep (a v2 security.capability)
  *   probe getcap FILE       prints FILE's security.capability, in hex
  *   probe capeff            prints this process's CapEff line
+ *   probe dnstcp SERVER TYPE NAME...
+ *                           DNS over TCP: the queries (TYPE a or ptr) sent
+ *                           back to back on one connection, then each
+ *                           answer printed: "NAME rcode=N" and its records
  */
 #define _GNU_SOURCE /* vmsplice */
 #include <arpa/inet.h>
@@ -278,9 +282,142 @@ capeff(void)
     return f ? 0 : 1;
 }
 
+static int
+read_full(int fd, unsigned char *buf, size_t len)
+{
+    for (size_t got = 0; got < len;) {
+        ssize_t n = read(fd, buf + got, len - got);
+        if (n <= 0)
+            return -1;
+        got += (size_t) n;
+    }
+    return 0;
+}
+
+/* a name at msg+*at (compression followed), dotted into out */
+static int
+dns_name(const unsigned char *msg, size_t len, size_t *at, char *out, size_t cap)
+{
+    size_t p = *at, o = 0;
+    int jumps = 0;
+    bool jumped = false;
+
+    for (;;) {
+        unsigned l;
+        if (p >= len)
+            return -1;
+        l = msg[p];
+        if ((l & 0xc0) == 0xc0) {
+            if (p + 1 >= len || ++jumps > 16)
+                return -1;
+            if (!jumped)
+                *at = p + 2;
+            jumped = true;
+            p = (size_t) ((l & 0x3f) << 8 | msg[p + 1]);
+            continue;
+        }
+        p++;
+        if (l == 0)
+            break;
+        if (p + l > len || o + l + 2 > cap)
+            return -1;
+        if (o)
+            out[o++] = '.';
+        memcpy(out + o, msg + p, l);
+        o += l;
+        p += l;
+    }
+    out[o] = '\0';
+    if (!jumped)
+        *at = p;
+    return 0;
+}
+
+static int
+dnstcp(const char *server, const char *type, char **names, int n)
+{
+    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(53) };
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    unsigned qtype = strcmp(type, "ptr") == 0 ? 12 : 1;
+
+    if (fd < 0 || inet_pton(AF_INET, server, &sin.sin_addr) != 1
+        || connect(fd, (struct sockaddr *) &sin, sizeof sin) < 0) {
+        printf("dnstcp: connect: %s\n", strerror(errno));
+        return 1;
+    }
+    for (int i = 0; i < n; i++) {
+        unsigned char q[512];
+        size_t at = 14;
+        const char *p = names[i];
+        memset(q, 0, 14);
+        q[2] = (unsigned char) (0x10 + i);
+        q[3] = 0x34;
+        q[4] = 0x01; /* RD */
+        q[7] = 1;    /* one question */
+        while (*p) {
+            const char *dot = strchr(p, '.');
+            size_t l = dot ? (size_t) (dot - p) : strlen(p);
+            if (l == 0 || l > 63 || at + l + 6 > sizeof q)
+                return 2;
+            q[at++] = (unsigned char) l;
+            memcpy(q + at, p, l);
+            at += l;
+            p += l + (dot ? 1 : 0);
+        }
+        q[at++] = 0;
+        q[at++] = 0;
+        q[at++] = (unsigned char) qtype;
+        q[at++] = 0;
+        q[at++] = 1;
+        q[0] = (unsigned char) ((at - 2) >> 8);
+        q[1] = (unsigned char) (at - 2);
+        if (write(fd, q, at) != (ssize_t) at)
+            return 1;
+    }
+    for (int i = 0; i < n; i++) {
+        unsigned char head[2], msg[65536];
+        size_t len, at = 12;
+        unsigned an;
+        char name[512];
+        if (read_full(fd, head, 2) < 0
+            || read_full(fd, msg, len = (size_t) (head[0] << 8 | head[1])) < 0 || len < 12) {
+            printf("dnstcp: no answer\n");
+            return 1;
+        }
+        an = (unsigned) (msg[6] << 8 | msg[7]);
+        if (dns_name(msg, len, &at, name, sizeof name) < 0)
+            return 1;
+        printf("%s rcode=%u\n", name, msg[3] & 0x0f);
+        at += 4;
+        for (unsigned k = 0; k < an; k++) {
+            unsigned t, rl;
+            if (dns_name(msg, len, &at, name, sizeof name) < 0 || at + 10 > len)
+                return 1;
+            t = (unsigned) (msg[at] << 8 | msg[at + 1]);
+            rl = (unsigned) (msg[at + 8] << 8 | msg[at + 9]);
+            at += 10;
+            if (at + rl > len)
+                return 1;
+            if (t == 1 && rl == 4)
+                printf("A %u.%u.%u.%u\n", msg[at], msg[at + 1], msg[at + 2], msg[at + 3]);
+            else if (t == 12) {
+                size_t r = at;
+                if (dns_name(msg, len, &r, name, sizeof name) < 0)
+                    return 1;
+                printf("PTR %s\n", name);
+            }
+            at += rl;
+        }
+    }
+    close(fd);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
+    if (argc >= 5 && strcmp(argv[1], "dnstcp") == 0)
+        return dnstcp(argv[2], argv[3], argv + 4, argc - 4);
     if (argc == 3 && strcmp(argv[1], "setcap") == 0)
         return setcap(argv[2]);
     if (argc == 3 && strcmp(argv[1], "getcap") == 0)
@@ -300,6 +437,7 @@ main(int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "udpecho") == 0)
         return udpecho(argv[2]);
     fprintf(stderr, "usage: probe activated | fdrace STOPFILE | notify TEXT | tiocsti TEXT | "
-                    "udpecho PORT | vmsplice | setcap FILE | getcap FILE | capeff\n");
+                    "udpecho PORT | vmsplice | setcap FILE | getcap FILE | capeff | dnstcp SERVER "
+                    "TYPE NAME...\n");
     return 2;
 }

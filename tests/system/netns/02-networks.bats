@@ -55,3 +55,32 @@ teardown_file() {
     pcon rm -f -t 0 netwho >/dev/null
     assert_output_contains "$KEEP_PEER_ADDR"
 }
+
+@test "a query forwarded over TCP gets the host's resolver's answer over TCP" {
+    run pcon run --rm --network outnet -v "$PROBE_DIR:/probe:ro" $IMAGE sh -c \
+        '/probe/probe dnstcp "$(awk "/^nameserver/ {print \$2; exit}" /etc/resolv.conf)" a registry.example.org other.example.org'
+    assert_status 0
+    assert_output "registry.example.org rcode=0
+A $KEEP_DNS
+other.example.org rcode=0
+A $KEEP_DNS"
+}
+
+@test "pcon-netd follows the host's resolv.conf when it changes, without a restart" {
+    [ -n "${KEEP_DNS2:-}" ] && [ -w /etc/resolv.conf ] || skip "needs tests/run.sh's second resolver"
+    local saved
+    saved=$(cat /etc/resolv.conf)
+    pcon run -d --name stay --network outnet $IMAGE sleep 120 >/dev/null
+    run pcon run --rm --network outnet $IMAGE nslookup -type=a moved.example.org
+    assert_output_contains "Address: $KEEP_DNS"
+    # rewritten in place, as resolvconf or NetworkManager would
+    echo "nameserver $KEEP_DNS2_SERVER" >/etc/resolv.conf
+    sleep 1.2
+    run pcon run --rm --network outnet $IMAGE nslookup -type=a moved.example.org
+    printf '%s\n' "$saved" >/etc/resolv.conf
+    assert_output_contains "Address: $KEEP_DNS2"
+    sleep 1.2
+    run pcon run --rm --network outnet $IMAGE nslookup -type=a moved.example.org
+    assert_output_contains "Address: $KEEP_DNS"
+    pcon rm -f -t 0 stay >/dev/null
+}
