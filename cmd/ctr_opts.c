@@ -480,6 +480,14 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     case CO_HOSTUSER:
         strv_push(&a->o.hostusers, arg);
         return 1;
+    case CO_PASSWD:
+        a->o.passwd_off = !cmd_flag_value(arg);
+        return 1;
+    case CO_PASSWD_ENTRY:
+        if (strchr(arg, '\n') != NULL)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "--passwd-entry: one line");
+        a->o.passwd_entry = arg;
+        return 1;
     case CO_TZ:
         a->o.tz = arg;
         return 1;

@@ -67,6 +67,8 @@ enum {
     CO_SYSCTL,
     CO_GROUP_ADD,
     CO_HOSTUSER,
+    CO_PASSWD,
+    CO_PASSWD_ENTRY,
     CO_TZ,
     CO_ENV_HOST,
     CO_INIT_PATH,
@@ -182,6 +184,10 @@ enum {
           "fs.mqueue.*)" },                                                                        \
         { CO_GROUP_ADD, "group-add", 0, "GROUP", "More supplementary groups for the user" },       \
         { CO_HOSTUSER, "hostuser", 0, "USER", "Add a host user's account to /etc/passwd" },        \
+        { CO_PASSWD, "passwd", 0, NULL,                                                            \
+          "Add an entry for a --user uid the image lacks to /etc/passwd (default true)" },         \
+        { CO_PASSWD_ENTRY, "passwd-entry", 0, "ENTRY",                                             \
+          "That entry: $USERNAME, $UID, $GID, $NAME and $HOME replaced" },                         \
         { CO_TZ, "tz", 0, "ZONE|local", "The container's time zone (/etc/localtime)" },            \
         { CO_ENV_HOST, "env-host", 0, NULL, "Pass the caller's environment into the container" },  \
         { CO_INIT_PATH, "init-path", 0, "PATH", "The init --init runs (default: pcon's own)" },    \

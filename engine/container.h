@@ -117,6 +117,8 @@ struct ctr_config {
     char **devices, **ulimits, **sysctls, **group_add;
     /* --hostuser: the host's passwd entries, "NAME:*:UID:GID:GECOS" */
     char **hostusers;
+    bool passwd_off;    /* --passwd=false: no entry for a --user uid the image lacks */
+    char *passwd_entry; /* --passwd-entry: that entry's template */
     char *localtime, *init_path;
     bool oom_score_set, cgroupns_private;
     int oom_score_adj;
@@ -247,6 +249,8 @@ struct engine_create_opts {
     const char *proc_opts;                             /* --security-opt proc-opts= */
     char **devices, **ulimits, **sysctls, **group_add; /* as given */
     char **hostusers;                                  /* --hostuser NAME|UID, as given */
+    bool passwd_off;                                   /* --passwd=false */
+    const char *passwd_entry;                          /* --passwd-entry */
     const char *tz, *init_path, *cgroupns, *oom_score_adj;
     struct cgroup_limits limits; /* parsed, not checked */
     bool cgroups_disabled;

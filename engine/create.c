@@ -447,6 +447,8 @@ confine_store(struct ctr_config *g, const struct engine_create_opts *o, struct p
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid group \"%s\"", v);
         strv_push(&g->group_add, v);
     }
+    g->passwd_off = o->passwd_off;
+    g->passwd_entry = o->passwd_entry ? xstrdup(o->passwd_entry) : NULL;
     for (size_t i = 0; o->hostusers && o->hostusers[i]; i++) {
         char *line = hostuser_entry(o->hostusers[i], err);
         if (line == NULL)

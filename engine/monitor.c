@@ -388,7 +388,7 @@ passwd_has(const char *text, const char *name, size_t len, unsigned long uid)
 {
     for (const char *l = text; l && *l;) {
         const char *c = strchr(l, ':'), *id = c ? strchr(c + 1, ':') : NULL;
-        if ((c && (size_t) (c - l) == len && strncmp(l, name, len) == 0)
+        if ((name && c && (size_t) (c - l) == len && strncmp(l, name, len) == 0)
             || (id && id[1] >= '0' && id[1] <= '9' && strtoul(id + 1, NULL, 10) == uid))
             return true;
         l = strchr(l, '\n');
@@ -415,6 +415,61 @@ hostusers_added(char *text, const struct ctr_config *g)
     return text;
 }
 
+/* text with a user's entry added, unless its uid has one: podman's form,
+ * or --passwd-entry's with $USERNAME, $UID, $GID, $NAME and $HOME
+ * replaced */
+static char *
+user_added(char *text, const char *tpl, const char *user, unsigned long uid, unsigned long gid,
+           const char *gecos, const char *home)
+{
+    cleanup_free char *line = NULL;
+
+    if (passwd_has(text, NULL, 0, uid))
+        return text;
+    if (tpl == NULL) {
+        line = xasprintf("%s:*:%lu:%lu:%s:%s:/bin/sh", user, uid, gid, gecos, home);
+    } else {
+        line = xstrdup("");
+        for (const char *p = tpl; *p;) {
+            static const char *const vars[] = { "$USERNAME", "$UID", "$GID", "$NAME", "$HOME" };
+            size_t v = 0;
+            while (v < 5 && strncmp(p, vars[v], strlen(vars[v])) != 0)
+                v++;
+            if (v == 5) {
+                xappendf(&line, "%c", *p++);
+                continue;
+            }
+            if (v == 0)
+                xappendf(&line, "%s", user);
+            else if (v == 1 || v == 2)
+                xappendf(&line, "%lu", v == 1 ? uid : gid);
+            else
+                xappendf(&line, "%s", v == 3 ? gecos : home);
+            p += strlen(vars[v]);
+        }
+    }
+    xappendf(&text, "%s%s\n", *text && text[strlen(text) - 1] != '\n' ? "\n" : "", line);
+    return text;
+}
+
+/* --user UID[:GID] as numbers: them (GID 0 when not given), as podman adds
+ * an entry for them */
+static bool
+user_numeric(const char *user, unsigned long *uid, unsigned long *gid)
+{
+    char *end;
+
+    if (user == NULL || *user < '0' || *user > '9')
+        return false;
+    *uid = strtoul(user, &end, 10);
+    *gid = 0;
+    if (*end == ':' && end[1] >= '0' && end[1] <= '9')
+        *gid = strtoul(end + 1, &end, 10);
+    else if (*end == ':')
+        end += strlen(end); /* a group by name: its own gid is the image's business */
+    return *end == '\0';
+}
+
 /* --userns keep-id and --hostuser: their users in the image's /etc/passwd
  * (keep-id's group in /etc/group) unless there; copies in the run
  * directory, bound over them */
@@ -427,8 +482,10 @@ passwd_files(struct monitor *m, struct pcon_err *err)
     cleanup_free char *uname = NULL, *gname = NULL;
     static const char *const files[] = { "etc/passwd", "etc/group" };
     bool keep_id = engine_usermap_keep_id(g, &uid, &gid);
+    unsigned long nuid = 0, ngid = 0;
+    bool numeric = !keep_id && !g->passwd_off && user_numeric(g->user, &nuid, &ngid);
 
-    if ((!keep_id && g->hostusers == NULL) || engine_ctr_imageless(g))
+    if ((!keep_id && !numeric && g->hostusers == NULL) || engine_ctr_imageless(g))
         return 0;
     /* the invoking user's own id: its name and comment (the host's); another
      * id: the number */
@@ -452,17 +509,21 @@ passwd_files(struct monitor *m, struct pcon_err *err)
             break;
         if (text == NULL)
             text = xstrdup("");
-        if (f == 0 && keep_id)
-            out =
-                engine_usermap_passwd(text, uid, gid, uname, gecos, g->workdir ? g->workdir : "/");
-        else if (f == 1)
-            out = engine_usermap_group(text, gid, gname, uname);
-        if (f == 0 && g->hostusers) {
-            out = hostusers_added(out ? out : xstrdup(text), g);
+        if (f == 0) {
+            const char *home = g->workdir ? g->workdir : "/";
+            cleanup_free char *nname = xasprintf("%lu", nuid);
+            out = xstrdup(text);
+            if (keep_id)
+                out = user_added(out, g->passwd_entry, uname, uid, gid, gecos, home);
+            if (numeric)
+                out = user_added(out, g->passwd_entry, nname, nuid, ngid, "container user", home);
+            out = hostusers_added(out, g);
             if (strcmp(out, text) == 0) {
                 free(out);
                 out = NULL;
             }
+        } else {
+            out = engine_usermap_group(text, gid, gname, uname);
         }
         if (out == NULL)
             continue;

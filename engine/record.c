@@ -159,6 +159,7 @@ engine_ctr_free(struct container *c)
     strv_free(g->sysctls);
     strv_free(g->group_add);
     strv_free(g->hostusers);
+    free(g->passwd_entry);
     free(g->localtime);
     free(g->init_path);
     engine_cgroup_limits_free(&g->limits);
@@ -300,6 +301,8 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->uts_ns = dup_or_null(json_get_str(root, "uts_ns"));
     g->userns = dup_or_null(json_get_str(root, "userns"));
     g->proc_opts = dup_or_null(json_get_str(root, "proc_opts"));
+    g->passwd_entry = dup_or_null(json_get_str(root, "passwd_entry"));
+    g->passwd_off = YAJL_IS_TRUE(json_get(root, "passwd_off"));
     g->userns_from = dup_or_null(json_get_str(root, "userns_from"));
     if (g->userns_from && !hex64_valid(g->userns_from))
         return pcon_fail(err, EINVAL, "invalid container record: userns_from");
@@ -491,6 +494,10 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_strv(gen, "group_add", g->group_add));
     if (g->hostusers)
         JG(json_gen_kv_strv(gen, "hostusers", g->hostusers));
+    if (g->passwd_entry)
+        JG(json_gen_kv_str(gen, "passwd_entry", g->passwd_entry));
+    if (g->passwd_off)
+        JG(json_gen_kv_bool(gen, "passwd_off", true));
     if (g->localtime)
         JG(json_gen_kv_str(gen, "localtime", g->localtime));
     if (g->init_path)

@@ -503,15 +503,6 @@ appended(const char *text, char *line)
 }
 
 char *
-engine_usermap_passwd(const char *passwd, unsigned long uid, unsigned long gid, const char *name,
-                      const char *gecos, const char *home)
-{
-    if (has_id(passwd, 2, uid))
-        return NULL;
-    return appended(passwd, xasprintf("%s:*:%lu:%lu:%s:%s:/bin/sh\n", name, uid, gid, gecos, home));
-}
-
-char *
 engine_usermap_group(const char *group, unsigned long gid, const char *name, const char *member)
 {
     if (has_id(group, 2, gid))

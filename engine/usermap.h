@@ -47,10 +47,8 @@ void engine_usermap_unshift(const void *opaque, uid_t *uid, gid_t *gid);
 /* "uid gid count" lines for /proc/PID/{uid,gid}_map */
 char *engine_usermap_proc_text(char *const *specs);
 
-/* keep-id: the image's passwd (or group) text with the user's entry added,
- * or NULL when it has one for that id already */
-char *engine_usermap_passwd(const char *passwd, unsigned long uid, unsigned long gid,
-                            const char *name, const char *gecos, const char *home);
+/* keep-id: the image's group text with the user's group added, or NULL
+ * when it has one for that id already (passwd entries: the monitor's) */
 char *engine_usermap_group(const char *group, unsigned long gid, const char *name,
                            const char *member);
 /* keep-id's ids and name, from the record */

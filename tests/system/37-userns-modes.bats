@@ -358,3 +358,21 @@ $(getent passwd 1 | cut -d: -f1):*:1:$(getent passwd 1 | cut -d: -f4):$(getent p
     assert_output "CapEff:	0000000000000400"
     pcon rmi localhost/capped localhost/capped2
 }
+
+@test "--user UID the image lacks gets podman's passwd entry; --passwd=false none; --passwd-entry's template" {
+    run pcon run --rm --user 1234 $IMAGE sh -c 'tail -1 /etc/passwd; id -un; echo "$HOME"'
+    assert_output "1234:*:1234:0:container user:/:/bin/sh
+1234
+/"
+    run pcon run --rm --user 1234:555 -w /tmp $IMAGE tail -1 /etc/passwd
+    assert_output "1234:*:1234:555:container user:/tmp:/bin/sh"
+    run pcon run --rm --passwd=false --user 1234 $IMAGE sh -c 'grep -c ^1234: /etc/passwd'
+    assert_output 0
+    run pcon run --rm --user 1234 --passwd-entry '$USERNAME:x:$UID:$GID:$NAME:$HOME:/bin/false' $IMAGE tail -1 /etc/passwd
+    assert_output "1234:x:1234:0:container user:/:/bin/false"
+    run pcon run --rm --userns keep-id --passwd-entry '$USERNAME:x:$UID:$GID::$HOME:/bin/false' $IMAGE tail -1 /etc/passwd
+    assert_output "$(id -un):x:$(id -u):$(id -g)::/:/bin/false"
+    # a uid the image has: its own entry, nothing added
+    run pcon run --rm --user 1000 $IMAGE sh -c 'grep -c ":1000:" /etc/passwd'
+    assert_output 1
+}
