@@ -480,6 +480,16 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     case CO_HOSTUSER:
         strv_push(&a->o.hostusers, arg);
         return 1;
+    case CO_IMAGE_VOLUME:
+        if (strcmp(arg, "bind") != 0 && strcmp(arg, "tmpfs") != 0 && strcmp(arg, "ignore") != 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid image-volume type \"%s\". Pick one of bind, tmpfs, or "
+                                  "ignore",
+                                  arg);
+        o->image_volume = arg;
+        return 1;
+    case CO_DISABLE_CONTENT_TRUST:
+        return 1;
     case CO_PASSWD:
         a->o.passwd_off = !cmd_flag_value(arg);
         return 1;

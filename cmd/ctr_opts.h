@@ -68,6 +68,8 @@ enum {
     CO_GROUP_ADD,
     CO_HOSTUSER,
     CO_PASSWD,
+    CO_IMAGE_VOLUME,
+    CO_DISABLE_CONTENT_TRUST,
     CO_PASSWD_ENTRY,
     CO_TZ,
     CO_ENV_HOST,
@@ -184,6 +186,10 @@ enum {
           "fs.mqueue.*)" },                                                                        \
         { CO_GROUP_ADD, "group-add", 0, "GROUP", "More supplementary groups for the user" },       \
         { CO_HOSTUSER, "hostuser", 0, "USER", "Add a host user's account to /etc/passwd" },        \
+        { CO_IMAGE_VOLUME, "image-volume", 0, "MODE",                                              \
+          "The image's VOLUMEs: bind (anonymous volumes, default), tmpfs or ignore" },             \
+        { CO_DISABLE_CONTENT_TRUST, "disable-content-trust", 0, NULL,                              \
+          "Accepted for Docker's command line (does nothing)" },                                   \
         { CO_PASSWD, "passwd", 0, NULL,                                                            \
           "Add an entry for a --user uid the image lacks to /etc/passwd (default true)" },         \
         { CO_PASSWD_ENTRY, "passwd-entry", 0, "ENTRY",                                             \

@@ -237,6 +237,7 @@ struct engine_create_opts {
     char **net_opts;             /* --network NAME:OPTS: "NAME:OPTS" each, as given */
     char **cap_add, **cap_drop;  /* --cap-add, --cap-drop, normalized */
     const char *seccomp_profile; /* --security-opt seccomp=: "unconfined", a path, or NULL */
+    const char *image_volume;    /* --image-volume: "bind" (NULL), "tmpfs" or "ignore" */
     bool no_new_privs;
     char **tmpfs;
     char **secrets; /* --secret NAME[,OPTS] */

@@ -513,6 +513,52 @@ volume_at(const struct ctr_config *g, const char *dst)
     return false;
 }
 
+/* g has a --tmpfs at dst */
+static bool
+tmpfs_at(const struct ctr_config *g, const char *dst)
+{
+    for (size_t i = 0; g->tmpfs && g->tmpfs[i]; i++) {
+        struct tmpfs_mount t;
+        bool same;
+        if (engine_spec_tmpfs_parse(g->tmpfs[i], &t, NULL) < 0)
+            continue;
+        same = strcmp(t.dst, dst) == 0;
+        engine_spec_tmpfs_free(&t);
+        if (same)
+            return true;
+    }
+    return false;
+}
+
+/* The image's VOLUMEs, as podman mounts them (--image-volume): an
+ * anonymous volume each (filled from the image at its first mount, gone
+ * with rm -v), a tmpfs each, or nothing; a path the container mounts
+ * something at itself is left to that */
+static int
+image_volumes(struct store *st, struct ctr_config *g, char *const *paths, const char *mode,
+              struct pcon_err *err)
+{
+    for (size_t i = 0; paths && paths[i] && (mode == NULL || strcmp(mode, "ignore") != 0); i++) {
+        cleanup_free char *rel = fs_path_clean_clamped(paths[i]);
+        cleanup_free char *dst = rel && *rel ? xasprintf("/%s", rel) : NULL;
+        struct volume_rec rec;
+
+        if (dst == NULL)
+            continue; /* the root itself: nothing to cover */
+        if (volume_at(g, dst) || tmpfs_at(g, dst))
+            continue;
+        if (mode && strcmp(mode, "tmpfs") == 0) {
+            strv_push(&g->tmpfs, dst);
+            continue;
+        }
+        if (storage_volume_create(st, NULL, NULL, NULL, false, true, &rec, err) < 0)
+            return -1;
+        strv_push_take(&g->volumes, xasprintf("%s:%s", rec.name, dst));
+        storage_volume_free(&rec);
+    }
+    return 0;
+}
+
 /* --volumes-from CTR[:ro|rw]: the other's volumes and binds (as stored:
  * named and anonymous ones by name), read-only or not as there unless
  * asked; a path this one mounts itself stays its own */
@@ -771,6 +817,8 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
         engine_spec_tmpfs_free(&t);
         strv_push(&g->tmpfs, o->tmpfs[i]);
     }
+    if (!o->infra && image_volumes(st, g, ic.volumes, o->image_volume, err) < 0)
+        goto out;
     /* a secret must be there when the container is made (and at each start) */
     for (size_t i = 0; o->secrets && o->secrets[i]; i++) {
         struct secret_spec sp;

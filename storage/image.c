@@ -38,6 +38,7 @@ storage_image_config_free(struct image_config *c)
     free(c->workdir);
     free(c->user);
     strv_free(c->exposed_ports);
+    strv_free(c->volumes);
     strv_free(c->health_test);
     memset(c, 0, sizeof *c);
 }
@@ -236,6 +237,9 @@ storage_image_config(struct store *st, const struct image *img, struct image_con
     if ((exposed = json_get_obj(cfg, "ExposedPorts")) != NULL)
         for (size_t i = 0; i < exposed->u.object.len; i++)
             strv_push(&out->exposed_ports, exposed->u.object.keys[i]);
+    if ((exposed = json_get_obj(cfg, "Volumes")) != NULL)
+        for (size_t i = 0; i < exposed->u.object.len; i++)
+            strv_push(&out->volumes, exposed->u.object.keys[i]);
     if ((exposed = json_get_obj(cfg, "Healthcheck")) != NULL) {
         int64_t v;
         if (json_get_strv(exposed, "Test", &out->health_test, NULL) < 0)

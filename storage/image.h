@@ -22,6 +22,7 @@ struct image_config {
     char **env, **cmd, **entrypoint;
     char *workdir, *user;
     char **exposed_ports; /* the keys of ExposedPorts: "8080/tcp", in the config's order */
+    char **volumes;       /* the keys of Volumes: paths in the container */
     /* Healthcheck: Test (NULL: none), the times in nanoseconds, 0 unset */
     char **health_test;
     int64_t health_interval, health_timeout, health_start_period;

@@ -183,3 +183,36 @@ PY
     refute_output_contains "none.tar" # nor a temporary one
     pcon volume rm vexp vimp vgz >/dev/null
 }
+
+@test "an image's VOLUME is an anonymous volume filled from the image (--image-volume bind); tmpfs or ignore when asked" {
+    local ctx=$BATS_TEST_TMPDIR/ctx
+    mkdir -p "$ctx"
+    printf 'FROM %s\nRUN mkdir -p /data && echo seeded > /data/f\nVOLUME /data\n' "$IMAGE" >"$ctx/Dockerfile"
+    pcon build -q -t localhost/withvol "$ctx" >/dev/null
+    local before
+    before=$(pcon volume ls -q | wc -l)
+    pcon run --name iv localhost/withvol sh -c 'cat /data/f; echo more > /data/g'
+    run pcon inspect --format '{{range .Mounts}}{{.Type}} {{.Destination}}{{end}}' iv
+    assert_output "volume /data"
+    [ "$(pcon volume ls -q | wc -l)" -eq $((before + 1)) ]
+    # it goes with rm -v, as an anonymous -v /data would
+    pcon rm -v iv >/dev/null
+    [ "$(pcon volume ls -q | wc -l)" -eq "$before" ]
+    run pcon run --rm localhost/withvol cat /data/f
+    assert_output seeded
+    [ "$(pcon volume ls -q | wc -l)" -eq "$before" ]
+    # a mount of the container's own at the path wins
+    pcon volume create mine >/dev/null
+    run pcon run --rm -v mine:/data localhost/withvol cat /data/f
+    assert_output seeded
+    [ "$(pcon volume ls -q | wc -l)" -eq $((before + 1)) ]
+    pcon volume rm mine >/dev/null
+    run pcon run --rm --image-volume tmpfs localhost/withvol sh -c 'grep " /data " /proc/mounts | cut -d" " -f3; ls /data | wc -l'
+    assert_output $'tmpfs\n0'
+    run pcon run --rm --image-volume ignore localhost/withvol sh -c 'grep -c " /data " /proc/mounts; cat /data/f'
+    assert_output $'0\nseeded'
+    [ "$(pcon volume ls -q | wc -l)" -eq "$before" ]
+    run -125 --separate-stderr pcon run --rm --image-volume nope localhost/withvol true
+    [ "$stderr" = 'Error: invalid image-volume type "nope". Pick one of bind, tmpfs, or ignore' ]
+    pcon rmi localhost/withvol >/dev/null
+}
