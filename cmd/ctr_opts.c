@@ -456,6 +456,9 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
             strv_push(&a->o.requires, w);
         return 1;
     }
+    case CO_PERSONALITY:
+        a->o.personality = arg;
+        return 1;
     case CO_UMASK:
         a->o.umask = arg;
         return 1;

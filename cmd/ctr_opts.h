@@ -87,6 +87,7 @@ enum {
     CO_BLKIO_WEIGHT,
     CO_PIDFILE,
     CO_UMASK,
+    CO_PERSONALITY,
     CO_ANNOTATION,
     CO_UNSETENV,
     CO_UNSETENV_ALL,
@@ -111,6 +112,7 @@ enum {
         { CO_REQUIRES, "requires", 0, "CTR[,CTR]",                                                 \
           "Containers started before this one (its dependencies)" },                               \
         { CO_UMASK, "umask", 0, "MASK", "The container process's umask (default 0022)" },          \
+        { CO_PERSONALITY, "personality", 0, "DOMAIN", "The execution domain: LINUX or LINUX32" },  \
         { CO_UNSETENV, "unsetenv", 0, "NAME", "Unset a default (the image's, pcon's) variable" },  \
         { CO_UNSETENV_ALL, "unsetenv-all", 0, NULL, "Unset every default variable" },              \
         { CO_CAP_ADD, "cap-add", 0, "CAP",                                                         \

@@ -75,6 +75,7 @@ struct ctr_config {
     char *conmon_pidfile; /* --conmon-pidfile: the monitor's pid, written at each start */
     char *pidfile;        /* --pidfile: the container's init's pid, written at each start */
     int umask;            /* --umask, or -1: 0022 */
+    int personality;      /* --personality: PER_LINUX or PER_LINUX32, -1: as pcon's */
     char **annotations;   /* --annotation KEY=VALUE */
     char **requires;      /* --requires: the ids of the containers started before it */
     enum sdnotify_mode sdnotify;
@@ -223,6 +224,7 @@ struct engine_create_opts {
     const char *conmon_pidfile; /* --conmon-pidfile */
     const char *pidfile;        /* --pidfile */
     const char *umask;          /* --umask (octal), NULL: podman's 0022 */
+    const char *personality;    /* --personality LINUX|LINUX32 */
     char **annotations;         /* --annotation */
     char **unsetenv;            /* --unsetenv NAME: out of the image's and the default env */
     bool unsetenv_all;          /* --unsetenv-all: none of them */

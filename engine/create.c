@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <pwd.h>
 #include <netinet/in.h>
+#include <sys/personality.h>
 #include <sys/socket.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -743,6 +744,18 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     g->labels = o->labels ? strv_dup(o->labels) : NULL;
     g->create_args = o->create_args ? strv_dup(o->create_args) : NULL;
     g->umask = -1;
+    g->personality = -1;
+    if (o->personality) {
+        if (strcmp(o->personality, "LINUX") == 0)
+            g->personality = PER_LINUX;
+        else if (strcmp(o->personality, "LINUX32") == 0)
+            g->personality = PER_LINUX32;
+        else {
+            pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                           "invalid personality domain \"%s\": LINUX or LINUX32", o->personality);
+            goto out;
+        }
+    }
     if (o->umask) {
         char *end;
         long v = strtol(o->umask, &end, 8);

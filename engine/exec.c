@@ -369,6 +369,7 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
     p.group_add = c->cfg.group_add;
     p.ulimits = c->cfg.ulimits;
     p.umask = c->cfg.umask;
+    p.personality = c->cfg.personality;
     p.no_new_privs = c->cfg.no_new_privs;
     if (engine_seccomp_for(st, &c->cfg, p.caps, &filter, &p.seccomp_len, err) < 0)
         return -1;

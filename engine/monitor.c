@@ -1184,6 +1184,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     ic.proc.group_add = g->group_add;
     ic.proc.ulimits = g->ulimits;
     ic.proc.umask = g->umask;
+    ic.proc.personality = g->personality;
     ic.sysctls = g->sysctls;
     ic.proc.no_new_privs = g->no_new_privs;
     if (engine_seccomp_for(m->st, g, ic.proc.caps, &filter, &ic.proc.seccomp_len, err) < 0)

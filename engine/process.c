@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -232,6 +233,12 @@ engine_process_exec(const struct engine_process *p)
      * read them. With -t the terminal is its own (tty_setup). */
     if (setsid() < 0) {
         pcon_fail(&err, errno, "create a session");
+        engine_process_fail(p->syncfd, &err, 125);
+    }
+    /* the execution domain first: the seccomp profile allows the call with
+     * the common domains only */
+    if (p->personality >= 0 && personality((unsigned long) p->personality) < 0) {
+        pcon_fail(&err, errno, "set the personality");
         engine_process_fail(p->syncfd, &err, 125);
     }
     if (identity_apply(p, &home, &err) < 0)

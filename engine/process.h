@@ -33,6 +33,7 @@ struct engine_process {
     int stdio[3];           /* dup2'd onto 0, 1, 2 when >= 0 */
     unsigned listen_fds;    /* socket activation: fds 3 .. 3 + n - 1 stay open for it */
     int umask;              /* --umask, or -1 for podman's 0022 */
+    int personality;        /* --personality's domain, or -1 */
     sigset_t sigmask;       /* restored before execve */
     int syncfd;
 };

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -259,6 +260,9 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     if (g->pidfile && g->pidfile[0] != '/')
         return pcon_fail(err, EINVAL, "invalid container record: pidfile");
     g->umask = json_get_int(root, "umask", &v) && v >= 0 && v <= 0777 ? (int) v : -1;
+    g->personality = json_get_int(root, "personality", &v) && (v == PER_LINUX || v == PER_LINUX32)
+                         ? (int) v
+                         : -1;
     if (json_get_strv(root, "annotations", &g->annotations, err) < 0
         || json_get_strv(root, "requires", &g->requires, err) < 0)
         return -1;
@@ -410,6 +414,8 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_str(gen, "pidfile", g->pidfile));
     if (g->umask >= 0)
         JG(json_gen_kv_int(gen, "umask", g->umask));
+    if (g->personality >= 0)
+        JG(json_gen_kv_int(gen, "personality", g->personality));
     if (g->annotations)
         JG(json_gen_kv_strv(gen, "annotations", g->annotations));
     if (g->requires)

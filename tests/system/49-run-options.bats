@@ -107,3 +107,17 @@ HOME=/root"
     assert_status 1
     assert_no_containers
 }
+
+@test "--personality LINUX32 gives the container's processes (exec's too) the 32-bit domain" {
+    [ "$(uname -m)" = x86_64 ] || skip "the 32-bit domain's machine name is x86-64's i686"
+    run pcon run --rm --personality LINUX32 $IMAGE uname -m
+    assert_output i686
+    run pcon run --rm --personality LINUX $IMAGE uname -m
+    assert_output x86_64
+    pcon run -d --name pers --personality LINUX32 $IMAGE sleep 60 >/dev/null
+    run pcon exec pers uname -m
+    assert_output i686
+    pcon rm -f -t 0 pers >/dev/null
+    run -125 --separate-stderr pcon run --rm --personality LINUX64 $IMAGE true
+    assert_one_error_line
+}
