@@ -569,6 +569,15 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         o->health_retries = (int) n;
         return 1;
     }
+    case CO_HEALTH_ON_FAILURE:
+        if (strcmp(arg, "none") != 0 && strcmp(arg, "kill") != 0 && strcmp(arg, "restart") != 0
+            && strcmp(arg, "stop") != 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid on-failure action \"%s\" for health check: supported "
+                                  "actions are none,kill,restart,stop",
+                                  arg);
+        o->health_on_failure = arg;
+        return 1;
     case CO_NO_HEALTHCHECK:
         o->no_healthcheck = cmd_flag_value(arg);
         return 1;

@@ -43,6 +43,7 @@ enum {
     CO_HEALTH_START_PERIOD,
     CO_HEALTH_TIMEOUT,
     CO_NO_HEALTHCHECK,
+    CO_HEALTH_ON_FAILURE,
     CO_INIT,
     CO_PID,
     CO_IPC,
@@ -234,6 +235,8 @@ enum {
         { CO_HEALTH_TIMEOUT, "health-timeout", 0, "DURATION",                                      \
           "Time a check may take before it counts as failed (default 30s)" },                      \
         { CO_NO_HEALTHCHECK, "no-healthcheck", 0, NULL, "Disable any healthcheck" },               \
+        { CO_HEALTH_ON_FAILURE, "health-on-failure", 0, "ACTION",                                  \
+          "Once unhealthy: none (default), kill, restart or stop the container" },                 \
         { CO_SECRET, "secret", 0, "NAME[,OPTS]",                                                   \
           "A secret (pcon secret create) as /run/secrets/NAME; type=env, target=, uid=, gid=,"     \
           " mode=" },                                                                              \

@@ -563,6 +563,8 @@ inspect_config(yajl_gen g, const struct ctr_config *cf)
         JG(json_gen_kv_int(g, "Retries", cf->health_retries));
         JG(yajl_gen_map_close(g));
     }
+    JG(json_gen_kv_str(g, "HealthcheckOnFailureAction",
+                       cf->health_on_failure ? cf->health_on_failure : "none"));
     return yajl_gen_map_close(g);
 fail:
     return yajl_gen_in_error_state;

@@ -143,7 +143,8 @@ struct ctr_config {
     char **health_test;
     int64_t health_interval, health_timeout, health_start_period;
     int health_retries;
-    int timeout; /* --timeout: seconds the container may run, 0 for no limit */
+    char *health_on_failure; /* --health-on-failure: kill, restart, stop; NULL: none */
+    int timeout;             /* --timeout: seconds the container may run, 0 for no limit */
     /* pods (pod/): the pod's id for its infra and its members, else NULL;
      * a member joins its infra (pod_infra) in the namespaces in pod_join
      * (POD_JOIN_*): with POD_JOIN_NET its network is container:INFRA */
@@ -278,7 +279,8 @@ struct engine_create_opts {
     /* --health-cmd (as given: a JSON array or a shell command, "none"),
      * --no-healthcheck; the times as given (NULL: the image's or podman's) */
     const char *health_cmd, *health_interval, *health_timeout, *health_start_period;
-    int health_retries; /* 0: not given */
+    int health_retries;            /* 0: not given */
+    const char *health_on_failure; /* none, kill, restart, stop */
     bool no_healthcheck;
     /* around the record: where the image comes from, what the container
      * replaces, where its id is written */

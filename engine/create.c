@@ -250,6 +250,8 @@ build_health(struct ctr_config *g, const struct image_config *ic,
                                              : 30000000000LL;
     g->health_start_period = o->health_start_period ? time_parse_duration(o->health_start_period)
                                                     : ic->health_start_period;
+    if (o->health_on_failure && strcmp(o->health_on_failure, "none") != 0)
+        g->health_on_failure = xstrdup(o->health_on_failure);
     g->health_retries = o->health_retries > 0    ? o->health_retries
                         : ic->health_retries > 0 ? ic->health_retries
                                                  : 3;

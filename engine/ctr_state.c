@@ -43,7 +43,7 @@ engine_ctr_state_running(struct store *st, struct container *c, pid_t pid, int64
 }
 
 bool
-engine_ctr_state_exited(struct store *st, struct container *c, int code)
+engine_ctr_state_exited(struct store *st, struct container *c, int code, bool again_anyway)
 {
     cleanup_close int lock = engine_ctr_lock(st, c->cfg.id, NULL);
     char now[64];
@@ -69,6 +69,7 @@ engine_ctr_state_exited(struct store *st, struct container *c, int code)
         again = !c->state.stopped_by_user;
         break;
     }
+    again |= again_anyway;
     c->state.status = again ? CTR_RUNNING : CTR_EXITED;
     if (again)
         c->state.restart_count++;

@@ -95,12 +95,13 @@ struct monitor {
     char **nameservers;      /* the gateways of those with DNS */
     int notify_fd;           /* --sdnotify=container: the container's NOTIFY_SOCKET, or -1 */
     pid_t health_pid;        /* the healthcheck running, or 0 */
-    bool ready_sent;         /* --sdnotify=healthy: READY=1 told */
-    char **notify_env;       /* the container's environment, with NOTIFY_SOCKET */
-    bool notify_mainpid;     /* MAINPID (this monitor) told the service manager */
-    unsigned listen_fds;     /* socket activation: fds 3.. for the container (LISTEN_FDS) */
-    char **ctr_env;          /* the container's environment with what the monitor adds */
-    char **secret_env;       /* --secret type=env: NAME=VALUE each */
+    bool restart_once;   /* --health-on-failure=restart: this exit restarts, whatever the policy */
+    bool ready_sent;     /* --sdnotify=healthy: READY=1 told */
+    char **notify_env;   /* the container's environment, with NOTIFY_SOCKET */
+    bool notify_mainpid; /* MAINPID (this monitor) told the service manager */
+    unsigned listen_fds; /* socket activation: fds 3.. for the container (LISTEN_FDS) */
+    char **ctr_env;      /* the container's environment with what the monitor adds */
+    char **secret_env;   /* --secret type=env: NAME=VALUE each */
     pid_t pid;
     int64_t started_ns;
     bool exited;
@@ -657,11 +658,48 @@ health_cb(struct loop *l, void *opaque)
             (void) dup2(nul, 2);
         }
         engine_ctr_state_reload(m->st, m->c);
-        _exit(engine_health_check(m->st, m->c, &healthy, &err) < 0 ? 125 : !healthy);
+        if (engine_health_check(m->st, m->c, &healthy, &err) < 0)
+            _exit(125);
+        if (!healthy) {
+            /* 2: unhealthy now (the retries spent), for --health-on-failure */
+            cleanup_free char *status = engine_health_status(m->st, m->c);
+            _exit(status && strcmp(status, "unhealthy") == 0 ? 2 : 1);
+        }
+        _exit(0);
     }
     if (pid > 0)
         m->health_pid = pid;
     loop_timer_arm(l, &m->health, loop_now_ns() + m->c->cfg.health_interval);
+}
+
+/* --health-on-failure, once the container turned unhealthy: kill it;
+ * stop it (its stop signal, SIGKILL after its stop timeout) as `stop`
+ * would, the restart policy aside; or restart it so */
+static void
+health_failed(struct monitor *m)
+{
+    const char *action = m->c->cfg.health_on_failure;
+    bool stop = action && strcmp(action, "stop") == 0;
+
+    if (action == NULL || m->exited)
+        return;
+    if (strcmp(action, "kill") == 0) {
+        (void) kill(m->pid, SIGKILL);
+        return;
+    }
+    if (stop) {
+        cleanup_close int lock = engine_ctr_lock(m->st, m->c->cfg.id, NULL);
+        engine_ctr_state_reload(m->st, m->c);
+        m->c->state.stopped_by_user = true;
+        (void) engine_ctr_state_save(m->st, m->c, false, NULL);
+    } else {
+        m->restart_once = true;
+    }
+    (void) kill(m->pid, m->c->cfg.stop_signal > 0 ? m->c->cfg.stop_signal : SIGTERM);
+    loop_timer_arm(&m->loop, &m->timeout,
+                   loop_now_ns()
+                       + (int64_t) (m->c->cfg.stop_timeout >= 0 ? m->c->cfg.stop_timeout : 10)
+                             * 1000000000LL);
 }
 
 /* SIGCHLD reaps every child (a detached monitor is a subreaper); the rest
@@ -689,6 +727,8 @@ signal_cb(struct loop *l, const struct signalfd_siginfo *si, void *opaque)
             m->health_pid = 0;
             if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
                 health_ready(m);
+            if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+                health_failed(m);
         }
         if (r != m->pid || m->exited)
             continue;
@@ -1451,13 +1491,14 @@ monitor_loop(struct monitor *m)
             cleanup_free char *a = xasprintf("containerExitCode=%d", code);
             engine_ctr_event(m->st, m->c, "died", (char *[]){ a, NULL });
         }
-        if (!engine_ctr_state_exited(m->st, m->c, code))
+        if (!engine_ctr_state_exited(m->st, m->c, code, m->restart_once))
             return code;
+        m->restart_once = false;
         /* the restart policy: same root, new init */
         usleep(100000);
         if (monitor_start_init(m, &err) < 0) {
             pcon_err_clear(&err);
-            (void) engine_ctr_state_exited(m->st, m->c, 125);
+            (void) engine_ctr_state_exited(m->st, m->c, 125, false);
             return 125;
         }
         engine_ctr_event(m->st, m->c, "restart", NULL);

@@ -160,6 +160,7 @@ engine_ctr_free(struct container *c)
     strv_free(g->sysctls);
     strv_free(g->group_add);
     strv_free(g->hostusers);
+    free(g->health_on_failure);
     free(g->passwd_entry);
     free(g->localtime);
     free(g->init_path);
@@ -361,6 +362,9 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
         g->health_start_period = json_get_int(root, "health_start_period", &v) && v >= 0 ? v : 0;
         g->health_retries =
             json_get_int(root, "health_retries", &v) && v > 0 && v < 1000000 ? (int) v : 3;
+        s = json_get_str(root, "health_on_failure");
+        if (s && (strcmp(s, "kill") == 0 || strcmp(s, "restart") == 0 || strcmp(s, "stop") == 0))
+            g->health_on_failure = xstrdup(s);
     }
     g->pod = dup_or_null(json_get_str(root, "pod"));
     if (g->pod && !hex64_valid(g->pod))
@@ -544,6 +548,8 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_int(gen, "health_timeout", g->health_timeout));
         JG(json_gen_kv_int(gen, "health_start_period", g->health_start_period));
         JG(json_gen_kv_int(gen, "health_retries", g->health_retries));
+        if (g->health_on_failure)
+            JG(json_gen_kv_str(gen, "health_on_failure", g->health_on_failure));
     }
     if (g->pod) {
         JG(json_gen_kv_str(gen, "pod", g->pod));

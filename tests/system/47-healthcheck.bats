@@ -89,7 +89,8 @@ health_is() {
     pcon run -d --name nonecmd --health-cmd none localhost/hcimg sleep 100
     for c in nohc nonecmd; do
         run pcon inspect --format '{{json .Config}}' $c
-        refute_output_contains Healthcheck
+        refute_output_contains '"Healthcheck":'
+        assert_output_contains '"HealthcheckOnFailureAction":"none"'  # podman's, always
         run pcon ps --filter name=$c --filter health=none --format '{{.Names}}'
         assert_output $c
     done
@@ -101,4 +102,32 @@ health_is() {
     assert_output '["CMD","test","-d","/etc"]'
     pcon rm -f -t 0 fromimg nohc nonecmd execform
     pcon rmi localhost/hcimg
+}
+
+@test "--health-on-failure: kill, stop (the restart policy aside) or restart the container once it turns unhealthy" {
+    local a
+    for a in kill stop restart none; do
+        pcon run -d --name "hof-$a" $([ $a = stop ] && echo --restart always) --health-cmd 'test -e /tmp/ok' \
+            --health-interval 1s --health-retries 2 --health-on-failure $a $IMAGE \
+            sh -c 'trap "exit 3" TERM; sleep 100 & wait' >/dev/null
+    done
+    run pcon inspect --format '{{.Config.HealthcheckOnFailureAction}}' hof-kill hof-none
+    assert_output $'kill\nnone'
+    wait_for 20 sh -c "[ \"\$($PCON --root $PCON_ROOT --runroot $PCON_RUNROOT inspect --format '{{.RestartCount}}' hof-restart)\" -ge 1 ]"
+    wait_for 20 sh -c "[ \"\$($PCON --root $PCON_ROOT --runroot $PCON_RUNROOT inspect --format '{{.State.Status}}' hof-stop)\" = exited ]"
+    wait_for 20 sh -c "[ \"\$($PCON --root $PCON_ROOT --runroot $PCON_RUNROOT inspect --format '{{.State.Status}}' hof-kill)\" = exited ]"
+    # killed: SIGKILL's code; stopped: its stop signal, and not brought back
+    run pcon inspect --format '{{.State.ExitCode}}' hof-kill hof-stop
+    assert_output $'137\n3'
+    sleep 1
+    run pcon inspect --format '{{.State.Status}} {{.RestartCount}}' hof-stop
+    assert_output "exited 0"
+    # restarted whatever its policy (none here), its health started again
+    run pcon inspect --format '{{.State.Status}}' hof-restart hof-none
+    assert_output $'running\nrunning'
+    run pcon inspect --format '{{.State.Health.Status}}' hof-none
+    assert_output unhealthy
+    run -125 --separate-stderr pcon run --rm --health-on-failure reboot $IMAGE true
+    [ "$stderr" = 'Error: invalid on-failure action "reboot" for health check: supported actions are none,kill,restart,stop' ]
+    pcon rm -f -t 0 hof-kill hof-stop hof-restart hof-none >/dev/null
 }
