@@ -456,6 +456,23 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
             strv_push(&a->o.requires, w);
         return 1;
     }
+    case CO_ATTACH: {
+        cleanup_free char *buf = xstrdup(arg);
+        char *save = NULL;
+        for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+            unsigned bit = strcasecmp(w, "stdin") == 0    ? ATTACH_STDIN
+                           : strcasecmp(w, "stdout") == 0 ? ATTACH_STDOUT
+                           : strcasecmp(w, "stderr") == 0 ? ATTACH_STDERR
+                                                          : 0;
+            if (bit == 0)
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                      "invalid stream \"%s\" for --attach - must be one of stdin, "
+                                      "stdout, or stderr: invalid argument",
+                                      w);
+            a->o.attach |= bit;
+        }
+        return 1;
+    }
     case CO_PERSONALITY:
         a->o.personality = arg;
         return 1;

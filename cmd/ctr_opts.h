@@ -89,6 +89,7 @@ enum {
     CO_PIDFILE,
     CO_UMASK,
     CO_PERSONALITY,
+    CO_ATTACH,
     CO_ANNOTATION,
     CO_UNSETENV,
     CO_UNSETENV_ALL,
@@ -113,6 +114,8 @@ enum {
         { CO_REQUIRES, "requires", 0, "CTR[,CTR]",                                                 \
           "Containers started before this one (its dependencies)" },                               \
         { CO_UMASK, "umask", 0, "MASK", "The container process's umask (default 0022)" },          \
+        { CO_ATTACH, "attach", 'a', "STREAM",                                                      \
+          "Show only these of the container's streams: stdin, stdout, stderr (repeatable)" },      \
         { CO_PERSONALITY, "personality", 0, "DOMAIN", "The execution domain: LINUX or LINUX32" },  \
         { CO_UNSETENV, "unsetenv", 0, "NAME", "Unset a default (the image's, pcon's) variable" },  \
         { CO_UNSETENV_ALL, "unsetenv-all", 0, NULL, "Unset every default variable" },              \

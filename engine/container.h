@@ -54,6 +54,11 @@ enum sdnotify_mode {
     SDNOTIFY_HEALTHY,       /* the monitor: MAINPID at once, READY=1 once a healthcheck passes */
 };
 
+/* -a/--attach: the streams a foreground container shows */
+#define ATTACH_STDIN  1u
+#define ATTACH_STDOUT 2u
+#define ATTACH_STDERR 4u
+
 struct ctr_config {
     char id[65];
     char *name;
@@ -76,6 +81,7 @@ struct ctr_config {
     char *pidfile;        /* --pidfile: the container's init's pid, written at each start */
     int umask;            /* --umask, or -1: 0022 */
     int personality;      /* --personality: PER_LINUX or PER_LINUX32, -1: as pcon's */
+    unsigned attach;      /* -a: ATTACH_* of the streams shown in the foreground; 0: all */
     char **annotations;   /* --annotation KEY=VALUE */
     char **requires;      /* --requires: the ids of the containers started before it */
     enum sdnotify_mode sdnotify;
@@ -226,6 +232,7 @@ struct engine_create_opts {
     const char *pidfile;        /* --pidfile */
     const char *umask;          /* --umask (octal), NULL: podman's 0022 */
     const char *personality;    /* --personality LINUX|LINUX32 */
+    unsigned attach;            /* -a/--attach: ATTACH_* (0: all of them) */
     char **annotations;         /* --annotation */
     char **unsetenv;            /* --unsetenv NAME: out of the image's and the default env */
     bool unsetenv_all;          /* --unsetenv-all: none of them */

@@ -747,6 +747,7 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     g->create_args = o->create_args ? strv_dup(o->create_args) : NULL;
     g->umask = -1;
     g->personality = -1;
+    g->attach = o->attach;
     if (o->personality) {
         if (strcmp(o->personality, "LINUX") == 0)
             g->personality = PER_LINUX;

@@ -1305,6 +1305,8 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     m->io.err = sio.err;
     m->io.pty = sio.pty;
     m->io.echo = m->echo;
+    m->io.mute[0] = g->attach && !(g->attach & ATTACH_STDOUT);
+    m->io.mute[1] = g->attach && !(g->attach & ATTACH_STDERR);
     m->io.tap = log_tap;
     m->io.ended = output_ended;
     m->io.opaque = m;
@@ -1607,7 +1609,11 @@ start_foreground(struct monitor *m, bool sig_proxy, int *exit_code, struct pcon_
 
     m->echo = true;
     m->sig_proxy = sig_proxy;
-    m->pipes = g->log_driver == LOG_K8S_FILE && !g->rm;
+    /* -a without some stream: the output through pipes, to leave it out */
+    m->pipes =
+        (g->log_driver == LOG_K8S_FILE && !g->rm)
+        || (g->attach != 0
+            && (g->attach & (ATTACH_STDOUT | ATTACH_STDERR)) != (ATTACH_STDOUT | ATTACH_STDERR));
     m->stdin_fwd = g->tty && g->interactive;
     if (monitor_begin(m, err) < 0) {
         engine_ctr_state_failed(m->st, m->c, failure_code(err));

@@ -261,6 +261,7 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     if (g->pidfile && g->pidfile[0] != '/')
         return pcon_fail(err, EINVAL, "invalid container record: pidfile");
     g->umask = json_get_int(root, "umask", &v) && v >= 0 && v <= 0777 ? (int) v : -1;
+    g->attach = json_get_int(root, "attach", &v) && v > 0 && v < 8 ? (unsigned) v : 0;
     g->personality = json_get_int(root, "personality", &v) && (v == PER_LINUX || v == PER_LINUX32)
                          ? (int) v
                          : -1;
@@ -420,6 +421,8 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_int(gen, "umask", g->umask));
     if (g->personality >= 0)
         JG(json_gen_kv_int(gen, "personality", g->personality));
+    if (g->attach)
+        JG(json_gen_kv_int(gen, "attach", g->attach));
     if (g->annotations)
         JG(json_gen_kv_strv(gen, "annotations", g->annotations));
     if (g->requires)

@@ -45,7 +45,7 @@ output_read(struct relay *r, int fd, enum relay_stream s)
         return READ_END;
     if (r->tap)
         r->tap(r->opaque, s, buf, (size_t) n);
-    if (r->echo)
+    if (r->echo && !r->mute[s == RELAY_STDOUT ? 0 : 1])
         (void) fs_write_all((int) s, buf, (size_t) n); /* a closed stdout is the user's */
     return READ_DATA;
 }

@@ -22,6 +22,7 @@ struct relay {
     bool to_pipe; /* `to` is a pipe of ours: closed at our stdin's end */
     int pty;      /* the terminal, or -1 */
     bool echo;    /* copy the output to our stdout and stderr */
+    bool mute[2]; /* but not this one (RELAY_STDOUT - 1, RELAY_STDERR - 1): -a */
     /* every chunk of output (the log), or NULL */
     void (*tap)(void *opaque, enum relay_stream s, const char *buf, size_t n);
     /* both outputs have ended, or NULL */

@@ -121,3 +121,24 @@ HOME=/root"
     run -125 --separate-stderr pcon run --rm --personality LINUX64 $IMAGE true
     assert_one_error_line
 }
+
+@test "run -a/--attach shows only the streams named; the log keeps both; a bad stream is podman's error" {
+    run --separate-stderr pcon run --name att -a stdout $IMAGE sh -c 'echo out; echo err >&2'
+    assert_status 0
+    assert_output out
+    [ -z "$stderr" ]
+    run pcon logs att
+    assert_output $'out\nerr'
+    pcon rm att >/dev/null
+    run --separate-stderr pcon run --rm -a stderr $IMAGE sh -c 'echo out; echo err >&2'
+    [ -z "$output" ]
+    [ "$stderr" = err ]
+    run --separate-stderr pcon run --rm -a stdout -a stderr $IMAGE sh -c 'echo out; echo err >&2'
+    assert_output out
+    [ "$stderr" = err ]
+    # stdin still goes with -i
+    run sh -c "echo typed | $PCON --root $PCON_ROOT --runroot $PCON_RUNROOT run --rm -i -a stdout $IMAGE cat"
+    assert_output typed
+    run -125 --separate-stderr pcon run --rm -a stdall $IMAGE true
+    [ "$stderr" = 'Error: invalid stream "stdall" for --attach - must be one of stdin, stdout, or stderr: invalid argument' ]
+}
