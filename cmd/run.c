@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* pcon run and pcon create */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,15 +9,37 @@
 #include "../lib/cleanup.h"
 #include "ctr_opts.h"
 
-enum { RUN_DETACH = 0x300 };
+enum { RUN_DETACH = 0x300, RUN_PRESERVE_FDS };
 
 static const struct cmd_opt run_opts[] = {
     CREATE_OPTS,
     { 'd', "detach", 'd', NULL, "Run the container in the background and print its ID" },
     { CO_SIG_PROXY, "sig-proxy", 0, NULL,
       "Proxy received signals to the container (default true)" },
+    { RUN_PRESERVE_FDS, "preserve-fds", 0, "N",
+      "Pass down N more file descriptors (3 to 3+N-1) to the process" },
     { 0 },
 };
+
+/* --preserve-fds N: checked at once, before pcon opens anything that could
+ * take one of those numbers */
+static int
+preserve_fds_check(const char *arg, unsigned *out, struct pcon_err *err)
+{
+    char *end;
+    unsigned long n = strtoul(arg, &end, 10);
+
+    if (*arg < '0' || *arg > '9' || *end != '\0' || n > 1024)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid --preserve-fds \"%s\"", arg);
+    for (unsigned long i = 0; i < n; i++)
+        if (fcntl(3 + (int) i, F_GETFD) < 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "file descriptor %lu is not available - the preserve-fds option "
+                                  "requires that all file descriptors must be passed",
+                                  3 + i);
+    *out = (unsigned) n;
+    return 0;
+}
 
 static const struct cmd_opt create_opts[] = {
     CREATE_OPTS,
@@ -40,6 +64,13 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
         }
         if (opt == CO_SIG_PROXY) {
             so.sig_proxy = cmd_flag_value(arg);
+            continue;
+        }
+        if (opt == RUN_PRESERVE_FDS) {
+            if (preserve_fds_check(arg, &so.preserve_fds, &err) < 0) {
+                cmd_create_args_free(&a);
+                return cmd_report(&err);
+            }
             continue;
         }
         r = opt == CMD_OPT_HELP || opt == '?' ? 0 : cmd_create_opt(&a, opt, arg, &err);

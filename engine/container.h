@@ -401,9 +401,10 @@ int engine_ctr_cidfile_check(const char *cidfile, struct pcon_err *err);
 
 /* --- starting and the monitor (engine/monitor.c) --- */
 struct engine_start_opts {
-    bool detach;    /* a monitor process of its own; else this process monitors */
-    bool sig_proxy; /* foreground: pass signals on to the container */
-    int ready_fd;   /* detach: where to report "started" besides the return (or -1) */
+    bool detach;           /* a monitor process of its own; else this process monitors */
+    bool sig_proxy;        /* foreground: pass signals on to the container */
+    int ready_fd;          /* detach: where to report "started" besides the return (or -1) */
+    unsigned preserve_fds; /* --preserve-fds: fds 3.. passed to the container as they are */
 };
 /* Starts c. In the foreground returns when the container has exited (and
  * no restart policy brings it back), with *exit_code set; detached, returns

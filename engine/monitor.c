@@ -100,6 +100,7 @@ struct monitor {
     char **notify_env;   /* the container's environment, with NOTIFY_SOCKET */
     bool notify_mainpid; /* MAINPID (this monitor) told the service manager */
     unsigned listen_fds; /* socket activation: fds 3.. for the container (LISTEN_FDS) */
+    unsigned pass_fds;   /* fds 3.. the container gets: those, or --preserve-fds's */
     char **ctr_env;      /* the container's environment with what the monitor adds */
     char **secret_env;   /* --secret type=env: NAME=VALUE each */
     pid_t pid;
@@ -1210,7 +1211,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     for (size_t i = 0; m->secret_env && m->secret_env[i]; i++)
         engine_spec_env_set(&m->ctr_env, m->secret_env[i], NULL);
     ic.proc.env = m->ctr_env;
-    ic.proc.listen_fds = m->listen_fds;
+    ic.proc.listen_fds = m->pass_fds;
     size_t na = 0;
 
     if (g->init) {
@@ -1531,7 +1532,7 @@ monitor_detached(struct monitor *m, int ready_fd)
     {
         int keep[] = { ready_fd,          m->st->root_dfd,   m->st->run_dfd,
                        m->st->layers_dfd, m->st->images_dfd, m->st->containers_dfd };
-        if (proc_close_fds_from_except(3 + m->listen_fds, keep, sizeof keep / sizeof keep[0]) < 0) {
+        if (proc_close_fds_from_except(3 + m->pass_fds, keep, sizeof keep / sizeof keep[0]) < 0) {
             pcon_fail(&err, errno, "close the caller's file descriptors");
             goto fail;
         }
@@ -1711,6 +1712,17 @@ engine_monitor_start(struct store *st, struct container *c, const struct engine_
     if (engine_ctr_joins_infra(&c->cfg) && infra_ensure(st, c, err) < 0)
         return -1;
     m.listen_fds = c->cfg.infra ? 0 : listen_fds_inherited();
+    m.pass_fds = m.listen_fds > so->preserve_fds ? m.listen_fds : so->preserve_fds;
+    /* what is passed must be the caller's own, never the store's */
+    for (int *fd = (int[]){ st->root_dfd, st->run_dfd, st->layers_dfd, st->images_dfd,
+                            st->containers_dfd },
+             i = 0;
+         i < 5; i++)
+        if (fd[i] >= 3 && fd[i] < 3 + (int) m.pass_fds)
+            return pcon_fail(err, EBADF,
+                             "file descriptor %d is pcon's own: --preserve-fds passes the "
+                             "caller's only",
+                             fd[i]);
     m.timeout.cb = timeout_cb;
     m.timeout.opaque = &m;
     m.health.cb = health_cb;

@@ -142,3 +142,23 @@ HOME=/root"
     run -125 --separate-stderr pcon run --rm -a stdall $IMAGE true
     [ "$stderr" = 'Error: invalid stream "stdall" for --attach - must be one of stdin, stdout, or stderr: invalid argument' ]
 }
+
+@test "run --preserve-fds N passes the caller's fds 3.. to the container, and nothing else; a missing one is refused" {
+    echo handed-over > "$BATS_TEST_TMPDIR/f"
+    run sh -c "$PCON --root $PCON_ROOT --runroot $PCON_RUNROOT run --rm --preserve-fds 1 $IMAGE sh -c 'cat <&3' 3<'$BATS_TEST_TMPDIR/f'"
+    assert_output handed-over
+    # without it the fd stays out
+    run sh -c "$PCON --root $PCON_ROOT --runroot $PCON_RUNROOT run --rm $IMAGE sh -c 'cat <&3 || echo none' 3<'$BATS_TEST_TMPDIR/f'"
+    assert_output_contains none
+    # detached too
+    sh -c "$PCON --root $PCON_ROOT --runroot $PCON_RUNROOT run -d --name pfd --preserve-fds 1 $IMAGE sh -c 'cat <&3 >/tmp/got; sleep 60' 3<'$BATS_TEST_TMPDIR/f'" >/dev/null
+    wait_for 10 pcon exec pfd test -s /tmp/got
+    run pcon exec pfd cat /tmp/got
+    assert_output handed-over
+    pcon rm -f -t 0 pfd >/dev/null
+    # (bats holds fds 3 and 4 of its own: 4 closed for pcon)
+    run sh -c "$PCON --root $PCON_ROOT --runroot $PCON_RUNROOT run --rm --preserve-fds 2 $IMAGE true 3<'$BATS_TEST_TMPDIR/f' 4>&- 2>&1; echo rc=\$?"
+    assert_output "Error: file descriptor 4 is not available - the preserve-fds option requires that all file descriptors must be passed
+rc=125"
+    assert_no_containers
+}
