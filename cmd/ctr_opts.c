@@ -56,6 +56,7 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->o.sysctls);
     strv_free(a->o.group_add);
     strv_free(a->o.hostusers);
+    strv_free(a->o.chrootdirs);
     strv_free(a->o.annotations);
     strv_free(a->o.env_merge);
     strv_free(a->o.expose);
@@ -510,6 +511,13 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         return 1;
     case CO_DISABLE_CONTENT_TRUST:
         return 1;
+    case CO_CHROOTDIRS: {
+        cleanup_free char *buf = xstrdup(arg);
+        char *save = NULL;
+        for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save))
+            strv_push(&a->o.chrootdirs, w);
+        return 1;
+    }
     case CO_PASSWD:
         a->o.passwd_off = !cmd_flag_value(arg);
         return 1;

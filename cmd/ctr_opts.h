@@ -69,6 +69,7 @@ enum {
     CO_GROUP_ADD,
     CO_HOSTUSER,
     CO_PASSWD,
+    CO_CHROOTDIRS,
     CO_IMAGE_VOLUME,
     CO_DISABLE_CONTENT_TRUST,
     CO_PASSWD_ENTRY,
@@ -196,6 +197,8 @@ enum {
           "The image's VOLUMEs: bind (anonymous volumes, default), tmpfs or ignore" },             \
         { CO_DISABLE_CONTENT_TRUST, "disable-content-trust", 0, NULL,                              \
           "Accepted for Docker's command line (does nothing)" },                                   \
+        { CO_CHROOTDIRS, "chrootdirs", 0, "DIR",                                                   \
+          "A chroot inside the container: pcon's /etc files are bound below it too" },             \
         { CO_PASSWD, "passwd", 0, NULL,                                                            \
           "Add an entry for a --user uid the image lacks to /etc/passwd (default true)" },         \
         { CO_PASSWD_ENTRY, "passwd-entry", 0, "ENTRY",                                             \

@@ -124,6 +124,7 @@ struct ctr_config {
     char **devices, **ulimits, **sysctls, **group_add;
     /* --hostuser: the host's passwd entries, "NAME:*:UID:GID:GECOS" */
     char **hostusers;
+    char **chrootdirs;  /* --chrootdirs: pcon's /etc files bound below each too */
     bool passwd_off;    /* --passwd=false: no entry for a --user uid the image lacks */
     char *passwd_entry; /* --passwd-entry: that entry's template */
     char *localtime, *init_path;
@@ -260,6 +261,7 @@ struct engine_create_opts {
     const char *proc_opts;                             /* --security-opt proc-opts= */
     char **devices, **ulimits, **sysctls, **group_add; /* as given */
     char **hostusers;                                  /* --hostuser NAME|UID, as given */
+    char **chrootdirs;                                 /* --chrootdirs DIR[,DIR] */
     bool passwd_off;                                   /* --passwd=false */
     const char *passwd_entry;                          /* --passwd-entry */
     const char *tz, *init_path, *cgroupns, *oom_score_adj;

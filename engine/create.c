@@ -450,6 +450,14 @@ confine_store(struct ctr_config *g, const struct engine_create_opts *o, struct p
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid group \"%s\"", v);
         strv_push(&g->group_add, v);
     }
+    for (size_t i = 0; o->chrootdirs && o->chrootdirs[i]; i++) {
+        cleanup_free char *rel = fs_path_clean_clamped(o->chrootdirs[i]);
+        if (o->chrootdirs[i][0] != '/' || rel == NULL || *rel == '\0')
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "--chrootdirs %s: an absolute path below the root",
+                                  o->chrootdirs[i]);
+        strv_push_take(&g->chrootdirs, xasprintf("/%s", rel));
+    }
     g->passwd_off = o->passwd_off;
     g->passwd_entry = o->passwd_entry ? xstrdup(o->passwd_entry) : NULL;
     for (size_t i = 0; o->hostusers && o->hostusers[i]; i++) {

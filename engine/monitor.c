@@ -381,6 +381,18 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
     if (engine_mounts_plan(&po, &m->plan, err) < 0)
         return -1;
     plan_etc_sources(m);
+    /* --chrootdirs: the /etc files pcon binds, below each too */
+    for (size_t d = 0; g->chrootdirs && g->chrootdirs[d]; d++)
+        for (size_t i = 0, n = m->plan.n; i < n; i++) {
+            const struct mount_op *op = &m->plan.ops[i];
+            if (op->kind == MOUNT_BIND && op->src
+                && (strcmp(op->dst, "/etc/hosts") == 0 || strcmp(op->dst, "/etc/resolv.conf") == 0
+                    || strcmp(op->dst, "/etc/hostname") == 0)) {
+                cleanup_free char *src = xstrdup(op->src);
+                cleanup_free char *dst = xasprintf("%s%s", g->chrootdirs[d], op->dst);
+                engine_mounts_plan_bind(&m->plan, src, dst, op->ro);
+            }
+        }
     return 0;
 }
 

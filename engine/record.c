@@ -160,6 +160,7 @@ engine_ctr_free(struct container *c)
     strv_free(g->sysctls);
     strv_free(g->group_add);
     strv_free(g->hostusers);
+    strv_free(g->chrootdirs);
     free(g->health_on_failure);
     free(g->passwd_entry);
     free(g->localtime);
@@ -324,7 +325,8 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
         || json_get_strv(root, "ulimits", &g->ulimits, err) < 0
         || json_get_strv(root, "sysctls", &g->sysctls, err) < 0
         || json_get_strv(root, "group_add", &g->group_add, err) < 0
-        || json_get_strv(root, "hostusers", &g->hostusers, err) < 0)
+        || json_get_strv(root, "hostusers", &g->hostusers, err) < 0
+        || json_get_strv(root, "chrootdirs", &g->chrootdirs, err) < 0)
         return -1;
     g->localtime = dup_or_null(json_get_str(root, "localtime"));
     g->init_path = dup_or_null(json_get_str(root, "init_path"));
@@ -507,6 +509,8 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_strv(gen, "group_add", g->group_add));
     if (g->hostusers)
         JG(json_gen_kv_strv(gen, "hostusers", g->hostusers));
+    if (g->chrootdirs)
+        JG(json_gen_kv_strv(gen, "chrootdirs", g->chrootdirs));
     if (g->passwd_entry)
         JG(json_gen_kv_str(gen, "passwd_entry", g->passwd_entry));
     if (g->passwd_off)

@@ -162,3 +162,12 @@ HOME=/root"
 rc=125"
     assert_no_containers
 }
+
+@test "--chrootdirs: pcon's hosts, hostname and resolv.conf bound below each chroot too" {
+    run pcon run --rm --chrootdirs /jail,/other --add-host jailed:192.0.2.9 --hostname inner $IMAGE sh -c \
+        'grep jailed /jail/etc/hosts; cat /jail/etc/hostname /other/etc/hostname; cmp /etc/resolv.conf /jail/etc/resolv.conf && echo same'
+    assert_status 0
+    assert_output $'192.0.2.9\tjailed\ninner\ninner\nsame'
+    run -125 --separate-stderr pcon run --rm --chrootdirs jail $IMAGE true
+    assert_one_error_line
+}
