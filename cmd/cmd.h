@@ -108,6 +108,9 @@ int cmd_subcommand(struct cmd_ctx *ctx, int argc, char **argv, const char *group
 struct registry_opts;
 /* one of CMD_REG_OPTS into o: true when id was one of them */
 bool cmd_reg_opt(struct registry_opts *o, int id, const char *arg);
+/* --arch ('a'), --os ('o'), --variant ('v') or --platform OS/ARCH[/VARIANT] ('p') into o (one
+ * --platform a command: its parts are kept in a static buffer) */
+int cmd_platform_opt(struct registry_opts *o, int which, const char *arg, struct pcon_err *err);
 
 struct container;
 /* Calls fn for each named container (every container with all). Errors are

@@ -474,6 +474,19 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         }
         return 1;
     }
+    case CO_ARCH:
+    case CO_OS:
+    case CO_VARIANT:
+    case CO_PLATFORM:
+        return cmd_platform_opt(&a->reg,
+                                id == CO_ARCH      ? 'a'
+                                : id == CO_OS      ? 'o'
+                                : id == CO_VARIANT ? 'v'
+                                                   : 'p',
+                                arg, err)
+                       < 0
+                   ? -1
+                   : 1;
     case CO_PERSONALITY:
         a->o.personality = arg;
         return 1;

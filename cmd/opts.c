@@ -351,6 +351,44 @@ cmd_names_collect(const struct cmd_def *def, char **cidfiles, bool ignore, bool 
     return -1;
 }
 
+int
+cmd_platform_opt(struct registry_opts *o, int which, const char *arg, struct pcon_err *err)
+{
+    /* podman's --platform OS/ARCH[/VARIANT] against --arch, --os, --variant */
+    static char buf[256];
+    char *a, *v;
+
+    if ((which == 'p' && (o->arch || o->os)) || (which != 'p' && which != 'v' && o->os == buf))
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "--platform option can not be specified with --arch or --os");
+    if (which != 'p') {
+        if (*arg == '\0')
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "--%s: empty",
+                                  which == 'a'   ? "arch"
+                                  : which == 'o' ? "os"
+                                                 : "variant");
+        *(which == 'a' ? &o->arch : which == 'o' ? &o->os : &o->variant) = arg;
+        return 0;
+    }
+    if (strlen(arg) >= sizeof buf)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid platform \"%s\"", arg);
+    snprintf(buf, sizeof buf, "%s", arg);
+    a = strchr(buf, '/');
+    v = a ? strchr(a + 1, '/') : NULL;
+    if (a == NULL || a == buf || a[1] == '\0' || a[1] == '/'
+        || (v && (v[1] == '\0' || strchr(v + 1, '/'))))
+        return pcon_fail_kind(
+            err, PCON_ERR_USAGE, 0,
+            "invalid platform syntax for --platform=\"%s\": expected OS/ARCH[/VARIANT]", arg);
+    *a++ = '\0';
+    if (v)
+        *v++ = '\0';
+    o->os = buf;
+    o->arch = a;
+    o->variant = v;
+    return 0;
+}
+
 bool
 cmd_reg_opt(struct registry_opts *o, int id, const char *arg)
 {

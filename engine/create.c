@@ -984,6 +984,27 @@ image_current(struct store *st, const char *ref, const struct registry_opts *reg
     return strcmp(local, remote) == 0;
 }
 
+/* whether the stored image is of the platform --arch/--os/--variant ask
+ * for (none asked: any); one of another is pulled again, as podman does */
+static bool
+image_platform_is(struct store *st, const struct image *img, const struct registry_opts *reg)
+{
+    cleanup_free char *text = NULL;
+    cleanup_yajl_val yajl_val v = NULL;
+    const char *a, *os, *var;
+
+    if (reg->arch == NULL && reg->os == NULL && reg->variant == NULL)
+        return true;
+    text = storage_image_raw(st, img, "config.json", NULL);
+    v = text ? json_parse(text, NULL) : NULL;
+    a = v ? json_get_str(v, "architecture") : NULL;
+    os = v ? json_get_str(v, "os") : NULL;
+    var = v ? json_get_str(v, "variant") : NULL;
+    return (reg->arch == NULL || (a && strcmp(a, reg->arch) == 0))
+           && (reg->os == NULL || (os && strcmp(os, reg->os) == 0))
+           && (reg->variant == NULL || (var && strcmp(var, reg->variant) == 0));
+}
+
 /* The image from its registry when asked, when it is missing, or (newer)
  * when the registry's manifest is not the stored one. *pulled: the id the
  * pull gave (the container takes exactly that), else NULL. */
@@ -1000,10 +1021,17 @@ image_ensure(struct store *st, const struct engine_create_opts *o, char **pulled
     reg.quiet = true;
     if (o->pull != PULL_ALWAYS) {
         if (storage_image_lookup(st, o->image, &img, err) == 0) {
-            bool current = o->pull != PULL_NEWER || image_current(st, o->image, &reg, &img);
+            bool platform = image_platform_is(st, &img, &reg);
+            bool current =
+                (o->pull != PULL_NEWER || image_current(st, o->image, &reg, &img)) && platform;
             storage_image_free(&img);
             if (current)
                 return 0;
+            if (!platform && o->pull == PULL_NEVER)
+                return pcon_fail_kind(err, PCON_ERR_NOTFOUND, 0,
+                                      "%s: no image of the platform asked for is stored, and "
+                                      "--pull=never",
+                                      o->image);
         } else if (o->pull == PULL_NEVER || err->kind != PCON_ERR_NOTFOUND) {
             return -1;
         }

@@ -43,16 +43,19 @@ index_pick(struct registry_client *cl, yajl_val list, char picked[72], struct pc
     for (size_t i = 0; i < list->u.array.len; i++) {
         yajl_val p = json_get_obj(list->u.array.values[i], "platform");
         const char *a = json_get_str(p, "architecture"), *os = json_get_str(p, "os");
+        const char *v = json_get_str(p, "variant");
         const char *d = json_get_str(list->u.array.values[i], "digest");
-        if (a && os && strcmp(a, want_arch) == 0 && strcmp(os, want_os) == 0) {
+        if (a && os && strcmp(a, want_arch) == 0 && strcmp(os, want_os) == 0
+            && (cl->o->variant == NULL || (v && strcmp(v, cl->o->variant) == 0))) {
             if (d == NULL || !digest_valid(d))
                 return pcon_fail(err, 0, "invalid digest in manifest list");
             memcpy(picked, d, 72);
             return 0;
         }
     }
-    return pcon_fail(err, 0, "no image found in manifest list for architecture %s, OS %s",
-                     want_arch, want_os);
+    return pcon_fail(err, 0, "no image found in manifest list for architecture %s%s%s, OS %s",
+                     want_arch, cl->o->variant ? ", variant " : "",
+                     cl->o->variant ? cl->o->variant : "", want_os);
 }
 
 /* The manifest text for reference (a tag or digest); a list is resolved

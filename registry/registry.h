@@ -16,6 +16,7 @@ struct registry_opts {
     const char *creds;     /* "user:password" instead of auth.json, or NULL */
     const char *cert_dir;  /* NULL: certs.d */
     const char *arch, *os; /* the platform in a manifest list; NULL: the host's */
+    const char *variant;   /* and its variant (v8, ...); NULL: any */
     bool quiet;            /* no progress, even on a terminal */
 };
 

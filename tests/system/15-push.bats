@@ -221,6 +221,27 @@ CONF
     run --separate-stderr pcon2 pull --tls-verify=false -q --arch s390x "127.0.0.1:$REG_PORT/team/multi:1"
     assert_status 125
     [[ "$stderr" == *"no image found in manifest list for architecture s390x"* ]]
+    run --separate-stderr pcon2 pull --tls-verify=false -q --platform linux/arm64/v8 "127.0.0.1:$REG_PORT/team/multi:1"
+    assert_status 125
+    [[ "$stderr" == *"architecture arm64, variant v8, OS linux"* ]]
+    run -125 --separate-stderr pcon2 pull --platform linux/arm64 --arch arm64 "127.0.0.1:$REG_PORT/team/multi:1"
+    [ "$stderr" = "Error: --platform option can not be specified with --arch or --os" ]
+    # run and create: a stored image of another platform is pulled again
+    local ref="127.0.0.1:$REG_PORT/team/multi:1" img
+    pcon create --name plat --tls-verify=false --platform linux/arm64 "$ref" true >/dev/null
+    img=$(pcon inspect --format '{{.Image}}' plat)
+    run pcon image inspect --format '{{.Architecture}}' "$img"
+    assert_output arm64
+    run pcon run --rm --tls-verify=false --arch amd64 "$ref" true
+    assert_status 0
+    run pcon image inspect --format '{{.Architecture}}' "$ref"
+    assert_output amd64
+    # of the platform asked: no pull (--pull=never would refuse one)
+    run pcon run --rm --pull never --arch amd64 "$ref" true
+    assert_status 0
+    run -125 --separate-stderr pcon run --rm --pull never --arch arm64 "$ref" true
+    assert_one_error_line
+    pcon rm plat >/dev/null
 }
 
 @test "--pull=newer reuses an unchanged image and pulls a changed one" {
