@@ -68,6 +68,11 @@ int fs_open_parent_in_root(int rootfd, const char *relpath, bool create_parents,
 #define FS_COPY_OVERLAY 1u
 #define FS_COPY_OWNER   2u
 #define FS_COPY_REPLACE 4u
+/* the source's regular files have no xattrs (its layer says so): none
+ * listed (directories' still are) */
+#define FS_COPY_NO_FILE_XATTRS 8u
+/* fs_copy_tree_shifted: shared with a second worker process */
+#define FS_COPY_PARALLEL 16u
 
 /* How messages name the two tops of a copy (pcon cp: the paths given). */
 struct fs_copy_names {
@@ -89,7 +94,7 @@ struct fs_idshift {
 ssize_t fs_cap_xattr_shift(char *val, ssize_t len, const struct fs_idshift *ids);
 /* As fs_copy_tree with FS_COPY_OWNER, each owner (the top's too) through
  * ids: whiteouts and overlay xattrs are copied as they are. */
-int fs_copy_tree_shifted(int srcdfd, int dstdfd, const struct fs_idshift *ids,
+int fs_copy_tree_shifted(int srcdfd, int dstdfd, const struct fs_idshift *ids, unsigned flags,
                          struct pcon_err *err);
 /* Copies sdir/sname (a tree, a file, a link) to ddir/name; with sname NULL,
  * as fs_copy_tree, what the directory sdir holds into ddir. names may be

@@ -106,6 +106,7 @@ struct extract {
     struct dir_time *dirs;
     size_t ndirs;
     bool warned_owner;
+    bool file_xattrs; /* a regular file got one */
 };
 
 static void
@@ -153,7 +154,7 @@ xattr_allowed(const char *name)
 }
 
 static void
-apply_xattrs(int fd, struct archive_entry *e)
+apply_xattrs(struct extract *x, int fd, struct archive_entry *e)
 {
     const char *name;
     const void *val;
@@ -161,8 +162,11 @@ apply_xattrs(int fd, struct archive_entry *e)
 
     archive_entry_xattr_reset(e);
     while (archive_entry_xattr_next(e, &name, &val, &len) == ARCHIVE_OK)
-        if (xattr_allowed(name))
+        if (xattr_allowed(name)) {
             (void) fsetxattr(fd, name, val, len, 0); /* best effort, as podman */
+            if (archive_entry_filetype(e) == AE_IFREG)
+                x->file_xattrs = true;
+        }
 }
 
 static int
@@ -330,7 +334,7 @@ extract_entry(struct extract *x, struct archive_entry *e, struct pcon_err *err)
     }
     if (apply_owner(x, fd, pfd, base, e, err) < 0)
         return -1;
-    apply_xattrs(fd, e);
+    apply_xattrs(x, fd, e);
     if (type == AE_IFREG)
         (void) futimens(fd, times); /* times are cosmetic */
     return 0;
@@ -398,7 +402,7 @@ blob_choose(struct blob_out *bo, struct archive *raw, struct src_stream *ss, str
 
 static int
 unpack(int rootfd, struct src_stream *ss, struct blob_out *bo, char diff_id[72], long long *size,
-       struct pcon_err *err)
+       bool *file_xattrs, struct pcon_err *err)
 {
     cleanup_archive struct archive *raw = archive_read_new();
     cleanup_archive struct archive *tar = archive_read_new();
@@ -456,6 +460,8 @@ out:
     digest_final(rs.digest, ret == 0 ? diff_id : ignored);
     if (size)
         *size = rs.size;
+    if (file_xattrs)
+        *file_xattrs = x.file_xattrs;
     return ret;
 }
 
@@ -466,7 +472,7 @@ storage_layer_extract(int rootfd, int tarfd, char diff_id[72], long long *size,
     cleanup_free struct src_stream *ss = xmalloc(sizeof *ss);
 
     *ss = (struct src_stream){ .fd = tarfd, .tee_fd = -1 };
-    return unpack(rootfd, ss, NULL, diff_id, size, err);
+    return unpack(rootfd, ss, NULL, diff_id, size, NULL, err);
 }
 
 static const char *const compression_names[] = {
@@ -517,6 +523,8 @@ write_layer_json(int dfd, const struct layer_info *li, const char *parent, struc
     JG(json_gen_kv_str(g, "blob_digest", li->blob_digest));
     JG(json_gen_kv_int(g, "blob_size", li->blob_size));
     JG(json_gen_kv_str(g, "compression", compression_names[li->compression]));
+    if (li->file_xattrs >= 0)
+        JG(json_gen_kv_bool(g, "file_xattrs", li->file_xattrs > 0));
     JG(yajl_gen_map_close(g));
     text = json_gen_take(g, &len);
     return fs_write_atomic(dfd, "layer.json", text, len, 0600, true, err);
@@ -556,6 +564,10 @@ storage_layer_read(struct store *st, const char *chain_hex, struct layer_info *o
     memcpy(out->blob_digest, blob, 72);
     out->size = size;
     out->blob_size = bsize;
+    {
+        yajl_val fx = json_get(v, "file_xattrs");
+        out->file_xattrs = YAJL_IS_TRUE(fx) ? 1 : YAJL_IS_FALSE(fx) ? 0 : -1;
+    }
     for (c = 0; c < sizeof compression_names / sizeof *compression_names; c++)
         if (strcmp(comp, compression_names[c]) == 0)
             break;
@@ -625,7 +637,9 @@ layer_fill(int tmpfd, const struct layer_src *src, struct layer_info *out, struc
         .tee_fd = bo.linked ? -1 : bo.fd,
         .digest = src->digest ? NULL : digest_new(),
     };
-    r = unpack(difffd, ss, &bo, out->diff_id, &out->size, err);
+    bool xattrs = true;
+    r = unpack(difffd, ss, &bo, out->diff_id, &out->size, &xattrs, err);
+    out->file_xattrs = xattrs ? 1 : 0;
     if (ss->digest)
         digest_final(ss->digest, out->blob_digest);
     else

@@ -25,6 +25,7 @@ struct layer_info {
     char blob_digest[72]; /* the blob: the stream as it came (or its tar) */
     long long blob_size;
     enum layer_compression compression;
+    int file_xattrs; /* its regular files have xattrs: 1, none: 0, not recorded (older): -1 */
 };
 
 /* A layer stream: an fd (any compression). When it is a regular file of

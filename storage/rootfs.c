@@ -213,7 +213,13 @@ layer_shift(struct store *st, const char *layer, const struct storage_shift *s,
     if (mkdirat(mdfd, tmp, 0700) < 0
         || (tfd = openat(mdfd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)) < 0)
         return pcon_fail(err, errno, "create a shifted copy of layer %.12s", layer);
-    if (fs_copy_tree_shifted(src, tfd, &s->ids, err) < 0 || syncfs(tfd) < 0) {
+    /* a layer known to have no file xattrs spares listing them per file */
+    struct layer_info li;
+    unsigned flags = FS_COPY_PARALLEL
+                     | (storage_layer_read(st, layer, &li, NULL) == 0 && li.file_xattrs == 0
+                            ? FS_COPY_NO_FILE_XATTRS
+                            : 0);
+    if (fs_copy_tree_shifted(src, tfd, &s->ids, flags, err) < 0 || syncfs(tfd) < 0) {
         if (err->msg[0] == '\0')
             pcon_fail(err, errno, "sync");
         (void) fs_rm_rf_at(mdfd, tmp, NULL);
