@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
-#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
@@ -627,10 +626,6 @@ struct copy_job {
     unsigned flags;
     const char *src, *dst;        /* the tops, as messages name them */
     const struct fs_idshift *ids; /* NULL: owners as they are */
-    /* a copy shared by workers: each makes every directory, and copies the
-     * rest of the directories whose inode is its own (number % workers);
-     * worker 0 alone sets the directories' metadata */
-    unsigned worker, workers;
 };
 
 static int copy_dir(const struct copy_job *job, const struct copy_pos *pos, int srcfd, int dstfd,
@@ -755,8 +750,6 @@ copy_dir_entry(const struct copy_job *job, const struct copy_pos *pos, int sdir,
         return pcon_fail(err, errno, "open directory \"%s\"", name);
     if (copy_dir(job, pos, s, d, err) < 0)
         return -1;
-    if (job->worker != 0)
-        return 0;
     if (copy_xattrs(s, d, overlay, NULL) < 0)
         return pcon_fail(err, errno, "copy xattrs of \"%s\"", name);
     if (set_owner(job, d, -1, "", st) < 0 || fchmod(d, st->st_mode & 07777) < 0)
@@ -865,26 +858,14 @@ copy_dir(const struct copy_job *job, const struct copy_pos *pos, int srcfd, int 
 {
     cleanup_closedir DIR *d = fs_opendir_at(srcfd);
     struct dirent *de;
-    struct stat dst_;
-    bool mine = true;
 
     if (d == NULL)
         return pcon_fail(err, errno, "open directory");
-    if (job->workers > 1)
-        mine = fstat(srcfd, &dst_) == 0 && dst_.st_ino % job->workers == job->worker;
     while ((errno = 0, de = readdir(d)) != NULL) {
         struct copy_pos child = { pos, de->d_name };
 
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
-        /* another worker's: its subdirectories are everyone's */
-        if (!mine && de->d_type != DT_DIR) {
-            if (de->d_type != DT_UNKNOWN)
-                continue;
-            struct stat est;
-            if (fstatat(srcfd, de->d_name, &est, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(est.st_mode))
-                continue;
-        }
         /* a regular file as readdir says: copy_regular stats it once open */
         if (de->d_type == DT_REG
                 ? copy_regular(job, &child, srcfd, de->d_name, dstfd, de->d_name, err) < 0
@@ -917,85 +898,14 @@ fs_copy_tree(int srcdfd, int dstdfd, unsigned flags, struct pcon_err *err)
     return fs_copy_at(srcdfd, NULL, dstdfd, NULL, flags, NULL, err);
 }
 
-/* the directories' times again once every worker is done (their files,
- * made meanwhile, changed them) */
-static void
-dir_times_again(int srcfd, int dstfd)
-{
-    cleanup_closedir DIR *d = fs_opendir_at(srcfd);
-    struct dirent *de;
-
-    while (d && (de = readdir(d)) != NULL) {
-        cleanup_close int s = -1, t = -1;
-        struct stat st;
-        if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        s = openat(srcfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        t = s < 0 ? -1 : openat(dstfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (t < 0 || fstat(s, &st) < 0)
-            continue;
-        dir_times_again(s, t);
-        (void) futimens(t, (struct timespec[]){ st.st_atim, st.st_mtim }); /* cosmetic */
-    }
-}
-
-/* worker 1 of a shared copy, in a child: its error's text through fd */
-static pid_t
-copy_worker(const struct copy_job *job, int srcdfd, int dstdfd, int fd)
-{
-    pid_t pid = fork();
-
-    if (pid == 0) {
-        struct copy_job mine = *job;
-        struct pcon_err err = { 0 };
-        mine.worker = 1;
-        if (copy_dir(&mine, NULL, srcdfd, dstdfd, &err) < 0) {
-            (void) !write(fd, err.msg ? err.msg : "copy", strlen(err.msg ? err.msg : "copy"));
-            _exit(1);
-        }
-        _exit(0);
-    }
-    return pid;
-}
-
 int
 fs_copy_tree_shifted(int srcdfd, int dstdfd, const struct fs_idshift *ids, unsigned flags,
                      struct pcon_err *err)
 {
-    struct copy_job job = { FS_COPY_OWNER | (flags & FS_COPY_NO_FILE_XATTRS), ".", ".", ids, 0, 1 };
+    struct copy_job job = { FS_COPY_OWNER | (flags & FS_COPY_NO_FILE_XATTRS), ".", ".", ids };
     struct stat st;
-    int p[2] = { -1, -1 };
-    pid_t helper = -1;
-    int r;
 
-    /* two workers on a machine of more than one CPU: file creation is CPU
-     * bound, and each keeps to directories of its own */
-    if ((flags & FS_COPY_PARALLEL) && sysconf(_SC_NPROCESSORS_ONLN) > 1
-        && pipe2(p, O_CLOEXEC) == 0) {
-        job.workers = 2;
-        helper = copy_worker(&job, srcdfd, dstdfd, p[1]);
-        close(p[1]);
-        if (helper < 0) {
-            job.workers = 1;
-            close(p[0]);
-            p[0] = -1;
-        }
-    }
-    r = copy_dir(&job, NULL, srcdfd, dstdfd, err);
-    if (helper > 0) {
-        int status = 0;
-        char msg[512];
-        ssize_t n = read(p[0], msg, sizeof msg - 1);
-        close(p[0]);
-        if (waitpid(helper, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            msg[n > 0 ? n : 0] = '\0';
-            if (r == 0)
-                r = pcon_fail(err, 0, "%s", n > 0 ? msg : "the second copy worker failed");
-        }
-        if (r == 0)
-            dir_times_again(srcdfd, dstdfd);
-    }
-    if (r < 0)
+    if (copy_dir(&job, NULL, srcdfd, dstdfd, err) < 0)
         return -1;
     if (fstat(srcdfd, &st) < 0 || copy_xattrs(srcdfd, dstdfd, false, NULL) < 0
         || set_owner(&job, dstdfd, -1, "", &st) < 0 || fchmod(dstdfd, st.st_mode & 07777) < 0)

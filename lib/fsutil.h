@@ -71,8 +71,6 @@ int fs_open_parent_in_root(int rootfd, const char *relpath, bool create_parents,
 /* the source's regular files have no xattrs (its layer says so): none
  * listed (directories' still are) */
 #define FS_COPY_NO_FILE_XATTRS 8u
-/* fs_copy_tree_shifted: shared with a second worker process */
-#define FS_COPY_PARALLEL 16u
 
 /* How messages name the two tops of a copy (pcon cp: the paths given). */
 struct fs_copy_names {

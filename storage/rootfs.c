@@ -215,10 +215,9 @@ layer_shift(struct store *st, const char *layer, const struct storage_shift *s,
         return pcon_fail(err, errno, "create a shifted copy of layer %.12s", layer);
     /* a layer known to have no file xattrs spares listing them per file */
     struct layer_info li;
-    unsigned flags = FS_COPY_PARALLEL
-                     | (storage_layer_read(st, layer, &li, NULL) == 0 && li.file_xattrs == 0
-                            ? FS_COPY_NO_FILE_XATTRS
-                            : 0);
+    unsigned flags = storage_layer_read(st, layer, &li, NULL) == 0 && li.file_xattrs == 0
+                         ? FS_COPY_NO_FILE_XATTRS
+                         : 0;
     if (fs_copy_tree_shifted(src, tfd, &s->ids, flags, err) < 0 || syncfs(tfd) < 0) {
         if (err->msg[0] == '\0')
             pcon_fail(err, errno, "sync");
