@@ -497,7 +497,8 @@ passwd_files(struct monitor *m, struct pcon_err *err)
     static const char *const files[] = { "etc/passwd", "etc/group" };
     bool keep_id = engine_usermap_keep_id(g, &uid, &gid);
     unsigned long nuid = 0, ngid = 0;
-    bool numeric = !keep_id && !g->passwd_off && user_numeric(g->user, &nuid, &ngid);
+    /* (root, every image's, costs the default start nothing) */
+    bool numeric = !keep_id && !g->passwd_off && user_numeric(g->user, &nuid, &ngid) && nuid != 0;
 
     if ((!keep_id && !numeric && g->hostusers == NULL) || engine_ctr_imageless(g))
         return 0;
