@@ -41,6 +41,20 @@ struct cmd_ctx {
 #define CMD_OPT_AUTHFILE   0x1003
 #define CMD_OPT_CREDS      0x1004
 #define CMD_OPT_CERT_DIR   0x1005
+/* the platform of an image a pull picks from a manifest list (pull, run,
+ * create) */
+#define CMD_OPT_ARCH     0x1006
+#define CMD_OPT_OS       0x1007
+#define CMD_OPT_VARIANT  0x1008
+#define CMD_OPT_PLATFORM 0x1009
+#define CMD_PLATFORM_OPTS                                                                          \
+    { CMD_OPT_ARCH, "arch", 0, "ARCH", "Architecture to pick from a manifest list" },              \
+        { CMD_OPT_OS, "os", 0, "OS", "OS to pick from a manifest list" },                          \
+        { CMD_OPT_VARIANT, "variant", 0, "VARIANT",                                                \
+          "Variant of the architecture to pick (v7, v8, ...)" },                                   \
+    {                                                                                              \
+        CMD_OPT_PLATFORM, "platform", 0, "OS/ARCH[/VARIANT]", "The platform to pick, in one"       \
+    }
 #define CMD_REG_OPTS                                                                               \
     { CMD_OPT_AUTHFILE, "authfile", 0, "PATH",                                                     \
       "Path of the authentication file (default $XDG_RUNTIME_DIR/containers/auth.json)" },         \
@@ -108,9 +122,10 @@ int cmd_subcommand(struct cmd_ctx *ctx, int argc, char **argv, const char *group
 struct registry_opts;
 /* one of CMD_REG_OPTS into o: true when id was one of them */
 bool cmd_reg_opt(struct registry_opts *o, int id, const char *arg);
-/* --arch ('a'), --os ('o'), --variant ('v') or --platform OS/ARCH[/VARIANT] ('p') into o (one
- * --platform a command: its parts are kept in a static buffer) */
-int cmd_platform_opt(struct registry_opts *o, int which, const char *arg, struct pcon_err *err);
+/* one of CMD_PLATFORM_OPTS into o: 1 when id was one of them, 0 when not,
+ * -1 on a bad value (one --platform a command: its parts are kept in a
+ * static buffer) */
+int cmd_platform_opt(struct registry_opts *o, int id, const char *arg, struct pcon_err *err);
 
 struct container;
 /* Calls fn for each named container (every container with all). Errors are

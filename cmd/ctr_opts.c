@@ -450,13 +450,9 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         return 1;
     case CO_QUIET:
         return 1; /* pcon's pulls print nothing */
-    case CO_REQUIRES: {
-        cleanup_free char *buf = xstrdup(arg);
-        char *save = NULL;
-        for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save))
-            strv_push(&a->o.requires, w);
+    case CO_REQUIRES:
+        strv_push_split(&a->o.requires, arg, ",");
         return 1;
-    }
     case CO_ATTACH: {
         cleanup_free char *buf = xstrdup(arg);
         char *save = NULL;
@@ -474,19 +470,6 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         }
         return 1;
     }
-    case CO_ARCH:
-    case CO_OS:
-    case CO_VARIANT:
-    case CO_PLATFORM:
-        return cmd_platform_opt(&a->reg,
-                                id == CO_ARCH      ? 'a'
-                                : id == CO_OS      ? 'o'
-                                : id == CO_VARIANT ? 'v'
-                                                   : 'p',
-                                arg, err)
-                       < 0
-                   ? -1
-                   : 1;
     case CO_PERSONALITY:
         a->o.personality = arg;
         return 1;
@@ -524,13 +507,9 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         return 1;
     case CO_DISABLE_CONTENT_TRUST:
         return 1;
-    case CO_CHROOTDIRS: {
-        cleanup_free char *buf = xstrdup(arg);
-        char *save = NULL;
-        for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save))
-            strv_push(&a->o.chrootdirs, w);
+    case CO_CHROOTDIRS:
+        strv_push_split(&a->o.chrootdirs, arg, ",");
         return 1;
-    }
     case CO_PASSWD:
         a->o.passwd_off = !cmd_flag_value(arg);
         return 1;
@@ -671,13 +650,9 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         }
         return 1;
     case CO_CAP_ADD:
-    case CO_CAP_DROP: {
-        cleanup_free char *buf = xstrdup(arg);
-        char *save = NULL;
-        for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save))
-            strv_push(&a->caps_in[id == CO_CAP_DROP], w);
+    case CO_CAP_DROP:
+        strv_push_split(&a->caps_in[id == CO_CAP_DROP], arg, ",");
         return 1;
-    }
     case CO_POD_ID_FILE:
         free(a->pod_buf);
         a->pod_buf = cmd_read_cidfile(arg, err);
@@ -828,8 +803,12 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     case 'w':
         o->workdir = arg;
         return 1;
-    default:
+    default: {
+        int r = cmd_platform_opt(&a->reg, id, arg, err);
+        if (r != 0)
+            return r;
         return cmd_reg_opt(&a->reg, id, arg) ? 1 : 0;
+    }
     }
 }
 

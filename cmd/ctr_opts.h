@@ -90,10 +90,6 @@ enum {
     CO_PIDFILE,
     CO_UMASK,
     CO_PERSONALITY,
-    CO_ARCH,
-    CO_OS,
-    CO_VARIANT,
-    CO_PLATFORM,
     CO_ATTACH,
     CO_ANNOTATION,
     CO_UNSETENV,
@@ -122,10 +118,6 @@ enum {
         { CO_ATTACH, "attach", 'a', "STREAM",                                                      \
           "Show only these of the container's streams: stdin, stdout, stderr (repeatable)" },      \
         { CO_PERSONALITY, "personality", 0, "DOMAIN", "The execution domain: LINUX or LINUX32" },  \
-        { CO_ARCH, "arch", 0, "ARCH", "The image's architecture, when it is pulled" },             \
-        { CO_OS, "os", 0, "OS", "The image's OS, when it is pulled" },                             \
-        { CO_VARIANT, "variant", 0, "VARIANT", "The image's architecture variant" },               \
-        { CO_PLATFORM, "platform", 0, "OS/ARCH[/VARIANT]", "The image's platform, in one" },       \
         { CO_UNSETENV, "unsetenv", 0, "NAME", "Unset a default (the image's, pcon's) variable" },  \
         { CO_UNSETENV_ALL, "unsetenv-all", 0, NULL, "Unset every default variable" },              \
         { CO_CAP_ADD, "cap-add", 0, "CAP",                                                         \
@@ -268,7 +260,8 @@ enum {
           "Attach a file system mount to the container" },                                         \
         { CO_VOLUMES_FROM, "volumes-from", 0, "CTR[:ro|rw]",                                       \
           "Mount the volumes of another container" },                                              \
-        { 'w', "workdir", 'w', "DIR", "Working directory inside the container" }, CMD_REG_OPTS
+        { 'w', "workdir", 'w', "DIR", "Working directory inside the container" }, CMD_REG_OPTS,    \
+        CMD_PLATFORM_OPTS
 
 struct create_args {
     struct engine_create_opts o;

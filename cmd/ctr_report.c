@@ -205,7 +205,7 @@ inspect_networks(yajl_gen g, struct store *st, const struct container *c)
         struct net_attach at;
         cleanup_strv char **aliases = NULL;
 
-        engine_net_attach_of(&c->cfg, w, &at);
+        (void) engine_net_attach_of(c->cfg.net_opts, w, &at, NULL);
         aliases = steal_ptr(&at.aliases);
         engine_net_attach_free(&at);
         for (size_t i = 0; c->state.networks && c->state.networks[i]; i++)

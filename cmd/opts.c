@@ -352,23 +352,27 @@ cmd_names_collect(const struct cmd_def *def, char **cidfiles, bool ignore, bool 
 }
 
 int
-cmd_platform_opt(struct registry_opts *o, int which, const char *arg, struct pcon_err *err)
+cmd_platform_opt(struct registry_opts *o, int id, const char *arg, struct pcon_err *err)
 {
-    /* podman's --platform OS/ARCH[/VARIANT] against --arch, --os, --variant */
+    /* podman's --platform OS/ARCH[/VARIANT]: its parts live in buf, so
+     * o->os pointing there says it was given */
     static char buf[256];
     char *a, *v;
 
-    if ((which == 'p' && (o->arch || o->os)) || (which != 'p' && which != 'v' && o->os == buf))
+    if (id != CMD_OPT_ARCH && id != CMD_OPT_OS && id != CMD_OPT_VARIANT && id != CMD_OPT_PLATFORM)
+        return 0;
+    if ((id == CMD_OPT_PLATFORM && (o->arch || o->os))
+        || ((id == CMD_OPT_ARCH || id == CMD_OPT_OS) && o->os == buf))
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "--platform option can not be specified with --arch or --os");
-    if (which != 'p') {
+    if (id != CMD_OPT_PLATFORM) {
         if (*arg == '\0')
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "--%s: empty",
-                                  which == 'a'   ? "arch"
-                                  : which == 'o' ? "os"
-                                                 : "variant");
-        *(which == 'a' ? &o->arch : which == 'o' ? &o->os : &o->variant) = arg;
-        return 0;
+                                  id == CMD_OPT_ARCH ? "arch"
+                                  : id == CMD_OPT_OS ? "os"
+                                                     : "variant");
+        *(id == CMD_OPT_ARCH ? &o->arch : id == CMD_OPT_OS ? &o->os : &o->variant) = arg;
+        return 1;
     }
     if (strlen(arg) >= sizeof buf)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid platform \"%s\"", arg);
@@ -386,7 +390,7 @@ cmd_platform_opt(struct registry_opts *o, int which, const char *arg, struct pco
     o->os = buf;
     o->arch = a;
     o->variant = v;
-    return 0;
+    return 1;
 }
 
 bool

@@ -8,14 +8,9 @@
 #include "../registry/registry.h"
 #include "cmd.h"
 
-enum { PULL_ARCH = 0x300, PULL_OS, PULL_VARIANT, PULL_PLATFORM };
-
 static const struct cmd_opt pull_opts[] = {
     { 'a', "all-tags", 'a', NULL, "Pull every tagged image of the repository" },
-    { PULL_ARCH, "arch", 0, "ARCH", "Architecture to pick from a manifest list" },
-    { PULL_OS, "os", 0, "OS", "OS to pick from a manifest list" },
-    { PULL_VARIANT, "variant", 0, "VARIANT", "Variant of the architecture to pick (v7, v8, ...)" },
-    { PULL_PLATFORM, "platform", 0, "OS/ARCH[/VARIANT]", "The platform to pick, in one" },
+    CMD_PLATFORM_OPTS,
     { 'q', "quiet", 'q', NULL, "Suppress the progress output (the id is printed)" },
     CMD_REG_OPTS,
     { 0 },
@@ -64,16 +59,12 @@ cmd_pull(struct cmd_ctx *ctx, int argc, char **argv)
     int opt;
 
     while ((opt = cmd_getopt(&cmd_pull_def, argc, argv, &arg)) != -1) {
-        if (opt == PULL_ARCH || opt == PULL_OS || opt == PULL_VARIANT || opt == PULL_PLATFORM) {
-            if (cmd_platform_opt(&o,
-                                 opt == PULL_ARCH      ? 'a'
-                                 : opt == PULL_OS      ? 'o'
-                                 : opt == PULL_VARIANT ? 'v'
-                                                       : 'p',
-                                 arg, &err)
-                < 0)
-                return cmd_report(&err);
-        } else if (opt == 'q')
+        int r = cmd_platform_opt(&o, opt, arg, &err);
+        if (r < 0)
+            return cmd_report(&err);
+        if (r > 0)
+            continue;
+        if (opt == 'q')
             o.quiet = cmd_flag_value(arg);
         else if (opt == 'a')
             all_tags = cmd_flag_value(arg);

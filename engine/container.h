@@ -374,9 +374,15 @@ struct net_attach {
 int engine_net_attach_parse(const char *opts, struct net_attach *a, struct pcon_err *err);
 /* a's options, canonical ("" for none; malloc'd) */
 char *engine_net_attach_string(const struct net_attach *a);
-/* g's options on network (all its "NAME:OPTS" entries) */
-void engine_net_attach_of(const struct ctr_config *g, const char *network, struct net_attach *a);
+/* the options on network of entries ("NAME:OPTS" each: a record's
+ * net_opts, or --network's as given), all of its entries together */
+int engine_net_attach_of(char *const *entries, const char *network, struct net_attach *a,
+                         struct pcon_err *err);
 void engine_net_attach_free(struct net_attach *a);
+/* ip (an --ip, a NAME:ip=; NULL: none) is a host address of n's subnet,
+ * else podman's usage error */
+struct netns_network;
+int engine_net_ip_check(const struct netns_network *n, const char *ip, struct pcon_err *err);
 /* a MAC address "xx:xx:xx:xx:xx:xx", unicast */
 bool engine_mac_parse(const char *s, unsigned char out[6]);
 /* network connect: one more network (by name or id) for c, in its record
@@ -461,6 +467,11 @@ int engine_ctr_copy(struct store *st, struct container *c, bool into, const char
                     const char *dst, struct pcon_err *err);
 
 /* --- operations (engine/ops.c) --- */
+/* stop and kill have been asked for c: no restart policy brings it back
+ * (a paused one thawed, so that it sees its signal); stopping: shown as
+ * stopping until it exits */
+int engine_ctr_mark_stopping(struct store *st, struct container *c, bool stopping,
+                             struct pcon_err *err);
 /* stop signal, then SIGKILL after timeout seconds (warning); *killed is
  * set when SIGKILL was needed */
 int engine_ctr_stop(struct store *st, struct container *c, int timeout, bool *killed,

@@ -138,7 +138,6 @@ networks_resolve(struct store *st, struct ctr_config *g, const struct engine_cre
     cleanup_strv char **names = NULL;
     cleanup_free char *joined = NULL;
     char *save = NULL;
-    struct in_addr ip = { 0 };
 
     if (g->net.mode != NETNS_BRIDGE) {
         if (o->net_aliases)
@@ -154,26 +153,17 @@ networks_resolve(struct store *st, struct ctr_config *g, const struct engine_cre
     buf = xstrdup(g->net.target);
     for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
         struct netns_network n;
-        struct net_attach a = { 0 };
-        size_t len = strlen(w);
-        int r = 0;
+        struct net_attach a;
+        int r;
 
         if (netns_network_load(st->root_dfd, w, &n, err) < 0)
             return -1;
         /* NAME:OPTS, given for the name as written (an id too) */
-        for (size_t i = 0; r == 0 && o->net_opts && o->net_opts[i]; i++)
-            if (strncmp(o->net_opts[i], w, len) == 0 && o->net_opts[i][len] == ':')
-                r = engine_net_attach_parse(o->net_opts[i] + len + 1, &a, err);
-        if (r == 0 && o->static_ip && inet_pton(AF_INET, o->static_ip, &ip) == 1
-            && !netns_network_host_addr(&n, ip))
-            r = pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                               "requested static ip %s not in any subnet on network %s",
-                               o->static_ip, n.name);
-        if (r == 0 && a.ip
-            && (inet_pton(AF_INET, a.ip, &ip) != 1 || !netns_network_host_addr(&n, ip)))
-            r = pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                               "requested static ip %s not in any subnet on network %s", a.ip,
-                               n.name);
+        r = engine_net_attach_of(o->net_opts, w, &a, err);
+        if (r == 0)
+            r = engine_net_ip_check(&n, o->static_ip, err);
+        if (r == 0)
+            r = engine_net_ip_check(&n, a.ip, err);
         if (r == 0 && (a.aliases || a.ip || a.mac || a.ifname)) {
             cleanup_free char *s = engine_net_attach_string(&a);
             strv_push_take(&g->net_opts, xasprintf("%s:%s", n.name, s));

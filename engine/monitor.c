@@ -411,34 +411,16 @@ passwd_has(const char *text, const char *name, size_t len, unsigned long uid)
     return false;
 }
 
-/* the passwd text with --hostuser's entries added (home: the working
- * directory, shell /bin/sh, as podman writes them) but those it has */
-static char *
-hostusers_added(char *text, const struct ctr_config *g)
-{
-    for (size_t i = 0; g->hostusers && g->hostusers[i]; i++) {
-        const char *e = g->hostusers[i], *c = strchr(e, ':');
-        unsigned long uid;
-
-        if (c == NULL || sscanf(c, ":*:%lu:", &uid) != 1
-            || passwd_has(text, e, (size_t) (c - e), uid))
-            continue;
-        xappendf(&text, "%s%s:%s:/bin/sh\n", *text && text[strlen(text) - 1] != '\n' ? "\n" : "", e,
-                 g->workdir ? g->workdir : "/");
-    }
-    return text;
-}
-
-/* text with a user's entry added, unless its uid has one: podman's form,
- * or --passwd-entry's with $USERNAME, $UID, $GID, $NAME and $HOME
- * replaced */
+/* text with a user's entry added, unless its uid (or, by_name, its name)
+ * has one: podman's form, or --passwd-entry's with $USERNAME, $UID, $GID,
+ * $NAME and $HOME replaced */
 static char *
 user_added(char *text, const char *tpl, const char *user, unsigned long uid, unsigned long gid,
-           const char *gecos, const char *home)
+           const char *gecos, const char *home, bool by_name)
 {
     cleanup_free char *line = NULL;
 
-    if (passwd_has(text, NULL, 0, uid))
+    if (passwd_has(text, by_name ? user : NULL, strlen(user), uid))
         return text;
     if (tpl == NULL) {
         line = xasprintf("%s:*:%lu:%lu:%s:%s:/bin/sh", user, uid, gid, gecos, home);
@@ -463,6 +445,26 @@ user_added(char *text, const char *tpl, const char *user, unsigned long uid, uns
         }
     }
     xappendf(&text, "%s%s\n", *text && text[strlen(text) - 1] != '\n' ? "\n" : "", line);
+    return text;
+}
+
+/* the passwd text with --hostuser's entries ("NAME:*:UID:GID:GECOS", as
+ * the record keeps them) added, podman's form, but those it has by name
+ * or id */
+static char *
+hostusers_added(char *text, const struct ctr_config *g, const char *home)
+{
+    for (size_t i = 0; g->hostusers && g->hostusers[i]; i++) {
+        const char *e = g->hostusers[i], *c = strchr(e, ':'), *gecos = NULL;
+        cleanup_free char *name = c ? xstrndup(e, (size_t) (c - e)) : NULL;
+        unsigned long uid, gid;
+
+        for (int k = 0, n = 0; c && c[k] && n < 4; k++)
+            if (c[k] == ':' && ++n == 4)
+                gecos = c + k + 1;
+        if (gecos && sscanf(c, ":*:%lu:%lu:", &uid, &gid) == 2)
+            text = user_added(text, NULL, name, uid, gid, gecos, home, true);
+    }
     return text;
 }
 
@@ -529,10 +531,11 @@ passwd_files(struct monitor *m, struct pcon_err *err)
             cleanup_free char *nname = xasprintf("%lu", nuid);
             out = xstrdup(text);
             if (keep_id)
-                out = user_added(out, g->passwd_entry, uname, uid, gid, gecos, home);
+                out = user_added(out, g->passwd_entry, uname, uid, gid, gecos, home, false);
             if (numeric)
-                out = user_added(out, g->passwd_entry, nname, nuid, ngid, "container user", home);
-            out = hostusers_added(out, g);
+                out = user_added(out, g->passwd_entry, nname, nuid, ngid, "container user", home,
+                                 false);
+            out = hostusers_added(out, g, home);
             if (strcmp(out, text) == 0) {
                 free(out);
                 out = NULL;
@@ -701,19 +704,14 @@ health_failed(struct monitor *m)
         (void) kill(m->pid, SIGKILL);
         return;
     }
-    if (stop) {
-        cleanup_close int lock = engine_ctr_lock(m->st, m->c->cfg.id, NULL);
-        engine_ctr_state_reload(m->st, m->c);
-        m->c->state.stopped_by_user = true;
-        (void) engine_ctr_state_save(m->st, m->c, false, NULL);
-    } else {
+    if (stop)
+        (void) engine_ctr_mark_stopping(m->st, m->c, true, NULL);
+    else
         m->restart_once = true;
-    }
-    (void) kill(m->pid, m->c->cfg.stop_signal > 0 ? m->c->cfg.stop_signal : SIGTERM);
+    /* the record's stop signal and timeout (1..64, >= 0: as it was read) */
+    (void) kill(m->pid, m->c->cfg.stop_signal);
     loop_timer_arm(&m->loop, &m->timeout,
-                   loop_now_ns()
-                       + (int64_t) (m->c->cfg.stop_timeout >= 0 ? m->c->cfg.stop_timeout : 10)
-                             * 1000000000LL);
+                   loop_now_ns() + (int64_t) m->c->cfg.stop_timeout * 1000000000LL);
 }
 
 /* SIGCHLD reaps every child (a detached monitor is a subreaper); the rest
@@ -794,7 +792,7 @@ networks_alloc(struct monitor *m, struct pcon_err *err)
 
         /* its options on this network: its aliases there, its address
          * (kept from the last start, else asked for), MAC and name */
-        engine_net_attach_of(g, w, &a);
+        (void) engine_net_attach_of(g->net_opts, w, &a, NULL); /* checked at create */
         for (size_t i = 0; a.aliases && a.aliases[i]; i++)
             strv_push(&these, a.aliases[i]);
         o.names = these;
@@ -1247,7 +1245,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     engine_ns_plan_container(&ns, g->net.mode == NETNS_HOST);
     if (m->own_userns)
         ns.ns[NS_USER].mode = NS_CREATE;
-    if (((g->userns && strncmp(g->userns, "ns:", 3) == 0 && userns_path_fd(m, fds, err) < 0))
+    if ((g->userns && strncmp(g->userns, "ns:", 3) == 0 && userns_path_fd(m, fds, err) < 0)
         || (g->userns_from && userns_join_fd(m, fds, err) < 0)) {
         if (fds[NS_USER] >= 0)
             close(fds[NS_USER]);

@@ -265,12 +265,21 @@ remount_ro(int fd, unsigned long extra)
     return fd_mount(NULL, fd, NULL, flags, NULL);
 }
 
-int
-engine_mounts_open_sources(struct mount_plan *plan, struct pcon_err *err)
+/* plan->src_fds, one -1 per op, unless made already */
+static void
+src_fds_ensure(struct mount_plan *plan)
 {
+    if (plan->src_fds)
+        return;
     plan->src_fds = xzalloc((plan->n + 1) * sizeof *plan->src_fds);
     for (size_t i = 0; i < plan->n; i++)
         plan->src_fds[i] = -1;
+}
+
+int
+engine_mounts_open_sources(struct mount_plan *plan, struct pcon_err *err)
+{
+    src_fds_ensure(plan);
     for (size_t i = 0; i < plan->n; i++) {
         const struct mount_op *op = &plan->ops[i];
         unsigned rec = op->flags & MS_REC ? AT_RECURSIVE : 0;
@@ -389,11 +398,7 @@ engine_mounts_make_joined(struct mount_plan *plan, struct pcon_err *err)
 
         if (op->kind != MOUNT_JOINED_FS)
             continue;
-        if (plan->src_fds == NULL) {
-            plan->src_fds = xzalloc((plan->n + 1) * sizeof *plan->src_fds);
-            for (size_t k = 0; k < plan->n; k++)
-                plan->src_fds[k] = -1;
-        }
+        src_fds_ensure(plan);
         fd = strcmp(op->fstype, "proc") == 0 ? proc_detached(op) : fs_detached(op);
         if (fd < 0)
             return pcon_fail(err, errno, "mount %s for \"%s\"", op->fstype, op->dst);

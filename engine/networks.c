@@ -121,15 +121,18 @@ engine_net_attach_string(const struct net_attach *a)
     return s;
 }
 
-void
-engine_net_attach_of(const struct ctr_config *g, const char *network, struct net_attach *a)
+int
+engine_net_attach_of(char *const *entries, const char *network, struct net_attach *a,
+                     struct pcon_err *err)
 {
     size_t n = strlen(network);
 
     memset(a, 0, sizeof *a);
-    for (size_t i = 0; g->net_opts && g->net_opts[i]; i++)
-        if (strncmp(g->net_opts[i], network, n) == 0 && g->net_opts[i][n] == ':')
-            (void) engine_net_attach_parse(g->net_opts[i] + n + 1, a, NULL);
+    for (size_t i = 0; entries && entries[i]; i++)
+        if (strncmp(entries[i], network, n) == 0 && entries[i][n] == ':'
+            && engine_net_attach_parse(entries[i] + n + 1, a, err) < 0)
+            return -1;
+    return 0;
 }
 
 void
@@ -142,15 +145,40 @@ engine_net_attach_free(struct net_attach *a)
     memset(a, 0, sizeof *a);
 }
 
+int
+engine_net_ip_check(const struct netns_network *n, const char *ip, struct pcon_err *err)
+{
+    struct in_addr a;
+
+    if (ip && (inet_pton(AF_INET, ip, &a) != 1 || !netns_network_host_addr(n, a)))
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "requested static ip %s not in any subnet on network %s", ip,
+                              n->name);
+    return 0;
+}
+
+/* the entries of *v of network name ("NAME" then sep: state lines, a
+ * record's NAME:OPTS) taken out */
+static void
+entries_drop(char ***v, const char *name, char sep)
+{
+    char **kept = NULL;
+    size_t len = strlen(name);
+
+    for (size_t i = 0; *v && (*v)[i]; i++)
+        if (strncmp((*v)[i], name, len) != 0 || (*v)[i][len] != sep)
+            strv_push(&kept, (*v)[i]);
+    strv_free(*v);
+    *v = kept;
+}
+
 /* the networks of g, as a list (malloc'd) */
 static char **
 networks_of(const struct ctr_config *g)
 {
-    cleanup_free char *buf = xstrdup(g->net.target);
-    char **v = NULL, *save = NULL;
+    char **v = NULL;
 
-    for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save))
-        strv_push(&v, w);
+    strv_push_split(&v, g->net.target, ",");
     return v;
 }
 
@@ -201,11 +229,10 @@ engine_ctr_network_connect(struct store *st, struct container *c, const char *ne
         a = &none;
     if (netns_network_load(st->root_dfd, network, &n, err) < 0)
         return -1;
-    if (a->ip && (inet_pton(AF_INET, a->ip, &want) != 1 || !netns_network_host_addr(&n, want))) {
-        pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                       "requested static ip %s not in any subnet on network %s", a->ip, n.name);
+    if (engine_net_ip_check(&n, a->ip, err) < 0)
         goto out;
-    }
+    if (a->ip)
+        (void) inet_pton(AF_INET, a->ip, &want);
     if (a->mac)
         (void) engine_mac_parse(a->mac, mac);
     if ((lock = engine_ctr_lock(st, c->cfg.id, err)) < 0)
@@ -289,30 +316,15 @@ engine_ctr_network_disconnect(struct store *st, struct container *c, const char 
         goto out;
     }
     if (engine_ctr_is_active(c) && c->state.pid > 0) {
-        char **kept = NULL;
-        size_t len = strlen(n.name);
         if (netns_netd_disconnect_running(st->runroot, c->state.pid, c->cfg.id, n.name, err) < 0)
             goto out;
-        for (size_t i = 0; c->state.networks && c->state.networks[i]; i++)
-            if (strncmp(c->state.networks[i], n.name, len) != 0 || c->state.networks[i][len] != ' ')
-                strv_push(&kept, c->state.networks[i]);
-        strv_free(c->state.networks);
-        c->state.networks = kept;
+        entries_drop(&c->state.networks, n.name, ' ');
         if (engine_ctr_state_save(st, c, false, err) < 0)
             goto out;
     }
     joined = strv_join(left, ",");
     snprintf(c->cfg.net.target, sizeof c->cfg.net.target, "%s", joined);
-    {
-        /* its options on that network go with it */
-        char **kept = NULL;
-        size_t len = strlen(n.name);
-        for (size_t i = 0; c->cfg.net_opts && c->cfg.net_opts[i]; i++)
-            if (strncmp(c->cfg.net_opts[i], n.name, len) != 0 || c->cfg.net_opts[i][len] != ':')
-                strv_push(&kept, c->cfg.net_opts[i]);
-        strv_free(c->cfg.net_opts);
-        c->cfg.net_opts = kept;
-    }
+    entries_drop(&c->cfg.net_opts, n.name, ':'); /* its options there go with it */
     r = engine_ctr_config_save(st, c, err);
 out:
     netns_network_free(&n);

@@ -102,8 +102,8 @@ pidfd_wait(int fd, int timeout_ms)
     return r > 0;
 }
 
-static int
-mark_stopping(struct store *st, struct container *c, bool stopping, struct pcon_err *err)
+int
+engine_ctr_mark_stopping(struct store *st, struct container *c, bool stopping, struct pcon_err *err)
 {
     cleanup_close int lock = engine_ctr_lock(st, c->cfg.id, err);
 
@@ -185,7 +185,7 @@ engine_ctr_stop(struct store *st, struct container *c, int timeout, bool *killed
     if (!engine_ctr_is_active(c))
         return 0; /* stopping a stopped container is no error, as podman */
     pfd = pidfd_checked(c->state.pid, c->state.pid_start);
-    if (mark_stopping(st, c, true, err) < 0)
+    if (engine_ctr_mark_stopping(st, c, true, err) < 0)
         return -1;
     if (pfd >= 0) {
         if (syscall(SYS_pidfd_send_signal, pfd, c->cfg.stop_signal, NULL, 0) < 0 && errno != ESRCH)
@@ -217,7 +217,7 @@ engine_ctr_kill(struct store *st, struct container *c, int sig, struct pcon_err 
                          " improper",
                          c->cfg.id, engine_ctr_status_name(c->state.status));
     if (sig == SIGKILL || sig == c->cfg.stop_signal) {
-        if (mark_stopping(st, c, false, err) < 0)
+        if (engine_ctr_mark_stopping(st, c, false, err) < 0)
             return -1;
     }
     if (syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) < 0)
@@ -292,7 +292,7 @@ engine_ctr_remove(struct store *st, struct container *c, bool force, struct pcon
     if (engine_ctr_is_active(c)) {
         cleanup_close int pfd = -1;
         pfd = pidfd_checked(c->state.pid, c->state.pid_start);
-        if (mark_stopping(st, c, false, err) < 0)
+        if (engine_ctr_mark_stopping(st, c, false, err) < 0)
             return -1;
         if (pfd >= 0) {
             (void) syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0); /* may be gone */

@@ -102,15 +102,16 @@ clone_in(const struct spawn_req *r, struct clone_args *args, struct pcon_err *er
         /* the exit signal is then the one this child was forked with */
         args->flags |= CLONE_PARENT;
         args->exit_signal = 0;
-        if (ns_join(p, &jerr) < 0 || (r->before_clone && r->before_clone(r->opaque, &jerr) < 0))
-            ;
-        else if (p->ns[NS_USER].mode == NS_JOIN && setns(p->ns[NS_USER].fd, CLONE_NEWUSER) < 0)
-            pcon_fail(&jerr, errno, "join the user namespace");
-        else if ((rep.pid = (pid_t) syscall(SYS_clone3, args, sizeof *args)) == 0) {
-            close(pfd[1]);
-            return 0; /* the init */
-        } else if (rep.pid < 0)
-            pcon_fail(&jerr, errno, "create the container process in the namespaces it joins");
+        if (ns_join(p, &jerr) == 0
+            && (!r->before_clone || r->before_clone(r->opaque, &jerr) == 0)) {
+            if (p->ns[NS_USER].mode == NS_JOIN && setns(p->ns[NS_USER].fd, CLONE_NEWUSER) < 0)
+                pcon_fail(&jerr, errno, "join the user namespace");
+            else if ((rep.pid = (pid_t) syscall(SYS_clone3, args, sizeof *args)) == 0) {
+                close(pfd[1]);
+                return 0; /* the init */
+            } else if (rep.pid < 0)
+                pcon_fail(&jerr, errno, "create the container process in the namespaces it joins");
+        }
         if (rep.pid < 0) {
             rep.errnum = jerr.errnum;
             snprintf(rep.text, sizeof rep.text, "%s", jerr.msg ? jerr.msg : "create the container");

@@ -10,13 +10,13 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
 #include "../lib/digest.h"
 #include "../lib/fsutil.h"
 #include "../lib/lock.h"
+#include "../lib/proc.h"
 #include "../storage/image.h"
 #include "container.h"
 #include "usermap.h"
@@ -129,7 +129,6 @@ maps_read(int nsfd, size_t *len, struct pcon_err *err)
     int p[2];
     pid_t pid;
     char *text;
-    int status = 0;
 
     if (pipe2(p, O_CLOEXEC) < 0)
         return pcon_fail(err, errno, "create a pipe"), NULL;
@@ -155,7 +154,7 @@ maps_read(int nsfd, size_t *len, struct pcon_err *err)
     close(p[1]);
     text = fs_read_fd(p[0], 1 << 17, len, NULL);
     close(p[0]);
-    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (proc_wait_exit(pid, NULL) != 0) {
         free(text);
         return pcon_fail(err, EPERM, "join the user namespace"), NULL;
     }

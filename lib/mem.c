@@ -133,6 +133,16 @@ strv_dup(char *const *v)
 }
 
 void
+strv_push_split(char ***v, const char *s, const char *sep)
+{
+    char *buf = xstrdup(s), *save = NULL;
+
+    for (char *w = strtok_r(buf, sep, &save); w; w = strtok_r(NULL, sep, &save))
+        strv_push(v, w);
+    free(buf);
+}
+
+void
 strv_push_take(char ***v, char *s)
 {
     size_t n = strv_len(*v);

@@ -32,5 +32,7 @@ char *strv_join(char *const *v, const char *sep);
 void strv_push(char ***v, const char *s);
 /* appends s without copying it */
 void strv_push_take(char ***v, char *s);
+/* appends a copy of each non-empty piece of s between sep's characters */
+void strv_push_split(char ***v, const char *s, const char *sep);
 
 #endif

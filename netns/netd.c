@@ -191,6 +191,17 @@ dnsconn_free(struct netd *d, struct netd_dnsconn *k)
 }
 
 static void
+dnsconn_unlink(struct netd *d, struct netd_dnsconn *k)
+{
+    for (struct netd_dnsconn **l = &d->dnsconns; *l; l = &(*l)->next)
+        if (*l == k) {
+            *l = k->next;
+            break;
+        }
+    dnsconn_free(d, k);
+}
+
+static void
 net_free(struct netd *d, struct netd_net *n)
 {
     struct pcon_err err = { 0 };
@@ -207,14 +218,10 @@ net_free(struct netd *d, struct netd_net *n)
         close(n->dns_fd);
     if (n->dns_tcp_fd >= 0)
         close(n->dns_tcp_fd);
-    for (struct netd_dnsconn **l = &d->dnsconns; *l;) {
-        struct netd_dnsconn *k = *l;
-        if (k->net != n) {
-            l = &k->next;
-            continue;
-        }
-        *l = k->next;
-        dnsconn_free(d, k);
+    for (struct netd_dnsconn *k = d->dnsconns, *kn; k; k = kn) {
+        kn = k->next;
+        if (k->net == n)
+            dnsconn_unlink(d, k);
     }
     for (struct netd_net *o = d->nets; n->br.isolate && o; o = o->next)
         if (o->br.isolate)
@@ -324,17 +331,7 @@ net_get(struct netd *d, const struct netd_req *req, struct pcon_err *err)
     for (struct netd_net *o = d->nets; ok && n->br.isolate && o; o = o->next)
         ok = !o->br.isolate || netns_agent_isolate(d->h.agent, &n->br, &o->br, true, err) == 0;
     if (!ok) {
-        struct pcon_err e2 = { 0 };
-        for (struct netd_net *o = d->nets; n->br.isolate && o; o = o->next)
-            if (o->br.isolate)
-                (void) netns_agent_isolate(d->h.agent, &n->br, &o->br, false, &e2);
-        if (n->dns_fd >= 0)
-            close(n->dns_fd);
-        if (n->dns_tcp_fd >= 0)
-            close(n->dns_tcp_fd);
-        (void) netns_agent_bridge_down(d->h.agent, &n->br, &e2);
-        pcon_err_clear(&e2);
-        free(n);
+        net_free(d, n); /* not listed yet: what was made of it goes */
         return NULL;
     }
     n->next = d->nets;
@@ -838,17 +835,6 @@ dns_serve(struct netd *d, struct netd_net *n)
 }
 
 #define DNS_TCP_MAX (2 + 65535)
-
-static void
-dnsconn_unlink(struct netd *d, struct netd_dnsconn *k)
-{
-    for (struct netd_dnsconn **l = &d->dnsconns; *l; l = &(*l)->next)
-        if (*l == k) {
-            *l = k->next;
-            break;
-        }
-    dnsconn_free(d, k);
-}
 
 /* the framed message at buf to fd, whole (a container's connection takes
  * an answer at once; one that does not is given up) */
