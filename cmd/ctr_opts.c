@@ -405,6 +405,13 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         o->static_ip = arg;
         return 1;
     }
+    case CO_IP6: {
+        struct in6_addr ip6;
+        if (inet_pton(AF_INET6, arg, &ip6) != 1)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s is not an IPv6 address", arg);
+        o->static_ip6 = arg;
+        return 1;
+    }
     case 'l':
         strv_push_take(&a->labels, xasprintf("%s%s", arg, strchr(arg, '=') ? "" : "="));
         return 1;

@@ -51,6 +51,7 @@ enum {
     CO_SHM_SIZE,
     CO_NETWORK_ALIAS,
     CO_IP,
+    CO_IP6,
     CO_MAC_ADDRESS,
     CO_LABEL,
     CO_LABEL_FILE,
@@ -140,6 +141,8 @@ enum {
         { CO_LOG_OPT, "log-opt", 0, "max-size=SIZE", "Logging driver option" },                    \
         { CO_IP, "ip", 0, "IPv4",                                                                  \
           "Specify a static IPv4 address for the container (one network)" },                       \
+        { CO_IP6, "ip6", 0, "IPv6",                                                                \
+          "Specify a static IPv6 address for the container (one network with IPv6)" },             \
         { CO_MAC_ADDRESS, "mac-address", 0, "MAC",                                                 \
           "The container's MAC address on its (first) network" },                                  \
         { 'l', "label", 'l', "KEY=VALUE", "Set metadata on the container" },                       \

@@ -199,9 +199,9 @@ inspect_networks(yajl_gen g, struct store *st, const struct container *c)
     JG(yajl_gen_map_open(g));
     for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
         struct netns_network n;
-        char gw[INET_ADDRSTRLEN] = "", ip[INET_ADDRSTRLEN] = "", mac[32] = "";
-        unsigned prefix = 0;
-        size_t wl = strlen(w);
+        char gw[INET_ADDRSTRLEN] = "", ip[INET6_ADDRSTRLEN] = "", mac[18] = "";
+        char gw6[INET6_ADDRSTRLEN] = "", ip6[INET6_ADDRSTRLEN] = "", net[256], ifname[16];
+        unsigned prefix = 0, prefix6 = 0;
         struct net_attach at;
         cleanup_strv char **aliases = NULL;
 
@@ -209,12 +209,18 @@ inspect_networks(yajl_gen g, struct store *st, const struct container *c)
         aliases = steal_ptr(&at.aliases);
         engine_net_attach_free(&at);
         for (size_t i = 0; c->state.networks && c->state.networks[i]; i++)
-            if (strncmp(c->state.networks[i], w, wl) == 0 && c->state.networks[i][wl] == ' '
-                && sscanf(c->state.networks[i] + wl + 1, "%15s %31s", ip, mac) == 2)
+            if (engine_net_state_parse(c->state.networks[i], net, sizeof net, ip, mac, ifname, ip6)
+                && strcmp(net, w) == 0)
                 break;
+            else
+                ip[0] = mac[0] = ip6[0] = '\0';
         if (ip[0] && netns_network_load(st->root_dfd, w, &n, NULL) == 0) {
             inet_ntop(AF_INET, &n.gateway, gw, sizeof gw);
             prefix = n.prefix;
+            if (ip6[0] && n.ipv6) {
+                inet_ntop(AF_INET6, &n.gateway6, gw6, sizeof gw6);
+                prefix6 = n.prefix6;
+            }
             netns_network_free(&n);
         }
         JG(json_gen_str(g, w));
@@ -223,9 +229,9 @@ inspect_networks(yajl_gen g, struct store *st, const struct container *c)
         JG(json_gen_kv_str(g, "Gateway", gw));
         JG(json_gen_kv_str(g, "IPAddress", ip));
         JG(json_gen_kv_int(g, "IPPrefixLen", prefix));
-        JG(json_gen_kv_str(g, "IPv6Gateway", ""));
-        JG(json_gen_kv_str(g, "GlobalIPv6Address", ""));
-        JG(json_gen_kv_int(g, "GlobalIPv6PrefixLen", 0));
+        JG(json_gen_kv_str(g, "IPv6Gateway", gw6));
+        JG(json_gen_kv_str(g, "GlobalIPv6Address", prefix6 ? ip6 : ""));
+        JG(json_gen_kv_int(g, "GlobalIPv6PrefixLen", prefix6));
         JG(json_gen_kv_str(g, "MacAddress", mac));
         JG(json_gen_kv_str(g, "NetworkID", w));
         JG(json_gen_str(g, "DriverOpts"));

@@ -57,14 +57,16 @@ network_users(const struct container *v, size_t n, const char *name)
 static const struct cmd_opt create_opts[] = {
     { NET_DISABLE_DNS, "disable-dns", 0, NULL, "Disable DNS (name resolution) on the network" },
     { 'd', "driver", 'd', "DRIVER", "Driver to manage the network (bridge)" },
-    { NET_GATEWAY, "gateway", 0, "IP", "IPv4 gateway of the subnet" },
+    { NET_GATEWAY, "gateway", 0, "IP", "Gateway of the subnet (one per --subnet, in order)" },
     { NET_INTERNAL, "internal", 0, NULL, "Restrict external access from this network" },
-    { NET_IP_RANGE, "ip-range", 0, "CIDR", "Allocate container IPs from a range" },
+    { NET_IP_RANGE, "ip-range", 0, "CIDR",
+      "Allocate container IPs from a range (one per --subnet, in order)" },
     { NET_IGNORE, "ignore", 0, NULL, "Don't fail if the network already exists" },
-    { NET_IPV6, "ipv6", 0, NULL, "Enable IPv6 networking (not yet supported)" },
+    { NET_IPV6, "ipv6", 0, NULL, "Enable IPv6 (dual-stack) networking" },
     { NET_LABEL, "label", 0, "KEY=VALUE", "Set metadata on a network" },
-    { NET_OPT, "opt", 'o', "KEY=VALUE", "Set driver specific options (mtu=N)" },
-    { NET_SUBNET, "subnet", 0, "CIDR", "IPv4 subnet in CIDR format" },
+    { NET_OPT, "opt", 'o', "KEY=VALUE", "Set driver specific options (mtu=N, isolate=B, vlan=N)" },
+    { NET_SUBNET, "subnet", 0, "CIDR",
+      "Subnet in CIDR format (an IPv4 one, and an IPv6 one with --ipv6)" },
     { 0 },
 };
 
@@ -72,7 +74,8 @@ static int
 cmd_network_create(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
-    cleanup_strv char **labels = NULL, **opts = NULL;
+    cleanup_strv char **labels = NULL, **opts = NULL, **subnets = NULL, **gateways = NULL;
+    cleanup_strv char **ranges = NULL;
     struct netns_network_opts o = { 0 };
     struct netns_network n;
     bool ignore = false;
@@ -85,13 +88,13 @@ cmd_network_create(struct cmd_ctx *ctx, int argc, char **argv)
             o.driver = arg;
             break;
         case NET_SUBNET:
-            o.subnet = arg;
+            strv_push(&subnets, arg);
             break;
         case NET_GATEWAY:
-            o.gateway = arg;
+            strv_push(&gateways, arg);
             break;
         case NET_IP_RANGE:
-            o.ip_range = arg;
+            strv_push(&ranges, arg);
             break;
         case NET_INTERNAL:
             o.internal = cmd_flag_value(arg);
@@ -121,6 +124,9 @@ cmd_network_create(struct cmd_ctx *ctx, int argc, char **argv)
     o.name = optind < argc ? argv[optind] : NULL;
     o.labels = labels;
     o.options = opts;
+    o.subnets = subnets;
+    o.gateways = gateways;
+    o.ip_ranges = ranges;
     if (cmd_store_open(ctx, &err) < 0)
         return cmd_report(&err);
     /* --ignore: a network of that name is fine, whatever its options */
@@ -254,7 +260,7 @@ network_row(const struct netns_network *n, bool no_trunc, bool ls)
     JG(json_gen_str(g, "Subnets"));
     if (v == NULL || json_gen_value(g, json_get(v, "subnets")) < 0)
         goto fail;
-    JG(json_gen_kv_bool(g, "IPv6Enabled", false));
+    JG(json_gen_kv_bool(g, "IPv6Enabled", n->ipv6));
     JG(json_gen_kv_bool(g, "Internal", n->internal));
     JG(json_gen_kv_bool(g, "DNSEnabled", n->dns));
     if (ls)
@@ -525,7 +531,7 @@ const struct cmd_def cmd_network_prune_def = {
 static const struct cmd_opt connect_opts[] = {
     { NET_ALIAS, "alias", 0, "NAME", "Add a name the container answers to on the network" },
     { NET_IP, "ip", 0, "IP", "Set a static IPv4 address on the network" },
-    { NET_IP6, "ip6", 0, "IP", "Set a static IPv6 address (pcon's networks are IPv4)" },
+    { NET_IP6, "ip6", 0, "IP", "Set a static IPv6 address on the network" },
     { NET_MAC, "mac-address", 0, "MAC", "Set a static MAC address on the network" },
     { 0 },
 };

@@ -87,6 +87,7 @@ struct ctr_config {
     enum sdnotify_mode sdnotify;
     char **net_aliases; /* --network-alias: more names on its user networks */
     char *static_ip;    /* --ip: its address on its (one) user network */
+    char *static_ip6;   /* --ip6: its IPv6 address there */
     char *static_mac;   /* --mac-address: its MAC on its first user network */
     /* --network NAME:OPTS and network connect's options, "NAME:OPTS" each
      * (OPTS canonical: engine_net_attach_string) */
@@ -244,6 +245,7 @@ struct engine_create_opts {
     enum sdnotify_mode sdnotify;
     char **net_aliases;          /* --network-alias */
     const char *static_ip;       /* --ip */
+    const char *static_ip6;      /* --ip6 */
     const char *static_mac;      /* --mac-address */
     char **net_opts;             /* --network NAME:OPTS: "NAME:OPTS" each, as given */
     char **cap_add, **cap_drop;  /* --cap-add, --cap-drop, normalized */
@@ -367,6 +369,7 @@ char *engine_ctr_work_path(struct store *st, const char *id);
 struct net_attach {
     char **aliases;
     char *ip;     /* IPv4, or NULL: the first free address */
+    char *ip6;    /* IPv6 (a network with IPv6), or NULL: the first free one */
     char *mac;    /* "xx:xx:xx:xx:xx:xx", or NULL: a random one */
     char *ifname; /* or NULL: the first free ethN */
 };
@@ -383,6 +386,8 @@ void engine_net_attach_free(struct net_attach *a);
  * else podman's usage error */
 struct netns_network;
 int engine_net_ip_check(const struct netns_network *n, const char *ip, struct pcon_err *err);
+/* the same of an IPv6 address (--ip6, NAME:ip6=) and n's IPv6 subnet */
+int engine_net_ip6_check(const struct netns_network *n, const char *ip, struct pcon_err *err);
 /* a MAC address "xx:xx:xx:xx:xx:xx", unicast */
 bool engine_mac_parse(const char *s, unsigned char out[6]);
 /* network connect: one more network (by name or id) for c, in its record
@@ -393,9 +398,14 @@ int engine_ctr_network_connect(struct store *st, struct container *c, const char
 /* network disconnect: one network less (never the last) */
 int engine_ctr_network_disconnect(struct store *st, struct container *c, const char *network,
                                   struct pcon_err *err);
-/* a line of ctr_state.networks: "NETWORK IP MAC IFNAME" (malloc'd) */
+/* a line of ctr_state.networks: "NETWORK IP MAC IFNAME[ IP6]" (ip6 NULL:
+ * none; malloc'd) */
 char *engine_net_state_line(const char *network, const char *ip, const unsigned char mac[6],
-                            const char *ifname);
+                            const char *ifname, const char *ip6);
+/* the fields of such a line (buffers of INET6_ADDRSTRLEN, 18 and 16
+ * bytes; ip6 "" when it has none): false when it is no such line */
+bool engine_net_state_parse(const char *line, char *network, size_t nsize, char *ip, char *mac,
+                            char *ifname, char *ip6);
 
 /* --- creation (engine/create.c) --- */
 /* Creates the container o asks for: the id file checked, a container of

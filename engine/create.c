@@ -144,7 +144,7 @@ networks_resolve(struct store *st, struct ctr_config *g, const struct engine_cre
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                                   "invalid config provided: networks and static ip/mac address"
                                   " can only be used with Bridge mode networking");
-        if (o->static_ip || o->static_mac)
+        if (o->static_ip || o->static_ip6 || o->static_mac)
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                                   "invalid config provided: networks and static ip/mac address"
                                   " can only be used with Bridge mode networking");
@@ -164,7 +164,11 @@ networks_resolve(struct store *st, struct ctr_config *g, const struct engine_cre
             r = engine_net_ip_check(&n, o->static_ip, err);
         if (r == 0)
             r = engine_net_ip_check(&n, a.ip, err);
-        if (r == 0 && (a.aliases || a.ip || a.mac || a.ifname)) {
+        if (r == 0)
+            r = engine_net_ip6_check(&n, o->static_ip6, err);
+        if (r == 0)
+            r = engine_net_ip6_check(&n, a.ip6, err);
+        if (r == 0 && (a.aliases || a.ip || a.ip6 || a.mac || a.ifname)) {
             cleanup_free char *s = engine_net_attach_string(&a);
             strv_push_take(&g->net_opts, xasprintf("%s:%s", n.name, s));
         }
@@ -177,10 +181,13 @@ networks_resolve(struct store *st, struct ctr_config *g, const struct engine_cre
     }
     if (o->static_ip && strv_len(names) != 1)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "--ip can only be set for a single network");
+    if (o->static_ip6 && strv_len(names) != 1)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "--ip6 can only be set for a single network");
     joined = strv_join(names, ",");
     snprintf(g->net.target, sizeof g->net.target, "%s", joined);
     g->net_aliases = o->net_aliases ? strv_dup(o->net_aliases) : NULL;
     g->static_ip = o->static_ip ? xstrdup(o->static_ip) : NULL;
+    g->static_ip6 = o->static_ip6 ? xstrdup(o->static_ip6) : NULL;
     g->static_mac = o->static_mac ? xstrdup(o->static_mac) : NULL;
     return 0;
 }

@@ -242,6 +242,8 @@ hosts_text(const struct ctr_config *g, const struct etc_net *net, char **out, st
                   names_of(xstrdup(g->hostname), xstrdup(g->name)));
     if (g->net.mode == NETNS_BRIDGE && net && net->address && !strchr(g->hostname, '\n'))
         hosts_add(&extra, net->address, names_of(xstrdup(g->hostname), xstrdup(g->name)));
+    if (g->net.mode == NETNS_BRIDGE && net && net->address6 && !strchr(g->hostname, '\n'))
+        hosts_add(&extra, net->address6, names_of(xstrdup(g->hostname), xstrdup(g->name)));
     *out = xstrdup("");
     for (size_t i = 0; i < user.n; i++)
         hosts_line(out, &user.v[i], NULL);

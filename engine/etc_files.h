@@ -46,6 +46,7 @@ unsigned engine_etc_files_skipped(const struct etc_plan *p);
 struct etc_net {
     const char *address;
     char **nameservers;
+    const char *address6; /* the first network's IPv6 one, or NULL */
 };
 
 /* writes the plan's own files anew into the run directory open on rundfd

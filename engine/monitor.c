@@ -91,7 +91,9 @@ struct monitor {
     struct netns_helper net; /* the user-mode network's helper, or pid -1 */
     int netd;                /* on user networks: the connection to pcon-netd, or -1 */
     char **net_ips;          /* and the address on each of them (the same across restarts) */
+    char **net_ips6;         /* the IPv6 one on each ("" on a network without IPv6) */
     char *net_addr;          /* the first, for /etc/hosts */
+    char *net_addr6;         /* the first IPv6 one, for /etc/hosts too */
     char **nameservers;      /* the gateways of those with DNS */
     int notify_fd;           /* --sdnotify=container: the container's NOTIFY_SOCKET, or -1 */
     pid_t health_pid;        /* the healthcheck running, or 0 */
@@ -133,7 +135,9 @@ monitor_free(struct monitor *m)
     netns_slirp_stop(&m->net);
     netns_netd_close(m->netd);
     strv_free(m->net_ips);
+    strv_free(m->net_ips6);
     free(m->net_addr);
+    free(m->net_addr6);
     strv_free(m->nameservers);
     if (m->notify_fd >= 0) {
         loop_unwatch(&m->loop, m->notify_fd);
@@ -168,7 +172,7 @@ rundir_prepare(struct monitor *m, struct pcon_err *err)
     dfd = open(m->rundir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return pcon_fail(err, errno, "open \"%s\"", m->rundir);
-    struct etc_net net = { m->net_addr, m->nameservers };
+    struct etc_net net = { m->net_addr, m->nameservers, m->net_addr6 };
 
     engine_etc_plan_free(&m->etc);
     if (engine_etc_plan(m->st, &m->c->cfg, &m->etc, err) < 0
@@ -767,7 +771,8 @@ networks_alloc(struct monitor *m, struct pcon_err *err)
 {
     const struct ctr_config *g = &m->c->cfg;
     cleanup_free char *buf = xstrdup(g->net.target);
-    cleanup_strv char **names = NULL, **ips = NULL, **state = NULL, **dns = NULL;
+    cleanup_strv char **names = NULL, **ips = NULL, **ips6 = NULL, **state = NULL, **dns = NULL;
+    cleanup_strv char **dns6 = NULL;
     char shortid[13], *save = NULL;
     unsigned idx = 0;
 
@@ -784,10 +789,11 @@ networks_alloc(struct monitor *m, struct pcon_err *err)
         struct netns_attachment at;
         struct net_attach a;
         char ifname[16], ip[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
+        char ip6[INET6_ADDRSTRLEN] = "", gw6[INET6_ADDRSTRLEN];
         cleanup_strv char **these = strv_dup(names);
         struct netns_attach_opts o = { &n, g->id, ifname, { 0 }, NULL, NULL };
         unsigned char mac[6];
-        const char *want = NULL, *want_mac = NULL;
+        const char *want = NULL, *want_mac = NULL, *want6 = NULL;
         int r;
 
         /* its options on this network: its aliases there, its address
@@ -800,6 +806,10 @@ networks_alloc(struct monitor *m, struct pcon_err *err)
                : a.ip                                   ? a.ip
                : idx == 0                               ? g->static_ip
                                                         : NULL;
+        want6 = m->net_ips6 && idx < strv_len(m->net_ips6) && m->net_ips6[idx][0] ? m->net_ips6[idx]
+                : a.ip6                                                           ? a.ip6
+                : idx == 0                                                        ? g->static_ip6
+                                                                                  : NULL;
         want_mac = a.mac ? a.mac : idx == 0 ? g->static_mac : NULL;
         if (want_mac && engine_mac_parse(want_mac, mac))
             o.want_mac = mac;
@@ -809,6 +819,8 @@ networks_alloc(struct monitor *m, struct pcon_err *err)
             snprintf(ifname, sizeof ifname, "eth%u", idx);
         if (want)
             (void) inet_pton(AF_INET, want, &o.want);
+        if (want6)
+            (void) inet_pton(AF_INET6, want6, &o.want6);
         engine_net_attach_free(&a);
         if (netns_network_load(m->st->root_dfd, w, &n, err) < 0)
             return pcon_prefix(err, "network of container %s", g->name);
@@ -816,10 +828,20 @@ networks_alloc(struct monitor *m, struct pcon_err *err)
         if (r == 0) {
             inet_ntop(AF_INET, &at.ip, ip, sizeof ip);
             inet_ntop(AF_INET, &n.gateway, gw, sizeof gw);
+            if (at.has6) {
+                inet_ntop(AF_INET6, &at.ip6, ip6, sizeof ip6);
+                inet_ntop(AF_INET6, &n.gateway6, gw6, sizeof gw6);
+            }
             strv_push(&ips, ip);
-            strv_push_take(&state, engine_net_state_line(n.name, ip, at.mac, ifname));
+            strv_push(&ips6, ip6);
+            strv_push_take(&state,
+                           engine_net_state_line(n.name, ip, at.mac, ifname, at.has6 ? ip6 : NULL));
+            /* the IPv4 gateways first, as the IPv6 ones may not be reached
+             * by every resolver */
             if (n.dns)
                 strv_push(&dns, gw);
+            if (n.dns && at.has6)
+                strv_push(&dns6, gw6);
         }
         netns_network_free(&n);
         if (r < 0)
@@ -829,6 +851,12 @@ networks_alloc(struct monitor *m, struct pcon_err *err)
     m->net_ips = steal_ptr(&ips);
     free(m->net_addr);
     m->net_addr = m->net_ips && m->net_ips[0] ? xstrdup(m->net_ips[0]) : NULL;
+    strv_free(m->net_ips6);
+    m->net_ips6 = steal_ptr(&ips6);
+    free(m->net_addr6);
+    m->net_addr6 = m->net_ips6 && m->net_ips6[0][0] ? xstrdup(m->net_ips6[0]) : NULL;
+    for (size_t i = 0; dns6 && dns6[i]; i++)
+        strv_push(&dns, dns6[i]);
     strv_free(m->nameservers);
     m->nameservers = steal_ptr(&dns);
     strv_free(m->c->state.networks); /* recorded with the running state */

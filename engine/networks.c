@@ -18,10 +18,31 @@
 
 char *
 engine_net_state_line(const char *network, const char *ip, const unsigned char mac[6],
-                      const char *ifname)
+                      const char *ifname, const char *ip6)
 {
-    return xasprintf("%s %s %02x:%02x:%02x:%02x:%02x:%02x %s", network, ip, mac[0], mac[1], mac[2],
-                     mac[3], mac[4], mac[5], ifname);
+    return xasprintf("%s %s %02x:%02x:%02x:%02x:%02x:%02x %s%s%s", network, ip, mac[0], mac[1],
+                     mac[2], mac[3], mac[4], mac[5], ifname, ip6 ? " " : "", ip6 ? ip6 : "");
+}
+
+bool
+engine_net_state_parse(const char *line, char *network, size_t nsize, char *ip, char *mac,
+                       char *ifname, char *ip6)
+{
+    cleanup_free char *buf = xstrdup(line);
+    char *save = NULL, *f[5] = { 0 };
+    size_t n = 0;
+
+    for (char *w = strtok_r(buf, " ", &save); w && n < 5; w = strtok_r(NULL, " ", &save))
+        f[n++] = w;
+    if (n < 4 || strlen(f[0]) >= nsize || strlen(f[1]) >= INET6_ADDRSTRLEN || strlen(f[2]) >= 18
+        || strlen(f[3]) >= 16 || (f[4] && strlen(f[4]) >= INET6_ADDRSTRLEN))
+        return false;
+    strcpy(network, f[0]);
+    strcpy(ip, f[1]);
+    strcpy(mac, f[2]);
+    strcpy(ifname, f[3]);
+    strcpy(ip6, f[4] ? f[4] : "");
+    return true;
 }
 
 bool
@@ -95,9 +116,10 @@ engine_net_attach_parse(const char *opts, struct net_attach *a, struct pcon_err 
                 return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid interface name %s", v);
             set_once(&a->ifname, v);
         } else if (strcmp(o, "ip6") == 0) {
-            return pcon_fail_kind(err, PCON_ERR_USAGE, ENOTSUP,
-                                  "ip6=: pcon's networks are IPv4 (network create --ipv6 is "
-                                  "refused)");
+            struct in6_addr ip6;
+            if (inet_pton(AF_INET6, v, &ip6) != 1)
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s is not an IPv6 address", v);
+            set_once(&a->ip6, v);
         } else {
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "unknown network option \"%s\"", o);
         }
@@ -114,6 +136,8 @@ engine_net_attach_string(const struct net_attach *a)
         xappendf(&s, "%salias=%s", *s ? "," : "", a->aliases[i]);
     if (a->ip)
         xappendf(&s, "%sip=%s", *s ? "," : "", a->ip);
+    if (a->ip6)
+        xappendf(&s, "%sip6=%s", *s ? "," : "", a->ip6);
     if (a->mac)
         xappendf(&s, "%smac=%s", *s ? "," : "", a->mac);
     if (a->ifname)
@@ -140,6 +164,7 @@ engine_net_attach_free(struct net_attach *a)
 {
     strv_free(a->aliases);
     free(a->ip);
+    free(a->ip6);
     free(a->mac);
     free(a->ifname);
     memset(a, 0, sizeof *a);
@@ -151,6 +176,18 @@ engine_net_ip_check(const struct netns_network *n, const char *ip, struct pcon_e
     struct in_addr a;
 
     if (ip && (inet_pton(AF_INET, ip, &a) != 1 || !netns_network_host_addr(n, a)))
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "requested static ip %s not in any subnet on network %s", ip,
+                              n->name);
+    return 0;
+}
+
+int
+engine_net_ip6_check(const struct netns_network *n, const char *ip, struct pcon_err *err)
+{
+    struct in6_addr a;
+
+    if (ip && (inet_pton(AF_INET6, ip, &a) != 1 || !netns_network_host_addr6(n, &a)))
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "requested static ip %s not in any subnet on network %s", ip,
                               n->name);
@@ -204,8 +241,10 @@ free_ifname(const struct container *c, char out[16])
         bool used = false;
         snprintf(out, 16, "eth%u", n);
         for (size_t i = 0; c->state.networks && c->state.networks[i] && !used; i++) {
-            const char *sp = strrchr(c->state.networks[i], ' ');
-            used = sp && strcmp(sp + 1, out) == 0;
+            char net[256], ip[INET6_ADDRSTRLEN], mac[18], ifname[16], ip6[INET6_ADDRSTRLEN];
+            used =
+                engine_net_state_parse(c->state.networks[i], net, sizeof net, ip, mac, ifname, ip6)
+                && strcmp(ifname, out) == 0;
         }
         if (!used)
             return;
@@ -229,7 +268,7 @@ engine_ctr_network_connect(struct store *st, struct container *c, const char *ne
         a = &none;
     if (netns_network_load(st->root_dfd, network, &n, err) < 0)
         return -1;
-    if (engine_net_ip_check(&n, a->ip, err) < 0)
+    if (engine_net_ip_check(&n, a->ip, err) < 0 || engine_net_ip6_check(&n, a->ip6, err) < 0)
         goto out;
     if (a->ip)
         (void) inet_pton(AF_INET, a->ip, &want);
@@ -252,9 +291,12 @@ engine_ctr_network_connect(struct store *st, struct container *c, const char *ne
         goto out;
     }
     if (engine_ctr_is_active(c) && c->state.pid > 0) {
-        char shortid[13], ifname[16], ip[INET_ADDRSTRLEN];
+        char shortid[13], ifname[16], ip[INET_ADDRSTRLEN], ip6[INET6_ADDRSTRLEN];
         struct netns_attachment at;
         struct netns_attach_opts o = { &n, c->cfg.id, ifname, want, NULL, a->mac ? mac : NULL };
+
+        if (a->ip6)
+            (void) inet_pton(AF_INET6, a->ip6, &o.want6);
 
         snprintf(shortid, sizeof shortid, "%.12s", c->cfg.id);
         strv_push(&names, c->cfg.name);
@@ -271,7 +313,9 @@ engine_ctr_network_connect(struct store *st, struct container *c, const char *ne
         if (netns_netd_connect_running(st->runroot, c->state.pid, &o, &at, err) < 0)
             goto out;
         inet_ntop(AF_INET, &at.ip, ip, sizeof ip);
-        strv_push_take(&c->state.networks, engine_net_state_line(n.name, ip, at.mac, ifname));
+        inet_ntop(AF_INET6, &at.ip6, ip6, sizeof ip6);
+        strv_push_take(&c->state.networks,
+                       engine_net_state_line(n.name, ip, at.mac, ifname, at.has6 ? ip6 : NULL));
         if (engine_ctr_state_save(st, c, false, err) < 0)
             goto out;
     }

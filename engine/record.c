@@ -186,6 +186,7 @@ engine_ctr_free(struct container *c)
     strv_free(g->net_aliases);
     free(g->static_ip);
     free(g->static_mac);
+    free(g->static_ip6);
     strv_free(g->net_opts);
     strv_free(c->state.networks);
     strv_free(g->ports);
@@ -256,6 +257,7 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
         || json_get_strv(root, "add_hosts", &g->add_hosts, err) < 0)
         return -1;
     g->static_ip = dup_or_null(json_get_str(root, "ip"));
+    g->static_ip6 = dup_or_null(json_get_str(root, "ip6"));
     g->static_mac = dup_or_null(json_get_str(root, "mac"));
     g->conmon_pidfile = dup_or_null(json_get_str(root, "conmon_pidfile"));
     g->pidfile = dup_or_null(json_get_str(root, "pidfile"));
@@ -438,6 +440,8 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_strv(gen, "network_aliases", g->net_aliases));
     if (g->static_ip)
         JG(json_gen_kv_str(gen, "ip", g->static_ip));
+    if (g->static_ip6)
+        JG(json_gen_kv_str(gen, "ip6", g->static_ip6));
     if (g->static_mac)
         JG(json_gen_kv_str(gen, "mac", g->static_mac));
     if (g->net_opts)

@@ -17,6 +17,10 @@ struct bridge_req {
     bool internal; /* no way out: no default route, nothing forwarded from it */
     bool isolate;  /* no traffic with the other isolated networks (bridge_isolate) */
     unsigned char mac[6];
+    unsigned int vlan; /* the bridge's ports untagged members of VLAN vlan; 0: none */
+    bool ipv6;         /* an IPv6 subnet too: */
+    struct in6_addr subnet6, gateway6, addr6;
+    unsigned int prefix6;
 };
 
 /* the bridge, with the gateway's address, up (made once; 0 or -errno) */
@@ -32,8 +36,8 @@ int bridge_down(const struct bridge_req *b);
 int bridge_veth(const struct bridge_req *b, int ctr_ns, int own_ns, const char **what);
 /* the container's end b->ifname in ctr_ns removed (its pair with it) */
 int bridge_veth_del(const struct bridge_req *b, int ctr_ns, int own_ns);
-/* a socket on the gateway's port 53, UDP or TCP (type; listening), -1 and
- * errno */
-int bridge_dns_socket(const struct bridge_req *b, int type);
+/* a socket on the gateway's port 53 (v6: the IPv6 gateway's), UDP or TCP
+ * (type; listening), -1 and errno */
+int bridge_dns_socket(const struct bridge_req *b, int type, bool v6);
 
 #endif

@@ -70,26 +70,41 @@ answer_head(const uint8_t *msg, const struct dns_query *q, int rcode, size_t n, 
     put16(out + 10, 0); /* the query's EDNS record is not echoed */
 }
 
-size_t
-dns_answer(const uint8_t *msg, const struct dns_query *q, int rcode, const struct in_addr *addrs,
-           size_t n, uint8_t *out, size_t cap)
+/* the answer with n records of type, each alen bytes of addrs */
+static size_t
+answer_addrs(const uint8_t *msg, const struct dns_query *q, int rcode, uint16_t type,
+             const uint8_t *addrs, size_t alen, size_t n, uint8_t *out, size_t cap)
 {
     size_t at = q->qend;
 
-    if (at + n * 16 > cap || n > 64)
+    if (n > 64 || at + n * (12 + alen) > cap)
         return 0;
     answer_head(msg, q, rcode, n, out);
     for (size_t i = 0; i < n; i++) {
         put16(out + at, 0xc00c); /* the question's name */
-        put16(out + at + 2, DNS_TYPE_A);
+        put16(out + at + 2, type);
         put16(out + at + 4, 1); /* IN */
         put16(out + at + 6, 0);
         put16(out + at + 8, 60); /* TTL */
-        put16(out + at + 10, 4);
-        memcpy(out + at + 12, &addrs[i], 4);
-        at += 16;
+        put16(out + at + 10, (uint16_t) alen);
+        memcpy(out + at + 12, addrs + i * alen, alen);
+        at += 12 + alen;
     }
     return at;
+}
+
+size_t
+dns_answer(const uint8_t *msg, const struct dns_query *q, int rcode, const struct in_addr *addrs,
+           size_t n, uint8_t *out, size_t cap)
+{
+    return answer_addrs(msg, q, rcode, DNS_TYPE_A, (const uint8_t *) addrs, 4, n, out, cap);
+}
+
+size_t
+dns_answer6(const uint8_t *msg, const struct dns_query *q, int rcode, const struct in6_addr *addrs,
+            size_t n, uint8_t *out, size_t cap)
+{
+    return answer_addrs(msg, q, rcode, DNS_TYPE_AAAA, (const uint8_t *) addrs, 16, n, out, cap);
 }
 
 /* name.dns.podman as labels at out (of cap bytes); its length, 0 when it
@@ -159,6 +174,25 @@ dns_reverse_name(const char *name, struct in_addr *out)
         if ((*p < '0' || *p > '9') && *p != '.')
             return false;
     out->s_addr = htonl((uint32_t) (o[0] << 24 | o[1] << 16 | o[2] << 8 | o[3]));
+    return true;
+}
+
+bool
+dns_reverse_name6(const char *name, struct in6_addr *out)
+{
+    static const char hex[] = "0123456789abcdef";
+
+    /* 32 nibbles, the last first, each and a dot: 64 bytes, then ip6.arpa */
+    if (strlen(name) != 64 + 8 || strcmp(name + 64, "ip6.arpa") != 0)
+        return false;
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < 32; i++) {
+        const char *at = name + 2 * i, *h = *at ? strchr(hex, *at) : NULL;
+        if (h == NULL || at[1] != '.')
+            return false;
+        /* nibble i counts from the address's end */
+        out->s6_addr[15 - i / 2] |= (uint8_t) ((h - hex) << (i % 2 ? 4 : 0));
+    }
     return true;
 }
 

@@ -39,6 +39,16 @@ struct helper {
     bool prime_arp;
     uint32_t primed[HELPER_PRIMED];
     unsigned primed_next;
+    /* the same for IPv6 (libslirp learns a neighbour only from its own
+     * advertisements: neighbour advertisements are made for it) */
+    uint8_t primed6[HELPER_PRIMED][16];
+    unsigned primed6_next;
+    uint8_t tap_mac[6]; /* tap0's, as its frames carry it */
+    bool tap_mac_known;
+    uint8_t asked6[HELPER_PRIMED][16]; /* addresses libslirp solicited, answered after its call */
+    uint8_t asked6_from[HELPER_PRIMED][16];
+    uint8_t asked6_mac[HELPER_PRIMED][6];
+    unsigned nasked6;
     /* more fds for each round (added with helper_add_fd), and their events */
     void (*fill)(struct helper *h);
     void (*dispatch)(struct helper *h, int polled);

@@ -49,7 +49,8 @@ enum {
     NETD_ALIAS,
     NETD_CONNECT,
     NETD_DISCONNECT,
-    NETD_BYE
+    NETD_BYE,
+    NETD_NETNS, /* (after BYE: a running pcon-netd of before knows none) */
 };
 
 struct netd_req {
@@ -58,6 +59,7 @@ struct netd_req {
     char net_name[256];
     struct bridge_req br; /* the network's bridge, subnet, gateway; the interface */
     struct in_addr first, last, want;
+    struct in6_addr first6, last6, want6; /* with br.ipv6; want6 zero: the first free */
     unsigned char want_mac[6];
     bool want_mac_set, dns;
     char names[2048]; /* space-separated */
@@ -69,6 +71,7 @@ struct netd_reply {
     int kind; /* enum pcon_errkind */
     char text[512];
     struct in_addr ip;
+    struct in6_addr ip6; /* on a network with IPv6 */
     unsigned char mac[6];
 };
 
@@ -79,9 +82,11 @@ struct netd_net {
     char name[256];
     struct bridge_req br;
     struct in_addr first, last;
+    struct in6_addr first6, last6;
     bool dns;
     int dns_fd, dns_idx;
-    int dns_tcp_fd, dns_tcp_idx; /* listening, for answers too long for UDP */
+    int dns_tcp_fd, dns_tcp_idx;                      /* listening, for answers too long for UDP */
+    int dns6_fd, dns6_idx, dns6_tcp_fd, dns6_tcp_idx; /* the same on the IPv6 gateway */
     size_t users;
     struct netd_net *next;
 };
@@ -89,6 +94,7 @@ struct netd_net {
 struct netd_addr {
     struct netd_net *net;
     struct in_addr ip;
+    struct in6_addr ip6; /* with net->br.ipv6 */
     unsigned char mac[6];
     char ifname[IFNAMSIZ];
     char **names;
@@ -115,6 +121,13 @@ struct netd_client {
     struct netd_client *next;
 };
 
+/* a container asking the DNS responder: its address, IPv4 or (v6) IPv6 */
+struct netd_peer {
+    bool v6;
+    struct in_addr a;
+    struct in6_addr a6;
+};
+
 /* A DNS connection over TCP from a container (RFC 7766): its messages,
  * each after a 2-byte length, answered in turn, by the network or over a
  * connection of the host's resolver of its own */
@@ -122,7 +135,7 @@ struct netd_dnsconn {
     int fd, idx;
     int up_fd, up_idx; /* the host's resolver, while a query is forwarded; else -1 */
     struct netd_net *net;
-    struct in_addr from;
+    struct netd_peer from;
     uint8_t *in; /* what came, not answered yet */
     size_t in_len;
     uint8_t *up; /* the framed query to send, then the framed answer read */
@@ -134,7 +147,8 @@ struct netd_pending {
     bool used;
     uint16_t id, orig;
     struct netd_net *net;
-    struct sockaddr_in client;
+    struct sockaddr_storage client; /* answered on the net's socket of its family */
+    socklen_t clen;
     int64_t at_ms;
 };
 
@@ -218,6 +232,10 @@ net_free(struct netd *d, struct netd_net *n)
         close(n->dns_fd);
     if (n->dns_tcp_fd >= 0)
         close(n->dns_tcp_fd);
+    if (n->dns6_fd >= 0)
+        close(n->dns6_fd);
+    if (n->dns6_tcp_fd >= 0)
+        close(n->dns6_tcp_fd);
     for (struct netd_dnsconn *k = d->dnsconns, *kn; k; k = kn) {
         kn = k->next;
         if (k->net == n)
@@ -276,6 +294,16 @@ ip_used(const struct netd *d, const struct netd_net *n, struct in_addr ip)
 }
 
 static bool
+ip6_used(const struct netd *d, const struct netd_net *n, const struct in6_addr *ip)
+{
+    for (const struct netd_client *c = d->clients; c; c = c->next)
+        for (const struct netd_addr *a = c->addrs; a; a = a->next)
+            if (a->net == n && memcmp(&a->ip6, ip, sizeof *ip) == 0)
+                return true;
+    return false;
+}
+
+static bool
 same_subnet(const struct bridge_req *a, const struct bridge_req *b)
 {
     unsigned int p = a->prefix < b->prefix ? a->prefix : b->prefix;
@@ -296,7 +324,12 @@ net_get(struct netd *d, const struct netd_req *req, struct pcon_err *err)
                 || n->br.subnet.s_addr != req->br.subnet.s_addr || n->br.prefix != req->br.prefix
                 || n->br.gateway.s_addr != req->br.gateway.s_addr
                 || n->br.internal != req->br.internal || n->br.isolate != req->br.isolate
-                || n->dns != req->dns) {
+                || n->dns != req->dns || n->br.vlan != req->br.vlan || n->br.ipv6 != req->br.ipv6
+                || (n->br.ipv6
+                    && (memcmp(&n->br.subnet6, &req->br.subnet6, sizeof n->br.subnet6) != 0
+                        || n->br.prefix6 != req->br.prefix6
+                        || memcmp(&n->br.gateway6, &req->br.gateway6, sizeof n->br.gateway6)
+                               != 0))) {
                 pcon_fail(err, 0,
                           "network %s was recreated while containers of the old one run: stop"
                           " them first",
@@ -316,20 +349,35 @@ net_get(struct netd *d, const struct netd_req *req, struct pcon_err *err)
     n->br = req->br;
     n->br.ifname[0] = '\0';
     n->br.addr.s_addr = 0;
+    memset(&n->br.addr6, 0, sizeof n->br.addr6);
     n->first = req->first;
     n->last = req->last;
+    n->first6 = req->first6;
+    n->last6 = req->last6;
     n->dns = req->dns;
     n->dns_fd = n->dns_idx = n->dns_tcp_fd = n->dns_tcp_idx = -1;
+    n->dns6_fd = n->dns6_idx = n->dns6_tcp_fd = n->dns6_tcp_idx = -1;
     bool ok =
         netns_agent_bridge(d->h.agent, &n->br, err) == 0
         && (!n->dns
-            || ((n->dns_fd = netns_agent_dns_socket(d->h.agent, &n->br, SOCK_DGRAM, err)) >= 0
-                && (n->dns_tcp_fd = netns_agent_dns_socket(d->h.agent, &n->br, SOCK_STREAM, err))
+            || ((n->dns_fd = netns_agent_dns_socket(d->h.agent, &n->br, SOCK_DGRAM, false, err))
+                    >= 0
+                && (n->dns_tcp_fd =
+                        netns_agent_dns_socket(d->h.agent, &n->br, SOCK_STREAM, false, err))
+                       >= 0))
+        && (!n->dns || !n->br.ipv6
+            || ((n->dns6_fd = netns_agent_dns_socket(d->h.agent, &n->br, SOCK_DGRAM, true, err))
+                    >= 0
+                && (n->dns6_tcp_fd =
+                        netns_agent_dns_socket(d->h.agent, &n->br, SOCK_STREAM, true, err))
                        >= 0));
     /* apart from the other isolated networks in use (the rules go with
      * whichever of the two goes first) */
     for (struct netd_net *o = d->nets; ok && n->br.isolate && o; o = o->next)
         ok = !o->br.isolate || netns_agent_isolate(d->h.agent, &n->br, &o->br, true, err) == 0;
+    if (!ok && n->br.vlan && err->errnum == EOPNOTSUPP)
+        pcon_prefix(err, "network %s's vlan=%u: this kernel's bridges have no VLAN filtering",
+                    n->name, n->br.vlan);
     if (!ok) {
         net_free(d, n); /* not listed yet: what was made of it goes */
         return NULL;
@@ -339,6 +387,41 @@ net_get(struct netd *d, const struct netd_req *req, struct pcon_err *err)
     return n;
 }
 
+/* the IPv6 address of an allocation on n: the one asked for, or the first
+ * free one of the range (the gateway skipped) */
+static int
+alloc6(struct netd *d, struct netd_net *n, const struct netd_req *req, struct in6_addr *out,
+       struct pcon_err *err)
+{
+    static const struct in6_addr zero;
+    struct in6_addr cand = n->first6;
+
+    if (memcmp(&req->want6, &zero, sizeof zero) != 0) {
+        char s[INET6_ADDRSTRLEN];
+        if (!ip6_used(d, n, &req->want6)) {
+            *out = req->want6;
+            return 0;
+        }
+        inet_ntop(AF_INET6, &req->want6, s, sizeof s);
+        return pcon_fail(err, 0,
+                         "IPAM error: requested ip address %s is already allocated to another"
+                         " container on network %s",
+                         s, n->name);
+    }
+    /* as many tries as there are addresses at most, and not forever */
+    for (unsigned k = 0; k < 65536; k++) {
+        if (memcmp(&cand, &n->br.gateway6, sizeof cand) != 0 && !ip6_used(d, n, &cand)) {
+            *out = cand;
+            return 0;
+        }
+        if (memcmp(&cand, &n->last6, sizeof cand) >= 0)
+            break;
+        for (int i = 15; i >= 0 && ++cand.s6_addr[i] == 0; i--)
+            ;
+    }
+    return pcon_fail(err, 0, "IPAM error: failed to find free IPv6 address in network %s", n->name);
+}
+
 static void
 handle_alloc(struct netd *d, struct netd_client *c, struct netd_req *req, struct netd_reply *rep)
 {
@@ -346,6 +429,7 @@ handle_alloc(struct netd *d, struct netd_client *c, struct netd_req *req, struct
     struct netd_net *n;
     struct netd_addr *a;
     struct in_addr ip = { 0 };
+    struct in6_addr ip6 = { 0 };
     char *save = NULL;
 
     req->net_name[sizeof req->net_name - 1] = '\0';
@@ -375,6 +459,8 @@ handle_alloc(struct netd *d, struct netd_client *c, struct netd_req *req, struct
             if (cand.s_addr != n->br.gateway.s_addr && !ip_used(d, n, cand))
                 ip = cand;
         }
+    if (ip.s_addr && n->br.ipv6 && alloc6(d, n, req, &ip6, &err) < 0)
+        ip.s_addr = 0;
     if (ip.s_addr == 0) {
         if (err.msg == NULL)
             pcon_fail(&err, 0, "IPAM error: failed to find free IP in network %s", n->name);
@@ -385,6 +471,7 @@ handle_alloc(struct netd *d, struct netd_client *c, struct netd_req *req, struct
     a = xzalloc(sizeof *a);
     a->net = n;
     a->ip = ip;
+    a->ip6 = ip6;
     if (req->want_mac_set) {
         memcpy(a->mac, req->want_mac, sizeof a->mac);
     } else {
@@ -401,6 +488,7 @@ handle_alloc(struct netd *d, struct netd_client *c, struct netd_req *req, struct
     a->next = c->addrs;
     c->addrs = a;
     rep->ip = ip;
+    rep->ip6 = ip6;
     memcpy(rep->mac, a->mac, sizeof a->mac);
     return;
 fail:
@@ -420,6 +508,7 @@ handle_attach(struct netd *d, struct netd_client *c, int nsfd, struct netd_reply
     for (struct netd_addr *a = c->addrs; a; a = a->next) {
         struct bridge_req br = a->net->br;
         br.addr = a->ip;
+        br.addr6 = a->ip6;
         memcpy(br.mac, a->mac, sizeof br.mac);
         snprintf(br.ifname, sizeof br.ifname, "%s", a->ifname);
         if (netns_agent_veth(d->h.agent, nsfd, &br, &err) < 0) {
@@ -514,6 +603,7 @@ handle_connect(struct netd *d, struct netd_req *req, int nsfd, struct netd_reply
     a = t->addrs; /* the newest */
     br = a->net->br;
     br.addr = a->ip;
+    br.addr6 = a->ip6;
     memcpy(br.mac, a->mac, sizeof br.mac);
     snprintf(br.ifname, sizeof br.ifname, "%s", a->ifname);
     if (netns_agent_veth(d->h.agent, nsfd, &br, &err) < 0) {
@@ -597,6 +687,20 @@ client_read(struct netd *d, struct netd_client *c)
     case NETD_DISCONNECT:
         handle_disconnect(d, &req, fd, &rep);
         break;
+    case NETD_NETNS: {
+        /* the networks' namespace, for as long as the connection is open */
+        struct pcon_err err = { 0 };
+        int ns = netns_agent_netns(d->h.agent, &err);
+        if (ns < 0)
+            reply_err(&rep, &err);
+        pcon_err_clear(&err);
+        if (fd >= 0)
+            close(fd);
+        (void) fdpass_send(c->fd, &rep, sizeof rep, ns);
+        if (ns >= 0)
+            close(ns);
+        return true;
+    }
     case NETD_ALIAS: {
         char *save = NULL;
         req.names[sizeof req.names - 1] = '\0';
@@ -632,15 +736,38 @@ accept_clients(struct netd *d)
     }
 }
 
-/* the client whose address on n is ip (the one asking), or NULL */
+static bool
+addr_is(const struct netd_addr *a, const struct netd_peer *p)
+{
+    return p->v6 ? a->net->br.ipv6 && memcmp(&a->ip6, &p->a6, sizeof p->a6) == 0
+                 : a->ip.s_addr == p->a.s_addr;
+}
+
+/* the client whose address on n is the peer's (the one asking), or NULL */
 static const struct netd_client *
-client_at(const struct netd *d, const struct netd_net *n, struct in_addr ip)
+client_at(const struct netd *d, const struct netd_net *n, const struct netd_peer *p)
 {
     for (const struct netd_client *c = d->clients; c; c = c->next)
         for (const struct netd_addr *a = c->addrs; a; a = a->next)
-            if (a->net == n && a->ip.s_addr == ip.s_addr)
+            if (a->net == n && addr_is(a, p))
                 return c;
     return NULL;
+}
+
+/* what a name stands for: the addresses of both families */
+struct netd_found {
+    struct in_addr v4[16];
+    struct in6_addr v6[16];
+    size_t n4, n6;
+};
+
+static void
+found_add(struct netd_found *f, const struct netd_addr *a)
+{
+    if (f->n4 < 16)
+        f->v4[f->n4++] = a->ip;
+    if (a->net->br.ipv6 && f->n6 < 16)
+        f->v6[f->n6++] = a->ip6;
 }
 
 static bool
@@ -656,41 +783,41 @@ client_on(const struct netd_client *c, const struct netd_net *n)
  * asking (as aardvark-dns: one on several networks finds the names of all
  * of them through any of its resolvers), or on n alone. */
 static size_t
-dns_lookup(const struct netd *d, const struct netd_net *n, struct in_addr from, const char *name,
-           struct in_addr *out, size_t max)
+dns_lookup(const struct netd *d, const struct netd_net *n, const struct netd_peer *from,
+           const char *name, struct netd_found *f)
 {
     const struct netd_client *asker = client_at(d, n, from);
-    size_t k = 0;
 
+    memset(f, 0, sizeof *f);
     for (const struct netd_client *c = d->clients; c; c = c->next)
         for (const struct netd_addr *a = c->addrs; a; a = a->next) {
             if (a->net != n && !client_on(asker, a->net))
                 continue;
-            for (size_t i = 0; a->names && a->names[i] && k < max; i++)
+            for (size_t i = 0; a->names && a->names[i]; i++)
                 if (strcasecmp(a->names[i], name) == 0) {
-                    out[k++] = a->ip;
+                    found_add(f, a);
                     break;
                 }
         }
     /* names another connection gives to a container's addresses */
-    for (const struct netd_client *c = d->clients; c && k < max; c = c->next) {
+    for (const struct netd_client *c = d->clients; c; c = c->next) {
         bool named = false;
         for (size_t i = 0; c->alias_names && c->alias_names[i] && !named; i++)
             named = strcasecmp(c->alias_names[i], name) == 0;
         for (const struct netd_client *t = d->clients; named && t; t = t->next) {
             if (strcmp(t->ctr_id, c->alias_of) != 0)
                 continue;
-            for (const struct netd_addr *a = t->addrs; a && k < max; a = a->next)
+            for (const struct netd_addr *a = t->addrs; a; a = a->next)
                 if (a->net == n || client_on(asker, a->net))
-                    out[k++] = a->ip;
+                    found_add(f, a);
         }
     }
-    return k;
+    return f->n4;
 }
 
 static void
 dns_forward(struct netd *d, struct netd_net *n, uint8_t *msg, size_t len,
-            const struct sockaddr_in *client)
+            const struct sockaddr_storage *client, socklen_t clen)
 {
     int64_t now = now_ms();
     struct netd_pending *p = NULL;
@@ -700,8 +827,8 @@ dns_forward(struct netd *d, struct netd_net *n, uint8_t *msg, size_t len,
             p = &d->pending[i];
     if (p == NULL)
         return; /* too many at once: the client asks again */
-    *p = (struct netd_pending){ true, ++d->next_id, (uint16_t) ((msg[0] << 8) | msg[1]),
-                                n,    *client,      now };
+    *p = (struct netd_pending){ true, ++d->next_id, (uint16_t) ((msg[0] << 8) | msg[1]), n, *client,
+                                clen, now };
     msg[0] = (uint8_t) (p->id >> 8);
     msg[1] = (uint8_t) p->id;
     for (size_t i = 0; i < d->nupstream; i++)
@@ -735,14 +862,14 @@ upstreams_check(struct netd *d)
 /* The name of the container at ip on the networks of the one asking (or
  * on n): NULL when none has it */
 static const char *
-dns_lookup_ptr(const struct netd *d, const struct netd_net *n, struct in_addr from,
-               struct in_addr ip)
+dns_lookup_ptr(const struct netd *d, const struct netd_net *n, const struct netd_peer *from,
+               const struct netd_peer *ip)
 {
     const struct netd_client *asker = client_at(d, n, from);
 
     for (const struct netd_client *c = d->clients; c; c = c->next)
         for (const struct netd_addr *a = c->addrs; a; a = a->next)
-            if (a->ip.s_addr == ip.s_addr && (a->net == n || client_on(asker, a->net)) && a->names
+            if (addr_is(a, ip) && (a->net == n || client_on(asker, a->net)) && a->names
                 && a->names[0])
                 return a->names[0];
     return NULL;
@@ -750,11 +877,17 @@ dns_lookup_ptr(const struct netd *d, const struct netd_net *n, struct in_addr fr
 
 /* whether ip is in the subnet of one of the networks in use */
 static bool
-dns_our_address(const struct netd *d, struct in_addr ip)
+dns_our_address(const struct netd *d, const struct netd_peer *ip)
 {
     for (const struct netd_net *n = d->nets; n; n = n->next) {
         uint32_t mask = n->br.prefix ? htonl(~0U << (32 - n->br.prefix)) : 0;
-        if ((ip.s_addr & mask) == (n->br.subnet.s_addr & mask))
+        bool in6 = n->br.ipv6;
+        for (unsigned i = 0; in6 && i < 16; i++) {
+            unsigned bits = n->br.prefix6 > 8 * i ? n->br.prefix6 - 8 * i : 0;
+            uint8_t m = bits >= 8 ? 0xff : (uint8_t) (0xff00u >> bits);
+            in6 = (ip->a6.s6_addr[i] & m) == (n->br.subnet6.s6_addr[i] & m);
+        }
+        if (ip->v6 ? in6 : (ip->a.s_addr & mask) == (n->br.subnet.s_addr & mask))
             return true;
     }
     return false;
@@ -764,11 +897,12 @@ dns_our_address(const struct netd *d, struct in_addr ip)
  * when it is ours to answer, 0 when it goes to the host's resolvers, -1
  * when it is no query to answer */
 static int
-dns_respond(struct netd *d, struct netd_net *n, struct in_addr from, const uint8_t *msg, size_t len,
-            uint8_t *out, size_t cap, size_t *olen)
+dns_respond(struct netd *d, struct netd_net *n, const struct netd_peer *from, const uint8_t *msg,
+            size_t len, uint8_t *out, size_t cap, size_t *olen)
 {
     struct dns_query q;
-    struct in_addr addrs[16], ip;
+    struct netd_found f;
+    struct netd_peer ip = { 0 };
     char base[256];
     size_t na;
     bool in_domain;
@@ -779,9 +913,10 @@ dns_respond(struct netd *d, struct netd_net *n, struct in_addr from, const uint8
     upstreams_check(d);
     /* a reverse lookup of a container's address: its name; of another
      * address of the networks, none */
-    if (q.qtype == DNS_TYPE_PTR && dns_reverse_name(q.name, &ip)) {
-        const char *name = dns_lookup_ptr(d, n, from, ip);
-        if (name || dns_our_address(d, ip)) {
+    if (q.qtype == DNS_TYPE_PTR
+        && (dns_reverse_name(q.name, &ip.a) || (ip.v6 = dns_reverse_name6(q.name, &ip.a6)))) {
+        const char *name = dns_lookup_ptr(d, n, from, &ip);
+        if (name || dns_our_address(d, &ip)) {
             *olen = dns_answer_ptr(msg, &q, name ? DNS_NOERROR : DNS_NXDOMAIN,
                                    name ? (char *const[]){ (char *) name } : NULL, name ? 1 : 0,
                                    out, cap);
@@ -793,43 +928,63 @@ dns_respond(struct netd *d, struct netd_net *n, struct in_addr from, const uint8
         }
         return 0;
     }
-    na = dns_lookup(d, n, from, q.name, addrs, 16);
+    na = dns_lookup(d, n, from, q.name, &f);
     in_domain = na == 0 && dns_in_domain(q.name, base, sizeof base);
     if (in_domain)
-        na = dns_lookup(d, n, from, base, addrs, 16);
+        na = dns_lookup(d, n, from, base, &f);
     if (na == 0 && !in_domain) {
         if (d->nupstream > 0)
             return 0;
         rcode = DNS_SERVFAIL;
     } else if (na == 0)
         rcode = DNS_NXDOMAIN;
-    /* a known name: its IPv4 addresses; other types have none */
-    if (q.qtype != DNS_TYPE_A && q.qtype != DNS_TYPE_ANY)
-        na = 0;
-    *olen = dns_answer(msg, &q, rcode, addrs, na, out, cap);
+    /* a known name: its IPv6 addresses (those of networks with IPv6) or
+     * its IPv4 ones; other types have none */
+    if (q.qtype == DNS_TYPE_AAAA)
+        *olen = dns_answer6(msg, &q, rcode, f.v6, na ? f.n6 : 0, out, cap);
+    else
+        *olen = dns_answer(msg, &q, rcode, f.v4,
+                           q.qtype == DNS_TYPE_A || q.qtype == DNS_TYPE_ANY ? na : 0, out, cap);
     return *olen ? 1 : -1;
 }
 
+/* the peer at a socket address of either family */
+static bool
+peer_of(const struct sockaddr_storage *ss, socklen_t len, struct netd_peer *p)
+{
+    memset(p, 0, sizeof *p);
+    if (ss->ss_family == AF_INET && len == sizeof(struct sockaddr_in)) {
+        p->a = ((const struct sockaddr_in *) ss)->sin_addr;
+        return true;
+    }
+    if (ss->ss_family == AF_INET6 && len == sizeof(struct sockaddr_in6)) {
+        p->v6 = true;
+        p->a6 = ((const struct sockaddr_in6 *) ss)->sin6_addr;
+        return true;
+    }
+    return false;
+}
+
+/* the queries on n's socket fd (its IPv4 or its IPv6 one) */
 static void
-dns_serve(struct netd *d, struct netd_net *n)
+dns_serve(struct netd *d, struct netd_net *n, int fd)
 {
     uint8_t msg[1500], out[1500];
-    struct sockaddr_in client;
+    struct sockaddr_storage client;
     socklen_t clen = sizeof client;
+    struct netd_peer peer;
     ssize_t len;
 
-    while ((len = recvfrom(n->dns_fd, msg, sizeof msg, MSG_DONTWAIT, (struct sockaddr *) &client,
-                           &clen))
+    while ((len = recvfrom(fd, msg, sizeof msg, MSG_DONTWAIT, (struct sockaddr *) &client, &clen))
            >= 0) {
         size_t olen = 0;
-        int r = clen == sizeof client
-                    ? dns_respond(d, n, client.sin_addr, msg, (size_t) len, out, sizeof out, &olen)
+        int r = peer_of(&client, clen, &peer)
+                    ? dns_respond(d, n, &peer, msg, (size_t) len, out, sizeof out, &olen)
                     : -1;
         if (r == 0)
-            dns_forward(d, n, msg, (size_t) len, &client);
+            dns_forward(d, n, msg, (size_t) len, &client, clen);
         else if (r > 0)
-            (void) sendto(n->dns_fd, out, olen, MSG_DONTWAIT, (struct sockaddr *) &client,
-                          sizeof client);
+            (void) sendto(fd, out, olen, MSG_DONTWAIT, (struct sockaddr *) &client, clen);
         clen = sizeof client;
     }
 }
@@ -884,7 +1039,7 @@ dnsconn_process(struct netd *d, struct netd_dnsconn *k)
 
         if (k->in_len < len + 2)
             return true; /* more to come */
-        r = dns_respond(d, k->net, k->from, k->in + 2, len, out, sizeof out, &olen);
+        r = dns_respond(d, k->net, &k->from, k->in + 2, len, out, sizeof out, &olen);
         if (r < 0 || (r > 0 && !frame_send(k->fd, out, olen))
             || (r == 0 && !dnsconn_forward(d, k, k->in + 2, len)))
             return false;
@@ -895,16 +1050,21 @@ dnsconn_process(struct netd *d, struct netd_dnsconn *k)
 }
 
 static void
-dns_tcp_accept(struct netd *d, struct netd_net *n)
+dns_tcp_accept(struct netd *d, struct netd_net *n, int lfd)
 {
-    struct sockaddr_in from;
+    struct sockaddr_storage from;
     socklen_t flen = sizeof from;
+    struct netd_peer peer;
     int fd;
 
-    while ((fd = accept4(n->dns_tcp_fd, (struct sockaddr *) &from, &flen,
-                         SOCK_CLOEXEC | SOCK_NONBLOCK))
+    while ((fd = accept4(lfd, (struct sockaddr *) &from, &flen, SOCK_CLOEXEC | SOCK_NONBLOCK))
            >= 0) {
         struct netd_dnsconn *k;
+        if (!peer_of(&from, flen, &peer)) {
+            close(fd);
+            flen = sizeof from;
+            continue;
+        }
         if (d->ndnsconns >= NETD_DNS_TCP) { /* the oldest is the last */
             struct netd_dnsconn *last = d->dnsconns;
             while (last->next)
@@ -917,7 +1077,7 @@ dns_tcp_accept(struct netd *d, struct netd_net *n)
                                     .up_fd = -1,
                                     .up_idx = -1,
                                     .net = n,
-                                    .from = from.sin_addr,
+                                    .from = peer,
                                     .in = xmalloc(DNS_TCP_MAX) };
         k->next = d->dnsconns;
         d->dnsconns = k;
@@ -1000,8 +1160,8 @@ upstream_read(struct netd *d)
                 continue;
             msg[0] = (uint8_t) (p->orig >> 8);
             msg[1] = (uint8_t) p->orig;
-            (void) sendto(p->net->dns_fd, msg, (size_t) len, MSG_DONTWAIT,
-                          (struct sockaddr *) &p->client, sizeof p->client);
+            (void) sendto(p->client.ss_family == AF_INET6 ? p->net->dns6_fd : p->net->dns_fd, msg,
+                          (size_t) len, MSG_DONTWAIT, (struct sockaddr *) &p->client, p->clen);
             p->used = false;
             break;
         }
@@ -1021,6 +1181,8 @@ netd_fill(struct helper *h)
     for (struct netd_net *n = d->nets; n; n = n->next) {
         n->dns_idx = n->dns_fd >= 0 ? helper_add_fd(n->dns_fd, POLLIN, h) : -1;
         n->dns_tcp_idx = n->dns_tcp_fd >= 0 ? helper_add_fd(n->dns_tcp_fd, POLLIN, h) : -1;
+        n->dns6_idx = n->dns6_fd >= 0 ? helper_add_fd(n->dns6_fd, POLLIN, h) : -1;
+        n->dns6_tcp_idx = n->dns6_tcp_fd >= 0 ? helper_add_fd(n->dns6_tcp_fd, POLLIN, h) : -1;
     }
     for (struct netd_dnsconn *k = d->dnsconns; k; k = k->next) {
         /* while a query is forwarded, the next waits: only a hangup counts */
@@ -1088,9 +1250,13 @@ netd_dispatch(struct helper *h, int polled)
         }
         for (struct netd_net *n = d->nets; n; n = n->next) {
             if (n->dns_idx >= 0 && h->pfd[n->dns_idx].revents)
-                dns_serve(d, n);
+                dns_serve(d, n, n->dns_fd);
             if (n->dns_tcp_idx >= 0 && h->pfd[n->dns_tcp_idx].revents)
-                dns_tcp_accept(d, n);
+                dns_tcp_accept(d, n, n->dns_tcp_fd);
+            if (n->dns6_idx >= 0 && h->pfd[n->dns6_idx].revents)
+                dns_serve(d, n, n->dns6_fd);
+            if (n->dns6_tcp_idx >= 0 && h->pfd[n->dns6_tcp_idx].revents)
+                dns_tcp_accept(d, n, n->dns6_tcp_fd);
         }
         for (struct netd_client *c = d->clients; c; c = next) {
             next = c->next;
@@ -1153,13 +1319,13 @@ listen_at(const char *path, struct pcon_err *err)
 static int
 netd_setup(struct netd *d, const char *runroot, struct pcon_err *err)
 {
-    struct netns_spec spec = { .mode = NETNS_SLIRP, .ipv6_off = true };
+    struct netns_spec spec = { .mode = NETNS_SLIRP };
     struct netns_slirp_addrs a;
     struct netns_tap_config tc;
     cleanup_free char *lock = xasprintf("%s/%s", runroot, NETD_LOCK);
 
     netns_slirp_addrs(&spec, &a);
-    tc = (struct netns_tap_config){ a.address, a.netmask, a.gateway, NETNS_SLIRP_MTU, false, true };
+    tc = (struct netns_tap_config){ a.address, a.netmask, a.gateway, NETNS_SLIRP_MTU, true, true };
     d->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (d->lock_fd < 0)
         return pcon_fail(err, errno, "open %s", lock);
@@ -1362,9 +1528,19 @@ alloc_ask(int fd, int op, int nsfd, const struct netns_attach_opts *o, struct ne
     req.br.mtu = n->mtu ? n->mtu : 1500;
     req.br.internal = n->internal;
     req.br.isolate = n->isolate;
+    req.br.vlan = n->vlan;
     req.first = n->range_first;
     req.last = n->range_last;
     req.want = o->want;
+    if (n->ipv6) {
+        req.br.ipv6 = true;
+        req.br.subnet6 = n->subnet6;
+        req.br.gateway6 = n->gateway6;
+        req.br.prefix6 = n->prefix6;
+        req.first6 = n->range6_first;
+        req.last6 = n->range6_last;
+        req.want6 = o->want6;
+    }
     if (o->want_mac) {
         memcpy(req.want_mac, o->want_mac, sizeof req.want_mac);
         req.want_mac_set = true;
@@ -1373,6 +1549,8 @@ alloc_ask(int fd, int op, int nsfd, const struct netns_attach_opts *o, struct ne
     if (names_pack(&req, o->names, err) < 0 || ask(fd, &req, nsfd, &rep, err) < 0)
         return -1;
     out->ip = rep.ip;
+    out->has6 = n->ipv6;
+    out->ip6 = rep.ip6;
     memcpy(out->mac, rep.mac, sizeof out->mac);
     return 0;
 }
@@ -1442,6 +1620,31 @@ netns_netd_attach(int fd, pid_t target, struct pcon_err *err)
     memset(&req, 0, sizeof req);
     req.op = NETD_ATTACH;
     return ask(fd, &req, nsfd, &rep, err);
+}
+
+int
+netns_netd_netns(int fd, struct pcon_err *err)
+{
+    static struct netd_req req;
+    struct netd_reply rep;
+    int ns;
+    ssize_t n;
+
+    memset(&req, 0, sizeof req);
+    req.op = NETD_NETNS;
+    if (fdpass_send(fd, &req, sizeof req, -1) != (ssize_t) sizeof req)
+        return pcon_fail(err, errno, "ask the networks' process");
+    n = fdpass_recv(fd, &rep, sizeof rep, &ns, 0);
+    if (n != (ssize_t) sizeof rep || ns < 0) {
+        if (ns >= 0)
+            close(ns);
+        rep.text[sizeof rep.text - 1] = '\0';
+        return pcon_fail(err, n < 0 ? errno : rep.errnum, "%s",
+                         n == (ssize_t) sizeof rep && rep.text[0]
+                             ? rep.text
+                             : "hear from the networks' process");
+    }
+    return ns;
 }
 
 int

@@ -11,6 +11,7 @@
 #define PCON_NETNS_NETD_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -25,10 +26,13 @@ struct netns_attach_opts {
     struct in_addr want;           /* --ip; 0: the first free address */
     char *const *names;            /* answered by the network's DNS: name, short id, aliases */
     const unsigned char *want_mac; /* --mac-address (6 bytes); NULL: a random one */
+    struct in6_addr want6;         /* --ip6 on a network with IPv6; zero: the first free */
 };
 
 struct netns_attachment {
     struct in_addr ip;
+    bool has6; /* the network has IPv6: */
+    struct in6_addr ip6;
     unsigned char mac[6];
 };
 
@@ -50,6 +54,8 @@ int netns_netd_connect_running(const char *runroot, pid_t target, const struct n
                                struct netns_attachment *out, struct pcon_err *err);
 int netns_netd_disconnect_running(const char *runroot, pid_t target, const char *ctr_id,
                                   const char *network, struct pcon_err *err);
+/* the user networks' namespace (an fd of it; it lasts while fd is open) */
+int netns_netd_netns(int fd, struct pcon_err *err);
 /* the ports published to the first address */
 int netns_netd_publish(int fd, const struct netns_port *ports, size_t n, struct pcon_err *err);
 /* everything of the connection let go of (the host's ports free again once

@@ -79,3 +79,34 @@ nl_talk_exact(struct nlreq *r)
     e = ((struct nlmsgerr *) NLMSG_DATA(h))->error;
     return e;
 }
+
+int
+nl_addr6_add(unsigned int index, const struct in6_addr *addr, unsigned int prefix)
+{
+    struct nlreq r;
+
+    nl_init(&r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof r.u.ifa);
+    r.u.ifa = (struct ifaddrmsg){ .ifa_family = AF_INET6,
+                                  .ifa_prefixlen = (unsigned char) prefix,
+                                  .ifa_flags = IFA_F_NODAD,
+                                  .ifa_index = index };
+    nl_attr(&r, IFA_LOCAL, addr, sizeof *addr);
+    nl_attr(&r, IFA_ADDRESS, addr, sizeof *addr);
+    return nl_talk(&r);
+}
+
+int
+nl_route6_default(unsigned int index, const struct in6_addr *gw)
+{
+    struct nlreq r;
+
+    nl_init(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof r.u.rt);
+    r.u.rt = (struct rtmsg){ .rtm_family = AF_INET6,
+                             .rtm_table = RT_TABLE_MAIN,
+                             .rtm_protocol = RTPROT_STATIC,
+                             .rtm_scope = RT_SCOPE_UNIVERSE,
+                             .rtm_type = RTN_UNICAST };
+    nl_attr(&r, RTA_GATEWAY, gw, sizeof *gw);
+    nl_attr(&r, RTA_OIF, &index, sizeof index);
+    return nl_talk(&r);
+}

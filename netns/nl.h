@@ -7,6 +7,7 @@
 #include <linux/fib_rules.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <netinet/in.h>
 #include <stddef.h>
 
 struct nlreq {
@@ -32,5 +33,10 @@ void nl_put(struct nlreq *r, const void *data, size_t len);
 int nl_talk(struct nlreq *r);
 /* the same, EEXIST an error too */
 int nl_talk_exact(struct nlreq *r);
+/* an IPv6 address on interface index, used at once (no duplicate address
+ * detection): 0 or -errno */
+int nl_addr6_add(unsigned int index, const struct in6_addr *addr, unsigned int prefix);
+/* the IPv6 default route via gw on interface index: 0 or -errno */
+int nl_route6_default(unsigned int index, const struct in6_addr *gw);
 
 #endif

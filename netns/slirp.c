@@ -74,13 +74,19 @@ now_ms(void)
     return loop_now_ns() / 1000000;
 }
 
+static void ns_note(struct helper *h, const uint8_t *frame, size_t n);
+
 /* implements SlirpCb.send_packet: a frame for the container; dropped when
  * the tap is full (TCP retransmits) */
 static ssize_t
 send_packet_cb(const void *buf, size_t len, void *opaque)
 {
     struct helper *h = opaque;
-    ssize_t n = write(h->tap, buf, len);
+    ssize_t n;
+
+    if (h->prime_arp)
+        ns_note(h, buf, len);
+    n = write(h->tap, buf, len);
 
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return (ssize_t) len;
@@ -298,6 +304,111 @@ arp_prime(struct helper *h, const uint8_t *frame, size_t n)
     slirp_fn.input(h->slirp, arp, (int) sizeof arp);
 }
 
+/* an IPv6 address behind the tap, not on libslirp's own link: routed there
+ * from a bridge (not libslirp's prefix, link-local, multicast or unset) */
+static bool
+routed6(const uint8_t *a)
+{
+    static const uint8_t zero[16];
+    struct in6_addr prefix;
+
+    (void) inet_pton(AF_INET6, NETNS_SLIRP_PREFIX6, &prefix);
+    return memcmp(a, prefix.s6_addr, 8) != 0 && !(a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+           && a[0] != 0xff && memcmp(a, zero, 16) != 0;
+}
+
+/* RFC 4443's checksum of an ICMPv6 message from src to dst */
+static uint16_t
+icmp6_sum(const uint8_t *src, const uint8_t *dst, const uint8_t *msg, size_t len)
+{
+    uint32_t sum = (uint32_t) len + 58; /* the pseudo-header's length and next header */
+
+    for (size_t i = 0; i < 16; i += 2)
+        sum += (uint32_t) (src[i] << 8 | src[i + 1]) + (uint32_t) (dst[i] << 8 | dst[i + 1]);
+    for (size_t i = 0; i + 1 < len; i += 2)
+        sum += (uint32_t) (msg[i] << 8 | msg[i + 1]);
+    if (len % 2)
+        sum += (uint32_t) (msg[len - 1] << 8);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t) ~sum;
+}
+
+/* A neighbour advertisement of addr at the tap's MAC, given to libslirp:
+ * unsolicited to all nodes (to NULL), or in answer to one that asked */
+static void
+na_inject(struct helper *h, const uint8_t addr[16], const uint8_t *to, const uint8_t *to_mac)
+{
+    static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+    static const uint8_t all_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+    uint8_t f[14 + 40 + 32] = { 0 }, *ip = f + 14, *icmp = f + 54;
+    uint16_t sum;
+
+    memcpy(f, to ? to_mac : all_mac, 6);
+    memcpy(f + 6, h->tap_mac, 6);
+    f[12] = 0x86, f[13] = 0xdd;
+    ip[0] = 0x60;
+    ip[5] = 32;               /* payload */
+    ip[6] = 58, ip[7] = 255;  /* ICMPv6, the hop limit NDP needs */
+    memcpy(ip + 8, addr, 16); /* from the address itself */
+    memcpy(ip + 24, to ? to : all_nodes, 16);
+    icmp[0] = 136;              /* neighbour advertisement */
+    icmp[4] = to ? 0x60 : 0x20; /* solicited (when asked), override */
+    memcpy(icmp + 8, addr, 16);
+    icmp[24] = 2, icmp[25] = 1; /* the target's link-layer address */
+    memcpy(icmp + 26, h->tap_mac, 6);
+    sum = icmp6_sum(ip + 8, ip + 24, icmp, 32);
+    icmp[2] = (uint8_t) (sum >> 8), icmp[3] = (uint8_t) sum;
+    slirp_fn.input(h->slirp, f, (int) sizeof f);
+}
+
+/* The IPv6 way of arp_prime: a frame from a routed address makes libslirp
+ * learn it (the tap's MAC) before it answers */
+static void
+ndp_prime(struct helper *h, const uint8_t *frame, size_t n)
+{
+    const uint8_t *src = frame + 22;
+
+    if (n < 54 || frame[12] != 0x86 || frame[13] != 0xdd)
+        return;
+    memcpy(h->tap_mac, frame + 6, 6);
+    h->tap_mac_known = true;
+    if (!routed6(src))
+        return;
+    for (unsigned i = 0; i < HELPER_PRIMED; i++)
+        if (memcmp(h->primed6[i], src, 16) == 0)
+            return;
+    memcpy(h->primed6[h->primed6_next], src, 16);
+    h->primed6_next = (h->primed6_next + 1) % HELPER_PRIMED;
+    na_inject(h, src, NULL, NULL);
+}
+
+/* A neighbour solicitation libslirp sends (it forgot an address: its
+ * table holds 16): the kernel's proxy answer would come from the tap's
+ * own address, which libslirp would learn instead. Noted here, answered
+ * once libslirp's call is over (ns_answer). */
+static void
+ns_note(struct helper *h, const uint8_t *frame, size_t n)
+{
+    if (n < 14 + 40 + 24 || frame[12] != 0x86 || frame[13] != 0xdd || frame[20] != 58
+        || frame[54] != 135 || !routed6(frame + 62) || h->nasked6 >= HELPER_PRIMED)
+        return;
+    memcpy(h->asked6[h->nasked6], frame + 62, 16);
+    memcpy(h->asked6_from[h->nasked6], frame + 22, 16);
+    memcpy(h->asked6_mac[h->nasked6], frame + 6, 6);
+    h->nasked6++;
+}
+
+static void
+ns_answer(struct helper *h)
+{
+    unsigned n = h->nasked6;
+
+    h->nasked6 = 0;
+    for (unsigned i = 0; i < n && h->tap_mac_known; i++)
+        na_inject(h, h->asked6[i], h->asked6_from[i], h->asked6_mac[i]);
+}
+
 /* every frame the tap holds; false when the tap is gone */
 static bool
 tap_drain(struct helper *h)
@@ -307,8 +418,10 @@ tap_drain(struct helper *h)
     for (;;) {
         ssize_t n = read(h->tap, frame, sizeof frame);
         if (n > 0) {
-            if (h->prime_arp)
+            if (h->prime_arp) {
                 arp_prime(h, frame, (size_t) n);
+                ndp_prime(h, frame, (size_t) n);
+            }
             slirp_fn.input(h->slirp, frame, (int) n);
             continue;
         }
@@ -376,6 +489,8 @@ helper_loop(struct helper *h)
         if (h->dispatch)
             h->dispatch(h, r);
         timers_run(h);
+        if (h->nasked6)
+            ns_answer(h);
     }
 }
 

@@ -142,6 +142,7 @@ struct agent_req {
     int op;   /* AGENT_* */
     int type; /* SOCK_DGRAM or SOCK_STREAM */
     struct sockaddr_in dst, src;
+    bool v6;               /* AGENT_DNS: on the IPv6 gateway */
     struct bridge_req br;  /* the user networks' ops (netns/bridge.h) */
     struct bridge_req br2; /* AGENT_ISOLATE*: the other network */
 };
@@ -156,6 +157,7 @@ enum {
     AGENT_DNS,
     AGENT_ISOLATE,
     AGENT_UNISOLATE,
+    AGENT_NETNS,
 };
 
 /* the table of the route that delivers replies to a client's kept address
@@ -212,7 +214,6 @@ tap_ipv6(int sock, struct pcon_err *err)
 {
     struct ifreq ifr = { 0 };
     struct in6_addr addr, router;
-    struct nlreq r = { 0 };
     uint32_t index = if_nametoindex("tap0");
     unsigned char *mac = (unsigned char *) ifr.ifr_hwaddr.sa_data;
     int e;
@@ -230,28 +231,9 @@ tap_ipv6(int sock, struct pcon_err *err)
     addr.s6_addr[13] = mac[3];
     addr.s6_addr[14] = mac[4];
     addr.s6_addr[15] = mac[5];
-    r.nh.nlmsg_len = NLMSG_LENGTH(sizeof r.u.ifa);
-    r.nh.nlmsg_type = RTM_NEWADDR;
-    r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-    r.u.ifa = (struct ifaddrmsg){
-        .ifa_family = AF_INET6, .ifa_prefixlen = 64, .ifa_flags = IFA_F_NODAD, .ifa_index = index
-    };
-    nl_attr(&r, IFA_LOCAL, &addr, sizeof addr);
-    nl_attr(&r, IFA_ADDRESS, &addr, sizeof addr);
-    if ((e = nl_talk(&r)) < 0)
+    if ((e = nl_addr6_add(index, &addr, 64)) < 0)
         return pcon_fail(err, -e, "give tap0 its IPv6 address");
-    memset(&r, 0, sizeof r);
-    r.nh.nlmsg_len = NLMSG_LENGTH(sizeof r.u.rt);
-    r.nh.nlmsg_type = RTM_NEWROUTE;
-    r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-    r.u.rt = (struct rtmsg){ .rtm_family = AF_INET6,
-                             .rtm_table = RT_TABLE_MAIN,
-                             .rtm_protocol = RTPROT_STATIC,
-                             .rtm_scope = RT_SCOPE_UNIVERSE,
-                             .rtm_type = RTN_UNICAST };
-    nl_attr(&r, RTA_GATEWAY, &router, sizeof router);
-    nl_attr(&r, RTA_OIF, &index, sizeof index);
-    if ((e = nl_talk(&r)) < 0)
+    if ((e = nl_route6_default(index, &router)) < 0)
         return pcon_fail(err, -e, "add the IPv6 default route via %s", NETNS_SLIRP_ROUTER6);
     return 0;
 }
@@ -342,8 +324,14 @@ agent_do(const struct agent_req *req, int in_fd, int own_ns, struct tap_reply *r
         e = bridge_isolate(&req->br, &req->br2, req->op == AGENT_ISOLATE);
         what = "isolate the network from the other isolated ones";
         break;
+    case AGENT_NETNS:
+        if ((fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
+            e = -errno;
+        what = "open the network namespace";
+        break;
     case AGENT_DNS:
-        if ((fd = bridge_dns_socket(&req->br, req->type == SOCK_STREAM ? SOCK_STREAM : SOCK_DGRAM))
+        if ((fd = bridge_dns_socket(&req->br, req->type == SOCK_STREAM ? SOCK_STREAM : SOCK_DGRAM,
+                                    req->v6))
             < 0)
             e = -errno;
         what = "listen for DNS queries on the gateway";
@@ -405,7 +393,8 @@ tap_child(int netns_fd, const struct netns_tap_config *c, int sock)
      * for the addresses behind it */
     if (fd >= 0 && c->router
         && (sysctl_write("/proc/sys/net/ipv4/ip_forward", "1") < 0
-            || sysctl_write("/proc/sys/net/ipv4/conf/tap0/proxy_arp", "1") < 0)) {
+            || sysctl_write("/proc/sys/net/ipv4/conf/tap0/proxy_arp", "1") < 0
+            || (c->ipv6 && sysctl_write("/proc/sys/net/ipv6/conf/all/forwarding", "1") < 0))) {
         pcon_fail(&err, errno, "make the network namespace a router");
         close(fd);
         fd = -1;
@@ -522,9 +511,18 @@ netns_agent_veth_del(int agent, int ctr_ns, const struct bridge_req *b, struct p
 }
 
 int
-netns_agent_dns_socket(int agent, const struct bridge_req *b, int type, struct pcon_err *err)
+netns_agent_dns_socket(int agent, const struct bridge_req *b, int type, bool v6,
+                       struct pcon_err *err)
 {
-    struct agent_req req = { .op = AGENT_DNS, .type = type, .br = *b };
+    struct agent_req req = { .op = AGENT_DNS, .type = type, .v6 = v6, .br = *b };
+
+    return agent_ask_fd(agent, &req, -1, err);
+}
+
+int
+netns_agent_netns(int agent, struct pcon_err *err)
+{
+    struct agent_req req = { .op = AGENT_NETNS };
 
     return agent_ask_fd(agent, &req, -1, err);
 }

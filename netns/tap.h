@@ -57,8 +57,11 @@ int netns_agent_isolate(int agent, const struct bridge_req *a, const struct brid
                         struct pcon_err *err);
 int netns_agent_veth(int agent, int ctr_ns, const struct bridge_req *b, struct pcon_err *err);
 int netns_agent_veth_del(int agent, int ctr_ns, const struct bridge_req *b, struct pcon_err *err);
+/* the agent's network namespace (an fd of it) */
+int netns_agent_netns(int agent, struct pcon_err *err);
 /* the gateway's port 53, UDP or TCP (type: SOCK_DGRAM, SOCK_STREAM) */
-int netns_agent_dns_socket(int agent, const struct bridge_req *b, int type, struct pcon_err *err);
+int netns_agent_dns_socket(int agent, const struct bridge_req *b, int type, bool v6,
+                           struct pcon_err *err);
 int netns_agent_route_drop(int agent, int type, const struct sockaddr_in *from,
                            struct pcon_err *err);
 

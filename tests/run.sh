@@ -66,8 +66,9 @@ if [ "$(id -u)" = 0 ]; then
     # published ports keep a client's address: two network namespaces of
     # the tests' own, joined by veth pairs (documentation ranges): the
     # engine runs as the test user in pcon-keep (192.0.2.1 on v0,
-    # 198.51.100.1 on w0), a second host answers in pcon-peer (192.0.2.11,
-    # 198.51.100.11) and is the remote client the suite asks for
+    # 198.51.100.1 on w0, 2001:db8::1 on v0), a second host answers in
+    # pcon-peer (192.0.2.11, 198.51.100.11, 2001:db8::11) and is the remote
+    # client the suite asks for
     klog="$tmp/keep.tap"
     ns=pcon-keep-$$ peer=pcon-peer-$$
     # (pcon-keep's resolv.conf, bound by ip netns exec, names a resolver of
@@ -80,6 +81,8 @@ if [ "$(id -u)" = 0 ]; then
         && ip -n "$ns" link add w0 type veth peer name w1 netns "$peer" \
         && ip -n "$ns" addr add 192.0.2.1/24 dev v0 && ip -n "$peer" addr add 192.0.2.11/24 dev v1 \
         && ip -n "$ns" addr add 198.51.100.1/24 dev w0 && ip -n "$peer" addr add 198.51.100.11/24 dev w1 \
+        && ip -n "$ns" addr add 2001:db8::1/64 dev v0 nodad \
+        && ip -n "$peer" addr add 2001:db8::11/64 dev v1 nodad \
         && ip -n "$ns" link set v0 up && ip -n "$ns" link set w0 up \
         && ip -n "$peer" link set v1 up && ip -n "$peer" link set w1 up \
         && mkdir -p "/etc/netns/$ns" && echo "nameserver 127.0.0.1" > "/etc/netns/$ns/resolv.conf" \
@@ -90,13 +93,16 @@ if [ "$(id -u)" = 0 ]; then
         dns2_pid=$!
         ip netns exec "$peer" python3 "$top/tests/system/netns/peer.py" 192.0.2.11 7000 192.0.2.1 &
         peer_pid=$!
+        ip netns exec "$peer" python3 "$top/tests/system/netns/peer.py" 2001:db8::11 7000 2001:db8::1 &
+        peer6_pid=$!
         ip netns exec "$ns" runuser -u "$user" -- env -i HOME="$(getent passwd "$user" | cut -d: -f6)" \
             PATH="$PATH" PCON="${pcon_rel:-$tmp/src/pcon}" KEEP_ADDR=192.0.2.1 KEEP_DNS=192.0.2.53 \
             KEEP_PEER=192.0.2.11:7000 KEEP_PEER_ADDR=192.0.2.11 KEEP_OUT_IF=w0 KEEP_OUT_ADDR=198.51.100.1 \
-            KEEP_DNS2_SERVER=127.0.0.2 KEEP_DNS2=192.0.2.54 \
+            KEEP_DNS2_SERVER=127.0.0.2 KEEP_DNS2=192.0.2.54 KEEP_PEER6='[2001:db8::11]:7000' \
+            KEEP_ADDR6=2001:db8::1 \
             bats --tap "$tmp/src/tests/system/netns" 2>&1 | tee "$klog"
-        kill "$dns_pid" "$dns2_pid" "$peer_pid" 2>/dev/null
-        wait "$dns_pid" "$dns2_pid" "$peer_pid" 2>/dev/null
+        kill "$dns_pid" "$dns2_pid" "$peer_pid" "$peer6_pid" 2>/dev/null
+        wait "$dns_pid" "$dns2_pid" "$peer_pid" "$peer6_pid" 2>/dev/null
     else
         echo "not ok 1 the client-address suite's namespaces could not be made" | tee "$klog"
     fi

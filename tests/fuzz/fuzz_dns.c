@@ -3,7 +3,7 @@
  * one has a name of lowercase labels joined by single dots and a question
  * inside the message; its answer echoes id and question, counts its
  * records and fits the buffer; names of the networks' domain give back
- * what precedes it. */
+ * what precedes it; ip6.arpa names read back as the address they name. */
 #include <arpa/inet.h>
 #include <stdio.h>
 
@@ -40,6 +40,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             || memcmp(out + 12, data + 12, q.qend - 12) != 0 || !(out[2] & 0x80) || out[6] != 0
             || out[7] != k)
             fuzz_die("an answer out of shape");
+    }
+    {
+        struct in6_addr six[2];
+        memset(six, 0xfd, sizeof six);
+        for (size_t k = 0; k <= 2; k++) {
+            n = dns_answer6(data, &q, DNS_NOERROR, six, k, out, sizeof out);
+            if (n != (q.qend + 28 * k <= sizeof out ? q.qend + 28 * k : 0)
+                || (n
+                    && (memcmp(out, data, 2) != 0 || out[7] != k
+                        || (k && (out[q.qend + 3] != DNS_TYPE_AAAA || out[q.qend + 11] != 16)))))
+                fuzz_die("an AAAA answer out of shape");
+        }
+    }
+    /* an ip6.arpa name: the address prints back, nibble by nibble, as it */
+    struct in6_addr ip6;
+    if (dns_reverse_name6(q.name, &ip6)) {
+        char again[80];
+        size_t at = 0;
+        for (int i = 15; i >= 0; i--)
+            at += (size_t) snprintf(again + at, sizeof again - at, "%x.%x.", ip6.s6_addr[i] & 0xf,
+                                    ip6.s6_addr[i] >> 4);
+        snprintf(again + at, sizeof again - at, "ip6.arpa");
+        if (strcmp(again, q.name) != 0)
+            fuzz_die("an ip6.arpa name that is not one");
     }
     /* a reverse name: the address it names prints back as the same name */
     struct in_addr ip;

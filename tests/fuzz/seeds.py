@@ -248,7 +248,9 @@ DNS = [dns_query("db"), dns_query("database.dns.podman"), dns_query("Web.Example
        dns_query("a" * 63 + ".b", 255),
        dns_query("db") + b"\x00\x00\x29\x10\x00\x00\x00\x00\x00\x00\x00",
        dns_query("2.1.89.10.in-addr.arpa", 12), dns_query("1.2.3.in-addr.arpa", 12),
-       dns_query("300.1.89.10.in-addr.arpa", 12)]
+       dns_query("300.1.89.10.in-addr.arpa", 12),
+       dns_query(".".join("2000000000000000a8b4c3d2e1f0ffdf") + ".ip6.arpa", 12),
+       dns_query(".".join("g000000000000000a8b4c3d2e1f0ffdf") + ".ip6.arpa", 12)]
 
 KUBE_POD = """apiVersion: v1
 kind: Pod

@@ -477,3 +477,146 @@ nosuch.dns.podman rcode=3"
 PTR revd.dns.podman"
     pcon rm -f -t 0 revd >/dev/null
 }
+
+@test "network create --ipv6: a unique local /64 beside the IPv4 subnet; subnets, gateways and ranges per family; podman's errors" {
+    run pcon network create --ipv6 dual
+    assert_status 0
+    run pcon network inspect --format '{{json .Subnets}} {{.IPv6Enabled}}' dual
+    [[ "$output" =~ ^\[\{\"subnet\":\"10\.89\.[0-9]+\.0/24\",\"gateway\":\"10\.89\.[0-9]+\.1\"\},\{\"subnet\":\"(fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}:[0-9a-f]{1,4})::/64\",\"gateway\":\"([^\"]+)\"\}\]\ true$ ]]
+    [ "${BASH_REMATCH[2]}" = "${BASH_REMATCH[1]}::1" ]
+    run pcon network ls --format '{{.Name}} {{.IPv6Enabled}}' --filter name=dual
+    assert_output "dual true"
+    # both subnets given, each with its gateway, in the order given
+    pcon network create --subnet 10.97.0.0/24 --subnet fd97:1:2:3::/64 --gateway 10.97.0.1 \
+        --gateway fd97:1:2:3::fe both >/dev/null
+    run pcon network inspect --format '{{json .Subnets}}' both
+    assert_output '[{"subnet":"10.97.0.0/24","gateway":"10.97.0.1"},{"subnet":"fd97:1:2:3::/64","gateway":"fd97:1:2:3::fe"}]'
+    # --ipv6 with an IPv6 subnet: an IPv4 one is chosen after it; a range
+    # of the IPv6 one is its lease range
+    pcon network create --ipv6 --subnet fd97:1:2:4::/64 --ip-range fd97:1:2:4::/120 six >/dev/null
+    run pcon network inspect --format '{{json .Subnets}}' six
+    [[ "$output" =~ ^\[\{\"subnet\":\"fd97:1:2:4::/64\",\"gateway\":\"fd97:1:2:4::1\",\"lease_range\":\{\"start_ip\":\"fd97:1:2:4::1\",\"end_ip\":\"fd97:1:2:4::ff\"\}\},\{\"subnet\":\"10\.89\.[0-9]+\.0/24\" ]]
+    # what cannot be: one line each, exit 125, nothing made
+    run pcon network create --subnet fd97:1:2:5::/64 v6only
+    assert_status 125
+    assert_status 125
+    assert_output_contains "an IPv6-only network is not supported by pcon"
+    [ "${#lines[@]}" -eq 1 ]
+    run pcon network create --ipv6 --subnet fd97:1:2:3:1::/80 over
+    assert_status 125
+    assert_output "Error: subnet fd97:1:2:3:1::/80 is already used on the host or by another config"
+    run pcon network create --ipv6 --subnet fe80::/64 ll
+    assert_output "Error: subnet fe80::/64 is already used on the host or by another config"
+    run pcon network create --ipv6 --subnet fd97:1:2:6::/64 --gateway fd97:1:2:7::1 gw
+    assert_output "Error: gateway fd97:1:2:7::1 not in subnet fd97:1:2:6::/64"
+    run pcon network create --subnet 10.96.0.0/24 --gateway 10.96.0.1 --gateway 10.96.0.2 gws
+    assert_output "Error: cannot set more gateways than subnets"
+    run pcon network create --ipv6 --subnet fd97:1:2:8::/64 --subnet fd97:1:2:9::/64 two6
+    assert_status 125
+    assert_output_contains "at most one IPv6 subnet"
+    [ "${#lines[@]}" -eq 1 ]
+    run pcon network create --ipv6 --subnet fd97:1:2:8::1/64 hostbits
+    assert_status 125
+    assert_output_contains "not a network address"
+    [ "${#lines[@]}" -eq 1 ]
+    run pcon network ls -q
+    for n in v6only over ll gw gws two6 hostbits; do refute_output_contains "$n"; done
+}
+
+@test "containers on an IPv6 network: addresses and routes, AAAA and PTR, hosts and resolv.conf, each other over IPv6" {
+    pcon network create --subnet 10.95.0.0/24 --subnet fd95::/64 v6net >/dev/null
+    pcon run -d --name web6 --network v6net $IMAGE \
+        sh -c 'echo over-six > /tmp/index.html; exec httpd -f -p 8080 -h /tmp' >/dev/null
+    run pcon inspect --format '{{with index .NetworkSettings.Networks "v6net"}}{{.GlobalIPv6Address}}/{{.GlobalIPv6PrefixLen}} {{.IPv6Gateway}} {{.IPAddress}}{{end}}' web6
+    assert_output "fd95::2/64 fd95::1 10.95.0.2"
+    run pcon run --rm --name client6 --network v6net $IMAGE sh -c \
+        'ip -o -6 addr show eth0 scope global; ip -6 route show default; cat /etc/resolv.conf; grep client6 /etc/hosts'
+    assert_status 0
+    assert_output_contains "inet6 fd95::3/64"
+    assert_output_contains "default via fd95::1 dev eth0"
+    assert_output_contains $'nameserver 10.95.0.1\nnameserver fd95::1'
+    [[ "$output" =~ fd95::3[[:space:]][0-9a-f]{12}[[:space:]]client6 ]]
+    run pcon run --rm --network v6net $IMAGE timeout 5 wget -qO- 'http://[fd95::2]:8080/'
+    assert_output "over-six"
+    # the name over IPv6: AAAA, asked of either gateway; PTR of ip6.arpa
+    run pcon run --rm --network v6net $IMAGE nslookup -type=AAAA web6 fd95::1
+    assert_status 0
+    assert_output_contains "Address: fd95::2"
+    run pcon run --rm --network v6net $IMAGE nslookup fd95::2 10.95.0.1
+    assert_output_contains "2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.5.9.d.f.ip6.arpa	name = web6.dns.podman"
+    run pcon run --rm --network v6net -v "$PROBE_DIR:/probe:ro" $IMAGE \
+        /probe/probe dnstcp fd95::1 aaaa web6 web6.dns.podman
+    assert_output "web6 rcode=0
+AAAA fd95::2
+web6.dns.podman rcode=0
+AAAA fd95::2"
+    # a name of an IPv4-only network has no AAAA
+    pcon network create --subnet 10.94.0.0/24 four >/dev/null
+    pcon run -d --name only4 --network four $IMAGE sleep 60 >/dev/null
+    run pcon run --rm --network four -v "$PROBE_DIR:/probe:ro" $IMAGE \
+        /probe/probe dnstcp 10.94.0.1 aaaa only4
+    assert_output "only4 rcode=0"
+    # --ip6 and ip6=: fixed addresses; a taken one refused; outside the subnet a usage error
+    run pcon run --rm --network v6net --ip6 fd95::99 $IMAGE ip -o -6 addr show eth0 scope global
+    assert_output_contains "inet6 fd95::99/64"
+    run pcon run --rm --network v6net:ip6=fd95::98 $IMAGE ip -o -6 addr show eth0 scope global
+    assert_output_contains "inet6 fd95::98/64"
+    run pcon run --rm --network v6net --ip6 fd95::2 $IMAGE true
+    assert_status 125
+    assert_output_contains "fd95::2 is already allocated"
+    run pcon run --rm --network four --ip6 fd95::7 $IMAGE true
+    assert_status 125
+    assert_output "Error: requested static ip fd95::7 not in any subnet on network four"
+    # connect a running container: its IPv6 address on the new interface
+    pcon network connect --ip6 fd95::77 v6net only4
+    run pcon exec only4 ip -o -6 addr show eth1 scope global
+    assert_output_contains "inet6 fd95::77/64"
+    run pcon inspect --format '{{with index .NetworkSettings.Networks "v6net"}}{{.GlobalIPv6Address}}{{end}}' only4
+    assert_output "fd95::77"
+    pcon rm -f -t 0 web6 only4 >/dev/null
+    assert_no_containers
+}
+
+@test "unshare --rootless-netns enters the networks' namespace: bridges with both gateways, a router both ways" {
+    pcon network create --subnet 10.93.0.0/24 --subnet fd93::/64 seen >/dev/null
+    pcon run -d --name inside --network seen $IMAGE sleep 60 >/dev/null
+    bridge=$(pcon network inspect --format '{{.NetworkInterface}}' seen)
+    run pcon unshare --rootless-netns sh -c "ip -o addr show $bridge; ip -o link show master $bridge; \
+        cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding"
+    assert_status 0
+    assert_output_contains "inet 10.93.0.1/24"
+    assert_output_contains "inet6 fd93::1/64"
+    [[ "$output" =~ veth[0-9a-f]{8}@ ]]
+    assert_output_contains $'\n1\n1'
+    # the namespace lasts while the command runs, whatever else ends
+    pcon rm -f -t 0 inside >/dev/null
+    run pcon unshare --rootless-netns ip -o link show tap0
+    assert_status 0
+    # and the host's own namespace is not it
+    run pcon unshare ip -o link show tap0
+    assert_status 1
+}
+
+@test "--opt vlan=N: podman's checks; its ports on the VLAN where the kernel's bridges filter VLANs, one clear error where not" {
+    pcon network create --opt vlan=5 vnet >/dev/null
+    run pcon network inspect --format '{{json .Options}}' vnet
+    assert_output '{"vlan":"5"}'
+    run pcon network create --opt vlan=5000 big
+    assert_status 125
+    assert_output "Error: vlan ID 5000 must be between 0 and 4094"
+    run pcon network create --opt vlan=x nan
+    assert_output 'Error: strconv.Atoi: parsing "x": invalid syntax'
+    if unshare -Urn ip link add b0 type bridge vlan_filtering 1 2>/dev/null; then
+        pcon run -d --name onvlan --network vnet $IMAGE sleep 60 >/dev/null
+        run pcon unshare --rootless-netns bridge vlan show
+        assert_output_contains "5 PVID Egress Untagged"
+        pcon rm -f -t 0 onvlan >/dev/null
+    else
+        # this kernel has no CONFIG_BRIDGE_VLAN_FILTERING (podman fails too)
+        run pcon run --rm --name onvlan --network vnet $IMAGE true
+        assert_status 125
+        assert_output_contains "Error: network vnet's vlan=5: this kernel's bridges have no VLAN filtering"
+    fi
+    assert_no_containers
+    pcon network rm vnet >/dev/null
+}

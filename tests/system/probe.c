@@ -12,7 +12,8 @@
  *   probe getcap FILE       prints FILE's security.capability, in hex
  *   probe capeff            prints this process's CapEff line
  *   probe dnstcp SERVER TYPE NAME...
- *                           DNS over TCP: the queries (TYPE a or ptr) sent
+ *                           DNS over TCP (SERVER IPv4 or IPv6): the queries
+ *                           (TYPE a, aaaa or ptr) sent
  *                           back to back on one connection, then each
  *                           answer printed: "NAME rcode=N" and its records
  */
@@ -337,11 +338,18 @@ static int
 dnstcp(const char *server, const char *type, char **names, int n)
 {
     struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(53) };
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    unsigned qtype = strcmp(type, "ptr") == 0 ? 12 : 1;
+    struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(53) };
+    bool six = strchr(server, ':') != NULL;
+    int fd = socket(six ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+    unsigned qtype = strcmp(type, "ptr") == 0 ? 12 : strcmp(type, "aaaa") == 0 ? 28 : 1;
 
-    if (fd < 0 || inet_pton(AF_INET, server, &sin.sin_addr) != 1
-        || connect(fd, (struct sockaddr *) &sin, sizeof sin) < 0) {
+    if (fd < 0
+        || (six ? inet_pton(AF_INET6, server, &sin6.sin6_addr)
+                : inet_pton(AF_INET, server, &sin.sin_addr))
+               != 1
+        || (six ? connect(fd, (struct sockaddr *) &sin6, sizeof sin6)
+                : connect(fd, (struct sockaddr *) &sin, sizeof sin))
+               < 0) {
         printf("dnstcp: connect: %s\n", strerror(errno));
         return 1;
     }
@@ -400,7 +408,10 @@ dnstcp(const char *server, const char *type, char **names, int n)
                 return 1;
             if (t == 1 && rl == 4)
                 printf("A %u.%u.%u.%u\n", msg[at], msg[at + 1], msg[at + 2], msg[at + 3]);
-            else if (t == 12) {
+            else if (t == 28 && rl == 16) {
+                char a6[INET6_ADDRSTRLEN];
+                printf("AAAA %s\n", inet_ntop(AF_INET6, msg + at, a6, sizeof a6));
+            } else if (t == 12) {
                 size_t r = at;
                 if (dns_name(msg, len, &r, name, sizeof name) < 0)
                     return 1;

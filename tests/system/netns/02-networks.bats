@@ -84,3 +84,20 @@ A $KEEP_DNS"
     assert_output_contains "Address: $KEEP_DNS"
     pcon rm -f -t 0 stay >/dev/null
 }
+
+@test "a container on an IPv6 network reaches the second host over IPv6, from the host's address" {
+    pcon network create --ipv6 out6 >/dev/null
+    wait_for 10 curl -sf "http://$KEEP_PEER6/who" >/dev/null
+    run pcon run --rm --network out6 $IMAGE wget -qO- "http://$KEEP_PEER6/who"
+    assert_status 0
+    assert_output "$KEEP_ADDR6"
+    # IPv4 still goes out from the same network
+    run pcon run --rm --network out6 $IMAGE wget -qO- "http://$KEEP_PEER/who"
+    assert_output "$KEEP_ADDR"
+    # an internal one keeps its IPv6 members in too
+    pcon network create --ipv6 --internal in6 >/dev/null
+    run pcon run --rm --network in6 $IMAGE wget -T 3 -qO- "http://$KEEP_PEER6/who"
+    [ "$status" -ne 0 ]
+    refute_output_contains "$KEEP_ADDR6"
+    pcon network rm in6 out6 >/dev/null
+}

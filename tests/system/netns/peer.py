@@ -9,7 +9,7 @@
 #   GET /fetch?port=P&path=X the body of http://TARGET:P/X, fetched from here
 #   GET /udp?port=P          "hello" sent to TARGET:P over UDP from here,
 #                            the first reply (up to 5 tries)
-# usage: peer.py BIND_ADDR PORT TARGET_ADDR
+# usage: peer.py BIND_ADDR PORT TARGET_ADDR (BIND_ADDR may be IPv6)
 import http.server, socket, sys, urllib.parse, urllib.request
 
 bind, port, target = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -58,4 +58,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-http.server.ThreadingHTTPServer((bind, port), Handler).serve_forever()
+class Server(http.server.ThreadingHTTPServer):
+    # an IPv6 address binds an IPv6 socket (the suite's IPv6 peer)
+    address_family = socket.AF_INET6 if ":" in bind else socket.AF_INET
+
+
+Server((bind, port), Handler).serve_forever()
