@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -63,10 +64,54 @@ struct state {
     struct oci_config cfg;
     bool dirty; /* cfg has more than img's */
     char key[72];
-    char **args; /* the stage's ARG values, KEY=VALUE */
+    char **args;        /* the stage's ARG values, KEY=VALUE */
+    size_t base_layers; /* the FROM image's (--squash keeps them) */
 };
 
 /* --- little helpers ------------------------------------------------------------------ */
+
+/* --build-context NAME=VALUE for name: the image it names (*dir false) or
+ * the directory (*dir true); NULL when name is none of them */
+static const char *
+named_context(const struct build *b, const char *name, bool *dir)
+{
+    size_t n = name ? strlen(name) : 0;
+
+    for (size_t i = 0; n && b->o->contexts && b->o->contexts[i]; i++) {
+        const char *c = b->o->contexts[i];
+        if (strncmp(c, name, n) != 0 || c[n] != '=')
+            continue;
+        c += n + 1;
+        *dir = false;
+        if (strncmp(c, "docker-image://", 15) == 0)
+            return c + 15;
+        if (strncmp(c, "container-image://", 18) == 0)
+            return c + 18;
+        *dir = true;
+        return c;
+    }
+    return NULL;
+}
+
+/* the named contexts' values checked before anything is built */
+static int
+contexts_check(const struct build *b, struct pcon_err *err)
+{
+    for (size_t i = 0; b->o->contexts && b->o->contexts[i]; i++) {
+        const char *c = b->o->contexts[i], *v = strchr(c, '=') + 1;
+        struct stat st;
+        if (strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) == 0
+            || strncmp(v, "oci-layout://", 13) == 0 || strncmp(v, "git@", 4) == 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "--build-context %s: only directories and docker-image:// or "
+                                  "container-image:// images are supported",
+                                  c);
+        if (strncmp(v, "docker-image://", 15) != 0 && strncmp(v, "container-image://", 18) != 0
+            && (stat(v, &st) < 0 || !S_ISDIR(st.st_mode)))
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "--build-context %s: not a directory", c);
+    }
+    return 0;
+}
 
 static void
 key_next(char key[72], const char *text)
@@ -284,14 +329,18 @@ state_commit(struct build *b, struct state *s, int tarfd, char **names, struct p
 
 /* --- .containerignore ------------------------------------------------------------------ */
 
-static void
-ignore_load(struct build *b)
+static int
+ignore_load(struct build *b, struct pcon_err *err)
 {
     static const char *const names[] = { ".containerignore", ".dockerignore" };
 
     for (size_t i = 0; i < 2 && b->ignore == NULL; i++) {
-        cleanup_close int fd = fs_open_regular_in_root(b->ctxfd, names[i], NULL);
+        cleanup_close int fd = b->o->ignorefile
+                                   ? (i == 0 ? open(b->o->ignorefile, O_RDONLY | O_CLOEXEC) : -1)
+                                   : fs_open_regular_in_root(b->ctxfd, names[i], NULL);
         cleanup_free char *text = fd >= 0 ? fs_read_fd(fd, 1 << 20, NULL, NULL) : NULL;
+        if (b->o->ignorefile && i == 0 && text == NULL)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, errno, "--ignorefile %s", b->o->ignorefile);
         char *save = NULL;
         for (char *l = text ? strtok_r(text, "\n", &save) : NULL; l;
              l = strtok_r(NULL, "\n", &save)) {
@@ -309,6 +358,7 @@ ignore_load(struct build *b)
                 strv_push_take(&b->ignore, xasprintf("%s%s", neg ? "!" : "", clean));
         }
     }
+    return 0;
 }
 
 /* "**" matches any number of directories */
@@ -624,12 +674,20 @@ step_copy(struct build *b, struct state *s, const struct df_instr *in, bool add,
         goto out;
     j.chown = chown != NULL;
     /* the sources: the context's, or a stage's or an image's files */
-    if (from) {
+    bool ctx_dir = false;
+    const char *named = named_context(b, from, &ctx_dir);
+    if (named && !ctx_dir)
+        from = named; /* --build-context NAME=docker-image://IMAGE */
+    if (named && ctx_dir) {
+        /* --build-context NAME=DIR: a context of its own (without the
+         * main one's ignore file), as safe */
+        srcfd = open(named, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    } else if (from) {
         struct image fimg = { 0 };
         const char *fid = NULL;
         char *end;
         unsigned long idx = strtoul(from, &end, 10);
-        for (size_t i = 0; i < b->nstages && !fid; i++)
+        for (size_t i = 0; i < b->nstages && !fid && !named; i++)
             if ((b->stages[i].name && strcasecmp(b->stages[i].name, from) == 0)
                 || (*end == '\0' && idx == i))
                 fid = b->stages[i].built ? b->stages[i].image_id : NULL;
@@ -915,8 +973,22 @@ struct run_mounts {
     char **volumes; /* HOST:CTR[:ro] */
     char **tmpfs;   /* CTR[:OPTS] */
     char **skip;    /* mount points the layer leaves out */
+    char **copies;  /* bind,rw: the copies bound, removed after the step */
     int nfrom;      /* images mounted for from= */
 };
+
+/* what a step's mounts leave behind, gone */
+static void
+run_mounts_free(struct run_mounts *m)
+{
+    for (size_t i = 0; m->copies && m->copies[i]; i++)
+        (void) fs_rm_rf_at(AT_FDCWD, m->copies[i], NULL);
+    strv_free(m->copies);
+    strv_free(m->volumes);
+    strv_free(m->tmpfs);
+    strv_free(m->skip);
+    *m = (struct run_mounts){ 0 };
+}
 
 static const char *
 mount_opt(char *const *kv, const char *k)
@@ -1022,15 +1094,17 @@ run_mount(struct build *b, const char *spec, struct run_mounts *m, struct pcon_e
     if (strcmp(type, "bind") == 0) {
         cleanup_close int rootfd = -1, fd = -1;
         cleanup_free char *host = NULL;
-        if (mount_opt(kv, "rw") || mount_opt(kv, "readwrite"))
-            return pcon_fail_kind(
-                err, PCON_ERR_USAGE, 0,
-                "RUN --mount=type=bind,rw is not supported yet (read-only binds are)");
-        if (from) {
+        bool rw = mount_opt(kv, "rw") || mount_opt(kv, "readwrite"), ctx_dir = false;
+        const char *named = named_context(b, from, &ctx_dir);
+        if (named && !ctx_dir)
+            from = named;
+        if (named && ctx_dir) {
+            rootfd = open(named, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        } else if (from) {
             struct image fimg = { 0 };
             const char *fid = NULL;
             cleanup_free char *mnt = xasprintf("%s/m%d", b->tmp, m->nfrom++);
-            for (size_t i = 0; i < b->nstages && !fid; i++)
+            for (size_t i = 0; i < b->nstages && !fid && !named; i++)
                 if (b->stages[i].name && strcasecmp(b->stages[i].name, from) == 0
                     && b->stages[i].built)
                     fid = b->stages[i].image_id;
@@ -1059,10 +1133,55 @@ run_mount(struct build *b, const char *spec, struct run_mounts *m, struct pcon_e
         host = fd_path(fd);
         if (host == NULL)
             return pcon_fail(err, errno, "resolve the bind's source");
+        if (rw) {
+            /* BuildKit's rw: writes allowed, and discarded: a copy is bound */
+            cleanup_free char *tmpl = xasprintf("%s/build-rw-XXXXXX", b->st->graphroot);
+            cleanup_close int dfd = -1;
+            if (mkdtemp(tmpl) == NULL)
+                return pcon_fail(err, errno, "create a copy for the rw bind");
+            strv_push(&m->copies, tmpl);
+            dfd = open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (dfd < 0 || fs_copy_at(AT_FDCWD, host, dfd, "src", FS_COPY_OWNER, NULL, err) < 0)
+                return dfd < 0 ? pcon_fail(err, errno, "open %s", tmpl)
+                               : pcon_prefix(err, "copy the rw bind's source");
+            strv_push_take(&m->volumes, xasprintf("%s/src:%s", tmpl, target));
+            return 0;
+        }
         strv_push_take(&m->volumes, xasprintf("%s:%s:ro", host, target));
         return 0;
     }
     return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "RUN --mount: unknown type %s", type);
+}
+
+/* what --cap-add, --dns, -m, --security-opt, ... of build give RUN's
+ * container (the rest of co is the step's) */
+static void
+run_template(struct engine_create_opts *co, const struct engine_create_opts *t)
+{
+    co->cap_add = t->cap_add;
+    co->cap_drop = t->cap_drop;
+    co->seccomp_profile = t->seccomp_profile;
+    co->no_new_privs = t->no_new_privs;
+    co->mask = t->mask;
+    co->unmask = t->unmask;
+    co->proc_opts = t->proc_opts;
+    co->devices = t->devices;
+    co->dns = t->dns;
+    co->dns_search = t->dns_search;
+    co->dns_options = t->dns_options;
+    co->add_hosts = t->add_hosts;
+    co->no_hosts = t->no_hosts;
+    co->no_resolv_conf = t->no_resolv_conf;
+    co->no_http_proxy = t->no_http_proxy;
+    co->limits = t->limits;
+    co->shm_size = t->shm_size;
+    co->pid_ns = t->pid_ns;
+    co->ipc_ns = t->ipc_ns;
+    co->uts_ns = t->uts_ns;
+    co->cgroupns = t->cgroupns;
+    co->userns = t->userns;
+    co->uidmaps = t->uidmaps;
+    co->gidmaps = t->gidmaps;
 }
 
 static int
@@ -1080,7 +1199,7 @@ step_run(struct build *b, struct state *s, const struct df_instr *in, struct pco
     char key[72];
 
     struct run_mounts mounts = { 0 };
-    cleanup_strv char **skip = NULL;
+    cleanup_strv char **skip = NULL, **vols = NULL;
 
     for (size_t i = 0; in->flags && in->flags[i]; i++)
         if (strncmp(in->flags[i], "--network=", 10) != 0
@@ -1135,6 +1254,8 @@ step_run(struct build *b, struct state *s, const struct df_instr *in, struct pco
         if (!in_env)
             strv_push(&env, s->args[i]);
     }
+    if (b->o->run)
+        run_template(&co, b->o->run);
     co.image = s->img.id;
     co.cmd = argv;
     co.env = env;
@@ -1143,11 +1264,17 @@ step_run(struct build *b, struct state *s, const struct df_instr *in, struct pco
     co.entrypoint = "";
     co.entrypoint_set = true;
     co.stop_timeout = -1;
-    co.shm_size = -1;
+    if (b->o->run == NULL)
+        co.shm_size = -1;
     co.pull = PULL_NEVER;
     co.log_driver = LOG_NONE;
     co.ulimits = b->o->ulimits;
-    co.volumes = mounts.volumes;
+    /* --volume's binds, then the step's own mounts */
+    for (size_t i = 0; b->o->run && b->o->run->volumes && b->o->run->volumes[i]; i++)
+        strv_push(&vols, b->o->run->volumes[i]);
+    for (size_t i = 0; mounts.volumes && mounts.volumes[i]; i++)
+        strv_push(&vols, mounts.volumes[i]);
+    co.volumes = vols;
     co.tmpfs = mounts.tmpfs;
     co.net.mode = NETNS_SLIRP;
     if ((net || b->o->network) && netns_spec_parse(net ? net : b->o->network, &co.net, err) < 0)
@@ -1187,10 +1314,7 @@ step_run(struct build *b, struct state *s, const struct df_instr *in, struct pco
             pcon_err_clear(&e2);
     }
     engine_ctr_free(&c);
-    strv_free(mounts.volumes);
-    strv_free(mounts.tmpfs);
-    strv_free(mounts.skip);
-    mounts = (struct run_mounts){ 0 };
+    run_mounts_free(&mounts);
     if (r < 0)
         return -1;
     hist = xasprintf("/bin/sh -c %s", in->args);
@@ -1205,9 +1329,7 @@ step_run(struct build *b, struct state *s, const struct df_instr *in, struct pco
     new_image_line(b, s->img.id, false);
     return 0;
 mounts_fail:
-    strv_free(mounts.volumes);
-    strv_free(mounts.tmpfs);
-    strv_free(mounts.skip);
+    run_mounts_free(&mounts);
     return -1;
 }
 
@@ -1223,18 +1345,37 @@ step_from(struct build *b, size_t si, struct state *s, struct pcon_err *err)
     cleanup_free char *ref = NULL, *keytext = NULL;
     struct image img = { 0 };
     const char *base = NULL;
+    bool from_named = false;
 
     if (dockerfile_expand(in->args, b->global_args, b->df.escape, &ref, err) < 0
         || instr_words(ref, &w, err) < 0)
         return fail_at(in, err);
     if (w[0] == NULL || (w[1] && (strcasecmp(w[1], "AS") != 0 || w[2] == NULL || w[3])))
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "line %u: FROM IMAGE [AS NAME]", in->line);
+    if (si == 0 && b->o->from) { /* --from: the first FROM's image */
+        free(w[0]);
+        w[0] = xstrdup(b->o->from);
+    }
+    {
+        bool dir = false;
+        const char *named = named_context(b, w[0], &dir);
+        if (named && dir)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "line %u: FROM %s: --build-context %s is a directory, not an "
+                                  "image",
+                                  in->line, w[0], w[0]);
+        if (named) {
+            free(w[0]);
+            w[0] = xstrdup(named);
+            from_named = true;
+        }
+    }
     memset(s, 0, sizeof *s);
     memcpy(s->key, "sha256:", 8);
     if (strcasecmp(w[0], "scratch") == 0) {
         keytext = xstrdup("FROM scratch");
     } else {
-        for (size_t i = 0; i < si && !base; i++)
+        for (size_t i = 0; i < si && !base && !from_named; i++)
             if (b->stages[i].name && strcasecmp(b->stages[i].name, w[0]) == 0)
                 base = b->stages[i].image_id;
         {
@@ -1243,7 +1384,10 @@ step_from(struct build *b, size_t si, struct state *s, struct pcon_err *err)
             close(lock);
             lock = -1;
             if (r < 0 && err->kind == PCON_ERR_NOTFOUND && !base) {
-                struct registry_opts ro = { .tls_verify = -1, .quiet = b->o->quiet };
+                struct registry_opts ro = { .tls_verify = -1 };
+                if (b->o->reg)
+                    ro = *b->o->reg;
+                ro.quiet = b->o->quiet;
                 cleanup_free char *name = NULL;
                 char pulled[65];
                 pcon_err_clear(err);
@@ -1264,6 +1408,27 @@ step_from(struct build *b, size_t si, struct state *s, struct pcon_err *err)
     } else {
         s->cfg.architecture = NULL;
         s->cfg.os = xstrdup("linux");
+    }
+    /* --platform: a base of another platform is not made one by saying so */
+    if (b->o->reg && b->o->reg->arch && s->cfg.architecture && *s->cfg.architecture
+        && strcmp(b->o->reg->arch, s->cfg.architecture) != 0)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "line %u: FROM %s is for %s, not %s: pull that platform's image "
+                              "first (pull --platform)",
+                              in->line, w[0], s->cfg.architecture, b->o->reg->arch);
+    s->base_layers = strv_len(s->img.layers);
+    /* --env: the image's, from the start (RUN sees it) */
+    for (size_t i = 0; b->o->env && b->o->env[i]; i++) {
+        const char *eq = strchr(b->o->env[i], '=');
+        cleanup_free char *k =
+            eq ? xstrndup(b->o->env[i], (size_t) (eq - b->o->env[i])) : xstrdup(b->o->env[i]);
+        const char *v = eq ? eq + 1 : getenv(k);
+        if (v == NULL)
+            continue; /* KEY alone, unset here: as podman, nothing */
+        storage_oci_kv_set(&s->cfg.env, k, v);
+        cleanup_free char *t = xasprintf("ENV %s=%s", k, v);
+        key_next(s->key, t);
+        s->dirty = true;
     }
     return 0;
 }
@@ -1321,12 +1486,215 @@ step_config(struct build *b, struct state *s, const struct df_instr *in, struct 
     return 0;
 }
 
+/* --- --squash -------------------------------------------------------------------------- */
+
+static bool
+dir_opaque(int dfd, const char *name)
+{
+    cleanup_close int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    char v = 0;
+
+    return fd >= 0 && fgetxattr(fd, "user.overlay.opaque", &v, 1) == 1 && v == 'y';
+}
+
+/* A lower layer's tree laid under what merged holds (the layers above):
+ * what they have already wins (a file, a whiteout, an opaque directory
+ * over everything below it); directories in both merge */
+static int
+squash_under(int lower, int merged, const char *rel, struct pcon_err *err)
+{
+    cleanup_close int dup_fd = dup(lower);
+    DIR *d = dup_fd < 0 ? NULL : fdopendir(dup_fd);
+    struct dirent *de;
+    int r = 0;
+
+    if (d == NULL)
+        return pcon_fail(err, errno, "read layer directory /%s", rel);
+    dup_fd = -1;
+    while (r == 0 && (de = readdir(d)) != NULL) {
+        struct stat ls, ms;
+        cleanup_free char *sub = NULL;
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0
+            || fstatat(lower, de->d_name, &ls, AT_SYMLINK_NOFOLLOW) < 0)
+            continue;
+        sub = xasprintf("%s%s%s", rel, *rel ? "/" : "", de->d_name);
+        if (fstatat(merged, de->d_name, &ms, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno != ENOENT)
+                r = pcon_fail(err, errno, "squash /%s", sub);
+            else
+                r = fs_copy_at(lower, de->d_name, merged, de->d_name, FS_COPY_OWNER, NULL, err);
+        } else if (S_ISDIR(ls.st_mode) && S_ISDIR(ms.st_mode) && !dir_opaque(merged, de->d_name)) {
+            cleanup_close int l2 =
+                openat(lower, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            cleanup_close int m2 =
+                openat(merged, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            r = l2 < 0 || m2 < 0 ? pcon_fail(err, errno, "squash /%s", sub)
+                                 : squash_under(l2, m2, sub, err);
+        }
+    }
+    closedir(d);
+    return r;
+}
+
+/* --squash-all: a base layer hides nothing, so its whiteouts and opaque
+ * marks go */
+static int
+strip_whiteouts(int dfd, struct pcon_err *err)
+{
+    cleanup_close int dup_fd = dup(dfd);
+    DIR *d = dup_fd < 0 ? NULL : fdopendir(dup_fd);
+    struct dirent *de;
+    int r = 0;
+
+    if (d == NULL)
+        return pcon_fail(err, errno, "read the squashed layer");
+    dup_fd = -1;
+    (void) fremovexattr(dfd, "user.overlay.opaque");
+    while (r == 0 && (de = readdir(d)) != NULL) {
+        struct stat st;
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0
+            || fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            continue;
+        if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) {
+            if (unlinkat(dfd, de->d_name, 0) < 0)
+                r = pcon_fail(err, errno, "remove a whiteout");
+        } else if (S_ISDIR(st.st_mode)) {
+            cleanup_close int sub =
+                openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            r = sub < 0 ? pcon_fail(err, errno, "open %s", de->d_name) : strip_whiteouts(sub, err);
+        }
+    }
+    closedir(d);
+    return r;
+}
+
+/* --squash: the layers above the stage's base made one; --squash-all:
+ * every layer. The same config, its history's entries (but the last)
+ * marked empty: one layer stands for them. */
+static int
+stage_squash(struct build *b, struct state *s, bool all, struct pcon_err *err)
+{
+    size_t n = strv_len(s->img.layers), lo = all ? 0 : s->base_layers;
+    cleanup_free char *tmpl = NULL;
+    cleanup_close int mfd = -1, tarfd = -1;
+    struct image hit = { 0 }, base = { 0 };
+    struct changes_tar_opts to = { NULL, b->o->timestamp, NULL };
+    char *dir = NULL;
+    int r = -1;
+
+    if (n <= lo + 1)
+        return 0; /* one new layer at most: already as it would be */
+    key_next(s->key, all ? "SQUASH ALL" : "SQUASH");
+    if (cache_get(b, s->key, &hit))
+        return state_take(b, s, &hit, err);
+    tmpl = xasprintf("%s/squash-XXXXXX", b->st->graphroot);
+    if ((dir = mkdtemp(tmpl)) == NULL)
+        return pcon_fail(err, errno, "create a directory to squash the layers in");
+    mfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (mfd < 0) {
+        pcon_fail(err, errno, "open %s", dir);
+        goto out;
+    }
+    for (size_t i = n; i-- > lo;) {
+        cleanup_free char *p = xasprintf("%s/diff", s->img.layers[i]);
+        cleanup_close int lfd = openat(b->st->layers_dfd, p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (lfd < 0) {
+            pcon_fail(err, errno, "open layer %.12s", s->img.layers[i]);
+            goto out;
+        }
+        if (i == n - 1 ? fs_copy_at(lfd, NULL, mfd, NULL, FS_COPY_OWNER, NULL, err) < 0
+                       : squash_under(lfd, mfd, "", err) < 0)
+            goto out;
+    }
+    if (all && strip_whiteouts(mfd, err) < 0)
+        goto out;
+    tarfd = engine_layer_tmpfile(b->st, err);
+    if (tarfd < 0 || storage_changes_tar_dir(mfd, tarfd, &to, err) < 0)
+        goto out;
+    for (size_t i = lo; i < n; i++) {
+        free(s->cfg.diff_ids[i]);
+        s->cfg.diff_ids[i] = NULL;
+    }
+    {
+        /* the base's entries and the last stay as they were */
+        size_t nonempty = 0, base_entries = 0;
+        for (size_t i = 0; i < s->cfg.nhistory; i++)
+            if (!s->cfg.history[i].empty_layer && nonempty++ < lo)
+                base_entries = i + 1;
+        for (size_t i = lo ? base_entries : 0; i + 1 < s->cfg.nhistory; i++)
+            s->cfg.history[i].empty_layer = true;
+    }
+    if (lo) {
+        /* the base: its layers alone */
+        char *kept = s->img.layers[lo];
+        s->img.layers[lo] = NULL;
+        base.layers = strv_dup(s->img.layers);
+        s->img.layers[lo] = kept;
+    }
+    storage_image_free(&s->img);
+    memset(&s->img, 0, sizeof s->img);
+    if (lo) {
+        memcpy(s->img.id, "squash", 7);
+        s->img.layers = steal_ptr(&base.layers);
+    }
+    r = state_commit(b, s, tarfd, NULL, err);
+    if (r == 0)
+        cache_put(b, s->key, s->img.id);
+out:
+    strv_free(base.layers);
+    if (dir)
+        (void) fs_rm_rf_at(AT_FDCWD, dir, NULL);
+    return r;
+}
+
 /* the stage's config stored, when a step after its last layer changed it */
 static int
 stage_finish(struct build *b, struct state *s, bool last, struct pcon_err *err)
 {
     struct image hit = { 0 };
 
+    if (last && b->o->unsetenv) {
+        for (size_t i = 0; b->o->unsetenv[i]; i++) {
+            size_t kl = strlen(b->o->unsetenv[i]);
+            cleanup_strv char **kept = NULL;
+            for (size_t k = 0; s->cfg.env && s->cfg.env[k]; k++)
+                if (strncmp(s->cfg.env[k], b->o->unsetenv[i], kl) != 0 || s->cfg.env[k][kl] != '=')
+                    strv_push(&kept, s->cfg.env[k]);
+            strv_free(s->cfg.env);
+            s->cfg.env = steal_ptr(&kept);
+            cleanup_free char *t = xasprintf("UNSETENV %s", b->o->unsetenv[i]);
+            key_next(s->key, t);
+        }
+        s->dirty = true;
+    }
+    if (last && b->o->reg && (b->o->reg->os || b->o->reg->arch)) {
+        /* --platform: what the image says it is for */
+        if (b->o->reg->os) {
+            free(s->cfg.os);
+            s->cfg.os = xstrdup(b->o->reg->os);
+        }
+        if (b->o->reg->arch) {
+            free(s->cfg.architecture);
+            s->cfg.architecture = xstrdup(b->o->reg->arch);
+        }
+        cleanup_free char *t = xasprintf("PLATFORM %s/%s", s->cfg.os ? s->cfg.os : "",
+                                         s->cfg.architecture ? s->cfg.architecture : "");
+        key_next(s->key, t);
+        s->dirty = true;
+    }
+    if (last && b->o->omit_history && s->cfg.nhistory) {
+        for (size_t i = 0; i < s->cfg.nhistory; i++) {
+            free(s->cfg.history[i].created);
+            free(s->cfg.history[i].created_by);
+            free(s->cfg.history[i].comment);
+            free(s->cfg.history[i].author);
+        }
+        free(s->cfg.history);
+        s->cfg.history = NULL;
+        s->cfg.nhistory = 0;
+        key_next(s->key, "OMIT HISTORY");
+        s->dirty = true;
+    }
     if (last && b->o->labels) {
         for (size_t i = 0; b->o->labels[i]; i++) {
             const char *eq = strchr(b->o->labels[i], '=');
@@ -1350,6 +1718,55 @@ stage_finish(struct build *b, struct state *s, bool last, struct pcon_err *err)
     return 0;
 }
 
+/* one instruction after FROM */
+static int
+step_do(struct build *b, struct state *s, const struct df_instr *in, struct pcon_err *err)
+{
+    if (strcmp(in->keyword, "ARG") == 0)
+        return step_arg(b, s, in, err);
+    if (strcmp(in->keyword, "RUN") == 0)
+        return step_run(b, s, in, err);
+    if (strcmp(in->keyword, "COPY") == 0 || strcmp(in->keyword, "ADD") == 0)
+        return step_copy(b, s, in, strcmp(in->keyword, "ADD") == 0, err);
+    return step_config(b, s, in, err);
+}
+
+/* The FROM image's ONBUILD triggers, run as the stage's first steps (as
+ * Docker's): consumed, the image made of them has none of its own */
+static int
+onbuild_run(struct build *b, struct state *s, struct pcon_err *err)
+{
+    cleanup_strv char **triggers = steal_ptr(&s->cfg.onbuild);
+    struct dockerfile df = { 0 };
+    cleanup_free char *text = NULL;
+    int r = 0;
+
+    if (triggers == NULL)
+        return 0;
+    s->dirty = true;
+    key_next(s->key, "ONBUILD CONSUMED");
+    for (size_t i = 0; triggers[i]; i++) {
+        cleanup_free char *word = xstrndup(triggers[i], strcspn(triggers[i], " \t"));
+        /* what Docker refuses in a trigger */
+        if (strcasecmp(word, "ONBUILD") == 0 || strcasecmp(word, "FROM") == 0
+            || strcasecmp(word, "MAINTAINER") == 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "the base image's ONBUILD %s: %s is not allowed as a trigger",
+                                  triggers[i], word);
+        xappendf(&text, "%s\n", triggers[i]);
+    }
+    if (text == NULL || dockerfile_parse(text, &df, err) < 0)
+        return text ? pcon_prefix(err, "the base image's ONBUILD triggers") : 0;
+    for (size_t i = 0; i < df.n && r == 0; i++) {
+        if (!b->o->quiet)
+            fprintf(b->o->out, "ONBUILD %s %s\n", df.v[i].keyword, df.v[i].args);
+        if ((r = step_do(b, s, &df.v[i], err)) < 0)
+            pcon_prefix(err, "the base image's ONBUILD %s", df.v[i].keyword);
+    }
+    dockerfile_free(&df);
+    return r;
+}
+
 static int
 stage_run(struct build *b, size_t si, bool last, struct pcon_err *err)
 {
@@ -1367,20 +1784,13 @@ stage_run(struct build *b, size_t si, bool last, struct pcon_err *err)
             goto out;
         step_line(b, &b->df.v[sg->from], shown);
     }
-    if (step_from(b, si, &s, err) < 0)
+    if (step_from(b, si, &s, err) < 0 || onbuild_run(b, &s, err) < 0)
         goto out;
     for (size_t i = sg->from + 1; i < sg->end; i++) {
         const struct df_instr *in = &b->df.v[i];
         int k;
         step_line(b, in, NULL);
-        if (strcmp(in->keyword, "ARG") == 0)
-            k = step_arg(b, &s, in, err);
-        else if (strcmp(in->keyword, "RUN") == 0)
-            k = step_run(b, &s, in, err);
-        else if (strcmp(in->keyword, "COPY") == 0 || strcmp(in->keyword, "ADD") == 0)
-            k = step_copy(b, &s, in, strcmp(in->keyword, "ADD") == 0, err);
-        else
-            k = step_config(b, &s, in, err);
+        k = step_do(b, &s, in, err);
         if (k < 0) {
             if (strstr(err->msg, "building at STEP") == NULL)
                 fail_at(in, err);
@@ -1388,6 +1798,9 @@ stage_run(struct build *b, size_t si, bool last, struct pcon_err *err)
         }
     }
     if (stage_finish(b, &s, last, err) < 0)
+        goto out;
+    if (last && (b->o->squash || b->o->squash_all)
+        && stage_squash(b, &s, b->o->squash_all, err) < 0)
         goto out;
     memcpy(sg->image_id, s.img.id, 65);
     sg->built = true;
@@ -1504,9 +1917,11 @@ builder_build(struct store *st, const struct build_opts *o, char id_out[65], str
             goto out;
         }
     }
-    if (dockerfile_parse(text, &b.df, err) < 0 || stages_split(&b, err) < 0)
+    if (contexts_check(&b, err) < 0 || dockerfile_parse(text, &b.df, err) < 0
+        || stages_split(&b, err) < 0)
         goto out;
-    ignore_load(&b);
+    if (ignore_load(&b, err) < 0)
+        goto out;
     target = b.nstages - 1;
     if (o->target) {
         size_t i;
@@ -1521,6 +1936,8 @@ builder_build(struct store *st, const struct build_opts *o, char id_out[65], str
         target = i;
     }
     mark_needed(&b, target);
+    for (size_t i = 0; !o->skip_unused && i <= target; i++)
+        mark_needed(&b, i); /* --skip-unused-stages=false: every stage up to the target */
     for (size_t i = 0; i <= target; i++)
         b.nstages_needed += b.stages[i].needed;
     /* its own mount namespace: the images it reads are mounted there */

@@ -15,6 +15,9 @@
 #include "../lib/err.h"
 #include "../storage/store.h"
 
+struct engine_create_opts;
+struct registry_opts;
+
 struct build_opts {
     const char *context; /* a directory */
     const char *file;    /* NULL: Containerfile or Dockerfile in the context */
@@ -30,6 +33,16 @@ struct build_opts {
     long long timestamp; /* --timestamp: every time in the image, or -1 */
     FILE *out;           /* the step lines */
     int *run_status;     /* set to a failed RUN's exit status (podman's exit code then) */
+    /* RUN's containers: a template of their options (confinement, limits,
+     * network files, binds, namespaces; NULL: the defaults) */
+    const struct engine_create_opts *run;
+    const struct registry_opts *reg; /* pulls of FROM images (platform too); NULL: defaults */
+    char **env, **unsetenv;          /* --env KEY=VALUE, --unsetenv NAME: the image's */
+    const char *from;                /* --from: the first FROM's image */
+    const char *ignorefile;          /* --ignorefile, or NULL: the context's */
+    char **contexts;                 /* --build-context NAME=VALUE */
+    bool omit_history, squash, squash_all;
+    bool skip_unused; /* the stages the target does not need are not built */
 };
 
 int builder_build(struct store *st, const struct build_opts *o, char id_out[65],

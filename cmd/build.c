@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /* pcon build */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,6 +11,7 @@
 #include "../builder/build.h"
 #include "../lib/cleanup.h"
 #include "cmd.h"
+#include "ctr_opts.h"
 
 enum {
     BUILD_ARG = 0x300,
@@ -26,6 +29,18 @@ enum {
     BUILD_PULL_ALWAYS,
     BUILD_ULIMIT,
     BUILD_SECRET,
+    BUILD_SQUASH_ALL,
+    BUILD_ENV,
+    BUILD_UNSETENV,
+    BUILD_FROM,
+    BUILD_IGNOREFILE,
+    BUILD_OMIT_HISTORY,
+    BUILD_SKIP_UNUSED,
+    BUILD_CONTEXT,
+    BUILD_LOGFILE,
+    BUILD_JOBS,
+    BUILD_ACCEPTED,
+    BUILD_ISOLATION,
 };
 
 static const struct cmd_opt build_opts[] = {
@@ -45,7 +60,54 @@ static const struct cmd_opt build_opts[] = {
     { 'q', "quiet", 'q', NULL, "Print only the image's id" },
     { BUILD_RM, "rm", 0, "BOOL", "Accepted: the step containers are always removed" },
     { BUILD_SECRET, "secret", 0, "id=ID,src=PATH", "A secret for RUN --mount=type=secret" },
-    { BUILD_SQUASH, "squash", 0, NULL, "Not supported yet: refused" },
+    { BUILD_SQUASH, "squash", 0, NULL, "Squash the layers the build makes into one new layer" },
+    { BUILD_SQUASH_ALL, "squash-all", 0, NULL, "Squash every layer, the base's too, into one" },
+    { BUILD_ENV, "env", 0, "KEY=VALUE", "Set an environment variable in the image (RUN sees it)" },
+    { BUILD_UNSETENV, "unsetenv", 0, "NAME", "Unset an environment variable in the image" },
+    { BUILD_FROM, "from", 0, "IMAGE", "The image of the first FROM instead of the one it names" },
+    { BUILD_IGNOREFILE, "ignorefile", 0, "PATH",
+      "The ignore file (default .containerignore or .dockerignore in the context)" },
+    { BUILD_OMIT_HISTORY, "omit-history", 0, NULL, "Write no history into the image" },
+    { BUILD_SKIP_UNUSED, "skip-unused-stages", 0, "BOOL",
+      "Skip the stages the target does not need (default true)" },
+    { BUILD_CONTEXT, "build-context", 0, "NAME=DIR|docker-image://IMAGE",
+      "Another context, for COPY --from=NAME and FROM NAME" },
+    { BUILD_LOGFILE, "logfile", 0, "FILE", "Write the build's output to FILE" },
+    { BUILD_JOBS, "jobs", 0, "N", "Accepted: pcon builds the stages one after another" },
+    { BUILD_ACCEPTED, "force-rm", 0, "BOOL", "Accepted: the step containers are always removed" },
+    { BUILD_ACCEPTED, "disable-compression", 'D', NULL,
+      "Accepted: pcon stores layers uncompressed and compresses them to push" },
+    { BUILD_ACCEPTED, "compress", 0, NULL, "Accepted: layers are compressed when pushed" },
+    { BUILD_ACCEPTED, "identity-label", 0, "BOOL", "Accepted: pcon adds no io.buildah.version" },
+    { BUILD_ACCEPTED, "stdin", 0, NULL, "Accepted: RUN's stdin is the build's" },
+    { BUILD_ISOLATION, "isolation", 0, "TYPE", "oci or rootless: RUN runs as a pcon container" },
+    /* RUN's containers, as run's */
+    { CO_ADD_HOST, "add-host", 0, "HOST:IP", "Add a host to RUN's /etc/hosts" },
+    { CO_CAP_ADD, "cap-add", 0, "CAP", "Add capabilities to RUN's commands" },
+    { CO_CAP_DROP, "cap-drop", 0, "CAP", "Drop capabilities from RUN's commands" },
+    { CO_CGROUPNS, "cgroupns", 0, "host|private", "RUN's cgroup namespace" },
+    { 'c', "cpu-shares", 'c', "N", "RUN's CPU shares" },
+    { CO_CPU_PERIOD, "cpu-period", 0, "USEC", "RUN's CPU CFS period" },
+    { CO_CPU_QUOTA, "cpu-quota", 0, "USEC", "RUN's CPU CFS quota" },
+    { CO_CPUSET_CPUS, "cpuset-cpus", 0, "LIST", "CPUs RUN's commands may run on" },
+    { CO_CPUSET_MEMS, "cpuset-mems", 0, "LIST", "Memory nodes RUN's commands may use" },
+    { CO_DEVICE, "device", 0, "HOST[:CTR][:PERMS]", "A host device for RUN's commands" },
+    { CO_DNS, "dns", 0, "IP", "A DNS server for RUN's commands" },
+    { CO_DNS_OPTION, "dns-option", 0, "OPT", "A DNS option for RUN's commands" },
+    { CO_DNS_SEARCH, "dns-search", 0, "DOMAIN", "A DNS search domain for RUN's commands" },
+    { CO_HTTP_PROXY, "http-proxy", 0, NULL, "Pass the proxy variables to RUN (default true)" },
+    { CO_IPC, "ipc", 0, "MODE", "RUN's IPC namespace" },
+    { 'm', "memory", 'm', "SIZE", "RUN's memory limit" },
+    { CO_MEMORY_SWAP, "memory-swap", 0, "SIZE", "RUN's memory plus swap limit" },
+    { CO_NO_HOSTS, "no-hosts", 0, NULL, "Do not write RUN's /etc/hosts" },
+    { CO_PID, "pid", 0, "MODE", "RUN's PID namespace" },
+    { CO_SECURITY_OPT, "security-opt", 0, "OPT", "Security options for RUN (as run's)" },
+    { CO_SHM_SIZE, "shm-size", 0, "SIZE", "Size of RUN's /dev/shm" },
+    { CO_USERNS, "userns", 0, "MODE", "RUN's user namespace (as run's --userns)" },
+    { CO_UTS, "uts", 0, "MODE", "RUN's UTS namespace" },
+    { 'v', "volume", 'v', "HOST:CTR[:ro]", "Bind mount for RUN's commands (not in the image)" },
+    CMD_REG_OPTS,
+    CMD_PLATFORM_OPTS,
     { 't', "tag", 't', "NAME", "A name for the image" },
     { BUILD_TARGET, "target", 0, "STAGE", "Build the stage of that name, and what it needs" },
     { BUILD_TIMESTAMP, "timestamp", 0, "SECONDS", "Every time in the image (reproducible builds)" },
@@ -58,9 +120,13 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **tags = NULL, **args = NULL, **labels = NULL, **ulimits = NULL,
-                      **secrets = NULL;
+                      **secrets = NULL, **env = NULL, **unsetenv = NULL, **contexts = NULL;
     int run_status = 0;
-    struct build_opts o = { .timestamp = -1, .out = stdout, .run_status = &run_status };
+    struct build_opts o = {
+        .timestamp = -1, .out = stdout, .run_status = &run_status, .skip_unused = true
+    };
+    struct create_args ca;
+    const char *logfile = NULL;
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
     char id[65];
     char *arg;
@@ -68,7 +134,19 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
 
     if (epoch && *epoch)
         o.timestamp = strtoll(epoch, NULL, 10);
+    cmd_create_args_init(&ca);
+    ca.reg.tls_verify = -1;
     while ((opt = cmd_getopt(&cmd_build_def, argc, argv, &arg)) != -1) {
+        /* RUN's container options, the registry's and the platform: run's */
+        bool run_opt = (opt >= 0x200 && opt < 0x300) || opt >= 0x1000 || opt == 'c' || opt == 'm'
+                       || opt == 'v';
+        int r = run_opt ? cmd_create_opt(&ca, opt, arg, &err) : 0;
+        if (r < 0) {
+            cmd_create_args_free(&ca);
+            return cmd_report(&err);
+        }
+        if (r > 0)
+            continue;
         switch (opt) {
         case BUILD_ARG:
             strv_push(&args, arg);
@@ -109,7 +187,51 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
             break;
         }
         case BUILD_SQUASH:
-            return cmd_usage_error(&cmd_build_def, "--squash is not supported yet");
+            o.squash = cmd_flag_value(arg);
+            break;
+        case BUILD_SQUASH_ALL:
+            o.squash_all = cmd_flag_value(arg);
+            break;
+        case BUILD_ENV:
+            strv_push(&env, arg);
+            break;
+        case BUILD_UNSETENV:
+            strv_push(&unsetenv, arg);
+            break;
+        case BUILD_FROM:
+            o.from = arg;
+            break;
+        case BUILD_IGNOREFILE:
+            o.ignorefile = arg;
+            break;
+        case BUILD_OMIT_HISTORY:
+            o.omit_history = cmd_flag_value(arg);
+            break;
+        case BUILD_SKIP_UNUSED:
+            o.skip_unused = cmd_flag_value(arg);
+            break;
+        case BUILD_CONTEXT:
+            if (strchr(arg, '=') == NULL || arg[0] == '=' || strchr(arg, '=')[1] == '\0') {
+                cmd_create_args_free(&ca);
+                return cmd_usage_error(&cmd_build_def, "invalid --build-context \"%s\": NAME=VALUE",
+                                       arg);
+            }
+            strv_push(&contexts, arg);
+            break;
+        case BUILD_LOGFILE:
+            logfile = arg;
+            break;
+        case BUILD_ISOLATION:
+            if (strcmp(arg, "oci") != 0 && strcmp(arg, "rootless") != 0) {
+                cmd_create_args_free(&ca);
+                return cmd_usage_error(&cmd_build_def,
+                                       "--isolation %s: pcon's RUN is a container (oci, rootless)",
+                                       arg);
+            }
+            break;
+        case BUILD_JOBS:
+        case BUILD_ACCEPTED:
+            break;
         case BUILD_ULIMIT:
             strv_push(&ulimits, arg);
             break;
@@ -122,22 +244,47 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
         case BUILD_RM:
             break;
         default:
+            cmd_create_args_free(&ca);
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
-    if (argc - optind > 1)
+    if (argc - optind > 1) {
+        cmd_create_args_free(&ca);
         return cmd_usage_error(&cmd_build_def, "accepts at most 1 arg(s), received %d",
                                argc - optind);
+    }
+    if (cmd_create_run_template(&ca, &err) < 0) {
+        cmd_create_args_free(&ca);
+        return cmd_report(&err);
+    }
+    if (logfile) {
+        int fd = open(logfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0) {
+            pcon_fail_kind(&err, PCON_ERR_USAGE, errno, "--logfile %s", logfile);
+            if (fd >= 0)
+                close(fd);
+            cmd_create_args_free(&ca);
+            return cmd_report(&err);
+        }
+        close(fd);
+    }
     o.context = optind < argc ? argv[optind] : ".";
     o.tags = tags;
     o.build_args = args;
     o.labels = labels;
     o.ulimits = ulimits;
     o.secrets = secrets;
+    o.env = env;
+    o.unsetenv = unsetenv;
+    o.contexts = contexts;
+    o.run = &ca.o;
+    o.reg = &ca.reg;
     if (cmd_store_open(ctx, &err) < 0 || builder_build(&ctx->st, &o, id, &err) < 0) {
         int code = cmd_report(&err);
+        cmd_create_args_free(&ca);
         return run_status > 0 ? run_status : code; /* a RUN's own failure: its status, as podman */
     }
+    cmd_create_args_free(&ca);
     printf("%s\n", id);
     return 0;
 }

@@ -835,6 +835,23 @@ cmd_create_net_finish(struct create_args *a, struct pcon_err *err)
     return 0;
 }
 
+int
+cmd_create_run_template(struct create_args *a, struct pcon_err *err)
+{
+    struct engine_create_opts *o = &a->o;
+
+    if (cmd_create_net_finish(a, err) < 0)
+        return -1;
+    for (int i = 0; i < 2; i++)
+        if (a->caps_in[i] && engine_caps_normalize(a->caps_in[i], &a->caps[i], err) < 0)
+            return -1;
+    o->cap_add = a->caps[0];
+    o->cap_drop = a->caps[1];
+    o->volumes = a->volumes;
+    o->reg = &a->reg;
+    return 0;
+}
+
 static int container_create(struct cmd_ctx *ctx, struct create_args *a, char **operands,
                             struct container *out, struct pcon_err *err);
 

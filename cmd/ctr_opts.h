@@ -294,6 +294,9 @@ void cmd_create_args_free(struct create_args *a);
  * image); the options checked together, then the engine's create */
 int cmd_create_container(struct cmd_ctx *ctx, struct create_args *a, char **operands,
                          struct container *out, struct pcon_err *err);
+/* what of a makes a template of build's RUN containers, into a->o (its
+ * network's files, capabilities, volumes, registry) */
+int cmd_create_run_template(struct create_args *a, struct pcon_err *err);
 /* the network options checked together, into a->o (pod create's too) */
 int cmd_create_net_finish(struct create_args *a, struct pcon_err *err);
 

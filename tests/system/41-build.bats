@@ -295,3 +295,130 @@ LABEL RUN=\"podman run --rm --name NAME -e NAME=NAME -e IMAGE=IMAGE IMAGE echo h
     pcon rmi localhost/labelled >/dev/null
     assert_no_containers
 }
+
+@test "build --squash makes the new layers one (a base file deleted stays deleted); --squash-all makes one of all; the cache holds them" {
+    local c=$BATS_TEST_TMPDIR/sq base id
+    context "$c" "FROM $IMAGE
+RUN echo one > /one && echo two > /two
+RUN rm /two /bin/ls && echo three > /three && mkdir -p /d && echo x > /d/x
+RUN rm -r /d && mkdir /d && echo y > /d/y"
+    base=$(pcon inspect --format '{{len .RootFS.Layers}}' $IMAGE)
+    run pcon build -q --squash -t localhost/squashed "$c"
+    assert_status 0
+    id=${lines[-1]}
+    run pcon inspect --format '{{len .RootFS.Layers}}' "$id"
+    assert_output "$((base + 1))"
+    run pcon run --rm localhost/squashed sh -c 'cat /one /three /d/*; ls /two /bin/ls /d/x 2>&1 | grep -c "No such file"'
+    assert_output "one
+three
+y
+3"
+    # the history stands for one layer: a line each step, all but the last empty
+    run pcon inspect --format '{{json .History}}' "$id"
+    [ "$(grep -o '"empty_layer":true' <<<"$output" | wc -l)" -eq 2 ]
+    [[ "$output" == *'"created_by":"/bin/sh -c rm -r /d && mkdir /d && echo y > /d/y"}]' ]]
+    # the same again: from the cache, the same image
+    run pcon build -q --squash "$c"
+    assert_output "$id"
+    run pcon build -q --squash-all -t localhost/squashed-all "$c"
+    id=${lines[-1]}
+    run pcon inspect --format '{{len .RootFS.Layers}}' "$id"
+    assert_output 1
+    run pcon run --rm localhost/squashed-all sh -c 'cat /one /three; ls /two /bin/ls 2>&1 | grep -c "No such file"; ls / | grep -c "^\.wh\."'
+    assert_output "one
+three
+2
+0"
+    pcon rmi localhost/squashed localhost/squashed-all >/dev/null
+}
+
+@test "build: RUN's container options (--add-host, --dns, --cap-drop, -v, --security-opt) and --env, --unsetenv, --omit-history, --from in the image" {
+    local c=$BATS_TEST_TMPDIR/runopts id
+    context "$c" "FROM nosuch.example/replaced-by-from
+RUN grep -c 'myhost' /etc/hosts > /hosts-n; grep nameserver /etc/resolv.conf > /ns; grep ^CapEff /proc/self/status > /capeff; cat /vol/v.txt > /vol-seen; echo \"\$GREETING\" > /greeting"
+    mkdir -p "$BATS_TEST_TMPDIR/vol"
+    echo from-volume > "$BATS_TEST_TMPDIR/vol/v.txt"
+    id=$(pcon build -q --from $IMAGE --add-host myhost:10.1.2.3 --dns 10.9.9.9 --cap-drop all \
+        -v "$BATS_TEST_TMPDIR/vol:/vol:ro" --env GREETING=bonjour --env KEPT=1 --unsetenv PATH \
+        --omit-history "$c")
+    run pcon run --rm --entrypoint /bin/cat "$id" /hosts-n /ns /capeff /vol-seen /greeting
+    assert_output "1
+nameserver 10.9.9.9
+CapEff:	0000000000000000
+from-volume
+bonjour"
+    run pcon inspect --format '{{json .Config.Env}} {{len .History}}' "$id"
+    assert_output '["GREETING=bonjour","KEPT=1"] 0'
+    # the bind is no part of the image
+    run pcon run --rm "$id" ls /vol
+    assert_output ""
+    run pcon build -q --ignorefile "$BATS_TEST_TMPDIR/none" "$c"
+    assert_status 125
+    assert_output_contains "--ignorefile"
+    run pcon build --isolation chroot "$c"
+    assert_status 125
+}
+
+@test "build: a base image's ONBUILD triggers run first in the child (and are not inherited); --build-context dirs and images; RUN binds with rw write to a copy" {
+    local c=$BATS_TEST_TMPDIR/ob extra=$BATS_TEST_TMPDIR/extra id
+    context "$c" "FROM $IMAGE
+ONBUILD RUN echo triggered > /trig
+ONBUILD COPY hello.txt /hello.txt
+RUN echo base > /base"
+    echo hi > "$c/hello.txt"
+    pcon build -q -t localhost/onbase "$c" >/dev/null
+    run pcon inspect --format '{{json .Config.OnBuild}}' localhost/onbase
+    assert_output '["RUN echo triggered > /trig","COPY hello.txt /hello.txt"]'
+    mkdir -p "$extra"
+    echo from-extra > "$extra/e.txt"
+    printf '%s\n' "FROM localhost/onbase
+COPY --from=more e.txt /e.txt
+COPY --from=img /base /base-from-img
+RUN --mount=type=bind,source=.,target=/ctx,rw echo scribble > /ctx/new && cat /ctx/hello.txt > /bound
+RUN cat /trig /hello.txt /base /e.txt /base-from-img /bound" > "$c/Child"
+    run pcon build -f "$c/Child" --build-context "more=$extra" \
+        --build-context img=docker-image://localhost/onbase -t localhost/onchild "$c"
+    assert_status 0
+    assert_output_contains "ONBUILD RUN echo triggered > /trig"
+    assert_output_contains "triggered
+hi
+base
+from-extra
+base
+hi"
+    # the rw bind's writes went to a copy: the context has no new file
+    [ ! -e "$c/new" ]
+    run pcon inspect --format '{{json .Config.OnBuild}}' localhost/onchild
+    refute_output_contains triggered
+    run pcon build -f "$c/Child" --build-context "more=$BATS_TEST_TMPDIR/nodir" "$c"
+    assert_status 125
+    assert_output_contains "not a directory"
+    run pcon build -f "$c/Child" --build-context "more=https://example.org/x.tar" "$c"
+    assert_status 125
+    assert_output_contains "only directories and docker-image://"
+    pcon rmi localhost/onchild localhost/onbase >/dev/null
+}
+
+@test "build --platform is what the image says (a base of another platform refused); --skip-unused-stages=false; --logfile" {
+    local c=$BATS_TEST_TMPDIR/plat id
+    context "$c" "FROM scratch
+COPY f /f"
+    echo f > "$c/f"
+    id=$(pcon build -q --platform linux/arm64 "$c")
+    run pcon inspect --format '{{.Os}}/{{.Architecture}}' "$id"
+    assert_output "linux/arm64"
+    context "$c" "FROM $IMAGE AS unused
+RUN echo built > /u
+FROM $IMAGE
+RUN true"
+    run pcon build --platform linux/arm64 "$c"
+    assert_status 125
+    assert_output_contains "is for amd64, not arm64"
+    run pcon build "$c"
+    refute_output_contains "echo built"
+    run pcon build --skip-unused-stages=false --logfile "$BATS_TEST_TMPDIR/log" "$c"
+    assert_status 0
+    assert_output ""
+    grep -q "RUN echo built" "$BATS_TEST_TMPDIR/log"
+    grep -q "^\[2/2\] STEP 2/2: RUN true" "$BATS_TEST_TMPDIR/log"
+}
