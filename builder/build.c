@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../engine/container.h"
@@ -1812,31 +1813,185 @@ out:
     return r;
 }
 
-/* the stages the target needs: itself, those its FROM and COPY --from name */
+/* the stages stage si builds on: its FROM's, its COPY --from's and its
+ * RUN --mount from='s (dep[k] set for each) */
+static void
+stage_deps(const struct build *b, size_t si, bool *dep)
+{
+    const struct stage *sg = &b->stages[si];
+
+    for (size_t i = sg->from; i < sg->end; i++) {
+        const struct df_instr *in = &b->df.v[i];
+        cleanup_strv char **w = NULL, **refs = NULL;
+        if (i == sg->from && instr_words(in->args, &w, NULL) == 0 && w[0])
+            strv_push(&refs, w[0]);
+        for (size_t f = 0; i != sg->from && in->flags && in->flags[f]; f++) {
+            const char *fl = in->flags[f], *at;
+            if (strncmp(fl, "--from=", 7) == 0)
+                strv_push(&refs, fl + 7);
+            else if (strncmp(fl, "--mount=", 8) == 0 && (at = strstr(fl, "from=")) != NULL
+                     && (at[-1] == ',' || at[-1] == '=')) {
+                cleanup_free char *v = xstrndup(at + 5, strcspn(at + 5, ","));
+                strv_push(&refs, v);
+            }
+        }
+        for (size_t r = 0; refs && refs[r]; r++) {
+            bool named_dir;
+            if (named_context(b, refs[r], &named_dir))
+                continue; /* --build-context NAME wins */
+            for (size_t k = 0; k < si; k++) {
+                char *end;
+                unsigned long idx = strtoul(refs[r], &end, 10);
+                if ((b->stages[k].name && strcasecmp(b->stages[k].name, refs[r]) == 0)
+                    || (*end == '\0' && idx == k && i != sg->from))
+                    dep[k] = true;
+            }
+        }
+    }
+}
+
+/* the stages the target needs: itself, those it builds on */
 static void
 mark_needed(struct build *b, size_t si)
 {
     struct stage *sg = &b->stages[si];
+    cleanup_free bool *dep = NULL;
 
     if (sg->needed)
         return;
     sg->needed = true;
-    for (size_t i = sg->from; i < sg->end; i++) {
-        const struct df_instr *in = &b->df.v[i];
-        const char *ref = NULL;
-        cleanup_strv char **w = NULL;
-        if (i == sg->from && instr_words(in->args, &w, NULL) == 0 && w[0])
-            ref = w[0];
-        else if (i != sg->from)
-            ref = flag_value(in, "--from");
-        for (size_t k = 0; ref && k < si; k++) {
-            char *end;
-            unsigned long idx = strtoul(ref, &end, 10);
-            if ((b->stages[k].name && strcasecmp(b->stages[k].name, ref) == 0)
-                || (*end == '\0' && idx == k && i != sg->from))
-                mark_needed(b, k);
+    dep = xzalloc(b->nstages * sizeof *dep);
+    stage_deps(b, si, dep);
+    for (size_t k = 0; k < si; k++)
+        if (dep[k])
+            mark_needed(b, k);
+}
+
+/* what a stage built in a child of its own says back */
+struct stage_result {
+    int errnum, kind, run_status;
+    char id[65];
+    char msg[512];
+};
+
+/* The needed stages up to target, jobs at a time: each in a child of its
+ * own (its own mount namespace and directory for its mounts) once the
+ * stages it builds on are built. A failure lets the others end, then is
+ * the build's. */
+static int
+stages_parallel(struct build *b, size_t target, int jobs, struct pcon_err *err)
+{
+    struct running {
+        pid_t pid;
+        int fd;
+        size_t si;
+    } *run = xzalloc((size_t) jobs * sizeof *run);
+    cleanup_free int *pos = xzalloc(b->nstages * sizeof *pos);
+    cleanup_free bool *started = xzalloc(b->nstages * sizeof *started);
+    int nrun = 0, p = 0;
+    bool failed = false;
+
+    for (size_t i = 0; i <= target; i++)
+        pos[i] = b->stages[i].needed ? p++ : 0;
+    for (;;) {
+        /* start what can start */
+        for (size_t si = 0; si <= target && nrun < jobs && !failed; si++) {
+            cleanup_free bool *dep = NULL;
+            bool ready = b->stages[si].needed && !started[si];
+            int pfd[2];
+            pid_t pid;
+            if (!ready)
+                continue;
+            dep = xzalloc(b->nstages * sizeof *dep);
+            stage_deps(b, si, dep);
+            for (size_t k = 0; k < si && ready; k++)
+                ready = !dep[k] || b->stages[k].built;
+            if (!ready)
+                continue;
+            if (pipe2(pfd, O_CLOEXEC) < 0) {
+                pcon_fail(err, errno, "build stage %zu", si + 1);
+                failed = true;
+                break;
+            }
+            fflush(b->o->out);
+            fflush(stderr);
+            if ((pid = fork()) < 0) {
+                close(pfd[0]);
+                close(pfd[1]);
+                pcon_fail(err, errno, "build stage %zu", si + 1);
+                failed = true;
+                break;
+            }
+            if (pid == 0) {
+                struct stage_result res = { 0 };
+                struct pcon_err e = { 0 };
+                int status = 0;
+                char *tmp = xasprintf("%s/s%zu", b->tmp, si);
+                close(pfd[0]);
+                b->tmp = tmp;
+                b->stage_pos = pos[si];
+                if (b->o->run_status)
+                    *b->o->run_status = 0;
+                if (mkdir(tmp, 0700) < 0 || unshare(CLONE_NEWNS) < 0
+                    || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+                    pcon_fail(&e, errno, "set up stage %zu", si + 1);
+                else if (stage_run(b, si, si == target, &e) == 0)
+                    memcpy(res.id, b->stages[si].image_id, sizeof res.id);
+                if (e.msg) {
+                    res.errnum = e.errnum;
+                    res.kind = (int) e.kind;
+                    snprintf(res.msg, sizeof res.msg, "%s", e.msg);
+                    status = 1;
+                }
+                res.run_status = b->o->run_status ? *b->o->run_status : 0;
+                fflush(b->o->out);
+                if (write(pfd[1], &res, sizeof res) != (ssize_t) sizeof res)
+                    status = 1;
+                _exit(status);
+            }
+            close(pfd[1]);
+            started[si] = true;
+            run[nrun++] = (struct running){ pid, pfd[0], si };
+        }
+        if (nrun == 0)
+            break;
+        /* one of them ends */
+        {
+            int status;
+            pid_t pid = TEMP_FAILURE_RETRY_INT(waitpid(-1, &status, 0));
+            struct stage_result res = { 0 };
+            int k;
+            for (k = 0; k < nrun && run[k].pid != pid; k++)
+                ;
+            if (pid < 0 || k == nrun) {
+                if (pid < 0 && !failed) {
+                    pcon_fail(err, errno, "wait for the stages");
+                    failed = true;
+                }
+                if (pid < 0)
+                    break;
+                continue; /* not one of ours */
+            }
+            if (TEMP_FAILURE_RETRY_INT(read(run[k].fd, &res, sizeof res)) != (ssize_t) sizeof res)
+                snprintf(res.msg, sizeof res.msg, "stage %zu ended before it said how",
+                         run[k].si + 1);
+            close(run[k].fd);
+            if (res.msg[0] && !failed) {
+                pcon_fail_kind(err, (enum pcon_errkind) res.kind, res.errnum, "%s", res.msg);
+                if (b->o->run_status && res.run_status)
+                    *b->o->run_status = res.run_status;
+                failed = true;
+            } else if (!res.msg[0]) {
+                memcpy(b->stages[run[k].si].image_id, res.id, sizeof res.id);
+                b->stages[run[k].si].built = true;
+            }
+            run[k] = run[--nrun];
         }
     }
+    free(run);
+    if (!failed && !b->stages[target].built)
+        return pcon_fail(err, 0, "the target stage was not built");
+    return failed ? -1 : 0;
 }
 
 static int
@@ -1951,9 +2106,13 @@ builder_build(struct store *st, const struct build_opts *o, char id_out[65], str
         pcon_fail(err, errno, "create a directory for the build");
         goto out;
     }
-    for (size_t i = 0; i <= target; i++)
-        if (b.stages[i].needed && stage_run(&b, i, i == target, err) < 0)
+    if (o->jobs > 1 && b.nstages_needed > 1) {
+        if (stages_parallel(&b, target, o->jobs, err) < 0)
             goto out;
+    } else
+        for (size_t i = 0; i <= target; i++)
+            if (b.stages[i].needed && stage_run(&b, i, i == target, err) < 0)
+                goto out;
     memcpy(id_out, b.stages[target].image_id, 65);
     intermediate_mark(&b, id_out, false); /* the result: listed */
     if (o->tags && !o->quiet)
@@ -1985,6 +2144,7 @@ builder_build(struct store *st, const struct build_opts *o, char id_out[65], str
 out:
     if (b.tmp) {
         cleanup_free char *a = xasprintf("%s/img", b.tmp), *f = xasprintf("%s/from", b.tmp);
+        /* (a stage's child had its mounts in a namespace of its own) */
         (void) umount2(a, MNT_DETACH);
         (void) umount2(f, MNT_DETACH);
         for (int i = 0; i < 64; i++) {

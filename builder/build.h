@@ -43,6 +43,7 @@ struct build_opts {
     char **contexts;                 /* --build-context NAME=VALUE */
     bool omit_history, squash, squash_all;
     bool skip_unused; /* the stages the target does not need are not built */
+    int jobs;         /* --jobs: stages built at once (those that wait on none); 0, 1: one */
 };
 
 int builder_build(struct store *st, const struct build_opts *o, char id_out[65],

@@ -73,7 +73,8 @@ static const struct cmd_opt build_opts[] = {
     { BUILD_CONTEXT, "build-context", 0, "NAME=DIR|docker-image://IMAGE",
       "Another context, for COPY --from=NAME and FROM NAME" },
     { BUILD_LOGFILE, "logfile", 0, "FILE", "Write the build's output to FILE" },
-    { BUILD_JOBS, "jobs", 0, "N", "Accepted: pcon builds the stages one after another" },
+    { BUILD_JOBS, "jobs", 0, "N",
+      "Stages built at once, each when those it needs are (default 1: one after another)" },
     { BUILD_ACCEPTED, "force-rm", 0, "BOOL", "Accepted: the step containers are always removed" },
     { BUILD_ACCEPTED, "disable-compression", 'D', NULL,
       "Accepted: pcon stores layers uncompressed and compresses them to push" },
@@ -229,7 +230,16 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
                                        arg);
             }
             break;
-        case BUILD_JOBS:
+        case BUILD_JOBS: {
+            char *end;
+            long j = strtol(arg, &end, 10);
+            if (*arg == '\0' || *end || j < 0 || j > 64) {
+                cmd_create_args_free(&ca);
+                return cmd_usage_error(&cmd_build_def, "invalid --jobs \"%s\"", arg);
+            }
+            o.jobs = (int) j;
+            break;
+        }
         case BUILD_ACCEPTED:
             break;
         case BUILD_ULIMIT:

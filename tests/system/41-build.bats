@@ -422,3 +422,40 @@ RUN true"
     grep -q "RUN echo built" "$BATS_TEST_TMPDIR/log"
     grep -q "^\[2/2\] STEP 2/2: RUN true" "$BATS_TEST_TMPDIR/log"
 }
+
+@test "build --jobs 2: independent stages build at once (each waits for the other to have started), the stage needing both after them" {
+    local c=$BATS_TEST_TMPDIR/jobs shared=$BATS_TEST_TMPDIR/shared
+    mkdir -p "$shared"
+    context "$c" "FROM $IMAGE AS a
+RUN touch /shared/a && timeout 20 sh -c 'until [ -e /shared/b ]; do sleep 0.1; done' && echo A > /a.txt
+FROM $IMAGE AS b
+RUN touch /shared/b && timeout 20 sh -c 'until [ -e /shared/a ]; do sleep 0.1; done' && echo B > /b.txt
+FROM $IMAGE
+COPY --from=a /a.txt /a.txt
+COPY --from=b /b.txt /b.txt
+RUN cat /a.txt /b.txt"
+    run pcon build --jobs 2 --no-cache -v "$shared:/shared" -t localhost/jobs "$c"
+    assert_status 0
+    assert_output_contains "[1/3] STEP 1/2: FROM $IMAGE AS a"
+    assert_output_contains "[2/3] STEP 1/2: FROM $IMAGE AS b"
+    assert_output_contains "A
+B"
+    run pcon run --rm localhost/jobs cat /a.txt /b.txt
+    assert_output "A
+B"
+    # a stage that fails fails the build, with its status; the other ends first
+    rm -f "$shared"/*
+    context "$c" "FROM $IMAGE AS a
+RUN sleep 1 && touch /shared/a-done
+FROM $IMAGE AS b
+RUN exit 7
+FROM $IMAGE
+COPY --from=a /etc/hostname /x
+COPY --from=b /etc/hostname /y"
+    run pcon build --jobs 2 --no-cache -v "$shared:/shared" "$c"
+    assert_status 7
+    [ -e "$shared/a-done" ]
+    run pcon build --jobs x "$c"
+    assert_status 125
+    pcon rmi localhost/jobs >/dev/null
+}
