@@ -42,6 +42,7 @@ struct build_opts {
     const char *ignorefile;          /* --ignorefile, or NULL: the context's */
     char **contexts;                 /* --build-context NAME=VALUE */
     bool omit_history, squash, squash_all;
+    bool layers_off;  /* --layers=false (the command line makes it no_cache and squash) */
     bool skip_unused; /* the stages the target does not need are not built */
     int jobs;         /* --jobs: stages built at once (those that wait on none); 0, 1: one */
 };

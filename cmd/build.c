@@ -51,7 +51,8 @@ static const struct cmd_opt build_opts[] = {
     { BUILD_FORMAT, "format", 0, "FORMAT", "oci or docker (pcon stores OCI; both accepted)" },
     { BUILD_IIDFILE, "iidfile", 0, "FILE", "Write the image's id to the file" },
     { BUILD_LABEL, "label", 0, "KEY=VALUE", "A label on the image" },
-    { BUILD_LAYERS, "layers", 0, "BOOL", "Cache each step's image (default true)" },
+    { BUILD_LAYERS, "layers", 0, "BOOL",
+      "Cache each step's image (default true); false: no cache, one new layer" },
     { BUILD_NETWORK, "network", 0, "MODE",
       "RUN's network: slirp4netns (default), none, host, ..." },
     { BUILD_NO_CACHE, "no-cache", 0, NULL, "Use no cached step: build every one again" },
@@ -162,7 +163,9 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
             strv_push(&labels, arg);
             break;
         case BUILD_LAYERS:
-            o.no_cache = o.no_cache || !cmd_flag_value(arg);
+            /* buildah's --layers=false: no step cached, one layer of all
+             * the steps' changes */
+            o.layers_off = !cmd_flag_value(arg);
             break;
         case BUILD_NETWORK:
             o.network = arg;
@@ -284,6 +287,10 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
     o.labels = labels;
     o.ulimits = ulimits;
     o.secrets = secrets;
+    if (o.layers_off) {
+        o.no_cache = true;
+        o.squash = true;
+    }
     o.env = env;
     o.unsetenv = unsetenv;
     o.contexts = contexts;

@@ -320,6 +320,10 @@ y
     # the same again: from the cache, the same image
     run pcon build -q --squash "$c"
     assert_output "$id"
+    # --layers=false: buildah's, no cache and one new layer
+    run pcon build -q --layers=false "$c"
+    run pcon inspect --format '{{len .RootFS.Layers}}' "${lines[-1]}"
+    assert_output "$((base + 1))"
     run pcon build -q --squash-all -t localhost/squashed-all "$c"
     id=${lines[-1]}
     run pcon inspect --format '{{len .RootFS.Layers}}' "$id"
