@@ -174,7 +174,9 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_system_def, cmd_system_df_def, cmd_system_prune_def, cmd_system_migrate_def,
     cmd_system_renumber_def, cmd_system_reset_def, cmd_secret_def, cmd_secret_create_def,
     cmd_secret_ls_def, cmd_secret_inspect_def, cmd_secret_rm_def, cmd_events_def,
-    cmd_healthcheck_def, cmd_healthcheck_run_def;
+    cmd_healthcheck_def, cmd_healthcheck_run_def, cmd_manifest_def, cmd_manifest_add_def,
+    cmd_manifest_annotate_def, cmd_manifest_create_def, cmd_manifest_exists_def,
+    cmd_manifest_inspect_def, cmd_manifest_push_def, cmd_manifest_remove_def, cmd_manifest_rm_def;
 /* every top-level command (*n of them), and the global options' table */
 const struct cmd_def *const *cmd_commands(size_t *n);
 

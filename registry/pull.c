@@ -403,3 +403,48 @@ registry_pull_digest(const char *refstr, const struct registry_opts *o, char dig
 
     return each_candidate(refstr, digest_cb, &a, err);
 }
+
+int
+registry_manifest_raw(const char *refstr, const struct registry_opts *o, char **body,
+                      char digest[72], struct pcon_err *err)
+{
+    struct image_ref ref = { 0 };
+    struct registry_client cl = { 0 };
+    struct registry_response r = { .fd = -1 };
+    cleanup_free char *url = NULL;
+    long status;
+    int ret = -1;
+
+    *body = NULL;
+    if (strncmp(refstr, "docker://", 9) == 0)
+        refstr += 9;
+    if (storage_ref_parse(refstr, "docker.io", &ref, err) < 0)
+        return -1;
+    if (registry_client_open(&cl, ref.registry, ref.path, "pull", o, err) < 0)
+        goto out;
+    url = xasprintf("%s/manifests/%s", cl.base, ref.digest ? ref.digest : ref.tag);
+    status = registry_request(&cl, "GET", url, ACCEPT, NULL, &r, err);
+    if (status != 200) {
+        if (status >= 0)
+            pcon_fail_kind(err, status == 404 ? PCON_ERR_NOTFOUND : PCON_ERR_ENGINE, 0,
+                           "reading manifest %s: HTTP %ld (%s)", refstr, status,
+                           registry_status_text(status));
+        goto out;
+    }
+    if (r.len > MAX_MANIFEST) {
+        pcon_fail(err, EFBIG, "manifest %s is too large", refstr);
+        goto out;
+    }
+    digest_buf(r.body ? r.body : "", r.len, digest);
+    if (ref.digest && strcmp(digest, ref.digest) != 0) {
+        pcon_fail(err, 0, "manifest %s has digest %s", ref.digest, digest);
+        goto out;
+    }
+    *body = r.body ? steal_ptr(&r.body) : xstrdup("");
+    ret = 0;
+out:
+    registry_response_free(&r);
+    registry_client_close(&cl);
+    storage_ref_free(&ref);
+    return ret;
+}

@@ -222,24 +222,29 @@ push_blobs(struct registry_client *cl, const struct image_blobs *b, const int *f
                     "config", err);
 }
 
+/* the manifest (of media type, its digest when reference is NULL) PUT */
 static int
-manifest_put(struct registry_client *cl, const struct image_ref *ref, const char *manifest,
-             bool docker, struct pcon_err *err)
+manifest_put(struct registry_client *cl, const char *reference, const char *manifest,
+             const char *type, struct pcon_err *err)
 {
-    cleanup_free char *url =
-        xasprintf("%s/manifests/%s", cl->base, ref->tag ? ref->tag : ref->digest);
+    char digest[72];
+    cleanup_free char *url = NULL;
     struct registry_response r = { .fd = -1 };
     long status;
 
-    progress(cl->o, "Writing manifest to image destination\n");
-    status =
-        registry_request(cl, "PUT", url, NULL,
-                         &(struct registry_body){ .buf = manifest,
-                                                  .len = strlen(manifest),
-                                                  .fd = -1,
-                                                  .content_type = docker ? MEDIA_DOCKER_MANIFEST
-                                                                         : MEDIA_OCI_MANIFEST },
-                         &r, err);
+    if (reference == NULL) {
+        digest_buf(manifest, strlen(manifest), digest);
+        reference = digest;
+    }
+    url = xasprintf("%s/manifests/%s", cl->base, reference);
+    progress(cl->o, strcmp(type, MEDIA_DOCKER_LIST) == 0
+                        ? "Writing manifest list to image destination\n"
+                        : "Writing manifest to image destination\n");
+    status = registry_request(
+        cl, "PUT", url, NULL,
+        &(struct registry_body){
+            .buf = manifest, .len = strlen(manifest), .fd = -1, .content_type = type },
+        &r, err);
     registry_response_free(&r);
     if (status != 201)
         return status < 0 ? -1
@@ -259,9 +264,11 @@ manifest_format(struct image_blobs *b, enum registry_push_format f)
     }
 }
 
+/* the image's blobs, then its manifest at ref's tag or digest (by_digest:
+ * its own, untagged) */
 static int
 push_image(struct store *st, struct registry_client *cl, const struct image_ref *ref,
-           struct image_blobs *b, enum registry_push_format f, char *digest_out,
+           bool by_digest, struct image_blobs *b, enum registry_push_format f, char *digest_out,
            struct pcon_err *err)
 {
     cleanup_free char *tmp = NULL;
@@ -278,7 +285,13 @@ push_image(struct store *st, struct registry_client *cl, const struct image_ref 
         goto out;
     manifest_format(b, f);
     progress(cl->o, "Getting image source signatures\n");
-    if (push_blobs(cl, b, fds, err) < 0 || manifest_put(cl, ref, b->manifest, b->docker, err) < 0)
+    if (push_blobs(cl, b, fds, err) < 0
+        || manifest_put(cl,
+                        by_digest  ? NULL
+                        : ref->tag ? ref->tag
+                                   : ref->digest,
+                        b->manifest, b->docker ? MEDIA_DOCKER_MANIFEST : MEDIA_OCI_MANIFEST, err)
+               < 0)
         goto out;
     if (digest_out)
         digest_buf(b->manifest, strlen(b->manifest), digest_out);
@@ -345,7 +358,7 @@ registry_push(struct store *st, const char *src, const char *dest, enum registry
     }
     if (storage_blobs_get(st, &img, false, &b, err) < 0
         || registry_client_open(&cl, ref.registry, ref.path, "pull,push", o, err) < 0
-        || push_image(st, &cl, &ref, &b, f, digest_out, err) < 0)
+        || push_image(st, &cl, &ref, false, &b, f, digest_out, err) < 0)
         goto out;
     r = 0;
 out:
@@ -354,6 +367,65 @@ out:
     registry_client_close(&cl);
     storage_blobs_free(&b);
     storage_image_free(&img);
+    storage_ref_free(&ref);
+    return r;
+}
+
+int
+registry_push_instance(struct store *st, const char *src, const char *dest,
+                       enum registry_push_format f, const struct registry_opts *o,
+                       struct registry_pushed *out, struct pcon_err *err)
+{
+    cleanup_close int lock = -1;
+    struct image img = { 0 };
+    struct image_blobs b = { 0 };
+    struct image_ref ref = { 0 };
+    struct registry_client cl = { 0 };
+    int r = -1;
+
+    if (strncmp(dest, "docker://", 9) == 0)
+        dest += 9;
+    lock = storage_lock(st, false, err);
+    if (lock < 0 || storage_image_lookup(st, src, &img, err) < 0)
+        return -1;
+    if (storage_ref_parse(dest, "docker.io", &ref, err) < 0
+        || storage_blobs_get(st, &img, false, &b, err) < 0
+        || registry_client_open(&cl, ref.registry, ref.path, "pull,push", o, err) < 0
+        || push_image(st, &cl, &ref, true, &b, f, out->digest, err) < 0)
+        goto out;
+    out->size = (long long) strlen(b.manifest);
+    out->docker = b.docker;
+    r = 0;
+out:
+    if (r < 0)
+        pcon_prefix(err, "push %.12s", img.id);
+    registry_client_close(&cl);
+    storage_blobs_free(&b);
+    storage_image_free(&img);
+    storage_ref_free(&ref);
+    return r;
+}
+
+int
+registry_push_list(const char *dest, const char *list, const struct registry_opts *o,
+                   char *digest_out, struct pcon_err *err)
+{
+    struct image_ref ref = { 0 };
+    struct registry_client cl = { 0 };
+    int r = -1;
+
+    if (strncmp(dest, "docker://", 9) == 0)
+        dest += 9;
+    if (storage_ref_parse(dest, "docker.io", &ref, err) < 0)
+        return -1;
+    if (registry_client_open(&cl, ref.registry, ref.path, "pull,push", o, err) < 0
+        || manifest_put(&cl, ref.tag ? ref.tag : ref.digest, list, MEDIA_DOCKER_LIST, err) < 0)
+        goto out;
+    if (digest_out)
+        digest_buf(list, strlen(list), digest_out);
+    r = 0;
+out:
+    registry_client_close(&cl);
     storage_ref_free(&ref);
     return r;
 }

@@ -32,6 +32,11 @@ int registry_pull(struct store *st, const char *ref, const struct registry_opts 
 int registry_pull_digest(const char *ref, const struct registry_opts *o, char digest[72],
                          struct pcon_err *err);
 
+/* The manifest ref names as the registry has it (a list stays one): its
+ * text and digest (checked against the reference's digest, if any). */
+int registry_manifest_raw(const char *ref, const struct registry_opts *o, char **body,
+                          char digest[72], struct pcon_err *err);
+
 enum registry_push_format { REGISTRY_PUSH_AS_STORED = 0, REGISTRY_PUSH_OCI, REGISTRY_PUSH_V2S2 };
 
 /* Pushes the stored image src to dest (NULL: src's name): blobs the
@@ -39,6 +44,22 @@ enum registry_push_format { REGISTRY_PUSH_AS_STORED = 0, REGISTRY_PUSH_OCI, REGI
  * gets the manifest's digest. Holds the shared store lock. */
 int registry_push(struct store *st, const char *src, const char *dest, enum registry_push_format f,
                   const struct registry_opts *o, char *digest_out, struct pcon_err *err);
+
+/* what a pushed image's manifest is: a list's descriptor of it */
+struct registry_pushed {
+    char digest[72];
+    long long size;
+    bool docker; /* Docker v2 schema 2, else OCI */
+};
+/* Pushes the stored image src into the repository dest (host/path, any
+ * tag ignored) by its manifest's digest, untagged (a list's instance) */
+int registry_push_instance(struct store *st, const char *src, const char *dest,
+                           enum registry_push_format f, const struct registry_opts *o,
+                           struct registry_pushed *out, struct pcon_err *err);
+/* PUTs the manifest list text (Docker's list media type) at dest's tag;
+ * digest_out (72 bytes, may be NULL) gets its digest */
+int registry_push_list(const char *dest, const char *list, const struct registry_opts *o,
+                       char *digest_out, struct pcon_err *err);
 
 /* Checks user:password against the registry (its /v2/ or the token realm
  * it names) and stores them in auth.json. */

@@ -305,6 +305,15 @@ write("fuzz_template", [b(t) for t in TEMPLATES])
 write("fuzz_logline", LOGS)
 write("fuzz_values", VALUES)
 write("fuzz_dns", DNS)
+D = "sha256:" + "ab" * 32
+write("fuzz_mlist", [b(t) for t in [
+    '{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.list.v2+json",'
+    '"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","size":343,'
+    '"digest":"%s","platform":{"architecture":"arm64","os":"linux","variant":"v8",'
+    '"os.version":"1.0","features":["sse4"]},"annotations":{"k":"v"}}]}' % D,
+    '{"manifests":[{"mediaType":"application/vnd.docker.distribution.manifest.v2+json",'
+    '"size":1,"digest":"%s"},{"mediaType":"x","size":1,"digest":"%s"}]}' % (D, D),
+    '{"manifests":[]}', '{"manifests":[{"size":-1}]}']])
 write("fuzz_kube", KUBE)
 write("fuzz_unitfile", UNITS)
 write("fuzz_seccomp", [b(t) for t in [

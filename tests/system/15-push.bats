@@ -333,3 +333,60 @@ CONF
     assert_one_error_line
     pcon rmi "$r/alltags/x:one" "$r/alltags/x:two" >/dev/null
 }
+
+@test "manifest create, add, annotate, inspect, remove, push, rm: a list of local images, pushed with them by digest; pull picks this platform's" {
+    local r="127.0.0.1:$REG_PORT" id d1 d2
+    run pcon manifest create localhost/multi $IMAGE
+    assert_status 0
+    id=$output
+    [[ "$id" =~ ^[0-9a-f]{64}$ ]]
+    pcon manifest exists localhost/multi
+    run pcon manifest exists localhost/nolist
+    assert_status 1
+    run pcon manifest create multi
+    assert_status 125
+    assert_output "Error: image name \"localhost/multi:latest\" is already associated with image \"$id\""
+    d1=$(pcon manifest inspect multi | grep -o 'sha256:[0-9a-f]*')
+    [ "$d1" = "$(pcon inspect --format '{{.Digest}}' $IMAGE)" ]
+    # an entry's platform changed: pull must find the other one for amd64
+    run pcon manifest annotate --arch arm64 --variant v8 --os-version 1.0 --annotation k=v multi "$d1"
+    assert_output "$id"
+    run pcon manifest add multi localhost/layered:1
+    assert_output "$id"
+    run pcon manifest inspect localhost/multi
+    assert_output_contains '"mediaType": "application/vnd.docker.distribution.manifest.list.v2+json"'
+    assert_output_contains '"architecture": "arm64"'
+    assert_output_contains '"variant": "v8"'
+    assert_output_contains '"os.version": "1.0"'
+    assert_output_contains '"k": "v"'
+    [ "$(grep -c '"digest"' <<<"$output")" -eq 2 ]
+    run pcon manifest annotate --arch s390x multi sha256:0000000000000000000000000000000000000000000000000000000000000000
+    assert_status 125
+    assert_output_contains "no instance matching digest"
+    # pushed: the images first by digest, then the list; the registry has what it names
+    run pcon manifest push -q --tls-verify=false --digestfile "$BATS_TEST_TMPDIR/dig" multi "$r/multi/list:1"
+    assert_status 0
+    run skopeo inspect --raw --tls-verify=false "docker://$r/multi/list:1"
+    assert_output_contains '"mediaType":"application/vnd.docker.distribution.manifest.list.v2+json"'
+    [ "sha256:$(skopeo inspect --raw --tls-verify=false "docker://$r/multi/list:1" | sha256sum | cut -d' ' -f1)" = "$(cat "$BATS_TEST_TMPDIR/dig")" ]
+    for d in $(grep -o 'sha256:[0-9a-f]*' <<<"$output"); do
+        skopeo inspect --raw --tls-verify=false "docker://$r/multi/list@$d" >/dev/null
+    done
+    # pulled back: this host's platform is the layered image's entry
+    run pcon pull -q --tls-verify=false "$r/multi/list:1"
+    assert_output "$LAYERED_ID"
+    # an entry removed; a registry's image added by reference
+    run pcon manifest remove multi "$d1"
+    assert_output "$id"
+    run pcon manifest add --tls-verify=false multi "docker://$r/multi/list:1"
+    assert_status 0
+    run pcon manifest inspect --tls-verify=false "$r/multi/list:1"
+    assert_output_contains '"os.version": "1.0"'
+    run pcon manifest rm multi localhost/nolist
+    assert_status 1
+    assert_output_contains "Untagged: localhost/multi:latest"
+    assert_output_contains "Deleted: $id"
+    assert_output_contains "Error: localhost/nolist: image not known"
+    run pcon manifest exists multi
+    assert_status 1
+}
