@@ -7,6 +7,7 @@
 
 #include "../engine/container.h"
 #include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
 #include "../lib/json.h"
 #include "../lib/timefmt.h"
 #include "../storage/changes.h"
@@ -16,13 +17,14 @@
 #include "cmd.h"
 #include "format.h"
 
-enum { COMMIT_FORMAT = 0x300, COMMIT_PAUSE, COMMIT_INCLUDE_VOLUMES, COMMIT_SQUASH };
+enum { COMMIT_FORMAT = 0x300, COMMIT_PAUSE, COMMIT_INCLUDE_VOLUMES, COMMIT_SQUASH, COMMIT_IIDFILE };
 
 static const struct cmd_opt commit_opts[] = {
     { 'a', "author", 'a', "AUTHOR", "The image's author" },
     { 'c', "change", 'c', "INSTRUCTION",
       "A Dockerfile instruction for the image (CMD, ENTRYPOINT, ENV, LABEL, EXPOSE, ...)" },
     { COMMIT_FORMAT, "format", 'f', "FORMAT", "oci or docker (pcon stores OCI; both accepted)" },
+    { COMMIT_IIDFILE, "iidfile", 0, "FILE", "Write the image's id to the file" },
     { 'm', "message", 'm', "MESSAGE", "The history entry's comment" },
     { COMMIT_PAUSE, "pause", 'p', "BOOL", "Pause the container while committing (accepted)" },
     { 'q', "quiet", 'q', NULL, "Print only the image id" },
@@ -38,12 +40,16 @@ cmd_commit(struct cmd_ctx *ctx, int argc, char **argv)
     struct engine_commit_opts o = { 0 };
     struct container c;
     bool quiet = false;
+    const char *iidfile = NULL;
     char id[65];
     char *arg;
     int opt, r;
 
     while ((opt = cmd_getopt(&cmd_commit_def, argc, argv, &arg)) != -1) {
         switch (opt) {
+        case COMMIT_IIDFILE:
+            iidfile = arg;
+            break;
         case 'a':
             o.author = arg;
             break;
@@ -79,6 +85,11 @@ cmd_commit(struct cmd_ctx *ctx, int argc, char **argv)
         return cmd_report(&err);
     if (!quiet)
         fprintf(stderr, "Writing manifest to image destination\n");
+    if (iidfile) {
+        cleanup_free char *t = xasprintf("sha256:%s", id);
+        if (fs_write_atomic_path(iidfile, t, strlen(t), 0644, false, &err) < 0)
+            return cmd_report(&err);
+    }
     printf("%s\n", id);
     return 0;
 }
@@ -97,6 +108,7 @@ enum { DIFF_FORMAT = 0x300 };
 
 static const struct cmd_opt diff_opts[] = {
     { DIFF_FORMAT, "format", 0, "FORMAT", "json for a JSON object" },
+    CMD_LATEST_OPT,
     { 0, NULL, 0, NULL, NULL },
 };
 
@@ -107,6 +119,7 @@ cmd_diff(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_strv char **lines = NULL;
     const char *fmt = NULL;
     struct container c;
+    bool latest = false;
     char *arg;
     int opt, r;
 
@@ -115,8 +128,14 @@ cmd_diff(struct cmd_ctx *ctx, int argc, char **argv)
             fmt = arg;
             continue;
         }
+        if (opt == 'l') {
+            latest = cmd_flag_value(arg);
+            continue;
+        }
         return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     }
+    if (latest && (r = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
+        return r;
     if (argc - optind != 1)
         return cmd_usage_error(&cmd_diff_def, "requires exactly 1 arg(s)");
     if (fmt && strcmp(fmt, "json") != 0)

@@ -19,7 +19,8 @@ cmd_exists(struct cmd_ctx *ctx, int argc, char **argv)
     int opt;
 
     while ((opt = cmd_getopt(&cmd_exists_def, argc, argv, &arg)) != -1)
-        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        if (opt != 'e') /* --external: pcon's build steps are containers of its own */
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     if (argc - optind != 1)
         return cmd_usage_error(&cmd_exists_def, "accepts 1 arg(s), received %d", argc - optind);
     if (cmd_store_open(ctx, &err) < 0)
@@ -30,8 +31,13 @@ cmd_exists(struct cmd_ctx *ctx, int argc, char **argv)
     return 0;
 }
 
+static const struct cmd_opt exists_opts[] = {
+    { 'e', "external", 0, NULL, "Containers of other tools too (pcon has none of theirs)" },
+    { 0 },
+};
+
 const struct cmd_def cmd_exists_def = {
-    "exists", cmd_exists, "Check if a container exists in local storage", "CONTAINER", NULL,
+    "exists", cmd_exists, "Check if a container exists in local storage", "CONTAINER", exists_opts,
 };
 
 static const struct cmd_opt prune_opts[] = {

@@ -59,6 +59,7 @@ const struct cmd_def cmd_image_exists_def = {
 static const struct cmd_opt image_prune_opts[] = {
     { 'a', "all", 'a', NULL, "Remove all images not used by containers, not only dangling ones" },
     { 'f', "force", 'f', NULL, "Do not prompt for confirmation" },
+    { 'e', "external", 0, NULL, "Accepted: no other tool's containers use pcon's images" },
     { 0 },
 };
 
@@ -136,7 +137,7 @@ cmd_image_prune(struct cmd_ctx *ctx, int argc, char **argv)
             all = cmd_flag_value(arg);
         else if (opt == 'f')
             force = cmd_flag_value(arg);
-        else
+        else if (opt != 'e')
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     }
     if (!force

@@ -16,6 +16,10 @@ static const struct cmd_opt import_opts[] = {
       "Apply a Dockerfile instruction: CMD, ENTRYPOINT, ENV,"
       " WORKDIR or USER" },
     { 'q', "quiet", 'q', NULL, "Suppress output (the id is printed)" },
+    { 'm', "message", 'm', "MESSAGE", "The history entry's comment" },
+    { CMD_OPT_ARCH, "arch", 0, "ARCH", "The architecture the image says it is for" },
+    { CMD_OPT_OS, "os", 0, "OS", "The OS the image says it is for" },
+    { CMD_OPT_VARIANT, "variant", 0, "VARIANT", "The architecture's variant" },
     { 0 },
 };
 
@@ -36,6 +40,18 @@ cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
             strv_push(&changes, arg);
             break;
         case 'q':
+            break;
+        case 'm':
+            o.message = arg;
+            break;
+        case CMD_OPT_ARCH:
+            o.arch = arg;
+            break;
+        case CMD_OPT_OS:
+            o.os = arg;
+            break;
+        case CMD_OPT_VARIANT:
+            o.variant = arg;
             break;
         case CMD_OPT_HELP:
             return 0;

@@ -31,6 +31,7 @@ enum {
     NET_IP6,
     NET_MAC,
     NET_IGNORE,
+    NET_IPAM,
 };
 
 /* the containers (of v) on the network (ids, malloc'd; NULL for none) */
@@ -63,6 +64,8 @@ static const struct cmd_opt create_opts[] = {
       "Allocate container IPs from a range (one per --subnet, in order)" },
     { NET_IGNORE, "ignore", 0, NULL, "Don't fail if the network already exists" },
     { NET_IPV6, "ipv6", 0, NULL, "Enable IPv6 (dual-stack) networking" },
+    { NET_IPAM, "ipam-driver", 0, "DRIVER",
+      "IP address management: host-local (pcon's networks give out addresses themselves)" },
     { NET_LABEL, "label", 0, "KEY=VALUE", "Set metadata on a network" },
     { NET_OPT, "opt", 'o', "KEY=VALUE", "Set driver specific options (mtu=N, isolate=B, vlan=N)" },
     { NET_SUBNET, "subnet", 0, "CIDR",
@@ -113,6 +116,16 @@ cmd_network_create(struct cmd_ctx *ctx, int argc, char **argv)
             break;
         case NET_IGNORE:
             ignore = cmd_flag_value(arg);
+            break;
+        case NET_IPAM:
+            if (strcmp(arg, "dhcp") == 0 || strcmp(arg, "none") == 0)
+                return cmd_usage_error(&cmd_network_create_def,
+                                       "ipam driver \"%s\" is not supported by pcon: its networks "
+                                       "give out addresses themselves (host-local)",
+                                       arg);
+            if (strcmp(arg, "host-local") != 0)
+                return cmd_usage_error(&cmd_network_create_def, "unsupported ipam driver \"%s\"",
+                                       arg);
             break;
         default:
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;

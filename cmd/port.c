@@ -45,7 +45,33 @@ port_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaqu
     return 0;
 }
 
+/* port --all: every container's, each line after its short id */
+static int
+port_all(struct cmd_ctx *ctx)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    struct container *c = NULL;
+    size_t n = 0;
+
+    if (cmd_store_open(ctx, &err) < 0 || engine_ctr_list(&ctx->st, &c, &n, &err) < 0)
+        return cmd_report(&err);
+    for (size_t i = 0; i < n; i++) {
+        cleanup_free struct netns_port *v = NULL;
+        size_t np;
+        if (!engine_ctr_is_active(&c[i]))
+            continue; /* as podman: the running ones */
+        engine_ctr_ports(&c[i].cfg, &v, &np);
+        for (size_t k = 0; k < np; k++) {
+            cleanup_free char *line = netns_port_line(&v[k]);
+            printf("%.12s\t%s\n", c[i].cfg.id, line);
+        }
+    }
+    engine_ctr_list_free(c, n);
+    return 0;
+}
+
 static const struct cmd_opt port_opts[] = {
+    { 'a', "all", 'a', NULL, "Display the published ports of every running container" },
     CMD_LATEST_OPT,
     { 0, NULL, 0, NULL, NULL },
 };
@@ -53,14 +79,23 @@ static const struct cmd_opt port_opts[] = {
 static int
 cmd_port(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    bool latest = false;
+    bool latest = false, all = false;
     char *arg;
     int opt;
 
     while ((opt = cmd_getopt(&cmd_port_def, argc, argv, &arg)) != -1) {
-        if (opt != 'l')
+        if (opt == 'a')
+            all = cmd_flag_value(arg);
+        else if (opt == 'l')
+            latest = cmd_flag_value(arg);
+        else
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
-        latest = true;
+    }
+    if (all) {
+        if (argc - optind > 0 || latest)
+            return cmd_usage_error(&cmd_port_def, "the --all and --latest options or a container "
+                                                  "cannot be given together");
+        return port_all(ctx);
     }
     if (latest && (opt = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
         return opt;

@@ -8,7 +8,14 @@
 #include "../lib/cleanup.h"
 #include "cmd.h"
 
-enum { START_ALL = 0x300, START_FILTER, RESTART_FILTER };
+enum {
+    START_ALL = 0x300,
+    START_FILTER,
+    RESTART_FILTER,
+    START_SIG_PROXY,
+    RESTART_CIDFILE,
+    RESTART_RUNNING
+};
 
 static const struct cmd_opt start_opts[] = {
     { START_ALL, "all", 0, NULL, "Start all the containers that do not run" },
@@ -16,11 +23,13 @@ static const struct cmd_opt start_opts[] = {
     CMD_FILTER_OPT(START_FILTER, 'f'),
     { 'i', "interactive", 'i', NULL, "Keep STDIN open (with --attach)" },
     CMD_LATEST_OPT,
+    { START_SIG_PROXY, "sig-proxy", 0, "BOOL",
+      "Proxy received signals to the process (with --attach; default true)" },
     { 0 },
 };
 
 struct start_args {
-    bool attach, interactive;
+    bool attach, interactive, no_sig_proxy;
     int code;
 };
 
@@ -29,7 +38,9 @@ start_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaq
           struct pcon_err *err)
 {
     struct start_args *a = opaque;
-    struct engine_start_opts so = { .detach = !a->attach, .sig_proxy = true, .ready_fd = -1 };
+    struct engine_start_opts so = { .detach = !a->attach,
+                                    .sig_proxy = !a->no_sig_proxy,
+                                    .ready_fd = -1 };
     int code = 0;
 
     if (a->interactive)
@@ -61,6 +72,8 @@ cmd_start(struct cmd_ctx *ctx, int argc, char **argv)
             latest = true;
         else if (opt == START_ALL)
             all = cmd_flag_value(arg);
+        else if (opt == START_SIG_PROXY)
+            a.no_sig_proxy = !cmd_flag_value(arg);
         else if (opt == START_FILTER && (code = cmd_ctr_filter_add(arg, &filters)) != 0)
             return code;
         else if (opt != START_FILTER)
@@ -103,6 +116,8 @@ static const struct cmd_opt restart_opts[] = {
     CMD_FILTER_OPT(RESTART_FILTER, 'f'),
     { 't', "time", 't', "SECONDS", "Seconds to wait for stop before killing the container" },
     CMD_LATEST_OPT,
+    { RESTART_CIDFILE, "cidfile", 0, "FILE", "Read the container ID from the file" },
+    { RESTART_RUNNING, "running", 0, NULL, "Restart only the running containers" },
     { 0 },
 };
 
@@ -126,8 +141,8 @@ restart_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *op
 static int
 cmd_restart(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    cleanup_strv char **filters = NULL, **names = NULL;
-    bool all = false, latest = false;
+    cleanup_strv char **filters = NULL, **names = NULL, **cidfiles = NULL;
+    bool all = false, latest = false, running = false;
     int timeout = -1;
     char *arg, *end;
     int opt, code;
@@ -135,6 +150,10 @@ cmd_restart(struct cmd_ctx *ctx, int argc, char **argv)
     while ((opt = cmd_getopt(&cmd_restart_def, argc, argv, &arg)) != -1) {
         if (opt == 'a') {
             all = cmd_flag_value(arg);
+        } else if (opt == RESTART_CIDFILE) {
+            strv_push(&cidfiles, arg);
+        } else if (opt == RESTART_RUNNING) {
+            running = cmd_flag_value(arg);
         } else if (opt == 't') {
             timeout = (int) strtol(arg, &end, 10);
             if (*arg == '\0' || *end != '\0' || timeout < 0)
@@ -150,6 +169,16 @@ cmd_restart(struct cmd_ctx *ctx, int argc, char **argv)
     }
     if (latest && (code = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
         return code;
+    /* --all --running: the running ones alone */
+    if (all && running && !filters)
+        strv_push(&filters, "status=running");
+    if (cidfiles) {
+        code = cmd_names_collect(&cmd_restart_def, cidfiles, false, false, argc, argv, &names);
+        if (code >= 0)
+            return code;
+        return cmd_each_container(ctx, names, false, false, PCON_EXIT_ENGINE, restart_one,
+                                  &timeout);
+    }
     if (filters) {
         cleanup_err struct pcon_err err = { 0 };
         if (cmd_ctr_filter_ids(ctx, filters, &names, &err) < 0)

@@ -23,7 +23,7 @@
 #include "ctr_opts.h"
 #include "format.h"
 
-enum { STATS_NO_STREAM = 0x300, STATS_FORMAT, STATS_NO_RESET, STATS_INTERVAL };
+enum { STATS_NO_STREAM = 0x300, STATS_FORMAT, STATS_NO_RESET, STATS_INTERVAL, STATS_NO_TRUNC };
 
 static const struct cmd_opt stats_opts[] = {
     { 'a', "all", 'a', NULL, "Show all containers (only running ones have figures)" },
@@ -31,8 +31,21 @@ static const struct cmd_opt stats_opts[] = {
     { 'i', "interval", 'i', "SECONDS", "Seconds between updates (default 5)" },
     { STATS_NO_RESET, "no-reset", 0, NULL, "Do not clear the screen between updates" },
     { STATS_NO_STREAM, "no-stream", 0, NULL, "Print the figures once" },
+    { STATS_NO_TRUNC, "no-trunc", 0, NULL, "Do not truncate the ids" },
+    CMD_LATEST_OPT,
     { 0, NULL, 0, NULL, NULL },
 };
+
+static const struct cmd_opt pod_stats_opts[] = {
+    { 'a', "all", 'a', NULL, "Show all pods" },
+    { STATS_FORMAT, "format", 0, "FORMAT", "Go template or json" },
+    { STATS_NO_RESET, "no-reset", 0, NULL, "Do not clear the screen between updates" },
+    { STATS_NO_STREAM, "no-stream", 0, NULL, "Print the figures once" },
+    CMD_LATEST_POD_OPT,
+    { 0, NULL, 0, NULL, NULL },
+};
+
+static bool stats_no_trunc; /* --no-trunc: the ID column's ids whole */
 
 static const char *const stats_headers[] = {
     "ID",      "ID",       "Name",     "NAME",
@@ -155,7 +168,7 @@ stats_doc(const char *base, const struct container *c, struct sample *prev, bool
         JG(json_gen_kv_str(g, json ? "pod" : "Pod", podid));
         JG(json_gen_kv_str(g, json ? "cid" : "CID", shortid));
     }
-    JG(json_gen_kv_str(g, json ? "id" : "ID", shortid));
+    JG(json_gen_kv_str(g, json ? "id" : "ID", stats_no_trunc ? c->cfg.id : shortid));
     JG(json_gen_kv_str(g, json ? "name" : "Name", c->cfg.name));
     JG(json_gen_kv_str(g, json ? "cpu_time" : "CPU", have ? cputime : "--"));
     JG(json_gen_kv_str(g, json ? "cpu_percent" : "CPUPerc", cpus));
@@ -187,7 +200,7 @@ cmd_stats(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_free char *why = NULL, *base = NULL;
     const char *fmt = "table {{.ID}}\\t{{.Name}}\\t{{.CPUPerc}}\\t{{.MemUsage}}\\t{{.MemPerc}}\\t"
                       "{{.NetIO}}\\t{{.BlockIO}}\\t{{.PIDs}}\\t{{.CPU}}\\t{{.AvgCPU}}";
-    bool all = false, no_stream = false, no_reset = false;
+    bool all = false, no_stream = false, no_reset = false, latest = false;
     struct sample *prev = NULL;
     size_t nprev = 0;
     long interval = 5;
@@ -215,10 +228,18 @@ cmd_stats(struct cmd_ctx *ctx, int argc, char **argv)
         case STATS_NO_STREAM:
             no_stream = cmd_flag_value(arg);
             break;
+        case STATS_NO_TRUNC:
+            stats_no_trunc = cmd_flag_value(arg);
+            break;
+        case 'l':
+            latest = cmd_flag_value(arg);
+            break;
         default:
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
+    if (latest && (opt = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
+        return opt;
     base = engine_cgroup_base(&why);
     if (base == NULL) {
         pcon_fail(&err, 0, "stats is not supported in rootless mode without cgroups v2%s%s",
@@ -300,7 +321,7 @@ cmd_pod_stats(struct cmd_ctx *ctx, int argc, char **argv)
                       "{{.MemPerc}}\\t{{.NetIO}}\\t{{.BlockIO}}\\t{{.PIDs}}";
     struct pod *pods = NULL;
     size_t npods = 0;
-    bool all = false;
+    bool all = false, latest = false;
     char *arg;
     int opt, r = 0;
 
@@ -308,6 +329,9 @@ cmd_pod_stats(struct cmd_ctx *ctx, int argc, char **argv)
         switch (opt) {
         case 'a':
             all = cmd_flag_value(arg);
+            break;
+        case 'l':
+            latest = cmd_flag_value(arg);
             break;
         case STATS_FORMAT:
             fmt = arg;
@@ -319,6 +343,8 @@ cmd_pod_stats(struct cmd_ctx *ctx, int argc, char **argv)
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
         }
     }
+    if (latest && (opt = cmd_latest_insert(ctx, true, &argc, &argv)) >= 0)
+        return opt;
     base = engine_cgroup_base(&why);
     if (base == NULL) {
         pcon_fail(&err, 0, "stats is not supported in rootless mode without cgroups v2%s%s",
@@ -363,7 +389,7 @@ const struct cmd_def cmd_pod_stats_def = {
     cmd_pod_stats,
     "Display a live stream of resource usage statistics of pods",
     "[options] [POD...]",
-    stats_opts,
+    pod_stats_opts,
 };
 
 /* --- update ------------------------------------------------------------------ */

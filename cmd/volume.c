@@ -15,7 +15,7 @@
 #include "cmd.h"
 #include "format.h"
 
-enum { VOL_LABEL = 0x600, VOL_OPT, VOL_FORMAT, VOL_FILTER, VOL_IGNORE, VOL_NOHEADING };
+enum { VOL_LABEL = 0x600, VOL_OPT, VOL_FORMAT, VOL_FILTER, VOL_IGNORE, VOL_NOHEADING, VOL_DRIVER };
 
 /* the containers (of v, engine_ctr_list's) whose -v names the volume
  * (ids, malloc'd strv; NULL for none) */
@@ -64,6 +64,7 @@ static const struct cmd_opt create_opts[] = {
     { VOL_LABEL, "label", 'l', "KEY=VALUE", "Set metadata for a volume" },
     { VOL_OPT, "opt", 'o', "KEY=VALUE", "Set driver specific options" },
     { VOL_IGNORE, "ignore", 0, NULL, "Don't fail if the volume already exists" },
+    { VOL_DRIVER, "driver", 'd', "DRIVER", "The volume's driver: local (no plugins here)" },
     { 0 },
 };
 
@@ -84,7 +85,15 @@ cmd_volume_create(struct cmd_ctx *ctx, int argc, char **argv)
             strv_push(&opts, arg);
         else if (opt == VOL_IGNORE)
             ignore = cmd_flag_value(arg);
-        else
+        else if (opt == VOL_DRIVER) {
+            if (strcmp(arg, "local") != 0) {
+                pcon_fail(&err, 0,
+                          "volume %s uses volume plugin %s but it could not be retrieved: no "
+                          "volume plugin with name %s available: required plugin missing",
+                          optind < argc ? argv[optind] : "", arg, arg);
+                return cmd_report(&err);
+            }
+        } else
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     }
     if (argc - optind > 1)

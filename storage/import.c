@@ -137,7 +137,8 @@ parse_changes(char **changes, struct change_set *cs, struct pcon_err *err)
 }
 
 static char *
-import_config(const struct layer_info *li, const char *created, const struct change_set *cs)
+import_config(const struct layer_info *li, const char *created, const struct change_set *cs,
+              const struct image_import_opts *o)
 {
     cleanup_yajl_gen yajl_gen g = json_gen_new(false);
     char *const default_env[] = {
@@ -146,8 +147,10 @@ import_config(const struct layer_info *li, const char *created, const struct cha
 
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_str(g, "created", created));
-    JG(json_gen_kv_str(g, "architecture", proc_host_arch()));
-    JG(json_gen_kv_str(g, "os", "linux"));
+    JG(json_gen_kv_str(g, "architecture", o->arch ? o->arch : proc_host_arch()));
+    JG(json_gen_kv_str(g, "os", o->os ? o->os : "linux"));
+    if (o->variant)
+        JG(json_gen_kv_str(g, "variant", o->variant));
     JG(json_gen_str(g, "config"));
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_strv(g, "Env", cs->env ? cs->env : default_env));
@@ -198,6 +201,8 @@ import_config(const struct layer_info *li, const char *created, const struct cha
     JG(yajl_gen_map_open(g));
     JG(json_gen_kv_str(g, "created", created));
     JG(json_gen_kv_str(g, "created_by", "pcon import"));
+    if (o->message)
+        JG(json_gen_kv_str(g, "comment", o->message));
     JG(yajl_gen_map_close(g));
     JG(yajl_gen_array_close(g));
     JG(yajl_gen_map_close(g));
@@ -233,7 +238,7 @@ storage_import(struct store *st, int fd, const struct image_import_opts *opts, c
     if (storage_layer_create(st, &(struct layer_src){ .fd = fd }, NULL, &li, err) < 0)
         goto out;
     rfc3339_now(created, sizeof created);
-    config = import_config(&li, created, &cs);
+    config = import_config(&li, created, &cs, opts);
     digest_buf(config, strlen(config), cdigest);
     manifest = storage_image_manifest_for(config, &li, 1, false);
     memcpy(img.id, cdigest + 7, 65);

@@ -7,8 +7,10 @@
 #include "store.h"
 
 struct image_import_opts {
-    const char *name; /* NULL: untagged */
-    char **changes;   /* "CMD=...", "ENV=K=V", "WORKDIR=..." ... (Dockerfile-like) */
+    const char *name;                /* NULL: untagged */
+    char **changes;                  /* "CMD=...", "ENV=K=V", "WORKDIR=..." ... (Dockerfile-like) */
+    const char *arch, *os, *variant; /* the platform the image says it is for; NULL: the host's */
+    const char *message;             /* its history entry's comment, or NULL */
 };
 
 /* Imports a root file system tarball (read from fd, any compression) as a

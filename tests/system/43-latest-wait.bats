@@ -135,3 +135,58 @@ load helpers
     assert_output fc
     pcon rm -f -t 0 fc
 }
+
+@test "more of podman's flags: diff -l, port -a, restart --running and --cidfile, start --sig-proxy, commit --iidfile, volume create --driver, network create --ipam-driver" {
+    local a b c
+    a=$(pcon run -d --name pa -p 18731:80 $IMAGE sh -c 'echo x > /new; sleep 100')
+    b=$(pcon create --name pb $IMAGE true)
+    run pcon port -a
+    assert_output "${a:0:12}	80/tcp -> 0.0.0.0:18731"
+    run pcon port -a pa
+    assert_status 125
+    # the newest is pb: a diff of none; pa's has /new
+    run pcon diff -l
+    assert_output ""
+    has_new() { pcon diff pa | grep -q '^A /new'; }
+    wait_for 10 has_new
+    # --running: only pa is restarted (pb stays created)
+    run --separate-stderr pcon restart -t 0 --all --running
+    assert_output "$a"
+    run pcon inspect --format '{{.State.Status}}' pb
+    assert_output "created"
+    echo "$a" > "$BATS_TEST_TMPDIR/cid"
+    run --separate-stderr pcon restart -t 0 --cidfile "$BATS_TEST_TMPDIR/cid"
+    assert_output "$a"
+    run pcon start --attach --sig-proxy=false pb
+    assert_status 0
+    run pcon commit -q --iidfile "$BATS_TEST_TMPDIR/iid" pa localhost/committed
+    [ "$(cat "$BATS_TEST_TMPDIR/iid")" = "sha256:${lines[-1]}" ]
+    pcon rm -f -t 0 pa pb >/dev/null
+    pcon rmi localhost/committed >/dev/null
+    run pcon volume create --driver local vlocal
+    assert_output vlocal
+    run pcon volume create --driver foo vfoo
+    assert_status 125
+    assert_output "Error: volume vfoo uses volume plugin foo but it could not be retrieved: no volume plugin with name foo available: required plugin missing"
+    pcon volume rm vlocal >/dev/null
+    run pcon network create --ipam-driver host-local hl
+    assert_output hl
+    run pcon network create --ipam-driver foo nf
+    assert_status 125
+    assert_output_contains 'unsupported ipam driver "foo"'
+    run pcon network create --ipam-driver dhcp nd
+    assert_status 125
+    assert_output_contains 'host-local'
+    pcon network rm hl >/dev/null
+    # import's platform and message; exists --external, image prune --external
+    pcon import -q -m "from a tarball" --arch arm64 --variant v8 "$BB_TAR" localhost/imported >/dev/null
+    run pcon inspect --format '{{.Architecture}}/{{.Os}}' localhost/imported
+    assert_output "arm64/linux"
+    run pcon history --format '{{.Comment}}' localhost/imported
+    assert_output "from a tarball"
+    pcon rmi localhost/imported >/dev/null
+    run pcon container exists --external nosuch
+    assert_status 1
+    run pcon image prune -f --external
+    assert_status 0
+}
