@@ -16,6 +16,7 @@ enum { CLONE_DESTROY = 0x700, CLONE_RUN };
 
 static const struct cmd_opt clone_opts[] = {
     { CO_BLKIO_WEIGHT, "blkio-weight", 0, "N", "Block IO weight (10 to 1000)" },
+    CGROUP_MORE_OPTS,
     { CO_CPU_PERIOD, "cpu-period", 0, "USEC", "CPU CFS period" },
     { CO_CPU_QUOTA, "cpu-quota", 0, "USEC", "CPU CFS quota per period" },
     { 'c', "cpu-shares", 'c', "N", "CPU shares (relative weight)" },

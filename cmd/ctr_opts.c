@@ -41,6 +41,9 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->dns_options);
     strv_free(a->add_hosts);
     free(a->pod_buf);
+    strv_free(a->o.limits.io_max);
+    strv_free(a->o.limits.io_weights);
+    strv_free(a->o.limits.conf);
     strv_free(a->tmpfs);
     strv_free(a->secrets);
     strv_free(a->labels);
@@ -798,6 +801,66 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid number \"%s\"", arg);
         return 1;
     }
+    case CO_DEVICE_READ_BPS:
+    case CO_DEVICE_WRITE_BPS:
+    case CO_DEVICE_READ_IOPS:
+    case CO_DEVICE_WRITE_IOPS:
+    case CO_BLKIO_WEIGHT_DEVICE: {
+        const char *colon = strrchr(arg, ':');
+        bool bps = id == CO_DEVICE_READ_BPS || id == CO_DEVICE_WRITE_BPS;
+        cleanup_free char *path = colon ? xstrndup(arg, (size_t) (colon - arg)) : NULL;
+        long long v = 0;
+        char *end;
+        if (colon == NULL || colon == arg || colon[1] == '\0')
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid device option \"%s\"", arg);
+        errno = 0;
+        if (bps ? parse_size(colon + 1, &v) < 0
+                : ((v = strtoll(colon + 1, &end, 10)), *end != '\0' || errno != 0))
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid value \"%s\" in \"%s\"",
+                                  colon + 1, arg);
+        return engine_cgroup_device_limit(&o->limits,
+                                          id == CO_DEVICE_READ_BPS     ? "rbps"
+                                          : id == CO_DEVICE_WRITE_BPS  ? "wbps"
+                                          : id == CO_DEVICE_READ_IOPS  ? "riops"
+                                          : id == CO_DEVICE_WRITE_IOPS ? "wiops"
+                                                                       : "weight",
+                                          path, v, err)
+                       < 0
+                   ? -1
+                   : 1;
+    }
+    case CO_CGROUP_CONF:
+        return engine_cgroup_conf_add(&o->limits, arg, err) < 0 ? -1 : 1;
+    case CO_CGROUP_PARENT:
+        o->cgroup_parent = arg;
+        return 1;
+    case CO_MEMORY_SWAPPINESS: {
+        char *end;
+        long v = strtol(arg, &end, 10);
+        if (*arg == '\0' || *end != '\0' || v < -1 || v > 100)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid value: %s, valid memory swappiness range is 0-100", arg);
+        o->limits.memory_swappiness = v;
+        o->limits.swappiness_set = v >= 0;
+        return 1;
+    }
+    case CO_OOM_KILL_DISABLE:
+        o->limits.oom_kill_disable = cmd_flag_value(arg);
+        return 1;
+    case CO_CPU_RT_PERIOD:
+    case CO_CPU_RT_RUNTIME: {
+        char *end;
+        long long v = strtoll(arg, &end, 10);
+        if (*arg == '\0' || *end != '\0' || v < 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid number \"%s\"", arg);
+        *(id == CO_CPU_RT_PERIOD ? &o->limits.cpu_rt_period : &o->limits.cpu_rt_runtime) = v;
+        return 1;
+    }
+    case CO_DEVICE_CGROUP_RULE:
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "device cgroup rules are not supported in rootless mode: a "
+                              "rootless container gets the devices it is given (--device) and "
+                              "no device cgroup");
     case CO_CPUSET_CPUS:
         o->limits.cpuset_cpus = (char *) arg;
         return 1;

@@ -101,7 +101,38 @@ enum {
     CO_QUIET,
     CO_REQUIRES,
     CO_RMI,
+    CO_DEVICE_READ_BPS,
+    CO_DEVICE_WRITE_BPS,
+    CO_DEVICE_READ_IOPS,
+    CO_DEVICE_WRITE_IOPS,
+    CO_BLKIO_WEIGHT_DEVICE,
+    CO_CGROUP_CONF,
+    CO_CGROUP_PARENT,
+    CO_MEMORY_SWAPPINESS,
+    CO_OOM_KILL_DISABLE,
+    CO_CPU_RT_PERIOD,
+    CO_CPU_RT_RUNTIME,
+    CO_DEVICE_CGROUP_RULE,
 };
+
+/* the cgroup options beyond the common limits: create's, update's, clone's */
+#define CGROUP_MORE_OPTS                                                                           \
+    { CO_BLKIO_WEIGHT_DEVICE, "blkio-weight-device", 0, "DEVICE:WEIGHT",                           \
+      "Block IO weight of a device (io.weight)" },                                                 \
+        { CO_DEVICE_READ_BPS, "device-read-bps", 0, "DEVICE:RATE",                                 \
+          "Read rate limit of a device, bytes a second (io.max)" },                                \
+        { CO_DEVICE_WRITE_BPS, "device-write-bps", 0, "DEVICE:RATE",                               \
+          "Write rate limit of a device, bytes a second (io.max)" },                               \
+        { CO_DEVICE_READ_IOPS, "device-read-iops", 0, "DEVICE:N",                                  \
+          "Read operations a second of a device (io.max)" },                                       \
+        { CO_DEVICE_WRITE_IOPS, "device-write-iops", 0, "DEVICE:N",                                \
+          "Write operations a second of a device (io.max)" },                                      \
+        { CO_MEMORY_SWAPPINESS, "memory-swappiness", 0, "N",                                       \
+          "Recorded (0 to 100): cgroup v2 has no swappiness" },                                    \
+        { CO_CPU_RT_PERIOD, "cpu-rt-period", 0, "USEC", "Recorded: cgroup v2 has no realtime" },   \
+    {                                                                                              \
+        CO_CPU_RT_RUNTIME, "cpu-rt-runtime", 0, "USEC", "Recorded: cgroup v2 has no realtime"      \
+    }
 
 #define CREATE_OPTS                                                                                \
     { CO_ADD_HOST, "add-host", 0, "HOST:IP", "Add a custom host-to-IP mapping (host:ip)" },        \
@@ -222,6 +253,15 @@ enum {
         { CO_CPUSET_MEMS, "cpuset-mems", 0, "LIST", "Memory nodes it may use" },                   \
         { CO_PIDS_LIMIT, "pids-limit", 0, "N", "Process limit (-1: unlimited; default 2048)" },    \
         { CO_BLKIO_WEIGHT, "blkio-weight", 0, "N", "Block IO weight (10 to 1000)" },               \
+        CGROUP_MORE_OPTS,                                                                          \
+        { CO_CGROUP_CONF, "cgroup-conf", 0, "KEY=VALUE",                                           \
+          "A file of the container's cgroup v2 written as given (memory.high=1G)" },               \
+        { CO_CGROUP_PARENT, "cgroup-parent", 0, "PATH",                                            \
+          "The cgroup the container's goes in, below the delegated one" },                         \
+        { CO_OOM_KILL_DISABLE, "oom-kill-disable", 0, NULL,                                        \
+          "Recorded: cgroup v2 has no OOM killer switch" },                                        \
+        { CO_DEVICE_CGROUP_RULE, "device-cgroup-rule", 0, "RULE",                                  \
+          "Refused: rootless containers get no device cgroup" },                                   \
         { CO_SHM_SIZE, "shm-size", 0, "SIZE", "Size of /dev/shm (default 64m)" },                  \
         { CO_SDNOTIFY, "sdnotify", 0, "container|conmon|healthy|ignore",                           \
           "Who tells a service manager (NOTIFY_SOCKET) the container is ready: the container "     \

@@ -722,6 +722,47 @@ inspect_host_config(yajl_gen g, struct store *st, const struct ctr_config *cf)
         JG(json_gen_kv_int(g, "BlkioWeight", l->blkio_weight));
         JG(json_gen_kv_str(g, "CpusetCpus", l->cpuset_cpus ? l->cpuset_cpus : ""));
         JG(json_gen_kv_str(g, "CpusetMems", l->cpuset_mems ? l->cpuset_mems : ""));
+        JG(json_gen_kv_int(g, "MemorySwappiness", l->swappiness_set ? l->memory_swappiness : 0));
+        JG(json_gen_kv_bool(g, "OomKillDisable", l->oom_kill_disable));
+        JG(json_gen_kv_int(g, "CpuRealtimePeriod", l->cpu_rt_period));
+        JG(json_gen_kv_int(g, "CpuRealtimeRuntime", l->cpu_rt_runtime));
+        JG(json_gen_kv_str(g, "CgroupParent", cf->cgroup_parent ? cf->cgroup_parent : ""));
+        /* podman's throttle lists: {"Path", "Rate"} each; weights {"Path", "Weight"} */
+        {
+            static const char *const keys[] = { "BlkioDeviceReadBps",   "rbps",
+                                                "BlkioDeviceWriteBps",  "wbps",
+                                                "BlkioDeviceReadIOps",  "riops",
+                                                "BlkioDeviceWriteIOps", "wiops" };
+            for (size_t k = 0; k < 8; k += 2) {
+                JG(json_gen_str(g, keys[k]));
+                JG(yajl_gen_array_open(g));
+                for (size_t i = 0; l->io_max && l->io_max[i]; i++) {
+                    char what[8], path[4096], dev[32];
+                    long long v;
+                    if (sscanf(l->io_max[i], "%7s %4095s %31s %lld", what, path, dev, &v) != 4
+                        || strcmp(what, keys[k + 1]) != 0)
+                        continue;
+                    JG(yajl_gen_map_open(g));
+                    JG(json_gen_kv_str(g, "Path", path));
+                    JG(json_gen_kv_int(g, "Rate", v));
+                    JG(yajl_gen_map_close(g));
+                }
+                JG(yajl_gen_array_close(g));
+            }
+            JG(json_gen_str(g, "BlkioWeightDevice"));
+            JG(yajl_gen_array_open(g));
+            for (size_t i = 0; l->io_weights && l->io_weights[i]; i++) {
+                char path[4096], dev[32];
+                long long w;
+                if (sscanf(l->io_weights[i], "%4095s %31s %lld", path, dev, &w) != 3)
+                    continue;
+                JG(yajl_gen_map_open(g));
+                JG(json_gen_kv_str(g, "Path", path));
+                JG(json_gen_kv_int(g, "Weight", w));
+                JG(yajl_gen_map_close(g));
+            }
+            JG(yajl_gen_array_close(g));
+        }
     }
     JG(json_gen_kv_str(g, "UsernsMode", userns_mode));
     JG(json_gen_str(g, "IDMappings"));

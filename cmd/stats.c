@@ -406,8 +406,28 @@ static const struct cmd_opt update_opts[] = {
     { CO_CPUSET_MEMS, "cpuset-mems", 0, "LIST", "Memory nodes it may use" },
     { CO_PIDS_LIMIT, "pids-limit", 0, "N", "Process limit (-1: unlimited)" },
     { CO_BLKIO_WEIGHT, "blkio-weight", 0, "N", "Block IO weight (10 to 1000)" },
+    CGROUP_MORE_OPTS,
     { 0, NULL, 0, NULL, NULL },
 };
+
+/* the entry of *rec whose first n fields are those of one in ask
+ * replaced by ask's, in place; one that has none added */
+static void
+entries_merge(char ***rec, char *const *ask, int n)
+{
+    for (size_t i = 0; ask && ask[i]; i++) {
+        size_t keylen = 0, k;
+        for (int f = 0; f < n; f++)
+            keylen += strcspn(ask[i] + keylen, " ") + 1;
+        for (k = 0; *rec && (*rec)[k] && strncmp((*rec)[k], ask[i], keylen) != 0; k++)
+            ;
+        if (*rec && (*rec)[k]) {
+            free((*rec)[k]);
+            (*rec)[k] = xstrdup(ask[i]);
+        } else
+            strv_push(rec, ask[i]);
+    }
+}
 
 /* the asked limits over the recorded ones */
 static void
@@ -437,6 +457,17 @@ limits_merge(struct cgroup_limits *rec, const struct cgroup_limits *ask)
         free(rec->cpuset_mems);
         rec->cpuset_mems = xstrdup(ask->cpuset_mems);
     }
+    /* a device's limit of one kind: the new one (kind, path, numbers) */
+    entries_merge(&rec->io_max, ask->io_max, 3);
+    entries_merge(&rec->io_weights, ask->io_weights, 2);
+    if (ask->swappiness_set) {
+        rec->swappiness_set = true;
+        rec->memory_swappiness = ask->memory_swappiness;
+    }
+    if (ask->cpu_rt_period)
+        rec->cpu_rt_period = ask->cpu_rt_period;
+    if (ask->cpu_rt_runtime)
+        rec->cpu_rt_runtime = ask->cpu_rt_runtime;
 }
 
 static int

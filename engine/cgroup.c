@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
@@ -78,7 +79,9 @@ bool
 engine_cgroup_limits_any(const struct cgroup_limits *l)
 {
     return l->memory || l->memory_swap || l->memory_reservation || l->cpu_quota || l->cpu_period
-           || l->cpu_shares || l->pids_limit || l->blkio_weight || l->cpuset_cpus || l->cpuset_mems;
+           || l->cpu_shares || l->pids_limit || l->blkio_weight || l->cpuset_cpus || l->cpuset_mems
+           || l->io_max || l->io_weights || l->conf || l->swappiness_set || l->oom_kill_disable
+           || l->cpu_rt_period || l->cpu_rt_runtime;
 }
 
 void
@@ -87,6 +90,80 @@ engine_cgroup_limits_free(struct cgroup_limits *l)
     free(l->cpuset_cpus);
     free(l->cpuset_mems);
     l->cpuset_cpus = l->cpuset_mems = NULL;
+    strv_free(l->io_max);
+    strv_free(l->io_weights);
+    strv_free(l->conf);
+    l->io_max = l->io_weights = l->conf = NULL;
+}
+
+void
+engine_cgroup_limits_copy(struct cgroup_limits *dst, const struct cgroup_limits *src)
+{
+    *dst = *src;
+    dst->cpuset_cpus = src->cpuset_cpus ? xstrdup(src->cpuset_cpus) : NULL;
+    dst->cpuset_mems = src->cpuset_mems ? xstrdup(src->cpuset_mems) : NULL;
+    dst->io_max = src->io_max ? strv_dup(src->io_max) : NULL;
+    dst->io_weights = src->io_weights ? strv_dup(src->io_weights) : NULL;
+    dst->conf = src->conf ? strv_dup(src->conf) : NULL;
+}
+
+/* the block device at path, with its value, as what asks */
+int
+engine_cgroup_device_limit(struct cgroup_limits *l, const char *what, const char *path, long long v,
+                           struct pcon_err *err)
+{
+    struct stat st;
+
+    if (v <= 0 || (strcmp(what, "weight") == 0 && (v < 10 || v > 1000)))
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid %s %lld for %s%s",
+                              strcmp(what, "weight") == 0 ? "weight" : "rate", v, path,
+                              strcmp(what, "weight") == 0 ? ": 10 to 1000" : "");
+    if (path[0] != '/' || stat(path, &st) < 0)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, path[0] == '/' ? errno : 0, "device %s", path);
+    if (!S_ISBLK(st.st_mode))
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s is not a block device", path);
+    if (strchr(path, ' '))
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "device %s: a path without spaces", path);
+    if (strcmp(what, "weight") == 0)
+        strv_push_take(&l->io_weights,
+                       xasprintf("%s %u:%u %lld", path, major(st.st_rdev), minor(st.st_rdev), v));
+    else
+        strv_push_take(&l->io_max, xasprintf("%s %s %u:%u %lld", what, path, major(st.st_rdev),
+                                             minor(st.st_rdev), v));
+    return 0;
+}
+
+int
+engine_cgroup_conf_add(struct cgroup_limits *l, const char *kv, struct pcon_err *err)
+{
+    const char *eq = strchr(kv, '=');
+    size_t kl = eq ? (size_t) (eq - kv) : 0;
+
+    /* a file of the cgroup's own: CONTROLLER.NAME, nothing more */
+    if (eq == NULL || kl == 0 || memchr(kv, '.', kl) == NULL || kv[0] == '.'
+        || strspn(kv, "abcdefghijklmnopqrstuvwxyz0123456789_.") != kl
+        || strncmp(kv, "cgroup.", 7) == 0 || strchr(eq + 1, '\n'))
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "invalid --cgroup-conf \"%s\": KEY=VALUE, KEY a file of the "
+                              "container's cgroup (memory.high, io.latency, ...)",
+                              kv);
+    strv_push(&l->conf, kv);
+    return 0;
+}
+
+void
+engine_cgroup_v2_warn(const struct cgroup_limits *l)
+{
+    if (l->swappiness_set)
+        fprintf(stderr, "WARN[0000] Memory swappiness is not supported on cgroups V2 systems: "
+                        "ignored\n");
+    if (l->oom_kill_disable)
+        fprintf(stderr, "WARN[0000] OOM kill disable is not supported on cgroups V2 systems: "
+                        "ignored\n");
+    if (l->cpu_rt_period)
+        fprintf(stderr, "WARN[0000] Realtime period not supported on cgroups V2 systems\n");
+    if (l->cpu_rt_runtime)
+        fprintf(stderr, "WARN[0000] Realtime runtime not supported on cgroups V2 systems\n");
 }
 
 /* "0-3,5" */
@@ -204,6 +281,44 @@ need(int dfd, const char *controller, struct pcon_err *err)
     return pcon_fail(err, 0, "the %s controller is not delegated to this cgroup", controller);
 }
 
+/* io.max, a line a device (what the kernel reads a write at a time),
+ * and io.weight's per-device lines */
+static int
+io_write(int dfd, const struct cgroup_limits *l, struct pcon_err *err)
+{
+    cleanup_strv char **devs = NULL;
+
+    for (size_t i = 0; l->io_max && l->io_max[i]; i++) {
+        char what[8], path[4096], dev[32];
+        long long v;
+        if (sscanf(l->io_max[i], "%7s %4095s %31s %lld", what, path, dev, &v) == 4
+            && !strv_contains(devs, dev))
+            strv_push(&devs, dev);
+    }
+    for (size_t d = 0; devs && devs[d]; d++) {
+        cleanup_free char *line = xstrdup(devs[d]);
+        for (size_t i = 0; l->io_max[i]; i++) {
+            char what[8], path[4096], dev[32];
+            long long v;
+            if (sscanf(l->io_max[i], "%7s %4095s %31s %lld", what, path, dev, &v) == 4
+                && strcmp(dev, devs[d]) == 0)
+                xappendf(&line, " %s=%lld", what, v);
+        }
+        if (write_file(dfd, "io.max", line, err) < 0)
+            return -1;
+    }
+    for (size_t i = 0; l->io_weights && l->io_weights[i]; i++) {
+        char path[4096], dev[32], line[64];
+        long long w;
+        if (sscanf(l->io_weights[i], "%4095s %31s %lld", path, dev, &w) != 3)
+            continue;
+        snprintf(line, sizeof line, "%s %lld", dev, w);
+        if (write_file(dfd, "io.weight", line, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int
 limits_write(int dfd, const struct cgroup_limits *l, struct pcon_err *err)
 {
@@ -216,9 +331,17 @@ limits_write(int dfd, const struct cgroup_limits *l, struct pcon_err *err)
         return -1;
     if ((l->cpuset_cpus || l->cpuset_mems) && need(dfd, "cpuset", err) < 0)
         return -1;
-    if ((l->blkio_weight && need(dfd, "io", err) < 0)
+    if (((l->blkio_weight || l->io_max || l->io_weights) && need(dfd, "io", err) < 0)
         || (l->pids_limit && need(dfd, "pids", err) < 0))
         return -1;
+    if (io_write(dfd, l, err) < 0)
+        return -1;
+    for (size_t i = 0; l->conf && l->conf[i]; i++) {
+        const char *eq = strchr(l->conf[i], '=');
+        cleanup_free char *k = xstrndup(l->conf[i], (size_t) (eq - l->conf[i]));
+        if (write_file(dfd, k, eq + 1, err) < 0)
+            return -1;
+    }
 
     if (l->memory) {
         snprintf(v, sizeof v, "%lld", l->memory);
@@ -285,29 +408,32 @@ engine_cgroup_leaf(const char *pod, const char *id)
     return dir ? xasprintf("%s/pcon-%.64s", dir, id) : xasprintf("pcon-%.64s", id);
 }
 
-/* the leaf's directory (a pod's, or the base) into *parentfd, the leaf's
- * returned; create: both made, each level's controllers enabled */
+/* the leaf's directory (a pod's, a --cgroup-parent's, or the base) into
+ * *parentfd, the leaf's returned; create: each level made, its
+ * controllers enabled for the next */
 static int
 leaf_open(const char *base, const char *leaf, bool create, int *parentfd, struct pcon_err *err)
 {
-    const char *slash = strchr(leaf, '/');
-    const char *name = slash ? slash + 1 : leaf;
+    cleanup_free char *path = xstrdup(leaf);
+    char *name = path, *slash;
     int fd;
 
     *parentfd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (*parentfd < 0)
         return pcon_fail(err, errno, "open the cgroup %s", base);
-    if (slash) {
-        cleanup_free char *dir = xstrndup(leaf, (size_t) (slash - leaf));
-        int basefd = *parentfd;
-        if (create && mkdirat(basefd, dir, 0755) < 0 && errno != EEXIST)
-            return pcon_fail(err, errno, "create the cgroup %s/%s", base, dir);
-        if (create && controllers_enable(basefd, err) < 0)
+    while ((slash = strchr(name, '/')) != NULL) {
+        int up = *parentfd;
+        *slash = '\0';
+        if (create && mkdirat(up, name, 0755) < 0 && errno != EEXIST)
+            return pcon_fail(err, errno, "create the cgroup %s/%s", base, path);
+        if (create && controllers_enable(up, err) < 0)
             return -1;
-        *parentfd = openat(basefd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        close(basefd);
+        *parentfd = openat(up, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        close(up);
         if (*parentfd < 0)
-            return pcon_fail(err, errno, "open the cgroup %s/%s", base, dir);
+            return pcon_fail(err, errno, "open the cgroup %s/%s", base, path);
+        *slash = '/';
+        name = slash + 1;
     }
     if (create && mkdirat(*parentfd, name, 0755) < 0 && errno != EEXIST)
         return pcon_fail(err, errno, "create the cgroup %s/%s", base, leaf);
@@ -374,11 +500,15 @@ engine_cgroup_remove(const char *base, const char *leaf)
      * killed pid namespace's): a little while, then left for good */
     for (int i = 0; i < 50 && rmdir(path) < 0 && errno == EBUSY; i++)
         usleep(10000);
-    /* a pod's, once its last container's is gone (made again as needed) */
+    /* a pod's, once its last container's is gone (made again as needed);
+     * a --cgroup-parent stays */
     slash = strrchr(path, '/');
     if (strchr(leaf, '/') && slash) {
+        const char *up;
         *slash = '\0';
-        (void) rmdir(path); /* busy or not empty: others still in it */
+        up = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        if (strncmp(up, "pcon-pod-", 9) == 0)
+            (void) rmdir(path); /* busy or not empty: others still in it */
     }
 }
 

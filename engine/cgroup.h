@@ -25,6 +25,14 @@ struct cgroup_limits {
     long long pids_limit;   /* pids.max; -1 unlimited; 0: podman's default 2048 */
     long long blkio_weight; /* 10..1000: io.weight */
     char *cpuset_cpus, *cpuset_mems;
+    /* io.max: "rbps|wbps|riops|wiops PATH MAJ:MIN N" each (--device-read-bps, ...) */
+    char **io_max;
+    char **io_weights; /* io.weight: "PATH MAJ:MIN W" each (--blkio-weight-device) */
+    char **conf;       /* --cgroup-conf KEY=VALUE: the cgroup's file KEY written VALUE */
+    /* recorded and shown, as podman does, but cgroup v2 has none of them */
+    long long memory_swappiness; /* 0..100; -1 (or 0 in a zeroed struct, unset) */
+    bool swappiness_set, oom_kill_disable;
+    long long cpu_rt_period, cpu_rt_runtime;
 };
 
 /* The delegated cgroup v2 directory containers' cgroups go in; NULL and
@@ -36,6 +44,17 @@ char *engine_cgroup_base(char **why);
 
 bool engine_cgroup_limits_any(const struct cgroup_limits *l);
 void engine_cgroup_limits_free(struct cgroup_limits *l);
+/* a deep copy (the strings and lists its own) */
+void engine_cgroup_limits_copy(struct cgroup_limits *dst, const struct cgroup_limits *src);
+/* --device-read-bps (what: rbps, ...; v bytes or operations a second)
+ * and --blkio-weight-device (what: weight): the block device at path (its
+ * numbers read now), checked, added to l */
+int engine_cgroup_device_limit(struct cgroup_limits *l, const char *what, const char *path,
+                               long long v, struct pcon_err *err);
+/* --cgroup-conf KEY=VALUE, checked, added to l */
+int engine_cgroup_conf_add(struct cgroup_limits *l, const char *kv, struct pcon_err *err);
+/* what of l cgroup v2 has no file for: podman's warnings, on stderr */
+void engine_cgroup_v2_warn(const struct cgroup_limits *l);
 /* checks the values (ranges, cpuset lists) */
 int engine_cgroup_limits_check(const struct cgroup_limits *l, struct pcon_err *err);
 

@@ -135,7 +135,8 @@ struct ctr_config {
      * own where one can be had; cgroups_disabled: --cgroups disabled */
     struct cgroup_limits limits;
     bool cgroups_disabled;
-    long long shm_size; /* --shm-size in bytes; 0: 64 MiB, podman's default */
+    char *cgroup_parent; /* --cgroup-parent: its cgroup below that one (cleaned, relative) */
+    long long shm_size;  /* --shm-size in bytes; 0: 64 MiB, podman's default */
     bool init; /* --init: pcon's own init (pcon-infra -- ARGS) as PID 1, bound at /run/pcon-init */
     bool interactive, tty, rm;
     bool rmi; /* --rmi: its image (by the name it was made by) removed after it, if unused */
@@ -172,12 +173,9 @@ engine_ctr_imageless(const struct ctr_config *g)
     return g->infra && (g->image_id == NULL || g->image_id[0] == '\0');
 }
 
-/* its cgroup below engine_cgroup_base's (engine/cgroup.h); malloc'd */
-static inline char *
-engine_ctr_cgroup_leaf(const struct ctr_config *g)
-{
-    return engine_cgroup_leaf(g->pod_cgroup ? g->pod : NULL, g->id);
-}
+/* its cgroup below engine_cgroup_base's (engine/cgroup.h): a pod's
+ * member's in the pod's, else in its --cgroup-parent; malloc'd */
+char *engine_ctr_cgroup_leaf(const struct ctr_config *g);
 
 /* a pod's member that joins its infra's namespaces (and starts it first) */
 static inline bool
@@ -268,6 +266,7 @@ struct engine_create_opts {
     const char *passwd_entry;                          /* --passwd-entry */
     const char *tz, *init_path, *cgroupns, *oom_score_adj;
     struct cgroup_limits limits; /* parsed, not checked */
+    const char *cgroup_parent;   /* --cgroup-parent, as given */
     bool cgroups_disabled;
     long long shm_size; /* bytes, -1: the default */
     const char *hostname;

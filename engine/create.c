@@ -485,9 +485,20 @@ confine_store(struct ctr_config *g, const struct engine_create_opts *o, struct p
     if (engine_cgroup_limits_check(&o->limits, err) < 0)
         return -1;
     g->cgroups_disabled = o->cgroups_disabled;
-    g->limits = o->limits;
-    g->limits.cpuset_cpus = o->limits.cpuset_cpus ? xstrdup(o->limits.cpuset_cpus) : NULL;
-    g->limits.cpuset_mems = o->limits.cpuset_mems ? xstrdup(o->limits.cpuset_mems) : NULL;
+    engine_cgroup_limits_copy(&g->limits, &o->limits);
+    if (o->cgroup_parent) {
+        cleanup_free char *clean = fs_path_clean_clamped(o->cgroup_parent);
+        if (clean == NULL || *clean == '\0' || strstr(o->cgroup_parent, "..")
+            || strlen(clean) > 512)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid --cgroup-parent \"%s\": a cgroup path below the "
+                                  "delegated one",
+                                  o->cgroup_parent);
+        if (o->pod)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "--cgroup-parent: a pod's container's cgroup is the pod's");
+        g->cgroup_parent = steal_ptr(&clean);
+    }
     if (engine_cgroup_limits_any(&g->limits)) {
         cleanup_free char *why = NULL, *base = engine_cgroup_base(&why);
         /* podman's warning, as podman: the container runs without them */
@@ -495,6 +506,8 @@ confine_store(struct ctr_config *g, const struct engine_create_opts *o, struct p
             fprintf(stderr, "%s%s%s\n", CGROUP_V1_WARNING,
                     why && strcmp(why, "cgroups v1") ? ": " : "",
                     why && strcmp(why, "cgroups v1") ? why : "");
+        else
+            engine_cgroup_v2_warn(&g->limits);
     }
     if (o->oom_score_adj) {
         if (engine_oom_score_check(o->oom_score_adj, &g->oom_score_adj, err) < 0)

@@ -166,6 +166,7 @@ engine_ctr_free(struct container *c)
     free(g->localtime);
     free(g->init_path);
     engine_cgroup_limits_free(&g->limits);
+    free(g->cgroup_parent);
     strv_free(g->cap_add);
     strv_free(g->cap_drop);
     free(g->image_id);
@@ -337,6 +338,13 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->oom_score_adj = g->oom_score_set ? (int) v : 0;
     g->cgroups_disabled = YAJL_IS_TRUE(json_get(root, "cgroups_disabled"));
     {
+        const char *cp = json_get_str(root, "cgroup_parent");
+        cleanup_free char *clean = cp ? fs_path_clean_clamped(cp) : NULL;
+        if (cp && (clean == NULL || strcmp(clean, cp) != 0 || *cp == '\0'))
+            return pcon_fail(err, EINVAL, "invalid container record: cgroup_parent");
+        g->cgroup_parent = steal_ptr(&clean);
+    }
+    {
         yajl_val l = json_get_obj(root, "limits");
         const char *cs;
         if (l) {
@@ -352,6 +360,16 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
                 g->limits.cpuset_cpus = xstrdup(cs);
             if ((cs = json_get_str(l, "cpuset_mems")))
                 g->limits.cpuset_mems = xstrdup(cs);
+            if (json_get_strv(l, "io_max", &g->limits.io_max, err) < 0
+                || json_get_strv(l, "io_weights", &g->limits.io_weights, err) < 0
+                || json_get_strv(l, "conf", &g->limits.conf, err) < 0)
+                return -1;
+            g->limits.swappiness_set =
+                json_get_int(l, "memory_swappiness", &v) && v >= 0 && v <= 100;
+            g->limits.memory_swappiness = g->limits.swappiness_set ? v : -1;
+            g->limits.oom_kill_disable = YAJL_IS_TRUE(json_get(l, "oom_kill_disable"));
+            g->limits.cpu_rt_period = json_get_int(l, "cpu_rt_period", &v) ? v : 0;
+            g->limits.cpu_rt_runtime = json_get_int(l, "cpu_rt_runtime", &v) ? v : 0;
             if (engine_cgroup_limits_check(&g->limits, err) < 0)
                 return pcon_prefix(err, "invalid container record: limits");
         }
@@ -545,8 +563,24 @@ engine_ctr_config_json(const struct ctr_config *g)
             JG(json_gen_kv_str(gen, "cpuset_cpus", l->cpuset_cpus));
         if (l->cpuset_mems)
             JG(json_gen_kv_str(gen, "cpuset_mems", l->cpuset_mems));
+        if (l->io_max)
+            JG(json_gen_kv_strv(gen, "io_max", l->io_max));
+        if (l->io_weights)
+            JG(json_gen_kv_strv(gen, "io_weights", l->io_weights));
+        if (l->conf)
+            JG(json_gen_kv_strv(gen, "conf", l->conf));
+        if (l->swappiness_set)
+            JG(json_gen_kv_int(gen, "memory_swappiness", l->memory_swappiness));
+        if (l->oom_kill_disable)
+            JG(json_gen_kv_bool(gen, "oom_kill_disable", true));
+        if (l->cpu_rt_period)
+            JG(json_gen_kv_int(gen, "cpu_rt_period", l->cpu_rt_period));
+        if (l->cpu_rt_runtime)
+            JG(json_gen_kv_int(gen, "cpu_rt_runtime", l->cpu_rt_runtime));
         JG(yajl_gen_map_close(gen));
     }
+    if (g->cgroup_parent)
+        JG(json_gen_kv_str(gen, "cgroup_parent", g->cgroup_parent));
     if (g->read_only_no_tmpfs)
         JG(json_gen_kv_bool(gen, "read_only_no_tmpfs", true));
     if (g->tmpfs)
@@ -909,4 +943,16 @@ engine_ctr_volumes_release(struct store *st, const struct ctr_config *g)
         engine_spec_volume_free(&v);
     }
     engine_ctr_list_free(all, n);
+}
+
+char *
+engine_ctr_cgroup_leaf(const struct ctr_config *g)
+{
+    char *leaf = engine_cgroup_leaf(g->pod_cgroup ? g->pod : NULL, g->id), *in;
+
+    if (g->cgroup_parent == NULL || g->pod_cgroup)
+        return leaf;
+    in = xasprintf("%s/%s", g->cgroup_parent, leaf);
+    free(leaf);
+    return in;
 }

@@ -246,3 +246,60 @@ paused"
     pcon_cg "$PCON_TEST_CGROUP" pod rm -f -t 0 flat >/dev/null
     [ ! -e "$PCON_TEST_CGROUP/pcon-$m" ]
 }
+
+@test "device IO limits, per-device weights and --cgroup-conf are cgroup v2 files; --cgroup-parent places the cgroup; what v2 lacks is recorded with podman's warnings" {
+    local tree=$BATS_TEST_TMPDIR/cg dev mm id pid
+    dev=$(find /dev -maxdepth 1 -type b | sort | head -1)
+    [ -n "$dev" ] || skip "no block device on this host"
+    mm=$(printf '%d:%d' "0x$(stat -c %t "$dev")" "0x$(stat -c %T "$dev")")
+    fake_tree "$tree"
+    id=$(pcon_cg "$tree" create --name io --device-read-bps "$dev:1mb" --device-write-iops "$dev:100" \
+        --blkio-weight-device "$dev:300" --cgroup-conf memory.high=50000000 $IMAGE sleep 60)
+    fake_tree "$tree" "$id"
+    : > "$tree/pcon-$id/io.max"
+    : > "$tree/pcon-$id/memory.high"
+    pcon_cg "$tree" start io
+    [ "$(cat "$tree/pcon-$id/io.max")" = "$mm rbps=1048576 wiops=100" ]
+    [ "$(cat "$tree/pcon-$id/io.weight")" = "$mm 300" ]
+    [ "$(cat "$tree/pcon-$id/memory.high")" = 50000000 ]
+    run pcon inspect --format '{{json .HostConfig.BlkioDeviceReadBps}} {{json .HostConfig.BlkioDeviceWriteIOps}} {{json .HostConfig.BlkioWeightDevice}}' io
+    assert_output "[{\"Path\":\"$dev\",\"Rate\":1048576}] [{\"Path\":\"$dev\",\"Rate\":100}] [{\"Path\":\"$dev\",\"Weight\":300}]"
+    # update: that device's read rate replaced, its write limit kept
+    pcon_cg "$tree" update --device-read-bps "$dev:2mb" io
+    [ "$(cat "$tree/pcon-$id/io.max")" = "$mm rbps=2097152 wiops=100" ]
+    pcon_cg "$tree" rm -f -t 0 io >/dev/null
+    # --cgroup-parent: the container's cgroup below it, the parent kept after
+    id=$(pcon_cg "$tree" create --cgroup-parent /app/web $IMAGE sleep 60)
+    fake_tree "$tree/app"
+    fake_tree "$tree/app/web" "$id"
+    pcon_cg "$tree" start "$id"
+    pid=$(pcon inspect "$id" --format '{{.State.Pid}}')
+    [ "$(cat "$tree/app/web/pcon-$id/cgroup.procs")" = "$pid" ]
+    run pcon inspect --format '{{.HostConfig.CgroupParent}}' "$id"
+    assert_output "app/web"
+    pcon_cg "$tree" rm -f -t 0 "$id" >/dev/null
+    [ -d "$tree/app/web" ]
+    # recorded, with podman's warnings: cgroup v2 has none of them
+    run --separate-stderr pcon_cg "$tree" create --name rt --memory-swappiness 10 --oom-kill-disable \
+        --cpu-rt-period 1000 $IMAGE true
+    assert_status 0
+    [[ "$stderr" == *"Memory swappiness is not supported on cgroups V2 systems"* ]]
+    [[ "$stderr" == *"OOM kill disable is not supported on cgroups V2 systems"* ]]
+    [[ "$stderr" == *"Realtime period not supported on cgroups V2 systems"* ]]
+    run pcon inspect --format '{{.HostConfig.MemorySwappiness}} {{.HostConfig.OomKillDisable}} {{.HostConfig.CpuRealtimePeriod}}' rt
+    assert_output "10 true 1000"
+    pcon rm rt >/dev/null
+    # refused: one line each, nothing made
+    run pcon create --device-cgroup-rule 'c 1:3 mr' $IMAGE true
+    assert_status 125
+    assert_output_contains "not supported in rootless mode"
+    run pcon create --device-read-bps /etc/passwd:1mb $IMAGE true
+    assert_output "Error: /etc/passwd is not a block device"
+    run pcon create --cgroup-conf ../x=1 $IMAGE true
+    assert_status 125
+    run pcon create --cgroup-parent ../up $IMAGE true
+    assert_status 125
+    run pcon create --memory-swappiness 101 $IMAGE true
+    assert_output "Error: invalid value: 101, valid memory swappiness range is 0-100"
+    assert_no_containers
+}
