@@ -29,7 +29,9 @@ struct helper {
     struct netns_tcpfwd **tcp;
     size_t ntcp;
     enum netns_port_handler handler;
-    struct in_addr guest; /* the container's address */
+    struct in_addr guest;   /* the container's address */
+    struct in6_addr guest6; /* and its IPv6 one (tap0's, with IPv6) */
+    bool has_guest6;
     struct pollfd *pfd;
     size_t npfd, cap;
     struct helper_timer *timers;

@@ -104,10 +104,13 @@ struct netd_addr {
 struct netd_kept {
     int type;
     struct sockaddr_in from;
+    bool six; /* of from6 */
+    struct sockaddr_in6 from6;
 };
 
 struct netd_client {
     int fd, idx;
+    int nsfd;          /* the container's network namespace, once attached; else -1 */
     char ctr_id[65];   /* the container it allocated for */
     char alias_of[65]; /* NETD_ALIAS: whose addresses alias_names name */
     char **alias_names;
@@ -260,7 +263,9 @@ client_free(struct netd *d, struct netd_client *c)
     for (size_t i = 0; i < c->nudp; i++)
         netns_udpfwd_free(c->udp[i]);
     for (size_t i = 0; i < c->nkept; i++)
-        (void) netns_agent_route_drop(d->h.agent, c->kept[i].type, &c->kept[i].from, &err);
+        (void) (c->kept[i].six
+                    ? netns_agent_route_drop6(d->h.agent, c->kept[i].type, &c->kept[i].from6, &err)
+                    : netns_agent_route_drop(d->h.agent, c->kept[i].type, &c->kept[i].from, &err));
     pcon_err_clear(&err);
     while (c->addrs) {
         struct netd_addr *a = c->addrs;
@@ -278,6 +283,8 @@ client_free(struct netd *d, struct netd_client *c)
     free(c->tcp);
     free(c->udp);
     free(c->kept);
+    if (c->nsfd >= 0)
+        close(c->nsfd);
     strv_free(c->alias_names);
     close(c->fd);
     free(c);
@@ -516,6 +523,9 @@ handle_attach(struct netd *d, struct netd_client *c, int nsfd, struct netd_reply
             goto fail;
         }
     }
+    /* kept for the forwarders: what listens there over IPv6 */
+    if (c->nsfd < 0)
+        c->nsfd = fcntl(nsfd, F_DUPFD_CLOEXEC, 3);
     return;
 fail:
     reply_err(rep, &err);
@@ -528,8 +538,10 @@ handle_publish(struct netd *d, struct netd_client *c, struct netd_req *req, stru
     struct pcon_err err = { 0 };
     struct netd_addr *a = c->addrs;
     struct sockaddr_in dst = { .sin_family = AF_INET };
+    struct sockaddr_in6 dst6 = { .sin6_family = AF_INET6 };
     int type = req->port.udp ? SOCK_DGRAM : SOCK_STREAM;
     cleanup_close int fd = -1;
+    bool six;
 
     req->port.host_ip[sizeof req->port.host_ip - 1] = '\0';
     while (a && a->next)
@@ -538,19 +550,30 @@ handle_publish(struct netd *d, struct netd_client *c, struct netd_req *req, stru
         pcon_fail(&err, 0, "publish: no address on a network");
         goto fail;
     }
+    six = a->net->br.ipv6; /* IPv6 clients kept over its IPv6 address */
     dst.sin_addr = a->ip;
     dst.sin_port = htons(req->port.ctr_port);
+    dst6.sin6_addr = a->ip6;
+    dst6.sin6_port = dst.sin_port;
     fd = helper_host_socket(&req->port, type, &err);
     if (fd < 0 || netns_agent_route_keep(d->h.agent, type, &dst, &err) < 0)
         goto fail;
     c->kept = xrealloc(c->kept, (c->nkept + 1) * sizeof *c->kept);
-    c->kept[c->nkept++] = (struct netd_kept){ type, dst };
+    c->kept[c->nkept++] = (struct netd_kept){ type, dst, false, dst6 };
+    if (six) {
+        if (netns_agent_route_keep6(d->h.agent, type, &dst6, &err) < 0)
+            goto fail;
+        c->kept = xrealloc(c->kept, (c->nkept + 1) * sizeof *c->kept);
+        c->kept[c->nkept++] = (struct netd_kept){ type, dst, true, dst6 };
+    }
     if (req->port.udp) {
         c->udp = xrealloc(c->udp, (c->nudp + 1) * sizeof *c->udp);
-        c->udp[c->nudp++] = netns_udpfwd_new(steal_fd(&fd), d->h.agent, &dst);
+        c->udp[c->nudp++] =
+            netns_udpfwd_new(steal_fd(&fd), d->h.agent, &dst, six ? &dst6 : NULL, c->nsfd);
     } else {
         c->tcp = xrealloc(c->tcp, (c->ntcp + 1) * sizeof *c->tcp);
-        c->tcp[c->ntcp++] = netns_tcpfwd_new(steal_fd(&fd), d->h.agent, &dst);
+        c->tcp[c->ntcp++] =
+            netns_tcpfwd_new(steal_fd(&fd), d->h.agent, &dst, six ? &dst6 : NULL, c->nsfd);
     }
     return;
 fail:
@@ -729,6 +752,7 @@ accept_clients(struct netd *d)
         struct netd_client *c = xzalloc(sizeof *c);
         c->fd = fd;
         c->idx = -1;
+        c->nsfd = -1;
         c->next = d->clients;
         d->clients = c;
         d->idle_since = -1;

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -565,12 +567,17 @@ publish_udp(struct helper *h, const struct netns_port *p, struct pcon_err *err)
     struct sockaddr_in dst = { .sin_family = AF_INET,
                                .sin_port = htons(p->ctr_port),
                                .sin_addr = h->guest };
+    struct sockaddr_in6 dst6 = { .sin6_family = AF_INET6,
+                                 .sin6_port = htons(p->ctr_port),
+                                 .sin6_addr = h->guest6 };
 
     /* replies to clients whose address is kept come back to the forwarder */
-    if (fd < 0 || netns_agent_route_keep(h->agent, SOCK_DGRAM, &dst, err) < 0)
+    if (fd < 0 || netns_agent_route_keep(h->agent, SOCK_DGRAM, &dst, err) < 0
+        || (h->has_guest6 && netns_agent_route_keep6(h->agent, SOCK_DGRAM, &dst6, err) < 0))
         return -1;
     h->udp = xrealloc(h->udp, (h->nudp + 1) * sizeof *h->udp);
-    h->udp[h->nudp++] = netns_udpfwd_new(steal_fd(&fd), h->agent, &dst);
+    h->udp[h->nudp++] =
+        netns_udpfwd_new(steal_fd(&fd), h->agent, &dst, h->has_guest6 ? &dst6 : NULL, -1);
     return 0;
 }
 
@@ -581,12 +588,17 @@ publish_tcp(struct helper *h, const struct netns_port *p, struct pcon_err *err)
     struct sockaddr_in dst = { .sin_family = AF_INET,
                                .sin_port = htons(p->ctr_port),
                                .sin_addr = h->guest };
+    struct sockaddr_in6 dst6 = { .sin6_family = AF_INET6,
+                                 .sin6_port = htons(p->ctr_port),
+                                 .sin6_addr = h->guest6 };
 
     /* replies to clients whose address is kept come back to the forwarder */
-    if (fd < 0 || netns_agent_route_keep(h->agent, SOCK_STREAM, &dst, err) < 0)
+    if (fd < 0 || netns_agent_route_keep(h->agent, SOCK_STREAM, &dst, err) < 0
+        || (h->has_guest6 && netns_agent_route_keep6(h->agent, SOCK_STREAM, &dst6, err) < 0))
         return -1;
     h->tcp = xrealloc(h->tcp, (h->ntcp + 1) * sizeof *h->tcp);
-    h->tcp[h->ntcp++] = netns_tcpfwd_new(steal_fd(&fd), h->agent, &dst);
+    h->tcp[h->ntcp++] =
+        netns_tcpfwd_new(steal_fd(&fd), h->agent, &dst, h->has_guest6 ? &dst6 : NULL, -1);
     return 0;
 }
 
@@ -677,6 +689,24 @@ helper_slirp_setup(struct helper *h, const struct netns_spec *spec, const struct
     (void) inet_pton(AF_INET, a.dns, &cfg.vnameserver);
     (void) inet_pton(AF_INET, a.dhcp, &cfg.vdhcp_start);
     (void) inet_pton(AF_INET, a.address, &h->guest);
+    /* with IPv6: tap0's address, as netns/tap.c gives it (libslirp's
+     * prefix and the tap's MAC, EUI-64); a tap fd answers for its MAC */
+    if (!spec->ipv6_off) {
+        struct ifreq ifr = { 0 };
+        const unsigned char *mac = (const unsigned char *) ifr.ifr_hwaddr.sa_data;
+        if (ioctl(h->tap, SIOCGIFHWADDR, &ifr) == 0) {
+            (void) inet_pton(AF_INET6, NETNS_SLIRP_PREFIX6, &h->guest6);
+            h->guest6.s6_addr[8] = mac[0] ^ 0x02;
+            h->guest6.s6_addr[9] = mac[1];
+            h->guest6.s6_addr[10] = mac[2];
+            h->guest6.s6_addr[11] = 0xff;
+            h->guest6.s6_addr[12] = 0xfe;
+            h->guest6.s6_addr[13] = mac[3];
+            h->guest6.s6_addr[14] = mac[4];
+            h->guest6.s6_addr[15] = mac[5];
+            h->has_guest6 = true;
+        }
+    }
     cfg.in6_enabled = !spec->ipv6_off;
     (void) inet_pton(AF_INET6, NETNS_SLIRP_PREFIX6, &cfg.vprefix_addr6);
     cfg.vprefix_len = 64;

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
+#include "../lib/fsutil.h"
 #include "../lib/fdpass.h"
 #include "../lib/proc.h"
 #include "netns.h"
@@ -142,6 +143,8 @@ struct agent_req {
     int op;   /* AGENT_* */
     int type; /* SOCK_DGRAM or SOCK_STREAM */
     struct sockaddr_in dst, src;
+    bool six; /* AGENT_CONNECT, AGENT_ROUTE: of dst6 (and src6) */
+    struct sockaddr_in6 dst6, src6;
     bool v6;               /* AGENT_DNS: on the IPv6 gateway */
     struct bridge_req br;  /* the user networks' ops (netns/bridge.h) */
     struct bridge_req br2; /* AGENT_ISOLATE*: the other network */
@@ -168,6 +171,8 @@ enum {
  * address the forwarder kept belong to the forwarder's socket, not to the
  * network: "from ADDR ipproto P sport PORT lookup KEEP_TABLE", a table
  * where every address is local. */
+static int route_keep6(const struct sockaddr_in6 *from, int ipproto, bool drop);
+
 static int
 route_keep(const struct sockaddr_in *from, int ipproto, bool drop)
 {
@@ -207,6 +212,42 @@ rule:
     return drop && e == -ENOENT ? 0 : e;
 }
 
+/* route_keep's IPv6 one: "from ADDR ipproto P sport PORT lookup
+ * KEEP_TABLE", where ::/0 is local */
+static int
+route_keep6(const struct sockaddr_in6 *from, int ipproto, bool drop)
+{
+    struct nlreq r;
+    uint32_t table = KEEP_TABLE, lo = 1, prio = 100;
+    uint16_t port = ntohs(from->sin6_port);
+    struct fib_rule_port_range range = { port, port };
+    uint8_t proto = (uint8_t) ipproto;
+    int e;
+
+    if (!drop) {
+        nl_init(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof r.u.rt);
+        r.u.rt = (struct rtmsg){ .rtm_family = AF_INET6,
+                                 .rtm_table = RT_TABLE_UNSPEC,
+                                 .rtm_protocol = RTPROT_STATIC,
+                                 .rtm_scope = RT_SCOPE_HOST,
+                                 .rtm_type = RTN_LOCAL };
+        nl_attr(&r, RTA_TABLE, &table, sizeof table);
+        nl_attr(&r, RTA_OIF, &lo, sizeof lo);
+        if ((e = nl_talk(&r)) < 0)
+            return e;
+    }
+    nl_init(&r, drop ? RTM_DELRULE : RTM_NEWRULE, drop ? 0 : NLM_F_CREATE | NLM_F_EXCL,
+            sizeof r.u.fr);
+    r.u.fr = (struct fib_rule_hdr){ .family = AF_INET6, .src_len = 128, .action = FR_ACT_TO_TBL };
+    nl_attr(&r, FRA_TABLE, &table, sizeof table);
+    nl_attr(&r, FRA_PRIORITY, &prio, sizeof prio);
+    nl_attr(&r, FRA_SRC, &from->sin6_addr, sizeof from->sin6_addr);
+    nl_attr(&r, FRA_IP_PROTO, &proto, sizeof proto);
+    nl_attr(&r, FRA_SPORT_RANGE, &range, sizeof range);
+    e = nl_talk(&r);
+    return drop && e == -ENOENT ? 0 : e;
+}
+
 /* tap0's IPv6: the address SLAAC would make of libslirp's prefix and the
  * tap's MAC (EUI-64), and the default route via libslirp's router */
 static int
@@ -238,17 +279,59 @@ tap_ipv6(int sock, struct pcon_err *err)
     return 0;
 }
 
+/* whether something in this namespace listens on IPv6 port (a TCP
+ * listener, or a bound UDP socket: /proc/net/tcp6, udp6; any address) */
+static bool
+listens6(int type, uint16_t port)
+{
+    cleanup_free char *text =
+        fs_read_all(AT_FDCWD, type == SOCK_STREAM ? "/proc/self/net/tcp6" : "/proc/self/net/udp6",
+                    1 << 22, NULL, NULL);
+    char *save = NULL;
+
+    for (char *l = text ? strtok_r(text, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
+        unsigned lport, st;
+        if (sscanf(l, " %*u: %*32[0-9A-Fa-f]:%x %*32[0-9A-Fa-f]:%*x %x", &lport, &st) == 2
+            && lport == port && (type != SOCK_STREAM || st == 0x0A))
+            return true;
+    }
+    return false;
+}
+
 /* a socket connected to dst inside, from src when given: the client's own
  * address, kept (IP_TRANSPARENT needs CAP_NET_ADMIN in the namespace's
  * user namespace, which is pcon's) */
 static int
-agent_socket(const struct agent_req *req)
+agent_socket(const struct agent_req *req, int in_fd, int own_ns)
 {
     int one = 1, e;
-    int fd = socket(AF_INET, req->type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int fd = socket(req->six ? AF_INET6 : AF_INET, req->type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 
     if (fd < 0)
         return -1;
+    if (req->six) {
+        /* a service that listens on IPv4 alone is not reached over IPv6:
+         * the caller goes over IPv4 then (looked at in the container's
+         * namespace: in_fd, when it is not this one) */
+        bool there;
+        if (in_fd >= 0 && setns(in_fd, CLONE_NEWNET) < 0)
+            goto fail;
+        there = listens6(req->type, ntohs(req->dst6.sin6_port));
+        if (in_fd >= 0 && setns(own_ns, CLONE_NEWNET) < 0)
+            _exit(1); /* of no use elsewhere */
+        if (!there) {
+            errno = ECONNREFUSED;
+            goto fail;
+        }
+        if (req->src6.sin6_family == AF_INET6
+            && (setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof one) < 0
+                || bind(fd, (const struct sockaddr *) &req->src6, sizeof req->src6) < 0))
+            goto fail;
+        if (connect(fd, (const struct sockaddr *) &req->dst6, sizeof req->dst6) < 0
+            && errno != EINPROGRESS)
+            goto fail;
+        return fd;
+    }
     if (req->src.sin_family == AF_INET
         && (setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof one) < 0
             || bind(fd, (const struct sockaddr *) &req->src, sizeof req->src) < 0))
@@ -300,8 +383,10 @@ agent_do(const struct agent_req *req, int in_fd, int own_ns, struct tap_reply *r
     switch (req->op) {
     case AGENT_ROUTE:
     case AGENT_UNROUTE:
-        e = route_keep(&req->dst, req->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP,
-                       req->op == AGENT_UNROUTE);
+        e = req->six ? route_keep6(&req->dst6, req->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP,
+                                   req->op == AGENT_UNROUTE)
+                     : route_keep(&req->dst, req->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP,
+                                  req->op == AGENT_UNROUTE);
         what = "route replies to kept client addresses";
         break;
     case AGENT_BRIDGE:
@@ -337,7 +422,7 @@ agent_do(const struct agent_req *req, int in_fd, int own_ns, struct tap_reply *r
         what = "listen for DNS queries on the gateway";
         break;
     default:
-        if ((fd = agent_socket(req)) < 0)
+        if ((fd = agent_socket(req, in_fd, own_ns)) < 0)
             e = -errno;
         what = "connect inside the container";
     }
@@ -568,6 +653,55 @@ netns_agent_connect(int agent, int type, const struct sockaddr_in *dst,
     if (src)
         req.src = *src;
     return agent_ask(agent, &req, err);
+}
+
+int
+netns_agent_connect_kept(int agent, int type, const struct sockaddr_in *dst,
+                         const struct sockaddr_in6 *dst6, int ctr_ns,
+                         const struct sockaddr_storage *peer, socklen_t len, struct pcon_err *err)
+{
+    const struct sockaddr_in6 *p6 = (const struct sockaddr_in6 *) peer;
+    struct sockaddr_in kept;
+
+    /* an IPv6 client (not mapped IPv4, not the host's own): kept over the
+     * container's IPv6 address, when it has one */
+    if (dst6 && len == sizeof *p6 && peer->ss_family == AF_INET6
+        && !IN6_IS_ADDR_V4MAPPED(&p6->sin6_addr) && !IN6_IS_ADDR_LOOPBACK(&p6->sin6_addr)
+        && !IN6_IS_ADDR_LINKLOCAL(&p6->sin6_addr)) {
+        struct agent_req req = { .op = AGENT_CONNECT, .type = type, .six = true, .dst6 = *dst6 };
+        int fd;
+        req.src6 = *p6;
+        req.src6.sin6_scope_id = 0;
+        if ((fd = ctr_ns >= 0 ? agent_ask_fd(agent, &req, ctr_ns, NULL)
+                              : agent_ask(agent, &req, NULL))
+            >= 0)
+            return fd;
+        /* nothing there over IPv6: over IPv4, the address not kept */
+        return netns_agent_connect(agent, type, dst, NULL, err);
+    }
+    return netns_agent_connect(agent, type, dst, netns_agent_kept_source(peer, len, &kept), err);
+}
+
+int
+netns_agent_route_keep6(int agent, int type, const struct sockaddr_in6 *from, struct pcon_err *err)
+{
+    struct agent_req req = { .op = AGENT_ROUTE, .type = type, .six = true, .dst6 = *from };
+    struct pcon_err e = { 0 };
+
+    if (agent_ask(agent, &req, &e) < 0 && e.errnum != 0) {
+        *err = e;
+        return -1;
+    }
+    pcon_err_clear(&e);
+    return 0;
+}
+
+int
+netns_agent_route_drop6(int agent, int type, const struct sockaddr_in6 *from, struct pcon_err *err)
+{
+    struct agent_req req = { .op = AGENT_UNROUTE, .type = type, .six = true, .dst6 = *from };
+
+    return agent_ask_done(agent, &req, -1, err);
 }
 
 int

@@ -46,6 +46,20 @@ const struct sockaddr_in *netns_agent_kept_source(const struct sockaddr_storage 
  * kept client address come back to the forwarder's socket */
 int netns_agent_route_keep(int agent, int type, const struct sockaddr_in *from,
                            struct pcon_err *err);
+/* the same for the container's IPv6 address */
+int netns_agent_route_keep6(int agent, int type, const struct sockaddr_in6 *from,
+                            struct pcon_err *err);
+int netns_agent_route_drop6(int agent, int type, const struct sockaddr_in6 *from,
+                            struct pcon_err *err);
+/* a forwarder's socket inside for the client at peer (len bytes): an IPv6
+ * client's address kept over dst6 (the container's IPv6 address, with its
+ * route kept; NULL: none) when something listens there (in ctr_ns, the
+ * container's network namespace when it is not the agent's; else -1),
+ * else netns_agent_connect to dst with netns_agent_kept_source's address */
+int netns_agent_connect_kept(int agent, int type, const struct sockaddr_in *dst,
+                             const struct sockaddr_in6 *dst6, int ctr_ns,
+                             const struct sockaddr_storage *peer, socklen_t len,
+                             struct pcon_err *err);
 
 /* in the user networks' namespace (netns/bridge.h): a network's bridge
  * up; a veth pair into the namespace ctr_ns; a UDP socket on a gateway's

@@ -37,15 +37,25 @@ struct conn {
 struct netns_tcpfwd {
     int listen_fd, agent;
     struct sockaddr_in dst;
+    struct sockaddr_in6 dst6;
+    bool has6;
+    int ctr_ns; /* the container's network namespace, when not the agent's; else -1 */
     int idx;
     struct conn *conns;
     size_t nconns;
 };
 
 struct netns_tcpfwd *
-netns_tcpfwd_new(int listen_fd, int agent, const struct sockaddr_in *dst)
+netns_tcpfwd_new(int listen_fd, int agent, const struct sockaddr_in *dst,
+                 const struct sockaddr_in6 *dst6, int ctr_ns)
 {
     struct netns_tcpfwd *f = xzalloc(sizeof *f);
+
+    f->ctr_ns = ctr_ns;
+    if (dst6) {
+        f->dst6 = *dst6;
+        f->has6 = true;
+    }
 
     f->listen_fd = listen_fd;
     f->agent = agent;
@@ -83,7 +93,6 @@ static void
 accept_one(struct netns_tcpfwd *f)
 {
     struct sockaddr_storage peer;
-    struct sockaddr_in kept;
     socklen_t len = sizeof peer;
     cleanup_close int a =
         accept4(f->listen_fd, (struct sockaddr *) &peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -96,8 +105,9 @@ accept_one(struct netns_tcpfwd *f)
     c->dir[0].pipe[0] = c->dir[0].pipe[1] = c->dir[1].pipe[0] = c->dir[1].pipe[1] = -1;
     /* the client's address kept: the container sees who connects */
     if (pipe_open(c->dir[0].pipe) < 0 || pipe_open(c->dir[1].pipe) < 0
-        || (c->fd[1] = netns_agent_connect(f->agent, SOCK_STREAM, &f->dst,
-                                           netns_agent_kept_source(&peer, len, &kept), NULL))
+        || (c->fd[1] =
+                netns_agent_connect_kept(f->agent, SOCK_STREAM, &f->dst, f->has6 ? &f->dst6 : NULL,
+                                         f->ctr_ns, &peer, len, NULL))
                < 0) {
         conn_free(c);
         return;

@@ -13,8 +13,12 @@
 struct netns_tcpfwd;
 
 /* listen_fd: bound and listening, nonblocking (owned from now on); agent:
- * the namespace's agent (netns/tap.h); dst: where to connect inside */
-struct netns_tcpfwd *netns_tcpfwd_new(int listen_fd, int agent, const struct sockaddr_in *dst);
+ * the namespace's agent (netns/tap.h); dst: where to connect inside; dst6:
+ * the same port at the container's IPv6 address, for IPv6 clients (NULL:
+ * none); ctr_ns: the container's network namespace (not owned) when it
+ * is not the agent's, else -1 */
+struct netns_tcpfwd *netns_tcpfwd_new(int listen_fd, int agent, const struct sockaddr_in *dst,
+                                      const struct sockaddr_in6 *dst6, int ctr_ns);
 /* adds this round's fds and events through add (which returns the index in
  * the round's pollfds) */
 void netns_tcpfwd_fill(struct netns_tcpfwd *f, int (*add)(int fd, short events, void *opaque),

@@ -33,6 +33,9 @@ struct netns_udpfwd {
     int outer; /* bound on the host */
     int agent;
     struct sockaddr_in dst;
+    struct sockaddr_in6 dst6;
+    bool has6;
+    int ctr_ns;
     int idx;
     struct udp_flow *flows;
     size_t nflows;
@@ -61,7 +64,6 @@ static struct udp_flow *
 udp_flow_get(struct netns_udpfwd *f, const struct sockaddr_storage *from, socklen_t len)
 {
     struct udp_flow *fl, **oldest = NULL;
-    struct sockaddr_in kept;
     int inner;
 
     for (fl = f->flows; fl; fl = fl->next)
@@ -74,8 +76,8 @@ udp_flow_get(struct netns_udpfwd *f, const struct sockaddr_storage *from, sockle
         udp_flow_close(f, oldest);
     }
     /* the client's address kept: the container sees who sends */
-    inner = netns_agent_connect(f->agent, SOCK_DGRAM, &f->dst,
-                                netns_agent_kept_source(from, len, &kept), NULL);
+    inner = netns_agent_connect_kept(f->agent, SOCK_DGRAM, &f->dst, f->has6 ? &f->dst6 : NULL,
+                                     f->ctr_ns, from, len, NULL);
     if (inner < 0)
         return NULL;
     fl = xzalloc(sizeof *fl);
@@ -126,9 +128,16 @@ udp_from_ctr(struct netns_udpfwd *f, struct udp_flow *fl)
 }
 
 struct netns_udpfwd *
-netns_udpfwd_new(int outer, int agent, const struct sockaddr_in *dst)
+netns_udpfwd_new(int outer, int agent, const struct sockaddr_in *dst,
+                 const struct sockaddr_in6 *dst6, int ctr_ns)
 {
     struct netns_udpfwd *f = xzalloc(sizeof *f);
+
+    f->ctr_ns = ctr_ns;
+    if (dst6) {
+        f->dst6 = *dst6;
+        f->has6 = true;
+    }
 
     f->outer = outer;
     f->agent = agent;

@@ -13,8 +13,12 @@
 struct netns_udpfwd;
 
 /* outer: bound on the host, nonblocking (owned from now on); agent: the
- * namespace's agent (netns/tap.h); dst: where datagrams go inside */
-struct netns_udpfwd *netns_udpfwd_new(int outer, int agent, const struct sockaddr_in *dst);
+ * namespace's agent (netns/tap.h); dst: where datagrams go inside; dst6:
+ * the same port at the container's IPv6 address, for IPv6 clients (NULL:
+ * none); ctr_ns: the container's network namespace (not owned) when it
+ * is not the agent's, else -1 */
+struct netns_udpfwd *netns_udpfwd_new(int outer, int agent, const struct sockaddr_in *dst,
+                                      const struct sockaddr_in6 *dst6, int ctr_ns);
 /* adds this round's fds through add (which returns the index in the
  * round's pollfds); clients idle for a minute are forgotten */
 void netns_udpfwd_fill(struct netns_udpfwd *f, int (*add)(int fd, short events, void *opaque),

@@ -99,7 +99,7 @@ if [ "$(id -u)" = 0 ]; then
             PATH="$PATH" PCON="${pcon_rel:-$tmp/src/pcon}" KEEP_ADDR=192.0.2.1 KEEP_DNS=192.0.2.53 \
             KEEP_PEER=192.0.2.11:7000 KEEP_PEER_ADDR=192.0.2.11 KEEP_OUT_IF=w0 KEEP_OUT_ADDR=198.51.100.1 \
             KEEP_DNS2_SERVER=127.0.0.2 KEEP_DNS2=192.0.2.54 KEEP_PEER6='[2001:db8::11]:7000' \
-            KEEP_ADDR6=2001:db8::1 \
+            KEEP_ADDR6=2001:db8::1 KEEP_PEER6_ADDR=2001:db8::11 \
             bats --tap "$tmp/src/tests/system/netns" 2>&1 | tee "$klog"
         kill "$dns_pid" "$dns2_pid" "$peer_pid" "$peer6_pid" 2>/dev/null
         wait "$dns_pid" "$dns2_pid" "$peer_pid" "$peer6_pid" 2>/dev/null

@@ -11,6 +11,7 @@
  *   probe setcap FILE       gives FILE cap_net_bind_service+ep (a v2 security.capability)
  *   probe getcap FILE       prints FILE's security.capability, in hex
  *   probe capeff            prints this process's CapEff line
+ *   probe udpecho6 PORT     the same on IPv6 and IPv4 both (one dual-stack socket)
  *   probe dnstcp SERVER TYPE NAME...
  *                           DNS over TCP (SERVER IPv4 or IPv6): the queries
  *                           (TYPE a, aaaa or ptr) sent
@@ -144,14 +145,19 @@ tiocsti(const char *arg)
 }
 
 static int
-udpecho(const char *port)
+udpecho(const char *port, bool six)
 {
     struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t) atoi(port)) };
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+                                 .sin6_port = htons((uint16_t) atoi(port)) };
+    int fd = socket(six ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), zero = 0;
     char buf[65536];
     bool seen = false;
 
-    if (fd < 0 || bind(fd, (struct sockaddr *) &sin, sizeof sin) < 0) {
+    if (fd < 0 || (six && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) < 0)
+        || (six ? bind(fd, (struct sockaddr *) &sin6, sizeof sin6)
+                : bind(fd, (struct sockaddr *) &sin, sizeof sin))
+               < 0) {
         perror("udpecho");
         return 1;
     }
@@ -165,6 +171,14 @@ udpecho(const char *port)
 
         if (n < 0)
             continue;
+        if (!seen && peer.ss_family == AF_INET6
+            && inet_ntop(AF_INET6, &((struct sockaddr_in6 *) &peer)->sin6_addr, addr,
+                         sizeof addr)) {
+            printf("udpecho: first datagram from %s\n",
+                   strncmp(addr, "::ffff:", 7) == 0 && strchr(addr, '.') ? addr + 7 : addr);
+            fflush(stdout);
+            seen = true;
+        }
         if (!seen && peer.ss_family == AF_INET
             && inet_ntop(AF_INET, &((struct sockaddr_in *) &peer)->sin_addr, addr, sizeof addr)) {
             printf("udpecho: first datagram from %s\n", addr); /* the address the container sees */
@@ -446,7 +460,9 @@ main(int argc, char **argv)
     if (argc == 3 && strcmp(argv[1], "tiocsti") == 0)
         return tiocsti(argv[2]);
     if (argc == 3 && strcmp(argv[1], "udpecho") == 0)
-        return udpecho(argv[2]);
+        return udpecho(argv[2], false);
+    if (argc == 3 && strcmp(argv[1], "udpecho6") == 0)
+        return udpecho(argv[2], true);
     fprintf(stderr, "usage: probe activated | fdrace STOPFILE | notify TEXT | tiocsti TEXT | "
                     "udpecho PORT | vmsplice | setcap FILE | getcap FILE | capeff | dnstcp SERVER "
                     "TYPE NAME...\n");

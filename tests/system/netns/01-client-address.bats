@@ -139,3 +139,31 @@ PY
     assert_output_contains "nameserver 10.0.2.3"
     assert_output_contains "Address: $KEEP_DNS"
 }
+
+@test "an IPv6 client on the second host is kept too, over the container's IPv6 address: TCP and UDP" {
+    local port=18240
+    pcon run -d --name who6 -p "$port:80" -v "$BATS_FILE_TMPDIR/www:/www:ro" $IMAGE \
+        httpd -f -p 80 -h /www >/dev/null
+    wait_for 10 curl -sf "http://$KEEP_PEER6/fetch?port=$port&path=cgi-bin/who" >/dev/null
+    run curl -sf "http://$KEEP_PEER6/fetch?port=$port&path=cgi-bin/who"
+    pcon rm -f -t 0 who6 >/dev/null
+    assert_output "[${KEEP_PEER6_ADDR}]"
+    port=$((port + 1))
+    pcon run -d --name udp6 -p "$port:5353/udp" -v "$PROBE_DIR:/probe:ro" $IMAGE \
+        /probe/probe udpecho6 5353 >/dev/null
+    sleep 1
+    run curl -sf "http://$KEEP_PEER6/udp?port=$port"
+    assert_output "hello"
+    run pcon logs udp6
+    pcon rm -f -t 0 udp6 >/dev/null
+    assert_output_contains "first datagram from $KEEP_PEER6_ADDR"
+    # a service on IPv4 alone is still reached by an IPv6 client (over
+    # IPv4, from the container's own address then)
+    port=$((port + 1))
+    pcon run -d --name udp4 -p "$port:5353/udp" -v "$PROBE_DIR:/probe:ro" $IMAGE \
+        /probe/probe udpecho 5353 >/dev/null
+    sleep 1
+    run curl -sf "http://$KEEP_PEER6/udp?port=$port"
+    assert_output "hello"
+    pcon rm -f -t 0 udp4 >/dev/null
+}

@@ -101,3 +101,15 @@ A $KEEP_DNS"
     refute_output_contains "$KEEP_ADDR6"
     pcon network rm in6 out6 >/dev/null
 }
+
+@test "a port published from an IPv6 network keeps an IPv6 client's address" {
+    local port=18241
+    pcon network create --ipv6 pub6 >/dev/null
+    pcon run -d --name netwho6 --network pub6 -p "$port:80" -v "$BATS_FILE_TMPDIR/www:/www:ro" \
+        $IMAGE httpd -f -p 80 -h /www >/dev/null
+    wait_for 10 curl -sf "http://$KEEP_PEER6/fetch?port=$port&path=cgi-bin/who" >/dev/null
+    run curl -sf "http://$KEEP_PEER6/fetch?port=$port&path=cgi-bin/who"
+    pcon rm -f -t 0 netwho6 >/dev/null
+    pcon network rm pub6 >/dev/null
+    assert_output "[${KEEP_PEER6_ADDR}]"
+}

@@ -13,10 +13,13 @@
 import http.server, socket, sys, urllib.parse, urllib.request
 
 bind, port, target = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+# an IPv6 target in a URL is in brackets
+url_host = "[%s]" % target if ":" in target else target
+family = socket.AF_INET6 if ":" in target else socket.AF_INET
 
 
 def udp(p):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(family, socket.SOCK_DGRAM)
     s.settimeout(2)
     try:
         for _ in range(5):
@@ -40,7 +43,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 body = self.client_address[0].encode() + b"\n"
             elif url.path == "/fetch":
                 with urllib.request.urlopen(
-                        "http://%s:%d/%s" % (target, int(q["port"]), q.get("path", "").lstrip("/")),
+                        "http://%s:%d/%s" % (url_host, int(q["port"]), q.get("path", "").lstrip("/")),
                         timeout=10) as r:
                     body = r.read()
             elif url.path == "/udp":
