@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* pcon rm, pcon container prune */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,11 +9,13 @@
 #include "../lib/cleanup.h"
 #include "cmd.h"
 
-enum { RM_CIDFILE = 0x300, RM_FILTER };
+enum { RM_CIDFILE = 0x300, RM_FILTER, RM_DEPEND };
 
 static const struct cmd_opt rm_opts[] = {
     { 'a', "all", 'a', NULL, "Remove all containers" },
     { RM_CIDFILE, "cidfile", 0, "FILE", "Read the container ID from the file" },
+    { RM_DEPEND, "depend", 0, NULL,
+      "Remove the containers that depend on it (--requires it, join its namespaces) first" },
     CMD_FILTER_OPT(RM_FILTER, 0),
     { 'f', "force", 'f', NULL, "Force removal of a running container (killed first)" },
     { 'i', "ignore", 'i', NULL, "Ignore errors when a specified container is missing" },
@@ -44,11 +47,39 @@ dependents_refuse(struct cmd_ctx *ctx, const struct container *c, struct pcon_er
                      c->cfg.id, ids);
 }
 
+static int rm_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
+                  struct pcon_err *err);
+
+/* --depend: those that depend on c, each (and theirs) removed first */
+static int
+rm_dependents(struct cmd_ctx *ctx, const struct container *c, const bool *flags, int depth,
+              struct pcon_err *err)
+{
+    cleanup_strv char **deps = engine_ctr_dependents(&ctx->st, c, true);
+
+    if (depth > 64)
+        return pcon_fail(err, ELOOP, "container %s: dependencies too deep", c->cfg.name);
+    for (size_t i = 0; deps && deps[i]; i++) {
+        struct container d;
+        int r;
+        if (engine_ctr_load(&ctx->st, deps[i], &d, NULL) < 0)
+            continue; /* gone meanwhile */
+        r = rm_dependents(ctx, &d, flags, depth + 1, err);
+        if (r == 0)
+            r = rm_one(ctx, &d, d.cfg.id, (void *) (bool[]){ flags[0], flags[1], flags[2], false },
+                       err);
+        engine_ctr_free(&d);
+        if (r < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int
 rm_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
        struct pcon_err *err)
 {
-    const bool *flags = opaque; /* force, all, volumes */
+    const bool *flags = opaque; /* force, all, volumes, depend */
     bool force = flags[0];
 
     if (c->cfg.infra && flags[1])
@@ -58,6 +89,8 @@ rm_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
                          "container %s is the infra container of pod %s and cannot be removed"
                          " without removing the pod",
                          c->cfg.id, c->cfg.pod);
+    if (flags[3] && rm_dependents(ctx, c, flags, 0, err) < 0)
+        return -1;
     if (dependents_refuse(ctx, c, err) < 0)
         return -1;
     if (engine_ctr_remove(&ctx->st, c, force, err) < 0)
@@ -74,6 +107,7 @@ cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_strv char **names = NULL, **filters = NULL;
     cleanup_strv char **cidfiles = NULL;
     bool all = false, force = false, ignore = false, volumes = false, latest = false;
+    bool depend = false;
     char *arg;
     int opt, code;
 
@@ -99,6 +133,9 @@ cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
         case RM_CIDFILE:
             strv_push(&cidfiles, arg);
             break;
+        case RM_DEPEND:
+            depend = cmd_flag_value(arg);
+            break;
         case RM_FILTER:
             if ((code = cmd_ctr_filter_add(arg, &filters)) != 0)
                 return code;
@@ -114,7 +151,7 @@ cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
         if (cmd_ctr_filter_ids(ctx, filters, &names, &err) < 0)
             return cmd_report(&err);
         return names ? cmd_each_container(ctx, names, false, true, 1, rm_one,
-                                          (bool[]){ force, false, volumes })
+                                          (bool[]){ force, false, volumes, depend })
                      : 0;
     }
     code = cmd_names_collect(&cmd_rm_def, cidfiles, ignore, all, argc, argv, &names);
@@ -122,7 +159,7 @@ cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
         return code;
     /* a missing container: exit 1, silent with --force or --ignore */
     return cmd_each_container(ctx, names, all, ignore || force, 1, rm_one,
-                              (bool[]){ force, all, volumes });
+                              (bool[]){ force, all, volumes, depend });
 }
 
 const struct cmd_def cmd_rm_def = {

@@ -315,7 +315,7 @@ const struct cmd_def cmd_volume_ls_def = {
 
 /* removes a volume (with -f the containers using it first) */
 static int
-volume_remove(struct cmd_ctx *ctx, const char *name, bool force, struct pcon_err *err)
+volume_remove(struct cmd_ctx *ctx, const char *name, bool force, int timeout, struct pcon_err *err)
 {
     cleanup_strv char **users = NULL;
     struct container *cv = NULL;
@@ -338,8 +338,15 @@ volume_remove(struct cmd_ctx *ctx, const char *name, bool force, struct pcon_err
     }
     for (size_t i = 0; users && users[i]; i++) {
         struct container c;
+        bool killed;
         if (engine_ctr_load(&ctx->st, users[i], &c, NULL) < 0)
             continue;
+        /* --time: stopped first, given that long */
+        if (timeout >= 0 && engine_ctr_is_active(&c)
+            && engine_ctr_stop(&ctx->st, &c, timeout, &killed, err) < 0) {
+            engine_ctr_free(&c);
+            return -1;
+        }
         if (engine_ctr_remove(&ctx->st, &c, true, err) < 0) {
             engine_ctr_free(&c);
             return -1;
@@ -352,6 +359,8 @@ volume_remove(struct cmd_ctx *ctx, const char *name, bool force, struct pcon_err
 static const struct cmd_opt rm_opts[] = {
     { 'a', "all", 'a', NULL, "Remove all volumes" },
     { 'f', "force", 'f', NULL, "Remove a volume by force, and the containers using it" },
+    { 't', "time", 't', "SECONDS",
+      "With --force, seconds to let a running container using it stop before it is killed" },
     { 0 },
 };
 
@@ -361,11 +370,15 @@ cmd_volume_rm(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **names = NULL;
     bool force = false, all = false;
-    char *arg;
-    int opt, code = 0;
+    char *arg, *end;
+    int opt, code = 0, timeout = -1;
 
     while ((opt = cmd_getopt(&cmd_volume_rm_def, argc, argv, &arg)) != -1) {
-        if (opt == 'f')
+        if (opt == 't') {
+            timeout = (int) strtol(arg, &end, 10);
+            if (*arg == '\0' || *end != '\0' || timeout < 0)
+                return cmd_usage_error(&cmd_volume_rm_def, "invalid time \"%s\"", arg);
+        } else if (opt == 'f')
             force = cmd_flag_value(arg);
         else if (opt == 'a')
             all = cmd_flag_value(arg);
@@ -388,7 +401,7 @@ cmd_volume_rm(struct cmd_ctx *ctx, int argc, char **argv)
     for (int i = optind; i < argc; i++)
         strv_push(&names, argv[i]);
     for (size_t i = 0; names && names[i]; i++) {
-        if (volume_remove(ctx, names[i], force, &err) < 0) {
+        if (volume_remove(ctx, names[i], force, timeout, &err) < 0) {
             code = err.kind == PCON_ERR_NOTFOUND ? (cmd_report(&err), 1) : cmd_report(&err);
             pcon_err_clear(&err);
             continue;

@@ -492,6 +492,9 @@ int engine_ctr_pause(struct store *st, struct container *c, bool pause, struct p
 int engine_ctr_wait(struct store *st, struct container *c);
 /* removes c; a running container needs force (killed first) */
 int engine_ctr_remove(struct store *st, struct container *c, bool force, struct pcon_err *err);
+/* the ids of the containers that join c's namespaces (with requires, also
+ * those that --require it), sorted; NULL: none */
+char **engine_ctr_dependents(struct store *st, const struct container *c, bool requires);
 /* "SIGTERM", "TERM", "15" -> 15 */
 int engine_signal_parse(const char *s, int *out, struct pcon_err *err);
 

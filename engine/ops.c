@@ -243,18 +243,15 @@ engine_ctr_wait(struct store *st, struct container *c)
     return c->state.exit_code;
 }
 
-/* podman's refusal to remove a container whose network others join,
- * forced or not: they go first (their ids sorted, as podman lists them) */
-static int
-dependents_check(struct store *st, const struct container *c, struct pcon_err *err)
+char **
+engine_ctr_dependents(struct store *st, const struct container *c, bool requires)
 {
     struct container *v = NULL;
-    cleanup_strv char **deps = NULL;
-    cleanup_free char *list = NULL;
+    char **deps = NULL;
     size_t n = 0;
 
-    if (engine_ctr_list(st, &v, &n, err) < 0)
-        return -1;
+    if (engine_ctr_list(st, &v, &n, NULL) < 0)
+        return NULL;
     for (size_t i = 0; i < n; i++) {
         const struct ctr_config *o = &v[i].cfg;
         char *const joined[] = { o->pid_ns, o->ipc_ns, o->uts_ns };
@@ -262,10 +259,24 @@ dependents_check(struct store *st, const struct container *c, struct pcon_err *e
         for (size_t k = 0; k < 3; k++)
             dep |= joined[k] && strncmp(joined[k], "container:", 10) == 0
                    && strcmp(joined[k] + 10, c->cfg.id) == 0;
+        dep |= requires && strv_contains(o->requires, c->cfg.id);
         if (dep && strcmp(o->id, c->cfg.id) != 0)
             strv_push(&deps, o->id);
     }
     engine_ctr_list_free(v, n);
+    if (deps)
+        strv_sort(deps);
+    return deps;
+}
+
+/* podman's refusal to remove a container whose network others join,
+ * forced or not: they go first (their ids sorted, as podman lists them) */
+static int
+dependents_check(struct store *st, const struct container *c, struct pcon_err *err)
+{
+    cleanup_strv char **deps = engine_ctr_dependents(st, c, false);
+    cleanup_free char *list = NULL;
+
     if (deps == NULL)
         return 0;
     strv_sort(deps);

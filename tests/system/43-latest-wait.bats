@@ -190,3 +190,29 @@ load helpers
     run pcon image prune -f --external
     assert_status 0
 }
+
+@test "rm --depend removes what depends on a container first (its namespaces' joiners, --requires); volume rm -f --time stops its users first" {
+    local base dep1 dep2
+    base=$(pcon run -d --name base $IMAGE sleep 100)
+    dep1=$(pcon run -d --name dep1 --network container:base $IMAGE sleep 100)
+    dep2=$(pcon create --name dep2 --requires base $IMAGE true)
+    run pcon rm -f -t 0 base
+    assert_status 125
+    assert_output_contains "has dependent containers"
+    run --separate-stderr pcon rm -f -t 0 --depend base
+    assert_status 0
+    assert_output_contains "$dep1"
+    assert_output_contains "$dep2"
+    [ "${lines[-1]}" = base ]
+    assert_no_containers
+    pcon volume create vt >/dev/null
+    pcon run -d --name uses -v vt:/data $IMAGE sleep 100 >/dev/null
+    run pcon volume rm vt
+    assert_status 2
+    run --separate-stderr pcon volume rm -f --time 0 vt
+    assert_status 0
+    assert_output vt
+    assert_no_containers
+    run pcon volume rm --time x vt
+    assert_status 125
+}
