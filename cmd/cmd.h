@@ -206,12 +206,17 @@ int cmd_ctr_filter_add(const char *arg, char ***filters);
     }
 int cmd_latest_insert(struct cmd_ctx *ctx, bool pod, int *argc, char ***argv);
 
+/* prune --filter: label=K[=V], label!=K[=V] and until=TIME alone (podman's
+ * keys for prunes); whether an object with labels, created then, matches */
+int cmd_prune_filter_check(char *const *filters, struct pcon_err *err);
+bool cmd_prune_filter_match(char *const *filters, char *const *labels, const char *created);
 /* the prunes (and system prune): what they removed appended to *removed,
  * the bytes given back added to *bytes; each failure reported, the rest
  * done; returns the exit code */
-int cmd_containers_prune(struct cmd_ctx *ctx, char ***removed, long long *bytes);
+int cmd_containers_prune(struct cmd_ctx *ctx, char *const *filters, char ***removed,
+                         long long *bytes);
 int cmd_images_prune(struct cmd_ctx *ctx, bool all, char ***removed, long long *bytes);
-int cmd_volumes_prune(struct cmd_ctx *ctx, char ***removed, long long *bytes);
+int cmd_volumes_prune(struct cmd_ctx *ctx, char *const *filters, char ***removed, long long *bytes);
 int cmd_networks_prune(struct cmd_ctx *ctx, char *const *filters, char ***removed);
 int cmd_pods_prune(struct cmd_ctx *ctx, char ***removed);
 const struct cmd_def *cmd_global_def(void);

@@ -42,11 +42,12 @@ const struct cmd_def cmd_exists_def = {
 
 static const struct cmd_opt prune_opts[] = {
     { 'f', "force", 'f', NULL, "Do not prompt for confirmation" },
+    { 'F', "filter", 0, "KEY=VALUE", "Only those: label=K[=V], label!=K[=V], until=TIME" },
     { 0 },
 };
 
 int
-cmd_containers_prune(struct cmd_ctx *ctx, char ***removed, long long *bytes)
+cmd_containers_prune(struct cmd_ctx *ctx, char *const *filters, char ***removed, long long *bytes)
 {
     cleanup_err struct pcon_err err = { 0 };
     struct container *v = NULL;
@@ -58,7 +59,8 @@ cmd_containers_prune(struct cmd_ctx *ctx, char ***removed, long long *bytes)
     for (size_t i = 0; i < n; i++) {
         cleanup_free char *upper = NULL;
         long long b;
-        if (engine_ctr_is_active(&v[i]) || v[i].cfg.infra)
+        if (engine_ctr_is_active(&v[i]) || v[i].cfg.infra
+            || !cmd_prune_filter_match(filters, v[i].cfg.labels, v[i].cfg.created))
             continue;
         upper = engine_ctr_upper_path(&ctx->st, v[i].cfg.id);
         b = fs_path_tree_size(upper);
@@ -77,7 +79,8 @@ cmd_containers_prune(struct cmd_ctx *ctx, char ***removed, long long *bytes)
 static int
 cmd_prune(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    cleanup_strv char **removed = NULL;
+    cleanup_strv char **removed = NULL, **filters = NULL;
+    cleanup_err struct pcon_err err = { 0 };
     long long bytes = 0;
     bool force = false;
     char *arg;
@@ -86,12 +89,16 @@ cmd_prune(struct cmd_ctx *ctx, int argc, char **argv)
     while ((opt = cmd_getopt(&cmd_prune_def, argc, argv, &arg)) != -1) {
         if (opt == 'f')
             force = cmd_flag_value(arg);
+        else if (opt == 'F')
+            strv_push(&filters, arg);
         else
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     }
+    if (cmd_prune_filter_check(filters, &err) < 0)
+        return cmd_report(&err);
     if (!force && !cmd_confirm("WARNING! This will remove all non running containers."))
         return 0;
-    code = cmd_containers_prune(ctx, &removed, &bytes);
+    code = cmd_containers_prune(ctx, filters, &removed, &bytes);
     for (size_t i = 0; removed && removed[i]; i++)
         printf("%s\n", removed[i]);
     return code;

@@ -13,6 +13,7 @@
 #include "../engine/container.h"
 #include "../engine/userns.h"
 #include "../lib/cleanup.h"
+#include "../lib/timefmt.h"
 #include "../lib/fsutil.h"
 #include "../lib/privdir.h"
 #include "../pod/pod.h"
@@ -533,4 +534,47 @@ cmd_subcommand(struct cmd_ctx *ctx, int argc, char **argv, const char *group, co
         }
     fprintf(stderr, "Error: unrecognized command `pcon %s %s`\n", group, sub);
     return PCON_EXIT_ENGINE;
+}
+
+int
+cmd_prune_filter_check(char *const *filters, struct pcon_err *err)
+{
+    for (size_t i = 0; filters && filters[i]; i++) {
+        const char *f = filters[i];
+        if (strncmp(f, "label=", 6) != 0 && strncmp(f, "label!=", 7) != 0
+            && strncmp(f, "until=", 6) != 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "%s is an invalid filter", f);
+        if (strncmp(f, "until=", 6) == 0 && time_parse_point(f + 6, time_now_ns()) < 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid until filter \"%s\"", f + 6);
+    }
+    return 0;
+}
+
+bool
+cmd_prune_filter_match(char *const *filters, char *const *labels, const char *created)
+{
+    /* values of one key are alternatives, the keys all hold (podman's) */
+    static const char *const keys[] = { "label=", "label!=", "until=", NULL };
+
+    for (size_t k = 0; keys[k]; k++) {
+        size_t kl = strlen(keys[k]);
+        bool seen = false, any = false;
+        for (size_t i = 0; filters && filters[i]; i++) {
+            const char *v = filters[i] + kl;
+            if (strncmp(filters[i], keys[k], kl) != 0)
+                continue;
+            seen = true;
+            if (k == 0)
+                any |= cmd_label_match(labels, v);
+            else if (k == 1)
+                any |= !cmd_label_match(labels, v);
+            else {
+                int64_t t = time_parse_point(v, time_now_ns());
+                any |= t >= 0 && created && time_parse_rfc3339(created) < t;
+            }
+        }
+        if (seen && !any)
+            return false;
+    }
+    return true;
 }

@@ -399,9 +399,9 @@ cmd_system_prune(struct cmd_ctx *ctx, int argc, char **argv)
     /* pods first: their containers go with them */
     if ((r = cmd_pods_prune(ctx, &pods)) != 0)
         code = r;
-    if ((r = cmd_containers_prune(ctx, &ctrs, &bytes)) != 0)
+    if ((r = cmd_containers_prune(ctx, NULL, &ctrs, &bytes)) != 0)
         code = r;
-    if (volumes && (r = cmd_volumes_prune(ctx, &vols, &bytes)) != 0)
+    if (volumes && (r = cmd_volumes_prune(ctx, NULL, &vols, &bytes)) != 0)
         code = r;
     if ((r = cmd_images_prune(ctx, all, &imgs, &bytes)) != 0)
         code = r;

@@ -418,12 +418,13 @@ const struct cmd_def cmd_volume_rm_def = {
 
 static const struct cmd_opt prune_opts[] = {
     { 'f', "force", 'f', NULL, "Do not prompt for confirmation" },
+    { VOL_FILTER, "filter", 0, "KEY=VALUE", "Only those: label=K[=V], label!=K[=V], until=TIME" },
     { 0 },
 };
 
 /* every volume no container uses */
 int
-cmd_volumes_prune(struct cmd_ctx *ctx, char ***removed, long long *bytes)
+cmd_volumes_prune(struct cmd_ctx *ctx, char *const *filters, char ***removed, long long *bytes)
 {
     cleanup_err struct pcon_err err = { 0 };
     struct container *cv = NULL;
@@ -443,7 +444,7 @@ cmd_volumes_prune(struct cmd_ctx *ctx, char ***removed, long long *bytes)
         cleanup_strv char **users = volume_users(cv, cn, v[i].name);
         cleanup_free char *path = NULL;
         long long b;
-        if (users)
+        if (users || !cmd_prune_filter_match(filters, v[i].labels, v[i].created))
             continue;
         path = storage_volume_path(&ctx->st, v[i].name);
         b = fs_path_tree_size(path);
@@ -463,22 +464,28 @@ cmd_volumes_prune(struct cmd_ctx *ctx, char ***removed, long long *bytes)
 static int
 cmd_volume_prune(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    cleanup_strv char **removed = NULL;
+    cleanup_strv char **removed = NULL, **filters = NULL;
+    cleanup_err struct pcon_err err = { 0 };
     long long bytes = 0;
     bool force = false;
     char *arg;
     int opt, code;
 
     while ((opt = cmd_getopt(&cmd_volume_prune_def, argc, argv, &arg)) != -1) {
-        if (opt != 'f')
+        if (opt == VOL_FILTER)
+            strv_push(&filters, arg);
+        else if (opt == 'f')
+            force = cmd_flag_value(arg);
+        else
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
-        force = cmd_flag_value(arg);
     }
+    if (cmd_prune_filter_check(filters, &err) < 0)
+        return cmd_report(&err);
     if (!force
         && !cmd_confirm("WARNING! This will remove all volumes not used by at least one"
                         " container. The following volumes will be removed:"))
         return 0;
-    code = cmd_volumes_prune(ctx, &removed, &bytes);
+    code = cmd_volumes_prune(ctx, filters, &removed, &bytes);
     for (size_t i = 0; removed && removed[i]; i++)
         printf("%s\n", removed[i]);
     return code;

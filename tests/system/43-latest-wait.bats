@@ -215,4 +215,21 @@ load helpers
     assert_no_containers
     run pcon volume rm --time x vt
     assert_status 125
+    # prune --filter: label, label! and until, nothing else
+    local k1 k2
+    k1=$(pcon create --label keep=1 --name pk1 $IMAGE true)
+    k2=$(pcon create --name pk2 $IMAGE true)
+    run pcon container prune -f --filter label!=keep
+    assert_output "$k2"
+    run pcon container prune -f --filter until=2000-01-01T00:00:00Z
+    assert_output ""
+    run pcon container prune -f --filter name=pk1
+    assert_status 125
+    assert_output "Error: name=pk1 is an invalid filter"
+    pcon rm "$k1" >/dev/null
+    pcon volume create --label keep=1 vkeep >/dev/null
+    pcon volume create vgo >/dev/null
+    run pcon volume prune -f --filter label!=keep
+    assert_output vgo
+    pcon volume rm vkeep >/dev/null
 }
