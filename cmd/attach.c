@@ -12,14 +12,24 @@
 #include "../lib/cleanup.h"
 #include "cmd.h"
 
-enum { ATTACH_NO_STDIN = 0x300, ATTACH_SIG_PROXY };
+enum { ATTACH_NO_STDIN = 0x300, ATTACH_SIG_PROXY, ATTACH_DETACH_KEYS };
 
 static const struct cmd_opt attach_opts[] = {
+    { ATTACH_DETACH_KEYS, "detach-keys", 0, "KEYS",
+      "The keys that detach, the container running on (default ctrl-p,ctrl-q; \"\": none)" },
     { ATTACH_NO_STDIN, "no-stdin", 0, NULL, "Do not attach STDIN" },
     CMD_LATEST_OPT,
     { ATTACH_SIG_PROXY, "sig-proxy", 0, NULL, "Accepted for compatibility" },
     { 0 },
 };
+
+/* the detach keys came (the stdin feeder says so): gone, the container on */
+static void
+detached(int sig)
+{
+    (void) sig;
+    _exit(0);
+}
 
 static int
 cmd_attach(struct cmd_ctx *ctx, int argc, char **argv)
@@ -32,9 +42,16 @@ cmd_attach(struct cmd_ctx *ctx, int argc, char **argv)
     off_t from;
     char *arg;
     int opt, code;
+    unsigned char keys[32];
+    size_t nkeys = 0;
 
+    if (engine_detach_keys_parse("ctrl-p,ctrl-q", keys, &nkeys, &err) < 0)
+        return cmd_report(&err);
     while ((opt = cmd_getopt(&cmd_attach_def, argc, argv, &arg)) != -1) {
-        if (opt == ATTACH_NO_STDIN)
+        if (opt == ATTACH_DETACH_KEYS) {
+            if (engine_detach_keys_parse(arg, keys, &nkeys, &err) < 0)
+                return cmd_report(&err);
+        } else if (opt == ATTACH_NO_STDIN)
             no_stdin = cmd_flag_value(arg);
         else if (opt == 'l')
             latest = true;
@@ -57,7 +74,9 @@ cmd_attach(struct cmd_ctx *ctx, int argc, char **argv)
     from = cmd_logs_end(ctx, &c);
     if (c.cfg.interactive && !no_stdin) {
         rundir = engine_ctr_rundir(&ctx->st, c.cfg.id);
-        feeder = engine_attach_feed_stdin(rundir, &err);
+        if (nkeys)
+            signal(SIGUSR1, detached);
+        feeder = engine_attach_feed_stdin(rundir, keys, nkeys, &err);
         if (feeder < 0) {
             engine_ctr_free(&c);
             return cmd_report(&err);

@@ -3,8 +3,10 @@
  * socket is bound and reached through /proc/self/fd/N/attach, so that a
  * long run root stays within sun_path. */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -33,25 +35,37 @@ client_drop(struct attach_server *s, size_t i)
 }
 
 /* a client's stdin goes to the container's; its end is the container's
- * stdin ending (a terminal's goes on) */
+ * stdin ending (a terminal's goes on), unless it detached first: its
+ * out-of-band 'd' */
 static void
 client_cb(struct loop *l, int fd, uint32_t events, void *opaque)
 {
     struct attach_server *s = opaque;
     char buf[16384];
-    ssize_t n = read(fd, buf, sizeof buf);
+    ssize_t n;
     size_t i = 0;
 
     (void) l;
-    (void) events;
+    while (i < ATTACH_MAX_CLIENTS && s->clients[i] != fd)
+        i++;
+    if (events & EPOLLPRI) {
+        char b = 0;
+        if (recv(fd, &b, 1, MSG_OOB | MSG_DONTWAIT) == 1 && b == 'd') {
+            /* what came before the mark is the container's still */
+            while ((n = read(fd, buf, sizeof buf)) > 0 && s->stdin_w >= 0)
+                (void) fs_write_all(s->stdin_w, buf, (size_t) n);
+            if (i < ATTACH_MAX_CLIENTS)
+                client_drop(s, i); /* the client hears it: its end */
+            return;
+        }
+    }
+    n = read(fd, buf, sizeof buf);
     if (n > 0 && s->stdin_w >= 0) {
         (void) fs_write_all(s->stdin_w, buf, (size_t) n); /* the container may be gone */
         return;
     }
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return;
-    while (i < ATTACH_MAX_CLIENTS && s->clients[i] != fd)
-        i++;
     if (i < ATTACH_MAX_CLIENTS)
         client_drop(s, i);
     if (n == 0 && s->stdin_w >= 0 && !s->stdin_is_pty) {
@@ -75,7 +89,7 @@ accept_cb(struct loop *l, int fd, uint32_t events, void *opaque)
     if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0 && cred.uid == getuid())
         for (size_t i = 0; i < ATTACH_MAX_CLIENTS; i++)
             if (s->clients[i] < 0) {
-                if (loop_watch(l, c, EPOLLIN, client_cb, s, NULL) < 0)
+                if (loop_watch(l, c, EPOLLIN | EPOLLPRI, client_cb, s, NULL) < 0)
                     break;
                 s->clients[i] = c;
                 return;
@@ -128,21 +142,83 @@ engine_attach_close(struct attach_server *s)
     engine_attach_init(s);
 }
 
+int
+engine_detach_keys_parse(const char *spec, unsigned char out[32], size_t *n, struct pcon_err *err)
+{
+    cleanup_free char *buf = xstrdup(spec);
+    char *save = NULL;
+
+    *n = 0;
+    for (char *k = strtok_r(buf, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+        unsigned char c;
+        if (strlen(k) == 1)
+            c = (unsigned char) k[0];
+        else if (strncmp(k, "ctrl-", 5) == 0 && strlen(k) == 6
+                 && ((k[5] >= 'a' && k[5] <= 'z') || strchr("@[\\]^_", k[5])))
+            c = (unsigned char) (k[5] >= 'a' && k[5] <= 'z' ? k[5] - 'a' + 1 : k[5] - '@');
+        else
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid detach keys \"%s\": %s is not a key (a character or "
+                                  "ctrl-KEY)",
+                                  spec, k);
+        if (*n >= 32)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid detach keys \"%s\": too long",
+                                  spec);
+        out[(*n)++] = c;
+    }
+    return 0;
+}
+
+/* the parent is told (SIGUSR1) that the detach keys came: it goes, the
+ * container runs on */
 __attribute__((noreturn)) static void
-feed_stdin(const char *rundir)
+feed_stdin(const char *rundir, const unsigned char *detach, size_t ndetach)
 {
     int dfd = open(rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    char buf[16384];
+    char buf[16384], out[16384 + 32];
+    size_t matched = 0;
     ssize_t n;
 
     snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/attach", dfd);
     if (dfd < 0 || fd < 0 || connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0)
         _exit(1);
-    while ((n = TEMP_FAILURE_RETRY_INT(read(0, buf, sizeof buf))) > 0)
-        if (fs_write_all(fd, buf, (size_t) n) < 0)
+    while ((n = TEMP_FAILURE_RETRY_INT(read(0, buf, sizeof buf))) > 0) {
+        size_t o = 0;
+        for (ssize_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char) buf[i];
+            if (ndetach && c == detach[matched]) {
+                if (++matched == ndetach) {
+                    /* detached: said out of band, so that the monitor keeps
+                     * the container's stdin open; its closing of our
+                     * connection is the answer (a kernel without AF_UNIX
+                     * MSG_OOB: our end, the stdin's too) */
+                    if (o)
+                        (void) fs_write_all(fd, out, o);
+                    if (send(fd, "d", 1, MSG_OOB | MSG_NOSIGNAL) == 1)
+                        while (read(fd, buf, sizeof buf) > 0)
+                            ;
+                    (void) kill(getppid(), SIGUSR1);
+                    _exit(0);
+                }
+                continue;
+            }
+            /* a partial sequence that did not go on is the container's */
+            if (matched) {
+                memcpy(out + o, detach, matched);
+                o += matched;
+            }
+            matched = 0;
+            if (ndetach && c == detach[0]) {
+                matched = 1;
+                continue;
+            }
+            out[o++] = (char) c;
+        }
+        if (o && fs_write_all(fd, out, o) < 0)
             _exit(1);
+    }
     (void) shutdown(fd, SHUT_WR);
     while (read(fd, buf, sizeof buf) > 0)
         ;
@@ -150,7 +226,8 @@ feed_stdin(const char *rundir)
 }
 
 pid_t
-engine_attach_feed_stdin(const char *rundir, struct pcon_err *err)
+engine_attach_feed_stdin(const char *rundir, const unsigned char *detach, size_t ndetach,
+                         struct pcon_err *err)
 {
     pid_t pid;
 
@@ -159,6 +236,6 @@ engine_attach_feed_stdin(const char *rundir, struct pcon_err *err)
     if (pid < 0)
         return pcon_fail(err, errno, "fork the attach client");
     if (pid == 0)
-        feed_stdin(rundir);
+        feed_stdin(rundir, detach, ndetach);
     return pid;
 }

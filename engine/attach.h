@@ -32,7 +32,15 @@ void engine_attach_close(struct attach_server *s);
 
 /* The client: a child copying our stdin to the socket of the container
  * whose run directory is rundir; its end shuts the socket down, so the
- * container's stdin ends too. Returns the child's pid. */
-pid_t engine_attach_feed_stdin(const char *rundir, struct pcon_err *err);
+ * container's stdin ends too. The detach keys (ndetach of them; 0: none)
+ * are not copied: they end the child, which tells its parent with SIGUSR1.
+ * Returns the child's pid. */
+pid_t engine_attach_feed_stdin(const char *rundir, const unsigned char *detach, size_t ndetach,
+                               struct pcon_err *err);
+/* podman's --detach-keys: "ctrl-p,ctrl-q" (its default), keys each a
+ * character or ctrl-KEY, "" none; into out (room for 32), their count in
+ * *n, else -1 and the error */
+int engine_detach_keys_parse(const char *spec, unsigned char out[32], size_t *n,
+                             struct pcon_err *err);
 
 #endif

@@ -233,3 +233,28 @@ load helpers
     assert_output vgo
     pcon volume rm vkeep >/dev/null
 }
+
+@test "attach --detach-keys: ctrl-p,ctrl-q (or the keys given) detach, the container running on; a partial sequence is the container's" {
+    pcon run -d -i --name cat $IMAGE cat >/dev/null
+    run pcon attach cat < <(printf 'one\x10x\n'; sleep 1; printf '\x10\x11after\n')
+    assert_status 0
+    run pcon inspect --format '{{.State.Status}}' cat
+    assert_output running
+    run pcon logs cat
+    assert_output "one"$'\x10'"x"
+    # keys of one's own; "" for none: stdin's end is the container's then
+    run pcon attach --detach-keys ctrl-a,d cat < <(printf 'two\n'; sleep 1; printf '\x01d')
+    assert_status 0
+    run pcon inspect --format '{{.State.Status}}' cat
+    assert_output running
+    run pcon attach --detach-keys nope cat < /dev/null
+    assert_status 125
+    assert_output_contains "invalid detach keys"
+    run pcon attach --detach-keys "" cat < <(printf 'three\n')
+    assert_status 0
+    run pcon logs cat
+    assert_output "one"$'\x10'"x
+two
+three"
+    pcon rm -f -t 0 cat >/dev/null
+}
