@@ -91,6 +91,12 @@ static const struct cmd_opt create_opts[] = {
     { CO_NETWORK, "network", 0, "MODE",
       "The pod's network: slirp4netns[:OPTIONS] (default), none, host, ns:PATH" },
     { CO_NO_HOSTS, "no-hosts", 0, NULL, "Do not create /etc/hosts for the pod" },
+    { CO_IP, "ip", 0, "IPv4", "The pod's static IPv4 address (its one network)" },
+    { CO_IP6, "ip6", 0, "IPv6", "The pod's static IPv6 address (its one network, with IPv6)" },
+    { CO_MAC_ADDRESS, "mac-address", 0, "MAC", "The pod's MAC address on its (first) network" },
+    { CO_NETWORK_ALIAS, "network-alias", 0, "NAME", "Another name of the pod on its networks" },
+    { CO_LABEL_FILE, "label-file", 0, "FILE", "Read the pod's labels from a file" },
+    { CO_SYSCTL, "sysctl", 0, "KEY=VALUE", "A sysctl of the pod's namespaces (net.*, kernel.*)" },
     { 'p', "publish", 'p', "[IP:][HOSTPORT:]CTRPORT[/PROTO]", "Publish a port of the pod" },
     { POD_ID_FILE, "pod-id-file", 0, "FILE", "Write the pod ID to the file" },
     { POD_INFRA_PIDFILE, "infra-conmon-pidfile", 0, "FILE",
@@ -227,8 +233,16 @@ pod_create_cmdline(struct cmd_ctx *ctx, int argc, char **argv, struct pod *out)
         case CO_USERNS:
         case CO_UIDMAP:
         case CO_GIDMAP:
+        case CO_IP:
+        case CO_IP6:
+        case CO_MAC_ADDRESS:
+        case CO_NETWORK_ALIAS:
+        case CO_SYSCTL:
         case 'p':
             r = cmd_create_opt(&a, opt, arg, &err);
+            break;
+        case CO_LABEL_FILE:
+            r = cmd_label_file_read(arg, &labels, &err);
             break;
         default:
             cmd_create_args_free(&a);
@@ -256,6 +270,11 @@ pod_create_cmdline(struct cmd_ctx *ctx, int argc, char **argv, struct pod *out)
 
     if (r >= 0)
         r = cmd_create_net_finish(&a, &err);
+    if (r >= 0 && (a.aliases || a.o.static_ip || a.o.static_ip6 || a.o.static_mac)
+        && a.o.net.mode != NETNS_BRIDGE)
+        r = pcon_fail_kind(&err, PCON_ERR_USAGE, 0,
+                           "invalid config provided: networks and static ip/mac address can only"
+                           " be used with Bridge mode networking");
     if (r >= 0)
         r = cmd_store_open(ctx, &err);
     if (r < 0) {
@@ -271,6 +290,7 @@ pod_create_cmdline(struct cmd_ctx *ctx, int argc, char **argv, struct pod *out)
     }
     po.labels = labels;
     po.infra = a.o;
+    po.infra.net_aliases = a.aliases;
     po.infra.conmon_pidfile = infra_pidfile;
     /* inspect's CreateCommand: the whole command line */
     strv_push(&command, "pcon");

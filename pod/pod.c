@@ -372,10 +372,14 @@ infra_create(struct store *st, struct pod *p, const struct pod_create_opts *o, s
         io.cgroupns = "private"; /* the one its members join */
     io.replace = false;
     io.cidfile = NULL;
-    /* on user networks the pod answers to its name (as podman's infra) */
-    char *pod_alias[] = { p->cfg.name, NULL };
+    /* on user networks the pod answers to its name (as podman's infra),
+     * and to its --network-alias names */
+    cleanup_strv char **aliases = NULL;
+    strv_push(&aliases, p->cfg.name);
+    for (size_t i = 0; o->infra.net_aliases && o->infra.net_aliases[i]; i++)
+        strv_push(&aliases, o->infra.net_aliases[i]);
     if (io.net.mode == NETNS_BRIDGE)
-        io.net_aliases = pod_alias;
+        io.net_aliases = aliases;
     if (engine_ctr_create(st, &io, &c, err) < 0)
         return pcon_prefix(err, "create the infra container of pod %s", p->cfg.name);
     free(p->cfg.infra_id);

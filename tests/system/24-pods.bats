@@ -620,3 +620,26 @@ on-net"
     pcon pod rm -f -t 0 copy >/dev/null
     assert_no_containers
 }
+
+@test "pod create --ip, --ip6, --mac-address, --network-alias on a network, --sysctl and --label-file: the pod's, its members see them" {
+    pcon network create --subnet 10.66.0.0/24 --subnet fd66::/64 podnet >/dev/null
+    printf 'team=blue\n' > "$BATS_TEST_TMPDIR/labels"
+    pcon pod create --name addr --network podnet --ip 10.66.0.50 --ip6 fd66::50 \
+        --mac-address 02:66:00:00:00:50 --network-alias podalias \
+        --sysctl net.ipv4.ping_group_range="0 0" --label-file "$BATS_TEST_TMPDIR/labels" >/dev/null
+    run pcon run --rm --pod addr $IMAGE sh -c \
+        'ip -o addr show eth0 scope global; ip link show eth0; cat /proc/sys/net/ipv4/ping_group_range'
+    assert_output_contains "inet 10.66.0.50/24"
+    assert_output_contains "inet6 fd66::50/64"
+    assert_output_contains "link/ether 02:66:00:00:00:50"
+    assert_output_contains "0	0"
+    run pcon run --rm --network podnet $IMAGE nslookup podalias
+    assert_output_contains "Address: 10.66.0.50"
+    run pcon pod inspect --format '{{.Labels.team}}' addr
+    assert_output blue
+    pcon pod rm -f addr >/dev/null
+    run pcon pod create --network-alias x
+    assert_status 125
+    assert_output_contains "can only be used with Bridge mode networking"
+    pcon network rm podnet >/dev/null
+}
