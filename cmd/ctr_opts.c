@@ -26,6 +26,7 @@ cmd_create_args_init(struct create_args *a)
     a->o.stop_timeout = -1;
     a->o.shm_size = -1;
     a->o.pull = PULL_MISSING;
+    a->o.systemd = 1; /* podman's default: true */
     a->reg.tls_verify = -1;
 }
 
@@ -831,6 +832,17 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     }
     case CO_CGROUP_CONF:
         return engine_cgroup_conf_add(&o->limits, arg, err) < 0 ? -1 : 1;
+    case CO_SYSTEMD:
+        if (strcmp(arg, "true") == 0)
+            o->systemd = 1;
+        else if (strcmp(arg, "false") == 0)
+            o->systemd = 0;
+        else if (strcmp(arg, "always") == 0)
+            o->systemd = 2;
+        else
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "--systemd: invalid value \"%s\": true, false or always", arg);
+        return 1;
     case CO_CGROUP_PARENT:
         o->cgroup_parent = arg;
         return 1;

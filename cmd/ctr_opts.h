@@ -113,6 +113,7 @@ enum {
     CO_CPU_RT_PERIOD,
     CO_CPU_RT_RUNTIME,
     CO_DEVICE_CGROUP_RULE,
+    CO_SYSTEMD,
 };
 
 /* the cgroup options beyond the common limits: create's, update's, clone's */
@@ -260,6 +261,9 @@ enum {
           "The cgroup the container's goes in, below the delegated one" },                         \
         { CO_OOM_KILL_DISABLE, "oom-kill-disable", 0, NULL,                                        \
           "Recorded: cgroup v2 has no OOM killer switch" },                                        \
+        { CO_SYSTEMD, "systemd", 0, "true|false|always",                                           \
+          "systemd mode (for an init command, or always): tmpfs on /run, /run/lock, /tmp, "        \
+          "/var/log/journal, stopped by SIGRTMIN+3" },                                             \
         { CO_DEVICE_CGROUP_RULE, "device-cgroup-rule", 0, "RULE",                                  \
           "Refused: rootless containers get no device cgroup" },                                   \
         { CO_SHM_SIZE, "shm-size", 0, "SIZE", "Size of /dev/shm (default 64m)" },                  \

@@ -542,6 +542,7 @@ inspect_config(yajl_gen g, const struct ctr_config *cf)
     JG(json_gen_kv_str(g, "Image", cf->image_name));
     JG(json_gen_kv_str(g, "WorkingDir", cf->workdir ? cf->workdir : "/"));
     JG(json_gen_kv_int(g, "StopSignal", cf->stop_signal));
+    JG(json_gen_kv_bool(g, "SystemdMode", cf->systemd_on));
     JG(json_gen_kv_int(g, "Timeout", cf->timeout));
     JG(json_gen_kv_int(g, "StopTimeout", cf->stop_timeout));
     JG(json_gen_str(g, "Labels"));

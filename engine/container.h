@@ -135,8 +135,11 @@ struct ctr_config {
      * own where one can be had; cgroups_disabled: --cgroups disabled */
     struct cgroup_limits limits;
     bool cgroups_disabled;
-    char *cgroup_parent; /* --cgroup-parent: its cgroup below that one (cleaned, relative) */
-    long long shm_size;  /* --shm-size in bytes; 0: 64 MiB, podman's default */
+    char *cgroup_parent;  /* --cgroup-parent: its cgroup below that one (cleaned, relative) */
+    int systemd;          /* --systemd as given: 0 false, 1 true, 2 always */
+    bool systemd_on;      /* systemd mode (always, or true with an init for command) */
+    char **systemd_tmpfs; /* its tmpfs mounts, PATH:OPTS (those no mount of the user's hides) */
+    long long shm_size;   /* --shm-size in bytes; 0: 64 MiB, podman's default */
     bool init; /* --init: pcon's own init (pcon-infra -- ARGS) as PID 1, bound at /run/pcon-init */
     bool interactive, tty, rm;
     bool rmi; /* --rmi: its image (by the name it was made by) removed after it, if unused */
@@ -267,6 +270,7 @@ struct engine_create_opts {
     const char *tz, *init_path, *cgroupns, *oom_score_adj;
     struct cgroup_limits limits; /* parsed, not checked */
     const char *cgroup_parent;   /* --cgroup-parent, as given */
+    int systemd;                 /* --systemd: 0 false, 1 true (the default: for init), 2 always */
     bool cgroups_disabled;
     long long shm_size; /* bytes, -1: the default */
     const char *hostname;

@@ -49,6 +49,8 @@ extern char **environ;
  * --env-file, then -e; container and HOSTNAME are always pcon's. */
 /* --network container:X names X by its id from now on: a rename or a
  * reused name never moves this container to another's network */
+static void systemd_mode(struct ctr_config *g, const struct engine_create_opts *o);
+
 static int
 net_target_resolve(struct store *st, struct ctr_config *g, struct pcon_err *err)
 {
@@ -851,6 +853,7 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
         engine_spec_tmpfs_free(&t);
         strv_push(&g->tmpfs, o->tmpfs[i]);
     }
+    systemd_mode(g, o);
     if (!o->infra && image_volumes(st, g, ic.volumes, o->image_volume, err) < 0)
         goto out;
     /* a secret must be there when the container is made (and at each start) */
@@ -888,13 +891,46 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     g->restart_max = o->restart_max;
     g->log_driver = o->log_driver;
     g->log_max_size = o->log_max_size;
-    g->stop_signal = o->stop_signal > 0 ? o->stop_signal : SIGTERM;
+    g->stop_signal = o->stop_signal > 0 ? o->stop_signal : g->systemd_on ? SIGRTMIN + 3 : SIGTERM;
     g->stop_timeout = o->stop_timeout >= 0 ? o->stop_timeout : 10;
     g->timeout = o->timeout;
     r = 0;
 out:
     storage_image_config_free(&ic);
     return r;
+}
+
+/* podman's systemd mode (--systemd=always, or true with an init as the
+ * command): tmpfs on /run, /run/lock, /tmp and /var/log/journal (unless
+ * something else is mounted there), stopped by SIGRTMIN+3 */
+static void
+systemd_mode(struct ctr_config *g, const struct engine_create_opts *o)
+{
+    static const char *const dirs[] = { "/run", "/run/lock", "/tmp", "/var/log/journal" };
+    const char *cmd = g->args && g->args[0] ? g->args[0] : "";
+    const char *base = strrchr(cmd, '/') ? strrchr(cmd, '/') + 1 : cmd;
+
+    g->systemd = o->systemd;
+    g->systemd_on = o->systemd == 2
+                    || (o->systemd == 1
+                        && (strcmp(cmd, "/sbin/init") == 0 || strcmp(cmd, "/usr/sbin/init") == 0
+                            || strcmp(base, "init") == 0 || strcmp(base, "systemd") == 0));
+    if (!g->systemd_on)
+        return;
+    for (size_t d = 0; d < 4; d++) {
+        bool taken = false;
+        for (size_t i = 0; g->tmpfs && g->tmpfs[i] && !taken; i++)
+            taken =
+                strncmp(g->tmpfs[i], dirs[d], strlen(dirs[d])) == 0
+                && (g->tmpfs[i][strlen(dirs[d])] == '\0' || g->tmpfs[i][strlen(dirs[d])] == ':');
+        for (size_t i = 0; o->volumes && o->volumes[i] && !taken; i++) {
+            const char *c = strchr(o->volumes[i], ':');
+            taken = c && strncmp(c + 1, dirs[d], strlen(dirs[d])) == 0
+                    && (c[1 + strlen(dirs[d])] == '\0' || c[1 + strlen(dirs[d])] == ':');
+        }
+        if (!taken)
+            strv_push_take(&g->systemd_tmpfs, xasprintf("%s:rw,nosuid,nodev", dirs[d]));
+    }
 }
 
 static int

@@ -333,6 +333,7 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
         .userdata = m->rundir,
         .etc_skipped = engine_etc_files_skipped(&m->etc),
         .tmpfs = g->tmpfs,
+        .early_tmpfs = g->systemd_tmpfs,
         .read_only_tmpfs = g->read_only && !g->read_only_no_tmpfs,
         .host_ipc = g->ipc_ns && strcmp(g->ipc_ns, "host") == 0,
         .no_shm = g->ipc_ns && strcmp(g->ipc_ns, "none") == 0,

@@ -144,6 +144,19 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
         *perms++ = '\0';
         plan_add(plan, MOUNT_BIND, host, ctr)->ro = strchr(perms, 'w') == NULL;
     }
+    /* systemd mode's (podman's order: /run/.containerenv stays seen) */
+    for (size_t i = 0; o->early_tmpfs && o->early_tmpfs[i]; i++) {
+        struct tmpfs_mount t;
+        if (engine_spec_tmpfs_parse(o->early_tmpfs[i], &t, err) < 0) {
+            engine_mounts_plan_free(plan);
+            return -1;
+        }
+        op = plan_add(plan, MOUNT_FS, "tmpfs", t.dst);
+        op->fstype = "tmpfs";
+        op->flags = t.flags;
+        op->data = op->data_owned = steal_ptr(&t.data);
+        engine_spec_tmpfs_free(&t);
+    }
     if (o->localtime)
         plan_add(plan, MOUNT_BIND, o->localtime, "/etc/localtime")->ro = true;
     for (size_t i = 0; i < ETC_FILES; i++) {

@@ -49,13 +49,14 @@ struct mount_plan_opts {
     /* proc, sysfs, mqueue of a joined namespace its user namespace does not
      * own: MOUNT_JOINED_FS */
     bool joined_pid, joined_net, joined_ipc;
-    bool single_mapping;  /* no gid 5 for devpts */
-    const char *userdata; /* dir with hosts, resolv.conf, hostname, .containerenv */
-    unsigned etc_skipped; /* of those, not bound: engine_etc_files_skipped() */
-    const char *shm;      /* a directory bound at /dev/shm (a pod's), else a tmpfs of its own */
-    char *const *tmpfs;   /* --tmpfs PATH[:OPTS], checked at create */
-    bool read_only_tmpfs; /* --read-only: tmpfs on /tmp, /run, /var/tmp unless mounted there */
-    const char *init;     /* --init's program, bound read-only at /run/pcon-init, or NULL */
+    bool single_mapping;      /* no gid 5 for devpts */
+    const char *userdata;     /* dir with hosts, resolv.conf, hostname, .containerenv */
+    unsigned etc_skipped;     /* of those, not bound: engine_etc_files_skipped() */
+    const char *shm;          /* a directory bound at /dev/shm (a pod's), else a tmpfs of its own */
+    char *const *tmpfs;       /* --tmpfs PATH[:OPTS], checked at create */
+    char *const *early_tmpfs; /* systemd mode's, the same form: before the /etc files */
+    bool read_only_tmpfs;     /* --read-only: tmpfs on /tmp, /run, /var/tmp unless mounted there */
+    const char *init;         /* --init's program, bound read-only at /run/pcon-init, or NULL */
     bool host_pid;      /* --pid host: the host's /proc bound (no proc of its own can be mounted) */
     bool host_ipc;      /* --ipc host: the host's /dev/shm and /dev/mqueue bound */
     bool no_shm;        /* --ipc none: no /dev/shm */

@@ -167,6 +167,7 @@ engine_ctr_free(struct container *c)
     free(g->init_path);
     engine_cgroup_limits_free(&g->limits);
     free(g->cgroup_parent);
+    strv_free(g->systemd_tmpfs);
     strv_free(g->cap_add);
     strv_free(g->cap_drop);
     free(g->image_id);
@@ -337,6 +338,16 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->oom_score_set = json_get_int(root, "oom_score_adj", &v) && v >= -1000 && v <= 1000;
     g->oom_score_adj = g->oom_score_set ? (int) v : 0;
     g->cgroups_disabled = YAJL_IS_TRUE(json_get(root, "cgroups_disabled"));
+    g->systemd = json_get_int(root, "systemd", &v) && v >= 0 && v <= 2 ? (int) v : 1;
+    g->systemd_on = YAJL_IS_TRUE(json_get(root, "systemd_on"));
+    if (json_get_strv(root, "systemd_tmpfs", &g->systemd_tmpfs, err) < 0)
+        return -1;
+    for (size_t i = 0; g->systemd_tmpfs && g->systemd_tmpfs[i]; i++) {
+        struct tmpfs_mount t;
+        if (engine_spec_tmpfs_parse(g->systemd_tmpfs[i], &t, err) < 0)
+            return pcon_prefix(err, "invalid container record: systemd_tmpfs");
+        engine_spec_tmpfs_free(&t);
+    }
     {
         const char *cp = json_get_str(root, "cgroup_parent");
         cleanup_free char *clean = cp ? fs_path_clean_clamped(cp) : NULL;
@@ -581,6 +592,12 @@ engine_ctr_config_json(const struct ctr_config *g)
     }
     if (g->cgroup_parent)
         JG(json_gen_kv_str(gen, "cgroup_parent", g->cgroup_parent));
+    if (g->systemd != 1)
+        JG(json_gen_kv_int(gen, "systemd", g->systemd));
+    if (g->systemd_on)
+        JG(json_gen_kv_bool(gen, "systemd_on", true));
+    if (g->systemd_tmpfs)
+        JG(json_gen_kv_strv(gen, "systemd_tmpfs", g->systemd_tmpfs));
     if (g->read_only_no_tmpfs)
         JG(json_gen_kv_bool(gen, "read_only_no_tmpfs", true));
     if (g->tmpfs)

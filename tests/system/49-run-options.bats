@@ -171,3 +171,32 @@ rc=125"
     run -125 --separate-stderr pcon run --rm --chrootdirs jail $IMAGE true
     assert_one_error_line
 }
+
+@test "--systemd: always, or true for an init: tmpfs on /run, /run/lock, /tmp, /var/log/journal (/run/.containerenv still there), stopped by SIGRTMIN+3; false: none" {
+    run pcon run --rm --systemd=always $IMAGE sh -c \
+        'for d in /run /run/lock /tmp /var/log/journal; do grep -q " $d tmpfs " /proc/mounts && echo "$d"; done; ls -a /run | grep -c containerenv'
+    assert_output "/run
+/run/lock
+/tmp
+/var/log/journal
+1"
+    local id
+    id=$(pcon create --systemd=always $IMAGE true)
+    run pcon inspect --format '{{.Config.StopSignal}} {{.Config.SystemdMode}}' "$id"
+    assert_output "37 true"
+    pcon rm "$id" >/dev/null
+    id=$(pcon create $IMAGE /sbin/init)
+    run pcon inspect --format '{{.Config.StopSignal}} {{.Config.SystemdMode}}' "$id"
+    assert_output "37 true"
+    pcon rm "$id" >/dev/null
+    id=$(pcon create --systemd=false $IMAGE /sbin/init)
+    run pcon inspect --format '{{.Config.StopSignal}} {{.Config.SystemdMode}}' "$id"
+    assert_output "15 false"
+    pcon rm "$id" >/dev/null
+    # a --tmpfs of one's own stays as given
+    run pcon run --rm --systemd=always --tmpfs /tmp:size=1m $IMAGE sh -c 'grep " /tmp " /proc/mounts'
+    assert_output_contains "size=1024k"
+    run pcon run --rm --systemd=maybe $IMAGE true
+    assert_status 125
+    assert_output 'Error: --systemd: invalid value "maybe": true, false or always'
+}
