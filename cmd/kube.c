@@ -6,14 +6,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../builder/build.h"
 #include "../engine/container.h"
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
 #include "../pod/kube.h"
 #include "../pod/pod.h"
+#include "../storage/image.h"
+#include "../storage/lock.h"
 #include "../storage/volume.h"
 #include "cmd.h"
 #include "ctr_report.h"
@@ -30,6 +34,21 @@ enum {
     KUBE_LOG_DRIVER,
     KUBE_SERVICE,
     KUBE_FILENAME,
+    KUBE_BUILD,
+    KUBE_CONTEXT_DIR,
+};
+
+/* kube play's options for every container (registry, log, annotations)
+ * and for the pod (its infra's network options, user namespace) */
+struct play_extra {
+    struct {
+        int id;
+        const char *arg;
+    } member[64], pod[16];
+    size_t nmember, npod;
+    int build;               /* --build: 1 always, 0 never, -1 (default) when missing */
+    const char *context_dir; /* where a container's image may have its build directory */
+    bool quiet;
 };
 
 static char *
@@ -68,7 +87,8 @@ opt(struct create_args *a, int id, const char *arg, struct pcon_err *err)
 /* one container of the pod, made through the same options run takes */
 static int
 member_create(struct cmd_ctx *ctx, const struct kube_pod *kp, const struct kube_container *kc,
-              const char *pod_id, const char *log_driver, char **out_id, struct pcon_err *err)
+              const char *pod_id, const char *log_driver, const struct play_extra *x, char **out_id,
+              struct pcon_err *err)
 {
     struct create_args a;
     struct container c;
@@ -89,6 +109,9 @@ member_create(struct cmd_ctx *ctx, const struct kube_pod *kp, const struct kube_
         goto out;
     for (size_t i = 0; kc->env && kc->env[i]; i++)
         if (opt(&a, 'e', kc->env[i], err) < 0)
+            goto out;
+    for (size_t i = 0; i < x->nmember; i++)
+        if (opt(&a, x->member[i].id, x->member[i].arg, err) < 0)
             goto out;
     for (size_t i = 0; kc->cap_add && kc->cap_add[i]; i++)
         if (opt(&a, CO_CAP_ADD, kc->cap_add[i], err) < 0)
@@ -140,9 +163,69 @@ out:
 
 /* the pod (its infra publishing the containers' hostPorts), its volumes,
  * its containers; nothing of it stays when one fails */
+/* --build: the image of a container built from the directory of its name
+ * beside the YAML (or in --context-dir), when it has a Containerfile */
+static int
+image_build(struct cmd_ctx *ctx, const struct kube_container *kc, const struct play_extra *x,
+            struct pcon_err *err)
+{
+    const char *slash = strrchr(kc->image, '/');
+    cleanup_free char *base = xstrdup(slash ? slash + 1 : kc->image), *dir = NULL;
+    cleanup_free char *canon = NULL;
+    struct stat st;
+    bool have = false;
+    char *colon = strchr(base, ':');
+
+    if (x->build == 0)
+        return 0;
+    if (colon)
+        *colon = '\0';
+    dir = xasprintf("%s/%s", x->context_dir, base);
+    if (!(stat(dir, &st) == 0 && S_ISDIR(st.st_mode)))
+        return 0;
+    {
+        cleanup_free char *cf = xasprintf("%s/Containerfile", dir),
+                          *df = xasprintf("%s/Dockerfile", dir);
+        if (access(cf, F_OK) < 0 && access(df, F_OK) < 0)
+            return 0;
+    }
+    if (x->build < 0) {
+        struct image img = { 0 };
+        cleanup_close int lock = storage_lock(&ctx->st, false, NULL);
+        have = lock >= 0 && storage_image_lookup(&ctx->st, kc->image, &img, NULL) == 0;
+        storage_image_free(&img);
+        if (have)
+            return 0;
+    }
+    {
+        char id[65];
+        int status = 0;
+        char *tags[] = { (char *) kc->image, NULL };
+        struct build_opts bo = { .context = dir,
+                                 .tags = tags,
+                                 .timestamp = -1,
+                                 .out = x->quiet ? NULL : stderr,
+                                 .quiet = x->quiet,
+                                 .run_status = &status,
+                                 .skip_unused = true };
+        FILE *null = NULL;
+        int r;
+        if (bo.out == NULL)
+            bo.out = null = fopen("/dev/null", "we");
+        r = bo.out ? builder_build(&ctx->st, &bo, id, err)
+                   : pcon_fail(err, errno, "open /dev/null");
+        if (null)
+            fclose(null);
+        if (r < 0)
+            return pcon_prefix(err, "build %s from %s", kc->image, dir);
+    }
+    return 0;
+}
+
 static int
 pod_play(struct cmd_ctx *ctx, const struct kube_pod *kp, const char *network,
-         const char *log_driver, bool replace, bool start, char ***ids, struct pcon_err *err)
+         const char *log_driver, bool replace, bool start, const struct play_extra *x, char ***ids,
+         struct pcon_err *err)
 {
     struct create_args a;
     struct pod_create_opts po = { 0 };
@@ -188,6 +271,10 @@ pod_play(struct cmd_ctx *ctx, const struct kube_pod *kp, const char *network,
             strv_push(&command, spec);
             r = opt(&a, 'p', spec, err);
         }
+    for (size_t i = 0; r == 0 && i < x->npod; i++)
+        r = opt(&a, x->pod[i].id, x->pod[i].arg, err);
+    for (size_t i = 0; r == 0 && i < kp->nctrs; i++)
+        r = image_build(ctx, &kp->ctrs[i], x, err);
     if (r == 0)
         r = cmd_create_net_finish(&a, err);
     if (r < 0) {
@@ -214,6 +301,7 @@ pod_play(struct cmd_ctx *ctx, const struct kube_pod *kp, const char *network,
     po.share = POD_SHARE_DEFAULT;
     po.argv = command;
     po.infra = a.o;
+    po.infra.net_aliases = a.aliases;
     r = pod_create(&ctx->st, &po, &p, err);
     cmd_create_args_free(&a);
     if (r < 0)
@@ -221,7 +309,7 @@ pod_play(struct cmd_ctx *ctx, const struct kube_pod *kp, const char *network,
     strv_push(ids, p.cfg.id);
     for (size_t i = 0; r == 0 && i < kp->nctrs; i++) {
         char *id = NULL;
-        r = member_create(ctx, kp, &kp->ctrs[i], p.cfg.id, log_driver, &id, err);
+        r = member_create(ctx, kp, &kp->ctrs[i], p.cfg.id, log_driver, x, &id, err);
         if (r == 0)
             strv_push_take(ids, id);
     }
@@ -276,6 +364,19 @@ static const struct cmd_opt play_opts[] = {
     { KUBE_NETWORK, "network", 0, "NET", "The pods' network (a user network, or a mode)" },
     { KUBE_REPLACE, "replace", 0, NULL, "Replace pods that exist already" },
     { KUBE_START, "start", 0, "BOOL", "Start the pods (default true)" },
+    { CO_ANNOTATION, "annotation", 0, "KEY=VALUE", "An annotation on every container" },
+    { KUBE_BUILD, "build", 0, NULL,
+      "Build a container's image from the directory of its name (default: when missing; false:"
+      " never)" },
+    { KUBE_CONTEXT_DIR, "context-dir", 0, "DIR",
+      "Where those directories are (default: the YAML file's)" },
+    { CO_IP, "ip", 0, "IP", "The pod's static IP address on its network" },
+    { CO_LOG_OPT, "log-opt", 0, "KEY=VALUE", "A logging option of every container" },
+    { CO_MAC_ADDRESS, "mac-address", 0, "MAC", "The pod's static MAC address" },
+    { CO_NO_HOSTS, "no-hosts", 0, NULL, "Do not create /etc/hosts for the pods" },
+    { 'q', "quiet", 'q', NULL, "Pull and build without progress" },
+    { CO_USERNS, "userns", 0, "MODE", "The pods' user namespace (as pod create's)" },
+    CMD_REG_OPTS,
     { 0 },
 };
 
@@ -287,12 +388,35 @@ play_or_down(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char **ar
     const char *network = NULL, *log_driver = NULL, *configmap = NULL;
     bool replace = false, start = true;
     struct kube_file f;
+    struct play_extra x = { .build = -1 };
+    cleanup_free char *yaml_dir = NULL;
     size_t len = 0;
     char *arg;
     int o, code = 0;
 
     while ((o = cmd_getopt(def, argc, argv, &arg)) != -1) {
+        if ((o == CO_ANNOTATION || o == CO_LOG_OPT || o == CMD_OPT_AUTHFILE || o == CMD_OPT_CERT_DIR
+             || o == CMD_OPT_CREDS || o == CMD_OPT_TLS_VERIFY || o == 'q')
+            && x.nmember < 64) {
+            x.member[x.nmember].id = o == 'q' ? CO_QUIET : o;
+            x.member[x.nmember++].arg = arg;
+            if (o == 'q')
+                x.quiet = cmd_flag_value(arg);
+            continue;
+        }
+        if ((o == CO_IP || o == CO_MAC_ADDRESS || o == CO_NO_HOSTS || o == CO_USERNS)
+            && x.npod < 16) {
+            x.pod[x.npod].id = o;
+            x.pod[x.npod++].arg = arg;
+            continue;
+        }
         switch (o) {
+        case KUBE_BUILD:
+            x.build = cmd_flag_value(arg) ? 1 : 0;
+            break;
+        case KUBE_CONTEXT_DIR:
+            x.context_dir = arg;
+            break;
         case KUBE_DOWN:
             down = cmd_flag_value(arg);
             break;
@@ -321,12 +445,18 @@ play_or_down(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char **ar
         || (configmap && (cmaps = file_read(configmap, NULL, &err)) == NULL)
         || kube_parse(text, len, cmaps, &f, &err) < 0 || cmd_store_open(ctx, &err) < 0)
         return cmd_report(&err);
+    if (x.context_dir == NULL) {
+        const char *sl = strrchr(argv[optind], '/');
+        yaml_dir = sl ? xstrndup(argv[optind], (size_t) (sl - argv[optind])) : xstrdup(".");
+        x.context_dir = *yaml_dir ? yaml_dir : "/";
+    }
     if (down) {
         code = kube_down(ctx, &f, &err);
     } else {
         for (size_t i = 0; i < f.npods; i++) {
             cleanup_strv char **ids = NULL;
-            if (pod_play(ctx, &f.pods[i], network, log_driver, replace, start, &ids, &err) < 0) {
+            if (pod_play(ctx, &f.pods[i], network, log_driver, replace, start, &x, &ids, &err)
+                < 0) {
                 code = cmd_report(&err);
                 break;
             }

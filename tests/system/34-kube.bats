@@ -274,3 +274,49 @@ false"
     assert_status 0
     assert_no_containers
 }
+
+@test "kube play builds an image from the directory of its name (--build, --context-dir); --annotation, --no-hosts, --network with --ip and --mac-address, -q" {
+    local d=$BATS_TEST_TMPDIR/kb
+    mkdir -p "$d/kbuilt" "$BATS_TEST_TMPDIR/elsewhere/kbuilt"
+    printf 'FROM %s\nRUN echo built-here > /built\n' "$IMAGE" >"$d/kbuilt/Containerfile"
+    printf 'FROM %s\nRUN echo built-elsewhere > /built\n' "$IMAGE" >"$BATS_TEST_TMPDIR/elsewhere/kbuilt/Containerfile"
+    cat >"$d/pod.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kb
+spec:
+  containers:
+  - name: main
+    image: localhost/kbuilt:1
+    command: [sh, -c, "trap 'exit 0' TERM; while :; do sleep 1; done"]
+YAML
+    # missing: built from the directory beside the YAML
+    run pcon kube play -q --annotation team=blue --no-hosts "$d/pod.yaml"
+    assert_status 0
+    run pcon exec kb-main cat /built
+    assert_output built-here
+    run pcon inspect --format '{{index .Config.Annotations "team"}}' kb-main
+    assert_output blue
+    run pcon exec kb-main cat /etc/hosts
+    refute_output_contains "kb-main"
+    pcon kube down "$d/pod.yaml" >/dev/null
+    # there already: kept, unless --build; --build=false never builds
+    run pcon kube play -q --build --context-dir "$BATS_TEST_TMPDIR/elsewhere" "$d/pod.yaml"
+    run pcon exec kb-main cat /built
+    assert_output built-elsewhere
+    pcon kube down "$d/pod.yaml" >/dev/null
+    pcon rmi localhost/kbuilt:1 >/dev/null
+    run pcon kube play -q --build=false "$d/pod.yaml"
+    assert_status 125
+    # the pod's address on a network
+    pcon network create --subnet 10.67.0.0/24 kbnet >/dev/null
+    sed -i "s|localhost/kbuilt:1|$IMAGE|" "$d/pod.yaml"
+    run pcon kube play --network kbnet --ip 10.67.0.40 --mac-address 02:67:00:00:00:40 "$d/pod.yaml"
+    assert_status 0
+    run pcon exec kb-main sh -c 'ip -o -4 addr show eth0; ip link show eth0'
+    assert_output_contains "inet 10.67.0.40/24"
+    assert_output_contains "link/ether 02:67:00:00:00:40"
+    pcon kube down "$d/pod.yaml" >/dev/null
+    pcon network rm kbnet >/dev/null
+}
