@@ -85,7 +85,10 @@ cmd_image_inspect_json(struct store *st, const struct image *img, struct pcon_er
     JG(yajl_gen_map_close(g));
     JG(json_gen_str(g, "History"));
     JG(gen_copy(g, json_get_arr(cv, "history"), true));
-    JG(json_gen_kv_strv(g, "NamesHistory", img->names ? img->names : (char *[]){ NULL }));
+    JG(json_gen_kv_strv(g, "NamesHistory",
+                        img->names_history ? img->names_history
+                        : img->names       ? img->names
+                                           : (char *[]){ NULL }));
     JG(yajl_gen_map_close(g));
     return json_gen_take(g, NULL);
 fail:

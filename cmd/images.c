@@ -16,7 +16,7 @@
 #include "format.h"
 #include "image_report.h"
 
-enum { IMG_NO_TRUNC = 0x300, IMG_FORMAT, IMG_FILTER, IMG_DIGESTS, IMG_SORT };
+enum { IMG_NO_TRUNC = 0x300, IMG_FORMAT, IMG_FILTER, IMG_DIGESTS, IMG_SORT, IMG_HISTORY };
 
 /* one row; digest: the manifest's, or "" when the output does not show it */
 static char *
@@ -52,6 +52,11 @@ image_row(struct store *st, const struct image *img, const char *name, const cha
         JG(json_gen_kv_str(g, "Tag", tag));
         JG(json_gen_kv_str(g, "CreatedSince", since));
         JG(json_gen_kv_str(g, "CreatedHuman", since));
+        {
+            char **h = img->names_history ? img->names_history : img->names;
+            cleanup_free char *joined = h ? strv_join(h, ", ") : xstrdup("");
+            JG(json_gen_kv_str(g, "History", joined));
+        }
         JG(json_gen_str(g, "Size"));
         JG(json_gen_str(g, size));
     }
@@ -68,6 +73,7 @@ static const struct cmd_opt images_opts[] = {
       "Filter: reference=PATTERN, dangling=true|false, label=KEY[=VALUE], before=IMAGE,"
       " since=IMAGE" },
     { IMG_FORMAT, "format", 0, "FORMAT", "Pretty-print with a Go template, or json" },
+    { IMG_HISTORY, "history", 0, NULL, "Display the names each image has had" },
     { 'n', "noheading", 'n', NULL, "Do not print the column headings" },
     { IMG_NO_TRUNC, "no-trunc", 0, NULL, "Do not truncate the output" },
     { 'q', "quiet", 'q', NULL, "Display only image IDs" },
@@ -200,7 +206,7 @@ image_match(struct store *st, const struct image_filters *f, const struct image 
 
 struct images_args {
     struct image_filters f;
-    bool quiet, no_trunc, noheading, digests, all;
+    bool quiet, no_trunc, noheading, digests, all, history;
     const char *fmt, *sort;
 };
 
@@ -273,6 +279,9 @@ images_parse(struct cmd_ctx *ctx, struct images_args *a, int argc, char **argv)
         case 'q':
             a->quiet = cmd_flag_value(arg);
             break;
+        case IMG_HISTORY:
+            a->history = cmd_flag_value(arg);
+            break;
         case IMG_SORT:
             if (strcmp(arg, "created") != 0 && strcmp(arg, "id") != 0
                 && strcmp(arg, "repository") != 0 && strcmp(arg, "size") != 0
@@ -331,15 +340,16 @@ images_print(const struct images_args *a, char **rows)
 {
     static const char *const headers[] = { "ID",      "IMAGE ID",     "CreatedSince",
                                            "CREATED", "CreatedHuman", "CREATED",
-                                           NULL };
+                                           "History", "HISTORY",      NULL };
     cleanup_err struct pcon_err err = { 0 };
     cleanup_free char *own_fmt = NULL;
     const char *fmt = a->fmt;
 
     if (fmt == NULL)
         fmt = own_fmt =
-            xasprintf("%s{{.Repository}}\\t{{.Tag}}\\t%s{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}",
-                      a->noheading ? "" : "table ", a->digests ? "{{.Digest}}\\t" : "");
+            xasprintf("%s{{.Repository}}\\t{{.Tag}}\\t%s{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}%s",
+                      a->noheading ? "" : "table ", a->digests ? "{{.Digest}}\\t" : "",
+                      a->history ? "\\t{{.History}}" : "");
     if (cmd_format_print(fmt, rows, headers, &err) < 0)
         return cmd_report(&err);
     return 0;

@@ -26,6 +26,7 @@ storage_image_free(struct image *img)
     strv_free(img->names);
     strv_free(img->layers);
     free(img->created);
+    strv_free(img->names_history);
     memset(img, 0, sizeof *img);
 }
 
@@ -59,7 +60,8 @@ image_read(struct store *st, const char *id, struct image *out, struct pcon_err 
     if (root == NULL)
         return pcon_prefix(err, "image %.12s", id);
     if (json_get_strv(root, "names", &out->names, err) < 0
-        || json_get_strv(root, "layers", &out->layers, err) < 0)
+        || json_get_strv(root, "layers", &out->layers, err) < 0
+        || json_get_strv(root, "names_history", &out->names_history, err) < 0)
         return pcon_prefix(err, "image %.12s", id);
     for (size_t i = 0; out->layers && out->layers[i]; i++)
         if (!hex64_valid(out->layers[i])) {
@@ -89,6 +91,17 @@ image_write(struct store *st, int dfd, const struct image *img, struct pcon_err 
     JG(json_gen_kv_strv(g, "names", img->names ? img->names : (char *[]){ NULL }));
     JG(json_gen_kv_strv(g, "layers", img->layers));
     JG(json_gen_kv_str(g, "created", img->created));
+    {
+        /* the names it has now first, then those it had, once each */
+        cleanup_strv char **hist = NULL;
+        for (size_t i = 0; img->names && img->names[i]; i++)
+            strv_push(&hist, img->names[i]);
+        for (size_t i = 0; img->names_history && img->names_history[i]; i++)
+            if (!strv_contains(hist, img->names_history[i]) && strv_len(hist) < 64)
+                strv_push(&hist, img->names_history[i]);
+        if (hist)
+            JG(json_gen_kv_strv(g, "names_history", hist));
+    }
     JG(yajl_gen_map_close(g));
     text = json_gen_take(g, &len);
     return fs_write_atomic(dfd, "image.json", text, len, 0600, true, err);

@@ -34,6 +34,7 @@ struct image {
     char **names;  /* "localhost/bb:latest" */
     char **layers; /* chain ids (hex), base first */
     char *created;
+    char **names_history; /* every name it had, the newest first (podman's NamesHistory) */
 };
 
 /* Finds an image by id, id prefix, full name or short name. Call with the

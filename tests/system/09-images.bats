@@ -158,3 +158,17 @@ localhost/f1"
     pcon rmi -f localhost/f1 localhost/f2 >/dev/null
     pcon image prune >/dev/null
 }
+
+@test "images --history and NamesHistory: the names an image has had, untagged ones too" {
+    pcon tag $IMAGE localhost/histo:one
+    pcon tag $IMAGE localhost/histo:two
+    pcon untag $IMAGE localhost/histo:one
+    run pcon image inspect --format '{{json .NamesHistory}}' $IMAGE
+    assert_output_contains '"localhost/histo:two"'
+    assert_output_contains '"localhost/histo:one"'
+    run pcon images --history --format '{{.History}}' localhost/histo
+    assert_output_contains "localhost/histo:one"
+    run pcon images --history localhost/histo
+    assert_output_contains "HISTORY"
+    pcon untag $IMAGE localhost/histo:two
+}
