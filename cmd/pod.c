@@ -38,6 +38,7 @@ enum {
     POD_CTR_STATUS,
     POD_NOHEADING,
     POD_SORT,
+    POD_NS,
     POD_INFRA_IMAGE,
     POD_INFRA_COMMAND,
     POD_SHARE_PARENT,
@@ -810,6 +811,7 @@ static const struct cmd_opt ps_opts[] = {
     { POD_NOHEADING, "noheading", 0, NULL, "Do not print headers" },
     { 'q', "quiet", 'q', NULL, "Print the numeric IDs of the pods only" },
     { POD_SORT, "sort", 0, "KEY", "Sort by created, id, name or number (default created)" },
+    { POD_NS, "ns", 0, NULL, "Display the pods' cgroup and namespace" },
     { 0 },
 };
 
@@ -824,6 +826,10 @@ static const char *const ps_headers[] = {
     "CREATED",
     "InfraID",
     "INFRA ID",
+    "Cgroup",
+    "CGROUP",
+    "Namespace",
+    "NAMESPACES",
     "NumberOfContainers",
     "# OF CONTAINERS",
     "ContainerNames",
@@ -933,7 +939,11 @@ pod_ps_row(const struct pod *p, const struct container *v, size_t n, bool templa
     cleanup_free char *sinfra = xstrndup(p->cfg.infra_id, (size_t) idlen);
 
     JG(yajl_gen_map_open(g));
-    JG(json_gen_kv_str(g, "Cgroup", ""));
+    {
+        /* its cgroup below the delegated one, as the members' are in it */
+        cleanup_free char *cg = p->cfg.share_parent ? engine_cgroup_pod(p->cfg.id) : xstrdup("");
+        JG(json_gen_kv_str(g, "Cgroup", cg));
+    }
     if (!template) {
         JG(json_gen_str(g, "Containers"));
         JG(yajl_gen_array_open(g));
@@ -982,7 +992,7 @@ cmd_pod_ps(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **filters = NULL, **rows = NULL;
-    bool quiet = false, no_trunc = false, names = false, ids = false, statuses = false;
+    bool quiet = false, no_trunc = false, names = false, ids = false, statuses = false, ns = false;
     bool noheading = false, latest = false;
     const char *fmt = NULL, *sort = NULL;
     cleanup_free char *table = NULL;
@@ -1019,6 +1029,9 @@ cmd_pod_ps(struct cmd_ctx *ctx, int argc, char **argv)
             break;
         case 'l':
             latest = true;
+            break;
+        case POD_NS:
+            ns = cmd_flag_value(arg);
             break;
         case POD_SORT:
             if (strcmp(arg, "created") != 0 && strcmp(arg, "id") != 0 && strcmp(arg, "name") != 0
@@ -1077,9 +1090,9 @@ cmd_pod_ps(struct cmd_ctx *ctx, int argc, char **argv)
         return 0;
     if (fmt == NULL) {
         table = xasprintf(
-            "table {{.ID}}\\t{{.Name}}\\t{{.Status}}\\t{{.Created}}\\t{{.InfraID}}%s%s%s%s",
-            ids ? "\\t{{.ContainerIds}}" : "", names ? "\\t{{.ContainerNames}}" : "",
-            statuses ? "\\t{{.ContainerStatuses}}" : "",
+            "table {{.ID}}\\t{{.Name}}\\t{{.Status}}\\t{{.Created}}\\t{{.InfraID}}%s%s%s%s%s",
+            ns ? "\\t{{.Cgroup}}\\t{{.Namespace}}" : "", ids ? "\\t{{.ContainerIds}}" : "",
+            names ? "\\t{{.ContainerNames}}" : "", statuses ? "\\t{{.ContainerStatuses}}" : "",
             ids || names || statuses ? "" : "\\t{{.NumberOfContainers}}");
         fmt = table;
     }

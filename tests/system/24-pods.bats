@@ -643,3 +643,19 @@ on-net"
     assert_output_contains "can only be used with Bridge mode networking"
     pcon network rm podnet >/dev/null
 }
+
+@test "pod ps --ns: the pod's cgroup (its members' parent) and namespace columns" {
+    local id
+    id=$(pcon pod create --name nsp)
+    run pcon pod ps --ns
+    assert_output_contains "CGROUP"
+    assert_output_contains "NAMESPACES"
+    assert_output_contains "pcon-pod-$id"
+    run pcon pod ps --format '{{.Cgroup}}'
+    assert_output "pcon-pod-$id"
+    pcon pod rm nsp >/dev/null
+    id=$(pcon pod create --share-parent=false --name nsp2)
+    run pcon pod ps --format '[{{.Cgroup}}]'
+    assert_output "[]"
+    pcon pod rm nsp2 >/dev/null
+}
