@@ -165,18 +165,19 @@ extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_uns
     cmd_pod_stop_def, cmd_pod_kill_def, cmd_pod_restart_def, cmd_pod_top_def, cmd_pod_prune_def,
     cmd_pod_pause_def, cmd_pod_unpause_def, cmd_pod_logs_def, cmd_volume_def, cmd_volume_create_def,
     cmd_volume_exists_def, cmd_volume_export_def, cmd_volume_import_def, cmd_volume_inspect_def,
-    cmd_volume_ls_def, cmd_volume_prune_def, cmd_volume_rm_def, cmd_network_def,
-    cmd_network_create_def, cmd_network_exists_def, cmd_network_inspect_def, cmd_network_ls_def,
-    cmd_network_prune_def, cmd_network_rm_def, cmd_network_connect_def, cmd_network_disconnect_def,
-    cmd_generate_def, cmd_generate_systemd_def, cmd_kube_def, cmd_kube_play_def, cmd_kube_down_def,
-    cmd_kube_generate_def, cmd_play_def, cmd_quadlet_def, cmd_stats_def, cmd_update_def,
-    cmd_commit_def, cmd_diff_def, cmd_history_def, cmd_build_def, cmd_export_def, cmd_pod_stats_def,
-    cmd_system_def, cmd_system_df_def, cmd_system_prune_def, cmd_system_migrate_def,
-    cmd_system_renumber_def, cmd_system_reset_def, cmd_secret_def, cmd_secret_create_def,
-    cmd_secret_ls_def, cmd_secret_inspect_def, cmd_secret_rm_def, cmd_events_def,
-    cmd_healthcheck_def, cmd_healthcheck_run_def, cmd_manifest_def, cmd_manifest_add_def,
-    cmd_manifest_annotate_def, cmd_manifest_create_def, cmd_manifest_exists_def,
-    cmd_manifest_inspect_def, cmd_manifest_push_def, cmd_manifest_remove_def, cmd_manifest_rm_def;
+    cmd_volume_ls_def, cmd_volume_prune_def, cmd_volume_rm_def, cmd_volume_reload_def,
+    cmd_network_def, cmd_network_create_def, cmd_network_exists_def, cmd_network_inspect_def,
+    cmd_network_ls_def, cmd_network_prune_def, cmd_network_rm_def, cmd_network_connect_def,
+    cmd_network_disconnect_def, cmd_generate_def, cmd_generate_systemd_def, cmd_kube_def,
+    cmd_kube_play_def, cmd_kube_down_def, cmd_kube_generate_def, cmd_play_def, cmd_quadlet_def,
+    cmd_stats_def, cmd_update_def, cmd_commit_def, cmd_diff_def, cmd_history_def, cmd_build_def,
+    cmd_export_def, cmd_pod_stats_def, cmd_system_def, cmd_system_df_def, cmd_system_prune_def,
+    cmd_system_migrate_def, cmd_system_renumber_def, cmd_system_reset_def, cmd_secret_def,
+    cmd_secret_create_def, cmd_secret_ls_def, cmd_secret_inspect_def, cmd_secret_rm_def,
+    cmd_events_def, cmd_healthcheck_def, cmd_healthcheck_run_def, cmd_manifest_def,
+    cmd_manifest_add_def, cmd_manifest_annotate_def, cmd_manifest_create_def,
+    cmd_manifest_exists_def, cmd_manifest_inspect_def, cmd_manifest_push_def,
+    cmd_manifest_remove_def, cmd_manifest_rm_def;
 /* every top-level command (*n of them), and the global options' table */
 const struct cmd_def *const *cmd_commands(size_t *n);
 

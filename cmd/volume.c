@@ -582,11 +582,37 @@ const struct cmd_def cmd_volume_import_def = {
     NULL,
 };
 
+/* podman's: the volumes of volume plugins added and removed as the plugins
+ * have them. pcon has the local driver alone, whose volumes are always
+ * the store's: nothing to add or remove (podman prints nothing then) */
+static int
+cmd_volume_reload(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    char *arg;
+    int opt;
+
+    while ((opt = cmd_getopt(&cmd_volume_reload_def, argc, argv, &arg)) != -1)
+        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    if (optind < argc)
+        return cmd_usage_error(&cmd_volume_reload_def, "accepts 0 arg(s), received %d",
+                               argc - optind);
+    return cmd_store_open(ctx, &err) < 0 ? cmd_report(&err) : 0;
+}
+
+const struct cmd_def cmd_volume_reload_def = {
+    "volume reload",
+    cmd_volume_reload,
+    "Reload the volumes of volume plugins (pcon has the local driver alone: none to reload)",
+    "",
+    NULL,
+};
+
 static const struct cmd_def *const volume_subcommands[] = {
     &cmd_volume_create_def,  &cmd_volume_exists_def,  &cmd_volume_export_def,
     &cmd_volume_import_def,  &cmd_volume_inspect_def, &cmd_volume_ls_def,
     &cmd_volume_prune_def,   &cmd_volume_rm_def,      &cmd_volume_mount_def,
-    &cmd_volume_unmount_def,
+    &cmd_volume_unmount_def, &cmd_volume_reload_def,
 };
 
 static int

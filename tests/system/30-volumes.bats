@@ -216,3 +216,15 @@ PY
     [ "$stderr" = 'Error: invalid image-volume type "nope". Pick one of bind, tmpfs, or ignore' ]
     pcon rmi localhost/withvol >/dev/null
 }
+
+@test "volume reload: no volume plugins, nothing added or removed, the volumes as they were" {
+    pcon volume create stays >/dev/null
+    run pcon volume reload
+    assert_status 0
+    assert_output ""
+    run pcon volume ls -q
+    assert_output stays
+    run pcon volume reload extra
+    assert_status 125
+    pcon volume rm stays >/dev/null
+}
