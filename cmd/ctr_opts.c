@@ -1014,24 +1014,19 @@ container_create(struct cmd_ctx *ctx, struct create_args *a, char **operands, st
 {
     struct engine_create_opts *o = &a->o;
 
-    if (cmd_create_net_finish(a, err) < 0)
+    /* the network's files, capabilities, volumes and registry as build's
+     * RUN takes them, then the rest */
+    if (cmd_create_run_template(a, err) < 0)
         return -1;
-    for (int i = 0; i < 2; i++)
-        if (a->caps_in[i] && engine_caps_normalize(a->caps_in[i], &a->caps[i], err) < 0)
-            return -1;
     o->tmpfs = a->tmpfs;
     o->secrets = a->secrets;
-    o->cap_add = a->caps[0];
-    o->cap_drop = a->caps[1];
     o->image = operands[0];
     o->cmd = operands + 1;
     o->env = a->env;
     o->env_files = a->env_files;
-    o->volumes = a->volumes;
     o->labels = a->labels;
     o->volumes_from = a->volumes_from;
     o->net_aliases = a->aliases;
-    o->reg = &a->reg;
     /* before the store is opened: a taken id file makes nothing */
     if (engine_ctr_cidfile_check(o->cidfile, err) < 0 || cmd_store_open(ctx, err) < 0)
         return -1;

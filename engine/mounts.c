@@ -81,6 +81,25 @@ engine_mounts_plan_bind(struct mount_plan *plan, const char *src, const char *ds
     op->ro = ro;
 }
 
+/* a --tmpfs PATH[:OPTS] into the plan (freed, on a bad one) */
+static int
+plan_tmpfs(struct mount_plan *plan, const char *spec, struct pcon_err *err)
+{
+    struct tmpfs_mount t;
+    struct mount_op *op;
+
+    if (engine_spec_tmpfs_parse(spec, &t, err) < 0) {
+        engine_mounts_plan_free(plan);
+        return -1;
+    }
+    op = plan_add(plan, MOUNT_FS, "tmpfs", t.dst);
+    op->fstype = "tmpfs";
+    op->flags = t.flags;
+    op->data = op->data_owned = steal_ptr(&t.data);
+    engine_spec_tmpfs_free(&t);
+    return 0;
+}
+
 int
 engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, struct pcon_err *err)
 {
@@ -145,18 +164,9 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
         plan_add(plan, MOUNT_BIND, host, ctr)->ro = strchr(perms, 'w') == NULL;
     }
     /* systemd mode's (podman's order: /run/.containerenv stays seen) */
-    for (size_t i = 0; o->early_tmpfs && o->early_tmpfs[i]; i++) {
-        struct tmpfs_mount t;
-        if (engine_spec_tmpfs_parse(o->early_tmpfs[i], &t, err) < 0) {
-            engine_mounts_plan_free(plan);
+    for (size_t i = 0; o->early_tmpfs && o->early_tmpfs[i]; i++)
+        if (plan_tmpfs(plan, o->early_tmpfs[i], err) < 0)
             return -1;
-        }
-        op = plan_add(plan, MOUNT_FS, "tmpfs", t.dst);
-        op->fstype = "tmpfs";
-        op->flags = t.flags;
-        op->data = op->data_owned = steal_ptr(&t.data);
-        engine_spec_tmpfs_free(&t);
-    }
     if (o->localtime)
         plan_add(plan, MOUNT_BIND, o->localtime, "/etc/localtime")->ro = true;
     for (size_t i = 0; i < ETC_FILES; i++) {
@@ -176,18 +186,9 @@ engine_mounts_plan(const struct mount_plan_opts *o, struct mount_plan *plan, str
         op->ro = o->volumes[i].ro;
         op->copy_up = o->volumes[i].copy_up;
     }
-    for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
-        struct tmpfs_mount t;
-        if (engine_spec_tmpfs_parse(o->tmpfs[i], &t, err) < 0) {
-            engine_mounts_plan_free(plan);
+    for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++)
+        if (plan_tmpfs(plan, o->tmpfs[i], err) < 0)
             return -1;
-        }
-        op = plan_add(plan, MOUNT_FS, "tmpfs", t.dst);
-        op->fstype = "tmpfs";
-        op->flags = t.flags;
-        op->data = op->data_owned = steal_ptr(&t.data);
-        engine_spec_tmpfs_free(&t);
-    }
     for (size_t i = 0; o->read_only_tmpfs && i < N(read_only_dirs); i++) {
         bool taken = false;
         for (size_t k = 0; k < plan->n; k++)

@@ -167,66 +167,22 @@ enum {
  * locally (to the forwarder's socket bound to it) */
 #define KEEP_TABLE 2530
 
-/* Replies from the container's from (address and port) to a client whose
- * address the forwarder kept belong to the forwarder's socket, not to the
- * network: "from ADDR ipproto P sport PORT lookup KEEP_TABLE", a table
- * where every address is local. */
-static int route_keep6(const struct sockaddr_in6 *from, int ipproto, bool drop);
-
+/* Replies from the container's address (af's, alen bytes at addr) and
+ * port to a client whose address the forwarder kept belong to the
+ * forwarder's socket, not to the network: "from ADDR ipproto P sport PORT
+ * lookup KEEP_TABLE", a table where every address is local. */
 static int
-route_keep(const struct sockaddr_in *from, int ipproto, bool drop)
-{
-    struct nlreq r = { 0 };
-    uint32_t table = KEEP_TABLE, lo = 1, prio = 100;
-    uint16_t port = ntohs(from->sin_port);
-    struct fib_rule_port_range range = { port, port };
-    uint8_t proto = (uint8_t) ipproto;
-    int e;
-
-    if (drop)
-        goto rule;
-    r.nh.nlmsg_len = NLMSG_LENGTH(sizeof r.u.rt);
-    r.nh.nlmsg_type = RTM_NEWROUTE;
-    r.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-    r.u.rt = (struct rtmsg){ .rtm_family = AF_INET,
-                             .rtm_table = RT_TABLE_UNSPEC,
-                             .rtm_protocol = RTPROT_STATIC,
-                             .rtm_scope = RT_SCOPE_HOST,
-                             .rtm_type = RTN_LOCAL };
-    nl_attr(&r, RTA_TABLE, &table, sizeof table);
-    nl_attr(&r, RTA_OIF, &lo, sizeof lo);
-    if ((e = nl_talk(&r)) < 0)
-        return e;
-rule:
-    memset(&r, 0, sizeof r);
-    r.nh.nlmsg_len = NLMSG_LENGTH(sizeof r.u.fr);
-    r.nh.nlmsg_type = drop ? RTM_DELRULE : RTM_NEWRULE;
-    r.nh.nlmsg_flags = drop ? 0 : NLM_F_CREATE | NLM_F_EXCL;
-    r.u.fr = (struct fib_rule_hdr){ .family = AF_INET, .src_len = 32, .action = FR_ACT_TO_TBL };
-    nl_attr(&r, FRA_TABLE, &table, sizeof table);
-    nl_attr(&r, FRA_PRIORITY, &prio, sizeof prio);
-    nl_attr(&r, FRA_SRC, &from->sin_addr, sizeof from->sin_addr);
-    nl_attr(&r, FRA_IP_PROTO, &proto, sizeof proto);
-    nl_attr(&r, FRA_SPORT_RANGE, &range, sizeof range);
-    e = nl_talk(&r);
-    return drop && e == -ENOENT ? 0 : e;
-}
-
-/* route_keep's IPv6 one: "from ADDR ipproto P sport PORT lookup
- * KEEP_TABLE", where ::/0 is local */
-static int
-route_keep6(const struct sockaddr_in6 *from, int ipproto, bool drop)
+route_keep_af(int af, const void *addr, size_t alen, uint16_t port, int ipproto, bool drop)
 {
     struct nlreq r;
     uint32_t table = KEEP_TABLE, lo = 1, prio = 100;
-    uint16_t port = ntohs(from->sin6_port);
     struct fib_rule_port_range range = { port, port };
     uint8_t proto = (uint8_t) ipproto;
     int e;
 
     if (!drop) {
         nl_init(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof r.u.rt);
-        r.u.rt = (struct rtmsg){ .rtm_family = AF_INET6,
+        r.u.rt = (struct rtmsg){ .rtm_family = (unsigned char) af,
                                  .rtm_table = RT_TABLE_UNSPEC,
                                  .rtm_protocol = RTPROT_STATIC,
                                  .rtm_scope = RT_SCOPE_HOST,
@@ -238,14 +194,30 @@ route_keep6(const struct sockaddr_in6 *from, int ipproto, bool drop)
     }
     nl_init(&r, drop ? RTM_DELRULE : RTM_NEWRULE, drop ? 0 : NLM_F_CREATE | NLM_F_EXCL,
             sizeof r.u.fr);
-    r.u.fr = (struct fib_rule_hdr){ .family = AF_INET6, .src_len = 128, .action = FR_ACT_TO_TBL };
+    r.u.fr = (struct fib_rule_hdr){ .family = (unsigned char) af,
+                                    .src_len = (unsigned char) (alen * 8),
+                                    .action = FR_ACT_TO_TBL };
     nl_attr(&r, FRA_TABLE, &table, sizeof table);
     nl_attr(&r, FRA_PRIORITY, &prio, sizeof prio);
-    nl_attr(&r, FRA_SRC, &from->sin6_addr, sizeof from->sin6_addr);
+    nl_attr(&r, FRA_SRC, addr, alen);
     nl_attr(&r, FRA_IP_PROTO, &proto, sizeof proto);
     nl_attr(&r, FRA_SPORT_RANGE, &range, sizeof range);
     e = nl_talk(&r);
     return drop && e == -ENOENT ? 0 : e;
+}
+
+static int
+route_keep(const struct sockaddr_in *from, int ipproto, bool drop)
+{
+    return route_keep_af(AF_INET, &from->sin_addr, sizeof from->sin_addr, ntohs(from->sin_port),
+                         ipproto, drop);
+}
+
+static int
+route_keep6(const struct sockaddr_in6 *from, int ipproto, bool drop)
+{
+    return route_keep_af(AF_INET6, &from->sin6_addr, sizeof from->sin6_addr, ntohs(from->sin6_port),
+                         ipproto, drop);
 }
 
 /* tap0's IPv6: the address SLAAC would make of libslirp's prefix and the
