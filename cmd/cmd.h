@@ -216,7 +216,8 @@ bool cmd_prune_filter_match(char *const *filters, char *const *labels, const cha
  * done; returns the exit code */
 int cmd_containers_prune(struct cmd_ctx *ctx, char *const *filters, char ***removed,
                          long long *bytes);
-int cmd_images_prune(struct cmd_ctx *ctx, bool all, char ***removed, long long *bytes);
+int cmd_images_prune(struct cmd_ctx *ctx, bool all, char *const *filters, char ***removed,
+                     long long *bytes);
 int cmd_volumes_prune(struct cmd_ctx *ctx, char *const *filters, char ***removed, long long *bytes);
 int cmd_networks_prune(struct cmd_ctx *ctx, char *const *filters, char ***removed);
 int cmd_pods_prune(struct cmd_ctx *ctx, char ***removed);

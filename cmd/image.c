@@ -10,6 +10,7 @@
 #include "../storage/image.h"
 #include "../storage/layer.h"
 #include "../storage/lock.h"
+#include "../storage/ociconfig.h"
 #include "cmd.h"
 
 static const struct cmd_opt image_inspect_opts[] = {
@@ -60,6 +61,7 @@ static const struct cmd_opt image_prune_opts[] = {
     { 'a', "all", 'a', NULL, "Remove all images not used by containers, not only dangling ones" },
     { 'f', "force", 'f', NULL, "Do not prompt for confirmation" },
     { 'e', "external", 0, NULL, "Accepted: no other tool's containers use pcon's images" },
+    { 'F', "filter", 0, "KEY=VALUE", "Only those: label=K[=V], label!=K[=V], until=TIME" },
     { 0 },
 };
 
@@ -83,7 +85,8 @@ images_layer_bytes(struct store *st, const struct image *v, size_t n, bool *gone
 }
 
 int
-cmd_images_prune(struct cmd_ctx *ctx, bool all, char ***removed, long long *bytes)
+cmd_images_prune(struct cmd_ctx *ctx, bool all, char *const *filters, char ***removed,
+                 long long *bytes)
 {
     cleanup_err struct pcon_err err = { 0 };
     cleanup_close int lock = -1;
@@ -109,6 +112,15 @@ cmd_images_prune(struct cmd_ctx *ctx, bool all, char ***removed, long long *byte
             used |= strcmp(cv[k].cfg.image_id, v[i].id) == 0;
         if (used || (!all && v[i].names && v[i].names[0]))
             continue;
+        if (filters) {
+            /* label=, label!=, until= of its config's labels and creation */
+            struct oci_config cfg = { 0 };
+            bool match = storage_oci_config_load(&ctx->st, &v[i], &cfg, NULL) == 0
+                         && cmd_prune_filter_match(filters, cfg.labels, v[i].created);
+            storage_oci_config_free(&cfg);
+            if (!match)
+                continue;
+        }
         if (storage_image_remove(&ctx->st, &v[i], &err) < 0) {
             code = cmd_report(&err);
             pcon_err_clear(&err);
@@ -126,7 +138,8 @@ cmd_images_prune(struct cmd_ctx *ctx, bool all, char ***removed, long long *byte
 static int
 cmd_image_prune(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    cleanup_strv char **removed = NULL;
+    cleanup_strv char **removed = NULL, **filters = NULL;
+    cleanup_err struct pcon_err err = { 0 };
     long long bytes = 0;
     bool all = false, force = false;
     char *arg;
@@ -137,15 +150,19 @@ cmd_image_prune(struct cmd_ctx *ctx, int argc, char **argv)
             all = cmd_flag_value(arg);
         else if (opt == 'f')
             force = cmd_flag_value(arg);
+        else if (opt == 'F')
+            strv_push(&filters, arg);
         else if (opt != 'e')
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
     }
+    if (cmd_prune_filter_check(filters, &err) < 0)
+        return cmd_report(&err);
     if (!force
         && !cmd_confirm(all ? "WARNING! This command removes all images not used by"
                               " containers images."
                             : "WARNING! This command removes all dangling images."))
         return 0;
-    code = cmd_images_prune(ctx, all, &removed, &bytes);
+    code = cmd_images_prune(ctx, all, filters, &removed, &bytes);
     for (size_t i = 0; removed && removed[i]; i++)
         printf("%s\n", removed[i]);
     return code;

@@ -403,7 +403,7 @@ cmd_system_prune(struct cmd_ctx *ctx, int argc, char **argv)
         code = r;
     if (volumes && (r = cmd_volumes_prune(ctx, NULL, &vols, &bytes)) != 0)
         code = r;
-    if ((r = cmd_images_prune(ctx, all, &imgs, &bytes)) != 0)
+    if ((r = cmd_images_prune(ctx, all, NULL, &imgs, &bytes)) != 0)
         code = r;
     if ((r = cmd_networks_prune(ctx, NULL, &nets)) != 0)
         code = r;

@@ -172,3 +172,21 @@ localhost/f1"
     assert_output_contains "HISTORY"
     pcon untag $IMAGE localhost/histo:two
 }
+
+@test "image prune --filter: label=, label!= and until= of the dangling (or with -a unused) images" {
+    local c=$BATS_TEST_TMPDIR/pf keep gone
+    mkdir -p "$c"
+    printf 'FROM %s\nLABEL keep=1\nRUN echo k > /k\n' "$IMAGE" > "$c/Containerfile"
+    keep=$(pcon build -q "$c")
+    printf 'FROM %s\nRUN echo g > /g\n' "$IMAGE" > "$c/Containerfile"
+    gone=$(pcon build -q "$c")
+    run pcon image prune -f --filter until=2000-01-01T00:00:00Z
+    assert_output ""
+    run pcon image prune -f --filter label!=keep
+    assert_output "$gone"
+    run pcon image exists "$keep"
+    assert_status 0
+    run pcon image prune -f --filter reference=x
+    assert_status 125
+    pcon rmi "$keep" >/dev/null
+}
