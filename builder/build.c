@@ -2164,3 +2164,32 @@ out:
     strv_free(b.ignore);
     return r;
 }
+
+int
+builder_squash(struct store *st, const char *id, char id_out[65], struct pcon_err *err)
+{
+    struct build_opts o = { .timestamp = -1, .no_cache = true };
+    struct build b = { .st = st, .o = &o, .ctxfd = -1 };
+    struct state s = { 0 };
+    struct image img = { 0 };
+    int r = -1;
+
+    b.now_ns = time_now_ns();
+    {
+        cleanup_close int lock = storage_lock(st, false, err);
+        if (lock < 0 || storage_image_lookup(st, id, &img, err) < 0)
+            return -1;
+    }
+    if (state_take(&b, &s, &img, err) < 0)
+        goto out;
+    if (stage_squash(&b, &s, true, err) < 0)
+        goto out;
+    memcpy(id_out, s.img.id, 65);
+    r = 0;
+out:
+    storage_image_free(&img);
+    storage_image_free(&s.img);
+    storage_oci_config_free(&s.cfg);
+    strv_free(s.args);
+    return r;
+}

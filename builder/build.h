@@ -50,6 +50,10 @@ struct build_opts {
 int builder_build(struct store *st, const struct build_opts *o, char id_out[65],
                   struct pcon_err *err);
 
+/* the image id with every layer squashed into one (commit --squash): the
+ * new image's id in id_out (id's own when it has one layer) */
+int builder_squash(struct store *st, const char *id, char id_out[65], struct pcon_err *err);
+
 /* whether the image is one a build made for a step (not its result) */
 bool builder_is_intermediate(struct store *st, const char *id);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../builder/build.h"
 #include "../engine/container.h"
 #include "../lib/cleanup.h"
 #include "../lib/fsutil.h"
@@ -29,8 +30,49 @@ static const struct cmd_opt commit_opts[] = {
     { COMMIT_PAUSE, "pause", 'p', "BOOL", "Pause the container while committing (accepted)" },
     { 'q', "quiet", 'q', NULL, "Print only the image id" },
     { COMMIT_INCLUDE_VOLUMES, "include-volumes", 0, NULL, "Accepted: volumes stay volumes" },
+    { COMMIT_SQUASH, "squash", 's', NULL, "Squash every layer of the image into one" },
     { 0, NULL, 0, NULL, NULL },
 };
+
+/* --squash: the committed image's layers as one, its names moved there
+ * and the image of many layers gone */
+static int
+commit_squash(struct cmd_ctx *ctx, char id[65], struct pcon_err *err)
+{
+    char sq[65];
+    struct image img = { 0 }, out = { 0 };
+    cleanup_close int lock = -1;
+    int r = -1;
+
+    if (builder_squash(&ctx->st, id, sq, err) < 0)
+        return -1;
+    if (strcmp(sq, id) == 0)
+        return 0;
+    lock = storage_lock(&ctx->st, true, err);
+    if (lock < 0 || storage_image_lookup(&ctx->st, id, &img, err) < 0
+        || storage_image_lookup(&ctx->st, sq, &out, err) < 0)
+        goto done;
+    for (size_t i = 0; img.names && img.names[i]; i++)
+        if (storage_image_tag(&ctx->st, &out, img.names[i], err) < 0)
+            goto done;
+    {
+        struct pcon_err e = { 0 };
+        struct image again = { 0 };
+        /* names gone from it: the many-layer image is no more (a failure
+         * leaves it dangling, for image prune) */
+        if (storage_image_lookup(&ctx->st, id, &again, &e) == 0
+            && storage_image_remove(&ctx->st, &again, &e) < 0)
+            pcon_err_clear(&e);
+        storage_image_free(&again);
+        pcon_err_clear(&e);
+    }
+    memcpy(id, sq, 65);
+    r = 0;
+done:
+    storage_image_free(&img);
+    storage_image_free(&out);
+    return r;
+}
 
 static int
 cmd_commit(struct cmd_ctx *ctx, int argc, char **argv)
@@ -39,7 +81,7 @@ cmd_commit(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_strv char **changes = NULL;
     struct engine_commit_opts o = { 0 };
     struct container c;
-    bool quiet = false;
+    bool quiet = false, squash = false;
     const char *iidfile = NULL;
     char id[65];
     char *arg;
@@ -49,6 +91,9 @@ cmd_commit(struct cmd_ctx *ctx, int argc, char **argv)
         switch (opt) {
         case COMMIT_IIDFILE:
             iidfile = arg;
+            break;
+        case COMMIT_SQUASH:
+            squash = cmd_flag_value(arg);
             break;
         case 'a':
             o.author = arg;
@@ -82,6 +127,8 @@ cmd_commit(struct cmd_ctx *ctx, int argc, char **argv)
     r = engine_ctr_commit(&ctx->st, &c, &o, id, &err);
     engine_ctr_free(&c);
     if (r < 0)
+        return cmd_report(&err);
+    if (squash && commit_squash(ctx, id, &err) < 0)
         return cmd_report(&err);
     if (!quiet)
         fprintf(stderr, "Writing manifest to image destination\n");

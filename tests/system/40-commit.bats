@@ -143,3 +143,20 @@ no-cat"
     assert_one_error_line
     pcon rmi localhost/tree-top:1 >/dev/null
 }
+
+@test "commit --squash: one layer of them all (a deleted file stays deleted), the name on it, no image of many layers left" {
+    local before id
+    pcon run --name sq $IMAGE sh -c 'rm /bin/ls; echo x > /x' >/dev/null
+    before=$(pcon images -aq | sort -u | wc -l)
+    id=$(pcon commit -q --squash sq localhost/squashed)
+    run pcon inspect --format '{{len .RootFS.Layers}}' localhost/squashed
+    assert_output 1
+    run pcon inspect --format '{{.Id}}' localhost/squashed
+    assert_output "$id"
+    run pcon run --rm localhost/squashed sh -c 'cat /x; ls /bin/ls 2>&1 | grep -c "No such file"'
+    assert_output "x
+1"
+    [ "$(pcon images -aq | sort -u | wc -l)" -eq $((before + 1)) ]
+    pcon rm sq >/dev/null
+    pcon rmi localhost/squashed >/dev/null
+}
