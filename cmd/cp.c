@@ -20,6 +20,17 @@ split_ref(const char *arg, const char **path)
     return xstrndup(arg, (size_t) (colon - arg));
 }
 
+enum { CP_ARCHIVE = 0x300, CP_OVERWRITE };
+
+static const struct cmd_opt cp_opts[] = {
+    { CP_ARCHIVE, "archive", 'a', NULL,
+      "Copies into a container are its root's, out of it the user's (default true; pcon's only "
+      "way)" },
+    { CP_OVERWRITE, "overwrite", 0, NULL,
+      "Overwrite a directory with a non-directory and the reverse" },
+    { 0 },
+};
+
 static int
 cmd_cp(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -27,11 +38,21 @@ cmd_cp(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_free char *sctr = NULL, *dctr = NULL;
     const char *spath = NULL, *dpath = NULL;
     struct container c;
+    bool overwrite = false;
     char *arg;
     int opt, r;
 
-    while ((opt = cmd_getopt(&cmd_cp_def, argc, argv, &arg)) != -1)
-        return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    while ((opt = cmd_getopt(&cmd_cp_def, argc, argv, &arg)) != -1) {
+        if (opt == CP_OVERWRITE)
+            overwrite = cmd_flag_value(arg);
+        else if (opt == CP_ARCHIVE) {
+            if (!cmd_flag_value(arg))
+                return cmd_usage_error(&cmd_cp_def,
+                                       "--archive=false is not supported: the copies' owners are "
+                                       "the container's root inside and the user outside");
+        } else
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    }
     if (argc - optind != 2)
         return cmd_usage_error(&cmd_cp_def, "accepts 2 arg(s), received %d", argc - optind);
     sctr = split_ref(argv[optind], &spath);
@@ -47,7 +68,7 @@ cmd_cp(struct cmd_ctx *ctx, int argc, char **argv)
         || engine_ctr_load(&ctx->st, sctr ? sctr : dctr, &c, &err) < 0)
         return cmd_report(&err);
     r = engine_ctr_copy(&ctx->st, &c, dctr != NULL, sctr ? spath : argv[optind],
-                        dctr ? dpath : argv[optind + 1], &err);
+                        dctr ? dpath : argv[optind + 1], overwrite, &err);
     engine_ctr_free(&c);
     return r < 0 ? cmd_report(&err) : 0;
 }
@@ -57,5 +78,5 @@ const struct cmd_def cmd_cp_def = {
     cmd_cp,
     "Copy files between a container and the host",
     "[options] [CONTAINER:]SRC_PATH [CONTAINER:]DEST_PATH",
-    NULL,
+    cp_opts,
 };

@@ -477,7 +477,7 @@ int engine_ctr_exec(struct store *st, struct container *c, const struct engine_e
 /* --- cp (engine/cp.c) --- */
 /* copies src (a host path when into, else a container path) to dst */
 int engine_ctr_copy(struct store *st, struct container *c, bool into, const char *src,
-                    const char *dst, struct pcon_err *err);
+                    const char *dst, bool overwrite, struct pcon_err *err);
 
 /* --- operations (engine/ops.c) --- */
 /* stop and kill have been asked for c: no restart policy brings it back

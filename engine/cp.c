@@ -168,8 +168,9 @@ path_shown(const struct container *c, bool in_ctr, const char *path, bool conten
 
 int
 engine_ctr_copy(struct store *st, struct container *c, bool into, const char *src, const char *dst,
-                struct pcon_err *err)
+                bool overwrite, struct pcon_err *err)
 {
+    unsigned flags = FS_COPY_REPLACE | (overwrite ? FS_COPY_OVERWRITE : 0);
     cleanup_close int rootfd = root_open(st, c, err);
     cleanup_close int sdir = -1, ddir = -1;
     cleanup_free char *scopy = xstrdup(src), *scopy2 = xstrdup(src), *name = NULL;
@@ -213,13 +214,13 @@ engine_ctr_copy(struct store *st, struct container *c, bool into, const char *sr
             d = openat(ddir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (d < 0)
                 return pcon_fail(err, errno, "open \"%s\"", dst);
-            r = fs_copy_at(s, NULL, d, NULL, FS_COPY_REPLACE, &names, err);
+            r = fs_copy_at(s, NULL, d, NULL, flags, &names, err);
         } else {
-            r = fs_copy_at(s, NULL, ddir, NULL, FS_COPY_REPLACE, &names, err);
+            r = fs_copy_at(s, NULL, ddir, NULL, flags, &names, err);
         }
     } else {
         /* copies belong to the container's root inside, to the user outside */
-        r = fs_copy_at(sdir, sbase, ddir, name, FS_COPY_REPLACE, &names, err);
+        r = fs_copy_at(sdir, sbase, ddir, name, flags, &names, err);
     }
     return r < 0 ? pcon_prefix(err, "copy \"%s\" to \"%s\"", src, dst) : 0;
 }

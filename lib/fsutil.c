@@ -687,8 +687,11 @@ clear_target(const struct copy_job *job, const struct copy_pos *pos, int ddir, c
             return 0;
         return fs_rm_rf_at(ddir, name, err);
     }
-    if (want_dir != (bool) S_ISDIR(st.st_mode))
+    if (want_dir != (bool) S_ISDIR(st.st_mode)) {
+        if (job->flags & FS_COPY_OVERWRITE)
+            return fs_rm_rf_at(ddir, name, err); /* (asked for: --overwrite) */
         return copy_conflict(job, pos, S_ISDIR(st.st_mode), err);
+    }
     if (want_dir)
         return 0;
     /* without AT_REMOVEDIR: a directory swapped in since the stat stays */

@@ -71,6 +71,9 @@ int fs_open_parent_in_root(int rootfd, const char *relpath, bool create_parents,
 /* the source's regular files have no xattrs (its layer says so): none
  * listed (directories' still are) */
 #define FS_COPY_NO_FILE_XATTRS 8u
+/* with FS_COPY_REPLACE (pcon cp --overwrite): a directory and a
+ * non-directory in each other's way, the target is removed first */
+#define FS_COPY_OVERWRITE 16u
 
 /* How messages name the two tops of a copy (pcon cp: the paths given). */
 struct fs_copy_names {

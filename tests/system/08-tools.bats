@@ -116,3 +116,19 @@ inner
     assert_output "running"
     pcon rm -f paused
 }
+
+@test "cp --overwrite: a directory and a file in each other's way, the target replaced (refused without it); --archive=false refused" {
+    mkdir -p "$BATS_TEST_TMPDIR/d"
+    echo filesub > "$BATS_TEST_TMPDIR/d/sub"
+    pcon run --name cpo $IMAGE mkdir -p /t/d/sub >/dev/null
+    run pcon cp "$BATS_TEST_TMPDIR/d" cpo:/t/
+    assert_status 125
+    assert_output_contains "cannot overwrite directory"
+    run pcon cp --overwrite "$BATS_TEST_TMPDIR/d" cpo:/t/
+    assert_status 0
+    pcon cp cpo:/t/d/sub "$BATS_TEST_TMPDIR/out"
+    [ "$(cat "$BATS_TEST_TMPDIR/out")" = filesub ]
+    run pcon cp --archive=false "$BATS_TEST_TMPDIR/d" cpo:/t/
+    assert_status 125
+    pcon rm cpo >/dev/null
+}
