@@ -31,6 +31,8 @@ enum {
     MF_RM,
     MF_DIGESTFILE,
     MF_QUIET,
+    MF_COMPRESSION,
+    MF_REMOVE_SIGNATURES,
 };
 
 /* what add and annotate set on an entry */
@@ -674,6 +676,9 @@ static const struct cmd_opt push_opts[] = {
     { MF_QUIET, "quiet", 'q', NULL, "No progress" },
     { MF_RM, "rm", 0, NULL, "Remove the list from local storage once pushed" },
     { MF_RM, "purge", 0, NULL, "The same as --rm" },
+    { MF_COMPRESSION, "compression-format", 0, "gzip",
+      "How the layers are compressed (gzip: pcon's one)" },
+    { MF_REMOVE_SIGNATURES, "remove-signatures", 0, NULL, "Accepted: pcon copies no signatures" },
     CMD_REG_OPTS,
     { 0 },
 };
@@ -697,6 +702,13 @@ cmd_manifest_push(struct cmd_ctx *ctx, int argc, char **argv)
             continue;
         switch (opt) {
         case MF_ALL:
+        case MF_REMOVE_SIGNATURES:
+            break;
+        case MF_COMPRESSION:
+            if (strcmp(arg, "gzip") != 0)
+                return cmd_usage_error(&cmd_manifest_push_def,
+                                       "--compression-format %s: pcon compresses layers with gzip",
+                                       arg);
             break;
         case MF_DIGESTFILE:
             digestfile = arg;

@@ -364,7 +364,10 @@ CONF
     assert_status 125
     assert_output_contains "no instance matching digest"
     # pushed: the images first by digest, then the list; the registry has what it names
-    run pcon manifest push -q --tls-verify=false --digestfile "$BATS_TEST_TMPDIR/dig" multi "$r/multi/list:1"
+    run pcon manifest push --compression-format zstd multi "$r/multi/list:1"
+    assert_status 125
+    run pcon manifest push -q --tls-verify=false --remove-signatures --compression-format gzip \
+        --digestfile "$BATS_TEST_TMPDIR/dig" multi "$r/multi/list:1"
     assert_status 0
     run skopeo inspect --raw --tls-verify=false "docker://$r/multi/list:1"
     assert_output_contains '"mediaType":"application/vnd.docker.distribution.manifest.list.v2+json"'
