@@ -832,6 +832,14 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     }
     case CO_CGROUP_CONF:
         return engine_cgroup_conf_add(&o->limits, arg, err) < 0 ? -1 : 1;
+    case CO_SECCOMP_POLICY:
+        if (strcmp(arg, "default") != 0 && strcmp(arg, "image") != 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "invalid seccomp policy \"%s\": valid policies are "
+                                  "[\"default\" \"image\"]",
+                                  arg);
+        o->seccomp_policy_image = strcmp(arg, "image") == 0;
+        return 1;
     case CO_SYSTEMD:
         if (strcmp(arg, "true") == 0)
             o->systemd = 1;

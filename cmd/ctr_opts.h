@@ -114,6 +114,7 @@ enum {
     CO_CPU_RT_RUNTIME,
     CO_DEVICE_CGROUP_RULE,
     CO_SYSTEMD,
+    CO_SECCOMP_POLICY,
 };
 
 /* the cgroup options beyond the common limits: create's, update's, clone's */
@@ -261,6 +262,8 @@ enum {
           "The cgroup the container's goes in, below the delegated one" },                         \
         { CO_OOM_KILL_DISABLE, "oom-kill-disable", 0, NULL,                                        \
           "Recorded: cgroup v2 has no OOM killer switch" },                                        \
+        { CO_SECCOMP_POLICY, "seccomp-policy", 0, "default|image",                                 \
+          "image: the seccomp profile of the image's io.containers.seccomp.profile label" },       \
         { CO_SYSTEMD, "systemd", 0, "true|false|always",                                           \
           "systemd mode (for an init command, or always): tmpfs on /run, /run/lock, /tmp, "        \
           "/var/log/journal, stopped by SIGRTMIN+3" },                                             \

@@ -271,6 +271,7 @@ struct engine_create_opts {
     struct cgroup_limits limits; /* parsed, not checked */
     const char *cgroup_parent;   /* --cgroup-parent, as given */
     int systemd;                 /* --systemd: 0 false, 1 true (the default: for init), 2 always */
+    bool seccomp_policy_image;   /* --seccomp-policy image: the image's label's profile */
     bool cgroups_disabled;
     long long shm_size; /* bytes, -1: the default */
     const char *hostname;

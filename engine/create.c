@@ -38,6 +38,7 @@
 #include "infra.h"
 #include "mounts.h"
 #include "confine.h"
+#include "../storage/ociconfig.h"
 #include "seccomp.h"
 #include "usermap.h"
 #include "names.h"
@@ -980,6 +981,31 @@ record_create(struct store *st, const struct engine_create_opts *o, const char *
         goto fail;
     if (config_from_opts(st, g, &img, image, o, err) < 0)
         goto fail;
+    /* --seccomp-policy image: the profile the image's label holds, when
+     * there is one and none was asked for */
+    if (o->seccomp_policy_image && !o->seccomp_profile && img.id[0]) {
+        struct oci_config ic = { 0 };
+        const char *label = NULL;
+        size_t kl = strlen(SECCOMP_IMAGE_LABEL);
+        if (storage_oci_config_load(st, &img, &ic, err) < 0)
+            goto fail;
+        for (size_t i = 0; ic.labels && ic.labels[i] && !label; i++)
+            if (strncmp(ic.labels[i], SECCOMP_IMAGE_LABEL, kl) == 0 && ic.labels[i][kl] == '=')
+                label = ic.labels[i] + kl + 1;
+        if (label) {
+            cleanup_close int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+            profile = xstrdup(label);
+            if (null < 0 || engine_seccomp_compile(profile, engine_caps_default(), null, err) < 0) {
+                storage_oci_config_free(&ic);
+                if (err->msg)
+                    pcon_prefix(err, "the image's seccomp profile (label %s)", SECCOMP_IMAGE_LABEL);
+                goto fail;
+            }
+            free(g->seccomp);
+            g->seccomp = xstrdup("image");
+        }
+        storage_oci_config_free(&ic);
+    }
     shifted = engine_usermap_shift(g, &shift, err);
     if (shifted < 0)
         goto fail;

@@ -302,7 +302,9 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->stop_timeout = json_get_int(root, "stop_timeout", &v) && v >= 0 ? (int) v : 10;
     g->timeout = json_get_int(root, "timeout", &v) && v > 0 ? (int) v : 0;
     s = json_get_str(root, "seccomp");
-    g->seccomp = s && (strcmp(s, "unconfined") == 0 || s[0] == '/') ? xstrdup(s) : NULL;
+    g->seccomp = s && (strcmp(s, "unconfined") == 0 || strcmp(s, "image") == 0 || s[0] == '/')
+                     ? xstrdup(s)
+                     : NULL;
     g->no_new_privs = YAJL_IS_TRUE(json_get(root, "no_new_privs"));
     g->read_only = YAJL_IS_TRUE(json_get(root, "read_only"));
     g->init = YAJL_IS_TRUE(json_get(root, "init"));

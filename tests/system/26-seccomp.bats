@@ -70,3 +70,28 @@ JSON
     [ "$stderr" = 'Error: invalid --security-opt 1: "foo"' ]
     assert_no_containers
 }
+
+@test "--seccomp-policy image: the profile of the image's io.containers.seccomp.profile label; default ignores it" {
+    local c=$BATS_TEST_TMPDIR/scp
+    mkdir -p "$c"
+    cat > "$c/Containerfile" <<EOF2
+FROM $IMAGE
+LABEL io.containers.seccomp.profile='{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO"}]}'
+EOF2
+    pcon build -q -t localhost/scp "$c" >/dev/null
+    run pcon run --rm --seccomp-policy image localhost/scp sh -c 'mkdir /x 2>/dev/null && echo made || echo refused'
+    assert_output refused
+    run pcon run --rm --seccomp-policy default localhost/scp sh -c 'mkdir /x && echo made'
+    assert_output made
+    run pcon run --rm --seccomp-policy bogus localhost/scp true
+    assert_status 125
+    assert_output 'Error: invalid seccomp policy "bogus": valid policies are ["default" "image"]'
+    # a label that is no profile: create's one error
+    printf 'FROM %s\nLABEL io.containers.seccomp.profile=nope\n' "$IMAGE" > "$c/Containerfile"
+    pcon build -q -t localhost/scpbad "$c" >/dev/null
+    run pcon create --seccomp-policy image localhost/scpbad true
+    assert_status 125
+    assert_output_contains "seccomp profile"
+    pcon rmi localhost/scp localhost/scpbad >/dev/null
+    assert_no_containers
+}
