@@ -35,11 +35,8 @@ static int
 cmd_attach(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
-    cleanup_free char *rundir = NULL;
     bool no_stdin = false, latest = false;
     struct container c;
-    pid_t feeder = -1;
-    off_t from;
     char *arg;
     int opt, code;
     unsigned char keys[32];
@@ -70,30 +67,45 @@ cmd_attach(struct cmd_ctx *ctx, int argc, char **argv)
         pcon_fail(&err, 0, "you can only attach to running containers");
         return cmd_report(&err);
     }
-    /* the output from here on: taken before stdin can make the container write */
-    from = cmd_logs_end(ctx, &c);
-    if (c.cfg.interactive && !no_stdin) {
-        rundir = engine_ctr_rundir(&ctx->st, c.cfg.id);
+    if (cmd_attach_session(ctx, &c, !no_stdin, keys, nkeys, false, &code, &err) < 0)
+        code = cmd_report(&err);
+    engine_ctr_free(&c);
+    return code;
+}
+
+int
+cmd_attach_session(struct cmd_ctx *ctx, struct container *c, bool with_stdin,
+                   const unsigned char *keys, size_t nkeys, bool release, int *code,
+                   struct pcon_err *err)
+{
+    cleanup_free char *rundir = NULL;
+    pid_t feeder = -1;
+    off_t from;
+    int r = 0;
+
+    /* the output from here on: taken before stdin (or the start) can make
+     * the container write */
+    from = cmd_logs_end(ctx, c);
+    if (c->cfg.interactive && with_stdin) {
+        rundir = engine_ctr_rundir(&ctx->st, c->cfg.id);
         if (nkeys)
             signal(SIGUSR1, detached);
-        feeder = engine_attach_feed_stdin(rundir, keys, nkeys, &err);
-        if (feeder < 0) {
-            engine_ctr_free(&c);
-            return cmd_report(&err);
-        }
+        feeder = engine_attach_feed_stdin(rundir, keys, nkeys, err);
+        if (feeder < 0)
+            return -1;
     }
-    if (cmd_logs_attach(ctx, &c, from, &err) < 0) {
-        code = cmd_report(&err);
+    if ((release && engine_ctr_release(&ctx->st, c, err) < 0)
+        || cmd_logs_attach(ctx, c, from, err) < 0) {
+        r = -1;
     } else {
-        engine_ctr_state_reload(&ctx->st, &c);
-        code = c.state.exit_code < 0 ? 0 : c.state.exit_code;
+        engine_ctr_state_reload(&ctx->st, c);
+        *code = c->state.exit_code < 0 ? 0 : c->state.exit_code;
     }
     if (feeder > 0) {
         (void) kill(feeder, SIGTERM); /* our own child, still unreaped: its pid is its own */
         (void) waitpid(feeder, NULL, 0);
     }
-    engine_ctr_free(&c);
-    return code;
+    return r;
 }
 
 const struct cmd_def cmd_attach_def = {

@@ -139,6 +139,12 @@ int cmd_each_container(struct cmd_ctx *ctx, char **names, bool all, bool ignore,
 int cmd_logs_attach(struct cmd_ctx *ctx, struct container *c, off_t from, struct pcon_err *err);
 /* where the container's log ends now: what attach shows starts there */
 off_t cmd_logs_end(struct cmd_ctx *ctx, const struct container *c);
+/* attach's session on c: its output from now on, our stdin to its (with_stdin,
+ * a container made with -i; the detach keys end it), its exit code in *code
+ * once it ends; release: c is initialized, and its command goes on first */
+int cmd_attach_session(struct cmd_ctx *ctx, struct container *c, bool with_stdin,
+                       const unsigned char *keys, size_t nkeys, bool release, int *code,
+                       struct pcon_err *err);
 /* reads a whole (small) file */
 char *cmd_read_file(const char *path, struct pcon_err *err);
 /* reads the first line of a --cidfile */
@@ -151,12 +157,12 @@ int cmd_names_collect(const struct cmd_def *def, char **cidfiles, bool ignore, b
                       char **argv, char ***names);
 
 extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_unshare_def,
-    cmd_info_def, cmd_version_def, cmd_start_def, cmd_restart_def, cmd_stop_def, cmd_kill_def,
-    cmd_rm_def, cmd_wait_def, cmd_ps_def, cmd_logs_def, cmd_inspect_def, cmd_container_def,
-    cmd_rename_def, cmd_clone_def, cmd_checkpoint_def, cmd_restore_def, cmd_exists_def,
-    cmd_prune_def, cmd_exec_def, cmd_top_def, cmd_port_def, cmd_pause_def, cmd_unpause_def,
-    cmd_cp_def, cmd_attach_def, cmd_images_def, cmd_rmi_def, cmd_tag_def, cmd_untag_def,
-    cmd_image_def, cmd_image_inspect_def, cmd_image_exists_def, cmd_image_tree_def,
+    cmd_info_def, cmd_version_def, cmd_start_def, cmd_init_def, cmd_restart_def, cmd_stop_def,
+    cmd_kill_def, cmd_rm_def, cmd_wait_def, cmd_ps_def, cmd_logs_def, cmd_inspect_def,
+    cmd_container_def, cmd_rename_def, cmd_clone_def, cmd_checkpoint_def, cmd_restore_def,
+    cmd_exists_def, cmd_prune_def, cmd_exec_def, cmd_top_def, cmd_port_def, cmd_pause_def,
+    cmd_unpause_def, cmd_cp_def, cmd_attach_def, cmd_images_def, cmd_rmi_def, cmd_tag_def,
+    cmd_untag_def, cmd_image_def, cmd_image_inspect_def, cmd_image_exists_def, cmd_image_tree_def,
     cmd_image_prune_def, cmd_load_def, cmd_pull_def, cmd_search_def, cmd_mount_def, cmd_umount_def,
     cmd_unmount_def, cmd_image_mount_def, cmd_image_unmount_def, cmd_volume_mount_def,
     cmd_volume_unmount_def, cmd_cleanup_def, cmd_runlabel_def, cmd_save_def, cmd_push_def,

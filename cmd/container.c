@@ -217,13 +217,13 @@ const struct cmd_def cmd_restore_def = {
 };
 
 static const struct cmd_def *const subcommands[] = {
-    &cmd_attach_def,  &cmd_checkpoint_def, &cmd_cleanup_def,  &cmd_clone_def, &cmd_commit_def,
-    &cmd_cp_def,      &cmd_create_def,     &cmd_diff_def,     &cmd_exec_def,  &cmd_export_def,
-    &cmd_exists_def,  &cmd_inspect_def,    &cmd_kill_def,     &cmd_logs_def,  &cmd_mount_def,
-    &cmd_pause_def,   &cmd_port_def,       &cmd_prune_def,    &cmd_ps_def,    &cmd_rename_def,
-    &cmd_restart_def, &cmd_restore_def,    &cmd_runlabel_def, &cmd_rm_def,    &cmd_run_def,
-    &cmd_start_def,   &cmd_stats_def,      &cmd_stop_def,     &cmd_top_def,   &cmd_umount_def,
-    &cmd_unmount_def, &cmd_unpause_def,    &cmd_update_def,   &cmd_wait_def,
+    &cmd_attach_def, &cmd_checkpoint_def, &cmd_cleanup_def, &cmd_clone_def,    &cmd_commit_def,
+    &cmd_cp_def,     &cmd_create_def,     &cmd_diff_def,    &cmd_exec_def,     &cmd_export_def,
+    &cmd_exists_def, &cmd_init_def,       &cmd_inspect_def, &cmd_kill_def,     &cmd_logs_def,
+    &cmd_mount_def,  &cmd_pause_def,      &cmd_port_def,    &cmd_prune_def,    &cmd_ps_def,
+    &cmd_rename_def, &cmd_restart_def,    &cmd_restore_def, &cmd_runlabel_def, &cmd_rm_def,
+    &cmd_run_def,    &cmd_start_def,      &cmd_stats_def,   &cmd_stop_def,     &cmd_top_def,
+    &cmd_umount_def, &cmd_unmount_def,    &cmd_unpause_def, &cmd_update_def,   &cmd_wait_def,
 };
 
 static int

@@ -337,7 +337,8 @@ ps_once(struct cmd_ctx *ctx, const struct ps_args *a)
     for (size_t i = 0; i < n; i++) {
         const struct container *c = &v[i];
         /* as podman: only running ones without -a, unless a status is asked */
-        if (!a->all && a->last < 0 && !engine_ctr_is_active(c) && !status_filter)
+        if (!a->all && a->last < 0
+            && (!engine_ctr_is_active(c) || c->state.status == CTR_INITIALIZED) && !status_filter)
             continue;
         if (!filter_match(&ctx->st, c, pod_name_of(pods, npods, c->cfg.pod), a->filters, v, n))
             continue;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* pcon start, pcon restart */
+/* pcon start, pcon restart, pcon init */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +14,8 @@ enum {
     RESTART_FILTER,
     START_SIG_PROXY,
     RESTART_CIDFILE,
-    RESTART_RUNNING
+    RESTART_RUNNING,
+    INIT_ALL
 };
 
 static const struct cmd_opt start_opts[] = {
@@ -45,6 +46,9 @@ start_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaq
 
     if (a->interactive)
         c->cfg.interactive = true;
+    /* initialized, attached: its output from the log, as attach's */
+    if (a->attach && c->state.status == CTR_INITIALIZED && engine_ctr_alive(c))
+        return cmd_attach_session(ctx, c, a->interactive, NULL, 0, true, &a->code, err);
     if (engine_monitor_start(&ctx->st, c, &so, &code, err) < 0)
         return -1;
     if (a->attach)
@@ -91,6 +95,7 @@ cmd_start(struct cmd_ctx *ctx, int argc, char **argv)
             strv_push(&filters, "status=created");
             strv_push(&filters, "status=exited");
             strv_push(&filters, "status=stopped");
+            strv_push(&filters, "status=initialized");
         }
         if (cmd_ctr_filter_ids(ctx, filters, &names, &err) < 0)
             return cmd_report(&err);
@@ -199,4 +204,60 @@ const struct cmd_def cmd_restart_def = {
     "Restart one or more containers",
     "[options] CONTAINER [CONTAINER...]",
     restart_opts,
+};
+
+static const struct cmd_opt init_opts[] = {
+    { INIT_ALL, "all", 'a', NULL, "Initialize all containers" },
+    CMD_LATEST_OPT,
+    { 0 },
+};
+
+/* everything of a start but the command, which its start runs */
+static int
+init_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
+         struct pcon_err *err)
+{
+    struct engine_start_opts so = { .detach = true, .init_only = true, .ready_fd = -1 };
+    bool all = *(bool *) opaque;
+    int code;
+
+    /* --all: those that can be, every id printed, as podman's */
+    if ((!all || !engine_ctr_is_active(c))
+        && engine_monitor_start(&ctx->st, c, &so, &code, err) < 0)
+        return -1;
+    printf("%s\n", name);
+    return 0;
+}
+
+static int
+cmd_init(struct cmd_ctx *ctx, int argc, char **argv)
+{
+    bool all = false, latest = false;
+    char *arg;
+    int opt, code;
+
+    while ((opt = cmd_getopt(&cmd_init_def, argc, argv, &arg)) != -1) {
+        if (opt == INIT_ALL)
+            all = cmd_flag_value(arg);
+        else if (opt == 'l')
+            latest = true;
+        else
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    }
+    if (latest && (code = cmd_latest_insert(ctx, false, &argc, &argv)) >= 0)
+        return code;
+    if (!all && optind >= argc)
+        return cmd_usage_error(&cmd_init_def, "requires at least 1 arg(s), only received 0");
+    if (all && optind < argc)
+        return cmd_usage_error(&cmd_init_def, "--all and containers cannot be used together");
+    return cmd_each_container(ctx, argv + optind, all, false, PCON_EXIT_ENGINE, init_one, &all);
+}
+
+const struct cmd_def cmd_init_def = {
+    "init",
+    cmd_init,
+    "Initialize one or more containers: their processes, mounts and network made, the command "
+    "held until a start",
+    "[options] CONTAINER [CONTAINER...]",
+    init_opts,
 };

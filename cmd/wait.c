@@ -65,8 +65,8 @@ wait_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaqu
 static int
 cmd_wait(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    static const char *const known[] = { "created", "running", "paused", "stopping",
-                                         "exited",  "stopped", NULL };
+    static const char *const known[] = { "created", "running", "paused",      "stopping",
+                                         "exited",  "stopped", "initialized", NULL };
     cleanup_strv char **states = NULL;
     struct wait_req w = { NULL, 250000000LL };
     bool latest = false, until_exit = false;

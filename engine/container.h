@@ -20,7 +20,8 @@ enum ctr_status {
     CTR_STOPPING,
     CTR_PAUSED,
     CTR_EXITED,
-    CTR_STOPPED, /* ended without a recorded exit code (monitor killed, reboot) */
+    CTR_STOPPED,     /* ended without a recorded exit code (monitor killed, reboot) */
+    CTR_INITIALIZED, /* `pcon init`: its processes made, the command not yet run */
 };
 
 enum restart_kind {
@@ -427,12 +428,17 @@ struct engine_start_opts {
     bool sig_proxy;        /* foreground: pass signals on to the container */
     int ready_fd;          /* detach: where to report "started" besides the return (or -1) */
     unsigned preserve_fds; /* --preserve-fds: fds 3.. passed to the container as they are */
+    bool init_only;        /* `pcon init` (detached): its command held until a start */
 };
 /* Starts c. In the foreground returns when the container has exited (and
  * no restart policy brings it back), with *exit_code set; detached, returns
- * once the container runs. */
+ * once the container runs. An initialized container's held command goes
+ * on (engine_ctr_release), wherever it is started from. */
 int engine_monitor_start(struct store *st, struct container *c, const struct engine_start_opts *so,
                          int *exit_code, struct pcon_err *err);
+/* An initialized container's command run: its monitor told (rundir/start),
+ * and its answer once the command runs (or failed to) */
+int engine_ctr_release(struct store *st, struct container *c, struct pcon_err *err);
 
 /* --- commit (engine/commit.c) --- */
 struct engine_commit_opts {

@@ -8,9 +8,9 @@
 #include "container.h"
 #include "ctr_state.h"
 
-int
-engine_ctr_state_running(struct store *st, struct container *c, pid_t pid, int64_t *started_ns,
-                         struct pcon_err *err)
+static int
+state_live(struct store *st, struct container *c, enum ctr_status status, pid_t pid,
+           int64_t *started_ns, struct pcon_err *err)
 {
     cleanup_close int lock = engine_ctr_lock(st, c->cfg.id, err);
     char **networks = c->state.networks; /* the monitor's, of this run */
@@ -28,9 +28,10 @@ engine_ctr_state_running(struct store *st, struct container *c, pid_t pid, int64
     time_format_rfc3339(*started_ns, now, sizeof now);
     free(c->state.started_at);
     free(c->state.finished_at);
-    c->state.started_at = xstrdup(now);
+    /* initialized: not started yet */
+    c->state.started_at = status == CTR_RUNNING ? xstrdup(now) : NULL;
     c->state.finished_at = NULL;
-    c->state.status = CTR_RUNNING;
+    c->state.status = status;
     c->state.pid = pid;
     c->state.exit_code = -1;
     c->state.stopped_by_user = false;
@@ -40,6 +41,21 @@ engine_ctr_state_running(struct store *st, struct container *c, pid_t pid, int64
     if (proc_starttime(getpid(), &c->state.monitor_start) < 0)
         c->state.monitor_start = 0;
     return engine_ctr_state_save(st, c, false, err);
+}
+
+int
+engine_ctr_state_running(struct store *st, struct container *c, pid_t pid, int64_t *started_ns,
+                         struct pcon_err *err)
+{
+    return state_live(st, c, CTR_RUNNING, pid, started_ns, err);
+}
+
+int
+engine_ctr_state_initialized(struct store *st, struct container *c, pid_t pid, struct pcon_err *err)
+{
+    int64_t ns;
+
+    return state_live(st, c, CTR_INITIALIZED, pid, &ns, err);
 }
 
 bool

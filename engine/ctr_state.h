@@ -17,6 +17,9 @@ struct container;
 /* init pid runs, watched by this process; *started_ns is when */
 int engine_ctr_state_running(struct store *st, struct container *c, pid_t pid, int64_t *started_ns,
                              struct pcon_err *err);
+/* pid holds before its command's execve (`pcon init`) */
+int engine_ctr_state_initialized(struct store *st, struct container *c, pid_t pid,
+                                 struct pcon_err *err);
 /* records the exit with code; true when the restart policy starts it again
  * (or again_anyway: --health-on-failure=restart's) */
 bool engine_ctr_state_exited(struct store *st, struct container *c, int code, bool again_anyway);

@@ -109,16 +109,38 @@ struct monitor {
     int64_t started_ns;
     bool exited;
     int code;
+    bool hold;     /* `pcon init`: the command held before execve until a start */
+    int held_sync; /* the held init's sync socket, or -1 */
+    int start_fd;  /* listening on rundir/start while it is held, or -1 */
 };
 
 static const int monitor_signals[] = { SIGCHLD, SIGHUP,  SIGINT,  SIGQUIT,  SIGTERM,
                                        SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH, SIGCONT,
                                        SIGTSTP, SIGTTIN, SIGTTOU };
 
+/* the held init's start socket closed, and gone */
+static void
+start_close(struct monitor *m)
+{
+    if (m->start_fd < 0)
+        return;
+    loop_unwatch(&m->loop, m->start_fd);
+    close(m->start_fd);
+    m->start_fd = -1;
+    {
+        cleanup_close int dfd = open(m->rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0)
+            (void) unlinkat(dfd, "start", 0);
+    }
+}
+
 static void
 monitor_free(struct monitor *m)
 {
     storage_image_free(&m->img);
+    start_close(m);
+    if (m->held_sync >= 0)
+        close(m->held_sync);
     if (m->cgroup_base) {
         cleanup_free char *leaf = engine_ctr_cgroup_leaf(&m->c->cfg);
         engine_cgroup_remove(m->cgroup_base, leaf); /* empty once the init is reaped */
@@ -1215,6 +1237,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
             .single_mapping = engine_userns_single_mapping(),
             .sigmask = *loop_saved_mask(&m->loop),
             .stdio = { -1, -1, -1 },
+            .hold = m->hold,
         },
     };
     struct ns_plan ns;
@@ -1341,6 +1364,7 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
         if (m->volumes[i].copy_up && m->volumes[i].name
             && storage_volume_filled(m->st, m->volumes[i].name, NULL) == 0)
             m->volumes[i].copy_up = false;
+    m->held_sync = sio.sync;
     engine_relay_close(&m->io);
     m->io.out = sio.pty >= 0 ? sio.pty : sio.out;
     m->io.err = sio.err;
@@ -1371,13 +1395,106 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     return engine_relay_start(&m->io, &m->loop, err);
 }
 
-/* an init spawned and recorded as running */
+/* an init spawned and recorded as running (or, held, as initialized) */
 static int
 monitor_start_init(struct monitor *m, struct pcon_err *err)
 {
     if (monitor_spawn(m, err) < 0)
         return -1;
+    if (m->held_sync >= 0)
+        return engine_ctr_state_initialized(m->st, m->c, m->pid, err);
     return engine_ctr_state_running(m->st, m->c, m->pid, &m->started_ns, err);
+}
+
+static void monitor_announce(struct monitor *m);
+
+/* A start of the initialized container: its command goes on; the answer
+ * is one byte, or the init_msg of its failure (the init has exited then,
+ * and its end is recorded as any). */
+static void
+start_cb(struct loop *l, int fd, uint32_t events, void *opaque)
+{
+    struct monitor *m = opaque;
+    struct pcon_err err = { 0 };
+    struct init_msg msg = { 0 };
+    struct timeval tv = { .tv_sec = 5 };
+    cleanup_close int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+    char req;
+    int sync = m->held_sync;
+
+    (void) l;
+    (void) events;
+    if (cfd < 0 || setsockopt(cfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0
+        || TEMP_FAILURE_RETRY_INT(read(cfd, &req, 1)) != 1)
+        return; /* not a start */
+    start_close(m);
+    m->held_sync = -1;
+    m->hold = false;
+    if (sync < 0 || engine_spawn_release(sync, &err) < 0
+        || engine_ctr_state_running(m->st, m->c, m->pid, &m->started_ns, &err) < 0) {
+        msg.errnum = err.errnum;
+        msg.kind = (int) err.kind;
+        snprintf(msg.text, sizeof msg.text, "%s", err.msg ? err.msg : "the container has ended");
+        (void) !write(cfd, &msg, sizeof msg);
+        pcon_err_clear(&err);
+        return;
+    }
+    if (m->c->cfg.timeout > 0)
+        loop_timer_arm(&m->loop, &m->timeout,
+                       loop_now_ns() + (int64_t) m->c->cfg.timeout * 1000000000LL);
+    monitor_announce(m);
+    (void) !write(cfd, &msg, 1);
+}
+
+/* rundir/start: where the held init's start comes from */
+static int
+start_listen(struct monitor *m, struct pcon_err *err)
+{
+    cleanup_close int dfd = open(m->rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    cleanup_close int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+    if (dfd < 0 || fd < 0)
+        return pcon_fail(err, errno, "create the start socket");
+    (void) unlinkat(dfd, "start", 0); /* a stale one */
+    snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/start", dfd);
+    if (bind(fd, (struct sockaddr *) &sa, sizeof sa) < 0 || listen(fd, 4) < 0)
+        return pcon_fail(err, errno, "listen on the start socket");
+    if (loop_watch(&m->loop, fd, EPOLLIN, start_cb, m, err) < 0)
+        return -1;
+    m->start_fd = steal_fd(&fd);
+    return 0;
+}
+
+int
+engine_ctr_release(struct store *st, struct container *c, struct pcon_err *err)
+{
+    cleanup_free char *rundir = engine_ctr_rundir(st, c->cfg.id);
+    cleanup_close int dfd = open(rundir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    cleanup_close int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    struct init_msg msg;
+    pid_t held = c->state.pid;
+    ssize_t n;
+
+    snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/start", dfd);
+    if (dfd < 0 || fd < 0 || connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0
+        || TEMP_FAILURE_RETRY_INT(write(fd, "s", 1)) != 1)
+        return pcon_fail(err, errno, "reach the monitor of initialized container %s", c->cfg.name);
+    n = TEMP_FAILURE_RETRY_INT(read(fd, &msg, sizeof msg));
+    engine_ctr_state_reload(st, c);
+    if (n == 1)
+        return 0;
+    /* failed: its end recorded (a bounded wait) before the caller looks */
+    for (int i = 0; i < 500 && c->state.pid == held && engine_ctr_is_active(c); i++) {
+        usleep(10000);
+        engine_ctr_state_reload(st, c);
+    }
+    if (n == (ssize_t) sizeof msg) {
+        msg.text[sizeof msg.text - 1] = '\0';
+        return pcon_fail_kind(err, (enum pcon_errkind) msg.kind, msg.errnum, "%s", msg.text);
+    }
+    return pcon_fail(err, 0, "the monitor of %.12s ended before the container started", c->cfg.id);
 }
 
 /* one run of the init, watched until it has exited and its output ended;
@@ -1385,7 +1502,7 @@ monitor_start_init(struct monitor *m, struct pcon_err *err)
 static int
 monitor_run(struct monitor *m, struct pcon_err *err)
 {
-    if (m->c->cfg.timeout > 0)
+    if (m->c->cfg.timeout > 0 && m->held_sync < 0) /* held: from its start on */
         loop_timer_arm(&m->loop, &m->timeout,
                        loop_now_ns() + (int64_t) m->c->cfg.timeout * 1000000000LL);
     if (loop_run(&m->loop, err) < 0)
@@ -1418,6 +1535,8 @@ monitor_begin(struct monitor *m, struct pcon_err *err)
         return -1;
     if (m->c->cfg.interactive && !m->echo
         && engine_attach_listen(&m->attach, m->rundir, &m->loop, err) < 0)
+        return -1;
+    if (m->hold && start_listen(m, err) < 0)
         return -1;
     return monitor_start_init(m, err);
 }
@@ -1587,8 +1706,11 @@ monitor_detached(struct monitor *m, int ready_fd)
     m->pipes = !passthrough;
     if (monitor_begin(m, &err) < 0)
         goto fail;
-    monitor_announce(m);
-    (void) !write(ready_fd, &msg, 1); /* started */
+    if (m->held_sync < 0)
+        monitor_announce(m);
+    else
+        engine_ctr_event(m->st, m->c, "init", NULL);
+    (void) !write(ready_fd, &msg, 1); /* started (or initialized) */
     close(ready_fd);
     monitor_loop(m);
     monitor_end(m);
@@ -1737,10 +1859,27 @@ engine_monitor_start(struct store *st, struct container *c, const struct engine_
                          .loop = { .epfd = -1, .sigfd = -1 },
                          .net = { .pid = -1, .pidfd = -1, .control = -1 },
                          .netd = -1,
-                         .notify_fd = -1 };
+                         .notify_fd = -1,
+                         .hold = so->init_only && so->detach,
+                         .held_sync = -1,
+                         .start_fd = -1 };
     int ret;
 
+    if (c->state.status == CTR_INITIALIZED && engine_ctr_alive(c)) {
+        if (so->init_only)
+            return pcon_fail(err, 0,
+                             "container %s has already been created in runtime: container state"
+                             " improper",
+                             c->cfg.id);
+        *exit_code = 0;
+        return engine_ctr_release(st, c, err);
+    }
     if (engine_ctr_is_active(c)) {
+        if (so->init_only)
+            return pcon_fail(err, 0,
+                             "container %s has already been created in runtime: container state"
+                             " improper",
+                             c->cfg.id);
         if (so->detach) {
             *exit_code = 0;
             return 0; /* already running: nothing to do, as podman */

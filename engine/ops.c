@@ -120,7 +120,7 @@ engine_ctr_mark_stopping(struct store *st, struct container *c, bool stopping, s
             pcon_err_clear(&ignored);
         c->state.status = CTR_RUNNING;
     }
-    if (stopping && c->state.status == CTR_RUNNING)
+    if (stopping && (c->state.status == CTR_RUNNING || c->state.status == CTR_INITIALIZED))
         c->state.status = CTR_STOPPING;
     return engine_ctr_state_save(st, c, false, err);
 }
@@ -169,7 +169,7 @@ wait_monitor(struct store *st, struct container *c)
         if (mfd < 0)
             usleep(10000);
         engine_ctr_state_reload(st, c);
-        if (c->state.status != CTR_RUNNING && c->state.status != CTR_STOPPING)
+        if (!engine_ctr_is_active(c))
             break;
     }
     engine_ctr_state_reload(st, c);
@@ -180,14 +180,21 @@ engine_ctr_stop(struct store *st, struct container *c, int timeout, bool *killed
                 struct pcon_err *err)
 {
     cleanup_close int pfd = -1;
+    bool held;
 
     *killed = false;
     if (!engine_ctr_is_active(c))
         return 0; /* stopping a stopped container is no error, as podman */
     pfd = pidfd_checked(c->state.pid, c->state.pid_start);
+    held = c->state.status == CTR_INITIALIZED;
     if (engine_ctr_mark_stopping(st, c, true, err) < 0)
         return -1;
-    if (pfd >= 0) {
+    if (pfd >= 0 && held) {
+        /* its command never ran: nothing to ask to stop */
+        if (syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+            return pcon_fail(err, errno, "kill %s", c->cfg.name);
+        (void) pidfd_wait(pfd, 10000);
+    } else if (pfd >= 0) {
         if (syscall(SYS_pidfd_send_signal, pfd, c->cfg.stop_signal, NULL, 0) < 0 && errno != ESRCH)
             return pcon_fail(err, errno, "send %s to %s", signal_name(c->cfg.stop_signal),
                              c->cfg.name);
@@ -211,7 +218,8 @@ engine_ctr_kill(struct store *st, struct container *c, int sig, struct pcon_err 
 {
     cleanup_close int pfd = -1;
 
-    if (!engine_ctr_is_active(c) || (pfd = pidfd_checked(c->state.pid, c->state.pid_start)) < 0)
+    if (!engine_ctr_is_active(c) || c->state.status == CTR_INITIALIZED
+        || (pfd = pidfd_checked(c->state.pid, c->state.pid_start)) < 0)
         return pcon_fail(err, 0,
                          "can only kill running containers. %s is in state %s: container state"
                          " improper",
@@ -292,7 +300,8 @@ engine_ctr_remove(struct store *st, struct container *c, bool force, struct pcon
 {
     cleanup_close int lock = -1;
 
-    if (engine_ctr_is_active(c) && !force)
+    /* an initialized one goes without force, as podman's */
+    if (engine_ctr_is_active(c) && c->state.status != CTR_INITIALIZED && !force)
         return pcon_fail_kind(err, PCON_ERR_INUSE, 0,
                               "cannot remove container %s as it is %s - running or paused"
                               " containers cannot be removed without force: container state"

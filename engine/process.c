@@ -263,6 +263,15 @@ engine_process_exec(const struct engine_process *p)
             pcon_fail(&err, errno, "pass on socket activation's fd %u", 3 + i);
             engine_process_fail(p->syncfd, &err, 125);
         }
+    /* initialized: everything done but the command, which waits for its
+     * start (signals still blocked: only SIGKILL ends it now) */
+    if (p->hold) {
+        struct init_msg m = { .kind = INIT_MSG_HELD };
+        if (TEMP_FAILURE_RETRY_INT(write(p->syncfd, &m, sizeof m)) != (ssize_t) sizeof m
+            || TEMP_FAILURE_RETRY_INT(read(p->syncfd, &m, sizeof m)) != (ssize_t) sizeof m
+            || m.kind != INIT_MSG_GO)
+            _exit(125); /* its monitor is gone */
+    }
     if (sigprocmask(SIG_SETMASK, &p->sigmask, NULL) < 0) {
         pcon_fail(&err, errno, "restore the signal mask");
         engine_process_fail(p->syncfd, &err, 125);
@@ -295,6 +304,8 @@ engine_process_sync(int syncfd, int *pty, struct pcon_err *err)
                 *pty = fd;
             continue;
         }
+        if (m.kind == INIT_MSG_HELD)
+            return 1;
         if (*pty >= 0)
             close(*pty);
         *pty = -1;

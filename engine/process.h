@@ -36,16 +36,18 @@ struct engine_process {
     int personality;        /* --personality's domain, or -1 */
     sigset_t sigmask;       /* restored before execve */
     int syncfd;
+    bool hold; /* `pcon init`: HELD sent before execve, which waits for GO */
 };
 
 /* sent on the sync socket */
 struct init_msg {
     int errnum;
-    int kind; /* enum pcon_errkind, or INIT_MSG_PTY, INIT_MSG_GO */
+    int kind; /* enum pcon_errkind, or INIT_MSG_PTY, INIT_MSG_GO, INIT_MSG_HELD */
     char text[1024];
 };
-#define INIT_MSG_PTY (-1) /* child -> parent: the terminal's master end (SCM_RIGHTS) */
-#define INIT_MSG_GO  (-2) /* parent -> child: what needed the child is done (engine/spawn.h) */
+#define INIT_MSG_PTY  (-1) /* child -> parent: the terminal's master end (SCM_RIGHTS) */
+#define INIT_MSG_GO   (-2) /* parent -> child: what needed the child is done (engine/spawn.h) */
+#define INIT_MSG_HELD (-3) /* child -> parent: ready to execve, waiting for a GO (hold) */
 
 /* In the child, inside the container's root: never returns. */
 __attribute__((noreturn)) void engine_process_exec(const struct engine_process *p);
@@ -53,8 +55,9 @@ __attribute__((noreturn)) void engine_process_exec(const struct engine_process *
 __attribute__((noreturn)) void engine_process_fail(int syncfd, const struct pcon_err *err,
                                                    int code);
 /* In the parent: waits for the child's execve. *pty gets the terminal's
- * master end (or -1). Returns 0 when execve succeeded, -1 with the child's
- * error. */
+ * master end (or -1). Returns 0 when execve succeeded, 1 when the child
+ * holds before it (GO on syncfd lets it go on: sync again then), -1 with
+ * the child's error. */
 int engine_process_sync(int syncfd, int *pty, struct pcon_err *err);
 
 #endif

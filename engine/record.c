@@ -30,8 +30,9 @@
 #define MAX_RECORD (4 << 20)
 
 static const char *const status_names[] = {
-    [CTR_CREATED] = "created", [CTR_RUNNING] = "running", [CTR_STOPPING] = "stopping",
-    [CTR_PAUSED] = "paused",   [CTR_EXITED] = "exited",   [CTR_STOPPED] = "stopped",
+    [CTR_CREATED] = "created",         [CTR_RUNNING] = "running", [CTR_STOPPING] = "stopping",
+    [CTR_PAUSED] = "paused",           [CTR_EXITED] = "exited",   [CTR_STOPPED] = "stopped",
+    [CTR_INITIALIZED] = "initialized",
 };
 
 const char *
@@ -703,7 +704,7 @@ engine_ctr_is_active(const struct container *c)
 {
     enum ctr_status s = c->state.status;
 
-    return s == CTR_RUNNING || s == CTR_STOPPING || s == CTR_PAUSED;
+    return s == CTR_RUNNING || s == CTR_STOPPING || s == CTR_PAUSED || s == CTR_INITIALIZED;
 }
 
 void
@@ -873,6 +874,8 @@ engine_ctr_status_human(const struct container *c)
         return xstrdup("Stopping");
     case CTR_STOPPED:
         return xstrdup("Stopped");
+    case CTR_INITIALIZED:
+        return xstrdup("Initialized");
     case CTR_RUNNING:
     case CTR_PAUSED:
         t = s->started_at ? time_parse_rfc3339(s->started_at) : now;

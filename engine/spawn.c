@@ -200,9 +200,9 @@ int
 engine_spawn_init(const struct spawn_req *r, pid_t *pid, struct spawn_io *io, struct pcon_err *err)
 {
     int sv[2] = { -1, -1 }, outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, inp[2] = { -1, -1 };
-    int ret = -1;
+    int ret = -1, r_sync;
 
-    io->out = io->err = io->in = io->pty = -1;
+    io->out = io->err = io->in = io->pty = io->sync = -1;
     *pid = -1;
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
         pcon_fail(err, errno, "create the sync socket");
@@ -228,8 +228,11 @@ engine_spawn_init(const struct spawn_req *r, pid_t *pid, struct spawn_io *io, st
         (void) kill(*pid, SIGKILL);
         goto reap;
     }
-    if (engine_process_sync(sv[0], &io->pty, err) < 0)
+    r_sync = engine_process_sync(sv[0], &io->pty, err);
+    if (r_sync < 0)
         goto reap;
+    if (r_sync == 1)
+        io->sync = steal_fd(&sv[0]);
     io->out = steal_fd(&outp[0]);
     io->err = steal_fd(&errp[0]);
     io->in = steal_fd(&inp[1]);
@@ -245,4 +248,23 @@ out:
         if (fd[i] >= 0)
             close(fd[i]);
     return ret;
+}
+
+int
+engine_spawn_release(int sync, struct pcon_err *err)
+{
+    struct init_msg go = { .kind = INIT_MSG_GO };
+    int pty = -1, r;
+
+    if (TEMP_FAILURE_RETRY_INT(write(sync, &go, sizeof go)) != (ssize_t) sizeof go) {
+        r = pcon_fail(err, errno, "start the container process");
+    } else {
+        r = engine_process_sync(sync, &pty, err);
+        if (r > 0)
+            r = pcon_fail(err, EPROTO, "start the container process");
+    }
+    if (pty >= 0)
+        close(pty);
+    close(sync);
+    return r;
 }

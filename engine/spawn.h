@@ -40,6 +40,7 @@ struct spawn_io {
     int out, err; /* read ends of the output pipes, or -1 */
     int in;       /* write end of the stdin pipe, or -1 */
     int pty;      /* the terminal's master end (-t), or -1 */
+    int sync;     /* held before execve (init->proc.hold): its sync socket, else -1 */
 };
 
 struct spawn_req {
@@ -61,5 +62,8 @@ struct spawn_req {
  * the child is gone and reaped, and err is its error or ours. */
 int engine_spawn_init(const struct spawn_req *r, pid_t *pid, struct spawn_io *io,
                       struct pcon_err *err);
+/* A held init goes on to execve; 0 once it has, else -1 with its error
+ * (it has exited then). Closes sync. */
+int engine_spawn_release(int sync, struct pcon_err *err);
 
 #endif

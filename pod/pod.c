@@ -289,6 +289,7 @@ pod_status(const struct container *v, size_t n)
             paused++;
             break;
         case CTR_CREATED:
+        case CTR_INITIALIZED: /* its command not started yet */
             created++;
             break;
         }

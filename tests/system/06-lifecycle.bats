@@ -388,3 +388,100 @@ assert c["HostConfig"]["NetworkMode"] == "slirp4netns"
     assert_status 0
     pcon rm -f keeper
 }
+
+@test "init: the container's process made and its command held (initialized, not in ps), start runs it; errors as podman's" {
+    local d="$BATS_TEST_TMPDIR/v"
+    mkdir -p "$d"
+    pcon create --name ini -v "$d:/v" $IMAGE sh -c 'touch /v/ran; echo out; exec sleep 100' >/dev/null
+    run pcon init ini
+    assert_status 0
+    [ "$output" = ini ]
+    run pcon inspect --format '{{.State.Status}} {{.State.StartedAt}}' ini
+    [ "$output" = "initialized 0001-01-01T00:00:00Z" ]
+    local pid
+    pid=$(ctr_pid ini)
+    [ "$pid" -gt 0 ]
+    kill -0 "$pid"
+    # made, but the command has not run
+    sleep 0.3
+    [ ! -e "$d/ran" ]
+    [ "$(pcon ps -a --filter name=ini --format '{{.Status}}')" = Initialized ]
+    [ -z "$(pcon ps --filter name=ini --format '{{.Names}}')" ]
+    run pcon init ini
+    assert_status 125
+    assert_output_contains "has already been created in runtime: container state improper"
+    run pcon kill ini
+    assert_status 125
+    assert_output_contains "can only kill running containers."
+    run pcon exec ini true
+    assert_status 255
+    # start: the same process goes on to the command
+    run pcon start ini
+    assert_status 0
+    wait_status ini '^Up '
+    [ "$(ctr_pid ini)" = "$pid" ]
+    for _ in $(seq 50); do [ -e "$d/ran" ] && break; sleep 0.1; done
+    [ -e "$d/ran" ]
+    [ "$(pcon logs ini)" = out ]
+    run pcon init ini
+    assert_status 125
+    pcon rm -f -t 0 ini
+    run pcon init nosuch
+    assert_status 125
+    assert_output_contains 'no container with name or ID "nosuch" found'
+}
+
+@test "init: stop ends the held process at once, rm needs no force; start -a and -ai of an initialized one attach; a missing command fails at start" {
+    pcon create --name ini2 $IMAGE sleep 100 >/dev/null
+    pcon init ini2 >/dev/null
+    local pid
+    pid=$(ctr_pid ini2)
+    run pcon stop ini2
+    assert_status 0
+    [[ "$output" != *SIGKILL* ]]
+    ! kill -0 "$pid" 2>/dev/null
+    [[ "$(pcon ps -a --filter name=ini2 --format '{{.Status}}')" =~ ^Exited ]]
+    pcon init ini2 >/dev/null
+    pid=$(ctr_pid ini2)
+    run pcon rm ini2
+    assert_status 0
+    ! kill -0 "$pid" 2>/dev/null
+    run pcon container exists ini2
+    assert_status 1
+
+    pcon create --name ini3 $IMAGE sh -c 'echo out; exit 3' >/dev/null
+    pcon init ini3 >/dev/null
+    run pcon start -a ini3
+    assert_status 3
+    [ "$output" = out ]
+    pcon create -i --name ini4 $IMAGE sh -c 'read x; echo got $x' >/dev/null
+    pcon container init ini4 >/dev/null
+    run sh -c "echo hello | '$PCON' --root '$PCON_ROOT' --runroot '$PCON_RUNROOT' start -ai ini4"
+    assert_status 0
+    [ "$output" = "got hello" ]
+
+    pcon create --name ini5 $IMAGE /nosuchcmd >/dev/null
+    pcon init ini5 >/dev/null
+    run -127 pcon start ini5
+    assert_output_contains "nosuchcmd"
+    [ "$(pcon inspect --format '{{.State.ExitCode}}' ini5)" = 127 ]
+    pcon rm -f ini3 ini4 ini5
+}
+
+@test "init --all initializes those that can be; --timeout counts from the start" {
+    pcon create --name ia1 $IMAGE sleep 100 >/dev/null
+    pcon create --name ia2 --timeout 1 $IMAGE sleep 100 >/dev/null
+    pcon run -d --name ia3 $IMAGE sleep 100 >/dev/null
+    local id3
+    id3=$(pcon inspect --format '{{.Id}}' ia3)
+    run pcon init --all
+    assert_status 0
+    [[ "$output" == *"$(pcon inspect --format '{{.Id}}' ia1)"* && "$output" == *"$id3"* ]]
+    [ "$(pcon inspect --format '{{.State.Status}}' ia1)" = initialized ]
+    [ "$(pcon inspect --format '{{.State.Status}}' ia3)" = running ]
+    sleep 1.5
+    [ "$(pcon ps -a --filter name=ia2 --format '{{.Status}}')" = Initialized ]
+    pcon start ia2 >/dev/null
+    wait_status ia2 '^Exited'
+    pcon rm -f -t 0 ia1 ia2 ia3
+}
