@@ -176,6 +176,7 @@ localhost/f1"
 @test "image prune --filter: label=, label!= and until= of the dangling (or with -a unused) images" {
     local c=$BATS_TEST_TMPDIR/pf keep gone
     mkdir -p "$c"
+    pcon image prune -f >/dev/null # what earlier tests left dangling
     printf 'FROM %s\nLABEL keep=1\nRUN echo k > /k\n' "$IMAGE" > "$c/Containerfile"
     keep=$(pcon build -q "$c")
     printf 'FROM %s\nRUN echo g > /g\n' "$IMAGE" > "$c/Containerfile"
