@@ -157,8 +157,8 @@ int cmd_names_collect(const struct cmd_def *def, char **cidfiles, bool ignore, b
                       char **argv, char ***names);
 
 extern const struct cmd_def cmd_run_def, cmd_create_def, cmd_import_def, cmd_unshare_def,
-    cmd_info_def, cmd_version_def, cmd_start_def, cmd_init_def, cmd_restart_def, cmd_stop_def,
-    cmd_kill_def, cmd_rm_def, cmd_wait_def, cmd_ps_def, cmd_logs_def, cmd_inspect_def,
+    cmd_info_def, cmd_version_def, cmd_start_def, cmd_init_def, cmd_autoupdate_def, cmd_restart_def,
+    cmd_stop_def, cmd_kill_def, cmd_rm_def, cmd_wait_def, cmd_ps_def, cmd_logs_def, cmd_inspect_def,
     cmd_container_def, cmd_rename_def, cmd_clone_def, cmd_checkpoint_def, cmd_restore_def,
     cmd_exists_def, cmd_prune_def, cmd_exec_def, cmd_top_def, cmd_port_def, cmd_pause_def,
     cmd_unpause_def, cmd_cp_def, cmd_attach_def, cmd_images_def, cmd_rmi_def, cmd_tag_def,

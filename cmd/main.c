@@ -16,21 +16,22 @@
 #include "cmd.h"
 
 static const struct cmd_def *const commands[] = {
-    &cmd_attach_def,      &cmd_build_def,   &cmd_commit_def,   &cmd_completion_def,
-    &cmd_container_def,   &cmd_cp_def,      &cmd_create_def,   &cmd_diff_def,
-    &cmd_events_def,      &cmd_exec_def,    &cmd_export_def,   &cmd_generate_def,
-    &cmd_healthcheck_def, &cmd_history_def, &cmd_image_def,    &cmd_images_def,
-    &cmd_import_def,      &cmd_info_def,    &cmd_init_def,     &cmd_inspect_def,
-    &cmd_kill_def,        &cmd_kube_def,    &cmd_load_def,     &cmd_login_def,
-    &cmd_logout_def,      &cmd_logs_def,    &cmd_manifest_def, &cmd_mount_def,
-    &cmd_network_def,     &cmd_pause_def,   &cmd_play_def,     &cmd_pod_def,
-    &cmd_port_def,        &cmd_ps_def,      &cmd_pull_def,     &cmd_push_def,
-    &cmd_quadlet_def,     &cmd_rename_def,  &cmd_restart_def,  &cmd_rm_def,
-    &cmd_rmi_def,         &cmd_run_def,     &cmd_secret_def,   &cmd_save_def,
-    &cmd_search_def,      &cmd_start_def,   &cmd_stats_def,    &cmd_stop_def,
-    &cmd_system_def,      &cmd_tag_def,     &cmd_top_def,      &cmd_umount_def,
-    &cmd_unmount_def,     &cmd_unpause_def, &cmd_unshare_def,  &cmd_untag_def,
-    &cmd_update_def,      &cmd_version_def, &cmd_volume_def,   &cmd_wait_def,
+    &cmd_attach_def,     &cmd_autoupdate_def,  &cmd_build_def,   &cmd_commit_def,
+    &cmd_completion_def, &cmd_container_def,   &cmd_cp_def,      &cmd_create_def,
+    &cmd_diff_def,       &cmd_events_def,      &cmd_exec_def,    &cmd_export_def,
+    &cmd_generate_def,   &cmd_healthcheck_def, &cmd_history_def, &cmd_image_def,
+    &cmd_images_def,     &cmd_import_def,      &cmd_info_def,    &cmd_init_def,
+    &cmd_inspect_def,    &cmd_kill_def,        &cmd_kube_def,    &cmd_load_def,
+    &cmd_login_def,      &cmd_logout_def,      &cmd_logs_def,    &cmd_manifest_def,
+    &cmd_mount_def,      &cmd_network_def,     &cmd_pause_def,   &cmd_play_def,
+    &cmd_pod_def,        &cmd_port_def,        &cmd_ps_def,      &cmd_pull_def,
+    &cmd_push_def,       &cmd_quadlet_def,     &cmd_rename_def,  &cmd_restart_def,
+    &cmd_rm_def,         &cmd_rmi_def,         &cmd_run_def,     &cmd_secret_def,
+    &cmd_save_def,       &cmd_search_def,      &cmd_start_def,   &cmd_stats_def,
+    &cmd_stop_def,       &cmd_system_def,      &cmd_tag_def,     &cmd_top_def,
+    &cmd_umount_def,     &cmd_unmount_def,     &cmd_unpause_def, &cmd_unshare_def,
+    &cmd_untag_def,      &cmd_update_def,      &cmd_version_def, &cmd_volume_def,
+    &cmd_wait_def,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -765,6 +765,15 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     if (networks_resolve(st, g, o, err) < 0)
         goto out;
     g->labels = o->labels ? strv_dup(o->labels) : NULL;
+    /* made by a systemd unit (generate systemd's, quadlet's): the unit, for
+     * auto-update, as podman labels it */
+    {
+        const char *unit = getenv("PODMAN_SYSTEMD_UNIT");
+        if (unit && *unit && !g->infra) {
+            cleanup_free char *kv = xasprintf("PODMAN_SYSTEMD_UNIT=%s", unit);
+            engine_spec_env_set(&g->labels, kv, NULL);
+        }
+    }
     g->create_args = o->create_args ? strv_dup(o->create_args) : NULL;
     g->umask = -1;
     g->personality = -1;

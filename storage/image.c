@@ -370,11 +370,23 @@ storage_image_commit(struct store *st, const struct image *img, const char *conf
     }
     if (image_read(st, img->id, &existing, NULL) < 0)
         return image_store_new(st, img, config, manifest, err);
-    /* the very same config: only the names are new */
+    /* the very same config: the names are new, and the manifest it came by
+     * is its digest from now on (podman's: a pull of it by another manifest,
+     * a push's compression, makes that the one the registry is compared to) */
     for (size_t i = 0; img->names && img->names[i]; i++)
         if (!strv_contains(existing.names, img->names[i]))
             strv_push(&existing.names, img->names[i]);
     r = image_save_names(st, &existing, err);
+    if (r == 0 && manifest) {
+        cleanup_free char *path = xasprintf("%s/manifest.json", img->id);
+        cleanup_free char *old = fs_read_all(st->images_dfd, path, MAX_JSON, NULL, NULL);
+        cleanup_close int dfd =
+            openat(st->images_dfd, img->id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (old == NULL || strcmp(old, manifest) != 0)
+            r = dfd < 0 ? pcon_fail(err, errno, "open image %.12s", img->id)
+                        : fs_write_atomic(dfd, "manifest.json", manifest, strlen(manifest), 0600,
+                                          true, err);
+    }
     storage_image_free(&existing);
     return r;
 }
