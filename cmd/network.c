@@ -473,7 +473,7 @@ const struct cmd_def cmd_network_rm_def = {
 };
 
 static const struct cmd_opt prune_opts[] = {
-    { NET_FILTER, "filter", 0, "KEY=VALUE", "Filter: label" },
+    { NET_FILTER, "filter", 0, "KEY=VALUE", "Filter: label=K[=V], label!=K[=V], until=T" },
     { 'f', "force", 'f', NULL, "Do not prompt for confirmation" },
     { 0 },
 };
@@ -495,7 +495,7 @@ cmd_networks_prune(struct cmd_ctx *ctx, char *const *filters, char ***removed)
     }
     for (size_t i = 0; i < n; i++) {
         cleanup_strv char **users = network_users(cv, cn, v[i].name);
-        if (v[i].builtin || users || !network_match(&v[i], filters))
+        if (v[i].builtin || users || !cmd_prune_filter_match(filters, v[i].labels, v[i].created))
             continue;
         if (netns_network_remove(ctx->st.root_dfd, v[i].name, &err) < 0) {
             code = cmd_report(&err);
@@ -520,12 +520,15 @@ cmd_network_prune(struct cmd_ctx *ctx, int argc, char **argv)
     while ((opt = cmd_getopt(&cmd_network_prune_def, argc, argv, &arg)) != -1) {
         if (opt == 'f')
             force = cmd_flag_value(arg);
-        else if (opt == NET_FILTER && strncmp(arg, "label=", 6) == 0)
-            strv_push(&filters, arg);
         else if (opt == NET_FILTER)
-            return cmd_usage_error(&cmd_network_prune_def, "invalid filter \"%s\"", arg);
+            strv_push(&filters, arg);
         else
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+    }
+    {
+        cleanup_err struct pcon_err err = { 0 };
+        if (cmd_prune_filter_check(filters, &err) < 0)
+            return cmd_report(&err);
     }
     if (!force
         && !cmd_confirm("WARNING! This will remove all networks not used by at least one"

@@ -334,12 +334,15 @@ const struct cmd_def cmd_system_df_def = {
     "[options]", df_opts,
 };
 
-enum { PRUNE_VOLUMES = 0x300, PRUNE_EXTERNAL };
+enum { PRUNE_VOLUMES = 0x300, PRUNE_EXTERNAL, PRUNE_FILTER };
 
 static const struct cmd_opt prune_opts[] = {
     { 'a', "all", 'a', NULL, "Remove all unused images, not only dangling ones" },
     { PRUNE_EXTERNAL, "external", 0, NULL,
       "Refused: pcon's store has no containers of other tools" },
+    { PRUNE_FILTER, "filter", 0, "KEY=VALUE",
+      "Only what matches: label=K[=V], label!=K[=V], until=T (containers, images, networks, "
+      "volumes)" },
     { 'f', "force", 'f', NULL, "Do not prompt for confirmation" },
     { PRUNE_VOLUMES, "volumes", 0, NULL, "Remove the volumes no container uses too" },
     { 0, NULL, 0, NULL, NULL },
@@ -360,7 +363,8 @@ print_removed(const char *title, char *const *v)
 static int
 cmd_system_prune(struct cmd_ctx *ctx, int argc, char **argv)
 {
-    cleanup_strv char **pods = NULL, **ctrs = NULL, **vols = NULL, **imgs = NULL, **nets = NULL;
+    cleanup_strv char **pods = NULL, **ctrs = NULL, **vols = NULL, **imgs = NULL, **nets = NULL,
+                      **filters = NULL;
     cleanup_free char *warning = NULL, *total = NULL;
     bool all = false, force = false, volumes = false;
     long long bytes = 0;
@@ -374,6 +378,8 @@ cmd_system_prune(struct cmd_ctx *ctx, int argc, char **argv)
             force = cmd_flag_value(arg);
         else if (opt == PRUNE_VOLUMES)
             volumes = cmd_flag_value(arg);
+        else if (opt == PRUNE_FILTER)
+            strv_push(&filters, arg);
         else if (opt == PRUNE_EXTERNAL)
             return cmd_usage_error(&cmd_system_prune_def,
                                    "--external: pcon's store has no containers of other tools");
@@ -383,6 +389,12 @@ cmd_system_prune(struct cmd_ctx *ctx, int argc, char **argv)
     if (optind < argc) {
         fprintf(stderr, "Error: `pcon system prune` takes no arguments\n");
         return PCON_EXIT_ENGINE;
+    }
+    /* a bad filter prunes nothing */
+    if (filters) {
+        cleanup_err struct pcon_err err = { 0 };
+        if (cmd_prune_filter_check(filters, &err) < 0)
+            return cmd_report(&err);
     }
     warning = xasprintf("WARNING! This command removes:\n"
                         "\t- all stopped containers\n"
@@ -399,13 +411,13 @@ cmd_system_prune(struct cmd_ctx *ctx, int argc, char **argv)
     /* pods first: their containers go with them */
     if ((r = cmd_pods_prune(ctx, &pods)) != 0)
         code = r;
-    if ((r = cmd_containers_prune(ctx, NULL, &ctrs, &bytes)) != 0)
+    if ((r = cmd_containers_prune(ctx, filters, &ctrs, &bytes)) != 0)
         code = r;
-    if (volumes && (r = cmd_volumes_prune(ctx, NULL, &vols, &bytes)) != 0)
+    if (volumes && (r = cmd_volumes_prune(ctx, filters, &vols, &bytes)) != 0)
         code = r;
-    if ((r = cmd_images_prune(ctx, all, NULL, &imgs, &bytes)) != 0)
+    if ((r = cmd_images_prune(ctx, all, filters, &imgs, &bytes)) != 0)
         code = r;
-    if ((r = cmd_networks_prune(ctx, NULL, &nets)) != 0)
+    if ((r = cmd_networks_prune(ctx, filters, &nets)) != 0)
         code = r;
     print_removed("Deleted Pods", pods);
     print_removed("Deleted Containers", ctrs);

@@ -208,3 +208,35 @@ Total reclaimed space: 0B"
     assert_output ""
     pcon import "$BB_TAR" "$IMAGE" >/dev/null
 }
+
+@test "system prune --filter: only the containers, images, networks and volumes the label and until filters match" {
+    pcon run --name keepme --label keep=1 $IMAGE true
+    pcon run --name dropme $IMAGE true
+    pcon network create --label keep=1 keepnet >/dev/null
+    pcon network create dropnet >/dev/null
+    pcon volume create --label keep=1 keepvol >/dev/null
+    pcon volume create dropvol >/dev/null
+    run pcon system prune -f --volumes --filter bogus=1
+    assert_status 125
+    pcon container exists dropme
+    run pcon system prune -f --volumes --filter until=2000-01-01T00:00:00Z
+    assert_status 0
+    pcon container exists dropme
+    pcon network exists dropnet
+    run pcon system prune -f --volumes --filter label!=keep
+    assert_status 0
+    assert_output_contains "Deleted Networks
+dropnet"
+    assert_output_contains "Deleted Volumes
+dropvol"
+    run pcon container exists dropme
+    assert_status 1
+    run pcon network exists dropnet
+    assert_status 1
+    pcon container exists keepme
+    pcon network exists keepnet
+    pcon volume exists keepvol
+    pcon rm keepme >/dev/null
+    pcon network rm keepnet >/dev/null
+    pcon volume rm keepvol >/dev/null
+}
