@@ -109,6 +109,7 @@ static const struct cmd_opt build_opts[] = {
     { CO_UTS, "uts", 0, "MODE", "RUN's UTS namespace" },
     { 'v', "volume", 'v', "HOST:CTR[:ro]", "Bind mount for RUN's commands (not in the image)" },
     CMD_REG_OPTS,
+    CMD_CONTENT_TRUST_OPT,
     CMD_PLATFORM_OPTS,
     { 't', "tag", 't', "NAME", "A name for the image" },
     { BUILD_TARGET, "target", 0, "STAGE", "Build the stage of that name, and what it needs" },

@@ -41,6 +41,13 @@ struct cmd_ctx {
 #define CMD_OPT_AUTHFILE   0x1003
 #define CMD_OPT_CREDS      0x1004
 #define CMD_OPT_CERT_DIR   0x1005
+/* docker's --disable-content-trust (pull, push, build): podman's no-op */
+#define CMD_OPT_CONTENT_TRUST 0x100a
+#define CMD_CONTENT_TRUST_OPT                                                                      \
+    {                                                                                              \
+        CMD_OPT_CONTENT_TRUST, "disable-content-trust", 0, NULL,                                   \
+            "Docker's option, accepted and ignored as podman does"                                 \
+    }
 /* the platform of an image a pull picks from a manifest list (pull, run,
  * create) */
 #define CMD_OPT_ARCH     0x1006

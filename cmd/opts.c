@@ -410,6 +410,8 @@ cmd_reg_opt(struct registry_opts *o, int id, const char *arg)
     case CMD_OPT_CERT_DIR:
         o->cert_dir = arg;
         return true;
+    case CMD_OPT_CONTENT_TRUST:
+        return true;
     default:
         return false;
     }

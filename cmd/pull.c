@@ -13,6 +13,7 @@ static const struct cmd_opt pull_opts[] = {
     CMD_PLATFORM_OPTS,
     { 'q', "quiet", 'q', NULL, "Suppress the progress output (the id is printed)" },
     CMD_REG_OPTS,
+    CMD_CONTENT_TRUST_OPT,
     { 0 },
 };
 

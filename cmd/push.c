@@ -23,6 +23,7 @@ static const struct cmd_opt push_opts[] = {
     { PUSH_REMOVE_SIGNATURES, "remove-signatures", 0, NULL,
       "Discard signatures (pcon keeps none)" },
     CMD_REG_OPTS,
+    CMD_CONTENT_TRUST_OPT,
     { 0 },
 };
 

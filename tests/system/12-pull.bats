@@ -37,7 +37,7 @@ teardown_file() {
 @test "pull by digest" {
     local digest
     digest=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://127.0.0.1:$REG_PORT/team/bb:1")
-    run pcon pull --tls-verify=false "127.0.0.1:$REG_PORT/team/bb@$digest"
+    run pcon pull --disable-content-trust --tls-verify=false "127.0.0.1:$REG_PORT/team/bb@$digest"
     assert_status 0
     assert_output "$CONFIG_ID"
     # inspect tells the registry's digest, as podman does
