@@ -98,6 +98,13 @@ static const struct cmd_opt create_opts[] = {
     { CO_NETWORK_ALIAS, "network-alias", 0, "NAME", "Another name of the pod on its networks" },
     { CO_LABEL_FILE, "label-file", 0, "FILE", "Read the pod's labels from a file" },
     { CO_SYSCTL, "sysctl", 0, "KEY=VALUE", "A sysctl of the pod's namespaces (net.*, kernel.*)" },
+    { CO_DEVICE, "device", 0, "HOST[:CTR][:PERMS]", "A host device for every member of the pod" },
+    { CO_SECURITY_OPT, "security-opt", 0, "OPT",
+      "seccomp=PROFILE|unconfined, no-new-privileges, label=... for every member" },
+    { CO_SHM_SIZE, "shm-size", 0, "SIZE", "Size of the members' /dev/shm (default 64m)" },
+    { 'v', "volume", 'v', "HOST:CTR[:OPTS]", "A volume every member of the pod mounts" },
+    { CO_VOLUMES_FROM, "volumes-from", 0, "CTR[:ro|rw]",
+      "The volumes of a container, for every member of the pod" },
     { 'p', "publish", 'p', "[IP:][HOSTPORT:]CTRPORT[/PROTO]", "Publish a port of the pod" },
     { POD_ID_FILE, "pod-id-file", 0, "FILE", "Write the pod ID to the file" },
     { POD_INFRA_PIDFILE, "infra-conmon-pidfile", 0, "FILE",
@@ -157,6 +164,13 @@ no_infra_check(const struct create_args *a, const char *share, struct pcon_err *
     if (a->o.userns || a->o.uidmaps)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "a pod's user namespace needs an infra container to hold it");
+    /* podman drops these without a word; the members inherit them from the infra */
+    if (a->volumes || a->volumes_from || a->o.devices || a->o.shm_size >= 0 || a->o.seccomp_profile
+        || a->o.no_new_privs)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "--volume, --volumes-from, --device, --shm-size and --security-opt"
+                              " reach the members through the infra container: the pod has"
+                              " none");
     return 0;
 }
 
@@ -239,6 +253,11 @@ pod_create_cmdline(struct cmd_ctx *ctx, int argc, char **argv, struct pod *out)
         case CO_MAC_ADDRESS:
         case CO_NETWORK_ALIAS:
         case CO_SYSCTL:
+        case CO_DEVICE:
+        case CO_SECURITY_OPT:
+        case CO_SHM_SIZE:
+        case 'v':
+        case CO_VOLUMES_FROM:
         case 'p':
             r = cmd_create_opt(&a, opt, arg, &err);
             break;
@@ -290,6 +309,9 @@ pod_create_cmdline(struct cmd_ctx *ctx, int argc, char **argv, struct pod *out)
             strv_push(&po.infra_command, w);
     }
     po.labels = labels;
+    /* the infra's, which every member inherits */
+    a.o.volumes = a.volumes;
+    a.o.volumes_from = a.volumes_from;
     po.infra = a.o;
     po.infra.net_aliases = a.aliases;
     po.infra.conmon_pidfile = infra_pidfile;

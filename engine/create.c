@@ -960,6 +960,85 @@ seccomp_check(const char *path, char **text, struct pcon_err *err)
     return 0;
 }
 
+static bool
+volume_dst_taken(char *const *volumes, const char *dst)
+{
+    bool taken = false;
+
+    for (size_t i = 0; volumes && volumes[i] && !taken; i++) {
+        struct volume v;
+        if (engine_spec_volume_parse(volumes[i], &v, NULL) < 0)
+            continue;
+        taken = strcmp(v.dst, dst) == 0;
+        engine_spec_volume_free(&v);
+    }
+    return taken;
+}
+
+/* the container path of a device "HOST:CTR:PERMS" */
+static bool
+device_dst_taken(char *const *devices, const char *dev)
+{
+    const char *d = strchr(dev, ':');
+    size_t n = d ? strcspn(d + 1, ":") : 0;
+
+    for (size_t i = 0; d && devices && devices[i]; i++) {
+        const char *o = strchr(devices[i], ':');
+        if (o && strcspn(o + 1, ":") == n && strncmp(o + 1, d + 1, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A pod's member takes what pod create gave the pod's infra, as podman's
+ * (InfraInherit): its volumes (one at a destination the member mounts too
+ * is podman's error) and devices after the member's own, its seccomp profile (copied) and
+ * no-new-privileges, its shm size, where the member set none of its own. */
+static int
+infra_inherit(struct store *st, struct ctr_config *g, const struct engine_create_opts *o,
+              char **profile, struct pcon_err *err)
+{
+    struct container infra;
+    const struct ctr_config *ig = &infra.cfg;
+    int r = 0;
+
+    if (g->pod_infra == NULL || g->infra)
+        return 0;
+    if (engine_ctr_load(st, g->pod_infra, &infra, err) < 0)
+        return pcon_prefix(err, "the infra container of pod %s", g->pod);
+    for (size_t i = 0; ig->volumes && ig->volumes[i]; i++) {
+        struct volume v;
+        if (engine_spec_volume_parse(ig->volumes[i], &v, NULL) < 0)
+            continue;
+        if (volume_dst_taken(g->volumes, v.dst)) {
+            r = pcon_fail_kind(err, PCON_ERR_USAGE, 0, "\"%s\": duplicate mount destination",
+                               v.dst);
+            engine_spec_volume_free(&v);
+            goto out;
+        }
+        strv_push(&g->volumes, ig->volumes[i]);
+        engine_spec_volume_free(&v);
+    }
+    for (size_t i = 0; ig->devices && ig->devices[i]; i++)
+        if (!device_dst_taken(g->devices, ig->devices[i]))
+            strv_push(&g->devices, ig->devices[i]);
+    g->no_new_privs |= ig->no_new_privs;
+    if (g->shm_size == 0)
+        g->shm_size = ig->shm_size;
+    if (g->seccomp == NULL && !o->privileged && ig->seccomp) {
+        g->seccomp = xstrdup(ig->seccomp);
+        if (strcmp(ig->seccomp, "unconfined") != 0) {
+            cleanup_free char *path = xasprintf("%s/seccomp.json", ig->id);
+            *profile = fs_read_all(st->containers_dfd, path, 4 << 20, NULL, err);
+            if (*profile == NULL)
+                r = pcon_prefix(err, "the seccomp profile of pod %s", g->pod);
+        }
+    }
+out:
+    engine_ctr_free(&infra);
+    return r;
+}
+
 /* the record, its name and its writable layer */
 static int
 record_create(struct store *st, const struct engine_create_opts *o, const char *image,
@@ -988,7 +1067,8 @@ record_create(struct store *st, const struct engine_create_opts *o, const char *
     if (o->userns && strncmp(o->userns, "auto", 4) == 0
         && (auto_lock = engine_usermap_lock(st, err)) < 0)
         goto fail;
-    if (config_from_opts(st, g, &img, image, o, err) < 0)
+    if (config_from_opts(st, g, &img, image, o, err) < 0
+        || infra_inherit(st, g, o, &profile, err) < 0)
         goto fail;
     /* --seccomp-policy image: the profile the image's label holds, when
      * there is one and none was asked for */

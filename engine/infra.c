@@ -53,8 +53,11 @@ engine_pod_shm_path(const struct store *st, const char *pod)
 }
 
 int
-engine_pod_shm_prepare(const struct store *st, const char *pod, struct pcon_err *err)
+engine_pod_shm_prepare(const struct store *st, const char *pod, long long size,
+                       struct pcon_err *err)
 {
+    char data[64];
+
     cleanup_free char *path = engine_pod_shm_path(st, pod);
     cleanup_free char *parent = xasprintf("%s/pods/%s", st->runroot, pod);
     struct stat a, b;
@@ -69,7 +72,8 @@ engine_pod_shm_prepare(const struct store *st, const char *pod, struct pcon_err 
      * the members that run share it still */
     if (a.st_dev != b.st_dev)
         return 0;
-    if (mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k") < 0)
+    snprintf(data, sizeof data, "mode=1777,size=%lldk", size > 0 ? size / 1024 : 65536);
+    if (mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, data) < 0)
         return pcon_fail(err, errno, "mount the pod's /dev/shm");
     return 0;
 }

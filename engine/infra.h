@@ -25,7 +25,9 @@ int engine_infra_root(const char *rootfs, struct pcon_err *err);
  * ipc namespace is one): made by the infra's start, a tmpfs in pcon's mount
  * namespace; malloc'd path */
 char *engine_pod_shm_path(const struct store *st, const char *pod);
-int engine_pod_shm_prepare(const struct store *st, const char *pod, struct pcon_err *err);
+/* size: bytes (pod create --shm-size), 0 for 64 MiB */
+int engine_pod_shm_prepare(const struct store *st, const char *pod, long long size,
+                           struct pcon_err *err);
 /* unmounts and removes it (pod rm); gone already is fine */
 void engine_pod_shm_release(const struct store *st, const char *pod);
 

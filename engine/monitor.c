@@ -370,7 +370,7 @@ plan_prepare(struct monitor *m, struct pcon_err *err)
     /* a pod's members share its /dev/shm with their ipc namespace; the
      * infra, started first, makes it */
     if (g->pod && (g->infra || (g->pod_join & POD_JOIN_IPC))) {
-        if (g->infra && engine_pod_shm_prepare(m->st, g->pod, err) < 0)
+        if (g->infra && engine_pod_shm_prepare(m->st, g->pod, g->shm_size, err) < 0)
             return -1;
         po.shm = shm = engine_pod_shm_path(m->st, g->pod);
     }

@@ -659,3 +659,42 @@ on-net"
     assert_output "[]"
     pcon pod rm nsp2 >/dev/null
 }
+
+@test "pod create -v, --volumes-from, --device, --shm-size, --security-opt: every member inherits them (podman's InfraInherit)" {
+    local d="$BATS_TEST_TMPDIR/pv"
+    mkdir -p "$d"
+    echo hostdata > "$d/f"
+    cat >"$BATS_TEST_TMPDIR/deny-mkdir.json" <<'JSON'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}
+JSON
+    pcon volume create podvol >/dev/null
+    pcon create --name volsrc -v podvol:/fromvol $IMAGE true >/dev/null
+    pcon pod create --name inh -v "$d:/data:ro" --volumes-from volsrc --device /dev/null:/dev/podnull \
+        --shm-size 10m --security-opt no-new-privileges \
+        --security-opt "seccomp=$BATS_TEST_TMPDIR/deny-mkdir.json" >/dev/null
+    run pcon run --rm --pod inh $IMAGE sh -c 'cat /data/f; touch /data/x 2>&1; test -c /dev/podnull && echo dev;
+        df -k /dev/shm | tail -1; grep NoNewPrivs /proc/self/status; mkdir /tmp/m 2>&1; echo v > /fromvol/v'
+    echo "$output"
+    assert_status 0
+    assert_output_contains hostdata
+    assert_output_contains "Read-only file system"
+    assert_output_contains dev
+    assert_output_contains " 10240 "
+    assert_output_contains "NoNewPrivs:	1"
+    assert_output_contains "Permission denied"
+    [ "$(pcon run --rm -v podvol:/v $IMAGE cat /v/v)" = v ]
+    # a member's own volume at the pod's destination is podman's error
+    run pcon create --pod inh -v "$d:/data" $IMAGE true
+    assert_status 125
+    assert_output_contains '"/data": duplicate mount destination'
+    # without an infra there is nothing to inherit from: refused, nothing made
+    run pcon pod create --infra=false --name noinh -v "$d:/data"
+    assert_status 125
+    assert_output_contains "through the infra container"
+    run pcon pod exists noinh
+    assert_status 1
+    pcon pod rm -f inh >/dev/null
+    pcon rm volsrc >/dev/null
+    pcon volume rm podvol >/dev/null
+}
