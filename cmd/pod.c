@@ -71,55 +71,65 @@ share_parse(const char *s, unsigned *out, struct pcon_err *err)
     return 0;
 }
 
+/* pod create's options, pod clone's too (there, what the copy changes) */
+#define POD_CREATE_OPTS                                                                            \
+    { CO_ADD_HOST, "add-host", 0, "HOST:IP", "Add a custom host-to-IP mapping (host:ip)" },        \
+        { CO_DNS, "dns", 0, "IP", "Set custom DNS servers in the pod's /etc/resolv.conf" },        \
+        { CO_DNS_OPTION, "dns-option", 0, "OPTION", "Set custom DNS options" },                    \
+        { CO_DNS_SEARCH, "dns-search", 0, "DOMAIN", "Set custom DNS search domains" },             \
+        { POD_EXIT_POLICY, "exit-policy", 0, "POLICY",                                             \
+          "Behaviour when the last container exits: continue (default), stop" },                   \
+        { POD_HOSTNAME, "hostname", 0, "NAME", "Set the pod's hostname (default: its name)" },     \
+        { POD_INFRA, "infra", 0, "BOOL",                                                           \
+          "Create an infra container holding the shared namespaces (default true)" },              \
+        { POD_INFRA_COMMAND, "infra-command", 0, "COMMAND",                                        \
+          "The infra's command (default: pcon's own infra program; split at spaces)" },            \
+        { POD_INFRA_IMAGE, "infra-image", 0, "IMAGE",                                              \
+          "Run the infra from this image (default: none, pcon's own infra program)" },             \
+        { POD_INFRA_NAME, "infra-name", 0, "NAME",                                                 \
+          "The infra container's name (default <podid12>-infra)" },                                \
+        { POD_LABEL, "label", 'l', "KEY=VALUE", "Set metadata on the pod" },                       \
+        { CO_NAME, "name", 'n', "NAME", "Assign a name to the pod" },                              \
+        { CO_NETWORK, "network", 0, "MODE",                                                        \
+          "The pod's network: slirp4netns[:OPTIONS] (default), none, host, ns:PATH" },             \
+        { CO_NO_HOSTS, "no-hosts", 0, NULL, "Do not create /etc/hosts for the pod" },              \
+        { CO_IP, "ip", 0, "IPv4", "The pod's static IPv4 address (its one network)" },             \
+        { CO_IP6, "ip6", 0, "IPv6",                                                                \
+          "The pod's static IPv6 address (its one network, with IPv6)" },                          \
+        { CO_MAC_ADDRESS, "mac-address", 0, "MAC",                                                 \
+          "The pod's MAC address on its (first) network" },                                        \
+        { CO_NETWORK_ALIAS, "network-alias", 0, "NAME",                                            \
+          "Another name of the pod on its networks" },                                             \
+        { CO_LABEL_FILE, "label-file", 0, "FILE", "Read the pod's labels from a file" },           \
+        { CO_SYSCTL, "sysctl", 0, "KEY=VALUE",                                                     \
+          "A sysctl of the pod's namespaces (net.*, kernel.*)" },                                  \
+        { CO_DEVICE, "device", 0, "HOST[:CTR][:PERMS]",                                            \
+          "A host device for every member of the pod" },                                           \
+        { CO_SECURITY_OPT, "security-opt", 0, "OPT",                                               \
+          "seccomp=PROFILE|unconfined, no-new-privileges, label=... for every member" },           \
+        { CO_SHM_SIZE, "shm-size", 0, "SIZE", "Size of the members' /dev/shm (default 64m)" },     \
+        { 'v', "volume", 'v', "HOST:CTR[:OPTS]", "A volume every member of the pod mounts" },      \
+        { CO_VOLUMES_FROM, "volumes-from", 0, "CTR[:ro|rw]",                                       \
+          "The volumes of a container, for every member of the pod" },                             \
+        { 'p', "publish", 'p', "[IP:][HOSTPORT:]CTRPORT[/PROTO]", "Publish a port of the pod" },   \
+        { POD_ID_FILE, "pod-id-file", 0, "FILE", "Write the pod ID to the file" },                 \
+        { POD_INFRA_PIDFILE, "infra-conmon-pidfile", 0, "FILE",                                    \
+          "Write the pid of the infra container's monitor to the file" },                          \
+        { CO_REPLACE, "replace", 0, NULL, "Replace a pod of the same name" },                      \
+        { CO_USERNS, "userns", 0, "MODE",                                                          \
+          "The pod's user namespace, its members' too: keep-id[:uid=,gid=], nomap, "               \
+          "auto[:size=]" },                                                                        \
+        { CO_UIDMAP, "uidmap", 0, "CTR:HOST:SIZE", "UID map of the pod's user namespace" },        \
+        { CO_GIDMAP, "gidmap", 0, "CTR:HOST:SIZE", "GID map of the pod's user namespace" },        \
+        { POD_SHARE, "share", 0, "NAMESPACES",                                                     \
+          "Namespaces the members share: ipc,net,uts (default), +pid, cgroup, any of them; \"\": " \
+          "no"                                                                                     \
+          " infra" },                                                                              \
+        { POD_SHARE_PARENT, "share-parent", 0, "BOOL",                                             \
+          "The containers' cgroups in the pod's (default true)" },
+
 static const struct cmd_opt create_opts[] = {
-    { CO_ADD_HOST, "add-host", 0, "HOST:IP", "Add a custom host-to-IP mapping (host:ip)" },
-    { CO_DNS, "dns", 0, "IP", "Set custom DNS servers in the pod's /etc/resolv.conf" },
-    { CO_DNS_OPTION, "dns-option", 0, "OPTION", "Set custom DNS options" },
-    { CO_DNS_SEARCH, "dns-search", 0, "DOMAIN", "Set custom DNS search domains" },
-    { POD_EXIT_POLICY, "exit-policy", 0, "POLICY",
-      "Behaviour when the last container exits: continue (default), stop" },
-    { POD_HOSTNAME, "hostname", 0, "NAME", "Set the pod's hostname (default: its name)" },
-    { POD_INFRA, "infra", 0, "BOOL",
-      "Create an infra container holding the shared namespaces (default true)" },
-    { POD_INFRA_COMMAND, "infra-command", 0, "COMMAND",
-      "The infra's command (default: pcon's own infra program; split at spaces)" },
-    { POD_INFRA_IMAGE, "infra-image", 0, "IMAGE",
-      "Run the infra from this image (default: none, pcon's own infra program)" },
-    { POD_INFRA_NAME, "infra-name", 0, "NAME",
-      "The infra container's name (default <podid12>-infra)" },
-    { POD_LABEL, "label", 'l', "KEY=VALUE", "Set metadata on the pod" },
-    { CO_NAME, "name", 'n', "NAME", "Assign a name to the pod" },
-    { CO_NETWORK, "network", 0, "MODE",
-      "The pod's network: slirp4netns[:OPTIONS] (default), none, host, ns:PATH" },
-    { CO_NO_HOSTS, "no-hosts", 0, NULL, "Do not create /etc/hosts for the pod" },
-    { CO_IP, "ip", 0, "IPv4", "The pod's static IPv4 address (its one network)" },
-    { CO_IP6, "ip6", 0, "IPv6", "The pod's static IPv6 address (its one network, with IPv6)" },
-    { CO_MAC_ADDRESS, "mac-address", 0, "MAC", "The pod's MAC address on its (first) network" },
-    { CO_NETWORK_ALIAS, "network-alias", 0, "NAME", "Another name of the pod on its networks" },
-    { CO_LABEL_FILE, "label-file", 0, "FILE", "Read the pod's labels from a file" },
-    { CO_SYSCTL, "sysctl", 0, "KEY=VALUE", "A sysctl of the pod's namespaces (net.*, kernel.*)" },
-    { CO_DEVICE, "device", 0, "HOST[:CTR][:PERMS]", "A host device for every member of the pod" },
-    { CO_SECURITY_OPT, "security-opt", 0, "OPT",
-      "seccomp=PROFILE|unconfined, no-new-privileges, label=... for every member" },
-    { CO_SHM_SIZE, "shm-size", 0, "SIZE", "Size of the members' /dev/shm (default 64m)" },
-    { 'v', "volume", 'v', "HOST:CTR[:OPTS]", "A volume every member of the pod mounts" },
-    { CO_VOLUMES_FROM, "volumes-from", 0, "CTR[:ro|rw]",
-      "The volumes of a container, for every member of the pod" },
-    { 'p', "publish", 'p', "[IP:][HOSTPORT:]CTRPORT[/PROTO]", "Publish a port of the pod" },
-    { POD_ID_FILE, "pod-id-file", 0, "FILE", "Write the pod ID to the file" },
-    { POD_INFRA_PIDFILE, "infra-conmon-pidfile", 0, "FILE",
-      "Write the pid of the infra container's monitor to the file" },
-    { CO_REPLACE, "replace", 0, NULL, "Replace a pod of the same name" },
-    { CO_USERNS, "userns", 0, "MODE",
-      "The pod's user namespace, its members' too: keep-id[:uid=,gid=], nomap, auto[:size=]" },
-    { CO_UIDMAP, "uidmap", 0, "CTR:HOST:SIZE", "UID map of the pod's user namespace" },
-    { CO_GIDMAP, "gidmap", 0, "CTR:HOST:SIZE", "GID map of the pod's user namespace" },
-    { POD_SHARE, "share", 0, "NAMESPACES",
-      "Namespaces the members share: ipc,net,uts (default), +pid, cgroup, any of them; \"\": no"
-      " infra" },
-    { POD_SHARE_PARENT, "share-parent", 0, "BOOL",
-      "The containers' cgroups in the pod's (default true)" },
-    { 0 },
+    POD_CREATE_OPTS{ 0 },
 };
 
 static int
@@ -1468,12 +1478,8 @@ enum { CLONE_DESTROY = 0x800, CLONE_START };
 
 static const struct cmd_opt clone_opts[] = {
     { CLONE_DESTROY, "destroy", 0, NULL, "Remove the original pod" },
-    { POD_HOSTNAME, "hostname", 0, "NAME", "The copy's hostname" },
-    { POD_INFRA_NAME, "infra-name", 0, "NAME", "The copy's infra container's name" },
-    { POD_LABEL, "label", 'l', "KEY=VALUE", "Set metadata on the copy" },
-    { CO_NAME, "name", 'n', "NAME", "The copy's name (default: NAME-clone)" },
     { CLONE_START, "start", 0, NULL, "Start the copy" },
-    { 0 },
+    POD_CREATE_OPTS{ 0 },
 };
 
 /* the original's create words a copy leaves out: how many (its name, id
@@ -1515,16 +1521,20 @@ cmd_pod_clone(struct cmd_ctx *ctx, int argc, char **argv)
         else if (opt == CO_NAME) {
             free(name);
             name = xstrdup(arg);
-        } else if (opt == POD_HOSTNAME || opt == POD_INFRA_NAME || opt == POD_LABEL) {
+        } else if (opt == CMD_OPT_HELP || opt == '?') {
+            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+        } else {
+            /* any of pod create's: after the original's words, for the copy */
+            const struct cmd_opt *o = clone_opts;
+            while (o->name && o->id != opt)
+                o++;
+            if (o->name == NULL)
+                return PCON_EXIT_ENGINE;
             hostname |= opt == POD_HOSTNAME;
             infra_name |= opt == POD_INFRA_NAME;
-            strv_push_take(&extra, xasprintf("--%s=%s",
-                                             opt == POD_HOSTNAME     ? "hostname"
-                                             : opt == POD_INFRA_NAME ? "infra-name"
-                                                                     : "label",
-                                             arg));
-        } else
-            return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;
+            strv_push_take(&extra,
+                           arg ? xasprintf("--%s=%s", o->name, arg) : xasprintf("--%s", o->name));
+        }
     }
     if (argc - optind < 1 || argc - optind > 2)
         return cmd_usage_error(&cmd_pod_clone_def,

@@ -598,11 +598,14 @@ on-net"
     port=$(free_port)
     pcon pod create --name orig -p "$port:80" --label tier=web >/dev/null
     pcon create --pod orig --name orig-web $IMAGE sh -c 'echo cloned > /i; httpd -f -p 80 -h /' >/dev/null
-    run pcon pod clone orig
+    # pod create's options change the copy
+    run pcon pod clone --label extra=1 --shm-size 20m orig
     assert_status 0
     [[ "$output" =~ ^[0-9a-f]{64}$ ]]
-    run pcon pod inspect --format '{{.Name}} {{.Labels.tier}} {{.NumContainers}}' orig-clone
-    assert_output "orig-clone web 2"
+    run pcon pod inspect --format '{{.Name}} {{.Labels.tier}} {{.Labels.extra}} {{.NumContainers}}' orig-clone
+    assert_output "orig-clone web 1 2"
+    run pcon run --rm --pod orig-clone $IMAGE sh -c 'df -k /dev/shm | tail -1'
+    assert_output_contains " 20480 "
     run pcon ps -a --filter pod=orig-clone --format '{{.Names}}' --sort names
     assert_output_contains "orig-web-clone"
     pcon pod rm orig-clone >/dev/null
