@@ -1712,6 +1712,8 @@ monitor_detached(struct monitor *m, int ready_fd)
         engine_ctr_event(m->st, m->c, "init", NULL);
     (void) !write(ready_fd, &msg, 1); /* started (or initialized) */
     close(ready_fd);
+    /* what starting it needed is not what watching it needs */
+    proc_trim_resident();
     monitor_loop(m);
     monitor_end(m);
     _exit(0);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <malloc.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -187,6 +189,50 @@ proc_in_userns(void)
     if (map == NULL || sscanf(map, "%lu %lu %lu", &a, &b, &c) != 3)
         return true;
     return !(a == 0 && b == 0 && c == 4294967295UL);
+}
+
+void
+proc_trim_resident(void)
+{
+    struct range {
+        unsigned long start, end;
+    } v[256];
+    size_t n = 0;
+    unsigned long start = 0, end = 0, inode = 0;
+    bool candidate = false, clean = false;
+    char line[512];
+    FILE *f;
+
+    (void) malloc_trim(0);
+    f = fopen("/proc/self/smaps", "re");
+    if (f == NULL)
+        return;
+    /* the ranges first, the madvise after: smaps is read from a stable map */
+    for (;;) {
+        bool more = fgets(line, sizeof line, f) != NULL;
+        unsigned long s, e, kb;
+        char perms[8];
+        if (!more || sscanf(line, "%lx-%lx %7s %*s %*s %lu", &s, &e, perms, &inode) == 4) {
+            /* the previous mapping ends here */
+            if (candidate && clean && n < sizeof v / sizeof v[0])
+                v[n++] = (struct range){ start, end };
+            if (!more)
+                break;
+            start = s;
+            end = e;
+            /* a private mapping of a file, never written (no copy of its
+             * own, checked below) */
+            candidate = inode != 0 && perms[3] == 'p' && perms[1] != 'w';
+            clean = true;
+        } else if (sscanf(line, "Anonymous: %lu", &kb) == 1 && kb != 0) {
+            clean = false;
+        } else if (sscanf(line, "Private_Dirty: %lu", &kb) == 1 && kb != 0) {
+            clean = false;
+        }
+    }
+    fclose(f);
+    for (size_t i = 0; i < n; i++)
+        (void) madvise((void *) v[i].start, v[i].end - v[i].start, MADV_DONTNEED);
 }
 
 static int

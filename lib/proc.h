@@ -43,5 +43,11 @@ int proc_close_fds_from_except(unsigned int first, const int *keep, size_t n);
 const char *proc_host_arch(void);
 /* true when this process is not in the initial user namespace */
 bool proc_in_userns(void);
+/* A long-lived process's resident set down to what it uses from now on:
+ * the page-table entries of its file mappings that hold no private copy
+ * (text, read-only data: what reclaim could drop anyway) are dropped, to
+ * fault back in as they are touched again, and free heap goes back.
+ * Best effort: nothing is lost if it fails. */
+void proc_trim_resident(void);
 
 #endif
