@@ -1390,6 +1390,7 @@ netd_main(const char *runroot, int ready)
     if (write(ready, &rep, sizeof rep) != (ssize_t) sizeof rep || rep.text[0])
         _exit(1);
     close(ready);
+    proc_trim_resident(); /* what setting up touched, let go */
     helper_loop(&d.h);
 }
 

@@ -785,6 +785,7 @@ helper_main(pid_t target, const struct netns_spec *spec, const struct netns_port
     if (write(status_fd, &msg, sizeof msg) != (ssize_t) sizeof msg || msg.text[0])
         _exit(1);
     h.control = status_fd;
+    proc_trim_resident(); /* what setting up touched, let go */
     helper_loop(&h);
 }
 
