@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -346,10 +347,73 @@ storage_container_file(struct store *st, const struct image *img, const char *id
     return r > 0 ? text : NULL;
 }
 
+#define TRASH_PREFIX ".tmp-rm-"
+
+/* what deleters killed midway left: each not locked by a live deleter */
+static void
+trash_sweep(struct store *st)
+{
+    cleanup_closedir DIR *d = fs_opendir_at(st->containers_dfd);
+    struct dirent *de;
+
+    while (d && (de = readdir(d)) != NULL) {
+        cleanup_close int fd = -1;
+        if (strncmp(de->d_name, TRASH_PREFIX, strlen(TRASH_PREFIX)) != 0)
+            continue;
+        fd =
+            openat(st->containers_dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+            (void) fs_rm_rf_at(st->containers_dfd, de->d_name, NULL);
+    }
+}
+
+/* The container's directory leaves the store at once, renamed to a
+ * temporary no listing shows, and is deleted by a process of its own that
+ * nobody waits for (a writable layer's thousands of files are not the
+ * caller's wait). The deleter holds a lock on the directory: a sweep by
+ * the next delete removes only what a killed one left. */
 int
 storage_container_delete(struct store *st, const char *id, struct pcon_err *err)
 {
-    return fs_rm_rf_at(st->containers_dfd, id, err);
+    char trash[sizeof TRASH_PREFIX + 72];
+    cleanup_close int fd = -1;
+    pid_t pid;
+
+    snprintf(trash, sizeof trash, TRASH_PREFIX "%s", id);
+    trash_sweep(st);
+    if (renameat(st->containers_dfd, id, st->containers_dfd, trash) < 0) {
+        if (errno == ENOENT)
+            return 0;
+        return fs_rm_rf_at(st->containers_dfd, id, err);
+    }
+    fd = openat(st->containers_dfd, trash, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+        return fs_rm_rf_at(st->containers_dfd, trash, err);
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    if (pid == 0) {
+        /* a grandchild, reaped by whoever adopts it; it keeps only the
+         * store's containers directory and its lock */
+        int keep[] = { st->containers_dfd, fd };
+        pid_t p2 = fork();
+        if (p2 != 0)
+            _exit(p2 < 0);
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        /* nothing of the caller's stays open: `$(pcon rm ...)` would wait */
+        if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 || setsid() < 0
+            || proc_close_fds_except(keep, 2) < 0)
+            _exit(1);
+        (void) fs_rm_rf_at(st->containers_dfd, trash, NULL);
+        _exit(0);
+    }
+    if (pid < 0 || proc_wait_exit(pid, NULL) != 0) {
+        /* no deleter: this process deletes */
+        close(fd);
+        fd = -1;
+        return fs_rm_rf_at(st->containers_dfd, trash, err);
+    }
+    return 0;
 }
 
 int

@@ -485,3 +485,26 @@ for i in range(0, len(data), 65536):
     [ "$(ls "$PCON_ROOT/layers" | grep -cE '^[0-9a-f]{64}$')" -eq 5 ]
     assert_big_runs localhost/big:1
 }
+
+@test "a removal's background deleter killed midway: the next removal sweeps its directory, never one a live deleter holds" {
+    local left="$PCON_ROOT/containers/.tmp-rm-0000000000000000000000000000000000000000000000000000000000000001"
+    local held="$PCON_ROOT/containers/.tmp-rm-0000000000000000000000000000000000000000000000000000000000000002"
+    mkdir -p "$left/upper/a/b" "$held/upper"
+    touch "$left/upper/a/b/f" "$held/upper/f"
+    # a live deleter's lock on the second
+    python3 -c 'import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+fcntl.flock(fd, fcntl.LOCK_EX)
+time.sleep(30)' "$held" &
+    local holder=$!
+    sleep 0.3
+    pcon run --rm $IMAGE true
+    for _ in $(seq 50); do [ ! -e "$left" ] && break; sleep 0.1; done
+    [ ! -e "$left" ]
+    [ -e "$held/upper/f" ]
+    kill "$holder"
+    wait "$holder" || true
+    pcon run --rm $IMAGE true
+    for _ in $(seq 50); do [ ! -e "$held" ] && break; sleep 0.1; done
+    [ ! -e "$held" ]
+}

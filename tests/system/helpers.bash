@@ -108,7 +108,19 @@ assert_one_error_line() {
 # every container and pod record, run directory and name in the store
 list_containers() {
     find "$PCON_ROOT/containers" "$PCON_RUNROOT/containers" "$PCON_ROOT/names" "$PCON_ROOT/pods" -mindepth 1 \
-        -maxdepth 1 -printf '%f\n' 2>/dev/null | sort
+        -maxdepth 1 -not -name '.tmp-rm-*' -printf '%f\n' 2>/dev/null | sort
+}
+
+# a removed container's directory is deleted in the background
+# (.tmp-rm-ID): waits (bounded) until no such deletion is left
+wait_deleted() {
+    for _ in $(seq 100); do
+        [ -z "$(find "$PCON_ROOT/containers" -mindepth 1 -maxdepth 1 -name '.tmp-rm-*' 2>/dev/null)" ] && return 0
+        sleep 0.1
+    done
+    echo "container directories still being deleted after 10 s:" >&2
+    ls -a "$PCON_ROOT/containers" >&2
+    return 1
 }
 
 setup() {
@@ -119,6 +131,7 @@ setup() {
 # run root
 assert_no_containers() {
     local now
+    wait_deleted
     now=$(list_containers)
     if [ "$now" != "$CONTAINERS_BEFORE" ]; then
         printf 'containers left behind:\n%s\n' "$(comm -13 <(echo "$CONTAINERS_BEFORE") <(echo "$now"))" >&2
