@@ -214,7 +214,7 @@ awk -v n="$cycles" \
     -v pcr="${yrun[pcon]}" -v pcs="${ystop[pcon]}" -v pcm="${yrm[pcon]}" \
     -v pdr="${yrun[podman]}" -v pds="${ystop[podman]}" -v pdm="${yrm[podman]}" 'BEGIN {
     printf "cycle run -d + stop -t 0 + rm: pcon %.1f ms, podman %.1f ms (median of %d)\n", pc, pd, n
-    printf "  ratio podman/pcon: %.1fx (goal >= 10x)\n", pd / pc
+    printf "  ratio podman/pcon: %.1fx (goal >= 25x)\n", pd / pc
     printf "  steps (medians): pcon run %.1f + stop %.1f + rm %.1f ms; podman run %.1f + stop %.1f + rm %.1f ms\n", pcr, pcs, pcm, pdr, pds, pdm
     printf "  range (min-max): pcon %.1f-%.1f ms, podman %.1f-%.1f ms\n", pcl, pch, pdl, pdh
 }'
@@ -267,6 +267,8 @@ awk -v n="$nmon" \
     else
         printf "  pcon %s the goal (< 1024 KiB RSS per idle container): %s KiB; ratio conmon/pcon-monitor RSS: %s\n",
             (pcr + 0 < 1024 ? "meets" : "misses"), pcr, (pdr == "-" ? "-" : sprintf("%.2fx", pdr / pcr))
+    if (pcp != "-")
+        printf "  pcon %s the goal (<= 256 KiB PSS per idle container): %s KiB\n", (pcp + 0 <= 256 ? "meets" : "misses"), pcp
     printf "  all RSS (KiB): pcon %s; podman %s\n", pcall, pdall
 }'
 

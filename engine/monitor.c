@@ -86,6 +86,7 @@ struct monitor {
     struct attach_server attach;
     struct loop_timer timeout;
     struct loop_timer health; /* the next healthcheck */
+    struct loop_timer trim;   /* a detached monitor's second trim, once it has settled */
     struct netns_port *ports; /* published */
     size_t nports;
     struct netns_helper net; /* the user-mode network's helper, or pid -1 */
@@ -1395,6 +1396,14 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     return engine_relay_start(&m->io, &m->loop, err);
 }
 
+static void
+trim_cb(struct loop *l, void *opaque)
+{
+    (void) l;
+    (void) opaque;
+    proc_trim_resident();
+}
+
 /* an init spawned and recorded as running (or, held, as initialized) */
 static int
 monitor_start_init(struct monitor *m, struct pcon_err *err)
@@ -1549,7 +1558,7 @@ monitor_announce(struct monitor *m)
 {
     struct pcon_err err = { 0 };
     char text[64];
-    int dfd = open(m->rundir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dfd = m->echo ? -1 : open(m->rundir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
     engine_ctr_event(m->st, m->c, "start", NULL);
     if (m->c->cfg.health_test) {
@@ -1558,8 +1567,11 @@ monitor_announce(struct monitor *m)
             loop_timer_arm(&m->loop, &m->health, loop_now_ns() + m->c->cfg.health_interval);
     }
     snprintf(text, sizeof text, "%d\n", (int) getpid());
-    if (dfd < 0 || fs_write_atomic(dfd, "monitor.pid", text, strlen(text), 0644, false, &err) < 0)
-        pcon_err_clear(&err); /* only a forking unit reads it */
+    /* only a forking unit reads it, whose ExecStart is a detached start */
+    if (!m->echo
+        && (dfd < 0
+            || fs_write_atomic(dfd, "monitor.pid", text, strlen(text), 0644, false, &err) < 0))
+        pcon_err_clear(&err);
     if (dfd >= 0)
         close(dfd);
     if (m->c->cfg.conmon_pidfile
@@ -1712,8 +1724,11 @@ monitor_detached(struct monitor *m, int ready_fd)
         engine_ctr_event(m->st, m->c, "init", NULL);
     (void) !write(ready_fd, &msg, 1); /* started (or initialized) */
     close(ready_fd);
-    /* what starting it needed is not what watching it needs */
+    /* what starting it needed is not what watching it needs; once more when
+     * the loop has run a while (its first calls bind symbols lazily, which
+     * touches the loader and libc's symbol tables once) */
     proc_trim_resident();
+    loop_timer_arm(&m->loop, &m->trim, loop_now_ns() + 500000000LL);
     monitor_loop(m);
     monitor_end(m);
     _exit(0);
@@ -1907,6 +1922,7 @@ engine_monitor_start(struct store *st, struct container *c, const struct engine_
     m.timeout.cb = timeout_cb;
     m.timeout.opaque = &m;
     m.health.cb = health_cb;
+    m.trim.cb = trim_cb;
     m.health.opaque = &m;
     engine_relay_init(&m.io);
     engine_attach_init(&m.attach);

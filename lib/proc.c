@@ -199,7 +199,10 @@ proc_trim_resident(void)
     } v[256];
     size_t n = 0;
     unsigned long start = 0, end = 0, inode = 0;
-    bool candidate = false, clean = false;
+    /* the stack below this frame (and a margin for the calls below) holds
+     * nothing live: its pages may go, to come back zeroed when touched */
+    unsigned long sp = ((unsigned long) __builtin_frame_address(0) & ~4095UL) - 16384;
+    bool candidate = false, clean = false, stack = false;
     char line[512];
     FILE *f;
 
@@ -218,6 +221,9 @@ proc_trim_resident(void)
                 v[n++] = (struct range){ start, end };
             if (!more)
                 break;
+            stack = strstr(line, "[stack]") != NULL;
+            if (stack && s < sp && sp < e && n < sizeof v / sizeof v[0])
+                v[n++] = (struct range){ s, sp };
             start = s;
             end = e;
             /* a private mapping of a file, never written (no copy of its

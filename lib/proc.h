@@ -46,7 +46,8 @@ bool proc_in_userns(void);
 /* A long-lived process's resident set down to what it uses from now on:
  * the page-table entries of its file mappings that hold no private copy
  * (text, read-only data: what reclaim could drop anyway) are dropped, to
- * fault back in as they are touched again, and free heap goes back.
+ * fault back in as they are touched again, the stack below the caller
+ * (with a 16 KiB margin), and free heap goes back.
  * Best effort: nothing is lost if it fails. */
 void proc_trim_resident(void);
 
