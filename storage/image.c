@@ -151,7 +151,35 @@ struct find {
     char found[65];
     char short_found[65];
     int prefix_hits;
+    char *index; /* every image's names, "NAME\tID\n" each, for NAME_INDEX */
 };
+
+/* A cache of which image has which name, so a lookup by name reads two
+ * files, not every image's: written after each full scan (under the store
+ * lock, shared or not: the store does not change under either), never
+ * trusted, since a hit is checked against the image's own record and a
+ * miss scans. */
+#define NAME_INDEX ".name-index"
+
+static bool
+index_lookup(struct store *st, const char *name, char id[65])
+{
+    cleanup_free char *text = fs_read_all(st->images_dfd, NAME_INDEX, MAX_JSON, NULL, NULL);
+    size_t nl = strlen(name);
+
+    for (const char *l = text; l && *l;) {
+        const char *end = strchr(l, '\n');
+        if (end == NULL)
+            break;
+        if ((size_t) (end - l) == nl + 65 && strncmp(l, name, nl) == 0 && l[nl] == '\t') {
+            memcpy(id, l + nl + 1, 64);
+            id[64] = '\0';
+            return hex64_valid(id);
+        }
+        l = end + 1;
+    }
+    return false;
+}
 
 static int
 find_cb(const char *id, void *opaque)
@@ -166,12 +194,12 @@ find_cb(const char *id, void *opaque)
     }
     if (f->name == NULL || image_read(f->st, id, &img, NULL) < 0)
         return 0;
+    for (size_t i = 0; img.names && img.names[i]; i++)
+        if (!strchr(img.names[i], '\n') && !strchr(img.names[i], '\t'))
+            xappendf(&f->index, "%s\t%s\n", img.names[i], id);
     for (size_t i = 0; img.names && img.names[i]; i++) {
-        if (strcmp(img.names[i], f->name) == 0) {
-            memcpy(f->found, id, 65);
-            storage_image_free(&img);
-            return 1;
-        }
+        if (strcmp(img.names[i], f->name) == 0)
+            memcpy(f->found, id, 65); /* the scan goes on: the index is of all */
         if (f->short_ref && !f->short_found[0]
             && storage_ref_short_matches(f->short_ref, img.names[i]))
             memcpy(f->short_found, id, 65);
@@ -203,11 +231,31 @@ storage_image_lookup(struct store *st, const char *name, struct image *out, stru
     } else if (f.id_prefix == NULL) {
         return -1;
     }
+    /* a name (that could be no id): the index's image, if it still has it */
+    if (f.id_prefix == NULL && index_lookup(st, canon, f.found)) {
+        if (image_read(st, f.found, out, NULL) == 0) {
+            if (strv_contains(out->names, canon)) {
+                storage_ref_free(&ref);
+                return 0;
+            }
+            storage_image_free(out);
+        }
+        f.found[0] = '\0';
+    }
     if (image_each(st, find_cb, &f, err) < 0) {
         storage_ref_free(&ref);
+        free(f.index);
         return -1;
     }
     storage_ref_free(&ref);
+    if (f.name) {
+        struct pcon_err ignored = { 0 };
+        if (fs_write_atomic(st->images_dfd, NAME_INDEX, f.index ? f.index : "",
+                            f.index ? strlen(f.index) : 0, 0600, false, &ignored)
+            < 0)
+            pcon_err_clear(&ignored); /* only a cache */
+        free(f.index);
+    }
     if (f.found[0] == '\0' && f.prefix_hits == 0 && f.short_found[0])
         memcpy(f.found, f.short_found, 65);
     if (f.prefix_hits > 1 && f.found[0] && f.id_prefix && strncmp(f.found, f.id_prefix, hlen) == 0)

@@ -191,3 +191,25 @@ localhost/f1"
     assert_status 125
     pcon rmi "$keep" >/dev/null
 }
+
+@test "lookups by name stay right whatever the name index says: a moved name, a removed one, a corrupt index" {
+    local c=$BATS_TEST_TMPDIR/ni a b
+    mkdir -p "$c"
+    printf 'FROM %s\nRUN echo a > /which\n' "$IMAGE" > "$c/Containerfile"
+    a=$(pcon build -q -t localhost/ni:1 "$c")
+    [ "$(pcon run --rm localhost/ni:1 cat /which)" = a ]
+    [ -f "$PCON_ROOT/images/.name-index" ]
+    printf 'FROM %s\nRUN echo b > /which\n' "$IMAGE" > "$c/Containerfile"
+    b=$(pcon build -q -t localhost/ni:1 "$c")
+    [ "$a" != "$b" ]
+    [ "$(pcon run --rm localhost/ni:1 cat /which)" = b ]
+    # the index pointing the name at the old image: the record wins
+    printf 'localhost/ni:1\t%s\n' "$a" > "$PCON_ROOT/images/.name-index"
+    [ "$(pcon run --rm localhost/ni:1 cat /which)" = b ]
+    printf 'garbage\n\tno\n' > "$PCON_ROOT/images/.name-index"
+    [ "$(pcon image inspect --format '{{.Id}}' localhost/ni:1)" = "$b" ]
+    pcon untag localhost/ni:1
+    run pcon image inspect localhost/ni:1
+    assert_status 125
+    pcon rmi -f "$a" "$b" >/dev/null
+}
