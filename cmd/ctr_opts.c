@@ -45,6 +45,9 @@ cmd_create_args_free(struct create_args *a)
     strv_free(a->o.limits.io_max);
     strv_free(a->o.limits.io_weights);
     strv_free(a->o.limits.conf);
+    strv_free(a->o.pod_limits.io_max);
+    strv_free(a->o.pod_limits.io_weights);
+    strv_free(a->o.pod_limits.conf);
     strv_free(a->tmpfs);
     strv_free(a->secrets);
     strv_free(a->labels);

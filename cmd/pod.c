@@ -126,7 +126,25 @@ share_parse(const char *s, unsigned *out, struct pcon_err *err)
           "no"                                                                                     \
           " infra" },                                                                              \
         { POD_SHARE_PARENT, "share-parent", 0, "BOOL",                                             \
-          "The containers' cgroups in the pod's (default true)" },
+          "The containers' cgroups in the pod's (default true)" },                                 \
+        { CO_PID, "pid", 0, "MODE", "The infra's PID namespace: private (default), host" },        \
+        { CO_UTS, "uts", 0, "MODE", "The infra's UTS namespace: private (default), host" },        \
+        { 'm', "memory", 'm', "SIZE", "The pod's memory limit (its cgroup's)" },                   \
+        { CO_MEMORY_SWAP, "memory-swap", 0, "SIZE",                                                \
+          "The pod's memory plus swap limit (-1: unlimited)" },                                    \
+        { CO_CPUS, "cpus", 0, "N", "The pod's number of CPUs (at most the host's)" },              \
+        { 'c', "cpu-shares", 'c', "N", "The pod's CPU shares (relative weight)" },                 \
+        { CO_CPUSET_CPUS, "cpuset-cpus", 0, "LIST", "CPUs the pod may run on (0-3,5)" },           \
+        { CO_CPUSET_MEMS, "cpuset-mems", 0, "LIST", "Memory nodes the pod may use" },              \
+        { CO_BLKIO_WEIGHT, "blkio-weight", 0, "N", "The pod's block IO weight (10 to 1000)" },     \
+        { CO_BLKIO_WEIGHT_DEVICE, "blkio-weight-device", 0, "DEVICE:WEIGHT",                       \
+          "The pod's block IO weight on a device" },                                               \
+        { CO_DEVICE_READ_BPS, "device-read-bps", 0, "DEVICE:RATE",                                 \
+          "The pod's read rate limit from a device (bytes a second)" },                            \
+        { CO_DEVICE_WRITE_BPS, "device-write-bps", 0, "DEVICE:RATE",                               \
+          "The pod's write rate limit to a device (bytes a second)" },                             \
+        { CO_CGROUP_PARENT, "cgroup-parent", 0, "PATH",                                            \
+          "The pod's cgroup below this one of the delegated tree" },
 
 static const struct cmd_opt create_opts[] = {
     POD_CREATE_OPTS{ 0 },
@@ -174,6 +192,14 @@ no_infra_check(const struct create_args *a, const char *share, struct pcon_err *
     if (a->o.userns || a->o.uidmaps)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "a pod's user namespace needs an infra container to hold it");
+    if (engine_cgroup_limits_any(&a->o.limits) || a->o.cgroup_parent)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "the pod's resource limits and --cgroup-parent are its cgroup's,"
+                              " which its infra container makes: the pod has none");
+    if (a->o.pid_ns || a->o.uts_ns)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "--pid and --uts are the infra container's namespaces: the pod has"
+                              " none");
     /* podman drops these without a word; the members inherit them from the infra */
     if (a->volumes || a->volumes_from || a->o.devices || a->o.shm_size >= 0 || a->o.seccomp_profile
         || a->o.no_new_privs)
@@ -269,7 +295,28 @@ pod_create_cmdline(struct cmd_ctx *ctx, int argc, char **argv, struct pod *out)
         case 'v':
         case CO_VOLUMES_FROM:
         case 'p':
+        case 'm':
+        case CO_MEMORY_SWAP:
+        case CO_CPUS:
+        case 'c':
+        case CO_CPUSET_CPUS:
+        case CO_CPUSET_MEMS:
+        case CO_BLKIO_WEIGHT:
+        case CO_BLKIO_WEIGHT_DEVICE:
+        case CO_DEVICE_READ_BPS:
+        case CO_DEVICE_WRITE_BPS:
+        case CO_CGROUP_PARENT:
             r = cmd_create_opt(&a, opt, arg, &err);
+            break;
+        case CO_PID:
+        case CO_UTS:
+            /* the infra's; a member joins it only with --share pid (uts) */
+            if (strcmp(arg, "host") != 0 && strcmp(arg, "private") != 0)
+                r = pcon_fail_kind(&err, PCON_ERR_USAGE, 0,
+                                   "invalid pod %s namespace mode \"%s\": host or private",
+                                   opt == CO_PID ? "PID" : "UTS", arg);
+            else
+                r = cmd_create_opt(&a, opt, arg, &err);
             break;
         case CO_LABEL_FILE:
             r = cmd_label_file_read(arg, &labels, &err);
@@ -298,6 +345,15 @@ pod_create_cmdline(struct cmd_ctx *ctx, int argc, char **argv, struct pod *out)
                            "cannot define the pod as the cgroup parent at the same time as"
                            " joining the infra container's cgroupNS: invalid argument");
 
+    if (r >= 0 && !po.no_infra && po.no_share_parent
+        && (engine_cgroup_limits_any(&a.o.limits) || a.o.cgroup_parent))
+        r = pcon_fail_kind(&err, PCON_ERR_USAGE, 0,
+                           "the pod's resource limits and --cgroup-parent are its cgroup's:"
+                           " they need --share-parent");
+    if (r >= 0 && po.hostname && a.o.uts_ns && strcmp(a.o.uts_ns, "host") == 0)
+        r = pcon_fail_kind(&err, PCON_ERR_USAGE, 0,
+                           "invalid config provided: cannot set hostname when running in the"
+                           " host UTS namespace: invalid configuration");
     if (r >= 0)
         r = cmd_create_net_finish(&a, &err);
     if (r >= 0 && (a.aliases || a.o.static_ip || a.o.static_ip6 || a.o.static_mac)
@@ -319,6 +375,15 @@ pod_create_cmdline(struct cmd_ctx *ctx, int argc, char **argv, struct pod *out)
             strv_push(&po.infra_command, w);
     }
     po.labels = labels;
+    /* the pod's cgroup's limits, the infra's to hold (not its own): as
+     * podman, --cpus at most the host's CPUs */
+    a.o.pod_limits = a.o.limits;
+    memset(&a.o.limits, 0, sizeof a.o.limits);
+    if (a.o.pod_limits.cpu_quota && a.o.pod_limits.cpu_period == 100000) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        if (cpus > 0 && a.o.pod_limits.cpu_quota > cpus * 100000)
+            a.o.pod_limits.cpu_quota = cpus * 100000;
+    }
     /* the infra's, which every member inherits */
     a.o.volumes = a.volumes;
     a.o.volumes_from = a.volumes_from;
@@ -636,6 +701,63 @@ fail:
     return yajl_gen_in_error_state;
 }
 
+/* podman's device lists of the pod's: {"Path", "Rate"} (or "Weight") each,
+ * from io_max ("rbps PATH MAJ:MIN N") or io_weights ("PATH MAJ:MIN W") */
+static yajl_gen_status
+pod_devices_gen(yajl_gen g, const char *key, char **list, const char *what)
+{
+    bool open = false;
+
+    for (size_t i = 0; list && list[i]; i++) {
+        char w[8] = "", path[4096], dev[32];
+        long long v;
+        if (what ? sscanf(list[i], "%7s %4095s %31s %lld", w, path, dev, &v) != 4
+                       || strcmp(w, what) != 0
+                 : sscanf(list[i], "%4095s %31s %lld", path, dev, &v) != 3)
+            continue;
+        if (!open) {
+            JG(json_gen_str(g, key));
+            JG(yajl_gen_array_open(g));
+            open = true;
+        }
+        JG(yajl_gen_map_open(g));
+        JG(json_gen_kv_str(g, "Path", path));
+        JG(json_gen_kv_int(g, what ? "Rate" : "Weight", v));
+        JG(yajl_gen_map_close(g));
+    }
+    return open ? yajl_gen_array_close(g) : yajl_gen_status_ok;
+fail:
+    return yajl_gen_in_error_state;
+}
+
+/* the pod's cgroup's limits, podman's names, each only when set */
+static yajl_gen_status
+pod_limits_gen(yajl_gen g, const struct cgroup_limits *l)
+{
+    if (l->cpu_period)
+        JG(json_gen_kv_int(g, "cpu_period", l->cpu_period));
+    if (l->cpu_quota)
+        JG(json_gen_kv_int(g, "cpu_quota", l->cpu_quota));
+    if (l->cpu_shares)
+        JG(json_gen_kv_int(g, "cpu_shares", l->cpu_shares));
+    if (l->cpuset_cpus)
+        JG(json_gen_kv_str(g, "cpuset_cpus", l->cpuset_cpus));
+    if (l->cpuset_mems)
+        JG(json_gen_kv_str(g, "cpuset_mems", l->cpuset_mems));
+    JG(pod_devices_gen(g, "device_read_bps", l->io_max, "rbps"));
+    JG(pod_devices_gen(g, "device_write_bps", l->io_max, "wbps"));
+    if (l->memory)
+        JG(json_gen_kv_int(g, "memory_limit", l->memory));
+    if (l->memory_swap)
+        JG(json_gen_kv_int(g, "memory_swap", l->memory_swap));
+    if (l->blkio_weight)
+        JG(json_gen_kv_int(g, "blkio_weight", l->blkio_weight));
+    JG(pod_devices_gen(g, "blkio_weight_device", l->io_weights, NULL));
+    return yajl_gen_status_ok;
+fail:
+    return yajl_gen_in_error_state;
+}
+
 /* podman 4.3's `pod inspect` document */
 static char *
 pod_inspect_json(const struct pod *p, const struct container *v, size_t n, const char *cgroup)
@@ -664,7 +786,9 @@ pod_inspect_json(const struct pod *p, const struct container *v, size_t n, const
                              : strncmp(cgroup, "/sys/fs/cgroup/", 15) == 0 ? cgroup + 14
                                                                            : cgroup;
         cleanup_free char *dir = engine_cgroup_pod(p->cfg.id);
-        cleanup_free char *path = NULL;
+        cleanup_free char *path = NULL, *below = NULL;
+        if (cgroup && infra && infra->cgroup_parent)
+            parent = below = xasprintf("%s/%s", parent, infra->cgroup_parent);
         if (cgroup && p->cfg.share_parent && !p->cfg.no_infra)
             path = xasprintf("%s/%s", parent, dir);
         JG(json_gen_kv_str(g, "CgroupParent", parent));
@@ -698,9 +822,15 @@ pod_inspect_json(const struct pod *p, const struct container *v, size_t n, const
     JG(yajl_gen_null(g));
     JG(json_gen_str(g, "NetworkOptions"));
     JG(yajl_gen_null(g));
-    JG(json_gen_kv_str(g, "pid_ns", "private"));
+    if (infra && infra->pod_limits.cpu_period)
+        JG(json_gen_kv_int(g, "cpu_period", infra->pod_limits.cpu_period));
+    if (infra && infra->pod_limits.cpu_quota)
+        JG(json_gen_kv_int(g, "cpu_quota", infra->pod_limits.cpu_quota));
+    if (infra && infra->pod_limits.cpuset_cpus)
+        JG(json_gen_kv_str(g, "cpuset_cpus", infra->pod_limits.cpuset_cpus));
+    JG(json_gen_kv_str(g, "pid_ns", p->cfg.pid_host ? "host" : "private"));
     JG(json_gen_kv_str(g, "userns", infra && infra->userns ? infra->userns : "host"));
-    JG(json_gen_kv_str(g, "uts_ns", "private"));
+    JG(json_gen_kv_str(g, "uts_ns", p->cfg.uts_host ? "host" : "private"));
     JG(yajl_gen_map_close(g));
     JG(json_gen_str(g, "SharedNamespaces"));
     JG(gen_shared(g, p->cfg.share));
@@ -716,6 +846,8 @@ members:
         JG(yajl_gen_map_close(g));
     }
     JG(yajl_gen_array_close(g));
+    if (infra)
+        JG(pod_limits_gen(g, &infra->pod_limits));
     JG(yajl_gen_map_close(g));
     return json_gen_take(g, NULL);
 fail:

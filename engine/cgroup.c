@@ -319,8 +319,9 @@ io_write(int dfd, const struct cgroup_limits *l, struct pcon_err *err)
     return 0;
 }
 
+/* leaf: a container's own (podman's default pids limit), else a pod's */
 static int
-limits_write(int dfd, const struct cgroup_limits *l, struct pcon_err *err)
+limits_write(int dfd, const struct cgroup_limits *l, bool leaf, struct pcon_err *err)
 {
     char v[64];
     long long pids = l->pids_limit ? l->pids_limit : DEFAULT_PIDS_LIMIT;
@@ -385,7 +386,7 @@ limits_write(int dfd, const struct cgroup_limits *l, struct pcon_err *err)
         || (l->cpuset_mems && write_file(dfd, "cpuset.mems", l->cpuset_mems, err) < 0))
         return -1;
     /* podman's default pids limit, where the controller is there */
-    if (!l->pids_limit && !has_controller(dfd, "pids"))
+    if (!l->pids_limit && (!leaf || !has_controller(dfd, "pids")))
         return 0;
     if (pids < 0)
         snprintf(v, sizeof v, "max");
@@ -444,14 +445,19 @@ leaf_open(const char *base, const char *leaf, bool create, int *parentfd, struct
 }
 
 int
-engine_cgroup_enter(const char *base, const char *leaf, const struct cgroup_limits *l, pid_t pid,
-                    struct pcon_err *err)
+engine_cgroup_enter(const char *base, const char *leaf, const struct cgroup_limits *l,
+                    const struct cgroup_limits *pod, pid_t pid, struct pcon_err *err)
 {
     cleanup_close int basefd = -1, fd = -1;
     char v[32];
 
     fd = leaf_open(base, leaf, true, &basefd, err);
-    if (fd < 0 || controllers_enable(basefd, err) < 0 || limits_write(fd, l, err) < 0)
+    /* the pod's limits on the pod's cgroup, the leaf's parent (the same
+     * each time a member comes in) */
+    if (fd >= 0 && pod && engine_cgroup_limits_any(pod)
+        && limits_write(basefd, pod, false, err) < 0)
+        return pcon_prefix(err, "the pod's cgroup");
+    if (fd < 0 || controllers_enable(basefd, err) < 0 || limits_write(fd, l, true, err) < 0)
         return pcon_prefix(err, "cgroup %s", leaf);
     snprintf(v, sizeof v, "%d", (int) pid);
     return write_file(fd, "cgroup.procs", v, err);
@@ -466,7 +472,7 @@ engine_cgroup_apply(const char *base, const char *leaf, const struct cgroup_limi
     fd = leaf_open(base, leaf, false, &basefd, err);
     if (fd < 0)
         return -1;
-    return limits_write(fd, l, err);
+    return limits_write(fd, l, true, err);
 }
 
 int

@@ -65,9 +65,10 @@ int engine_cgroup_limits_check(const struct cgroup_limits *l, struct pcon_err *e
 char *engine_cgroup_leaf(const char *pod, const char *id);
 /* the pod's own directory of them: pcon-pod-<pod>; malloc'd */
 char *engine_cgroup_pod(const char *pod);
-/* base/leaf: made (controllers enabled above it), limited, pid moved in */
+/* base/leaf: made (controllers enabled above it), limited, pid moved in;
+ * pod (may be NULL): the limits of the pod's cgroup, leaf's parent */
 int engine_cgroup_enter(const char *base, const char *leaf, const struct cgroup_limits *l,
-                        pid_t pid, struct pcon_err *err);
+                        const struct cgroup_limits *pod, pid_t pid, struct pcon_err *err);
 /* writes the limits into an existing cgroup (update) */
 int engine_cgroup_apply(const char *base, const char *leaf, const struct cgroup_limits *l,
                         struct pcon_err *err);

@@ -135,8 +135,14 @@ struct ctr_config {
     /* --memory, --cpus, --pids-limit, ... (engine/cgroup.h): a cgroup of its
      * own where one can be had; cgroups_disabled: --cgroups disabled */
     struct cgroup_limits limits;
+    /* the pod's (pod create --memory, ...): written on the pod's cgroup,
+     * pcon-pod-<pod>, by whichever of its containers makes it; the infra's
+     * record holds them, each member a copy */
+    struct cgroup_limits pod_limits;
     bool cgroups_disabled;
-    char *cgroup_parent;  /* --cgroup-parent: its cgroup below that one (cleaned, relative) */
+    /* --cgroup-parent: its cgroup below that one (cleaned, relative); a
+     * pod's member's (with pod_cgroup) is its pod's, above pcon-pod-<pod> */
+    char *cgroup_parent;
     int systemd;          /* --systemd as given: 0 false, 1 true, 2 always */
     bool systemd_on;      /* systemd mode (always, or true with an init for command) */
     char **systemd_tmpfs; /* its tmpfs mounts, PATH:OPTS (those no mount of the user's hides) */
@@ -269,10 +275,11 @@ struct engine_create_opts {
     bool passwd_off;                                   /* --passwd=false */
     const char *passwd_entry;                          /* --passwd-entry */
     const char *tz, *init_path, *cgroupns, *oom_score_adj;
-    struct cgroup_limits limits; /* parsed, not checked */
-    const char *cgroup_parent;   /* --cgroup-parent, as given */
-    int systemd;                 /* --systemd: 0 false, 1 true (the default: for init), 2 always */
-    bool seccomp_policy_image;   /* --seccomp-policy image: the image's label's profile */
+    struct cgroup_limits limits;     /* parsed, not checked */
+    struct cgroup_limits pod_limits; /* an infra's: its pod's (pod create --memory, ...) */
+    const char *cgroup_parent;       /* --cgroup-parent, as given */
+    int systemd;               /* --systemd: 0 false, 1 true (the default: for init), 2 always */
+    bool seccomp_policy_image; /* --seccomp-policy image: the image's label's profile */
     bool cgroups_disabled;
     long long shm_size; /* bytes, -1: the default */
     const char *hostname;

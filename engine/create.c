@@ -485,10 +485,13 @@ confine_store(struct ctr_config *g, const struct engine_create_opts *o, struct p
                                   o->cgroupns);
         g->cgroupns_private = strcmp(o->cgroupns, "private") == 0;
     }
-    if (engine_cgroup_limits_check(&o->limits, err) < 0)
+    if (engine_cgroup_limits_check(&o->limits, err) < 0
+        || engine_cgroup_limits_check(&o->pod_limits, err) < 0)
         return -1;
     g->cgroups_disabled = o->cgroups_disabled;
     engine_cgroup_limits_copy(&g->limits, &o->limits);
+    if (o->infra)
+        engine_cgroup_limits_copy(&g->pod_limits, &o->pod_limits);
     if (o->cgroup_parent) {
         cleanup_free char *clean = fs_path_clean_clamped(o->cgroup_parent);
         if (clean == NULL || *clean == '\0' || strstr(o->cgroup_parent, "..")
@@ -497,19 +500,19 @@ confine_store(struct ctr_config *g, const struct engine_create_opts *o, struct p
                                   "invalid --cgroup-parent \"%s\": a cgroup path below the "
                                   "delegated one",
                                   o->cgroup_parent);
-        if (o->pod)
+        if (o->pod && !o->infra)
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                                   "--cgroup-parent: a pod's container's cgroup is the pod's");
         g->cgroup_parent = steal_ptr(&clean);
     }
-    if (engine_cgroup_limits_any(&g->limits)) {
+    if (engine_cgroup_limits_any(&g->limits) || engine_cgroup_limits_any(&g->pod_limits)) {
         cleanup_free char *why = NULL, *base = engine_cgroup_base(&why);
         /* podman's warning, as podman: the container runs without them */
         if (base == NULL || g->cgroups_disabled)
             fprintf(stderr, "%s%s%s\n", CGROUP_V1_WARNING,
                     why && strcmp(why, "cgroups v1") ? ": " : "",
                     why && strcmp(why, "cgroups v1") ? why : "");
-        else
+        else if (engine_cgroup_limits_any(&g->limits))
             engine_cgroup_v2_warn(&g->limits);
     }
     if (o->oom_score_adj) {
@@ -1023,6 +1026,13 @@ infra_inherit(struct store *st, struct ctr_config *g, const struct engine_create
         if (!device_dst_taken(g->devices, ig->devices[i]))
             strv_push(&g->devices, ig->devices[i]);
     g->no_new_privs |= ig->no_new_privs;
+    /* the pod's cgroup, made by whichever member comes first: each has
+     * its place and its limits */
+    if (g->pod_cgroup) {
+        engine_cgroup_limits_copy(&g->pod_limits, &ig->pod_limits);
+        if (ig->cgroup_parent)
+            g->cgroup_parent = xstrdup(ig->cgroup_parent);
+    }
     if (g->shm_size == 0)
         g->shm_size = ig->shm_size;
     if (g->seccomp == NULL && !o->privileged && ig->seccomp) {

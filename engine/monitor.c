@@ -1022,8 +1022,11 @@ child_prepare(pid_t pid, void *opaque, struct pcon_err *err)
         return -1;
     /* its cgroup, before it runs anything */
     if (m->cgroup_base
-        && engine_cgroup_enter(m->cgroup_base, leaf, &m->c->cfg.limits, pid, err) < 0) {
-        if (engine_cgroup_limits_any(&m->c->cfg.limits))
+        && engine_cgroup_enter(m->cgroup_base, leaf, &m->c->cfg.limits,
+                               m->c->cfg.pod_cgroup ? &m->c->cfg.pod_limits : NULL, pid, err)
+               < 0) {
+        if (engine_cgroup_limits_any(&m->c->cfg.limits)
+            || (m->c->cfg.pod_cgroup && engine_cgroup_limits_any(&m->c->cfg.pod_limits)))
             return -1;
         /* nothing asked of it: the container runs in the monitor's cgroup */
         pcon_warn("%s", err->msg);

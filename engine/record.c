@@ -167,6 +167,7 @@ engine_ctr_free(struct container *c)
     free(g->localtime);
     free(g->init_path);
     engine_cgroup_limits_free(&g->limits);
+    engine_cgroup_limits_free(&g->pod_limits);
     free(g->cgroup_parent);
     strv_free(g->systemd_tmpfs);
     strv_free(g->cap_add);
@@ -214,6 +215,79 @@ static char *
 dup_or_null(const char *s)
 {
     return s ? xstrdup(s) : NULL;
+}
+
+/* a record's limits (or its pod's), when it has any */
+static int
+limits_parse(yajl_val l, struct cgroup_limits *out, struct pcon_err *err)
+{
+    const char *cs;
+    int64_t v;
+
+    if (l == NULL)
+        return 0;
+    out->memory = json_get_int(l, "memory", &v) ? v : 0;
+    out->memory_swap = json_get_int(l, "memory_swap", &v) ? v : 0;
+    out->memory_reservation = json_get_int(l, "memory_reservation", &v) ? v : 0;
+    out->cpu_quota = json_get_int(l, "cpu_quota", &v) ? v : 0;
+    out->cpu_period = json_get_int(l, "cpu_period", &v) ? v : 0;
+    out->cpu_shares = json_get_int(l, "cpu_shares", &v) ? v : 0;
+    out->pids_limit = json_get_int(l, "pids_limit", &v) ? v : 0;
+    out->blkio_weight = json_get_int(l, "blkio_weight", &v) ? v : 0;
+    if ((cs = json_get_str(l, "cpuset_cpus")))
+        out->cpuset_cpus = xstrdup(cs);
+    if ((cs = json_get_str(l, "cpuset_mems")))
+        out->cpuset_mems = xstrdup(cs);
+    if (json_get_strv(l, "io_max", &out->io_max, err) < 0
+        || json_get_strv(l, "io_weights", &out->io_weights, err) < 0
+        || json_get_strv(l, "conf", &out->conf, err) < 0)
+        return -1;
+    out->swappiness_set = json_get_int(l, "memory_swappiness", &v) && v >= 0 && v <= 100;
+    out->memory_swappiness = out->swappiness_set ? v : -1;
+    out->oom_kill_disable = YAJL_IS_TRUE(json_get(l, "oom_kill_disable"));
+    out->cpu_rt_period = json_get_int(l, "cpu_rt_period", &v) ? v : 0;
+    out->cpu_rt_runtime = json_get_int(l, "cpu_rt_runtime", &v) ? v : 0;
+    if (engine_cgroup_limits_check(out, err) < 0)
+        return pcon_prefix(err, "invalid container record: limits");
+    return 0;
+}
+
+static yajl_gen_status
+limits_gen(yajl_gen gen, const char *key, const struct cgroup_limits *l)
+{
+    if (!engine_cgroup_limits_any(l))
+        return yajl_gen_status_ok;
+    JG(json_gen_str(gen, key));
+    JG(yajl_gen_map_open(gen));
+    JG(json_gen_kv_int(gen, "memory", l->memory));
+    JG(json_gen_kv_int(gen, "memory_swap", l->memory_swap));
+    JG(json_gen_kv_int(gen, "memory_reservation", l->memory_reservation));
+    JG(json_gen_kv_int(gen, "cpu_quota", l->cpu_quota));
+    JG(json_gen_kv_int(gen, "cpu_period", l->cpu_period));
+    JG(json_gen_kv_int(gen, "cpu_shares", l->cpu_shares));
+    JG(json_gen_kv_int(gen, "pids_limit", l->pids_limit));
+    JG(json_gen_kv_int(gen, "blkio_weight", l->blkio_weight));
+    if (l->cpuset_cpus)
+        JG(json_gen_kv_str(gen, "cpuset_cpus", l->cpuset_cpus));
+    if (l->cpuset_mems)
+        JG(json_gen_kv_str(gen, "cpuset_mems", l->cpuset_mems));
+    if (l->io_max)
+        JG(json_gen_kv_strv(gen, "io_max", l->io_max));
+    if (l->io_weights)
+        JG(json_gen_kv_strv(gen, "io_weights", l->io_weights));
+    if (l->conf)
+        JG(json_gen_kv_strv(gen, "conf", l->conf));
+    if (l->swappiness_set)
+        JG(json_gen_kv_int(gen, "memory_swappiness", l->memory_swappiness));
+    if (l->oom_kill_disable)
+        JG(json_gen_kv_bool(gen, "oom_kill_disable", true));
+    if (l->cpu_rt_period)
+        JG(json_gen_kv_int(gen, "cpu_rt_period", l->cpu_rt_period));
+    if (l->cpu_rt_runtime)
+        JG(json_gen_kv_int(gen, "cpu_rt_runtime", l->cpu_rt_runtime));
+    return yajl_gen_map_close(gen);
+fail:
+    return yajl_gen_generation_complete;
 }
 
 static int
@@ -358,36 +432,9 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
             return pcon_fail(err, EINVAL, "invalid container record: cgroup_parent");
         g->cgroup_parent = steal_ptr(&clean);
     }
-    {
-        yajl_val l = json_get_obj(root, "limits");
-        const char *cs;
-        if (l) {
-            g->limits.memory = json_get_int(l, "memory", &v) ? v : 0;
-            g->limits.memory_swap = json_get_int(l, "memory_swap", &v) ? v : 0;
-            g->limits.memory_reservation = json_get_int(l, "memory_reservation", &v) ? v : 0;
-            g->limits.cpu_quota = json_get_int(l, "cpu_quota", &v) ? v : 0;
-            g->limits.cpu_period = json_get_int(l, "cpu_period", &v) ? v : 0;
-            g->limits.cpu_shares = json_get_int(l, "cpu_shares", &v) ? v : 0;
-            g->limits.pids_limit = json_get_int(l, "pids_limit", &v) ? v : 0;
-            g->limits.blkio_weight = json_get_int(l, "blkio_weight", &v) ? v : 0;
-            if ((cs = json_get_str(l, "cpuset_cpus")))
-                g->limits.cpuset_cpus = xstrdup(cs);
-            if ((cs = json_get_str(l, "cpuset_mems")))
-                g->limits.cpuset_mems = xstrdup(cs);
-            if (json_get_strv(l, "io_max", &g->limits.io_max, err) < 0
-                || json_get_strv(l, "io_weights", &g->limits.io_weights, err) < 0
-                || json_get_strv(l, "conf", &g->limits.conf, err) < 0)
-                return -1;
-            g->limits.swappiness_set =
-                json_get_int(l, "memory_swappiness", &v) && v >= 0 && v <= 100;
-            g->limits.memory_swappiness = g->limits.swappiness_set ? v : -1;
-            g->limits.oom_kill_disable = YAJL_IS_TRUE(json_get(l, "oom_kill_disable"));
-            g->limits.cpu_rt_period = json_get_int(l, "cpu_rt_period", &v) ? v : 0;
-            g->limits.cpu_rt_runtime = json_get_int(l, "cpu_rt_runtime", &v) ? v : 0;
-            if (engine_cgroup_limits_check(&g->limits, err) < 0)
-                return pcon_prefix(err, "invalid container record: limits");
-        }
-    }
+    if (limits_parse(json_get_obj(root, "limits"), &g->limits, err) < 0
+        || limits_parse(json_get_obj(root, "pod_limits"), &g->pod_limits, err) < 0)
+        return -1;
     g->read_only_no_tmpfs = YAJL_IS_TRUE(json_get(root, "read_only_no_tmpfs"));
     if (json_get_strv(root, "tmpfs", &g->tmpfs, err) < 0
         || json_get_strv(root, "secrets", &g->secrets, err) < 0
@@ -561,38 +608,8 @@ engine_ctr_config_json(const struct ctr_config *g)
         JG(json_gen_kv_int(gen, "oom_score_adj", g->oom_score_adj));
     if (g->cgroups_disabled)
         JG(json_gen_kv_bool(gen, "cgroups_disabled", true));
-    if (engine_cgroup_limits_any(&g->limits)) {
-        const struct cgroup_limits *l = &g->limits;
-        JG(json_gen_str(gen, "limits"));
-        JG(yajl_gen_map_open(gen));
-        JG(json_gen_kv_int(gen, "memory", l->memory));
-        JG(json_gen_kv_int(gen, "memory_swap", l->memory_swap));
-        JG(json_gen_kv_int(gen, "memory_reservation", l->memory_reservation));
-        JG(json_gen_kv_int(gen, "cpu_quota", l->cpu_quota));
-        JG(json_gen_kv_int(gen, "cpu_period", l->cpu_period));
-        JG(json_gen_kv_int(gen, "cpu_shares", l->cpu_shares));
-        JG(json_gen_kv_int(gen, "pids_limit", l->pids_limit));
-        JG(json_gen_kv_int(gen, "blkio_weight", l->blkio_weight));
-        if (l->cpuset_cpus)
-            JG(json_gen_kv_str(gen, "cpuset_cpus", l->cpuset_cpus));
-        if (l->cpuset_mems)
-            JG(json_gen_kv_str(gen, "cpuset_mems", l->cpuset_mems));
-        if (l->io_max)
-            JG(json_gen_kv_strv(gen, "io_max", l->io_max));
-        if (l->io_weights)
-            JG(json_gen_kv_strv(gen, "io_weights", l->io_weights));
-        if (l->conf)
-            JG(json_gen_kv_strv(gen, "conf", l->conf));
-        if (l->swappiness_set)
-            JG(json_gen_kv_int(gen, "memory_swappiness", l->memory_swappiness));
-        if (l->oom_kill_disable)
-            JG(json_gen_kv_bool(gen, "oom_kill_disable", true));
-        if (l->cpu_rt_period)
-            JG(json_gen_kv_int(gen, "cpu_rt_period", l->cpu_rt_period));
-        if (l->cpu_rt_runtime)
-            JG(json_gen_kv_int(gen, "cpu_rt_runtime", l->cpu_rt_runtime));
-        JG(yajl_gen_map_close(gen));
-    }
+    JG(limits_gen(gen, "limits", &g->limits));
+    JG(limits_gen(gen, "pod_limits", &g->pod_limits));
     if (g->cgroup_parent)
         JG(json_gen_kv_str(gen, "cgroup_parent", g->cgroup_parent));
     if (g->systemd != 1)
@@ -972,7 +989,7 @@ engine_ctr_cgroup_leaf(const struct ctr_config *g)
 {
     char *leaf = engine_cgroup_leaf(g->pod_cgroup ? g->pod : NULL, g->id), *in;
 
-    if (g->cgroup_parent == NULL || g->pod_cgroup)
+    if (g->cgroup_parent == NULL)
         return leaf;
     in = xasprintf("%s/%s", g->cgroup_parent, leaf);
     free(leaf);

@@ -83,6 +83,10 @@ pod_json(const struct pod_config *g)
     JG(json_gen_kv_str(gen, "exit_policy", g->exit_policy_stop ? "stop" : "continue"));
     JG(json_gen_kv_bool(gen, "create_infra", !g->no_infra));
     JG(json_gen_kv_bool(gen, "share_parent", g->share_parent));
+    if (g->pid_host)
+        JG(json_gen_kv_str(gen, "pid_ns", "host"));
+    if (g->uts_host)
+        JG(json_gen_kv_str(gen, "uts_ns", "host"));
     JG(json_gen_kv_strv(gen, "create_command",
                         g->create_command ? g->create_command : (char *[]){ NULL }));
     JG(yajl_gen_map_close(gen));
@@ -123,6 +127,8 @@ pod_parse(const char *text, struct pod_config *g, struct pcon_err *err)
     if (json_get(root, "create_infra") == NULL)
         g->share |= POD_JOIN_NET; /* a record from before the network could be kept apart */
     g->share_parent = !YAJL_IS_FALSE(json_get(root, "share_parent"));
+    g->pid_host = (s = json_get_str(root, "pid_ns")) && strcmp(s, "host") == 0;
+    g->uts_host = (s = json_get_str(root, "uts_ns")) && strcmp(s, "host") == 0;
     return 0;
 }
 
@@ -361,7 +367,7 @@ infra_create(struct store *st, struct pod *p, const struct pod_create_opts *o, s
     io.infra = true;
     io.pod_exit_stop = p->cfg.exit_policy_stop;
     io.infra_id = NULL;
-    io.hostname = p->cfg.hostname;
+    io.hostname = p->cfg.uts_host ? NULL : p->cfg.hostname; /* the host's, with --uts host */
     /* --infra-image, --infra-command: as podman's, the command replaces
      * the image's entrypoint */
     io.image = o->infra_image;
@@ -426,6 +432,8 @@ pod_create(struct store *st, const struct pod_create_opts *o, struct pod *out, s
     g->exit_policy_stop = o->exit_policy_stop;
     g->no_infra = o->no_infra;
     g->share_parent = !o->no_share_parent;
+    g->pid_host = o->infra.pid_ns && strcmp(o->infra.pid_ns, "host") == 0;
+    g->uts_host = o->infra.uts_ns && strcmp(o->infra.uts_ns, "host") == 0;
     g->create_command = o->argv ? strv_dup(o->argv) : NULL;
     /* the record first, then its infra: a pod without one (a killed
      * create) is listed, and removed like any other */
@@ -609,5 +617,17 @@ pod_member_opts(const struct pod *p, struct engine_create_opts *o, bool net_set,
     o->pod_join = p->cfg.share;
     if (p->cfg.share & POD_JOIN_UTS)
         o->hostname = p->cfg.hostname;
+    /* the infra in the host's pid or uts namespace: a member sharing it
+     * is in the host's too, as the infra came to be (not by setns: only
+     * the host's root may join the host's namespaces) */
+    if ((p->cfg.share & POD_JOIN_PID) && p->cfg.pid_host) {
+        o->pod_join &= ~(unsigned) POD_JOIN_PID;
+        o->pid_ns = "host";
+    }
+    if ((p->cfg.share & POD_JOIN_UTS) && p->cfg.uts_host) {
+        o->pod_join &= ~(unsigned) POD_JOIN_UTS;
+        o->uts_ns = "host";
+        o->hostname = NULL;
+    }
     return 0;
 }

@@ -25,6 +25,9 @@ struct pod_config {
     bool exit_policy_stop;
     bool no_infra;     /* --infra=false: members with namespaces of their own */
     bool share_parent; /* its containers' cgroups in the pod's (--share-parent) */
+    /* --pid host, --uts host: the infra's; a member sharing it is in the
+     * host's namespace too (which nobody can join with setns) */
+    bool pid_host, uts_host;
     char **create_command;
 };
 

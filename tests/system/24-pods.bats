@@ -701,3 +701,38 @@ JSON
     pcon rm volsrc >/dev/null
     pcon volume rm podvol >/dev/null
 }
+
+@test "pod create --uts host, --pid host: the infra's namespaces are the host's, and a member sharing them is in the host's too" {
+    local host_uts host_pid
+    host_uts=$(readlink /proc/self/ns/uts)
+    host_pid=$(readlink /proc/self/ns/pid)
+    pcon pod create --name huts --uts host >/dev/null
+    run pcon run --rm --pod huts $IMAGE sh -c 'busybox readlink /proc/self/ns/uts; cat /proc/sys/kernel/hostname'
+    assert_status 0
+    [ "${lines[0]}" = "$host_uts" ]
+    [ "${lines[1]}" = "$(cat /proc/sys/kernel/hostname)" ]
+    run pcon pod inspect --format '{{.InfraConfig.uts_ns}} {{.InfraConfig.pid_ns}}' huts
+    assert_output "host private"
+    # --pid host, shared: the member sees the host's processes; not shared: its own
+    pcon pod create --name hpid --pid host --share +pid >/dev/null
+    run pcon run --rm --pod hpid $IMAGE sh -c 'busybox readlink /proc/self/ns/pid; echo $$'
+    assert_status 0
+    [ "${lines[0]}" = "$host_pid" ]
+    [ "${lines[1]}" != 1 ]
+    pcon pod create --name hpid2 --pid host >/dev/null
+    run pcon run --rm --pod hpid2 $IMAGE sh -c 'echo $$'
+    assert_output 1
+    run pcon pod inspect --format '{{.InfraConfig.pid_ns}}' hpid
+    assert_output host
+    # refused: one line each, nothing made
+    run -125 --separate-stderr pcon pod create --uts host --hostname h
+    [ "$stderr" = "Error: invalid config provided: cannot set hostname when running in the host UTS namespace: invalid configuration" ]
+    run -125 --separate-stderr pcon pod create --pid container:x
+    assert_one_error_line
+    run -125 --separate-stderr pcon pod create --infra=false --uts host
+    assert_one_error_line
+    run pcon pod ps --format '{{.Name}}' --sort name
+    assert_output "hpid
+hpid2
+huts"
+}

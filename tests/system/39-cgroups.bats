@@ -303,3 +303,80 @@ paused"
     assert_output "Error: invalid value: 101, valid memory swappiness range is 0-100"
     assert_no_containers
 }
+
+@test "pod create's limits are the pod's cgroup's: written there by the member that makes it, below --cgroup-parent; pod inspect shows them" {
+    local tree=$BATS_TEST_TMPDIR/cg id infra m dev mm
+    dev=$(find /dev -maxdepth 1 -type b | sort | head -1)
+    fake_tree "$tree"
+    id=$(pcon_cg "$tree" pod create --name plim --memory 100m --memory-swap 150m --cpus 1.5 \
+        --cpu-shares 512 --cpuset-cpus 0 --blkio-weight 300 --cgroup-parent app \
+        ${dev:+--device-read-bps "$dev:1mb"})
+    infra=$(pcon pod inspect --format '{{.InfraContainerID}}' plim)
+    m=$(pcon_cg "$tree" create --pod plim $IMAGE sleep 60)
+    fake_tree "$tree/app"
+    fake_tree "$tree/app/pcon-pod-$id" "$infra"
+    fake_tree "$tree/app/pcon-pod-$id" "$m"
+    local pd=$tree/app/pcon-pod-$id
+    : > "$pd/memory.max"
+    : > "$pd/memory.swap.max"
+    : > "$pd/cpu.max"
+    : > "$pd/cpu.weight"
+    : > "$pd/cpuset.cpus"
+    : > "$pd/io.weight"
+    : > "$pd/io.max"
+    pcon_cg "$tree" start "$m"
+    [ "$(cat "$pd/memory.max")" = 104857600 ]
+    [ "$(cat "$pd/memory.swap.max")" = 52428800 ]
+    [ "$(cat "$pd/cpu.max")" = "150000 100000" ]
+    [ "$(cat "$pd/cpu.weight")" = 20 ]
+    [ "$(cat "$pd/cpuset.cpus")" = 0 ]
+    [ "$(cat "$pd/io.weight")" = "default 300" ]
+    if [ -n "$dev" ]; then
+        mm=$(printf '%d:%d' "0x$(stat -c %t "$dev")" "0x$(stat -c %T "$dev")")
+        [ "$(cat "$pd/io.max")" = "$mm rbps=1048576" ]
+    fi
+    # the pod's limits are not its containers' own: theirs stay podman's defaults
+    [ "$(cat "$pd/pcon-$m/memory.max")" = "" ]
+    [ "$(cat "$pd/pcon-$m/pids.max")" = 2048 ]
+    grep -qx "$(pcon inspect --format '{{.State.Pid}}' "$m")" "$pd/pcon-$m/cgroup.procs"
+    grep -qx "$(pcon inspect --format '{{.State.Pid}}' "$infra")" "$pd/pcon-$infra/cgroup.procs"
+    run pcon_cg "$tree" pod inspect --format '{{.CgroupPath}}' plim
+    assert_output "$tree/app/pcon-pod-$id"
+    run pcon pod inspect plim
+    assert_output_contains '"memory_limit": 104857600'
+    assert_output_contains '"memory_swap": 157286400'
+    assert_output_contains '"cpu_quota": 150000'
+    assert_output_contains '"cpu_shares": 512'
+    assert_output_contains '"cpuset_cpus": "0"'
+    assert_output_contains '"blkio_weight": 300'
+    [ -z "$dev" ] || assert_output_contains "\"Path\": \"$dev\""
+    pcon_cg "$tree" pod rm -f -t 0 plim >/dev/null
+    [ -d "$tree/app" ]
+}
+
+@test "pod limits: ignored with podman's warning without a delegated cgroup; refused without the pod's cgroup; --cpus at most the host's" {
+    if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] &&
+        [ -w "/sys/fs/cgroup/user.slice/user-$(id -u).slice/user@$(id -u).service/user.slice" ]; then
+        skip "this host delegates cgroup v2 to the user"
+    fi
+    run --separate-stderr pcon pod create --name pwarn --memory 100m --cpus 100000
+    assert_status 0
+    [[ "$stderr" == "Resource limits are not supported and ignored on cgroups V1 rootless systems"* ]]
+    run pcon run --rm --pod pwarn $IMAGE echo ran
+    assert_output ran
+    run pcon pod inspect pwarn
+    assert_output_contains "\"cpu_quota\": $(($(nproc) * 100000))"
+    pcon pod rm -f pwarn >/dev/null
+    run -125 --separate-stderr pcon pod create --infra=false --memory 100m
+    assert_one_error_line
+    run -125 --separate-stderr pcon pod create --share-parent=false --cpus 1
+    assert_one_error_line
+    [[ "$stderr" == *"need --share-parent"* ]]
+    run -125 --separate-stderr pcon pod create --memory lots
+    assert_one_error_line
+    run -125 --separate-stderr pcon pod create --cgroup-parent ../up
+    assert_one_error_line
+    run pcon pod ps -q
+    assert_output ""
+    assert_no_containers
+}
