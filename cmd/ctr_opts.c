@@ -548,6 +548,13 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     case CO_GIDMAP:
         strv_push(id == CO_UIDMAP ? &a->o.uidmaps : &a->o.gidmaps, arg);
         return 1;
+    case CO_SUBUIDNAME:
+    case CO_SUBGIDNAME:
+        if (*arg == '\0')
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "--%s: a name",
+                                  id == CO_SUBUIDNAME ? "subuidname" : "subgidname");
+        *(id == CO_SUBUIDNAME ? &a->o.subuidname : &a->o.subgidname) = arg;
+        return 1;
     case CO_PID:
     case CO_IPC:
     case CO_UTS: {

@@ -63,6 +63,8 @@ enum {
     CO_USERNS,
     CO_UIDMAP,
     CO_GIDMAP,
+    CO_SUBUIDNAME,
+    CO_SUBGIDNAME,
     CO_PRIVILEGED,
     CO_DEVICE,
     CO_ULIMIT,
@@ -220,6 +222,9 @@ enum {
         { CO_UIDMAP, "uidmap", 0, "CTR:HOST:SIZE",                                                 \
           "UID map of a user namespace of the container's own (HOST: pcon's ids)" },               \
         { CO_GIDMAP, "gidmap", 0, "CTR:HOST:SIZE", "GID map, as --uidmap" },                       \
+        { CO_SUBUIDNAME, "subuidname", 0, "NAME",                                                  \
+          "UID map from NAME's ranges in /etc/subuid (of this user's own ids)" },                  \
+        { CO_SUBGIDNAME, "subgidname", 0, "NAME", "GID map from NAME's ranges in /etc/subgid" },   \
         { CO_PRIVILEGED, "privileged", 0, NULL,                                                    \
           "Every capability, no seccomp, no masked paths, the host's devices" },                   \
         { CO_DEVICE, "device", 0, "HOST[:CTR][:PERMS]", "Add a host device to the container" },    \

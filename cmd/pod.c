@@ -121,6 +121,10 @@ share_parse(const char *s, unsigned *out, struct pcon_err *err)
           "auto[:size=]" },                                                                        \
         { CO_UIDMAP, "uidmap", 0, "CTR:HOST:SIZE", "UID map of the pod's user namespace" },        \
         { CO_GIDMAP, "gidmap", 0, "CTR:HOST:SIZE", "GID map of the pod's user namespace" },        \
+        { CO_SUBUIDNAME, "subuidname", 0, "NAME",                                                  \
+          "UID map of the pod's user namespace from NAME's /etc/subuid ranges" },                  \
+        { CO_SUBGIDNAME, "subgidname", 0, "NAME",                                                  \
+          "GID map of the pod's user namespace from NAME's /etc/subgid ranges" },                  \
         { POD_SHARE, "share", 0, "NAMESPACES",                                                     \
           "Namespaces the members share: ipc,net,uts (default), +pid, cgroup, any of them; \"\": " \
           "no"                                                                                     \
@@ -189,7 +193,7 @@ no_infra_check(const struct create_args *a, const char *share, struct pcon_err *
     if (share && *share)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "cannot set share(%s) namespaces without an infra container", share);
-    if (a->o.userns || a->o.uidmaps)
+    if (a->o.userns || a->o.uidmaps || a->o.gidmaps || a->o.subuidname || a->o.subgidname)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                               "a pod's user namespace needs an infra container to hold it");
     if (engine_cgroup_limits_any(&a->o.limits) || a->o.cgroup_parent)
@@ -284,6 +288,8 @@ pod_create_cmdline(struct cmd_ctx *ctx, int argc, char **argv, struct pod *out)
         case CO_USERNS:
         case CO_UIDMAP:
         case CO_GIDMAP:
+        case CO_SUBUIDNAME:
+        case CO_SUBGIDNAME:
         case CO_IP:
         case CO_IP6:
         case CO_MAC_ADDRESS:

@@ -42,6 +42,14 @@ for f in /etc/subuid /etc/subgid; do
     grep -q "^$user:" "$f" || echo "$user:100000:65536" >> "$f"
 done
 
+# named ranges that are no user's, for --subuidname: a slice of the test
+# user's own ids, and a range outside them
+for f in /etc/subuid /etc/subgid; do
+    start=$(awk -F: -v u="$user" '$1 == u { print $2; exit }' "$f")
+    grep -q "^pcon-slice:" "$f" || echo "pcon-slice:$((start + 1000)):2000" >> "$f"
+    grep -q "^pcon-outside:" "$f" || echo "pcon-outside:$((start + 4000000)):1000" >> "$f"
+done
+
 # a second user without subordinate ids, for the single-mapping fallback
 if ! id "$nosub_user" >/dev/null 2>&1; then
     useradd -m -s /bin/bash -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$nosub_user"

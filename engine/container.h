@@ -266,6 +266,7 @@ struct engine_create_opts {
     const char *pid_ns, *ipc_ns, *uts_ns; /* as given: host, private, container:NAME... */
     const char *userns;                   /* --userns as given, or NULL */
     char **uidmaps, **gidmaps;            /* --uidmap, --gidmap */
+    const char *subuidname, *subgidname;  /* --subuidname, --subgidname */
     bool privileged, env_host;
     char **mask, **unmask;                             /* --security-opt mask=, unmask= (ALL) */
     const char *proc_opts;                             /* --security-opt proc-opts= */

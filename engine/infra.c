@@ -15,21 +15,26 @@
 #include "infra.h"
 
 int
-engine_infra_root(const char *rootfs, struct pcon_err *err)
+engine_infra_root(const char *rootfs, uid_t uid, gid_t gid, struct pcon_err *err)
 {
     static const char *const dirs[] = { "dev", "proc", "sys", "etc", "run", "tmp", NULL };
     cleanup_close int dfd = -1, fd = -1;
     size_t size;
     const unsigned char *prog = engine_infra_program(&size);
+    char opts[96];
 
-    /* a few pages: the program and empty mount points, nothing to keep */
-    if (mount("tmpfs", rootfs, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755") < 0)
+    /* a few pages: the program and empty mount points, nothing to keep;
+     * the container's root owns them, as an image's root would be */
+    snprintf(opts, sizeof opts, "size=1m,mode=0755,uid=%lu,gid=%lu", (unsigned long) uid,
+             (unsigned long) gid);
+    if (mount("tmpfs", rootfs, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
         return pcon_fail(err, errno, "mount the infra container's root");
     dfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return pcon_fail(err, errno, "open the infra container's root");
     for (size_t i = 0; dirs[i]; i++)
-        if (mkdirat(dfd, dirs[i], 0755) < 0)
+        if (mkdirat(dfd, dirs[i], 0755) < 0
+            || fchownat(dfd, dirs[i], uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
             return pcon_fail(err, errno, "create /%s in the infra container's root", dirs[i]);
     fd = openat(dfd, &ENGINE_INFRA_PATH[1], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0555);
     if (fd < 0 || fs_write_all(fd, prog, size) < 0)

@@ -5,6 +5,7 @@
 #define PCON_ENGINE_INFRA_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "../lib/err.h"
 
@@ -18,8 +19,8 @@ const unsigned char *engine_infra_program(size_t *size);
 /* writes the program as dfd/name (0555), for --init's bind */
 int engine_infra_program_write(int dfd, const char *name, struct pcon_err *err);
 /* mounts the infra's root at rootfs: a tmpfs with the program and the
- * directories the container's mounts need */
-int engine_infra_root(const char *rootfs, struct pcon_err *err);
+ * directories the container's mounts need, owned by uid:gid (its root) */
+int engine_infra_root(const char *rootfs, uid_t uid, gid_t gid, struct pcon_err *err);
 
 /* <runroot>/pods/<pod>/shm: the /dev/shm a pod's containers share (their
  * ipc namespace is one): made by the infra's start, a tmpfs in pcon's mount

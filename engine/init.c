@@ -42,7 +42,7 @@ enter_root(const struct init_config *c, struct pcon_err *err)
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         return pcon_fail(err, errno, "make the mounts private");
     /* (an infra's root the monitor made is its root_tree) */
-    if (c->infra ? c->root_tree < 0 && engine_infra_root(c->rootfs, err) < 0
+    if (c->infra ? c->root_tree < 0 && engine_infra_root(c->rootfs, 0, 0, err) < 0
                  : c->st
                        && storage_rootfs_mount(c->st, c->img, c->id, c->shift_key, c->rootfs,
                                                c->ephemeral, err)

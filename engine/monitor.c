@@ -610,7 +610,9 @@ rootfs_mount(struct monitor *m, struct pcon_err *err)
             return 0;
         if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
             return pcon_fail(err, errno, "create the monitor's mount namespace");
-        if (engine_infra_root(m->rootfs, err) < 0)
+        if (engine_infra_root(m->rootfs, (uid_t) engine_idmap_to_outer(&m->shift.uid, 0),
+                              (gid_t) engine_idmap_to_outer(&m->shift.gid, 0), err)
+            < 0)
             return -1;
         m->mounted = true;
         return 0;

@@ -20,6 +20,7 @@
 #include "../storage/image.h"
 #include "container.h"
 #include "usermap.h"
+#include "userns.h"
 
 #define AUTO_MIN_SIZE 1024
 #define LOCK_NAME     "userns.lock"
@@ -278,6 +279,42 @@ maps_from_specs(char *const *specs, unsigned long size, struct idmap *m, struct 
     return 0;
 }
 
+/* --subuidname NAME (uid) or --subgidname: NAME's ranges in /etc/subuid
+ * (host ids), one after the other from container id 0, as podman's; each
+ * must be among the ids pcon's user namespace (file: its map) has, and is
+ * given as that namespace's ids ("CTR:HOST:SIZE", as --uidmap's). Podman
+ * 4.3 takes the host ids for its own namespace's and fails. */
+static int
+subid_specs(const char *name, bool uid, const char *file, char ***specs, struct pcon_err *err)
+{
+    cleanup_free char *text = fs_read_all(AT_FDCWD, file, 65536, NULL, NULL);
+    struct idrange r[IDMAP_MAX];
+    unsigned long ctr = 0;
+    struct idmap own;
+    int n;
+
+    if (text == NULL)
+        return pcon_fail(err, errno, "read %s", file);
+    if (engine_idmap_parse(text, &own, err) < 0)
+        return -1;
+    n = engine_subid_ranges_of(name, uid, r, IDMAP_MAX, err);
+    if (n < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        long in = engine_idmap_to_inner(&own, r[i].start);
+        long last = r[i].count ? engine_idmap_to_inner(&own, r[i].start + r[i].count - 1) : -1;
+        if (in < 0 || last != in + (long) r[i].count - 1)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "%s of \"%s\" (%lu-%lu) is not among this user's subordinate ids:"
+                                  " only those can be mapped",
+                                  uid ? "the subuid range" : "the subgid range", name, r[i].start,
+                                  r[i].start + r[i].count - 1);
+        strv_push_take(specs, xasprintf("%lu:%ld:%lu", ctr, in, r[i].count));
+        ctr += r[i].count;
+    }
+    return 0;
+}
+
 /* another container's user namespace, joined: its maps (and keep-id's user) */
 static int
 userns_inherit(struct store *st, struct ctr_config *g, const char *other, bool pod,
@@ -320,12 +357,16 @@ engine_usermap_configure(struct store *st, struct ctr_config *g, const struct im
     struct userns_spec s;
     struct idmap um = { 0 }, gm = { 0 };
     unsigned long size, gsize, host_uid, host_gid;
-    bool asked = (o->userns && *o->userns) || o->uidmaps || o->gidmaps;
+    bool named = o->subuidname || o->subgidname;
+    bool asked = (o->userns && *o->userns) || o->uidmaps || o->gidmaps || named;
+    cleanup_strv char **uspecs = NULL;
+    cleanup_strv char **gspecs = NULL;
     int r;
 
-    if ((o->uidmaps || o->gidmaps) && o->userns && *o->userns)
+    if ((o->uidmaps || o->gidmaps || named) && o->userns && *o->userns)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                              "--userns and --uidmap/--gidmap are mutually exclusive");
+                              "--userns and --uidmap/--gidmap%s are mutually exclusive",
+                              named ? "/--subuidname/--subgidname" : "");
     /* a pod's member: the pod's user namespace (pod create --userns) */
     if (o->infra_id && !o->infra) {
         r = userns_inherit(st, g, o->infra_id, true, o, err);
@@ -341,7 +382,7 @@ engine_usermap_configure(struct store *st, struct ctr_config *g, const struct im
         return userns_inherit(st, g, o->userns + 10, false, o, err) < 0 ? -1 : 0;
     if (userns_parse(o->userns ? o->userns : "", &s, err) < 0)
         return -1;
-    if (s.kind == USERNS_HOST && !o->uidmaps && !o->gidmaps)
+    if (s.kind == USERNS_HOST && !o->uidmaps && !o->gidmaps && !named)
         return 0;
 
     if (own_namespace("/proc/self/uid_map", &size, &host_uid, err) < 0
@@ -402,9 +443,22 @@ engine_usermap_configure(struct store *st, struct ctr_config *g, const struct im
         break;
     }
     case USERNS_HOST:
-        /* --uidmap/--gidmap: the one given stands for the other too */
-        if (maps_from_specs(o->uidmaps ? o->uidmaps : o->gidmaps, size, &um, err) < 0
-            || maps_from_specs(o->gidmaps ? o->gidmaps : o->uidmaps, gsize, &gm, err) < 0)
+        /* the named ranges first (either name stands for the other too),
+         * then --uidmap/--gidmap: the one given stands for the other too */
+        if (named
+            && (subid_specs(o->subuidname ? o->subuidname : o->subgidname, true,
+                            "/proc/self/uid_map", &uspecs, err)
+                    < 0
+                || subid_specs(o->subgidname ? o->subgidname : o->subuidname, false,
+                               "/proc/self/gid_map", &gspecs, err)
+                       < 0))
+            return -1;
+        for (char *const *m = o->uidmaps ? o->uidmaps : o->gidmaps; m && *m; m++)
+            strv_push(&uspecs, *m);
+        for (char *const *m = o->gidmaps ? o->gidmaps : o->uidmaps; m && *m; m++)
+            strv_push(&gspecs, *m);
+        if (maps_from_specs(uspecs, size, &um, err) < 0
+            || maps_from_specs(gspecs, gsize, &gm, err) < 0)
             return -1;
         g->userns = xstrdup("private");
         break;

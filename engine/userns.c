@@ -97,6 +97,27 @@ subid_ranges(bool uid, struct idrange *out, size_t max)
     return (int) k;
 }
 
+int
+engine_subid_ranges_of(const char *owner, bool uid, struct idrange *out, size_t max,
+                       struct pcon_err *err)
+{
+    struct subid_range *r = NULL;
+    int n;
+    size_t k = 0;
+
+    if (dynlib_load(&subid_lib, err) < 0)
+        return -1;
+    n = (uid ? subid_fns.get_uid_ranges : subid_fns.get_gid_ranges)(owner, &r);
+    for (int i = 0; i < n && k < max; i++)
+        out[k++] = (struct idrange){ r[i].start, r[i].count };
+    free(r);
+    if (k == 0)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "no %s ranges found for user \"%s\" in %s",
+                              uid ? "subuid" : "subgid", owner,
+                              uid ? "/etc/subuid" : "/etc/subgid");
+    return (int) k;
+}
+
 static int
 write_proc_file(pid_t pid, const char *file, const char *text, struct pcon_err *err)
 {

@@ -16,6 +16,12 @@ int engine_userns_join(const char *runroot, struct pcon_err *err);
 /* ends the pause process pause.pid in runroot names (the recorded one:
  * its start time checked), as system reset does; gone already is fine */
 void engine_userns_pause_stop(const char *runroot);
+/* the subordinate ranges (host ids) /etc/subuid (uid) or /etc/subgid gives
+ * owner, through libsubid: their number (at most max), or -1 with
+ * podman's error when there are none */
+struct idrange;
+int engine_subid_ranges_of(const char *owner, bool uid, struct idrange *out, size_t max,
+                           struct pcon_err *err);
 /* true when this process runs in a user namespace with a single id mapped */
 bool engine_userns_single_mapping(void);
 

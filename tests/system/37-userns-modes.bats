@@ -120,6 +120,40 @@ subuid_start() {
     assert_output 0:0
 }
 
+@test "--subuidname/--subgidname map NAME's /etc/subuid ranges: root is their first id on the host" {
+    local slice d=$BATS_TEST_TMPDIR/vol own
+    slice=$(awk -F: '$1 == "pcon-slice" { print $2; exit }' /etc/subuid)
+    [ -n "$slice" ] || skip "no pcon-slice range in /etc/subuid (contrib/setup-host.sh adds it)"
+    own=$(subuid_start)
+    mkdir -m 0777 "$d"
+    # the host's ids, as pcon's namespace has them: container 0 is the slice's first
+    run pcon run --rm --subuidname pcon-slice -v "$d:/d" $IMAGE sh -c \
+        'cat /proc/self/uid_map /proc/self/gid_map; touch /d/f; chown 5:5 /d/f'
+    assert_status 0
+    [[ "${lines[0]}" =~ ^\ +0\ +$((slice - own + 1))\ +2000$ ]]
+    [[ "${lines[1]}" =~ ^\ +0\ +$((slice - own + 1))\ +2000$ ]]
+    [ "$(stat -c %u:%g "$d/f")" = "$((slice + 5)):$((slice + 5))" ]
+    # its own name: the whole of its ranges; with --uidmap after them
+    run pcon run --rm --subuidname "$(id -un)" --subgidname "$(id -un)" --uidmap 70000:0:1 $IMAGE cat /proc/self/uid_map
+    assert_status 0
+    [[ "${lines[0]}" =~ ^\ +0\ +1\ +65536$ ]]
+    [[ "${lines[1]}" =~ ^\ +70000\ +0\ +1$ ]]
+    # a pod's user namespace, its members'
+    pcon pod create --name subpod --subuidname pcon-slice >/dev/null
+    run pcon run --rm --pod subpod $IMAGE cat /proc/self/uid_map
+    [[ "$output" =~ ^\ +0\ +$((slice - own + 1))\ +2000$ ]]
+    pcon pod rm -f -t 0 subpod >/dev/null
+    # refused: ranges not the user's, no ranges, with --userns
+    run -125 --separate-stderr pcon run --rm --subuidname pcon-outside $IMAGE true
+    assert_one_error_line
+    [[ "$stderr" == *"is not among this user's subordinate ids"* ]]
+    run -125 --separate-stderr pcon run --rm --subgidname nosuch $IMAGE true
+    [ "$stderr" = 'Error: no subuid ranges found for user "nosuch" in /etc/subuid' ]
+    run -125 --separate-stderr pcon run --rm --userns keep-id --subuidname pcon-slice $IMAGE true
+    [[ "$stderr" == *"mutually exclusive"* ]]
+    assert_no_containers
+}
+
 @test "bad user namespace options are one-line errors that make nothing" {
     run -125 --separate-stderr pcon run --rm --userns bogus $IMAGE true
     assert_one_error_line
