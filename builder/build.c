@@ -18,6 +18,7 @@
 
 #include "../engine/container.h"
 #include "../engine/spec.h"
+#include "../engine/usermap.h"
 #include "../lib/cleanup.h"
 #include "../lib/digest.h"
 #include "../lib/fsutil.h"
@@ -1183,6 +1184,9 @@ run_template(struct engine_create_opts *co, const struct engine_create_opts *t)
     co->userns = t->userns;
     co->uidmaps = t->uidmaps;
     co->gidmaps = t->gidmaps;
+    co->subuidname = t->subuidname;
+    co->subgidname = t->subgidname;
+    co->cgroup_parent = t->cgroup_parent;
 }
 
 static int
@@ -1306,7 +1310,14 @@ step_run(struct build *b, struct state *s, const struct df_instr *in, struct pco
     }
     if (r == 0) {
         struct changes_tar_opts to = { NULL, b->o->timestamp, (const char *const *) skip };
-        tarfd = engine_layer_tmpfile(b->st, err);
+        /* a user namespace of RUN's own (--userns, --userns-uid-map...):
+         * its owners given back to the image's, as commit's */
+        struct usermap_shift shift;
+        struct fs_idshift back = { engine_usermap_unshift, &shift };
+        int shifted = engine_usermap_shift(&c.cfg, &shift, err);
+        if (shifted > 0)
+            to.ids = &back;
+        tarfd = shifted < 0 ? -1 : engine_layer_tmpfile(b->st, err);
         r = tarfd < 0 ? -1 : storage_changes_tar(b->st, &s->img, c.cfg.id, tarfd, &to, err);
     }
     {

@@ -380,3 +380,15 @@ paused"
     assert_output ""
     assert_no_containers
 }
+
+@test "build --cgroup-parent: RUN's containers' cgroups below it" {
+    need_delegated
+    local rel=${PCON_TEST_CGROUP#/sys/fs/cgroup} c=$BATS_TEST_TMPDIR/ctx id
+    rel=${rel#/unified}
+    mkdir -p "$c"
+    printf 'FROM %s\nRUN grep "^0::" /proc/self/cgroup > /cg\n' "$IMAGE" > "$c/Containerfile"
+    id=$(pcon_cg "$PCON_TEST_CGROUP" build -q --cgroup-parent bld "$c")
+    run pcon run --rm "$id" cat /cg
+    [[ "$output" =~ ^0::$rel/bld/pcon-[0-9a-f]{64}$ ]]
+    pcon rmi "$id" >/dev/null
+}

@@ -463,3 +463,28 @@ COPY --from=b /etc/hostname /y"
     assert_status 125
     pcon rmi localhost/jobs >/dev/null
 }
+
+@test "build --userns-uid-map/--userns-gid-map, --userns-uid-map-user, --userns auto: RUN in a user namespace of its own; what it chowns is the image's ids, not the shifted ones" {
+    local c=$BATS_TEST_TMPDIR/um id slice own
+    context "$c" "FROM $IMAGE
+RUN cat /proc/self/uid_map /proc/self/gid_map > /maps; touch /f; chown 5:7 /f"
+    id=$(pcon build -q --userns-uid-map 0:1:2000 --userns-gid-map 0:1:3000 "$c")
+    run pcon run --rm "$id" sh -c 'cat /maps; stat -c %u:%g /f'
+    assert_status 0
+    [[ "${lines[0]}" =~ ^\ +0\ +1\ +2000$ ]]
+    [[ "${lines[1]}" =~ ^\ +0\ +1\ +3000$ ]]
+    [ "${lines[2]}" = 5:7 ]
+    id=$(pcon build -q --no-cache --userns auto "$c")
+    run pcon run --rm "$id" stat -c %u:%g /f
+    assert_output 5:7
+    slice=$(awk -F: '$1 == "pcon-slice" { print $2; exit }' /etc/subuid)
+    own=$(awk -F: -v u="$(id -un)" '$1 == u { print $2; exit }' /etc/subuid)
+    if [ -n "$slice" ]; then
+        id=$(pcon build -q --no-cache --userns-uid-map-user pcon-slice --userns-gid-map-group pcon-slice "$c")
+        run pcon run --rm "$id" sh -c 'head -1 /maps; stat -c %u:%g /f'
+        [[ "${lines[0]}" =~ ^\ +0\ +$((slice - own + 1))\ +2000$ ]]
+        [ "${lines[1]}" = 5:7 ]
+    fi
+    run -125 --separate-stderr pcon build --no-cache --userns-uid-map-user nosuch "$c"
+    assert_one_error_line
+}
