@@ -121,6 +121,9 @@ struct container;
 bool cmd_ctr_on_network(const struct container *c, const char *name);
 /* --label-file: KEY=VALUE lines (blank and # lines skipped) appended to *labels */
 int cmd_label_file_read(const char *path, char ***labels, struct pcon_err *err);
+/* --preserve-fds N (run, exec): N checked, and fds 3..3+N-1 open, before
+ * pcon opens anything that could take one of those numbers */
+int cmd_preserve_fds_check(const char *arg, unsigned *out, struct pcon_err *err);
 /* a command group (container, image, pod, volume): its help, the aliases
  * (pairs of names, then NULL), and the subcommand argv[1] names, whose
  * name is the last word of its def's ("pod create" or "create") */

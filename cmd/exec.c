@@ -7,13 +7,15 @@
 #include "../lib/cleanup.h"
 #include "cmd.h"
 
-enum { EXEC_ENV_FILE = 0x300, EXEC_PRIVILEGED };
+enum { EXEC_ENV_FILE = 0x300, EXEC_PRIVILEGED, EXEC_PRESERVE_FDS };
 
 static const struct cmd_opt exec_opts[] = {
     { 'd', "detach", 'd', NULL, "Run the command in the background" },
     { 'e', "env", 'e', "KEY=VALUE", "Set environment variables" },
     { EXEC_ENV_FILE, "env-file", 0, "FILE", "Read in a file of environment variables" },
     { 'i', "interactive", 'i', NULL, "Keep STDIN open" },
+    { EXEC_PRESERVE_FDS, "preserve-fds", 0, "N",
+      "Pass down N more file descriptors (3 to 3+N-1) to the process" },
     { EXEC_PRIVILEGED, "privileged", 0, NULL, "Every capability for the process" },
     CMD_LATEST_OPT,
     { 't', "tty", 't', NULL, "Allocate a pseudo-TTY" },
@@ -67,6 +69,10 @@ cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
             break;
         case EXEC_PRIVILEGED:
             o.privileged = cmd_flag_value(arg);
+            break;
+        case EXEC_PRESERVE_FDS:
+            if (cmd_preserve_fds_check(arg, &o.preserve_fds, &err) < 0)
+                return cmd_report(&err);
             break;
         default:
             return opt == CMD_OPT_HELP ? 0 : PCON_EXIT_ENGINE;

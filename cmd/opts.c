@@ -580,3 +580,23 @@ cmd_prune_filter_match(char *const *filters, char *const *labels, const char *cr
     }
     return true;
 }
+
+/* --preserve-fds N: checked at once, before pcon opens anything that could
+ * take one of those numbers */
+int
+cmd_preserve_fds_check(const char *arg, unsigned *out, struct pcon_err *err)
+{
+    char *end;
+    unsigned long n = strtoul(arg, &end, 10);
+
+    if (*arg < '0' || *arg > '9' || *end != '\0' || n > 1024)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid --preserve-fds \"%s\"", arg);
+    for (unsigned long i = 0; i < n; i++)
+        if (fcntl(3 + (int) i, F_GETFD) < 0)
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                                  "file descriptor %lu is not available - the preserve-fds option "
+                                  "requires that all file descriptors must be passed",
+                                  3 + i);
+    *out = (unsigned) n;
+    return 0;
+}

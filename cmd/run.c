@@ -21,26 +21,6 @@ static const struct cmd_opt run_opts[] = {
     { 0 },
 };
 
-/* --preserve-fds N: checked at once, before pcon opens anything that could
- * take one of those numbers */
-static int
-preserve_fds_check(const char *arg, unsigned *out, struct pcon_err *err)
-{
-    char *end;
-    unsigned long n = strtoul(arg, &end, 10);
-
-    if (*arg < '0' || *arg > '9' || *end != '\0' || n > 1024)
-        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid --preserve-fds \"%s\"", arg);
-    for (unsigned long i = 0; i < n; i++)
-        if (fcntl(3 + (int) i, F_GETFD) < 0)
-            return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                                  "file descriptor %lu is not available - the preserve-fds option "
-                                  "requires that all file descriptors must be passed",
-                                  3 + i);
-    *out = (unsigned) n;
-    return 0;
-}
-
 static const struct cmd_opt create_opts[] = {
     CREATE_OPTS,
     { 0 },
@@ -67,7 +47,7 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
             continue;
         }
         if (opt == RUN_PRESERVE_FDS) {
-            if (preserve_fds_check(arg, &so.preserve_fds, &err) < 0) {
+            if (cmd_preserve_fds_check(arg, &so.preserve_fds, &err) < 0) {
                 cmd_create_args_free(&a);
                 return cmd_report(&err);
             }

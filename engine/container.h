@@ -483,7 +483,8 @@ struct engine_exec_opts {
     char **env; /* -e KEY=VALUE or KEY */
     const char *user, *workdir;
     bool interactive, tty, detach;
-    bool privileged; /* --privileged: every capability (the container's seccomp stays) */
+    bool privileged;       /* --privileged: every capability (the container's seccomp stays) */
+    unsigned preserve_fds; /* --preserve-fds: the caller's fds 3..3+N-1 passed down */
 };
 /* runs a process in the running container c; *exit_code is its code */
 int engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_opts *o,

@@ -55,7 +55,7 @@ exec_child(const int nsfds[NJOINED], struct engine_process *p)
     /* already in the container's pid namespace, and non-dumpable since the
      * relay made itself so: whatever the relay held is closed before the
      * mount namespace is joined */
-    if (proc_close_fds_except(keep, sizeof keep / sizeof keep[0]) < 0) {
+    if (proc_close_fds_from_except(3 + p->listen_fds, keep, sizeof keep / sizeof keep[0]) < 0) {
         pcon_fail(&err, errno, "close file descriptors");
         engine_process_fail(p->syncfd, &err, 125);
     }
@@ -96,7 +96,7 @@ exec_relay(int pidns, const int nsfds[NJOINED], struct engine_process *p, int gp
         pcon_fail(&err, errno, "make the exec session non-dumpable");
         engine_process_fail(p->syncfd, &err, 125);
     }
-    if (proc_close_fds_except(keep, sizeof keep / sizeof keep[0]) < 0) {
+    if (proc_close_fds_from_except(3 + p->listen_fds, keep, sizeof keep / sizeof keep[0]) < 0) {
         pcon_fail(&err, errno, "close file descriptors");
         engine_process_fail(p->syncfd, &err, 125);
     }
@@ -354,6 +354,7 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
         .tty = o->tty,
         .single_mapping = engine_userns_single_mapping(),
         .stdio = { -1, -1, -1 },
+        .listen_fds = o->preserve_fds, /* 3.. the caller's, kept open as a service's */
     };
     struct loop l;
     cleanup_free void *filter = NULL;
@@ -380,6 +381,16 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
                               " state improper");
     if (o->args == NULL || o->args[0] == NULL)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "exec requires at least one command");
+    /* what is passed must be the caller's own, never the store's */
+    for (int *fd = (int[]){ st->root_dfd, st->run_dfd, st->layers_dfd, st->images_dfd,
+                            st->containers_dfd },
+             i = 0;
+         i < 5; i++)
+        if (fd[i] >= 3 && fd[i] < 3 + (int) o->preserve_fds)
+            return pcon_fail(err, EBADF,
+                             "file descriptor %d is pcon's own: --preserve-fds passes the "
+                             "caller's only",
+                             fd[i]);
     engine_relay_init(&x.io);
     if (loop_init(&l, err) < 0)
         return -1;

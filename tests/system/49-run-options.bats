@@ -163,6 +163,28 @@ rc=125"
     assert_no_containers
 }
 
+@test "exec --preserve-fds N passes the caller's fds 3.. to the process, and nothing else; a missing one is refused" {
+    echo handed-over > "$BATS_TEST_TMPDIR/f"
+    pcon run -d --name xfd $IMAGE sleep 60 >/dev/null
+    run sh -c "$PCON --root $PCON_ROOT --runroot $PCON_RUNROOT exec --preserve-fds 1 xfd sh -c 'cat <&3; ls /proc/self/fd | wc -l' 3<'$BATS_TEST_TMPDIR/f'"
+    assert_status 0
+    # 0, 1, 2, the passed 3, and ls's own directory
+    assert_output "handed-over
+5"
+    run sh -c "$PCON --root $PCON_ROOT --runroot $PCON_RUNROOT exec xfd sh -c 'cat <&3 || echo none' 3<'$BATS_TEST_TMPDIR/f'"
+    assert_output_contains none
+    # detached: the session has it too
+    sh -c "$PCON --root $PCON_ROOT --runroot $PCON_RUNROOT exec -d --preserve-fds 1 xfd sh -c 'cat <&3 >/tmp/got' 3<'$BATS_TEST_TMPDIR/f'"
+    wait_for 10 pcon exec xfd test -s /tmp/got
+    run pcon exec xfd cat /tmp/got
+    assert_output handed-over
+    run sh -c "$PCON --root $PCON_ROOT --runroot $PCON_RUNROOT exec --preserve-fds 2 xfd true 3<'$BATS_TEST_TMPDIR/f' 4>&- 2>&1; echo rc=\$?"
+    assert_output "Error: file descriptor 4 is not available - the preserve-fds option requires that all file descriptors must be passed
+rc=125"
+    run -125 pcon exec --preserve-fds x xfd true
+    pcon rm -f -t 0 xfd >/dev/null
+}
+
 @test "--chrootdirs: pcon's hosts, hostname and resolv.conf bound below each chroot too" {
     run pcon run --rm --chrootdirs /jail,/other --add-host jailed:192.0.2.9 --hostname inner $IMAGE sh -c \
         'grep jailed /jail/etc/hosts; cat /jail/etc/hostname /other/etc/hostname; cmp /etc/resolv.conf /jail/etc/resolv.conf && echo same'
