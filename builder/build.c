@@ -1694,6 +1694,35 @@ stage_finish(struct build *b, struct state *s, bool last, struct pcon_err *err)
         key_next(s->key, t);
         s->dirty = true;
     }
+    if (last && (b->o->os_version || b->o->os_features)) {
+        /* what the image says of the OS it needs (as buildah writes them) */
+        cleanup_free char *t = NULL;
+        if (b->o->os_version) {
+            free(s->cfg.os_version);
+            s->cfg.os_version = xstrdup(b->o->os_version);
+        }
+        for (size_t i = 0; b->o->os_features && b->o->os_features[i]; i++) {
+            const char *f = b->o->os_features[i];
+            size_t n = strlen(f);
+            if (n > 1 && f[n - 1] == '-') {
+                cleanup_strv char **kept = NULL;
+                for (size_t k = 0; s->cfg.os_features && s->cfg.os_features[k]; k++)
+                    if (strncmp(s->cfg.os_features[k], f, n - 1) != 0
+                        || s->cfg.os_features[k][n - 1] != '\0')
+                        strv_push(&kept, s->cfg.os_features[k]);
+                strv_free(s->cfg.os_features);
+                s->cfg.os_features = steal_ptr(&kept);
+            } else if (!strv_contains(s->cfg.os_features, f)) {
+                strv_push(&s->cfg.os_features, f);
+            }
+        }
+        t = xasprintf("OS %s %s", b->o->os_version ? b->o->os_version : "",
+                      s->cfg.os_features ? "features" : "");
+        key_next(s->key, t);
+        for (size_t i = 0; s->cfg.os_features && s->cfg.os_features[i]; i++)
+            key_next(s->key, s->cfg.os_features[i]);
+        s->dirty = true;
+    }
     if (last && b->o->omit_history && s->cfg.nhistory) {
         for (size_t i = 0; i < s->cfg.nhistory; i++) {
             free(s->cfg.history[i].created);

@@ -42,9 +42,11 @@ struct build_opts {
     const char *ignorefile;          /* --ignorefile, or NULL: the context's */
     char **contexts;                 /* --build-context NAME=VALUE */
     bool omit_history, squash, squash_all;
-    bool layers_off;  /* --layers=false (the command line makes it no_cache and squash) */
-    bool skip_unused; /* the stages the target does not need are not built */
-    int jobs;         /* --jobs: stages built at once (those that wait on none); 0, 1: one */
+    bool layers_off;        /* --layers=false (the command line makes it no_cache and squash) */
+    bool skip_unused;       /* the stages the target does not need are not built */
+    int jobs;               /* --jobs: stages built at once (those that wait on none); 0, 1: one */
+    const char *os_version; /* --os-version: the result's "os.version" */
+    char **os_features;     /* --os-feature F (F-: one of the base's removed) */
 };
 
 int builder_build(struct store *st, const struct build_opts *o, char id_out[65],

@@ -41,6 +41,8 @@ enum {
     BUILD_JOBS,
     BUILD_ACCEPTED,
     BUILD_ISOLATION,
+    BUILD_OS_VERSION,
+    BUILD_OS_FEATURE,
 };
 
 static const struct cmd_opt build_opts[] = {
@@ -69,6 +71,10 @@ static const struct cmd_opt build_opts[] = {
     { BUILD_IGNOREFILE, "ignorefile", 0, "PATH",
       "The ignore file (default .containerignore or .dockerignore in the context)" },
     { BUILD_OMIT_HISTORY, "omit-history", 0, NULL, "Write no history into the image" },
+    { BUILD_OS_VERSION, "os-version", 0, "VERSION",
+      "The OS version the image needs (its config's os.version)" },
+    { BUILD_OS_FEATURE, "os-feature", 0, "FEATURE",
+      "An OS feature the image needs (os.features; FEATURE-: removed)" },
     { BUILD_SKIP_UNUSED, "skip-unused-stages", 0, "BOOL",
       "Skip the stages the target does not need (default true)" },
     { BUILD_CONTEXT, "build-context", 0, "NAME=DIR|docker-image://IMAGE",
@@ -132,7 +138,8 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
 {
     cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **tags = NULL, **args = NULL, **labels = NULL, **ulimits = NULL,
-                      **secrets = NULL, **env = NULL, **unsetenv = NULL, **contexts = NULL;
+                      **secrets = NULL, **env = NULL, **unsetenv = NULL, **contexts = NULL,
+                      **os_features = NULL;
     int run_status = 0;
     struct build_opts o = {
         .timestamp = -1, .out = stdout, .run_status = &run_status, .skip_unused = true
@@ -221,6 +228,16 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
         case BUILD_OMIT_HISTORY:
             o.omit_history = cmd_flag_value(arg);
             break;
+        case BUILD_OS_VERSION:
+            o.os_version = arg;
+            break;
+        case BUILD_OS_FEATURE:
+            if (*arg == '\0' || strcmp(arg, "-") == 0) {
+                cmd_create_args_free(&ca);
+                return cmd_usage_error(&cmd_build_def, "invalid --os-feature \"%s\"", arg);
+            }
+            strv_push(&os_features, arg);
+            break;
         case BUILD_SKIP_UNUSED:
             o.skip_unused = cmd_flag_value(arg);
             break;
@@ -304,6 +321,7 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
     o.env = env;
     o.unsetenv = unsetenv;
     o.contexts = contexts;
+    o.os_features = os_features;
     o.run = &ca.o;
     o.reg = &ca.reg;
     if (cmd_store_open(ctx, &err) < 0 || builder_build(&ctx->st, &o, id, &err) < 0) {

@@ -51,8 +51,11 @@ storage_oci_config_parse(const char *text, struct oci_config *out, struct pcon_e
     out->created = dup_str(root, "created");
     out->architecture = dup_str(root, "architecture");
     out->os = dup_str(root, "os");
+    out->variant = dup_str(root, "variant");
+    out->os_version = dup_str(root, "os.version");
     out->author = dup_str(root, "author");
-    if (json_get_strv(json_get_obj(root, "rootfs"), "diff_ids", &out->diff_ids, err) < 0)
+    if (json_get_strv(root, "os.features", &out->os_features, err) < 0
+        || json_get_strv(json_get_obj(root, "rootfs"), "diff_ids", &out->diff_ids, err) < 0)
         goto fail;
     cfg = json_get_obj(root, "config");
     if (cfg) {
@@ -144,6 +147,12 @@ storage_oci_config_json(const struct oci_config *c)
         JG(json_gen_kv_str(g, "author", c->author));
     JG(json_gen_kv_str(g, "architecture", c->architecture ? c->architecture : proc_host_arch()));
     JG(json_gen_kv_str(g, "os", c->os ? c->os : "linux"));
+    if (c->variant && *c->variant)
+        JG(json_gen_kv_str(g, "variant", c->variant));
+    if (c->os_version && *c->os_version)
+        JG(json_gen_kv_str(g, "os.version", c->os_version));
+    if (c->os_features && c->os_features[0])
+        JG(json_gen_kv_strv(g, "os.features", c->os_features));
     JG(json_gen_str(g, "config"));
     JG(yajl_gen_map_open(g));
     if (c->user && *c->user)
@@ -223,6 +232,9 @@ storage_oci_config_free(struct oci_config *c)
     free(c->created);
     free(c->architecture);
     free(c->os);
+    free(c->variant);
+    free(c->os_version);
+    strv_free(c->os_features);
     free(c->author);
     strv_free(c->env);
     strv_free(c->cmd);

@@ -18,6 +18,8 @@ struct oci_history {
 
 struct oci_config {
     char *created, *architecture, *os, *author;
+    char *variant, *os_version; /* "variant", "os.version": NULL when absent */
+    char **os_features;         /* "os.features" */
     char **env, **cmd, **entrypoint, **shell;
     bool cmd_null, entrypoint_null; /* set explicitly to none (ENTRYPOINT [] / CMD []) */
     char *workdir, *user, *stop_signal;

@@ -488,3 +488,28 @@ RUN cat /proc/self/uid_map /proc/self/gid_map > /maps; touch /f; chown 5:7 /f"
     run -125 --separate-stderr pcon build --no-cache --userns-uid-map-user nosuch "$c"
     assert_one_error_line
 }
+
+@test "build --os-version, --os-feature (FEATURE- removes the base's): the image config's os.version and os.features" {
+    local c=$BATS_TEST_TMPDIR/osv d=$BATS_TEST_TMPDIR/saved
+    context "$c" "FROM $IMAGE
+LABEL a=b"
+    pcon build -q --os-version 10.0.17763 --os-feature win32k --os-feature f2 -t localhost/osv "$c" >/dev/null
+    context "$c" "FROM localhost/osv
+LABEL b=c"
+    pcon build -q --os-feature f2- --os-feature f3 -t localhost/osv2 "$c" >/dev/null
+    config_of() { # IMAGE: its config's os.version and os.features, from save
+        rm -rf "$d" && mkdir "$d"
+        pcon save -o "$d/x.tar" "$1"
+        tar -C "$d" -xf "$d/x.tar"
+        python3 -c 'import json, sys
+m = json.load(open(sys.argv[1] + "/manifest.json"))
+c = json.load(open(sys.argv[1] + "/" + m[0]["Config"]))
+print(c.get("os.version"), ",".join(c.get("os.features", [])), c["os"])' "$d"
+    }
+    run config_of localhost/osv
+    assert_output "10.0.17763 win32k,f2 linux"
+    run config_of localhost/osv2
+    assert_output "10.0.17763 win32k,f3 linux"
+    run -125 pcon build --os-feature - "$c"
+    pcon rmi localhost/osv2 localhost/osv >/dev/null
+}
