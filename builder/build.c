@@ -14,6 +14,7 @@
 #include <sys/xattr.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../engine/container.h"
@@ -178,6 +179,18 @@ cache_get(struct build *b, const char *key, struct image *out)
 
     if (id == NULL || strlen(id) < 64)
         return false;
+    /* --cache-ttl: a step made longer ago than that is made again (its
+     * age the cache entry's, which a --timestamp build's image lacks) */
+    if (b->o->cache_ttl > 0) {
+        struct stat st;
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        if (fstatat(b->st->root_dfd, p, &st, AT_SYMLINK_NOFOLLOW) < 0
+            || (int64_t) (now.tv_sec - st.st_mtim.tv_sec) * 1000000000LL
+                       + (now.tv_nsec - st.st_mtim.tv_nsec)
+                   >= b->o->cache_ttl)
+            return false;
+    }
     id[64] = '\0';
     if (!hex64_valid(id))
         return false;

@@ -10,6 +10,7 @@
 
 #include "../builder/build.h"
 #include "../lib/cleanup.h"
+#include "../lib/timefmt.h"
 #include "cmd.h"
 #include "ctr_opts.h"
 
@@ -43,6 +44,7 @@ enum {
     BUILD_ISOLATION,
     BUILD_OS_VERSION,
     BUILD_OS_FEATURE,
+    BUILD_CACHE_TTL,
 };
 
 static const struct cmd_opt build_opts[] = {
@@ -58,6 +60,8 @@ static const struct cmd_opt build_opts[] = {
     { BUILD_NETWORK, "network", 0, "MODE",
       "RUN's network: slirp4netns (default), none, host, ..." },
     { BUILD_NO_CACHE, "no-cache", 0, NULL, "Use no cached step: build every one again" },
+    { BUILD_CACHE_TTL, "cache-ttl", 0, "DURATION",
+      "Use only cached steps made less than DURATION ago (1h30m; 0: none)" },
     { BUILD_PULL, "pull", 0, NULL, "Accepted: a missing base image is pulled" },
     { BUILD_PULL_ALWAYS, "pull-always", 0, NULL, "Accepted: a missing base image is pulled" },
     { 'q', "quiet", 'q', NULL, "Print only the image's id" },
@@ -142,7 +146,11 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
                       **os_features = NULL;
     int run_status = 0;
     struct build_opts o = {
-        .timestamp = -1, .out = stdout, .run_status = &run_status, .skip_unused = true
+        .timestamp = -1,
+        .out = stdout,
+        .run_status = &run_status,
+        .skip_unused = true,
+        .cache_ttl = -1,
     };
     struct create_args ca;
     const char *logfile = NULL;
@@ -227,6 +235,14 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
             break;
         case BUILD_OMIT_HISTORY:
             o.omit_history = cmd_flag_value(arg);
+            break;
+        case BUILD_CACHE_TTL:
+            o.cache_ttl = time_parse_duration(arg);
+            if (o.cache_ttl < 0) {
+                cmd_create_args_free(&ca);
+                return cmd_usage_error(&cmd_build_def, "invalid --cache-ttl \"%s\"", arg);
+            }
+            o.no_cache |= o.cache_ttl == 0; /* every cached step too old */
             break;
         case BUILD_OS_VERSION:
             o.os_version = arg;

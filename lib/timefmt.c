@@ -97,6 +97,8 @@ time_parse_duration(const char *s)
 
     if (*s == '\0')
         return -1;
+    if (strcmp(s, "0") == 0)
+        return 0; /* Go's one number without a unit */
     while (*s) {
         char *end;
         double v = strtod(s, &end);

@@ -513,3 +513,18 @@ print(c.get("os.version"), ",".join(c.get("os.features", [])), c["os"])' "$d"
     run -125 pcon build --os-feature - "$c"
     pcon rmi localhost/osv2 localhost/osv >/dev/null
 }
+
+@test "build --cache-ttl: a cached step made longer ago than that is made again; 0 uses none" {
+    local c=$BATS_TEST_TMPDIR/ttl a b
+    context "$c" "FROM $IMAGE
+RUN cat /proc/sys/kernel/random/uuid > /made"
+    a=$(pcon build -q "$c")
+    [ "$(pcon build -q --cache-ttl 1h "$c")" = "$a" ]
+    sleep 1.2
+    b=$(pcon build -q --cache-ttl 1s "$c")
+    [ "$b" != "$a" ]
+    # the step made again is the cache's now
+    [ "$(pcon build -q "$c")" = "$b" ]
+    [ "$(pcon build -q --cache-ttl 0 "$c")" != "$b" ]
+    run -125 pcon build --cache-ttl soon "$c"
+}

@@ -74,6 +74,12 @@ health_is() {
     assert_status 125
     run --separate-stderr pcon run --rm --health-interval soon $IMAGE true
     assert_status 125
+    run --separate-stderr pcon run --rm --health-cmd true --health-timeout 500ms $IMAGE true
+    assert_status 125
+    [ "$stderr" = "Error: healthcheck-timeout must be at least 1 second" ]
+    # 0 is a duration (Go's): an interval of 0 runs no check on its own
+    pcon create --name zero --health-cmd true --health-interval 0 $IMAGE true >/dev/null
+    pcon rm zero >/dev/null
     pcon rm -f -t 0 stopped nocheck
 }
 

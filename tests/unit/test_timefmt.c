@@ -23,6 +23,8 @@ main(void)
     is_int(time_parse_rfc3339("7227-11-23T02:56:49.2Z"), -1, "a year past 2262 is invalid");
     is_int(time_parse_rfc3339("2262-04-11T23:47:15.999999999Z"), 9223372035999999999LL,
            "2262 still fits");
+    is_int(time_parse_duration("0"), 0, "0 is a duration, as Go's");
+    is_int(time_parse_duration("0x"), -1, "a unit that is none is invalid");
     is_int(time_parse_point("10m", NOW), NOW - 600000000000LL, "a duration back from now");
     is_int(time_parse_point("1h30m", NOW), NOW - 5400000000000LL, "a compound duration");
     is_int(time_parse_point("1700000000", NOW), 1700000000000000000LL, "unix seconds");
