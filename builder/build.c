@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -23,6 +24,7 @@
 #include "../lib/cleanup.h"
 #include "../lib/digest.h"
 #include "../lib/fsutil.h"
+#include "../lib/proc.h"
 #include "../lib/tarwrite.h"
 #include "../lib/timefmt.h"
 #include "../registry/registry.h"
@@ -2089,6 +2091,60 @@ stages_split(struct build *b, struct pcon_err *err)
     return 0;
 }
 
+/* A Containerfile named *.in, run through cpp(1) as buildah does: "-E
+ * -iquote CONTEXT -traditional -undef -", then --cpp-flag's; the text on
+ * stdin, the result in place of it. cpp runs as the user on the host: what
+ * it includes is read with the user's rights, as podman's. */
+static int
+preprocess(const char *file, const char *context, char *const *flags, char **text,
+           struct pcon_err *err)
+{
+    cleanup_close int in = memfd_create("pcon-containerfile", MFD_CLOEXEC);
+    cleanup_strv char **argv = NULL;
+    cleanup_free char *out = NULL;
+    int p[2], code;
+    pid_t pid;
+
+    if (in < 0 || fs_write_all(in, *text, strlen(*text)) < 0 || lseek(in, 0, SEEK_SET) < 0)
+        return pcon_fail(err, errno, "preprocessing %s", file);
+    for (const char *const *a = (const char *const[]){ "cpp", "-E", "-iquote", context,
+                                                       "-traditional", "-undef", "-", NULL };
+         *a; a++)
+        strv_push(&argv, *a);
+    for (size_t i = 0; flags && flags[i]; i++)
+        strv_push(&argv, flags[i]);
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return pcon_fail(err, errno, "preprocessing %s", file);
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    if (pid == 0) {
+        extern char **environ;
+        if (dup2(in, 0) < 0 || dup2(p[1], 1) < 0)
+            _exit(126);
+        _exit(proc_execvpe("cpp", argv, environ, getenv("PATH")) == ENOENT ? 127 : 126);
+    }
+    close(p[1]);
+    if (pid < 0) {
+        close(p[0]);
+        return pcon_fail(err, errno, "preprocessing %s", file);
+    }
+    out = fs_read_fd(p[0], DOCKERFILE_MAX + 1, NULL, NULL);
+    close(p[0]);
+    code = proc_wait_exit(pid, NULL);
+    if (code == 127)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, ENOENT,
+                              "preprocessing %s: .in support requires cpp to be installed", file);
+    /* as buildah: a failure that still gave text is cpp's warning, on stderr */
+    if (out == NULL || *out == '\0')
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "preprocessing %s: preprocessor produced no output (exit %d)", file,
+                              code);
+    free(*text);
+    *text = steal_ptr(&out);
+    return 0;
+}
+
 int
 builder_build(struct store *st, const struct build_opts *o, char id_out[65], struct pcon_err *err)
 {
@@ -2108,11 +2164,15 @@ builder_build(struct store *st, const struct build_opts *o, char id_out[65], str
             goto out;
         }
     } else if (o->file) {
+        size_t n = strlen(o->file);
         text = fs_read_all(AT_FDCWD, o->file, DOCKERFILE_MAX + 1, NULL, err);
         if (text == NULL) {
             err->kind = PCON_ERR_USAGE;
             goto out;
         }
+        if (n > 3 && strcmp(o->file + n - 3, ".in") == 0
+            && preprocess(o->file, o->context, o->cpp_flags, &text, err) < 0)
+            goto out;
     } else {
         static const char *const names[] = { "Containerfile", "Dockerfile" };
         for (size_t i = 0; i < 2 && text == NULL; i++) {

@@ -46,6 +46,7 @@ struct build_opts {
     bool layers_off;        /* --layers=false (the command line makes it no_cache and squash) */
     bool skip_unused;       /* the stages the target does not need are not built */
     int jobs;               /* --jobs: stages built at once (those that wait on none); 0, 1: one */
+    char **cpp_flags;       /* --cpp-flag: cpp's, for a Containerfile named *.in */
     int64_t cache_ttl;      /* --cache-ttl: cached steps younger than this (ns); 0: any */
     const char *os_version; /* --os-version: the result's "os.version" */
     char **os_features;     /* --os-feature F (F-: one of the base's removed) */

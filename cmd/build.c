@@ -45,13 +45,16 @@ enum {
     BUILD_OS_VERSION,
     BUILD_OS_FEATURE,
     BUILD_CACHE_TTL,
+    BUILD_CPP_FLAG,
 };
 
 static const struct cmd_opt build_opts[] = {
     { BUILD_ARG, "build-arg", 0, "KEY=VALUE",
       "A build argument (KEY alone: from the environment)" },
     { 'f', "file", 'f', "PATH",
-      "The Containerfile (default: Containerfile or Dockerfile in the context)" },
+      "The Containerfile (default: Containerfile or Dockerfile in the context; *.in: through "
+      "cpp)" },
+    { BUILD_CPP_FLAG, "cpp-flag", 0, "FLAG", "A flag for cpp(1), for a Containerfile named *.in" },
     { BUILD_FORMAT, "format", 0, "FORMAT", "oci or docker (pcon stores OCI; both accepted)" },
     { BUILD_IIDFILE, "iidfile", 0, "FILE", "Write the image's id to the file" },
     { BUILD_LABEL, "label", 0, "KEY=VALUE", "A label on the image" },
@@ -143,7 +146,7 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_err struct pcon_err err = { 0 };
     cleanup_strv char **tags = NULL, **args = NULL, **labels = NULL, **ulimits = NULL,
                       **secrets = NULL, **env = NULL, **unsetenv = NULL, **contexts = NULL,
-                      **os_features = NULL;
+                      **os_features = NULL, **cpp_flags = NULL;
     int run_status = 0;
     struct build_opts o = {
         .timestamp = -1,
@@ -235,6 +238,9 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
             break;
         case BUILD_OMIT_HISTORY:
             o.omit_history = cmd_flag_value(arg);
+            break;
+        case BUILD_CPP_FLAG:
+            strv_push(&cpp_flags, arg);
             break;
         case BUILD_CACHE_TTL:
             o.cache_ttl = time_parse_duration(arg);
@@ -338,6 +344,7 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
     o.unsetenv = unsetenv;
     o.contexts = contexts;
     o.os_features = os_features;
+    o.cpp_flags = cpp_flags;
     o.run = &ca.o;
     o.reg = &ca.reg;
     if (cmd_store_open(ctx, &err) < 0 || builder_build(&ctx->st, &o, id, &err) < 0) {

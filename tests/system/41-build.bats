@@ -528,3 +528,20 @@ RUN cat /proc/sys/kernel/random/uuid > /made"
     [ "$(pcon build -q --cache-ttl 0 "$c")" != "$b" ]
     run -125 pcon build --cache-ttl soon "$c"
 }
+
+@test "build -f X.in: the Containerfile through cpp (includes from the context, --cpp-flag's defines), as buildah's" {
+    command -v cpp >/dev/null || skip "no cpp on this host"
+    local c=$BATS_TEST_TMPDIR/cpp id
+    mkdir -p "$c"
+    printf '#include "common.inc"\nRUN echo VALUE > /v\n' > "$c/Containerfile.in"
+    printf 'FROM %s\nLABEL from=include\n' "$IMAGE" > "$c/common.inc"
+    id=$(pcon build -q -f "$c/Containerfile.in" --cpp-flag -DVALUE=forty-two "$c")
+    run pcon run --rm "$id" cat /v
+    assert_output forty-two
+    run pcon inspect --format '{{.Config.Labels.from}}' "$id"
+    assert_output include
+    # not named *.in: as it is (cpp's # lines are comments)
+    cp "$c/Containerfile.in" "$c/Plain"
+    run -125 --separate-stderr pcon build -q -f "$c/Plain" "$c"
+    [[ "$stderr" == *"no FROM"* ]]
+}
