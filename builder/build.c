@@ -24,6 +24,7 @@
 #include "../lib/cleanup.h"
 #include "../lib/digest.h"
 #include "../lib/fsutil.h"
+#include "../lib/log.h"
 #include "../lib/proc.h"
 #include "../lib/tarwrite.h"
 #include "../lib/timefmt.h"
@@ -1364,6 +1365,38 @@ mounts_fail:
 
 /* FROM: the base of the stage (a stage before it, scratch, or an image,
  * pulled when missing) */
+/* a FROM image's pull, tried again --retry times (podman's 3), --retry-delay
+ * apart (2 s), when it failed on the way (not for a missing image or an
+ * authentication, which would fail again) */
+static int
+pull_retrying(struct build *b, const char *ref, const struct registry_opts *ro, char **name,
+              char pulled[65], struct pcon_err *err)
+{
+    int retries = b->o->retries_set ? b->o->retries : 3;
+    int64_t delay = b->o->retry_delay > 0 ? b->o->retry_delay : 2000000000LL;
+
+    for (int attempt = 1;; attempt++) {
+        char when[32];
+        struct timespec ts = { (time_t) (delay / 1000000000LL), (long) (delay % 1000000000LL) };
+        if (registry_pull(b->st, ref, ro, name, pulled, err) == 0)
+            return 0;
+        if (attempt > retries || err->kind != PCON_ERR_ENGINE || err->errnum == EACCES)
+            return -1;
+        /* as Go prints a duration: 2s, 500ms */
+        if (delay % 1000000000LL == 0)
+            snprintf(when, sizeof when, "%llds", (long long) (delay / 1000000000LL));
+        else
+            snprintf(when, sizeof when, "%lldms", (long long) (delay / 1000000LL));
+        pcon_warn("Failed, retrying in %s ... (%d/%d). Error: %s", when, attempt, retries,
+                  pcon_err_text(err));
+        pcon_err_clear(err);
+        free(*name);
+        *name = NULL;
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+            ;
+    }
+}
+
 static int
 step_from(struct build *b, size_t si, struct state *s, struct pcon_err *err)
 {
@@ -1418,7 +1451,7 @@ step_from(struct build *b, size_t si, struct state *s, struct pcon_err *err)
                 cleanup_free char *name = NULL;
                 char pulled[65];
                 pcon_err_clear(err);
-                if (registry_pull(b->st, w[0], &ro, &name, pulled, err) < 0)
+                if (pull_retrying(b, w[0], &ro, &name, pulled, err) < 0)
                     return fail_at(in, err);
                 lock = storage_lock(b->st, false, err);
                 r = lock < 0 ? -1 : storage_image_lookup(b->st, pulled, &img, err);

@@ -47,6 +47,9 @@ struct build_opts {
     bool skip_unused;       /* the stages the target does not need are not built */
     int jobs;               /* --jobs: stages built at once (those that wait on none); 0, 1: one */
     char **cpp_flags;       /* --cpp-flag: cpp's, for a Containerfile named *.in */
+    int retries;            /* --retry: a failed FROM pull tried again this often */
+    bool retries_set;       /* else podman's 3 */
+    int64_t retry_delay;    /* --retry-delay (ns); 0: podman's 2 s */
     int64_t cache_ttl;      /* --cache-ttl: cached steps younger than this (ns); 0: any */
     const char *os_version; /* --os-version: the result's "os.version" */
     char **os_features;     /* --os-feature F (F-: one of the base's removed) */

@@ -46,6 +46,8 @@ enum {
     BUILD_OS_FEATURE,
     BUILD_CACHE_TTL,
     BUILD_CPP_FLAG,
+    BUILD_RETRY,
+    BUILD_RETRY_DELAY,
 };
 
 static const struct cmd_opt build_opts[] = {
@@ -68,6 +70,9 @@ static const struct cmd_opt build_opts[] = {
     { BUILD_PULL, "pull", 0, NULL, "Accepted: a missing base image is pulled" },
     { BUILD_PULL_ALWAYS, "pull-always", 0, NULL, "Accepted: a missing base image is pulled" },
     { 'q', "quiet", 'q', NULL, "Print only the image's id" },
+    { BUILD_RETRY, "retry", 0, "N",
+      "Times a failed pull of a FROM image is tried again (default 3)" },
+    { BUILD_RETRY_DELAY, "retry-delay", 0, "DURATION", "Time between those tries (default 2s)" },
     { BUILD_RM, "rm", 0, "BOOL", "Accepted: the step containers are always removed" },
     { BUILD_SECRET, "secret", 0, "id=ID,src=PATH", "A secret for RUN --mount=type=secret" },
     { BUILD_SQUASH, "squash", 0, NULL, "Squash the layers the build makes into one new layer" },
@@ -238,6 +243,24 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
             break;
         case BUILD_OMIT_HISTORY:
             o.omit_history = cmd_flag_value(arg);
+            break;
+        case BUILD_RETRY: {
+            char *end;
+            long n = strtol(arg, &end, 10);
+            if (*arg == '\0' || *end || n < 0 || n > 100) {
+                cmd_create_args_free(&ca);
+                return cmd_usage_error(&cmd_build_def, "invalid --retry \"%s\"", arg);
+            }
+            o.retries = (int) n;
+            o.retries_set = true;
+            break;
+        }
+        case BUILD_RETRY_DELAY:
+            o.retry_delay = time_parse_duration(arg);
+            if (o.retry_delay <= 0 || o.retry_delay > 3600000000000LL) {
+                cmd_create_args_free(&ca);
+                return cmd_usage_error(&cmd_build_def, "invalid --retry-delay \"%s\"", arg);
+            }
             break;
         case BUILD_CPP_FLAG:
             strv_push(&cpp_flags, arg);

@@ -545,3 +545,40 @@ RUN cat /proc/sys/kernel/random/uuid > /made"
     run -125 --separate-stderr pcon build -q -f "$c/Plain" "$c"
     [[ "$stderr" == *"no FROM"* ]]
 }
+
+@test "build --retry, --retry-delay: a FROM pull that failed on the way is tried again, and gets the image once the registry is back" {
+    load registry
+    local c=$BATS_TEST_TMPDIR/retry port id
+    port=$(free_port)
+    start_registry retry "$port"
+    pcon tag $IMAGE 127.0.0.1:$port/base:1
+    pcon push --tls-verify=false 127.0.0.1:$port/base:1 >/dev/null
+    pcon rmi 127.0.0.1:$port/base:1 >/dev/null
+    stop_registry retry
+    for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/v2/" || break; sleep 0.1; done
+    context "$c" "FROM 127.0.0.1:$port/base:1
+RUN echo retried > /r"
+    # down: each try warns as podman does, then the error
+    run --separate-stderr pcon build -q --tls-verify=false --retry 2 --retry-delay 100ms "$c"
+    assert_status 125
+    [ "$(grep -c 'Failed, retrying in 100ms ... ([12]/2)' <<<"$stderr")" = 2 ]
+    run --separate-stderr pcon build -q --tls-verify=false --retry 0 "$c"
+    assert_status 125
+    [[ "$stderr" != *retrying* ]]
+    # back while the build waits: the next try pulls it
+    (sleep 1; start_registry retry "$port") 3>&- &
+    local starter=$!
+    id=$(pcon build -q --tls-verify=false --retry 10 --retry-delay 500ms "$c" 2>/dev/null)
+    wait "$starter"
+    run pcon run --rm "$id" cat /r
+    assert_output retried
+    # a missing image is not tried again
+    run --separate-stderr pcon build -q --tls-verify=false --retry 5 --retry-delay 2s "$(
+        context "$BATS_TEST_TMPDIR/missing" "FROM 127.0.0.1:$port/nosuch:1"
+        echo "$BATS_TEST_TMPDIR/missing")"
+    assert_status 125
+    [[ "$stderr" != *retrying* ]]
+    stop_registry retry
+    run -125 pcon build --retry x "$c"
+    run -125 pcon build --retry-delay soon "$c"
+}
