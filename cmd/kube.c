@@ -36,6 +36,7 @@ enum {
     KUBE_FILENAME,
     KUBE_BUILD,
     KUBE_CONTEXT_DIR,
+    KUBE_SECCOMP_ROOT,
 };
 
 /* kube play's options for every container (registry, log, annotations)
@@ -46,8 +47,9 @@ struct play_extra {
         const char *arg;
     } member[64], pod[16];
     size_t nmember, npod;
-    int build;               /* --build: 1 always, 0 never, -1 (default) when missing */
-    const char *context_dir; /* where a container's image may have its build directory */
+    int build;                /* --build: 1 always, 0 never, -1 (default) when missing */
+    const char *context_dir;  /* where a container's image may have its build directory */
+    const char *seccomp_root; /* --seccomp-profile-root: localhost/NAME profiles' directory */
     bool quiet;
 };
 
@@ -84,6 +86,58 @@ opt(struct create_args *a, int id, const char *arg, struct pcon_err *err)
     return cmd_create_opt(a, id, arg, err) < 0 ? -1 : 0;
 }
 
+#define SECCOMP_POD_KEY "seccomp.security.alpha.kubernetes.io/pod"
+#define SECCOMP_CTR_KEY "container.seccomp.security.alpha.kubernetes.io"
+
+/* The container's seccomp profile as the pod's annotations (podman's
+ * alpha ones) give it: its own annotation, else the pod's; runtime/default
+ * and docker/default the default profile (*out NULL), unconfined, or
+ * localhost/NAME in the profile root (no way out of it); else podman's
+ * error. *out: "seccomp=..." for --security-opt. */
+static int
+kube_seccomp(const struct kube_pod *kp, const char *ctr, const char *root, char **out,
+             struct pcon_err *err)
+{
+    size_t kl = strlen(SECCOMP_CTR_KEY), pl = strlen(SECCOMP_POD_KEY), cl = strlen(ctr);
+    const char *pod = NULL, *own = NULL, *v;
+
+    *out = NULL;
+    for (size_t i = 0; kp->annotations && kp->annotations[i]; i++) {
+        const char *a = kp->annotations[i], *eq = strchr(a, '='), *name = a + kl + 1;
+        if (eq == NULL)
+            continue;
+        if ((size_t) (eq - a) == pl && strncmp(a, SECCOMP_POD_KEY, pl) == 0) {
+            pod = eq + 1;
+            continue;
+        }
+        if (strncmp(a, SECCOMP_CTR_KEY, kl) != 0 || (a[kl] != '=' && a[kl] != '/'))
+            continue;
+        /* as podman: the key must be PREFIX/CONTAINER */
+        if (a[kl] == '=' || name == eq || memchr(name, '/', (size_t) (eq - name)))
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid seccomp path: %.*s",
+                                  (int) (eq - a), a);
+        if ((size_t) (eq - name) == cl && strncmp(name, ctr, cl) == 0)
+            own = eq + 1;
+    }
+    v = own ? own : pod;
+    if (v == NULL || strcmp(v, "runtime/default") == 0 || strcmp(v, "docker/default") == 0)
+        return 0;
+    if (strcmp(v, "unconfined") == 0) {
+        *out = xstrdup("seccomp=unconfined");
+        return 0;
+    }
+    if (strncmp(v, "localhost/", 10) == 0 && v[10] != '\0' && v[10] != '/') {
+        bool up = false; /* a ".." component: out of the root */
+        for (const char *c = v + 10; *c && !up; c += strcspn(c, "/"), c += *c == '/')
+            up = strncmp(c, "..", 2) == 0 && (c[2] == '/' || c[2] == '\0');
+        if (!up) {
+            *out = xasprintf("seccomp=%s/%s", root, v + 10);
+            return 0;
+        }
+    }
+    return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid seccomp path: %s", v);
+}
+
 /* one container of the pod, made through the same options run takes */
 static int
 member_create(struct cmd_ctx *ctx, const struct kube_pod *kp, const struct kube_container *kc,
@@ -93,6 +147,7 @@ member_create(struct cmd_ctx *ctx, const struct kube_pod *kp, const struct kube_
     struct create_args a;
     struct container c;
     cleanup_free char *name = xasprintf("%s-%s", kp->name, kc->name), *user = NULL;
+    cleanup_free char *seccomp = NULL;
     cleanup_strv char **operands = NULL;
     const char *restart = "always";
     int r = -1;
@@ -122,6 +177,9 @@ member_create(struct cmd_ctx *ctx, const struct kube_pod *kp, const struct kube_
     if (kc->read_only_root && opt(&a, CO_READ_ONLY, NULL, err) < 0)
         goto out;
     if (kc->privileged && opt(&a, CO_PRIVILEGED, NULL, err) < 0)
+        goto out;
+    if (kube_seccomp(kp, kc->name, x->seccomp_root, &seccomp, err) < 0
+        || (seccomp && opt(&a, CO_SECURITY_OPT, seccomp, err) < 0))
         goto out;
     /* (the options keep pointers to their values: user lives as long) */
     if (kc->run_as_user >= 0) {
@@ -376,6 +434,9 @@ static const struct cmd_opt play_opts[] = {
     { CO_NO_HOSTS, "no-hosts", 0, NULL, "Do not create /etc/hosts for the pods" },
     { 'q', "quiet", 'q', NULL, "Pull and build without progress" },
     { CO_USERNS, "userns", 0, "MODE", "The pods' user namespace (as pod create's)" },
+    { KUBE_SECCOMP_ROOT, "seccomp-profile-root", 0, "DIR",
+      "Where the seccomp annotations' localhost/NAME profiles are"
+      " (default /var/lib/kubelet/seccomp)" },
     CMD_REG_OPTS,
     { 0 },
 };
@@ -388,7 +449,7 @@ play_or_down(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char **ar
     const char *network = NULL, *log_driver = NULL, *configmap = NULL;
     bool replace = false, start = true;
     struct kube_file f;
-    struct play_extra x = { .build = -1 };
+    struct play_extra x = { .build = -1, .seccomp_root = "/var/lib/kubelet/seccomp" };
     cleanup_free char *yaml_dir = NULL;
     size_t len = 0;
     char *arg;
@@ -416,6 +477,9 @@ play_or_down(struct cmd_ctx *ctx, const struct cmd_def *def, int argc, char **ar
             break;
         case KUBE_CONTEXT_DIR:
             x.context_dir = arg;
+            break;
+        case KUBE_SECCOMP_ROOT:
+            x.seccomp_root = arg;
             break;
         case KUBE_DOWN:
             down = cmd_flag_value(arg);

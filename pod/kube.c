@@ -455,6 +455,7 @@ pod_free_one(struct kube_pod *p)
     free(p->name);
     free(p->hostname);
     strv_free(p->labels);
+    strv_free(p->annotations);
     free(p->restart_policy);
     for (size_t i = 0; i < p->nctrs; i++)
         container_free(&p->ctrs[i]);
@@ -520,9 +521,9 @@ static int
 pod_parse(ydoc *d, const yaml_node_t *meta, const yaml_node_t *spec, const char *name,
           const char *path, const struct cmaps *cm, struct kube_pod *out, struct pcon_err *err)
 {
-    static const char *const meta_known[] = { "name", "labels", NULL };
-    static const char *const meta_ignored[] = { "annotations", "creationTimestamp", "namespace",
-                                                "uid",         "resourceVersion",   NULL };
+    static const char *const meta_known[] = { "name", "labels", "annotations", NULL };
+    static const char *const meta_ignored[] = { "creationTimestamp", "namespace", "uid",
+                                                "resourceVersion", NULL };
     static const char *const spec_known[] = { "containers", "volumes", "hostname", "restartPolicy",
                                               NULL };
     static const char *const spec_ignored[] = {
@@ -537,6 +538,7 @@ pod_parse(ydoc *d, const yaml_node_t *meta, const yaml_node_t *spec, const char 
     if ((meta && keys_check(d, meta, mpath, meta_known, meta_ignored, err) < 0)
         || keys_check(d, spec, spath, spec_known, spec_ignored, err) < 0
         || map_field(d, meta, "labels", mpath, &out->labels, err) < 0
+        || map_field(d, meta, "annotations", mpath, &out->annotations, err) < 0
         || str_field(d, spec, "hostname", spath, &out->hostname, err) < 0
         || str_field(d, spec, "restartPolicy", spath, &out->restart_policy, err) < 0)
         return -1;

@@ -49,6 +49,7 @@ struct kube_volume {
 struct kube_pod {
     char *name, *hostname;
     char **labels;        /* KEY=VALUE */
+    char **annotations;   /* KEY=VALUE (the seccomp ones are read) */
     char *restart_policy; /* Always, OnFailure, Never; NULL: Always */
     struct kube_container *ctrs;
     size_t nctrs;

@@ -320,3 +320,45 @@ YAML
     pcon kube down "$d/pod.yaml" >/dev/null
     pcon network rm kbnet >/dev/null
 }
+
+@test "kube play: the seccomp annotations (the pod's, a container's own) pick each container's profile; localhost/ NAME is in --seccomp-profile-root, never above it" {
+    local root=$BATS_TEST_TMPDIR/profiles
+    mkdir -p "$root"
+    echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO"}]}' \
+        > "$root/nomkdir.json"
+    cat >"$BATS_TEST_TMPDIR/sc.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: sc
+  annotations:
+    seccomp.security.alpha.kubernetes.io/pod: localhost/nomkdir.json
+    container.seccomp.security.alpha.kubernetes.io/dflt: runtime/default
+    container.seccomp.security.alpha.kubernetes.io/free: unconfined
+spec:
+  containers:
+  - {name: strict, image: $IMAGE, command: [sleep, "1000"]}
+  - {name: dflt, image: $IMAGE, command: [sleep, "1000"]}
+  - {name: free, image: $IMAGE, command: [sleep, "1000"]}
+YAML
+    pcon kube play --seccomp-profile-root "$root" "$BATS_TEST_TMPDIR/sc.yaml" >/dev/null
+    run pcon exec sc-strict mkdir /tmp/d
+    [ "$status" -ne 0 ]
+    pcon exec sc-dflt mkdir /tmp/d
+    run pcon exec sc-dflt grep ^Seccomp: /proc/self/status
+    assert_output "Seccomp:	2"
+    run pcon exec sc-free grep ^Seccomp: /proc/self/status
+    assert_output "Seccomp:	0"
+    pcon kube down "$BATS_TEST_TMPDIR/sc.yaml" >/dev/null
+    # a way out of the root, a key without a container, an unknown kind: refused, nothing made
+    sed -i 's|localhost/nomkdir.json|localhost/../profiles/nomkdir.json|' "$BATS_TEST_TMPDIR/sc.yaml"
+    run --separate-stderr pcon kube play --seccomp-profile-root "$root" "$BATS_TEST_TMPDIR/sc.yaml"
+    assert_status 125
+    [ "$stderr" = "Error: invalid seccomp path: localhost/../profiles/nomkdir.json" ]
+    sed -i 's|localhost/../profiles/nomkdir.json|bogus/x|' "$BATS_TEST_TMPDIR/sc.yaml"
+    run --separate-stderr pcon kube play --seccomp-profile-root "$root" "$BATS_TEST_TMPDIR/sc.yaml"
+    [ "$stderr" = "Error: invalid seccomp path: bogus/x" ]
+    run pcon pod ps -q
+    assert_output ""
+    assert_no_containers
+}
