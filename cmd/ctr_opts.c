@@ -548,6 +548,9 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     case CO_GIDMAP:
         strv_push(id == CO_UIDMAP ? &a->o.uidmaps : &a->o.gidmaps, arg);
         return 1;
+    case CO_INIT_CTR:
+        a->o.init_ctr = arg;
+        return 1;
     case CO_SUBUIDNAME:
     case CO_SUBGIDNAME:
         if (*arg == '\0')

@@ -65,6 +65,7 @@ enum {
     CO_GIDMAP,
     CO_SUBUIDNAME,
     CO_SUBGIDNAME,
+    CO_INIT_CTR,
     CO_PRIVILEGED,
     CO_DEVICE,
     CO_ULIMIT,

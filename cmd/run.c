@@ -23,6 +23,9 @@ static const struct cmd_opt run_opts[] = {
 
 static const struct cmd_opt create_opts[] = {
     CREATE_OPTS,
+    { CO_INIT_CTR, "init-ctr", 0, "always|once",
+      "A pod's init container: pod start runs it to its end before the members (once: then"
+      " removed)" },
     { 0 },
 };
 

@@ -174,6 +174,9 @@ struct ctr_config {
     bool pod_no_infra;  /* a member of a pod without infra: namespaces of its own */
     bool pod_cgroup;    /* its cgroup is in the pod's (pod create --share-parent) */
     unsigned pod_join;
+    /* create --init-ctr: a pod's init container, run to its end by pod
+     * start before the members (once: then removed) */
+    enum ctr_init_kind { CTR_INIT_NONE, CTR_INIT_ALWAYS, CTR_INIT_ONCE } init_ctr;
 };
 
 /* a pod's infra with no image: a tmpfs root holding pcon-infra alone */
@@ -319,7 +322,8 @@ struct engine_create_opts {
     bool infra, pod_exit_stop;
     const char *infra_id;
     unsigned pod_join;
-    bool pod_cgroup; /* its cgroup in the pod's (--share-parent) */
+    bool pod_cgroup;      /* its cgroup in the pod's (--share-parent) */
+    const char *init_ctr; /* --init-ctr always|once, as given */
 };
 
 /* --- records (engine/record.c) --- */

@@ -747,6 +747,9 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
     g->net = o->net;
     if (o->pod) {
         g->pod = xstrdup(o->pod);
+        g->init_ctr = o->init_ctr == NULL                ? CTR_INIT_NONE
+                      : strcmp(o->init_ctr, "once") == 0 ? CTR_INIT_ONCE
+                                                         : CTR_INIT_ALWAYS;
         g->infra = o->infra;
         g->pod_exit_stop = o->infra && o->pod_exit_stop;
         g->pod_no_infra = !o->infra && o->infra_id == NULL;
@@ -1256,13 +1259,39 @@ cidfile_write(struct store *st, struct container *c, const char *cidfile, struct
     return 0;
 }
 
+/* --init-ctr: in podman's words, a pod's, never one already running (its
+ * init containers ran when it started) */
+static int
+init_ctr_check(struct store *st, const struct engine_create_opts *o, struct pcon_err *err)
+{
+    struct container *all = NULL;
+    size_t n = 0;
+    bool running = false;
+
+    if (o->init_ctr == NULL)
+        return 0;
+    if (strcmp(o->init_ctr, "always") != 0 && strcmp(o->init_ctr, "once") != 0)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "init-ctr value must be 'always' or 'once'");
+    if (o->pod == NULL || o->infra)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "must specify pod value with init-ctr");
+    if (engine_ctr_list(st, &all, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n && !running; i++)
+        running = all[i].cfg.pod && strcmp(all[i].cfg.pod, o->pod) == 0
+                  && all[i].state.status == CTR_RUNNING;
+    engine_ctr_list_free(all, n);
+    if (running)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "cannot add init-ctr to a running pod");
+    return 0;
+}
+
 int
 engine_ctr_create(struct store *st, const struct engine_create_opts *o, struct container *out,
                   struct pcon_err *err)
 {
     cleanup_free char *pulled = NULL;
 
-    if (engine_ctr_cidfile_check(o->cidfile, err) < 0)
+    if (engine_ctr_cidfile_check(o->cidfile, err) < 0 || init_ctr_check(st, o, err) < 0)
         return -1;
     if (o->replace && o->name && ctr_replace(st, o->name, err) < 0)
         return -1;

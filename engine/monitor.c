@@ -1614,7 +1614,8 @@ pod_exit_check(struct monitor *m)
     bool others = false, killed;
     size_t n = 0;
 
-    if (!engine_ctr_joins_infra(g)
+    /* an init container's end is the members' start, not the pod's end */
+    if (!engine_ctr_joins_infra(g) || g->init_ctr != CTR_INIT_NONE
         || engine_ctr_load(m->st, engine_ctr_infra_of(g), &infra, NULL) < 0)
         return;
     if (infra.cfg.pod_exit_stop && engine_ctr_is_active(&infra)

@@ -461,6 +461,12 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
         return pcon_fail(err, EINVAL, "invalid container record: pod_infra");
     g->pod_no_infra = g->pod && !g->infra && YAJL_IS_TRUE(json_get(root, "pod_no_infra"));
     g->pod_cgroup = g->pod && YAJL_IS_TRUE(json_get(root, "pod_cgroup"));
+    {
+        const char *ic = g->pod && !g->infra ? json_get_str(root, "init_ctr") : NULL;
+        g->init_ctr = ic == NULL                ? CTR_INIT_NONE
+                      : strcmp(ic, "once") == 0 ? CTR_INIT_ONCE
+                                                : CTR_INIT_ALWAYS;
+    }
     /* a record from before the network could be kept apart */
     if (g->pod && !g->infra && !g->pod_no_infra && g->pod_infra == NULL
         && g->net.mode == NETNS_JOIN_CTR) {
@@ -644,6 +650,8 @@ engine_ctr_config_json(const struct ctr_config *g)
             JG(json_gen_kv_bool(gen, "pod_no_infra", true));
         if (g->pod_cgroup)
             JG(json_gen_kv_bool(gen, "pod_cgroup", true));
+        if (g->init_ctr != CTR_INIT_NONE)
+            JG(json_gen_kv_str(gen, "init_ctr", g->init_ctr == CTR_INIT_ONCE ? "once" : "always"));
     }
     JG(yajl_gen_map_close(gen));
     return json_gen_take(gen, NULL);

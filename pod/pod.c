@@ -277,11 +277,14 @@ pod_containers_take(struct container *all, size_t n, const struct pod *p, struct
 const char *
 pod_status(const struct container *v, size_t n)
 {
-    size_t running = 0, stopped = 0, paused = 0, created = 0;
+    size_t running = 0, stopped = 0, paused = 0, created = 0, total = n;
 
-    if (n == 0)
-        return "Created";
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < total; i++) {
+        /* init containers, which end before the others start, do not count */
+        if (v[i].cfg.init_ctr != CTR_INIT_NONE) {
+            n--;
+            continue;
+        }
         switch (v[i].state.status) {
         case CTR_RUNNING:
         case CTR_STOPPING:
@@ -299,6 +302,9 @@ pod_status(const struct container *v, size_t n)
             created++;
             break;
         }
+    }
+    if (n == 0)
+        return "Created";
     if (running > 0 && running < n)
         return "Degraded";
     if (running == n)
@@ -471,6 +477,26 @@ start_one(struct store *st, struct container *c, struct pcon_err *err)
     return 0;
 }
 
+/* an init container, run to its end (podman's error when it failed);
+ * a once one removed after */
+static int
+init_run(struct store *st, struct container *c, struct pcon_err *err)
+{
+    int code;
+
+    if (start_one(st, c, err) < 0)
+        return -1;
+    code = engine_ctr_wait(st, c);
+    if (code != 0)
+        return pcon_fail(err, 0, "init container %s exited with code %d", c->cfg.id, code);
+    if (c->cfg.init_ctr == CTR_INIT_ONCE) {
+        engine_ctr_state_reload(st, c);
+        if (engine_ctr_remove(st, c, false, err) < 0)
+            return pcon_prefix(err, "failed to remove once init container %s", c->cfg.id);
+    }
+    return 0;
+}
+
 int
 pod_start(struct store *st, const struct pod *p, struct pcon_err *err)
 {
@@ -486,9 +512,16 @@ pod_start(struct store *st, const struct pod *p, struct pcon_err *err)
     if (n > 0 && v[0].cfg.infra && !engine_ctr_is_active(&v[0]))
         for (size_t i = 1; i < n && r == 0; i++)
             r = stop_one(st, &v[i], -1, err);
-    /* the infra first (v[0]): the members join its namespaces */
+    /* the infra first (v[0]): the members join its namespaces; then the
+     * init containers, oldest first, each to its end; then the rest */
+    if (n > 0 && v[0].cfg.infra)
+        r = start_one(st, &v[0], err);
+    for (size_t i = n; i-- > 0 && r == 0;)
+        if (v[i].cfg.init_ctr != CTR_INIT_NONE)
+            r = init_run(st, &v[i], err);
     for (size_t i = 0; i < n && r == 0; i++)
-        r = start_one(st, &v[i], err);
+        if (v[i].cfg.init_ctr == CTR_INIT_NONE)
+            r = start_one(st, &v[i], err);
     engine_ctr_list_free(v, n);
     return r;
 }

@@ -736,3 +736,45 @@ JSON
 hpid2
 huts"
 }
+
+@test "create --init-ctr: pod start runs the pod's init containers to their end, oldest first, before the members; once ones are removed; a failed one stops the start" {
+    pcon pod create --name initp --exit-policy stop >/dev/null
+    pcon create --pod initp --init-ctr always --name init1 -v "$BATS_TEST_TMPDIR:/out" $IMAGE \
+        sh -c 'echo first >> /out/order; sleep 0.3' >/dev/null
+    pcon create --pod initp --name mem -v "$BATS_TEST_TMPDIR:/out" $IMAGE \
+        sh -c 'echo member >> /out/order; sleep 1000' >/dev/null
+    pcon create --pod initp --init-ctr once --name init2 -v "$BATS_TEST_TMPDIR:/out" $IMAGE \
+        sh -c 'echo second >> /out/order' >/dev/null
+    pcon pod start initp >/dev/null
+    wait_for 10 grep -q member "$BATS_TEST_TMPDIR/order"
+    run cat "$BATS_TEST_TMPDIR/order"
+    assert_output "first
+second
+member"
+    # the init ones do not count in the pod's status, nor stop it (--exit-policy stop)
+    pod_status_is initp Running
+    ctr_state_is init1 exited
+    run pcon container exists init2
+    assert_status 1
+    # always: again at the next start
+    pcon pod stop -t 0 initp >/dev/null
+    pcon pod start initp >/dev/null
+    wait_for 10 sh -c "[ \$(grep -c member '$BATS_TEST_TMPDIR/order') = 2 ]"
+    run grep -c first "$BATS_TEST_TMPDIR/order"
+    assert_output 2
+    # podman's refusals: a running pod, no pod, a bad value
+    run -125 --separate-stderr pcon create --pod initp --init-ctr always $IMAGE true
+    [ "$stderr" = "Error: cannot add init-ctr to a running pod" ]
+    run -125 --separate-stderr pcon create --init-ctr always $IMAGE true
+    [ "$stderr" = "Error: must specify pod value with init-ctr" ]
+    run -125 --separate-stderr pcon create --pod initp --init-ctr sometimes $IMAGE true
+    [ "$stderr" = "Error: init-ctr value must be 'always' or 'once'" ]
+    # a failed init container: the start fails, the members stay down
+    pcon pod stop -t 0 initp >/dev/null
+    pcon create --pod initp --init-ctr always --name bad $IMAGE sh -c 'exit 3' >/dev/null
+    run --separate-stderr pcon pod start initp
+    assert_status 125
+    [[ "$stderr" == "Error: init container "*" exited with code 3" ]]
+    run pcon inspect --format '{{.State.Status}}' mem
+    assert_output exited
+}
