@@ -12,7 +12,8 @@ podman's side is every command under `podman --help` (groups recursively) and
 the long flags of its Options: section; pcon's is `pcon CMD --help` for the
 same command, parsed the same way.  Commands that are one command under
 several names (ps = container ps = container list: same description, same
-flags) are one row.  flags-reasons.txt lists what is out of scope.
+flags) are one row.  flags-reasons.txt lists what is out of scope, flags-missing.txt
+why each missing one is.
 
 Run as root, both engines run as --user (default pcontest): podman is never
 run as root here.  pcon gets --root/--runroot in a temporary directory, so
@@ -32,6 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 CACHE = os.path.join(HERE, "podman-4.3-flags.txt")
 REASONS = os.path.join(HERE, "flags-reasons.txt")
+MISSING = os.path.join(HERE, "flags-missing.txt")
 OUTPUT = os.path.join(HERE, "flags.md")
 GLOBAL = "(global)"
 ENV = ["env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"]
@@ -376,7 +378,41 @@ def missing_groups(rows, groups):
     return sorted(out, key=lambda m: m[0].split())
 
 
-def md(version, source, rows, out_cmds, out_flags, groups, pcon_only, pcon_path):
+def missing_reasons(rows, reasons):
+    """(what, why) for each missing command and flag, in the table's order;
+    warns of a missing one without a reason and of a reason for what pcon has"""
+    flag_why, cmd_why = reasons
+    out, used = [], set()
+    for r in sorted(rows, key=lambda r: (r["name"] != GLOBAL, r["name"].split())):
+        names = [r["name"]] + r["aliases"]
+        if not r["present"]:
+            scope, why = command_reason(r["name"], cmd_why)
+            if scope:
+                used.add(("*", scope))
+                if scope == r["name"] or not any(w == scope for w, _ in out):
+                    out.append((scope, why))
+            else:
+                print("flags.py: flags-missing.txt: no reason for the missing %s" % r["name"],
+                      file=sys.stderr)
+            continue
+        for f in r["missing"]:
+            key = next(((x, f) for x in names if (x, f) in flag_why), None)
+            if key:
+                used.add(key)
+                out.append(("%s --%s" % (r["name"], f), flag_why[key]))
+            else:
+                print("flags.py: flags-missing.txt: no reason for %s --%s" % (r["name"], f),
+                      file=sys.stderr)
+    for k in flag_why:
+        if k not in used:
+            print("flags.py: flags-missing.txt: %s --%s is not missing" % k, file=sys.stderr)
+    for c in cmd_why:
+        if ("*", c) not in used:
+            print("flags.py: flags-missing.txt: %s is not missing" % c, file=sys.stderr)
+    return out
+
+
+def md(version, source, rows, out_cmds, out_flags, groups, pcon_only, pcon_path, why_missing):
     x, y, pct, n, absent = totals(rows)
     glob = next((r for r in rows if r["name"] == GLOBAL), None)
     L = []
@@ -413,6 +449,11 @@ def md(version, source, rows, out_cmds, out_flags, groups, pcon_only, pcon_path)
     L.append("## podman commands pcon lacks\n")
     for g, k in missing_groups(rows, groups):
         L.append("- `%s`%s" % (g, (" (all %d commands)" % k if k > 1 else " (its one command)") if k else ""))
+    L.append("")
+    L.append("## Missing, and why\n")
+    L.append("From `tests/compat/flags-missing.txt`.\n")
+    for what, why in why_missing:
+        L.append("- `%s`: %s" % (what, why))
     L.append("")
     if pcon_only:
         L.append("## pcon commands podman %s lacks\n" % short(version))
@@ -499,7 +540,8 @@ def main():
     if a.check is None and not a.list_missing:
         rel = os.path.relpath(pcon, REPO) if pcon.startswith(REPO) else pcon
         with open(a.output, "w") as f:
-            f.write(md(version, source, rows, out_cmds, out_flags, groups, pcon_only, rel))
+            f.write(md(version, source, rows, out_cmds, out_flags, groups, pcon_only, rel,
+                       missing_reasons(rows, read_reasons(MISSING))))
         print(summary)
     return 0
 
