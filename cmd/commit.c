@@ -193,7 +193,14 @@ cmd_diff(struct cmd_ctx *ctx, int argc, char **argv)
     if (engine_ctr_load(&ctx->st, argv[optind], &c, &err) == 0) {
         struct image img = { 0 };
         cleanup_close int lock = storage_lock(&ctx->st, false, &err);
-        r = lock < 0 ? -1 : storage_image_lookup(&ctx->st, c.cfg.image_id, &img, &err);
+        r = lock < 0 ? -1 : 0;
+        if (r == 0 && c.cfg.rootfs)
+            r = pcon_fail_kind(&err, PCON_ERR_USAGE, 0,
+                               "container %s runs on the root directory %s (--rootfs): it has no"
+                               " layer of changes to an image",
+                               c.cfg.name, c.cfg.rootfs);
+        if (r == 0)
+            r = storage_image_lookup(&ctx->st, c.cfg.image_id, &img, &err);
         if (r == 0)
             r = storage_changes_list(&ctx->st, &img, c.cfg.id, engine_ctr_placeholders(), &lines,
                                      &err);

@@ -551,6 +551,9 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
     case CO_INIT_CTR:
         a->o.init_ctr = arg;
         return 1;
+    case CO_ROOTFS:
+        a->rootfs = cmd_flag_value(arg);
+        return 1;
     case CO_SUBUIDNAME:
     case CO_SUBGIDNAME:
         if (*arg == '\0')
@@ -1044,7 +1047,8 @@ container_create(struct cmd_ctx *ctx, struct create_args *a, char **operands, st
         return -1;
     o->tmpfs = a->tmpfs;
     o->secrets = a->secrets;
-    o->image = operands[0];
+    o->image = a->rootfs ? NULL : operands[0];
+    o->rootfs = a->rootfs ? operands[0] : NULL;
     o->cmd = operands + 1;
     o->env = a->env;
     o->env_files = a->env_files;

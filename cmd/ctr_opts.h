@@ -66,6 +66,7 @@ enum {
     CO_SUBUIDNAME,
     CO_SUBGIDNAME,
     CO_INIT_CTR,
+    CO_ROOTFS,
     CO_PRIVILEGED,
     CO_DEVICE,
     CO_ULIMIT,
@@ -283,6 +284,8 @@ enum {
         { CO_CGROUPS, "cgroups", 0, "MODE",                                                        \
           "Cgroups mode: enabled, disabled, no-conmon, split (rootless: no limits here)" },        \
         { CO_READ_ONLY, "read-only", 0, NULL, "Make the container's root file system read-only" }, \
+        { CO_ROOTFS, "rootfs", 0, NULL,                                                            \
+          "The first operand is a root directory, not an image (DIR:O: an overlay over it)" },     \
         { CO_READ_ONLY_TMPFS, "read-only-tmpfs", 0, "BOOL",                                        \
           "With --read-only, tmpfs on /tmp, /run and /var/tmp (default true)" },                   \
         { CO_TMPFS, "tmpfs", 0, "PATH[:OPTS]", "Mount a tmpfs at PATH" },                          \
@@ -336,6 +339,7 @@ struct create_args {
     char **labels, **aliases; /* --label (and --label-file's), --network-alias */
     char **volumes_from;      /* --volumes-from CTR[:ro|rw] */
     struct registry_opts reg; /* for a pull */
+    bool rootfs;              /* --rootfs: the first operand is a directory */
 };
 
 /* handles one option of CREATE_OPTS: 1 when handled, 0 when not one of

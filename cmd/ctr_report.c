@@ -799,7 +799,7 @@ cmd_ctr_report_inspect(struct store *st, const struct container *c, bool size)
     }
     JG(json_gen_kv_str(g, "Image", cf->image_id));
     JG(json_gen_kv_str(g, "ImageName", cf->image_name));
-    JG(json_gen_kv_str(g, "Rootfs", ""));
+    JG(json_gen_kv_str(g, "Rootfs", cf->rootfs ? cf->rootfs : ""));
     JG(json_gen_kv_str(g, "Pod", cf->pod ? cf->pod : ""));
     JG(inspect_run_files(g, st, cf, rundir));
     JG(json_gen_kv_str(g, "Name", cf->name));

@@ -74,6 +74,9 @@ engine_ctr_commit(struct store *st, const struct container *c, const struct engi
 
     if (engine_ctr_imageless(&c->cfg))
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "an infra container cannot be committed");
+    if (c->cfg.rootfs)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "cannot commit a container that uses an exploded rootfs");
     if (o->image) {
         char *canon;
         if (engine_image_name_canon(o->image, &canon, err) < 0)

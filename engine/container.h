@@ -64,6 +64,10 @@ struct ctr_config {
     char id[65];
     char *name;
     char *image_id, *image_name;
+    /* run --rootfs DIR[:O]: its root is that directory (image_id ""), or
+     * with :O an overlay of it (storage_container_rootfs_set) */
+    char *rootfs;
+    bool rootfs_overlay;
     char *created; /* RFC 3339, nanoseconds */
     enum storage_driver driver;
     char **args, **env;
@@ -324,9 +328,15 @@ struct engine_create_opts {
     unsigned pod_join;
     bool pod_cgroup;      /* its cgroup in the pod's (--share-parent) */
     const char *init_ctr; /* --init-ctr always|once, as given */
+    const char *rootfs;   /* --rootfs: DIR[:O], the operand where an image would be */
 };
 
 /* --- records (engine/record.c) --- */
+struct image;
+/* the image the container's root is made of: a --rootfs one's has no layer
+ * (storage mounts its directory) */
+int engine_ctr_image(struct store *st, const struct ctr_config *g, struct image *out,
+                     struct pcon_err *err);
 int engine_ctr_load(struct store *st, const char *name_or_id, struct container *out,
                     struct pcon_err *err);
 /* all containers, newest first */

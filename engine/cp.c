@@ -58,7 +58,7 @@ root_open(struct store *st, const struct container *c, struct pcon_err *err)
         if (fd >= 0)
             close(fd);
     }
-    if (storage_image_lookup(st, c->cfg.image_id, &img, err) < 0)
+    if (engine_ctr_image(st, &c->cfg, &img, err) < 0)
         return -1;
     dir = xasprintf("%s/containers/%s/cp", st->runroot, c->cfg.id);
     st->driver = c->cfg.driver;
@@ -238,7 +238,7 @@ engine_ctr_export(struct store *st, const struct container *c, int fd, struct pc
 
     if (engine_ctr_imageless(&c->cfg))
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "an infra container has no files to export");
-    if (storage_image_lookup(st, c->cfg.image_id, &img, err) < 0)
+    if (engine_ctr_image(st, &c->cfg, &img, err) < 0)
         return -1;
     /* its own mount of the root: a running container's /proc/PID/root
      * would have /proc, /dev and the volumes in it */
@@ -315,7 +315,7 @@ engine_ctr_mount(struct store *st, const struct container *c, char **path, struc
     }
     shifted = engine_usermap_shift(&c->cfg, &shift, err);
     if (shifted < 0 || fs_mkdir_p(dir, 0700, err) < 0
-        || storage_image_lookup(st, c->cfg.image_id, &img, err) < 0) {
+        || engine_ctr_image(st, &c->cfg, &img, err) < 0) {
         free(dir);
         return -1;
     }

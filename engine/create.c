@@ -662,6 +662,41 @@ infra_image(struct ctr_config *g, struct image *img, struct image_config *ic,
     return 0;
 }
 
+/* --rootfs DIR[:O]: the directory (as it resolves now) instead of an image,
+ * and no image config: the command is the command line's */
+static int
+rootfs_dir(struct ctr_config *g, struct image *img, const struct engine_create_opts *o,
+           struct pcon_err *err)
+{
+    size_t n = strlen(o->rootfs);
+    bool overlay = n > 2 && strcmp(o->rootfs + n - 2, ":O") == 0;
+    cleanup_free char *given = xstrndup(o->rootfs, overlay ? n - 2 : n);
+    char real[PATH_MAX];
+    struct stat st;
+
+    if (realpath(given, real) == NULL || stat(real, &st) < 0)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, errno, "stat %s", given);
+    if (!S_ISDIR(st.st_mode))
+        return pcon_fail_kind(err, PCON_ERR_USAGE, ENOTDIR, "--rootfs %s", given);
+    /* the overlay's options are split at commas and colons */
+    if (overlay && strpbrk(real, ",:"))
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "--rootfs %s:O: a path with a comma or colon cannot be an overlay's"
+                              " lower layer",
+                              real);
+    if (engine_spec_args(NULL, NULL, o->entrypoint, o->entrypoint_set, o->cmd, &g->args, err) < 0)
+        return -1;
+    if (g->args == NULL || g->args[0] == NULL)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "no command or entrypoint provided, and no CMD or ENTRYPOINT from"
+                              " image");
+    memset(img, 0, sizeof *img);
+    img->layers = xzalloc(sizeof *img->layers);
+    g->rootfs = xstrdup(real);
+    g->rootfs_overlay = overlay;
+    return 0;
+}
+
 /* the image's name as the user gave it (the one of its names that the
  * reference means: NAME, NAME:latest, REGISTRY/.../NAME), else its first */
 static const char *
@@ -693,6 +728,9 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
 
     if (o->infra && o->image == NULL) {
         (void) infra_image(g, img, &ic, o);
+    } else if (o->rootfs) {
+        if (rootfs_dir(g, img, o, err) < 0)
+            return -1;
     } else {
         if (storage_image_lookup(st, image, img, err) < 0)
             return -1;
@@ -861,6 +899,14 @@ config_from_opts(struct store *st, struct ctr_config *g, struct image *img, cons
         goto out;
     if (engine_usermap_configure(st, g, img, o, err) < 0 || confine_store(g, o, err) < 0)
         goto out;
+    /* a directory of the user's has the user's owners, which a user
+     * namespace of the container's own would see as nobody's */
+    if (g->rootfs && g->uidmap) {
+        pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                       "--rootfs: a user namespace of the container's own cannot be had over a"
+                       " directory of yours (its files are not shifted)");
+        goto out;
+    }
     g->read_only_no_tmpfs = o->read_only && o->read_only_no_tmpfs;
     for (size_t i = 0; o->tmpfs && o->tmpfs[i]; i++) {
         struct tmpfs_mount t;
@@ -1117,9 +1163,19 @@ record_create(struct store *st, const struct engine_create_opts *o, const char *
     if (engine_name_reserve(st->root_dfd, o->name, g->id, &name, err) < 0)
         goto fail;
     g->name = name;
+    if (g->rootfs && g->rootfs_overlay && st->driver == STORAGE_DRIVER_VFS) {
+        pcon_fail_kind(err, PCON_ERR_USAGE, ENOTSUP,
+                       "--rootfs DIR:O needs the overlay or fuse-overlayfs driver, not vfs");
+        (void) engine_name_release(st->root_dfd, g->name, g->id);
+        goto fail;
+    }
     dfd = storage_container_create(st, &img, g->id, shifted ? &shift.s : NULL, err);
     if (dfd < 0) {
         (void) engine_name_release(st->root_dfd, g->name, g->id); /* undo the reservation */
+        goto fail;
+    }
+    if (g->rootfs && storage_container_rootfs_set(dfd, g->rootfs, g->rootfs_overlay, err) < 0) {
+        (void) engine_ctr_remove_files(st, out, NULL); /* nothing half-made stays */
         goto fail;
     }
     json = engine_ctr_config_json(g);
@@ -1295,7 +1351,7 @@ engine_ctr_create(struct store *st, const struct engine_create_opts *o, struct c
         return -1;
     if (o->replace && o->name && ctr_replace(st, o->name, err) < 0)
         return -1;
-    if (!(o->infra && o->image == NULL) && image_ensure(st, o, &pulled, err) < 0)
+    if (!(o->infra && o->image == NULL) && !o->rootfs && image_ensure(st, o, &pulled, err) < 0)
         return -1;
     if (record_create(st, o, pulled ? pulled : o->image, out, err) < 0)
         return -1;

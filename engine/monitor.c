@@ -530,7 +530,8 @@ passwd_files(struct monitor *m, struct pcon_err *err)
     /* (root, every image's, costs the default start nothing) */
     bool numeric = !keep_id && !g->passwd_off && user_numeric(g->user, &nuid, &ngid) && nuid != 0;
 
-    if ((!keep_id && !numeric && g->hostusers == NULL) || engine_ctr_imageless(g))
+    /* (a --rootfs directory's own /etc files are the user's, as they are) */
+    if ((!keep_id && !numeric && g->hostusers == NULL) || engine_ctr_imageless(g) || g->rootfs)
         return 0;
     /* the invoking user's own id: its name and comment (the host's); another
      * id: the number */
@@ -617,7 +618,7 @@ rootfs_mount(struct monitor *m, struct pcon_err *err)
         m->mounted = true;
         return 0;
     }
-    if (storage_image_lookup(m->st, g->image_id, &m->img, err) < 0)
+    if (engine_ctr_image(m->st, g, &m->img, err) < 0)
         return pcon_prefix(err, "image of container %.12s", g->id);
     m->st->driver = g->driver;
     if (g->driver != STORAGE_DRIVER_FUSE && !m->own_userns)

@@ -174,6 +174,7 @@ engine_ctr_free(struct container *c)
     strv_free(g->cap_drop);
     free(g->image_id);
     free(g->image_name);
+    free(g->rootfs);
     free(g->created);
     strv_free(g->args);
     strv_free(g->env);
@@ -306,6 +307,10 @@ config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
     g->name = xstrdup(name);
     g->image_id = dup_or_null(json_get_str(root, "image_id"));
     g->image_name = dup_or_null(json_get_str(root, "image_name"));
+    g->rootfs = dup_or_null(json_get_str(root, "rootfs"));
+    if (g->rootfs && g->rootfs[0] != '/')
+        return pcon_fail(err, EINVAL, "invalid container record: rootfs");
+    g->rootfs_overlay = g->rootfs && YAJL_IS_TRUE(json_get(root, "rootfs_overlay"));
     g->created = xstrdup((s = json_get_str(root, "created")) ? s : "");
     if ((s = json_get_str(root, "driver")) == NULL || storage_driver_parse(s, &g->driver, NULL) < 0)
         g->driver = STORAGE_DRIVER_OVERLAY;
@@ -487,6 +492,11 @@ engine_ctr_config_json(const struct ctr_config *g)
     JG(json_gen_kv_str(gen, "name", g->name));
     JG(json_gen_kv_str(gen, "image_id", g->image_id));
     JG(json_gen_kv_str(gen, "image_name", g->image_name));
+    if (g->rootfs) {
+        JG(json_gen_kv_str(gen, "rootfs", g->rootfs));
+        if (g->rootfs_overlay)
+            JG(json_gen_kv_bool(gen, "rootfs_overlay", true));
+    }
     JG(json_gen_kv_str(gen, "created", g->created));
     JG(json_gen_kv_str(gen, "driver", storage_driver_name(g->driver)));
     JG(json_gen_kv_strv(gen, "args", g->args));
@@ -990,6 +1000,18 @@ engine_ctr_volumes_release(struct store *st, const struct ctr_config *g)
         engine_spec_volume_free(&v);
     }
     engine_ctr_list_free(all, n);
+}
+
+int
+engine_ctr_image(struct store *st, const struct ctr_config *g, struct image *out,
+                 struct pcon_err *err)
+{
+    if (g->rootfs) {
+        memset(out, 0, sizeof *out);
+        out->layers = xzalloc(sizeof *out->layers);
+        return 0;
+    }
+    return storage_image_lookup(st, g->image_id, out, err);
 }
 
 char *

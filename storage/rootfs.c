@@ -416,15 +416,69 @@ storage_container_delete(struct store *st, const char *id, struct pcon_err *err)
     return 0;
 }
 
+#define ROOTFS_SOURCE "rootfs-source"
+
+int
+storage_container_rootfs_set(int dfd, const char *path, bool overlay, struct pcon_err *err)
+{
+    cleanup_free char *text = xasprintf("%s\n%s", path, overlay ? "overlay\n" : "");
+
+    return fs_write_atomic(dfd, ROOTFS_SOURCE, text, strlen(text), 0600, false, err);
+}
+
+/* run --rootfs DIR[:O]: DIR itself, bound (its changes DIR's), or the lower
+ * layer of an overlay whose upper is the container's own */
+static int
+rootfs_source_mount(struct store *st, const char *id, const char *text, const char *target,
+                    bool ephemeral, struct pcon_err *err)
+{
+    cleanup_free char *path = xstrndup(text, strcspn(text, "\n"));
+    bool overlay = strstr(text, "\noverlay\n") != NULL;
+    cleanup_free char *upper = xasprintf("containers/%s/upper", id);
+    cleanup_free char *work = xasprintf("containers/%s/work", id);
+
+    if (path[0] != '/')
+        return pcon_fail(err, EINVAL, "container %.12s: invalid root directory record", id);
+    if (!overlay) {
+        if (mount(path, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+            return pcon_fail(err, errno, "bind mount the root directory %s", path);
+        return 0;
+    }
+    switch (st->driver) {
+    case STORAGE_DRIVER_OVERLAY:
+        return overlay_mount_rel(st->graphroot, path, upper, work, target, ephemeral, err);
+    case STORAGE_DRIVER_FUSE: {
+        cleanup_free char *opts = xasprintf("lowerdir=%s,upperdir=%s/%s,workdir=%s/%s", path,
+                                            st->graphroot, upper, st->graphroot, work);
+        char *argv[] = { "fuse-overlayfs", "-o", opts, (char *) target, NULL };
+        if (proc_run(argv, err) < 0)
+            return pcon_prefix(err, "mount fuse-overlayfs on \"%s\"", target);
+        return 0;
+    }
+    default:
+        return pcon_fail(err, ENOTSUP,
+                         "an overlay over a root directory (:O) needs the overlay"
+                         " or fuse-overlayfs driver");
+    }
+}
+
 int
 storage_rootfs_mount(struct store *st, const struct image *img, const char *id,
                      const char *shift_key, const char *target, bool ephemeral,
                      struct pcon_err *err)
 {
-    cleanup_free char *lower = lowerdirs(img, "", shift_key);
+    cleanup_free char *lower = NULL, *source = NULL;
     cleanup_free char *upper = xasprintf("containers/%s/upper", id);
     cleanup_free char *work = xasprintf("containers/%s/work", id);
 
+    /* a container of a root directory (--rootfs), not of an image's layers */
+    if (img->layers == NULL || img->layers[0] == NULL) {
+        cleanup_free char *rel = xasprintf("%s/" ROOTFS_SOURCE, id);
+        source = fs_read_all(st->containers_dfd, rel, 8192, NULL, NULL);
+        if (source)
+            return rootfs_source_mount(st, id, source, target, ephemeral, err);
+    }
+    lower = lowerdirs(img, "", shift_key);
     switch (st->driver) {
     case STORAGE_DRIVER_OVERLAY:
         return overlay_mount_rel(st->graphroot, lower, upper, work, target, ephemeral, err);

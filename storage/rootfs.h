@@ -33,6 +33,10 @@ int storage_layers_shift(struct store *st, const struct image *img, const struct
 int storage_container_create(struct store *st, const struct image *img, const char *id,
                              const struct storage_shift *s, struct pcon_err *err);
 int storage_container_delete(struct store *st, const char *id, struct pcon_err *err);
+/* a container made of a root directory (run --rootfs), into its directory
+ * dfd: storage_rootfs_mount of it (an image of no layer) mounts path
+ * itself, or with overlay an overlay of it under the container's upper */
+int storage_container_rootfs_set(int dfd, const char *path, bool overlay, struct pcon_err *err);
 /* The bytes (at most max) of a regular file of the container's root, rel
  * (e.g. "etc/passwd") as its writable layer over img's layers shows it,
  * without mounting it; NULL and errno (ENOENT: none, or deleted) */

@@ -222,3 +222,48 @@ rc=125"
     assert_status 125
     assert_output 'Error: --systemd: invalid value "maybe": true, false or always'
 }
+
+@test "--rootfs DIR: the container's root is the directory itself, its files the user's as root's; DIR:O an overlay that leaves DIR as it was; rm keeps DIR" {
+    local r=$BATS_TEST_TMPDIR/rootfs
+    mkdir -p "$r"
+    tar -C "$r" -xf "$BB_TAR"
+    echo from-dir > "$r/marker"
+    run pcon run --rm --rootfs "$r" sh -c 'id -u; stat -c %u /marker; cat /marker; echo written > /new'
+    assert_status 0
+    assert_output "0
+0
+from-dir"
+    [ "$(cat "$r/new")" = written ]
+    [ "$(stat -c %u "$r/new")" = "$(id -u)" ]
+    # :O: the writes go to the container's own layer
+    pcon create --name rfo --rootfs "$r:O" sh -c 'echo over > /marker; rm /new; cat /marker' >/dev/null
+    run pcon start -a rfo
+    assert_output over
+    [ "$(cat "$r/marker")" = from-dir ]
+    [ -e "$r/new" ]
+    run pcon inspect --format '{{.Image}}|{{.ImageName}}|{{.Rootfs}}' rfo
+    assert_output "||$r"
+    # export and cp read the overlay, commit and diff refuse, rm leaves the directory
+    run sh -c "$PCON --root $PCON_ROOT --runroot $PCON_RUNROOT export rfo | tar -xOf - marker"
+    assert_output over
+    run -125 --separate-stderr pcon commit rfo localhost/rfc
+    [ "$stderr" = "Error: cannot commit a container that uses an exploded rootfs" ]
+    run -125 pcon diff rfo
+    pcon rm rfo >/dev/null
+    [ "$(cat "$r/marker")" = from-dir ]
+    [ -x "$r/bin/busybox" ]
+    # a running one: exec and cp work on the directory
+    pcon run -d --name rfd --rootfs "$r" sleep 100 >/dev/null
+    run pcon exec rfd cat /marker
+    assert_output from-dir
+    pcon rm -f -t 0 rfd >/dev/null
+    [ -x "$r/bin/busybox" ]
+    # refused: no command, a missing directory, a user namespace of its own
+    run -125 --separate-stderr pcon run --rm --rootfs "$r"
+    [ "$stderr" = "Error: no command or entrypoint provided, and no CMD or ENTRYPOINT from image" ]
+    run -125 --separate-stderr pcon run --rm --rootfs "$BATS_TEST_TMPDIR/nosuch" true
+    assert_one_error_line
+    run -125 --separate-stderr pcon run --rm --rootfs --userns auto "$r" true
+    assert_one_error_line
+    assert_no_containers
+}
