@@ -6,10 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../engine/attach.h"
 #include "../lib/cleanup.h"
 #include "ctr_opts.h"
 
-enum { RUN_DETACH = 0x300, RUN_PRESERVE_FDS };
+enum { RUN_DETACH = 0x300, RUN_PRESERVE_FDS, RUN_DETACH_KEYS };
 
 static const struct cmd_opt run_opts[] = {
     CREATE_OPTS,
@@ -18,6 +19,9 @@ static const struct cmd_opt run_opts[] = {
       "Proxy received signals to the container (default true)" },
     { RUN_PRESERVE_FDS, "preserve-fds", 0, "N",
       "Pass down N more file descriptors (3 to 3+N-1) to the process" },
+    { RUN_DETACH_KEYS, "detach-keys", 0, "KEYS",
+      "With -it: the keys that detach, the container running on (default ctrl-p,ctrl-q; \"\":"
+      " none)" },
     { 0 },
 };
 
@@ -37,6 +41,9 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
     cleanup_err struct pcon_err err = { 0 };
     struct container c;
     char *arg;
+
+    /* podman's default keys (the run of a container made with -it only) */
+    (void) engine_detach_keys_parse("ctrl-p,ctrl-q", so.detach_keys, &so.ndetach, NULL);
     int opt, code = 0, r;
 
     cmd_create_args_init(&a);
@@ -47,6 +54,13 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
         }
         if (opt == CO_SIG_PROXY) {
             so.sig_proxy = cmd_flag_value(arg);
+            continue;
+        }
+        if (opt == RUN_DETACH_KEYS) {
+            if (engine_detach_keys_parse(arg, so.detach_keys, &so.ndetach, &err) < 0) {
+                cmd_create_args_free(&a);
+                return cmd_report(&err);
+            }
             continue;
         }
         if (opt == RUN_PRESERVE_FDS) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../engine/attach.h"
 #include "../engine/container.h"
 #include "../lib/cleanup.h"
 #include "cmd.h"
@@ -15,12 +16,16 @@ enum {
     START_SIG_PROXY,
     RESTART_CIDFILE,
     RESTART_RUNNING,
-    INIT_ALL
+    INIT_ALL,
+    START_DETACH_KEYS,
 };
 
 static const struct cmd_opt start_opts[] = {
     { START_ALL, "all", 0, NULL, "Start all the containers that do not run" },
     { 'a', "attach", 'a', NULL, "Attach the container's output and wait for it to exit" },
+    { START_DETACH_KEYS, "detach-keys", 0, "KEYS",
+      "With -ai: the keys that detach, the container running on (default ctrl-p,ctrl-q;"
+      " \"\": none)" },
     CMD_FILTER_OPT(START_FILTER, 'f'),
     { 'i', "interactive", 'i', NULL, "Keep STDIN open (with --attach)" },
     CMD_LATEST_OPT,
@@ -32,6 +37,8 @@ static const struct cmd_opt start_opts[] = {
 struct start_args {
     bool attach, interactive, no_sig_proxy;
     int code;
+    unsigned char keys[32]; /* --detach-keys */
+    size_t nkeys;
 };
 
 static int
@@ -39,16 +46,17 @@ start_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaq
           struct pcon_err *err)
 {
     struct start_args *a = opaque;
-    struct engine_start_opts so = { .detach = !a->attach,
-                                    .sig_proxy = !a->no_sig_proxy,
-                                    .ready_fd = -1 };
+    struct engine_start_opts so = {
+        .detach = !a->attach, .sig_proxy = !a->no_sig_proxy, .ready_fd = -1, .ndetach = a->nkeys
+    };
     int code = 0;
 
+    memcpy(so.detach_keys, a->keys, sizeof so.detach_keys);
     if (a->interactive)
         c->cfg.interactive = true;
     /* initialized, attached: its output from the log, as attach's */
     if (a->attach && c->state.status == CTR_INITIALIZED && engine_ctr_alive(c))
-        return cmd_attach_session(ctx, c, a->interactive, NULL, 0, true, &a->code, err);
+        return cmd_attach_session(ctx, c, a->interactive, a->keys, a->nkeys, true, &a->code, err);
     if (engine_monitor_start(&ctx->st, c, &so, &code, err) < 0)
         return -1;
     if (a->attach)
@@ -67,8 +75,13 @@ cmd_start(struct cmd_ctx *ctx, int argc, char **argv)
     char *arg;
     int opt, code;
 
+    (void) engine_detach_keys_parse("ctrl-p,ctrl-q", a.keys, &a.nkeys, NULL);
     while ((opt = cmd_getopt(&cmd_start_def, argc, argv, &arg)) != -1) {
-        if (opt == 'a')
+        if (opt == START_DETACH_KEYS) {
+            cleanup_err struct pcon_err err = { 0 };
+            if (engine_detach_keys_parse(arg, a.keys, &a.nkeys, &err) < 0)
+                return cmd_report(&err);
+        } else if (opt == 'a')
             a.attach = cmd_flag_value(arg);
         else if (opt == 'i')
             a.interactive = cmd_flag_value(arg);

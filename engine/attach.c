@@ -169,6 +169,37 @@ engine_detach_keys_parse(const char *spec, unsigned char out[32], size_t *n, str
     return 0;
 }
 
+size_t
+engine_detach_filter(struct detach_match *d, const char *in, size_t n, char *out, bool *hit)
+{
+    size_t o = 0;
+
+    *hit = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char) in[i];
+        if (d->n && c == d->keys[d->matched]) {
+            if (++d->matched == d->n) {
+                d->matched = 0;
+                *hit = true;
+                return o;
+            }
+            continue;
+        }
+        /* a partial sequence that did not go on is the container's */
+        if (d->matched) {
+            memcpy(out + o, d->keys, d->matched);
+            o += d->matched;
+        }
+        d->matched = 0;
+        if (d->n && c == d->keys[0]) {
+            d->matched = 1;
+            continue;
+        }
+        out[o++] = (char) c;
+    }
+    return o;
+}
+
 /* the parent is told (SIGUSR1) that the detach keys came: it goes, the
  * container runs on */
 __attribute__((noreturn)) static void
@@ -178,43 +209,28 @@ feed_stdin(const char *rundir, const unsigned char *detach, size_t ndetach)
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     char buf[16384], out[16384 + 32];
-    size_t matched = 0;
+    struct detach_match d = { .n = ndetach };
     ssize_t n;
 
     snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/attach", dfd);
     if (dfd < 0 || fd < 0 || connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0)
         _exit(1);
+    memcpy(d.keys, detach, ndetach < sizeof d.keys ? ndetach : sizeof d.keys);
     while ((n = TEMP_FAILURE_RETRY_INT(read(0, buf, sizeof buf))) > 0) {
-        size_t o = 0;
-        for (ssize_t i = 0; i < n; i++) {
-            unsigned char c = (unsigned char) buf[i];
-            if (ndetach && c == detach[matched]) {
-                if (++matched == ndetach) {
-                    /* detached: said out of band, so that the monitor keeps
-                     * the container's stdin open; its closing of our
-                     * connection is the answer (a kernel without AF_UNIX
-                     * MSG_OOB: our end, the stdin's too) */
-                    if (o)
-                        (void) fs_write_all(fd, out, o);
-                    if (send(fd, "d", 1, MSG_OOB | MSG_NOSIGNAL) == 1)
-                        while (read(fd, buf, sizeof buf) > 0)
-                            ;
-                    (void) kill(getppid(), SIGUSR1);
-                    _exit(0);
-                }
-                continue;
-            }
-            /* a partial sequence that did not go on is the container's */
-            if (matched) {
-                memcpy(out + o, detach, matched);
-                o += matched;
-            }
-            matched = 0;
-            if (ndetach && c == detach[0]) {
-                matched = 1;
-                continue;
-            }
-            out[o++] = (char) c;
+        bool hit = false;
+        size_t o = engine_detach_filter(&d, buf, (size_t) n, out, &hit);
+        if (hit) {
+            /* detached: said out of band, so that the monitor keeps the
+             * container's stdin open; its closing of our connection is the
+             * answer (a kernel without AF_UNIX MSG_OOB: our end, the
+             * stdin's too) */
+            if (o)
+                (void) fs_write_all(fd, out, o);
+            if (send(fd, "d", 1, MSG_OOB | MSG_NOSIGNAL) == 1)
+                while (read(fd, buf, sizeof buf) > 0)
+                    ;
+            (void) kill(getppid(), SIGUSR1);
+            _exit(0);
         }
         if (o && fs_write_all(fd, out, o) < 0)
             _exit(1);

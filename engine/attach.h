@@ -37,6 +37,15 @@ void engine_attach_close(struct attach_server *s);
  * Returns the child's pid. */
 pid_t engine_attach_feed_stdin(const char *rundir, const unsigned char *detach, size_t ndetach,
                                struct pcon_err *err);
+/* The detach keys in a stream of typed bytes: what of in is the
+ * container's goes to out (room for n + 32: a partial sequence held back
+ * from an earlier call comes first when it did not go on); *hit when the
+ * whole sequence came (what followed it is dropped). */
+struct detach_match {
+    unsigned char keys[32];
+    size_t n, matched;
+};
+size_t engine_detach_filter(struct detach_match *d, const char *in, size_t n, char *out, bool *hit);
 /* podman's --detach-keys: "ctrl-p,ctrl-q" (its default), keys each a
  * character or ctrl-KEY, "" none; into out (room for 32), their count in
  * *n, else -1 and the error */

@@ -451,6 +451,10 @@ struct engine_start_opts {
     int ready_fd;          /* detach: where to report "started" besides the return (or -1) */
     unsigned preserve_fds; /* --preserve-fds: fds 3.. passed to the container as they are */
     bool init_only;        /* `pcon init` (detached): its command held until a start */
+    /* foreground with -it: the keys that detach (--detach-keys), the
+     * container going on with a monitor of its own; 0 keys: none */
+    unsigned char detach_keys[32];
+    size_t ndetach;
 };
 /* Starts c. In the foreground returns when the container has exited (and
  * no restart policy brings it back), with *exit_code set; detached, returns

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <sys/epoll.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -113,6 +115,11 @@ struct monitor {
     bool hold;     /* `pcon init`: the command held before execve until a start */
     int held_sync; /* the held init's sync socket, or -1 */
     int start_fd;  /* listening on rundir/start while it is held, or -1 */
+    /* a detachable foreground run (-it, detach keys): the keys, and the
+     * pipe to the command in front, which waits for the exit code or a
+     * detach (-1 once told, or none) */
+    struct detach_match detach;
+    int front_fd;
 };
 
 static const int monitor_signals[] = { SIGCHLD, SIGHUP,  SIGINT,  SIGQUIT,  SIGTERM,
@@ -1215,6 +1222,50 @@ joined_fs_make(void *opaque, struct pcon_err *err)
 }
 
 /* Spawns an init and makes its stdio the relay's (and attach's). */
+/* what the command in front is told: 'D' detached, 'X' and the code */
+static void
+front_tell(struct monitor *m, char what, int code)
+{
+    char msg[2] = { what, (char) (unsigned char) code };
+
+    if (m->front_fd < 0)
+        return;
+    (void) !write(m->front_fd, msg, what == 'X' ? 2 : 1);
+    close(m->front_fd);
+    m->front_fd = -1;
+}
+
+/* implements relay.detached: the detach keys came. The user's terminal
+ * back and our stdio theirs no more; attach clients from now on; the
+ * command in front told, which ends, the container going on with us. */
+static void
+detached_cb(struct relay *r, void *opaque)
+{
+    struct monitor *m = opaque;
+    struct pcon_err err = { 0 };
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+    (void) r;
+    if (m->raw && tcsetattr(0, TCSADRAIN, &m->saved_tio) == 0)
+        m->raw = false;
+    m->echo = m->io.echo = false;
+    m->stdin_fwd = false;
+    if (null >= 0) {
+        (void) dup2(null, 0);
+        (void) dup2(null, 1);
+        (void) dup2(null, 2);
+        close(null);
+    }
+    if (engine_attach_listen(&m->attach, m->rundir, &m->loop, &err) == 0) {
+        if (m->io.pty >= 0)
+            engine_attach_set_stdin(&m->attach, fcntl(m->io.pty, F_DUPFD_CLOEXEC, 3), true);
+    } else {
+        pcon_err_clear(&err); /* it runs on, unattachable */
+    }
+    front_tell(m, 'D', 0);
+    proc_trim_resident();
+}
+
 static int
 monitor_spawn(struct monitor *m, struct pcon_err *err)
 {
@@ -1382,6 +1433,10 @@ monitor_spawn(struct monitor *m, struct pcon_err *err)
     m->io.tap = log_tap;
     m->io.ended = output_ended;
     m->io.opaque = m;
+    if (m->front_fd >= 0 && m->stdin_fwd && m->detach.n) {
+        m->io.detach = &m->detach;
+        m->io.detached = detached_cb;
+    }
     if (sio.pty >= 0 && m->stdin_fwd) {
         m->io.in = 0; /* keys go to the container's terminal as they are typed */
         m->io.to = sio.pty;
@@ -1818,6 +1873,151 @@ start_foreground(struct monitor *m, bool sig_proxy, int *exit_code, struct pcon_
     return 0;
 }
 
+/* The foreground of a container with -it and detach keys: a monitor of
+ * its own (a session of its own, a subreaper), which relays our terminal
+ * until the container ends or the keys come; this process waits for the
+ * one or the other, passing signals on (the window size always). */
+__attribute__((noreturn)) static void
+monitor_front_child(struct monitor *m, int fd)
+{
+    struct pcon_err err = { 0 };
+    struct init_msg msg = { .kind = 0 };
+    int code;
+
+    m->front_fd = fd;
+    if (setsid() < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
+        pcon_fail(&err, errno, "detach the monitor");
+        goto fail;
+    }
+    (void) prctl(PR_SET_NAME, "pcon-monitor", 0, 0, 0);
+    {
+        int keep[] = { fd,
+                       m->st->root_dfd,
+                       m->st->run_dfd,
+                       m->st->layers_dfd,
+                       m->st->images_dfd,
+                       m->st->containers_dfd };
+        if (proc_close_fds_from_except(3 + m->pass_fds, keep, sizeof keep / sizeof keep[0]) < 0) {
+            pcon_fail(&err, errno, "close the caller's file descriptors");
+            goto fail;
+        }
+    }
+    if (monitor_begin(m, &err) < 0)
+        goto fail;
+    monitor_announce(m);
+    (void) !write(fd, &msg, 1); /* it runs */
+    if (isatty(0) && tcgetattr(0, &m->saved_tio) == 0) {
+        struct termios raw = m->saved_tio;
+        cfmakeraw(&raw);
+        m->raw = tcsetattr(0, TCSANOW, &raw) == 0;
+    }
+    code = monitor_loop(m);
+    if (m->raw && tcsetattr(0, TCSADRAIN, &m->saved_tio) == 0)
+        m->raw = false;
+    monitor_end(m);
+    front_tell(m, 'X', code);
+    _exit(0);
+fail:
+    msg.errnum = err.errnum;
+    msg.kind = (int) err.kind;
+    snprintf(msg.text, sizeof msg.text, "%s", err.msg ? err.msg : "start failed");
+    (void) !write(fd, &msg, sizeof msg);
+    engine_ctr_state_failed(m->st, m->c, failure_code(&err));
+    monitor_end(m);
+    _exit(1);
+}
+
+static int
+start_front(struct monitor *m, bool sig_proxy, int *exit_code, struct pcon_err *err)
+{
+    struct termios saved;
+    bool have_tio = isatty(0) && tcgetattr(0, &saved) == 0;
+    struct init_msg msg;
+    sigset_t set, old;
+    cleanup_close int sfd = -1;
+    int p[2], r = 0;
+    ssize_t n;
+    pid_t pid;
+
+    m->echo = true;
+    m->sig_proxy = sig_proxy;
+    m->stdin_fwd = true;
+    m->pipes = m->c->cfg.log_driver == LOG_K8S_FILE && !m->c->cfg.rm;
+    sigemptyset(&set);
+    for (size_t i = 0; i < sizeof monitor_signals / sizeof monitor_signals[0]; i++)
+        sigaddset(&set, monitor_signals[i]);
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return pcon_fail(err, errno, "create pipe");
+    /* blocked before the fork: none is lost, the monitor's loop takes them */
+    if (sigprocmask(SIG_BLOCK, &set, &old) < 0 || (sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0) {
+        r = pcon_fail(err, errno, "watch signals");
+        goto out;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    if (pid < 0) {
+        r = pcon_fail(err, errno, "fork the monitor");
+        goto out;
+    }
+    if (pid == 0) {
+        close(p[0]);
+        close(sfd);
+        monitor_front_child(m, p[1]);
+    }
+    close(p[1]);
+    p[1] = -1;
+    n = TEMP_FAILURE_RETRY_INT(read(p[0], &msg, sizeof msg));
+    if (n != 1) {
+        if (n == (ssize_t) sizeof msg) {
+            msg.text[sizeof msg.text - 1] = '\0';
+            r = pcon_fail_kind(err, (enum pcon_errkind) msg.kind, msg.errnum, "%s", msg.text);
+        } else {
+            r = pcon_fail(err, 0, "the monitor of %.12s exited before the container started",
+                          m->c->cfg.id);
+        }
+        (void) proc_wait_exit(pid, NULL);
+        goto out;
+    }
+    for (;;) {
+        struct pollfd fds[2] = { { p[0], POLLIN, 0 }, { sfd, POLLIN, 0 } };
+        char what[2];
+        if (poll(fds, 2, -1) < 0 && errno != EINTR) {
+            r = pcon_fail(err, errno, "wait for the container");
+            break;
+        }
+        if (fds[1].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            if (read(sfd, &si, sizeof si) == (ssize_t) sizeof si && si.ssi_signo != SIGCHLD
+                && (sig_proxy || si.ssi_signo == SIGWINCH))
+                (void) kill(pid, (int) si.ssi_signo); /* our child, not yet reaped */
+        }
+        if (!(fds[0].revents & (POLLIN | POLLHUP)))
+            continue;
+        n = TEMP_FAILURE_RETRY_INT(read(p[0], what, sizeof what));
+        if (n >= 1 && what[0] == 'D') {
+            *exit_code = 0; /* detached: it runs on */
+        } else if (n == 2 && what[0] == 'X') {
+            *exit_code = (unsigned char) what[1];
+            (void) proc_wait_exit(pid, NULL);
+        } else {
+            /* the monitor went without a word: what the record says */
+            (void) proc_wait_exit(pid, NULL);
+            engine_ctr_state_reload(m->st, m->c);
+            *exit_code = m->c->state.exit_code >= 0 ? m->c->state.exit_code : 125;
+        }
+        break;
+    }
+out:
+    if (have_tio)
+        (void) tcsetattr(0, TCSADRAIN, &saved); /* the terminal as it was, come what may */
+    close(p[0]);
+    if (p[1] >= 0)
+        close(p[1]);
+    (void) sigprocmask(SIG_SETMASK, &old, NULL);
+    return r;
+}
+
 /* a pod's member starts its infra first: the namespaces it joins */
 static int
 infra_ensure(struct store *st, const struct container *c, struct pcon_err *err)
@@ -1886,7 +2086,8 @@ engine_monitor_start(struct store *st, struct container *c, const struct engine_
                          .notify_fd = -1,
                          .hold = so->init_only && so->detach,
                          .held_sync = -1,
-                         .start_fd = -1 };
+                         .start_fd = -1,
+                         .front_fd = -1 };
     int ret;
 
     if (c->state.status == CTR_INITIALIZED && engine_ctr_alive(c)) {
@@ -1934,8 +2135,12 @@ engine_monitor_start(struct store *st, struct container *c, const struct engine_
     engine_relay_init(&m.io);
     engine_attach_init(&m.attach);
     m.log.fd = -1;
+    memcpy(m.detach.keys, so->detach_keys, sizeof m.detach.keys);
+    m.detach.n = so->ndetach < sizeof m.detach.keys ? so->ndetach : 0;
     ret = so->detach ? start_detached(&m, exit_code, err)
-                     : start_foreground(&m, so->sig_proxy, exit_code, err);
+          : c->cfg.tty && c->cfg.interactive && m.detach.n
+              ? start_front(&m, so->sig_proxy, exit_code, err)
+              : start_foreground(&m, so->sig_proxy, exit_code, err);
     monitor_free(&m);
     return ret;
 }

@@ -107,12 +107,26 @@ stdin_cb(struct loop *l, int fd, uint32_t events, void *opaque)
     (void) l;
     /* a file is always readable: it is read when `to` can take more */
     if (fd == r->in || (r->in_file && r->plen == 0 && (events & EPOLLOUT))) {
-        ssize_t n = read(r->in, r->pend, sizeof r->pend);
-        if (n > 0) {
-            r->plen = (size_t) n;
+        char keyed[sizeof r->pend - 32];
+        ssize_t got =
+            read(r->in, r->detach ? keyed : r->pend, r->detach ? sizeof keyed : sizeof r->pend);
+        size_t n = got > 0 ? (size_t) got : 0;
+        bool hit = false;
+        if (got > 0 && r->detach)
+            n = engine_detach_filter(r->detach, keyed, n, r->pend, &hit);
+        if (got > 0) {
+            r->plen = n;
             r->poff = 0;
-            stdin_flush(r);
-        } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+            if (n > 0)
+                stdin_flush(r);
+            if (hit) {
+                /* what came before the keys is the container's, the rest not */
+                engine_relay_stdin_stop(r);
+                if (r->detached)
+                    r->detached(r, r->opaque);
+                return;
+            }
+        } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
             engine_relay_stdin_stop(r);
             return;
         }

@@ -11,6 +11,7 @@
 
 #include "../lib/err.h"
 #include "../lib/loop.h"
+#include "attach.h"
 
 enum relay_stream { RELAY_STDOUT = 1, RELAY_STDERR = 2 };
 
@@ -27,6 +28,10 @@ struct relay {
     void (*tap)(void *opaque, enum relay_stream s, const char *buf, size_t n);
     /* both outputs have ended, or NULL */
     void (*ended)(struct relay *r, void *opaque);
+    /* the detach keys, looked for in our stdin (NULL: none), and what is
+     * called when they came (the stdin is forwarded no more) */
+    struct detach_match *detach;
+    void (*detached)(struct relay *r, void *opaque);
     void *opaque;
     struct loop *loop;
     char pend[16384];  /* stdin read but not yet written: writes never block, so a */

@@ -267,3 +267,38 @@ from-dir"
     assert_one_error_line
     assert_no_containers
 }
+
+@test "run -it: ctrl-p ctrl-q detach, the container running on with its output logged, attach later; --detach-keys picks others or none; start -ai detaches too" {
+    local pr=$BATS_TEST_DIRNAME/pty-run.py
+    local pc=("$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT")
+    run "$pr" 24 80 $'echo marker-$((40+2))\n\x10\x11' "${pc[@]}" run -it --name dk $IMAGE sh
+    [[ "$output" == *"exit=0" ]]
+    ctr_running() { [ "$(pcon inspect --format '{{.State.Status}}' "$1")" = running ]; }
+    ctr_running dk
+    wait_for 10 sh -c "'$PCON' --root '$PCON_ROOT' --runroot '$PCON_RUNROOT' logs dk | grep -q marker-42"
+    # attached again: it answers, and its exit is attach's
+    run "$pr" 24 80 $'echo again-$((1+1))\nexit 5\n' "${pc[@]}" attach dk
+    [[ "$output" == *"again-2"* ]]
+    [[ "$output" == *"exit=5" ]]
+    pcon rm dk >/dev/null
+    # no detach keys: they are the container's, and it ends as it says
+    run "$pr" 24 80 $'\x10\x11exit 3\n' "${pc[@]}" run -it --rm --detach-keys "" $IMAGE sh
+    [[ "$output" == *"exit=3" ]]
+    # keys of the user's own
+    run "$pr" 24 80 $'\x01x' "${pc[@]}" run -it --name dk2 --detach-keys ctrl-a,x $IMAGE sh
+    [[ "$output" == *"exit=0" ]]
+    ctr_running dk2
+    pcon rm -f -t 0 dk2 >/dev/null
+    # start -ai of a container made with -it
+    pcon create -it --name dk3 $IMAGE sh >/dev/null
+    run "$pr" 24 80 $'\x10\x11' "${pc[@]}" start -ai dk3
+    [[ "$output" == *"exit=0" ]]
+    ctr_running dk3
+    pcon rm -f -t 0 dk3 >/dev/null
+    # the exit code of one that ends by itself, as before
+    run "$pr" 24 80 '' "${pc[@]}" run -it --rm $IMAGE sh -c 'exit 7'
+    [[ "$output" == *"exit=7" ]]
+    run -125 --separate-stderr pcon run -it --rm --detach-keys ctrl- $IMAGE true
+    assert_one_error_line
+    assert_no_containers
+}

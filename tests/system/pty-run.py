@@ -14,6 +14,7 @@ fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 out = b""
 deadline = time.time() + 20
 sent = False
+done, st = 0, 0
 start = time.time()
 while time.time() < deadline:
     if not sent and time.time() - start > 0.7:
