@@ -292,6 +292,13 @@ arches_add(scmp_filter_ctx ctx, yajl_val root, struct pcon_err *err)
 int
 engine_seccomp_compile(const char *profile, uint64_t caps, int fd, struct pcon_err *err)
 {
+    return engine_seccomp_compile_opt(profile, caps, 2, fd, err);
+}
+
+int
+engine_seccomp_compile_opt(const char *profile, uint64_t caps, int optimize, int fd,
+                           struct pcon_err *err)
+{
     cleanup_yajl_val yajl_val root = json_parse(profile, err);
     yajl_val rules;
     scmp_filter_ctx ctx = NULL;
@@ -317,6 +324,11 @@ engine_seccomp_compile(const char *profile, uint64_t caps, int fd, struct pcon_e
     ctx = seccomp_init(dflt);
     if (ctx == NULL)
         return pcon_fail(err, ENOMEM, "create the seccomp filter");
+    /* a binary tree of the syscall numbers, not a list: loading a filter
+     * costs the kernel a walk of it for every syscall number (its action
+     * cache), so a list of podman's ~370 rules cost ~1 ms at each start,
+     * the tree a third of that. Older libseccomp: the list. */
+    (void) seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, (uint32_t) optimize);
     if (arches_add(ctx, root, err) < 0)
         goto out;
     for (size_t i = 0; rules && YAJL_IS_ARRAY(rules) && i < rules->u.array.len; i++)
@@ -373,7 +385,7 @@ engine_seccomp_program(struct store *st, const char *profile, uint64_t caps, voi
     }
     /* the program depends on the profile, the capabilities and the machine */
     d = digest_new();
-    key = xasprintf("%016llx %s\n", (unsigned long long) caps, native_arch());
+    key = xasprintf("%016llx %s tree\n", (unsigned long long) caps, native_arch());
     digest_update(d, key, strlen(key));
     digest_update(d, profile, strlen(profile));
     digest_final(d, digest);

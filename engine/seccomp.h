@@ -20,6 +20,10 @@ struct store;
 /* compiles a profile for a process with capabilities caps, the program
  * written to fd (seccomp_export_bpf's raw sock_filter array) */
 int engine_seccomp_compile(const char *profile, uint64_t caps, int fd, struct pcon_err *err);
+/* the same with libseccomp's optimization level: 1 a list of the rules, 2
+ * (engine_seccomp_compile's) a binary tree of the syscall numbers */
+int engine_seccomp_compile_opt(const char *profile, uint64_t caps, int optimize, int fd,
+                               struct pcon_err *err);
 /* the image label a profile comes in with --seccomp-policy image (podman's) */
 #define SECCOMP_IMAGE_LABEL "io.containers.seccomp.profile"
 /* the program for profile (NULL: podman's default profile, else pcon's
