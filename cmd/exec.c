@@ -3,14 +3,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../engine/attach.h"
 #include "../engine/container.h"
 #include "../lib/cleanup.h"
 #include "cmd.h"
 
-enum { EXEC_ENV_FILE = 0x300, EXEC_PRIVILEGED, EXEC_PRESERVE_FDS };
+enum { EXEC_ENV_FILE = 0x300, EXEC_PRIVILEGED, EXEC_PRESERVE_FDS, EXEC_DETACH_KEYS };
 
 static const struct cmd_opt exec_opts[] = {
     { 'd', "detach", 'd', NULL, "Run the command in the background" },
+    { EXEC_DETACH_KEYS, "detach-keys", 0, "KEYS",
+      "With -it: the keys that detach, the command running on (default ctrl-p,ctrl-q; \"\": "
+      "none)" },
     { 'e', "env", 'e', "KEY=VALUE", "Set environment variables" },
     { EXEC_ENV_FILE, "env-file", 0, "FILE", "Read in a file of environment variables" },
     { 'i', "interactive", 'i', NULL, "Keep STDIN open" },
@@ -35,6 +39,7 @@ cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
     char *arg;
     int opt, code = 0, r;
 
+    (void) engine_detach_keys_parse("ctrl-p,ctrl-q", o.detach_keys, &o.ndetach, NULL);
     while ((opt = cmd_getopt(&cmd_exec_def, argc, argv, &arg)) != -1) {
         switch (opt) {
         case 'd':
@@ -69,6 +74,10 @@ cmd_exec(struct cmd_ctx *ctx, int argc, char **argv)
             break;
         case EXEC_PRIVILEGED:
             o.privileged = cmd_flag_value(arg);
+            break;
+        case EXEC_DETACH_KEYS:
+            if (engine_detach_keys_parse(arg, o.detach_keys, &o.ndetach, &err) < 0)
+                return cmd_report(&err);
             break;
         case EXEC_PRESERVE_FDS:
             if (cmd_preserve_fds_check(arg, &o.preserve_fds, &err) < 0)

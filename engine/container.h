@@ -503,6 +503,8 @@ struct engine_exec_opts {
     bool interactive, tty, detach;
     bool privileged;       /* --privileged: every capability (the container's seccomp stays) */
     unsigned preserve_fds; /* --preserve-fds: the caller's fds 3..3+N-1 passed down */
+    unsigned char detach_keys[32]; /* -it: the keys that detach (--detach-keys) */
+    size_t ndetach;                /* 0: none */
 };
 /* runs a process in the running container c; *exit_code is its code */
 int engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_opts *o,

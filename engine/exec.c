@@ -152,6 +152,8 @@ struct exec_session {
     struct relay io;
     bool exited;
     int code;
+    struct detach_match keys; /* -it: the detach keys (none: n 0) */
+    bool detached;            /* they came: the session goes on without us */
 };
 
 static const int exec_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
@@ -280,6 +282,48 @@ out:
     return r;
 }
 
+/* implements relay.detached: the loop ends, the session goes on */
+static void
+session_detached_cb(struct relay *r, void *opaque)
+{
+    struct exec_session *x = opaque;
+
+    x->detached = true;
+    loop_quit(r->loop);
+}
+
+/* A detached session's terminal is held on by a process of its own that
+ * reads what the session writes (to nowhere) until its last user is gone:
+ * closed, it would hang the session up. The relay, our child, goes to
+ * whoever adopts it. */
+static int
+session_let_go(struct exec_session *x, struct pcon_err *err)
+{
+    pid_t pid;
+
+    fflush(stdout);
+    pid = fork();
+    if (pid < 0)
+        return pcon_fail(err, errno, "fork the detached session's keeper");
+    if (pid == 0) {
+        char buf[4096];
+        int keep[] = { x->io.pty };
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        pid_t p2 = fork(); /* a grandchild: nobody waits for it */
+        if (p2 != 0)
+            _exit(p2 < 0);
+        if (setsid() < 0 || null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0
+            || proc_close_fds_except(keep, 1) < 0)
+            _exit(1);
+        (void) fcntl(x->io.pty, F_SETFL, 0); /* blocking: read until EIO */
+        while (read(x->io.pty, buf, sizeof buf) > 0 || errno == EINTR)
+            ;
+        _exit(0);
+    }
+    (void) proc_wait_exit(pid, NULL);
+    return 0;
+}
+
 /* Relays until the session has exited and its output ended; returns its
  * exit code. */
 static int
@@ -309,6 +353,10 @@ session_wait(struct exec_session *x, struct loop *l, bool interactive, struct pc
         x->outp[0] = x->errp[0] = x->inp[1] = -1; /* the relay's now */
     }
     x->io.in = interactive ? 0 : -1;
+    if (x->io.pty >= 0 && interactive && x->keys.n) {
+        x->io.detach = &x->keys;
+        x->io.detached = session_detached_cb;
+    }
     r = engine_relay_start(&x->io, l, err);
     if (r == 0)
         r = loop_watch(l, x->pidfd, EPOLLIN, session_exit_cb, x, err);
@@ -316,6 +364,8 @@ session_wait(struct exec_session *x, struct loop *l, bool interactive, struct pc
         r = loop_run(l, err);
     if (raw)
         (void) tcsetattr(0, TCSADRAIN, &saved); /* the user's terminal back */
+    if (r == 0 && x->detached && !x->exited)
+        return session_let_go(x, err) < 0 ? -1 : 0;
     return r < 0 ? -1 : x->code;
 }
 
@@ -426,6 +476,8 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
         ret = 0;
         goto out;
     }
+    memcpy(x.keys.keys, o->detach_keys, sizeof x.keys.keys);
+    x.keys.n = o->ndetach < sizeof x.keys.keys ? o->ndetach : 0;
     *exit_code = session_wait(&x, &l, o->interactive, err);
     ret = *exit_code < 0 ? -1 : 0;
 out:

@@ -302,3 +302,20 @@ from-dir"
     assert_one_error_line
     assert_no_containers
 }
+
+@test "exec -it: the detach keys leave the command running in the container, its terminal kept open; --detach-keys \"\" passes them on" {
+    local pr=$BATS_TEST_DIRNAME/pty-run.py
+    local pc=("$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT")
+    pcon run -d --name xdk $IMAGE sleep 1000 >/dev/null
+    run "$pr" 24 80 $'\x10\x11' "${pc[@]}" exec -it xdk sh -c 'sleep 1; tty > /tmp/tty; echo done > /tmp/done; sleep 1000'
+    [[ "$output" == *"exit=0" ]]
+    # it went on after we left, its terminal still there
+    wait_for 10 pcon exec xdk test -s /tmp/done
+    run pcon exec xdk cat /tmp/tty
+    [[ "$output" == /dev/pts/* ]]
+    run pcon exec xdk sh -c 'ps -o args | grep -c "[s]leep 1000"'
+    assert_output 2
+    run "$pr" 24 80 $'\x10\x11exit 4\n' "${pc[@]}" exec -it --detach-keys "" xdk sh
+    [[ "$output" == *"exit=4" ]]
+    pcon rm -f -t 0 xdk >/dev/null
+}
