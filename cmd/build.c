@@ -48,6 +48,7 @@ enum {
     BUILD_CPP_FLAG,
     BUILD_RETRY,
     BUILD_RETRY_DELAY,
+    BUILD_MANIFEST,
 };
 
 static const struct cmd_opt build_opts[] = {
@@ -64,6 +65,8 @@ static const struct cmd_opt build_opts[] = {
       "Cache each step's image (default true); false: no cache, one new layer" },
     { BUILD_NETWORK, "network", 0, "MODE",
       "RUN's network: slirp4netns (default), none, host, ..." },
+    { BUILD_MANIFEST, "manifest", 0, "LIST",
+      "Add the image to this manifest list (made when there is none)" },
     { BUILD_NO_CACHE, "no-cache", 0, NULL, "Use no cached step: build every one again" },
     { BUILD_CACHE_TTL, "cache-ttl", 0, "DURATION",
       "Use only cached steps made less than DURATION ago (1h30m; 0: none)" },
@@ -161,7 +164,7 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
         .cache_ttl = -1,
     };
     struct create_args ca;
-    const char *logfile = NULL;
+    const char *logfile = NULL, *manifest = NULL;
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
     char id[65];
     char *arg;
@@ -261,6 +264,9 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
                 cmd_create_args_free(&ca);
                 return cmd_usage_error(&cmd_build_def, "invalid --retry-delay \"%s\"", arg);
             }
+            break;
+        case BUILD_MANIFEST:
+            manifest = arg;
             break;
         case BUILD_CPP_FLAG:
             strv_push(&cpp_flags, arg);
@@ -376,6 +382,8 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
         return run_status > 0 ? run_status : code; /* a RUN's own failure: its status, as podman */
     }
     cmd_create_args_free(&ca);
+    if (manifest && cmd_manifest_add_local(ctx, manifest, id, &err) < 0)
+        return cmd_report(&err);
     printf("%s\n", id);
     return 0;
 }

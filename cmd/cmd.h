@@ -124,6 +124,10 @@ int cmd_label_file_read(const char *path, char ***labels, struct pcon_err *err);
 /* --preserve-fds N (run, exec): N checked, and fds 3..3+N-1 open, before
  * pcon opens anything that could take one of those numbers */
 int cmd_preserve_fds_check(const char *arg, unsigned *out, struct pcon_err *err);
+/* build --manifest: the stored image added to the manifest list named
+ * (made when there is none), as manifest add's */
+int cmd_manifest_add_local(struct cmd_ctx *ctx, const char *list, const char *image_id,
+                           struct pcon_err *err);
 /* a command group (container, image, pod, volume): its help, the aliases
  * (pairs of names, then NULL), and the subcommand argv[1] names, whose
  * name is the last word of its def's ("pod create" or "create") */

@@ -325,6 +325,39 @@ list_open(struct cmd_ctx *ctx, const char *name, struct mlist *l, int *lock, str
     return pcon_fail_kind(err, PCON_ERR_NOTFOUND, 0, "%s: image not known", name);
 }
 
+int
+cmd_manifest_add_local(struct cmd_ctx *ctx, const char *list, const char *image_id,
+                       struct pcon_err *err)
+{
+    cleanup_free char *canon = NULL;
+    cleanup_close int lock = -1;
+    struct entry_opts o = { .reg.tls_verify = -1, .reg.quiet = true };
+    struct mlist l;
+    bool made = false;
+    int r;
+
+    if (list_name(list, &canon, err) < 0)
+        return -1;
+    if (list_open(ctx, canon, &l, &lock, err) < 0) {
+        if (err->kind != PCON_ERR_NOTFOUND)
+            return -1;
+        pcon_err_clear(err);
+        if (storage_mlist_create(&ctx->st, canon, &l, err) < 0)
+            return -1;
+        made = true;
+    }
+    r = list_add(&ctx->st, &l, image_id, &o, err);
+    if (r == 0)
+        r = storage_mlist_save(&ctx->st, &l, err);
+    else if (made) {
+        struct pcon_err e = { 0 };
+        (void) storage_mlist_remove(&ctx->st, &l, &e); /* nothing half-made */
+        pcon_err_clear(&e);
+    }
+    storage_mlist_free(&l);
+    return r;
+}
+
 /* --- create ------------------------------------------------------------ */
 
 static const struct cmd_opt create_opts[] = {

@@ -582,3 +582,19 @@ RUN echo retried > /r"
     run -125 pcon build --retry x "$c"
     run -125 pcon build --retry-delay soon "$c"
 }
+
+@test "build --manifest LIST: the image added to the list, made when there is none; a second build adds its own" {
+    local c=$BATS_TEST_TMPDIR/ml a b
+    context "$c" "FROM $IMAGE
+LABEL v=1"
+    a=$(pcon build -q --manifest localhost/mlist "$c")
+    context "$c" "FROM $IMAGE
+LABEL v=2"
+    b=$(pcon build -q --manifest localhost/mlist "$c")
+    run pcon manifest inspect localhost/mlist
+    assert_status 0
+    assert_output_contains "\"digest\": \"$(pcon image inspect --format '{{.Digest}}' "$a")\""
+    assert_output_contains "\"digest\": \"$(pcon image inspect --format '{{.Digest}}' "$b")\""
+    [ "$(grep -c '"digest"' <<<"$output")" = 2 ]
+    pcon manifest rm localhost/mlist >/dev/null
+}
