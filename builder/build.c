@@ -2178,6 +2178,100 @@ preprocess(const char *file, const char *context, char *const *flags, char **tex
     return 0;
 }
 
+/* --output: the result's files into a directory (type=local,dest=DIR, or
+ * DIR) or a tar (type=tar,dest=FILE; "-": stdout), as buildah writes them:
+ * the image's merged tree, owned by the user */
+int
+builder_output_parse(const char *spec, bool *tar, char **dest, struct pcon_err *err)
+{
+    cleanup_free char *buf = xstrdup(spec);
+    const char *type = "local", *d = NULL;
+
+    if (strcmp(spec, "-") == 0) {
+        type = "tar";
+        d = "-";
+    } else if (strncmp(spec, "type=", 5) == 0) {
+        char *save = NULL;
+        for (char *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+            if (strncmp(kv, "type=", 5) == 0)
+                type = kv + 5;
+            else if (strncmp(kv, "dest=", 5) == 0)
+                d = kv + 5;
+            else
+                return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "--output: unknown option \"%s\"",
+                                      kv);
+        }
+    } else {
+        d = spec;
+    }
+    if (strcmp(type, "local") != 0 && strcmp(type, "tar") != 0)
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "--output: type \"%s\": local (a directory) or tar", type);
+    if (d == NULL || *d == '\0')
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "--output %s: no dest", spec);
+    *tar = strcmp(type, "tar") == 0;
+    *dest = xstrdup(d);
+    return 0;
+}
+
+static int
+output_write(struct build *b, const char *id, const char *spec, struct pcon_err *err)
+{
+    cleanup_free char *mnt = xasprintf("%s/out", b->tmp), *dest = NULL;
+    struct changes_tar_opts to = { NULL, b->o->timestamp, NULL };
+    cleanup_close int rootfd = -1, dfd = -1, fd = -1;
+    struct image img = { 0 };
+    bool mounted = false, tar;
+    int r = -1;
+
+    if (builder_output_parse(spec, &tar, &dest, err) < 0)
+        return -1;
+    {
+        cleanup_close int lock = storage_lock(b->st, false, err);
+        if (lock < 0 || storage_image_lookup(b->st, id, &img, err) < 0)
+            return -1;
+    }
+    if (mkdir(mnt, 0700) < 0 && errno != EEXIST) {
+        pcon_fail(err, errno, "create %s", mnt);
+        goto out;
+    }
+    if (strv_len(img.layers) > 0) {
+        if (storage_image_mount_ro(b->st, &img, mnt, err) < 0)
+            goto out;
+        mounted = true;
+    }
+    rootfd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0) {
+        pcon_fail(err, errno, "open the image's files");
+        goto out;
+    }
+    if (!tar) {
+        if (fs_mkdir_p(dest, 0755, err) < 0)
+            goto out;
+        dfd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0) {
+            pcon_fail_kind(err, PCON_ERR_USAGE, errno, "--output %s", dest);
+            goto out;
+        }
+        r = fs_copy_tree(rootfd, dfd, 0, err);
+    } else {
+        fd = strcmp(dest, "-") == 0 ? dup(1)
+                                    : open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) {
+            pcon_fail_kind(err, PCON_ERR_USAGE, errno, "--output %s", dest);
+            goto out;
+        }
+        r = storage_changes_tar_dir(rootfd, fd, &to, err);
+    }
+    if (r < 0)
+        pcon_prefix(err, "--output %s", spec);
+out:
+    if (mounted)
+        (void) umount2(mnt, MNT_DETACH);
+    storage_image_free(&img);
+    return r;
+}
+
 int
 builder_build(struct store *st, const struct build_opts *o, char id_out[65], struct pcon_err *err)
 {
@@ -2286,6 +2380,8 @@ builder_build(struct store *st, const struct build_opts *o, char id_out[65], str
         if (fs_write_atomic_path(o->iidfile, t, strlen(t), 0644, false, err) < 0)
             goto out;
     }
+    if (o->output && output_write(&b, id_out, o->output, err) < 0)
+        goto out;
     r = 0;
 out:
     if (b.tmp) {

@@ -47,6 +47,7 @@ struct build_opts {
     bool skip_unused;       /* the stages the target does not need are not built */
     int jobs;               /* --jobs: stages built at once (those that wait on none); 0, 1: one */
     char **cpp_flags;       /* --cpp-flag: cpp's, for a Containerfile named *.in */
+    const char *output;     /* --output: type=local|tar,dest=PATH, PATH, or - */
     int retries;            /* --retry: a failed FROM pull tried again this often */
     bool retries_set;       /* else podman's 3 */
     int64_t retry_delay;    /* --retry-delay (ns); 0: podman's 2 s */
@@ -57,6 +58,8 @@ struct build_opts {
 
 int builder_build(struct store *st, const struct build_opts *o, char id_out[65],
                   struct pcon_err *err);
+/* --output's value: a tar (or a directory) at *dest (malloc'd; "-": stdout) */
+int builder_output_parse(const char *spec, bool *tar, char **dest, struct pcon_err *err);
 
 /* the image id with every layer squashed into one (commit --squash): the
  * new image's id in id_out (id's own when it has one layer) */

@@ -49,6 +49,7 @@ enum {
     BUILD_RETRY,
     BUILD_RETRY_DELAY,
     BUILD_MANIFEST,
+    BUILD_OUTPUT,
 };
 
 static const struct cmd_opt build_opts[] = {
@@ -86,6 +87,9 @@ static const struct cmd_opt build_opts[] = {
     { BUILD_IGNOREFILE, "ignorefile", 0, "PATH",
       "The ignore file (default .containerignore or .dockerignore in the context)" },
     { BUILD_OMIT_HISTORY, "omit-history", 0, NULL, "Write no history into the image" },
+    { 'o', "output", 'o', "type=local|tar,dest=PATH",
+      "The image's files also into a directory or a tar (PATH alone: a directory; -: a tar on"
+      " stdout, the steps on stderr)" },
     { BUILD_OS_VERSION, "os-version", 0, "VERSION",
       "The OS version the image needs (its config's os.version)" },
     { BUILD_OS_FEATURE, "os-feature", 0, "FEATURE",
@@ -268,6 +272,9 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
         case BUILD_MANIFEST:
             manifest = arg;
             break;
+        case 'o':
+            o.output = arg;
+            break;
         case BUILD_CPP_FLAG:
             strv_push(&cpp_flags, arg);
             break;
@@ -359,6 +366,17 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
         }
         close(fd);
     }
+    /* checked before the build; a tar on stdout: the steps (and the id) to stderr */
+    if (o.output) {
+        cleanup_free char *dest = NULL;
+        bool tar;
+        if (builder_output_parse(o.output, &tar, &dest, &err) < 0) {
+            cmd_create_args_free(&ca);
+            return cmd_report(&err);
+        }
+        if (tar && strcmp(dest, "-") == 0)
+            o.out = stderr;
+    }
     o.context = optind < argc ? argv[optind] : ".";
     o.tags = tags;
     o.build_args = args;
@@ -384,7 +402,7 @@ cmd_build(struct cmd_ctx *ctx, int argc, char **argv)
     cmd_create_args_free(&ca);
     if (manifest && cmd_manifest_add_local(ctx, manifest, id, &err) < 0)
         return cmd_report(&err);
-    printf("%s\n", id);
+    fprintf(o.out, "%s\n", id);
     return 0;
 }
 

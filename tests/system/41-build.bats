@@ -598,3 +598,24 @@ LABEL v=2"
     [ "$(grep -c '"digest"' <<<"$output")" = 2 ]
     pcon manifest rm localhost/mlist >/dev/null
 }
+
+@test "build --output: the image's files into a directory (type=local, or a path) or a tar (type=tar; - on stdout, the steps on stderr); a bad one refused before building" {
+    local c=$BATS_TEST_TMPDIR/outctx o=$BATS_TEST_TMPDIR/out
+    context "$c" "FROM $IMAGE
+RUN echo made > /made && rm /bin/ls"
+    pcon build -q -o "$o/dir" "$c" >/dev/null
+    [ "$(cat "$o/dir/made")" = made ]
+    [ -x "$o/dir/bin/busybox" ]
+    [ ! -e "$o/dir/bin/ls" ]
+    [ "$(stat -c %u "$o/dir/made")" = "$(id -u)" ]
+    pcon build -q --output "type=local,dest=$o/dir2" "$c" >/dev/null
+    [ -f "$o/dir2/made" ]
+    pcon build -q --output "type=tar,dest=$o/x.tar" "$c" >/dev/null
+    run tar -xOf "$o/x.tar" made
+    assert_output made
+    run sh -c "$PCON --root $PCON_ROOT --runroot $PCON_RUNROOT build -o - '$c' 2>/dev/null | tar -xOf - made"
+    assert_output made
+    run -125 --separate-stderr pcon build --output type=oci,dest=x "$c"
+    assert_one_error_line
+    [[ "$stderr" != *STEP* ]]
+}
