@@ -1387,8 +1387,11 @@ pull_retrying(struct build *b, const char *ref, const struct registry_opts *ro, 
             snprintf(when, sizeof when, "%llds", (long long) (delay / 1000000000LL));
         else
             snprintf(when, sizeof when, "%lldms", (long long) (delay / 1000000LL));
-        pcon_warn("Failed, retrying in %s ... (%d/%d). Error: %s", when, attempt, retries,
-                  pcon_err_text(err));
+        {
+            cleanup_free char *text = pcon_err_text(err);
+            pcon_warn("Failed, retrying in %s ... (%d/%d). Error: %s", when, attempt, retries,
+                      text);
+        }
         pcon_err_clear(err);
         free(*name);
         *name = NULL;

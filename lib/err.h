@@ -26,7 +26,7 @@ int pcon_fail_kind(struct pcon_err *err, enum pcon_errkind kind, int errnum, con
     __attribute__((format(printf, 4, 5)));
 int pcon_prefix(struct pcon_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pcon_err_clear(struct pcon_err *err);
-/* "msg: strerror" in a static-lifetime-of-err buffer owned by the caller */
+/* "msg: strerror", malloc'd (the caller frees it) */
 char *pcon_err_text(const struct pcon_err *err);
 
 #endif

@@ -548,14 +548,19 @@ RUN cat /proc/sys/kernel/random/uuid > /made"
 
 @test "build --retry, --retry-delay: a FROM pull that failed on the way is tried again, and gets the image once the registry is back" {
     load registry
-    local c=$BATS_TEST_TMPDIR/retry port id
-    port=$(free_port)
-    start_registry retry "$port"
-    pcon tag $IMAGE 127.0.0.1:$port/base:1
-    pcon push --tls-verify=false 127.0.0.1:$port/base:1 >/dev/null
-    pcon rmi 127.0.0.1:$port/base:1 >/dev/null
+    local c=$BATS_TEST_TMPDIR/retry port first id pid
+    # the image pushed to a registry that is then stopped for good; the
+    # builds ask for it on a port nothing listens on, where the registry
+    # (its storage, so the image too) comes up later
+    first=$(free_port)
+    start_registry retry "$first"
+    pcon tag $IMAGE 127.0.0.1:$first/base:1
+    pcon push --tls-verify=false 127.0.0.1:$first/base:1 >/dev/null
+    pcon rmi 127.0.0.1:$first/base:1 >/dev/null
+    pid=$(cat "$BATS_FILE_TMPDIR/retry/pid")
     stop_registry retry
-    for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/v2/" || break; sleep 0.1; done
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    port=$(free_port)
     context "$c" "FROM 127.0.0.1:$port/base:1
 RUN echo retried > /r"
     # down: each try warns as podman does, then the error
