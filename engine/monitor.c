@@ -1230,7 +1230,9 @@ front_tell(struct monitor *m, char what, int code)
 
     if (m->front_fd < 0)
         return;
-    (void) !write(m->front_fd, msg, what == 'X' ? 2 : 1);
+    loop_unwatch(&m->loop, m->front_fd);
+    /* (it may be gone: no SIGPIPE, which the init would inherit ignored) */
+    (void) !send(m->front_fd, msg, what == 'X' ? 2 : 1, MSG_NOSIGNAL);
     close(m->front_fd);
     m->front_fd = -1;
 }
@@ -1264,6 +1266,23 @@ detached_cb(struct relay *r, void *opaque)
     }
     front_tell(m, 'D', 0);
     proc_trim_resident();
+}
+
+/* the command in front is gone (killed): the terminal is the user's shell's
+ * again, so we let go of it as at the detach keys */
+static void
+front_lost_cb(struct loop *l, int fd, uint32_t events, void *opaque)
+{
+    struct monitor *m = opaque;
+
+    (void) l;
+    (void) fd;
+    (void) events;
+    loop_unwatch(&m->loop, m->front_fd);
+    close(m->front_fd); /* nobody to tell */
+    m->front_fd = -1;
+    engine_relay_stdin_stop(&m->io);
+    detached_cb(&m->io, m);
 }
 
 static int
@@ -1905,7 +1924,9 @@ monitor_front_child(struct monitor *m, int fd)
     if (monitor_begin(m, &err) < 0)
         goto fail;
     monitor_announce(m);
-    (void) !write(fd, &msg, 1); /* it runs */
+    (void) !send(fd, &msg, 1, MSG_NOSIGNAL); /* it runs */
+    if (loop_watch(&m->loop, fd, EPOLLRDHUP, front_lost_cb, m, &err) < 0)
+        pcon_err_clear(&err);
     if (isatty(0) && tcgetattr(0, &m->saved_tio) == 0) {
         struct termios raw = m->saved_tio;
         cfmakeraw(&raw);
@@ -1921,7 +1942,7 @@ fail:
     msg.errnum = err.errnum;
     msg.kind = (int) err.kind;
     snprintf(msg.text, sizeof msg.text, "%s", err.msg ? err.msg : "start failed");
-    (void) !write(fd, &msg, sizeof msg);
+    (void) !send(fd, &msg, sizeof msg, MSG_NOSIGNAL);
     engine_ctr_state_failed(m->st, m->c, failure_code(&err));
     monitor_end(m);
     _exit(1);
@@ -1946,8 +1967,10 @@ start_front(struct monitor *m, bool sig_proxy, int *exit_code, struct pcon_err *
     sigemptyset(&set);
     for (size_t i = 0; i < sizeof monitor_signals / sizeof monitor_signals[0]; i++)
         sigaddset(&set, monitor_signals[i]);
-    if (pipe2(p, O_CLOEXEC) < 0)
-        return pcon_fail(err, errno, "create pipe");
+    /* a socket, not a pipe: the monitor learns of our end (EPOLLRDHUP) and
+     * tells us without SIGPIPE when we are gone */
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
+        return pcon_fail(err, errno, "create socket pair");
     /* blocked before the fork: none is lost, the monitor's loop takes them */
     if (sigprocmask(SIG_BLOCK, &set, &old) < 0 || (sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0) {
         r = pcon_fail(err, errno, "watch signals");

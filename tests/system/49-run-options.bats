@@ -319,3 +319,23 @@ from-dir"
     [[ "$output" == *"exit=4" ]]
     pcon rm -f -t 0 xdk >/dev/null
 }
+
+@test "run -it whose command is killed: the monitor lets go of the terminal (what is typed after is not the container's); the container runs on" {
+    python3 - "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" run -it --name k9 $IMAGE sh <<'PY'
+import os, pty, signal, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+time.sleep(1.5)
+os.kill(pid, signal.SIGKILL)
+os.waitpid(pid, 0)
+time.sleep(0.5)
+os.write(fd, b"echo typed-after-$((1+2))\n")
+time.sleep(1)
+PY
+    run pcon inspect --format '{{.State.Status}}' k9
+    assert_output running
+    run pcon logs k9
+    [[ "$output" != *typed-after-3* ]]
+    pcon rm -f -t 0 k9 >/dev/null
+}
