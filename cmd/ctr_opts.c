@@ -599,7 +599,8 @@ cmd_create_opt(struct create_args *a, int id, const char *arg, struct pcon_err *
         bool interval = id == CO_HEALTH_INTERVAL;
         if (!(interval && strcmp(arg, "disable") == 0) && time_parse_duration(arg) < 0)
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid duration \"%s\"", arg);
-        if (id == CO_HEALTH_TIMEOUT && time_parse_duration(arg) < 1000000000LL)
+        /* (podman's words; what it refuses is a timeout of none at all) */
+        if (id == CO_HEALTH_TIMEOUT && time_parse_duration(arg) < 1)
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
                                   "healthcheck-timeout must be at least 1 second");
         *(interval                  ? &o->health_interval

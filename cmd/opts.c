@@ -590,7 +590,10 @@ cmd_preserve_fds_check(const char *arg, unsigned *out, struct pcon_err *err)
     unsigned long n = strtoul(arg, &end, 10);
 
     if (*arg < '0' || *arg > '9' || *end != '\0' || n > 1024)
-        return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid --preserve-fds \"%s\"", arg);
+        return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
+                              "invalid argument \"%s\" for \"--preserve-fds\" flag: "
+                              "strconv.ParseUint: parsing \"%s\": invalid syntax",
+                              arg, arg);
     for (unsigned long i = 0; i < n; i++)
         if (fcntl(3 + (int) i, F_GETFD) < 0)
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0,

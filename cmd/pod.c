@@ -316,11 +316,14 @@ pod_create_cmdline(struct cmd_ctx *ctx, int argc, char **argv, struct pod *out)
             break;
         case CO_PID:
         case CO_UTS:
-            /* the infra's; a member joins it only with --share pid (uts) */
-            if (strcmp(arg, "host") != 0 && strcmp(arg, "private") != 0)
+            /* the infra's; a member joins it only with --share pid (uts);
+             * the infra may join another container's pid namespace */
+            if (strcmp(arg, "host") != 0 && strcmp(arg, "private") != 0
+                && !(opt == CO_PID && strncmp(arg, "container:", 10) == 0 && arg[10]))
                 r = pcon_fail_kind(&err, PCON_ERR_USAGE, 0,
-                                   "invalid pod %s namespace mode \"%s\": host or private",
-                                   opt == CO_PID ? "PID" : "UTS", arg);
+                                   "invalid pod %s namespace mode \"%s\": host, private%s",
+                                   opt == CO_PID ? "PID" : "UTS", arg,
+                                   opt == CO_PID ? " or container:NAME" : "");
             else
                 r = cmd_create_opt(&a, opt, arg, &err);
             break;

@@ -158,9 +158,7 @@ engine_detach_keys_parse(const char *spec, unsigned char out[32], size_t *n, str
             c = (unsigned char) (k[5] >= 'a' && k[5] <= 'z' ? k[5] - 'a' + 1 : k[5] - '@');
         else
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0,
-                                  "invalid detach keys \"%s\": %s is not a key (a character or "
-                                  "ctrl-KEY)",
-                                  spec, k);
+                                  "invalid detach keys: Unknown character: '%s'", k);
         if (*n >= 32)
             return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid detach keys \"%s\": too long",
                                   spec);

@@ -724,6 +724,13 @@ JSON
     assert_output 1
     run pcon pod inspect --format '{{.InfraConfig.pid_ns}}' hpid
     assert_output host
+    # --pid container:NAME: the infra in that container's, and a sharing member too
+    pcon run -d --name pidsrc $IMAGE sleep 1000 >/dev/null
+    pcon pod create --name cpid --pid container:pidsrc --share +pid >/dev/null
+    run pcon run --rm --pod cpid $IMAGE ps -o pid,args
+    assert_output_contains "    1 sleep 1000"
+    pcon pod rm -f -t 0 cpid >/dev/null
+    pcon rm -f -t 0 pidsrc >/dev/null
     # refused: one line each, nothing made
     run -125 --separate-stderr pcon pod create --uts host --hostname h
     [ "$stderr" = "Error: invalid config provided: cannot set hostname when running in the host UTS namespace: invalid configuration" ]
