@@ -25,26 +25,45 @@ static const struct cmd_opt rm_opts[] = {
     { 0 },
 };
 
-/* a container others --require stays (podman's words), -f or not */
+struct rm_args {
+    bool force, all, volumes, depend;
+    /* more than one to remove: every container listed once (not once for
+     * each removal), and those this command removed since */
+    struct container *v;
+    size_t n;
+    bool listed;
+    char **removed;
+};
+
+/* a container others --require stays (podman's words), -f or not; and
+ * (with the command's own list) one whose namespaces others join */
 static int
-dependents_refuse(struct cmd_ctx *ctx, const struct container *c, struct pcon_err *err)
+dependents_refuse(struct cmd_ctx *ctx, struct rm_args *a, const struct container *c,
+                  bool *joins_checked, struct pcon_err *err)
 {
     cleanup_free char *ids = NULL;
-    struct container *v = NULL;
-    size_t n = 0;
+    struct container *v = a->v;
+    size_t n = a->n;
 
-    if (engine_ctr_list(&ctx->st, &v, &n, NULL) < 0)
+    *joins_checked = false;
+    if (!a->listed && engine_ctr_list(&ctx->st, &v, &n, NULL) < 0)
         return 0;
     for (size_t i = 0; i < n; i++)
-        if (strv_contains(v[i].cfg.requires, c->cfg.id))
+        if (strv_contains(v[i].cfg.requires, c->cfg.id) && !strv_contains(a->removed, v[i].cfg.id))
             xappendf(&ids, "%s%s", ids ? "," : "", v[i].cfg.id);
-    engine_ctr_list_free(v, n);
-    if (ids == NULL)
-        return 0;
-    return pcon_fail(err, 0,
-                     "container %s has dependent containers which must be removed before it: %s:"
-                     " container already exists",
-                     c->cfg.id, ids);
+    if (!a->listed)
+        engine_ctr_list_free(v, n);
+    if (ids)
+        return pcon_fail(err, 0,
+                         "container %s has dependent containers which must be removed before it:"
+                         " %s: container already exists",
+                         c->cfg.id, ids);
+    if (a->listed) {
+        cleanup_strv char **deps = engine_ctr_dependents_in(v, n, c, true, false, a->removed);
+        *joins_checked = true;
+        return engine_ctr_dependents_error(c, deps, err);
+    }
+    return 0;
 }
 
 static int rm_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
@@ -52,22 +71,26 @@ static int rm_one(struct cmd_ctx *ctx, struct container *c, const char *name, vo
 
 /* --depend: those that depend on c, each (and theirs) removed first */
 static int
-rm_dependents(struct cmd_ctx *ctx, const struct container *c, const bool *flags, int depth,
+rm_dependents(struct cmd_ctx *ctx, struct rm_args *a, const struct container *c, int depth,
               struct pcon_err *err)
 {
-    cleanup_strv char **deps = engine_ctr_dependents(&ctx->st, c, true);
+    cleanup_strv char **deps = a->listed
+                                   ? engine_ctr_dependents_in(a->v, a->n, c, true, true, a->removed)
+                                   : engine_ctr_dependents(&ctx->st, c, true);
 
     if (depth > 64)
         return pcon_fail(err, ELOOP, "container %s: dependencies too deep", c->cfg.name);
     for (size_t i = 0; deps && deps[i]; i++) {
+        struct rm_args sub = *a;
         struct container d;
         int r;
         if (engine_ctr_load(&ctx->st, deps[i], &d, NULL) < 0)
             continue; /* gone meanwhile */
-        r = rm_dependents(ctx, &d, flags, depth + 1, err);
+        r = rm_dependents(ctx, a, &d, depth + 1, err);
+        sub.depend = false;
         if (r == 0)
-            r = rm_one(ctx, &d, d.cfg.id, (void *) (bool[]){ flags[0], flags[1], flags[2], false },
-                       err);
+            r = rm_one(ctx, &d, d.cfg.id, &sub, err);
+        a->removed = sub.removed;
         engine_ctr_free(&d);
         if (r < 0)
             return -1;
@@ -79,26 +102,44 @@ static int
 rm_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaque,
        struct pcon_err *err)
 {
-    const bool *flags = opaque; /* force, all, volumes, depend */
-    bool force = flags[0];
+    struct rm_args *a = opaque;
+    bool joins_checked;
 
-    if (c->cfg.infra && flags[1])
+    if (c->cfg.infra && a->all)
         return 0; /* --all: a pod's infra goes with its pod (pod rm) */
     if (c->cfg.infra)
         return pcon_fail(err, 0,
                          "container %s is the infra container of pod %s and cannot be removed"
                          " without removing the pod",
                          c->cfg.id, c->cfg.pod);
-    if (flags[3] && rm_dependents(ctx, c, flags, 0, err) < 0)
+    if (a->depend && rm_dependents(ctx, a, c, 0, err) < 0)
         return -1;
-    if (dependents_refuse(ctx, c, err) < 0)
+    if (dependents_refuse(ctx, a, c, &joins_checked, err) < 0)
         return -1;
-    if (engine_ctr_remove(&ctx->st, c, force, err) < 0)
+    if (engine_ctr_remove_checked(&ctx->st, c, a->force, joins_checked, err) < 0)
         return -1;
-    if (flags[2])
+    strv_push(&a->removed, c->cfg.id);
+    if (a->volumes)
         engine_ctr_volumes_release(&ctx->st, &c->cfg);
     printf("%s\n", name);
     return 0;
+}
+
+/* each of names removed; more than one: the containers listed once */
+static int
+rm_each(struct cmd_ctx *ctx, char **names, bool all, bool quiet_missing, struct rm_args *a)
+{
+    cleanup_err struct pcon_err err = { 0 };
+    int code;
+
+    if ((all || strv_len(names) > 1) && cmd_store_open(ctx, &err) == 0
+        && engine_ctr_list(&ctx->st, &a->v, &a->n, NULL) == 0)
+        a->listed = true;
+    code = cmd_each_container(ctx, names, all, quiet_missing, 1, rm_one, a);
+    if (a->listed)
+        engine_ctr_list_free(a->v, a->n);
+    strv_free(a->removed);
+    return code;
 }
 
 static int
@@ -150,16 +191,16 @@ cmd_rm(struct cmd_ctx *ctx, int argc, char **argv)
         cleanup_err struct pcon_err err = { 0 };
         if (cmd_ctr_filter_ids(ctx, filters, &names, &err) < 0)
             return cmd_report(&err);
-        return names ? cmd_each_container(ctx, names, false, true, 1, rm_one,
-                                          (bool[]){ force, false, volumes, depend })
+        return names ? rm_each(ctx, names, false, true,
+                               &(struct rm_args){ force, false, volumes, depend, 0 })
                      : 0;
     }
     code = cmd_names_collect(&cmd_rm_def, cidfiles, ignore, all, argc, argv, &names);
     if (code >= 0)
         return code;
     /* a missing container: exit 1, silent with --force or --ignore */
-    return cmd_each_container(ctx, names, all, ignore || force, 1, rm_one,
-                              (bool[]){ force, all, volumes, depend });
+    return rm_each(ctx, names, all, ignore || force,
+                   &(struct rm_args){ force, all, volumes, depend, 0 });
 }
 
 const struct cmd_def cmd_rm_def = {

@@ -532,9 +532,19 @@ int engine_ctr_pause(struct store *st, struct container *c, bool pause, struct p
 int engine_ctr_wait(struct store *st, struct container *c);
 /* removes c; a running container needs force (killed first) */
 int engine_ctr_remove(struct store *st, struct container *c, bool force, struct pcon_err *err);
+/* the same; deps_checked: the caller found no container joining c's
+ * namespaces (engine_ctr_dependents_in over a list of its own: rm of many) */
+int engine_ctr_remove_checked(struct store *st, struct container *c, bool force, bool deps_checked,
+                              struct pcon_err *err);
 /* the ids of the containers that join c's namespaces (with requires, also
  * those that --require it), sorted; NULL: none */
 char **engine_ctr_dependents(struct store *st, const struct container *c, bool requires);
+/* the same over the list v (joins: those joining its namespaces; requires:
+ * its --requires dependents), but those in skip */
+char **engine_ctr_dependents_in(const struct container *v, size_t n, const struct container *c,
+                                bool joins, bool requires, char *const *skip);
+/* podman's refusal naming deps (sorted here), or 0 for none */
+int engine_ctr_dependents_error(const struct container *c, char **deps, struct pcon_err *err);
 /* "SIGTERM", "TERM", "15" -> 15 */
 int engine_signal_parse(const char *s, int *out, struct pcon_err *err);
 

@@ -252,6 +252,28 @@ engine_ctr_wait(struct store *st, struct container *c)
 }
 
 char **
+engine_ctr_dependents_in(const struct container *v, size_t n, const struct container *c, bool joins,
+                         bool requires, char *const *skip)
+{
+    char **deps = NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct ctr_config *o = &v[i].cfg;
+        char *const joined[] = { o->pid_ns, o->ipc_ns, o->uts_ns };
+        bool dep = joins && o->net.mode == NETNS_JOIN_CTR && strcmp(o->net.target, c->cfg.id) == 0;
+        for (size_t k = 0; joins && k < 3; k++)
+            dep |= joined[k] && strncmp(joined[k], "container:", 10) == 0
+                   && strcmp(joined[k] + 10, c->cfg.id) == 0;
+        dep |= requires && strv_contains(o->requires, c->cfg.id);
+        if (dep && strcmp(o->id, c->cfg.id) != 0 && !strv_contains(skip, o->id))
+            strv_push(&deps, o->id);
+    }
+    if (deps)
+        strv_sort(deps);
+    return deps;
+}
+
+char **
 engine_ctr_dependents(struct store *st, const struct container *c, bool requires)
 {
     struct container *v = NULL;
@@ -260,29 +282,14 @@ engine_ctr_dependents(struct store *st, const struct container *c, bool requires
 
     if (engine_ctr_list(st, &v, &n, NULL) < 0)
         return NULL;
-    for (size_t i = 0; i < n; i++) {
-        const struct ctr_config *o = &v[i].cfg;
-        char *const joined[] = { o->pid_ns, o->ipc_ns, o->uts_ns };
-        bool dep = o->net.mode == NETNS_JOIN_CTR && strcmp(o->net.target, c->cfg.id) == 0;
-        for (size_t k = 0; k < 3; k++)
-            dep |= joined[k] && strncmp(joined[k], "container:", 10) == 0
-                   && strcmp(joined[k] + 10, c->cfg.id) == 0;
-        dep |= requires && strv_contains(o->requires, c->cfg.id);
-        if (dep && strcmp(o->id, c->cfg.id) != 0)
-            strv_push(&deps, o->id);
-    }
+    deps = engine_ctr_dependents_in(v, n, c, true, requires, NULL);
     engine_ctr_list_free(v, n);
-    if (deps)
-        strv_sort(deps);
     return deps;
 }
 
-/* podman's refusal to remove a container whose network others join,
- * forced or not: they go first (their ids sorted, as podman lists them) */
-static int
-dependents_check(struct store *st, const struct container *c, struct pcon_err *err)
+int
+engine_ctr_dependents_error(const struct container *c, char **deps, struct pcon_err *err)
 {
-    cleanup_strv char **deps = engine_ctr_dependents(st, c, false);
     cleanup_free char *list = NULL;
 
     if (deps == NULL)
@@ -295,8 +302,31 @@ dependents_check(struct store *st, const struct container *c, struct pcon_err *e
                      c->cfg.id, list);
 }
 
+/* podman's refusal to remove a container whose network others join,
+ * forced or not: they go first (their ids sorted, as podman lists them) */
+static int
+dependents_check(struct store *st, const struct container *c, struct pcon_err *err)
+{
+    struct container *v = NULL;
+    size_t n = 0;
+    cleanup_strv char **deps = NULL;
+
+    if (engine_ctr_list(st, &v, &n, NULL) < 0)
+        return 0;
+    deps = engine_ctr_dependents_in(v, n, c, true, false, NULL);
+    engine_ctr_list_free(v, n);
+    return engine_ctr_dependents_error(c, deps, err);
+}
+
 int
 engine_ctr_remove(struct store *st, struct container *c, bool force, struct pcon_err *err)
+{
+    return engine_ctr_remove_checked(st, c, force, false, err);
+}
+
+int
+engine_ctr_remove_checked(struct store *st, struct container *c, bool force, bool deps_checked,
+                          struct pcon_err *err)
 {
     cleanup_close int lock = -1;
 
@@ -307,7 +337,7 @@ engine_ctr_remove(struct store *st, struct container *c, bool force, struct pcon
                               " containers cannot be removed without force: container state"
                               " improper",
                               c->cfg.id, engine_ctr_status_name(c->state.status));
-    if (dependents_check(st, c, err) < 0)
+    if (!deps_checked && dependents_check(st, c, err) < 0)
         return -1;
     if (engine_ctr_is_active(c)) {
         cleanup_close int pfd = -1;
