@@ -295,9 +295,11 @@ static int
 config_parse(const char *text, struct ctr_config *g, struct pcon_err *err)
 {
     cleanup_yajl_val yajl_val root = json_parse(text, err);
+    cleanup_json_index struct json_index ix;
     const char *id, *name, *s;
     int64_t v;
 
+    json_index_begin(&ix, root);
     if (root == NULL)
         return -1;
     if (json_need_str(root, "id", &id, err) < 0 || !hex64_valid(id)

@@ -55,11 +55,65 @@ json_parse(const char *text, struct pcon_err *err)
     return v;
 }
 
+static __thread struct json_index *json_indexes; /* the innermost first */
+
+static uint32_t
+key_hash(const char *k)
+{
+    uint32_t h = 2166136261u;
+
+    for (; *k; k++)
+        h = (h ^ (unsigned char) *k) * 16777619u;
+    return h;
+}
+
+void
+json_index_begin(struct json_index *ix, yajl_val obj)
+{
+    size_t mask = sizeof ix->slot / sizeof ix->slot[0] - 1;
+
+    memset(ix->slot, 0, sizeof ix->slot);
+    ix->obj = NULL;
+    ix->prev = json_indexes;
+    json_indexes = ix;
+    /* (a half-full table at most: probes stay short) */
+    if (obj == NULL || !YAJL_IS_OBJECT(obj) || obj->u.object.len > mask / 2)
+        return;
+    for (size_t i = 0; i < obj->u.object.len; i++) {
+        const char *k = obj->u.object.keys[i];
+        size_t h = key_hash(k) & mask;
+        bool again = false; /* a name repeated: the first is the one, as a scan finds */
+        while (ix->slot[h] && !again) {
+            again = strcmp(obj->u.object.keys[ix->slot[h] - 1], k) == 0;
+            h = again ? h : (h + 1) & mask;
+        }
+        if (!again)
+            ix->slot[h] = (uint16_t) (i + 1);
+    }
+    ix->obj = obj;
+}
+
+void
+json_index_end(struct json_index *ix)
+{
+    if (json_indexes == ix)
+        json_indexes = ix->prev;
+}
+
 yajl_val
 json_get(yajl_val obj, const char *key)
 {
     if (obj == NULL || !YAJL_IS_OBJECT(obj))
         return NULL;
+    for (struct json_index *ix = json_indexes; ix; ix = ix->prev) {
+        size_t mask = sizeof ix->slot / sizeof ix->slot[0] - 1, h;
+        if (ix->obj != obj)
+            continue;
+        for (h = key_hash(key) & mask; ix->slot[h]; h = (h + 1) & mask)
+            if (strcmp(obj->u.object.keys[ix->slot[h] - 1], key) == 0)
+                return obj->u.object.values[ix->slot[h] - 1];
+        return NULL;
+    }
     for (size_t i = 0; i < obj->u.object.len; i++)
         if (strcmp(obj->u.object.keys[i], key) == 0)
             return obj->u.object.values[i];

@@ -18,6 +18,18 @@ yajl_val json_parse(const char *text, struct pcon_err *err);
 
 /* Lookups of one key in an object; NULL when absent or of another type. */
 yajl_val json_get(yajl_val obj, const char *key);
+/* An index of one object's keys for the many json_get calls on it of a
+ * record read field by field (most of them for keys it lacks, each a scan
+ * of all): from json_index_begin to its end, json_get on that object
+ * hashes. obj must outlive the index; the cleanup ends it. */
+struct json_index {
+    yajl_val obj;
+    struct json_index *prev;
+    uint16_t slot[512]; /* a key's index + 1; 0: empty */
+};
+void json_index_begin(struct json_index *ix, yajl_val obj);
+void json_index_end(struct json_index *ix);
+#define cleanup_json_index __attribute__((cleanup(json_index_end)))
 const char *json_get_str(yajl_val obj, const char *key);
 yajl_val json_get_obj(yajl_val obj, const char *key);
 yajl_val json_get_arr(yajl_val obj, const char *key);
