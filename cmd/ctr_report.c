@@ -526,6 +526,38 @@ cmd_ctr_published_all(const struct ctr_config *g)
     return false;
 }
 
+yajl_gen_status
+cmd_ctr_report_devices(yajl_gen g, const char *key, char **list, const char *what, bool omit_empty)
+{
+    bool open = false;
+
+    for (size_t i = 0; list && list[i]; i++) {
+        char w[8] = "", path[4096], dev[32];
+        long long v;
+        if (what ? sscanf(list[i], "%7s %4095s %31s %lld", w, path, dev, &v) != 4
+                       || strcmp(w, what) != 0
+                 : sscanf(list[i], "%4095s %31s %lld", path, dev, &v) != 3)
+            continue;
+        if (!open) {
+            JG(json_gen_str(g, key));
+            JG(yajl_gen_array_open(g));
+            open = true;
+        }
+        JG(yajl_gen_map_open(g));
+        JG(json_gen_kv_str(g, "Path", path));
+        JG(json_gen_kv_int(g, what ? "Rate" : "Weight", v));
+        JG(yajl_gen_map_close(g));
+    }
+    if (!open && !omit_empty) {
+        JG(json_gen_str(g, key));
+        JG(yajl_gen_array_open(g));
+        open = true;
+    }
+    return open ? yajl_gen_array_close(g) : yajl_gen_status_ok;
+fail:
+    return yajl_gen_in_error_state;
+}
+
 /* Config: what the process was asked to be */
 static yajl_gen_status
 inspect_config(yajl_gen g, const struct ctr_config *cf)
@@ -729,41 +761,11 @@ inspect_host_config(yajl_gen g, struct store *st, const struct ctr_config *cf)
         JG(json_gen_kv_int(g, "CpuRealtimeRuntime", l->cpu_rt_runtime));
         JG(json_gen_kv_str(g, "CgroupParent", cf->cgroup_parent ? cf->cgroup_parent : ""));
         /* podman's throttle lists: {"Path", "Rate"} each; weights {"Path", "Weight"} */
-        {
-            static const char *const keys[] = { "BlkioDeviceReadBps",   "rbps",
-                                                "BlkioDeviceWriteBps",  "wbps",
-                                                "BlkioDeviceReadIOps",  "riops",
-                                                "BlkioDeviceWriteIOps", "wiops" };
-            for (size_t k = 0; k < 8; k += 2) {
-                JG(json_gen_str(g, keys[k]));
-                JG(yajl_gen_array_open(g));
-                for (size_t i = 0; l->io_max && l->io_max[i]; i++) {
-                    char what[8], path[4096], dev[32];
-                    long long v;
-                    if (sscanf(l->io_max[i], "%7s %4095s %31s %lld", what, path, dev, &v) != 4
-                        || strcmp(what, keys[k + 1]) != 0)
-                        continue;
-                    JG(yajl_gen_map_open(g));
-                    JG(json_gen_kv_str(g, "Path", path));
-                    JG(json_gen_kv_int(g, "Rate", v));
-                    JG(yajl_gen_map_close(g));
-                }
-                JG(yajl_gen_array_close(g));
-            }
-            JG(json_gen_str(g, "BlkioWeightDevice"));
-            JG(yajl_gen_array_open(g));
-            for (size_t i = 0; l->io_weights && l->io_weights[i]; i++) {
-                char path[4096], dev[32];
-                long long w;
-                if (sscanf(l->io_weights[i], "%4095s %31s %lld", path, dev, &w) != 3)
-                    continue;
-                JG(yajl_gen_map_open(g));
-                JG(json_gen_kv_str(g, "Path", path));
-                JG(json_gen_kv_int(g, "Weight", w));
-                JG(yajl_gen_map_close(g));
-            }
-            JG(yajl_gen_array_close(g));
-        }
+        JG(cmd_ctr_report_devices(g, "BlkioDeviceReadBps", l->io_max, "rbps", false));
+        JG(cmd_ctr_report_devices(g, "BlkioDeviceWriteBps", l->io_max, "wbps", false));
+        JG(cmd_ctr_report_devices(g, "BlkioDeviceReadIOps", l->io_max, "riops", false));
+        JG(cmd_ctr_report_devices(g, "BlkioDeviceWriteIOps", l->io_max, "wiops", false));
+        JG(cmd_ctr_report_devices(g, "BlkioWeightDevice", l->io_weights, NULL, false));
     }
     JG(json_gen_kv_str(g, "UsernsMode", userns_mode));
     JG(json_gen_str(g, "IDMappings"));

@@ -16,6 +16,11 @@ char *cmd_ctr_report_ps(struct store *st, const struct container *c, const char 
                         bool template, bool no_trunc, bool size);
 /* {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}, the published ports */
 yajl_gen_status cmd_ctr_report_ports(yajl_gen g, const struct ctr_config *cf);
+/* podman's device lists from limits' io_max ("rbps PATH MAJ:MIN N", those
+ * of kind what) or, what NULL, io_weights ("PATH MAJ:MIN W"): key and
+ * [{"Path", "Rate"|"Weight"}...]; omit_empty: no key for none */
+yajl_gen_status cmd_ctr_report_devices(yajl_gen g, const char *key, char **list, const char *what,
+                                       bool omit_empty);
 /* podman's own annotations of a container: KEY=VALUE, its TTY, --rm,
  * --init, --privileged, -P (inspect's, and kube generate's per container) */
 char **cmd_ctr_podman_annotations(const struct ctr_config *g);

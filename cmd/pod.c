@@ -710,35 +710,6 @@ fail:
     return yajl_gen_in_error_state;
 }
 
-/* podman's device lists of the pod's: {"Path", "Rate"} (or "Weight") each,
- * from io_max ("rbps PATH MAJ:MIN N") or io_weights ("PATH MAJ:MIN W") */
-static yajl_gen_status
-pod_devices_gen(yajl_gen g, const char *key, char **list, const char *what)
-{
-    bool open = false;
-
-    for (size_t i = 0; list && list[i]; i++) {
-        char w[8] = "", path[4096], dev[32];
-        long long v;
-        if (what ? sscanf(list[i], "%7s %4095s %31s %lld", w, path, dev, &v) != 4
-                       || strcmp(w, what) != 0
-                 : sscanf(list[i], "%4095s %31s %lld", path, dev, &v) != 3)
-            continue;
-        if (!open) {
-            JG(json_gen_str(g, key));
-            JG(yajl_gen_array_open(g));
-            open = true;
-        }
-        JG(yajl_gen_map_open(g));
-        JG(json_gen_kv_str(g, "Path", path));
-        JG(json_gen_kv_int(g, what ? "Rate" : "Weight", v));
-        JG(yajl_gen_map_close(g));
-    }
-    return open ? yajl_gen_array_close(g) : yajl_gen_status_ok;
-fail:
-    return yajl_gen_in_error_state;
-}
-
 /* the pod's cgroup's limits, podman's names, each only when set */
 static yajl_gen_status
 pod_limits_gen(yajl_gen g, const struct cgroup_limits *l)
@@ -753,15 +724,15 @@ pod_limits_gen(yajl_gen g, const struct cgroup_limits *l)
         JG(json_gen_kv_str(g, "cpuset_cpus", l->cpuset_cpus));
     if (l->cpuset_mems)
         JG(json_gen_kv_str(g, "cpuset_mems", l->cpuset_mems));
-    JG(pod_devices_gen(g, "device_read_bps", l->io_max, "rbps"));
-    JG(pod_devices_gen(g, "device_write_bps", l->io_max, "wbps"));
+    JG(cmd_ctr_report_devices(g, "device_read_bps", l->io_max, "rbps", true));
+    JG(cmd_ctr_report_devices(g, "device_write_bps", l->io_max, "wbps", true));
     if (l->memory)
         JG(json_gen_kv_int(g, "memory_limit", l->memory));
     if (l->memory_swap)
         JG(json_gen_kv_int(g, "memory_swap", l->memory_swap));
     if (l->blkio_weight)
         JG(json_gen_kv_int(g, "blkio_weight", l->blkio_weight));
-    JG(pod_devices_gen(g, "blkio_weight_device", l->io_weights, NULL));
+    JG(cmd_ctr_report_devices(g, "blkio_weight_device", l->io_weights, NULL, true));
     return yajl_gen_status_ok;
 fail:
     return yajl_gen_in_error_state;
