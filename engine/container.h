@@ -332,6 +332,9 @@ struct engine_create_opts {
 };
 
 /* --- records (engine/record.c) --- */
+/* fds 3..3+n-1 the process is given (--preserve-fds, socket activation)
+ * are the caller's: none of the store's may be among them */
+int engine_passed_fds_check(const struct store *st, unsigned n, struct pcon_err *err);
 struct image;
 /* the image the container's root is made of: a --rootfs one's has no layer
  * (storage mounts its directory) */

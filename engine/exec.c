@@ -431,16 +431,8 @@ engine_ctr_exec(struct store *st, struct container *c, const struct engine_exec_
                               " state improper");
     if (o->args == NULL || o->args[0] == NULL)
         return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "exec requires at least one command");
-    /* what is passed must be the caller's own, never the store's */
-    for (int *fd = (int[]){ st->root_dfd, st->run_dfd, st->layers_dfd, st->images_dfd,
-                            st->containers_dfd },
-             i = 0;
-         i < 5; i++)
-        if (fd[i] >= 3 && fd[i] < 3 + (int) o->preserve_fds)
-            return pcon_fail(err, EBADF,
-                             "file descriptor %d is pcon's own: --preserve-fds passes the "
-                             "caller's only",
-                             fd[i]);
+    if (engine_passed_fds_check(st, o->preserve_fds, err) < 0)
+        return -1;
     engine_relay_init(&x.io);
     if (loop_init(&l, err) < 0)
         return -1;

@@ -1222,6 +1222,15 @@ joined_fs_make(void *opaque, struct pcon_err *err)
 }
 
 /* Spawns an init and makes its stdio the relay's (and attach's). */
+/* to the starter on fd (a pipe, or a socket whose end may be gone: no
+ * SIGPIPE, which the init would inherit ignored) */
+static void
+starter_tell(int fd, const void *buf, size_t n)
+{
+    if (send(fd, buf, n, MSG_NOSIGNAL) < 0 && errno == ENOTSOCK)
+        (void) !write(fd, buf, n);
+}
+
 /* what the command in front is told: 'D' detached, 'X' and the code */
 static void
 front_tell(struct monitor *m, char what, int code)
@@ -1232,7 +1241,7 @@ front_tell(struct monitor *m, char what, int code)
         return;
     loop_unwatch(&m->loop, m->front_fd);
     /* (it may be gone: no SIGPIPE, which the init would inherit ignored) */
-    (void) !send(m->front_fd, msg, what == 'X' ? 2 : 1, MSG_NOSIGNAL);
+    starter_tell(m->front_fd, msg, what == 'X' ? 2 : 1);
     close(m->front_fd);
     m->front_fd = -1;
 }
@@ -1764,6 +1773,60 @@ monitor_loop(struct monitor *m)
     }
 }
 
+/* A monitor of its own (run -d, start, a detachable foreground): a
+ * session of its own, which the terminal's closing does not reach, a
+ * subreaper, named pcon-monitor, with nothing of the caller's open but fd
+ * (its way to the starter) and the fds the container is given: a pipe held
+ * here would keep `$(pcon run -d ...)` waiting forever. */
+static int
+monitor_own_session(struct monitor *m, int fd, struct pcon_err *err)
+{
+    int keep[] = { fd,
+                   m->st->root_dfd,
+                   m->st->run_dfd,
+                   m->st->layers_dfd,
+                   m->st->images_dfd,
+                   m->st->containers_dfd };
+
+    if (setsid() < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+        return pcon_fail(err, errno, "detach the monitor");
+    (void) prctl(PR_SET_NAME, "pcon-monitor", 0, 0, 0);
+    if (proc_close_fds_from_except(3 + m->pass_fds, keep, sizeof keep / sizeof keep[0]) < 0)
+        return pcon_fail(err, errno, "close the caller's file descriptors");
+    return 0;
+}
+
+/* the start failed: the starter told why, the record says so, and this
+ * monitor goes */
+__attribute__((noreturn)) static void
+monitor_start_failed(struct monitor *m, int fd, const struct pcon_err *err)
+{
+    struct init_msg msg = { .errnum = err->errnum, .kind = (int) err->kind };
+
+    snprintf(msg.text, sizeof msg.text, "%s", err->msg ? err->msg : "start failed");
+    starter_tell(fd, &msg, sizeof msg); /* the starter reports it */
+    engine_ctr_state_failed(m->st, m->c, failure_code(err));
+    monitor_end(m);
+    _exit(1);
+}
+
+/* the starter's side: the monitor's first word, one byte once the
+ * container runs, else its failure */
+static int
+monitor_ready_wait(int fd, const struct container *c, struct pcon_err *err)
+{
+    struct init_msg msg;
+    ssize_t n = TEMP_FAILURE_RETRY_INT(read(fd, &msg, sizeof msg));
+
+    if (n == 1)
+        return 0;
+    if (n == (ssize_t) sizeof msg) {
+        msg.text[sizeof msg.text - 1] = '\0';
+        return pcon_fail_kind(err, (enum pcon_errkind) msg.kind, msg.errnum, "%s", msg.text);
+    }
+    return pcon_fail(err, 0, "the monitor of %.12s exited before the container started", c->cfg.id);
+}
+
 /* The detached monitor's process. */
 __attribute__((noreturn)) static void
 monitor_detached(struct monitor *m, int ready_fd)
@@ -1773,22 +1836,8 @@ monitor_detached(struct monitor *m, int ready_fd)
     bool passthrough = m->c->cfg.log_driver == LOG_PASSTHROUGH;
     int nullfd;
 
-    /* its own session: the terminal closing does not reach it */
-    if (setsid() < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
-        pcon_fail(&err, errno, "detach the monitor");
+    if (monitor_own_session(m, ready_fd, &err) < 0)
         goto fail;
-    }
-    (void) prctl(PR_SET_NAME, "pcon-monitor", 0, 0, 0);
-    /* nothing of the caller's may stay open: a pipe held here would keep
-     * `$(pcon run -d ...)` waiting forever */
-    {
-        int keep[] = { ready_fd,          m->st->root_dfd,   m->st->run_dfd,
-                       m->st->layers_dfd, m->st->images_dfd, m->st->containers_dfd };
-        if (proc_close_fds_from_except(3 + m->pass_fds, keep, sizeof keep / sizeof keep[0]) < 0) {
-            pcon_fail(&err, errno, "close the caller's file descriptors");
-            goto fail;
-        }
-    }
     nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (nullfd < 0 || dup2(nullfd, 0) < 0
         || (!passthrough && (dup2(nullfd, 1) < 0 || dup2(nullfd, 2) < 0))) {
@@ -1814,23 +1863,14 @@ monitor_detached(struct monitor *m, int ready_fd)
     monitor_end(m);
     _exit(0);
 fail:
-    msg.errnum = err.errnum;
-    msg.kind = (int) err.kind;
-    snprintf(msg.text, sizeof msg.text, "%s", err.msg ? err.msg : "start failed");
-    (void) !write(ready_fd, &msg, sizeof msg); /* the starter reports it */
-    engine_ctr_state_failed(m->st, m->c, failure_code(&err));
-    monitor_end(m);
-    _exit(1);
+    monitor_start_failed(m, ready_fd, &err);
 }
 
 /* run -d, start: a monitor of its own, which says when the container runs */
 static int
 start_detached(struct monitor *m, int *exit_code, struct pcon_err *err)
 {
-    struct container *c = m->c;
-    struct init_msg msg;
-    int p[2];
-    ssize_t n;
+    int p[2], r;
     pid_t pid;
 
     if (pipe2(p, O_CLOEXEC) < 0)
@@ -1847,18 +1887,13 @@ start_detached(struct monitor *m, int *exit_code, struct pcon_err *err)
         monitor_detached(m, p[1]);
     }
     close(p[1]);
-    n = TEMP_FAILURE_RETRY_INT(read(p[0], &msg, sizeof msg));
+    r = monitor_ready_wait(p[0], m->c, err);
     close(p[0]);
-    if (n == 1) {
-        *exit_code = 0;
-        engine_ctr_state_reload(m->st, c);
-        return 0;
-    }
-    if (n == (ssize_t) sizeof msg) {
-        msg.text[sizeof msg.text - 1] = '\0';
-        return pcon_fail_kind(err, (enum pcon_errkind) msg.kind, msg.errnum, "%s", msg.text);
-    }
-    return pcon_fail(err, 0, "the monitor of %.12s exited before the container started", c->cfg.id);
+    if (r < 0)
+        return -1;
+    *exit_code = 0;
+    engine_ctr_state_reload(m->st, m->c);
+    return 0;
 }
 
 /* the foreground: this process is the monitor; the log needs pipes, a
@@ -1900,31 +1935,13 @@ __attribute__((noreturn)) static void
 monitor_front_child(struct monitor *m, int fd)
 {
     struct pcon_err err = { 0 };
-    struct init_msg msg = { .kind = 0 };
     int code;
 
     m->front_fd = fd;
-    if (setsid() < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
-        pcon_fail(&err, errno, "detach the monitor");
-        goto fail;
-    }
-    (void) prctl(PR_SET_NAME, "pcon-monitor", 0, 0, 0);
-    {
-        int keep[] = { fd,
-                       m->st->root_dfd,
-                       m->st->run_dfd,
-                       m->st->layers_dfd,
-                       m->st->images_dfd,
-                       m->st->containers_dfd };
-        if (proc_close_fds_from_except(3 + m->pass_fds, keep, sizeof keep / sizeof keep[0]) < 0) {
-            pcon_fail(&err, errno, "close the caller's file descriptors");
-            goto fail;
-        }
-    }
-    if (monitor_begin(m, &err) < 0)
-        goto fail;
+    if (monitor_own_session(m, fd, &err) < 0 || monitor_begin(m, &err) < 0)
+        monitor_start_failed(m, fd, &err);
     monitor_announce(m);
-    (void) !send(fd, &msg, 1, MSG_NOSIGNAL); /* it runs */
+    starter_tell(fd, "", 1); /* it runs */
     if (loop_watch(&m->loop, fd, EPOLLRDHUP, front_lost_cb, m, &err) < 0)
         pcon_err_clear(&err);
     if (isatty(0) && tcgetattr(0, &m->saved_tio) == 0) {
@@ -1938,14 +1955,6 @@ monitor_front_child(struct monitor *m, int fd)
     monitor_end(m);
     front_tell(m, 'X', code);
     _exit(0);
-fail:
-    msg.errnum = err.errnum;
-    msg.kind = (int) err.kind;
-    snprintf(msg.text, sizeof msg.text, "%s", err.msg ? err.msg : "start failed");
-    (void) !send(fd, &msg, sizeof msg, MSG_NOSIGNAL);
-    engine_ctr_state_failed(m->st, m->c, failure_code(&err));
-    monitor_end(m);
-    _exit(1);
 }
 
 static int
@@ -1953,7 +1962,6 @@ start_front(struct monitor *m, bool sig_proxy, int *exit_code, struct pcon_err *
 {
     struct termios saved;
     bool have_tio = isatty(0) && tcgetattr(0, &saved) == 0;
-    struct init_msg msg;
     sigset_t set, old;
     cleanup_close int sfd = -1;
     int p[2], r = 0;
@@ -1990,15 +1998,8 @@ start_front(struct monitor *m, bool sig_proxy, int *exit_code, struct pcon_err *
     }
     close(p[1]);
     p[1] = -1;
-    n = TEMP_FAILURE_RETRY_INT(read(p[0], &msg, sizeof msg));
-    if (n != 1) {
-        if (n == (ssize_t) sizeof msg) {
-            msg.text[sizeof msg.text - 1] = '\0';
-            r = pcon_fail_kind(err, (enum pcon_errkind) msg.kind, msg.errnum, "%s", msg.text);
-        } else {
-            r = pcon_fail(err, 0, "the monitor of %.12s exited before the container started",
-                          m->c->cfg.id);
-        }
+    if (monitor_ready_wait(p[0], m->c, err) < 0) {
+        r = -1;
         (void) proc_wait_exit(pid, NULL);
         goto out;
     }
@@ -2140,16 +2141,8 @@ engine_monitor_start(struct store *st, struct container *c, const struct engine_
         return -1;
     m.listen_fds = c->cfg.infra ? 0 : listen_fds_inherited();
     m.pass_fds = m.listen_fds > so->preserve_fds ? m.listen_fds : so->preserve_fds;
-    /* what is passed must be the caller's own, never the store's */
-    for (int *fd = (int[]){ st->root_dfd, st->run_dfd, st->layers_dfd, st->images_dfd,
-                            st->containers_dfd },
-             i = 0;
-         i < 5; i++)
-        if (fd[i] >= 3 && fd[i] < 3 + (int) m.pass_fds)
-            return pcon_fail(err, EBADF,
-                             "file descriptor %d is pcon's own: --preserve-fds passes the "
-                             "caller's only",
-                             fd[i]);
+    if (engine_passed_fds_check(st, m.pass_fds, err) < 0)
+        return -1;
     m.timeout.cb = timeout_cb;
     m.timeout.opaque = &m;
     m.health.cb = health_cb;

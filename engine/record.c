@@ -1005,6 +1005,20 @@ engine_ctr_volumes_release(struct store *st, const struct ctr_config *g)
 }
 
 int
+engine_passed_fds_check(const struct store *st, unsigned n, struct pcon_err *err)
+{
+    int fds[] = { st->root_dfd, st->run_dfd, st->layers_dfd, st->images_dfd, st->containers_dfd };
+
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+        if (fds[i] >= 3 && fds[i] < 3 + (int) n)
+            return pcon_fail(err, EBADF,
+                             "file descriptor %d is pcon's own: --preserve-fds passes the "
+                             "caller's only",
+                             fds[i]);
+    return 0;
+}
+
+int
 engine_ctr_image(struct store *st, const struct ctr_config *g, struct image *out,
                  struct pcon_err *err)
 {
