@@ -19,6 +19,7 @@
 #include "caps.h"
 #include "container.h"
 #include "seccomp.h"
+#include "seccomp_bpf.h"
 
 #define SECCOMP_MAX_ARGS 6
 
@@ -292,12 +293,12 @@ arches_add(scmp_filter_ctx ctx, yajl_val root, struct pcon_err *err)
 int
 engine_seccomp_compile(const char *profile, uint64_t caps, int fd, struct pcon_err *err)
 {
-    return engine_seccomp_compile_opt(profile, caps, 2, fd, err);
+    return engine_seccomp_compile_opt(profile, caps, 3, fd, err);
 }
 
-int
-engine_seccomp_compile_opt(const char *profile, uint64_t caps, int optimize, int fd,
-                           struct pcon_err *err)
+/* libseccomp's program (optimize 1 or 2) written to fd */
+static int
+compile_libseccomp(const char *profile, uint64_t caps, int optimize, int fd, struct pcon_err *err)
 {
     cleanup_yajl_val yajl_val root = json_parse(profile, err);
     yajl_val rules;
@@ -346,9 +347,10 @@ out:
     return r < 0 ? -1 : 0;
 }
 
-/* the program from a compilation into a memfd */
+/* libseccomp's program (optimize 1 or 2) in memory */
 static void *
-compile_to_memory(const char *profile, uint64_t caps, size_t *len, struct pcon_err *err)
+compile_to_memory(const char *profile, uint64_t caps, int optimize, size_t *len,
+                  struct pcon_err *err)
 {
     cleanup_close int fd = memfd_create("pcon-seccomp", MFD_CLOEXEC);
     struct stat sb;
@@ -356,7 +358,7 @@ compile_to_memory(const char *profile, uint64_t caps, size_t *len, struct pcon_e
 
     if (fd < 0)
         return pcon_fail(err, errno, "create a memory file"), NULL;
-    if (engine_seccomp_compile(profile, caps, fd, err) < 0)
+    if (compile_libseccomp(profile, caps, optimize, fd, err) < 0)
         return NULL;
     if (fstat(fd, &sb) < 0 || sb.st_size <= 0 || sb.st_size % 8 != 0)
         return pcon_fail(err, errno ? errno : EINVAL, "read the seccomp filter"), NULL;
@@ -367,6 +369,44 @@ compile_to_memory(const char *profile, uint64_t caps, size_t *len, struct pcon_e
     }
     *len = (size_t) sb.st_size;
     return buf;
+}
+
+/* the program at an optimization level (engine_seccomp_compile_opt's) */
+static void *
+program_make(const char *profile, uint64_t caps, int optimize, size_t *len, struct pcon_err *err)
+{
+    void *tree = compile_to_memory(profile, caps, optimize < 3 ? optimize : 2, len, err);
+    struct sock_filter *small;
+    size_t n;
+
+    if (tree == NULL || optimize < 3)
+        return tree;
+    /* libseccomp's tree with its dispatch as runs of syscall numbers; the
+     * tree itself when that is no shorter (a profile of a few rules) or its
+     * dispatch is not one that can be followed */
+    if (engine_seccomp_bpf_shrink(tree, *len / sizeof *small, &small, &n) < 0)
+        return tree;
+    if (n >= *len / sizeof *small) {
+        free(small);
+        return tree;
+    }
+    free(tree);
+    *len = n * sizeof *small;
+    return small;
+}
+
+int
+engine_seccomp_compile_opt(const char *profile, uint64_t caps, int optimize, int fd,
+                           struct pcon_err *err)
+{
+    size_t len;
+    cleanup_free void *prog = program_make(profile, caps, optimize, &len, err);
+
+    if (prog == NULL)
+        return -1;
+    if (fs_write_all(fd, prog, len) < 0)
+        return pcon_fail(err, errno, "write the seccomp filter");
+    return 0;
 }
 
 int
@@ -385,7 +425,7 @@ engine_seccomp_program(struct store *st, const char *profile, uint64_t caps, voi
     }
     /* the program depends on the profile, the capabilities and the machine */
     d = digest_new();
-    key = xasprintf("%016llx %s tree\n", (unsigned long long) caps, native_arch());
+    key = xasprintf("%016llx %s runs\n", (unsigned long long) caps, native_arch());
     digest_update(d, key, strlen(key));
     digest_update(d, profile, strlen(profile));
     digest_final(d, digest);
@@ -396,7 +436,7 @@ engine_seccomp_program(struct store *st, const char *profile, uint64_t caps, voi
         *len = n;
         return 0;
     }
-    *prog = compile_to_memory(profile, caps, len, err);
+    *prog = program_make(profile, caps, 3, len, err);
     if (*prog == NULL)
         return pcon_prefix(err, "seccomp profile");
     /* a cache: a failure to keep it costs the next start a compilation */

@@ -20,8 +20,10 @@ struct store;
 /* compiles a profile for a process with capabilities caps, the program
  * written to fd (seccomp_export_bpf's raw sock_filter array) */
 int engine_seccomp_compile(const char *profile, uint64_t caps, int fd, struct pcon_err *err);
-/* the same with libseccomp's optimization level: 1 a list of the rules, 2
- * (engine_seccomp_compile's) a binary tree of the syscall numbers */
+/* the same at an optimization level: 1 libseccomp's list of the rules, 2
+ * its binary tree of the syscall numbers, 3 (engine_seccomp_compile's) that
+ * tree's dispatch rewritten as a search of runs of numbers
+ * (engine_seccomp_bpf_shrink) */
 int engine_seccomp_compile_opt(const char *profile, uint64_t caps, int optimize, int fd,
                                struct pcon_err *err);
 /* the image label a profile comes in with --seccomp-policy image (podman's) */
