@@ -35,5 +35,17 @@ while time.time() < deadline:
 else:
     os.kill(pid, 9)
 _, st = os.waitpid(pid, 0) if not done else (pid, st)
+# what the command wrote between the last read and its exit
+while True:
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if not r:
+        break
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
 sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
 print("\nexit=%d" % os.waitstatus_to_exitcode(st))
