@@ -2,13 +2,17 @@
 /* pull: manifests (OCI and Docker v2, indexes and manifest lists), blobs
  * verified by digest and size, layers the store holds not fetched again.
  * Blobs go to a temporary directory of the store that a killed pull
- * leaves for the next command to remove, and become the layers' blobs by
- * hard links. */
+ * leaves for the next command to remove, are extracted there by this
+ * process while a child downloads the next, and become the layers' blobs
+ * by hard links; the store lock is taken only to put them in place. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../lib/cleanup.h"
@@ -167,33 +171,149 @@ blob_get(struct registry_client *cl, int dir, const char *digest, long long size
     return steal_fd(&fd);
 }
 
-/* The layers of a manifest as sources for storage_image_store: a layer
- * stored already (its chain id follows from the config's DiffIDs) is not
- * downloaded unless fetch_all. */
-static int
-layers_fetch(struct registry_client *cl, struct store *st, int dir, yajl_val layers,
-             char **diff_ids, bool fetch_all, struct layer_src *src, struct pcon_err *err)
+/* from the download child: a layer whose blob is whole and verified, or
+ * (index -1) why it stopped; smaller than PIPE_BUF, so written at once */
+struct download_msg {
+    int index;
+    int errnum;
+    char text[1024];
+};
+
+/* In a child: the blobs of the layers in want, in order, into dir, each
+ * told on fd once it is whole */
+__attribute__((noreturn)) static void
+download_child(struct registry_client *cl, int dir, yajl_val layers, const bool *want, int fd)
 {
-    char chain[72] = "";
+    struct pcon_err err = { 0 };
 
     for (size_t i = 0; i < layers->u.array.len; i++) {
+        struct download_msg m = { .index = (int) i };
+        const char *ld;
+        int64_t lsize;
+        int bfd = -1;
+
+        if (!want[i])
+            continue;
+        if (descriptor_get(layers->u.array.values[i], "layer", 0, &ld, &lsize, &err) < 0
+            || (bfd = blob_get(cl, dir, ld, lsize, "blob", &err)) < 0) {
+            m.index = -1;
+            m.errnum = err.errnum;
+            snprintf(m.text, sizeof m.text, "%s", err.msg ? err.msg : "download a blob");
+        }
+        if (bfd >= 0)
+            close(bfd);
+        if (write(fd, &m, sizeof m) != (ssize_t) sizeof m || m.index < 0)
+            _exit(1);
+    }
+    _exit(0);
+}
+
+/* the download child's next message */
+static int
+download_next(int fd, struct download_msg *m, struct pcon_err *err)
+{
+    ssize_t n;
+
+    do
+        n = read(fd, m, sizeof *m);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return pcon_fail(err, errno, "read from the download");
+    if (n != (ssize_t) sizeof *m)
+        return pcon_fail(err, 0, "the download ended early");
+    if (m->index < 0) {
+        m->text[sizeof m->text - 1] = '\0';
+        return pcon_fail(err, m->errnum, "%s", m->text);
+    }
+    return 0;
+}
+
+/* The layers of a manifest as sources for storage_image_store, each
+ * extracted into dir (outside the store lock) while a child downloads the
+ * next: a pull takes about as long as the longer of the two, not their
+ * sum. A layer stored already (its chain id follows from the config's
+ * DiffIDs) is not downloaded unless fetch_all. names[i]: layer i's
+ * directory in dir. */
+static int
+layers_fetch(struct registry_client *cl, struct store *st, int dir, yajl_val layers,
+             char **diff_ids, bool fetch_all, struct layer_src *src, char **names,
+             struct pcon_err *err)
+{
+    size_t n = layers->u.array.len;
+    cleanup_free bool *want = xzalloc(n * sizeof *want);
+    cleanup_free char(*chain)[72] = xzalloc(n * sizeof *chain);
+    cleanup_close int rfd = -1;
+    int p[2], status, r = -1;
+    bool any = false;
+    pid_t pid;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!digest_valid(diff_ids[i]))
+            return pcon_fail(err, 0, "layer %zu without a digest", i);
+        storage_layer_chain_id(i ? chain[i - 1] : NULL, diff_ids[i], chain[i]);
+        want[i] = fetch_all || !storage_layer_exists(st, chain[i] + 7);
+        any |= want[i];
+    }
+    if (!any)
+        return 0;
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return pcon_fail(err, errno, "create a pipe");
+    pid = fork();
+    if (pid < 0) {
+        close(p[0]);
+        close(p[1]);
+        return pcon_fail(err, errno, "fork");
+    }
+    if (pid == 0) {
+        close(p[0]);
+        (void) prctl(PR_SET_PDEATHSIG, SIGKILL); /* a killed pull downloads no more */
+        download_child(cl, dir, layers, want, p[1]);
+    }
+    close(p[1]);
+    rfd = p[0];
+    for (size_t i = 0; i < n; i++) {
+        struct download_msg m;
         const char *ld;
         int64_t lsize;
 
-        if (descriptor_get(layers->u.array.values[i], "layer", 0, &ld, &lsize, err) < 0)
-            return -1;
-        if (!digest_valid(diff_ids[i]))
-            return pcon_fail(err, 0, "layer %zu without a digest", i);
-        storage_layer_chain_id(i ? chain : NULL, diff_ids[i], chain);
-        if (!fetch_all && storage_layer_exists(st, chain + 7))
+        if (!want[i])
             continue;
-        src[i].fd = blob_get(cl, dir, ld, lsize, "blob", err);
-        if (src[i].fd < 0)
-            return -1;
+        if (download_next(rfd, &m, err) < 0)
+            goto out;
+        if (m.index != (int) i
+            || descriptor_get(layers->u.array.values[i], "layer", 0, &ld, &lsize, err) < 0) {
+            pcon_fail(err, 0, "the download is out of order");
+            goto out;
+        }
+        src[i].fd = openat(dir, ld + 7, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (src[i].fd < 0) {
+            pcon_fail(err, errno, "open the download of %s", ld);
+            goto out;
+        }
         src[i].link = true;
         src[i].digest = ld; /* checked by blob_get */
+        names[i] = xasprintf("layer-%zu", i);
+        if (storage_layer_stage(dir, names[i], &src[i], i ? chain[i - 1] : NULL,
+                                &src[i].staged_info, err)
+            < 0)
+            goto out;
+        src[i].staged_dir = dir;
+        src[i].staged = names[i];
+        if (strcmp(src[i].staged_info.diff_id, diff_ids[i]) != 0) {
+            pcon_fail(err, 0, "layer %zu has DiffID %s, the config says %s", i,
+                      src[i].staged_info.diff_id, diff_ids[i]);
+            goto out;
+        }
     }
-    return 0;
+    r = 0;
+out:
+    if (r < 0)
+        (void) kill(pid, SIGKILL);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (r == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+        return pcon_fail(err, 0, "the download failed");
+    return r;
 }
 
 static int
@@ -236,21 +356,28 @@ pull_manifest(struct registry_client *cl, struct store *st, int dir, const char 
      * once more, downloading everything */
     for (int attempt = 0; attempt < 2 && r < 0; attempt++) {
         struct layer_src *src = xzalloc(n * sizeof *src);
+        char **staged = xzalloc(n * sizeof *staged);
         int lock = -1;
 
         for (size_t i = 0; i < n; i++)
             src[i].fd = -1;
         if (attempt)
             pcon_err_clear(err);
-        if (layers_fetch(cl, st, dir, layers, diff_ids, attempt > 0, src, err) == 0
+        if (layers_fetch(cl, st, dir, layers, diff_ids, attempt > 0, src, staged, err) == 0
             && (lock = storage_lock(st, true, err)) >= 0)
             r = storage_image_store(st, config, manifest, src, n, names, &loaded, id_out, err);
         if (lock >= 0)
             close(lock);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
             if (src[i].fd >= 0)
                 close(src[i].fd);
+            /* what was not stored: gone with the pull's directory anyway */
+            if (staged[i])
+                (void) fs_rm_rf_at(dir, staged[i], NULL);
+            free(staged[i]);
+        }
         free(src);
+        free(staged);
         if (r < 0 && (err == NULL || err->kind != PCON_ERR_NOTFOUND))
             break;
     }

@@ -27,6 +27,14 @@ store_layer(struct store *st, const struct layer_src *src, const char *parent, c
     if (!digest_valid(diff_id))
         return pcon_fail(err, EINVAL, "invalid DiffID \"%s\"", diff_id);
     storage_layer_chain_id(parent, diff_id, chain);
+    if (src->staged) {
+        *out = src->staged_info;
+        /* the stage made it with the same parent and checked its DiffID */
+        if (strcmp(out->chain_id, chain) != 0)
+            return pcon_fail(err, 0, "layer %zu has DiffID %s, the config says %s", i, out->diff_id,
+                             diff_id);
+        return storage_layer_commit(st, src->staged_dir, src->staged, out, err);
+    }
     if (storage_layer_exists(st, chain + 7))
         return storage_layer_read(st, chain + 7, out, err);
     if (src->fd < 0)

@@ -658,31 +658,52 @@ layer_fill(int tmpfd, const struct layer_src *src, struct layer_info *out, struc
 }
 
 int
+storage_layer_stage(int dir, const char *name, const struct layer_src *src,
+                    const char *parent_chain_id, struct layer_info *out, struct pcon_err *err)
+{
+    cleanup_close int fd = -1;
+
+    if (mkdirat(dir, name, 0700) < 0)
+        return pcon_fail(err, errno, "create directory \"%s\"", name);
+    fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 || layer_fill(fd, src, out, err) < 0) {
+        if (fd < 0)
+            pcon_fail(err, errno, "open directory \"%s\"", name);
+        goto fail;
+    }
+    storage_layer_chain_id(parent_chain_id, out->diff_id, out->chain_id);
+    if (write_layer_json(fd, out, parent_chain_id, err) < 0)
+        goto fail;
+    return 0;
+fail:
+    (void) fs_rm_rf_at(dir, name, NULL); /* a failed layer leaves nothing */
+    return -1;
+}
+
+int
+storage_layer_commit(struct store *st, int dir, const char *name, struct layer_info *out,
+                     struct pcon_err *err)
+{
+    /* the finished layer appears at once, under its final name */
+    if (renameat(dir, name, st->layers_dfd, out->chain_id + 7) == 0)
+        return 0;
+    if (errno != EEXIST && errno != ENOTEMPTY) {
+        pcon_fail(err, errno, "store layer %s", out->chain_id);
+        (void) fs_rm_rf_at(dir, name, NULL);
+        return -1;
+    }
+    /* the same layer is already stored: keep that one, and its record */
+    (void) fs_rm_rf_at(dir, name, NULL);
+    return storage_layer_read(st, out->chain_id + 7, out, err);
+}
+
+int
 storage_layer_create(struct store *st, const struct layer_src *src, const char *parent_chain_id,
                      struct layer_info *out, struct pcon_err *err)
 {
-    cleanup_free char *tmp = NULL;
-    cleanup_close int tmpfd = storage_tmpdir(st->layers_dfd, NULL, &tmp, err);
+    cleanup_free char *tmp = storage_tmpname(NULL);
 
-    if (tmpfd < 0)
+    if (storage_layer_stage(st->layers_dfd, tmp, src, parent_chain_id, out, err) < 0)
         return -1;
-    if (layer_fill(tmpfd, src, out, err) < 0)
-        goto fail;
-    storage_layer_chain_id(parent_chain_id, out->diff_id, out->chain_id);
-    if (write_layer_json(tmpfd, out, parent_chain_id, err) < 0)
-        goto fail;
-    /* the finished layer appears at once, under its final name */
-    if (renameat(st->layers_dfd, tmp, st->layers_dfd, out->chain_id + 7) < 0) {
-        if (errno != EEXIST && errno != ENOTEMPTY) {
-            pcon_fail(err, errno, "store layer %s", out->chain_id);
-            goto fail;
-        }
-        /* the same layer is already stored: keep that one, and its record */
-        (void) fs_rm_rf_at(st->layers_dfd, tmp, NULL);
-        return storage_layer_read(st, out->chain_id + 7, out, err);
-    }
-    return 0;
-fail:
-    (void) fs_rm_rf_at(st->layers_dfd, tmp, NULL); /* a failed layer leaves nothing */
-    return -1;
+    return storage_layer_commit(st, st->layers_dfd, tmp, out, err);
 }

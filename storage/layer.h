@@ -36,6 +36,11 @@ struct layer_src {
     int fd;
     bool link;
     const char *digest;
+    /* or extracted already: staged_dir/staged (storage_layer_stage), with
+     * its record */
+    int staged_dir;
+    const char *staged;
+    struct layer_info staged_info;
 };
 
 /* Extracts src as the layer above parent_chain_id (NULL for a base layer).
@@ -43,6 +48,16 @@ struct layer_src {
  * reused. */
 int storage_layer_create(struct store *st, const struct layer_src *src, const char *parent_chain_id,
                          struct layer_info *out, struct pcon_err *err);
+/* The same in two steps. Extracts src into dir/name, a new directory (dir
+ * a directory of the caller's own below layers/, safe from the store's
+ * clean-up while the caller lives: a pull's), without the store lock. */
+int storage_layer_stage(int dir, const char *name, const struct layer_src *src,
+                        const char *parent_chain_id, struct layer_info *out, struct pcon_err *err);
+/* With the exclusive store lock: the staged layer dir/name becomes the
+ * stored layer in (its record) out. An identical layer stored meanwhile is
+ * kept instead, and dir/name removed either way. */
+int storage_layer_commit(struct store *st, int dir, const char *name, struct layer_info *out,
+                         struct pcon_err *err);
 /* a stored layer's record, by chain id (64 hex) */
 int storage_layer_read(struct store *st, const char *chain_hex, struct layer_info *out,
                        struct pcon_err *err);

@@ -96,16 +96,22 @@ storage_store_close(struct store *st)
     st->graphroot = st->runroot = st->driver_why = NULL;
 }
 
+char *
+storage_tmpname(const char *kind)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return kind ? xasprintf(".tmp-%s-%d-%ld", kind, getpid(), ts.tv_nsec)
+                : xasprintf(".tmp-%d-%ld", getpid(), ts.tv_nsec);
+}
+
 int
 storage_tmpdir(int dfd, const char *kind, char **name, struct pcon_err *err)
 {
-    cleanup_free char *tmp = NULL;
-    struct timespec ts;
+    cleanup_free char *tmp = storage_tmpname(kind);
     int fd;
 
-    clock_gettime(CLOCK_REALTIME, &ts);
-    tmp = kind ? xasprintf(".tmp-%s-%d-%ld", kind, getpid(), ts.tv_nsec)
-               : xasprintf(".tmp-%d-%ld", getpid(), ts.tv_nsec);
     if (mkdirat(dfd, tmp, 0700) < 0)
         return pcon_fail(err, errno, "create directory \"%s\"", tmp);
     fd = openat(dfd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);

@@ -32,6 +32,8 @@ void storage_store_close(struct store *st);
  * leaves there goes with the next cleanup ("pull" and "push" ones only
  * once their process is gone). */
 int storage_tmpdir(int dfd, const char *kind, char **name, struct pcon_err *err);
+/* such a name, not made (malloc'd) */
+char *storage_tmpname(const char *kind);
 /* Around storing an image (exclusive lock held): a marker that, left by a
  * killed command, makes the next cleanup collect its unrecorded layers. */
 int storage_store_begin(struct store *st, struct pcon_err *err);

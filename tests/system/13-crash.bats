@@ -240,12 +240,23 @@ import os, re, signal, subprocess, sys, time
 event, layers, stdin = sys.argv[1:4]
 cmd = sys.argv[4:]
 pat = re.compile(r"^[0-9a-f]{64}$" if event == "new-layer" else r"^\.tmp-[0-9]+-[0-9]+$")
-before = set(os.listdir(layers))
+# a pull extracts each layer into a directory of its own download directory
+staged = re.compile(r"^\.tmp-pull-[0-9]+-[0-9]+/layer-[0-9]+$")
+def entries():
+    for n in os.listdir(layers):
+        yield n
+        if event == "layer-tmp" and n.startswith(".tmp-pull-"):
+            try:
+                yield from (n + "/" + m for m in os.listdir(os.path.join(layers, n)))
+            except OSError:
+                pass
+before = set(entries())
 p = subprocess.Popen(cmd, stdin=open(stdin, "rb") if stdin != "-" else subprocess.DEVNULL,
                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 deadline, hit = time.monotonic() + 30, None
 while hit is None and time.monotonic() < deadline and p.poll() is None:
-    hit = next((n for n in os.listdir(layers) if n not in before and pat.match(n)), None)
+    hit = next((n for n in entries() if n not in before and (pat.match(n) or staged.match(n))),
+               None)
 if hit:
     p.send_signal(signal.SIGKILL)
 else:
