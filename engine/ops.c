@@ -17,6 +17,7 @@
 #include "../storage/image.h"
 #include "../storage/lock.h"
 #include "container.h"
+#include "names.h"
 
 static const struct {
     const char *name;
@@ -354,7 +355,10 @@ engine_ctr_remove_checked(struct store *st, struct container *c, bool force, boo
     if (lock < 0) {
         if (err && err->errnum == ENOENT) {
             pcon_err_clear(err);
-            return 0; /* removed by its own monitor (--rm) meanwhile */
+            /* removed by its own monitor (--rm) meanwhile, which frees its
+             * name last: free now, for a create of that name next */
+            (void) engine_name_release(st->root_dfd, c->cfg.name, c->cfg.id);
+            return 0;
         }
         return -1;
     }
