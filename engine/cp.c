@@ -38,7 +38,7 @@ root_mount(struct store *st, const struct container *c, const struct image *img,
 
     if (shifted < 0)
         return -1;
-    return storage_rootfs_mount(st, img, c->cfg.id, shifted ? shift.key : NULL, dir, false, err);
+    return storage_rootfs_mount(st, img, c->cfg.id, shifted ? &shift.s : NULL, dir, 0, err);
 }
 
 static int
@@ -320,7 +320,7 @@ engine_ctr_mount(struct store *st, const struct container *c, char **path, struc
         return -1;
     }
     st->driver = c->cfg.driver;
-    r = storage_rootfs_mount(st, &img, c->cfg.id, shifted ? shift.key : NULL, dir, false, err);
+    r = storage_rootfs_mount(st, &img, c->cfg.id, shifted ? &shift.s : NULL, dir, 0, err);
     storage_image_free(&img);
     if (r < 0) {
         free(dir);

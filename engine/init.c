@@ -44,8 +44,8 @@ enter_root(const struct init_config *c, struct pcon_err *err)
     /* (an infra's root the monitor made is its root_tree) */
     if (c->infra ? c->root_tree < 0 && engine_infra_root(c->rootfs, 0, 0, err) < 0
                  : c->st
-                       && storage_rootfs_mount(c->st, c->img, c->id, c->shift_key, c->rootfs,
-                                               c->ephemeral, err)
+                       && storage_rootfs_mount(c->st, c->img, c->id, NULL, c->rootfs,
+                                               c->ephemeral ? STORAGE_MOUNT_EPHEMERAL : 0, err)
                               < 0)
         return -1;
     if (c->private_net && netns_loopback_up(err) < 0)

@@ -23,7 +23,6 @@ struct init_config {
     struct store *st;
     const struct image *img;
     const char *id;
-    const char *shift_key; /* the layers' shifted copies (storage_rootfs_mount) */
     bool ephemeral;
     /* a user namespace of the container's own may neither reach the root
      * by path nor pivot into the (locked) copy of a mount its parent made:

@@ -632,8 +632,10 @@ rootfs_mount(struct monitor *m, struct pcon_err *err)
         return 0;
     if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
         return pcon_fail(err, errno, "create the monitor's mount namespace");
-    if (storage_rootfs_mount(m->st, &m->img, g->id, m->own_userns ? m->shift.key : NULL, m->rootfs,
-                             g->rm, err)
+    /* a first start of a user namespace of its own goes over the view of
+     * the layers while their shifted copies are made */
+    if (storage_rootfs_mount(m->st, &m->img, g->id, m->own_userns ? &m->shift.s : NULL, m->rootfs,
+                             (g->rm ? STORAGE_MOUNT_EPHEMERAL : 0) | STORAGE_MOUNT_VIEW, err)
         < 0)
         return -1;
     m->mounted = true;
@@ -1720,8 +1722,10 @@ monitor_end(struct monitor *m)
 {
     pod_exit_check(m);
     engine_etc_hosts_leave(&m->c->cfg, &m->etc); /* with container:X, out of X's hosts */
-    if (m->mounted)
+    if (m->mounted) {
         (void) storage_rootfs_unmount(m->rootfs, NULL); /* the namespace dies with us anyway */
+        storage_rootfs_view_unmount(m->st, m->c->cfg.id);
+    }
     if (m->c->cfg.rm) {
         cleanup_close int lock = engine_ctr_lock(m->st, m->c->cfg.id, NULL);
         (void) engine_ctr_remove_files(m->st, m->c, NULL); /* best effort, like podman */

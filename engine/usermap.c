@@ -488,6 +488,26 @@ shift_ids(const void *opaque, uid_t *uid, gid_t *gid)
         *gid = (gid_t) g;
 }
 
+/* "inner:outer:count" entries joined by ':' into buf */
+static bool
+view_map(char *const *specs, char *buf, size_t size)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; specs[i]; i++) {
+        unsigned long a, b, c;
+        int n;
+        if (sscanf(specs[i], "%lu:%lu:%lu", &a, &b, &c) != 3)
+            return false;
+        n = snprintf(buf + len, size - len, "%s%lu:%lu:%lu", len ? ":" : "", a, b, c);
+        if (n < 0 || (size_t) n >= size - len)
+            return false;
+        len += (size_t) n;
+    }
+    return len > 0;
+}
+
 int
 engine_usermap_shift(const struct ctr_config *g, struct usermap_shift *out, struct pcon_err *err)
 {
@@ -512,6 +532,13 @@ engine_usermap_shift(const struct ctr_config *g, struct usermap_shift *out, stru
     out->s.key = out->key;
     out->s.ids.fn = shift_ids;
     out->s.ids.opaque = out;
+    /* the same maps for fuse-overlayfs: on disk an image's id is the
+     * container's, shown as the outer one (none when they do not fit) */
+    if (view_map(g->uidmap, out->view_uid, sizeof out->view_uid)
+        && view_map(g->gidmap, out->view_gid, sizeof out->view_gid)) {
+        out->s.view_uidmap = out->view_uid;
+        out->s.view_gidmap = out->view_gid;
+    }
     return 1;
 }
 

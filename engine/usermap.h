@@ -36,7 +36,8 @@ int engine_usermap_lock(struct store *st, struct pcon_err *err);
 struct usermap_shift {
     struct idmap uid, gid;
     char key[17];
-    struct storage_shift s; /* s.key and s.ids point into this */
+    char view_uid[1024], view_gid[1024]; /* fuse-overlayfs's uidmapping= and gidmapping= */
+    struct storage_shift s;              /* s.key, s.ids and the views point into this */
 };
 /* 1 and *out filled when the container has maps of its own, 0 when not */
 int engine_usermap_shift(const struct ctr_config *g, struct usermap_shift *out,

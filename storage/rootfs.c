@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -21,6 +23,7 @@
 #include "rootfs.h"
 
 #define DRIVER_CACHE "storage-driver"
+#define VIEW_DIR     "view" /* containers/<id>/view: the layers' view */
 
 /* a layer's tree, relative to the graph root: its own or a shifted copy */
 static char *
@@ -73,6 +76,14 @@ overlay_mount_rel(const char *graphroot, const char *lower, const char *upper, c
     if (r < 0)
         return pcon_fail(err, e, "mount overlay on \"%s\"", target);
     return 0;
+}
+
+static bool
+fuse_usable(void)
+{
+    return access("/dev/fuse", R_OK | W_OK) == 0
+           && (access("/usr/bin/fuse-overlayfs", X_OK) == 0
+               || access("/usr/local/bin/fuse-overlayfs", X_OK) == 0);
 }
 
 /* Runs in a child with its own mount namespace: can native overlay mount
@@ -142,9 +153,7 @@ storage_driver_resolve(struct store *st, char **reason, struct pcon_err *err)
     if (r == 0) {
         d = STORAGE_DRIVER_OVERLAY;
         why = xstrdup("native overlayfs mounts in the user namespace (userxattr)");
-    } else if (access("/dev/fuse", R_OK | W_OK) == 0
-               && (access("/usr/bin/fuse-overlayfs", X_OK) == 0
-                   || access("/usr/local/bin/fuse-overlayfs", X_OK) == 0)) {
+    } else if (fuse_usable()) {
         d = STORAGE_DRIVER_FUSE;
         why = xasprintf("native overlayfs cannot mount here (%s)", strerror(r));
     } else {
@@ -268,6 +277,36 @@ vfs_populate(struct store *st, const struct image *img, const struct storage_shi
     return 0;
 }
 
+/* whether every layer of img has its shifted copy for key */
+static bool
+shifted_all(struct store *st, const struct image *img, const char *key)
+{
+    for (size_t i = 0; img->layers && img->layers[i]; i++) {
+        cleanup_free char *p = xasprintf("%s/mapped/%s", img->layers[i], key);
+        if (faccessat(st->layers_dfd, p, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+            return false;
+    }
+    return true;
+}
+
+/* The view shows owners shifted but xattrs as they are: a file capability
+ * keeps the root id of pcon's namespace there, which the shifted copy
+ * rewrites for the container's root. Only for layers known to have no file
+ * xattrs, then. */
+static bool
+view_usable(struct store *st, const struct image *img, const struct storage_shift *s)
+{
+    if (!s || !s->view_uidmap || !s->view_gidmap || st->driver != STORAGE_DRIVER_OVERLAY
+        || !fuse_usable())
+        return false;
+    for (size_t i = 0; img->layers && img->layers[i]; i++) {
+        struct layer_info li;
+        if (storage_layer_read(st, img->layers[i], &li, NULL) < 0 || li.file_xattrs != 0)
+            return false;
+    }
+    return true;
+}
+
 int
 storage_container_create(struct store *st, const struct image *img, const char *id,
                          const struct storage_shift *s, struct pcon_err *err)
@@ -285,7 +324,9 @@ storage_container_create(struct store *st, const struct image *img, const char *
         pcon_fail(err, errno, "open container directory");
         goto fail;
     }
-    if (s && storage_layers_shift(st, img, s, err) < 0)
+    /* the copies now, unless the first start can go over the view while
+     * they are made */
+    if (s && !view_usable(st, img, s) && storage_layers_shift(st, img, s, err) < 0)
         goto fail;
     if (st->driver == STORAGE_DRIVER_VFS) {
         if (vfs_populate(st, img, s, fd, err) < 0)
@@ -462,14 +503,106 @@ rootfs_source_mount(struct store *st, const char *id, const char *text, const ch
     }
 }
 
+/* the view's mount is up: its directory is on another file system than
+ * the container's directory. By path: the store's fds may be of another
+ * mount namespace, which does not have the mount. */
+static bool
+view_up(const char *view)
+{
+    cleanup_free char *dir = xstrdup(view);
+    struct stat a, b;
+
+    *strrchr(dir, '/') = '\0';
+    return stat(dir, &a) == 0 && stat(view, &b) == 0 && a.st_dev != b.st_dev;
+}
+
+/* The layers as they are, merged read only by fuse-overlayfs with the
+ * container's maps applied to their owners (on disk an image's id is the
+ * container's, shown as the outer id the container sees as it: what the
+ * shifted copies hold), on containers/<id>/view: *lower, relative to the
+ * graph root, for overlay to take as its lower layer. The daemon stays in
+ * the foreground, a child of the caller's that dies with it: a killed
+ * monitor leaves no daemon holding its mount namespace. */
+static int
+view_mount(struct store *st, const struct image *img, const char *id, const struct storage_shift *s,
+           char **lower, struct pcon_err *err)
+{
+    cleanup_free char *prefix = xasprintf("%s/", st->graphroot);
+    cleanup_free char *layers = lowerdirs(img, prefix, NULL);
+    cleanup_free char *view = xasprintf("%s/containers/%s/" VIEW_DIR, st->graphroot, id);
+    cleanup_free char *opts = xasprintf("lowerdir=%s,uidmapping=%s,gidmapping=%s", layers,
+                                        s->view_uidmap, s->view_gidmap);
+    char *argv[] = { "fuse-overlayfs", "-f", "-o", opts, view, NULL };
+    cleanup_close int ctrfd =
+        openat(st->containers_dfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    pid_t parent = getpid(), pid;
+    int status;
+
+    if (ctrfd < 0 || (mkdirat(ctrfd, VIEW_DIR, 0700) < 0 && errno != EEXIST))
+        return pcon_fail(err, errno, "create the layers' view of container %.12s", id);
+    pid = fork();
+    if (pid < 0)
+        return pcon_fail(err, errno, "fork");
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent || null < 0
+            || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+            _exit(127);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    /* up within moments, or gone */
+    for (int i = 0; i < 1000 && !view_up(view); i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return pcon_fail(err, 0,
+                             "fuse-overlayfs ended before its view of container %.12s was"
+                             " mounted",
+                             id);
+        usleep(5000);
+    }
+    if (!view_up(view)) {
+        (void) kill(pid, SIGKILL);
+        (void) waitpid(pid, &status, 0);
+        return pcon_fail(err, ETIMEDOUT, "mount the layers' view of container %.12s", id);
+    }
+    *lower = xasprintf("containers/%s/" VIEW_DIR, id);
+    return 0;
+}
+
+/* The shifted copies, made by a child of the caller's (which reaps it, or
+ * leaves it to its reaper) behind the container: the next start finds
+ * them. Its failure is the next start's to see. */
+static void
+shift_later(struct store *st, const struct image *img, const struct storage_shift *s)
+{
+    const int keep[] = { st->root_dfd, st->run_dfd, st->layers_dfd, st->images_dfd,
+                         st->containers_dfd };
+    struct pcon_err err = { 0 };
+    int null;
+    pid_t pid = fork();
+
+    if (pid != 0)
+        return; /* a failed fork: the copies wait for the next start */
+    /* nothing of the caller's kept open: no pipe of a container's output
+     * or a caller's terminal waits for the copy to end */
+    null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0
+        || proc_close_fds_except(keep, sizeof keep / sizeof keep[0]) < 0)
+        _exit(1);
+    (void) setpriority(PRIO_PROCESS, 0, 10); /* behind the container */
+    _exit(storage_layers_shift(st, img, s, &err) < 0 ? 1 : 0);
+}
+
 int
 storage_rootfs_mount(struct store *st, const struct image *img, const char *id,
-                     const char *shift_key, const char *target, bool ephemeral,
+                     const struct storage_shift *s, const char *target, unsigned flags,
                      struct pcon_err *err)
 {
     cleanup_free char *lower = NULL, *source = NULL;
     cleanup_free char *upper = xasprintf("containers/%s/upper", id);
     cleanup_free char *work = xasprintf("containers/%s/work", id);
+    const char *shift_key = s ? s->key : NULL;
+    bool ephemeral = flags & STORAGE_MOUNT_EPHEMERAL;
 
     /* a container of a root directory (--rootfs), not of an image's layers */
     if (img->layers == NULL || img->layers[0] == NULL) {
@@ -477,6 +610,23 @@ storage_rootfs_mount(struct store *st, const struct image *img, const char *id,
         source = fs_read_all(st->containers_dfd, rel, 8192, NULL, NULL);
         if (source)
             return rootfs_source_mount(st, id, source, target, ephemeral, err);
+    }
+    if (s && st->driver != STORAGE_DRIVER_VFS && !shifted_all(st, img, s->key)) {
+        if ((flags & STORAGE_MOUNT_VIEW) && view_usable(st, img, s)) {
+            if (view_mount(st, img, id, s, &lower, err) == 0) {
+                shift_later(st, img, s);
+                if (overlay_mount_rel(st->graphroot, lower, upper, work, target, ephemeral, err)
+                    == 0)
+                    return 0;
+                storage_rootfs_view_unmount(st, id);
+                free(lower);
+                lower = NULL;
+            }
+            /* no view here: the copies first, as without one */
+            pcon_err_clear(err);
+        }
+        if (storage_layers_shift(st, img, s, err) < 0)
+            return -1;
     }
     lower = lowerdirs(img, "", shift_key);
     switch (st->driver) {
@@ -511,6 +661,16 @@ storage_rootfs_unmount(const char *target, struct pcon_err *err)
     if (umount2(target, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
         return pcon_fail(err, errno, "unmount \"%s\"", target);
     return 0;
+}
+
+void
+storage_rootfs_view_unmount(struct store *st, const char *id)
+{
+    cleanup_free char *view = xasprintf("%s/containers/%s/" VIEW_DIR, st->graphroot, id);
+
+    /* the daemon ends with its mount: it lives in the caller's namespace,
+     * which it would keep alive */
+    (void) umount2(view, MNT_DETACH); /* not mounted: EINVAL */
 }
 
 int

@@ -19,10 +19,15 @@ int storage_driver_resolve(struct store *st, char **reason, struct pcon_err *err
  * and shift and kept as layers/<layer>/mapped/<key> (key: [0-9a-f]{16}),
  * going with their layer. (Idmapped mounts would be free, but neither
  * overlay nor the store's file system can be idmapped in a user namespace.)
- * Concurrent callers are fine: the first rename wins. */
+ * Concurrent callers are fine: the first rename wins. Until the copies are
+ * made, a container's first start can see the layers as they are through
+ * fuse-overlayfs with the maps applied (view_uidmap, view_gidmap: its
+ * uidmapping= and gidmapping= values, the maps' "inner:outer:count"
+ * entries joined by ':'; NULL: no view). */
 struct storage_shift {
     const char *key;
     struct fs_idshift ids;
+    const char *view_uidmap, *view_gidmap;
 };
 int storage_layers_shift(struct store *st, const struct image *img, const struct storage_shift *s,
                          struct pcon_err *err);
@@ -44,13 +49,23 @@ char *storage_container_file(struct store *st, const struct image *img, const ch
                              const char *rel, size_t max);
 
 /* Mounts the container's root at target (an existing directory), from the
- * layers' copies for shift_key (NULL: the layers themselves).
- * ephemeral: the writable layer is thrown away afterwards, so overlay need
- * not sync it (volatile). */
+ * layers' shifted copies for s (NULL: the layers themselves), made first
+ * when missing; with STORAGE_MOUNT_VIEW (native overlay, s with a view,
+ * fuse-overlayfs usable, layers without file xattrs) the missing copies
+ * are made by a child meanwhile,
+ * and this mount's lower layer is the view of the layers as they are, on
+ * containers/<id>/view (storage_rootfs_view_unmount). With
+ * STORAGE_MOUNT_EPHEMERAL the writable layer is thrown away afterwards, so
+ * overlay need not sync it (volatile). */
+#define STORAGE_MOUNT_EPHEMERAL 1u
+#define STORAGE_MOUNT_VIEW      2u
 int storage_rootfs_mount(struct store *st, const struct image *img, const char *id,
-                         const char *shift_key, const char *target, bool ephemeral,
+                         const struct storage_shift *s, const char *target, unsigned flags,
                          struct pcon_err *err);
 int storage_rootfs_unmount(const char *target, struct pcon_err *err);
+/* the view a mount of container id's root may have made */
+void storage_rootfs_view_unmount(struct store *st, const char *id);
+
 /* An image's files, read-only, at target (in the caller's mount namespace). */
 int storage_image_mount_ro(struct store *st, const struct image *img, const char *target,
                            struct pcon_err *err);

@@ -172,10 +172,23 @@ subuid_start() {
     assert_no_containers
 }
 
+# the number of shifted copies of layers there are
+copies() {
+    pcon unshare sh -c "ls -d '$PCON_ROOT'/layers/*/mapped/* 2>/dev/null | grep -v /.tmp- | wc -l"
+}
+
+# at least N copies, and none under way
+copies_made() {
+    [ "$(copies)" -ge "$1" ] \
+        && ! pcon unshare sh -c "ls -a '$PCON_ROOT'/layers/*/mapped/ 2>/dev/null" | grep -q '^\.tmp-'
+}
+
 @test "the image's layers are shifted once per map, kept with the layer, gone with it" {
     local before after
     pcon tag $IMAGE localhost/shifted
     pcon run --rm --userns keep-id:uid=7,gid=7 localhost/shifted true
+    # made behind the first start
+    wait_for 30 copies_made 1
     before=$(pcon unshare sh -c "ls -d '$PCON_ROOT'/layers/*/mapped/* | wc -l")
     [ "$before" -ge 1 ]
     pcon run --rm --userns keep-id:uid=7,gid=7 localhost/shifted true
@@ -184,6 +197,47 @@ subuid_start() {
     # no copy half-made is left behind
     run pcon unshare sh -c "ls -a '$PCON_ROOT'/layers/*/mapped/"
     refute_output_contains .tmp-
+}
+
+@test "a first start of a new map goes over fuse-overlayfs's view of the layers while their copies are made; what it writes stays, the restart is native" {
+    local id n
+    pcon tag $IMAGE localhost/viewed
+    n=$(copies)
+    pcon run -d --name kview --userns keep-id:uid=9,gid=9 localhost/viewed sleep 60
+    id=$(pcon inspect --format '{{.Id}}' kview)
+    # the view's daemon, over the layers as they are, with the map
+    run pgrep -u "$(id -u)" -f "fuse-overlayfs .*uidmapping=0:1:9:.*containers/$id/vie[w]"
+    assert_status 0
+    # the image's files are root's inside; only root may write them
+    run pcon exec kview sh -c 'stat -c "%u:%g" /bin/busybox; touch /bin/x 2>&1; id -u'
+    [ "${lines[0]}" = 0:0 ]
+    [[ "${lines[1]}" == *"Permission denied"* ]]
+    [ "${lines[2]}" = 9 ]
+    pcon exec -u 0 kview sh -c 'echo kept > /bin/new; chown 5:6 /bin/new; rm /bin/cat'
+    wait_for 30 copies_made $((n + 1))
+    pcon stop -t 0 kview
+    # the daemon went with the stop
+    wait_for 10 sh -c "! pgrep -u $(id -u) -f 'containers/$id/vie[w]' >/dev/null"
+    # the writable layer is overlay's own: the copies take over from the view
+    pcon start kview
+    run pgrep -u "$(id -u)" -f "containers/$id/vie[w]"
+    assert_status 1
+    run pcon exec kview sh -c 'cat /bin/new; stat -c "%u:%g" /bin/new /bin/busybox; ls /bin/cat 2>&1'
+    [ "${lines[0]}" = kept ]
+    [ "${lines[1]}" = 5:6 ]
+    [ "${lines[2]}" = 0:0 ]
+    [[ "${lines[3]}" == *"No such file"* ]]
+    run pcon diff kview
+    assert_output_contains "A /bin/new"
+    assert_output_contains "D /bin/cat"
+    pcon rm -f -t 0 kview
+    # a second container of that map: no view
+    pcon run -d --name kview2 --userns keep-id:uid=9,gid=9 localhost/viewed sleep 60
+    id=$(pcon inspect --format '{{.Id}}' kview2)
+    run pgrep -u "$(id -u)" -f "containers/$id/vie[w]"
+    assert_status 1
+    pcon rm -f -t 0 kview2
+    pcon rmi localhost/viewed
 }
 
 @test "cp and a restart work on a container of its own user namespace" {
