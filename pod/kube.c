@@ -799,3 +799,50 @@ kube_yaml_scalar(const char *s)
     *o = '\0';
     return out;
 }
+
+#define SECCOMP_POD_KEY "seccomp.security.alpha.kubernetes.io/pod"
+#define SECCOMP_CTR_KEY "container.seccomp.security.alpha.kubernetes.io"
+
+int
+kube_seccomp_profile(const struct kube_pod *kp, const char *ctr, const char *root, char **out,
+                     struct pcon_err *err)
+{
+    size_t kl = strlen(SECCOMP_CTR_KEY), pl = strlen(SECCOMP_POD_KEY), cl = strlen(ctr);
+    const char *pod = NULL, *own = NULL, *v;
+
+    *out = NULL;
+    for (size_t i = 0; kp->annotations && kp->annotations[i]; i++) {
+        const char *a = kp->annotations[i], *eq = strchr(a, '='), *name = a + kl + 1;
+        if (eq == NULL)
+            continue;
+        if ((size_t) (eq - a) == pl && strncmp(a, SECCOMP_POD_KEY, pl) == 0) {
+            pod = eq + 1;
+            continue;
+        }
+        if (strncmp(a, SECCOMP_CTR_KEY, kl) != 0 || (a[kl] != '=' && a[kl] != '/'))
+            continue;
+        /* as podman: the key must be PREFIX/CONTAINER */
+        if (a[kl] == '=' || name == eq || memchr(name, '/', (size_t) (eq - name)))
+            return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid seccomp path: %.*s",
+                                  (int) (eq - a), a);
+        if ((size_t) (eq - name) == cl && strncmp(name, ctr, cl) == 0)
+            own = eq + 1;
+    }
+    v = own ? own : pod;
+    if (v == NULL || strcmp(v, "runtime/default") == 0 || strcmp(v, "docker/default") == 0)
+        return 0;
+    if (strcmp(v, "unconfined") == 0) {
+        *out = xstrdup("seccomp=unconfined");
+        return 0;
+    }
+    if (strncmp(v, "localhost/", 10) == 0 && v[10] != '\0' && v[10] != '/') {
+        bool up = false; /* a ".." component: out of the root */
+        for (const char *c = v + 10; *c && !up; c += strcspn(c, "/"), c += *c == '/')
+            up = strncmp(c, "..", 2) == 0 && (c[2] == '/' || c[2] == '\0');
+        if (!up) {
+            *out = xasprintf("seccomp=%s/%s", root, v + 10);
+            return 0;
+        }
+    }
+    return pcon_fail_kind(err, PCON_ERR_USAGE, 0, "invalid seccomp path: %s", v);
+}

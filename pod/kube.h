@@ -68,6 +68,13 @@ struct kube_file {
 int kube_parse(const char *text, size_t len, const char *configmaps, struct kube_file *out,
                struct pcon_err *err);
 void kube_file_free(struct kube_file *f);
+/* The seccomp profile of container ctr of kp as the pod's annotations
+ * (podman's alpha ones) give it: its own annotation, else the pod's;
+ * runtime/default and docker/default the default profile (*out NULL),
+ * unconfined, or localhost/NAME in the profile root (no way out of it);
+ * else podman's error. *out: "seccomp=..." for --security-opt. */
+int kube_seccomp_profile(const struct kube_pod *kp, const char *ctr, const char *root, char **out,
+                         struct pcon_err *err);
 
 /* a YAML scalar as kube generate writes it: plain when it reads back as
  * the same string, else double-quoted (malloc'd) */

@@ -2,12 +2,38 @@
 /* Kubernetes YAML as kube play reads it (untrusted: a file from anywhere):
  * a parsed file has pods with names, containers with names and images,
  * every mount naming a volume of its pod, ports in range; a refusal is
- * one usage error and leaves nothing. The input's first byte chooses
- * whether its second half is --configmap's file. */
+ * one usage error and leaves nothing. Each container's seccomp profile
+ * from the annotations is the default, unconfined, a file below the
+ * profile root, or one error. The input's first byte chooses whether its
+ * second half is --configmap's file. */
 #include "fuzz.h"
 #include "../../pod/kube.h"
 
 #define FUZZ_KUBE_MAX_INPUT 16384
+
+/* no way out of the profile root */
+static void
+seccomp_check(const struct kube_pod *p, const char *ctr)
+{
+    static const char root[] = "/profiles";
+    struct pcon_err err = { 0 };
+    cleanup_free char *out = NULL;
+    const char *rel;
+
+    if (kube_seccomp_profile(p, ctr, root, &out, &err) < 0) {
+        if (err.msg == NULL || out != NULL)
+            fuzz_die("a refused seccomp annotation without its error, or with a profile");
+        pcon_err_clear(&err);
+        return;
+    }
+    if (out == NULL || strcmp(out, "seccomp=unconfined") == 0)
+        return;
+    if (strncmp(out, "seccomp=/profiles/", 18) != 0 || out[18] == '\0')
+        fuzz_die("a seccomp profile outside the profile root");
+    for (rel = out + 18; *rel; rel += strcspn(rel, "/"), rel += *rel == '/')
+        if (strncmp(rel, "..", 2) == 0 && (rel[2] == '/' || rel[2] == '\0'))
+            fuzz_die("a seccomp profile that climbs out of the profile root");
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -55,6 +81,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (size_t e = 0; k->env && k->env[e]; e++)
                 if (strchr(k->env[e], '=') == NULL)
                     fuzz_die("an env entry without =");
+            seccomp_check(p, k->name);
         }
     }
     kube_file_free(&f);
