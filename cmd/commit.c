@@ -194,14 +194,11 @@ cmd_diff(struct cmd_ctx *ctx, int argc, char **argv)
         struct image img = { 0 };
         cleanup_close int lock = storage_lock(&ctx->st, false, &err);
         r = lock < 0 ? -1 : 0;
-        if (r == 0 && c.cfg.rootfs)
-            r = pcon_fail_kind(&err, PCON_ERR_USAGE, 0,
-                               "container %s runs on the root directory %s (--rootfs): it has no"
-                               " layer of changes to an image",
-                               c.cfg.name, c.cfg.rootfs);
-        if (r == 0)
+        /* a root directory (--rootfs) is no layer of changes to an image:
+         * none to show, as podman shows none */
+        if (r == 0 && !c.cfg.rootfs)
             r = storage_image_lookup(&ctx->st, c.cfg.image_id, &img, &err);
-        if (r == 0)
+        if (r == 0 && !c.cfg.rootfs)
             r = storage_changes_list(&ctx->st, &img, c.cfg.id, engine_ctr_placeholders(), &lines,
                                      &err);
         storage_image_free(&img);
@@ -225,6 +222,10 @@ cmd_diff(struct cmd_ctx *ctx, int argc, char **argv)
     }
     if (r < 0)
         return cmd_report(&err);
+    if (fmt && lines == NULL) {
+        printf("{}\n"); /* podman's for none */
+        return 0;
+    }
     if (fmt) {
         /* podman's: {"changed": [...], "added": [...], "deleted": [...]} */
         cleanup_yajl_gen yajl_gen g = json_gen_new(true);
