@@ -11,6 +11,19 @@ pid, fd = pty.fork()
 if pid == 0:
     os.execvp(sys.argv[4], sys.argv[4:])
 fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+
+def read_some(timeout):
+    """what the terminal has within timeout: None for nothing, b"" at its end"""
+    r, _, _ = select.select([fd], [], [], timeout)
+    if not r:
+        return None
+    try:
+        return os.read(fd, 4096)
+    except OSError:
+        return b""
+
+
 out = b""
 deadline = time.time() + 20
 sent = False
@@ -20,32 +33,18 @@ while time.time() < deadline:
     if not sent and time.time() - start > 0.7:
         os.write(fd, data)
         sent = True
-    r, _, _ = select.select([fd], [], [], 0.1)
-    if r:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
+    chunk = read_some(0.1)
+    if chunk == b"":
+        break
+    out += chunk or b""
     done, st = os.waitpid(pid, os.WNOHANG)
-    if done and not r:
+    if done and chunk is None:
         break
 else:
     os.kill(pid, 9)
 _, st = os.waitpid(pid, 0) if not done else (pid, st)
 # what the command wrote between the last read and its exit
-while True:
-    r, _, _ = select.select([fd], [], [], 0.2)
-    if not r:
-        break
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
+while (chunk := read_some(0.2)):
     out += chunk
 sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
 print("\nexit=%d" % os.waitstatus_to_exitcode(st))
