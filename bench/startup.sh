@@ -98,7 +98,7 @@ awk -v n="$runs" \
     -v brl="${lo[bare]}" -v brh="${hi[bare]}" 'BEGIN {
     printf "startup: pcon %.1f ms, podman %.1f ms, bare %.1f ms (median of %d)\n", pc, pd, br, n
     printf "ratio podman/pcon: %.1fx (goal >= 10x)\n", pd / pc
-    printf "ratio pcon/bare: %.2fx (goal <= 2x)\n", pc / br
+    printf "ratio pcon/bare: %.2fx (goal <= 1.3x)\n", pc / br
     printf "seccomp: default profile %.1f ms, unconfined %.1f ms: +%.1f%% (goal <= 5%%)\n", pc, un, (pc / un - 1) * 100
     printf "range (min-max): pcon %.1f-%.1f ms, podman %.1f-%.1f ms, bare %.1f-%.1f ms\n", pcl, pch, pdl, pdh, brl, brh
     if (pd > 15000)
