@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Container start-up time, measured in one run: `pcon run --rm` against
-# `podman run --rm` (runc, overlay) and a bare `unshare -Urmpf chroot`, and
-# what the default seccomp profile costs (against seccomp=unconfined).
+# `podman run --rm` (runc, overlay), a bare `unshare -Urmpf chroot`, and the
+# floor of pcon's isolation (floor.c: the same namespaces, overlay, mounts,
+# capability cut and seccomp program, done by the shortest program, with no
+# engine around it), and what the default seccomp profile costs (against
+# seccomp=unconfined).
 # Prints medians and ratios next to the goals; never fails on a time.
 #
 #   bash bench/startup.sh            as root (re-runs itself as $BENCH_USER)
@@ -16,6 +19,7 @@ prog=startup.sh
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
+bench_stage_files=(floor.c) # compiled by the user, into the work dir
 runs=${BENCH_RUNS:-30}
 warmup=${BENCH_WARMUP:-3}
 
@@ -27,7 +31,7 @@ BENCH_RUNS=$runs BENCH_WARMUP=$warmup
 # as root: the whole benchmark runs as the unprivileged user (see lib.sh)
 bench_reexec_as_user BENCH_RUNS BENCH_WARMUP
 
-bench_user_checks chroot
+bench_user_checks chroot cc
 trap bench_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -38,9 +42,15 @@ bench_isolate
 bench_podman_setup
 bench_pcon_setup
 
-# --- bare ------------------------------------------------------------------------
+# --- bare, and the floor of pcon's isolation ------------------------------------
 bare=(unshare -Urmpf chroot "$rootfs" /bin/true)
 "${bare[@]}" >>"$log" 2>&1 || die "bare unshare+chroot failed"
+cc -O2 -o "$work/floor" "$here/floor.c" 2>>"$log" || die "cc floor.c failed"
+program=$(ls -t "$pcon_runroot"/seccomp/*.bpf 2>/dev/null | head -1)
+[ -n "$program" ] || die "no cached seccomp program in $pcon_runroot/seccomp"
+mkdir -p "$work/pcon/floor" # on the store's file system, as pcon's upper dirs
+floor=("$work/floor" "$rootfs" "$work/pcon/floor" "$program" -- /bin/true)
+"${floor[@]}" >>"$log" 2>&1 || die "floor failed"
 
 bench_config_line
 
@@ -85,6 +95,7 @@ results=$(python3 "$work/timer.py" "$runs" "$warmup" "$log" \
     pcon "${pcon[@]}" run --rm --network none "$img" true :: \
     unconfined "${pcon[@]}" run --rm --network none --security-opt seccomp=unconfined "$img" true :: \
     podman podman run --rm --network none "$img" true :: \
+    floor "${floor[@]}" :: \
     bare "${bare[@]}")
 
 declare -A med lo hi
@@ -94,13 +105,16 @@ done <<<"$results"
 
 awk -v n="$runs" \
     -v pc="${med[pcon]}" -v pd="${med[podman]}" -v br="${med[bare]}" -v un="${med[unconfined]}" \
+    -v fl="${med[floor]}" -v fll="${lo[floor]}" -v flh="${hi[floor]}" \
     -v pcl="${lo[pcon]}" -v pch="${hi[pcon]}" -v pdl="${lo[podman]}" -v pdh="${hi[podman]}" \
     -v brl="${lo[bare]}" -v brh="${hi[bare]}" 'BEGIN {
-    printf "startup: pcon %.1f ms, podman %.1f ms, bare %.1f ms (median of %d)\n", pc, pd, br, n
+    printf "startup: pcon %.1f ms, podman %.1f ms, floor %.1f ms, bare %.1f ms (median of %d)\n", pc, pd, fl, br, n
     printf "ratio podman/pcon: %.1fx (goal >= 10x)\n", pd / pc
     printf "ratio pcon/bare: %.2fx (goal <= 1.3x)\n", pc / br
+    printf "ratio floor/bare: %.2fx (what pcon\047s isolation costs with no engine: the lowest pcon/bare can be)\n", fl / br
+    printf "ratio pcon/floor: %.2fx (the engine\047s own work: records, names, locks, events, image config)\n", pc / fl
     printf "seccomp: default profile %.1f ms, unconfined %.1f ms: +%.1f%% (goal <= 5%%)\n", pc, un, (pc / un - 1) * 100
-    printf "range (min-max): pcon %.1f-%.1f ms, podman %.1f-%.1f ms, bare %.1f-%.1f ms\n", pcl, pch, pdl, pdh, brl, brh
+    printf "range (min-max): pcon %.1f-%.1f ms, podman %.1f-%.1f ms, floor %.1f-%.1f ms, bare %.1f-%.1f ms\n", pcl, pch, pdl, pdh, fll, flh, brl, brh
     if (pd > 15000)
         print "note: podman near 20 s per run is conmon\047s exit timeout (long XDG_RUNTIME_DIR?), not start-up"
 }'
