@@ -5,9 +5,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ifaddrs.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,29 +188,94 @@ addr_global_unicast(const struct sockaddr *sa)
     return false;
 }
 
+/* an RTM_NEWADDR's address as getifaddrs gives it (IFA_LOCAL, else
+ * IFA_ADDRESS) into sa; false when it has none */
+static bool
+nl_addr_of(const struct nlmsghdr *h, struct sockaddr_storage *sa)
+{
+    const struct ifaddrmsg *ifa = NLMSG_DATA(h);
+    int len = (int) h->nlmsg_len - (int) NLMSG_LENGTH(sizeof *ifa);
+    const struct rtattr *local = NULL, *address = NULL, *use;
+    size_t want = ifa->ifa_family == AF_INET ? 4 : ifa->ifa_family == AF_INET6 ? 16 : 0;
+
+    if (len < 0 || want == 0)
+        return false;
+    for (const struct rtattr *a = IFA_RTA(ifa); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+        if (a->rta_type == IFA_LOCAL)
+            local = a;
+        else if (a->rta_type == IFA_ADDRESS)
+            address = a;
+    }
+    use = local ? local : address;
+    if (use == NULL || RTA_PAYLOAD(use) != want)
+        return false;
+    memset(sa, 0, sizeof *sa);
+    sa->ss_family = ifa->ifa_family;
+    if (ifa->ifa_family == AF_INET)
+        memcpy(&((struct sockaddr_in *) sa)->sin_addr, RTA_DATA(use), 4);
+    else
+        memcpy(&((struct sockaddr_in6 *) sa)->sin6_addr, RTA_DATA(use), 16);
+    return true;
+}
+
 /* host.containers.internal, as rootless podman picks it: the host's first
- * global unicast IPv4 address, else its last IPv6 one, else none ("") */
+ * global unicast IPv4 address, else its last IPv6 one, else none (""). The
+ * addresses come from one rtnetlink address dump, in the order getifaddrs
+ * lists them, without getifaddrs's link dump (half the work, on every
+ * start). */
 static void
 host_internal_addr(char out[INET6_ADDRSTRLEN])
 {
-    struct ifaddrs *all = NULL;
+    struct {
+        struct nlmsghdr nh;
+        struct ifaddrmsg ifa;
+    } req = { .nh = { .nlmsg_len = sizeof req,
+                      .nlmsg_type = RTM_GETADDR,
+                      .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+                      .nlmsg_seq = 1 },
+              .ifa = { .ifa_family = AF_UNSPEC } };
+    struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+    union {
+        struct nlmsghdr h;
+        char b[16384];
+    } buf;
+    bool done = false, v4 = false;
+    cleanup_close int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 
     out[0] = '\0';
-    if (getifaddrs(&all) < 0)
+    if (fd < 0 || sendto(fd, &req, sizeof req, 0, (struct sockaddr *) &kernel, sizeof kernel) < 0)
         return; /* podman too goes on without the name */
-    for (const struct ifaddrs *i = all; i; i = i->ifa_next) {
-        const struct sockaddr *sa = i->ifa_addr;
-        if (sa == NULL || !addr_global_unicast(sa))
+    while (!done && !v4) {
+        struct sockaddr_nl from;
+        socklen_t flen = sizeof from;
+        ssize_t n = recvfrom(fd, &buf, sizeof buf, 0, (struct sockaddr *) &from, &flen);
+        int len = (int) n;
+
+        if (n < 0 && errno == EINTR)
             continue;
-        if (sa->sa_family == AF_INET) {
-            (void) inet_ntop(AF_INET, &((const struct sockaddr_in *) sa)->sin_addr, out,
-                             INET6_ADDRSTRLEN); /* a valid address always converts */
-            break;
+        if (n <= 0 || flen != sizeof from || from.nl_pid != 0)
+            return;
+        for (const struct nlmsghdr *h = &buf.h; NLMSG_OK(h, len) && !done && !v4;
+             h = NLMSG_NEXT(h, len)) {
+            struct sockaddr_storage sa;
+            if (h->nlmsg_seq != req.nh.nlmsg_seq || h->nlmsg_type == NLMSG_DONE
+                || h->nlmsg_type == NLMSG_ERROR) {
+                done = true;
+                break;
+            }
+            if (h->nlmsg_type != RTM_NEWADDR || !nl_addr_of(h, &sa)
+                || !addr_global_unicast((const struct sockaddr *) &sa))
+                continue;
+            /* a valid address always converts */
+            if (sa.ss_family == AF_INET)
+                v4 = inet_ntop(AF_INET, &((struct sockaddr_in *) &sa)->sin_addr, out,
+                               INET6_ADDRSTRLEN)
+                     != NULL;
+            else
+                (void) inet_ntop(AF_INET6, &((struct sockaddr_in6 *) &sa)->sin6_addr, out,
+                                 INET6_ADDRSTRLEN);
         }
-        (void) inet_ntop(AF_INET6, &((const struct sockaddr_in6 *) sa)->sin6_addr, out,
-                         INET6_ADDRSTRLEN);
     }
-    freeifaddrs(all);
 }
 
 /* --add-host ("HOST:IP" -> "IP\tHOST"), the host's /etc/hosts, then the
