@@ -249,15 +249,21 @@ host_internal_addr(char out[INET6_ADDRSTRLEN])
         struct sockaddr_nl from;
         socklen_t flen = sizeof from;
         ssize_t n = recvfrom(fd, &buf, sizeof buf, 0, (struct sockaddr *) &from, &flen);
-        int len = (int) n;
 
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0 || flen != sizeof from || from.nl_pid != 0)
             return;
-        for (const struct nlmsghdr *h = &buf.h; NLMSG_OK(h, len) && !done && !v4;
-             h = NLMSG_NEXT(h, len)) {
+        /* NLMSG_OK/NLMSG_NEXT by hand: the macros compare signed with
+         * unsigned whichever type the length has */
+        for (size_t off = 0, left = (size_t) n; left >= sizeof(struct nlmsghdr) && !done && !v4;) {
+            const struct nlmsghdr *h = (const struct nlmsghdr *) (buf.b + off);
             struct sockaddr_storage sa;
+
+            if (h->nlmsg_len < sizeof *h || h->nlmsg_len > left)
+                return;
+            off += NLMSG_ALIGN(h->nlmsg_len);
+            left = off < (size_t) n ? (size_t) n - off : 0;
             if (h->nlmsg_seq != req.nh.nlmsg_seq || h->nlmsg_type == NLMSG_DONE
                 || h->nlmsg_type == NLMSG_ERROR) {
                 done = true;
