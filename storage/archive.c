@@ -236,7 +236,6 @@ storage_archive_load(struct store *st, int fd, char ***loaded, struct pcon_err *
 {
     cleanup_close int lock = -1, dir = -1;
     cleanup_free char *tmp = NULL;
-    char ignored[72];
     long long size;
     int r = -1;
 
@@ -247,7 +246,7 @@ storage_archive_load(struct store *st, int fd, char ***loaded, struct pcon_err *
     dir = storage_tmpdir(st->images_dfd, "load", &tmp, err);
     if (dir < 0)
         return -1;
-    if (storage_layer_extract(dir, fd, ignored, &size, err) < 0) {
+    if (storage_layer_extract(dir, fd, NULL, &size, err) < 0) {
         pcon_prefix(err, "read the archive");
         goto out;
     }

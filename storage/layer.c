@@ -6,6 +6,9 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,39 +63,240 @@ src_read_cb(struct archive *a, void *opaque, const void **buf)
 }
 
 /* The decompressed stream: a "raw" libarchive reader whose bytes are
- * hashed (the DiffID), fed to the tar reader and, for a compression a
- * manifest cannot name, kept as the blob (tee_fd). */
+ * hashed (the DiffID, when digest is set), fed to the tar reader and, for
+ * a compression a manifest cannot name, kept as the blob (tee_fd). */
 struct raw_stream {
     struct archive *raw;
-    struct digest_ctx *digest;
+    struct src_stream *ss;
+    struct digest_ctx *digest; /* NULL: not hashed */
     long long size;
     int tee_fd;
 };
+
+/* The next block of the decompressed stream, hashed and kept: its length,
+ * 0 at the end, -1 with the error set on rs->raw. */
+static la_ssize_t
+raw_next(struct raw_stream *rs, const void **block)
+{
+    size_t len;
+    la_int64_t off;
+    int r = archive_read_data_block(rs->raw, block, &len, &off);
+
+    if (r == ARCHIVE_EOF)
+        return 0;
+    if (r != ARCHIVE_OK)
+        return -1;
+    if (rs->tee_fd >= 0 && fs_write_all(rs->tee_fd, *block, len) < 0) {
+        archive_set_error(rs->raw, errno, "keep the layer blob");
+        return -1;
+    }
+    if (rs->digest)
+        digest_update(rs->digest, *block, len);
+    rs->size += (long long) len;
+    return (la_ssize_t) len;
+}
+
+/* After the decompressed stream's end: the source's rest, which the
+ * decompressor leaves unread after the end of its data, still goes into
+ * the blob and its digest. -1 with the error set on rs->raw. */
+static int
+raw_drain(struct raw_stream *rs)
+{
+    const void *rest;
+    la_ssize_t n;
+
+    while ((n = raw_next(rs, &rest)) > 0)
+        ;
+    while (n == 0 && (n = src_read_cb(rs->raw, rs->ss, &rest)) > 0)
+        ;
+    return n < 0 ? -1 : 0;
+}
 
 static la_ssize_t
 raw_read_cb(struct archive *a, void *opaque, const void **buf)
 {
     struct raw_stream *rs = opaque;
-    const void *block;
-    size_t len;
-    la_int64_t off;
+    la_ssize_t n = raw_next(rs, buf);
+
+    if (n < 0)
+        archive_set_error(a, archive_errno(rs->raw), "%s", archive_error_string(rs->raw));
+    return n;
+}
+
+/* The decompression and hashing of the stream on a thread of their own,
+ * a few slots ahead of the extraction, so the two take two cores: slots
+ * are filled by the thread and read by the tar reader, which holds the
+ * slot it was given until its next read (libarchive's contract). One
+ * condition serves both sides; every field below mu is under it. */
+#define FEED_SLOTS     4
+#define FEED_SLOT_SIZE ((size_t) 1 << 18)
+
+struct feed {
+    struct raw_stream *rs;
+    unsigned char *buf; /* FEED_SLOTS slots of FEED_SLOT_SIZE */
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t len[FEED_SLOTS];
+    unsigned head, tail; /* slots filled, slots given back */
+    bool held;           /* the reader holds slot tail */
+    bool done;           /* the thread filled its last slot */
+    bool stop;           /* the reader stopped: fill no more */
+    int result;          /* when done: 0, or -1 with errnum and errtext */
+    int errnum;
+    char *errtext;
+};
+
+/* the next slot to fill, once one is free; NULL when the reader stopped */
+static unsigned char *
+feed_slot(struct feed *f)
+{
+    unsigned char *slot = NULL;
+
+    pthread_mutex_lock(&f->mu);
+    while (f->head - f->tail == FEED_SLOTS && !f->stop)
+        pthread_cond_wait(&f->cv, &f->mu);
+    if (!f->stop)
+        slot = f->buf + (f->head % FEED_SLOTS) * FEED_SLOT_SIZE;
+    pthread_mutex_unlock(&f->mu);
+    return slot;
+}
+
+static void
+feed_publish(struct feed *f, size_t len)
+{
+    pthread_mutex_lock(&f->mu);
+    f->len[f->head % FEED_SLOTS] = len;
+    f->head++;
+    pthread_cond_broadcast(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+}
+
+static void *
+feed_run(void *opaque)
+{
+    struct feed *f = opaque;
+    unsigned char *slot = NULL;
+    size_t fill = 0;
     int r;
 
-    r = archive_read_data_block(rs->raw, &block, &len, &off);
-    if (r == ARCHIVE_EOF)
-        return 0;
-    if (r != ARCHIVE_OK) {
-        archive_set_error(a, archive_errno(rs->raw), "%s", archive_error_string(rs->raw));
-        return -1;
+    for (;;) {
+        const void *block;
+        la_ssize_t n = raw_next(f->rs, &block);
+
+        if (n <= 0) {
+            r = n < 0 ? -1 : raw_drain(f->rs);
+            break;
+        }
+        for (size_t off = 0; off < (size_t) n;) {
+            size_t k;
+
+            if (slot == NULL && (slot = feed_slot(f)) == NULL) {
+                r = 0; /* the reader stopped: its error is the one told */
+                goto out;
+            }
+            k = (size_t) n - off < FEED_SLOT_SIZE - fill ? (size_t) n - off : FEED_SLOT_SIZE - fill;
+            memcpy(slot + fill, (const char *) block + off, k);
+            fill += k;
+            off += k;
+            if (fill == FEED_SLOT_SIZE) {
+                feed_publish(f, fill);
+                slot = NULL;
+                fill = 0;
+            }
+        }
     }
-    if (rs->tee_fd >= 0 && fs_write_all(rs->tee_fd, block, len) < 0) {
-        archive_set_error(a, errno, "keep the layer blob");
-        return -1;
+    if (r == 0 && fill > 0)
+        feed_publish(f, fill);
+out:
+    pthread_mutex_lock(&f->mu);
+    f->done = true;
+    f->result = r;
+    if (r < 0) {
+        const char *text = archive_error_string(f->rs->raw);
+        f->errnum = archive_errno(f->rs->raw);
+        f->errtext = xstrdup(text ? text : "read error");
     }
-    digest_update(rs->digest, block, len);
-    rs->size += (long long) len;
-    *buf = block;
-    return (la_ssize_t) len;
+    pthread_cond_broadcast(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+    return NULL;
+}
+
+static la_ssize_t
+feed_read_cb(struct archive *a, void *opaque, const void **buf)
+{
+    struct feed *f = opaque;
+    la_ssize_t n;
+
+    pthread_mutex_lock(&f->mu);
+    if (f->held) {
+        f->tail++;
+        f->held = false;
+        pthread_cond_broadcast(&f->cv);
+    }
+    while (f->head == f->tail && !f->done)
+        pthread_cond_wait(&f->cv, &f->mu);
+    if (f->head != f->tail) {
+        *buf = f->buf + (f->tail % FEED_SLOTS) * FEED_SLOT_SIZE;
+        n = (la_ssize_t) f->len[f->tail % FEED_SLOTS];
+        f->held = true;
+    } else if (f->result < 0) {
+        archive_set_error(a, f->errnum, "%s", f->errtext);
+        n = -1;
+    } else {
+        n = 0;
+    }
+    pthread_mutex_unlock(&f->mu);
+    return n;
+}
+
+/* Starts the thread, with every signal blocked in it (they are the main
+ * thread's to take); false when it cannot start: the caller reads the
+ * stream itself. */
+static bool
+feed_start(struct feed *f, struct raw_stream *rs)
+{
+    sigset_t all, old;
+    int r;
+
+    *f = (struct feed){ .rs = rs };
+    f->buf = xmalloc(FEED_SLOTS * FEED_SLOT_SIZE);
+    if (pthread_mutex_init(&f->mu, NULL) != 0) {
+        free(f->buf);
+        return false;
+    }
+    if (pthread_cond_init(&f->cv, NULL) != 0) {
+        pthread_mutex_destroy(&f->mu);
+        free(f->buf);
+        return false;
+    }
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    r = pthread_create(&f->thread, NULL, feed_run, f);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (r != 0) {
+        pthread_cond_destroy(&f->cv);
+        pthread_mutex_destroy(&f->mu);
+        free(f->buf);
+        return false;
+    }
+    return true;
+}
+
+/* Stops the thread where it is (it fills no further slot) and waits for
+ * it: the stream's digests and sizes are the caller's again. */
+static void
+feed_finish(struct feed *f)
+{
+    pthread_mutex_lock(&f->mu);
+    f->stop = true;
+    pthread_cond_broadcast(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+    pthread_join(f->thread, NULL);
+    pthread_cond_destroy(&f->cv);
+    pthread_mutex_destroy(&f->mu);
+    free(f->buf);
+    free(f->errtext);
 }
 
 struct dir_time {
@@ -361,6 +565,7 @@ struct blob_out {
     int fd;            /* the blob file, empty */
     bool linked;       /* the stream is a file that becomes the blob: fd stays empty */
     bool decompressed; /* the stream's compression has no media type: fd gets the tar */
+    bool plain;        /* the stream is the tar: the blob's digest is the DiffID */
     enum layer_compression compression;
 };
 
@@ -383,13 +588,23 @@ compression_of(int filter, enum layer_compression *out)
 }
 
 /* Once the compression is known: a blob in one a manifest cannot name
- * (xz, bzip2...) is kept decompressed instead. */
+ * (xz, bzip2...) is kept decompressed instead. An uncompressed stream is
+ * hashed once, as the tar: the two digests are of the same bytes. */
 static int
 blob_choose(struct blob_out *bo, struct archive *raw, struct src_stream *ss, struct raw_stream *rs,
             struct pcon_err *err)
 {
-    if (bo == NULL || compression_of(archive_filter_code(raw, 0), &bo->compression))
+    if (bo == NULL)
         return 0;
+    if (compression_of(archive_filter_code(raw, 0), &bo->compression)) {
+        if (bo->compression == LAYER_TAR && ss->digest) {
+            char ignored[72];
+            digest_final(ss->digest, ignored);
+            ss->digest = NULL;
+            bo->plain = true;
+        }
+        return 0;
+    }
     bo->compression = LAYER_TAR;
     bo->linked = false;
     bo->decompressed = true;
@@ -400,16 +615,30 @@ blob_choose(struct blob_out *bo, struct archive *raw, struct src_stream *ss, str
     return 0;
 }
 
+/* The thread pays off when it has work: decompression or a digest, of a
+ * file. A pipe's writer could stall the thread's read, and with it the
+ * wait for the thread after an error, for as long as it likes. */
+static bool
+feed_worth(struct archive *raw, const struct raw_stream *rs)
+{
+    struct stat st;
+
+    return (archive_filter_code(raw, 0) != ARCHIVE_FILTER_NONE || rs->digest || rs->ss->digest)
+           && fstat(rs->ss->fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* diff_id NULL: the tar is not hashed */
 static int
 unpack(int rootfd, struct src_stream *ss, struct blob_out *bo, char diff_id[72], long long *size,
        bool *file_xattrs, struct pcon_err *err)
 {
     cleanup_archive struct archive *raw = archive_read_new();
     cleanup_archive struct archive *tar = archive_read_new();
-    struct raw_stream rs = { .raw = raw, .tee_fd = -1 };
+    struct raw_stream rs = { .raw = raw, .ss = ss, .tee_fd = -1 };
     struct extract x = { .rootfd = rootfd, .tar = tar };
     struct archive_entry *e;
-    char ignored[72];
+    struct feed f;
+    bool threaded = false;
     int r, ret = -1;
 
     if (raw == NULL || tar == NULL)
@@ -423,8 +652,12 @@ unpack(int rootfd, struct src_stream *ss, struct blob_out *bo, char diff_id[72],
         return pcon_fail(err, archive_errno(raw), "read layer: %s", archive_error_string(raw));
     if (blob_choose(bo, raw, ss, &rs, err) < 0)
         return -1;
-    rs.digest = digest_new();
-    if (archive_read_open(tar, &rs, NULL, raw_read_cb, NULL) != ARCHIVE_OK) {
+    if (diff_id)
+        rs.digest = digest_new();
+    threaded = feed_worth(raw, &rs) && feed_start(&f, &rs);
+    if (archive_read_open(tar, threaded ? (void *) &f : (void *) &rs, NULL,
+                          threaded ? feed_read_cb : raw_read_cb, NULL)
+        != ARCHIVE_OK) {
         pcon_fail(err, archive_errno(tar), "read layer: %s", archive_error_string(tar));
         goto out;
     }
@@ -436,28 +669,30 @@ unpack(int rootfd, struct src_stream *ss, struct blob_out *bo, char diff_id[72],
                   archive_error_string(tar));
         goto out;
     }
-    /* the tar reader stops at the end-of-archive blocks, the decompressor
-     * at the end of its data: take in the rest of both */
-    {
+    /* the tar reader stops at the end-of-archive blocks: the rest of the
+     * stream still goes into the digests and the blob */
+    if (threaded) {
         const void *rest;
         la_ssize_t n;
-        while ((n = raw_read_cb(tar, &rs, &rest)) > 0)
+        while ((n = feed_read_cb(tar, &f, &rest)) > 0)
             ;
         if (n < 0) {
             pcon_fail(err, archive_errno(tar), "read layer: %s", archive_error_string(tar));
             goto out;
         }
-        while ((n = src_read_cb(raw, ss, &rest)) > 0)
-            ;
-        if (n < 0) {
-            pcon_fail(err, archive_errno(raw), "read layer: %s", archive_error_string(raw));
-            goto out;
-        }
+    } else if (raw_drain(&rs) < 0) {
+        pcon_fail(err, archive_errno(raw), "read layer: %s", archive_error_string(raw));
+        goto out;
     }
     ret = 0;
 out:
+    if (threaded)
+        feed_finish(&f);
     apply_dir_times(&x);
-    digest_final(rs.digest, ret == 0 ? diff_id : ignored);
+    if (rs.digest) {
+        char ignored[72];
+        digest_final(rs.digest, ret == 0 ? diff_id : ignored);
+    }
     if (size)
         *size = rs.size;
     if (file_xattrs)
@@ -642,11 +877,11 @@ layer_fill(int tmpfd, const struct layer_src *src, struct layer_info *out, struc
     out->file_xattrs = xattrs ? 1 : 0;
     if (ss->digest)
         digest_final(ss->digest, out->blob_digest);
-    else
+    else if (src->digest)
         memcpy(out->blob_digest, src->digest, 72);
     out->blob_size = ss->size;
     out->compression = bo.compression;
-    if (bo.decompressed) {
+    if (bo.decompressed || bo.plain) {
         /* the blob is the tar */
         memcpy(out->blob_digest, out->diff_id, 72);
         out->blob_size = out->size;

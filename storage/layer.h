@@ -70,7 +70,8 @@ void storage_layer_chain_id(const char *parent, const char *diff_id, char out[72
 const char *storage_layer_media_type(enum layer_compression c, bool docker);
 
 /* Extracts a tar stream below rootfd, refusing every path that would leave
- * it (exposed for the tests' hostile-layer corpus). */
+ * it (exposed for the tests' hostile-layer corpus); diff_id NULL: the
+ * stream is not hashed. */
 int storage_layer_extract(int rootfd, int tarfd, char diff_id[72], long long *size,
                           struct pcon_err *err);
 

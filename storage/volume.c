@@ -280,13 +280,12 @@ int
 storage_volume_import(struct store *st, const char *name, int fd, struct pcon_err *err)
 {
     cleanup_close int dfd = content_open(st, name, err);
-    char diff_id[72];
     long long size;
 
     if (dfd < 0)
         return -1;
     /* the layers' extraction: every path kept below the volume's root */
-    return storage_layer_extract(dfd, fd, diff_id, &size, err) < 0
+    return storage_layer_extract(dfd, fd, NULL, &size, err) < 0
                ? pcon_prefix(err, "import into volume %s", name)
                : 0;
 }

@@ -114,6 +114,55 @@ PY
     assert_one_error_line
 }
 
+# Decompression and hashing run on a thread of their own, a few hundred
+# KiB ahead of the extraction: what they compute, and an end of either side
+# in the middle of a stream many times that size.
+@test "a large gzip layer: digests of both streams; cut short or hostile late, refused and nothing left" {
+    local before tar=$BATS_TEST_TMPDIR/big.tar id
+    before=$(ls "$PCON_ROOT/layers" | sort)
+    python3 - "$tar" "$BATS_TEST_TMPDIR/late-evil.tar" <<'PY'
+import io, random, sys, tarfile
+rnd = random.Random(7)
+def fill(t):
+    for i in range(40):
+        data = rnd.randbytes(200000) + b"x" * 100000
+        f = tarfile.TarInfo(f"d{i % 4}/f{i}"); f.size = len(data)
+        t.addfile(f, io.BytesIO(data))
+with tarfile.open(sys.argv[1], "w") as t:
+    fill(t)
+rnd.seed(7)
+with tarfile.open(sys.argv[2], "w") as t:
+    fill(t)
+    data = b"pwned\n"
+    e = tarfile.TarInfo("../../../../../../tmp/pcon-late-escape"); e.size = len(data)
+    t.addfile(e, io.BytesIO(data))
+PY
+    gzip -c "$tar" > "$tar.gz"
+    gzip -c "$BATS_TEST_TMPDIR/late-evil.tar" > "$BATS_TEST_TMPDIR/late-evil.tar.gz"
+    head -c $(($(stat -c %s "$tar.gz") / 2)) "$tar.gz" > "$BATS_TEST_TMPDIR/cut.tar.gz"
+
+    run --separate-stderr pcon import "$BATS_TEST_TMPDIR/late-evil.tar.gz" localhost/late
+    assert_status 125
+    assert_one_error_line
+    [[ "$stderr" == *"escapes the root"* ]]
+    [ ! -e /tmp/pcon-late-escape ]
+    run --separate-stderr pcon import "$BATS_TEST_TMPDIR/cut.tar.gz" localhost/cut
+    assert_status 125
+    assert_one_error_line
+    [ "$(ls "$PCON_ROOT/layers" | sort)" = "$before" ]
+    [ -z "$(ls "$PCON_ROOT/layers" | grep '^\.')" ]
+
+    run pcon import "$tar.gz" localhost/big
+    assert_status 0
+    id=$(pcon image inspect --format '{{range .RootFS.Layers}}{{.}}{{end}}' localhost/big)
+    [ "$id" = "sha256:$(sha256sum < "$tar" | cut -d' ' -f1)" ]
+    grep -q "\"blob_digest\":\"sha256:$(sha256sum < "$tar.gz" | cut -d' ' -f1)\"" \
+        "$PCON_ROOT/layers/${id#sha256:}/layer.json"
+    [ "$(ls "$(layer_dir localhost/big)"/d* | grep -c '^f')" = 40 ]
+    cmp "$(layer_dir localhost/big)/d3/f39" <(tar -xOf "$tar" d3/f39)
+    pcon rmi localhost/big
+}
+
 @test "import --change sets CMD, ENV, USER; an unknown instruction is refused" {
     pcon import --change 'CMD ["sh","-c","echo $GREETING; id -u"]' --change 'ENV GREETING hello' \
         --change 'USER 1000' "$BB_TAR" localhost/changed
