@@ -16,7 +16,7 @@ fi
 
 pkgs=(build-essential pkg-config git libyajl-dev libsubid-dev libarchive-dev
       liblz4-dev libbz2-dev liblzma-dev zlib1g-dev libssl-dev libcurl4-openssl-dev libzstd-dev libcap-dev libseccomp-dev
-      libslirp-dev libglib2.0-dev libyaml-dev uidmap fuse-overlayfs fuse3 busybox-static
+      libslirp-dev libglib2.0-dev libyaml-dev libisal-dev uidmap fuse-overlayfs fuse3 busybox-static
       bats procps util-linux iproute2 python3 zstd gzip curl docker-registry skopeo
       apache2-utils openssl podman-compose clang libclang-rt-14-dev clang-format golang-github-containers-common
       podman runc conmon catatonit slirp4netns containernetworking-plugins)

@@ -4,6 +4,7 @@
  * RESOLVE_IN_ROOT, final components never followed. */
 #include <archive.h>
 #include <archive_entry.h>
+#include <isa-l/igzip_lib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -20,6 +21,7 @@
 
 #include "../lib/cleanup.h"
 #include "../lib/digest.h"
+#include "../lib/dynlib.h"
 #include "../lib/fsutil.h"
 #include "../lib/json.h"
 #include "../lib/log.h"
@@ -29,67 +31,228 @@
 #define WHITEOUT_OPAQUE ".wh..wh..opq"
 
 /* The stream as read from its fd: copied to the layer's blob (tee_fd) and
- * hashed when its digest is not known yet. */
+ * hashed when its digest is not known yet. A block read to look at the
+ * stream's first bytes is handed out again (pending). */
 struct src_stream {
     int fd;
     int tee_fd;                /* -1: not copied */
     struct digest_ctx *digest; /* NULL: not hashed */
     long long size;
-    char buf[1 << 17];
+    size_t pending;
+    int errnum;       /* after a failed read: why */
+    const char *what; /* and what failed */
+    unsigned char buf[1 << 17];
 };
 
+/* the next block of the stream; 0 at its end, -1 with errnum and what set */
 static la_ssize_t
-src_read_cb(struct archive *a, void *opaque, const void **buf)
+src_next(struct src_stream *ss, const void **buf)
 {
-    struct src_stream *ss = opaque;
     ssize_t n;
 
+    *buf = ss->buf;
+    if (ss->pending) {
+        n = (ssize_t) ss->pending;
+        ss->pending = 0;
+        return n;
+    }
     do
         n = read(ss->fd, ss->buf, sizeof ss->buf);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
-        archive_set_error(a, errno, "read");
+        ss->errnum = errno;
+        ss->what = "read";
         return -1;
     }
     if (n > 0 && ss->tee_fd >= 0 && fs_write_all(ss->tee_fd, ss->buf, (size_t) n) < 0) {
-        archive_set_error(a, errno, "keep the layer blob");
+        ss->errnum = errno;
+        ss->what = "keep the layer blob";
         return -1;
     }
     if (ss->digest)
         digest_update(ss->digest, ss->buf, (size_t) n);
     ss->size += n;
-    *buf = ss->buf;
     return n;
 }
 
-/* The decompressed stream: a "raw" libarchive reader whose bytes are
- * hashed (the DiffID, when digest is set), fed to the tar reader and, for
- * a compression a manifest cannot name, kept as the blob (tee_fd). */
+static la_ssize_t
+src_read_cb(struct archive *a, void *opaque, const void **buf)
+{
+    struct src_stream *ss = opaque;
+    la_ssize_t n = src_next(ss, buf);
+
+    if (n < 0)
+        archive_set_error(a, ss->errnum, "%s", ss->what);
+    return n;
+}
+
+/* gzip through ISA-L's inflate, 2.5-3x zlib's speed here, when libisal
+ * is installed (opened at run time, by the commands that meet a gzip
+ * layer); libarchive's zlib otherwise. */
+static struct {
+    void (*init)(struct inflate_state *);
+    void (*reset)(struct inflate_state *);
+    int (*inflate)(struct inflate_state *);
+} isal_fn;
+static const struct dynlib_sym isal_syms[] = {
+    DYNLIB_SYM("isal_inflate_init", isal_fn.init),
+    DYNLIB_SYM("isal_inflate_reset", isal_fn.reset),
+    DYNLIB_SYM("isal_inflate", isal_fn.inflate),
+    { NULL, NULL },
+};
+static const char *const isal_names[] = { "libisal.so.2", NULL };
+static struct dynlib isal_lib = { isal_names, isal_syms, NULL };
+
+#define GZ_OUT_SIZE ((size_t) 1 << 18)
+
+/* ISA-L's state and buffers: the input is copied in so that the first
+ * bytes after a member's end can be looked at across a read's boundary */
+struct gunzip {
+    struct inflate_state st;
+    unsigned char in[sizeof(((struct src_stream *) 0)->buf) + 8];
+    unsigned char out[GZ_OUT_SIZE];
+    bool eof;   /* the source has ended */
+    bool ended; /* the compressed data has: what follows is not gzip */
+};
+
+/* The decompressed stream: ISA-L's inflate, or a "raw" libarchive reader,
+ * whose bytes are hashed (the DiffID, when digest is set), fed to the tar
+ * reader and, for a compression a manifest cannot name, kept as the blob
+ * (tee_fd). */
 struct raw_stream {
-    struct archive *raw;
+    struct archive *raw; /* NULL with gz */
+    struct gunzip *gz;
     struct src_stream *ss;
     struct digest_ctx *digest; /* NULL: not hashed */
     long long size;
     int tee_fd;
+    int errnum; /* after a failure: why */
+    char errtext[160];
 };
 
+static la_ssize_t
+raw_fail(struct raw_stream *rs, int errnum, const char *text)
+{
+    rs->errnum = errnum > 0 ? errnum : EINVAL; /* libarchive's -1: no errno */
+    snprintf(rs->errtext, sizeof rs->errtext, "%s", text ? text : "read error");
+    return -1;
+}
+
+static const char *
+isal_error_text(int r)
+{
+    switch (r) {
+    case ISAL_INVALID_BLOCK:
+    case ISAL_INVALID_SYMBOL:
+    case ISAL_INVALID_LOOKBACK:
+        return "gzip: invalid compressed data";
+    case ISAL_INVALID_WRAPPER:
+        return "gzip: invalid header";
+    case ISAL_UNSUPPORTED_METHOD:
+        return "gzip: unsupported compression method";
+    case ISAL_INCORRECT_CHECKSUM:
+        return "gzip: incorrect checksum";
+    default:
+        return "gzip: cannot decompress";
+    }
+}
+
+/* the next source block appended to what is left of the input */
+static int
+gz_refill(struct raw_stream *rs)
+{
+    struct gunzip *gz = rs->gz;
+    const void *block;
+    la_ssize_t n;
+
+    memmove(gz->in, gz->st.next_in, gz->st.avail_in);
+    gz->st.next_in = gz->in;
+    if ((n = src_next(rs->ss, &block)) < 0)
+        return (int) raw_fail(rs, rs->ss->errnum, rs->ss->what);
+    if (n == 0)
+        gz->eof = true;
+    memcpy(gz->in + gz->st.avail_in, block, (size_t) n);
+    gz->st.avail_in += (uint32_t) n;
+    return 0;
+}
+
+/* Decompressed bytes; 0 at the end of the compressed data. Members follow
+ * one another as gzip(1) writes them when concatenated; anything else after
+ * a member ends the data, as libarchive takes it, and goes to the digest
+ * and the blob with the rest of the source (raw_drain). */
+static la_ssize_t
+gz_next(struct raw_stream *rs, const void **block)
+{
+    struct gunzip *gz = rs->gz;
+    struct inflate_state *st = &gz->st;
+
+    while (!gz->ended) {
+        size_t got;
+        int r;
+
+        if (st->block_state == ISAL_BLOCK_FINISH) {
+            uint8_t *in;
+            uint32_t avail;
+
+            while (st->avail_in < 3 && !gz->eof)
+                if (gz_refill(rs) < 0)
+                    return -1;
+            if (st->avail_in < 3 || st->next_in[0] != 0x1f || st->next_in[1] != 0x8b
+                || st->next_in[2] != 8) {
+                gz->ended = true;
+                break;
+            }
+            in = st->next_in;
+            avail = st->avail_in;
+            isal_fn.reset(st);
+            st->crc_flag = ISAL_GZIP;
+            st->next_in = in;
+            st->avail_in = avail;
+        }
+        if (st->avail_in == 0) {
+            if (gz->eof)
+                return raw_fail(rs, EINVAL, "gzip: unexpected end of data");
+            if (gz_refill(rs) < 0)
+                return -1;
+            continue;
+        }
+        st->next_out = gz->out;
+        st->avail_out = (uint32_t) GZ_OUT_SIZE;
+        r = isal_fn.inflate(st);
+        if (r < 0)
+            return raw_fail(rs, EINVAL, isal_error_text(r));
+        got = GZ_OUT_SIZE - st->avail_out;
+        if (got > 0) {
+            *block = gz->out;
+            return (la_ssize_t) got;
+        }
+    }
+    return 0;
+}
+
 /* The next block of the decompressed stream, hashed and kept: its length,
- * 0 at the end, -1 with the error set on rs->raw. */
+ * 0 at the end, -1 with errnum and errtext set. */
 static la_ssize_t
 raw_next(struct raw_stream *rs, const void **block)
 {
+    la_ssize_t n;
     size_t len;
-    la_int64_t off;
-    int r = archive_read_data_block(rs->raw, block, &len, &off);
 
-    if (r == ARCHIVE_EOF)
-        return 0;
-    if (r != ARCHIVE_OK)
-        return -1;
-    if (rs->tee_fd >= 0 && fs_write_all(rs->tee_fd, *block, len) < 0) {
-        archive_set_error(rs->raw, errno, "keep the layer blob");
-        return -1;
+    if (rs->gz) {
+        n = gz_next(rs, block);
+        if (n <= 0)
+            return n;
+        len = (size_t) n;
+    } else {
+        la_int64_t off;
+        int r = archive_read_data_block(rs->raw, block, &len, &off);
+        if (r == ARCHIVE_EOF)
+            return 0;
+        if (r != ARCHIVE_OK)
+            return raw_fail(rs, archive_errno(rs->raw), archive_error_string(rs->raw));
     }
+    if (rs->tee_fd >= 0 && fs_write_all(rs->tee_fd, *block, len) < 0)
+        return raw_fail(rs, errno, "keep the layer blob");
     if (rs->digest)
         digest_update(rs->digest, *block, len);
     rs->size += (long long) len;
@@ -98,7 +261,8 @@ raw_next(struct raw_stream *rs, const void **block)
 
 /* After the decompressed stream's end: the source's rest, which the
  * decompressor leaves unread after the end of its data, still goes into
- * the blob and its digest. -1 with the error set on rs->raw. */
+ * the blob and its digest (read for that alone: what ISA-L left in its
+ * buffer was counted when it was read). -1 with the error set. */
 static int
 raw_drain(struct raw_stream *rs)
 {
@@ -107,9 +271,41 @@ raw_drain(struct raw_stream *rs)
 
     while ((n = raw_next(rs, &rest)) > 0)
         ;
-    while (n == 0 && (n = src_read_cb(rs->raw, rs->ss, &rest)) > 0)
+    if (n < 0)
+        return -1;
+    while ((n = src_next(rs->ss, &rest)) > 0)
         ;
-    return n < 0 ? -1 : 0;
+    if (n < 0)
+        return (int) raw_fail(rs, rs->ss->errnum, rs->ss->what);
+    return 0;
+}
+
+/* Looks at the stream's first block (handed out again after): a gzip
+ * stream goes to ISA-L when it can be opened. -1 when the read fails. */
+static int
+gz_start(struct raw_stream *rs)
+{
+    struct pcon_err ignored = { 0 };
+    const void *first;
+    la_ssize_t n = src_next(rs->ss, &first);
+
+    if (n < 0)
+        return -1;
+    rs->ss->pending = (size_t) n;
+    if (n < 3 || rs->ss->buf[0] != 0x1f || rs->ss->buf[1] != 0x8b || rs->ss->buf[2] != 8)
+        return 0;
+    if (dynlib_load(&isal_lib, &ignored) < 0) {
+        pcon_err_clear(&ignored); /* libarchive's zlib does it */
+        return 0;
+    }
+    rs->gz = xmalloc(sizeof *rs->gz);
+    isal_fn.init(&rs->gz->st);
+    rs->gz->st.crc_flag = ISAL_GZIP;
+    rs->gz->st.next_in = rs->gz->in;
+    rs->gz->st.avail_in = 0;
+    rs->gz->eof = false;
+    rs->gz->ended = false;
+    return 0;
 }
 
 static la_ssize_t
@@ -119,7 +315,7 @@ raw_read_cb(struct archive *a, void *opaque, const void **buf)
     la_ssize_t n = raw_next(rs, buf);
 
     if (n < 0)
-        archive_set_error(a, archive_errno(rs->raw), "%s", archive_error_string(rs->raw));
+        archive_set_error(a, rs->errnum, "%s", rs->errtext);
     return n;
 }
 
@@ -213,9 +409,8 @@ out:
     f->done = true;
     f->result = r;
     if (r < 0) {
-        const char *text = archive_error_string(f->rs->raw);
-        f->errnum = archive_errno(f->rs->raw);
-        f->errtext = xstrdup(text ? text : "read error");
+        f->errnum = f->rs->errnum;
+        f->errtext = xstrdup(f->rs->errtext);
     }
     pthread_cond_broadcast(&f->cv);
     pthread_mutex_unlock(&f->mu);
@@ -591,12 +786,12 @@ compression_of(int filter, enum layer_compression *out)
  * (xz, bzip2...) is kept decompressed instead. An uncompressed stream is
  * hashed once, as the tar: the two digests are of the same bytes. */
 static int
-blob_choose(struct blob_out *bo, struct archive *raw, struct src_stream *ss, struct raw_stream *rs,
+blob_choose(struct blob_out *bo, int filter, struct src_stream *ss, struct raw_stream *rs,
             struct pcon_err *err)
 {
     if (bo == NULL)
         return 0;
-    if (compression_of(archive_filter_code(raw, 0), &bo->compression)) {
+    if (compression_of(filter, &bo->compression)) {
         if (bo->compression == LAYER_TAR && ss->digest) {
             char ignored[72];
             digest_final(ss->digest, ignored);
@@ -619,11 +814,11 @@ blob_choose(struct blob_out *bo, struct archive *raw, struct src_stream *ss, str
  * file. A pipe's writer could stall the thread's read, and with it the
  * wait for the thread after an error, for as long as it likes. */
 static bool
-feed_worth(struct archive *raw, const struct raw_stream *rs)
+feed_worth(int filter, const struct raw_stream *rs)
 {
     struct stat st;
 
-    return (archive_filter_code(raw, 0) != ARCHIVE_FILTER_NONE || rs->digest || rs->ss->digest)
+    return (filter != ARCHIVE_FILTER_NONE || rs->digest || rs->ss->digest)
            && fstat(rs->ss->fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
@@ -639,22 +834,29 @@ unpack(int rootfd, struct src_stream *ss, struct blob_out *bo, char diff_id[72],
     struct archive_entry *e;
     struct feed f;
     bool threaded = false;
-    int r, ret = -1;
+    int filter, r, ret = -1;
 
     if (raw == NULL || tar == NULL)
         abort();
-    archive_read_support_filter_all(raw);
-    archive_read_support_format_raw(raw);
     archive_read_support_format_tar(tar);
     archive_read_support_format_gnutar(tar);
-    if (archive_read_open(raw, ss, NULL, src_read_cb, NULL) != ARCHIVE_OK
-        || archive_read_next_header(raw, &e) != ARCHIVE_OK)
-        return pcon_fail(err, archive_errno(raw), "read layer: %s", archive_error_string(raw));
-    if (blob_choose(bo, raw, ss, &rs, err) < 0)
+    if (gz_start(&rs) < 0)
+        return pcon_fail(err, ss->errnum, "read layer: %s", ss->what);
+    if (rs.gz) {
+        filter = ARCHIVE_FILTER_GZIP;
+    } else {
+        archive_read_support_filter_all(raw);
+        archive_read_support_format_raw(raw);
+        if (archive_read_open(raw, ss, NULL, src_read_cb, NULL) != ARCHIVE_OK
+            || archive_read_next_header(raw, &e) != ARCHIVE_OK)
+            return pcon_fail(err, archive_errno(raw), "read layer: %s", archive_error_string(raw));
+        filter = archive_filter_code(raw, 0);
+    }
+    if (blob_choose(bo, filter, ss, &rs, err) < 0)
         return -1;
     if (diff_id)
         rs.digest = digest_new();
-    threaded = feed_worth(raw, &rs) && feed_start(&f, &rs);
+    threaded = feed_worth(filter, &rs) && feed_start(&f, &rs);
     if (archive_read_open(tar, threaded ? (void *) &f : (void *) &rs, NULL,
                           threaded ? feed_read_cb : raw_read_cb, NULL)
         != ARCHIVE_OK) {
@@ -681,7 +883,7 @@ unpack(int rootfd, struct src_stream *ss, struct blob_out *bo, char diff_id[72],
             goto out;
         }
     } else if (raw_drain(&rs) < 0) {
-        pcon_fail(err, archive_errno(raw), "read layer: %s", archive_error_string(raw));
+        pcon_fail(err, rs.errnum, "read layer: %s", rs.errtext);
         goto out;
     }
     ret = 0;
@@ -693,6 +895,7 @@ out:
         char ignored[72];
         digest_final(rs.digest, ret == 0 ? diff_id : ignored);
     }
+    free(rs.gz);
     if (size)
         *size = rs.size;
     if (file_xattrs)
