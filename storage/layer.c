@@ -103,7 +103,7 @@ static const struct dynlib_sym isal_syms[] = {
 static const char *const isal_names[] = { "libisal.so.2", NULL };
 static struct dynlib isal_lib = { isal_names, isal_syms, NULL };
 
-#define GZ_OUT_SIZE ((size_t) 1 << 18)
+#define GZ_OUT_SIZE ((size_t) 1 << 16)
 
 /* ISA-L's state and buffers: the input is copied in so that the first
  * bytes after a member's end can be looked at across a read's boundary */
@@ -325,7 +325,7 @@ raw_read_cb(struct archive *a, void *opaque, const void **buf)
  * slot it was given until its next read (libarchive's contract). One
  * condition serves both sides; every field below mu is under it. */
 #define FEED_SLOTS     4
-#define FEED_SLOT_SIZE ((size_t) 1 << 18)
+#define FEED_SLOT_SIZE ((size_t) 1 << 16)
 
 struct feed {
     struct raw_stream *rs;
