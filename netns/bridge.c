@@ -300,7 +300,8 @@ bridge_veth(const struct bridge_req *b, int ctr_ns, int own_ns, const char **wha
     if (setns(ctr_ns, CLONE_NEWNET) < 0)
         return -errno;
     e = veth_inside(b, what);
-    /* back home; failing that, this agent is of no more use */
+    /* back home; failing that, the agent (and with it the helper) is of no
+     * more use */
     if (setns(own_ns, CLONE_NEWNET) < 0)
         _exit(1);
     return e;

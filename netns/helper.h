@@ -22,7 +22,7 @@ struct helper_timer;
 struct helper {
     Slirp *slirp;
     int tap;
-    int agent;                 /* the tap's maker, in the namespace: sockets connected there */
+    int agent;                 /* the agent thread, in the namespace: sockets connected there */
     int control;               /* the monitor's: a byte asks to let go of the host's ports */
     struct netns_udpfwd **udp; /* pcon's own forwarders of the published ports */
     size_t nudp;

@@ -769,7 +769,7 @@ helper_main(pid_t target, const struct netns_spec *spec, const struct netns_port
 
     /* it goes with the monitor, whatever ends it; a peer that goes away
      * is an EPIPE to handle, never a SIGPIPE that takes the whole network
-     * down (the agent, forked below, inherits both) */
+     * down (the agent thread, started below, shares both) */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent
         || signal(SIGPIPE, SIG_IGN) == SIG_ERR)
         _exit(1);

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 /* tap0 in a container's network namespace: made and configured there by a
- * child of the helper's (setns affects only its caller; the helper, in
- * pcon's user namespace, could not setns back into the host's network),
- * its fd passed back with SCM_RIGHTS. The child stays as the helper's agent
- * in the namespace: it hands out sockets connected there, for forwarders.
- * The helper stays in the host's network namespace, where libslirp's
- * sockets belong. */
+ * short-lived, single-threaded child of the helper's, its fd and the
+ * namespace's passed back with SCM_RIGHTS (the helper, in pcon's user
+ * namespace, could not setns back into the host's network). The helper's
+ * agent is a thread of its own that joins the namespace (a network
+ * namespace belongs to a thread, not to the process) and hands out sockets
+ * connected there, for forwarders: a thread costs the helper a few pages
+ * of stack, where a process of its own kept a copy of everything the
+ * helper's parent had touched. The rest of the helper stays in the host's
+ * network namespace, where libslirp's sockets belong. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +18,9 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <net/route.h>
+#include <malloc.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -256,9 +261,9 @@ tap_ipv6(int sock, struct pcon_err *err)
 static bool
 listens6(int type, uint16_t port)
 {
-    cleanup_free char *text =
-        fs_read_all(AT_FDCWD, type == SOCK_STREAM ? "/proc/self/net/tcp6" : "/proc/self/net/udp6",
-                    1 << 22, NULL, NULL);
+    cleanup_free char *text = fs_read_all(
+        AT_FDCWD, type == SOCK_STREAM ? "/proc/thread-self/net/tcp6" : "/proc/thread-self/net/udp6",
+        1 << 22, NULL, NULL);
     char *save = NULL;
 
     for (char *l = text ? strtok_r(text, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
@@ -290,7 +295,7 @@ agent_socket(const struct agent_req *req, int in_fd, int own_ns)
             goto fail;
         there = listens6(req->type, ntohs(req->dst6.sin6_port));
         if (in_fd >= 0 && setns(own_ns, CLONE_NEWNET) < 0)
-            _exit(1); /* of no use elsewhere */
+            _exit(1); /* an agent elsewhere: the helper is of no more use */
         if (!there) {
             errno = ECONNREFUSED;
             goto fail;
@@ -382,7 +387,7 @@ agent_do(const struct agent_req *req, int in_fd, int own_ns, struct tap_reply *r
         what = "isolate the network from the other isolated ones";
         break;
     case AGENT_NETNS:
-        if ((fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
+        if ((fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
             e = -errno;
         what = "open the network namespace";
         break;
@@ -405,36 +410,41 @@ agent_do(const struct agent_req *req, int in_fd, int own_ns, struct tap_reply *r
     return fd;
 }
 
-/* In the agent: sockets connected inside the namespace, and the other
- * requests, until the helper goes. Never returns. */
-__attribute__((noreturn)) static void
+/* The agent thread: sockets connected inside the namespace, and the other
+ * requests, until the helper goes. */
+static void
 agent_serve(int sock)
 {
-    int own_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    int own_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
     struct agent_req req;
     int in_fd;
 
-    while (fdpass_recv(sock, &req, sizeof req, &in_fd, 0) == (ssize_t) sizeof req) {
+    while (own_ns >= 0 && fdpass_recv(sock, &req, sizeof req, &in_fd, 0) == (ssize_t) sizeof req) {
         struct tap_reply rep = { 0 };
         int fd = agent_do(&req, in_fd, own_ns, &rep);
 
         if (in_fd >= 0)
             close(in_fd);
-        if (send_fd(sock, &rep, fd) < 0)
-            _exit(1);
+        if (send_fd(sock, &rep, fd) < 0) {
+            if (fd >= 0)
+                close(fd);
+            break;
+        }
         if (fd >= 0)
             close(fd);
     }
-    _exit(0);
+    if (own_ns >= 0)
+        close(own_ns);
 }
 
-/* In the child: tap0, then the agent. Never returns. */
+/* In the child: tap0, its fd sent back, then the namespace's. Never
+ * returns. */
 __attribute__((noreturn)) static void
 tap_child(int netns_fd, const struct netns_tap_config *c, int sock)
 {
     struct pcon_err err = { 0 };
     struct tap_reply rep = { 0 };
-    int fd = -1;
+    int fd = -1, ns = -1;
 
     /* it goes with the helper */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
@@ -456,16 +466,86 @@ tap_child(int netns_fd, const struct netns_tap_config *c, int sock)
         close(fd);
         fd = -1;
     }
-    if (netns_fd >= 0)
-        close(netns_fd);
+    /* the namespace, for the agent to join (a new one lives on in it) */
+    if (fd >= 0 && (ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0) {
+        pcon_fail(&err, errno, "open the network namespace");
+        close(fd);
+        fd = -1;
+    }
     if (fd < 0) {
         rep.errnum = err.errnum ? err.errnum : EIO;
         snprintf(rep.text, sizeof rep.text, "%s", err.msg ? err.msg : "tap0 failed");
     }
-    if (send_fd(sock, &rep, fd) < 0 || fd < 0)
+    if (send_fd(sock, &rep, fd) < 0 || fd < 0 || send_fd(sock, &rep, ns) < 0)
         _exit(1);
-    close(fd);
-    agent_serve(sock);
+    _exit(0);
+}
+
+struct agent_start {
+    int ns, sock;
+};
+
+static void *
+agent_thread(void *arg)
+{
+    const struct agent_start *a = arg;
+    struct tap_reply rep = { 0 };
+    int sock = a->sock;
+
+    if (setns(a->ns, CLONE_NEWNET) < 0) {
+        rep.errnum = errno;
+        snprintf(rep.text, sizeof rep.text, "join the network namespace");
+    }
+    /* a is the starter's, gone once it hears this */
+    if (TEMP_FAILURE_RETRY_INT(write(sock, &rep, sizeof rep)) == (ssize_t) sizeof rep
+        && rep.errnum == 0)
+        agent_serve(sock);
+    close(sock); /* the helper's requests fail from now on */
+    return NULL;
+}
+
+/* the agent thread, in the namespace ns: the helper's end of its socket */
+static int
+agent_start(int ns, struct pcon_err *err)
+{
+    struct agent_start a = { ns, -1 };
+    struct tap_reply rep;
+    sigset_t all, saved;
+    pthread_attr_t attr;
+    pthread_t thread;
+    int sv[2], e;
+    ssize_t n;
+
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+        return pcon_fail(err, errno, "create socket pair");
+    a.sock = sv[1];
+    /* the agent mallocs in the helper's arena, not in one of its own */
+    (void) mallopt(M_ARENA_MAX, 1);
+    /* signals are the helper's loop's to take, never the agent's */
+    sigfillset(&all);
+    e = pthread_attr_init(&attr);
+    if (e == 0) {
+        (void) pthread_attr_setstacksize(&attr, 256 * 1024);
+        (void) pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        (void) pthread_sigmask(SIG_SETMASK, &all, &saved);
+        e = pthread_create(&thread, &attr, agent_thread, &a);
+        (void) pthread_sigmask(SIG_SETMASK, &saved, NULL);
+        (void) pthread_attr_destroy(&attr);
+    }
+    if (e != 0) {
+        close(sv[0]);
+        close(sv[1]);
+        return pcon_fail(err, e, "start the network namespace's agent");
+    }
+    n = TEMP_FAILURE_RETRY_INT(read(sv[0], &rep, sizeof rep));
+    if (n != (ssize_t) sizeof rep || rep.errnum != 0) {
+        close(sv[0]);
+        if (n != (ssize_t) sizeof rep)
+            return pcon_fail(err, n < 0 ? errno : EPROTO, "hear from the network namespace");
+        rep.text[sizeof rep.text - 1] = '\0';
+        return pcon_fail(err, rep.errnum, "%s", rep.text);
+    }
+    return sv[0];
 }
 
 int
@@ -473,6 +553,7 @@ netns_tap_open(pid_t target, const struct netns_tap_config *c, int *agent, struc
 {
     char path[64];
     cleanup_close int nsfd = -1;
+    cleanup_close int ns = -1;
     int sv[2], fd;
     pid_t pid;
 
@@ -494,12 +575,18 @@ netns_tap_open(pid_t target, const struct netns_tap_config *c, int *agent, struc
     }
     close(sv[1]);
     fd = recv_fd(sv[0], err);
-    if (fd < 0) {
-        close(sv[0]);
-        (void) proc_wait_exit(pid, NULL);
+    if (fd >= 0 && (ns = recv_fd(sv[0], err)) < 0) {
+        close(fd);
+        fd = -1;
+    }
+    close(sv[0]);
+    (void) proc_wait_exit(pid, NULL);
+    if (fd < 0)
+        return -1;
+    if ((*agent = agent_start(ns, err)) < 0) {
+        close(fd);
         return -1;
     }
-    *agent = sv[0]; /* the agent is reaped by whoever reaps the helper's children */
     return fd;
 }
 

@@ -23,10 +23,11 @@ struct bridge_req;
  * address, lo and tap0 up and the default route (with ipv6, also the
  * address SLAAC gives it from libslirp's prefix, and the default route via
  * libslirp's router, both at once: no wait for router advertisements); returns its fd
- * (nonblocking, close-on-exec). *agent is the socket of the child that
- * made it, which stays in the namespace (until *agent is closed) to hand
- * out sockets connected there. */
-/* (target 0: in a new network namespace, the agent's own) */
+ * (nonblocking, close-on-exec). A short-lived child makes it there;
+ * *agent is the socket of the helper's agent, a thread that joins the
+ * namespace to hand out sockets connected there and do the other requests
+ * below (one at a time: each asks and waits for the answer). */
+/* (target 0: in a new network namespace, which lives as long as the agent) */
 int netns_tap_open(pid_t target, const struct netns_tap_config *c, int *agent,
                    struct pcon_err *err);
 /* a nonblocking socket of type (SOCK_DGRAM, SOCK_STREAM) created in the

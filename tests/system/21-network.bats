@@ -281,13 +281,14 @@ PY
     done
     run curl -sf "http://127.0.0.1:$port/small"
     assert_output "small"
-    # the helper and its agent ignore SIGPIPE (bit 13 of SigIgn): a peer
-    # that leaves is an EPIPE to handle, whichever side and whenever
+    # the helper (its agent thread too) ignores SIGPIPE (bit 13 of
+    # SigIgn): a peer that leaves is an EPIPE to handle, whichever side and
+    # whenever
     monitor=$(pcon inspect --format '{{.State.ConmonPid}}' pipe)
     helper=$(net_helpers "$monitor")
     [ -n "$helper" ]
-    for p in $helper $(ps -o pid= --ppid "$helper"); do
-        ign=$(awk '/^SigIgn:/ { print $2 }' "/proc/$p/status")
+    for p in "/proc/$helper" /proc/"$helper"/task/*; do
+        ign=$(awk '/^SigIgn:/ { print $2 }' "$p/status")
         (( (16#$ign >> 12) & 1 ))
     done
     run curl -sf "http://127.0.0.1:$port/small"
@@ -326,26 +327,34 @@ PY
 }
 
 @test "an idle helper sleeps: no wakeups without traffic, a small footprint" {
-    local port monitor helper a b rss anon
+    local port monitor helper a b rss anon threads children
     port=$(free_port)
     pcon run -d --name idle -p "$port:80" $IMAGE sleep 1000 >/dev/null
     monitor=$(pcon inspect --format '{{.State.ConmonPid}}' idle)
     helper=$(net_helpers "$monitor")
     sleep 2 # what start-up leaves to do (ARP, the first timers) is done
-    a=$(awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$helper/status")
+    # context switches of all its threads: the loop's and the agent's
+    a=$(cat /proc/"$helper"/task/*/status | awk '/^voluntary_ctxt_switches/ { n += $2 } END { print n }')
     sleep 3
-    b=$(awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$helper/status")
+    b=$(cat /proc/"$helper"/task/*/status | awk '/^voluntary_ctxt_switches/ { n += $2 } END { print n }')
     rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$helper/status")
     anon=$(awk '/^RssAnon/ { print $2 }' "/proc/$helper/status")
+    threads=$(awk '/^Threads/ { print $2 }' "/proc/$helper/status")
+    children=$(ps -o pid= --ppid "$helper" | wc -l)
     pcon rm -f -t 0 idle >/dev/null
-    echo "wakeups in 3 s: $((b - a)), RSS $rss KiB, anonymous $anon KiB"
+    echo "wakeups in 3 s: $((b - a)), RSS $rss KiB, anonymous $anon KiB, $threads threads, $children children"
     # IPv6 is on (podman's default) and still costs no wakeups; off, the
     # kernel does not even speak it on tap0
     run pcon run --rm --network slirp4netns:enable_ipv6=false $IMAGE cat /proc/sys/net/ipv6/conf/tap0/disable_ipv6
     assert_output "1"
     [ "$((b - a))" -le 1 ]
-    # a sanitizer's shadow memory is no figure of the helper's own
-    [[ "$PCON" == *asan* ]] || [ "$anon" -le 512 ]
+    # the agent in the namespace is a thread of the helper's, no process of
+    # its own: the helper is all there is to count against the issue's
+    # goal, 4 MiB and 512 KiB anonymous (a sanitizer's shadow memory is no
+    # figure of the helper's own)
+    [ "$threads" = 2 ]
+    [ "$children" = 0 ]
+    [[ "$PCON" == *asan* ]] || { [ "$anon" -le 512 ] && [ "$rss" -le 4096 ]; }
 }
 
 @test "back to back, --rm containers publish the same host port: each lets go of it before it exits" {
