@@ -489,6 +489,7 @@ done
 # --- 3. connection rate ------------------------------------------------------------
 echo "measuring: connections per second, $runs x $secs s each" >&2
 conn_errs=0
+declare -A conn_errs_of # failed connections of each handler
 for ((r = 0; r < runs; r++)); do
     for n in $(rotate "$r" "${pcon_kinds[@]}" rootlessport slirp4netns loopback); do
         v=$(net connrate "${port_h[$n]}" "$secs")
@@ -496,6 +497,7 @@ for ((r = 0; r < runs; r++)); do
         [ "${ok:-0}" -gt 0 ] || rate=
         add "conn_$n" "$rate"
         conn_errs=$((conn_errs + ${errs:-0}))
+        conn_errs_of[$n]=$((${conn_errs_of[$n]:-0} + ${errs:-0}))
     done
 done
 
@@ -590,7 +592,14 @@ ratios="$(info "pcon default / podman rootlessport" conn_pcon conn_rootlessport)
 ratios=${ratios#;}
 ratios=${ratios%;}
 echo "   ${ratios/;/, } (no goal)"
-[ "$conn_errs" = 0 ] || echo "   note: $conn_errs failed connections in all (not counted; a run stops after 100 failures; see the warnings of 4. for a helper that died)"
+if [ "$conn_errs" != 0 ]; then
+    whose=
+    for n in "${!conn_errs_of[@]}"; do
+        [ "${conn_errs_of[$n]}" = 0 ] || whose+=" $n ${conn_errs_of[$n]},"
+    done
+    whose=${whose%,}
+    echo "   note: $conn_errs failed connections in all (${whose# }; not counted; a run stops after 100 failures; see the warnings of 4. for a helper that died)"
+fi
 
 echo
 echo "4. helper processes of an idle container with a published port (wakeups: context switches in $idle s, all threads, per second):"

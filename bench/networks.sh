@@ -6,7 +6,7 @@
 #   1. container -> container TCP throughput on one network (iperf3)
 #   2. latencies: `network create`, `run -d` of two containers on it, and
 #      pcon's DNS lookup of one container's name from the other (bench/dnsprobe.c)
-#   3. the memory of pcon-netd (the daemon and its agent) while containers run
+#   3. the memory of pcon-netd (one process: its agent is a thread) while containers run
 # Prints medians and ratios next to the goals; never fails on a figure.
 #
 #   bash bench/networks.sh           as root (installs iperf3 when missing,
@@ -107,8 +107,8 @@ remember_netd() {
     done <<<"$(netd_procs)"
 }
 
-# "daemon (pid P) RSS KiB (anon A), agent (pid P) ..." of our pcon-netd
-# processes, now (the agent is the daemon's child)
+# "daemon (pid P) RSS KiB (anon A), ..." of our pcon-netd processes, now (an
+# older pcon's agent was the daemon's child: "agent (pid P) ...")
 netd_mem() {
     local procs pid ppid rss anon role out=
     local -A is_pid=()
@@ -500,7 +500,7 @@ echo "      --network $tpnet --name srv IMG iperf3 -s; its address from inspect 
 echo "  2.: on a new network each round, with $tpnet's server up: run -d --network NET --name N IMG sleep 1000, twice;"
 echo "      then exec in the 2nd: dnsprobe GATEWAY NAME-OF-1ST $lookups (A queries one at a time, each timed in the"
 echo "      process; the address checked against inspect), the median of each round, then of the rounds"
-echo "3. pcon-netd VmRSS (RssAnon), the daemon and its agent child, while containers run:"
+echo "3. pcon-netd VmRSS (RssAnon), the daemon (and an older pcon's agent child), while containers run:"
 echo "   with $n_idle containers (the server and 2.'s last two): ${netd_idle:-not found}"
 echo "   after 1., with $n_after: ${netd_after:-not found}"
 [ -z "$pd_slirp" ] || echo "   for information, podman's rootless netns: ${pd_slirp#, }"
