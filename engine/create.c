@@ -1179,11 +1179,15 @@ record_create(struct store *st, const struct engine_create_opts *o, const char *
         goto fail;
     }
     json = engine_ctr_config_json(g);
-    /* a --rm container's record need not survive a crash */
+    /* A --rm container's record need not survive a crash. The first
+     * state.json is never synced: it holds what the loader assumes of a
+     * container whose state.json is missing, empty or torn (created, exit
+     * code -1), so a crash can lose nothing of it; an fsync less (a journal
+     * commit, 0.3 ms here) on every create. */
     if ((profile
          && fs_write_atomic(dfd, "seccomp.json", profile, strlen(profile), 0600, !o->rm, err) < 0)
         || fs_write_atomic(dfd, "container.json", json, strlen(json), 0600, !o->rm, err) < 0
-        || engine_ctr_state_save(st, out, !o->rm, err) < 0) {
+        || engine_ctr_state_save(st, out, false, err) < 0) {
         (void) engine_ctr_remove_files(st, out, NULL); /* nothing half-made stays */
         goto fail;
     }

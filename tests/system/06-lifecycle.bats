@@ -485,3 +485,27 @@ assert c["HostConfig"]["NetworkMode"] == "slirp4netns"
     wait_status ia2 '^Exited'
     pcon rm -f -t 0 ia1 ia2 ia3
 }
+
+@test "a created container whose state.json a crash lost or tore reads as Created, and starts" {
+    # create writes the first state.json without an fsync: this is what
+    # the loader must make of it when a power loss took it
+    local id st
+    id=$(pcon create --name torn $IMAGE sleep 100)
+    st="$PCON_ROOT/containers/$id/state.json"
+    [ -f "$st" ]
+    for damage in empty missing torn; do
+        case $damage in
+        empty) : >"$st" ;;
+        missing) rm -f "$st" ;;
+        torn) printf '{"status":"run' >"$st" ;;
+        esac
+        run pcon ps -a --filter name=torn --format '{{.Status}}'
+        assert_status 0
+        assert_output "Created"
+        run pcon inspect --format '{{.State.Status}} {{.State.ExitCode}}' torn
+        assert_output "created 0"
+    done
+    pcon start torn >/dev/null
+    wait_status torn '^Up '
+    pcon rm -f -t 0 torn >/dev/null
+}
