@@ -481,6 +481,20 @@ tap_child(int netns_fd, const struct netns_tap_config *c, int sock)
     _exit(0);
 }
 
+/* an answer that carries no fd: its error alone tells */
+static int
+recv_done(int sock, struct pcon_err *err)
+{
+    struct pcon_err e = { 0 };
+
+    if (recv_fd(sock, &e) < 0 && e.errnum != 0) {
+        *err = e;
+        return -1;
+    }
+    pcon_err_clear(&e);
+    return 0;
+}
+
 struct agent_start {
     int ns, sock;
 };
@@ -497,8 +511,7 @@ agent_thread(void *arg)
         snprintf(rep.text, sizeof rep.text, "join the network namespace");
     }
     /* a is the starter's, gone once it hears this */
-    if (TEMP_FAILURE_RETRY_INT(write(sock, &rep, sizeof rep)) == (ssize_t) sizeof rep
-        && rep.errnum == 0)
+    if (send_fd(sock, &rep, -1) == 0 && rep.errnum == 0)
         agent_serve(sock);
     close(sock); /* the helper's requests fail from now on */
     return NULL;
@@ -509,12 +522,10 @@ static int
 agent_start(int ns, struct pcon_err *err)
 {
     struct agent_start a = { ns, -1 };
-    struct tap_reply rep;
     sigset_t all, saved;
     pthread_attr_t attr;
     pthread_t thread;
     int sv[2], e;
-    ssize_t n;
 
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
         return pcon_fail(err, errno, "create socket pair");
@@ -537,13 +548,9 @@ agent_start(int ns, struct pcon_err *err)
         close(sv[1]);
         return pcon_fail(err, e, "start the network namespace's agent");
     }
-    n = TEMP_FAILURE_RETRY_INT(read(sv[0], &rep, sizeof rep));
-    if (n != (ssize_t) sizeof rep || rep.errnum != 0) {
+    if (recv_done(sv[0], err) < 0) {
         close(sv[0]);
-        if (n != (ssize_t) sizeof rep)
-            return pcon_fail(err, n < 0 ? errno : EPROTO, "hear from the network namespace");
-        rep.text[sizeof rep.text - 1] = '\0';
-        return pcon_fail(err, rep.errnum, "%s", rep.text);
+        return -1;
     }
     return sv[0];
 }
@@ -603,14 +610,9 @@ agent_ask_fd(int agent, const struct agent_req *req, int fd, struct pcon_err *er
 static int
 agent_ask_done(int agent, const struct agent_req *req, int fd, struct pcon_err *err)
 {
-    struct pcon_err e = { 0 };
-
-    if (agent_ask_fd(agent, req, fd, &e) < 0 && e.errnum != 0) {
-        *err = e;
-        return -1;
-    }
-    pcon_err_clear(&e);
-    return 0;
+    if (fdpass_send(agent, req, sizeof *req, fd) != (ssize_t) sizeof *req)
+        return pcon_fail(err, errno, "ask the network namespace");
+    return recv_done(agent, err);
 }
 
 int
@@ -695,14 +697,6 @@ netns_agent_kept_source(const struct sockaddr_storage *src, socklen_t len, struc
     return (ntohl(buf->sin_addr.s_addr) >> 24) == 127 ? NULL : buf;
 }
 
-static int
-agent_ask(int agent, const struct agent_req *req, struct pcon_err *err)
-{
-    if (TEMP_FAILURE_RETRY_INT(write(agent, req, sizeof *req)) != (ssize_t) sizeof *req)
-        return pcon_fail(err, errno, "ask the network namespace");
-    return recv_fd(agent, err);
-}
-
 int
 netns_agent_connect(int agent, int type, const struct sockaddr_in *dst,
                     const struct sockaddr_in *src, struct pcon_err *err)
@@ -711,7 +705,7 @@ netns_agent_connect(int agent, int type, const struct sockaddr_in *dst,
 
     if (src)
         req.src = *src;
-    return agent_ask(agent, &req, err);
+    return agent_ask_fd(agent, &req, -1, err);
 }
 
 int
@@ -731,9 +725,7 @@ netns_agent_connect_kept(int agent, int type, const struct sockaddr_in *dst,
         int fd;
         req.src6 = *p6;
         req.src6.sin6_scope_id = 0;
-        if ((fd = ctr_ns >= 0 ? agent_ask_fd(agent, &req, ctr_ns, NULL)
-                              : agent_ask(agent, &req, NULL))
-            >= 0)
+        if ((fd = agent_ask_fd(agent, &req, ctr_ns, NULL)) >= 0)
             return fd;
         /* nothing there over IPv6: over IPv4, the address not kept */
         return netns_agent_connect(agent, type, dst, NULL, err);
@@ -745,14 +737,8 @@ int
 netns_agent_route_keep6(int agent, int type, const struct sockaddr_in6 *from, struct pcon_err *err)
 {
     struct agent_req req = { .op = AGENT_ROUTE, .type = type, .six = true, .dst6 = *from };
-    struct pcon_err e = { 0 };
 
-    if (agent_ask(agent, &req, &e) < 0 && e.errnum != 0) {
-        *err = e;
-        return -1;
-    }
-    pcon_err_clear(&e);
-    return 0;
+    return agent_ask_done(agent, &req, -1, err);
 }
 
 int
@@ -767,13 +753,6 @@ int
 netns_agent_route_keep(int agent, int type, const struct sockaddr_in *from, struct pcon_err *err)
 {
     struct agent_req req = { .op = AGENT_ROUTE, .type = type, .dst = *from };
-    struct pcon_err e = { 0 };
 
-    /* the answer carries no fd: its error alone tells */
-    if (agent_ask(agent, &req, &e) < 0 && e.errnum != 0) {
-        *err = e;
-        return -1;
-    }
-    pcon_err_clear(&e);
-    return 0;
+    return agent_ask_done(agent, &req, -1, err);
 }

@@ -287,7 +287,7 @@ PY
     monitor=$(pcon inspect --format '{{.State.ConmonPid}}' pipe)
     helper=$(net_helpers "$monitor")
     [ -n "$helper" ]
-    for p in "/proc/$helper" /proc/"$helper"/task/*; do
+    for p in /proc/"$helper"/task/*; do
         ign=$(awk '/^SigIgn:/ { print $2 }' "$p/status")
         (( (16#$ign >> 12) & 1 ))
     done
