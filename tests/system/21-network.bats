@@ -265,6 +265,46 @@ PY
     assert_output "slirp4netns:mtu=9000,port_handler=slirp4netns"
 }
 
+@test "a published port adds no Nagle delay: a request in two parts is answered at once, both handlers" {
+    # the client sends each request in two parts 5 ms apart (TCP_NODELAY:
+    # it asked for no delay); the server answers when it has both. A
+    # forwarder that leaves Nagle's algorithm on its socket into the
+    # container holds the second part until the first is acknowledged,
+    # which the server delays (40 ms): nearly every round is slow.
+    local port handler
+    for handler in rootlesskit slirp4netns; do
+        port=$(free_port)
+        pcon run -d --name "pairs-$handler" --network "slirp4netns:port_handler=$handler" \
+            -p "$port:7000" -v "$PROBE_DIR:/probe:ro" $IMAGE /probe/probe tcppairs 7000 >/dev/null
+        wait_for 10 sh -c "$PCON --root $PCON_ROOT --runroot $PCON_RUNROOT logs pairs-$handler | grep -q listening"
+        run timeout 60 python3 - "$port" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+slow = 0
+for i in range(40):
+    t = time.monotonic()
+    s.sendall(b"a")
+    time.sleep(0.005)
+    s.sendall(b"b")
+    got = b""
+    while len(got) < 2:
+        d = s.recv(2 - len(got))
+        if not d:
+            sys.exit("closed after %d rounds" % i)
+        got += d
+    if got != b"ab":
+        sys.exit("answer %r" % got)
+    slow += time.monotonic() - t >= 0.035
+print(slow)
+PY
+        pcon rm -f -t 0 "pairs-$handler" >/dev/null
+        [ "$status" -eq 0 ] || { echo "$handler: $output" >&2; return 1; }
+        # a loaded machine may stall a round or two; Nagle stalls all but the first few
+        [ "$output" -lt 10 ] || { echo "$handler: $output of 40 rounds took 35 ms or more" >&2; return 1; }
+    done
+}
+
 @test "a peer that goes away mid-stream does not take the network down (no SIGPIPE in the helper)" {
     local port hport pid
     port=$(free_port)

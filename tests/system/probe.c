@@ -12,6 +12,10 @@
  *   probe getcap FILE       prints FILE's security.capability, in hex
  *   probe capeff            prints this process's CapEff line
  *   probe udpecho6 PORT     the same on IPv6 and IPv4 both (one dual-stack socket)
+ *   probe tcppairs PORT     a TCP server, one connection after another, that
+ *                           answers each 2 bytes it reads with those 2 bytes:
+ *                           a request that needs both of its parts (Nagle's
+ *                           algorithm on the way holds the second one back)
  *   probe dnstcp SERVER TYPE NAME...
  *                           DNS over TCP (SERVER IPv4 or IPv6): the queries
  *                           (TYPE a, aaaa or ptr) sent
@@ -186,6 +190,39 @@ udpecho(const char *port, bool six)
             seen = true;
         }
         (void) sendto(fd, buf, (size_t) n, 0, (struct sockaddr *) &peer, len);
+    }
+}
+
+static int
+tcppairs(const char *port)
+{
+    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t) atoi(port)) };
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0
+        || bind(fd, (struct sockaddr *) &sin, sizeof sin) < 0 || listen(fd, 8) < 0) {
+        perror("tcppairs");
+        return 1;
+    }
+    printf("tcppairs: listening\n");
+    fflush(stdout);
+    for (;;) {
+        int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+        char pair[2];
+        size_t got = 0;
+        ssize_t n;
+
+        if (c < 0)
+            continue;
+        while ((n = read(c, pair + got, sizeof pair - got)) > 0) {
+            got += (size_t) n;
+            if (got == sizeof pair) {
+                if (write(c, pair, sizeof pair) != (ssize_t) sizeof pair)
+                    break;
+                got = 0;
+            }
+        }
+        close(c);
     }
 }
 
@@ -463,8 +500,11 @@ main(int argc, char **argv)
         return udpecho(argv[2], false);
     if (argc == 3 && strcmp(argv[1], "udpecho6") == 0)
         return udpecho(argv[2], true);
+    if (argc == 3 && strcmp(argv[1], "tcppairs") == 0)
+        return tcppairs(argv[2]);
     fprintf(stderr, "usage: probe activated | fdrace STOPFILE | notify TEXT | tiocsti TEXT | "
-                    "udpecho PORT | vmsplice | setcap FILE | getcap FILE | capeff | dnstcp SERVER "
+                    "udpecho PORT | tcppairs PORT | vmsplice | setcap FILE | getcap FILE | capeff "
+                    "| dnstcp SERVER "
                     "TYPE NAME...\n");
     return 2;
 }
