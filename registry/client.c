@@ -77,7 +77,16 @@ header_cb(char *buf, size_t size, size_t n, void *opaque)
     struct registry_response *r = opaque;
     size_t len = size * n;
 
-    if (len > 17 && strncasecmp(buf, "www-authenticate:", 17) == 0)
+    if (len > 5 && strncmp(buf, "HTTP/", 5) == 0) {
+        /* a response's status line (each of a redirect's too) */
+        const char *sp = memchr(buf, ' ', len);
+        r->status = 0;
+        for (size_t i = sp ? (size_t) (sp + 1 - buf) : len; i < len && r->status < 1000; i++) {
+            if (buf[i] < '0' || buf[i] > '9')
+                break;
+            r->status = r->status * 10 + (buf[i] - '0');
+        }
+    } else if (len > 17 && strncasecmp(buf, "www-authenticate:", 17) == 0)
         header_take(&r->www_auth, buf, len, 17);
     else if (len > 13 && strncasecmp(buf, "content-type:", 13) == 0)
         header_take(&r->content_type, buf, len, 13);
@@ -93,6 +102,10 @@ body_cb(char *buf, size_t size, size_t n, void *opaque)
     size_t len = size * n;
 
     if (r->fd >= 0) {
+        /* the file gets a blob, never an error's body: a pull extracts
+         * from it as it grows */
+        if (r->status < 200 || r->status > 299)
+            return len;
         if ((r->limit > 0 && r->written + (long long) len > r->limit)
             || fs_write_all(r->fd, buf, len) < 0) {
             r->failed = true;

@@ -27,6 +27,7 @@ struct registry_response {
     struct digest_ctx *digest;
     long long written;
     long long limit; /* > 0: a longer body fails (a blob of a known size) */
+    int status;      /* the status line of the response being read */
     char *www_auth, *content_type, *location;
     char *final_url; /* the URL the last response came from, after redirects */
     bool failed;

@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -130,10 +133,32 @@ descriptor_get(yajl_val d, const char *what, int64_t max, const char **digest, i
     return 0;
 }
 
-/* a blob of size bytes into dir/<hex>, verified; returns an fd at its start */
+/* from the download child: layer index's file is there, being written
+ * (DOWNLOAD_STARTED), or whole and verified (DOWNLOAD_DONE); index -1:
+ * why it stopped. Smaller than PIPE_BUF, so written at once. */
+enum { DOWNLOAD_STARTED, DOWNLOAD_DONE };
+struct download_msg {
+    int index;
+    int kind;
+    int errnum;
+    char text[1024];
+};
+
+static int
+download_tell(int fd, int index, int kind)
+{
+    struct download_msg m = { .index = index, .kind = kind };
+
+    return write(fd, &m, sizeof m) == (ssize_t) sizeof m ? 0 : -1;
+}
+
+/* A blob of size bytes into dir/<hex>, verified; returns an fd at its
+ * start. tell_fd >= 0: DOWNLOAD_STARTED for index goes there once the
+ * file exists (what is written to it is the blob's, from its start: only
+ * a 200's body reaches the file). */
 static int
 blob_get(struct registry_client *cl, int dir, const char *digest, long long size, const char *what,
-         struct pcon_err *err)
+         int tell_fd, int index, struct pcon_err *err)
 {
     cleanup_free char *url = NULL, *label = NULL;
     cleanup_close int fd = -1;
@@ -146,6 +171,8 @@ blob_get(struct registry_client *cl, int dir, const char *digest, long long size
     fd = openat(dir, digest + 7, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
         return pcon_fail(err, errno, "create a download file");
+    if (tell_fd >= 0 && download_tell(tell_fd, index, DOWNLOAD_STARTED) < 0)
+        return pcon_fail(err, errno, "tell the pull");
     url = xasprintf("%s/blobs/%s", cl->base, digest);
     r.fd = fd;
     r.digest = digest_new();
@@ -171,23 +198,15 @@ blob_get(struct registry_client *cl, int dir, const char *digest, long long size
     return steal_fd(&fd);
 }
 
-/* from the download child: a layer whose blob is whole and verified, or
- * (index -1) why it stopped; smaller than PIPE_BUF, so written at once */
-struct download_msg {
-    int index;
-    int errnum;
-    char text[1024];
-};
-
 /* In a child: the blobs of the layers in want, in order, into dir, each
- * told on fd once it is whole */
+ * told on fd when it is started and once it is whole */
 __attribute__((noreturn)) static void
 download_child(struct registry_client *cl, int dir, yajl_val layers, const bool *want, int fd)
 {
     struct pcon_err err = { 0 };
 
     for (size_t i = 0; i < layers->u.array.len; i++) {
-        struct download_msg m = { .index = (int) i };
+        struct download_msg m = { .index = (int) i, .kind = DOWNLOAD_DONE };
         const char *ld;
         int64_t lsize;
         int bfd = -1;
@@ -195,7 +214,7 @@ download_child(struct registry_client *cl, int dir, yajl_val layers, const bool 
         if (!want[i])
             continue;
         if (descriptor_get(layers->u.array.values[i], "layer", 0, &ld, &lsize, &err) < 0
-            || (bfd = blob_get(cl, dir, ld, lsize, "blob", &err)) < 0) {
+            || (bfd = blob_get(cl, dir, ld, lsize, "blob", fd, (int) i, &err)) < 0) {
             m.index = -1;
             m.errnum = err.errnum;
             snprintf(m.text, sizeof m.text, "%s", err.msg ? err.msg : "download a blob");
@@ -208,32 +227,122 @@ download_child(struct registry_client *cl, int dir, yajl_val layers, const bool 
     _exit(0);
 }
 
-/* the download child's next message */
+/* the download child's next message: layer index's, of kind */
 static int
-download_next(int fd, struct download_msg *m, struct pcon_err *err)
+download_expect(int fd, int index, int kind, struct pcon_err *err)
 {
+    struct download_msg m;
     ssize_t n;
 
     do
-        n = read(fd, m, sizeof *m);
+        n = read(fd, &m, sizeof m);
     while (n < 0 && errno == EINTR);
     if (n < 0)
         return pcon_fail(err, errno, "read from the download");
-    if (n != (ssize_t) sizeof *m)
+    if (n != (ssize_t) sizeof m)
         return pcon_fail(err, 0, "the download ended early");
-    if (m->index < 0) {
-        m->text[sizeof m->text - 1] = '\0';
-        return pcon_fail(err, m->errnum, "%s", m->text);
+    if (m.index < 0) {
+        m.text[sizeof m.text - 1] = '\0';
+        return pcon_fail(err, m.errnum, "%s", m.text);
     }
+    if (m.index != index || m.kind != kind)
+        return pcon_fail(err, 0, "the download is out of order");
     return 0;
 }
 
+/* A layer's blob extracted while the child still writes it (layer_src's
+ * more): the file's end is where the writing is, until the child tells it
+ * whole; inotify (IN_MODIFY on the pull's directory) tells of more. */
+struct stream_wait {
+    int msg_fd, ino, index;
+    bool done;
+    struct pcon_err failed; /* the child's error, told as the pull's */
+};
+
+static int
+stream_more(void *opaque, int stop_fd, int *errnum, const char **what)
+{
+    struct stream_wait *w = opaque;
+
+    if (w->done)
+        return 0;
+    for (;;) {
+        struct pollfd p[3] = {
+            { .fd = w->msg_fd, .events = POLLIN },
+            { .fd = w->ino, .events = POLLIN },
+            { .fd = stop_fd, .events = POLLIN },
+        };
+        char events[4096];
+
+        if (poll(p, 3, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            *errnum = errno;
+            *what = "wait for the download";
+            return -1;
+        }
+        if (p[2].revents) {
+            *errnum = ECANCELED; /* the reader's own error is the one told */
+            *what = "stopped";
+            return -1;
+        }
+        if (p[0].revents) {
+            if (download_expect(w->msg_fd, w->index, DOWNLOAD_DONE, &w->failed) < 0) {
+                *errnum = w->failed.errnum;
+                *what = w->failed.msg;
+                return -1;
+            }
+            w->done = true;
+            return 1; /* what came since the last read, then the end */
+        }
+        if (p[1].revents) {
+            while (read(w->ino, events, sizeof events) > 0)
+                ;
+            return 1;
+        }
+    }
+}
+
+/* After a failed extraction of a blob that has arrived whole: the
+ * child's verdict on it, in w->failed when the blob is not the registry's
+ * (a corrupt download explains bad content, and is the error to tell). A
+ * blob still arriving is not waited for: its registry may hold the rest
+ * back for as long as it likes. */
+static void
+stream_verdict(struct stream_wait *w, int fd, int64_t size)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) == 0 && st.st_size == size)
+        (void) download_expect(w->msg_fd, w->index, DOWNLOAD_DONE, &w->failed);
+}
+
+/* inotify on dir for its files' writes, or -1: then each blob is
+ * extracted once whole */
+static int
+stream_watch(int dir)
+{
+    char path[64];
+    int ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+    if (ino < 0)
+        return -1;
+    snprintf(path, sizeof path, "/proc/self/fd/%d", dir);
+    if (inotify_add_watch(ino, path, IN_MODIFY) < 0) {
+        close(ino);
+        return -1;
+    }
+    return ino;
+}
+
 /* The layers of a manifest as sources for storage_image_store, each
- * extracted into dir (outside the store lock) while a child downloads the
- * next: a pull takes about as long as the longer of the two, not their
- * sum. A layer stored already (its chain id follows from the config's
- * DiffIDs) is not downloaded unless fetch_all. names[i]: layer i's
- * directory in dir. */
+ * extracted into dir (outside the store lock) as a child downloads it,
+ * from the blob's first bytes: a pull takes about as long as the longer
+ * of the two, not their sum. Nothing extracted is kept before the child
+ * has the blob whole and verified by digest and size, and the extracted
+ * tar's DiffID is the config's. A layer stored already (its chain id
+ * follows from the config's DiffIDs) is not downloaded unless fetch_all.
+ * names[i]: layer i's directory in dir. */
 static int
 layers_fetch(struct registry_client *cl, struct store *st, int dir, yajl_val layers,
              char **diff_ids, bool fetch_all, struct layer_src *src, char **names,
@@ -242,7 +351,7 @@ layers_fetch(struct registry_client *cl, struct store *st, int dir, yajl_val lay
     size_t n = layers->u.array.len;
     cleanup_free bool *want = xzalloc(n * sizeof *want);
     cleanup_free char(*chain)[72] = xzalloc(n * sizeof *chain);
-    cleanup_close int rfd = -1;
+    cleanup_close int rfd = -1, ino = -1;
     int p[2], status, r = -1;
     bool any = false;
     pid_t pid;
@@ -271,20 +380,20 @@ layers_fetch(struct registry_client *cl, struct store *st, int dir, yajl_val lay
     }
     close(p[1]);
     rfd = p[0];
+    ino = stream_watch(dir);
     for (size_t i = 0; i < n; i++) {
-        struct download_msg m;
+        struct stream_wait w = { .msg_fd = rfd, .ino = ino, .index = (int) i };
         const char *ld;
         int64_t lsize;
+        int staged;
 
         if (!want[i])
             continue;
-        if (download_next(rfd, &m, err) < 0)
+        if (download_expect(rfd, (int) i, DOWNLOAD_STARTED, err) < 0
+            || (ino < 0 && download_expect(rfd, (int) i, DOWNLOAD_DONE, err) < 0))
             goto out;
-        if (m.index != (int) i
-            || descriptor_get(layers->u.array.values[i], "layer", 0, &ld, &lsize, err) < 0) {
-            pcon_fail(err, 0, "the download is out of order");
+        if (descriptor_get(layers->u.array.values[i], "layer", 0, &ld, &lsize, err) < 0)
             goto out;
-        }
         src[i].fd = openat(dir, ld + 7, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (src[i].fd < 0) {
             pcon_fail(err, errno, "open the download of %s", ld);
@@ -292,11 +401,30 @@ layers_fetch(struct registry_client *cl, struct store *st, int dir, yajl_val lay
         }
         src[i].link = true;
         src[i].digest = ld; /* checked by blob_get */
+        if (ino >= 0) {
+            src[i].more = stream_more;
+            src[i].more_opaque = &w;
+        }
         names[i] = xasprintf("layer-%zu", i);
-        if (storage_layer_stage(dir, names[i], &src[i], i ? chain[i - 1] : NULL,
-                                &src[i].staged_info, err)
-            < 0)
+        staged = storage_layer_stage(dir, names[i], &src[i], i ? chain[i - 1] : NULL,
+                                     &src[i].staged_info, err);
+        src[i].more = NULL;
+        src[i].more_opaque = NULL;
+        if (staged < 0 && ino >= 0 && !w.done && w.failed.msg == NULL)
+            stream_verdict(&w, src[i].fd, lsize);
+        if (w.failed.msg) {
+            /* the download's failure, not the extraction's read of it */
+            pcon_err_clear(err);
+            pcon_fail(err, w.failed.errnum, "%s", w.failed.msg);
+            pcon_err_clear(&w.failed);
+        }
+        if (staged < 0)
             goto out;
+        /* the stream is read to its end, which comes after DOWNLOAD_DONE */
+        if (ino >= 0 && !w.done) {
+            pcon_fail(err, 0, "layer %zu extracted before its download ended", i);
+            goto out;
+        }
         src[i].staged_dir = dir;
         src[i].staged = names[i];
         if (strcmp(src[i].staged_info.diff_id, diff_ids[i]) != 0) {
@@ -343,7 +471,7 @@ pull_manifest(struct registry_client *cl, struct store *st, int dir, const char 
     for (size_t i = 0; i < layers->u.array.len; i++)
         if (descriptor_get(layers->u.array.values[i], "layer", 0, &ld, &lsize, err) < 0)
             return -1;
-    cfd = blob_get(cl, dir, cdigest, csize, "config", err);
+    cfd = blob_get(cl, dir, cdigest, csize, "config", -1, -1, err);
     if (cfd < 0 || (config = fs_read_fd(cfd, MAX_CONFIG, NULL, err)) == NULL
         || (cv = json_parse(config, err)) == NULL
         || json_get_strv(json_get_obj(cv, "rootfs"), "diff_ids", &diff_ids, err) < 0)

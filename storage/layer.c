@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -41,6 +42,10 @@ struct src_stream {
     size_t pending;
     int errnum;       /* after a failed read: why */
     const char *what; /* and what failed */
+    /* a file still being written: layer_src's more, and its stop_fd */
+    int (*more)(void *opaque, int stop_fd, int *errnum, const char **what);
+    void *more_opaque;
+    int stop_fd;
     unsigned char buf[1 << 17];
 };
 
@@ -56,9 +61,21 @@ src_next(struct src_stream *ss, const void **buf)
         ss->pending = 0;
         return n;
     }
-    do
+    for (;;) {
+        int more;
+
         n = read(ss->fd, ss->buf, sizeof ss->buf);
-    while (n < 0 && errno == EINTR);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n != 0 || ss->more == NULL)
+            break;
+        /* the end of what a download wrote so far */
+        more = ss->more(ss->more_opaque, ss->stop_fd, &ss->errnum, &ss->what);
+        if (more < 0)
+            return -1;
+        if (more == 0)
+            break;
+    }
     if (n < 0) {
         ss->errnum = errno;
         ss->what = "read";
@@ -445,6 +462,17 @@ feed_read_cb(struct archive *a, void *opaque, const void **buf)
     return n;
 }
 
+/* what feed_start took besides the thread and its locks */
+static void
+feed_free(struct feed *f)
+{
+    free(f->buf);
+    if (f->rs->ss->stop_fd >= 0) {
+        close(f->rs->ss->stop_fd);
+        f->rs->ss->stop_fd = -1;
+    }
+}
+
 /* Starts the thread, with every signal blocked in it (they are the main
  * thread's to take); false when it cannot start: the caller reads the
  * stream itself. */
@@ -455,14 +483,17 @@ feed_start(struct feed *f, struct raw_stream *rs)
     int r;
 
     *f = (struct feed){ .rs = rs };
+    /* a download's wait for more has to end when the reader stops */
+    if (rs->ss->more && (rs->ss->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
+        return false;
     f->buf = xmalloc(FEED_SLOTS * FEED_SLOT_SIZE);
     if (pthread_mutex_init(&f->mu, NULL) != 0) {
-        free(f->buf);
+        feed_free(f);
         return false;
     }
     if (pthread_cond_init(&f->cv, NULL) != 0) {
         pthread_mutex_destroy(&f->mu);
-        free(f->buf);
+        feed_free(f);
         return false;
     }
     sigfillset(&all);
@@ -472,7 +503,7 @@ feed_start(struct feed *f, struct raw_stream *rs)
     if (r != 0) {
         pthread_cond_destroy(&f->cv);
         pthread_mutex_destroy(&f->mu);
-        free(f->buf);
+        feed_free(f);
         return false;
     }
     return true;
@@ -487,10 +518,13 @@ feed_finish(struct feed *f)
     f->stop = true;
     pthread_cond_broadcast(&f->cv);
     pthread_mutex_unlock(&f->mu);
+    /* cannot fail: an eventfd's counter is far from its limit */
+    if (f->rs->ss->stop_fd >= 0)
+        (void) eventfd_write(f->rs->ss->stop_fd, 1);
     pthread_join(f->thread, NULL);
     pthread_cond_destroy(&f->cv);
     pthread_mutex_destroy(&f->mu);
-    free(f->buf);
+    feed_free(f);
     free(f->errtext);
 }
 
@@ -812,7 +846,8 @@ blob_choose(struct blob_out *bo, int filter, struct src_stream *ss, struct raw_s
 
 /* The thread pays off when it has work: decompression or a digest, of a
  * file. A pipe's writer could stall the thread's read, and with it the
- * wait for the thread after an error, for as long as it likes. */
+ * wait for the thread after an error, for as long as it likes (a file
+ * still being written has its stop_fd for that). */
 static bool
 feed_worth(int filter, const struct raw_stream *rs)
 {
@@ -909,7 +944,7 @@ storage_layer_extract(int rootfd, int tarfd, char diff_id[72], long long *size,
 {
     cleanup_free struct src_stream *ss = xmalloc(sizeof *ss);
 
-    *ss = (struct src_stream){ .fd = tarfd, .tee_fd = -1 };
+    *ss = (struct src_stream){ .fd = tarfd, .tee_fd = -1, .stop_fd = -1 };
     return unpack(rootfd, ss, NULL, diff_id, size, NULL, err);
 }
 
@@ -1074,6 +1109,9 @@ layer_fill(int tmpfd, const struct layer_src *src, struct layer_info *out, struc
         .fd = src->fd,
         .tee_fd = bo.linked ? -1 : bo.fd,
         .digest = src->digest ? NULL : digest_new(),
+        .more = src->more,
+        .more_opaque = src->more_opaque,
+        .stop_fd = -1,
     };
     bool xattrs = true;
     r = unpack(difffd, ss, &bo, out->diff_id, &out->size, &xattrs, err);

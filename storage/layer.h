@@ -36,6 +36,13 @@ struct layer_src {
     int fd;
     bool link;
     const char *digest;
+    /* fd a file still being written (a download), or NULL: called at each
+     * end of what the file holds so far, it waits until there is more (1),
+     * the file is whole (0: its end is the stream's) or its writer failed
+     * (-1, with *errnum and *what set). stop_fd (or -1) becomes readable
+     * when the reader gives up: return -1 then. */
+    int (*more)(void *opaque, int stop_fd, int *errnum, const char **what);
+    void *more_opaque;
     /* or extracted already: staged_dir/staged (storage_layer_stage), with
      * its record */
     int staged_dir;

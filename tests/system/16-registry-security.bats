@@ -209,3 +209,59 @@ redirect_case() { # TRAP-HOST HOW LOGIN
     run ! grep -q "/blobs/" "$BATS_TEST_TMPDIR/big.log"
     [ "$(store_listing)" = "$before" ]
 }
+
+# a pull of fake NAME in the background: its pid in $BATS_TEST_TMPDIR/pull.pid,
+# its status in pull.rc, stderr in pull.err
+pull_bg() { # NAME
+    ( rc=0
+      pcon pull --tls-verify=false "127.0.0.1:$(port_of "$1")/team/slow:1" \
+        > "$BATS_TEST_TMPDIR/pull.out" 2> "$BATS_TEST_TMPDIR/pull.err" || rc=$?
+      echo "$rc" > "$BATS_TEST_TMPDIR/pull.rc" ) 3>&- &
+    echo $! > "$BATS_TEST_TMPDIR/pull.pid"
+}
+
+@test "a layer is extracted while its blob still arrives, and stored only once whole and verified" {
+    pcon rmi -a -f >/dev/null
+    fake slow --stall "$BATS_TEST_TMPDIR/gate"
+    pull_bg slow
+    # half the blob sent, the rest held back: its first file is out already
+    wait_for 20 sh -c "find '$PCON_ROOT/layers' -path '*/layer-0/diff/early' | grep -q ."
+    [ ! -e "$BATS_TEST_TMPDIR/pull.rc" ]
+    [ -z "$(ls "$PCON_ROOT/images" | grep -E '^[0-9a-f]{64}$')" ]
+    touch "$BATS_TEST_TMPDIR/gate"
+    wait_for 20 test -s "$BATS_TEST_TMPDIR/pull.rc"
+    [ "$(cat "$BATS_TEST_TMPDIR/pull.rc")" = 0 ] || { cat "$BATS_TEST_TMPDIR/pull.err" >&2; return 1; }
+    # the stored layer: both files whole, the blob the registry's
+    dir=$(find "$PCON_ROOT/layers" -mindepth 1 -maxdepth 1 -name '[0-9a-f]*')
+    [ "$(echo "$dir" | wc -l)" = 1 ]
+    [ "$(cat "$dir/diff/early")" = early ]
+    [ "$(stat -c %s "$dir/diff/late")" = 1048576 ]
+    [ "sha256:$(sha256sum < "$dir/blob" | cut -d' ' -f1)" = \
+        "$(grep -o 'blobs/sha256:[0-9a-f]*' "$BATS_TEST_TMPDIR/slow.log" | tail -1 | cut -d/ -f2)" ]
+}
+
+@test "a hostile entry at the start of a blob still arriving fails the pull at once; nothing stored" {
+    pcon rmi -a -f >/dev/null
+    fake slow --stall "$BATS_TEST_TMPDIR/gate" --hostile
+    pull_bg slow
+    # the registry holds the rest back for good: the pull ends on its own
+    wait_for 20 test -s "$BATS_TEST_TMPDIR/pull.rc"
+    [ "$(cat "$BATS_TEST_TMPDIR/pull.rc")" = 125 ]
+    grep -q 'escapes the root' "$BATS_TEST_TMPDIR/pull.err"
+    [ "$(wc -l < "$BATS_TEST_TMPDIR/pull.err")" = 1 ]
+    [ -z "$(store_listing | grep -E '^[0-9a-f]{64}$')" ]
+    [ -z "$(ls -A "$PCON_ROOT/layers")" ]
+}
+
+@test "a registry gone in the middle of a blob: the download's error, nothing stored" {
+    pcon rmi -a -f >/dev/null
+    fake slow --stall "$BATS_TEST_TMPDIR/gate"
+    pull_bg slow
+    wait_for 20 sh -c "find '$PCON_ROOT/layers' -path '*/layer-0/diff/early' | grep -q ."
+    stop_fakes "$BATS_TEST_TMPDIR"
+    wait_for 20 test -s "$BATS_TEST_TMPDIR/pull.rc"
+    [ "$(cat "$BATS_TEST_TMPDIR/pull.rc")" = 125 ]
+    [ "$(wc -l < "$BATS_TEST_TMPDIR/pull.err")" = 1 ]
+    grep -q '^Error: .*blob' "$BATS_TEST_TMPDIR/pull.err" || { cat "$BATS_TEST_TMPDIR/pull.err" >&2; return 1; }
+    [ -z "$(ls -A "$PCON_ROOT/layers")" ]
+}

@@ -10,7 +10,11 @@
 # usage: fake-registry.py PORTFILE LOG [--bind ADDR] [--tls CERT KEY]
 #        [--basic USER:PASS] [--redirect-blobs URL] [--redirect-ping URL]
 #        [--trap] [--flaw no-size|zero-size|big-config]
-import argparse, base64, http.server, json, os, re, ssl, sys, threading
+#        [--stall GATEFILE [--hostile]]
+# --stall: the image's layer is a file "early" and 1 MiB of noise ("late");
+# its blob is sent half, then the rest once GATEFILE exists (a pull seen in
+# the middle of a download); --hostile names the first file "../escape".
+import argparse, base64, http.server, json, os, random, re, ssl, sys, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from imagegen import OCI_MANIFEST, config_of, diff_ids, gzipped, manifest_of, sha, tar_of
@@ -25,13 +29,20 @@ ap.add_argument("--redirect-blobs")
 ap.add_argument("--redirect-ping")
 ap.add_argument("--trap", action="store_true")
 ap.add_argument("--flaw", choices=["no-size", "zero-size", "big-config"])
+ap.add_argument("--stall")
+ap.add_argument("--hostile", action="store_true")
 args = ap.parse_args()
 
 
 def image(flaw):
     """The manifest and blobs ({digest: bytes}); the same bytes every run,
     so two servers serve the same blobs."""
-    layer = tar_of([("hello", b"hello from the fake registry\n")])
+    if args.stall:
+        noise = random.Random(1).randbytes(1 << 20)
+        layer = tar_of([("../escape" if args.hostile else "early", b"early\n"),
+                        ("late", noise)])
+    else:
+        layer = tar_of([("hello", b"hello from the fake registry\n")])
     blob = gzipped([layer])[0]
     config = config_of(diff_ids([layer]), ["/hello"])
     if flaw == "big-config":
@@ -47,6 +58,7 @@ def image(flaw):
 
 
 MANIFEST, BLOBS = image(args.flaw)
+LAYER = json.loads(MANIFEST)["layers"][0]["digest"]
 log_lock = threading.Lock()
 
 
@@ -88,10 +100,26 @@ class H(http.server.BaseHTTPRequestHandler):
         if blob and args.redirect_blobs:
             return self.reply(307, headers=[("Location",
                                              args.redirect_blobs + "/blobs/" + blob.group(1))])
+        if blob and blob.group(1) == LAYER and args.stall:
+            return self.stalled(BLOBS[LAYER])
         if blob and blob.group(1) in BLOBS:
             return self.reply(200, BLOBS[blob.group(1)],
                               [("Content-Type", "application/octet-stream")])
         self.reply(404, b'{"errors":[{"code":"NOT_FOUND"}]}')
+
+    def stalled(self, body):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        half = len(body) // 2
+        self.wfile.write(body[:half])
+        self.wfile.flush()
+        while not os.path.exists(args.stall):
+            time.sleep(0.05)
+        self.wfile.write(body[half:])
 
     def do_GET(self):
         with log_lock, open(args.log, "a") as f:
