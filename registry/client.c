@@ -617,6 +617,17 @@ registry_client_open(struct registry_client *cl, const char *host, const char *r
     return 0;
 }
 
+int
+registry_client_new_handle(struct registry_client *cl, struct pcon_err *err)
+{
+    CURL *h = cl->api->easy_init();
+
+    if (h == NULL)
+        return pcon_fail(err, ENOMEM, "start an HTTP client");
+    cl->curl = h;
+    return 0;
+}
+
 void
 registry_client_close(struct registry_client *cl)
 {

@@ -198,10 +198,12 @@ blob_get(struct registry_client *cl, int dir, const char *digest, long long size
     return steal_fd(&fd);
 }
 
-/* In a child: the blobs of the layers in want, in order, into dir, each
- * told on fd when it is started and once it is whole */
+/* In download child c: the blobs of the layers given it (child_of[i] ==
+ * c), in order, into dir, each told on fd when it is started and once it
+ * is whole */
 __attribute__((noreturn)) static void
-download_child(struct registry_client *cl, int dir, yajl_val layers, const bool *want, int fd)
+download_child(struct registry_client *cl, int dir, yajl_val layers, const int *child_of, int c,
+               int fd)
 {
     struct pcon_err err = { 0 };
 
@@ -211,7 +213,7 @@ download_child(struct registry_client *cl, int dir, yajl_val layers, const bool 
         int64_t lsize;
         int bfd = -1;
 
-        if (!want[i])
+        if (child_of[i] != c)
             continue;
         if (descriptor_get(layers->u.array.values[i], "layer", 0, &ld, &lsize, &err) < 0
             || (bfd = blob_get(cl, dir, ld, lsize, "blob", fd, (int) i, &err)) < 0) {
@@ -252,7 +254,7 @@ download_expect(int fd, int index, int kind, struct pcon_err *err)
 
 /* A layer's blob extracted while the child still writes it (layer_src's
  * more): the file's end is where the writing is, until the child tells it
- * whole; inotify (IN_MODIFY on the pull's directory) tells of more. */
+ * whole; inotify (IN_MODIFY on the blob's file) tells of more. */
 struct stream_wait {
     int msg_fd, ino, index;
     bool done;
@@ -317,82 +319,111 @@ stream_verdict(struct stream_wait *w, int fd, int64_t size)
         (void) download_expect(w->msg_fd, w->index, DOWNLOAD_DONE, &w->failed);
 }
 
-/* inotify on dir for its files' writes, or -1: then each blob is
- * extracted once whole */
+/* a watch (its descriptor) for the writes to fd's file, or -1: then the
+ * blob is extracted once whole */
 static int
-stream_watch(int dir)
+stream_watch(int ino, int fd)
 {
     char path[64];
-    int ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 
     if (ino < 0)
         return -1;
-    snprintf(path, sizeof path, "/proc/self/fd/%d", dir);
-    if (inotify_add_watch(ino, path, IN_MODIFY) < 0) {
-        close(ino);
-        return -1;
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    return inotify_add_watch(ino, path, IN_MODIFY);
+}
+
+#define DOWNLOADS_MAX 3 /* blobs fetched at once, each over a connection of its own */
+
+struct download {
+    pid_t pid;
+    int fd; /* its messages */
+};
+
+/* Starts download child c of dl (the ones before it started already). A
+ * child other than the first gets an HTTP handle of its own: the
+ * inherited connection is its parent's, and the first child's. */
+static int
+download_start(struct registry_client *cl, int dir, yajl_val layers, const int *child_of,
+               struct download *dl, int c, struct pcon_err *err)
+{
+    int p[2];
+
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return pcon_fail(err, errno, "create a pipe");
+    dl[c].pid = fork();
+    if (dl[c].pid < 0) {
+        close(p[0]);
+        close(p[1]);
+        return pcon_fail(err, errno, "fork");
     }
-    return ino;
+    if (dl[c].pid == 0) {
+        struct pcon_err cerr = { 0 };
+
+        (void) prctl(PR_SET_PDEATHSIG, SIGKILL); /* a killed pull downloads no more */
+        close(p[0]);
+        for (int j = 0; j < c; j++)
+            close(dl[j].fd);
+        if (c > 0 && registry_client_new_handle(cl, &cerr) < 0) {
+            struct download_msg m = { .index = -1, .errnum = cerr.errnum };
+            snprintf(m.text, sizeof m.text, "%s", cerr.msg ? cerr.msg : "start an HTTP client");
+            (void) !write(p[1], &m, sizeof m);
+            _exit(1);
+        }
+        download_child(cl, dir, layers, child_of, c, p[1]);
+    }
+    close(p[1]);
+    dl[c].fd = p[0];
+    return 0;
 }
 
 /* The layers of a manifest as sources for storage_image_store, each
- * extracted into dir (outside the store lock) as a child downloads it,
- * from the blob's first bytes: a pull takes about as long as the longer
- * of the two, not their sum. Nothing extracted is kept before the child
- * has the blob whole and verified by digest and size, and the extracted
- * tar's DiffID is the config's. A layer stored already (its chain id
- * follows from the config's DiffIDs) is not downloaded unless fetch_all.
- * names[i]: layer i's directory in dir. */
+ * extracted into dir (outside the store lock) as it arrives, from the
+ * blob's first bytes, while up to DOWNLOADS_MAX children download it and
+ * the ones after it (the wanted layers dealt out in turn): a pull takes
+ * about as long as the longer of the two, not their sum. Nothing
+ * extracted is kept before its child has the blob whole and verified by
+ * digest and size, and the extracted tar's DiffID is the config's. A
+ * layer stored already (its chain id follows from the config's DiffIDs)
+ * is not downloaded unless fetch_all. names[i]: layer i's directory in
+ * dir. */
 static int
 layers_fetch(struct registry_client *cl, struct store *st, int dir, yajl_val layers,
              char **diff_ids, bool fetch_all, struct layer_src *src, char **names,
              struct pcon_err *err)
 {
-    size_t n = layers->u.array.len;
-    cleanup_free bool *want = xzalloc(n * sizeof *want);
+    size_t n = layers->u.array.len, wanted = 0;
+    cleanup_free int *child_of = xzalloc(n * sizeof *child_of);
     cleanup_free char(*chain)[72] = xzalloc(n * sizeof *chain);
-    cleanup_close int rfd = -1, ino = -1;
-    int p[2], status, r = -1;
-    bool any = false;
-    pid_t pid;
+    cleanup_close int ino = -1;
+    struct download dl[DOWNLOADS_MAX];
+    int nchildren = 0, r = -1;
 
     for (size_t i = 0; i < n; i++) {
         if (!digest_valid(diff_ids[i]))
             return pcon_fail(err, 0, "layer %zu without a digest", i);
         storage_layer_chain_id(i ? chain[i - 1] : NULL, diff_ids[i], chain[i]);
-        want[i] = fetch_all || !storage_layer_exists(st, chain[i] + 7);
-        any |= want[i];
+        child_of[i] = -1;
+        if (fetch_all || !storage_layer_exists(st, chain[i] + 7))
+            child_of[i] = (int) (wanted++ % DOWNLOADS_MAX);
     }
-    if (!any)
+    if (wanted == 0)
         return 0;
-    if (pipe2(p, O_CLOEXEC) < 0)
-        return pcon_fail(err, errno, "create a pipe");
-    pid = fork();
-    if (pid < 0) {
-        close(p[0]);
-        close(p[1]);
-        return pcon_fail(err, errno, "fork");
+    for (int c = 0; c < DOWNLOADS_MAX && (size_t) c < wanted; c++) {
+        if (download_start(cl, dir, layers, child_of, dl, c, err) < 0)
+            goto out;
+        nchildren++;
     }
-    if (pid == 0) {
-        close(p[0]);
-        (void) prctl(PR_SET_PDEATHSIG, SIGKILL); /* a killed pull downloads no more */
-        download_child(cl, dir, layers, want, p[1]);
-    }
-    close(p[1]);
-    rfd = p[0];
-    ino = stream_watch(dir);
+    ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     for (size_t i = 0; i < n; i++) {
-        struct stream_wait w = { .msg_fd = rfd, .ino = ino, .index = (int) i };
+        int c = child_of[i], staged, wd;
+        struct stream_wait w = { .msg_fd = c >= 0 ? dl[c].fd : -1, .ino = ino, .index = (int) i };
         const char *ld;
         int64_t lsize;
-        int staged;
 
-        if (!want[i])
+        if (c < 0)
             continue;
-        if (download_expect(rfd, (int) i, DOWNLOAD_STARTED, err) < 0
-            || (ino < 0 && download_expect(rfd, (int) i, DOWNLOAD_DONE, err) < 0))
-            goto out;
-        if (descriptor_get(layers->u.array.values[i], "layer", 0, &ld, &lsize, err) < 0)
+        if (download_expect(w.msg_fd, (int) i, DOWNLOAD_STARTED, err) < 0
+            || descriptor_get(layers->u.array.values[i], "layer", 0, &ld, &lsize, err) < 0)
             goto out;
         src[i].fd = openat(dir, ld + 7, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (src[i].fd < 0) {
@@ -401,16 +432,21 @@ layers_fetch(struct registry_client *cl, struct store *st, int dir, yajl_val lay
         }
         src[i].link = true;
         src[i].digest = ld; /* checked by blob_get */
-        if (ino >= 0) {
+        wd = stream_watch(ino, src[i].fd);
+        if (wd >= 0) {
             src[i].more = stream_more;
             src[i].more_opaque = &w;
+        } else if (download_expect(w.msg_fd, (int) i, DOWNLOAD_DONE, err) < 0) {
+            goto out;
         }
         names[i] = xasprintf("layer-%zu", i);
         staged = storage_layer_stage(dir, names[i], &src[i], i ? chain[i - 1] : NULL,
                                      &src[i].staged_info, err);
         src[i].more = NULL;
         src[i].more_opaque = NULL;
-        if (staged < 0 && ino >= 0 && !w.done && w.failed.msg == NULL)
+        if (wd >= 0)
+            (void) inotify_rm_watch(ino, wd); /* cannot fail: the watch is there */
+        if (staged < 0 && wd >= 0 && !w.done && w.failed.msg == NULL)
             stream_verdict(&w, src[i].fd, lsize);
         if (w.failed.msg) {
             /* the download's failure, not the extraction's read of it */
@@ -421,7 +457,7 @@ layers_fetch(struct registry_client *cl, struct store *st, int dir, yajl_val lay
         if (staged < 0)
             goto out;
         /* the stream is read to its end, which comes after DOWNLOAD_DONE */
-        if (ino >= 0 && !w.done) {
+        if (wd >= 0 && !w.done) {
             pcon_fail(err, 0, "layer %zu extracted before its download ended", i);
             goto out;
         }
@@ -435,12 +471,17 @@ layers_fetch(struct registry_client *cl, struct store *st, int dir, yajl_val lay
     }
     r = 0;
 out:
-    if (r < 0)
-        (void) kill(pid, SIGKILL);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (r == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-        return pcon_fail(err, 0, "the download failed");
+    for (int c = 0; c < nchildren; c++) {
+        int status;
+
+        if (r < 0)
+            (void) kill(dl[c].pid, SIGKILL);
+        while (waitpid(dl[c].pid, &status, 0) < 0 && errno == EINTR)
+            ;
+        close(dl[c].fd);
+        if (r == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+            r = pcon_fail(err, 0, "the download failed");
+    }
     return r;
 }
 

@@ -228,16 +228,21 @@ pull_bg() { # NAME
     wait_for 20 sh -c "find '$PCON_ROOT/layers' -path '*/layer-0/diff/early' | grep -q ."
     [ ! -e "$BATS_TEST_TMPDIR/pull.rc" ]
     [ -z "$(ls "$PCON_ROOT/images" | grep -E '^[0-9a-f]{64}$')" ]
+    # the second layer is fetched meanwhile, over a connection of its own
+    layer1=$(curl -s "http://127.0.0.1:$(port_of slow)/v2/team/slow/manifests/1" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["layers"][1]["digest"])')
+    wait_for 20 grep -q "GET /v2/team/slow/blobs/$layer1" "$BATS_TEST_TMPDIR/slow.log"
     touch "$BATS_TEST_TMPDIR/gate"
     wait_for 20 test -s "$BATS_TEST_TMPDIR/pull.rc"
     [ "$(cat "$BATS_TEST_TMPDIR/pull.rc")" = 0 ] || { cat "$BATS_TEST_TMPDIR/pull.err" >&2; return 1; }
-    # the stored layer: both files whole, the blob the registry's
-    dir=$(find "$PCON_ROOT/layers" -mindepth 1 -maxdepth 1 -name '[0-9a-f]*')
-    [ "$(echo "$dir" | wc -l)" = 1 ]
+    # the stored layers: their files whole, each blob the registry's
+    [ "$(find "$PCON_ROOT/layers" -mindepth 1 -maxdepth 1 -name '[0-9a-f]*' | wc -l)" = 2 ]
+    dir=$(dirname "$(find "$PCON_ROOT/layers" -path '*/diff/early')")/..
     [ "$(cat "$dir/diff/early")" = early ]
     [ "$(stat -c %s "$dir/diff/late")" = 1048576 ]
-    [ "sha256:$(sha256sum < "$dir/blob" | cut -d' ' -f1)" = \
-        "$(grep -o 'blobs/sha256:[0-9a-f]*' "$BATS_TEST_TMPDIR/slow.log" | tail -1 | cut -d/ -f2)" ]
+    dir=$(dirname "$(find "$PCON_ROOT/layers" -path '*/diff/second')")/..
+    [ "$(cat "$dir/diff/second")" = second ]
+    [ "sha256:$(sha256sum < "$dir/blob" | cut -d' ' -f1)" = "$layer1" ]
 }
 
 @test "a hostile entry at the start of a blob still arriving fails the pull at once; nothing stored" {

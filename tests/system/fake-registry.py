@@ -11,9 +11,10 @@
 #        [--basic USER:PASS] [--redirect-blobs URL] [--redirect-ping URL]
 #        [--trap] [--flaw no-size|zero-size|big-config]
 #        [--stall GATEFILE [--hostile]]
-# --stall: the image's layer is a file "early" and 1 MiB of noise ("late");
-# its blob is sent half, then the rest once GATEFILE exists (a pull seen in
-# the middle of a download); --hostile names the first file "../escape".
+# --stall: the image's first layer is a file "early" and 1 MiB of noise
+# ("late"), its blob sent half, then the rest once GATEFILE exists (a pull
+# seen in the middle of a download); a second layer holds "second";
+# --hostile names the first file "../escape".
 import argparse, base64, http.server, json, os, random, re, ssl, sys, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -39,22 +40,23 @@ def image(flaw):
     so two servers serve the same blobs."""
     if args.stall:
         noise = random.Random(1).randbytes(1 << 20)
-        layer = tar_of([("../escape" if args.hostile else "early", b"early\n"),
-                        ("late", noise)])
+        layers = [tar_of([("../escape" if args.hostile else "early", b"early\n"),
+                          ("late", noise)]),
+                  tar_of([("second", b"second\n")])]
     else:
-        layer = tar_of([("hello", b"hello from the fake registry\n")])
-    blob = gzipped([layer])[0]
-    config = config_of(diff_ids([layer]), ["/hello"])
+        layers = [tar_of([("hello", b"hello from the fake registry\n")])]
+    blobs = gzipped(layers)
+    config = config_of(diff_ids(layers), ["/hello"])
     if flaw == "big-config":
         c = json.loads(config)
         c["config"]["Labels"] = {"padding": "x" * (5 << 20)}
         config = json.dumps(c).encode()
-    m = json.loads(manifest_of(config, [blob]))
+    m = json.loads(manifest_of(config, blobs))
     if flaw == "no-size":
         del m["layers"][0]["size"]
     elif flaw == "zero-size":
         m["layers"][0]["size"] = 0
-    return json.dumps(m).encode(), {"sha256:" + sha(b): b for b in (config, blob)}
+    return json.dumps(m).encode(), {"sha256:" + sha(b): b for b in [config] + blobs}
 
 
 MANIFEST, BLOBS = image(args.flaw)
