@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -186,13 +187,34 @@ read_cb(char *buf, size_t size, size_t n, void *opaque)
 
 /* --- progress on a terminal --- */
 
+/* one state of r's progress line, in one write (downloads at once draw
+ * their lines of a block between each other's writes); in a block, cut to
+ * the terminal's width: a wrapped line would move the block */
+static void
+progress_draw(const struct registry_response *r, const char *text)
+{
+    struct winsize ws;
+    char line[320];
+    int n, width = 200;
+
+    if (r->progress_up > 0 && ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 && ws.ws_col <= 200)
+        width = ws.ws_col - 1;
+    if (r->progress_up > 0)
+        n = snprintf(line, sizeof line, "\033[%dA\r\033[2K%.*s\033[%dB\r", r->progress_up, width,
+                     text, r->progress_up);
+    else
+        n = snprintf(line, sizeof line, "\r%s", text);
+    if (n > 0)
+        (void) fs_write_all(2, line, (size_t) n < sizeof line ? (size_t) n : sizeof line - 1);
+}
+
 static int
 progress_cb(void *opaque, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
             curl_off_t ulnow)
 {
     const struct registry_response *r = opaque;
     curl_off_t total = ultotal ? ultotal : dltotal, now = ultotal ? ulnow : dlnow;
-    char bar[31];
+    char bar[31], text[200];
     int fill;
 
     if (total <= 0)
@@ -201,8 +223,9 @@ progress_cb(void *opaque, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultot
     for (int i = 0; i < 30; i++)
         bar[i] = i < fill ? '=' : (i == fill ? '>' : ' ');
     bar[30] = '\0';
-    fprintf(stderr, "\rCopying %s [%s] %.1fMiB / %.1fMiB", r->progress, bar, (double) now / 1048576,
-            (double) total / 1048576);
+    snprintf(text, sizeof text, "Copying %s [%s] %.1fMiB / %.1fMiB", r->progress, bar,
+             (double) now / 1048576, (double) total / 1048576);
+    progress_draw(r, text);
     return 0;
 }
 
@@ -329,8 +352,14 @@ perform(struct registry_client *cl, const char *method, const char *url, const c
         a->easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
     }
     rc = a->easy_perform(h);
-    if (r->progress)
+    if (r->progress && r->progress_up > 0) {
+        cleanup_free char *text =
+            xasprintf("Copying %s %s", r->progress,
+                      rc == CURLE_OK && r->status / 100 == 2 ? "done" : "failed");
+        progress_draw(r, text);
+    } else if (r->progress) {
         fputc('\n', stderr);
+    }
     if (a->easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &final) == CURLE_OK && final) {
         free(r->final_url);
         r->final_url = xstrdup(final);

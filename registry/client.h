@@ -31,8 +31,12 @@ struct registry_response {
     char *www_auth, *content_type, *location;
     char *final_url; /* the URL the last response came from, after redirects */
     bool failed;
-    /* progress on a terminal: the label, or NULL */
+    /* progress on a terminal: the label, or NULL; drawn on the current
+     * line and ended by a newline, or (progress_up > 0) on the line that
+     * many above the cursor, left where it is (downloads at once share a
+     * block of lines, one each) */
     const char *progress;
+    int progress_up;
 };
 
 /* a request body: a buffer, or size bytes of fd (from its start) */

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <poll.h>
 #include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -158,7 +159,7 @@ download_tell(int fd, int index, int kind)
  * a 200's body reaches the file). */
 static int
 blob_get(struct registry_client *cl, int dir, const char *digest, long long size, const char *what,
-         int tell_fd, int index, struct pcon_err *err)
+         int tell_fd, int index, int progress_up, struct pcon_err *err)
 {
     cleanup_free char *url = NULL, *label = NULL;
     cleanup_close int fd = -1;
@@ -179,6 +180,7 @@ blob_get(struct registry_client *cl, int dir, const char *digest, long long size
     r.limit = size; /* a registry sending more is not written to disk */
     if (!cl->o->quiet && isatty(2))
         r.progress = label = xasprintf("%s %.12s", what, digest + 7);
+    r.progress_up = progress_up;
     status = registry_request(cl, "GET", url, NULL, NULL, &r, err);
     digest_final(r.digest, got);
     if (status != 200 && status >= 0) {
@@ -198,12 +200,18 @@ blob_get(struct registry_client *cl, int dir, const char *digest, long long size
     return steal_fd(&fd);
 }
 
-/* In download child c: the blobs of the layers given it (child_of[i] ==
- * c), in order, into dir, each told on fd when it is started and once it
- * is whole */
+/* Which download child fetches each layer (-1: none), and on which line
+ * of the progress block (lines up from its bottom; 0: no progress) */
+struct download_plan {
+    int *child_of;
+    int *up;
+};
+
+/* In download child c: the blobs of the layers given it, in order, into
+ * dir, each told on fd when it is started and once it is whole */
 __attribute__((noreturn)) static void
-download_child(struct registry_client *cl, int dir, yajl_val layers, const int *child_of, int c,
-               int fd)
+download_child(struct registry_client *cl, int dir, yajl_val layers,
+               const struct download_plan *plan, int c, int fd)
 {
     struct pcon_err err = { 0 };
 
@@ -213,10 +221,10 @@ download_child(struct registry_client *cl, int dir, yajl_val layers, const int *
         int64_t lsize;
         int bfd = -1;
 
-        if (child_of[i] != c)
+        if (plan->child_of[i] != c)
             continue;
         if (descriptor_get(layers->u.array.values[i], "layer", 0, &ld, &lsize, &err) < 0
-            || (bfd = blob_get(cl, dir, ld, lsize, "blob", fd, (int) i, &err)) < 0) {
+            || (bfd = blob_get(cl, dir, ld, lsize, "blob", fd, (int) i, plan->up[i], &err)) < 0) {
             m.index = -1;
             m.errnum = err.errnum;
             snprintf(m.text, sizeof m.text, "%s", err.msg ? err.msg : "download a blob");
@@ -343,8 +351,8 @@ struct download {
  * child other than the first gets an HTTP handle of its own: the
  * inherited connection is its parent's, and the first child's. */
 static int
-download_start(struct registry_client *cl, int dir, yajl_val layers, const int *child_of,
-               struct download *dl, int c, struct pcon_err *err)
+download_start(struct registry_client *cl, int dir, yajl_val layers,
+               const struct download_plan *plan, struct download *dl, int c, struct pcon_err *err)
 {
     int p[2];
 
@@ -369,11 +377,28 @@ download_start(struct registry_client *cl, int dir, yajl_val layers, const int *
             (void) !write(p[1], &m, sizeof m);
             _exit(1);
         }
-        download_child(cl, dir, layers, child_of, c, p[1]);
+        download_child(cl, dir, layers, plan, c, p[1]);
     }
     close(p[1]);
     dl[c].fd = p[0];
     return 0;
+}
+
+/* The progress block on the terminal, its lines made: a line per layer
+ * when they fit on the screen, else one per download child (each child's
+ * blob after blob) */
+static void
+progress_plan(struct download_plan *plan, size_t n, size_t wanted)
+{
+    struct winsize ws;
+    bool per_layer = ioctl(2, TIOCGWINSZ, &ws) == 0 && wanted + 2 <= ws.ws_row;
+    int lines = per_layer ? (int) wanted : (wanted < DOWNLOADS_MAX ? (int) wanted : DOWNLOADS_MAX);
+
+    for (size_t i = 0, rank = 0; i < n; i++)
+        if (plan->child_of[i] >= 0)
+            plan->up[i] = lines - (per_layer ? (int) rank++ : plan->child_of[i]);
+    for (int l = 0; l < lines; l++)
+        fputc('\n', stderr);
 }
 
 /* The layers of a manifest as sources for storage_image_store, each
@@ -393,6 +418,8 @@ layers_fetch(struct registry_client *cl, struct store *st, int dir, yajl_val lay
 {
     size_t n = layers->u.array.len, wanted = 0;
     cleanup_free int *child_of = xzalloc(n * sizeof *child_of);
+    cleanup_free int *up = xzalloc(n * sizeof *up);
+    struct download_plan plan = { .child_of = child_of, .up = up };
     cleanup_free char(*chain)[72] = xzalloc(n * sizeof *chain);
     cleanup_close int ino = -1;
     struct download dl[DOWNLOADS_MAX];
@@ -408,8 +435,10 @@ layers_fetch(struct registry_client *cl, struct store *st, int dir, yajl_val lay
     }
     if (wanted == 0)
         return 0;
+    if (!cl->o->quiet && isatty(2))
+        progress_plan(&plan, n, wanted);
     for (int c = 0; c < DOWNLOADS_MAX && (size_t) c < wanted; c++) {
-        if (download_start(cl, dir, layers, child_of, dl, c, err) < 0)
+        if (download_start(cl, dir, layers, &plan, dl, c, err) < 0)
             goto out;
         nchildren++;
     }
@@ -512,7 +541,7 @@ pull_manifest(struct registry_client *cl, struct store *st, int dir, const char 
     for (size_t i = 0; i < layers->u.array.len; i++)
         if (descriptor_get(layers->u.array.values[i], "layer", 0, &ld, &lsize, err) < 0)
             return -1;
-    cfd = blob_get(cl, dir, cdigest, csize, "config", -1, -1, err);
+    cfd = blob_get(cl, dir, cdigest, csize, "config", -1, -1, 0, err);
     if (cfd < 0 || (config = fs_read_fd(cfd, MAX_CONFIG, NULL, err)) == NULL
         || (cv = json_parse(config, err)) == NULL
         || json_get_strv(json_get_obj(cv, "rootfs"), "diff_ids", &diff_ids, err) < 0)

@@ -135,3 +135,23 @@ PY
     assert_status 0
     [ -z "$stderr" ]
 }
+
+@test "progress of blobs downloaded at once: a line each, every one ends done" {
+    local lines
+    "$BATS_TEST_DIRNAME/make-layered.py" archive "$BB_TAR" x "$BATS_TEST_TMPDIR/l.tar" >/dev/null
+    skopeo copy -q --dest-tls-verify=false "oci-archive:$BATS_TEST_TMPDIR/l.tar" \
+        "docker://127.0.0.1:$REG_PORT/team/layered:1"
+    pcon rmi -a -f >/dev/null
+    run "$BATS_TEST_DIRNAME/pty-run.py" 24 120 '' "$PCON" --root "$PCON_ROOT" --runroot "$PCON_RUNROOT" \
+        pull --tls-verify=false "127.0.0.1:$REG_PORT/team/layered:1"
+    assert_status 0
+    # three layers, three lines made for them; each drawn on its own line
+    # (the cursor moved up 3, 2 and 1 lines to it), each finished
+    lines=$(grep -o 'Copying blob [0-9a-f]\{12\} done' <<<"$output" | sort -u | wc -l)
+    [ "$lines" = 3 ] || { echo "$output" >&2; return 1; }
+    for up in 1 2 3; do
+        assert_output_contains $'\e['"${up}A"
+    done
+    run pcon run --rm "127.0.0.1:$REG_PORT/team/layered:1" cat /data/dir/c
+    assert_status 0
+}
