@@ -23,6 +23,7 @@ port_one(struct cmd_ctx *ctx, struct container *c, const char *name, void *opaqu
     (void) ctx;
     (void) name;
     engine_ctr_ports(&c->cfg, &v, &n);
+    netns_ports_sort(v, n); /* in the order ps shows them */
     for (size_t i = 0; i < n; i++) {
         char key[16];
         snprintf(key, sizeof key, "%u/%s", v[i].ctr_port, v[i].udp ? "udp" : "tcp");
@@ -61,6 +62,7 @@ port_all(struct cmd_ctx *ctx)
         if (!engine_ctr_is_active(&c[i]))
             continue; /* as podman: the running ones */
         engine_ctr_ports(&c[i].cfg, &v, &np);
+        netns_ports_sort(v, np);
         for (size_t k = 0; k < np; k++) {
             cleanup_free char *line = netns_port_line(&v[k]);
             printf("%.12s\t%s\n", c[i].cfg.id, line);

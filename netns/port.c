@@ -356,6 +356,37 @@ port_follows(const struct port_ord *a, const struct port_ord *b)
            && b->p->host_port == a->p->host_port + 1 && b->p->ctr_port == a->p->ctr_port + 1;
 }
 
+/* v's entries in the order shown (n > 0) */
+static struct port_ord *
+ports_ordered(const struct netns_port *v, size_t n)
+{
+    struct port_ord *o = xmalloc(n * sizeof *o);
+
+    for (size_t i = 0; i < n; i++)
+        o[i] = (struct port_ord){ &v[i], i, 0 };
+    /* a group's number is the index of its first entry */
+    qsort(o, n, sizeof *o, port_cmp_key);
+    for (size_t i = 0; i < n; i++)
+        o[i].group = i > 0 && port_group_cmp(o[i - 1].p, o[i].p) == 0 ? o[i - 1].group : o[i].idx;
+    qsort(o, n, sizeof *o, port_cmp_shown);
+    return o;
+}
+
+void
+netns_ports_sort(struct netns_port *v, size_t n)
+{
+    cleanup_free struct port_ord *o = NULL;
+    cleanup_free struct netns_port *copy = NULL;
+
+    if (n < 2)
+        return;
+    o = ports_ordered(v, n);
+    copy = xmalloc(n * sizeof *copy);
+    for (size_t i = 0; i < n; i++)
+        copy[i] = *o[i].p;
+    memcpy(v, copy, n * sizeof *v);
+}
+
 char *
 netns_ports_format(const struct netns_port *v, size_t n)
 {
@@ -365,14 +396,7 @@ netns_ports_format(const struct netns_port *v, size_t n)
 
     if (n == 0)
         return xstrdup("");
-    o = xmalloc(n * sizeof *o);
-    for (size_t i = 0; i < n; i++)
-        o[i] = (struct port_ord){ &v[i], i, 0 };
-    /* a group's number is the index of its first entry */
-    qsort(o, n, sizeof *o, port_cmp_key);
-    for (size_t i = 0; i < n; i++)
-        o[i].group = i > 0 && port_group_cmp(o[i - 1].p, o[i].p) == 0 ? o[i - 1].group : o[i].idx;
-    qsort(o, n, sizeof *o, port_cmp_shown);
+    o = ports_ordered(v, n);
     /* an entry: 45 for the address, 11 + 11 + 2 for the ports, 5 for
      * "/udp", 2 for ", " */
     size = n * 80 + 1;

@@ -32,6 +32,8 @@ int netns_port_parse(const char *spec, struct netns_port **v, size_t *n, struct 
  * (consecutive host and container ports of one address and protocol
  * folded into a range, as podman shows them); "" for none */
 char *netns_ports_format(const struct netns_port *v, size_t n);
+/* v put in the order netns_ports_format shows it (podman's ps and port) */
+void netns_ports_sort(struct netns_port *v, size_t n);
 /* one port as a spec netns_port_parse takes back: "8080:80/tcp",
  * "127.0.0.1:8080:80/udp", "[::1]:8080:80/tcp" (malloc'd) */
 char *netns_port_spec(const struct netns_port *p);

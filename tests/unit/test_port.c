@@ -355,6 +355,44 @@ specs(void)
     spec_of("[::ffff:10.0.0.1]:1:2", "10.0.0.1:1:2/tcp");
 }
 
+/* netns_ports_sort: port's lines in ps's order */
+static void
+sorted(const char *const *specs, const char *want)
+{
+    struct netns_port *v = NULL;
+    size_t n = 0;
+    cleanup_free char *got = xstrdup(""), *name = xasprintf("sorted: %s ...", specs[0]);
+
+    for (size_t i = 0; specs[i]; i++)
+        if (netns_port_parse(specs[i], &v, &n, NULL) < 0)
+            break;
+    netns_ports_sort(v, n);
+    for (size_t i = 0; i < n; i++) {
+        cleanup_free char *line = netns_port_line(&v[i]);
+        char *t = xasprintf("%s%s%s", got, i ? "; " : "", line);
+        free(got);
+        got = t;
+    }
+    is_str(got, want, name);
+    free(v);
+}
+
+#define SORTED(want, ...) sorted((const char *const[]){ __VA_ARGS__, NULL }, want)
+
+static void
+port_order(void)
+{
+    /* as podman 4.3's port printed them for -p 19300:9000/udp -p 19400:80
+     * -p 19050:5000/udp -p 19200:7000, but for its order between groups */
+    SORTED("5000/udp -> 0.0.0.0:19050; 9000/udp -> 0.0.0.0:19300; 7000/tcp -> 0.0.0.0:19200; "
+           "80/tcp -> 0.0.0.0:19400",
+           "19300:9000/udp", "19400:80", "19050:5000/udp", "19200:7000");
+    SORTED("80/tcp -> 0.0.0.0:8000", "8000:80");
+    SORTED("80/tcp -> 127.0.0.1:8000; 81/tcp -> 0.0.0.0:8001", "127.0.0.1:8000:80", "8001:81");
+    SORTED("81/tcp -> 0.0.0.0:8001; 82/tcp -> 0.0.0.0:8002; 80/tcp -> 127.0.0.1:8000", "8002:82",
+           "127.0.0.1:8000:80", "8001:81");
+}
+
 int
 main(void)
 {
@@ -368,5 +406,6 @@ main(void)
     ps_column();
     port_lines();
     specs();
+    port_order();
     return tap_done();
 }
