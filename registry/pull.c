@@ -340,7 +340,9 @@ stream_watch(int ino, int fd)
     return inotify_add_watch(ino, path, IN_MODIFY);
 }
 
-#define DOWNLOADS_MAX 3 /* blobs fetched at once, each over a connection of its own */
+/* blobs fetched at once, each over a connection of its own: podman's
+ * default (containers/image's max parallel downloads) */
+#define DOWNLOADS_MAX 6
 
 struct download {
     pid_t pid;

@@ -30,7 +30,10 @@ class Proxy(http.server.BaseHTTPRequestHandler):
 
     def forward(self, send_body):
         conn = http.client.HTTPConnection("127.0.0.1", upstream, timeout=60)
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
+        headers = {}
+        for k, v in self.headers.items():  # a repeated header (Accept) kept whole
+            if k.lower() not in HOP:
+                headers[k] = headers[k] + ", " + v if k in headers else v
         headers["Host"] = "127.0.0.1:%d" % upstream
         conn.request(self.command, self.path, headers=headers)
         resp = conn.getresponse()
