@@ -356,6 +356,7 @@ static int
 download_start(struct registry_client *cl, int dir, yajl_val layers,
                const struct download_plan *plan, struct download *dl, int c, struct pcon_err *err)
 {
+    pid_t parent = getpid();
     int p[2];
 
     if (pipe2(p, O_CLOEXEC) < 0)
@@ -369,7 +370,9 @@ download_start(struct registry_client *cl, int dir, yajl_val layers,
     if (dl[c].pid == 0) {
         struct pcon_err cerr = { 0 };
 
-        (void) prctl(PR_SET_PDEATHSIG, SIGKILL); /* a killed pull downloads no more */
+        /* a killed pull downloads no more, killed before this too */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+            _exit(1);
         close(p[0]);
         for (int j = 0; j < c; j++)
             close(dl[j].fd);
