@@ -646,6 +646,12 @@ registry_client_open(struct registry_client *cl, const char *host, const char *r
     return 0;
 }
 
+bool
+registry_progress_shown(const struct registry_client *cl)
+{
+    return !cl->o->quiet && isatty(2);
+}
+
 int
 registry_client_new_handle(struct registry_client *cl, struct pcon_err *err)
 {

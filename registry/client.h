@@ -69,6 +69,8 @@ struct registry_client {
 int registry_client_open(struct registry_client *cl, const char *host, const char *repo,
                          const char *actions, const struct registry_opts *o, struct pcon_err *err);
 void registry_client_close(struct registry_client *cl);
+/* whether transfers show progress: stderr a terminal, and no -q */
+bool registry_progress_shown(const struct registry_client *cl);
 /* In a child of the process that opened cl: an HTTP handle of its own,
  * whose connections are not another process's (the inherited handle is
  * left as it is: its connections' state is its first owner's) */

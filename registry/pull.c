@@ -178,7 +178,7 @@ blob_get(struct registry_client *cl, int dir, const char *digest, long long size
     r.fd = fd;
     r.digest = digest_new();
     r.limit = size; /* a registry sending more is not written to disk */
-    if (!cl->o->quiet && isatty(2))
+    if (registry_progress_shown(cl))
         r.progress = label = xasprintf("%s %.12s", what, digest + 7);
     r.progress_up = progress_up;
     status = registry_request(cl, "GET", url, NULL, NULL, &r, err);
@@ -208,33 +208,39 @@ struct download_plan {
 };
 
 /* In download child c: the blobs of the layers given it, in order, into
- * dir, each told on fd when it is started and once it is whole */
+ * dir, each told on fd when it is started and once it is whole; the
+ * first failure told instead (index -1) ends the child. A child other
+ * than the first gets an HTTP handle of its own first: the inherited
+ * connection is its parent's, and the first child's. */
 __attribute__((noreturn)) static void
 download_child(struct registry_client *cl, int dir, yajl_val layers,
                const struct download_plan *plan, int c, int fd)
 {
     struct pcon_err err = { 0 };
+    struct download_msg m = { .index = -1 };
 
+    if (c > 0 && registry_client_new_handle(cl, &err) < 0)
+        goto fail;
     for (size_t i = 0; i < layers->u.array.len; i++) {
-        struct download_msg m = { .index = (int) i, .kind = DOWNLOAD_DONE };
         const char *ld;
         int64_t lsize;
-        int bfd = -1;
+        int bfd;
 
         if (plan->child_of[i] != c)
             continue;
         if (descriptor_get(layers->u.array.values[i], "layer", 0, &ld, &lsize, &err) < 0
-            || (bfd = blob_get(cl, dir, ld, lsize, "blob", fd, (int) i, plan->up[i], &err)) < 0) {
-            m.index = -1;
-            m.errnum = err.errnum;
-            snprintf(m.text, sizeof m.text, "%s", err.msg ? err.msg : "download a blob");
-        }
-        if (bfd >= 0)
-            close(bfd);
-        if (write(fd, &m, sizeof m) != (ssize_t) sizeof m || m.index < 0)
+            || (bfd = blob_get(cl, dir, ld, lsize, "blob", fd, (int) i, plan->up[i], &err)) < 0)
+            goto fail;
+        close(bfd);
+        if (download_tell(fd, (int) i, DOWNLOAD_DONE) < 0)
             _exit(1);
     }
     _exit(0);
+fail:
+    m.errnum = err.errnum;
+    snprintf(m.text, sizeof m.text, "%s", err.msg ? err.msg : "download a blob");
+    (void) !write(fd, &m, sizeof m); /* unread when the pull is gone */
+    _exit(1);
 }
 
 /* the download child's next message: layer index's, of kind */
@@ -349,9 +355,7 @@ struct download {
     int fd; /* its messages */
 };
 
-/* Starts download child c of dl (the ones before it started already). A
- * child other than the first gets an HTTP handle of its own: the
- * inherited connection is its parent's, and the first child's. */
+/* Starts download child c of dl (the ones before it started already) */
 static int
 download_start(struct registry_client *cl, int dir, yajl_val layers,
                const struct download_plan *plan, struct download *dl, int c, struct pcon_err *err)
@@ -368,20 +372,12 @@ download_start(struct registry_client *cl, int dir, yajl_val layers,
         return pcon_fail(err, errno, "fork");
     }
     if (dl[c].pid == 0) {
-        struct pcon_err cerr = { 0 };
-
         /* a killed pull downloads no more, killed before this too */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
             _exit(1);
         close(p[0]);
         for (int j = 0; j < c; j++)
             close(dl[j].fd);
-        if (c > 0 && registry_client_new_handle(cl, &cerr) < 0) {
-            struct download_msg m = { .index = -1, .errnum = cerr.errnum };
-            snprintf(m.text, sizeof m.text, "%s", cerr.msg ? cerr.msg : "start an HTTP client");
-            (void) !write(p[1], &m, sizeof m);
-            _exit(1);
-        }
         download_child(cl, dir, layers, plan, c, p[1]);
     }
     close(p[1]);
@@ -440,7 +436,7 @@ layers_fetch(struct registry_client *cl, struct store *st, int dir, yajl_val lay
     }
     if (wanted == 0)
         return 0;
-    if (!cl->o->quiet && isatty(2))
+    if (registry_progress_shown(cl))
         progress_plan(&plan, n, wanted);
     for (int c = 0; c < DOWNLOADS_MAX && (size_t) c < wanted; c++) {
         if (download_start(cl, dir, layers, &plan, dl, c, err) < 0)

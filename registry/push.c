@@ -91,7 +91,7 @@ blob_put(struct registry_client *cl, const char *digest, const struct registry_b
     registry_response_free(&r);
     free(url);
     url = xasprintf("%s%cdigest=%s", put, strchr(put, '?') ? '&' : '?', digest);
-    if (!cl->o->quiet && isatty(2) && body->fd >= 0)
+    if (registry_progress_shown(cl) && body->fd >= 0)
         r.progress = what;
     status = registry_request(cl, "PUT", url, NULL, body, &r, err);
     registry_response_free(&r);

@@ -43,7 +43,7 @@ struct src_stream {
     int errnum;       /* after a failed read: why */
     const char *what; /* and what failed */
     /* a file still being written: layer_src's more, and its stop_fd */
-    int (*more)(void *opaque, int stop_fd, int *errnum, const char **what);
+    layer_more_fn *more;
     void *more_opaque;
     int stop_fd;
     unsigned char buf[1 << 17];

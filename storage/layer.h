@@ -32,16 +32,19 @@ struct layer_info {
  * the store's file system (link), the file itself becomes the layer's blob
  * instead of a copy; digest, when known and already checked, spares
  * hashing it again. */
+/* For a source file still being written: called at each end of what the
+ * file holds so far, it waits until there is more (1), the file is whole
+ * (0: its end is the stream's) or its writer failed (-1, with *errnum and
+ * *what set). stop_fd (or -1) becomes readable when the reader gives up:
+ * return -1 then. */
+typedef int layer_more_fn(void *opaque, int stop_fd, int *errnum, const char **what);
+
 struct layer_src {
     int fd;
     bool link;
     const char *digest;
-    /* fd a file still being written (a download), or NULL: called at each
-     * end of what the file holds so far, it waits until there is more (1),
-     * the file is whole (0: its end is the stream's) or its writer failed
-     * (-1, with *errnum and *what set). stop_fd (or -1) becomes readable
-     * when the reader gives up: return -1 then. */
-    int (*more)(void *opaque, int stop_fd, int *errnum, const char **what);
+    /* fd a file still being written (a download), or NULL */
+    layer_more_fn *more;
     void *more_opaque;
     /* or extracted already: staged_dir/staged (storage_layer_stage), with
      * its record */
